@@ -1,0 +1,146 @@
+import { basename } from 'node:path';
+import { MonthlyTotals } from '../aggregate/monthlyTotals';
+import { RunFailedError } from '../cli/errors';
+import { readCallRecord, sameContent } from '../input/callRecord';
+import { CsvRecord, InputEncoding, readCsvRecords } from '../input/csvRecords';
+import { readFileFacts } from '../input/fileFacts';
+import { readHeader } from '../input/header';
+import { RejectCode } from '../input/rejection';
+import { rateRecord } from '../rate/rateRecord';
+import { ReferenceData } from '../reference/referenceData';
+import { Db, FileWriter, findFileBySha } from '../store/store';
+
+export interface IngestOptions {
+  /** Force an encoding; absent: detect (UTF-8 if valid, else CP932). */
+  encoding?: InputEncoding;
+  source?: string;
+}
+
+export interface FileSummary {
+  file: string;
+  sha256: string;
+  /** True when a file with the same content was ingested before: nothing read, nothing changed. */
+  alreadyIngested: boolean;
+  encoding: InputEncoding | null;
+  read: number;
+  accepted: number;
+  rejected: Partial<Record<RejectCode, number>>;
+  duplicates: number;
+}
+
+/**
+ * Applies one CDR file to the store in a single transaction: every record ends accepted
+ * (classified, rated, stored, added to the monthly totals), rejected (reason, line, raw text
+ * kept) or duplicate. An error midway rolls the whole file back. A file whose header lacks a
+ * required column is refused before anything is written.
+ */
+export async function ingestFile(db: Db, reference: ReferenceData, path: string, options: IngestOptions = {}): Promise<FileSummary> {
+  const facts = await readFacts(path);
+  const summary: FileSummary = {
+    file: path,
+    sha256: facts.sha256,
+    alreadyIngested: false,
+    encoding: null,
+    read: 0,
+    accepted: 0,
+    rejected: {},
+    duplicates: 0,
+  };
+  const earlier = findFileBySha(db, facts.sha256);
+  if (earlier !== undefined) return { ...summary, alreadyIngested: true };
+  const encoding = options.encoding ?? facts.detectedEncoding;
+  summary.encoding = encoding;
+
+  const records = readCsvRecords(path, encoding)[Symbol.asyncIterator]();
+  const header = await nextRecord(records, path);
+  if (header.done) throw new RunFailedError(`${path}: the file is empty (no header row)`);
+  const columns = header.value.fields === null ? null : readHeader(header.value.fields);
+  if (columns === null || !columns.ok) {
+    throw new RunFailedError(`${path}: refused, nothing applied: ${columns?.message ?? header.value.malformed}`);
+  }
+
+  db.exec('BEGIN IMMEDIATE');
+  try {
+    const fileId = Number(
+      db
+        .prepare(`INSERT INTO files (name, sha256, bytes, encoding, source, ingested_at, records_read, accepted, rejected, duplicates)
+                  VALUES (?, ?, ?, ?, ?, ?, 0, 0, 0, 0)`)
+        .run(basename(path), facts.sha256, facts.bytes, encoding, options.source ?? null, new Date().toISOString()).lastInsertRowid,
+    );
+    const writer = new FileWriter(db, fileId);
+    const totals = new MonthlyTotals();
+
+    const rejectRecord = (record: CsvRecord, code: RejectCode, message: string): void => {
+      writer.reject(record.line, code, message, record.raw);
+      summary.rejected[code] = (summary.rejected[code] ?? 0) + 1;
+    };
+
+    for (let next = await nextRecord(records, path); !next.done; next = await nextRecord(records, path)) {
+      const record = next.value;
+      summary.read += 1;
+      if (record.fields === null) {
+        rejectRecord(record, 'MALFORMED_ROW', record.malformed ?? 'unreadable row');
+        continue;
+      }
+      if (record.fields.length !== columns.width) {
+        rejectRecord(record, 'MALFORMED_ROW', `${record.fields.length} fields where the header has ${columns.width}`);
+        continue;
+      }
+      const callRecord = readCallRecord(record.fields, columns.positions);
+      if ('ok' in callRecord) {
+        rejectRecord(record, callRecord.code, callRecord.message);
+        continue;
+      }
+      // Calls written earlier in this file's transaction are visible here too.
+      const earlier = writer.storedCall(callRecord.recordId);
+      if (earlier !== undefined) {
+        if (sameContent(earlier, callRecord)) {
+          writer.duplicate(record.line, callRecord.recordId);
+          summary.duplicates += 1;
+        } else {
+          rejectRecord(record, 'CONFLICT', `record_id ${callRecord.recordId} was first seen at ${earlier.fileName} line ${earlier.line} with different content`);
+        }
+        continue;
+      }
+      const rated = rateRecord(callRecord, reference.tariffs, reference.numbering);
+      if ('ok' in rated) {
+        rejectRecord(record, rated.code, rated.message);
+        continue;
+      }
+      writer.call(rated, record.line);
+      totals.add(rated);
+      summary.accepted += 1;
+    }
+
+    writer.addTotals(totals.numberTypeTotals(), totals.numberChakuwariTotals());
+    const rejectedCount = Object.values(summary.rejected).reduce((sum, count) => sum + count, 0);
+    db.prepare('UPDATE files SET records_read = ?, accepted = ?, rejected = ?, duplicates = ? WHERE file_id = ?').run(
+      summary.read,
+      summary.accepted,
+      rejectedCount,
+      summary.duplicates,
+      fileId,
+    );
+    db.exec('COMMIT');
+  } catch (error) {
+    if (db.inTransaction) db.exec('ROLLBACK');
+    throw error;
+  }
+  return summary;
+}
+
+async function readFacts(path: string): ReturnType<typeof readFileFacts> {
+  try {
+    return await readFileFacts(path);
+  } catch (error) {
+    throw new RunFailedError(`cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
+}
+
+async function nextRecord(records: AsyncIterator<CsvRecord>, path: string): Promise<IteratorResult<CsvRecord>> {
+  try {
+    return await records.next();
+  } catch (error) {
+    throw new RunFailedError(`reading ${path} failed: ${(error as Error).message}`);
+  }
+}

@@ -1,0 +1,47 @@
+import { RejectCode, REJECT_CODES } from '../input/rejection';
+import { FileSummary } from './ingestFile';
+
+/** The control totals of one ingest run (spec §7): read = accepted + rejected + duplicates. */
+export interface RunSummary {
+  files: number;
+  alreadyIngested: number;
+  failed: number;
+  read: number;
+  accepted: number;
+  rejected: Partial<Record<RejectCode, number>>;
+  duplicates: number;
+}
+
+export function summariseRun(files: FileSummary[], failed: number): RunSummary {
+  const rejected: Partial<Record<RejectCode, number>> = {};
+  for (const code of REJECT_CODES) {
+    const count = files.reduce((sum, file) => sum + (file.rejected[code] ?? 0), 0);
+    if (count > 0) rejected[code] = count;
+  }
+  return {
+    files: files.length,
+    alreadyIngested: files.filter((file) => file.alreadyIngested).length,
+    failed,
+    read: files.reduce((sum, file) => sum + file.read, 0),
+    accepted: files.reduce((sum, file) => sum + file.accepted, 0),
+    rejected,
+    duplicates: files.reduce((sum, file) => sum + file.duplicates, 0),
+  };
+}
+
+export function rejectedTotal(summary: Pick<RunSummary, 'rejected'>): number {
+  return Object.values(summary.rejected).reduce((sum, count) => sum + count, 0);
+}
+
+/** The summary for a person at a terminal: aligned, one line per figure and per reject reason. */
+export function formatRunSummary(summary: RunSummary): string {
+  const lines = [
+    `files       ${summary.files}${summary.alreadyIngested > 0 ? ` (${summary.alreadyIngested} already ingested, skipped)` : ''}${summary.failed > 0 ? `, ${summary.failed} refused` : ''}`,
+    `read        ${summary.read}`,
+    `accepted    ${summary.accepted}`,
+    `rejected    ${rejectedTotal(summary)}`,
+    ...Object.entries(summary.rejected).map(([code, count]) => `  ${code.padEnd(14)}${count}`),
+    `duplicates  ${summary.duplicates}`,
+  ];
+  return `${lines.join('\n')}\n`;
+}

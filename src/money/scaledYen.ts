@@ -1,0 +1,94 @@
+import Decimal from 'decimal.js';
+
+/**
+ * Money inside meisai is an exact integer count of ten-thousandths of a yen ("scaled yen").
+ * Tariff prices may carry up to four fraction digits (0.5 yen, 8.4 yen, 10.25 yen); every
+ * sum of them is then an exact integer. decimal.js is used only at the edges: to read the
+ * decimal strings of tariff files and to print results.
+ */
+export const YEN_SCALE = 10_000;
+export const MAX_FRACTION_DIGITS = 4;
+
+export type RoundingMode = 'down' | 'up' | 'half-up' | 'half-even';
+
+export interface RoundingRule {
+  mode: RoundingMode;
+  /** Fraction digits kept, 0 (whole yen) to 4. */
+  decimals: number;
+}
+
+const DECIMAL_AMOUNT = /^-?\d{1,12}(\.\d{1,4})?$/;
+
+/** Reads a decimal yen amount such as "8", "0.5" or "10.25" into scaled yen. */
+export function parseYenAmount(text: string): number {
+  if (!DECIMAL_AMOUNT.test(text)) {
+    throw new RangeError(`"${text}" is not a yen amount with at most ${MAX_FRACTION_DIGITS} fraction digits`);
+  }
+  return new Decimal(text).times(YEN_SCALE).toNumber();
+}
+
+/** Prints scaled yen as a plain decimal string with exactly `decimals` fraction digits. */
+export function formatScaledYen(scaledYen: number, decimals = 0): string {
+  assertSafe(scaledYen);
+  return new Decimal(scaledYen).dividedBy(YEN_SCALE).toFixed(decimals, Decimal.ROUND_DOWN);
+}
+
+/**
+ * Rounds scaled yen to the rule's number of fraction digits, by the rule's mode.
+ * `down` is toward zero (切り捨て), `up` away from zero (切り上げ), `half-up` rounds a half
+ * away from zero (四捨五入), `half-even` rounds a half to the even neighbour.
+ */
+export function roundScaledYen(scaledYen: number, rule: RoundingRule): number {
+  assertSafe(scaledYen);
+  const step = 10 ** (MAX_FRACTION_DIGITS - rule.decimals);
+  if (step === 1) return scaledYen;
+  const magnitude = Math.abs(scaledYen);
+  const whole = Math.floor(magnitude / step);
+  const remainder = magnitude - whole * step;
+  let steps = whole;
+  switch (rule.mode) {
+    case 'down':
+      break;
+    case 'up':
+      if (remainder > 0) steps += 1;
+      break;
+    case 'half-up':
+      if (remainder * 2 >= step) steps += 1;
+      break;
+    case 'half-even':
+      if (remainder * 2 > step || (remainder * 2 === step && whole % 2 === 1)) steps += 1;
+      break;
+    default: {
+      const unknown: never = rule.mode;
+      throw new Error(`unknown rounding mode ${String(unknown)}`);
+    }
+  }
+  const rounded = steps * step;
+  return scaledYen < 0 ? -rounded : rounded;
+}
+
+/** Money that left the safe-integer range would silently lose yen: stop instead. */
+export function assertSafe(scaledYen: number): void {
+  if (!Number.isSafeInteger(scaledYen)) {
+    throw new RangeError(`money amount ${scaledYen} is outside the exact integer range`);
+  }
+}
+
+/**
+ * Rounds the exact quotient numerator / denominator (in scaled yen) by the rule: used where a
+ * price applies to a share of a unit, as 着割 does (0.5 yen per 60 s of total time).
+ */
+export function roundScaledQuotient(numerator: bigint, denominator: bigint, rule: RoundingRule): number {
+  if (denominator <= 0n || numerator < 0n) throw new RangeError('roundScaledQuotient takes a non-negative numerator and a positive denominator');
+  const step = 10n ** BigInt(MAX_FRACTION_DIGITS - rule.decimals);
+  const divisor = denominator * step;
+  const whole = numerator / divisor;
+  const remainder = numerator - whole * divisor;
+  let steps = whole;
+  if (rule.mode === 'up' && remainder > 0n) steps += 1n;
+  else if (rule.mode === 'half-up' && remainder * 2n >= divisor) steps += 1n;
+  else if (rule.mode === 'half-even' && (remainder * 2n > divisor || (remainder * 2n === divisor && whole % 2n === 1n))) steps += 1n;
+  const rounded = Number(steps * step);
+  assertSafe(rounded);
+  return rounded;
+}

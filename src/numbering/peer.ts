@@ -1,0 +1,35 @@
+/**
+ * Peer numbers as they arrive (`03-1234-5678`, `(03) 1234 5678`, `+81 3 1234 5678`,
+ * `+1 212 555 0100`) are reduced to the digits a Japanese subscriber would dial:
+ * `+81…` is domestic `0…`, `+<cc>…` (cc ≠ 81) is international `010<cc>…`.
+ */
+export type NormalisedPeer = { ok: true; digits: string } | { ok: false; message: string };
+
+const IGNORED_CHARACTERS = /[-\s()]/g;
+const DIGITS = /^\d+$/;
+
+export function normalisePeer(rawPeer: string): NormalisedPeer {
+  const compact = rawPeer.replace(IGNORED_CHARACTERS, '');
+  let digits: string;
+  if (compact.startsWith('+81')) digits = `0${compact.slice(3)}`;
+  else if (compact.startsWith('+')) digits = `010${compact.slice(1)}`;
+  else digits = compact;
+  if (!DIGITS.test(digits)) return { ok: false, message: `"${rawPeer}" is not a telephone number` };
+  return { ok: true, digits };
+}
+
+const WITHHELD_CALLER_IDS = new Set(['', 'anonymous', '非通知']);
+
+/** An inbound caller id that says the caller withheld the number (非通知). */
+export function isWithheldCaller(rawPeer: string): boolean {
+  return WITHHELD_CALLER_IDS.has(rawPeer.trim().toLowerCase());
+}
+
+const SUBSCRIBER_NUMBER = /^050\d{8}$/;
+
+/** The subscriber's own number must be an 11-digit 050 number, in any accepted form. */
+export function normaliseSubscriberNumber(rawNumber: string): string | null {
+  const normalised = normalisePeer(rawNumber.trim());
+  if (!normalised.ok || !SUBSCRIBER_NUMBER.test(normalised.digits)) return null;
+  return normalised.digits;
+}

@@ -1,0 +1,128 @@
+import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { ConfigurationError } from '../cli/errors';
+import { NumberingPlan } from '../numbering/classify';
+import { NumberingPlanFile } from '../numbering/plan';
+import { Tariff, TariffBook } from '../tariff/tariff';
+import { TariffFile } from '../tariff/tariffFile';
+
+/** The project's own folders, found from this file whether it runs from src/ or dist/. */
+export const PROJECT_ROOT = resolve(__dirname, '..', '..');
+export const DEFAULT_DATA_DIR = join(PROJECT_ROOT, 'data');
+const SCHEMA_DIR = join(PROJECT_ROOT, 'schemas');
+
+export interface ReferenceData {
+  tariffs: TariffBook;
+  numbering: NumberingPlan;
+}
+
+type SchemaName = 'tariff' | 'numbering' | 'statement';
+const validators = new Map<SchemaName, ValidateFunction>();
+
+export function schemaValidator(name: SchemaName): ValidateFunction {
+  let validate = validators.get(name);
+  if (validate === undefined) {
+    const schema: unknown = JSON.parse(readFileSync(join(SCHEMA_DIR, `${name}.schema.json`), 'utf8'));
+    validate = new Ajv({ allErrors: true, strict: true }).compile(schema as object);
+    validators.set(name, validate);
+  }
+  return validate;
+}
+
+/**
+ * Loads every tariff version (`tariffs/*.json`) and the numbering plan (`numbering/*.json`)
+ * of a data folder. Anything wrong (schema, overlapping dates, a type without a default rate)
+ * stops here, before a single call is rated, naming the file and the JSON path.
+ */
+export function loadReferenceData(dataDir = process.env.MEISAI_DATA_DIR ?? DEFAULT_DATA_DIR): ReferenceData {
+  const tariffFiles = jsonFilesIn(join(dataDir, 'tariffs'));
+  const numberingFiles = jsonFilesIn(join(dataDir, 'numbering'));
+  if (tariffFiles.length === 0) throw new ConfigurationError(`no tariff files in ${join(dataDir, 'tariffs')}`);
+  if (numberingFiles.length !== 1) {
+    throw new ConfigurationError(`expected exactly one numbering plan in ${join(dataDir, 'numbering')}, found ${numberingFiles.length}`);
+  }
+  const tariffs = tariffFiles.map((path) => compileChecked(path, loadTariffFile(path), (file) => new Tariff(file)));
+  const numberingPath = numberingFiles[0]!;
+  const numbering = compileChecked(numberingPath, loadNumberingFile(numberingPath), (file) => new NumberingPlan(file));
+  try {
+    return { tariffs: new TariffBook(tariffs), numbering };
+  } catch (error) {
+    throw new ConfigurationError(`tariffs in ${dataDir}: ${(error as Error).message}`);
+  }
+}
+
+export function loadTariffFile(path: string): TariffFile {
+  return readValidated<TariffFile>(path, 'tariff');
+}
+
+export function loadNumberingFile(path: string): NumberingPlanFile {
+  return readValidated<NumberingPlanFile>(path, 'numbering');
+}
+
+/** Tells which schema a file claims (by its `$schema` or its shape) and checks it fully. */
+export function checkReferenceFile(path: string): string {
+  const document = readJson(path) as Record<string, unknown>;
+  if (Array.isArray(document.rules)) {
+    compileChecked(path, readValidated<NumberingPlanFile>(path, 'numbering'), (file) => new NumberingPlan(file));
+    return 'numbering plan';
+  }
+  compileChecked(path, readValidated<TariffFile>(path, 'tariff'), (file) => new Tariff(file));
+  return 'tariff';
+}
+
+function readValidated<T>(path: string, schema: SchemaName): T {
+  const document = readJson(path);
+  const validate = schemaValidator(schema);
+  if (!validate(document)) {
+    throw new ConfigurationError(`${path} is not a valid ${schema} file:\n${describeSchemaErrors(validate.errors ?? [])}`);
+  }
+  return document as T;
+}
+
+function compileChecked<F, T>(path: string, file: F, compile: (file: F) => T): T {
+  try {
+    return compile(file);
+  } catch (error) {
+    throw new ConfigurationError(`${path}: ${(error as Error).message}`);
+  }
+}
+
+function readJson(path: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new ConfigurationError(`cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (error) {
+    throw new ConfigurationError(`${path} is not JSON: ${(error as Error).message}`);
+  }
+}
+
+/** `/rates/3/unitPrice` → `$.rates[3].unitPrice`, one line per problem. */
+export function describeSchemaErrors(errors: ErrorObject[]): string {
+  return errors
+    .map((error) => {
+      const path = error.instancePath
+        .split('/')
+        .slice(1)
+        .map((part) => (/^\d+$/.test(part) ? `[${part}]` : `.${part}`))
+        .join('');
+      const detail = error.keyword === 'additionalProperties' ? `${error.message}: ${String(error.params.additionalProperty)}` : error.message;
+      return `  $${path} ${detail ?? 'is invalid'}`;
+    })
+    .join('\n');
+}
+
+function jsonFilesIn(directory: string): string[] {
+  let names: string[];
+  try {
+    names = readdirSync(directory);
+  } catch {
+    return [];
+  }
+  return names.filter((name) => name.endsWith('.json')).sort().map((name) => join(directory, name));
+}

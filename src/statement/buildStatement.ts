@@ -1,0 +1,123 @@
+import { ChakuwariTotal, NumberTypeTotal } from '../aggregate/monthlyTotals';
+import { chakuwariDiscount } from '../discount/chakuwari';
+import { formatScaledYen, roundScaledYen } from '../money/scaledYen';
+import { CALL_TYPE_LABELS, CALL_TYPES } from '../rate/callType';
+import { Tariff } from '../tariff/tariff';
+import { formatTenths } from '../time/duration';
+import { NumberStatement, Statement, StatementTable } from './statement';
+
+export interface StatementInput {
+  contractId: string;
+  month: string;
+  revision: number;
+  /** The version whose statement rounding and 着割 rule finish this month. */
+  tariff: Tariff;
+  typeTotals: NumberTypeTotal[];
+  chakuwariTotals: ChakuwariTotal[];
+}
+
+/** Row sums in scaled yen before formatting, so the all-number table adds exact figures. */
+interface TableSums {
+  rows: { count: number; durationTenths: number; chargeScaled: number }[];
+  chakuwari: { count: number; durationTenths: number; discountScaled: number };
+}
+
+/**
+ * Builds the statement from per-number sums. Each number's row charge is its exact sum rounded
+ * by the statement rule; its total row is the sum of the rows shown; its 着割 is capped at that
+ * total. Every all-number figure is the sum of the per-number figures, so the tables foot.
+ */
+export function buildStatement(input: StatementInput): Statement {
+  const numbers = new Set<string>();
+  for (const total of input.typeTotals) numbers.add(total.number);
+  for (const total of input.chakuwariTotals) numbers.add(total.number);
+  const decimals = input.tariff.statementRounding.decimals;
+
+  const allSums = emptySums();
+  const numberStatements: NumberStatement[] = [];
+  for (const number of [...numbers].sort()) {
+    const sums = emptySums();
+    for (const total of input.typeTotals) {
+      if (total.number !== number) continue;
+      const row = sums.rows[CALL_TYPES.indexOf(total.type)]!;
+      row.count += total.calls;
+      row.durationTenths += total.durationTenths;
+      row.chargeScaled += total.chargeScaled;
+    }
+    for (const row of sums.rows) row.chargeScaled = roundScaledYen(row.chargeScaled, input.tariff.statementRounding);
+    const outboundChargeScaled = sums.rows.reduce((sum, row) => sum + row.chargeScaled, 0);
+    const eligible = input.chakuwariTotals.find((total) => total.number === number);
+    if (eligible !== undefined) {
+      sums.chakuwari.count = eligible.calls;
+      sums.chakuwari.durationTenths = eligible.durationTenths;
+      sums.chakuwari.discountScaled = chakuwariDiscount(eligible.durationMs, outboundChargeScaled, input.tariff.chakuwari);
+    }
+    addSums(allSums, sums);
+    numberStatements.push({ number, ...renderTable(sums, decimals) });
+  }
+  return {
+    contract: input.contractId,
+    month: input.month,
+    currency: 'JPY',
+    taxIncluded: false,
+    revision: input.revision,
+    allNumbers: renderTable(allSums, decimals),
+    numbers: numberStatements,
+  };
+}
+
+function emptySums(): TableSums {
+  return {
+    rows: CALL_TYPES.map(() => ({ count: 0, durationTenths: 0, chargeScaled: 0 })),
+    chakuwari: { count: 0, durationTenths: 0, discountScaled: 0 },
+  };
+}
+
+function addSums(into: TableSums, from: TableSums): void {
+  from.rows.forEach((row, index) => {
+    const target = into.rows[index]!;
+    target.count += row.count;
+    target.durationTenths += row.durationTenths;
+    target.chargeScaled += row.chargeScaled;
+  });
+  into.chakuwari.count += from.chakuwari.count;
+  into.chakuwari.durationTenths += from.chakuwari.durationTenths;
+  into.chakuwari.discountScaled += from.chakuwari.discountScaled;
+}
+
+function renderTable(sums: TableSums, decimals: number): StatementTable {
+  const total = sums.rows.reduce(
+    (sum, row) => ({
+      count: sum.count + row.count,
+      durationTenths: sum.durationTenths + row.durationTenths,
+      chargeScaled: sum.chargeScaled + row.chargeScaled,
+    }),
+    { count: 0, durationTenths: 0, chargeScaled: 0 },
+  );
+  const discount = sums.chakuwari.discountScaled;
+  return {
+    calls: CALL_TYPES.map((type, index) => {
+      const row = sums.rows[index]!;
+      return {
+        type,
+        label: CALL_TYPE_LABELS[type],
+        count: row.count,
+        durationTenths: row.durationTenths,
+        duration: formatTenths(row.durationTenths),
+        charge: formatScaledYen(row.chargeScaled, decimals),
+      };
+    }),
+    total: {
+      count: total.count,
+      durationTenths: total.durationTenths,
+      duration: formatTenths(total.durationTenths),
+      charge: formatScaledYen(total.chargeScaled, decimals),
+    },
+    chakuwari: {
+      count: sums.chakuwari.count,
+      durationTenths: sums.chakuwari.durationTenths,
+      duration: formatTenths(sums.chakuwari.durationTenths),
+      discount: discount === 0 ? formatScaledYen(0, decimals) : formatScaledYen(-discount, decimals),
+    },
+  };
+}

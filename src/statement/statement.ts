@@ -1,0 +1,49 @@
+import { CallType } from '../rate/callType';
+
+/** The usage statement (ご利用明細) of one contract and month, in the JSON shape of spec §6. */
+export interface Statement {
+  contract: string;
+  month: string;
+  currency: 'JPY';
+  taxIncluded: false;
+  revision: number;
+  allNumbers: StatementTable;
+  numbers: NumberStatement[];
+}
+
+export interface StatementTable {
+  /** Always all five call types, in statement order, zero rows included. */
+  calls: CallRow[];
+  total: TotalRow;
+  chakuwari: ChakuwariRow;
+}
+
+export interface NumberStatement extends StatementTable {
+  number: string;
+}
+
+export interface CallRow {
+  type: CallType;
+  label: string;
+  count: number;
+  durationTenths: number;
+  /** `H:MM:SS.s` */
+  duration: string;
+  /** Whole yen (or the plan's statement decimals) as a decimal string. */
+  charge: string;
+}
+
+export interface TotalRow {
+  count: number;
+  durationTenths: number;
+  duration: string;
+  charge: string;
+}
+
+export interface ChakuwariRow {
+  count: number;
+  durationTenths: number;
+  duration: string;
+  /** Negative (a discount) or "0". */
+  discount: string;
+}

@@ -1,0 +1,97 @@
+/**
+ * The store's schema, as numbered migrations applied in order, each in its own transaction.
+ * A migration is never edited once released: change the schema by adding the next one.
+ */
+export const MIGRATIONS: { version: number; description: string; sql: string }[] = [
+  {
+    version: 1,
+    description: 'files, calls, rejects, duplicates and monthly totals',
+    sql: `
+      CREATE TABLE files (
+        file_id       INTEGER PRIMARY KEY,
+        name          TEXT NOT NULL,
+        sha256        TEXT NOT NULL UNIQUE,
+        bytes         INTEGER NOT NULL,
+        encoding      TEXT NOT NULL,
+        source        TEXT,
+        ingested_at   TEXT NOT NULL,
+        records_read  INTEGER NOT NULL,
+        accepted      INTEGER NOT NULL,
+        rejected      INTEGER NOT NULL,
+        duplicates    INTEGER NOT NULL,
+        CHECK (records_read = accepted + rejected + duplicates)
+      );
+
+      -- One row per accepted call leg, with how it was classified and rated.
+      CREATE TABLE calls (
+        record_id          TEXT PRIMARY KEY,
+        file_id            INTEGER NOT NULL REFERENCES files(file_id),
+        line               INTEGER NOT NULL,
+        contract_id        TEXT NOT NULL,
+        number             TEXT NOT NULL,
+        direction          TEXT NOT NULL CHECK (direction IN ('out', 'in')),
+        peer               TEXT NOT NULL,
+        peer_is_number     INTEGER NOT NULL,
+        start_ms           INTEGER NOT NULL,
+        duration_ms        INTEGER NOT NULL CHECK (duration_ms >= 0),
+        month              TEXT NOT NULL,
+        peer_class         TEXT NOT NULL,
+        tariff_id          TEXT NOT NULL,
+        numbering_plan_id  TEXT NOT NULL,
+        rate_id            TEXT,
+        rate_prefix        TEXT,
+        units              INTEGER NOT NULL,
+        charge_scaled      INTEGER NOT NULL,
+        chakuwari_eligible INTEGER NOT NULL
+      );
+      CREATE INDEX calls_by_statement ON calls (contract_id, month, number);
+
+      CREATE TABLE rejects (
+        reject_id  INTEGER PRIMARY KEY,
+        file_id    INTEGER NOT NULL REFERENCES files(file_id),
+        line       INTEGER NOT NULL,
+        code       TEXT NOT NULL,
+        message    TEXT NOT NULL,
+        raw        TEXT NOT NULL
+      );
+      CREATE INDEX rejects_by_file ON rejects (file_id, line);
+
+      CREATE TABLE duplicates (
+        file_id    INTEGER NOT NULL REFERENCES files(file_id),
+        line       INTEGER NOT NULL,
+        record_id  TEXT NOT NULL,
+        PRIMARY KEY (file_id, line)
+      ) WITHOUT ROWID;
+
+      -- Per number, month and call type: the sums behind one statement row (outbound, duration > 0).
+      CREATE TABLE number_type_totals (
+        contract_id      TEXT NOT NULL,
+        month            TEXT NOT NULL,
+        number           TEXT NOT NULL,
+        call_type        TEXT NOT NULL,
+        calls            INTEGER NOT NULL,
+        duration_tenths  INTEGER NOT NULL,
+        charge_scaled    INTEGER NOT NULL,
+        PRIMARY KEY (contract_id, month, number, call_type)
+      ) WITHOUT ROWID;
+
+      -- Per number and month: eligible inbound time behind the 着割 row.
+      CREATE TABLE chakuwari_totals (
+        contract_id      TEXT NOT NULL,
+        month            TEXT NOT NULL,
+        number           TEXT NOT NULL,
+        calls            INTEGER NOT NULL,
+        duration_tenths  INTEGER NOT NULL,
+        duration_ms      INTEGER NOT NULL,
+        PRIMARY KEY (contract_id, month, number)
+      ) WITHOUT ROWID;
+
+      -- Per contract and month and call type: the unrounded sums over all numbers.
+      CREATE VIEW contract_type_totals AS
+        SELECT contract_id, month, call_type,
+               SUM(calls) AS calls, SUM(duration_tenths) AS duration_tenths, SUM(charge_scaled) AS charge_scaled
+          FROM number_type_totals
+         GROUP BY contract_id, month, call_type;
+    `,
+  },
+];

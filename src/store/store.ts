@@ -1,0 +1,176 @@
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { ChakuwariTotal, NumberTypeTotal } from '../aggregate/monthlyTotals';
+import { ConfigurationError } from '../cli/errors';
+import { CallContent } from '../input/callRecord';
+import { RatedCall } from '../rate/rateRecord';
+import { CallType } from '../rate/callType';
+import { PROJECT_ROOT } from '../reference/referenceData';
+import { MIGRATIONS } from './migrations';
+
+export const DEFAULT_DB_PATH = join(PROJECT_ROOT, 'data', 'meisai.sqlite');
+
+export type Db = Database.Database;
+
+/** Opens (creating on first use) the SQLite store and brings its schema up to date. */
+export function openStore(path = process.env.MEISAI_DB ?? DEFAULT_DB_PATH): Db {
+  let db: Db;
+  try {
+    mkdirSync(dirname(path), { recursive: true });
+    db = new Database(path);
+  } catch (error) {
+    throw new ConfigurationError(`cannot open the store ${path}: ${(error as Error).message}`);
+  }
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = FULL');
+  db.pragma('foreign_keys = ON');
+  db.pragma('busy_timeout = 5000');
+  migrate(db);
+  return db;
+}
+
+export function migrate(db: Db): void {
+  db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, description TEXT NOT NULL, applied_at TEXT NOT NULL)');
+  const applied = new Set(
+    (db.prepare('SELECT version FROM schema_migrations').all() as { version: number }[]).map((row) => row.version),
+  );
+  const newest = Math.max(0, ...applied);
+  const known = Math.max(...MIGRATIONS.map((migration) => migration.version));
+  if (newest > known) {
+    throw new ConfigurationError(`the store has schema version ${newest}, newer than this meisai knows (${known})`);
+  }
+  for (const migration of MIGRATIONS) {
+    if (applied.has(migration.version)) continue;
+    db.transaction(() => {
+      db.exec(migration.sql);
+      db.prepare('INSERT INTO schema_migrations (version, description, applied_at) VALUES (?, ?, ?)').run(
+        migration.version,
+        migration.description,
+        new Date().toISOString(),
+      );
+    })();
+  }
+}
+
+export interface FileRow {
+  fileId: number;
+  name: string;
+  sha256: string;
+  ingestedAt: string;
+}
+
+export function findFileBySha(db: Db, sha256: string): FileRow | undefined {
+  return db
+    .prepare('SELECT file_id AS fileId, name, sha256, ingested_at AS ingestedAt FROM files WHERE sha256 = ?')
+    .get(sha256) as FileRow | undefined;
+}
+
+export interface StoredCallIdentity extends CallContent {
+  fileName: string;
+  line: number;
+}
+
+/** Prepared statements for writing one file's records; used inside the file's transaction. */
+export class FileWriter {
+  private readonly insertCall;
+  private readonly insertReject;
+  private readonly insertDuplicate;
+  private readonly findCall;
+  private readonly addTypeTotal;
+  private readonly addChakuwariTotal;
+
+  constructor(
+    private readonly db: Db,
+    readonly fileId: number,
+  ) {
+    this.insertCall = db.prepare(`
+      INSERT INTO calls (record_id, file_id, line, contract_id, number, direction, peer, peer_is_number, start_ms,
+        duration_ms, month, peer_class, tariff_id, numbering_plan_id, rate_id, rate_prefix, units, charge_scaled, chakuwari_eligible)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+    this.insertReject = db.prepare('INSERT INTO rejects (file_id, line, code, message, raw) VALUES (?, ?, ?, ?, ?)');
+    this.insertDuplicate = db.prepare('INSERT INTO duplicates (file_id, line, record_id) VALUES (?, ?, ?)');
+    this.findCall = db.prepare(`
+      SELECT c.contract_id AS contractId, c.number, c.direction, c.peer, c.start_ms AS startMs, c.duration_ms AS durationMs,
+             f.name AS fileName, c.line
+        FROM calls c JOIN files f ON f.file_id = c.file_id
+       WHERE c.record_id = ?`);
+    this.addTypeTotal = db.prepare(`
+      INSERT INTO number_type_totals (contract_id, month, number, call_type, calls, duration_tenths, charge_scaled)
+      VALUES (?, ?, ?, ?, ?, ?, ?)
+      ON CONFLICT (contract_id, month, number, call_type) DO UPDATE SET
+        calls = calls + excluded.calls,
+        duration_tenths = duration_tenths + excluded.duration_tenths,
+        charge_scaled = charge_scaled + excluded.charge_scaled`);
+    this.addChakuwariTotal = db.prepare(`
+      INSERT INTO chakuwari_totals (contract_id, month, number, calls, duration_tenths, duration_ms)
+      VALUES (?, ?, ?, ?, ?, ?)
+      ON CONFLICT (contract_id, month, number) DO UPDATE SET
+        calls = calls + excluded.calls,
+        duration_tenths = duration_tenths + excluded.duration_tenths,
+        duration_ms = duration_ms + excluded.duration_ms`);
+  }
+
+  storedCall(recordId: string): StoredCallIdentity | undefined {
+    return this.findCall.get(recordId) as StoredCallIdentity | undefined;
+  }
+
+  call(call: RatedCall, line: number): void {
+    this.insertCall.run(
+      call.recordId, this.fileId, line, call.contractId, call.number, call.direction, call.peer, call.peerIsNumber ? 1 : 0,
+      call.startMs, call.durationMs, call.month, call.peerClass, call.tariffId, call.numberingPlanId, call.rateId,
+      call.ratePrefix, call.units, call.chargeScaled, call.chakuwariEligible ? 1 : 0,
+    );
+  }
+
+  reject(line: number, code: string, message: string, raw: string): void {
+    this.insertReject.run(this.fileId, line, code, message, raw);
+  }
+
+  duplicate(line: number, recordId: string): void {
+    this.insertDuplicate.run(this.fileId, line, recordId);
+  }
+
+  addTotals(typeTotals: NumberTypeTotal[], chakuwariTotals: ChakuwariTotal[]): void {
+    for (const total of typeTotals) {
+      this.addTypeTotal.run(total.contractId, total.month, total.number, total.type, total.calls, total.durationTenths, total.chargeScaled);
+    }
+    for (const total of chakuwariTotals) {
+      this.addChakuwariTotal.run(total.contractId, total.month, total.number, total.calls, total.durationTenths, total.durationMs);
+    }
+  }
+}
+
+export function readNumberTypeTotals(db: Db, contractId: string, month: string): NumberTypeTotal[] {
+  return (
+    db
+      .prepare(
+        `SELECT contract_id AS contractId, month, number, call_type AS type, calls, duration_tenths AS durationTenths,
+                charge_scaled AS chargeScaled
+           FROM number_type_totals WHERE contract_id = ? AND month = ? ORDER BY number, call_type`,
+      )
+      .all(contractId, month) as (NumberTypeTotal & { type: CallType })[]
+  );
+}
+
+export function readChakuwariTotals(db: Db, contractId: string, month: string): ChakuwariTotal[] {
+  return db
+    .prepare(
+      `SELECT contract_id AS contractId, month, number, calls, duration_tenths AS durationTenths, duration_ms AS durationMs
+         FROM chakuwari_totals WHERE contract_id = ? AND month = ? ORDER BY number`,
+    )
+    .all(contractId, month) as ChakuwariTotal[];
+}
+
+/** Months in which the contract has calls to show, newest first. */
+export function readStatementMonths(db: Db, contractId: string): string[] {
+  return (
+    db
+      .prepare(
+        `SELECT month FROM number_type_totals WHERE contract_id = ?
+         UNION SELECT month FROM chakuwari_totals WHERE contract_id = ?
+         ORDER BY month DESC`,
+      )
+      .all(contractId, contractId) as { month: string }[]
+  ).map((row) => row.month);
+}

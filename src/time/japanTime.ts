@@ -1,0 +1,83 @@
+import { parseDigits } from './duration';
+
+/** Japan Standard Time is UTC+9 all year (no daylight saving). */
+export const JAPAN_OFFSET_MS = 9 * 3600 * 1000;
+
+export type StartResult = { ok: true; startMs: number } | { ok: false; message: string };
+
+const START_FORM =
+  /^(\d{4})([-/])(\d{2})\2(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(Z|[+-]\d{2}:?\d{2})?$/;
+
+/**
+ * Parses a call start into epoch milliseconds. ISO 8601 with an offset (`…+09:00`, `…Z`) is
+ * taken as written; a time without an offset (`2011-04-01 09:15:02`, `2011/04/01T09:15:02.250`)
+ * is Japan time. Fractions beyond milliseconds are truncated. Impossible dates are refused.
+ */
+export function parseStart(rawStart: string): StartResult {
+  const text = rawStart.trim();
+  const match = START_FORM.exec(text);
+  if (!match) return { ok: false, message: `unreadable start "${rawStart}"` };
+  const [, yearText, separator, monthText, dayText, hourText, minuteText, secondText, fraction, offset] = match;
+  if (separator === '/' && offset !== undefined) {
+    return { ok: false, message: `start "${rawStart}" mixes the slash form with an offset` };
+  }
+  const year = parseDigits(yearText!);
+  const month = parseDigits(monthText!);
+  const day = parseDigits(dayText!);
+  const hour = parseDigits(hourText!);
+  const minute = parseDigits(minuteText!);
+  const second = parseDigits(secondText!);
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month) || hour > 23 || minute > 59 || second > 59) {
+    return { ok: false, message: `start "${rawStart}" is not a real date and time` };
+  }
+  const millisecond = fraction === undefined ? 0 : parseDigits(fraction.slice(0, 3).padEnd(3, '0'));
+  const wallClockMs = Date.UTC(year, month - 1, day, hour, minute, second, millisecond);
+  return { ok: true, startMs: wallClockMs - offsetMs(offset) };
+}
+
+function offsetMs(offset: string | undefined): number {
+  if (offset === undefined) return JAPAN_OFFSET_MS;
+  if (offset === 'Z') return 0;
+  const digits = offset.replace(':', '');
+  const sign = digits.startsWith('-') ? -1 : 1;
+  const hours = parseDigits(digits.slice(1, 3));
+  const minutes = parseDigits(digits.slice(3, 5));
+  return sign * (hours * 60 + minutes) * 60_000;
+}
+
+function daysInMonth(year: number, month: number): number {
+  return new Date(Date.UTC(year, month, 0)).getUTCDate();
+}
+
+/** `YYYY-MM` of the instant in Japan time: the statement month of a call. */
+export function japanMonth(startMs: number): string {
+  return japanIso(startMs).slice(0, 7);
+}
+
+/** `YYYY-MM-DDTHH:mm:ss.sss+09:00`: the instant written in Japan time. */
+export function formatJapanTime(startMs: number): string {
+  return `${japanIso(startMs).slice(0, 23)}+09:00`;
+}
+
+function japanIso(startMs: number): string {
+  return new Date(startMs + JAPAN_OFFSET_MS).toISOString();
+}
+
+/** The instant a Japan-time calendar date (`YYYY-MM-DD`) begins. */
+export function japanDateStartMs(date: string): number {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
+  if (!match) throw new RangeError(`"${date}" is not a YYYY-MM-DD date`);
+  return Date.UTC(parseDigits(match[1]!), parseDigits(match[2]!) - 1, parseDigits(match[3]!)) - JAPAN_OFFSET_MS;
+}
+
+/** First instant of a `YYYY-MM` month in Japan time, and the first instant of the next. */
+export function japanMonthRange(month: string): { fromMs: number; toMs: number } {
+  const match = /^(\d{4})-(0[1-9]|1[0-2])$/.exec(month);
+  if (!match) throw new RangeError(`"${month}" is not a YYYY-MM month`);
+  const year = parseDigits(match[1]!);
+  const monthIndex = parseDigits(match[2]!) - 1;
+  return {
+    fromMs: Date.UTC(year, monthIndex, 1) - JAPAN_OFFSET_MS,
+    toMs: Date.UTC(year, monthIndex + 1, 1) - JAPAN_OFFSET_MS,
+  };
+}
