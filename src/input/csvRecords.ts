@@ -86,7 +86,8 @@ function splitRecord(line: number, raw: string): CsvRecord {
     if (records.length !== 1) return malformed(line, raw, 'the line holds more than one record');
     return { line, raw, fields: records[0]! };
   } catch (error) {
-    return malformed(line, raw, `bad quoting: ${(error as Error).message}`);
+    const code = (error as { code?: string }).code ?? 'CSV_ERROR';
+    return malformed(line, raw, `bad quoting (${code})`);
   }
 }
 
