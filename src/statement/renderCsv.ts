@@ -1,0 +1,83 @@
+import { stringify } from 'csv-stringify/sync';
+import { CHAKUWARI_LABEL, SECTION_LABELS } from './renderText';
+import { Statement, StatementTable } from './statement';
+
+/**
+ * The statement as CSV, one line per printed row: the all-number table (scope `all`, number
+ * empty), then each number's table (scope `number`). Figures are the statement's own strings
+ * and integers, unformatted, so a spreadsheet can add them up. CRLF line endings, no BOM.
+ */
+
+export const CSV_COLUMNS = [
+  'contract',
+  'month',
+  'revision',
+  'scope',
+  'number',
+  'section',
+  'type',
+  'label',
+  'count',
+  'duration_tenths',
+  'duration',
+  'amount',
+] as const;
+
+type CsvColumn = (typeof CSV_COLUMNS)[number];
+type CsvRecord = Record<CsvColumn, string>;
+
+/** The columns that change from row to row within one table. */
+type TableRowFields = Pick<CsvRecord, 'section' | 'type' | 'label' | 'count' | 'duration_tenths' | 'duration' | 'amount'>;
+
+export function renderCsv(statement: Statement): string {
+  const records: CsvRecord[] = [];
+  const statementFields = {
+    contract: statement.contract,
+    month: statement.month,
+    revision: String(statement.revision),
+  };
+  for (const row of tableRowFields(statement.allNumbers)) {
+    records.push({ ...statementFields, scope: 'all', number: '', ...row });
+  }
+  for (const numberTable of statement.numbers) {
+    for (const row of tableRowFields(numberTable)) {
+      records.push({ ...statementFields, scope: 'number', number: numberTable.number, ...row });
+    }
+  }
+  return stringify(records, {
+    header: true,
+    columns: [...CSV_COLUMNS],
+    record_delimiter: 'windows',
+  });
+}
+
+function tableRowFields(table: StatementTable): TableRowFields[] {
+  const callRows: TableRowFields[] = table.calls.map((call) => ({
+    section: 'call',
+    type: call.type,
+    label: call.label,
+    count: String(call.count),
+    duration_tenths: String(call.durationTenths),
+    duration: call.duration,
+    amount: call.charge,
+  }));
+  const totalRow: TableRowFields = {
+    section: 'total',
+    type: '',
+    label: SECTION_LABELS.total,
+    count: String(table.total.count),
+    duration_tenths: String(table.total.durationTenths),
+    duration: table.total.duration,
+    amount: table.total.charge,
+  };
+  const chakuwariRow: TableRowFields = {
+    section: 'chakuwari',
+    type: '',
+    label: CHAKUWARI_LABEL,
+    count: String(table.chakuwari.count),
+    duration_tenths: String(table.chakuwari.durationTenths),
+    duration: table.chakuwari.duration,
+    amount: table.chakuwari.discount,
+  };
+  return [...callRows, totalRow, chakuwariRow];
+}

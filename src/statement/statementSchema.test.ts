@@ -1,0 +1,103 @@
+import Ajv, { ValidateFunction } from 'ajv';
+import { readFileSync } from 'node:fs';
+import { ChakuwariTotal, NumberTypeTotal } from '../aggregate/monthlyTotals';
+import { YEN_SCALE } from '../money/scaledYen';
+import { CallType } from '../rate/callType';
+import { Tariff } from '../tariff/tariff';
+import { buildStatement } from './buildStatement';
+import { Statement } from './statement';
+
+const CONTRACT = 'N000000001';
+const MONTH = '2011-04';
+const FIRST_NUMBER = '05012345678';
+const SECOND_NUMBER = '05087654321';
+const tariff = new Tariff(JSON.parse(readFileSync('data/tariffs/reference-2006-12.json', 'utf8')));
+const schema: unknown = JSON.parse(readFileSync('schemas/statement.schema.json', 'utf8'));
+
+function typeTotal(number: string, type: CallType, calls: number, durationTenths: number, chargeYen: number): NumberTypeTotal {
+  return { contractId: CONTRACT, month: MONTH, number, type, calls, durationTenths, chargeScaled: chargeYen * YEN_SCALE };
+}
+
+function chakuwariTotal(number: string, calls: number, durationTenths: number): ChakuwariTotal {
+  return { contractId: CONTRACT, month: MONTH, number, calls, durationTenths, durationMs: durationTenths * 100 };
+}
+
+/** The seed's April 2011 figures split over two numbers (the arithmetic is in renderText.test.ts). */
+function seedStatement(): Statement {
+  return buildStatement({
+    contractId: CONTRACT,
+    month: MONTH,
+    revision: 1,
+    tariff,
+    typeTotals: [
+      typeTotal(FIRST_NUMBER, 'general', 600, 500000, 6000),
+      typeTotal(SECOND_NUMBER, 'general', 496, 537935, 4240),
+      typeTotal(FIRST_NUMBER, 'international', 300, 990300, 48435),
+      typeTotal(SECOND_NUMBER, 'international', 300, 990300, 48435),
+      typeTotal(FIRST_NUMBER, 'mobile', 330, 168450, 7680),
+      typeTotal(FIRST_NUMBER, 'ip', 240, 188175, 0),
+      typeTotal(SECOND_NUMBER, 'ip', 240, 188175, 0),
+      typeTotal(SECOND_NUMBER, 'phs', 510, 393300, 15300),
+    ],
+    chakuwariTotals: [chakuwariTotal(FIRST_NUMBER, 1500, 700000), chakuwariTotal(SECOND_NUMBER, 1516, 708630)],
+  });
+}
+
+/** The statement as `statement --format json` prints it, as plain JSON data to mutate. */
+function seedJson(): Record<string, any> {
+  return JSON.parse(JSON.stringify(seedStatement())) as Record<string, any>;
+}
+
+/** Compiled once: compiling costs far more than validating. */
+const validateStatement: ValidateFunction = new Ajv({ strict: true, allErrors: true }).compile(schema as object);
+
+describe('statement.schema.json', () => {
+  it('compiles under Ajv strict mode', () => {
+    expect(() => new Ajv({ strict: true }).compile(schema as object)).not.toThrow();
+  });
+
+  it('accepts the built seed statement and a month without any call', () => {
+    expect(validateStatement(seedJson())).toBe(true);
+    expect(validateStatement.errors).toBeNull();
+    const empty = buildStatement({ contractId: CONTRACT, month: '2011-12', revision: 3, tariff, typeTotals: [], chakuwariTotals: [] });
+    expect(validateStatement(JSON.parse(JSON.stringify(empty)))).toBe(true);
+  });
+
+  it('accepts fraction digits in charges and discounts', () => {
+    const statement = seedJson();
+    statement.allNumbers.calls[0].charge = '10240.50';
+    statement.allNumbers.chakuwari.discount = '-0.5';
+    statement.numbers[0].chakuwari.discount = '0.00';
+    expect(validateStatement(statement)).toBe(true);
+  });
+
+  it.each<[string, (statement: Record<string, any>) => void]>([
+    ['an extra top-level property', (statement) => (statement.tax = '0')],
+    ['an extra property in a call row', (statement) => (statement.allNumbers.calls[0].note = 'x')],
+    ['an extra property in a number table', (statement) => (statement.numbers[0].name = 'office')],
+    ['four call rows', (statement) => statement.allNumbers.calls.pop()],
+    ['six call rows', (statement) => statement.numbers[1].calls.push({ ...statement.numbers[1].calls[0] })],
+    ['call rows out of order', (statement) => statement.allNumbers.calls.reverse()],
+    ['a label that does not match its type', (statement) => (statement.allNumbers.calls[2].label = '一般通話')],
+    ['a positive discount', (statement) => (statement.allNumbers.chakuwari.discount = '1174')],
+    ['a negative zero discount', (statement) => (statement.numbers[0].chakuwari.discount = '-0')],
+    ['a discount as a number', (statement) => (statement.allNumbers.chakuwari.discount = -1174)],
+    ['a negative charge', (statement) => (statement.allNumbers.total.charge = '-1')],
+    ['a charge with thousands separators', (statement) => (statement.allNumbers.total.charge = '130,090')],
+    ['a fractional count', (statement) => (statement.allNumbers.calls[0].count = 1.5)],
+    ['a negative duration', (statement) => (statement.allNumbers.calls[0].durationTenths = -1)],
+    ['a duration with 60 minutes', (statement) => (statement.allNumbers.total.duration = '109:60:23.5')],
+    ['a duration without tenths', (statement) => (statement.allNumbers.total.duration = '109:54:23')],
+    ['a contract id of another shape', (statement) => (statement.contract = 'N00000001')],
+    ['month 13', (statement) => (statement.month = '2011-13')],
+    ['another currency', (statement) => (statement.currency = 'USD')],
+    ['tax included', (statement) => (statement.taxIncluded = true)],
+    ['revision 0', (statement) => (statement.revision = 0)],
+    ['a number that is not an 050 number', (statement) => (statement.numbers[0].number = '09012345678')],
+    ['a missing 着割 row', (statement) => delete statement.numbers[0].chakuwari],
+  ])('rejects %s', (_, mutate) => {
+    const statement = seedJson();
+    mutate(statement);
+    expect(validateStatement(statement)).toBe(false);
+  });
+});
