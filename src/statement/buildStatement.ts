@@ -19,7 +19,7 @@ export interface StatementInput {
 /** Row sums in scaled yen before formatting, so the all-number table adds exact figures. */
 interface TableSums {
   rows: { count: number; durationTenths: number; chargeScaled: number }[];
-  chakuwari: { count: number; durationTenths: number; discountScaled: number };
+  chakuwari: { count: number; durationTenths: number; eligibleMs: number; discountScaled: number };
 }
 
 /**
@@ -28,17 +28,14 @@ interface TableSums {
  * total. Every all-number figure is the sum of the per-number figures, so the tables foot.
  */
 export function buildStatement(input: StatementInput): Statement {
-  const numbers = new Set<string>();
-  for (const total of input.typeTotals) numbers.add(total.number);
-  for (const total of input.chakuwariTotals) numbers.add(total.number);
+  const byNumber = groupByNumber(input);
   const decimals = input.tariff.statementRounding.decimals;
 
   const allSums = emptySums();
   const numberStatements: NumberStatement[] = [];
-  for (const number of [...numbers].sort()) {
+  for (const [number, totals] of [...byNumber].sort(([left], [right]) => (left < right ? -1 : 1))) {
     const sums = emptySums();
-    for (const total of input.typeTotals) {
-      if (total.number !== number) continue;
+    for (const total of totals.typeTotals) {
       const row = sums.rows[CALL_TYPES.indexOf(total.type)]!;
       row.count += total.calls;
       row.durationTenths += total.durationTenths;
@@ -46,12 +43,12 @@ export function buildStatement(input: StatementInput): Statement {
     }
     for (const row of sums.rows) row.chargeScaled = roundScaledYen(row.chargeScaled, input.tariff.statementRounding);
     const outboundChargeScaled = sums.rows.reduce((sum, row) => sum + row.chargeScaled, 0);
-    const eligible = input.chakuwariTotals.find((total) => total.number === number);
-    if (eligible !== undefined) {
-      sums.chakuwari.count = eligible.calls;
-      sums.chakuwari.durationTenths = eligible.durationTenths;
-      sums.chakuwari.discountScaled = chakuwariDiscount(eligible.durationMs, outboundChargeScaled, input.tariff.chakuwari);
+    for (const eligible of totals.chakuwariTotals) {
+      sums.chakuwari.count += eligible.calls;
+      sums.chakuwari.durationTenths += eligible.durationTenths;
+      sums.chakuwari.eligibleMs += eligible.durationMs;
     }
+    sums.chakuwari.discountScaled = chakuwariDiscount(sums.chakuwari.eligibleMs, outboundChargeScaled, input.tariff.chakuwari);
     addSums(allSums, sums);
     numberStatements.push({ number, ...renderTable(sums, decimals) });
   }
@@ -66,10 +63,29 @@ export function buildStatement(input: StatementInput): Statement {
   };
 }
 
+/** Each number's totals; a total of another contract or month is a caller's bug, not data to mix in. */
+function groupByNumber(input: StatementInput): Map<string, Pick<StatementInput, 'typeTotals' | 'chakuwariTotals'>> {
+  const byNumber = new Map<string, Pick<StatementInput, 'typeTotals' | 'chakuwariTotals'>>();
+  const entry = (total: { contractId: string; month: string; number: string }): Pick<StatementInput, 'typeTotals' | 'chakuwariTotals'> => {
+    if (total.contractId !== input.contractId || total.month !== input.month) {
+      throw new Error(`a total of ${total.contractId} ${total.month} was given for the statement of ${input.contractId} ${input.month}`);
+    }
+    let found = byNumber.get(total.number);
+    if (found === undefined) {
+      found = { typeTotals: [], chakuwariTotals: [] };
+      byNumber.set(total.number, found);
+    }
+    return found;
+  };
+  for (const total of input.typeTotals) entry(total).typeTotals.push(total);
+  for (const total of input.chakuwariTotals) entry(total).chakuwariTotals.push(total);
+  return byNumber;
+}
+
 function emptySums(): TableSums {
   return {
     rows: CALL_TYPES.map(() => ({ count: 0, durationTenths: 0, chargeScaled: 0 })),
-    chakuwari: { count: 0, durationTenths: 0, discountScaled: 0 },
+    chakuwari: { count: 0, durationTenths: 0, eligibleMs: 0, discountScaled: 0 },
   };
 }
 
@@ -82,6 +98,7 @@ function addSums(into: TableSums, from: TableSums): void {
   });
   into.chakuwari.count += from.chakuwari.count;
   into.chakuwari.durationTenths += from.chakuwari.durationTenths;
+  into.chakuwari.eligibleMs += from.chakuwari.eligibleMs;
   into.chakuwari.discountScaled += from.chakuwari.discountScaled;
 }
 

@@ -93,7 +93,8 @@ describe('renderHtml', () => {
 
   it('escapes a hostile string wherever it appears', () => {
     const hostile = '<script>alert("x")</script>&\'';
-    const statement = twoNumberStatement(hostile);
+    // The renderer must escape whatever the statement holds, even a contract id no store would accept.
+    const statement = { ...twoNumberStatement(), contract: hostile };
     statement.allNumbers.calls[0]!.label = `<img src=x onerror=alert(1)>`;
     const html = renderHtml(statement);
     expect(html).not.toContain('<script');

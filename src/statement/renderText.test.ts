@@ -58,7 +58,7 @@ function generalOnlyStatement(): Statement {
     month: '2011-12',
     revision: 1,
     tariff,
-    typeTotals: [typeTotal(FIRST_NUMBER, 'general', 3, 1805, 24)],
+    typeTotals: [{ ...typeTotal(FIRST_NUMBER, 'general', 3, 1805, 24), month: '2011-12' }],
     chakuwariTotals: [],
   });
 }

@@ -46,6 +46,9 @@ export class Tariff {
     this.fromMs = japanDateStartMs(file.effectiveFrom);
     this.toMs = file.effectiveTo === undefined ? Number.POSITIVE_INFINITY : japanDateStartMs(file.effectiveTo);
     if (this.toMs <= this.fromMs) throw new RangeError(`tariff ${file.id}: effectiveTo is not after effectiveFrom`);
+    if (file.chakuwari.rounding.decimals > file.rounding.statementRow.decimals) {
+      throw new RangeError(`tariff ${file.id}: 着割 is rounded to more decimals than the statement rows show`);
+    }
     this.callRounding = file.rounding.call;
     this.statementRounding = file.rounding.statementRow;
     this.chakuwari = {
