@@ -25,8 +25,10 @@ function requireMatch(value: string, pattern: RegExp, what: string): string {
   return value;
 }
 
-export function buildProgram(write: (text: string) => void): Command {
+export function buildProgram(io: Io): Command {
+  const write = io.stdout;
   const program = new Command('meisai')
+    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
     .description('Rating and billing of 050 IP-phone CDRs: the monthly usage statement (ご利用明細).')
     .showHelpAfterError()
     .exitOverride();
@@ -146,9 +148,19 @@ function inboxFiles(directory: string): string[] {
     .filter((path) => statSync(path).isFile());
 }
 
+export interface Io {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+}
+
+const PROCESS_IO: Io = {
+  stdout: (text) => process.stdout.write(text),
+  stderr: (text) => process.stderr.write(text),
+};
+
 /** Runs the command line and returns the exit code; never lets a stack trace reach the user. */
-export async function main(argv: string[]): Promise<number> {
-  const program = buildProgram((text) => process.stdout.write(text));
+export async function main(argv: string[], io: Io = PROCESS_IO): Promise<number> {
+  const program = buildProgram(io);
   try {
     await program.parseAsync(argv);
     return 0;
@@ -157,10 +169,10 @@ export async function main(argv: string[]): Promise<number> {
       return error.exitCode === 0 || error.code === 'commander.helpDisplayed' || error.code === 'commander.version' ? 0 : 2;
     }
     if (error instanceof MeisaiError) {
-      process.stderr.write(`meisai: ${error.message}\n`);
+      io.stderr(`meisai: ${error.message}\n`);
       return error.exitCode;
     }
-    process.stderr.write(`meisai: unexpected failure: ${(error as Error).message}\n`);
+    io.stderr(`meisai: unexpected failure: ${(error as Error).message}\n`);
     createLogger().error({ err: error }, 'unexpected failure');
     return 1;
   }

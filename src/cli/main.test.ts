@@ -1,0 +1,147 @@
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { main } from './main';
+import { createWorkspace, csv, TempWorkspace } from '../test-support/tempStore';
+import { schemaValidator } from '../reference/referenceData';
+
+let workspace: TempWorkspace;
+beforeEach(() => {
+  workspace = createWorkspace();
+  workspace.db.close(); // the command opens the store itself
+});
+afterEach(() => workspace.cleanUp());
+
+async function run(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const code = await main(['node', 'meisai', ...args], { stdout: (text) => (stdout += text), stderr: (text) => (stderr += text) });
+  return { code, stdout, stderr };
+}
+
+const ROWS = [
+  'C1,N000000001,05012345678,out,0312345678,2011-04-01 09:00:00,180',
+  'C2,N000000001,05012345678,out,0312345678,2011-04-01 10:00:00,180.001',
+  'C3,N000000001,05087654321,in,09011112222,2011-04-02 10:00:00,600',
+  'C4,N000000001,05012345678,sideways,0312345678,2011-04-01 10:00:00,5',
+];
+
+describe('meisai ingest', () => {
+  test('--json prints the control totals of spec §7 and exits 0 even with rejected records', async () => {
+    const file = workspace.writeFile('day.csv', csv(ROWS));
+    const result = await run('ingest', file, '--db', workspace.dbPath, '--json');
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout)).toEqual({
+      files: 1,
+      alreadyIngested: 0,
+      failed: 0,
+      read: 4,
+      accepted: 3,
+      rejected: { BAD_DIRECTION: 1 },
+      duplicates: 0,
+    });
+  });
+
+  test('a file lacking a required column exits 1 with a clear message and no stack trace', async () => {
+    const file = workspace.writeFile('bad.csv', 'record_id,number\nx,05012345678\n');
+    const result = await run('ingest', file, '--db', workspace.dbPath);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('refused, nothing applied: the header lacks the required columns contract_id, direction, peer, start, duration');
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  test('a missing input file exits 1 with the file named', async () => {
+    const result = await run('ingest', join(workspace.directory, 'nope.csv'), '--db', workspace.dbPath);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('cannot read');
+    expect(result.stderr).toContain('nope.csv: ENOENT');
+  });
+
+  test('--inbox takes the folder\'s files by name and skips one already ingested', async () => {
+    const inbox = join(workspace.directory, 'inbox');
+    mkdirSync(inbox);
+    writeFileSync(join(inbox, 'b.csv'), csv(ROWS.slice(2)));
+    writeFileSync(join(inbox, 'a.csv'), csv(ROWS.slice(0, 2)));
+    expect((await run('ingest', '--inbox', inbox, '--db', workspace.dbPath)).code).toBe(0);
+    const again = await run('ingest', '--inbox', inbox, '--db', workspace.dbPath, '--json');
+    expect(JSON.parse(again.stdout)).toMatchObject({ files: 2, alreadyIngested: 2, read: 0 });
+  });
+
+  test('bad usage exits 2', async () => {
+    expect((await run('ingest', '--encoding', 'latin1', 'x.csv')).code).toBe(2);
+    expect((await run('ingest', '--db', workspace.dbPath)).code).toBe(2);
+    expect((await run('statement', '--contract', 'N1', '--month', '2011-04', '--db', workspace.dbPath)).code).toBe(2);
+    expect((await run('frobnicate')).code).toBe(2);
+  });
+});
+
+describe('meisai statement and months', () => {
+  beforeEach(async () => {
+    await run('ingest', workspace.writeFile('day.csv', csv(ROWS)), '--db', workspace.dbPath);
+  });
+
+  test('--format json prints the shape of spec §6, valid against schemas/statement.schema.json', async () => {
+    const result = await run('statement', '--contract', 'N000000001', '--month', '2011-04', '--format', 'json', '--db', workspace.dbPath);
+    expect(result.code).toBe(0);
+    const statement = JSON.parse(result.stdout);
+    expect(schemaValidator('statement')(statement)).toBe(true);
+    // 180 s = 1 unit (8 yen); 180.001 s = 2 units (16 yen): 24 yen of general calls
+    expect(statement.allNumbers.calls[0]).toEqual({ type: 'general', label: '一般通話', count: 2, durationTenths: 3600, duration: '0:06:00.0', charge: '24' });
+    // 600 s from a mobile to 05087654321, which made no calls: its 着割 is capped at its 0 yen of charges
+    expect(statement.numbers.map((number: { number: string; chakuwari: { discount: string } }) => [number.number, number.chakuwari.discount])).toEqual([
+      ['05012345678', '0'],
+      ['05087654321', '0'],
+    ]);
+  });
+
+  test('--number prints the statement of that number alone', async () => {
+    const result = await run('statement', '--contract', 'N000000001', '--month', '2011-04', '--number', '050-1234-5678', '--format', 'json', '--db', workspace.dbPath);
+    expect(JSON.parse(result.stdout).numbers.map((number: { number: string }) => number.number)).toEqual(['05012345678']);
+  });
+
+  test('text, csv and html formats all print', async () => {
+    for (const format of ['text', 'csv', 'html']) {
+      const result = await run('statement', '--contract', 'N000000001', '--month', '2011-04', '--format', format, '--db', workspace.dbPath);
+      expect(result.code).toBe(0);
+      expect(result.stdout).toContain(format === 'csv' ? '一般通話' : '着割対象通話');
+    }
+  });
+
+  test('a month without calls exits 1 and lists the months that have them', async () => {
+    const result = await run('statement', '--contract', 'N000000001', '--month', '2011-06', '--db', workspace.dbPath);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('months with calls: 2011-04');
+  });
+
+  test('months lists the months with a statement, newest first', async () => {
+    await run('ingest', workspace.writeFile('may.csv', csv(['M1,N000000001,05012345678,out,0312345678,2011-04-30T15:00:00Z,10'])), '--db', workspace.dbPath);
+    expect((await run('months', '--contract', 'N000000001', '--db', workspace.dbPath)).stdout).toBe('2011-05\n2011-04\n');
+  });
+});
+
+describe('meisai tariffs check', () => {
+  test('accepts the shipped tariff and numbering plan', async () => {
+    const result = await run('tariffs', 'check');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('ok  tariff REF-2006-12');
+    expect(result.stdout).toContain('ok  numbering plan JP-050-REFERENCE');
+  });
+
+  test('a tariff that fails its schema exits 2, naming the file and the JSON path', async () => {
+    const tariff = JSON.parse(readFileSync('data/tariffs/reference-2006-12.json', 'utf8'));
+    tariff.rates[3].unitPrice = 9.5;
+    const file = workspace.writeFile('broken.json', JSON.stringify(tariff));
+    const result = await run('tariffs', 'check', file);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(`${file} is not a valid tariff file`);
+    expect(result.stderr).toContain('$.rates[3].unitPrice must be string');
+  });
+
+  test('a tariff without a default rate for a call type exits 2', async () => {
+    const tariff = JSON.parse(readFileSync('data/tariffs/reference-2006-12.json', 'utf8'));
+    tariff.rates = tariff.rates.filter((rate: { id: string }) => rate.id !== 'MOBILE');
+    tariff.rates.push({ id: 'MOBILE_DOCOMO', type: 'mobile', prefixes: ['090'], unitSeconds: 60, unitPrice: '16' });
+    const result = await run('tariffs', 'check', workspace.writeFile('no-mobile.json', JSON.stringify(tariff)));
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('no default rate for mobile calls');
+  });
+});
