@@ -140,7 +140,7 @@ describe('readCallRecord', () => {
     // [raw caller id, stored peer, peerIsNumber]
     ['', '', false], // no caller id: withheld
     ['anonymous', 'anonymous', false],
-    ['Anonymous', 'Anonymous', false],
+    ['Anonymous', 'anonymous', false], // withheld ids are kept in one case, so a re-send in another case is a duplicate,
     ['非通知', '非通知', false],
     ['12a', '12a', false], // unreadable caller id: kept as text, never rejected
     ['+44 20 7946 0000', '010442079460000', true],

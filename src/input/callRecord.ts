@@ -52,7 +52,8 @@ export function readCallRecord(fields: string[], positions: ColumnPositions): Ca
     if (!peer.ok) return reject('BAD_PEER', peer.message);
     return { ...base, peer: peer.digits, peerIsNumber: true };
   }
-  if (isWithheldCaller(rawPeer)) return { ...base, peer: rawPeer, peerIsNumber: false };
+  // Withheld caller ids are kept in one case, so `Anonymous` re-sent as `anonymous` is a duplicate.
+  if (isWithheldCaller(rawPeer)) return { ...base, peer: rawPeer.toLowerCase(), peerIsNumber: false };
   const caller = normalisePeer(rawPeer);
   return caller.ok ? { ...base, peer: caller.digits, peerIsNumber: true } : { ...base, peer: rawPeer, peerIsNumber: false };
 }

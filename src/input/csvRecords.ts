@@ -19,7 +19,7 @@ const MAX_LINES_PER_RECORD = 20;
 
 /**
  * Streams a CSV file record by record without loading it whole. Records are framed here by
- * quote parity, so one bad quote spoils one record, not the rest of the file; csv-parse then
+ * RFC 4180 quoting rules, so one stray quote spoils one record, not the rest of the file; csv-parse then
  * splits each quoted record (records without quotes need no more than a comma split).
  * Empty lines are not records.
  */
@@ -30,25 +30,23 @@ export async function* readCsvRecords(path: string, encoding: InputEncoding): As
       : createReadStream(path, { encoding: 'utf8' });
   let carry = '';
   let lineNumber = 0;
-  let pending: { line: number; lines: string[]; quotes: number } | null = null;
+  let pending: { line: number; lines: string[] } | null = null;
   let firstChunk = true;
 
   function* takeLine(text: string): Generator<CsvRecord> {
     lineNumber += 1;
     const line = text.endsWith('\r') ? text.slice(0, -1) : text;
-    const quotes = countQuotes(line);
     if (pending === null) {
       if (line.length === 0) return;
-      if (quotes % 2 === 0) {
+      if (!endsInsideQuotedField(line, false)) {
         yield splitRecord(lineNumber, line);
         return;
       }
-      pending = { line: lineNumber, lines: [line], quotes };
+      pending = { line: lineNumber, lines: [line] };
       return;
     }
     pending.lines.push(line);
-    pending.quotes += quotes;
-    if (pending.quotes % 2 === 0) {
+    if (!endsInsideQuotedField(line, true)) {
       const record = pending;
       pending = null;
       yield splitRecord(record.line, record.lines.join('\n'));
@@ -95,8 +93,33 @@ function malformed(line: number, raw: string, message: string): CsvRecord {
   return { line, raw, fields: null, malformed: message };
 }
 
-function countQuotes(line: string): number {
-  let count = 0;
-  for (let index = line.indexOf('"'); index >= 0; index = line.indexOf('"', index + 1)) count += 1;
-  return count;
+const QUOTE = 0x22;
+const COMMA = 0x2c;
+
+/**
+ * RFC 4180 framing: a quote opens a quoted field only at the start of a field; inside one, `""`
+ * is a quote and a lone `"` closes it. A stray quote in the middle of an unquoted field opens
+ * nothing, so it spoils its own record (csv-parse refuses it) and not the lines after it.
+ */
+export function endsInsideQuotedField(line: string, startsInside: boolean): boolean {
+  if (!startsInside && line.indexOf('"') < 0) return false;
+  let inside = startsInside;
+  let atFieldStart = !startsInside;
+  for (let index = 0; index < line.length; index += 1) {
+    const code = line.charCodeAt(index);
+    if (inside) {
+      if (code === QUOTE) {
+        if (line.charCodeAt(index + 1) === QUOTE) index += 1;
+        else inside = false;
+      }
+      continue;
+    }
+    if (code === COMMA) {
+      atFieldStart = true;
+      continue;
+    }
+    if (code === QUOTE && atFieldStart) inside = true;
+    atFieldStart = false;
+  }
+  return inside;
 }

@@ -24,7 +24,9 @@ export function parseYenAmount(text: string): number {
   if (!DECIMAL_AMOUNT.test(text)) {
     throw new RangeError(`"${text}" is not a yen amount with at most ${MAX_FRACTION_DIGITS} fraction digits`);
   }
-  return new Decimal(text).times(YEN_SCALE).toNumber();
+  const scaled = new Decimal(text).times(YEN_SCALE);
+  if (!scaled.abs().lte(Number.MAX_SAFE_INTEGER)) throw new RangeError(`"${text}" is too large to keep exact`);
+  return scaled.toNumber();
 }
 
 /** Prints scaled yen as a plain decimal string with exactly `decimals` fraction digits. */

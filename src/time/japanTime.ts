@@ -30,23 +30,34 @@ export function parseStart(rawStart: string): StartResult {
   if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month) || hour > 23 || minute > 59 || second > 59) {
     return { ok: false, message: `start "${rawStart}" is not a real date and time` };
   }
+  const offsetFromUtcMs = offsetMs(offset);
+  if (offsetFromUtcMs === null) return { ok: false, message: `start "${rawStart}" has an impossible UTC offset` };
   const millisecond = fraction === undefined ? 0 : parseDigits(fraction.slice(0, 3).padEnd(3, '0'));
-  const wallClockMs = Date.UTC(year, month - 1, day, hour, minute, second, millisecond);
-  return { ok: true, startMs: wallClockMs - offsetMs(offset) };
+  return { ok: true, startMs: utcMs(year, month, day, hour, minute, second, millisecond) - offsetFromUtcMs };
 }
 
-function offsetMs(offset: string | undefined): number {
+/** Offsets run from -12:00 to +14:00 with minutes below 60; anything else is not a real offset. */
+function offsetMs(offset: string | undefined): number | null {
   if (offset === undefined) return JAPAN_OFFSET_MS;
   if (offset === 'Z') return 0;
   const digits = offset.replace(':', '');
   const sign = digits.startsWith('-') ? -1 : 1;
   const hours = parseDigits(digits.slice(1, 3));
   const minutes = parseDigits(digits.slice(3, 5));
+  if (minutes > 59 || hours > 14) return null;
   return sign * (hours * 60 + minutes) * 60_000;
 }
 
+/** Date.UTC, except that years 0-99 stay themselves (Date.UTC reads them as 1900-1999). */
+function utcMs(year: number, month: number, day: number, hour = 0, minute = 0, second = 0, millisecond = 0): number {
+  const date = new Date(0);
+  date.setUTCFullYear(year, month - 1, day);
+  date.setUTCHours(hour, minute, second, millisecond);
+  return date.getTime();
+}
+
 function daysInMonth(year: number, month: number): number {
-  return new Date(Date.UTC(year, month, 0)).getUTCDate();
+  return new Date(utcMs(year, month + 1, 0)).getUTCDate();
 }
 
 /** `YYYY-MM` of the instant in Japan time: the statement month of a call. */
@@ -67,7 +78,11 @@ function japanIso(startMs: number): string {
 export function japanDateStartMs(date: string): number {
   const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
   if (!match) throw new RangeError(`"${date}" is not a YYYY-MM-DD date`);
-  return Date.UTC(parseDigits(match[1]!), parseDigits(match[2]!) - 1, parseDigits(match[3]!)) - JAPAN_OFFSET_MS;
+  const year = parseDigits(match[1]!);
+  const month = parseDigits(match[2]!);
+  const day = parseDigits(match[3]!);
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) throw new RangeError(`"${date}" is not a real date`);
+  return utcMs(year, month, day) - JAPAN_OFFSET_MS;
 }
 
 /** First instant of a `YYYY-MM` month in Japan time, and the first instant of the next. */
@@ -77,7 +92,7 @@ export function japanMonthRange(month: string): { fromMs: number; toMs: number }
   const year = parseDigits(match[1]!);
   const monthIndex = parseDigits(match[2]!) - 1;
   return {
-    fromMs: Date.UTC(year, monthIndex, 1) - JAPAN_OFFSET_MS,
-    toMs: Date.UTC(year, monthIndex + 1, 1) - JAPAN_OFFSET_MS,
+    fromMs: utcMs(year, monthIndex + 1, 1) - JAPAN_OFFSET_MS,
+    toMs: utcMs(year, monthIndex + 2, 1) - JAPAN_OFFSET_MS,
   };
 }
