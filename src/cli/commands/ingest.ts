@@ -1,0 +1,69 @@
+import { Command, Option } from 'commander';
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { InputEncoding } from '../../input/csvRecords';
+import { FileSummary, ingestFile } from '../../ingest/ingestFile';
+import { formatRunSummary, summariseRun } from '../../ingest/runSummary';
+import { loadReferenceData } from '../../reference/referenceData';
+import { ConfigurationError, RunFailedError } from '../errors';
+import { createLogger } from '../logger';
+import { dbOption, Io, withStore } from '../options';
+
+interface IngestCommandOptions {
+  inbox?: string;
+  db?: string;
+  encoding?: InputEncoding;
+  source?: string;
+  json?: boolean;
+}
+
+export function registerIngest(program: Command, io: Io): void {
+  program
+    .command('ingest')
+    .description('Read CDR files into the store: validate, de-duplicate, classify, rate, total.')
+    .argument('[files...]', 'CDR CSV files')
+    .option('--inbox <dir>', 'take every file of this folder, by name (files already ingested are skipped)')
+    .addOption(dbOption())
+    .addOption(new Option('--encoding <encoding>', 'input encoding (default: detect)').choices(['utf8', 'cp932']))
+    .option('--source <name>', 'where the files came from, recorded with each file')
+    .option('--json', 'print the run summary as one JSON object')
+    .action(async (files: string[], options: IngestCommandOptions) => {
+      const paths = [...files, ...(options.inbox === undefined ? [] : inboxFiles(options.inbox))];
+      if (paths.length === 0) throw new ConfigurationError('ingest needs files or --inbox DIR');
+      const logger = createLogger();
+      const reference = loadReferenceData();
+      const summaries: FileSummary[] = [];
+      const failures: string[] = [];
+      await withStore(options.db, async (db) => {
+        for (const path of paths) {
+          try {
+            const summary = await ingestFile(db, reference, path, { encoding: options.encoding, source: options.source });
+            summaries.push(summary);
+            logger.info({ event: 'file', ...summary }, summary.alreadyIngested ? 'already ingested, skipped' : 'file applied');
+          } catch (error) {
+            if (!(error instanceof RunFailedError)) throw error;
+            failures.push(error.message);
+            logger.error({ event: 'file-refused', file: path }, error.message);
+          }
+        }
+      });
+      const summary = summariseRun(summaries, failures.length);
+      logger.info({ event: 'run', ...summary }, 'ingest finished');
+      io.stdout(options.json ? `${JSON.stringify(summary)}\n` : formatRunSummary(summary));
+      if (failures.length > 0) throw new RunFailedError(failures.join('\n'));
+    });
+}
+
+function inboxFiles(directory: string): string[] {
+  let names: string[];
+  try {
+    names = readdirSync(directory);
+  } catch (error) {
+    throw new ConfigurationError(`cannot read the inbox ${directory}: ${(error as NodeJS.ErrnoException).code ?? ''}`);
+  }
+  return names
+    .filter((name) => !name.startsWith('.'))
+    .sort()
+    .map((name) => join(directory, name))
+    .filter((path) => statSync(path).isFile());
+}

@@ -1,0 +1,43 @@
+import { Command, Option } from 'commander';
+import { loadReferenceData } from '../../reference/referenceData';
+import { loadStatement } from '../../statement/loadStatement';
+import { renderCsv } from '../../statement/renderCsv';
+import { renderHtml } from '../../statement/renderHtml';
+import { renderText } from '../../statement/renderText';
+import { Statement } from '../../statement/statement';
+import { readStatementMonths } from '../../store/store';
+import { contractOption, dbOption, Io, monthOption, numberOption, withStore } from '../options';
+
+const RENDERERS: Record<string, (statement: Statement) => string> = {
+  text: renderText,
+  json: (statement) => `${JSON.stringify(statement, null, 2)}\n`,
+  csv: renderCsv,
+  html: renderHtml,
+};
+
+export function registerStatement(program: Command, io: Io): void {
+  program
+    .command('statement')
+    .description('Print the usage statement of a contract and month.')
+    .requiredOption('--contract <id>', 'contract id, e.g. N000000001', contractOption)
+    .requiredOption('--month <YYYY-MM>', 'statement month (Japan time)', monthOption)
+    .option('--number <number>', 'only this 050 number', numberOption)
+    .addOption(new Option('--format <format>', 'output format').choices(Object.keys(RENDERERS)).default('text'))
+    .addOption(dbOption())
+    .action(async (options: { contract: string; month: string; number?: string; format: string; db?: string }) => {
+      const reference = loadReferenceData();
+      await withStore(options.db, (db) => {
+        const statement = loadStatement(db, reference, { contractId: options.contract, month: options.month, number: options.number });
+        io.stdout(RENDERERS[options.format]!(statement));
+      });
+    });
+
+  program
+    .command('months')
+    .description('Months with a statement for a contract, newest first.')
+    .requiredOption('--contract <id>', 'contract id', contractOption)
+    .addOption(dbOption())
+    .action(async (options: { contract: string; db?: string }) => {
+      await withStore(options.db, (db) => io.stdout(readStatementMonths(db, options.contract).map((month) => `${month}\n`).join('')));
+    });
+}
