@@ -43,3 +43,7 @@ export async function withStore<T>(path: string | undefined, work: (db: Db) => T
     db.close();
   }
 }
+
+export function revisionOption(value: string): number {
+  return Number.parseInt(requireMatch(value, /^[1-9]\d{0,5}$/, 'revision'), 10);
+}

@@ -94,4 +94,34 @@ export const MIGRATIONS: { version: number; description: string; sql: string }[]
          GROUP BY contract_id, month, call_type;
     `,
   },
+  {
+    version: 2,
+    description: 'statement revisions, closed months, late and unrateable calls',
+    sql: `
+      -- Issued statements: every revision is kept, as the exact JSON that was printed.
+      CREATE TABLE statements (
+        contract_id     TEXT NOT NULL,
+        month           TEXT NOT NULL,
+        revision        INTEGER NOT NULL CHECK (revision >= 1),
+        created_at      TEXT NOT NULL,
+        reason          TEXT NOT NULL,
+        statement_json  TEXT NOT NULL,
+        sha256          TEXT NOT NULL,
+        PRIMARY KEY (contract_id, month, revision)
+      ) WITHOUT ROWID;
+
+      -- Invoiced months: their statements change only through rerate --force.
+      CREATE TABLE closed_months (
+        month      TEXT PRIMARY KEY,
+        closed_at  TEXT NOT NULL
+      ) WITHOUT ROWID;
+
+      -- A call that arrived after its month was closed: stored, not in the totals until re-rated with --force.
+      ALTER TABLE calls ADD COLUMN late INTEGER NOT NULL DEFAULT 0;
+      -- Set when a re-rate could no longer rate the call (e.g. the corrected plan makes its peer NOT_CALLABLE).
+      ALTER TABLE calls ADD COLUMN unrated_code TEXT;
+      ALTER TABLE files ADD COLUMN late INTEGER NOT NULL DEFAULT 0;
+      CREATE INDEX calls_by_month ON calls (month, contract_id);
+    `,
+  },
 ];

@@ -6,7 +6,7 @@ import { renderHtml } from '../../statement/renderHtml';
 import { renderText } from '../../statement/renderText';
 import { Statement } from '../../statement/statement';
 import { readStatementMonths } from '../../store/store';
-import { contractOption, dbOption, Io, monthOption, numberOption, withStore } from '../options';
+import { contractOption, dbOption, Io, monthOption, numberOption, revisionOption, withStore } from '../options';
 
 const RENDERERS: Record<string, (statement: Statement) => string> = {
   text: renderText,
@@ -22,12 +22,18 @@ export function registerStatement(program: Command, io: Io): void {
     .requiredOption('--contract <id>', 'contract id, e.g. N000000001', contractOption)
     .requiredOption('--month <YYYY-MM>', 'statement month (Japan time)', monthOption)
     .option('--number <number>', 'only this 050 number', numberOption)
+    .option('--revision <n>', 'an issued revision (default: the statement as the store stands)', revisionOption)
     .addOption(new Option('--format <format>', 'output format').choices(Object.keys(RENDERERS)).default('text'))
     .addOption(dbOption())
-    .action(async (options: { contract: string; month: string; number?: string; format: string; db?: string }) => {
+    .action(async (options: { contract: string; month: string; number?: string; revision?: number; format: string; db?: string }) => {
       const reference = loadReferenceData();
       await withStore(options.db, (db) => {
-        const statement = loadStatement(db, reference, { contractId: options.contract, month: options.month, number: options.number });
+        const statement = loadStatement(db, reference, {
+          contractId: options.contract,
+          month: options.month,
+          number: options.number,
+          revision: options.revision,
+        });
         io.stdout(RENDERERS[options.format]!(statement));
       });
     });
