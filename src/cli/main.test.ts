@@ -38,6 +38,7 @@ describe('meisai ingest', () => {
       accepted: 3,
       rejected: { BAD_DIRECTION: 1 },
       duplicates: 0,
+      late: 0,
     });
   });
 

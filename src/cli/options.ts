@@ -1,11 +1,15 @@
 import { Option } from 'commander';
 import { ConfigurationError } from './errors';
-import { Db, openStore } from '../store/store';
+import { acquireLock } from '../store/lock';
+import { Db, openStore, resolveDbPath } from '../store/store';
+import { createLogger } from './logger';
 
 /** Where a command writes: results to stdout, messages to stderr (tests capture both). */
 export interface Io {
   stdout: (text: string) => void;
   stderr: (text: string) => void;
+  /** Encoded output (CSV in CP932 or with a BOM); absent, CSV is written as UTF-8 text through `stdout`. */
+  stdoutBytes?: (bytes: Buffer) => void;
 }
 
 export const CONTRACT_PATTERN = /^N\d{9}$/;
@@ -46,4 +50,29 @@ export async function withStore<T>(path: string | undefined, work: (db: Db) => T
 
 export function revisionOption(value: string): number {
   return Number.parseInt(requireMatch(value, /^[1-9]\d{0,5}$/, 'revision'), 10);
+}
+
+/**
+ * Opens the store for a command that writes: takes the store's lock first (exit 3 if another
+ * run holds it; a stale lock of a killed run is taken over), releases it however the command ends.
+ */
+export async function withWriterStore<T>(path: string | undefined, command: string, work: (db: Db) => T | Promise<T>): Promise<T> {
+  const dbPath = resolveDbPath(path);
+  const lock = acquireLock(dbPath, command);
+  if (lock.tookOverFrom !== null) {
+    createLogger().warn({ event: 'stale-lock', lock: lock.path, previousOwner: lock.tookOverFrom }, 'took over a stale lock left by a run that no longer exists');
+  }
+  const releaseOnSignal = (signal: NodeJS.Signals): void => {
+    lock.release();
+    process.exit(signal === 'SIGINT' ? 130 : 143);
+  };
+  process.once('SIGINT', releaseOnSignal);
+  process.once('SIGTERM', releaseOnSignal);
+  try {
+    return await withStore(dbPath, work);
+  } finally {
+    process.removeListener('SIGINT', releaseOnSignal);
+    process.removeListener('SIGTERM', releaseOnSignal);
+    lock.release();
+  }
 }

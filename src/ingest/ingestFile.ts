@@ -1,3 +1,4 @@
+import Decimal from 'decimal.js';
 import { basename } from 'node:path';
 import { MonthlyTotals } from '../aggregate/monthlyTotals';
 import { RunFailedError } from '../cli/errors';
@@ -8,13 +9,20 @@ import { readHeader } from '../input/header';
 import { RejectCode } from '../input/rejection';
 import { rateRecord } from '../rate/rateRecord';
 import { ReferenceData } from '../reference/referenceData';
+import { closedMonths } from '../statement/revisions';
 import { Db, FileWriter, findFileBySha } from '../store/store';
 
 export interface IngestOptions {
   /** Force an encoding; absent: detect (UTF-8 if valid, else CP932). */
   encoding?: InputEncoding;
   source?: string;
+  /** Refuse a file (nothing of it applied) whose rejected share of records read exceeds this, e.g. "0.05". */
+  maxRejectRate?: string;
+  /** Called now and then with the records read so far and the share of the file's bytes consumed. */
+  onProgress?: (progress: { file: string; records: number; bytesRead: number; bytesTotal: number }) => void;
 }
+
+const PROGRESS_EVERY_RECORDS = 5000;
 
 export interface FileSummary {
   file: string;
@@ -26,6 +34,8 @@ export interface FileSummary {
   accepted: number;
   rejected: Partial<Record<RejectCode, number>>;
   duplicates: number;
+  /** Accepted calls of a closed month: stored and flagged, not in the totals until re-rated with --force. */
+  late: number;
 }
 
 /**
@@ -45,6 +55,7 @@ export async function ingestFile(db: Db, reference: ReferenceData, path: string,
     accepted: 0,
     rejected: {},
     duplicates: 0,
+    late: 0,
   };
   const earlier = findFileBySha(db, facts.sha256);
   if (earlier !== undefined) return { ...summary, alreadyIngested: true };
@@ -69,6 +80,8 @@ export async function ingestFile(db: Db, reference: ReferenceData, path: string,
     );
     const writer = new FileWriter(db, fileId);
     const totals = new MonthlyTotals();
+    const closed = closedMonths(db);
+    let bytesRead = 0;
 
     const rejectRecord = (record: CsvRecord, code: RejectCode, message: string): void => {
       writer.reject(record.line, code, message, record.raw);
@@ -78,6 +91,10 @@ export async function ingestFile(db: Db, reference: ReferenceData, path: string,
     for (let next = await nextRecord(records, path); !next.done; next = await nextRecord(records, path)) {
       const record = next.value;
       summary.read += 1;
+      bytesRead += record.raw.length + 1;
+      if (options.onProgress !== undefined && summary.read % PROGRESS_EVERY_RECORDS === 0) {
+        options.onProgress({ file: path, records: summary.read, bytesRead, bytesTotal: facts.bytes });
+      }
       if (record.fields === null) {
         rejectRecord(record, 'MALFORMED_ROW', record.malformed ?? 'unreadable row');
         continue;
@@ -107,18 +124,28 @@ export async function ingestFile(db: Db, reference: ReferenceData, path: string,
         rejectRecord(record, rated.code, rated.message);
         continue;
       }
-      writer.call(rated, record.line);
-      totals.add(rated);
+      const late = closed.has(rated.month);
+      writer.call(rated, record.line, late);
+      if (late) summary.late += 1;
+      else totals.add(rated);
       summary.accepted += 1;
     }
 
-    writer.addTotals(totals.numberTypeTotals(), totals.numberChakuwariTotals());
     const rejectedCount = Object.values(summary.rejected).reduce((sum, count) => sum + count, 0);
-    db.prepare('UPDATE files SET records_read = ?, accepted = ?, rejected = ?, duplicates = ? WHERE file_id = ?').run(
+    if (options.maxRejectRate !== undefined && summary.read > 0 && new Decimal(rejectedCount).div(summary.read).gt(options.maxRejectRate)) {
+      throw new RunFailedError(
+        `${path}: refused, nothing applied: ${rejectedCount} of ${summary.read} records rejected ` +
+          `(${new Decimal(rejectedCount).div(summary.read).times(100).toFixed(2)}%), over --max-reject-rate ${options.maxRejectRate}`,
+      );
+    }
+
+    writer.addTotals(totals.numberTypeTotals(), totals.numberChakuwariTotals());
+    db.prepare('UPDATE files SET records_read = ?, accepted = ?, rejected = ?, duplicates = ?, late = ? WHERE file_id = ?').run(
       summary.read,
       summary.accepted,
       rejectedCount,
       summary.duplicates,
+      summary.late,
       fileId,
     );
     db.exec('COMMIT');

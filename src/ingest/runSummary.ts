@@ -10,6 +10,8 @@ export interface RunSummary {
   accepted: number;
   rejected: Partial<Record<RejectCode, number>>;
   duplicates: number;
+  /** Accepted calls of closed months, held back from the statements until re-rated with --force. */
+  late: number;
 }
 
 export function summariseRun(files: FileSummary[], failed: number): RunSummary {
@@ -26,6 +28,7 @@ export function summariseRun(files: FileSummary[], failed: number): RunSummary {
     accepted: files.reduce((sum, file) => sum + file.accepted, 0),
     rejected,
     duplicates: files.reduce((sum, file) => sum + file.duplicates, 0),
+    late: files.reduce((sum, file) => sum + file.late, 0),
   };
 }
 
@@ -42,6 +45,7 @@ export function formatRunSummary(summary: RunSummary): string {
     `rejected    ${rejectedTotal(summary)}`,
     ...Object.entries(summary.rejected).map(([code, count]) => `  ${code.padEnd(14)}${count}`),
     `duplicates  ${summary.duplicates}`,
+    ...(summary.late > 0 ? [`late        ${summary.late} (calls of closed months: stored, not billed until rerate --force)`] : []),
   ];
   return `${lines.join('\n')}\n`;
 }

@@ -13,8 +13,12 @@ export const DEFAULT_DB_PATH = join(PROJECT_ROOT, 'data', 'meisai.sqlite');
 
 export type Db = Database.Database;
 
+export function resolveDbPath(path?: string): string {
+  return path ?? process.env.MEISAI_DB ?? DEFAULT_DB_PATH;
+}
+
 /** Opens (creating on first use) the SQLite store and brings its schema up to date. */
-export function openStore(path = process.env.MEISAI_DB ?? DEFAULT_DB_PATH): Db {
+export function openStore(path = resolveDbPath()): Db {
   let db: Db;
   try {
     mkdirSync(dirname(path), { recursive: true });
@@ -86,8 +90,8 @@ export class FileWriter {
   ) {
     this.insertCall = db.prepare(`
       INSERT INTO calls (record_id, file_id, line, contract_id, number, direction, peer, peer_is_number, start_ms,
-        duration_ms, month, peer_class, tariff_id, numbering_plan_id, rate_id, rate_prefix, units, charge_scaled, chakuwari_eligible)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+        duration_ms, month, peer_class, tariff_id, numbering_plan_id, rate_id, rate_prefix, units, charge_scaled, chakuwari_eligible, late)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
     this.insertReject = db.prepare('INSERT INTO rejects (file_id, line, code, message, raw) VALUES (?, ?, ?, ?, ?)');
     this.insertDuplicate = db.prepare('INSERT INTO duplicates (file_id, line, record_id) VALUES (?, ?, ?)');
     this.findCall = db.prepare(`
@@ -115,11 +119,11 @@ export class FileWriter {
     return this.findCall.get(recordId) as StoredCallIdentity | undefined;
   }
 
-  call(call: RatedCall, line: number): void {
+  call(call: RatedCall, line: number, late: boolean): void {
     this.insertCall.run(
       call.recordId, this.fileId, line, call.contractId, call.number, call.direction, call.peer, call.peerIsNumber ? 1 : 0,
       call.startMs, call.durationMs, call.month, call.peerClass, call.tariffId, call.numberingPlanId, call.rateId,
-      call.ratePrefix, call.units, call.chargeScaled, call.chakuwariEligible ? 1 : 0,
+      call.ratePrefix, call.units, call.chargeScaled, call.chakuwariEligible ? 1 : 0, late ? 1 : 0,
     );
   }
 

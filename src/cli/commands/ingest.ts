@@ -7,7 +7,8 @@ import { formatRunSummary, summariseRun } from '../../ingest/runSummary';
 import { loadReferenceData } from '../../reference/referenceData';
 import { ConfigurationError, RunFailedError } from '../errors';
 import { createLogger } from '../logger';
-import { dbOption, Io, withStore } from '../options';
+import { createIngestProgress } from '../progress';
+import { dbOption, Io, requireMatch, withWriterStore } from '../options';
 
 interface IngestCommandOptions {
   inbox?: string;
@@ -15,6 +16,7 @@ interface IngestCommandOptions {
   encoding?: InputEncoding;
   source?: string;
   json?: boolean;
+  maxRejectRate?: string;
 }
 
 export function registerIngest(program: Command, io: Io): void {
@@ -27,6 +29,7 @@ export function registerIngest(program: Command, io: Io): void {
     .addOption(new Option('--encoding <encoding>', 'input encoding (default: detect)').choices(['utf8', 'cp932']))
     .option('--source <name>', 'where the files came from, recorded with each file')
     .option('--json', 'print the run summary as one JSON object')
+    .option('--max-reject-rate <share>', 'refuse a file (nothing of it applied, exit 1) whose rejected share exceeds this, e.g. 0.05', shareOption)
     .action(async (files: string[], options: IngestCommandOptions) => {
       const paths = [...files, ...(options.inbox === undefined ? [] : inboxFiles(options.inbox))];
       if (paths.length === 0) throw new ConfigurationError('ingest needs files or --inbox DIR');
@@ -34,10 +37,16 @@ export function registerIngest(program: Command, io: Io): void {
       const reference = loadReferenceData();
       const summaries: FileSummary[] = [];
       const failures: string[] = [];
-      await withStore(options.db, async (db) => {
+      const progress = createIngestProgress();
+      await withWriterStore(options.db, 'ingest', async (db) => {
         for (const path of paths) {
           try {
-            const summary = await ingestFile(db, reference, path, { encoding: options.encoding, source: options.source });
+            const summary = await ingestFile(db, reference, path, {
+              encoding: options.encoding,
+              source: options.source,
+              maxRejectRate: options.maxRejectRate,
+              onProgress: progress.update,
+            });
             summaries.push(summary);
             logger.info({ event: 'file', ...summary }, summary.alreadyIngested ? 'already ingested, skipped' : 'file applied');
           } catch (error) {
@@ -46,6 +55,7 @@ export function registerIngest(program: Command, io: Io): void {
             logger.error({ event: 'file-refused', file: path }, error.message);
           }
         }
+        progress.stop();
       });
       const summary = summariseRun(summaries, failures.length);
       logger.info({ event: 'run', ...summary }, 'ingest finished');
@@ -66,4 +76,9 @@ function inboxFiles(directory: string): string[] {
     .sort()
     .map((name) => join(directory, name))
     .filter((path) => statSync(path).isFile());
+}
+
+/** A share between 0 and 1 as written (`0.05`), kept as text for exact comparison. */
+function shareOption(value: string): string {
+  return requireMatch(value, /^(0(\.\d+)?|1(\.0+)?)$/, '--max-reject-rate');
 }
