@@ -1,4 +1,5 @@
 import { Command, CommanderError } from 'commander';
+import { registerCalls } from './commands/calls';
 import { registerIngest } from './commands/ingest';
 import { registerStatement } from './commands/statement';
 import { registerTariffs } from './commands/tariffs';
@@ -17,6 +18,7 @@ export function buildProgram(io: Io): Command {
     .exitOverride();
   registerIngest(program, io);
   registerStatement(program, io);
+  registerCalls(program, io);
   registerTariffs(program, io);
   return program;
 }
@@ -24,6 +26,7 @@ export function buildProgram(io: Io): Command {
 const PROCESS_IO: Io = {
   stdout: (text) => process.stdout.write(text),
   stderr: (text) => process.stderr.write(text),
+  stdoutBytes: (bytes) => process.stdout.write(bytes),
 };
 
 /** Runs the command line and returns the exit code; never lets a stack trace reach the user. */

@@ -1,11 +1,14 @@
 import { stringify } from 'csv-stringify/sync';
+import { neutraliseFormula } from '../export/csvOutput';
 import { CHAKUWARI_LABEL, SECTION_LABELS } from './renderText';
 import { Statement, StatementTable } from './statement';
 
 /**
  * The statement as CSV, one line per printed row: the all-number table (scope `all`, number
  * empty), then each number's table (scope `number`). Figures are the statement's own strings
- * and integers, unformatted, so a spreadsheet can add them up. CRLF line endings, no BOM.
+ * and integers, unformatted, so a spreadsheet can add them up. CRLF line endings, no BOM (the
+ * CLI adds one, or encodes CP932: see export/csvOutput). Cells a spreadsheet would run as a
+ * formula get a leading `'`; numbers such as the discount `-1174` stay as they are.
  */
 
 export const CSV_COLUMNS = [
@@ -48,6 +51,7 @@ export function renderCsv(statement: Statement): string {
     header: true,
     columns: [...CSV_COLUMNS],
     record_delimiter: 'windows',
+    cast: { string: neutraliseFormula },
   });
 }
 

@@ -1,4 +1,5 @@
 import { Command, Option } from 'commander';
+import { CsvEncoding, csvEncodingOption, writeCsv } from '../../export/csvOutput';
 import { loadReferenceData } from '../../reference/referenceData';
 import { loadStatement } from '../../statement/loadStatement';
 import { renderCsv } from '../../statement/renderCsv';
@@ -24,8 +25,9 @@ export function registerStatement(program: Command, io: Io): void {
     .option('--number <number>', 'only this 050 number', numberOption)
     .option('--revision <n>', 'an issued revision (default: the statement as the store stands)', revisionOption)
     .addOption(new Option('--format <format>', 'output format').choices(Object.keys(RENDERERS)).default('text'))
+    .addOption(csvEncodingOption())
     .addOption(dbOption())
-    .action(async (options: { contract: string; month: string; number?: string; revision?: number; format: string; db?: string }) => {
+    .action(async (options: { contract: string; month: string; number?: string; revision?: number; format: string; csvEncoding: CsvEncoding; db?: string }) => {
       const reference = loadReferenceData();
       await withStore(options.db, (db) => {
         const statement = loadStatement(db, reference, {
@@ -34,7 +36,9 @@ export function registerStatement(program: Command, io: Io): void {
           number: options.number,
           revision: options.revision,
         });
-        io.stdout(RENDERERS[options.format]!(statement));
+        const output = RENDERERS[options.format]!(statement);
+        if (options.format === 'csv') writeCsv(io, output, options.csvEncoding);
+        else io.stdout(output);
       });
     });
 

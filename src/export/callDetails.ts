@@ -1,0 +1,189 @@
+import { stringify } from 'csv-stringify/sync';
+import { RunFailedError } from '../cli/errors';
+import { formatScaledYen, MAX_FRACTION_DIGITS } from '../money/scaledYen';
+import { PeerClass } from '../rate/rateRecord';
+import { CALL_TYPE_LABELS, isCallType } from '../rate/callType';
+import { Db } from '../store/store';
+import { formatTenths, truncateToTenths } from '../time/duration';
+import { formatJapanTime } from '../time/japanTime';
+import { neutraliseFormula } from './csvOutput';
+
+/**
+ * The per-call detail (通話明細) of a contract and month: one CSV line per stored call, with
+ * how it was classified and rated and where it came from (file and line), so any statement
+ * figure can be traced to its calls. The query is `readCallDetails`; the formatting below it
+ * is pure.
+ */
+
+export type DirectionFilter = 'out' | 'in' | 'all';
+
+export interface CallDetailsRequest {
+  contractId: string;
+  month: string;
+  /** Only this 050 number's calls. */
+  number?: string;
+  direction: DirectionFilter;
+}
+
+/** One call as stored, with the name of the file it came from. */
+export interface StoredCallDetail {
+  recordId: string;
+  number: string;
+  direction: 'out' | 'in';
+  peer: string;
+  peerClass: PeerClass;
+  startMs: number;
+  durationMs: number;
+  tariffId: string;
+  rateId: string | null;
+  units: number;
+  chargeScaled: number;
+  late: number;
+  unratedCode: string | null;
+  fileName: string;
+  line: number;
+}
+
+/**
+ * The calls of a contract and month (and number), ordered by number, start and record_id.
+ * Late and unrated calls are included: their status column says so. A contract, month or
+ * number without any call is a failed run, not an empty file.
+ */
+export function readCallDetails(db: Db, request: CallDetailsRequest): StoredCallDetail[] {
+  const parameters = {
+    contractId: request.contractId,
+    month: request.month,
+    number: request.number ?? null,
+    direction: request.direction,
+  };
+  const callsInScope = db
+    .prepare(
+      `SELECT COUNT(*) AS calls FROM calls
+        WHERE contract_id = :contractId AND month = :month AND (:number IS NULL OR number = :number)`,
+    )
+    .get(parameters) as { calls: number };
+  if (callsInScope.calls === 0) throw new RunFailedError(noCallsMessage(db, request));
+  return db
+    .prepare(
+      `SELECT c.record_id AS recordId, c.number, c.direction, c.peer, c.peer_class AS peerClass, c.start_ms AS startMs,
+              c.duration_ms AS durationMs, c.tariff_id AS tariffId, c.rate_id AS rateId, c.units, c.charge_scaled AS chargeScaled,
+              c.late, c.unrated_code AS unratedCode, f.name AS fileName, c.line
+         FROM calls c JOIN files f ON f.file_id = c.file_id
+        WHERE c.contract_id = :contractId AND c.month = :month
+          AND (:number IS NULL OR c.number = :number)
+          AND (:direction = 'all' OR c.direction = :direction)
+        ORDER BY c.number, c.start_ms, c.record_id`,
+    )
+    .all(parameters) as StoredCallDetail[];
+}
+
+function noCallsMessage(db: Db, request: CallDetailsRequest): string {
+  if (request.number !== undefined) {
+    const monthHasCalls = db.prepare('SELECT 1 FROM calls WHERE contract_id = ? AND month = ? LIMIT 1').get(request.contractId, request.month);
+    if (monthHasCalls !== undefined) return `no calls: number ${request.number} has no calls in ${request.contractId} ${request.month}`;
+  }
+  const months = (
+    db.prepare('SELECT DISTINCT month FROM calls WHERE contract_id = ? ORDER BY month DESC').all(request.contractId) as { month: string }[]
+  ).map((row) => row.month);
+  const known = months.length === 0 ? 'it has no calls at all' : `months with calls: ${months.join(', ')}`;
+  return `no calls: contract ${request.contractId} has no calls in ${request.month} (${known})`;
+}
+
+export const CALL_DETAIL_COLUMNS = [
+  'number',
+  'direction',
+  'start',
+  'peer',
+  'duration',
+  'duration_tenths',
+  'type',
+  'label',
+  'tariff_version',
+  'rate',
+  'units',
+  'charge',
+  'record_id',
+  'file',
+  'line',
+  'status',
+] as const;
+
+export type CallDetailRow = Record<(typeof CALL_DETAIL_COLUMNS)[number], string>;
+
+export interface CallDetailOptions {
+  /** Hide the last four digits of each peer, as carriers print 通話明細. */
+  mask: boolean;
+}
+
+/** Labels of the inbound caller classes that are not call types. */
+const CALLER_CLASS_LABELS: Record<Exclude<PeerClass, keyof typeof CALL_TYPE_LABELS>, string> = {
+  withheld: '非通知',
+  'not-callable': '特殊番号',
+  unknown: '不明',
+};
+
+export const WITHHELD_PEER = '非通知';
+
+/** One call as a CSV line's fields: Japan time, dialled peer, duration as the statement shows it, exact charge. */
+export function callDetailRow(call: StoredCallDetail, options: CallDetailOptions): CallDetailRow {
+  const durationTenths = truncateToTenths(call.durationMs);
+  return {
+    number: call.number,
+    direction: call.direction,
+    start: formatJapanDateTime(call.startMs),
+    peer: printedPeer(call, options),
+    duration: formatTenths(durationTenths),
+    duration_tenths: String(durationTenths),
+    type: call.peerClass,
+    label: isCallType(call.peerClass) ? CALL_TYPE_LABELS[call.peerClass] : CALLER_CLASS_LABELS[call.peerClass],
+    tariff_version: call.tariffId,
+    rate: call.rateId ?? '',
+    units: String(call.units),
+    charge: formatExactYen(call.chargeScaled),
+    record_id: call.recordId,
+    file: call.fileName,
+    line: String(call.line),
+    status: callStatus(call),
+  };
+}
+
+/** The call details as CSV: header, one line per call, CRLF, every cell neutralised against formulas. */
+export function renderCallDetailsCsv(calls: StoredCallDetail[], options: CallDetailOptions): string {
+  return stringify(
+    calls.map((call) => callDetailRow(call, options)),
+    {
+      header: true,
+      columns: [...CALL_DETAIL_COLUMNS],
+      record_delimiter: 'windows',
+      cast: { string: neutraliseFormula },
+    },
+  );
+}
+
+/**
+ * `2011-04-01 09:15:02.000`: Japan time without the `T` and the offset, the form Excel reads as a
+ * date and time (an ISO string with `+09:00` stays text in a sheet). The column is always Japan time.
+ */
+export function formatJapanDateTime(startMs: number): string {
+  return formatJapanTime(startMs).slice(0, 23).replace('T', ' ');
+}
+
+/** The peer as dialled; a withheld caller as 非通知; masked: the last four characters as `****`. */
+export function printedPeer(call: Pick<StoredCallDetail, 'peer' | 'peerClass'>, options: CallDetailOptions): string {
+  if (call.peerClass === 'withheld') return WITHHELD_PEER;
+  if (!options.mask) return call.peer;
+  const hidden = Math.min(4, call.peer.length);
+  return `${call.peer.slice(0, call.peer.length - hidden)}${'*'.repeat(hidden)}`;
+}
+
+/** The exact charge in yen, trailing fraction zeros trimmed: `8`, `8.4`, `10.25`; never cut to whole yen. */
+export function formatExactYen(chargeScaled: number): string {
+  const exact = formatScaledYen(chargeScaled, MAX_FRACTION_DIGITS);
+  return exact.replace(/0+$/, '').replace(/\.$/, '');
+}
+
+/** `billed` (in the statement), `late` (arrived after its month was closed), `unrated:<code>` (a re-rate could not rate it). */
+export function callStatus(call: Pick<StoredCallDetail, 'late' | 'unratedCode'>): string {
+  if (call.unratedCode !== null) return `unrated:${call.unratedCode}`;
+  return call.late === 1 ? 'late' : 'billed';
+}
