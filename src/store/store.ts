@@ -81,8 +81,6 @@ export class FileWriter {
   private readonly insertReject;
   private readonly insertDuplicate;
   private readonly findCall;
-  private readonly addTypeTotal;
-  private readonly addChakuwariTotal;
 
   constructor(
     private readonly db: Db,
@@ -99,20 +97,6 @@ export class FileWriter {
              f.name AS fileName, c.line
         FROM calls c JOIN files f ON f.file_id = c.file_id
        WHERE c.record_id = ?`);
-    this.addTypeTotal = db.prepare(`
-      INSERT INTO number_type_totals (contract_id, month, number, call_type, calls, duration_tenths, charge_scaled)
-      VALUES (?, ?, ?, ?, ?, ?, ?)
-      ON CONFLICT (contract_id, month, number, call_type) DO UPDATE SET
-        calls = calls + excluded.calls,
-        duration_tenths = duration_tenths + excluded.duration_tenths,
-        charge_scaled = charge_scaled + excluded.charge_scaled`);
-    this.addChakuwariTotal = db.prepare(`
-      INSERT INTO chakuwari_totals (contract_id, month, number, calls, duration_tenths, duration_ms)
-      VALUES (?, ?, ?, ?, ?, ?)
-      ON CONFLICT (contract_id, month, number) DO UPDATE SET
-        calls = calls + excluded.calls,
-        duration_tenths = duration_tenths + excluded.duration_tenths,
-        duration_ms = duration_ms + excluded.duration_ms`);
   }
 
   storedCall(recordId: string): StoredCallIdentity | undefined {
@@ -136,12 +120,31 @@ export class FileWriter {
   }
 
   addTotals(typeTotals: NumberTypeTotal[], chakuwariTotals: ChakuwariTotal[]): void {
-    for (const total of typeTotals) {
-      this.addTypeTotal.run(total.contractId, total.month, total.number, total.type, total.calls, total.durationTenths, total.chargeScaled);
-    }
-    for (const total of chakuwariTotals) {
-      this.addChakuwariTotal.run(total.contractId, total.month, total.number, total.calls, total.durationTenths, total.durationMs);
-    }
+    addTotals(this.db, typeTotals, chakuwariTotals);
+  }
+}
+
+/** Adds sums to the stored monthly totals (a row not there yet starts from zero). */
+export function addTotals(db: Db, typeTotals: NumberTypeTotal[], chakuwariTotals: ChakuwariTotal[]): void {
+  const addTypeTotal = db.prepare(`
+    INSERT INTO number_type_totals (contract_id, month, number, call_type, calls, duration_tenths, charge_scaled)
+    VALUES (?, ?, ?, ?, ?, ?, ?)
+    ON CONFLICT (contract_id, month, number, call_type) DO UPDATE SET
+      calls = calls + excluded.calls,
+      duration_tenths = duration_tenths + excluded.duration_tenths,
+      charge_scaled = charge_scaled + excluded.charge_scaled`);
+  const addChakuwariTotal = db.prepare(`
+    INSERT INTO chakuwari_totals (contract_id, month, number, calls, duration_tenths, duration_ms)
+    VALUES (?, ?, ?, ?, ?, ?)
+    ON CONFLICT (contract_id, month, number) DO UPDATE SET
+      calls = calls + excluded.calls,
+      duration_tenths = duration_tenths + excluded.duration_tenths,
+      duration_ms = duration_ms + excluded.duration_ms`);
+  for (const total of typeTotals) {
+    addTypeTotal.run(total.contractId, total.month, total.number, total.type, total.calls, total.durationTenths, total.chargeScaled);
+  }
+  for (const total of chakuwariTotals) {
+    addChakuwariTotal.run(total.contractId, total.month, total.number, total.calls, total.durationTenths, total.durationMs);
   }
 }
 
@@ -177,4 +180,13 @@ export function readStatementMonths(db: Db, contractId: string): string[] {
       )
       .all(contractId, contractId) as { month: string }[]
   ).map((row) => row.month);
+}
+
+/** Contracts with statement figures in a month. */
+export function readMonthContracts(db: Db, month: string): string[] {
+  return (
+    db
+      .prepare('SELECT contract_id FROM number_type_totals WHERE month = ? UNION SELECT contract_id FROM chakuwari_totals WHERE month = ? ORDER BY 1')
+      .all(month, month) as { contract_id: string }[]
+  ).map((row) => row.contract_id);
 }

@@ -1,0 +1,26 @@
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DEFAULT_DATA_DIR } from '../reference/referenceData';
+
+/**
+ * A copy of data/ (tariffs and numbering plan) in a temp folder, for tests that correct a tariff
+ * or add a version and re-rate. `edit` changes a JSON file of it in place.
+ */
+export function copyReferenceData(): { dataDir: string; edit(relativePath: string, change: (document: any) => void): void; add(relativePath: string, document: unknown): void } {
+  const dataDir = mkdtempSync(join(tmpdir(), 'meisai-data-'));
+  cpSync(join(DEFAULT_DATA_DIR, 'tariffs'), join(dataDir, 'tariffs'), { recursive: true });
+  cpSync(join(DEFAULT_DATA_DIR, 'numbering'), join(dataDir, 'numbering'), { recursive: true });
+  return {
+    dataDir,
+    edit(relativePath, change) {
+      const path = join(dataDir, relativePath);
+      const document = JSON.parse(readFileSync(path, 'utf8'));
+      change(document);
+      writeFileSync(path, JSON.stringify(document, null, 2));
+    },
+    add(relativePath, document) {
+      writeFileSync(join(dataDir, relativePath), JSON.stringify(document, null, 2));
+    },
+  };
+}
