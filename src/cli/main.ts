@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { registerCalls } from './commands/calls';
 import { registerIngest } from './commands/ingest';
+import { registerRerate } from './commands/rerate';
 import { registerStatement } from './commands/statement';
 import { registerTariffs } from './commands/tariffs';
 import { MeisaiError } from './errors';
@@ -20,6 +21,7 @@ export function buildProgram(io: Io): Command {
   registerStatement(program, io);
   registerCalls(program, io);
   registerTariffs(program, io);
+  registerRerate(program, io);
   return program;
 }
 
