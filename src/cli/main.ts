@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { registerCalls } from './commands/calls';
 import { registerIngest } from './commands/ingest';
+import { registerReconcile } from './commands/reconcile';
 import { registerRerate } from './commands/rerate';
 import { registerStatement } from './commands/statement';
 import { registerTariffs } from './commands/tariffs';
@@ -22,6 +23,7 @@ export function buildProgram(io: Io): Command {
   registerCalls(program, io);
   registerTariffs(program, io);
   registerRerate(program, io);
+  registerReconcile(program, io);
   return program;
 }
 

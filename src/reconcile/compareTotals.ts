@@ -1,0 +1,93 @@
+import { ChakuwariTotal, MonthlyTotals, NumberTypeTotal } from '../aggregate/monthlyTotals';
+import { RatedCall } from '../rate/rateRecord';
+import { formatTenths } from '../time/duration';
+import { Detail, difference } from './report';
+import { displayYen } from './statementFigures';
+
+/**
+ * The stored totals (number_type_totals, chakuwari_totals) against the same sums recomputed from
+ * the stored calls by the one aggregation ingest uses (MonthlyTotals), compared both ways.
+ */
+export interface MonthTotals {
+  typeTotals: NumberTypeTotal[];
+  chakuwariTotals: ChakuwariTotal[];
+}
+
+/** Calls held out of the totals (late, unrated) must not be given here. */
+export function recomputeTotals(calls: Iterable<RatedCall>): MonthTotals {
+  const totals = new MonthlyTotals();
+  for (const call of calls) totals.add(call);
+  return { typeTotals: totals.numberTypeTotals(), chakuwariTotals: totals.numberChakuwariTotals() };
+}
+
+export function compareTotals(fromCalls: MonthTotals, stored: MonthTotals): Detail[] {
+  return [
+    ...compareRows('number_type_totals', fromCalls.typeTotals, stored.typeTotals, typeTotalKey, TYPE_TOTAL_FIGURES),
+    ...compareRows('chakuwari_totals', fromCalls.chakuwariTotals, stored.chakuwariTotals, chakuwariKey, CHAKUWARI_FIGURES),
+  ];
+}
+
+interface Figure<Row> {
+  column: string;
+  value: (row: Row) => number;
+  /** The figure as a reader checks it: `3,152 yen`, `1:56:08.1`. */
+  shown?: (value: number) => string;
+}
+
+const TYPE_TOTAL_FIGURES: Figure<NumberTypeTotal>[] = [
+  { column: 'calls', value: (row) => row.calls },
+  { column: 'duration_tenths', value: (row) => row.durationTenths, shown: formatTenths },
+  { column: 'charge_scaled', value: (row) => row.chargeScaled, shown: (value) => `${displayYen(value)} yen` },
+];
+
+const CHAKUWARI_FIGURES: Figure<ChakuwariTotal>[] = [
+  { column: 'calls', value: (row) => row.calls },
+  { column: 'duration_tenths', value: (row) => row.durationTenths, shown: formatTenths },
+  { column: 'duration_ms', value: (row) => row.durationMs },
+];
+
+function typeTotalKey(row: NumberTypeTotal): string {
+  return `${row.contractId} ${row.month} ${row.number} ${row.type}`;
+}
+
+function chakuwariKey(row: ChakuwariTotal): string {
+  return `${row.contractId} ${row.month} ${row.number}`;
+}
+
+function compareRows<Row>(
+  table: string,
+  fromCalls: Row[],
+  stored: Row[],
+  keyOf: (row: Row) => string,
+  figures: Figure<Row>[],
+): Detail[] {
+  const computedByKey = new Map(fromCalls.map((row) => [keyOf(row), row]));
+  const storedByKey = new Map(stored.map((row) => [keyOf(row), row]));
+  const keys = [...new Set([...computedByKey.keys(), ...storedByKey.keys()])].sort();
+  const details: Detail[] = [];
+  for (const key of keys) {
+    const computed = computedByKey.get(key);
+    const storedRow = storedByKey.get(key);
+    if (storedRow === undefined) {
+      details.push(difference(`${table} ${key}: missing; the calls give ${describe(computed!, figures)}`));
+    } else if (computed === undefined) {
+      details.push(difference(`${table} ${key}: stored (${describe(storedRow, figures)}) but no call of the month makes it`));
+    } else {
+      for (const figure of figures) {
+        const storedValue = figure.value(storedRow);
+        const computedValue = figure.value(computed);
+        if (storedValue === computedValue) continue;
+        details.push(difference(`${table} ${key}: ${figure.column} stored ${show(figure, storedValue)}, from the calls ${show(figure, computedValue)}`));
+      }
+    }
+  }
+  return details;
+}
+
+function describe<Row>(row: Row, figures: Figure<Row>[]): string {
+  return figures.map((figure) => `${figure.column} ${show(figure, figure.value(row))}`).join(', ');
+}
+
+function show<Row>(figure: Figure<Row>, value: number): string {
+  return figure.shown === undefined ? String(value) : `${value} (${figure.shown(value)})`;
+}

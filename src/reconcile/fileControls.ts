@@ -1,0 +1,46 @@
+import { Detail, difference, information } from './report';
+
+/**
+ * A file's control totals as the files table keeps them, beside the rows that stand behind them.
+ * Calls stay with the file that brought them (a re-rate changes their figures, never their file),
+ * and late or unrated calls are still accepted records of their file.
+ */
+export interface FileControls {
+  fileId: number;
+  name: string;
+  recordsRead: number;
+  accepted: number;
+  rejected: number;
+  duplicates: number;
+  callRows: number;
+  rejectRows: number;
+  duplicateRows: number;
+}
+
+export function checkFileControls(files: FileControls[]): Detail[] {
+  const details: Detail[] = [];
+  let recordsRead = 0;
+  for (const file of files) {
+    recordsRead += file.recordsRead;
+    const label = `file ${file.fileId} (${file.name})`;
+    const bucketSum = file.accepted + file.rejected + file.duplicates;
+    if (bucketSum !== file.recordsRead) {
+      details.push(
+        difference(
+          `${label}: records_read ${file.recordsRead} but accepted ${file.accepted} + rejected ${file.rejected} + duplicates ${file.duplicates} = ${bucketSum}`,
+        ),
+      );
+    }
+    const buckets: [string, number, string, number][] = [
+      ['accepted', file.accepted, 'calls', file.callRows],
+      ['rejected', file.rejected, 'rejects', file.rejectRows],
+      ['duplicates', file.duplicates, 'duplicates', file.duplicateRows],
+    ];
+    for (const [column, count, table, rows] of buckets) {
+      if (count !== rows) details.push(difference(`${label}: ${column} ${count} but the ${table} table holds ${rows} rows of the file`));
+    }
+  }
+  const plural = files.length === 1 ? '' : 's';
+  details.unshift(information(`${files.length} file${plural}, ${recordsRead} records read, each file's read = accepted + rejected + duplicates checked against its rows`));
+  return details;
+}

@@ -1,0 +1,151 @@
+import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
+import iconv from 'iconv-lite';
+import { MeisaiError, RunFailedError } from '../cli/errors';
+import { describeSchemaErrors, ReferenceData, schemaValidator } from '../reference/referenceData';
+import { buildCurrentStatement, loadStatement } from '../statement/loadStatement';
+import { isMonthClosed, readRevision } from '../statement/revisions';
+import { Statement } from '../statement/statement';
+import { Db } from '../store/store';
+import { compareStatementFigures } from './compareStatements';
+import { compareTotals, MonthTotals, recomputeTotals } from './compareTotals';
+import { checkFileControls } from './fileControls';
+import { footingProblems } from './footing';
+import { readStatementDocument, readStatementText } from './readStatementFile';
+import { Check, Detail, difference, information, makeCheck, makeReport, ReconcileReport } from './report';
+import { checkContractStatements, StatementValidator } from './statementChecks';
+import { StatementFigures } from './statementFigures';
+import { billedCalls, contractsOfMonth, countCalls, fileControls, issuedRevisions, storedTotals } from './storeReads';
+
+/**
+ * The shell of `meisai reconcile`: reads the store once (in one read transaction, so a nightly
+ * ingest running meanwhile cannot show half a file) and hands plain values to the pure checks.
+ */
+export interface AgainstStatement {
+  /** The file it was read from, as given. */
+  source: string;
+  figures: StatementFigures;
+}
+
+export interface ReconcileRequest {
+  month: string;
+  /** Only this contract; null: every contract of the month. */
+  contractId: string | null;
+  against?: AgainstStatement;
+  /** Compare `against` with this issued revision instead of the statement as the store stands. */
+  revision?: number;
+}
+
+export function reconcileMonth(db: Db, reference: ReferenceData, request: ReconcileRequest): ReconcileReport {
+  return db.transaction(() => {
+    const stored = storedTotals(db, request.month, request.contractId);
+    const checks: Check[] = [
+      totalsCheck(db, request, stored),
+      statementsCheck(db, reference, request, stored),
+      makeCheck('files', 'files', checkFileControls(fileControls(db))),
+    ];
+    if (request.against !== undefined) checks.push(againstCheck(db, reference, request, request.against));
+    return makeReport(request.month, request.contractId, checks);
+  })();
+}
+
+function totalsCheck(db: Db, request: ReconcileRequest, stored: MonthTotals): Check {
+  const fromCalls = recomputeTotals(billedCalls(db, request.month, request.contractId));
+  const counts = countCalls(db, request.month, request.contractId);
+  const unrated = Object.entries(counts.unratedByCode);
+  const unratedCount = unrated.reduce((sum, [, calls]) => sum + calls, 0);
+  const details: Detail[] = [
+    information(
+      `${counts.billed} calls of the month make ${fromCalls.typeTotals.length} number/type rows and ${fromCalls.chakuwariTotals.length} 着割 rows; ` +
+        `the store holds ${stored.typeTotals.length} and ${stored.chakuwariTotals.length}`,
+    ),
+    information(
+      `held out of the totals: ${counts.late} late call${counts.late === 1 ? '' : 's'} (until rerate --force), ` +
+        `${unratedCount} unrated call${unratedCount === 1 ? '' : 's'}${unrated.length > 0 ? ` (${unrated.map(([code, calls]) => `${code} ${calls}`).join(', ')})` : ''}`,
+    ),
+    ...compareTotals(fromCalls, stored),
+  ];
+  return makeCheck('totals', 'totals from calls', details);
+}
+
+function statementsCheck(db: Db, reference: ReferenceData, request: ReconcileRequest, stored: MonthTotals): Check {
+  const closed = isMonthClosed(db, request.month);
+  const withTotals = new Set([...stored.typeTotals, ...stored.chakuwariTotals].map((total) => total.contractId));
+  const contracts = contractsOfMonth(db, request.month, request.contractId);
+  const details: Detail[] = [];
+  if (contracts.length === 0) details.push(information(`no contract has calls or statements in ${request.month}`));
+  for (const contract of contracts) {
+    details.push(
+      ...checkContractStatements(
+        {
+          contract,
+          month: request.month,
+          current: withTotals.has(contract) ? buildCurrentStatement(db, reference, contract, request.month) : undefined,
+          revisions: issuedRevisions(db, contract, request.month),
+          closed,
+        },
+        validateStatement,
+      ),
+    );
+  }
+  return makeCheck('statements', 'statements', details);
+}
+
+const validateStatement: StatementValidator = (document) => {
+  const validate = schemaValidator('statement');
+  if (validate(document)) return null;
+  return describeSchemaErrors(validate.errors ?? [])
+    .split('\n')
+    .map((line) => line.trim())
+    .join('; ');
+};
+
+function againstCheck(db: Db, reference: ReferenceData, request: ReconcileRequest, against: AgainstStatement): Check {
+  const title = `against ${basename(against.source)}`;
+  const theirs = against.figures;
+  const details: Detail[] = [];
+  let ours: Statement;
+  try {
+    ours =
+      request.revision === undefined
+        ? loadStatement(db, reference, { contractId: theirs.contract, month: theirs.month })
+        : readRevision(db, theirs.contract, theirs.month, request.revision).statement;
+  } catch (error) {
+    if (!(error instanceof MeisaiError)) throw error;
+    return makeCheck('against', title, [difference(`meisai has no statement to compare with: ${error.message}`)]);
+  }
+  const oursRead = readStatementDocument(ours);
+  if (!oursRead.ok) return makeCheck('against', title, [difference(`meisai's revision ${ours.revision} cannot be read: ${oursRead.message}`)]);
+  const which = request.revision === undefined ? 'the statement as the store stands' : 'issued';
+  details.push(
+    information(
+      `theirs: ${theirs.contract} ${theirs.month}${theirs.revision === undefined ? '' : ` revision ${theirs.revision}`}; ours: revision ${ours.revision} (${which})`,
+    ),
+  );
+  details.push(
+    ...compareStatementFigures(
+      { name: 'theirs', figures: theirs, footing: footingProblems(theirs, { strictDurationText: false }) },
+      { name: 'ours', figures: oursRead.figures, footing: footingProblems(oursRead.figures, { strictDurationText: true }) },
+    ),
+  );
+  return makeCheck('against', title, details);
+}
+
+/** Reads a statement file from elsewhere: UTF-8 (with or without BOM) or, if not valid UTF-8, CP932. */
+export function readStatementFile(path: string): AgainstStatement {
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(path);
+  } catch (error) {
+    throw new RunFailedError(`cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    text = iconv.decode(bytes, 'cp932');
+  }
+  const read = readStatementText(text);
+  if (!read.ok) throw new RunFailedError(`${path} is not a statement meisai can compare: ${read.message}`);
+  return { source: path, figures: read.figures };
+}

@@ -1,0 +1,130 @@
+import { ChakuwariTotal, NumberTypeTotal } from '../aggregate/monthlyTotals';
+import { Direction } from '../input/callRecord';
+import { PeerClass, RatedCall } from '../rate/rateRecord';
+import { Db } from '../store/store';
+import { MonthTotals } from './compareTotals';
+import { FileControls } from './fileControls';
+import { IssuedRevision } from './statementChecks';
+
+/**
+ * What reconciliation reads from the store, as plain values for the pure checks. Every query
+ * takes the month and, optionally, one contract (`@contract IS NULL` means all contracts).
+ */
+
+interface CallRow {
+  recordId: string;
+  contractId: string;
+  number: string;
+  direction: Direction;
+  peer: string;
+  peerIsNumber: number;
+  startMs: number;
+  durationMs: number;
+  month: string;
+  peerClass: PeerClass;
+  tariffId: string;
+  numberingPlanId: string;
+  rateId: string | null;
+  ratePrefix: string | null;
+  units: number;
+  chargeScaled: number;
+  chakuwariEligible: number;
+}
+
+/** The calls the totals are made of: the month's calls neither late nor unrated, one at a time. */
+export function* billedCalls(db: Db, month: string, contractId: string | null): Generator<RatedCall> {
+  const rows = db
+    .prepare(
+      `SELECT record_id AS recordId, contract_id AS contractId, number, direction, peer, peer_is_number AS peerIsNumber,
+              start_ms AS startMs, duration_ms AS durationMs, month, peer_class AS peerClass, tariff_id AS tariffId,
+              numbering_plan_id AS numberingPlanId, rate_id AS rateId, rate_prefix AS ratePrefix, units,
+              charge_scaled AS chargeScaled, chakuwari_eligible AS chakuwariEligible
+         FROM calls
+        WHERE month = @month AND (@contract IS NULL OR contract_id = @contract) AND late = 0 AND unrated_code IS NULL`,
+    )
+    .iterate({ month, contract: contractId }) as IterableIterator<CallRow>;
+  for (const row of rows) {
+    yield { ...row, peerIsNumber: row.peerIsNumber === 1, chakuwariEligible: row.chakuwariEligible === 1 };
+  }
+}
+
+export interface HeldOutCalls {
+  billed: number;
+  late: number;
+  /** Calls a re-rate could not rate, by the reject code it gave. */
+  unratedByCode: Record<string, number>;
+}
+
+export function countCalls(db: Db, month: string, contractId: string | null): HeldOutCalls {
+  const rows = db
+    .prepare(
+      `SELECT late, unrated_code AS unratedCode, COUNT(*) AS calls FROM calls
+        WHERE month = @month AND (@contract IS NULL OR contract_id = @contract)
+        GROUP BY late, unrated_code ORDER BY unrated_code`,
+    )
+    .all({ month, contract: contractId }) as { late: number; unratedCode: string | null; calls: number }[];
+  const counts: HeldOutCalls = { billed: 0, late: 0, unratedByCode: {} };
+  for (const row of rows) {
+    if (row.unratedCode !== null) counts.unratedByCode[row.unratedCode] = (counts.unratedByCode[row.unratedCode] ?? 0) + row.calls;
+    else if (row.late !== 0) counts.late += row.calls;
+    else counts.billed += row.calls;
+  }
+  return counts;
+}
+
+export function storedTotals(db: Db, month: string, contractId: string | null): MonthTotals {
+  const typeTotals = db
+    .prepare(
+      `SELECT contract_id AS contractId, month, number, call_type AS type, calls, duration_tenths AS durationTenths,
+              charge_scaled AS chargeScaled
+         FROM number_type_totals WHERE month = @month AND (@contract IS NULL OR contract_id = @contract)`,
+    )
+    .all({ month, contract: contractId }) as NumberTypeTotal[];
+  const chakuwariTotals = db
+    .prepare(
+      `SELECT contract_id AS contractId, month, number, calls, duration_tenths AS durationTenths, duration_ms AS durationMs
+         FROM chakuwari_totals WHERE month = @month AND (@contract IS NULL OR contract_id = @contract)`,
+    )
+    .all({ month, contract: contractId }) as ChakuwariTotal[];
+  return { typeTotals, chakuwariTotals };
+}
+
+/** Contracts with anything in the month: calls, totals or an issued statement. */
+export function contractsOfMonth(db: Db, month: string, contractId: string | null): string[] {
+  return (
+    db
+      .prepare(
+        `SELECT contract_id AS contractId FROM calls WHERE month = @month AND (@contract IS NULL OR contract_id = @contract)
+         UNION SELECT contract_id FROM number_type_totals WHERE month = @month AND (@contract IS NULL OR contract_id = @contract)
+         UNION SELECT contract_id FROM chakuwari_totals WHERE month = @month AND (@contract IS NULL OR contract_id = @contract)
+         UNION SELECT contract_id FROM statements WHERE month = @month AND (@contract IS NULL OR contract_id = @contract)
+         ORDER BY contractId`,
+      )
+      .all({ month, contract: contractId }) as { contractId: string }[]
+  ).map((row) => row.contractId);
+}
+
+/** Issued revisions as stored, oldest first: the raw JSON, so an edited one can still be examined. */
+export function issuedRevisions(db: Db, contractId: string, month: string): IssuedRevision[] {
+  return db
+    .prepare(
+      `SELECT revision, statement_json AS statementJson, sha256 FROM statements
+        WHERE contract_id = ? AND month = ? ORDER BY revision`,
+    )
+    .all(contractId, month) as IssuedRevision[];
+}
+
+/** Every file's control totals beside the count of its rows in calls, rejects and duplicates. */
+export function fileControls(db: Db): FileControls[] {
+  return db
+    .prepare(
+      `SELECT f.file_id AS fileId, f.name, f.records_read AS recordsRead, f.accepted, f.rejected, f.duplicates,
+              COALESCE(c.row_count, 0) AS callRows, COALESCE(r.row_count, 0) AS rejectRows, COALESCE(d.row_count, 0) AS duplicateRows
+         FROM files f
+         LEFT JOIN (SELECT file_id, COUNT(*) AS row_count FROM calls GROUP BY file_id) c ON c.file_id = f.file_id
+         LEFT JOIN (SELECT file_id, COUNT(*) AS row_count FROM rejects GROUP BY file_id) r ON r.file_id = f.file_id
+         LEFT JOIN (SELECT file_id, COUNT(*) AS row_count FROM duplicates GROUP BY file_id) d ON d.file_id = f.file_id
+        ORDER BY f.file_id`,
+    )
+    .all() as FileControls[];
+}
