@@ -1,0 +1,58 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { acquireLock } from './lock';
+import { main } from '../cli/main';
+import { createWorkspace, csv, TempWorkspace } from '../test-support/tempStore';
+
+let workspace: TempWorkspace;
+beforeEach(() => {
+  workspace = createWorkspace();
+  workspace.db.close();
+});
+afterEach(() => workspace.cleanUp());
+
+async function run(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const code = await main(['node', 'meisai', ...args], { stdout: (text) => (stdout += text), stderr: (text) => (stderr += text) });
+  return { code, stdout, stderr };
+}
+
+const FILE_ROWS = ['K1,N000000001,05012345678,out,0312345678,2011-04-01 09:00:00,60'];
+
+describe('the store lock', () => {
+  test('a second run while another holds the lock exits 3 with a clear message and changes nothing', async () => {
+    const held = acquireLock(workspace.dbPath, 'ingest');
+    try {
+      const result = await run('ingest', workspace.writeFile('a.csv', csv(FILE_ROWS)), '--db', workspace.dbPath);
+      expect(result.code).toBe(3);
+      expect(result.stderr).toContain(`another meisai run holds the store's lock ${workspace.dbPath}.lock (pid ${process.pid}`);
+    } finally {
+      held.release();
+    }
+    expect(existsSync(`${workspace.dbPath}.lock`)).toBe(false);
+  });
+
+  test('a stale lock left by a killed process is taken over, and released at the end', async () => {
+    const finished = spawnSync(process.execPath, ['-e', 'process.exit(0)']);
+    writeFileSync(
+      `${workspace.dbPath}.lock`,
+      JSON.stringify({ pid: finished.pid, hostname: hostname(), startedAt: '2011-04-01T00:00:00.000Z', command: 'ingest' }),
+    );
+    const result = await run('ingest', workspace.writeFile('a.csv', csv(FILE_ROWS)), '--db', workspace.dbPath, '--json');
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout)).toMatchObject({ accepted: 1 });
+    expect(existsSync(`${workspace.dbPath}.lock`)).toBe(false);
+  });
+
+  test('rerate and close take the lock too', async () => {
+    const held = acquireLock(workspace.dbPath, 'ingest');
+    try {
+      expect((await run('rerate', '--month', '2011-04', '--db', workspace.dbPath)).code).toBe(3);
+      expect((await run('close', '--month', '2011-04', '--db', workspace.dbPath)).code).toBe(3);
+    } finally {
+      held.release();
+    }
+  });
+});
