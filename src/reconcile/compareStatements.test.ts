@@ -55,6 +55,14 @@ describe('compareStatementFigures', () => {
     expect(details).toEqual([{ kind: 'information', message: 'theirs gives no per-number tables: the all-number tables alone are compared' }]);
   });
 
+  test('without an all-number table on one side, the per-number tables alone are compared', () => {
+    const theirs = statementFigures(undefined, [['05012345678', footingTable()]]);
+    const ours = statementFigures(footingTable(), [['05012345678', footingTable()]]);
+    expect(compareStatementFigures(side('theirs', theirs), side('ours', ours))).toEqual([
+      { kind: 'information', message: 'theirs gives no all-number table: the per-number tables alone are compared' },
+    ]);
+  });
+
   test('a side that does not foot where no figure differs is still a difference', () => {
     const theirs = footingTable();
     theirs.general = { ...theirs.general!, durationText: '0:09:00.0' };

@@ -22,7 +22,8 @@ import {
  * values and, for each side, whether its table foots there ("theirs does not foot: its call rows
  * add up to 109:54:23.5, its total row says 119:54:23.5; ours foots"). A row or table on one side
  * only is a difference too. When one side has no per-number tables at all (a printed 全番号合計
- * page, or a JSON with `numbers: []`), the all-number tables alone are compared.
+ * page, or a JSON with `numbers: []`), the all-number tables alone are compared; when one side has
+ * no all-number table, the per-number tables alone.
  */
 export interface ComparedSide {
   /** How the report names this side: "theirs", "ours", "issued revision 2". */
@@ -78,9 +79,12 @@ export function compareStatementFigures(left: ComparedSide, right: ComparedSide,
     }
   };
 
-  const leftAll = left.figures.allNumbers;
-  const rightAll = right.figures.allNumbers;
-  if (leftAll !== undefined || rightAll !== undefined) compareTable(null, leftAll, rightAll);
+  const withoutAllNumbers = [left, right].filter((side) => side.figures.allNumbers === undefined);
+  if (withoutAllNumbers.length === 1) {
+    details.push(information(`${withoutAllNumbers[0]!.name} gives no all-number table: the per-number tables alone are compared`));
+  } else if (withoutAllNumbers.length === 0) {
+    compareTable(null, left.figures.allNumbers, right.figures.allNumbers);
+  }
   const withoutNumbers = [left, right].filter((side) => side.figures.numbers.size === 0);
   if (withoutNumbers.length === 1) {
     details.push(information(`${withoutNumbers[0]!.name} gives no per-number tables: the all-number tables alone are compared`));
@@ -95,6 +99,7 @@ export function compareStatementFigures(left: ComparedSide, right: ComparedSide,
     for (const problem of side.footing) {
       if (used.has(problem)) continue;
       if (withoutNumbers.length === 1 && problem.table !== null) continue;
+      if (withoutAllNumbers.length === 1 && problem.table === null) continue;
       details.push(difference(`${side.name} does not foot: ${tableName(problem.table)}, ${rowName(problem.row)} ${fieldName(problem.field, problem.row)}: ${problem.message}`));
     }
   }

@@ -35,8 +35,8 @@ export type StatementValidator = (document: unknown) => string | null;
 export function checkContractStatements(input: ContractStatements, validate: StatementValidator): Detail[] {
   const details: Detail[] = [];
   const prefix = `${input.contract} ${input.month}`;
-  const current = input.current === undefined ? undefined : figuresOf(input.current);
-  if (current !== undefined) details.push(...footingDetails(`${prefix}, statement built now from the stored totals`, current));
+  const built = input.current === undefined ? undefined : { statement: input.current, figures: figuresOf(input.current) };
+  if (built !== undefined) details.push(...footingDetails(`${prefix}, statement built now from the stored totals`, built.figures));
 
   let latest: { revision: number; statement: Statement; figures: StatementFigures } | undefined;
   for (const issued of input.revisions) {
@@ -51,16 +51,16 @@ export function checkContractStatements(input: ContractStatements, validate: Sta
   const closedOrOpen = input.closed ? 'closed month' : 'open month';
   if (lastIssued === undefined) {
     details.push(information(`${prefix}: ${closedOrOpen}, no revision issued yet: nothing issued to compare`));
-  } else if (input.current === undefined || current === undefined) {
+  } else if (built === undefined) {
     const message = `${prefix}: revision ${lastIssued.revision} was issued, but the store now holds no totals for it`;
     details.push(input.closed ? difference(`${closedOrOpen}: ${message}`) : information(message));
   } else if (latest === undefined) {
     details.push(difference(`${prefix}: the latest revision ${lastIssued.revision} cannot be read, so the statement built now cannot be compared with it`));
-  } else if (!sameFigures(latest.statement, input.current)) {
+  } else if (!sameFigures(latest.statement, built.statement)) {
     const side = `revision ${latest.revision}`;
     const changes = compareStatementFigures(
       { name: side, figures: latest.figures, footing: footingProblems(latest.figures, { strictDurationText: true }) },
-      { name: 'now', figures: current, footing: footingProblems(current, { strictDurationText: true }) },
+      { name: 'now', figures: built.figures, footing: footingProblems(built.figures, { strictDurationText: true }) },
       { unattachedFooting: false },
     ).filter((detail) => detail.kind === 'difference');
     const messages = changes.length > 0 ? changes.map((change) => change.message) : ['the same figures, but not the same statement text'];

@@ -1,6 +1,6 @@
 import Decimal from 'decimal.js';
 import { CALL_TYPE_LABELS, CALL_TYPES, CallType } from '../rate/callType';
-import { CHAKUWARI_LABEL, SECTION_LABELS } from '../statement/renderText';
+import { SECTION_LABELS } from '../statement/renderText';
 import { YEN_SCALE } from '../money/scaledYen';
 import { formatTenths } from '../time/duration';
 
@@ -90,7 +90,7 @@ export function fieldName(field: FigureField, row: RowKey): string {
 
 export function rowName(row: RowKey): string {
   if (row === 'total') return `${SECTION_LABELS.total} (total)`;
-  if (row === 'chakuwari') return `${SECTION_LABELS.chakuwari} ${CHAKUWARI_LABEL} (chakuwari)`;
+  if (row === 'chakuwari') return `${SECTION_LABELS.chakuwari} (chakuwari)`;
   return `${CALL_TYPE_LABELS[row]} (${row})`;
 }
 
