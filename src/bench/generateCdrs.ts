@@ -113,7 +113,8 @@ const AREA_CODES = ['3', '6', '45', '52', '11', '92', '75', '78', '22', '82', '9
 
 function fixedLine(draw: Draw): string {
   const areaCode = AREA_CODES[below(draw, AREA_CODES.length)]!;
-  return `0${areaCode}${randomDigits(draw, 9 - areaCode.length)}`;
+  // A local number never starts with 0 (06-0… would be the 060 carrier range).
+  return `0${areaCode}${1 + below(draw, 9)}${randomDigits(draw, 8 - areaCode.length)}`;
 }
 
 function mobile(draw: Draw): string {

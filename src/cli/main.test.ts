@@ -1,3 +1,4 @@
+import Database from 'better-sqlite3';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { main } from './main';
@@ -144,5 +145,24 @@ describe('meisai tariffs check', () => {
     const result = await run('tariffs', 'check', workspace.writeFile('no-mobile.json', JSON.stringify(tariff)));
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('no default rate for mobile calls');
+  });
+});
+
+describe('stores that are missing or altered', () => {
+  test('a read command on a store that does not exist exits 2 instead of reporting nothing', async () => {
+    const result = await run('statement', '--contract', 'N000000001', '--month', '2011-04', '--db', join(workspace.directory, 'typo.sqlite'));
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('there is no store at');
+  });
+
+  test('an issued revision edited after the fact is refused with a clear message', async () => {
+    await run('ingest', workspace.writeFile('day.csv', csv(ROWS)), '--db', workspace.dbPath);
+    await run('close', '--month', '2011-04', '--db', workspace.dbPath);
+    const db = new Database(workspace.dbPath);
+    db.prepare("UPDATE statements SET statement_json = replace(statement_json, '\"24\"', '\"2400\"')").run();
+    db.close();
+    const result = await run('statement', '--contract', 'N000000001', '--month', '2011-04', '--revision', '1', '--db', workspace.dbPath);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('revision 1 of the statement of N000000001 2011-04 was altered after it was issued');
   });
 });

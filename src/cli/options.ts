@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { Option } from 'commander';
 import { ConfigurationError } from './errors';
 import { acquireLock } from '../store/lock';
@@ -38,9 +39,18 @@ export function numberOption(value: string): string {
   return requireMatch(value.replace(/-/g, ''), NUMBER_PATTERN, 'number');
 }
 
-/** Opens the store for one command and always closes it. */
+/**
+ * Opens an existing store for a command that reads, and always closes it. A store that is not
+ * there is a wrong --db path, not an empty month: say so instead of reporting nothing.
+ */
 export async function withStore<T>(path: string | undefined, work: (db: Db) => T | Promise<T>): Promise<T> {
-  const db = openStore(path);
+  const dbPath = resolveDbPath(path);
+  if (!existsSync(dbPath)) throw new ConfigurationError(`there is no store at ${dbPath}: ingest files first, or give --db PATH`);
+  return withOpenStore(dbPath, work);
+}
+
+async function withOpenStore<T>(dbPath: string, work: (db: Db) => T | Promise<T>): Promise<T> {
+  const db = openStore(dbPath);
   try {
     return await work(db);
   } finally {
@@ -69,7 +79,7 @@ export async function withWriterStore<T>(path: string | undefined, command: stri
   process.once('SIGINT', releaseOnSignal);
   process.once('SIGTERM', releaseOnSignal);
   try {
-    return await withStore(dbPath, work);
+    return await withOpenStore(dbPath, work);
   } finally {
     process.removeListener('SIGINT', releaseOnSignal);
     process.removeListener('SIGTERM', releaseOnSignal);

@@ -80,6 +80,7 @@ export function rerateMonth(db: Db, reference: ReferenceData, request: RerateReq
       UPDATE calls SET peer_class = ?, tariff_id = ?, numbering_plan_id = ?, rate_id = ?, rate_prefix = ?, units = ?,
                        charge_scaled = ?, chakuwari_eligible = ?, unrated_code = ?, late = 0
        WHERE record_id = ?`);
+    const markUnrated = db.prepare('UPDATE calls SET unrated_code = ?, late = 0 WHERE record_id = ?');
     const totals = new MonthlyTotals();
     const rows = db
       .prepare(
@@ -95,7 +96,8 @@ export function rerateMonth(db: Db, reference: ReferenceData, request: RerateReq
       const rated = rateRecord(record, reference.tariffs, reference.numbering);
       if ('ok' in rated) {
         result.unrated[rated.code] = (result.unrated[rated.code] ?? 0) + 1;
-        update.run('unknown', 'none', reference.numbering.id, null, null, 0, 0, 0, rated.code, row.recordId);
+        // Its earlier rating stays for the trace; the code marks it as left out of the totals.
+        markUnrated.run(rated.code, row.recordId);
         continue;
       }
       update.run(

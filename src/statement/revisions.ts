@@ -24,13 +24,25 @@ interface RevisionRow {
   createdAt: string;
   reason: string;
   statementJson: string;
+  sha256: string;
 }
 
-const SELECT_REVISION = `SELECT contract_id AS contractId, month, revision, created_at AS createdAt, reason, statement_json AS statementJson
+const SELECT_REVISION = `SELECT contract_id AS contractId, month, revision, created_at AS createdAt, reason, statement_json AS statementJson, sha256
                            FROM statements`;
 
+/** An issued revision is read only if it is byte for byte what was issued (its sha256 matches). */
 function fromRow(row: RevisionRow): StoredRevision {
-  return { ...row, statement: JSON.parse(row.statementJson) as Statement };
+  if (sha256(row.statementJson) !== row.sha256) {
+    throw new RunFailedError(
+      `revision ${row.revision} of the statement of ${row.contractId} ${row.month} was altered after it was issued (sha256 mismatch); run meisai reconcile`,
+    );
+  }
+  const { sha256: _checked, statementJson: json, ...rest } = row;
+  return { ...rest, statement: JSON.parse(json) as Statement };
+}
+
+function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
 }
 
 export function latestRevision(db: Db, contractId: string, month: string): StoredRevision | undefined {
@@ -84,7 +96,7 @@ export function issueRevision(db: Db, statement: Statement, reason: string): { r
   const json = statementJson(numbered);
   db.prepare(
     'INSERT INTO statements (contract_id, month, revision, created_at, reason, statement_json, sha256) VALUES (?, ?, ?, ?, ?, ?, ?)',
-  ).run(numbered.contract, numbered.month, numbered.revision, new Date().toISOString(), reason, json, createHash('sha256').update(json).digest('hex'));
+  ).run(numbered.contract, numbered.month, numbered.revision, new Date().toISOString(), reason, json, sha256(json));
   return { revision: numbered.revision, issued: true };
 }
 
