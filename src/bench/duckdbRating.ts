@@ -237,15 +237,16 @@ export function ratingStatements(csvPath: string, reference: ReferenceFiles): st
 
     `CREATE TABLE rates AS ${ratesValuesSql(tariff)}`,
 
-    // Every row of the file with its fields read, checked in meisai's order (the first problem
-    // found is the reason), and its peer classified. Line 1 is the header; DuckDB keeps the
-    // file's order (preserve_insertion_order), so row_number() is the line number.
+    // The file as read, in its order (preserve_insertion_order): a row's rowid + 2 is its line,
+    // line 1 being the header. (row_number() OVER () over the scan would run on one thread.)
+    `CREATE TEMP TABLE raw AS
+     SELECT * FROM read_csv(${sqlText(csvPath)}, header = true, all_varchar = true, delim = ',', quote = '"', escape = '"')`,
+
+    // Every row with its fields read, checked in meisai's order (the first problem found is the
+    // reason), and its peer classified.
     `CREATE TEMP TABLE records AS
-     WITH raw AS (
-       SELECT row_number() OVER () + 1 AS line, *
-         FROM read_csv(${sqlText(csvPath)}, header = true, all_varchar = true, delim = ',', quote = '"', escape = '"')
-     ), fields AS (
-       SELECT line,
+     WITH fields AS (
+       SELECT rowid + 2 AS line,
               coalesce(trim(record_id), '') AS record_id,
               coalesce(trim(contract_id), '') AS contract_id,
               coalesce(trim(number), '') AS number_text,
@@ -355,7 +356,7 @@ export function ratingStatements(csvPath: string, reference: ReferenceFiles): st
                      THEN 'DUPLICATE' ELSE 'CONFLICT' END
               ELSE records.rating_code
             END AS outcome
-       FROM records LEFT JOIN first_accepted AS first ON first.record_id = records.record_id AND records.input_code IS NULL`,
+       FROM records LEFT JOIN first_accepted AS first ON first.record_id = records.record_id`,
 
     // The rated calls: units = ceil(duration / unit) (after an initial block, if any), charge =
     // per-call fee + units × unit price, rounded per call; inbound and zero-length calls cost 0.

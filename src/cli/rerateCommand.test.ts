@@ -1,5 +1,5 @@
 import { main } from './main';
-import { copyReferenceData } from '../test-support/referenceVariant';
+import { copyReferenceData, removeReferenceCopies } from '../test-support/referenceVariant';
 import { createWorkspace, csv, TempWorkspace } from '../test-support/tempStore';
 
 let workspace: TempWorkspace;
@@ -10,6 +10,7 @@ beforeEach(() => {
 afterEach(() => {
   delete process.env.MEISAI_DATA_DIR;
   workspace.cleanUp();
+  removeReferenceCopies();
 });
 
 async function run(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {

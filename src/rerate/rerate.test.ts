@@ -7,7 +7,7 @@ import { ingestFile } from '../ingest/ingestFile';
 import { DEFAULT_DATA_DIR, loadReferenceData } from '../reference/referenceData';
 import { loadStatement } from '../statement/loadStatement';
 import { readRevisions, statementJson } from '../statement/revisions';
-import { copyReferenceData } from '../test-support/referenceVariant';
+import { copyReferenceData, removeReferenceCopies } from '../test-support/referenceVariant';
 import { createWorkspace, csv, TempWorkspace } from '../test-support/tempStore';
 
 const reference = loadReferenceData();
@@ -24,7 +24,10 @@ beforeEach(async () => {
   workspace = createWorkspace();
   await ingestFile(workspace.db, reference, workspace.writeFile('april.csv', csv(APRIL)));
 });
-afterEach(() => workspace.cleanUp());
+afterEach(() => {
+  workspace.cleanUp();
+  removeReferenceCopies();
+});
 
 const statementOf = (revision?: number) => loadStatement(workspace.db, reference, { contractId: CONTRACT, month: '2011-04', revision });
 
