@@ -218,8 +218,8 @@ export function roundedSql(expression: string, rule: RoundingRule): string {
   }
 }
 
-/** `2011-04-01 09:15:02`, `2011-04-01T09:15:02.250+09:00`, `2011-03-31T15:00:00Z`. */
-const START_PATTERN = String.raw`^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?(Z|[+-]\d{2}:?\d{2})?$`;
+/** `2011-04-01 09:15:02`, `2011-04-01T09:15:02.250+09:00`, `2011-03-31T15:00:00Z`: fixed places up to the seconds. */
+const START_FORM = '[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}:[0-9]{2}(?:[.][0-9]{1,9})?(?:Z|[+-][0-9]{2}:?[0-9]{2})?';
 
 /** The statements, in order, that rate `csvPath` into the open database. */
 export function ratingStatements(csvPath: string, reference: ReferenceFiles): string[] {
@@ -239,41 +239,51 @@ export function ratingStatements(csvPath: string, reference: ReferenceFiles): st
 
     // The file as read, in its order (preserve_insertion_order): a row's rowid + 2 is its line,
     // line 1 being the header. (row_number() OVER () over the scan would run on one thread.)
+    // Made before the transaction begins: rows of an uncommitted transaction have provisional rowids.
     `CREATE TEMP TABLE raw AS
      SELECT * FROM read_csv(${sqlText(csvPath)}, header = true, all_varchar = true, delim = ',', quote = '"', escape = '"')`,
+
+    // Everything persisted from here on is applied as a whole or not at all.
+    'BEGIN TRANSACTION',
 
     // Every row with its fields read, checked in meisai's order (the first problem found is the
     // reason), and its peer classified.
     `CREATE TEMP TABLE records AS
      WITH fields AS (
        SELECT rowid + 2 AS line,
-              coalesce(trim(record_id), '') AS record_id,
-              coalesce(trim(contract_id), '') AS contract_id,
-              coalesce(trim(number), '') AS number_text,
-              lower(coalesce(trim(direction), '')) AS direction,
-              coalesce(trim(peer), '') AS peer_text,
-              coalesce(trim(start), '') AS start_text,
-              coalesce(trim(duration), '') AS duration_text
+              coalesce(record_id, '') AS record_id,
+              coalesce(contract_id, '') AS contract_id,
+              coalesce(number, '') AS number_text,
+              lower(coalesce(direction, '')) AS direction,
+              coalesce(peer, '') AS peer_text,
+              coalesce(start, '') AS start_text,
+              coalesce(duration, '') AS duration_text
          FROM raw
      ), read_values AS (
        SELECT *,
-              dialled_digits(number_text) AS number,
-              dialled_digits(peer_text) AS peer_digits,
-              regexp_extract(start_text, ${sqlText(START_PATTERN)},
-                             ['start_year', 'start_month', 'start_day', 'start_hour', 'start_minute', 'start_second', 'start_fraction', 'utc_offset']) AS start_parts,
-              CASE WHEN regexp_full_match(duration_text, '[0-9]{1,9}([.][0-9]{1,3})?')
+              -- Plain digits stay as they are; anything else goes through the dialling rules.
+              CASE WHEN regexp_full_match(number_text, '[0-9]+') THEN number_text ELSE dialled_digits(number_text) END AS number,
+              regexp_full_match(peer_text, '[0-9]+') AS peer_is_plain_digits,
+              regexp_full_match(start_text, ${sqlText(START_FORM)}) AS start_readable,
+              substr(start_text, 20) AS start_tail,
+              CASE WHEN regexp_full_match(duration_text, '[0-9]{1,9}(?:[.][0-9]{1,3})?')
                    THEN CAST(split_part(duration_text, '.', 1) AS BIGINT) * 1000
                         + CAST(rpad(split_part(duration_text, '.', 2), 3, '0') AS BIGINT)
               END AS duration_ms
          FROM fields
      ), start_values AS (
        SELECT *,
-              try_cast(start_parts.start_year || '-' || start_parts.start_month || '-' || start_parts.start_day AS DATE) AS start_date,
-              try_cast(start_parts.start_hour AS BIGINT) AS start_hour,
-              try_cast(start_parts.start_minute AS BIGINT) AS start_minute,
-              try_cast(start_parts.start_second AS BIGINT) AS start_second,
-              CAST(rpad(substr(start_parts.start_fraction, 2, 3), 3, '0') AS BIGINT) AS start_millisecond,
-              replace(start_parts.utc_offset, ':', '') AS offset_text
+              CASE WHEN peer_is_plain_digits THEN peer_text ELSE dialled_digits(peer_text) END AS peer_digits,
+              CASE WHEN start_readable THEN try_cast(substr(start_text, 1, 10) AS DATE) END AS start_date,
+              CASE WHEN start_readable THEN CAST(substr(start_text, 12, 2) AS BIGINT) END AS start_hour,
+              CASE WHEN start_readable THEN CAST(substr(start_text, 15, 2) AS BIGINT) END AS start_minute,
+              CASE WHEN start_readable THEN CAST(substr(start_text, 18, 2) AS BIGINT) END AS start_second,
+              -- After the seconds: nothing, a fraction, an offset, or both.
+              CASE WHEN starts_with(start_tail, '.')
+                   THEN CAST(rpad(substr(regexp_extract(start_tail, '^[.]([0-9]+)', 1), 1, 3), 3, '0') AS BIGINT)
+                   ELSE 0 END AS start_millisecond,
+              replace(CASE WHEN starts_with(start_tail, '.') THEN regexp_extract(start_tail, '^[.][0-9]+(.*)$', 1) ELSE start_tail END,
+                      ':', '') AS offset_text
          FROM read_values
      ), timed AS (
        SELECT *,
@@ -289,7 +299,7 @@ export function ratingStatements(csvPath: string, reference: ReferenceFiles): st
                                  * (CAST(substr(offset_text, 2, 2) AS BIGINT) * 60 + CAST(substr(offset_text, 4, 2) AS BIGINT)) * 60000
                           END
               END AS start_ms,
-              regexp_full_match(peer_digits, '[0-9]+') AS peer_is_digits,
+              peer_is_plain_digits OR regexp_full_match(peer_digits, '[0-9]+') AS peer_is_digits,
               direction = 'in' AND lower(peer_text) IN ('', 'anonymous', '非通知') AS withheld
          FROM start_values
      ), checked AS (
@@ -414,6 +424,8 @@ export function ratingStatements(csvPath: string, reference: ReferenceFiles): st
             count(*) FILTER (WHERE outcome IS NOT NULL AND outcome <> 'DUPLICATE')::BIGINT AS rejected,
             count(*) FILTER (WHERE outcome = 'DUPLICATE')::BIGINT AS duplicates
        FROM outcomes`,
+
+    'COMMIT',
   ];
 }
 
@@ -425,7 +437,7 @@ export interface DuckDbRatingOptions {
   reference?: ReferenceFiles;
 }
 
-/** Rates the file into a new DuckDB database, in one transaction, and returns its control totals. */
+/** Rates the file into a new DuckDB database (its tables in one transaction) and returns its control totals. */
 export async function rateWithDuckDb(options: DuckDbRatingOptions): Promise<ControlTotals> {
   const reference = options.reference ?? loadReferenceFiles();
   const instance = await DuckDBInstance.create(options.databasePath, {
@@ -435,7 +447,6 @@ export async function rateWithDuckDb(options: DuckDbRatingOptions): Promise<Cont
   try {
     const connection = await instance.connect();
     try {
-      await connection.run('BEGIN TRANSACTION');
       for (const statement of ratingStatements(options.csvPath, reference)) {
         const startedAt = process.hrtime.bigint();
         await connection.run(statement);
@@ -443,7 +454,6 @@ export async function rateWithDuckDb(options: DuckDbRatingOptions): Promise<Cont
           process.stderr.write(`${(process.hrtime.bigint() - startedAt) / 1_000_000n} ms  ${statement.trim().split('\n')[0]}\n`);
         }
       }
-      await connection.run('COMMIT');
       return await readControlTotals(connection);
     } finally {
       connection.closeSync();

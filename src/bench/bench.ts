@@ -1,0 +1,322 @@
+/**
+ * The throughput bench of issue 4: `npm run bench -- --cdrs 1000000`.
+ *
+ * 1. Generates the CDR file once (src/bench/generateCdrs.ts) into a work folder, or reuses the
+ *    file made earlier for the same size and seed.
+ * 2. Times, each on a fresh store: (a) `node bin/meisai ingest FILE --db FRESH --json` as a child
+ *    process, wall time and the child's peak RSS; (b) the same rating in DuckDB SQL
+ *    (src/bench/duckdbRating.ts, 2 threads), wall time including opening and closing its file.
+ * 3. Cross-checks: meisai's control totals against the generator's; meisai's number_type_totals
+ *    and chakuwari_totals against DuckDB's, row by row; the calls by direction and type (count,
+ *    units, charge, duration, lines). Any difference is printed and the bench exits 1.
+ * 4. Prints a table, then exactly one JSON line:
+ *    {"cdrs":N,"meisaiSeconds":…,"duckdbSeconds":…,"ratio":meisai/duckdb,"cdrsPerSecond":…,"peakRssMb":…}
+ *
+ * Progress goes to stderr; the table and the JSON line to stdout. Never part of `npm test`.
+ *
+ *   npm run bench -- --cdrs 1000000 [--seed 1] [--work-dir DIR] [--keep]
+ */
+import { DuckDBInstance } from '@duckdb/node-api';
+import Database from 'better-sqlite3';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ControlTotals, rateWithDuckDb } from './duckdbRating';
+import { countsPath, ExpectedCounts, generateCdrs, wholeNumber } from './generateCdrs';
+
+const PROJECT_ROOT = join(__dirname, '..', '..');
+const MEISAI_BIN = join(PROJECT_ROOT, 'bin', 'meisai');
+const PEAK_RSS_REPORTER = join(__dirname, 'reportPeakRss.js');
+const DIFFERENCES_SHOWN = 10;
+
+interface BenchOptions {
+  cdrs: number;
+  seed: number;
+  workDirectory: string;
+  keep: boolean;
+}
+
+function parseArguments(argv: string[]): BenchOptions {
+  const options: BenchOptions = { cdrs: 100_000, seed: 1, workDirectory: join(tmpdir(), 'meisai-bench'), keep: false };
+  for (let index = 0; index < argv.length; index += 1) {
+    const name = argv[index]!;
+    if (name === '--keep') {
+      options.keep = true;
+      continue;
+    }
+    const value = argv[index + 1];
+    if (value === undefined) throw new UsageError(`${name} needs a value`);
+    index += 1;
+    if (name === '--cdrs') options.cdrs = wholeNumber(name, value);
+    else if (name === '--seed') options.seed = wholeNumber(name, value);
+    else if (name === '--work-dir') options.workDirectory = value;
+    else throw new UsageError(`unknown option ${name}`);
+  }
+  if (options.cdrs < 1) throw new UsageError('--cdrs must be at least 1');
+  return options;
+}
+
+class UsageError extends Error {}
+
+function progress(message: string): void {
+  process.stderr.write(`bench: ${message}\n`);
+}
+
+/** Wall time in whole milliseconds, from a monotonic clock. */
+function millisecondsSince(startedAt: bigint): bigint {
+  return (process.hrtime.bigint() - startedAt) / 1_000_000n;
+}
+
+/** `value / 10^decimals` written as a decimal (for display and the JSON line). */
+function decimalText(value: bigint, decimals: number): string {
+  const scale = 10n ** BigInt(decimals);
+  const whole = value / scale;
+  const fraction = (value % scale).toString().padStart(decimals, '0');
+  return decimals === 0 ? whole.toString() : `${whole}.${fraction}`;
+}
+
+/** numerator / denominator to `decimals` places, rounded half up (both positive). */
+function quotientText(numerator: bigint, denominator: bigint, decimals: number): string {
+  const scale = 10n ** BigInt(decimals);
+  return decimalText((numerator * scale * 2n + denominator) / (denominator * 2n), decimals);
+}
+
+/** The file for this size and seed: made once, reused while it and its counts exist. */
+function cdrFile(options: BenchOptions): { path: string; expected: ExpectedCounts } {
+  mkdirSync(options.workDirectory, { recursive: true });
+  const path = join(options.workDirectory, `cdrs-${options.cdrs}-seed-${options.seed}.csv`);
+  if (existsSync(path) && existsSync(countsPath(path))) {
+    progress(`reusing ${path}`);
+    return { path, expected: JSON.parse(readFileSync(countsPath(path), 'utf8')) as ExpectedCounts };
+  }
+  progress(`generating ${options.cdrs} CDRs (seed ${options.seed}) into ${path}`);
+  const startedAt = process.hrtime.bigint();
+  const expected = generateCdrs({ cdrs: options.cdrs, seed: options.seed, out: path });
+  progress(`generated in ${decimalText(millisecondsSince(startedAt), 3)} s`);
+  return { path, expected };
+}
+
+interface MeisaiRun {
+  milliseconds: bigint;
+  peakRssKilobytes: bigint;
+  summary: ControlTotals;
+}
+
+/** `node bin/meisai ingest FILE --db DB --json` in a child process: its wall time and peak RSS. */
+async function runMeisai(csvPath: string, databasePath: string, runDirectory: string): Promise<MeisaiRun> {
+  const peakRssFile = join(runDirectory, 'meisai-peak-rss.txt');
+  const startedAt = process.hrtime.bigint();
+  const child = spawn(process.execPath, ['--require', PEAK_RSS_REPORTER, MEISAI_BIN, 'ingest', csvPath, '--db', databasePath, '--json'], {
+    cwd: PROJECT_ROOT,
+    env: { ...process.env, MEISAI_BENCH_PEAK_RSS_FILE: peakRssFile },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const stdout: Buffer[] = [];
+  const stderr: Buffer[] = [];
+  child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
+  child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
+  const exitCode = await new Promise<number | null>((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', resolve);
+  });
+  const milliseconds = millisecondsSince(startedAt);
+  if (exitCode !== 0) {
+    throw new Error(`meisai ingest exited ${exitCode}:\n${Buffer.concat(stderr).toString('utf8').slice(-4000)}`);
+  }
+  const output = Buffer.concat(stdout).toString('utf8').trim().split('\n').at(-1) ?? '';
+  const summary = JSON.parse(output) as ControlTotals;
+  const peakRssKilobytes = BigInt(readFileSync(peakRssFile, 'utf8').trim());
+  return { milliseconds, peakRssKilobytes, summary };
+}
+
+/** Rows keyed by their identifying columns, with their exact integer figures. */
+type FiguresByKey = Map<string, bigint[]>;
+
+interface TableComparison {
+  name: string;
+  meisaiRows: number;
+  duckdbRows: number;
+  differences: string[];
+  differenceCount: number;
+}
+
+function compareFigures(name: string, columns: string[], meisai: FiguresByKey, duckdb: FiguresByKey): TableComparison {
+  const comparison: TableComparison = { name, meisaiRows: meisai.size, duckdbRows: duckdb.size, differences: [], differenceCount: 0 };
+  const note = (text: string): void => {
+    comparison.differenceCount += 1;
+    if (comparison.differences.length < DIFFERENCES_SHOWN) comparison.differences.push(text);
+  };
+  const show = (figures: bigint[] | undefined): string =>
+    figures === undefined ? 'missing' : columns.map((column, index) => `${column}=${figures[index]}`).join(' ');
+  const keys = [...new Set([...meisai.keys(), ...duckdb.keys()])].sort();
+  for (const key of keys) {
+    const left = meisai.get(key);
+    const right = duckdb.get(key);
+    if (left !== undefined && right !== undefined && left.every((value, index) => value === right[index])) continue;
+    note(`${key}: meisai ${show(left)} | duckdb ${show(right)}`);
+  }
+  return comparison;
+}
+
+/** Reads `keyColumns` and `figureColumns` of a query's rows into a map (figures as bigint). */
+function figuresFromRows(rows: unknown[][], keyColumns: number): FiguresByKey {
+  const figures: FiguresByKey = new Map();
+  for (const row of rows) {
+    const key = row.slice(0, keyColumns).map((value) => String(value)).join(' | ');
+    figures.set(key, row.slice(keyColumns).map((value) => (value === null ? 0n : BigInt(value as bigint | number))));
+  }
+  return figures;
+}
+
+const TOTAL_QUERIES = [
+  {
+    name: 'number_type_totals',
+    keyColumns: 4,
+    figureColumns: ['calls', 'duration_tenths', 'charge_scaled'],
+    sql: 'SELECT contract_id, month, number, call_type, calls, duration_tenths, charge_scaled FROM number_type_totals',
+  },
+  {
+    name: 'chakuwari_totals',
+    keyColumns: 3,
+    figureColumns: ['calls', 'duration_tenths', 'duration_ms'],
+    sql: 'SELECT contract_id, month, number, calls, duration_tenths, duration_ms FROM chakuwari_totals',
+  },
+  {
+    name: 'calls by direction and type',
+    keyColumns: 2,
+    figureColumns: ['calls', 'units', 'charge_scaled', 'duration_ms', 'sum_of_lines'],
+    sql: `SELECT direction, peer_class, count(*), sum(units), sum(charge_scaled), sum(duration_ms), sum(line)
+            FROM calls GROUP BY direction, peer_class`,
+  },
+] as const;
+
+async function crossCheckTotals(meisaiPath: string, duckdbPath: string): Promise<TableComparison[]> {
+  const meisai = new Database(meisaiPath, { readonly: true });
+  const duckdbInstance = await DuckDBInstance.create(duckdbPath, { access_mode: 'READ_ONLY', threads: '2' });
+  const duckdb = await duckdbInstance.connect();
+  try {
+    const comparisons: TableComparison[] = [];
+    for (const query of TOTAL_QUERIES) {
+      const meisaiRows = meisai.prepare(query.sql).raw(true).safeIntegers(true).all() as unknown[][];
+      const duckdbRows = (await duckdb.runAndReadAll(query.sql)).getRows() as unknown[][];
+      comparisons.push(
+        compareFigures(query.name, [...query.figureColumns], figuresFromRows(meisaiRows, query.keyColumns), figuresFromRows(duckdbRows, query.keyColumns)),
+      );
+    }
+    return comparisons;
+  } finally {
+    meisai.close();
+    duckdb.closeSync();
+    duckdbInstance.closeSync();
+  }
+}
+
+/** Differences between a run's control totals and the generator's, as readable lines. */
+function controlTotalDifferences(who: string, totals: ControlTotals, expected: ExpectedCounts): string[] {
+  const differences: string[] = [];
+  const rejectedCount = Object.values(totals.rejected).reduce((sum, count) => sum + count, 0);
+  if (totals.read !== totals.accepted + rejectedCount + totals.duplicates) {
+    differences.push(`${who}: read ${totals.read} ≠ accepted ${totals.accepted} + rejected ${rejectedCount} + duplicates ${totals.duplicates}`);
+  }
+  for (const field of ['read', 'accepted', 'duplicates'] as const) {
+    if (totals[field] !== expected[field]) differences.push(`${who}: ${field} ${totals[field]}, the generator made ${expected[field]}`);
+  }
+  const codes = [...new Set([...Object.keys(totals.rejected), ...Object.keys(expected.rejected)])].sort();
+  for (const code of codes) {
+    const found = totals.rejected[code] ?? 0;
+    const made = expected.rejected[code] ?? 0;
+    if (found !== made) differences.push(`${who}: rejected ${code} ${found}, the generator made ${made}`);
+  }
+  return differences;
+}
+
+function printTable(rows: string[][]): void {
+  const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
+  for (const row of rows) process.stdout.write(`${row.map((cell, column) => cell.padStart(widths[column]!)).join('  ')}\n`);
+}
+
+async function bench(options: BenchOptions): Promise<number> {
+  const file = cdrFile(options);
+  const runDirectory = mkdtempSync(join(options.workDirectory, 'run-'));
+  try {
+    const meisaiPath = join(runDirectory, 'meisai.sqlite');
+    const duckdbPath = join(runDirectory, 'rating.duckdb');
+
+    progress(`meisai ingest → ${meisaiPath}`);
+    const meisai = await runMeisai(file.path, meisaiPath, runDirectory);
+    progress(`meisai: ${decimalText(meisai.milliseconds, 3)} s, peak RSS ${quotientText(meisai.peakRssKilobytes, 1024n, 1)} MB`);
+
+    progress(`DuckDB rating → ${duckdbPath}`);
+    const duckdbStartedAt = process.hrtime.bigint();
+    const duckdbTotals = await rateWithDuckDb({ csvPath: file.path, databasePath: duckdbPath, threads: 2 });
+    const duckdbMilliseconds = millisecondsSince(duckdbStartedAt);
+    progress(`DuckDB: ${decimalText(duckdbMilliseconds, 3)} s`);
+
+    progress('cross-checking');
+    const failures = [
+      ...controlTotalDifferences('meisai', meisai.summary, file.expected),
+      ...controlTotalDifferences('DuckDB', duckdbTotals, file.expected),
+    ];
+    const comparisons = await crossCheckTotals(meisaiPath, duckdbPath);
+
+    const cdrs = BigInt(options.cdrs);
+    const meisaiMilliseconds = meisai.milliseconds > 0n ? meisai.milliseconds : 1n;
+    const duckdbDivisor = duckdbMilliseconds > 0n ? duckdbMilliseconds : 1n;
+    const figures = {
+      meisaiSeconds: decimalText(meisai.milliseconds, 3),
+      duckdbSeconds: decimalText(duckdbMilliseconds, 3),
+      ratio: quotientText(meisaiMilliseconds, duckdbDivisor, 3),
+      cdrsPerSecond: quotientText(cdrs * 1000n, meisaiMilliseconds, 0),
+      peakRssMb: quotientText(meisai.peakRssKilobytes, 1024n, 1),
+    };
+    printTable([
+      ['cdrs', 'meisai s', 'duckdb s', 'ratio', 'CDRs/s', 'peak RSS MB'],
+      [String(options.cdrs), figures.meisaiSeconds, figures.duckdbSeconds, figures.ratio, figures.cdrsPerSecond, figures.peakRssMb],
+    ]);
+    for (const comparison of comparisons) {
+      const verdict = comparison.differenceCount === 0 ? 'identical' : `${comparison.differenceCount} rows differ`;
+      process.stdout.write(`cross-check ${comparison.name}: meisai ${comparison.meisaiRows} rows, DuckDB ${comparison.duckdbRows} rows, ${verdict}\n`);
+      for (const difference of comparison.differences) failures.push(`${comparison.name}: ${difference}`);
+      if (comparison.differenceCount > comparison.differences.length) {
+        failures.push(`${comparison.name}: … and ${comparison.differenceCount - comparison.differences.length} more`);
+      }
+    }
+    if (failures.length > 0) {
+      process.stdout.write(`CROSS-CHECK FAILED (stores kept in ${runDirectory}):\n${failures.map((line) => `  ${line}`).join('\n')}\n`);
+      options.keep = true;
+      return 1;
+    }
+    process.stdout.write(
+      `control totals: read ${meisai.summary.read} = accepted ${meisai.summary.accepted} + rejected ${
+        meisai.summary.read - meisai.summary.accepted - meisai.summary.duplicates
+      } + duplicates ${meisai.summary.duplicates}, as generated\n`,
+    );
+    process.stdout.write(
+      `${JSON.stringify({ cdrs: options.cdrs, ...Object.fromEntries(Object.entries(figures).map(([name, text]) => [name, Number(text)])) })}\n`,
+    );
+    return 0;
+  } finally {
+    if (options.keep) progress(`stores kept in ${runDirectory}`);
+    else rmSync(runDirectory, { recursive: true, force: true });
+  }
+}
+
+if (require.main === module) {
+  let options: BenchOptions;
+  try {
+    options = parseArguments(process.argv.slice(2));
+  } catch (error) {
+    process.stderr.write(`bench: ${(error as Error).message}\nusage: npm run bench -- --cdrs N [--seed S] [--work-dir DIR] [--keep]\n`);
+    process.exit(2);
+  }
+  bench(options).then(
+    (exitCode) => {
+      process.exitCode = exitCode;
+    },
+    (error: unknown) => {
+      process.stderr.write(`bench: ${(error as Error).stack ?? String(error)}\n`);
+      process.exitCode = 1;
+    },
+  );
+}
