@@ -11,13 +11,16 @@
  * Numbers stay exact: durations are split on '.' into whole milliseconds, money is BIGINT
  * scaled yen (yen × 10,000), units are ceil(duration_ms / unit_ms) in integer arithmetic.
  *
- * Input forms covered (those the bench generator writes, and a little more): starts
+ * Input forms covered (those the bench generator writes, and a little more): UTF-8; starts
  * `YYYY-MM-DD[ T]HH:MM:SS[.fff]` in Japan time or with `Z`/`±HH:MM`; durations in seconds with up
- * to 3 fraction digits; peers with hyphens, spaces, parentheses, `+81` and `+<cc>`. The slash
- * date form, `H:MM:SS` durations, CP932 and malformed CSV rows are not (meisai covers them;
+ * to 3 fraction digits; peers with hyphens, spaces, parentheses, `+81` and `+<cc>`. Fields are
+ * taken as written (meisai trims blanks around them; the generator writes none). The slash date
+ * form, `H:MM:SS` durations, CP932 and malformed CSV rows are not covered (meisai covers them;
  * here they would be rejected or fail the read, and the cross-check would say so).
  *
  *   tsx src/bench/duckdbRating.ts --csv FILE --db OUT.duckdb [--print-sql]
+ *
+ * MEISAI_BENCH_SQL_TIMES=1 prints each statement's wall time on stderr.
  */
 import { DuckDBInstance } from '@duckdb/node-api';
 import { readFileSync } from 'node:fs';
@@ -235,8 +238,6 @@ export function ratingStatements(csvPath: string, reference: ReferenceFiles): st
             ELSE compact END`,
     String.raw`CREATE TEMP MACRO dialled_digits(raw_text) AS international_form(regexp_replace(raw_text, '[-\s()]', '', 'g'))`,
 
-    `CREATE TABLE rates AS ${ratesValuesSql(tariff)}`,
-
     // The file as read, in its order (preserve_insertion_order): a row's rowid + 2 is its line,
     // line 1 being the header. (row_number() OVER () over the scan would run on one thread.)
     // Made before the transaction begins: rows of an uncommitted transaction have provisional rowids.
@@ -245,6 +246,8 @@ export function ratingStatements(csvPath: string, reference: ReferenceFiles): st
 
     // Everything persisted from here on is applied as a whole or not at all.
     'BEGIN TRANSACTION',
+
+    `CREATE TABLE rates AS ${ratesValuesSql(tariff)}`,
 
     // Every row with its fields read, checked in meisai's order (the first problem found is the
     // reason), and its peer classified.
