@@ -1,4 +1,4 @@
-import { CallType } from '../rate/callType';
+import { CALL_TYPES, CallType } from '../rate/callType';
 import { RatedCall } from '../rate/rateRecord';
 import { truncateToTenths } from '../time/duration';
 
@@ -24,46 +24,71 @@ export interface ChakuwariTotal {
   durationMs: number;
 }
 
+/** One number's sums in one contract and month, a slot per call type. */
+interface NumberMonth {
+  contractId: string;
+  month: string;
+  number: string;
+  types: (NumberTypeTotal | undefined)[];
+  chakuwari: ChakuwariTotal | undefined;
+}
+
 /**
  * Accumulates rated calls into per-number monthly sums. Zero-duration calls are not counted.
- * Sums are exact integers, so the order in which calls arrive never changes them.
+ * Sums are exact integers, so the order in which calls arrive never changes them. Look-ups go
+ * by number first (a number nearly always has one contract and month per file), so no key
+ * string is built per call.
  */
 export class MonthlyTotals {
-  private readonly typeTotals = new Map<string, NumberTypeTotal>();
-  private readonly chakuwariTotals = new Map<string, ChakuwariTotal>();
+  private readonly byNumber = new Map<string, NumberMonth[]>();
 
   add(call: RatedCall): void {
     if (call.durationMs <= 0) return;
-    const tenths = truncateToTenths(call.durationMs);
     if (call.direction === 'out') {
-      const type = call.peerClass as CallType;
-      const key = `${call.contractId}|${call.month}|${call.number}|${type}`;
-      let total = this.typeTotals.get(key);
+      const slots = this.slotFor(call).types;
+      const typeIndex = CALL_TYPES.indexOf(call.peerClass as CallType);
+      let total = slots[typeIndex];
       if (total === undefined) {
-        total = { contractId: call.contractId, month: call.month, number: call.number, type, calls: 0, durationTenths: 0, chargeScaled: 0 };
-        this.typeTotals.set(key, total);
+        total = { contractId: call.contractId, month: call.month, number: call.number, type: CALL_TYPES[typeIndex]!, calls: 0, durationTenths: 0, chargeScaled: 0 };
+        slots[typeIndex] = total;
       }
       total.calls += 1;
-      total.durationTenths += tenths;
+      total.durationTenths += truncateToTenths(call.durationMs);
       total.chargeScaled += call.chargeScaled;
     } else if (call.chakuwariEligible) {
-      const key = `${call.contractId}|${call.month}|${call.number}`;
-      let total = this.chakuwariTotals.get(key);
-      if (total === undefined) {
-        total = { contractId: call.contractId, month: call.month, number: call.number, calls: 0, durationTenths: 0, durationMs: 0 };
-        this.chakuwariTotals.set(key, total);
+      const slot = this.slotFor(call);
+      if (slot.chakuwari === undefined) {
+        slot.chakuwari = { contractId: call.contractId, month: call.month, number: call.number, calls: 0, durationTenths: 0, durationMs: 0 };
       }
-      total.calls += 1;
-      total.durationTenths += tenths;
-      total.durationMs += call.durationMs;
+      slot.chakuwari.calls += 1;
+      slot.chakuwari.durationTenths += truncateToTenths(call.durationMs);
+      slot.chakuwari.durationMs += call.durationMs;
     }
   }
 
   numberTypeTotals(): NumberTypeTotal[] {
-    return [...this.typeTotals.values()];
+    return this.slots().flatMap((slot) => slot.types.filter((total): total is NumberTypeTotal => total !== undefined));
   }
 
   numberChakuwariTotals(): ChakuwariTotal[] {
-    return [...this.chakuwariTotals.values()];
+    return this.slots().flatMap((slot) => (slot.chakuwari === undefined ? [] : [slot.chakuwari]));
+  }
+
+  private slots(): NumberMonth[] {
+    return [...this.byNumber.values()].flat();
+  }
+
+  private slotFor(call: RatedCall): NumberMonth {
+    let slots = this.byNumber.get(call.number);
+    if (slots === undefined) {
+      slots = [];
+      this.byNumber.set(call.number, slots);
+    }
+    for (const slot of slots) {
+      if (slot.contractId === call.contractId && slot.month === call.month) return slot;
+    }
+    const slot: NumberMonth = { contractId: call.contractId, month: call.month, number: call.number, types: [], chakuwari: undefined };
+    slots.push(slot);
+    return slot;
   }
 }

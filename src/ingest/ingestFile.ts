@@ -2,12 +2,12 @@ import Decimal from 'decimal.js';
 import { basename } from 'node:path';
 import { MonthlyTotals } from '../aggregate/monthlyTotals';
 import { RunFailedError } from '../cli/errors';
-import { readCallRecord, sameContent } from '../input/callRecord';
-import { CsvRecord, InputEncoding, readCsvRecords } from '../input/csvRecords';
+import { CallRecord, readCallRecord, sameContent } from '../input/callRecord';
+import { CsvRecord, InputEncoding, readCsvRecordBatches } from '../input/csvRecords';
 import { readFileFacts } from '../input/fileFacts';
 import { readHeader } from '../input/header';
-import { RejectCode } from '../input/rejection';
-import { rateRecord } from '../rate/rateRecord';
+import { RejectCode, Rejection } from '../input/rejection';
+import { RatedCall, rateRecord } from '../rate/rateRecord';
 import { ReferenceData } from '../reference/referenceData';
 import { closedMonths } from '../statement/revisions';
 import { Db, FileWriter, findFileBySha } from '../store/store';
@@ -18,11 +18,18 @@ export interface IngestOptions {
   source?: string;
   /** Refuse a file (nothing of it applied) whose rejected share of records read exceeds this, e.g. "0.05". */
   maxRejectRate?: string;
-  /** Called now and then with the records read so far and the share of the file's bytes consumed. */
+  /** Called after each chunk read with the records read so far and the file's bytes consumed. */
   onProgress?: (progress: { file: string; records: number; bytesRead: number; bytesTotal: number }) => void;
 }
 
-const PROGRESS_EVERY_RECORDS = 5000;
+/** Well-formed records settled (de-duplicated, stored) together. */
+const SETTLE_BATCH = 512;
+
+interface PendingCall {
+  record: CsvRecord;
+  call: CallRecord;
+  rated: RatedCall | Rejection;
+}
 
 export interface FileSummary {
   file: string;
@@ -62,12 +69,13 @@ export async function ingestFile(db: Db, reference: ReferenceData, path: string,
   const encoding = options.encoding ?? facts.detectedEncoding;
   summary.encoding = encoding;
 
-  const records = readCsvRecords(path, encoding)[Symbol.asyncIterator]();
-  const header = await nextRecord(records, path);
-  if (header.done) throw new RunFailedError(`${path}: the file is empty (no header row)`);
-  const columns = header.value.fields === null ? null : readHeader(header.value.fields);
+  const batches = readCsvRecordBatches(path, encoding)[Symbol.asyncIterator]();
+  const first = await nextBatch(batches, path);
+  const header = first.done ? undefined : first.value[0];
+  if (header === undefined) throw new RunFailedError(`${path}: the file is empty (no header row)`);
+  const columns = header.fields === null ? null : readHeader(header.fields);
   if (columns === null || !columns.ok) {
-    throw new RunFailedError(`${path}: refused, nothing applied: ${columns?.message ?? header.value.malformed}`);
+    throw new RunFailedError(`${path}: refused, nothing applied: ${columns?.message ?? header.malformed}`);
   }
 
   db.exec('BEGIN IMMEDIATE');
@@ -78,58 +86,87 @@ export async function ingestFile(db: Db, reference: ReferenceData, path: string,
                   VALUES (?, ?, ?, ?, ?, ?, 0, 0, 0, 0)`)
         .run(basename(path), facts.sha256, facts.bytes, encoding, options.source ?? null, new Date().toISOString()).lastInsertRowid,
     );
+    const fileName = basename(path);
     const writer = new FileWriter(db, fileId);
     const totals = new MonthlyTotals();
     const closed = closedMonths(db);
     let bytesRead = 0;
+    let pending: PendingCall[] = [];
 
     const rejectRecord = (record: CsvRecord, code: RejectCode, message: string): void => {
       writer.reject(record.line, code, message, record.raw);
       summary.rejected[code] = (summary.rejected[code] ?? 0) + 1;
     };
 
-    for (let next = await nextRecord(records, path); !next.done; next = await nextRecord(records, path)) {
-      const record = next.value;
-      summary.read += 1;
-      bytesRead += record.raw.length + 1;
-      if (options.onProgress !== undefined && summary.read % PROGRESS_EVERY_RECORDS === 0) {
-        options.onProgress({ file: path, records: summary.read, bytesRead, bytesTotal: facts.bytes });
-      }
-      if (record.fields === null) {
-        rejectRecord(record, 'MALFORMED_ROW', record.malformed ?? 'unreadable row');
-        continue;
-      }
-      if (record.fields.length !== columns.width) {
-        rejectRecord(record, 'MALFORMED_ROW', `${record.fields.length} fields where the header has ${columns.width}`);
-        continue;
-      }
-      const callRecord = readCallRecord(record.fields, columns.positions);
-      if ('ok' in callRecord) {
-        rejectRecord(record, callRecord.code, callRecord.message);
-        continue;
-      }
-      // Calls written earlier in this file's transaction are visible here too.
-      const earlier = writer.storedCall(callRecord.recordId);
-      if (earlier !== undefined) {
-        if (sameContent(earlier, callRecord)) {
-          writer.duplicate(record.line, callRecord.recordId);
-          summary.duplicates += 1;
-        } else {
-          rejectRecord(record, 'CONFLICT', `record_id ${callRecord.recordId} was first seen at ${earlier.fileName} line ${earlier.line} with different content`);
+    /**
+     * Settles a batch of well-formed records in file order: a record_id seen before (stored, in
+     * an earlier batch of this transaction, or earlier in this batch) makes a duplicate or a
+     * conflict; otherwise the rating decides between accepted and rejected. One look-up per
+     * batch and multi-row inserts keep the store's cost per record low.
+     */
+    const settle = (): void => {
+      const earlier = writer.storedCalls(pending.map((entry) => entry.call.recordId));
+      const accepted: { call: RatedCall; line: number; late: boolean }[] = [];
+      for (const { record, call, rated } of pending) {
+        const first = earlier.get(call.recordId);
+        if (first !== undefined) {
+          if (sameContent(first, call)) {
+            writer.duplicate(record.line, call.recordId);
+            summary.duplicates += 1;
+          } else {
+            rejectRecord(record, 'CONFLICT', `record_id ${call.recordId} was first seen at ${first.fileName} line ${first.line} with different content`);
+          }
+          continue;
         }
-        continue;
+        if ('ok' in rated) {
+          rejectRecord(record, rated.code, rated.message);
+          continue;
+        }
+        const late = closed.has(rated.month);
+        accepted.push({ call: rated, line: record.line, late });
+        earlier.set(call.recordId, {
+          contractId: call.contractId,
+          number: call.number,
+          direction: call.direction,
+          peer: call.peer,
+          startMs: call.startMs,
+          durationMs: call.durationMs,
+          fileName,
+          line: record.line,
+        });
+        if (late) summary.late += 1;
+        else totals.add(rated);
+        summary.accepted += 1;
       }
-      const rated = rateRecord(callRecord, reference.tariffs, reference.numbering);
-      if ('ok' in rated) {
-        rejectRecord(record, rated.code, rated.message);
-        continue;
+      writer.calls(accepted);
+      pending = [];
+    };
+
+    for (let next = first, skipHeader = true; !next.done; next = await nextBatch(batches, path), skipHeader = false) {
+      const records = next.value;
+      for (let index = skipHeader ? 1 : 0; index < records.length; index += 1) {
+        const record = records[index]!;
+        summary.read += 1;
+        bytesRead += record.raw.length + 1;
+        if (record.fields === null) {
+          rejectRecord(record, 'MALFORMED_ROW', record.malformed ?? 'unreadable row');
+          continue;
+        }
+        if (record.fields.length !== columns.width) {
+          rejectRecord(record, 'MALFORMED_ROW', `${record.fields.length} fields where the header has ${columns.width}`);
+          continue;
+        }
+        const call = readCallRecord(record.fields, columns.positions);
+        if ('ok' in call) {
+          rejectRecord(record, call.code, call.message);
+          continue;
+        }
+        pending.push({ record, call, rated: rateRecord(call, reference.tariffs, reference.numbering) });
+        if (pending.length >= SETTLE_BATCH) settle();
       }
-      const late = closed.has(rated.month);
-      writer.call(rated, record.line, late);
-      if (late) summary.late += 1;
-      else totals.add(rated);
-      summary.accepted += 1;
+      options.onProgress?.({ file: path, records: summary.read, bytesRead, bytesTotal: facts.bytes });
     }
+    settle();
 
     const rejectedCount = Object.values(summary.rejected).reduce((sum, count) => sum + count, 0);
     if (options.maxRejectRate !== undefined && summary.read > 0 && new Decimal(rejectedCount).div(summary.read).gt(options.maxRejectRate)) {
@@ -164,9 +201,9 @@ async function readFacts(path: string): ReturnType<typeof readFileFacts> {
   }
 }
 
-async function nextRecord(records: AsyncIterator<CsvRecord>, path: string): Promise<IteratorResult<CsvRecord>> {
+async function nextBatch(batches: AsyncIterator<CsvRecord[]>, path: string): Promise<IteratorResult<CsvRecord[]>> {
   try {
-    return await records.next();
+    return await batches.next();
   } catch (error) {
     throw new RunFailedError(`reading ${path} failed: ${(error as Error).message}`);
   }

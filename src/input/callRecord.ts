@@ -27,35 +27,57 @@ const ALWAYS_REQUIRED = ['record_id', 'contract_id', 'number', 'direction', 'sta
 
 /** Checks one row's fields in a fixed order; the first problem found is the reason given. */
 export function readCallRecord(fields: string[], positions: ColumnPositions): CallRecord | Rejection {
-  const field = (column: keyof ColumnPositions): string => (fields[positions[column]] ?? '').trim();
-  const empty = ALWAYS_REQUIRED.filter((column) => field(column) === '');
-  if (empty.length > 0) return reject('MISSING_FIELD', `empty ${empty.join(', ')}`);
+  const recordId = trimmed(fields, positions.record_id);
+  const rawContract = trimmed(fields, positions.contract_id);
+  const rawNumber = trimmed(fields, positions.number);
+  const rawDirection = trimmed(fields, positions.direction);
+  const rawStart = trimmed(fields, positions.start);
+  const rawDuration = trimmed(fields, positions.duration);
+  if (recordId === '' || rawContract === '' || rawNumber === '' || rawDirection === '' || rawStart === '' || rawDuration === '') {
+    const empty = ALWAYS_REQUIRED.filter((column) => trimmed(fields, positions[column]) === '');
+    return reject('MISSING_FIELD', `empty ${empty.join(', ')}`);
+  }
 
-  const recordId = field('record_id');
   if (!RECORD_ID.test(recordId)) return reject('BAD_RECORD_ID', 'record_id must be 1-64 printable ASCII characters');
-  const contractId = field('contract_id');
+  const contractId = rawContract;
   if (!CONTRACT_ID.test(contractId)) return reject('BAD_CONTRACT', `contract "${contractId}" is not N followed by 9 digits`);
-  const number = normaliseSubscriberNumber(field('number'));
-  if (number === null) return reject('BAD_NUMBER', `subscriber "${field('number')}" is not an 11-digit 050 number`);
-  const direction = field('direction').toLowerCase();
-  if (direction !== 'out' && direction !== 'in') return reject('BAD_DIRECTION', `direction "${field('direction')}" is neither out nor in`);
-  const start = parseStart(field('start'));
+  const number = normaliseSubscriberNumber(rawNumber);
+  if (number === null) return reject('BAD_NUMBER', `subscriber "${rawNumber}" is not an 11-digit 050 number`);
+  const direction = rawDirection === 'out' || rawDirection === 'in' ? rawDirection : rawDirection.toLowerCase();
+  if (direction !== 'out' && direction !== 'in') return reject('BAD_DIRECTION', `direction "${rawDirection}" is neither out nor in`);
+  const start = parseStart(rawStart);
   if (!start.ok) return reject('BAD_START', start.message);
-  const duration = parseDuration(field('duration'));
+  const duration = parseDuration(rawDuration);
   if (!duration.ok) return reject('BAD_DURATION', duration.message);
 
-  const rawPeer = field('peer');
-  const base = { recordId, contractId, number, direction, startMs: start.startMs, durationMs: duration.durationMs } as const;
+  const rawPeer = trimmed(fields, positions.peer);
+  let peer = rawPeer;
+  let peerIsNumber = false;
   if (direction === 'out') {
     if (rawPeer === '') return reject('BAD_PEER', 'an outbound call needs the dialled number');
-    const peer = normalisePeer(rawPeer);
-    if (!peer.ok) return reject('BAD_PEER', peer.message);
-    return { ...base, peer: peer.digits, peerIsNumber: true };
+    const normalised = normalisePeer(rawPeer);
+    if (!normalised.ok) return reject('BAD_PEER', normalised.message);
+    peer = normalised.digits;
+    peerIsNumber = true;
+  } else if (isWithheldCaller(rawPeer)) {
+    // Withheld caller ids are kept in one case, so `Anonymous` re-sent as `anonymous` is a duplicate.
+    peer = rawPeer.toLowerCase();
+  } else {
+    const normalised = normalisePeer(rawPeer);
+    if (normalised.ok) {
+      peer = normalised.digits;
+      peerIsNumber = true;
+    }
   }
-  // Withheld caller ids are kept in one case, so `Anonymous` re-sent as `anonymous` is a duplicate.
-  if (isWithheldCaller(rawPeer)) return { ...base, peer: rawPeer.toLowerCase(), peerIsNumber: false };
-  const caller = normalisePeer(rawPeer);
-  return caller.ok ? { ...base, peer: caller.digits, peerIsNumber: true } : { ...base, peer: rawPeer, peerIsNumber: false };
+  return { recordId, contractId, number, direction, peer, peerIsNumber, startMs: start.startMs, durationMs: duration.durationMs };
+}
+
+function trimmed(fields: string[], position: number): string {
+  const value = fields[position] ?? '';
+  const first = value.charCodeAt(0);
+  const last = value.charCodeAt(value.length - 1);
+  // Trim only when there is white space at an end (most fields have none).
+  return first <= 32 || last <= 32 ? value.trim() : value;
 }
 
 /** Two records with the same record_id are duplicates when these fields agree, else a conflict. */

@@ -17,63 +17,87 @@ export interface CsvRecord {
 /** A quoted field may span lines (RFC 4180); a record still open after this many lines is broken. */
 const MAX_LINES_PER_RECORD = 20;
 
+/** Bytes read at a time: large reads keep the per-chunk cost negligible. */
+const READ_CHUNK_BYTES = 1 << 20;
+
 /**
- * Streams a CSV file record by record without loading it whole. Records are framed here by
- * RFC 4180 quoting rules, so one stray quote spoils one record, not the rest of the file; csv-parse then
+ * Streams a CSV file without loading it whole, as arrays of records (one array per chunk read),
+ * so the caller's loop runs synchronously over a chunk. Records are framed here by RFC 4180
+ * quoting rules, so one stray quote spoils one record, not the rest of the file; csv-parse then
  * splits each quoted record (records without quotes need no more than a comma split).
  * Empty lines are not records.
  */
-export async function* readCsvRecords(path: string, encoding: InputEncoding): AsyncGenerator<CsvRecord> {
+export async function* readCsvRecordBatches(path: string, encoding: InputEncoding): AsyncGenerator<CsvRecord[]> {
   const stream =
     encoding === 'cp932'
-      ? createReadStream(path).pipe(iconv.decodeStream('cp932'))
-      : createReadStream(path, { encoding: 'utf8' });
-  let carry = '';
-  let lineNumber = 0;
-  let pending: { line: number; lines: string[] } | null = null;
-  let firstChunk = true;
+      ? createReadStream(path, { highWaterMark: READ_CHUNK_BYTES }).pipe(iconv.decodeStream('cp932'))
+      : createReadStream(path, { encoding: 'utf8', highWaterMark: READ_CHUNK_BYTES });
+  const framer = new RecordFramer();
+  for await (const chunk of stream as AsyncIterable<string>) {
+    const records = framer.push(chunk);
+    if (records.length > 0) yield records;
+  }
+  const last = framer.end();
+  if (last.length > 0) yield last;
+}
 
-  function* takeLine(text: string): Generator<CsvRecord> {
-    lineNumber += 1;
+/** The same stream, one record at a time (for callers that do not need speed). */
+export async function* readCsvRecords(path: string, encoding: InputEncoding): AsyncGenerator<CsvRecord> {
+  for await (const records of readCsvRecordBatches(path, encoding)) yield* records;
+}
+
+/** Cuts decoded text into records: lines, joined while a quoted field is open. */
+export class RecordFramer {
+  private carry = '';
+  private lineNumber = 0;
+  private pending: { line: number; lines: string[] } | null = null;
+  private started = false;
+
+  push(chunk: string): CsvRecord[] {
+    let text = this.carry + chunk;
+    if (!this.started && text.length > 0) {
+      if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+      this.started = true;
+    }
+    const records: CsvRecord[] = [];
+    let start = 0;
+    for (let newline = text.indexOf('\n'); newline >= 0; newline = text.indexOf('\n', start)) {
+      this.takeLine(text.slice(start, newline), records);
+      start = newline + 1;
+    }
+    this.carry = text.slice(start);
+    return records;
+  }
+
+  end(): CsvRecord[] {
+    const records: CsvRecord[] = [];
+    if (this.carry.length > 0) this.takeLine(this.carry, records);
+    this.carry = '';
+    if (this.pending !== null) {
+      records.push(malformed(this.pending.line, this.pending.lines.join('\n'), 'a quoted field is not closed before the end of the file'));
+      this.pending = null;
+    }
+    return records;
+  }
+
+  private takeLine(text: string, records: CsvRecord[]): void {
+    this.lineNumber += 1;
     const line = text.endsWith('\r') ? text.slice(0, -1) : text;
+    const pending = this.pending;
     if (pending === null) {
       if (line.length === 0) return;
-      if (!endsInsideQuotedField(line, false)) {
-        yield splitRecord(lineNumber, line);
-        return;
-      }
-      pending = { line: lineNumber, lines: [line] };
+      if (!endsInsideQuotedField(line, false)) records.push(splitRecord(this.lineNumber, line));
+      else this.pending = { line: this.lineNumber, lines: [line] };
       return;
     }
     pending.lines.push(line);
     if (!endsInsideQuotedField(line, true)) {
-      const record = pending;
-      pending = null;
-      yield splitRecord(record.line, record.lines.join('\n'));
+      this.pending = null;
+      records.push(splitRecord(pending.line, pending.lines.join('\n')));
     } else if (pending.lines.length >= MAX_LINES_PER_RECORD) {
-      const record = pending;
-      pending = null;
-      yield malformed(record.line, record.lines.join('\n'), `a quoted field is not closed within ${MAX_LINES_PER_RECORD} lines`);
+      this.pending = null;
+      records.push(malformed(pending.line, pending.lines.join('\n'), `a quoted field is not closed within ${MAX_LINES_PER_RECORD} lines`));
     }
-  }
-
-  for await (const chunk of stream as AsyncIterable<string>) {
-    let text = carry + chunk;
-    if (firstChunk && text.length > 0) {
-      if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-      firstChunk = false;
-    }
-    let start = 0;
-    for (let newline = text.indexOf('\n'); newline >= 0; newline = text.indexOf('\n', start)) {
-      yield* takeLine(text.slice(start, newline));
-      start = newline + 1;
-    }
-    carry = text.slice(start);
-  }
-  if (carry.length > 0) yield* takeLine(carry);
-  const unfinished = pending as { line: number; lines: string[] } | null;
-  if (unfinished !== null) {
-    yield malformed(unfinished.line, unfinished.lines.join('\n'), 'a quoted field is not closed before the end of the file');
   }
 }
 

@@ -9,6 +9,7 @@ const IGNORED_CHARACTERS = /[-\s()]/g;
 const DIGITS = /^\d+$/;
 
 export function normalisePeer(rawPeer: string): NormalisedPeer {
+  if (DIGITS.test(rawPeer)) return { ok: true, digits: rawPeer };
   const compact = rawPeer.replace(IGNORED_CHARACTERS, '');
   let digits: string;
   if (compact.startsWith('+81')) digits = `0${compact.slice(3)}`;
@@ -29,6 +30,7 @@ const SUBSCRIBER_NUMBER = /^050\d{8}$/;
 
 /** The subscriber's own number must be an 11-digit 050 number, in any accepted form. */
 export function normaliseSubscriberNumber(rawNumber: string): string | null {
+  if (SUBSCRIBER_NUMBER.test(rawNumber)) return rawNumber;
   const normalised = normalisePeer(rawNumber.trim());
   if (!normalised.ok || !SUBSCRIBER_NUMBER.test(normalised.digits)) return null;
   return normalised.digits;

@@ -32,12 +32,6 @@ export function rateRecord(record: CallRecord, tariffs: TariffBook, numbering: N
   const tariff = tariffs.at(record.startMs);
   if (tariff === undefined) return reject('NO_TARIFF', 'no tariff version is in effect at the call start');
   const classification = record.peerIsNumber ? numbering.classify(record.peer, record.startMs) : null;
-  const common = {
-    ...record,
-    month: japanMonth(record.startMs),
-    tariffId: tariff.id,
-    numberingPlanId: numbering.id,
-  };
   if (record.direction === 'out') {
     if (classification === null || classification.kind === 'invalid') {
       return reject('BAD_PEER', classification?.message ?? `"${record.peer}" is not a number`);
@@ -47,15 +41,7 @@ export function rateRecord(record: CallRecord, tariffs: TariffBook, numbering: N
     }
     const rate = tariff.rateFor(classification.type, record.peer);
     const charge = rateCall(record.durationMs, rate, tariff.callRounding);
-    return {
-      ...common,
-      peerClass: classification.type,
-      rateId: rate.id,
-      ratePrefix: rate.prefix,
-      units: charge.units,
-      chargeScaled: charge.chargeScaled,
-      chakuwariEligible: false,
-    };
+    return ratedCall(record, classification.type, tariff.id, numbering.id, rate.id, rate.prefix, charge.units, charge.chargeScaled, false);
   }
   let peerClass: PeerClass;
   if (classification === null) peerClass = isWithheldCaller(record.peer) ? 'withheld' : 'unknown';
@@ -63,5 +49,38 @@ export function rateRecord(record: CallRecord, tariffs: TariffBook, numbering: N
   else peerClass = classification.kind === 'not-callable' ? 'not-callable' : 'unknown';
   const chakuwariEligible =
     record.durationMs > 0 && peerClass !== 'withheld' && tariff.chakuwari.eligibleCallerTypes.has(peerClass as CallType);
-  return { ...common, peerClass, rateId: null, ratePrefix: null, units: 0, chargeScaled: 0, chakuwariEligible };
+  return ratedCall(record, peerClass, tariff.id, numbering.id, null, null, 0, 0, chakuwariEligible);
+}
+
+/** Built field by field (no object spread): this runs once per call. */
+function ratedCall(
+  record: CallRecord,
+  peerClass: PeerClass,
+  tariffId: string,
+  numberingPlanId: string,
+  rateId: string | null,
+  ratePrefix: string | null,
+  units: number,
+  chargeScaled: number,
+  chakuwariEligible: boolean,
+): RatedCall {
+  return {
+    recordId: record.recordId,
+    contractId: record.contractId,
+    number: record.number,
+    direction: record.direction,
+    peer: record.peer,
+    peerIsNumber: record.peerIsNumber,
+    startMs: record.startMs,
+    durationMs: record.durationMs,
+    month: japanMonth(record.startMs),
+    peerClass,
+    tariffId,
+    numberingPlanId,
+    rateId,
+    ratePrefix,
+    units,
+    chargeScaled,
+    chakuwariEligible,
+  };
 }

@@ -124,4 +124,15 @@ export const MIGRATIONS: { version: number; description: string; sql: string }[]
       CREATE INDEX calls_by_month ON calls (month, contract_id);
     `,
   },
+  {
+    version: 3,
+    description: 'calls without month indexes: ingest appends in record_id order',
+    sql: `
+      -- Two indexes on calls by month and contract made every insert land at a random place in
+      -- them: ingest slowed as the store grew. Statements read the totals tables (indexed by
+      -- their keys); per-call reads of a month (rerate, reconcile, calls) scan calls instead.
+      DROP INDEX calls_by_statement;
+      DROP INDEX calls_by_month;
+    `,
+  },
 ];

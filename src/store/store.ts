@@ -75,40 +75,62 @@ export interface StoredCallIdentity extends CallContent {
   line: number;
 }
 
+/** Rows per multi-row INSERT of calls (20 values each: 640 parameters). */
+const INSERT_ROWS = 32;
+
 /** Prepared statements for writing one file's records; used inside the file's transaction. */
 export class FileWriter {
   private readonly insertCall;
+  private readonly insertCalls;
   private readonly insertReject;
   private readonly insertDuplicate;
-  private readonly findCall;
+  private readonly findCalls;
 
   constructor(
     private readonly db: Db,
     readonly fileId: number,
   ) {
-    this.insertCall = db.prepare(`
-      INSERT INTO calls (record_id, file_id, line, contract_id, number, direction, peer, peer_is_number, start_ms,
+    const insert = `INSERT INTO calls (record_id, file_id, line, contract_id, number, direction, peer, peer_is_number, start_ms,
         duration_ms, month, peer_class, tariff_id, numbering_plan_id, rate_id, rate_prefix, units, charge_scaled, chakuwari_eligible, late)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+      VALUES `;
+    const oneRow = `(${Array(20).fill('?').join(', ')})`;
+    this.insertCall = db.prepare(insert + oneRow);
+    this.insertCalls = db.prepare(insert + Array(INSERT_ROWS).fill(oneRow).join(', '));
     this.insertReject = db.prepare('INSERT INTO rejects (file_id, line, code, message, raw) VALUES (?, ?, ?, ?, ?)');
     this.insertDuplicate = db.prepare('INSERT INTO duplicates (file_id, line, record_id) VALUES (?, ?, ?)');
-    this.findCall = db.prepare(`
-      SELECT c.contract_id AS contractId, c.number, c.direction, c.peer, c.start_ms AS startMs, c.duration_ms AS durationMs,
-             f.name AS fileName, c.line
+    this.findCalls = db.prepare(`
+      SELECT c.record_id AS recordId, c.contract_id AS contractId, c.number, c.direction, c.peer, c.start_ms AS startMs,
+             c.duration_ms AS durationMs, f.name AS fileName, c.line
         FROM calls c JOIN files f ON f.file_id = c.file_id
-       WHERE c.record_id = ?`);
+       WHERE c.record_id IN (SELECT value FROM json_each(?))`);
   }
 
-  storedCall(recordId: string): StoredCallIdentity | undefined {
-    return this.findCall.get(recordId) as StoredCallIdentity | undefined;
+  /** The stored calls among these record_ids (one query for the lot), by record_id. */
+  storedCalls(recordIds: string[]): Map<string, StoredCallIdentity> {
+    const found = new Map<string, StoredCallIdentity>();
+    for (const row of this.findCalls.all(JSON.stringify(recordIds)) as (StoredCallIdentity & { recordId: string })[]) {
+      found.set(row.recordId, row);
+    }
+    return found;
   }
 
-  call(call: RatedCall, line: number, late: boolean): void {
-    this.insertCall.run(
+  /** Inserts accepted calls, many rows per statement. */
+  calls(calls: { call: RatedCall; line: number; late: boolean }[]): void {
+    let index = 0;
+    for (; index + INSERT_ROWS <= calls.length; index += INSERT_ROWS) {
+      const values: unknown[] = [];
+      for (let row = index; row < index + INSERT_ROWS; row += 1) values.push(...this.callValues(calls[row]!));
+      this.insertCalls.run(values);
+    }
+    for (; index < calls.length; index += 1) this.insertCall.run(this.callValues(calls[index]!));
+  }
+
+  private callValues({ call, line, late }: { call: RatedCall; line: number; late: boolean }): unknown[] {
+    return [
       call.recordId, this.fileId, line, call.contractId, call.number, call.direction, call.peer, call.peerIsNumber ? 1 : 0,
       call.startMs, call.durationMs, call.month, call.peerClass, call.tariffId, call.numberingPlanId, call.rateId,
       call.ratePrefix, call.units, call.chargeScaled, call.chakuwariEligible ? 1 : 0, late ? 1 : 0,
-    );
+    ];
   }
 
   reject(line: number, code: string, message: string, raw: string): void {

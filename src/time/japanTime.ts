@@ -50,19 +50,29 @@ function offsetMs(offset: string | undefined): number | null {
 
 /** Date.UTC, except that years 0-99 stay themselves (Date.UTC reads them as 1900-1999). */
 function utcMs(year: number, month: number, day: number, hour = 0, minute = 0, second = 0, millisecond = 0): number {
+  if (year >= 100) return Date.UTC(year, month - 1, day, hour, minute, second, millisecond);
   const date = new Date(0);
   date.setUTCFullYear(year, month - 1, day);
   date.setUTCHours(hour, minute, second, millisecond);
   return date.getTime();
 }
 
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
 function daysInMonth(year: number, month: number): number {
-  return new Date(utcMs(year, month + 1, 0)).getUTCDate();
+  if (month === 2 && year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0)) return 29;
+  return DAYS_IN_MONTH[month - 1]!;
 }
+
+/** The last month looked up: calls of a file mostly share a month, so most look-ups end here. */
+let lastMonth = { fromMs: 0, toMs: 0, month: '' };
 
 /** `YYYY-MM` of the instant in Japan time: the statement month of a call. */
 export function japanMonth(startMs: number): string {
-  return japanIso(startMs).slice(0, 7);
+  if (startMs >= lastMonth.fromMs && startMs < lastMonth.toMs) return lastMonth.month;
+  const month = japanIso(startMs).slice(0, 7);
+  lastMonth = { ...japanMonthRange(month), month };
+  return month;
 }
 
 /** `YYYY-MM-DDTHH:mm:ss.sss+09:00`: the instant written in Japan time. */
