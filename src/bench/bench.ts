@@ -159,7 +159,7 @@ function compareFigures(name: string, columns: string[], meisai: FiguresByKey, d
   return comparison;
 }
 
-/** Reads `keyColumns` and `figureColumns` of a query's rows into a map (figures as bigint). */
+/** The first `keyColumns` values of each row make its key; the rest are its figures, exact integers as bigint. */
 function figuresFromRows(rows: unknown[][], keyColumns: number): FiguresByKey {
   const figures: FiguresByKey = new Map();
   for (const row of rows) {
@@ -169,7 +169,7 @@ function figuresFromRows(rows: unknown[][], keyColumns: number): FiguresByKey {
   return figures;
 }
 
-const TOTAL_QUERIES = [
+const CROSS_CHECK_QUERIES = [
   {
     name: 'number_type_totals',
     keyColumns: 4,
@@ -191,13 +191,13 @@ const TOTAL_QUERIES = [
   },
 ] as const;
 
-async function crossCheckTotals(meisaiPath: string, duckdbPath: string): Promise<TableComparison[]> {
+async function crossCheckStores(meisaiPath: string, duckdbPath: string): Promise<TableComparison[]> {
   const meisai = new Database(meisaiPath, { readonly: true });
   const duckdbInstance = await DuckDBInstance.create(duckdbPath, { access_mode: 'READ_ONLY', threads: '2' });
   const duckdb = await duckdbInstance.connect();
   try {
     const comparisons: TableComparison[] = [];
-    for (const query of TOTAL_QUERIES) {
+    for (const query of CROSS_CHECK_QUERIES) {
       const meisaiRows = meisai.prepare(query.sql).raw(true).safeIntegers(true).all() as unknown[][];
       const duckdbRows = (await duckdb.runAndReadAll(query.sql)).getRows() as unknown[][];
       comparisons.push(
@@ -258,7 +258,7 @@ async function bench(options: BenchOptions): Promise<number> {
       ...controlTotalDifferences('meisai', meisai.summary, file.expected),
       ...controlTotalDifferences('DuckDB', duckdbTotals, file.expected),
     ];
-    const comparisons = await crossCheckTotals(meisaiPath, duckdbPath);
+    const comparisons = await crossCheckStores(meisaiPath, duckdbPath);
 
     const cdrs = BigInt(options.cdrs);
     const meisaiMilliseconds = meisai.milliseconds > 0n ? meisai.milliseconds : 1n;
