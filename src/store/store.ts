@@ -30,6 +30,8 @@ export function openStore(path = resolveDbPath()): Db {
   db.pragma('synchronous = FULL');
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
+  // 64 MiB of page cache: de-duplication look-ups and appends stay in memory on big files.
+  db.pragma('cache_size = -65536');
   migrate(db);
   return db;
 }
