@@ -20,7 +20,7 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import Database from 'better-sqlite3';
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ControlTotals, rateWithDuckDb } from './duckdbRating';
 import { countsPath, ExpectedCounts, generateCdrs, wholeNumber } from './generateCdrs';
@@ -236,8 +236,16 @@ function printTable(rows: string[][]): void {
   for (const row of rows) process.stdout.write(`${row.map((cell, column) => cell.padStart(widths[column]!)).join('  ')}\n`);
 }
 
+/** Other work on this 2-core machine slows both runs unevenly: say so, so that noisy figures are read as such. */
+function noteMachineLoad(when: string): void {
+  const [lastMinute] = loadavg();
+  const busy = lastMinute !== undefined && lastMinute >= 0.5 ? ' (the machine is busy: figures will be noisy)' : '';
+  progress(`load average ${when}: ${lastMinute?.toFixed(2) ?? '?'}${busy}`);
+}
+
 async function bench(options: BenchOptions): Promise<number> {
   const file = cdrFile(options);
+  noteMachineLoad('before the runs');
   const runDirectory = mkdtempSync(join(options.workDirectory, 'run-'));
   try {
     const meisaiPath = join(runDirectory, 'meisai.sqlite');
@@ -253,6 +261,7 @@ async function bench(options: BenchOptions): Promise<number> {
     const duckdbMilliseconds = millisecondsSince(duckdbStartedAt);
     progress(`DuckDB: ${decimalText(duckdbMilliseconds, 3)} s`);
 
+    noteMachineLoad('after the runs');
     progress('cross-checking');
     const failures = [
       ...controlTotalDifferences('meisai', meisai.summary, file.expected),
