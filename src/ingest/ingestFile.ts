@@ -2,15 +2,15 @@ import Decimal from 'decimal.js';
 import { basename } from 'node:path';
 import { MonthlyTotals } from '../aggregate/monthlyTotals';
 import { RunFailedError } from '../cli/errors';
-import { CallRecord, readCallRecord, sameContent } from '../input/callRecord';
-import { CsvRecord, InputEncoding, readCsvRecordBatches } from '../input/csvRecords';
+import { sameContent } from '../input/callRecord';
+import { InputEncoding } from '../input/csvRecords';
 import { readFileFacts } from '../input/fileFacts';
-import { readHeader } from '../input/header';
 import { RejectCode, Rejection } from '../input/rejection';
-import { RatedCall, rateRecord } from '../rate/rateRecord';
+import { RatedCall } from '../rate/rateRecord';
 import { ReferenceData } from '../reference/referenceData';
 import { closedMonths } from '../statement/revisions';
 import { Db, FileWriter, findFileBySha } from '../store/store';
+import { ParsedItem, parseInThread } from './parseStage';
 
 export interface IngestOptions {
   /** Force an encoding; absent: detect (UTF-8 if valid, else CP932). */
@@ -25,11 +25,7 @@ export interface IngestOptions {
 /** Well-formed records settled (de-duplicated, stored) together. */
 const SETTLE_BATCH = 512;
 
-interface PendingCall {
-  record: CsvRecord;
-  call: CallRecord;
-  rated: RatedCall | Rejection;
-}
+
 
 export interface FileSummary {
   file: string;
@@ -69,14 +65,8 @@ export async function ingestFile(db: Db, reference: ReferenceData, path: string,
   const encoding = options.encoding ?? facts.detectedEncoding;
   summary.encoding = encoding;
 
-  const batches = readCsvRecordBatches(path, encoding)[Symbol.asyncIterator]();
-  const first = await nextBatch(batches, path);
-  const header = first.done ? undefined : first.value[0];
-  if (header === undefined) throw new RunFailedError(`${path}: the file is empty (no header row)`);
-  const columns = header.fields === null ? null : readHeader(header.fields);
-  if (columns === null || !columns.ok) {
-    throw new RunFailedError(`${path}: refused, nothing applied: ${columns?.message ?? header.malformed}`);
-  }
+  // The header is checked before the transaction starts: a refused file writes nothing.
+  const batches = await parseInThread(path, encoding, reference);
 
   db.exec('BEGIN IMMEDIATE');
   try {
@@ -90,11 +80,10 @@ export async function ingestFile(db: Db, reference: ReferenceData, path: string,
     const writer = new FileWriter(db, fileId);
     const totals = new MonthlyTotals();
     const closed = closedMonths(db);
-    let bytesRead = 0;
-    let pending: PendingCall[] = [];
+    let pending: ParsedItem[] = [];
 
-    const rejectRecord = (record: CsvRecord, code: RejectCode, message: string): void => {
-      writer.reject(record.line, code, message, record.raw);
+    const rejectItem = (item: ParsedItem, code: RejectCode, message: string): void => {
+      writer.reject(item.line, code, message, item.raw);
       summary.rejected[code] = (summary.rejected[code] ?? 0) + 1;
     };
 
@@ -105,25 +94,27 @@ export async function ingestFile(db: Db, reference: ReferenceData, path: string,
      * batch and multi-row inserts keep the store's cost per record low.
      */
     const settle = (): void => {
-      const earlier = writer.storedCalls(pending.map((entry) => entry.call.recordId));
+      const earlier = writer.storedCalls(pending.map((item) => item.call!.recordId));
       const accepted: { call: RatedCall; line: number; late: boolean }[] = [];
-      for (const { record, call, rated } of pending) {
+      for (const item of pending) {
+        const call = item.call!;
         const first = earlier.get(call.recordId);
         if (first !== undefined) {
           if (sameContent(first, call)) {
-            writer.duplicate(record.line, call.recordId);
+            writer.duplicate(item.line, call.recordId);
             summary.duplicates += 1;
           } else {
-            rejectRecord(record, 'CONFLICT', `record_id ${call.recordId} was first seen at ${first.fileName} line ${first.line} with different content`);
+            rejectItem(item, 'CONFLICT', `record_id ${call.recordId} was first seen at ${first.fileName} line ${first.line} with different content`);
           }
           continue;
         }
+        const rated = item.outcome;
         if ('ok' in rated) {
-          rejectRecord(record, rated.code, rated.message);
+          rejectItem(item, rated.code, rated.message);
           continue;
         }
         const late = closed.has(rated.month);
-        accepted.push({ call: rated, line: record.line, late });
+        accepted.push({ call: rated, line: item.line, late });
         earlier.set(call.recordId, {
           contractId: call.contractId,
           number: call.number,
@@ -132,7 +123,7 @@ export async function ingestFile(db: Db, reference: ReferenceData, path: string,
           startMs: call.startMs,
           durationMs: call.durationMs,
           fileName,
-          line: record.line,
+          line: item.line,
         });
         if (late) summary.late += 1;
         else totals.add(rated);
@@ -142,29 +133,18 @@ export async function ingestFile(db: Db, reference: ReferenceData, path: string,
       pending = [];
     };
 
-    for (let next = first, skipHeader = true; !next.done; next = await nextBatch(batches, path), skipHeader = false) {
-      const records = next.value;
-      for (let index = skipHeader ? 1 : 0; index < records.length; index += 1) {
-        const record = records[index]!;
+    for (let next = await batches.next(); !next.done; next = await batches.next()) {
+      for (const item of next.value.items) {
         summary.read += 1;
-        bytesRead += record.raw.length + 1;
-        if (record.fields === null) {
-          rejectRecord(record, 'MALFORMED_ROW', record.malformed ?? 'unreadable row');
+        if (item.call === null) {
+          const rejection = item.outcome as Rejection;
+          rejectItem(item, rejection.code, rejection.message);
           continue;
         }
-        if (record.fields.length !== columns.width) {
-          rejectRecord(record, 'MALFORMED_ROW', `${record.fields.length} fields where the header has ${columns.width}`);
-          continue;
-        }
-        const call = readCallRecord(record.fields, columns.positions);
-        if ('ok' in call) {
-          rejectRecord(record, call.code, call.message);
-          continue;
-        }
-        pending.push({ record, call, rated: rateRecord(call, reference.tariffs, reference.numbering) });
+        pending.push(item);
         if (pending.length >= SETTLE_BATCH) settle();
       }
-      options.onProgress?.({ file: path, records: summary.read, bytesRead, bytesTotal: facts.bytes });
+      options.onProgress?.({ file: path, records: summary.read, bytesRead: next.value.bytesRead, bytesTotal: facts.bytes });
     }
     settle();
 
@@ -189,6 +169,8 @@ export async function ingestFile(db: Db, reference: ReferenceData, path: string,
   } catch (error) {
     if (db.inTransaction) db.exec('ROLLBACK');
     throw error;
+  } finally {
+    await batches.return?.();
   }
   return summary;
 }
@@ -198,13 +180,5 @@ async function readFacts(path: string): ReturnType<typeof readFileFacts> {
     return await readFileFacts(path);
   } catch (error) {
     throw new RunFailedError(`cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
-  }
-}
-
-async function nextBatch(batches: AsyncIterator<CsvRecord[]>, path: string): Promise<IteratorResult<CsvRecord[]>> {
-  try {
-    return await batches.next();
-  } catch (error) {
-    throw new RunFailedError(`reading ${path} failed: ${(error as Error).message}`);
   }
 }

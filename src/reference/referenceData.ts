@@ -15,6 +15,8 @@ const SCHEMA_DIR = join(PROJECT_ROOT, 'schemas');
 export interface ReferenceData {
   tariffs: TariffBook;
   numbering: NumberingPlan;
+  /** The folder it was loaded from. */
+  dataDir: string;
 }
 
 type SchemaName = 'tariff' | 'numbering' | 'statement';
@@ -46,7 +48,7 @@ export function loadReferenceData(dataDir = process.env.MEISAI_DATA_DIR ?? DEFAU
   const numberingPath = numberingFiles[0]!;
   const numbering = compileChecked(numberingPath, loadNumberingFile(numberingPath), (file) => new NumberingPlan(file));
   try {
-    return { tariffs: new TariffBook(tariffs), numbering };
+    return { tariffs: new TariffBook(tariffs), numbering, dataDir };
   } catch (error) {
     throw new ConfigurationError(`tariffs in ${dataDir}: ${(error as Error).message}`);
   }
