@@ -18,7 +18,7 @@ export interface CsvRecord {
 const MAX_LINES_PER_RECORD = 20;
 
 /** Bytes read at a time: large reads keep the per-chunk cost negligible. */
-const READ_CHUNK_BYTES = 1 << 20;
+const READ_CHUNK_BYTES = 1 << 16;
 
 /**
  * Streams a CSV file without loading it whole, as arrays of records (one array per chunk read),

@@ -30,8 +30,8 @@ export function openStore(path = resolveDbPath()): Db {
   db.pragma('synchronous = FULL');
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
-  // 64 MiB of page cache: de-duplication look-ups and appends stay in memory on big files.
-  db.pragma('cache_size = -65536');
+  // 32 MiB of page cache: the hot end of the calls tree and the totals stay in memory on big files.
+  db.pragma('cache_size = -32768');
   migrate(db);
   return db;
 }
