@@ -60,8 +60,7 @@ export async function ingestFile(db: Db, reference: ReferenceData, path: string,
     duplicates: 0,
     late: 0,
   };
-  const earlier = findFileBySha(db, facts.sha256);
-  if (earlier !== undefined) return { ...summary, alreadyIngested: true };
+  if (findFileBySha(db, facts.sha256) !== undefined) return { ...summary, alreadyIngested: true };
   const encoding = options.encoding ?? facts.detectedEncoding;
   summary.encoding = encoding;
 
