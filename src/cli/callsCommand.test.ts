@@ -1,6 +1,6 @@
 import iconv from 'iconv-lite';
-import { main } from './main';
 import { createWorkspace, csv, TempWorkspace } from '../test-support/tempStore';
+import { runCli } from '../test-support/runCli';
 
 let workspace: TempWorkspace;
 beforeEach(() => {
@@ -9,25 +9,8 @@ beforeEach(() => {
 });
 afterEach(() => workspace.cleanUp());
 
-interface RunResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-  bytes: Buffer;
-}
-
 /** Runs meisai in process with an output that takes bytes, as the real process does. */
-async function run(...args: string[]): Promise<RunResult> {
-  let stdout = '';
-  let stderr = '';
-  const chunks: Buffer[] = [];
-  const code = await main(['node', 'meisai', ...args], {
-    stdout: (text) => (stdout += text),
-    stderr: (text) => (stderr += text),
-    stdoutBytes: (bytes) => chunks.push(bytes),
-  });
-  return { code, stdout, stderr, bytes: Buffer.concat(chunks) };
-}
+const run = (...args: string[]) => runCli(args, { bytes: true });
 
 const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
 const ROWS = [
@@ -45,8 +28,8 @@ describe('meisai calls', () => {
   test('writes the call details as UTF-8 with a BOM by default', async () => {
     const result = await run('calls', '--contract', 'N000000001', '--month', '2011-04', '--db', workspace.dbPath);
     expect(result.code).toBe(0);
-    expect(result.bytes.subarray(0, 3).equals(BOM)).toBe(true);
-    expect(result.bytes.subarray(3).toString('utf8').split('\r\n')).toEqual([
+    expect(result.stdoutBytes.subarray(0, 3).equals(BOM)).toBe(true);
+    expect(result.stdoutBytes.subarray(3).toString('utf8').split('\r\n')).toEqual([
       'number,direction,start,peer,duration,duration_tenths,type,label,tariff_version,rate,units,charge,record_id,file,line,status',
       '05012345678,out,2011-04-01 09:00:00.000,0312345678,0:03:00.0,1800,general,一般通話,REF-2006-12,GENERAL,1,8,C1,day.csv,2,billed',
       '05012345678,in,2011-04-01 10:00:00.000,非通知,0:00:30.0,300,withheld,非通知,REF-2006-12,,0,0,C2,day.csv,3,billed',
@@ -63,8 +46,8 @@ describe('meisai calls', () => {
       '--csv-encoding', 'cp932', '--db', workspace.dbPath,
     );
     expect(result.code).toBe(0);
-    expect(result.bytes.subarray(0, 3).equals(BOM)).toBe(false);
-    const lines = iconv.decode(result.bytes, 'cp932').split('\r\n');
+    expect(result.stdoutBytes.subarray(0, 3).equals(BOM)).toBe(false);
+    const lines = iconv.decode(result.stdoutBytes, 'cp932').split('\r\n');
     expect(lines.slice(1)).toEqual([
       '05012345678,in,2011-04-01 10:00:00.000,非通知,0:00:30.0,300,withheld,非通知,REF-2006-12,,0,0,C2,day.csv,3,billed',
       '05012345678,in,2011-04-01 11:00:00.000,061111****,0:10:00.0,6000,general,一般通話,REF-2006-12,,0,0,C4,day.csv,5,billed',
@@ -74,7 +57,7 @@ describe('meisai calls', () => {
 
   test('--mask hides the last four digits of a dialled number', async () => {
     const result = await run('calls', '--contract', 'N000000001', '--month', '2011-04', '--direction', 'out', '--mask', '--csv-encoding', 'utf8', '--db', workspace.dbPath);
-    expect(result.bytes.toString('utf8').split('\r\n').slice(1, 3).map((line) => line.split(',')[3])).toEqual(['031234****', '0901111****']);
+    expect(result.stdoutBytes.toString('utf8').split('\r\n').slice(1, 3).map((line) => line.split(',')[3])).toEqual(['031234****', '0901111****']);
   });
 
   test('an unknown contract or a month without calls exits 1 with a clear message', async () => {
@@ -84,7 +67,7 @@ describe('meisai calls', () => {
     const emptyMonth = await run('calls', '--contract', 'N000000001', '--month', '2011-06', '--db', workspace.dbPath);
     expect(emptyMonth.code).toBe(1);
     expect(emptyMonth.stderr).toBe('meisai: no calls: contract N000000001 has no calls in 2011-06 (months with calls: 2011-04)\n');
-    expect(emptyMonth.bytes.length).toBe(0);
+    expect(emptyMonth.stdoutBytes.length).toBe(0);
   });
 
   test('bad usage exits 2: an unknown --csv-encoding or --direction, a malformed contract', async () => {
@@ -100,17 +83,13 @@ describe('meisai calls', () => {
     const result = await run('calls', '--contract', 'N000000001', '--month', '2011-04', '--csv-encoding', 'cp932', '--db', workspace.dbPath);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('"📞" (U+1F4DE), which CP932 cannot encode: use --csv-encoding utf8bom');
-    expect(result.bytes.length).toBe(0);
+    expect(result.stdoutBytes.length).toBe(0);
   });
 
   test('a text-only output gets the UTF-8 text', async () => {
-    let stdout = '';
-    const code = await main(['node', 'meisai', 'calls', '--contract', 'N000000001', '--month', '2011-04', '--db', workspace.dbPath], {
-      stdout: (text) => (stdout += text),
-      stderr: () => undefined,
-    });
-    expect(code).toBe(0);
-    expect(stdout.startsWith('number,direction,')).toBe(true);
+    const result = await runCli(['calls', '--contract', 'N000000001', '--month', '2011-04', '--db', workspace.dbPath]);
+    expect(result.code).toBe(0);
+    expect(result.stdout.startsWith('number,direction,')).toBe(true);
   });
 });
 
@@ -119,10 +98,10 @@ describe('meisai statement --format csv', () => {
     const args = ['statement', '--contract', 'N000000001', '--month', '2011-04', '--format', 'csv', '--db', workspace.dbPath];
     const withBom = await run(...args);
     expect(withBom.code).toBe(0);
-    expect(withBom.bytes.subarray(0, 3).equals(BOM)).toBe(true);
-    expect(withBom.bytes.subarray(3).toString('utf8').startsWith('contract,month,revision,')).toBe(true);
+    expect(withBom.stdoutBytes.subarray(0, 3).equals(BOM)).toBe(true);
+    expect(withBom.stdoutBytes.subarray(3).toString('utf8').startsWith('contract,month,revision,')).toBe(true);
     const cp932 = await run(...args, '--csv-encoding', 'cp932');
-    const text = iconv.decode(cp932.bytes, 'cp932');
+    const text = iconv.decode(cp932.stdoutBytes, 'cp932');
     expect(text).toContain(',all,,call,general,一般通話,1,1800,0:03:00.0,8\r\n');
     // 600 s of eligible inbound time: 0.5 yen × 10 = 5 yen off, not neutralised into text
     expect(text).toContain(',all,,chakuwari,,着割対象通話,1,6000,0:10:00.0,-5\r\n');
@@ -133,6 +112,6 @@ describe('meisai statement --format csv', () => {
     const result = await run('statement', '--contract', 'N000000001', '--month', '2011-04', '--format', 'json', '--csv-encoding', 'cp932', '--db', workspace.dbPath);
     expect(result.code).toBe(0);
     expect(JSON.parse(result.stdout).contract).toBe('N000000001');
-    expect(result.bytes.length).toBe(0);
+    expect(result.stdoutBytes.length).toBe(0);
   });
 });

@@ -1,9 +1,9 @@
 import Database from 'better-sqlite3';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { main } from './main';
 import { createWorkspace, csv, TempWorkspace } from '../test-support/tempStore';
 import { schemaValidator } from '../reference/referenceData';
+import { runCli } from '../test-support/runCli';
 
 let workspace: TempWorkspace;
 beforeEach(() => {
@@ -12,12 +12,7 @@ beforeEach(() => {
 });
 afterEach(() => workspace.cleanUp());
 
-async function run(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(['node', 'meisai', ...args], { stdout: (text) => (stdout += text), stderr: (text) => (stderr += text) });
-  return { code, stdout, stderr };
-}
+const run = (...args: string[]) => runCli(args);
 
 const ROWS = [
   'C1,N000000001,05012345678,out,0312345678,2011-04-01 09:00:00,180',

@@ -1,6 +1,6 @@
-import { main } from './main';
 import { copyReferenceData, removeReferenceCopies } from '../test-support/referenceVariant';
 import { createWorkspace, csv, TempWorkspace } from '../test-support/tempStore';
+import { runCli } from '../test-support/runCli';
 
 let workspace: TempWorkspace;
 beforeEach(() => {
@@ -13,12 +13,7 @@ afterEach(() => {
   removeReferenceCopies();
 });
 
-async function run(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(['node', 'meisai', ...args], { stdout: (text) => (stdout += text), stderr: (text) => (stderr += text) });
-  return { code, stdout, stderr };
-}
+const run = (...args: string[]) => runCli(args);
 
 const ROWS = [
   'R1,N000000001,05012345678,out,09011112222,2011-04-10 09:00:00,90',

@@ -1,47 +1,7 @@
 import { parse } from 'csv-parse/sync';
-import { readFileSync } from 'node:fs';
-import { ChakuwariTotal, NumberTypeTotal } from '../aggregate/monthlyTotals';
-import { YEN_SCALE } from '../money/scaledYen';
-import { CallType } from '../rate/callType';
-import { Tariff } from '../tariff/tariff';
 import { buildStatement } from './buildStatement';
 import { renderCsv } from './renderCsv';
-import { Statement } from './statement';
-
-const CONTRACT = 'N000000001';
-const MONTH = '2011-04';
-const FIRST_NUMBER = '05012345678';
-const SECOND_NUMBER = '05087654321';
-const tariff = new Tariff(JSON.parse(readFileSync('data/tariffs/reference-2006-12.json', 'utf8')));
-
-function typeTotal(number: string, type: CallType, calls: number, durationTenths: number, chargeYen: number): NumberTypeTotal {
-  return { contractId: CONTRACT, month: MONTH, number, type, calls, durationTenths, chargeScaled: chargeYen * YEN_SCALE };
-}
-
-function chakuwariTotal(number: string, calls: number, durationTenths: number): ChakuwariTotal {
-  return { contractId: CONTRACT, month: MONTH, number, calls, durationTenths, durationMs: durationTenths * 100 };
-}
-
-/** The seed's April 2011 figures split over two numbers (the arithmetic is in renderText.test.ts). */
-function seedStatement(): Statement {
-  return buildStatement({
-    contractId: CONTRACT,
-    month: MONTH,
-    revision: 2,
-    tariff,
-    typeTotals: [
-      typeTotal(FIRST_NUMBER, 'general', 600, 500000, 6000),
-      typeTotal(SECOND_NUMBER, 'general', 496, 537935, 4240),
-      typeTotal(FIRST_NUMBER, 'international', 300, 990300, 48435),
-      typeTotal(SECOND_NUMBER, 'international', 300, 990300, 48435),
-      typeTotal(FIRST_NUMBER, 'mobile', 330, 168450, 7680),
-      typeTotal(FIRST_NUMBER, 'ip', 240, 188175, 0),
-      typeTotal(SECOND_NUMBER, 'ip', 240, 188175, 0),
-      typeTotal(SECOND_NUMBER, 'phs', 510, 393300, 15300),
-    ],
-    chakuwariTotals: [chakuwariTotal(FIRST_NUMBER, 1500, 700000), chakuwariTotal(SECOND_NUMBER, 1516, 708630)],
-  });
-}
+import { CONTRACT, MONTH, referenceTariff as tariff, seedSplitStatement } from '../test-support/seedSplitStatement';
 
 type CsvRow = Record<string, string>;
 
@@ -51,7 +11,7 @@ function parseRows(csv: string): CsvRow[] {
 
 describe('renderCsv', () => {
   it("prints the header and the seed's all-number rows first, with the statement's own figures", () => {
-    const lines = renderCsv(seedStatement()).split('\r\n');
+    const lines = renderCsv(seedSplitStatement(2)).split('\r\n');
     expect(lines.slice(0, 8)).toEqual([
       'contract,month,revision,scope,number,section,type,label,count,duration_tenths,duration,amount',
       'N000000001,2011-04,2,all,,call,general,一般通話,1096,1037935,28:49:53.5,10240',
@@ -65,7 +25,7 @@ describe('renderCsv', () => {
   });
 
   it('follows with seven rows per number, zero rows included, in number order', () => {
-    const rows = parseRows(renderCsv(seedStatement()));
+    const rows = parseRows(renderCsv(seedSplitStatement(2)));
     expect(rows).toHaveLength(3 * 7);
     expect(rows.slice(7).map((row) => `${row.scope} ${row.number} ${row.section} ${row.type}`)).toEqual([
       'number 05012345678 call general',
@@ -88,7 +48,7 @@ describe('renderCsv', () => {
   });
 
   it('foots: in every scope the call rows add up to the total row', () => {
-    const rows = parseRows(renderCsv(seedStatement()));
+    const rows = parseRows(renderCsv(seedSplitStatement(2)));
     const scopes = new Set(rows.map((row) => `${row.scope}|${row.number}`));
     expect(scopes.size).toBe(3);
     for (const scope of scopes) {
@@ -105,7 +65,7 @@ describe('renderCsv', () => {
   });
 
   it('foots down: each all-number row is the sum of the per-number rows', () => {
-    const rows = parseRows(renderCsv(seedStatement()));
+    const rows = parseRows(renderCsv(seedSplitStatement(2)));
     const allRows = rows.filter((row) => row.scope === 'all');
     expect(allRows).toHaveLength(7);
     for (const allRow of allRows) {
@@ -118,12 +78,12 @@ describe('renderCsv', () => {
   });
 
   it('puts the negative 着割 discount in the amount column of the chakuwari row', () => {
-    const rows = parseRows(renderCsv(seedStatement()));
+    const rows = parseRows(renderCsv(seedSplitStatement(2)));
     expect(rows.filter((row) => row.section === 'chakuwari').map((row) => row.amount)).toEqual(['-1174', '-583', '-591']);
   });
 
   it('ends every line with CRLF, including the last, and starts without a byte-order mark', () => {
-    const csv = renderCsv(seedStatement());
+    const csv = renderCsv(seedSplitStatement(2));
     expect(csv.charCodeAt(0)).not.toBe(0xfeff);
     expect(csv.startsWith('contract,')).toBe(true);
     expect(csv.endsWith('\r\n')).toBe(true);
@@ -139,7 +99,7 @@ describe('renderCsv', () => {
   });
 
   it('quotes a field that holds a comma or a quote', () => {
-    const statement = seedStatement();
+    const statement = seedSplitStatement(2);
     statement.allNumbers.calls[0]!.label = 'general, "domestic"';
     const lines = renderCsv(statement).split('\r\n');
     expect(lines[1]).toBe('N000000001,2011-04,2,all,,call,general,"general, ""domestic""",1096,1037935,28:49:53.5,10240');

@@ -1,55 +1,7 @@
-import { readFileSync } from 'node:fs';
-import { ChakuwariTotal, NumberTypeTotal } from '../aggregate/monthlyTotals';
-import { YEN_SCALE } from '../money/scaledYen';
-import { CallType } from '../rate/callType';
-import { Tariff } from '../tariff/tariff';
 import { buildStatement } from './buildStatement';
 import { displayWidth, formatMoney, formatStatementMonth, formatSubscriberNumber, renderText } from './renderText';
 import { Statement } from './statement';
-
-const CONTRACT = 'N000000001';
-const MONTH = '2011-04';
-const FIRST_NUMBER = '05012345678';
-const SECOND_NUMBER = '05087654321';
-const tariff = new Tariff(JSON.parse(readFileSync('data/tariffs/reference-2006-12.json', 'utf8')));
-
-function typeTotal(number: string, type: CallType, calls: number, durationTenths: number, chargeYen: number): NumberTypeTotal {
-  return { contractId: CONTRACT, month: MONTH, number, type, calls, durationTenths, chargeScaled: chargeYen * YEN_SCALE };
-}
-
-function chakuwariTotal(number: string, calls: number, durationTenths: number): ChakuwariTotal {
-  return { contractId: CONTRACT, month: MONTH, number, calls, durationTenths, durationMs: durationTenths * 100 };
-}
-
-/**
- * The seed's April 2011 figures split over two numbers; each all-number row adds them back:
- *   general        600 + 496 = 1096 calls,  500000 + 537935 = 1037935 tenths,  6000 + 4240 = 10240 yen
- *   international  300 + 300 =  600,        990300 + 990300 = 1980600,        48435 + 48435 = 96870
- *   mobile         330 +   0 =  330,        168450          =  168450,         7680
- *   ip             240 + 240 =  480,        188175 + 188175 =  376350,            0
- *   phs              0 + 510 =  510,                 393300 =  393300,        15300
- *   着割 1500 + 1516 = 3016 calls; 70000 s / 60 × 0.5 = 583.33 → 583, 70863 s → 590.525 → 591;
- *   583 + 591 = 1174 (the seed's 140863 s → 1173.86 → 1174)
- */
-function seedStatement(): Statement {
-  return buildStatement({
-    contractId: CONTRACT,
-    month: MONTH,
-    revision: 1,
-    tariff,
-    typeTotals: [
-      typeTotal(FIRST_NUMBER, 'general', 600, 500000, 6000),
-      typeTotal(SECOND_NUMBER, 'general', 496, 537935, 4240),
-      typeTotal(FIRST_NUMBER, 'international', 300, 990300, 48435),
-      typeTotal(SECOND_NUMBER, 'international', 300, 990300, 48435),
-      typeTotal(FIRST_NUMBER, 'mobile', 330, 168450, 7680),
-      typeTotal(FIRST_NUMBER, 'ip', 240, 188175, 0),
-      typeTotal(SECOND_NUMBER, 'ip', 240, 188175, 0),
-      typeTotal(SECOND_NUMBER, 'phs', 510, 393300, 15300),
-    ],
-    chakuwariTotals: [chakuwariTotal(FIRST_NUMBER, 1500, 700000), chakuwariTotal(SECOND_NUMBER, 1516, 708630)],
-  });
-}
+import { CONTRACT, FIRST_NUMBER, referenceTariff as tariff, seedSplitStatement, typeTotal } from '../test-support/seedSplitStatement';
 
 /** One number with general calls only, no 着割: four zero rows and a zero discount. */
 function generalOnlyStatement(): Statement {
@@ -96,16 +48,16 @@ describe('renderText', () => {
       '| 着割     | 着割対象通話 |   3016 |          39:07:43.0 |        -1,174 |',
       '+----------+--------------+--------+---------------------+---------------+',
     ].join('\n');
-    expect(sectionOf(renderText(seedStatement()), '全番号合計')).toBe(expected);
+    expect(sectionOf(renderText(seedSplitStatement()), '全番号合計')).toBe(expected);
   });
 
   it('opens with the contract and the month as ご確認月 shows it', () => {
-    expect(renderText(seedStatement()).split('\n')[0]).toBe('ご契約番号 N000000001  ご確認月 2011年4月分');
+    expect(renderText(seedSplitStatement()).split('\n')[0]).toBe('ご契約番号 N000000001  ご確認月 2011年4月分');
     expect(renderText(generalOnlyStatement()).split('\n')[0]).toBe('ご契約番号 N000000001  ご確認月 2011年12月分');
   });
 
   it('prints one table per number after the all-number table, headed 050-XXXX-XXXX, in number order', () => {
-    const text = renderText(seedStatement());
+    const text = renderText(seedSplitStatement());
     const headings = text.split('\n').filter((line) => line.startsWith('ご利用明細('));
     expect(headings).toEqual(['ご利用明細(全番号合計)', 'ご利用明細(050-1234-5678)', 'ご利用明細(050-8765-4321)']);
     // 583 yen of 着割 for the first number, 591 for the second
@@ -124,14 +76,14 @@ describe('renderText', () => {
   });
 
   it('gives every line of every table the same display width, wide characters counted twice', () => {
-    for (const statement of [seedStatement(), generalOnlyStatement()]) {
+    for (const statement of [seedSplitStatement(), generalOnlyStatement()]) {
       const widths = new Set(tableLines(renderText(statement)).map(displayWidth));
       expect(widths).toEqual(new Set([74]));
     }
   });
 
   it('widens a column for a cell wider than its heading, counting wide characters, in every table', () => {
-    const statement = seedStatement();
+    const statement = seedSplitStatement();
     statement.allNumbers.calls[1]!.label = '国際通話（米国・カナダ）';
     statement.allNumbers.total.charge = '123456789012';
     statement.allNumbers.total.count = 12345678;
@@ -143,16 +95,16 @@ describe('renderText', () => {
   });
 
   it('prints the footnotes once, at the end, with a single trailing newline', () => {
-    const text = renderText(seedStatement());
+    const text = renderText(seedSplitStatement());
     expect(text.endsWith('\n*着割対象通話: 着割の割引額の計算対象となった着信通話です。\n*着割の最大割引額: 通話料金を上限として割引を適用します。\n')).toBe(true);
     expect(text.endsWith('\n\n')).toBe(false);
     expect(text.split('*着割対象通話:').length - 1).toBe(1);
   });
 
   it('is deterministic and leaves the statement unchanged', () => {
-    const statement = seedStatement();
+    const statement = seedSplitStatement();
     const before = structuredClone(statement);
-    expect(renderText(statement)).toBe(renderText(seedStatement()));
+    expect(renderText(statement)).toBe(renderText(seedSplitStatement()));
     expect(statement).toEqual(before);
   });
 });

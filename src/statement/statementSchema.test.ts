@@ -1,51 +1,13 @@
 import Ajv, { ValidateFunction } from 'ajv';
 import { readFileSync } from 'node:fs';
-import { ChakuwariTotal, NumberTypeTotal } from '../aggregate/monthlyTotals';
-import { YEN_SCALE } from '../money/scaledYen';
-import { CallType } from '../rate/callType';
-import { Tariff } from '../tariff/tariff';
 import { buildStatement } from './buildStatement';
-import { Statement } from './statement';
+import { CONTRACT, referenceTariff as tariff, seedSplitStatement } from '../test-support/seedSplitStatement';
 
-const CONTRACT = 'N000000001';
-const MONTH = '2011-04';
-const FIRST_NUMBER = '05012345678';
-const SECOND_NUMBER = '05087654321';
-const tariff = new Tariff(JSON.parse(readFileSync('data/tariffs/reference-2006-12.json', 'utf8')));
 const schema: unknown = JSON.parse(readFileSync('schemas/statement.schema.json', 'utf8'));
-
-function typeTotal(number: string, type: CallType, calls: number, durationTenths: number, chargeYen: number): NumberTypeTotal {
-  return { contractId: CONTRACT, month: MONTH, number, type, calls, durationTenths, chargeScaled: chargeYen * YEN_SCALE };
-}
-
-function chakuwariTotal(number: string, calls: number, durationTenths: number): ChakuwariTotal {
-  return { contractId: CONTRACT, month: MONTH, number, calls, durationTenths, durationMs: durationTenths * 100 };
-}
-
-/** The seed's April 2011 figures split over two numbers (the arithmetic is in renderText.test.ts). */
-function seedStatement(): Statement {
-  return buildStatement({
-    contractId: CONTRACT,
-    month: MONTH,
-    revision: 1,
-    tariff,
-    typeTotals: [
-      typeTotal(FIRST_NUMBER, 'general', 600, 500000, 6000),
-      typeTotal(SECOND_NUMBER, 'general', 496, 537935, 4240),
-      typeTotal(FIRST_NUMBER, 'international', 300, 990300, 48435),
-      typeTotal(SECOND_NUMBER, 'international', 300, 990300, 48435),
-      typeTotal(FIRST_NUMBER, 'mobile', 330, 168450, 7680),
-      typeTotal(FIRST_NUMBER, 'ip', 240, 188175, 0),
-      typeTotal(SECOND_NUMBER, 'ip', 240, 188175, 0),
-      typeTotal(SECOND_NUMBER, 'phs', 510, 393300, 15300),
-    ],
-    chakuwariTotals: [chakuwariTotal(FIRST_NUMBER, 1500, 700000), chakuwariTotal(SECOND_NUMBER, 1516, 708630)],
-  });
-}
 
 /** The statement as `statement --format json` prints it, as plain JSON data to mutate. */
 function seedJson(): Record<string, any> {
-  return JSON.parse(JSON.stringify(seedStatement())) as Record<string, any>;
+  return JSON.parse(JSON.stringify(seedSplitStatement())) as Record<string, any>;
 }
 
 /** Compiled once: compiling costs far more than validating. */

@@ -2,8 +2,8 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { acquireLock } from './lock';
-import { main } from '../cli/main';
 import { createWorkspace, csv, TempWorkspace } from '../test-support/tempStore';
+import { runCli } from '../test-support/runCli';
 
 let workspace: TempWorkspace;
 beforeEach(() => {
@@ -12,12 +12,7 @@ beforeEach(() => {
 });
 afterEach(() => workspace.cleanUp());
 
-async function run(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(['node', 'meisai', ...args], { stdout: (text) => (stdout += text), stderr: (text) => (stderr += text) });
-  return { code, stdout, stderr };
-}
+const run = (...args: string[]) => runCli(args);
 
 const FILE_ROWS = ['K1,N000000001,05012345678,out,0312345678,2011-04-01 09:00:00,60'];
 

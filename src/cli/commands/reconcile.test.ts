@@ -1,9 +1,9 @@
-import { main } from '../main';
 import { loadReferenceData } from '../../reference/referenceData';
 import { buildCurrentStatement } from '../../statement/loadStatement';
 import { issueRevision } from '../../statement/revisions';
 import { openStore } from '../../store/store';
 import { createWorkspace, csv, TempWorkspace } from '../../test-support/tempStore';
+import { runCli } from '../../test-support/runCli';
 
 /**
  * `meisai reconcile` on real SQLite stores, tampered with by SQL as a careless hand or a bug
@@ -27,15 +27,7 @@ const ROWS = [
   'C5,N000000002,05011110000,out,0312345678,2011-04-03 12:00:00,30', // another contract: general, 8 yen
 ];
 
-async function run(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(['node', 'meisai', ...args, '--db', workspace.dbPath], {
-    stdout: (text) => (stdout += text),
-    stderr: (text) => (stderr += text),
-  });
-  return { code, stdout, stderr };
-}
+const run = (...args: string[]) => runCli([...args, '--db', workspace.dbPath]);
 
 interface JsonReport {
   month: string;
@@ -238,13 +230,12 @@ describe('meisai reconcile --against', () => {
   });
 
   test.each(['cp932', 'utf8bom'])('meisai\'s own CSV statement written as %s bytes agrees', async (encoding) => {
-    const chunks: Buffer[] = [];
-    const code = await main(
-      ['node', 'meisai', 'statement', '--contract', 'N000000001', '--month', '2011-04', '--format', 'csv', '--csv-encoding', encoding, '--db', workspace.dbPath],
-      { stdout: () => undefined, stderr: () => undefined, stdoutBytes: (bytes) => chunks.push(bytes) },
+    const statement = await runCli(
+      ['statement', '--contract', 'N000000001', '--month', '2011-04', '--format', 'csv', '--csv-encoding', encoding, '--db', workspace.dbPath],
+      { bytes: true },
     );
-    expect(code).toBe(0);
-    const file = workspace.writeFile(`ours-${encoding}.csv`, Buffer.concat(chunks));
+    expect(statement.code).toBe(0);
+    const file = workspace.writeFile(`ours-${encoding}.csv`, statement.stdoutBytes);
     const result = await run('reconcile', '--month', '2011-04', '--against', file);
     expect(result.stdout).toContain(`against ours-${encoding}.csv: OK`);
     expect(result.code).toBe(0);
