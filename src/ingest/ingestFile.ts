@@ -93,17 +93,20 @@ export async function ingestFile(db: Db, reference: ReferenceData, path: string,
      * batch and multi-row inserts keep the store's cost per record low.
      */
     const settle = (): void => {
-      const earlier = writer.storedCalls(pending.map((item) => item.call!.recordId));
+      const stored = writer.storedCalls(pending.map((item) => item.call!.recordId));
+      const firstInBatch = new Map<string, ParsedItem>();
       const accepted: { call: RatedCall; line: number; late: boolean }[] = [];
       for (const item of pending) {
         const call = item.call!;
-        const first = earlier.get(call.recordId);
-        if (first !== undefined) {
-          if (sameContent(first, call)) {
+        const storedFirst = stored.get(call.recordId);
+        const batchFirst = storedFirst === undefined ? firstInBatch.get(call.recordId) : undefined;
+        if (storedFirst !== undefined || batchFirst !== undefined) {
+          if (sameContent(storedFirst ?? batchFirst!.call!, call)) {
             writer.duplicate(item.line, call.recordId);
             summary.duplicates += 1;
           } else {
-            rejectItem(item, 'CONFLICT', `record_id ${call.recordId} was first seen at ${first.fileName} line ${first.line} with different content`);
+            const where = storedFirst !== undefined ? `${storedFirst.fileName} line ${storedFirst.line}` : `${fileName} line ${batchFirst!.line}`;
+            rejectItem(item, 'CONFLICT', `record_id ${call.recordId} was first seen at ${where} with different content`);
           }
           continue;
         }
@@ -114,16 +117,7 @@ export async function ingestFile(db: Db, reference: ReferenceData, path: string,
         }
         const late = closed.has(rated.month);
         accepted.push({ call: rated, line: item.line, late });
-        earlier.set(call.recordId, {
-          contractId: call.contractId,
-          number: call.number,
-          direction: call.direction,
-          peer: call.peer,
-          startMs: call.startMs,
-          durationMs: call.durationMs,
-          fileName,
-          line: item.line,
-        });
+        firstInBatch.set(call.recordId, item);
         if (late) summary.late += 1;
         else totals.add(rated);
         summary.accepted += 1;

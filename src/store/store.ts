@@ -80,11 +80,14 @@ export interface StoredCallIdentity extends CallContent {
 
 /** Rows per multi-row INSERT of calls (20 values each: 640 parameters). */
 const INSERT_ROWS = 32;
+const CALL_COLUMNS = 20;
 
 /** Prepared statements for writing one file's records; used inside the file's transaction. */
 export class FileWriter {
   private readonly insertCall;
   private readonly insertCalls;
+  private readonly oneRow: unknown[] = new Array(CALL_COLUMNS);
+  private readonly manyRows: unknown[] = new Array(CALL_COLUMNS * INSERT_ROWS);
   private readonly insertReject;
   private readonly insertDuplicate;
   private readonly findCalls;
@@ -96,7 +99,7 @@ export class FileWriter {
     const insert = `INSERT INTO calls (record_id, file_id, line, contract_id, number, direction, peer, peer_is_number, start_ms,
         duration_ms, month, peer_class, tariff_id, numbering_plan_id, rate_id, rate_prefix, units, charge_scaled, chakuwari_eligible, late)
       VALUES `;
-    const oneRow = `(${Array(20).fill('?').join(', ')})`;
+    const oneRow = `(${Array(CALL_COLUMNS).fill('?').join(', ')})`;
     this.insertCall = db.prepare(insert + oneRow);
     this.insertCalls = db.prepare(insert + Array(INSERT_ROWS).fill(oneRow).join(', '));
     this.insertReject = db.prepare('INSERT INTO rejects (file_id, line, code, message, raw) VALUES (?, ?, ?, ?, ?)');
@@ -117,23 +120,40 @@ export class FileWriter {
     return found;
   }
 
-  /** Inserts accepted calls, many rows per statement. */
+  /** Inserts accepted calls, many rows per statement, through one reused parameter array. */
   calls(calls: { call: RatedCall; line: number; late: boolean }[]): void {
     let index = 0;
     for (; index + INSERT_ROWS <= calls.length; index += INSERT_ROWS) {
-      const values: unknown[] = [];
-      for (let row = index; row < index + INSERT_ROWS; row += 1) values.push(...this.callValues(calls[row]!));
-      this.insertCalls.run(values);
+      for (let row = 0; row < INSERT_ROWS; row += 1) this.putCallValues(this.manyRows, row * CALL_COLUMNS, calls[index + row]!);
+      this.insertCalls.run(this.manyRows);
     }
-    for (; index < calls.length; index += 1) this.insertCall.run(this.callValues(calls[index]!));
+    for (; index < calls.length; index += 1) {
+      this.putCallValues(this.oneRow, 0, calls[index]!);
+      this.insertCall.run(this.oneRow);
+    }
   }
 
-  private callValues({ call, line, late }: { call: RatedCall; line: number; late: boolean }): unknown[] {
-    return [
-      call.recordId, this.fileId, line, call.contractId, call.number, call.direction, call.peer, call.peerIsNumber ? 1 : 0,
-      call.startMs, call.durationMs, call.month, call.peerClass, call.tariffId, call.numberingPlanId, call.rateId,
-      call.ratePrefix, call.units, call.chargeScaled, call.chakuwariEligible ? 1 : 0, late ? 1 : 0,
-    ];
+  private putCallValues(values: unknown[], at: number, { call, line, late }: { call: RatedCall; line: number; late: boolean }): void {
+    values[at] = call.recordId;
+    values[at + 1] = this.fileId;
+    values[at + 2] = line;
+    values[at + 3] = call.contractId;
+    values[at + 4] = call.number;
+    values[at + 5] = call.direction;
+    values[at + 6] = call.peer;
+    values[at + 7] = call.peerIsNumber ? 1 : 0;
+    values[at + 8] = call.startMs;
+    values[at + 9] = call.durationMs;
+    values[at + 10] = call.month;
+    values[at + 11] = call.peerClass;
+    values[at + 12] = call.tariffId;
+    values[at + 13] = call.numberingPlanId;
+    values[at + 14] = call.rateId;
+    values[at + 15] = call.ratePrefix;
+    values[at + 16] = call.units;
+    values[at + 17] = call.chargeScaled;
+    values[at + 18] = call.chakuwariEligible ? 1 : 0;
+    values[at + 19] = late ? 1 : 0;
   }
 
   reject(line: number, code: string, message: string, raw: string): void {
