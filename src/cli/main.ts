@@ -5,7 +5,7 @@ import { registerReconcile } from './commands/reconcile';
 import { registerRerate } from './commands/rerate';
 import { registerStatement } from './commands/statement';
 import { registerTariffs } from './commands/tariffs';
-import { MeisaiError } from './errors';
+import { MeisaiError } from '../errors';
 import { createLogger } from './logger';
 import { Io } from './options';
 

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { Option } from 'commander';
-import { ConfigurationError } from './errors';
+import { ConfigurationError } from '../errors';
 import { acquireLock } from '../store/lock';
 import { Db, openStore, resolveDbPath } from '../store/store';
 import { createLogger } from './logger';

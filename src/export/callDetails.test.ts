@@ -1,5 +1,5 @@
 import { parse } from 'csv-parse/sync';
-import { RunFailedError } from '../cli/errors';
+import { RunFailedError } from '../errors';
 import { ingestFile } from '../ingest/ingestFile';
 import { loadReferenceData } from '../reference/referenceData';
 import { createWorkspace, csv, TempWorkspace } from '../test-support/tempStore';

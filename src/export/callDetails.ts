@@ -1,5 +1,5 @@
 import { stringify } from 'csv-stringify/sync';
-import { RunFailedError } from '../cli/errors';
+import { RunFailedError } from '../errors';
 import { formatScaledYen, MAX_FRACTION_DIGITS } from '../money/scaledYen';
 import { PeerClass } from '../rate/rateRecord';
 import { CALL_TYPE_LABELS, isCallType } from '../rate/callType';

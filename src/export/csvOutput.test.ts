@@ -1,5 +1,5 @@
 import iconv from 'iconv-lite';
-import { ConfigurationError } from '../cli/errors';
+import { ConfigurationError } from '../errors';
 import { encodeCsv, neutraliseFormula, writeCsv } from './csvOutput';
 
 describe('neutraliseFormula', () => {

@@ -1,6 +1,6 @@
 import { Option } from 'commander';
 import iconv from 'iconv-lite';
-import { ConfigurationError } from '../cli/errors';
+import { ConfigurationError } from '../errors';
 import type { Io } from '../cli/options';
 
 /**

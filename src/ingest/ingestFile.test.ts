@@ -1,6 +1,6 @@
 import iconv from 'iconv-lite';
 import { ingestFile } from './ingestFile';
-import { RunFailedError } from '../cli/errors';
+import { RunFailedError } from '../errors';
 import { loadReferenceData } from '../reference/referenceData';
 import { loadStatement } from '../statement/loadStatement';
 import { createWorkspace, csv, TempWorkspace } from '../test-support/tempStore';

@@ -1,7 +1,7 @@
 import Decimal from 'decimal.js';
 import { basename } from 'node:path';
 import { MonthlyTotals } from '../aggregate/monthlyTotals';
-import { RunFailedError } from '../cli/errors';
+import { RunFailedError } from '../errors';
 import { sameContent } from '../input/callRecord';
 import { InputEncoding } from '../input/csvRecords';
 import { readFileFacts } from '../input/fileFacts';

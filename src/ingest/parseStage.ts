@@ -1,4 +1,4 @@
-import { RunFailedError } from '../cli/errors';
+import { RunFailedError } from '../errors';
 import { CallRecord, readCallRecord } from '../input/callRecord';
 import { CsvRecord, InputEncoding, readCsvRecordBatches } from '../input/csvRecords';
 import { ColumnPositions, readHeader } from '../input/header';

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import iconv from 'iconv-lite';
-import { MeisaiError, RunFailedError } from '../cli/errors';
+import { MeisaiError, RunFailedError } from '../errors';
 import { describeSchemaErrors, ReferenceData, schemaValidator } from '../reference/referenceData';
 import { buildCurrentStatement, loadStatement } from '../statement/loadStatement';
 import { isMonthClosed, readRevision } from '../statement/revisions';

@@ -1,7 +1,7 @@
 import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { ConfigurationError } from '../cli/errors';
+import { ConfigurationError } from '../errors';
 import { NumberingPlan } from '../numbering/classify';
 import { NumberingPlanFile } from '../numbering/plan';
 import { Tariff, TariffBook } from '../tariff/tariff';

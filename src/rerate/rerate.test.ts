@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { closeMonth } from './closeMonth';
 import { rerateMonth } from './rerateMonth';
-import { ConfigurationError } from '../cli/errors';
+import { ConfigurationError } from '../errors';
 import { ingestFile } from '../ingest/ingestFile';
 import { DEFAULT_DATA_DIR, loadReferenceData } from '../reference/referenceData';
 import { loadStatement } from '../statement/loadStatement';

@@ -1,5 +1,5 @@
 import { MonthlyTotals } from '../aggregate/monthlyTotals';
-import { ConfigurationError, RunFailedError } from '../cli/errors';
+import { ConfigurationError, RunFailedError } from '../errors';
 import { CallRecord } from '../input/callRecord';
 import { RejectCode } from '../input/rejection';
 import { rateRecord } from '../rate/rateRecord';

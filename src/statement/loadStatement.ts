@@ -1,4 +1,4 @@
-import { RunFailedError } from '../cli/errors';
+import { RunFailedError } from '../errors';
 import { ReferenceData } from '../reference/referenceData';
 import { Db, readChakuwariTotals, readNumberTypeTotals, readStatementMonths } from '../store/store';
 import { Tariff, TariffBook } from '../tariff/tariff';

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { RunFailedError } from '../cli/errors';
+import { RunFailedError } from '../errors';
 import { Db } from '../store/store';
 import { Statement } from './statement';
 

@@ -1,6 +1,6 @@
 import { linkSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { LockedError } from '../cli/errors';
+import { LockedError } from '../errors';
 
 export interface LockOwner {
   pid: number;

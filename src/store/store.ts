@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { ChakuwariTotal, NumberTypeTotal } from '../aggregate/monthlyTotals';
-import { ConfigurationError } from '../cli/errors';
+import { ConfigurationError } from '../errors';
 import { CallContent } from '../input/callRecord';
 import { RatedCall } from '../rate/rateRecord';
 import { CallType } from '../rate/callType';

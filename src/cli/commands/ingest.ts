@@ -5,7 +5,7 @@ import { InputEncoding } from '../../input/csvRecords';
 import { FileSummary, ingestFile } from '../../ingest/ingestFile';
 import { formatRunSummary, summariseRun } from '../../ingest/runSummary';
 import { loadReferenceData } from '../../reference/referenceData';
-import { ConfigurationError, RunFailedError } from '../errors';
+import { ConfigurationError, RunFailedError } from '../../errors';
 import { createLogger } from '../logger';
 import { createIngestProgress } from '../progress';
 import { dbOption, Io, requireMatch, withWriterStore } from '../options';

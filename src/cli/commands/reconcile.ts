@@ -2,7 +2,7 @@ import { Command } from 'commander';
 import { loadReferenceData } from '../../reference/referenceData';
 import { readStatementFile, reconcileMonth } from '../../reconcile/reconcileMonth';
 import { failureMessage, renderReportJson, renderReportText } from '../../reconcile/report';
-import { ConfigurationError, RunFailedError } from '../errors';
+import { ConfigurationError, RunFailedError } from '../../errors';
 import { contractOption, dbOption, Io, monthOption, revisionOption, withStore } from '../options';
 
 interface ReconcileOptions {
