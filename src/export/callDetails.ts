@@ -6,6 +6,7 @@ import { CALL_TYPE_LABELS, isCallType } from '../rate/callType';
 import { Db } from '../store/store';
 import { formatTenths, truncateToTenths } from '../time/duration';
 import { formatJapanTime } from '../time/japanTime';
+import { WITHHELD_CALLER } from '../numbering/peer';
 import { neutraliseFormula } from './csvOutput';
 
 /**
@@ -117,12 +118,10 @@ export interface CallDetailOptions {
 
 /** Labels of the inbound caller classes that are not call types. */
 const CALLER_CLASS_LABELS: Record<Exclude<PeerClass, keyof typeof CALL_TYPE_LABELS>, string> = {
-  withheld: '非通知',
+  withheld: WITHHELD_CALLER,
   'not-callable': '特殊番号',
   unknown: '不明',
 };
-
-export const WITHHELD_PEER = '非通知';
 
 /** One call as a CSV line's fields: Japan time, dialled peer, duration as the statement shows it, exact charge. */
 export function callDetailRow(call: StoredCallDetail, options: CallDetailOptions): CallDetailRow {
@@ -170,7 +169,7 @@ export function formatJapanDateTime(startMs: number): string {
 
 /** The peer as dialled; a withheld caller as 非通知; masked: the last four characters as `****`. */
 export function printedPeer(call: Pick<StoredCallDetail, 'peer' | 'peerClass'>, options: CallDetailOptions): string {
-  if (call.peerClass === 'withheld') return WITHHELD_PEER;
+  if (call.peerClass === 'withheld') return WITHHELD_CALLER;
   if (!options.mask) return call.peer;
   const hidden = Math.min(4, call.peer.length);
   return `${call.peer.slice(0, call.peer.length - hidden)}${'*'.repeat(hidden)}`;

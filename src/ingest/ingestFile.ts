@@ -3,14 +3,14 @@ import { basename } from 'node:path';
 import { MonthlyTotals } from '../aggregate/monthlyTotals';
 import { RunFailedError } from '../errors';
 import { sameContent } from '../input/callRecord';
-import { InputEncoding } from '../input/csvRecords';
-import { readFileFacts } from '../input/fileFacts';
+import { InputEncoding, LineFramer } from '../input/csvRecords';
+import { InputFile } from '../input/inputFile';
 import { RejectCode, Rejection } from '../input/rejection';
 import { RatedCall } from '../rate/rateRecord';
 import { ReferenceData } from '../reference/referenceData';
 import { closedMonths } from '../statement/revisions';
-import { Db, FileWriter, findFileBySha } from '../store/store';
-import { ParsedItem, parseInThread } from './parseStage';
+import { beginFile, Db, FileWriter, findFileBySha, finishFile, hasFileOfSize } from '../store/store';
+import { ParsedItem, parseFile } from './parseStage';
 
 export interface IngestOptions {
   /** Force an encoding; absent: detect (UTF-8 if valid, else CP932). */
@@ -24,8 +24,6 @@ export interface IngestOptions {
 
 /** Well-formed records settled (de-duplicated, stored) together. */
 const SETTLE_BATCH = 512;
-
-
 
 export interface FileSummary {
   file: string;
@@ -48,10 +46,19 @@ export interface FileSummary {
  * required column is refused before anything is written.
  */
 export async function ingestFile(db: Db, reference: ReferenceData, path: string, options: IngestOptions = {}): Promise<FileSummary> {
-  const facts = await readFacts(path);
+  const file = await InputFile.open(path);
+  try {
+    return await ingestOpenFile(db, reference, file, options);
+  } finally {
+    await file.close();
+  }
+}
+
+async function ingestOpenFile(db: Db, reference: ReferenceData, file: InputFile, options: IngestOptions): Promise<FileSummary> {
+  const path = file.path;
   const summary: FileSummary = {
     file: path,
-    sha256: facts.sha256,
+    sha256: '',
     alreadyIngested: false,
     encoding: null,
     read: 0,
@@ -60,21 +67,20 @@ export async function ingestFile(db: Db, reference: ReferenceData, path: string,
     duplicates: 0,
     late: 0,
   };
-  if (findFileBySha(db, facts.sha256) !== undefined) return { ...summary, alreadyIngested: true };
-  const encoding = options.encoding ?? facts.detectedEncoding;
-  summary.encoding = encoding;
+  // A delivery seen before is skipped without parsing it; only a file of a size already stored
+  // can be one, so only then is it hashed ahead (the parse pass below hashes what it applies).
+  if (hasFileOfSize(db, file.size)) {
+    const sha256 = await file.contentHash();
+    if (findFileBySha(db, sha256) !== undefined) return { ...summary, sha256, alreadyIngested: true };
+  }
+  const framer = new LineFramer(options.encoding);
 
   // The header is checked before the transaction starts: a refused file writes nothing.
-  const batches = await parseInThread(path, encoding, reference);
+  const batches = await parseFile(file, framer, reference);
 
   db.exec('BEGIN IMMEDIATE');
   try {
-    const fileId = Number(
-      db
-        .prepare(`INSERT INTO files (name, sha256, bytes, encoding, source, ingested_at, records_read, accepted, rejected, duplicates)
-                  VALUES (?, ?, ?, ?, ?, ?, 0, 0, 0, 0)`)
-        .run(basename(path), facts.sha256, facts.bytes, encoding, options.source ?? null, new Date().toISOString()).lastInsertRowid,
-    );
+    const fileId = beginFile(db, { name: basename(path), source: options.source ?? null, ingestedAt: new Date().toISOString() });
     const fileName = basename(path);
     const writer = new FileWriter(db, fileId);
     const totals = new MonthlyTotals();
@@ -137,9 +143,18 @@ export async function ingestFile(db: Db, reference: ReferenceData, path: string,
         pending.push(item);
         if (pending.length >= SETTLE_BATCH) settle();
       }
-      options.onProgress?.({ file: path, records: summary.read, bytesRead: next.value.bytesRead, bytesTotal: facts.bytes });
+      options.onProgress?.({ file: path, records: summary.read, bytesRead: next.value.bytesRead, bytesTotal: file.size });
     }
     settle();
+
+    // The records applied and the hash recorded come from the same bytes, of a file that did not change meanwhile.
+    const facts = await file.finish();
+    summary.sha256 = facts.sha256;
+    summary.encoding = framer.encoding;
+    if (findFileBySha(db, facts.sha256) !== undefined) {
+      db.exec('ROLLBACK');
+      return { ...summary, encoding: null, read: 0, accepted: 0, rejected: {}, duplicates: 0, late: 0, alreadyIngested: true };
+    }
 
     const rejectedCount = Object.values(summary.rejected).reduce((sum, count) => sum + count, 0);
     if (options.maxRejectRate !== undefined && summary.read > 0 && new Decimal(rejectedCount).div(summary.read).gt(options.maxRejectRate)) {
@@ -150,28 +165,22 @@ export async function ingestFile(db: Db, reference: ReferenceData, path: string,
     }
 
     writer.addTotals(totals.numberTypeTotals(), totals.numberChakuwariTotals());
-    db.prepare('UPDATE files SET records_read = ?, accepted = ?, rejected = ?, duplicates = ?, late = ? WHERE file_id = ?').run(
-      summary.read,
-      summary.accepted,
-      rejectedCount,
-      summary.duplicates,
-      summary.late,
-      fileId,
-    );
+    finishFile(db, fileId, {
+      sha256: facts.sha256,
+      bytes: facts.bytes,
+      encoding: framer.encoding,
+      read: summary.read,
+      accepted: summary.accepted,
+      rejected: rejectedCount,
+      duplicates: summary.duplicates,
+      late: summary.late,
+    });
     db.exec('COMMIT');
   } catch (error) {
     if (db.inTransaction) db.exec('ROLLBACK');
     throw error;
   } finally {
-    await batches.return?.();
+    await batches.return(undefined);
   }
   return summary;
-}
-
-async function readFacts(path: string): ReturnType<typeof readFileFacts> {
-  try {
-    return await readFileFacts(path);
-  } catch (error) {
-    throw new RunFailedError(`cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
-  }
 }

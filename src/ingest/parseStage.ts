@@ -1,7 +1,9 @@
 import { RunFailedError } from '../errors';
 import { CallRecord, readCallRecord } from '../input/callRecord';
-import { CsvRecord, InputEncoding, readCsvRecordBatches } from '../input/csvRecords';
+import { CsvRecord, LineFramer } from '../input/csvRecords';
 import { ColumnPositions, readHeader } from '../input/header';
+import { InputFile } from '../input/inputFile';
+import { quoteInput } from '../text/quoteInput';
 import { reject, Rejection } from '../input/rejection';
 import { RatedCall, rateRecord } from '../rate/rateRecord';
 import { ReferenceData } from '../reference/referenceData';
@@ -20,7 +22,7 @@ export interface ParsedItem {
 
 export interface ParsedBatch {
   items: ParsedItem[];
-  /** Bytes of the file consumed so far (approximate for CP932), for progress. */
+  /** Bytes of the file read so far, for progress. */
   bytesRead: number;
 }
 
@@ -35,7 +37,8 @@ export function parseRecords(records: CsvRecord[], columns: Columns, reference: 
   for (let index = from; index < records.length; index += 1) {
     const record = records[index]!;
     if (record.fields === null) {
-      items.push({ line: record.line, raw: record.raw, call: null, outcome: reject('MALFORMED_ROW', record.malformed ?? 'unreadable row') });
+      const problem = record.problem ?? { code: 'MALFORMED_ROW', message: 'unreadable row' };
+      items.push({ line: record.line, raw: record.raw, call: null, outcome: reject(problem.code, problem.message) });
       continue;
     }
     if (record.fields.length !== columns.width) {
@@ -53,35 +56,46 @@ export function parseRecords(records: CsvRecord[], columns: Columns, reference: 
   return items;
 }
 
-/** The header's column positions, or the reason the whole file is refused. */
+/** The header's column positions, or the reason the whole file is refused (its text quoted briefly). */
 export function readColumns(header: CsvRecord | undefined, path: string): Columns {
   if (header === undefined) throw new RunFailedError(`${path}: the file is empty (no header row)`);
-  const columns = header.fields === null ? null : readHeader(header.fields);
-  if (columns === null || !columns.ok) {
-    throw new RunFailedError(`${path}: refused, nothing applied: ${columns?.message ?? header.malformed}`);
+  const refused = (why: string): RunFailedError => new RunFailedError(`${path}: refused, nothing applied: ${why}`);
+  if (header.raw.includes('\r')) {
+    throw refused('its lines end in CR alone (classic Mac OS line ends); convert them to LF or CRLF');
   }
+  if (header.fields === null) throw refused(`the header row is unreadable: ${header.problem?.message ?? 'bad row'} (it begins ${quoteInput(header.raw)})`);
+  const columns = readHeader(header.fields);
+  if (!columns.ok) throw refused(columns.message);
   return columns;
 }
 
-/** Parsed batches of a file, produced in this thread. The header is checked before this returns. */
-export async function parseInThread(path: string, encoding: InputEncoding, reference: ReferenceData): Promise<AsyncIterator<ParsedBatch>> {
-  const batches = readCsvRecordBatches(path, encoding)[Symbol.asyncIterator]();
-  const first = await nextOrFail(batches, path);
-  const columns = readColumns(first.done ? undefined : first.value[0], path);
+/**
+ * The records of a file, a chunk read at a time, framed as they are read (the file is hashed by
+ * the same reads). The header is read and checked before this returns, so a refused file has
+ * written nothing; then each batch comes parsed.
+ */
+export async function parseFile(file: InputFile, framer: LineFramer, reference: ReferenceData): Promise<AsyncGenerator<ParsedBatch>> {
+  const batches = recordBatches(file, framer);
+  let first = await batches.next();
+  while (!first.done && first.value.records.length === 0) first = await batches.next();
+  const columns = readColumns(first.done ? undefined : first.value.records[0], file.path);
   async function* parsed(): AsyncGenerator<ParsedBatch> {
-    let bytesRead = 0;
-    for (let next = first, from = 1; !next.done; next = await nextOrFail(batches, path), from = 0) {
-      for (const record of next.value) bytesRead += record.raw.length + 1;
-      yield { items: parseRecords(next.value, columns, reference, from), bytesRead };
+    try {
+      for (let next = first, from = 1; !next.done; next = await batches.next(), from = 0) {
+        yield { items: parseRecords(next.value.records, columns, reference, from), bytesRead: next.value.bytesRead };
+      }
+    } finally {
+      await batches.return(undefined);
     }
   }
   return parsed();
 }
 
-async function nextOrFail(batches: AsyncIterator<CsvRecord[]>, path: string): Promise<IteratorResult<CsvRecord[]>> {
-  try {
-    return await batches.next();
-  } catch (error) {
-    throw new RunFailedError(`reading ${path} failed: ${(error as Error).message}`);
+async function* recordBatches(file: InputFile, framer: LineFramer): AsyncGenerator<{ records: CsvRecord[]; bytesRead: number }> {
+  let bytesRead = 0;
+  for await (const chunk of file.chunks()) {
+    bytesRead += chunk.length;
+    yield { records: framer.push(chunk), bytesRead };
   }
+  yield { records: framer.end(), bytesRead };
 }

@@ -138,9 +138,10 @@ describe('readCallRecord', () => {
 
   test.each([
     // [raw caller id, stored peer, peerIsNumber]
-    ['', '', false], // no caller id: withheld
-    ['anonymous', 'anonymous', false],
-    ['Anonymous', 'anonymous', false], // withheld ids are kept in one case, so a re-send in another case is a duplicate,
+    // every way of writing a withheld caller is stored as 非通知, so a re-send written another way is a duplicate
+    ['', '非通知', false], // no caller id: withheld
+    ['anonymous', '非通知', false],
+    ['Anonymous', '非通知', false],
     ['非通知', '非通知', false],
     ['12a', '12a', false], // unreadable caller id: kept as text, never rejected
     ['+44 20 7946 0000', '010442079460000', true],

@@ -1,6 +1,7 @@
 import { ColumnPositions } from './header';
 import { reject, Rejection } from './rejection';
-import { isWithheldCaller, normalisePeer, normaliseSubscriberNumber } from '../numbering/peer';
+import { isWithheldCaller, normalisePeer, normaliseSubscriberNumber, WITHHELD_CALLER } from '../numbering/peer';
+import { quoteInput } from '../text/quoteInput';
 import { parseDuration } from '../time/duration';
 import { parseStart } from '../time/japanTime';
 
@@ -40,11 +41,11 @@ export function readCallRecord(fields: string[], positions: ColumnPositions): Ca
 
   if (!RECORD_ID.test(recordId)) return reject('BAD_RECORD_ID', 'record_id must be 1-64 printable ASCII characters');
   const contractId = rawContract;
-  if (!CONTRACT_ID.test(contractId)) return reject('BAD_CONTRACT', `contract "${contractId}" is not N followed by 9 digits`);
+  if (!CONTRACT_ID.test(contractId)) return reject('BAD_CONTRACT', `contract ${quoteInput(contractId)} is not N followed by 9 digits`);
   const number = normaliseSubscriberNumber(rawNumber);
-  if (number === null) return reject('BAD_NUMBER', `subscriber "${rawNumber}" is not an 11-digit 050 number`);
+  if (number === null) return reject('BAD_NUMBER', `subscriber ${quoteInput(rawNumber)} is not an 11-digit 050 number`);
   const direction = rawDirection === 'out' || rawDirection === 'in' ? rawDirection : rawDirection.toLowerCase();
-  if (direction !== 'out' && direction !== 'in') return reject('BAD_DIRECTION', `direction "${rawDirection}" is neither out nor in`);
+  if (direction !== 'out' && direction !== 'in') return reject('BAD_DIRECTION', `direction ${quoteInput(rawDirection)} is neither out nor in`);
   const start = parseStart(rawStart);
   if (!start.ok) return reject('BAD_START', start.message);
   const duration = parseDuration(rawDuration);
@@ -60,8 +61,9 @@ export function readCallRecord(fields: string[], positions: ColumnPositions): Ca
     peer = normalised.digits;
     peerIsNumber = true;
   } else if (isWithheldCaller(rawPeer)) {
-    // Withheld caller ids are kept in one case, so `Anonymous` re-sent as `anonymous` is a duplicate.
-    peer = rawPeer.toLowerCase();
+    // Every way of saying "withheld" (empty, anonymous, 非通知) is stored as one, so a re-send that
+    // says it another way is a duplicate, not a conflict.
+    peer = WITHHELD_CALLER;
   } else {
     const normalised = normalisePeer(rawPeer);
     if (normalised.ok) {
@@ -80,7 +82,10 @@ function trimmed(fields: string[], position: number): string {
   return first <= 32 || last <= 32 ? value.trim() : value;
 }
 
-/** Two records with the same record_id are duplicates when these fields agree, else a conflict. */
+/**
+ * Two records with the same record_id are duplicates when these fields agree, else a conflict. A
+ * withheld caller matches any other way of writing one (stores of earlier versions kept the text).
+ */
 export type CallContent = Pick<CallRecord, 'contractId' | 'number' | 'direction' | 'peer' | 'startMs' | 'durationMs'>;
 
 export function sameContent(left: CallContent, right: CallContent): boolean {
@@ -88,7 +93,7 @@ export function sameContent(left: CallContent, right: CallContent): boolean {
     left.contractId === right.contractId &&
     left.number === right.number &&
     left.direction === right.direction &&
-    left.peer === right.peer &&
+    (left.peer === right.peer || (left.direction === 'in' && isWithheldCaller(left.peer) && isWithheldCaller(right.peer))) &&
     left.startMs === right.startMs &&
     left.durationMs === right.durationMs
   );

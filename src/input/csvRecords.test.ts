@@ -3,8 +3,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import iconv from 'iconv-lite';
-import { CsvRecord, InputEncoding, readCsvRecords } from './csvRecords';
-import { readFileFacts } from './fileFacts';
+import { CsvRecord, InputEncoding, KEPT_RAW_BYTES, LineFramer, MAX_RECORD_BYTES } from './csvRecords';
+import { InputFile } from './inputFile';
 
 let directory: string;
 let fileCount = 0;
@@ -21,10 +21,22 @@ function writeTemp(content: string | Buffer): string {
   return path;
 }
 
-async function readAll(path: string, encoding: InputEncoding = 'utf8'): Promise<CsvRecord[]> {
+/** A file's records as ingest frames them (64 KiB reads), and the file's sha256 and encoding. */
+async function readFile(path: string, encoding?: InputEncoding): Promise<{ records: CsvRecord[]; sha256: string; bytes: number; encoding: InputEncoding }> {
+  const file = await InputFile.open(path);
+  const framer = new LineFramer(encoding);
   const records: CsvRecord[] = [];
-  for await (const record of readCsvRecords(path, encoding)) records.push(record);
-  return records;
+  try {
+    for await (const chunk of file.chunks()) records.push(...framer.push(chunk));
+    records.push(...framer.end());
+    return { records, ...(await file.finish()), encoding: framer.encoding };
+  } finally {
+    await file.close();
+  }
+}
+
+async function readAll(path: string, encoding: InputEncoding = 'utf8'): Promise<CsvRecord[]> {
+  return (await readFile(path, encoding)).records;
 }
 
 const HEADER = 'record_id,contract_id,number,direction,peer,start,duration';
@@ -74,11 +86,12 @@ describe('readCsvRecords', () => {
   test.each([
     ['LF', '\n'],
     ['CRLF', '\r\n'],
-  ])('a quoted field spanning two lines (%s) starts on its first line; the next record keeps its own line number', async (_what, eol) => {
+  ])('a record ends at its line end (%s): a quote left open spoils that line only', async (_what, eol) => {
     const path = writeTemp([HEADER, 'A1,"first', 'second",3', ROW_2, ''].join(eol));
     expect(await readAll(path)).toEqual([
       { line: 1, raw: HEADER, fields: HEADER.split(',') },
-      { line: 2, raw: 'A1,"first\nsecond",3', fields: ['A1', 'first\nsecond', '3'] }, // lines 2 and 3
+      { line: 2, raw: 'A1,"first', fields: null, problem: { code: 'MALFORMED_ROW', message: 'bad quoting (CSV_QUOTE_NOT_CLOSED); a record ends at its line end' } },
+      { line: 3, raw: 'second",3', fields: null, problem: { code: 'MALFORMED_ROW', message: 'bad quoting (INVALID_OPENING_QUOTE); a record ends at its line end' } },
       { line: 4, raw: ROW_2, fields: ROW_2.split(',') },
     ]);
   });
@@ -88,17 +101,12 @@ describe('readCsvRecords', () => {
     const records = await readAll(path);
     expect(records).toEqual([
       { line: 1, raw: 'good,1,2', fields: ['good', '1', '2'] },
-      { line: 2, raw: 'bad,"x"y,1', fields: null, malformed: 'bad quoting (CSV_INVALID_CLOSING_QUOTE)' },
+      { line: 2, raw: 'bad,"x"y,1', fields: null, problem: { code: 'MALFORMED_ROW', message: 'bad quoting (CSV_INVALID_CLOSING_QUOTE); a record ends at its line end' } },
       { line: 3, raw: 'good,3,4', fields: ['good', '3', '4'] },
       { line: 4, raw: 'good,5,6', fields: ['good', '5', '6'] },
     ]);
   });
 
-  // BUG: records are framed by counting every quote on a line, so a stray quote inside an
-  // unquoted field (`bad,5",x`: under RFC 4180 it opens nothing) leaves the count odd and
-  // swallows the following good records into one malformed record (here lines 2-4, up to 20
-  // lines), so good calls go unbilled under a single MALFORMED_ROW. Only a quote at the start of
-  // a field can open a quoted field; the record should end at its own line.
   test('a stray quote inside an unquoted field spoils its own record only', async () => {
     const path = writeTemp(['good,1', 'bad,5",x', 'good,2', 'good,3', ''].join('\n'));
     const records = await readAll(path);
@@ -110,28 +118,53 @@ describe('readCsvRecords', () => {
     ]);
   });
 
-  test('an unclosed quote at the end of the file is one malformed record', async () => {
-    const path = writeTemp(['good,1,2', 'bad,"never closed,1', 'still inside'].join('\n'));
+  test('an unclosed quote on the last line, without a line end, is one malformed record', async () => {
+    const path = writeTemp(['good,1,2', 'bad,"never closed,1'].join('\n'));
     expect(await readAll(path)).toEqual([
       { line: 1, raw: 'good,1,2', fields: ['good', '1', '2'] },
-      {
-        line: 2,
-        raw: 'bad,"never closed,1\nstill inside',
-        fields: null,
-        malformed: 'a quoted field is not closed before the end of the file',
-      },
+      { line: 2, raw: 'bad,"never closed,1', fields: null, problem: { code: 'MALFORMED_ROW', message: 'bad quoting (CSV_QUOTE_NOT_CLOSED); a record ends at its line end' } },
     ]);
   });
 
-  test('a quote left open for 20 lines ends the record there; reading goes on after it', async () => {
-    const inside = Array.from({ length: 19 }, (_, index) => `inside ${index + 1}`);
-    const path = writeTemp(['bad,"open', ...inside, 'after,1', ''].join('\n'));
-    const records = await readAll(path);
-    // line 1 opens the quote, lines 2-20 are swallowed: 20 lines in all
-    expect(records).toHaveLength(2);
-    expect(records[0]).toMatchObject({ line: 1, fields: null, malformed: 'a quoted field is not closed within 20 lines' });
-    expect(records[0]!.raw.split('\n')).toHaveLength(20);
-    expect(records[1]).toEqual({ line: 21, raw: 'after,1', fields: ['after', '1'] });
+  test('a line over 64 KiB is one RECORD_TOO_LONG record with its first 4 KiB; the next line keeps its number', async () => {
+    const long = `bad,${'x'.repeat(300_000)}`;
+    const records = await readAll(writeTemp(['good,1', long, 'good,2', ''].join('\n')));
+    expect(records).toHaveLength(3);
+    expect(records[1]).toEqual({
+      line: 2,
+      raw: long.slice(0, KEPT_RAW_BYTES),
+      fields: null,
+      problem: { code: 'RECORD_TOO_LONG', message: `the record is ${long.length} bytes, over the ${MAX_RECORD_BYTES}-byte limit; its first ${KEPT_RAW_BYTES} bytes are kept` },
+    });
+    expect(records[2]).toEqual({ line: 3, raw: 'good,2', fields: ['good', '2'] });
+  });
+
+  test.each([
+    ['exactly the limit is a record', MAX_RECORD_BYTES, 'MALFORMED_ROW'],
+    ['one byte over the limit is too long', MAX_RECORD_BYTES + 1, 'RECORD_TOO_LONG'],
+  ])('%s (a line of %i bytes)', async (_what, length, code) => {
+    const line = `"${'x'.repeat(length - 1)}`; // an unclosed quote: malformed when it is read at all
+    const records = await readAll(writeTemp(`${line}\n`));
+    expect(records.map((record) => record.problem?.code)).toEqual([code]);
+  });
+
+  test('a long line without any line end is read in bounded memory and rejected whole', async () => {
+    const records = await readAll(writeTemp('y'.repeat(2_000_000)));
+    expect(records).toHaveLength(1);
+    expect(records[0]!.problem?.code).toBe('RECORD_TOO_LONG');
+    expect(records[0]!.raw).toHaveLength(KEPT_RAW_BYTES);
+  });
+
+  test('a control character spoils its line: BAD_CHARACTER with where it is', async () => {
+    const records = await readAll(writeTemp('a,b\x1b[2Jc\nd,e\n'));
+    expect(records).toEqual([
+      { line: 1, raw: 'a,b\x1b[2Jc', fields: null, problem: { code: 'BAD_CHARACTER', message: 'the line holds the control character U+001B at column 4' } },
+      { line: 2, raw: 'd,e', fields: ['d', 'e'] },
+    ]);
+  });
+
+  test('a tab is not a control character to refuse', async () => {
+    expect(await readAll(writeTemp('a,\tb\n'))).toEqual([{ line: 1, raw: 'a,\tb', fields: ['a', '\tb'] }]);
   });
 
   test('empty lines are skipped but counted', async () => {
@@ -170,45 +203,57 @@ describe('readCsvRecords', () => {
   });
 });
 
-describe('readFileFacts', () => {
+describe('the file facts come from the bytes read', () => {
   const sha256 = (bytes: Buffer | string): string => createHash('sha256').update(bytes).digest('hex');
+  const facts = async (path: string) => {
+    const { sha256: hash, bytes, encoding } = await readFile(path);
+    return { sha256: hash, bytes, encoding };
+  };
 
   test('UTF-8 with Japanese text is utf8', async () => {
     const text = `${HEADER}\n${ROW_2}\n`;
-    expect(await readFileFacts(writeTemp(text))).toEqual({
-      sha256: sha256(text),
-      bytes: Buffer.byteLength(text, 'utf8'),
-      detectedEncoding: 'utf8',
-    });
+    expect(await facts(writeTemp(text))).toEqual({ sha256: sha256(text), bytes: Buffer.byteLength(text, 'utf8'), encoding: 'utf8' });
   });
 
   test('plain ASCII is utf8', async () => {
     const text = `${HEADER}\n${ROW_1}\n`;
-    expect(await readFileFacts(writeTemp(text))).toEqual({ sha256: sha256(text), bytes: text.length, detectedEncoding: 'utf8' });
+    expect(await facts(writeTemp(text))).toEqual({ sha256: sha256(text), bytes: text.length, encoding: 'utf8' });
   });
 
   test('CP932 bytes are cp932', async () => {
     const bytes = iconv.encode(`${HEADER}\r\n${ROW_2}\r\n`, 'cp932');
-    expect(await readFileFacts(writeTemp(bytes))).toEqual({ sha256: sha256(bytes), bytes: bytes.length, detectedEncoding: 'cp932' });
+    expect(await facts(writeTemp(bytes))).toEqual({ sha256: sha256(bytes), bytes: bytes.length, encoding: 'cp932' });
   });
 
-  test('a UTF-8 file cut inside a multi-byte character is not UTF-8', async () => {
+  test('a UTF-8 file cut inside a multi-byte character is not UTF-8 (these 4 bytes are valid CP932)', async () => {
     const bytes = Buffer.from('非通知', 'utf8').subarray(0, 4); // 非 (3 bytes) + the first byte of 通
-    expect(await readFileFacts(writeTemp(bytes))).toMatchObject({ detectedEncoding: 'cp932', bytes: 4 });
+    expect(await readFile(writeTemp(bytes))).toMatchObject({ encoding: 'cp932', bytes: 4 });
+  });
+
+  test('a line that is valid in neither encoding is rejected BAD_ENCODING', async () => {
+    const bytes = Buffer.from([0x61, 0x2c, 0x85, 0x40, 0x0a]); // 0x85 0x40 is unassigned in CP932 and not UTF-8
+    const { records, encoding } = await readFile(writeTemp(bytes));
+    expect(encoding).toBe('cp932');
+    expect(records.map((record) => record.problem?.code)).toEqual(['BAD_ENCODING']);
   });
 
   test('an empty file is utf8 with the empty hash', async () => {
-    expect(await readFileFacts(writeTemp(''))).toEqual({
+    expect(await facts(writeTemp(''))).toEqual({
       sha256: 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
       bytes: 0,
-      detectedEncoding: 'utf8',
+      encoding: 'utf8',
     });
   });
 
   test('the same bytes under another name have the same hash', async () => {
     const text = `${HEADER}\n${ROW_1}\n`;
-    const first = await readFileFacts(writeTemp(text));
-    const second = await readFileFacts(writeTemp(text));
+    const first = await facts(writeTemp(text));
+    const second = await facts(writeTemp(text));
     expect(second.sha256).toBe(first.sha256);
+  });
+
+  test('a BOM makes the file UTF-8 and is not part of the first field', async () => {
+    const bytes = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('a,b\n')]);
+    expect(await readFile(writeTemp(bytes))).toMatchObject({ encoding: 'utf8', records: [{ line: 1, raw: 'a,b', fields: ['a', 'b'] }] });
   });
 });

@@ -1,149 +1,234 @@
+import { isAscii, isUtf8 } from 'node:buffer';
 import { parse as parseCsv } from 'csv-parse/sync';
-import { createReadStream } from 'node:fs';
 import iconv from 'iconv-lite';
+import { controlCharacterAt } from '../text/quoteInput';
+import { RejectCode } from './rejection';
 
 export type InputEncoding = 'utf8' | 'cp932';
 
-export interface CsvRecord {
-  /** Physical line (1-based) where the record starts. */
-  line: number;
-  /** The record's text as read (lines of a multi-line record joined by LF). */
-  raw: string;
-  /** The fields, or why the record cannot be split into fields. */
-  fields: string[] | null;
-  malformed?: string;
+/** Why a line cannot be split into fields: the reject code and the message kept with it. */
+export interface RecordProblem {
+  code: Extract<RejectCode, 'MALFORMED_ROW' | 'RECORD_TOO_LONG' | 'BAD_ENCODING' | 'BAD_CHARACTER'>;
+  message: string;
 }
 
-/** A quoted field may span lines (RFC 4180); a record still open after this many lines is broken. */
-const MAX_LINES_PER_RECORD = 20;
+export interface CsvRecord {
+  /** Physical line (1-based). */
+  line: number;
+  /** The line's text as read, without its line end (truncated for a record over the limit). */
+  raw: string;
+  /** The fields, or null and the problem. */
+  fields: string[] | null;
+  problem?: RecordProblem;
+}
 
-/** Bytes read at a time: large reads keep the per-chunk cost negligible. */
-const READ_CHUNK_BYTES = 1 << 16;
+/** A CDR record is one line: a line longer than this is refused (RECORD_TOO_LONG), whatever it holds. */
+export const MAX_RECORD_BYTES = 64 * 1024;
+/** Of a record over the limit, this many bytes are kept as its raw text. */
+export const KEPT_RAW_BYTES = 4096;
+
+const LF = 0x0a;
+const CR = 0x0d;
+const UTF8_BOM = Buffer.from([0xef, 0xbb, 0xbf]);
 
 /**
- * Streams a CSV file without loading it whole, as arrays of records (one array per chunk read),
- * so the caller's loop runs synchronously over a chunk. Records are framed here by RFC 4180
- * quoting rules, so one stray quote spoils one record, not the rest of the file; csv-parse then
- * splits each quoted record (records without quotes need no more than a comma split).
- * Empty lines are not records.
+ * Cuts a file's bytes into records. A record ends at its line end (LF or CRLF): CDR fields never
+ * hold line breaks, so a stray or unclosed quote spoils its own line and never the lines after it.
+ * Lines are cut as bytes (LF, CR, comma and quote are never part of a UTF-8 or CP932 character),
+ * so each is decoded on its own: the file has one encoding, forced or detected from its first line
+ * that is not plain ASCII (valid UTF-8, or a BOM: UTF-8; otherwise CP932), and a line that is not
+ * valid in it is rejected `BAD_ENCODING`, never decoded some other way. Memory and time stay
+ * linear in the input: a line is never held past `MAX_RECORD_BYTES`. Empty lines are not records.
  */
-export async function* readCsvRecordBatches(path: string, encoding: InputEncoding): AsyncGenerator<CsvRecord[]> {
-  const stream =
-    encoding === 'cp932'
-      ? createReadStream(path, { highWaterMark: READ_CHUNK_BYTES }).pipe(iconv.decodeStream('cp932'))
-      : createReadStream(path, { encoding: 'utf8', highWaterMark: READ_CHUNK_BYTES });
-  const framer = new RecordFramer();
-  for await (const chunk of stream as AsyncIterable<string>) {
-    const records = framer.push(chunk);
-    if (records.length > 0) yield records;
-  }
-  const last = framer.end();
-  if (last.length > 0) yield last;
-}
-
-/** The same stream, one record at a time (for callers that do not need speed). */
-export async function* readCsvRecords(path: string, encoding: InputEncoding): AsyncGenerator<CsvRecord> {
-  for await (const records of readCsvRecordBatches(path, encoding)) yield* records;
-}
-
-/** Cuts decoded text into records: lines, joined while a quoted field is open. */
-export class RecordFramer {
-  private carry = '';
+export class LineFramer {
+  private carry: Buffer | null = null;
+  private overflow: { line: number; head: Buffer; bytes: number } | null = null;
   private lineNumber = 0;
-  private pending: { line: number; lines: string[] } | null = null;
   private started = false;
+  private decided: InputEncoding | null;
+  private readonly utf8Decoder = new TextDecoder('utf-8', { fatal: true });
 
-  push(chunk: string): CsvRecord[] {
-    let text = this.carry + chunk;
-    if (!this.started && text.length > 0) {
-      if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-      this.started = true;
-    }
+  constructor(private readonly forced?: InputEncoding) {
+    this.decided = forced ?? null;
+  }
+
+  /** The file's encoding: forced, detected, or UTF-8 while every line so far was ASCII. */
+  get encoding(): InputEncoding {
+    return this.decided ?? 'utf8';
+  }
+
+  push(chunk: Buffer): CsvRecord[] {
     const records: CsvRecord[] = [];
-    let start = 0;
-    for (let newline = text.indexOf('\n'); newline >= 0; newline = text.indexOf('\n', start)) {
-      this.takeLine(text.slice(start, newline), records);
-      start = newline + 1;
+    let bytes = chunk;
+    if (!this.started && bytes.length > 0) {
+      this.started = true;
+      if (this.forced !== 'cp932' && bytes.subarray(0, 3).equals(UTF8_BOM)) {
+        bytes = bytes.subarray(3);
+        this.decided = 'utf8';
+      }
     }
-    this.carry = text.slice(start);
+    if (this.overflow !== null) {
+      const lineEnd = bytes.indexOf(LF);
+      if (lineEnd < 0) {
+        this.overflow.bytes += bytes.length;
+        return records;
+      }
+      this.overflow.bytes += lineEnd;
+      this.takeOverflow(records);
+      bytes = bytes.subarray(lineEnd + 1);
+    }
+    const lastLineEnd = bytes.lastIndexOf(LF);
+    if (lastLineEnd < 0) {
+      this.keep(bytes);
+      return records;
+    }
+    let from = 0;
+    if (this.carry !== null) {
+      // the line begun in the previous chunk, on its own: no copy of the whole chunk
+      const firstLineEnd = bytes.indexOf(LF);
+      this.takeLines(Buffer.concat([this.carry, bytes.subarray(0, firstLineEnd + 1)]), records);
+      this.carry = null;
+      from = firstLineEnd + 1;
+    }
+    if (from <= lastLineEnd) this.takeLines(bytes.subarray(from, lastLineEnd + 1), records);
+    this.keep(bytes.subarray(lastLineEnd + 1));
     return records;
   }
 
   end(): CsvRecord[] {
     const records: CsvRecord[] = [];
-    if (this.carry.length > 0) this.takeLine(this.carry, records);
-    this.carry = '';
-    if (this.pending !== null) {
-      records.push(malformed(this.pending.line, this.pending.lines.join('\n'), 'a quoted field is not closed before the end of the file'));
-      this.pending = null;
-    }
+    if (this.overflow !== null) this.takeOverflow(records);
+    if (this.carry !== null) this.takeLines(Buffer.concat([this.carry, Buffer.from([LF])]), records);
+    this.carry = null;
     return records;
   }
 
-  private takeLine(text: string, records: CsvRecord[]): void {
-    this.lineNumber += 1;
-    const line = text.endsWith('\r') ? text.slice(0, -1) : text;
-    const pending = this.pending;
-    if (pending === null) {
-      if (line.length === 0) return;
-      if (!endsInsideQuotedField(line, false)) records.push(splitRecord(this.lineNumber, line));
-      else this.pending = { line: this.lineNumber, lines: [line] };
+  /** Keeps the start of an unfinished line, or only its head once it is over the limit. */
+  private keep(rest: Buffer): void {
+    if (rest.length === 0) return;
+    const held = (this.carry?.length ?? 0) + rest.length;
+    if (held <= MAX_RECORD_BYTES) {
+      this.carry = this.carry === null ? rest : Buffer.concat([this.carry, rest]);
       return;
     }
-    pending.lines.push(line);
-    if (!endsInsideQuotedField(line, true)) {
-      this.pending = null;
-      records.push(splitRecord(pending.line, pending.lines.join('\n')));
-    } else if (pending.lines.length >= MAX_LINES_PER_RECORD) {
-      this.pending = null;
-      records.push(malformed(pending.line, pending.lines.join('\n'), `a quoted field is not closed within ${MAX_LINES_PER_RECORD} lines`));
+    const start = this.carry === null ? rest : Buffer.concat([this.carry, rest.subarray(0, KEPT_RAW_BYTES)]);
+    this.overflow = { line: this.lineNumber + 1, head: Buffer.from(start.subarray(0, KEPT_RAW_BYTES)), bytes: held };
+    this.carry = null;
+  }
+
+  private takeOverflow(records: CsvRecord[]): void {
+    const { line, head, bytes } = this.overflow!;
+    this.overflow = null;
+    this.lineNumber = line;
+    records.push(tooLong(line, this.lenient(head), bytes));
+  }
+
+  /** Lines of a part that ends with LF: decoded as a whole when it can be (the common case), else line by line. */
+  private takeLines(part: Buffer, records: CsvRecord[]): void {
+    const text = this.decodeWhole(part);
+    if (text !== null) {
+      let start = 0;
+      for (let lineEnd = text.indexOf('\n'); lineEnd >= 0; lineEnd = text.indexOf('\n', start)) {
+        this.lineNumber += 1;
+        const stop = lineEnd > start && text.charCodeAt(lineEnd - 1) === CR ? lineEnd - 1 : lineEnd;
+        if (stop > start) records.push(this.lineRecord(text.slice(start, stop)));
+        start = lineEnd + 1;
+      }
+      return;
     }
+    let start = 0;
+    for (let lineEnd = part.indexOf(LF); lineEnd >= 0; lineEnd = part.indexOf(LF, start)) {
+      this.lineNumber += 1;
+      const stop = lineEnd > start && part[lineEnd - 1] === CR ? lineEnd - 1 : lineEnd;
+      if (stop > start) records.push(this.lineRecordFromBytes(part.subarray(start, stop)));
+      start = lineEnd + 1;
+    }
+  }
+
+  /** The part as text if every line of it is valid in the file's encoding; null sends it line by line. */
+  private decodeWhole(part: Buffer): string | null {
+    if (isAscii(part)) return part.toString('latin1');
+    if (this.decided === null) this.decided = firstNonAsciiLineIsUtf8(part) ? 'utf8' : 'cp932';
+    if (this.decided === 'cp932') return null; // CP932 is checked line by line
+    try {
+      return this.utf8Decoder.decode(part);
+    } catch {
+      return null;
+    }
+  }
+
+  private lineRecordFromBytes(bytes: Buffer): CsvRecord {
+    const line = this.lineNumber;
+    if (bytes.length > MAX_RECORD_BYTES) return tooLong(line, this.lenient(bytes.subarray(0, KEPT_RAW_BYTES)), bytes.length);
+    if (isAscii(bytes)) return this.lineRecord(bytes.toString('latin1'));
+    if (this.decided === 'utf8') {
+      if (isUtf8(bytes)) return this.lineRecord(bytes.toString('utf8'));
+      return badEncoding(line, bytes.toString('utf8'), 'the line is not valid UTF-8, the encoding of this file');
+    }
+    const text = iconv.decode(bytes, 'cp932');
+    if (text.includes('\ufffd')) return badEncoding(line, text, 'the line is not valid CP932, the encoding of this file');
+    if (this.forced === undefined && isUtf8(bytes)) {
+      return badEncoding(line, bytes.toString('utf8'), 'the line is UTF-8 in a file read as CP932 (its first non-ASCII line was CP932)');
+    }
+    return this.lineRecord(text);
+  }
+
+  private lineRecord(text: string): CsvRecord {
+    const line = this.lineNumber;
+    if (text.length > MAX_RECORD_BYTES / 3 && Buffer.byteLength(text) > MAX_RECORD_BYTES) {
+      return tooLong(line, this.lenient(Buffer.from(text).subarray(0, KEPT_RAW_BYTES)), Buffer.byteLength(text));
+    }
+    return splitLine(line, text);
+  }
+
+  private lenient(bytes: Buffer): string {
+    return this.decided === 'cp932' ? iconv.decode(bytes, 'cp932') : bytes.toString('utf8');
   }
 }
 
-function splitRecord(line: number, raw: string): CsvRecord {
+/** One line's fields: a comma split, or csv-parse for a line with quotes (RFC 4180 quoting within the line). */
+export function splitLine(line: number, raw: string): CsvRecord {
+  const control = controlCharacterAt(raw);
+  if (control >= 0) {
+    const code = raw.charCodeAt(control).toString(16).toUpperCase().padStart(4, '0');
+    return problem(line, raw, 'BAD_CHARACTER', `the line holds the control character U+${code} at column ${control + 1}`);
+  }
   if (raw.indexOf('"') < 0) return { line, raw, fields: raw.split(',') };
   try {
     const records = parseCsv(raw, { relax_column_count: true }) as string[][];
-    if (records.length !== 1) return malformed(line, raw, 'the line holds more than one record');
+    if (records.length !== 1) return problem(line, raw, 'MALFORMED_ROW', 'the line holds more than one record');
     return { line, raw, fields: records[0]! };
   } catch (error) {
     const code = (error as { code?: string }).code ?? 'CSV_ERROR';
-    return malformed(line, raw, `bad quoting (${code})`);
+    return problem(line, raw, 'MALFORMED_ROW', `bad quoting (${code}); a record ends at its line end`);
   }
 }
 
-function malformed(line: number, raw: string, message: string): CsvRecord {
-  return { line, raw, fields: null, malformed: message };
-}
-
-const QUOTE = 0x22;
-const COMMA = 0x2c;
-
-/**
- * RFC 4180 framing: a quote opens a quoted field only at the start of a field; inside one, `""`
- * is a quote and a lone `"` closes it. A stray quote in the middle of an unquoted field opens
- * nothing, so it spoils its own record (csv-parse refuses it) and not the lines after it.
- */
-export function endsInsideQuotedField(line: string, startsInside: boolean): boolean {
-  if (!startsInside && line.indexOf('"') < 0) return false;
-  let inside = startsInside;
-  let atFieldStart = !startsInside;
-  for (let index = 0; index < line.length; index += 1) {
-    const code = line.charCodeAt(index);
-    if (inside) {
-      if (code === QUOTE) {
-        if (line.charCodeAt(index + 1) === QUOTE) index += 1;
-        else inside = false;
-      }
-      continue;
-    }
-    if (code === COMMA) {
-      atFieldStart = true;
-      continue;
-    }
-    if (code === QUOTE && atFieldStart) inside = true;
-    atFieldStart = false;
+function firstNonAsciiLineIsUtf8(part: Buffer): boolean {
+  let start = 0;
+  for (let lineEnd = part.indexOf(LF); lineEnd >= 0; lineEnd = part.indexOf(LF, start)) {
+    const line = part.subarray(start, lineEnd);
+    if (!isAscii(line)) return isUtf8(line);
+    start = lineEnd + 1;
   }
-  return inside;
+  return isUtf8(part);
 }
+
+function problem(line: number, raw: string, code: RecordProblem['code'], message: string): CsvRecord {
+  return { line, raw, fields: null, problem: { code, message } };
+}
+
+function tooLong(line: number, head: string, bytes: number): CsvRecord {
+  return problem(line, head, 'RECORD_TOO_LONG', `the record is ${bytes} bytes, over the ${MAX_RECORD_BYTES}-byte limit; its first ${KEPT_RAW_BYTES} bytes are kept`);
+}
+
+function badEncoding(line: number, raw: string, message: string): CsvRecord {
+  return problem(line, raw, 'BAD_ENCODING', message);
+}
+
+/** Records of a whole text (tests, tools): the same framing as a file. */
+export function frameText(bytes: Buffer, encoding?: InputEncoding): CsvRecord[] {
+  const framer = new LineFramer(encoding);
+  return [...framer.push(bytes), ...framer.end()];
+}
+

@@ -1,6 +1,9 @@
 /** Why a record was not accepted. Every rejected record carries exactly one of these. */
 export const REJECT_CODES = [
   'MALFORMED_ROW',
+  'RECORD_TOO_LONG',
+  'BAD_ENCODING',
+  'BAD_CHARACTER',
   'MISSING_FIELD',
   'BAD_RECORD_ID',
   'BAD_CONTRACT',

@@ -1,3 +1,5 @@
+import { quoteInput } from '../text/quoteInput';
+
 /**
  * Peer numbers as they arrive (`03-1234-5678`, `(03) 1234 5678`, `+81 3 1234 5678`,
  * `+1 212 555 0100`) are reduced to the digits a Japanese subscriber would dial:
@@ -15,11 +17,14 @@ export function normalisePeer(rawPeer: string): NormalisedPeer {
   if (compact.startsWith('+81')) digits = `0${compact.slice(3)}`;
   else if (compact.startsWith('+')) digits = `010${compact.slice(1)}`;
   else digits = compact;
-  if (!DIGITS.test(digits)) return { ok: false, message: `"${rawPeer}" is not a telephone number` };
+  if (!DIGITS.test(digits)) return { ok: false, message: `${quoteInput(rawPeer)} is not a telephone number` };
   return { ok: true, digits };
 }
 
-const WITHHELD_CALLER_IDS = new Set(['', 'anonymous', '非通知']);
+/** How a withheld caller is stored and printed, however the switch wrote it. */
+export const WITHHELD_CALLER = '非通知';
+
+const WITHHELD_CALLER_IDS = new Set(['', 'anonymous', WITHHELD_CALLER]);
 
 /** An inbound caller id that says the caller withheld the number (非通知). */
 export function isWithheldCaller(rawPeer: string): boolean {

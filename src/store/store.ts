@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3';
+import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { ChakuwariTotal, NumberTypeTotal } from '../aggregate/monthlyTotals';
@@ -71,6 +72,43 @@ export function findFileBySha(db: Db, sha256: string): FileRow | undefined {
   return db
     .prepare('SELECT file_id AS fileId, name, sha256, ingested_at AS ingestedAt FROM files WHERE sha256 = ?')
     .get(sha256) as FileRow | undefined;
+}
+
+/** Whether a stored file has exactly this many bytes (only such a file can be a re-delivery). */
+export function hasFileOfSize(db: Db, bytes: number): boolean {
+  return db.prepare('SELECT 1 FROM files WHERE bytes = ? LIMIT 1').get(bytes) !== undefined;
+}
+
+/**
+ * The files row of a file being applied, inside its transaction. Its hash, size and encoding are
+ * known only once it has been read through, so they are set by `finishFile` before the commit.
+ */
+export function beginFile(db: Db, file: { name: string; source: string | null; ingestedAt: string }): number {
+  const placeholder = `pending:${randomUUID()}`;
+  return Number(
+    db
+      .prepare(`INSERT INTO files (name, sha256, bytes, encoding, source, ingested_at, records_read, accepted, rejected, duplicates)
+                VALUES (?, ?, 0, 'utf8', ?, ?, 0, 0, 0, 0)`)
+      .run(file.name, placeholder, file.source, file.ingestedAt).lastInsertRowid,
+  );
+}
+
+export interface FileOutcome {
+  sha256: string;
+  bytes: number;
+  encoding: string;
+  read: number;
+  accepted: number;
+  rejected: number;
+  duplicates: number;
+  late: number;
+}
+
+export function finishFile(db: Db, fileId: number, outcome: FileOutcome): void {
+  db.prepare(
+    `UPDATE files SET sha256 = ?, bytes = ?, encoding = ?, records_read = ?, accepted = ?, rejected = ?, duplicates = ?, late = ?
+      WHERE file_id = ?`,
+  ).run(outcome.sha256, outcome.bytes, outcome.encoding, outcome.read, outcome.accepted, outcome.rejected, outcome.duplicates, outcome.late, fileId);
 }
 
 export interface StoredCallIdentity extends CallContent {

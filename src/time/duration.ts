@@ -1,3 +1,4 @@
+import { quoteInput } from '../text/quoteInput';
 /** Durations are exact whole milliseconds, read from text without any float. */
 export const MAX_DURATION_MS = 86_400_000;
 
@@ -9,7 +10,7 @@ const CLOCK_FORM = /^(\d{1,5}):([0-5]\d):([0-5]\d)(?:\.(\d{1,}))?$/;
 /** Parses `93.5`, `180.001`, `0`, or `H:MM:SS[.fff]` into milliseconds. */
 export function parseDuration(rawDuration: string): DurationResult {
   const text = rawDuration.trim();
-  if (text.startsWith('-')) return { ok: false, message: `negative duration "${rawDuration}"` };
+  if (text.startsWith('-')) return { ok: false, message: `negative duration ${quoteInput(rawDuration)}` };
   let wholeSeconds: number;
   let fraction: string | undefined;
   const seconds = SECONDS_FORM.exec(text);
@@ -21,15 +22,15 @@ export function parseDuration(rawDuration: string): DurationResult {
     wholeSeconds = parseDigits(clock[1]!) * 3600 + parseDigits(clock[2]!) * 60 + parseDigits(clock[3]!);
     fraction = clock[4];
   } else {
-    return { ok: false, message: `unreadable duration "${rawDuration}"` };
+    return { ok: false, message: `unreadable duration ${quoteInput(rawDuration)}` };
   }
   if (fraction !== undefined && fraction.length > 3) {
-    return { ok: false, message: `duration "${rawDuration}" has more than 3 fraction digits` };
+    return { ok: false, message: `duration ${quoteInput(rawDuration)} has more than 3 fraction digits` };
   }
   const fractionMs = fraction === undefined ? 0 : parseDigits(fraction.padEnd(3, '0'));
   const durationMs = wholeSeconds * 1000 + fractionMs;
   if (durationMs > MAX_DURATION_MS) {
-    return { ok: false, message: `duration "${rawDuration}" is over 86400 s` };
+    return { ok: false, message: `duration ${quoteInput(rawDuration)} is over 86400 s` };
   }
   return { ok: true, durationMs };
 }

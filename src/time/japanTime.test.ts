@@ -66,6 +66,18 @@ describe('parseStart', () => {
     expect(parseStart('2011-04-01T09:15:02+09:99').ok).toBe(false);
   });
 
+  // the range is -12:00..+14:00 as a whole: +14:30 and -14:00 passed because only the hours were checked
+  test.each(['+14:30', '-14:00', '-12:01', '+14:01'])('rejects an offset outside -12:00..+14:00 (%s)', (offset) => {
+    expect(parseStart(`2011-04-01T09:15:02${offset}`).ok).toBe(false);
+  });
+
+  test.each([
+    ['+14:00', Date.UTC(2011, 2, 31, 19, 15, 2)],
+    ['-12:00', Date.UTC(2011, 3, 1, 21, 15, 2)],
+  ])('accepts the ends of the range (%s)', (offset, startMs) => {
+    expect(parseStart(`2011-04-01T09:15:02${offset}`)).toEqual({ ok: true, startMs });
+  });
+
   // BUG: Date.UTC maps years 0-99 to 1900-1999, so "0099-04-01 00:00:00" is read as
   // 1999-04-01 00:00 Japan time (startMs 922892400000), a real-looking instant 1900 years off.
   test('does not read the year 0099 as 1999', () => {

@@ -1,3 +1,4 @@
+import { quoteInput } from '../text/quoteInput';
 import { parseDigits } from './duration';
 
 /** Japan Standard Time is UTC+9 all year (no daylight saving). */
@@ -16,10 +17,10 @@ const START_FORM =
 export function parseStart(rawStart: string): StartResult {
   const text = rawStart.trim();
   const match = START_FORM.exec(text);
-  if (!match) return { ok: false, message: `unreadable start "${rawStart}"` };
+  if (!match) return { ok: false, message: `unreadable start ${quoteInput(rawStart)}` };
   const [, yearText, separator, monthText, dayText, hourText, minuteText, secondText, fraction, offset] = match;
   if (separator === '/' && offset !== undefined) {
-    return { ok: false, message: `start "${rawStart}" mixes the slash form with an offset` };
+    return { ok: false, message: `start ${quoteInput(rawStart)} mixes the slash form with an offset` };
   }
   const year = parseDigits(yearText!);
   const month = parseDigits(monthText!);
@@ -28,15 +29,15 @@ export function parseStart(rawStart: string): StartResult {
   const minute = parseDigits(minuteText!);
   const second = parseDigits(secondText!);
   if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month) || hour > 23 || minute > 59 || second > 59) {
-    return { ok: false, message: `start "${rawStart}" is not a real date and time` };
+    return { ok: false, message: `start ${quoteInput(rawStart)} is not a real date and time` };
   }
   const offsetFromUtcMs = offsetMs(offset);
-  if (offsetFromUtcMs === null) return { ok: false, message: `start "${rawStart}" has an impossible UTC offset` };
+  if (offsetFromUtcMs === null) return { ok: false, message: `start ${quoteInput(rawStart)} has an impossible UTC offset` };
   const millisecond = fraction === undefined ? 0 : parseDigits(fraction.slice(0, 3).padEnd(3, '0'));
   return { ok: true, startMs: utcMs(year, month, day, hour, minute, second, millisecond) - offsetFromUtcMs };
 }
 
-/** Offsets run from -12:00 to +14:00 with minutes below 60; anything else is not a real offset. */
+/** Offsets run from -12:00 to +14:00 (inclusive) with minutes below 60; anything else is not a real offset. */
 function offsetMs(offset: string | undefined): number | null {
   if (offset === undefined) return JAPAN_OFFSET_MS;
   if (offset === 'Z') return 0;
@@ -44,8 +45,9 @@ function offsetMs(offset: string | undefined): number | null {
   const sign = digits.startsWith('-') ? -1 : 1;
   const hours = parseDigits(digits.slice(1, 3));
   const minutes = parseDigits(digits.slice(3, 5));
-  if (minutes > 59 || hours > 14) return null;
-  return sign * (hours * 60 + minutes) * 60_000;
+  const offsetMinutes = sign * (hours * 60 + minutes);
+  if (minutes > 59 || offsetMinutes < -12 * 60 || offsetMinutes > 14 * 60) return null;
+  return offsetMinutes * 60_000;
 }
 
 /** Date.UTC, except that years 0-99 stay themselves (Date.UTC reads them as 1900-1999). */

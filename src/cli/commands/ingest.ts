@@ -1,7 +1,6 @@
 import { Command, Option } from 'commander';
-import { readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
 import { InputEncoding } from '../../input/csvRecords';
+import { listInbox } from '../../ingest/inbox';
 import { FileSummary, ingestFile } from '../../ingest/ingestFile';
 import { formatRunSummary, summariseRun } from '../../ingest/runSummary';
 import { loadReferenceData } from '../../reference/referenceData';
@@ -17,6 +16,7 @@ interface IngestCommandOptions {
   source?: string;
   json?: boolean;
   maxRejectRate?: string;
+  followSymlinks?: boolean;
 }
 
 export function registerIngest(program: Command, io: Io): void {
@@ -25,18 +25,25 @@ export function registerIngest(program: Command, io: Io): void {
     .description('Read CDR files into the store: validate, de-duplicate, classify, rate, total.')
     .argument('[files...]', 'CDR CSV files')
     .option('--inbox <dir>', 'take every file of this folder, by name (files already ingested are skipped)')
+    .option('--follow-symlinks', 'in --inbox, also follow symlinks to files outside the folder')
     .addOption(dbOption())
     .addOption(new Option('--encoding <encoding>', 'input encoding (default: detect)').choices(['utf8', 'cp932']))
     .option('--source <name>', 'where the files came from, recorded with each file')
     .option('--json', 'print the run summary as one JSON object')
     .option('--max-reject-rate <share>', 'refuse a file (nothing of it applied, exit 1) whose rejected share exceeds this, e.g. 0.05', shareOption)
     .action(async (files: string[], options: IngestCommandOptions) => {
-      const paths = [...files, ...(options.inbox === undefined ? [] : inboxFiles(options.inbox))];
-      if (paths.length === 0) throw new ConfigurationError('ingest needs files or --inbox DIR');
+      if (files.length === 0 && options.inbox === undefined) throw new ConfigurationError('ingest needs files or --inbox DIR');
+      const inbox = options.inbox === undefined ? { files: [], skipped: [] } : listInbox(options.inbox, { followSymlinks: options.followSymlinks === true });
+      const paths = [...files, ...inbox.files];
       const logger = createLogger();
       const reference = loadReferenceData();
       const summaries: FileSummary[] = [];
       const failures: string[] = [];
+      for (const { path, reason } of inbox.skipped) {
+        const message = `${path}: skipped: ${reason}`;
+        failures.push(message);
+        logger.error({ event: 'inbox-entry-skipped', file: path }, message);
+      }
       const progress = createIngestProgress();
       await withWriterStore(options.db, 'ingest', async (db) => {
         for (const path of paths) {
@@ -62,20 +69,6 @@ export function registerIngest(program: Command, io: Io): void {
       io.stdout(options.json ? `${JSON.stringify(summary)}\n` : formatRunSummary(summary));
       if (failures.length > 0) throw new RunFailedError(failures.join('\n'));
     });
-}
-
-function inboxFiles(directory: string): string[] {
-  let names: string[];
-  try {
-    names = readdirSync(directory);
-  } catch (error) {
-    throw new ConfigurationError(`cannot read the inbox ${directory}: ${(error as NodeJS.ErrnoException).code ?? ''}`);
-  }
-  return names
-    .filter((name) => !name.startsWith('.'))
-    .sort()
-    .map((name) => join(directory, name))
-    .filter((path) => statSync(path).isFile());
 }
 
 /** A share between 0 and 1 as written (`0.05`), kept as text for exact comparison. */
