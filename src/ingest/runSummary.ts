@@ -43,7 +43,7 @@ export function formatRunSummary(summary: RunSummary): string {
     `read        ${summary.read}`,
     `accepted    ${summary.accepted}`,
     `rejected    ${rejectedTotal(summary)}`,
-    ...Object.entries(summary.rejected).map(([code, count]) => `  ${code.padEnd(14)}${count}`),
+    ...Object.entries(summary.rejected).map(([code, count]) => `  ${code.padEnd(16)}${count}`),
     `duplicates  ${summary.duplicates}`,
     ...(summary.late > 0 ? [`late        ${summary.late} (calls of closed months: stored, not billed until rerate --force)`] : []),
   ];
