@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { registerCalls } from './commands/calls';
 import { registerIngest } from './commands/ingest';
@@ -6,18 +8,31 @@ import { registerRerate } from './commands/rerate';
 import { registerStatement } from './commands/statement';
 import { registerTariffs } from './commands/tariffs';
 import { MeisaiError } from '../errors';
-import { createLogger } from './logger';
+import { createFailureLogger, logLevel } from './logger';
 import { Io } from './options';
 
 export type { Io } from './options';
 
+/** The version of package.json (src/cli and dist/cli both sit two folders below it). */
+export function meisaiVersion(): string {
+  return (JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')) as { version: string }).version;
+}
+
 /** The command line: each command lives in `commands/`, registered here. */
 export function buildProgram(io: Io): Command {
   const program = new Command('meisai')
-    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
+    .configureOutput({
+      writeOut: io.stdout,
+      writeErr: io.stderr,
+      // Usage errors too end in one plain line `meisai: …`, like every other failure.
+      outputError: (text, write) => write(`meisai: ${oneLine(text.replace(/^error: /, ''))} (see --help)\n`),
+    })
     .description('Rating and billing of 050 IP-phone CDRs: the monthly usage statement (ご利用明細).')
-    .showHelpAfterError()
-    .exitOverride();
+    .version(meisaiVersion(), '-V, --version', 'print the version')
+    .exitOverride()
+    .hook('preAction', () => {
+      logLevel(); // a bad MEISAI_LOG_LEVEL is bad configuration, whatever the command
+    });
   registerIngest(program, io);
   registerStatement(program, io);
   registerCalls(program, io);
@@ -27,14 +42,58 @@ export function buildProgram(io: Io): Command {
   return program;
 }
 
-const PROCESS_IO: Io = {
-  stdout: (text) => process.stdout.write(text),
-  stderr: (text) => process.stderr.write(text),
-  stdoutBytes: (bytes) => process.stdout.write(bytes),
-};
+/** A message on one line: the lines of a multi-line message joined with "; ". */
+function oneLine(text: string): string {
+  return text
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .filter((line) => line !== '')
+    .join('; ');
+}
 
-/** Runs the command line and returns the exit code; never lets a stack trace reach the user. */
-export async function main(argv: string[], io: Io = PROCESS_IO): Promise<number> {
+let processIo: Io | null = null;
+
+/**
+ * The real stdout and stderr. A reader that goes away (`meisai calls … | head -3`) makes the next
+ * write fail with EPIPE, emitted on the stream: that is the end of the output, not a failure, so
+ * the rest is dropped and the run ends as it would have (a `close` has committed before it prints).
+ */
+function realIo(): Io {
+  if (processIo !== null) return processIo;
+  let stdoutGone = false;
+  let stderrGone = false;
+  const isClosedPipe = (error: NodeJS.ErrnoException): boolean => error.code === 'EPIPE' || error.code === 'ERR_STREAM_DESTROYED';
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (isClosedPipe(error)) {
+      stdoutGone = true;
+      return;
+    }
+    stdoutGone = true;
+    if (!stderrGone) process.stderr.write(`meisai: cannot write the output: ${error.code ?? error.message}\n`);
+    process.exitCode = 1;
+  });
+  process.stderr.on('error', () => {
+    stderrGone = true;
+  });
+  processIo = {
+    stdout: (text) => {
+      if (!stdoutGone) process.stdout.write(text);
+    },
+    stderr: (text) => {
+      if (!stderrGone) process.stderr.write(text);
+    },
+    stdoutBytes: (bytes) => {
+      if (!stdoutGone) process.stdout.write(bytes);
+    },
+  };
+  return processIo;
+}
+
+/**
+ * Runs the command line and returns the exit code; never lets a stack trace reach the user. On
+ * failure stderr ends with exactly one plain line, `meisai: <message>`, after any JSON log lines.
+ */
+export async function main(argv: string[], io: Io = realIo()): Promise<number> {
   const program = buildProgram(io);
   try {
     await program.parseAsync(argv);
@@ -44,11 +103,12 @@ export async function main(argv: string[], io: Io = PROCESS_IO): Promise<number>
       return error.exitCode === 0 || error.code === 'commander.helpDisplayed' || error.code === 'commander.version' ? 0 : 2;
     }
     if (error instanceof MeisaiError) {
-      io.stderr(`meisai: ${error.message}\n`);
+      io.stderr(`meisai: ${oneLine(error.message)}\n`);
       return error.exitCode;
     }
-    io.stderr(`meisai: unexpected failure: ${(error as Error).message}\n`);
-    createLogger().error({ err: error }, 'unexpected failure');
+    const { name, message, code } = error as NodeJS.ErrnoException;
+    createFailureLogger().error({ err: { type: name, message, code } }, 'unexpected failure');
+    io.stderr(`meisai: unexpected failure: ${oneLine(String(message ?? error))}\n`);
     return 1;
   }
 }
