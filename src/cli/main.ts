@@ -10,6 +10,7 @@ import { registerTariffs } from './commands/tariffs';
 import { MeisaiError } from '../errors';
 import { createFailureLogger, logLevel } from './logger';
 import { Io } from './options';
+import { stopProgressBars } from './progress';
 
 export type { Io } from './options';
 
@@ -99,6 +100,7 @@ export async function main(argv: string[], io: Io = realIo()): Promise<number> {
     await program.parseAsync(argv);
     return 0;
   } catch (error) {
+    stopProgressBars(); // a run that failed half-way gives the terminal back before it says why
     if (error instanceof CommanderError) {
       return error.exitCode === 0 || error.code === 'commander.helpDisplayed' || error.code === 'commander.version' ? 0 : 2;
     }
