@@ -5,6 +5,7 @@ import {
   displayRows,
   formatStatementMonth,
   formatSubscriberNumber,
+  RenderOptions,
   SECTION_LABELS,
   startsSection,
   STATEMENT_FOOTNOTES,
@@ -35,7 +36,8 @@ td.number { text-align: right; font-variant-numeric: tabular-nums; }
 .footnotes { margin-top: 2em; font-size: 0.9em; }
 `;
 
-export function renderHtml(statement: Statement): string {
+export function renderHtml(statement: Statement, options: RenderOptions = {}): string {
+  const single = options.singleNumber === true;
   const lines: string[] = [
     '<!DOCTYPE html>',
     '<html lang="ja">',
@@ -47,11 +49,11 @@ export function renderHtml(statement: Statement): string {
     '<body>',
     `<h1>${escapeHtml(PAGE_TITLE)}</h1>`,
     selectionLine(statement),
-    ...tableSection(ALL_NUMBERS_SCOPE, statement.allNumbers, true),
+    ...(single ? [] : tableSection(ALL_NUMBERS_SCOPE, statement.allNumbers, true)),
   ];
-  for (const numberTable of statement.numbers) {
-    lines.push(...tableSection(formatSubscriberNumber(numberTable.number), numberTable, false));
-  }
+  statement.numbers.forEach((numberTable, index) => {
+    lines.push(...tableSection(formatSubscriberNumber(numberTable.number), numberTable, single && index === 0));
+  });
   lines.push('<div class="footnotes">');
   for (const footnote of STATEMENT_FOOTNOTES) lines.push(`<p>${escapeHtml(footnote)}</p>`);
   lines.push('</div>', '</body>', '</html>');
