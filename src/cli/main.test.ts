@@ -192,3 +192,12 @@ describe('what stderr carries on failure', () => {
     expect(result.stdout).toBe(`${JSON.parse(readFileSync('package.json', 'utf8')).version}\n`);
   });
 });
+
+describe('a command line without a command', () => {
+  test.each([[[]], [['tariffs']]])('meisai %j says in one line that a command is needed, exit 2', async (args) => {
+    const result = await run(...args);
+    expect(result.code).toBe(2);
+    expect(result.stderr.split('\n').filter((line) => line !== '')).toHaveLength(1);
+    expect(result.stderr).toMatch(/^meisai: .*a command is needed \(see meisai.* --help\)\n$/);
+  });
+});

@@ -20,11 +20,11 @@ export function meisaiVersion(): string {
 }
 
 /** The command line: each command lives in `commands/`, registered here. */
-export function buildProgram(io: Io): Command {
+export function buildProgram(io: Io, writeCommanderErr: (text: string) => void = io.stderr): Command {
   const program = new Command('meisai')
     .configureOutput({
       writeOut: io.stdout,
-      writeErr: io.stderr,
+      writeErr: writeCommanderErr,
       // Usage errors too end in one plain line `meisai: …`, like every other failure.
       outputError: (text, write) => write(`meisai: ${oneLine(text.replace(/^error: /, ''))} (see --help)\n`),
     })
@@ -95,15 +95,27 @@ function realIo(): Io {
  * failure stderr ends with exactly one plain line, `meisai: <message>`, after any JSON log lines.
  */
 export async function main(argv: string[], io: Io = realIo()): Promise<number> {
-  const program = buildProgram(io);
+  // What commander itself writes on stderr (its usage errors, the help it shows for a missing
+  // command) is held until the end, so that a usage error too ends in one plain line.
+  let commanderStderr = '';
+  const program = buildProgram(io, (text) => (commanderStderr += text));
   try {
     await program.parseAsync(argv);
+    if (commanderStderr !== '') io.stderr(commanderStderr);
     return 0;
   } catch (error) {
     stopProgressBars(); // a run that failed half-way gives the terminal back before it says why
     if (error instanceof CommanderError) {
+      if (error.code === 'commander.help' && error.exitCode !== 0) {
+        // No command given (`meisai`, `meisai tariffs`): say so in one line instead of the help.
+        const command = argv.slice(2).filter((arg) => !arg.startsWith('-')).join(' ');
+        io.stderr(`meisai: ${command === '' ? '' : `${command}: `}a command is needed (see ${['meisai', command].filter(Boolean).join(' ')} --help)\n`);
+        return 2;
+      }
+      if (commanderStderr !== '') io.stderr(commanderStderr);
       return error.exitCode === 0 || error.code === 'commander.helpDisplayed' || error.code === 'commander.version' ? 0 : 2;
     }
+    if (commanderStderr !== '') io.stderr(commanderStderr);
     if (error instanceof MeisaiError) {
       io.stderr(`meisai: ${oneLine(error.message)}\n`);
       return error.exitCode;
