@@ -96,6 +96,10 @@ test('close into a closed pipe has committed the month and exits 0', async () =>
   }
 });
 
+test('ingest into a closed pipe exits 0 without a stack', async () => {
+  expectQuietEnd(await runPiped(['ingest', SEED, '--db', dbPath], 0));
+});
+
 test('a MEISAI_LOG_LEVEL that is not a level is one plain line and exit 2', async () => {
   const run = await runPiped(['months', '--contract', 'N000000001', '--db', dbPath], 1, { MEISAI_LOG_LEVEL: 'loud' });
   expect(run.code).toBe(2);

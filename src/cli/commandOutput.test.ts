@@ -83,6 +83,18 @@ describe('close', () => {
     ]);
   });
 
+  test('a contract issued a new revision over an earlier one is listed: its figures changed since', async () => {
+    await ingestApril();
+    correctMobileRate();
+    await run('rerate', '--month', '2011-04', '--db', workspace.dbPath); // N000000002: revisions 1 and 2
+    const more = csv(['B3,N000000002,05022223333,out,0312345678,2011-04-20 09:00:00,30']);
+    expect((await run('ingest', workspace.writeFile('more.csv', more), '--db', workspace.dbPath)).code).toBe(0);
+    const result = await run('close', '--month', '2011-04', '--db', workspace.dbPath);
+    expect(result.stdout).toBe(
+      'closed 2011-04: 3 contracts, 3 statements issued now, 0 confirmed as issued\n  N000000002  revision 3 (issued now: figures changed since revision 2)\n',
+    );
+  });
+
   test('a month without calls is refused (exit 1), and not closed', async () => {
     await ingestApril();
     const result = await run('close', '--month', '2011-05', '--db', workspace.dbPath);
