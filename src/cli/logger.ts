@@ -38,6 +38,11 @@ export function takeLogLines(writer: (line: string) => void): () => void {
   };
 }
 
+/** Whether something (the progress bar) takes the log lines now. */
+export function logLinesTaken(): boolean {
+  return lineWriter !== null;
+}
+
 /** pino JSON on stderr (stdout carries results). Level from MEISAI_LOG_LEVEL, default info. */
 export function createLogger(): pino.Logger {
   return pino({ name: 'meisai', level: logLevel() }, destination);
