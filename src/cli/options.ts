@@ -22,9 +22,9 @@ export function dbOption(): Option {
   return new Option('--db <path>', 'SQLite store (default: $MEISAI_DB or data/meisai.sqlite)');
 }
 
-/** The value if it matches; else bad usage (exit 2), saying what form is expected. */
-export function requireMatch(value: string, pattern: RegExp, what: string, expected: string): string {
-  if (!pattern.test(value)) throw new ConfigurationError(`${what} "${value}" is not valid: expected ${expected}`);
+/** The value if it matches; else bad usage (exit 2), saying what form is expected (give `expected`). */
+export function requireMatch(value: string, pattern: RegExp, what: string, expected?: string): string {
+  if (!pattern.test(value)) throw new ConfigurationError(`${what} "${value}" is not valid${expected === undefined ? '' : `: expected ${expected}`}`);
   return value;
 }
 
