@@ -105,3 +105,16 @@ test('a MEISAI_LOG_LEVEL that is not a level is one plain line and exit 2', asyn
   expect(run.code).toBe(2);
   expect(run.stderr).toBe('meisai: MEISAI_LOG_LEVEL "loud" is not valid: use one of fatal, error, warn, info, debug, trace, silent\n');
 });
+
+test('an error thrown outside any command (an async callback) is one plain line and exit 1, not a stack', async () => {
+  const child = spawn(
+    process.execPath,
+    ['-e', `process.argv.push('meisai', '--version'); require(${JSON.stringify(join(PROJECT, 'dist', 'cli', 'run.js'))}); setTimeout(() => { throw new Error('boom'); }, 50);`],
+    { env: { ...process.env, MEISAI_LOG_LEVEL: 'silent' }, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let stderr = '';
+  child.stderr!.setEncoding('utf8').on('data', (text: string) => (stderr += text));
+  const code = await new Promise<number | null>((done) => child.on('close', (exitCode) => done(exitCode)));
+  expect(stderr).toBe('meisai: unexpected failure: boom\n');
+  expect(code).toBe(1);
+});
