@@ -120,9 +120,10 @@ export async function main(argv: string[], io: Io = realIo()): Promise<number> {
       io.stderr(`meisai: ${oneLine(error.message)}\n`);
       return error.exitCode;
     }
-    const { name, message, code } = error as NodeJS.ErrnoException;
+    const { name, message, code } = (error instanceof Error ? error : new Error(String(error))) as NodeJS.ErrnoException;
+    // The log names the error, not its stack: no stack trace reaches the operator.
     createFailureLogger().error({ err: { type: name, message, code } }, 'unexpected failure');
-    io.stderr(`meisai: unexpected failure: ${oneLine(String(message ?? error))}\n`);
+    io.stderr(`meisai: unexpected failure: ${oneLine(message)}\n`);
     return 1;
   }
 }
