@@ -161,3 +161,43 @@ describe('stores that are missing or altered', () => {
     expect(result.stderr).toContain('revision 1 of the statement of N000000001 2011-04 was altered after it was issued');
   });
 });
+
+describe('what stderr carries on failure', () => {
+  /** The lines on stderr that are not pino JSON. */
+  const plainLines = (stderr: string) => stderr.split('\n').filter((line) => line !== '' && !line.startsWith('{'));
+
+  test('every failure ends with exactly one plain line "meisai: <message>", usage errors and multi-file refusals included', async () => {
+    const missingColumns = workspace.writeFile('bad.csv', 'record_id,number\nx,05012345678\n');
+    const alsoMissing = workspace.writeFile('worse.csv', 'record_id\nx\n');
+    const failures = [
+      await run('frobnicate'),
+      await run('ingest', '--bogus'),
+      await run('statement', '--month', '2011-04'),
+      await run('statement', '--contract', 'N1', '--month', '2011-04', '--db', workspace.dbPath),
+      await run('ingest', missingColumns, alsoMissing, '--db', workspace.dbPath),
+      await run('statement', '--contract', 'N000000001', '--month', '2011-04', '--db', join(workspace.directory, 'typo.sqlite')),
+    ];
+    for (const failure of failures) {
+      expect(failure.code).not.toBe(0);
+      const lines = plainLines(failure.stderr);
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toMatch(/^meisai: \S/);
+      expect(failure.stderr.endsWith(`${lines[0]}\n`)).toBe(true);
+    }
+  });
+
+  test('--version prints the version of package.json', async () => {
+    const result = await run('--version');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe(`${JSON.parse(readFileSync('package.json', 'utf8')).version}\n`);
+  });
+});
+
+describe('a command line without a command', () => {
+  test.each([[[]], [['tariffs']]])('meisai %j says in one line that a command is needed, exit 2', async (args) => {
+    const result = await run(...args);
+    expect(result.code).toBe(2);
+    expect(result.stderr.split('\n').filter((line) => line !== '')).toHaveLength(1);
+    expect(result.stderr).toMatch(/^meisai: .*a command is needed \(see meisai.* --help\)\n$/);
+  });
+});

@@ -3,6 +3,7 @@ import { Option } from 'commander';
 import { ConfigurationError } from '../errors';
 import { acquireLock } from '../store/lock';
 import { Db, openStore, resolveDbPath } from '../store/store';
+import { normaliseSubscriberNumber } from '../numbering/peer';
 import { createLogger } from './logger';
 
 /** Where a command writes: results to stdout, messages to stderr (tests capture both). */
@@ -21,22 +22,27 @@ export function dbOption(): Option {
   return new Option('--db <path>', 'SQLite store (default: $MEISAI_DB or data/meisai.sqlite)');
 }
 
-export function requireMatch(value: string, pattern: RegExp, what: string): string {
-  if (!pattern.test(value)) throw new ConfigurationError(`${what} "${value}" is not valid`);
+/** The value if it matches; else bad usage (exit 2), saying what form is expected (give `expected`). */
+export function requireMatch(value: string, pattern: RegExp, what: string, expected?: string): string {
+  if (!pattern.test(value)) throw new ConfigurationError(`${what} "${value}" is not valid${expected === undefined ? '' : `: expected ${expected}`}`);
   return value;
 }
 
 export function contractOption(value: string): string {
-  return requireMatch(value, CONTRACT_PATTERN, 'contract');
+  return requireMatch(value, CONTRACT_PATTERN, 'contract', 'N and 9 digits, e.g. N000000001');
 }
 
 export function monthOption(value: string): string {
-  return requireMatch(value, MONTH_PATTERN, 'month');
+  return requireMatch(value, MONTH_PATTERN, 'month', 'YYYY-MM, e.g. 2011-04');
 }
 
-/** `050-1234-5678` or `05012345678` → `05012345678`. */
+/** Every form ingest takes (`05012345678`, `050-1234-5678`, `+81 50 1234 5678`) → `05012345678`. */
 export function numberOption(value: string): string {
-  return requireMatch(value.replace(/-/g, ''), NUMBER_PATTERN, 'number');
+  const number = normaliseSubscriberNumber(value);
+  if (number === null) {
+    throw new ConfigurationError(`number "${value}" is not valid: expected an 11-digit 050 number, e.g. 05012345678, 050-1234-5678 or +81 50 1234 5678`);
+  }
+  return number;
 }
 
 /**
@@ -59,7 +65,7 @@ async function withOpenStore<T>(dbPath: string, work: (db: Db) => T | Promise<T>
 }
 
 export function revisionOption(value: string): number {
-  return Number.parseInt(requireMatch(value, /^[1-9]\d{0,5}$/, 'revision'), 10);
+  return Number.parseInt(requireMatch(value, /^[1-9]\d{0,5}$/, 'revision', 'a revision number ≥ 1'), 10);
 }
 
 /**

@@ -32,7 +32,7 @@ test('rerate prints what changed per contract, number and call type, then no cha
   // R1: 90 s = 2 units; 2 × 16 = 32 yen before, 2 × 18 = 36 yen after
   expect(first.stdout).toBe(
     [
-      're-rated 2011-04: 2 calls',
+      're-rated 2011-04: 2 calls of 1 contract; 1 new revision, 0 contracts unchanged',
       'N000000001 2011-04: revision 1 → 2',
       '  all numbers  携帯通話  count 1 → 1, duration 0:01:30.0 → 0:01:30.0, charge 32 → 36',
       '  all numbers  合計  count 2 → 2, duration 0:02:00.0 → 0:02:00.0, charge 40 → 44',
@@ -42,14 +42,16 @@ test('rerate prints what changed per contract, number and call type, then no cha
     ].join('\n'),
   );
   const second = await run('rerate', '--month', '2011-04', '--db', workspace.dbPath);
-  expect(second.stdout).toContain('N000000001 2011-04: no change (revision 2 stands)');
+  expect(second.stdout).toBe('re-rated 2011-04: 2 calls of 1 contract; 0 new revisions, 1 contract unchanged\n');
+  const verbose = await run('rerate', '--month', '2011-04', '--verbose', '--db', workspace.dbPath);
+  expect(verbose.stdout).toContain('N000000001 2011-04: no change (revision 2 stands)');
   const old = await run('statement', '--contract', 'N000000001', '--month', '2011-04', '--revision', '1', '--format', 'json', '--db', workspace.dbPath);
   expect(JSON.parse(old.stdout).allNumbers.total.charge).toBe('40');
 });
 
 test('close, a late call, rerate refused without --force (exit 2), billed with it', async () => {
   await run('ingest', workspace.writeFile('april.csv', csv(ROWS)), '--db', workspace.dbPath);
-  expect((await run('close', '--month', '2011-04', '--db', workspace.dbPath)).stdout).toBe('closed 2011-04: 1 statement(s)\n  N000000001  revision 1 (issued now)\n');
+  expect((await run('close', '--month', '2011-04', '--db', workspace.dbPath)).stdout).toBe('closed 2011-04: 1 contract, 1 statement issued now, 0 confirmed as issued\n');
   const late = await run('ingest', workspace.writeFile('late.csv', csv(['R3,N000000001,05012345678,out,0312345678,2011-04-30 22:00:00,10'])), '--db', workspace.dbPath);
   expect(late.stdout).toContain('late        1 (calls of closed months: stored, not billed until rerate --force)');
   const refused = await run('rerate', '--month', '2011-04', '--db', workspace.dbPath);

@@ -50,10 +50,11 @@ export function checkContractStatements(input: ContractStatements, validate: Sta
   const lastIssued = input.revisions[input.revisions.length - 1];
   const closedOrOpen = input.closed ? 'closed month' : 'open month';
   if (lastIssued === undefined) {
-    details.push(information(`${prefix}: ${closedOrOpen}, no revision issued yet: nothing issued to compare`));
+    const said = `${closedOrOpen}, no revision issued yet: nothing issued to compare`;
+    details.push(information(`${prefix}: ${said}`, said));
   } else if (built === undefined) {
     const message = `${prefix}: revision ${lastIssued.revision} was issued, but the store now holds no totals for it`;
-    details.push(input.closed ? difference(`${closedOrOpen}: ${message}`) : information(message));
+    details.push(input.closed ? difference(`${closedOrOpen}: ${message}`) : information(message, 'a revision was issued, but the store now holds no totals for it'));
   } else if (latest === undefined) {
     details.push(difference(`${prefix}: the latest revision ${lastIssued.revision} cannot be read, so the statement built now cannot be compared with it`));
   } else if (!sameFigures(latest.statement, built.statement)) {
@@ -73,11 +74,16 @@ export function checkContractStatements(input: ContractStatements, validate: Sta
     } else {
       const count = changes.length;
       details.push(
-        information(`${prefix}: figures not yet issued: the statement built now differs from ${side} in ${count} figure${count === 1 ? '' : 's'} (first: ${messages[0]!})`),
+        information(
+          `${prefix}: figures not yet issued: the statement built now differs from ${side} in ${count} figure${count === 1 ? '' : 's'} (first: ${messages[0]!})`,
+          'figures not yet issued: the statement built now differs from the latest revision (--verbose tells each)',
+        ),
       );
     }
   } else {
-    details.push(information(`${prefix}: ${closedOrOpen}, revision ${latest.revision} has the figures of the statement built now`));
+    details.push(
+      information(`${prefix}: ${closedOrOpen}, revision ${latest.revision} has the figures of the statement built now`, `${closedOrOpen}, the latest revision has the figures of the statement built now`),
+    );
   }
   return details;
 }

@@ -35,7 +35,8 @@ describe('rerate', () => {
   test('with unchanged tariffs nothing changes and no revision is issued', () => {
     const result = rerateMonth(workspace.db, reference, { month: '2011-04', reason: 'nightly check', force: false });
     expect(result.calls).toBe(4);
-    expect(result.contracts).toEqual([{ contractId: CONTRACT, fromRevision: 1, toRevision: 1, issued: false, changes: [] }]);
+    // No revision was issued before and none is now: no revision to come from or stand at.
+    expect(result.contracts).toEqual([{ contractId: CONTRACT, fromRevision: null, toRevision: null, issued: false, changes: [] }]);
     expect(readRevisions(workspace.db, CONTRACT, '2011-04')).toEqual([]);
   });
 

@@ -20,7 +20,9 @@ export interface RerateRequest {
 
 export interface ContractRerate {
   contractId: string;
+  /** The issued revision the figures stood at (null: none was issued). */
   fromRevision: number | null;
+  /** The issued revision that stands now (null: none was issued, the figures did not change). */
   toRevision: number | null;
   /** A new revision was issued (figures changed). */
   issued: boolean;
@@ -114,14 +116,15 @@ export function rerateMonth(db: Db, reference: ReferenceData, request: RerateReq
       const old = before.get(contractId);
       const now = currentStatement(db, reference, contractId, request.month);
       const changes = diffStatements(old?.statement, now);
-      let toRevision = old?.revision ?? null;
+      let fromRevision = old?.issued === true ? old.revision : null;
+      let toRevision = fromRevision;
       let issued = false;
       if (now !== undefined && changes.length > 0) {
         // The figures before the re-rate were never issued: keep them as revision 1, so the change has a "before".
-        if (old !== undefined && !old.issued) issueRevision(db, old.statement, 'as it stood before the first re-rate');
+        if (old !== undefined && !old.issued) fromRevision = issueRevision(db, old.statement, 'as it stood before the first re-rate').revision;
         ({ revision: toRevision, issued } = issueRevision(db, now, request.reason));
       }
-      result.contracts.push({ contractId, fromRevision: old?.revision ?? null, toRevision, issued, changes });
+      result.contracts.push({ contractId, fromRevision, toRevision, issued, changes });
     }
   })();
   return result;

@@ -104,6 +104,40 @@ describe('renderHtml', () => {
   });
 });
 
+describe('renderHtml layout', () => {
+  const styleOf = (html: string): string => html.slice(html.indexOf('<style>'), html.indexOf('</style>'));
+
+  it('names a Japanese font stack, so the page does not draw boxes where the default font has no kanji', () => {
+    const style = styleOf(renderHtml(twoNumberStatement()));
+    const body = /body \{[^}]*font-family: ([^;]+);/.exec(style);
+    expect(body).not.toBeNull();
+    const fonts = body![1]!.split(',').map((font) => font.trim());
+    expect(fonts).toEqual(['"Hiragino Kaku Gothic ProN"', '"Hiragino Sans"', '"Yu Gothic"', 'Meiryo', '"Noto Sans CJK JP"', '"Noto Sans JP"', 'sans-serif']);
+  });
+
+  it('gives every table one width and fixed column widths, so the sections line up', () => {
+    const html = renderHtml(twoNumberStatement());
+    const style = styleOf(html);
+    const table = /(?:^|\n)table \{([^}]*)\}/.exec(style);
+    expect(table).not.toBeNull();
+    expect(table![1]).toMatch(/width: \d+(\.\d+)?em;/);
+    expect(table![1]).toContain('table-layout: fixed;');
+    const columns = [...html.matchAll(/<col class="([a-z-]+)">/g)].map((match) => match[1]!);
+    const tables = html.match(/<table>/g)!.length;
+    expect(tables).toBe(3);
+    // the same six columns in each table, each with a width in the style
+    expect(columns).toHaveLength(6 * tables);
+    const firstTable = columns.slice(0, 6);
+    for (let index = 0; index < tables; index += 1) expect(columns.slice(index * 6, index * 6 + 6)).toEqual(firstTable);
+    const widths = firstTable.map((column) => {
+      const rule = new RegExp(`col\\.${column} \\{ width: (\\d+)%; \\}`).exec(style);
+      expect(rule).not.toBeNull();
+      return Number(rule![1]);
+    });
+    expect(widths.reduce((sum, width) => sum + width, 0)).toBe(100);
+  });
+});
+
 describe('escapeHtml', () => {
   it.each([
     ['plain 一般通話', 'plain 一般通話'],

@@ -5,6 +5,7 @@ import {
   displayRows,
   formatStatementMonth,
   formatSubscriberNumber,
+  RenderOptions,
   SECTION_LABELS,
   startsSection,
   STATEMENT_FOOTNOTES,
@@ -20,22 +21,40 @@ import { Statement, StatementTable } from './statement';
 
 export const PAGE_TITLE = '050IP電話利用明細';
 
+/**
+ * A Japanese font stack (macOS, Windows, Linux/Android), so that a machine whose default
+ * sans-serif has no kanji does not draw boxes; then the generic family.
+ */
+export const FONT_STACK = '"Hiragino Kaku Gothic ProN", "Hiragino Sans", "Yu Gothic", Meiryo, "Noto Sans CJK JP", "Noto Sans JP", sans-serif';
+
+/** The six columns of every table (scope, 明細種別, 通話種別, 通話数, 通話時間, 通話料金) and their share of the one table width. */
+const COLUMNS: { name: string; percent: number }[] = [
+  { name: 'scope', percent: 20 },
+  { name: 'section', percent: 8 },
+  { name: 'type', percent: 18 },
+  { name: 'count', percent: 12 },
+  { name: 'duration', percent: 22 },
+  { name: 'amount', percent: 20 },
+];
+
 const STYLE = `
-body { font-family: sans-serif; color: #222; margin: 2em; }
+body { font-family: ${FONT_STACK}; color: #222; margin: 2em; }
 h1 { font-size: 1.4em; border-bottom: 2px solid #2a5caa; padding-bottom: 0.2em; }
 h2 { font-size: 1.1em; margin-top: 2em; }
 .selection .field { font-weight: bold; margin-right: 0.5em; }
 .selection .value { margin-right: 2em; }
 .notes { margin: 0.5em 0; }
-table { border-collapse: collapse; margin: 0.5em 0; }
-th, td { border: 1px solid #999; padding: 0.3em 0.8em; }
+table { border-collapse: collapse; margin: 0.5em 0; width: 48em; table-layout: fixed; }
+${COLUMNS.map((column) => `col.${column.name} { width: ${column.percent}%; }`).join('\n')}
+th, td { border: 1px solid #999; padding: 0.3em 0.8em; overflow-wrap: anywhere; }
 thead th { background: #e8eef7; }
 tbody th { background: #f4f6fa; font-weight: normal; text-align: left; }
 td.number { text-align: right; font-variant-numeric: tabular-nums; }
 .footnotes { margin-top: 2em; font-size: 0.9em; }
 `;
 
-export function renderHtml(statement: Statement): string {
+export function renderHtml(statement: Statement, options: RenderOptions = {}): string {
+  const single = options.singleNumber === true;
   const lines: string[] = [
     '<!DOCTYPE html>',
     '<html lang="ja">',
@@ -47,11 +66,11 @@ export function renderHtml(statement: Statement): string {
     '<body>',
     `<h1>${escapeHtml(PAGE_TITLE)}</h1>`,
     selectionLine(statement),
-    ...tableSection(ALL_NUMBERS_SCOPE, statement.allNumbers, true),
+    ...(single ? [] : tableSection(ALL_NUMBERS_SCOPE, statement.allNumbers, true)),
   ];
-  for (const numberTable of statement.numbers) {
-    lines.push(...tableSection(formatSubscriberNumber(numberTable.number), numberTable, false));
-  }
+  statement.numbers.forEach((numberTable, index) => {
+    lines.push(...tableSection(formatSubscriberNumber(numberTable.number), numberTable, single && index === 0));
+  });
   lines.push('<div class="footnotes">');
   for (const footnote of STATEMENT_FOOTNOTES) lines.push(`<p>${escapeHtml(footnote)}</p>`);
   lines.push('</div>', '</body>', '</html>');
@@ -87,11 +106,16 @@ function tableSection(scope: string, table: StatementTable, withNotes: boolean):
     for (const note of STATEMENT_NOTES) lines.push(`<p>${escapeHtml(note)}</p>`);
     lines.push('</div>');
   }
-  lines.push('<table>', headingRow(), '<tbody>');
+  lines.push('<table>', columnGroup(), headingRow(), '<tbody>');
   const rows = displayRows(table);
   rows.forEach((_, index) => lines.push(bodyRow(scope, rows, index)));
   lines.push('</tbody>', '</table>', '</section>');
   return lines;
+}
+
+/** The same fixed columns in every table, so all sections line up under each other. */
+function columnGroup(): string {
+  return `<colgroup>${COLUMNS.map((column) => `<col class="${column.name}">`).join('')}</colgroup>`;
 }
 
 /** The first heading cell is empty: the column below it holds the scope, as on the seed. */

@@ -38,8 +38,14 @@ export interface DisplayRow {
 type Alignment = 'left' | 'right';
 const COLUMN_ALIGNMENTS: Alignment[] = ['left', 'left', 'right', 'right', 'right'];
 
-export function renderText(statement: Statement): string {
-  const sections = tableSections(statement);
+/** How a statement is printed: `singleNumber` for the statement of one number (`--number`). */
+export interface RenderOptions {
+  /** The statement is one number's: its table is printed once, titled with the number, not 全番号合計. */
+  singleNumber?: boolean;
+}
+
+export function renderText(statement: Statement, options: RenderOptions = {}): string {
+  const sections = tableSections(statement, options);
   const cellsOfAllTables = sections.flatMap((section) => section.rows.map((_, index) => rowCells(section.rows, index)));
   const widths = columnWidths([COLUMN_HEADINGS, ...cellsOfAllTables]);
 
@@ -62,12 +68,13 @@ interface TableSection {
   rows: DisplayRow[];
 }
 
-function tableSections(statement: Statement): TableSection[] {
-  const allNumbers: TableSection = { scope: ALL_NUMBERS_SCOPE, rows: displayRows(statement.allNumbers) };
+function tableSections(statement: Statement, options: RenderOptions): TableSection[] {
   const perNumber = statement.numbers.map((numberTable) => ({
     scope: formatSubscriberNumber(numberTable.number),
     rows: displayRows(numberTable),
   }));
+  if (options.singleNumber === true) return perNumber;
+  const allNumbers: TableSection = { scope: ALL_NUMBERS_SCOPE, rows: displayRows(statement.allNumbers) };
   return [allNumbers, ...perNumber];
 }
 

@@ -73,5 +73,5 @@ export function registerIngest(program: Command, io: Io): void {
 
 /** A share between 0 and 1 as written (`0.05`), kept as text for exact comparison. */
 function shareOption(value: string): string {
-  return requireMatch(value, /^(0(\.\d+)?|1(\.0+)?)$/, '--max-reject-rate');
+  return requireMatch(value, /^(0(\.\d+)?|1(\.0+)?)$/, '--max-reject-rate', 'a share between 0 and 1, e.g. 0.05');
 }

@@ -11,6 +11,7 @@ interface ReconcileOptions {
   against?: string;
   revision?: number;
   json?: boolean;
+  verbose?: boolean;
   db?: string;
 }
 
@@ -25,7 +26,8 @@ export function registerReconcile(program: Command, io: Io): void {
     .option('--contract <id>', 'only this contract (default: every contract of the month)', contractOption)
     .option('--against <file>', 'also compare, row by row, a statement from elsewhere: the JSON of spec §6 or the CSV of `statement --format csv`')
     .option('--revision <n>', 'with --against: compare with this issued revision (default: the statement as the store stands)', revisionOption)
-    .option('--json', 'print the report as one JSON object')
+    .option('--verbose', 'tell every contract, also those that agree (default: one line for each group of them)')
+    .option('--json', 'print the report as one JSON object (every contract)')
     .addOption(dbOption())
     .action(async (options: ReconcileOptions) => {
       if (options.revision !== undefined && options.against === undefined) throw new ConfigurationError('--revision is only for --against');
@@ -41,7 +43,7 @@ export function registerReconcile(program: Command, io: Io): void {
       const report = await withStore(options.db, (db) =>
         reconcileMonth(db, reference, { month: options.month, contractId: options.contract ?? null, against, revision: options.revision }),
       );
-      io.stdout(options.json === true ? renderReportJson(report) : renderReportText(report));
+      io.stdout(options.json === true ? renderReportJson(report) : renderReportText(report, { verbose: options.verbose === true }));
       if (!report.ok) throw new RunFailedError(failureMessage(report));
     });
 }

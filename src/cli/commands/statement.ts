@@ -4,15 +4,16 @@ import { loadReferenceData } from '../../reference/referenceData';
 import { loadStatement } from '../../statement/loadStatement';
 import { renderCsv } from '../../statement/renderCsv';
 import { renderHtml } from '../../statement/renderHtml';
-import { renderText } from '../../statement/renderText';
+import { RenderOptions, renderText } from '../../statement/renderText';
 import { Statement } from '../../statement/statement';
+import { RunFailedError } from '../../errors';
 import { readStatementMonths } from '../../store/store';
 import { contractOption, dbOption, Io, monthOption, numberOption, revisionOption, withStore } from '../options';
 
-const RENDERERS: Record<string, (statement: Statement) => string> = {
+const RENDERERS: Record<string, (statement: Statement, options: RenderOptions) => string> = {
   text: renderText,
   json: (statement) => `${JSON.stringify(statement, null, 2)}\n`,
-  csv: renderCsv,
+  csv: (statement) => renderCsv(statement),
   html: renderHtml,
 };
 
@@ -36,7 +37,7 @@ export function registerStatement(program: Command, io: Io): void {
           number: options.number,
           revision: options.revision,
         });
-        const output = RENDERERS[options.format]!(statement);
+        const output = RENDERERS[options.format]!(statement, { singleNumber: options.number !== undefined });
         if (options.format === 'csv') writeCsv(io, output, options.csvEncoding);
         else io.stdout(output);
       });
@@ -48,6 +49,10 @@ export function registerStatement(program: Command, io: Io): void {
     .requiredOption('--contract <id>', 'contract id', contractOption)
     .addOption(dbOption())
     .action(async (options: { contract: string; db?: string }) => {
-      await withStore(options.db, (db) => io.stdout(readStatementMonths(db, options.contract).map((month) => `${month}\n`).join('')));
+      await withStore(options.db, (db) => {
+        const months = readStatementMonths(db, options.contract);
+        if (months.length === 0) throw new RunFailedError(`no statement: contract ${options.contract} has no calls in any month`);
+        io.stdout(months.map((month) => `${month}\n`).join(''));
+      });
     });
 }
