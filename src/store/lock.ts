@@ -1,4 +1,5 @@
-import { linkSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, linkSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { hostname } from 'node:os';
 import { LockedError } from '../errors';
 
@@ -86,9 +87,23 @@ function isAlive(owner: LockOwner): boolean {
 function removeIfSame(path: string, staleOwner: LockOwner | null): void {
   const current = readOwner(path);
   if (current !== null && staleOwner !== null && (current.pid !== staleOwner.pid || current.startedAt !== staleOwner.startedAt)) return;
+  waitAtTestBarrier();
   try {
     unlinkSync(path);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
   }
+}
+
+/**
+ * Test hook, for the race of many runs taking over one stale lock: with MEISAI_TEST_LOCK_BARRIER=DIR,
+ * a run that found a stale lock writes DIR/ready.PID and waits (up to 30 s) for DIR/go before it
+ * takes the lock over, so that every run of the test has seen the stale lock first.
+ */
+function waitAtTestBarrier(): void {
+  const barrier = process.env.MEISAI_TEST_LOCK_BARRIER;
+  if (barrier === undefined || barrier === '') return;
+  writeFileSync(join(barrier, `ready.${process.pid}`), '');
+  const sleeper = new Int32Array(new SharedArrayBuffer(4));
+  for (let waited = 0; waited < 30_000 && !existsSync(join(barrier, 'go')); waited += 5) Atomics.wait(sleeper, 0, 0, 5);
 }
