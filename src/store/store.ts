@@ -1,13 +1,14 @@
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
+import { accessSync, closeSync, constants as fsConstants, existsSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { ChakuwariTotal, NumberTypeTotal } from '../aggregate/monthlyTotals';
-import { ConfigurationError } from '../errors';
+import { ConfigurationError, StoreConfigurationError } from '../errors';
 import { CallContent } from '../input/callRecord';
 import { RatedCall } from '../rate/rateRecord';
 import { CallType } from '../rate/callType';
 import { PROJECT_ROOT } from '../reference/referenceData';
 import { MIGRATIONS } from './migrations';
+import { notAStore, storeFault } from './storeErrors';
 
 export const DEFAULT_DB_PATH = join(PROJECT_ROOT, 'data', 'meisai.sqlite');
 
@@ -17,24 +18,176 @@ export function resolveDbPath(path?: string): string {
   return path ?? process.env.MEISAI_DB ?? DEFAULT_DB_PATH;
 }
 
-/** Opens (creating on first use) the SQLite store and brings its schema up to date. */
-export function openStore(path = resolveDbPath()): Db {
-  let db: Db;
+/**
+ * How a command uses the store: `read` opens an existing store read-only (it works on a
+ * read-only file or file system); `write` needs an existing store; `create` (ingest) makes a new
+ * one where none exists, but only in a folder that exists.
+ */
+export type StoreAccess = 'read' | 'write' | 'create';
+
+/** A store larger than this on a read-only file system is not read into memory (see openReadOnly). */
+const READ_ONLY_COPY_LIMIT_BYTES = 512 * 1024 * 1024;
+const SQLITE_MAGIC = Buffer.from('SQLite format 3\0', 'latin1');
+
+/**
+ * Checks, before anything is created (a lock, a store), that the path can be used as asked: an
+ * existing store for `read` and `write`, an existing folder for `create`; a file that is there
+ * must look like an SQLite database as long as its header says (not another file, not truncated).
+ */
+export function checkStorePath(path: string, access: StoreAccess): void {
+  let size: number;
   try {
-    mkdirSync(dirname(path), { recursive: true });
-    db = new Database(path);
+    const stat = statSync(path);
+    if (stat.isDirectory()) throw notAStore(path, 'it is a folder');
+    size = stat.size;
   } catch (error) {
-    throw new ConfigurationError(`cannot open the store ${path}: ${(error as Error).message}`);
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== 'ENOENT' && code !== 'ENOTDIR') throw storeFileError(error, path);
+    if (access !== 'create') throw new StoreConfigurationError(`there is no store at ${path}: ingest files first, or give --db PATH`);
+    const folder = dirname(path);
+    if (!existsSync(folder) || !statSync(folder).isDirectory()) {
+      throw new StoreConfigurationError(`the folder ${folder} of the store does not exist: create it first (meisai creates a new store only in an existing folder)`);
+    }
+    return;
   }
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = FULL');
-  db.pragma('foreign_keys = ON');
-  db.pragma('busy_timeout = 5000');
-  // 16 MiB of page cache: enough for the hot end of the calls tree (ingest appends in record_id
-  // order) and the totals; more buys no speed and counts against the 256 MB memory budget.
-  db.pragma('cache_size = -16384');
-  migrate(db);
-  return db;
+  if (size === 0) throw notAStore(path, 'the file is empty (ingest creates a new store only where no file is)');
+  const header = Buffer.alloc(100);
+  let read: number;
+  try {
+    const descriptor = openSync(path, 'r');
+    try {
+      read = readSync(descriptor, header, 0, 100, 0);
+    } finally {
+      closeSync(descriptor);
+    }
+  } catch (error) {
+    throw storeFileError(error, path);
+  }
+  if (read < 100 || !header.subarray(0, 16).equals(SQLITE_MAGIC)) throw notAStore(path, 'it is not an SQLite database');
+  const rawPageSize = header.readUInt16BE(16);
+  const pageSize = rawPageSize === 1 ? 65536 : rawPageSize;
+  const pages = header.readUInt32BE(28);
+  const headerCountValid = header.readUInt32BE(24) === header.readUInt32BE(92);
+  if (headerCountValid && pages > 0 && size < pages * pageSize) {
+    throw notAStore(path, `it is truncated (${size} bytes; its header says ${pages} pages of ${pageSize} bytes)`);
+  }
+}
+
+/**
+ * Opens the store and, for `write` and `create`, brings its schema up to date. The path is checked
+ * first (checkStorePath); SQLite's faults become MeisaiErrors (storeFault): a file that is not a
+ * meisai store exits 2, a damaged or full one 1.
+ */
+export function openStore(path = resolveDbPath(), access: StoreAccess = 'create'): Db {
+  checkStorePath(path, access);
+  const isNew = !existsSync(path);
+  let db: Db | undefined;
+  try {
+    db = access === 'read' ? openReadOnly(path) : new Database(path);
+    db.pragma('busy_timeout = 5000');
+    // Before anything is written (WAL mode changes the file's header): is it a meisai store?
+    const version = meisaiSchemaVersion(db, path, isNew);
+    if (access !== 'read') db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = FULL');
+    db.pragma('foreign_keys = ON');
+    // 16 MiB of page cache: enough for the hot end of the calls tree (ingest appends in record_id
+    // order) and the totals; more buys no speed and counts against the 256 MB memory budget.
+    db.pragma('cache_size = -16384');
+    if (access === 'read' && version < KNOWN_VERSION) {
+      // An older store: bring it up to date as a writer would (this needs write access).
+      db.close();
+      return openStore(path, 'write');
+    }
+    if (access !== 'read') migrate(db);
+    return db;
+  } catch (error) {
+    if (db?.open) db.close();
+    throw storeFault(error, path);
+  }
+}
+
+/**
+ * A read-only connection. SQLite reads a WAL store read-only only if it can create the store's
+ * `-shm` file; on a read-only file system (no `-wal` left, as a cleanly closed store is) the store
+ * is read into memory instead, up to READ_ONLY_COPY_LIMIT_BYTES.
+ */
+function openReadOnly(path: string): Db {
+  const db = new Database(path, { readonly: true, fileMustExist: true });
+  try {
+    db.pragma('schema_version');
+    return db;
+  } catch (error) {
+    db.close();
+    if ((error as { code?: string }).code !== 'SQLITE_CANTOPEN' || !folderIsReadOnly(path) || hasWal(path)) throw error;
+    const size = statSync(path).size;
+    if (size > READ_ONLY_COPY_LIMIT_BYTES) {
+      throw new StoreConfigurationError(
+        `cannot read the store ${path} on a read-only file system: SQLite needs to create ${path}-shm, and the store (${size} bytes) is too large to read into memory; copy it to a writable folder`,
+      );
+    }
+    const image = readFileSync(path);
+    image[18] = 1; // file format: rollback journal, as an in-memory database needs (WAL is 2)
+    image[19] = 1;
+    return new Database(image, { readonly: true });
+  }
+}
+
+function folderIsReadOnly(path: string): boolean {
+  try {
+    accessSync(dirname(path), fsConstants.W_OK);
+    return false;
+  } catch {
+    return true;
+  }
+}
+
+function hasWal(path: string): boolean {
+  try {
+    return statSync(`${path}-wal`).size > 0;
+  } catch {
+    return false;
+  }
+}
+
+const KNOWN_VERSION = Math.max(...MIGRATIONS.map((migration) => migration.version));
+
+/**
+ * The schema version of a meisai store (0 for a new one); anything else, including another
+ * application's database or an empty one given as an existing store, is not a meisai store.
+ */
+function meisaiSchemaVersion(db: Db, path: string, isNew: boolean): number {
+  const objects = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[]).map((row) => row.name);
+  if (objects.length === 0) {
+    if (isNew) return 0;
+    throw notAStore(path, 'it is an SQLite database without tables');
+  }
+  if (!objects.includes('schema_migrations')) throw notAStore(path, 'it has no schema_migrations table');
+  let applied: { version: unknown; description: unknown }[];
+  try {
+    applied = db.prepare('SELECT version, description FROM schema_migrations ORDER BY version').all() as { version: unknown; description: unknown }[];
+  } catch (error) {
+    if ((error as { code?: string }).code === 'SQLITE_ERROR') throw notAStore(path, "its schema_migrations table is not meisai's");
+    throw error;
+  }
+  for (const row of applied) {
+    const migration = MIGRATIONS.find((candidate) => candidate.version === row.version);
+    if (typeof row.version !== 'number' || (migration !== undefined && migration.description !== row.description)) {
+      throw notAStore(path, "its schema_migrations table is not meisai's");
+    }
+  }
+  const newest = Math.max(0, ...applied.map((row) => row.version as number));
+  if (newest > KNOWN_VERSION) {
+    throw new StoreConfigurationError(`the store ${path} has schema version ${newest}, newer than this meisai knows (${KNOWN_VERSION})`);
+  }
+  if (newest === 0) throw notAStore(path, 'its schema_migrations table is empty');
+  return newest;
+}
+
+function storeFileError(error: unknown, path: string): unknown {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'EACCES' || code === 'EPERM') return new StoreConfigurationError(`cannot read the store ${path} (${code}): check its permissions`);
+  if (code === 'EISDIR') return notAStore(path, 'it is a folder');
+  return error;
 }
 
 export function migrate(db: Db): void {
@@ -43,9 +196,8 @@ export function migrate(db: Db): void {
     (db.prepare('SELECT version FROM schema_migrations').all() as { version: number }[]).map((row) => row.version),
   );
   const newest = Math.max(0, ...applied);
-  const known = Math.max(...MIGRATIONS.map((migration) => migration.version));
-  if (newest > known) {
-    throw new ConfigurationError(`the store has schema version ${newest}, newer than this meisai knows (${known})`);
+  if (newest > KNOWN_VERSION) {
+    throw new ConfigurationError(`the store has schema version ${newest}, newer than this meisai knows (${KNOWN_VERSION})`);
   }
   for (const migration of MIGRATIONS) {
     if (applied.has(migration.version)) continue;
