@@ -2,12 +2,12 @@ import Database from 'better-sqlite3';
 import { accessSync, closeSync, constants as fsConstants, existsSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { ChakuwariTotal, NumberTypeTotal } from '../aggregate/monthlyTotals';
-import { ConfigurationError, StoreConfigurationError } from '../errors';
+import { ConfigurationError, StoreConfigurationError, StoreFailedError } from '../errors';
 import { CallContent } from '../input/callRecord';
 import { RatedCall } from '../rate/rateRecord';
-import { CallType } from '../rate/callType';
 import { PROJECT_ROOT } from '../reference/referenceData';
 import { MIGRATIONS } from './migrations';
+import { chakuwariTotalKey, chakuwariTotalProblem, typeTotalKey, typeTotalProblem } from './rowChecks';
 import { notAStore, storeFault } from './storeErrors';
 
 export const DEFAULT_DB_PATH = join(PROJECT_ROOT, 'data', 'meisai.sqlite');
@@ -212,6 +212,25 @@ export function migrate(db: Db): void {
   }
 }
 
+/**
+ * Runs reads in one transaction (one snapshot of the store). Unlike db.transaction, a damaged
+ * store that makes the final COMMIT fail does not lose what was read: nothing was written.
+ */
+export function inReadTransaction<T>(db: Db, read: () => T): T {
+  db.exec('BEGIN');
+  try {
+    return read();
+  } finally {
+    if (db.inTransaction) {
+      try {
+        db.exec('COMMIT');
+      } catch {
+        if (db.inTransaction) db.exec('ROLLBACK');
+      }
+    }
+  }
+}
+
 export interface FileRow {
   fileId: number;
   name: string;
@@ -346,24 +365,38 @@ export function addTotals(db: Db, typeTotals: NumberTypeTotal[], chakuwariTotals
 }
 
 export function readNumberTypeTotals(db: Db, contractId: string, month: string): NumberTypeTotal[] {
-  return (
-    db
-      .prepare(
-        `SELECT contract_id AS contractId, month, number, call_type AS type, calls, duration_tenths AS durationTenths,
-                charge_scaled AS chargeScaled
-           FROM number_type_totals WHERE contract_id = ? AND month = ? ORDER BY number, call_type`,
-      )
-      .all(contractId, month) as (NumberTypeTotal & { type: CallType })[]
-  );
+  const rows = db
+    .prepare(
+      `SELECT contract_id AS contractId, month, number, call_type AS type, calls, duration_tenths AS durationTenths,
+              charge_scaled AS chargeScaled
+         FROM number_type_totals WHERE contract_id = ? AND month = ? ORDER BY number, call_type`,
+    )
+    .all(contractId, month) as Record<string, unknown>[];
+  return rows.map((row) => readable(db, row, typeTotalProblem, typeTotalKey)) as unknown as NumberTypeTotal[];
 }
 
 export function readChakuwariTotals(db: Db, contractId: string, month: string): ChakuwariTotal[] {
-  return db
+  const rows = db
     .prepare(
       `SELECT contract_id AS contractId, month, number, calls, duration_tenths AS durationTenths, duration_ms AS durationMs
          FROM chakuwari_totals WHERE contract_id = ? AND month = ? ORDER BY number`,
     )
-    .all(contractId, month) as ChakuwariTotal[];
+    .all(contractId, month) as Record<string, unknown>[];
+  return rows.map((row) => readable(db, row, chakuwariTotalProblem, chakuwariTotalKey)) as unknown as ChakuwariTotal[];
+}
+
+/** A totals row as stored, or, if a value is not what meisai writes, a failed run: never a wrong figure. */
+function readable(
+  db: Db,
+  row: Record<string, unknown>,
+  problemOf: (row: Record<string, unknown>) => string | null,
+  keyOf: (row: Record<string, unknown>) => string,
+): Record<string, unknown> {
+  const problem = problemOf(row);
+  if (problem === null) return row;
+  throw new StoreFailedError(
+    `cannot read the store ${db.name}: its row ${keyOf(row)} is damaged (${problem}); \`meisai reconcile\` shows the damage; restore the store from a backup`,
+  );
 }
 
 /** Months in which the contract has calls to show, newest first. */
