@@ -1,12 +1,11 @@
 import { ChakuwariTotal, NumberTypeTotal } from '../aggregate/monthlyTotals';
-import { CALL_TYPES } from '../rate/callType';
-import { PeerClass, RatedCall } from '../rate/rateRecord';
+import { RatedCall } from '../rate/rateRecord';
 import {
+  callProblem,
   chakuwariTotalKey,
   chakuwariTotalProblem,
   integerProblem,
   keyText,
-  oneOfProblem,
   problems,
   textProblem,
   typeTotalKey,
@@ -21,8 +20,6 @@ import { IssuedRevision } from './statementChecks';
  * What reconciliation reads from the store, as plain values for the pure checks. Every query
  * takes the month and, optionally, one contract (`@contract IS NULL` means all contracts).
  */
-
-const PEER_CLASSES: readonly PeerClass[] = [...CALL_TYPES, 'withheld', 'not-callable', 'unknown'];
 
 /**
  * The calls the totals are made of: the month's calls neither late nor unrated, one at a time.
@@ -41,36 +38,14 @@ export function* billedCalls(db: Db, month: string, contractId: string | null, u
     )
     .iterate({ month, contract: contractId }) as IterableIterator<Record<string, unknown>>;
   for (const row of rows) {
-    const problem = callProblem(row);
+    const { fileId: _fileId, line: _line, ...call } = row;
+    const problem = callProblem(call);
     if (problem !== null) {
       unreadable.push(`call ${keyText(row.recordId)} (file ${String(row.fileId)}, line ${String(row.line)}): cannot be read: ${problem}`);
       continue;
     }
-    const { fileId: _fileId, line: _line, ...call } = row;
     yield { ...call, peerIsNumber: row.peerIsNumber === 1, chakuwariEligible: row.chakuwariEligible === 1 } as unknown as RatedCall;
   }
-}
-
-function callProblem(row: Record<string, unknown>): string | null {
-  const textOrNull = (column: string, value: unknown) => (value === null ? null : textProblem(column, value));
-  return problems(
-    textProblem('record_id', row.recordId),
-    textProblem('contract_id', row.contractId),
-    textProblem('number', row.number),
-    oneOfProblem('direction', row.direction, ['out', 'in'], 'a direction'),
-    textProblem('peer', row.peer),
-    integerProblem('peer_is_number', row.peerIsNumber, 0),
-    integerProblem('start_ms', row.startMs),
-    integerProblem('duration_ms', row.durationMs, 0),
-    oneOfProblem('peer_class', row.peerClass, PEER_CLASSES, 'a peer class'),
-    textProblem('tariff_id', row.tariffId),
-    textProblem('numbering_plan_id', row.numberingPlanId),
-    textOrNull('rate_id', row.rateId),
-    textOrNull('rate_prefix', row.ratePrefix),
-    integerProblem('units', row.units, 0),
-    integerProblem('charge_scaled', row.chargeScaled),
-    integerProblem('chakuwari_eligible', row.chakuwariEligible, 0),
-  );
 }
 
 export interface HeldOutCalls {

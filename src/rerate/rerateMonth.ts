@@ -8,6 +8,7 @@ import { diffStatements, RowChange } from '../statement/diffStatements';
 import { buildCurrentStatement } from '../statement/loadStatement';
 import { isMonthClosed, issueRevision, latestRevision } from '../statement/revisions';
 import { Statement } from '../statement/statement';
+import { readableCalls } from '../store/rowChecks';
 import { addTotals, Db } from '../store/store';
 
 export interface RerateRequest {
@@ -89,7 +90,7 @@ export function rerateMonth(db: Db, reference: ReferenceData, request: RerateReq
            FROM calls WHERE month = ?${contractFilter}`,
       )
       .all(...filterArgs) as StoredCallRow[];
-    for (const row of rows) {
+    for (const row of readableCalls(db.name, rows)) {
       result.calls += 1;
       if (row.late === 1) result.lateBilled += 1;
       const record: CallRecord = { ...row, peerIsNumber: row.peerIsNumber === 1 };

@@ -1,4 +1,5 @@
-import { isCallType } from '../rate/callType';
+import { CALL_TYPES, isCallType } from '../rate/callType';
+import { StoreFailedError } from '../errors';
 
 /**
  * Checks of the values read from the store, for a store that a disk or a careless hand damaged:
@@ -71,4 +72,56 @@ export function typeTotalKey(row: Record<string, unknown>): string {
 
 export function chakuwariTotalKey(row: Record<string, unknown>): string {
   return `chakuwari_totals ${keyText(row.contractId, row.month, row.number)}`;
+}
+
+const PEER_CLASSES: readonly string[] = [...CALL_TYPES, 'withheld', 'not-callable', 'unknown'];
+
+/** What each column of `calls` must hold, by the name the readers give it. */
+const CALL_COLUMNS: Record<string, [column: string, check: (column: string, value: unknown) => ValueProblem]> = {
+  recordId: ['record_id', textProblem],
+  contractId: ['contract_id', textProblem],
+  number: ['number', textProblem],
+  direction: ['direction', (column, value) => oneOfProblem(column, value, ['out', 'in'], 'a direction')],
+  peer: ['peer', textProblem],
+  peerIsNumber: ['peer_is_number', (column, value) => integerProblem(column, value, 0)],
+  startMs: ['start_ms', integerProblem],
+  durationMs: ['duration_ms', (column, value) => integerProblem(column, value, 0)],
+  month: ['month', textProblem],
+  peerClass: ['peer_class', (column, value) => oneOfProblem(column, value, PEER_CLASSES, 'a peer class')],
+  tariffId: ['tariff_id', textProblem],
+  numberingPlanId: ['numbering_plan_id', textProblem],
+  rateId: ['rate_id', (column, value) => (value === null ? null : textProblem(column, value))],
+  ratePrefix: ['rate_prefix', (column, value) => (value === null ? null : textProblem(column, value))],
+  units: ['units', (column, value) => integerProblem(column, value, 0)],
+  chargeScaled: ['charge_scaled', integerProblem],
+  chakuwariEligible: ['chakuwari_eligible', (column, value) => integerProblem(column, value, 0)],
+  late: ['late', (column, value) => integerProblem(column, value, 0)],
+  unratedCode: ['unrated_code', (column, value) => (value === null ? null : textProblem(column, value))],
+  fileName: ['name', textProblem],
+  line: ['line', (column, value) => integerProblem(column, value, 1)],
+};
+
+/** The problems of a row read from `calls` (whichever of its columns the reader selected). */
+export function callProblem(row: Record<string, unknown>): ValueProblem {
+  return problems(...Object.keys(row).map((key) => (CALL_COLUMNS[key] === undefined ? null : CALL_COLUMNS[key]![1](CALL_COLUMNS[key]![0], row[key]))));
+}
+
+export function callKey(row: Record<string, unknown>): string {
+  return `call ${keyText(row.recordId)}`;
+}
+
+/** For a reader that must not go on with a damaged row (a statement, a re-rate, an export): a failed run. */
+export function damagedRowError(storePath: string, key: string, problem: string): StoreFailedError {
+  return new StoreFailedError(
+    `cannot read the store ${storePath}: its row ${key} is damaged (${problem}); \`meisai reconcile\` shows the damage; restore the store from a backup`,
+  );
+}
+
+/** The call rows as read, or a failed run naming the first damaged one. */
+export function readableCalls<T>(storePath: string, rows: T[]): T[] {
+  for (const row of rows) {
+    const problem = callProblem(row as Record<string, unknown>);
+    if (problem !== null) throw damagedRowError(storePath, callKey(row as Record<string, unknown>), problem);
+  }
+  return rows;
 }

@@ -2,12 +2,12 @@ import Database from 'better-sqlite3';
 import { accessSync, closeSync, constants as fsConstants, existsSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { ChakuwariTotal, NumberTypeTotal } from '../aggregate/monthlyTotals';
-import { ConfigurationError, StoreConfigurationError, StoreFailedError } from '../errors';
+import { ConfigurationError, StoreConfigurationError } from '../errors';
 import { CallContent } from '../input/callRecord';
 import { RatedCall } from '../rate/rateRecord';
 import { PROJECT_ROOT } from '../reference/referenceData';
 import { MIGRATIONS } from './migrations';
-import { chakuwariTotalKey, chakuwariTotalProblem, typeTotalKey, typeTotalProblem } from './rowChecks';
+import { chakuwariTotalKey, chakuwariTotalProblem, damagedRowError, typeTotalKey, typeTotalProblem } from './rowChecks';
 import { notAStore, storeFault } from './storeErrors';
 
 export const DEFAULT_DB_PATH = join(PROJECT_ROOT, 'data', 'meisai.sqlite');
@@ -394,9 +394,7 @@ function readable(
 ): Record<string, unknown> {
   const problem = problemOf(row);
   if (problem === null) return row;
-  throw new StoreFailedError(
-    `cannot read the store ${db.name}: its row ${keyOf(row)} is damaged (${problem}); \`meisai reconcile\` shows the damage; restore the store from a backup`,
-  );
+  throw damagedRowError(db.name, keyOf(row), problem);
 }
 
 /** Months in which the contract has calls to show, newest first. */

@@ -158,6 +158,16 @@ describe('values the readers cannot interpret are differences, not exceptions', 
         expect.stringMatching(/^call SW1-\S+ \(file 1, line \d+\): cannot be read: peer_class 'satellite' is not a peer class/),
       ]),
     );
+    // Commands that compute from the calls refuse in one line instead of a wrong figure or a stack.
+    const calls = await runCli(['calls', '--contract', 'N000000001', '--month', '2011-04', '--db', dbPath]);
+    expect(calls.code).toBe(1);
+    expect(calls.stdout).toBe('');
+    expectOneLine(calls.stderr, 'is damaged (duration_ms is the text \'long\', not an integer)');
+    const before = readFileSync(dbPath);
+    const rerate = await runCli(['rerate', '--month', '2011-04', '--db', dbPath]);
+    expect(rerate.code).toBe(1);
+    expectOneLine(rerate.stderr, 'is damaged');
+    expect(readFileSync(dbPath).equals(before)).toBe(true);
   });
 
   test("a file's count that is a text", async () => {
