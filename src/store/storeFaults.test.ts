@@ -46,6 +46,20 @@ afterEach(() => {
   rmSync(inputs, { recursive: true, force: true });
 });
 
+/** Fills the mounted disk with a file, then gives back `spare` bytes of it. */
+function fillDisk(spare: number): void {
+  const filler = openSync(join(mountPoint, 'filler'), 'w');
+  const block = Buffer.alloc(4096, 1);
+  let written = 0;
+  try {
+    for (;;) written += writeSync(filler, block);
+  } catch (error) {
+    expect((error as NodeJS.ErrnoException).code).toBe('ENOSPC');
+  }
+  ftruncateSync(filler, Math.max(0, written - spare));
+  closeSync(filler);
+}
+
 function inputFile(name: string, rows: string[]): string {
   const path = join(inputs, name);
   writeFileSync(path, csv(rows));
@@ -92,20 +106,22 @@ describeWithMount('a store on a read-only file system', () => {
 });
 
 describeWithMount('a store on a full disk', () => {
+  test('a disk without room for the lock: close and rerate exit 1 in one line, no lock left', async () => {
+    mountTmpfs('1m');
+    expect((await runCli(['ingest', inputFile('day.csv', DAY), '--db', dbPath])).code).toBe(0);
+    fillDisk(0);
+    for (const args of [['close', '--month', '2011-04'], ['rerate', '--month', '2011-04']]) {
+      const result = await runCli([...args, '--db', dbPath]);
+      expect({ command: args[0], code: result.code }).toEqual({ command: args[0], code: 1 });
+      expectOneLine(result.stderr, `the disk of the store ${dbPath} is full`, 'nothing was applied');
+      expect(existsSync(`${dbPath}.lock`)).toBe(false);
+    }
+  });
+
   test('ingest stops with exit 1 and one line naming the store; nothing of the file is applied', async () => {
     mountTmpfs('1m');
     expect((await runCli(['ingest', inputFile('day.csv', DAY), '--db', dbPath])).code).toBe(0);
-    // Fill the disk but for 48 KiB: room for the lock, not for 20,000 calls.
-    const filler = openSync(join(mountPoint, 'filler'), 'w');
-    const block = Buffer.alloc(4096, 1);
-    let written = 0;
-    try {
-      for (;;) written += writeSync(filler, block);
-    } catch (error) {
-      expect((error as NodeJS.ErrnoException).code).toBe('ENOSPC');
-    }
-    ftruncateSync(filler, Math.max(0, written - 48 * 1024));
-    closeSync(filler);
+    fillDisk(48 * 1024); // room for the lock, not for 20,000 calls
 
     const big = Array.from({ length: 20_000 }, (_, index) => `B${String(index).padStart(6, '0')},N000000001,05012345678,out,0312345678,2011-04-05 09:00:00,60`);
     const result = await runCli(['ingest', inputFile('big.csv', big), '--db', dbPath]);

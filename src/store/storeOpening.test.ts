@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { csv } from '../test-support/tempStore';
@@ -107,6 +107,17 @@ describe('a file at --db that is not a meisai store', () => {
     other.exec("CREATE TABLE schema_migrations (version TEXT PRIMARY KEY); INSERT INTO schema_migrations VALUES ('20110401000000'); CREATE TABLE users (id INTEGER)");
     other.close();
     await expectRefusedByEveryCommand(dbPath);
+  });
+
+  test('a folder given as --db: every command exits 2', async () => {
+    const dbPath = join(directory, 'a-folder');
+    mkdirSync(dbPath);
+    for (const [name, args] of everyCommand()) {
+      const result = await runCli([...args, '--db', dbPath]);
+      expect({ name, code: result.code }).toEqual({ name, code: 2 });
+      expectOneLine(result.stderr, `${dbPath} is not a meisai store: it is a folder`);
+    }
+    expect(existsSync(`${dbPath}.lock`)).toBe(false);
   });
 
   test('a truncated store: every command exits 2', async () => {
