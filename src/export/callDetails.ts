@@ -4,7 +4,7 @@ import { formatScaledYen, MAX_FRACTION_DIGITS } from '../money/scaledYen';
 import { PeerClass } from '../rate/rateRecord';
 import { CALL_TYPE_LABELS, isCallType } from '../rate/callType';
 import { readableCalls } from '../store/rowChecks';
-import { Db } from '../store/store';
+import { Db, storePath } from '../store/store';
 import { formatTenths, truncateToTenths } from '../time/duration';
 import { formatJapanTime } from '../time/japanTime';
 import { neutraliseFormula } from './csvOutput';
@@ -76,7 +76,7 @@ export function readCallDetails(db: Db, request: CallDetailsRequest): StoredCall
         ORDER BY c.number, c.start_ms, c.record_id`,
     )
     .all(parameters) as StoredCallDetail[];
-  return readableCalls(db.name, rows);
+  return readableCalls(storePath(db), rows);
 }
 
 function noCallsMessage(db: Db, request: CallDetailsRequest): string {

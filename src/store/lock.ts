@@ -1,7 +1,7 @@
 import { existsSync, linkSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { LockedError } from '../errors';
+import { LockedError, StoreConfigurationError } from '../errors';
 import { lockFileError } from './storeErrors';
 
 export interface LockOwner {
@@ -48,8 +48,11 @@ export function acquireLock(dbPath: string, command: string): HeldLock {
     const giveUpAt = Date.now() + TAKEOVER_PATIENCE_MS;
     for (;;) {
       if (linkExclusive(privatePath, path, dbPath)) break;
-      const seen = readRaw(path);
-      if (seen === null) continue; // released meanwhile: try again
+      const seen = readLock(path, dbPath);
+      if (seen === null) {
+        if (Date.now() > giveUpAt) throw new LockedError(`the store's lock ${path} keeps changing; try again`);
+        continue; // released meanwhile: try again
+      }
       const holder = parseOwner(seen);
       if (holder !== null && isAlive(holder)) {
         throw new LockedError(
@@ -138,6 +141,16 @@ function removeDeadGuard(guard: string): void {
     unlinkSync(grave);
   } catch {
     // another run moved it first
+  }
+}
+
+/** The lock's content; null when there is no lock (any more). */
+function readLock(path: string, dbPath: string): string | null {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw new StoreConfigurationError(`cannot read the lock ${path} of the store ${dbPath} (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
   }
 }
 

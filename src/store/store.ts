@@ -99,11 +99,19 @@ export function openStore(path = resolveDbPath(), access: StoreAccess = 'create'
       return openStore(path, 'write');
     }
     if (access !== 'read') migrate(db);
+    STORE_PATHS.set(db, path);
     return db;
   } catch (error) {
     if (db?.open) db.close();
     throw storeFault(error, path);
   }
+}
+
+const STORE_PATHS = new WeakMap<Db, string>();
+
+/** The path a connection was opened from (a store read into memory too), for messages. */
+export function storePath(db: Db): string {
+  return STORE_PATHS.get(db) ?? db.name;
 }
 
 /**
@@ -394,7 +402,7 @@ function readable(
 ): Record<string, unknown> {
   const problem = problemOf(row);
   if (problem === null) return row;
-  throw damagedRowError(db.name, keyOf(row), problem);
+  throw damagedRowError(storePath(db), keyOf(row), problem);
 }
 
 /** Months in which the contract has calls to show, newest first. */
