@@ -50,7 +50,11 @@ export function checkStorePath(path: string, access: StoreAccess): void {
     }
     return;
   }
-  if (size === 0) throw notAStore(path, 'the file is empty (ingest creates a new store only where no file is)');
+  if (size === 0) {
+    // What a first ingest killed before its first write leaves: ingest makes it a store.
+    if (access === 'create') return;
+    throw notAStore(path, 'the file is empty');
+  }
   const header = Buffer.alloc(100);
   let read: number;
   try {
@@ -80,13 +84,12 @@ export function checkStorePath(path: string, access: StoreAccess): void {
  */
 export function openStore(path = resolveDbPath(), access: StoreAccess = 'create'): Db {
   checkStorePath(path, access);
-  const isNew = !existsSync(path);
   let db: Db | undefined;
   try {
     db = access === 'read' ? openReadOnly(path) : new Database(path);
     db.pragma('busy_timeout = 5000');
     // Before anything is written (WAL mode changes the file's header): is it a meisai store?
-    const version = meisaiSchemaVersion(db, path, isNew);
+    const version = meisaiSchemaVersion(db, path, access);
     if (access !== 'read') db.pragma('journal_mode = WAL');
     db.pragma('synchronous = FULL');
     db.pragma('foreign_keys = ON');
@@ -161,13 +164,17 @@ const KNOWN_VERSION = Math.max(...MIGRATIONS.map((migration) => migration.versio
 
 /**
  * The schema version of a meisai store (0 for a new one); anything else, including another
- * application's database or an empty one given as an existing store, is not a meisai store.
+ * application's database, is not a meisai store. An empty database (a new file, or what a first
+ * ingest killed before its first migration committed leaves) is a new store for `create` only.
  */
-function meisaiSchemaVersion(db: Db, path: string, isNew: boolean): number {
+function meisaiSchemaVersion(db: Db, path: string, access: StoreAccess): number {
   const objects = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[]).map((row) => row.name);
-  if (objects.length === 0) {
-    if (isNew) return 0;
-    throw notAStore(path, 'it is an SQLite database without tables');
+  const empty =
+    objects.length === 0 ||
+    (objects.length === 1 && objects[0] === 'schema_migrations' && db.prepare('SELECT 1 FROM schema_migrations LIMIT 1').get() === undefined);
+  if (empty) {
+    if (access === 'create') return 0;
+    throw notAStore(path, 'it is an empty database (no ingest has completed into it)');
   }
   if (!objects.includes('schema_migrations')) throw notAStore(path, 'it has no schema_migrations table');
   let applied: { version: unknown; description: unknown }[];

@@ -72,9 +72,9 @@ describe('a --db path where there is no store', () => {
 });
 
 describe('a file at --db that is not a meisai store', () => {
-  async function expectRefusedByEveryCommand(dbPath: string): Promise<void> {
+  async function expectRefusedByEveryCommand(dbPath: string, commands = everyCommand()): Promise<void> {
     const before = readFileSync(dbPath);
-    for (const [name, args] of everyCommand()) {
+    for (const [name, args] of commands) {
       const result = await runCli([...args, '--db', dbPath]);
       expect({ name, code: result.code }).toEqual({ name, code: 2 });
       expectOneLine(result.stderr, `${dbPath} is not a meisai store`);
@@ -95,10 +95,23 @@ describe('a file at --db that is not a meisai store', () => {
     await expectRefusedByEveryCommand(dbPath);
   });
 
-  test('an empty file: every command exits 2 (ingest creates only a store that does not exist)', async () => {
+  test('an empty file: every command but ingest exits 2; ingest makes it a store (a first ingest killed before it wrote leaves one)', async () => {
     const dbPath = join(directory, 'empty.sqlite');
     writeFileSync(dbPath, '');
-    await expectRefusedByEveryCommand(dbPath);
+    await expectRefusedByEveryCommand(dbPath, everyCommand().filter(([name]) => name !== 'ingest'));
+    expect((await runCli(['ingest', input(), '--db', dbPath])).code).toBe(0);
+    expect((await runCli(['months', '--contract', 'N000000001', '--db', dbPath])).stdout).toBe('2011-04\n');
+  });
+
+  test('an SQLite database without tables, or with an empty schema_migrations only: ingest makes it a store, the others exit 2', async () => {
+    for (const sql of ['PRAGMA journal_mode = WAL', 'CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, description TEXT NOT NULL, applied_at TEXT NOT NULL)']) {
+      const dbPath = join(directory, `killed-first-run-${sql.length}.sqlite`);
+      const db = new Database(dbPath);
+      db.exec(sql);
+      db.close();
+      await expectRefusedByEveryCommand(dbPath, everyCommand().filter(([name]) => name !== 'ingest'));
+      expect((await runCli(['ingest', input(), '--db', dbPath])).code).toBe(0);
+    }
   });
 
   test("another application's SQLite database: every command exits 2 and it is not migrated", async () => {
