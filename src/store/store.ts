@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { accessSync, closeSync, constants as fsConstants, existsSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
+import { accessSync, closeSync, constants as fsConstants, existsSync, openSync, readFileSync, readSync, Stats, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { ChakuwariTotal, NumberTypeTotal } from '../aggregate/monthlyTotals';
 import { ConfigurationError, StoreConfigurationError } from '../errors';
@@ -35,11 +35,9 @@ const SQLITE_MAGIC = Buffer.from('SQLite format 3\0', 'latin1');
  * must look like an SQLite database as long as its header says (not another file, not truncated).
  */
 export function checkStorePath(path: string, access: StoreAccess): void {
-  let size: number;
+  let stat: Stats;
   try {
-    const stat = statSync(path);
-    if (stat.isDirectory()) throw notAStore(path, 'it is a folder');
-    size = stat.size;
+    stat = statSync(path);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code !== 'ENOENT' && code !== 'ENOTDIR') throw storeFileError(error, path);
@@ -50,6 +48,8 @@ export function checkStorePath(path: string, access: StoreAccess): void {
     }
     return;
   }
+  if (stat.isDirectory()) throw notAStore(path, 'it is a folder');
+  const size = stat.size;
   if (size === 0) {
     // What a first ingest killed before its first write leaves: ingest makes it a store.
     if (access === 'create') return;
