@@ -40,7 +40,7 @@ beforeEach(() => {
 });
 afterEach(() => {
   if (mountPoint !== undefined) {
-    spawnSync('umount', [mountPoint]);
+    spawnSync('umount', ['-l', mountPoint]); // lazy: a connection a failed test left open must not keep it mounted
     rmSync(mountPoint, { recursive: true, force: true });
   }
   rmSync(inputs, { recursive: true, force: true });
