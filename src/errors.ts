@@ -29,3 +29,15 @@ export class LockedError extends MeisaiError {
     super(message, 3);
   }
 }
+
+/**
+ * The store cannot be used as it is given: not there, not a meisai store (another file, a
+ * truncated one), read-only for a command that writes: exit 2.
+ */
+export class StoreConfigurationError extends ConfigurationError {}
+
+/**
+ * The store failed during a run: the disk is full, the file is damaged, an I/O error. Exit 1;
+ * SQLite has rolled back the unfinished transaction, so nothing of it was applied.
+ */
+export class StoreFailedError extends RunFailedError {}

@@ -1,9 +1,9 @@
-import { existsSync } from 'node:fs';
 import { Option } from 'commander';
 import { ConfigurationError } from '../errors';
 import { acquireLock } from '../store/lock';
-import { Db, openStore, resolveDbPath } from '../store/store';
 import { normaliseSubscriberNumber } from '../numbering/peer';
+import { checkStorePath, Db, openStore, resolveDbPath, StoreAccess } from '../store/store';
+import { storeFault } from '../store/storeErrors';
 import { createLogger } from './logger';
 
 /** Where a command writes: results to stdout, messages to stderr (tests capture both). */
@@ -46,19 +46,20 @@ export function numberOption(value: string): string {
 }
 
 /**
- * Opens an existing store for a command that reads, and always closes it. A store that is not
- * there is a wrong --db path, not an empty month: say so instead of reporting nothing.
+ * Opens an existing store read-only for a command that reads, and always closes it. A store that
+ * is not there is a wrong --db path, not an empty month: say so instead of reporting nothing.
  */
 export async function withStore<T>(path: string | undefined, work: (db: Db) => T | Promise<T>): Promise<T> {
-  const dbPath = resolveDbPath(path);
-  if (!existsSync(dbPath)) throw new ConfigurationError(`there is no store at ${dbPath}: ingest files first, or give --db PATH`);
-  return withOpenStore(dbPath, work);
+  return withOpenStore(resolveDbPath(path), 'read', work);
 }
 
-async function withOpenStore<T>(dbPath: string, work: (db: Db) => T | Promise<T>): Promise<T> {
-  const db = openStore(dbPath);
+/** The store's faults while the work runs (disk full, damaged, read-only) end as MeisaiErrors. */
+async function withOpenStore<T>(dbPath: string, access: StoreAccess, work: (db: Db) => T | Promise<T>): Promise<T> {
+  const db = openStore(dbPath, access);
   try {
     return await work(db);
+  } catch (error) {
+    throw storeFault(error, dbPath);
   } finally {
     db.close();
   }
@@ -71,9 +72,13 @@ export function revisionOption(value: string): number {
 /**
  * Opens the store for a command that writes: takes the store's lock first (exit 3 if another
  * run holds it; a stale lock of a killed run is taken over), releases it however the command ends.
+ * Only ingest creates a store; rerate and close need one, and the path is checked before the
+ * lock is taken, so a refused path leaves no lock file behind.
  */
 export async function withWriterStore<T>(path: string | undefined, command: string, work: (db: Db) => T | Promise<T>): Promise<T> {
   const dbPath = resolveDbPath(path);
+  const access: StoreAccess = command === 'ingest' ? 'create' : 'write';
+  checkStorePath(dbPath, access);
   const lock = acquireLock(dbPath, command);
   if (lock.tookOverFrom !== null) {
     createLogger().warn({ event: 'stale-lock', lock: lock.path, previousOwner: lock.tookOverFrom }, 'took over a stale lock left by a run that no longer exists');
@@ -85,7 +90,7 @@ export async function withWriterStore<T>(path: string | undefined, command: stri
   process.once('SIGINT', releaseOnSignal);
   process.once('SIGTERM', releaseOnSignal);
   try {
-    return await withOpenStore(dbPath, work);
+    return await withOpenStore(dbPath, access, work);
   } finally {
     process.removeListener('SIGINT', releaseOnSignal);
     process.removeListener('SIGTERM', releaseOnSignal);

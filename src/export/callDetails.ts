@@ -3,7 +3,8 @@ import { RunFailedError } from '../errors';
 import { formatScaledYen, MAX_FRACTION_DIGITS } from '../money/scaledYen';
 import { PeerClass } from '../rate/rateRecord';
 import { CALL_TYPE_LABELS, isCallType } from '../rate/callType';
-import { Db } from '../store/store';
+import { readableCalls } from '../store/rowChecks';
+import { Db, storePath } from '../store/store';
 import { formatTenths, truncateToTenths } from '../time/duration';
 import { formatJapanTime } from '../time/japanTime';
 import { WITHHELD_CALLER } from '../numbering/peer';
@@ -64,7 +65,7 @@ export function readCallDetails(db: Db, request: CallDetailsRequest): StoredCall
     )
     .get(parameters) as { calls: number };
   if (callsInScope.calls === 0) throw new RunFailedError(noCallsMessage(db, request));
-  return db
+  const rows = db
     .prepare(
       `SELECT c.record_id AS recordId, c.number, c.direction, c.peer, c.peer_class AS peerClass, c.start_ms AS startMs,
               c.duration_ms AS durationMs, c.tariff_id AS tariffId, c.rate_id AS rateId, c.units, c.charge_scaled AS chargeScaled,
@@ -76,6 +77,7 @@ export function readCallDetails(db: Db, request: CallDetailsRequest): StoredCall
         ORDER BY c.number, c.start_ms, c.record_id`,
     )
     .all(parameters) as StoredCallDetail[];
+  return readableCalls(storePath(db), rows);
 }
 
 function noCallsMessage(db: Db, request: CallDetailsRequest): string {

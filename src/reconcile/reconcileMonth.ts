@@ -6,16 +6,16 @@ import { describeSchemaErrors, ReferenceData, schemaValidator } from '../referen
 import { buildCurrentStatement, loadStatement } from '../statement/loadStatement';
 import { isMonthClosed, readRevision } from '../statement/revisions';
 import { Statement } from '../statement/statement';
-import { Db } from '../store/store';
+import { Db, inReadTransaction } from '../store/store';
 import { compareStatementFigures } from './compareStatements';
 import { compareTotals, MonthTotals, recomputeTotals } from './compareTotals';
 import { checkFileControls } from './fileControls';
 import { footingProblems } from './footing';
 import { readStatementDocument, readStatementText } from './readStatementFile';
-import { Check, Detail, difference, information, makeCheck, makeReport, ReconcileReport } from './report';
+import { Check, CheckName, Detail, difference, information, makeCheck, makeReport, ReconcileReport } from './report';
 import { checkContractStatements, StatementValidator } from './statementChecks';
 import { StatementFigures } from './statementFigures';
-import { billedCalls, contractsOfMonth, countCalls, fileControls, issuedRevisions, storedTotals } from './storeReads';
+import { billedCalls, contractsOfMonth, countCalls, fileControls, integrityProblems, issuedRevisions, storedTotals } from './storeReads';
 
 /**
  * The shell of `meisai reconcile`: reads the store once (in one read transaction, so a nightly
@@ -36,21 +36,62 @@ export interface ReconcileRequest {
   revision?: number;
 }
 
+/**
+ * SQLite's integrity check comes first. A damaged store is reported, never thrown: a row with a
+ * value meisai never writes is a difference of its check (and left out of its sums), and a check
+ * that cannot read the store at all is a difference saying so; the other checks still run.
+ */
 export function reconcileMonth(db: Db, reference: ReferenceData, request: ReconcileRequest): ReconcileReport {
-  return db.transaction(() => {
-    const stored = storedTotals(db, request.month, request.contractId);
+  return inReadTransaction(db, () => {
+    const unreadableTotals: string[] = [];
+    let stored: MonthTotals | undefined;
     const checks: Check[] = [
-      totalsCheck(db, request, stored),
-      statementsCheck(db, reference, request, stored),
-      makeCheck('files', 'files', checkFileControls(fileControls(db))),
+      guarded('integrity', 'store integrity', () => integrityCheck(db)),
+      guarded('totals', 'totals from calls', () => {
+        stored = storedTotals(db, request.month, request.contractId, unreadableTotals);
+        return totalsCheck(db, request, stored, unreadableTotals);
+      }),
+      guarded('statements', 'statements', () =>
+        statementsCheck(db, reference, request, stored ?? storedTotals(db, request.month, request.contractId, unreadableTotals)),
+      ),
+      guarded('files', 'files', () => {
+        const unreadable: string[] = [];
+        const files = fileControls(db, unreadable);
+        return makeCheck('files', 'files', [...unreadable.map(difference), ...checkFileControls(files)]);
+      }),
     ];
-    if (request.against !== undefined) checks.push(againstCheck(db, reference, request, request.against));
+    if (request.against !== undefined) {
+      const against = request.against;
+      checks.push(guarded('against', `against ${basename(against.source)}`, () => againstCheck(db, reference, request, against)));
+    }
     return makeReport(request.month, request.contractId, checks);
-  })();
+  });
 }
 
-function totalsCheck(db: Db, request: ReconcileRequest, stored: MonthTotals): Check {
-  const fromCalls = recomputeTotals(billedCalls(db, request.month, request.contractId));
+/** A check that fails on reading the store (damaged pages, a value no reader expects) fails as a difference. */
+function guarded(name: CheckName, title: string, run: () => Check): Check {
+  try {
+    return run();
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    const message = (error as Error).message ?? String(error);
+    const said = `${typeof code === 'string' ? `${code}: ` : ''}${message.length > 300 ? `${message.slice(0, 300)}…` : message}`;
+    return makeCheck(name, title, [difference(`the check could not read the store: ${said}`)]);
+  }
+}
+
+function integrityCheck(db: Db): Check {
+  const found = integrityProblems(db);
+  if (found.length === 0) return makeCheck('integrity', 'store integrity', [information('SQLite quick_check: ok (pages, b-trees and records of the file are sound)')]);
+  return makeCheck('integrity', 'store integrity', [
+    ...found.map((problem) => difference(`SQLite quick_check: ${problem.length > 300 ? `${problem.slice(0, 300)}…` : problem}`)),
+    information('the store file is damaged: restore it from a backup; the figures below are read from the damaged file'),
+  ]);
+}
+
+function totalsCheck(db: Db, request: ReconcileRequest, stored: MonthTotals, unreadableTotals: string[]): Check {
+  const unreadableCalls: string[] = [];
+  const fromCalls = recomputeTotals(billedCalls(db, request.month, request.contractId, unreadableCalls));
   const counts = countCalls(db, request.month, request.contractId);
   const unrated = Object.entries(counts.unratedByCode);
   const unratedCount = unrated.reduce((sum, [, calls]) => sum + calls, 0);
@@ -63,6 +104,8 @@ function totalsCheck(db: Db, request: ReconcileRequest, stored: MonthTotals): Ch
       `held out of the totals: ${counts.late} late call${counts.late === 1 ? '' : 's'} (until rerate --force), ` +
         `${unratedCount} unrated call${unratedCount === 1 ? '' : 's'}${unrated.length > 0 ? ` (${unrated.map(([code, calls]) => `${code} ${calls}`).join(', ')})` : ''}`,
     ),
+    ...unreadableCalls.map(difference),
+    ...unreadableTotals.map(difference),
     ...compareTotals(fromCalls, stored),
   ];
   return makeCheck('totals', 'totals from calls', details);
@@ -73,6 +116,7 @@ function statementsCheck(db: Db, reference: ReferenceData, request: ReconcileReq
   const withTotals = new Set([...stored.typeTotals, ...stored.chakuwariTotals].map((total) => total.contractId));
   const contracts = contractsOfMonth(db, request.month, request.contractId);
   const details: Detail[] = [];
+  const unreadable: string[] = [];
   if (contracts.length === 0) details.push(information(`no contract has calls or statements in ${request.month}`));
   for (const contract of contracts) {
     details.push(
@@ -81,14 +125,14 @@ function statementsCheck(db: Db, reference: ReferenceData, request: ReconcileReq
           contract,
           month: request.month,
           current: withTotals.has(contract) ? buildCurrentStatement(db, reference, contract, request.month) : undefined,
-          revisions: issuedRevisions(db, contract, request.month),
+          revisions: issuedRevisions(db, contract, request.month, unreadable),
           closed,
         },
         validateStatement,
       ),
     );
   }
-  return makeCheck('statements', 'statements', details);
+  return makeCheck('statements', 'statements', [...unreadable.map(difference), ...details]);
 }
 
 const validateStatement: StatementValidator = (document) => {

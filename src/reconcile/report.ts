@@ -1,5 +1,5 @@
 /**
- * What a reconciliation found: one check per group (totals, statements, files, against), each
+ * What a reconciliation found: one check per group (integrity, totals, statements, files, against), each
  * with its details. A difference fails the check; information (late calls held out, figures not
  * yet issued) is told but does not.
  */
@@ -15,7 +15,7 @@ export interface Detail {
   group?: string;
 }
 
-export type CheckName = 'totals' | 'statements' | 'files' | 'against';
+export type CheckName = 'integrity' | 'totals' | 'statements' | 'files' | 'against';
 
 export interface Check {
   name: CheckName;

@@ -1,6 +1,16 @@
 import { ChakuwariTotal, NumberTypeTotal } from '../aggregate/monthlyTotals';
-import { Direction } from '../input/callRecord';
-import { PeerClass, RatedCall } from '../rate/rateRecord';
+import { RatedCall } from '../rate/rateRecord';
+import {
+  callProblem,
+  chakuwariTotalKey,
+  chakuwariTotalProblem,
+  integerProblem,
+  keyText,
+  problems,
+  textProblem,
+  typeTotalKey,
+  typeTotalProblem,
+} from '../store/rowChecks';
 import { Db } from '../store/store';
 import { MonthTotals } from './compareTotals';
 import { FileControls } from './fileControls';
@@ -11,40 +21,30 @@ import { IssuedRevision } from './statementChecks';
  * takes the month and, optionally, one contract (`@contract IS NULL` means all contracts).
  */
 
-interface CallRow {
-  recordId: string;
-  contractId: string;
-  number: string;
-  direction: Direction;
-  peer: string;
-  peerIsNumber: number;
-  startMs: number;
-  durationMs: number;
-  month: string;
-  peerClass: PeerClass;
-  tariffId: string;
-  numberingPlanId: string;
-  rateId: string | null;
-  ratePrefix: string | null;
-  units: number;
-  chargeScaled: number;
-  chakuwariEligible: number;
-}
-
-/** The calls the totals are made of: the month's calls neither late nor unrated, one at a time. */
-export function* billedCalls(db: Db, month: string, contractId: string | null): Generator<RatedCall> {
+/**
+ * The calls the totals are made of: the month's calls neither late nor unrated, one at a time.
+ * A call with a value meisai never writes (a text for a duration, an unknown peer class) is left
+ * out, and what is wrong with it goes to `unreadable`.
+ */
+export function* billedCalls(db: Db, month: string, contractId: string | null, unreadable: string[] = []): Generator<RatedCall> {
   const rows = db
     .prepare(
-      `SELECT record_id AS recordId, contract_id AS contractId, number, direction, peer, peer_is_number AS peerIsNumber,
+      `SELECT record_id AS recordId, file_id AS fileId, line, contract_id AS contractId, number, direction, peer, peer_is_number AS peerIsNumber,
               start_ms AS startMs, duration_ms AS durationMs, month, peer_class AS peerClass, tariff_id AS tariffId,
               numbering_plan_id AS numberingPlanId, rate_id AS rateId, rate_prefix AS ratePrefix, units,
               charge_scaled AS chargeScaled, chakuwari_eligible AS chakuwariEligible
          FROM calls
         WHERE month = @month AND (@contract IS NULL OR contract_id = @contract) AND late = 0 AND unrated_code IS NULL`,
     )
-    .iterate({ month, contract: contractId }) as IterableIterator<CallRow>;
+    .iterate({ month, contract: contractId }) as IterableIterator<Record<string, unknown>>;
   for (const row of rows) {
-    yield { ...row, peerIsNumber: row.peerIsNumber === 1, chakuwariEligible: row.chakuwariEligible === 1 };
+    const { fileId: _fileId, line: _line, ...call } = row;
+    const problem = callProblem(call);
+    if (problem !== null) {
+      unreadable.push(`call ${keyText(row.recordId)} (file ${String(row.fileId)}, line ${String(row.line)}): cannot be read: ${problem}`);
+      continue;
+    }
+    yield { ...call, peerIsNumber: row.peerIsNumber === 1, chakuwariEligible: row.chakuwariEligible === 1 } as unknown as RatedCall;
   }
 }
 
@@ -72,21 +72,28 @@ export function countCalls(db: Db, month: string, contractId: string | null): He
   return counts;
 }
 
-export function storedTotals(db: Db, month: string, contractId: string | null): MonthTotals {
+/**
+ * The month's stored totals; a row with a value meisai never writes is left out, and what is
+ * wrong with it goes to `unreadable`.
+ */
+export function storedTotals(db: Db, month: string, contractId: string | null, unreadable: string[] = []): MonthTotals {
   const typeTotals = db
     .prepare(
       `SELECT contract_id AS contractId, month, number, call_type AS type, calls, duration_tenths AS durationTenths,
               charge_scaled AS chargeScaled
          FROM number_type_totals WHERE month = @month AND (@contract IS NULL OR contract_id = @contract)`,
     )
-    .all({ month, contract: contractId }) as NumberTypeTotal[];
+    .all({ month, contract: contractId }) as Record<string, unknown>[];
   const chakuwariTotals = db
     .prepare(
       `SELECT contract_id AS contractId, month, number, calls, duration_tenths AS durationTenths, duration_ms AS durationMs
          FROM chakuwari_totals WHERE month = @month AND (@contract IS NULL OR contract_id = @contract)`,
     )
-    .all({ month, contract: contractId }) as ChakuwariTotal[];
-  return { typeTotals, chakuwariTotals };
+    .all({ month, contract: contractId }) as Record<string, unknown>[];
+  return {
+    typeTotals: readableRows(typeTotals, typeTotalProblem, typeTotalKey, unreadable) as unknown as NumberTypeTotal[],
+    chakuwariTotals: readableRows(chakuwariTotals, chakuwariTotalProblem, chakuwariTotalKey, unreadable) as unknown as ChakuwariTotal[],
+  };
 }
 
 /** Contracts with anything in the month: calls, totals or an issued statement. */
@@ -100,23 +107,29 @@ export function contractsOfMonth(db: Db, month: string, contractId: string | nul
          UNION SELECT contract_id FROM statements WHERE month = @month AND (@contract IS NULL OR contract_id = @contract)
          ORDER BY contractId`,
       )
-      .all({ month, contract: contractId }) as { contractId: string }[]
-  ).map((row) => row.contractId);
+      .all({ month, contract: contractId }) as { contractId: unknown }[]
+  ).map((row) => (typeof row.contractId === 'string' ? row.contractId : keyText(row.contractId)));
 }
 
 /** Issued revisions as stored, oldest first: the raw JSON, so an edited one can still be examined. */
-export function issuedRevisions(db: Db, contractId: string, month: string): IssuedRevision[] {
-  return db
+export function issuedRevisions(db: Db, contractId: string, month: string, unreadable: string[] = []): IssuedRevision[] {
+  const rows = db
     .prepare(
       `SELECT revision, statement_json AS statementJson, sha256 FROM statements
         WHERE contract_id = ? AND month = ? ORDER BY revision`,
     )
-    .all(contractId, month) as IssuedRevision[];
+    .all(contractId, month) as Record<string, unknown>[];
+  return readableRows(
+    rows,
+    (row) => problems(integerProblem('revision', row.revision, 1), textProblem('statement_json', row.statementJson), textProblem('sha256', row.sha256)),
+    (row) => `${contractId} ${month}, issued revision ${keyText(row.revision)}`,
+    unreadable,
+  ) as unknown as IssuedRevision[];
 }
 
 /** Every file's control totals beside the count of its rows in calls, rejects and duplicates. */
-export function fileControls(db: Db): FileControls[] {
-  return db
+export function fileControls(db: Db, unreadable: string[] = []): FileControls[] {
+  const rows = db
     .prepare(
       `SELECT f.file_id AS fileId, f.name, f.records_read AS recordsRead, f.accepted, f.rejected, f.duplicates,
               COALESCE(c.row_count, 0) AS callRows, COALESCE(r.row_count, 0) AS rejectRows, COALESCE(d.row_count, 0) AS duplicateRows
@@ -126,5 +139,34 @@ export function fileControls(db: Db): FileControls[] {
          LEFT JOIN (SELECT file_id, COUNT(*) AS row_count FROM duplicates GROUP BY file_id) d ON d.file_id = f.file_id
         ORDER BY f.file_id`,
     )
-    .all() as FileControls[];
+    .all() as Record<string, unknown>[];
+  const counts = ['recordsRead', 'accepted', 'rejected', 'duplicates'] as const;
+  const columns = { recordsRead: 'records_read', accepted: 'accepted', rejected: 'rejected', duplicates: 'duplicates' };
+  return readableRows(
+    rows,
+    (row) => problems(textProblem('name', row.name), ...counts.map((count) => integerProblem(columns[count], row[count], 0))),
+    (row) => `file ${String(row.fileId)} (${keyText(row.name)})`,
+    unreadable,
+  ) as unknown as FileControls[];
+}
+
+/** The rows as meisai writes them; each other row becomes a line in `unreadable`. */
+function readableRows(
+  rows: Record<string, unknown>[],
+  problemOf: (row: Record<string, unknown>) => string | null,
+  keyOf: (row: Record<string, unknown>) => string,
+  unreadable: string[],
+): Record<string, unknown>[] {
+  return rows.filter((row) => {
+    const problem = problemOf(row);
+    if (problem !== null) unreadable.push(`${keyOf(row)}: cannot be read: ${problem}`);
+    return problem === null;
+  });
+}
+
+/** SQLite's own check of the file (b-trees, pages, indexes): its first findings, or none. */
+export function integrityProblems(db: Db, limit = 20): string[] {
+  const rows = db.pragma(`quick_check(${limit})`) as { quick_check: unknown }[];
+  const found = rows.map((row) => String(row.quick_check));
+  return found.length === 1 && found[0] === 'ok' ? [] : found;
 }

@@ -8,7 +8,8 @@ import { diffStatements, RowChange } from '../statement/diffStatements';
 import { buildCurrentStatement } from '../statement/loadStatement';
 import { isMonthClosed, issueRevision, latestRevision } from '../statement/revisions';
 import { Statement } from '../statement/statement';
-import { addTotals, Db } from '../store/store';
+import { readableCalls } from '../store/rowChecks';
+import { addTotals, Db, storePath } from '../store/store';
 
 export interface RerateRequest {
   month: string;
@@ -91,7 +92,7 @@ export function rerateMonth(db: Db, reference: ReferenceData, request: RerateReq
            FROM calls WHERE month = ?${contractFilter}`,
       )
       .all(...filterArgs) as StoredCallRow[];
-    for (const row of rows) {
+    for (const row of readableCalls(storePath(db), rows)) {
       result.calls += 1;
       if (row.late === 1) result.lateBilled += 1;
       const record: CallRecord = { ...row, peerIsNumber: row.peerIsNumber === 1 };

@@ -1,6 +1,8 @@
-import { linkSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, linkSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { LockedError } from '../errors';
+import { join } from 'node:path';
+import { LockedError, StoreConfigurationError } from '../errors';
+import { lockFileError } from './storeErrors';
 
 export interface LockOwner {
   pid: number;
@@ -16,37 +18,62 @@ export interface HeldLock {
   release(): void;
 }
 
+/** How long a run keeps trying while other runs are taking over a stale lock. */
+const TAKEOVER_PATIENCE_MS = 10_000;
+/** A takeover guard older than this whose owner is gone was left by a run killed mid-takeover. */
+const DEAD_GUARD_AGE_MS = 2_000;
+
 /**
  * One writer at a time per store: a lock file beside the database, created atomically with its
  * owner inside (written to a private file, then hard-linked into place, which fails if a lock
  * exists). A lock whose owner process is gone (killed, crashed) on this host is stale and is
  * taken over; a live owner makes this run stop with exit code 3.
+ *
+ * The takeover is atomic: only the run holding the takeover guard (`<lock>.takeover`, created
+ * exclusively) may remove a lock, and only if the lock still holds, byte for byte, the stale
+ * owner it judged dead; the new lock is then hard-linked into place exclusively again. Many runs
+ * starting at once against one stale lock: exactly one gets it, the others see a live owner.
  */
 export function acquireLock(dbPath: string, command: string): HeldLock {
   const path = `${dbPath}.lock`;
   const owner: LockOwner = { pid: process.pid, hostname: hostname(), startedAt: new Date().toISOString(), command };
   const privatePath = `${path}.${process.pid}`;
-  writeFileSync(privatePath, `${JSON.stringify(owner)}\n`);
+  try {
+    writeFileSync(privatePath, `${JSON.stringify(owner)}\n`);
+  } catch (error) {
+    throw lockFileError(error, dbPath, path);
+  }
   let tookOverFrom: LockOwner | null = null;
   try {
-    for (let attempt = 0; ; attempt += 1) {
-      try {
-        linkSync(privatePath, path);
-        break;
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || attempt >= 3) throw error;
+    const giveUpAt = Date.now() + TAKEOVER_PATIENCE_MS;
+    for (;;) {
+      if (linkExclusive(privatePath, path, dbPath)) break;
+      const seen = readLock(path, dbPath);
+      if (seen === null) {
+        if (Date.now() > giveUpAt) throw new LockedError(`the store's lock ${path} keeps changing; try again`);
+        continue; // released meanwhile: try again
       }
-      const holder = readOwner(path);
+      const holder = parseOwner(seen);
       if (holder !== null && isAlive(holder)) {
         throw new LockedError(
           `another meisai run holds the store's lock ${path} (pid ${holder.pid} on ${holder.hostname}, ${holder.command}, since ${holder.startedAt})`,
         );
       }
-      tookOverFrom = holder ?? { pid: 0, hostname: 'unknown', startedAt: 'unknown', command: 'unreadable lock' };
-      removeIfSame(path, holder);
+      waitAtTestBarrier();
+      const outcome = takeOver(path, seen, privatePath, dbPath);
+      if (outcome === 'taken') {
+        tookOverFrom = holder ?? { pid: 0, hostname: 'unknown', startedAt: 'unknown', command: 'unreadable lock' };
+        break;
+      }
+      if (Date.now() > giveUpAt) throw new LockedError(`another meisai run is taking over the store's stale lock ${path}; try again`);
+      if (outcome === 'busy') sleep(5);
     }
   } finally {
-    unlinkSync(privatePath);
+    try {
+      unlinkSync(privatePath);
+    } catch {
+      // already gone: nothing to clean
+    }
   }
   let released = false;
   return {
@@ -55,23 +82,98 @@ export function acquireLock(dbPath: string, command: string): HeldLock {
     release() {
       if (released) return;
       released = true;
-      const holder = readOwner(path);
-      if (holder !== null && holder.pid === process.pid && holder.hostname === owner.hostname) unlinkSync(path);
+      const holder = parseOwner(readRaw(path));
+      if (holder !== null && holder.pid === process.pid && holder.hostname === owner.hostname && holder.startedAt === owner.startedAt) {
+        unlinkSync(path);
+      }
     },
   };
 }
 
-function readOwner(path: string): LockOwner | null {
+function linkExclusive(privatePath: string, path: string, dbPath: string): boolean {
   try {
-    const owner = JSON.parse(readFileSync(path, 'utf8')) as LockOwner;
-    return typeof owner.pid === 'number' && typeof owner.hostname === 'string' ? owner : null;
+    linkSync(privatePath, path);
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw lockFileError(error, dbPath, path);
+  }
+}
+
+/**
+ * Replaces the stale lock whose content was `staleContent` by ours, under the takeover guard:
+ * 'taken' (ours is in place), 'busy' (another run is taking over right now), 'changed' (the lock
+ * is no longer that stale one: look again).
+ */
+function takeOver(path: string, staleContent: string, privatePath: string, dbPath: string): 'taken' | 'busy' | 'changed' {
+  const guard = `${path}.takeover`;
+  try {
+    writeFileSync(guard, `${JSON.stringify({ pid: process.pid, hostname: hostname() })}\n`, { flag: 'wx' });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw lockFileError(error, dbPath, guard);
+    removeDeadGuard(guard);
+    return 'busy';
+  }
+  try {
+    if (readRaw(path) !== staleContent) return 'changed';
+    unlinkSync(path);
+    return linkExclusive(privatePath, path, dbPath) ? 'taken' : 'changed';
+  } finally {
+    unlinkSync(guard);
+  }
+}
+
+/** A guard left by a run killed in the middle of a takeover (its owner gone, the guard old): moved away. */
+function removeDeadGuard(guard: string): void {
+  const content = readRaw(guard);
+  if (content === null) return;
+  const guardOwner = parseOwner(content, false);
+  let age: number;
+  try {
+    age = Date.now() - statSync(guard).mtimeMs;
+  } catch {
+    return;
+  }
+  if (age < DEAD_GUARD_AGE_MS || (guardOwner !== null && isAlive(guardOwner))) return;
+  const grave = `${guard}.dead.${process.pid}`;
+  try {
+    renameSync(guard, grave);
+    unlinkSync(grave);
+  } catch {
+    // another run moved it first
+  }
+}
+
+/** The lock's content; null when there is no lock (any more). */
+function readLock(path: string, dbPath: string): string | null {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw new StoreConfigurationError(`cannot read the lock ${path} of the store ${dbPath} (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+}
+
+function readRaw(path: string): string | null {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return null;
+  }
+}
+
+function parseOwner(content: string | null, needsStart = true): LockOwner | null {
+  if (content === null) return null;
+  try {
+    const owner = JSON.parse(content) as LockOwner;
+    return typeof owner.pid === 'number' && typeof owner.hostname === 'string' && (!needsStart || typeof owner.startedAt === 'string') ? owner : null;
   } catch {
     return null;
   }
 }
 
 /** A holder on another host cannot be checked from here, so it counts as alive. */
-function isAlive(owner: LockOwner): boolean {
+function isAlive(owner: Pick<LockOwner, 'pid' | 'hostname'>): boolean {
   if (owner.hostname !== hostname()) return true;
   if (owner.pid === process.pid) return true;
   try {
@@ -82,13 +184,18 @@ function isAlive(owner: LockOwner): boolean {
   }
 }
 
-/** Removes the stale lock unless another run took it over meanwhile. */
-function removeIfSame(path: string, staleOwner: LockOwner | null): void {
-  const current = readOwner(path);
-  if (current !== null && staleOwner !== null && (current.pid !== staleOwner.pid || current.startedAt !== staleOwner.startedAt)) return;
-  try {
-    unlinkSync(path);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-  }
+function sleep(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+/**
+ * Test hook, for the race of many runs taking over one stale lock: with MEISAI_TEST_LOCK_BARRIER=DIR,
+ * a run that found a stale lock writes DIR/ready.PID and waits (up to 30 s) for DIR/go before it
+ * takes the lock over, so that every run of the test has seen the stale lock first.
+ */
+function waitAtTestBarrier(): void {
+  const barrier = process.env.MEISAI_TEST_LOCK_BARRIER;
+  if (barrier === undefined || barrier === '') return;
+  writeFileSync(join(barrier, `ready.${process.pid}`), '');
+  for (let waited = 0; waited < 30_000 && !existsSync(join(barrier, 'go')); waited += 5) sleep(5);
 }

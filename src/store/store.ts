@@ -1,14 +1,15 @@
 import Database from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
+import { accessSync, closeSync, constants as fsConstants, existsSync, openSync, readFileSync, readSync, Stats, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { ChakuwariTotal, NumberTypeTotal } from '../aggregate/monthlyTotals';
-import { ConfigurationError } from '../errors';
+import { ConfigurationError, StoreConfigurationError } from '../errors';
 import { CallContent } from '../input/callRecord';
 import { RatedCall } from '../rate/rateRecord';
-import { CallType } from '../rate/callType';
 import { PROJECT_ROOT } from '../reference/referenceData';
 import { MIGRATIONS } from './migrations';
+import { chakuwariTotalKey, chakuwariTotalProblem, damagedRowError, typeTotalKey, typeTotalProblem } from './rowChecks';
+import { notAStore, storeFault } from './storeErrors';
 
 export const DEFAULT_DB_PATH = join(PROJECT_ROOT, 'data', 'meisai.sqlite');
 
@@ -18,24 +19,191 @@ export function resolveDbPath(path?: string): string {
   return path ?? process.env.MEISAI_DB ?? DEFAULT_DB_PATH;
 }
 
-/** Opens (creating on first use) the SQLite store and brings its schema up to date. */
-export function openStore(path = resolveDbPath()): Db {
-  let db: Db;
+/**
+ * How a command uses the store: `read` opens an existing store read-only (it works on a
+ * read-only file or file system); `write` needs an existing store; `create` (ingest) makes a new
+ * one where none exists, but only in a folder that exists.
+ */
+export type StoreAccess = 'read' | 'write' | 'create';
+
+/** A store larger than this on a read-only file system is not read into memory (see openReadOnly). */
+const READ_ONLY_COPY_LIMIT_BYTES = 512 * 1024 * 1024;
+const SQLITE_MAGIC = Buffer.from('SQLite format 3\0', 'latin1');
+
+/**
+ * Checks, before anything is created (a lock, a store), that the path can be used as asked: an
+ * existing store for `read` and `write`, an existing folder for `create`; a file that is there
+ * must look like an SQLite database as long as its header says (not another file, not truncated).
+ */
+export function checkStorePath(path: string, access: StoreAccess): void {
+  let stat: Stats;
   try {
-    mkdirSync(dirname(path), { recursive: true });
-    db = new Database(path);
+    stat = statSync(path);
   } catch (error) {
-    throw new ConfigurationError(`cannot open the store ${path}: ${(error as Error).message}`);
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== 'ENOENT' && code !== 'ENOTDIR') throw storeFileError(error, path);
+    if (access !== 'create') throw new StoreConfigurationError(`there is no store at ${path}: ingest files first, or give --db PATH`);
+    const folder = dirname(path);
+    if (!existsSync(folder) || !statSync(folder).isDirectory()) {
+      throw new StoreConfigurationError(`the folder ${folder} of the store does not exist: create it first (meisai creates a new store only in an existing folder)`);
+    }
+    return;
   }
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = FULL');
-  db.pragma('foreign_keys = ON');
-  db.pragma('busy_timeout = 5000');
-  // 16 MiB of page cache: enough for the hot end of the calls tree (ingest appends in record_id
-  // order) and the totals; more buys no speed and counts against the 256 MB memory budget.
-  db.pragma('cache_size = -16384');
-  migrate(db);
-  return db;
+  if (stat.isDirectory()) throw notAStore(path, 'it is a folder');
+  const size = stat.size;
+  if (size === 0) {
+    // What a first ingest killed before its first write leaves: ingest makes it a store.
+    if (access === 'create') return;
+    throw notAStore(path, 'the file is empty');
+  }
+  const header = Buffer.alloc(100);
+  let read: number;
+  try {
+    const descriptor = openSync(path, 'r');
+    try {
+      read = readSync(descriptor, header, 0, 100, 0);
+    } finally {
+      closeSync(descriptor);
+    }
+  } catch (error) {
+    throw storeFileError(error, path);
+  }
+  if (read < 100 || !header.subarray(0, 16).equals(SQLITE_MAGIC)) throw notAStore(path, 'it is not an SQLite database');
+  const rawPageSize = header.readUInt16BE(16);
+  const pageSize = rawPageSize === 1 ? 65536 : rawPageSize;
+  const pages = header.readUInt32BE(28);
+  const headerCountValid = header.readUInt32BE(24) === header.readUInt32BE(92);
+  if (headerCountValid && pages > 0 && size < pages * pageSize) {
+    throw notAStore(path, `it is truncated (${size} bytes; its header says ${pages} pages of ${pageSize} bytes)`);
+  }
+}
+
+/**
+ * Opens the store and, for `write` and `create`, brings its schema up to date. The path is checked
+ * first (checkStorePath); SQLite's faults become MeisaiErrors (storeFault): a file that is not a
+ * meisai store exits 2, a damaged or full one 1.
+ */
+export function openStore(path = resolveDbPath(), access: StoreAccess = 'create'): Db {
+  checkStorePath(path, access);
+  let db: Db | undefined;
+  try {
+    db = access === 'read' ? openReadOnly(path) : new Database(path);
+    db.pragma('busy_timeout = 5000');
+    // Before anything is written (WAL mode changes the file's header): is it a meisai store?
+    const version = meisaiSchemaVersion(db, path, access);
+    if (access !== 'read') db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = FULL');
+    db.pragma('foreign_keys = ON');
+    // 16 MiB of page cache: enough for the hot end of the calls tree (ingest appends in record_id
+    // order) and the totals; more buys no speed and counts against the 256 MB memory budget.
+    db.pragma('cache_size = -16384');
+    if (access === 'read' && version < KNOWN_VERSION) {
+      // An older store: bring it up to date as a writer would (this needs write access).
+      db.close();
+      return openStore(path, 'write');
+    }
+    if (access !== 'read') migrate(db);
+    STORE_PATHS.set(db, path);
+    return db;
+  } catch (error) {
+    if (db?.open) db.close();
+    throw storeFault(error, path);
+  }
+}
+
+const STORE_PATHS = new WeakMap<Db, string>();
+
+/** The path a connection was opened from (a store read into memory too), for messages. */
+export function storePath(db: Db): string {
+  return STORE_PATHS.get(db) ?? db.name;
+}
+
+/**
+ * A read-only connection. SQLite reads a WAL store read-only only if it can create the store's
+ * `-shm` file; on a read-only file system (no `-wal` left, as a cleanly closed store is) the store
+ * is read into memory instead, up to READ_ONLY_COPY_LIMIT_BYTES.
+ */
+function openReadOnly(path: string): Db {
+  const db = new Database(path, { readonly: true, fileMustExist: true });
+  try {
+    db.pragma('schema_version');
+    return db;
+  } catch (error) {
+    db.close();
+    if ((error as { code?: string }).code !== 'SQLITE_CANTOPEN' || !folderIsReadOnly(path) || hasWal(path)) throw error;
+    const size = statSync(path).size;
+    if (size > READ_ONLY_COPY_LIMIT_BYTES) {
+      throw new StoreConfigurationError(
+        `cannot read the store ${path} on a read-only file system: SQLite needs to create ${path}-shm, and the store (${size} bytes) is too large to read into memory; copy it to a writable folder`,
+      );
+    }
+    const image = readFileSync(path);
+    image[18] = 1; // file format: rollback journal, as an in-memory database needs (WAL is 2)
+    image[19] = 1;
+    return new Database(image, { readonly: true });
+  }
+}
+
+function folderIsReadOnly(path: string): boolean {
+  try {
+    accessSync(dirname(path), fsConstants.W_OK);
+    return false;
+  } catch {
+    return true;
+  }
+}
+
+function hasWal(path: string): boolean {
+  try {
+    return statSync(`${path}-wal`).size > 0;
+  } catch {
+    return false;
+  }
+}
+
+const KNOWN_VERSION = Math.max(...MIGRATIONS.map((migration) => migration.version));
+
+/**
+ * The schema version of a meisai store (0 for a new one); anything else, including another
+ * application's database, is not a meisai store. An empty database (a new file, or what a first
+ * ingest killed before its first migration committed leaves) is a new store for `create` only.
+ */
+function meisaiSchemaVersion(db: Db, path: string, access: StoreAccess): number {
+  const objects = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[]).map((row) => row.name);
+  const empty =
+    objects.length === 0 ||
+    (objects.length === 1 && objects[0] === 'schema_migrations' && db.prepare('SELECT 1 FROM schema_migrations LIMIT 1').get() === undefined);
+  if (empty) {
+    if (access === 'create') return 0;
+    throw notAStore(path, 'it is an empty database (no ingest has completed into it)');
+  }
+  if (!objects.includes('schema_migrations')) throw notAStore(path, 'it has no schema_migrations table');
+  let applied: { version: unknown; description: unknown }[];
+  try {
+    applied = db.prepare('SELECT version, description FROM schema_migrations ORDER BY version').all() as { version: unknown; description: unknown }[];
+  } catch (error) {
+    if ((error as { code?: string }).code === 'SQLITE_ERROR') throw notAStore(path, "its schema_migrations table is not meisai's");
+    throw error;
+  }
+  for (const row of applied) {
+    const migration = MIGRATIONS.find((candidate) => candidate.version === row.version);
+    if (typeof row.version !== 'number' || (migration !== undefined && migration.description !== row.description)) {
+      throw notAStore(path, "its schema_migrations table is not meisai's");
+    }
+  }
+  const newest = Math.max(0, ...applied.map((row) => row.version as number));
+  if (newest > KNOWN_VERSION) {
+    throw new StoreConfigurationError(`the store ${path} has schema version ${newest}, newer than this meisai knows (${KNOWN_VERSION})`);
+  }
+  if (newest === 0) throw notAStore(path, 'its schema_migrations table is empty');
+  return newest;
+}
+
+function storeFileError(error: unknown, path: string): unknown {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'EACCES' || code === 'EPERM') return new StoreConfigurationError(`cannot read the store ${path} (${code}): check its permissions`);
+  if (code === 'EISDIR') return notAStore(path, 'it is a folder');
+  return error;
 }
 
 export function migrate(db: Db): void {
@@ -44,9 +212,8 @@ export function migrate(db: Db): void {
     (db.prepare('SELECT version FROM schema_migrations').all() as { version: number }[]).map((row) => row.version),
   );
   const newest = Math.max(0, ...applied);
-  const known = Math.max(...MIGRATIONS.map((migration) => migration.version));
-  if (newest > known) {
-    throw new ConfigurationError(`the store has schema version ${newest}, newer than this meisai knows (${known})`);
+  if (newest > KNOWN_VERSION) {
+    throw new ConfigurationError(`the store has schema version ${newest}, newer than this meisai knows (${KNOWN_VERSION})`);
   }
   for (const migration of MIGRATIONS) {
     if (applied.has(migration.version)) continue;
@@ -58,6 +225,25 @@ export function migrate(db: Db): void {
         new Date().toISOString(),
       );
     })();
+  }
+}
+
+/**
+ * Runs reads in one transaction (one snapshot of the store). Unlike db.transaction, a damaged
+ * store that makes the final COMMIT fail does not lose what was read: nothing was written.
+ */
+export function inReadTransaction<T>(db: Db, read: () => T): T {
+  db.exec('BEGIN');
+  try {
+    return read();
+  } finally {
+    if (db.inTransaction) {
+      try {
+        db.exec('COMMIT');
+      } catch {
+        if (db.inTransaction) db.exec('ROLLBACK');
+      }
+    }
   }
 }
 
@@ -232,24 +418,36 @@ export function addTotals(db: Db, typeTotals: NumberTypeTotal[], chakuwariTotals
 }
 
 export function readNumberTypeTotals(db: Db, contractId: string, month: string): NumberTypeTotal[] {
-  return (
-    db
-      .prepare(
-        `SELECT contract_id AS contractId, month, number, call_type AS type, calls, duration_tenths AS durationTenths,
-                charge_scaled AS chargeScaled
-           FROM number_type_totals WHERE contract_id = ? AND month = ? ORDER BY number, call_type`,
-      )
-      .all(contractId, month) as (NumberTypeTotal & { type: CallType })[]
-  );
+  const rows = db
+    .prepare(
+      `SELECT contract_id AS contractId, month, number, call_type AS type, calls, duration_tenths AS durationTenths,
+              charge_scaled AS chargeScaled
+         FROM number_type_totals WHERE contract_id = ? AND month = ? ORDER BY number, call_type`,
+    )
+    .all(contractId, month) as Record<string, unknown>[];
+  return rows.map((row) => readable(db, row, typeTotalProblem, typeTotalKey)) as unknown as NumberTypeTotal[];
 }
 
 export function readChakuwariTotals(db: Db, contractId: string, month: string): ChakuwariTotal[] {
-  return db
+  const rows = db
     .prepare(
       `SELECT contract_id AS contractId, month, number, calls, duration_tenths AS durationTenths, duration_ms AS durationMs
          FROM chakuwari_totals WHERE contract_id = ? AND month = ? ORDER BY number`,
     )
-    .all(contractId, month) as ChakuwariTotal[];
+    .all(contractId, month) as Record<string, unknown>[];
+  return rows.map((row) => readable(db, row, chakuwariTotalProblem, chakuwariTotalKey)) as unknown as ChakuwariTotal[];
+}
+
+/** A totals row as stored, or, if a value is not what meisai writes, a failed run: never a wrong figure. */
+function readable(
+  db: Db,
+  row: Record<string, unknown>,
+  problemOf: (row: Record<string, unknown>) => string | null,
+  keyOf: (row: Record<string, unknown>) => string,
+): Record<string, unknown> {
+  const problem = problemOf(row);
+  if (problem === null) return row;
+  throw damagedRowError(storePath(db), keyOf(row), problem);
 }
 
 /** Months in which the contract has calls to show, newest first. */

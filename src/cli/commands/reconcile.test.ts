@@ -71,6 +71,7 @@ describe('meisai reconcile on an untouched store', () => {
     expect(result.stderr).toBe('');
     expect(result.stdout.split('\n').filter((line) => !line.startsWith('  '))).toEqual([
       'reconcile 2011-04: OK',
+      'store integrity: OK',
       'totals from calls: OK',
       'statements: OK',
       'files: OK',
@@ -86,6 +87,7 @@ describe('meisai reconcile on an untouched store', () => {
       contract: 'N000000001',
       ok: true,
       checks: [
+        { name: 'integrity', title: 'store integrity', ok: true, details: expect.any(Array) },
         { name: 'totals', title: 'totals from calls', ok: true, details: expect.any(Array) },
         { name: 'statements', title: 'statements', ok: true, details: expect.any(Array) },
         { name: 'files', title: 'files', ok: true, details: expect.any(Array) },
