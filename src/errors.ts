@@ -41,3 +41,12 @@ export class StoreConfigurationError extends ConfigurationError {}
  * SQLite has rolled back the unfinished transaction, so nothing of it was applied.
  */
 export class StoreFailedError extends RunFailedError {}
+
+/**
+ * A file's transaction lost a race with another ingest worker (PostgreSQL: the same record_id
+ * written by a file applied at the same time, a deadlock, its month closed meanwhile). It was
+ * rolled back whole, nothing of it applied: apply the file again (`retryable`).
+ */
+export class StoreRaceError extends StoreFailedError {
+  readonly retryable = true;
+}

@@ -1,0 +1,156 @@
+/**
+ * The PostgreSQL store's schema, as numbered migrations applied in order, each in its own
+ * transaction, recorded in schema_migrations as on SQLite. A migration is never edited once
+ * released: change the schema by adding the next one.
+ *
+ * Money and durations are bigint (read back as exact integers: connection.ts). Text that meisai
+ * sorts (contract, month, number, record_id, call type, file name) is COLLATE "C": byte order,
+ * as SQLite sorts, whatever the database's locale, so listings and statements are the same on
+ * both engines.
+ *
+ * Partitioning: calls, the two totals tables, rejects and duplicates are partitioned by LIST of
+ * a month; a month's partition is created when the first row of it arrives (partitions.ts).
+ * Calls and totals by the call's month; rejects and duplicates (which may have no readable
+ * month) by the month the file was received (UTC). The partitioned tables carry no foreign keys:
+ * attaching a partition with one would lock `files` against the file transactions that are
+ * writing it; reconcile checks every file's rows against its control totals instead.
+ *
+ * record_ids holds one row per accepted record_id across all months and contracts: its primary
+ * key is what makes two concurrent files with the same record_id serialise (the second waits for
+ * the first, then loses and is applied again), and it answers de-duplication with the first
+ * sighting's content without touching the calls partitions.
+ *
+ * Citus: see citus.sql for the distribution (contract_id for calls, totals and statements;
+ * reference tables for files and closed_months).
+ */
+export const PG_MIGRATIONS: { version: number; description: string; sql: string }[] = [
+  {
+    version: 1,
+    description: 'files, record_ids, calls, rejects, duplicates, monthly totals, statements, closed months (partitioned by month)',
+    sql: `
+      CREATE TABLE files (
+        file_id       bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        name          text COLLATE "C" NOT NULL,
+        sha256        text NOT NULL UNIQUE,
+        bytes         bigint NOT NULL,
+        encoding      text NOT NULL,
+        source        text,
+        ingested_at   text NOT NULL,
+        records_read  bigint NOT NULL,
+        accepted      bigint NOT NULL,
+        rejected      bigint NOT NULL,
+        duplicates    bigint NOT NULL,
+        late          bigint NOT NULL DEFAULT 0,
+        CHECK (records_read = accepted + rejected + duplicates)
+      );
+      CREATE INDEX files_by_bytes ON files (bytes);
+
+      CREATE TABLE record_ids (
+        record_id    text COLLATE "C" PRIMARY KEY,
+        contract_id  text COLLATE "C" NOT NULL,
+        number       text COLLATE "C" NOT NULL,
+        direction    text NOT NULL,
+        peer         text COLLATE "C" NOT NULL,
+        start_ms     bigint NOT NULL,
+        duration_ms  bigint NOT NULL,
+        month        text COLLATE "C" NOT NULL,
+        file_id      bigint NOT NULL,
+        line         bigint NOT NULL
+      );
+
+      CREATE TABLE calls (
+        contract_id        text COLLATE "C" NOT NULL,
+        month              text COLLATE "C" NOT NULL,
+        record_id          text COLLATE "C" NOT NULL,
+        file_id            bigint NOT NULL,
+        line               bigint NOT NULL,
+        number             text COLLATE "C" NOT NULL,
+        direction          text NOT NULL CHECK (direction IN ('out', 'in')),
+        peer               text COLLATE "C" NOT NULL,
+        peer_is_number     boolean NOT NULL,
+        start_ms           bigint NOT NULL,
+        duration_ms        bigint NOT NULL CHECK (duration_ms >= 0),
+        peer_class         text NOT NULL,
+        tariff_id          text NOT NULL,
+        numbering_plan_id  text NOT NULL,
+        rate_id            text,
+        rate_prefix        text,
+        units              bigint NOT NULL,
+        charge_scaled      bigint NOT NULL,
+        chakuwari_eligible boolean NOT NULL,
+        late               boolean NOT NULL DEFAULT false,
+        unrated_code       text,
+        PRIMARY KEY (contract_id, month, record_id)
+      ) PARTITION BY LIST (month);
+      CREATE INDEX calls_by_file ON calls (file_id);
+
+      CREATE TABLE rejects (
+        file_id         bigint NOT NULL,
+        received_month  text COLLATE "C" NOT NULL,
+        line            bigint NOT NULL,
+        code            text NOT NULL,
+        message         text NOT NULL,
+        raw             text NOT NULL
+      ) PARTITION BY LIST (received_month);
+      CREATE INDEX rejects_by_file ON rejects (file_id, line);
+
+      CREATE TABLE duplicates (
+        file_id         bigint NOT NULL,
+        received_month  text COLLATE "C" NOT NULL,
+        line            bigint NOT NULL,
+        record_id       text COLLATE "C" NOT NULL,
+        PRIMARY KEY (file_id, received_month, line)
+      ) PARTITION BY LIST (received_month);
+
+      CREATE TABLE number_type_totals (
+        contract_id      text COLLATE "C" NOT NULL,
+        month            text COLLATE "C" NOT NULL,
+        number           text COLLATE "C" NOT NULL,
+        call_type        text COLLATE "C" NOT NULL,
+        calls            bigint NOT NULL,
+        duration_tenths  bigint NOT NULL,
+        charge_scaled    bigint NOT NULL,
+        PRIMARY KEY (contract_id, month, number, call_type)
+      ) PARTITION BY LIST (month);
+
+      CREATE TABLE chakuwari_totals (
+        contract_id      text COLLATE "C" NOT NULL,
+        month            text COLLATE "C" NOT NULL,
+        number           text COLLATE "C" NOT NULL,
+        calls            bigint NOT NULL,
+        duration_tenths  bigint NOT NULL,
+        duration_ms      bigint NOT NULL,
+        PRIMARY KEY (contract_id, month, number)
+      ) PARTITION BY LIST (month);
+
+      CREATE TABLE statements (
+        contract_id     text COLLATE "C" NOT NULL,
+        month           text COLLATE "C" NOT NULL,
+        revision        bigint NOT NULL CHECK (revision >= 1),
+        created_at      text NOT NULL,
+        reason          text NOT NULL,
+        statement_json  text NOT NULL,
+        sha256          text NOT NULL,
+        PRIMARY KEY (contract_id, month, revision)
+      );
+
+      CREATE TABLE closed_months (
+        month      text COLLATE "C" PRIMARY KEY,
+        closed_at  text NOT NULL
+      );
+    `,
+  },
+];
+
+export const PG_KNOWN_VERSION = Math.max(...PG_MIGRATIONS.map((migration) => migration.version));
+
+/** The partitioned tables, and the column each is partitioned by. */
+export const PARTITIONED_TABLES = {
+  calls: 'month',
+  number_type_totals: 'month',
+  chakuwari_totals: 'month',
+  rejects: 'received_month',
+  duplicates: 'received_month',
+} as const;
+
+export type PartitionedTable = keyof typeof PARTITIONED_TABLES;

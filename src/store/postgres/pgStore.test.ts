@@ -1,0 +1,338 @@
+import { Client } from 'pg';
+import { StoreConfigurationError, StoreFailedError, StoreRaceError } from '../../errors';
+import { createTestDatabase, describePostgres, useTestDatabase, withDatabase } from '../../test-support/postgres';
+import { parseInt8, redactUrl } from './connection';
+import { PgStore } from './pgStore';
+import { applyCalls, ratedCall } from './pgTestKit';
+
+async function sql(url: string, text: string, values: unknown[] = []): Promise<Record<string, unknown>[]> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    return (await client.query(text, values)).rows;
+  } finally {
+    await client.end();
+  }
+}
+
+test('int8 is read as an exact integer: a number while safe, else a bigint (never a float)', () => {
+  expect(parseInt8('9007199254740991')).toBe(9007199254740991);
+  expect(parseInt8('-9007199254740991')).toBe(-9007199254740991);
+  expect(parseInt8('9007199254740993')).toBe(9007199254740993n);
+  expect(parseInt8('0')).toBe(0);
+});
+
+test('a URL in a message never shows its password', () => {
+  expect(redactUrl('postgres://meisai:s3cret@db.example:5432/billing')).toBe('postgres://meisai:***@db.example:5432/billing');
+  expect(redactUrl('postgresql://meisai@db/billing?password=s3cret&sslmode=require')).toBe('postgresql://meisai@db/billing?password=***&sslmode=require');
+});
+
+describePostgres('the PostgreSQL store', () => {
+  const database = useTestDatabase('pgstore');
+  let store: PgStore;
+  beforeAll(async () => {
+    store = await PgStore.open(database.url, 'create');
+  });
+  afterAll(async () => {
+    await store?.close();
+  });
+
+  test('migrations are recorded in schema_migrations, and opening again applies none', async () => {
+    expect(await sql(database.url, 'SELECT version FROM schema_migrations')).toEqual([{ version: '1' }]);
+    const again = await PgStore.open(database.url, 'write');
+    await again.close();
+    expect(await sql(database.url, 'SELECT count(*)::int AS n FROM schema_migrations')).toEqual([{ n: 1 }]);
+  });
+
+  test('a file is one transaction: calls, totals and the files row appear at its commit, in a month partition', async () => {
+    const calls = [
+      ratedCall({ recordId: 'a1' }),
+      ratedCall({ recordId: 'a2', durationMs: 30_500, chargeScaled: 80_000 }),
+      ratedCall({ recordId: 'a3', direction: 'in', peer: '0311112222', peerClass: 'general', rateId: null, units: 0, chargeScaled: 0, chakuwariEligible: true }),
+      ratedCall({ recordId: 'a4', month: '2011-05', startMs: Date.UTC(2011, 4, 3) }),
+    ];
+    const applied = await applyCalls(store, 'a.csv', 'sha-a', calls);
+    expect(applied).toEqual({ outcome: 'applied', accepted: 4, duplicates: 0, conflicts: 0 });
+    const totals = await store.contractTotals('N000000001', '2011-04');
+    expect(totals.typeTotals).toEqual([
+      { contractId: 'N000000001', month: '2011-04', number: '05012345678', type: 'general', calls: 2, durationTenths: 915, chargeScaled: 320_000 },
+    ]);
+    expect(totals.chakuwariTotals).toEqual([
+      { contractId: 'N000000001', month: '2011-04', number: '05012345678', calls: 1, durationTenths: 610, durationMs: 61_000 },
+    ]);
+    const partitions = await sql(
+      database.url,
+      "SELECT c.relname AS name FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = 'calls'::regclass ORDER BY 1",
+    );
+    expect(partitions).toEqual([{ name: 'calls_2011_04' }, { name: 'calls_2011_05' }]);
+    expect(await store.findFileBySha('sha-a')).toMatchObject({ name: 'a.csv', sha256: 'sha-a' });
+    expect(await store.hasFileOfSize(400)).toBe(true);
+    expect(await store.callMonths('N000000001')).toEqual(['2011-05', '2011-04']);
+    expect(await store.statementMonths('N000000001')).toEqual(['2011-05', '2011-04']);
+  });
+
+  test('a stored record_id answers with its first sighting; the same content is a duplicate, other content a conflict', async () => {
+    const applied = await applyCalls(store, 'b.csv', 'sha-b', [
+      ratedCall({ recordId: 'a1' }),
+      ratedCall({ recordId: 'a2', durationMs: 1 }),
+      ratedCall({ recordId: 'b1', contractId: 'N000000002', number: '05099999999' }),
+    ]);
+    expect(applied).toEqual({ outcome: 'applied', accepted: 1, duplicates: 1, conflicts: 1 });
+    const file = await store.beginFile({ name: 'probe.csv', source: null, ingestedAt: '2011-05-02T00:00:00.000Z' });
+    const stored = await file.storedCalls(['a1', 'b1', 'none']);
+    await file.rollback();
+    expect([...stored.keys()].sort()).toEqual(['a1', 'b1']);
+    expect(stored.get('a1')).toEqual({
+      contractId: 'N000000001', number: '05012345678', direction: 'out', peer: '0312345678', startMs: Date.UTC(2011, 3, 10), durationMs: 61_000,
+      fileName: 'a.csv', line: 2,
+    });
+    const controls = await store.fileControls([]);
+    expect(controls.find((row) => row.name === 'b.csv')).toMatchObject({ recordsRead: 3, accepted: 1, rejected: 1, duplicates: 1, callRows: 1, rejectRows: 1, duplicateRows: 1 });
+    expect(await store.integrityProblems()).toEqual([]);
+  });
+
+  test('the same content again is already ingested, and a rolled back file leaves nothing', async () => {
+    expect((await applyCalls(store, 'a-again.csv', 'sha-a', [ratedCall({ recordId: 'z9' })])).outcome).toBe('already-ingested');
+    const file = await store.beginFile({ name: 'dropped.csv', source: null, ingestedAt: '2011-05-02T00:00:00.000Z' });
+    await file.writeBatch({ calls: [{ call: ratedCall({ recordId: 'dropped' }), line: 2, late: false }], rejects: [], duplicates: [] });
+    await file.rollback();
+    const probe = await store.beginFile({ name: 'probe.csv', source: null, ingestedAt: '2011-05-02T00:00:00.000Z' });
+    expect((await probe.storedCalls(['z9', 'dropped'])).size).toBe(0);
+    await probe.rollback();
+    expect((await store.fileControls([])).map((row) => row.name)).toEqual(['a.csv', 'b.csv']);
+  });
+
+  test('money and durations round-trip exactly up to the largest safe integer; beyond it a read is a damaged row', async () => {
+    const big = Number.MAX_SAFE_INTEGER;
+    await applyCalls(store, 'big.csv', 'sha-big', [
+      ratedCall({ recordId: 'big1', contractId: 'N000000009', chargeScaled: big - 1, durationMs: 100, units: 1 }),
+    ]);
+    const totals = await store.contractTotals('N000000009', '2011-04');
+    expect(totals.typeTotals[0]!.chargeScaled).toBe(big - 1);
+    const details = await store.callDetails({ contractId: 'N000000009', month: '2011-04', direction: 'all' });
+    expect(details[0]).toMatchObject({ chargeScaled: big - 1, late: 0, unratedCode: null, fileName: 'big.csv', line: 2 });
+    await sql(database.url, "UPDATE number_type_totals SET charge_scaled = charge_scaled + 10 WHERE contract_id = 'N000000009'");
+    await expect(store.contractTotals('N000000009', '2011-04')).rejects.toThrow(StoreFailedError);
+    await expect(store.contractTotals('N000000009', '2011-04')).rejects.toThrow(/charge_scaled is the number 9007199254741000, not an integer/);
+    const unreadable: string[] = [];
+    expect((await store.storedTotals({ month: '2011-04', contractId: 'N000000009' }, unreadable)).typeTotals).toEqual([]);
+    expect(unreadable).toHaveLength(1);
+  });
+
+  test('call details sort by number, start and record_id in byte order (as SQLite)', async () => {
+    await applyCalls(store, 'order.csv', 'sha-order', [
+      ratedCall({ recordId: 'b', contractId: 'N000000003', startMs: Date.UTC(2011, 3, 2) }),
+      ratedCall({ recordId: 'B', contractId: 'N000000003', startMs: Date.UTC(2011, 3, 2) }),
+      ratedCall({ recordId: 'a', contractId: 'N000000003', startMs: Date.UTC(2011, 3, 3) }),
+      ratedCall({ recordId: '_', contractId: 'N000000003', startMs: Date.UTC(2011, 3, 2) }),
+    ]);
+    const details = await store.callDetails({ contractId: 'N000000003', month: '2011-04', direction: 'out' });
+    expect(details.map((call) => call.recordId)).toEqual(['B', '_', 'b', 'a']);
+    expect(await store.hasCalls('N000000003', '2011-04', '05012345678')).toBe(true);
+    expect(await store.hasCalls('N000000003', '2011-04', '05000000000')).toBe(false);
+  });
+
+  test('a re-rate in a month transaction: new ratings, unrated calls, totals replaced; billed calls read through a cursor', async () => {
+    const scope = { month: '2011-04', contractId: 'N000000001' };
+    const before = await store.monthCalls(scope);
+    expect(before.map((call) => call.recordId).sort()).toEqual(['a1', 'a2', 'a3']);
+    await store.transaction(
+      async (writer) => {
+        await writer.applyReratings([
+          { recordId: 'a1', rated: ratedCall({ recordId: 'a1', chargeScaled: 500_000, units: 5 }) },
+          { recordId: 'a2', unratedCode: 'NOT_CALLABLE' },
+        ]);
+        await writer.replaceMonthTotals(scope, {
+          typeTotals: [{ contractId: 'N000000001', month: '2011-04', number: '05012345678', type: 'general', calls: 1, durationTenths: 610, chargeScaled: 500_000 }],
+          chakuwariTotals: [],
+        });
+      },
+      { lockKey: '2011-04' },
+    );
+    expect(await store.countCalls(scope)).toEqual({ billed: 2, late: 0, unratedByCode: { NOT_CALLABLE: 1 } });
+    const billed = [];
+    for await (const call of store.billedCalls(scope, [])) billed.push(call);
+    expect(billed.map((call) => call.recordId).sort()).toEqual(['a1', 'a3']);
+    expect(billed.find((call) => call.recordId === 'a1')).toMatchObject({ chargeScaled: 500_000, peerIsNumber: true, chakuwariEligible: false });
+    expect(await store.contractTotals('N000000001', '2011-04')).toEqual({
+      typeTotals: [{ contractId: 'N000000001', month: '2011-04', number: '05012345678', type: 'general', calls: 1, durationTenths: 610, chargeScaled: 500_000 }],
+      chakuwariTotals: [],
+    });
+  });
+
+  test('revisions and closed months', async () => {
+    await store.transaction(async (writer) => {
+      await writer.insertRevision({ contractId: 'N000000001', month: '2011-04', revision: 1, createdAt: 'now', reason: 'month closed', statementJson: '{}\n', sha256: 'x' });
+      await writer.markMonthClosed('2011-04', 'now');
+    }, { lockKey: '2011-04' });
+    expect(await store.latestRevision('N000000001', '2011-04')).toMatchObject({ revision: 1, reason: 'month closed', statementJson: '{}\n' });
+    expect(await store.revision('N000000001', '2011-04', 2)).toBeUndefined();
+    expect(await store.closedMonths()).toEqual(new Set(['2011-04']));
+    expect(await store.isMonthClosed('2011-05')).toBe(false);
+    expect(await store.issuedRevisions('N000000001', '2011-04', [])).toEqual([{ revision: 1, statementJson: '{}\n', sha256: 'x' }]);
+    expect(await store.contractsOfMonth({ month: '2011-04', contractId: null })).toEqual(['N000000001', 'N000000002', 'N000000003', 'N000000009']);
+    expect(await store.monthContracts('2011-04')).toEqual(['N000000001', 'N000000002', 'N000000003', 'N000000009']);
+  });
+
+  test('a read snapshot sees a file whole or not at all', async () => {
+    await store.readTransaction(async (reader) => {
+      const before = await reader.callMonths('N000000077');
+      await applyCalls(store, 'snap.csv', 'sha-snap', [ratedCall({ recordId: 'snap1', contractId: 'N000000077' })]);
+      expect(await reader.callMonths('N000000077')).toEqual(before);
+    });
+    expect(await store.callMonths('N000000077')).toEqual(['2011-04']);
+  });
+});
+
+describePostgres('opening a PostgreSQL store', () => {
+  test('an empty database is a new store only for ingest (create)', async () => {
+    const database = await createTestDatabase('empty');
+    try {
+      await expect(PgStore.open(database.url, 'read')).rejects.toThrow(StoreConfigurationError);
+      await expect(PgStore.open(database.url, 'write')).rejects.toThrow(/has no meisai schema yet: run meisai migrate/);
+      await sql(database.url, 'CREATE TABLE someone_elses (n int)');
+      await expect(PgStore.open(database.url, 'create')).rejects.toThrow(/is not a meisai store: its schema has tables \(someone_elses…\) but no schema_migrations/);
+    } finally {
+      await database.drop();
+    }
+  });
+
+  test('a server that is not there, or a database that does not exist: one line naming --db without the password', async () => {
+    const nowhere = 'postgres://meisai:s3cret@127.0.0.1:1/billing';
+    const refused = await PgStore.open(nowhere, 'read').catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(StoreConfigurationError);
+    expect((refused as Error).message).toBe(
+      'cannot connect to the PostgreSQL store --db postgres://meisai:***@127.0.0.1:1/billing (ECONNREFUSED): is the server running, and are the host and port right?',
+    );
+    const missing = withDatabase(process.env.MEISAI_TEST_PG_URL!, 'no_such_database').replace('postgres@', 'postgres:pw@');
+    const absent = await PgStore.open(missing, 'read').catch((error: unknown) => error);
+    expect(absent).toBeInstanceOf(StoreConfigurationError);
+    expect((absent as Error).message).toMatch(/^the database of the PostgreSQL store --db postgres:\/\/postgres:\*\*\*@127\.0\.0\.1:\d+\/no_such_database does not exist \(3D000\)/);
+    expect((absent as Error).message).not.toContain('pw');
+  });
+});
+
+describePostgres('concurrent files on PostgreSQL', () => {
+  const database = useTestDatabase('concurrent');
+  let stores: PgStore[];
+  beforeAll(async () => {
+    stores = await Promise.all([1, 2, 3, 4].map(() => PgStore.open(database.url, 'create')));
+  });
+  afterAll(async () => {
+    await Promise.all((stores ?? []).map((store) => store.close()));
+  });
+
+  test('totals added by 16 files at once sum exactly (no lost update)', async () => {
+    await Promise.all(
+      Array.from({ length: 16 }, (_, index) =>
+        applyCalls(stores[index % 4]!, `t${index}.csv`, `sha-t${index}`, [
+          ratedCall({ recordId: `t${index}-1`, contractId: 'N000000100', chargeScaled: 10_001 }),
+          ratedCall({ recordId: `t${index}-2`, contractId: 'N000000100', chargeScaled: 20_002, month: '2011-06', startMs: Date.UTC(2011, 5, 1) }),
+        ]),
+      ),
+    );
+    const april = await stores[0]!.contractTotals('N000000100', '2011-04');
+    const june = await stores[0]!.contractTotals('N000000100', '2011-06');
+    expect(april.typeTotals[0]).toMatchObject({ calls: 16, chargeScaled: 16 * 10_001, durationTenths: 16 * 610 });
+    expect(june.typeTotals[0]).toMatchObject({ calls: 16, chargeScaled: 16 * 20_002 });
+  });
+
+  test('a record_id written by a file not yet committed: the second file waits, then loses the race (rolled back whole)', async () => {
+    let releaseFirst!: () => void;
+    const firstHolds = new Promise<void>((resolve) => {
+      releaseFirst = resolve;
+    });
+    let firstWrote!: () => void;
+    const wrote = new Promise<void>((resolve) => {
+      firstWrote = resolve;
+    });
+    const first = applyCalls(stores[0]!, 'r1.csv', 'sha-r1', [ratedCall({ recordId: 'race-1', contractId: 'N000000200' })], {
+      beforeFinish: async () => {
+        firstWrote();
+        await firstHolds;
+      },
+    });
+    await wrote;
+    const second = applyCalls(stores[1]!, 'r2.csv', 'sha-r2', [
+      ratedCall({ recordId: 'race-0', contractId: 'N000000200' }),
+      ratedCall({ recordId: 'race-1', contractId: 'N000000200' }),
+    ]).catch((error: unknown) => error);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    releaseFirst();
+    expect(await first).toMatchObject({ outcome: 'applied', accepted: 1 });
+    const lost = await second;
+    expect(lost).toBeInstanceOf(StoreRaceError);
+    expect((lost as StoreRaceError).retryable).toBe(true);
+    // Applied again, the record is now a duplicate, as it would have been in a sequential run.
+    expect(
+      await applyCalls(stores[1]!, 'r2.csv', 'sha-r2', [
+        ratedCall({ recordId: 'race-0', contractId: 'N000000200' }),
+        ratedCall({ recordId: 'race-1', contractId: 'N000000200' }),
+      ]),
+    ).toEqual({ outcome: 'applied', accepted: 1, duplicates: 1, conflicts: 0 });
+    expect((await stores[0]!.contractTotals('N000000200', '2011-04')).typeTotals[0]).toMatchObject({ calls: 2 });
+  });
+
+  test('the same content applied by two workers at once is applied once', async () => {
+    const results = await Promise.allSettled(
+      [0, 1].map((worker) => applyCalls(stores[worker]!, `same${worker}.csv`, 'sha-same', [ratedCall({ recordId: 'same-1', contractId: 'N000000300' })])),
+    );
+    const outcomes = results.map((result) => (result.status === 'fulfilled' ? result.value.outcome : (result.reason as Error).constructor.name));
+    expect(outcomes.filter((outcome) => outcome === 'applied')).toHaveLength(1);
+    expect(outcomes.every((outcome) => ['applied', 'already-ingested', 'StoreRaceError'].includes(outcome))).toBe(true);
+    expect((await stores[0]!.contractTotals('N000000300', '2011-04')).typeTotals[0]).toMatchObject({ calls: 1 });
+  });
+
+  test('a claim of a file hash is held by one worker at a time', async () => {
+    const claim = await stores[0]!.tryClaim('sha-claimed');
+    expect(claim).toBeDefined();
+    expect(await stores[1]!.tryClaim('sha-claimed')).toBeUndefined();
+    await claim!.release();
+    const again = await stores[1]!.tryClaim('sha-claimed');
+    expect(again).toBeDefined();
+    await again!.release();
+  });
+
+  test('a month transaction (rerate, close) waits for a file writing that month, and a file then finds it closed', async () => {
+    const order: string[] = [];
+    let releaseFile!: () => void;
+    const fileHolds = new Promise<void>((resolve) => {
+      releaseFile = resolve;
+    });
+    let fileWrote!: () => void;
+    const wrote = new Promise<void>((resolve) => {
+      fileWrote = resolve;
+    });
+    const file = applyCalls(stores[0]!, 'm1.csv', 'sha-m1', [ratedCall({ recordId: 'm-1', contractId: 'N000000400', month: '2011-07', startMs: Date.UTC(2011, 6, 1) })], {
+      beforeFinish: async () => {
+        fileWrote();
+        await fileHolds;
+        order.push('file committed');
+      },
+    });
+    await wrote;
+    const close = stores[1]!.transaction(
+      async (writer) => {
+        order.push('close runs');
+        await writer.markMonthClosed('2011-07', 'now');
+      },
+      { lockKey: '2011-07' },
+    );
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    releaseFile();
+    await file;
+    await close;
+    expect(order).toEqual(['file committed', 'close runs']);
+
+    // A file that settled its calls before the close committed finds the month closed when it writes them.
+    const late = await applyCalls(stores[2]!, 'm2.csv', 'sha-m2', [ratedCall({ recordId: 'm-2', contractId: 'N000000400', month: '2011-07', startMs: Date.UTC(2011, 6, 2) })], {
+      closed: new Set(),
+    }).catch((error: unknown) => error);
+    expect(late).toBeInstanceOf(StoreRaceError);
+    expect((late as Error).message).toMatch(/2011-07 was closed while this file was applied/);
+    expect(await applyCalls(stores[2]!, 'm2.csv', 'sha-m2', [ratedCall({ recordId: 'm-2', contractId: 'N000000400', month: '2011-07', startMs: Date.UTC(2011, 6, 2) })])).toMatchObject({
+      outcome: 'applied',
+    });
+    expect(await stores[0]!.countCalls({ month: '2011-07', contractId: 'N000000400' })).toEqual({ billed: 1, late: 1, unratedByCode: {} });
+  });
+});

@@ -1,0 +1,296 @@
+/**
+ * Every SQL statement the PostgreSQL adapter issues, by name, with how Citus runs it. The adapter
+ * runs queries only through this catalog (pgStore.ts `run`), and citusQueries.test.ts checks each
+ * entry: one that touches a distributed table filters (or inserts) on its distribution column —
+ * a single-shard "router" query — or says why it is a multi-shard one.
+ *
+ * A query with an optional contract comes in two variants, one per scope (`…Month` over all
+ * contracts, multi-shard; `…Contract` for one, single-shard): `($2 IS NULL OR contract_id = $2)`
+ * would stop Citus from pruning to one shard.
+ */
+export type CitusPlan =
+  /** No distributed table: catalog, locks, transaction control, the session's temp table, reference tables only. */
+  | { kind: 'local' }
+  /** Every distributed table it reads or writes is filtered (or, for INSERT … VALUES, keyed) on its distribution column. */
+  | { kind: 'router' }
+  /** Runs on several shards, on purpose. */
+  | { kind: 'multi-shard'; why: string };
+
+export interface QueryEntry {
+  text: string;
+  citus: CitusPlan;
+  /** Sent as a named prepared statement (DML); utility statements are not. */
+  prepare: boolean;
+}
+
+const local: CitusPlan = { kind: 'local' };
+const router: CitusPlan = { kind: 'router' };
+const multi = (why: string): CitusPlan => ({ kind: 'multi-shard', why });
+
+function q(text: string, citus: CitusPlan, prepare = true): QueryEntry {
+  return { text: text.replace(/\s+/g, ' ').trim(), citus, prepare };
+}
+
+const MONTH = 'month = $1';
+const MONTH_CONTRACT = 'month = $1 AND contract_id = $2';
+
+const CALL_SELECT = `SELECT record_id AS "recordId", file_id AS "fileId", line, contract_id AS "contractId", number, direction, peer,
+  peer_is_number AS "peerIsNumber", start_ms AS "startMs", duration_ms AS "durationMs", month, peer_class AS "peerClass",
+  tariff_id AS "tariffId", numbering_plan_id AS "numberingPlanId", rate_id AS "rateId", rate_prefix AS "ratePrefix", units,
+  charge_scaled AS "chargeScaled", chakuwari_eligible AS "chakuwariEligible" FROM calls`;
+const RERATE_SELECT = `SELECT record_id AS "recordId", contract_id AS "contractId", number, direction, peer, peer_is_number AS "peerIsNumber",
+  start_ms AS "startMs", duration_ms AS "durationMs", late FROM calls`;
+const TYPE_TOTALS_SELECT = `SELECT contract_id AS "contractId", month, number, call_type AS type, calls, duration_tenths AS "durationTenths",
+  charge_scaled AS "chargeScaled" FROM number_type_totals`;
+const CHAKUWARI_TOTALS_SELECT = `SELECT contract_id AS "contractId", month, number, calls, duration_tenths AS "durationTenths",
+  duration_ms AS "durationMs" FROM chakuwari_totals`;
+const REVISION_SELECT = `SELECT contract_id AS "contractId", month, revision, created_at AS "createdAt", reason, statement_json AS "statementJson", sha256
+  FROM statements`;
+
+export const STAGING_TABLE = 'meisai_staging_calls';
+export const STAGING_COLUMNS = [
+  'record_id', 'line', 'contract_id', 'number', 'direction', 'peer', 'peer_is_number', 'start_ms', 'duration_ms', 'month', 'peer_class',
+  'tariff_id', 'numbering_plan_id', 'rate_id', 'rate_prefix', 'units', 'charge_scaled', 'chakuwari_eligible', 'late',
+] as const;
+
+const ALL_CONTRACTS = 'a month over all contracts (close, rerate and reconcile of a whole month)';
+const BULK = "a batch holds calls of many contracts: Citus routes each row to its shard by contract_id";
+
+export const QUERIES = {
+  // ---- transactions and locks
+  begin: q('BEGIN', local, false),
+  beginSnapshot: q('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY', local, false),
+  commit: q('COMMIT', local, false),
+  rollback: q('ROLLBACK', local, false),
+  lockExclusive: q('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', local),
+  lockShared: q('SELECT pg_advisory_xact_lock_shared(hashtextextended($1, 0))', local),
+  tryClaim: q('SELECT pg_try_advisory_lock(hashtextextended($1, 0)) AS claimed', local),
+  releaseClaim: q('SELECT pg_advisory_unlock(hashtextextended($1, 0)) AS released', local),
+
+  // ---- schema and migrations
+  sessionLock: q('SELECT pg_advisory_lock(hashtextextended($1, 0))', local),
+  sessionUnlock: q('SELECT pg_advisory_unlock(hashtextextended($1, 0))', local),
+  schemaTables: q('SELECT tablename::text AS name FROM pg_tables WHERE schemaname = current_schema() ORDER BY 1', local),
+  createSchemaMigrations: q(
+    'CREATE TABLE IF NOT EXISTS schema_migrations (version bigint PRIMARY KEY, description text NOT NULL, applied_at text NOT NULL)',
+    local,
+    false,
+  ),
+  appliedMigrations: q('SELECT version, description FROM schema_migrations ORDER BY version', local),
+  recordMigration: q('INSERT INTO schema_migrations (version, description, applied_at) VALUES ($1, $2, $3)', local),
+  relationExists: q('SELECT to_regclass($1) IS NOT NULL AS present', local),
+
+  // ---- files (a reference table)
+  fileOfSize: q('SELECT 1 AS found FROM files WHERE bytes = $1 LIMIT 1', local),
+  fileBySha: q('SELECT file_id AS "fileId", name, sha256, ingested_at AS "ingestedAt" FROM files WHERE sha256 = $1', local),
+  insertFile: q(
+    `INSERT INTO files (name, sha256, bytes, encoding, source, ingested_at, records_read, accepted, rejected, duplicates)
+     VALUES ($1, $2, 0, 'utf8', $3, $4, 0, 0, 0, 0) RETURNING file_id AS "fileId"`,
+    local,
+  ),
+  finishFile: q(
+    `UPDATE files SET sha256 = $1, bytes = $2, encoding = $3, records_read = $4, accepted = $5, rejected = $6, duplicates = $7, late = $8
+      WHERE file_id = $9`,
+    local,
+  ),
+
+  // ---- one file's batches
+  storedCalls: q(
+    `SELECT r.record_id AS "recordId", r.contract_id AS "contractId", r.number, r.direction, r.peer, r.start_ms AS "startMs",
+            r.duration_ms AS "durationMs", f.name AS "fileName", r.line
+       FROM record_ids r JOIN files f ON f.file_id = r.file_id
+      WHERE r.record_id = ANY($1::text[])`,
+    router,
+  ),
+  createStaging: q(
+    `CREATE TEMP TABLE IF NOT EXISTS ${STAGING_TABLE} (
+       record_id text COLLATE "C" NOT NULL, line bigint NOT NULL, contract_id text COLLATE "C" NOT NULL, number text COLLATE "C" NOT NULL,
+       direction text NOT NULL, peer text COLLATE "C" NOT NULL, peer_is_number boolean NOT NULL, start_ms bigint NOT NULL,
+       duration_ms bigint NOT NULL, month text COLLATE "C" NOT NULL, peer_class text NOT NULL, tariff_id text NOT NULL,
+       numbering_plan_id text NOT NULL, rate_id text, rate_prefix text, units bigint NOT NULL, charge_scaled bigint NOT NULL,
+       chakuwari_eligible boolean NOT NULL, late boolean NOT NULL
+     ) ON COMMIT DELETE ROWS`,
+    local,
+    false,
+  ),
+  truncateStaging: q(`TRUNCATE ${STAGING_TABLE}`, local, false),
+  copyStaging: q(`COPY ${STAGING_TABLE} (${STAGING_COLUMNS.join(', ')}) FROM STDIN`, local, false),
+  insertStagedCalls: q(
+    `WITH ids AS (
+       INSERT INTO record_ids (record_id, contract_id, number, direction, peer, start_ms, duration_ms, month, file_id, line)
+       SELECT record_id, contract_id, number, direction, peer, start_ms, duration_ms, month, $1, line FROM ${STAGING_TABLE}
+     )
+     INSERT INTO calls (contract_id, month, record_id, file_id, line, number, direction, peer, peer_is_number, start_ms, duration_ms,
+                        peer_class, tariff_id, numbering_plan_id, rate_id, rate_prefix, units, charge_scaled, chakuwari_eligible, late)
+     SELECT contract_id, month, record_id, $1, line, number, direction, peer, peer_is_number, start_ms, duration_ms,
+            peer_class, tariff_id, numbering_plan_id, rate_id, rate_prefix, units, charge_scaled, chakuwari_eligible, late
+       FROM ${STAGING_TABLE}`,
+    multi(`${BULK} (record_ids by record_id)`),
+  ),
+  insertRejects: q(
+    `INSERT INTO rejects (file_id, received_month, line, code, message, raw)
+     SELECT $1, $2, line, code, message, raw FROM unnest($3::bigint[], $4::text[], $5::text[], $6::text[]) AS r(line, code, message, raw)`,
+    router,
+  ),
+  insertDuplicates: q(
+    `INSERT INTO duplicates (file_id, received_month, line, record_id)
+     SELECT $1, $2, line, record_id FROM unnest($3::bigint[], $4::text[]) AS d(line, record_id)`,
+    router,
+  ),
+  closedAmong: q('SELECT month FROM closed_months WHERE month = ANY($1::text[])', local),
+  addTypeTotals: q(
+    `INSERT INTO number_type_totals (contract_id, month, number, call_type, calls, duration_tenths, charge_scaled)
+     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::bigint[], $7::bigint[])
+      ORDER BY 1, 2, 3, 4
+     ON CONFLICT (contract_id, month, number, call_type) DO UPDATE SET
+       calls = number_type_totals.calls + excluded.calls,
+       duration_tenths = number_type_totals.duration_tenths + excluded.duration_tenths,
+       charge_scaled = number_type_totals.charge_scaled + excluded.charge_scaled`,
+    multi(BULK),
+  ),
+  addChakuwariTotals: q(
+    `INSERT INTO chakuwari_totals (contract_id, month, number, calls, duration_tenths, duration_ms)
+     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::bigint[], $6::bigint[])
+      ORDER BY 1, 2, 3
+     ON CONFLICT (contract_id, month, number) DO UPDATE SET
+       calls = chakuwari_totals.calls + excluded.calls,
+       duration_tenths = chakuwari_totals.duration_tenths + excluded.duration_tenths,
+       duration_ms = chakuwari_totals.duration_ms + excluded.duration_ms`,
+    multi(BULK),
+  ),
+
+  // ---- months and statements
+  closedMonths: q('SELECT month FROM closed_months', local),
+  isMonthClosed: q('SELECT 1 AS found FROM closed_months WHERE month = $1', local),
+  markMonthClosed: q('INSERT INTO closed_months (month, closed_at) VALUES ($1, $2)', local),
+  monthContracts: q(
+    'SELECT contract_id AS "contractId" FROM number_type_totals WHERE month = $1 UNION SELECT contract_id FROM chakuwari_totals WHERE month = $1 ORDER BY 1',
+    multi(ALL_CONTRACTS),
+  ),
+  statementMonths: q(
+    'SELECT month FROM number_type_totals WHERE contract_id = $1 UNION SELECT month FROM chakuwari_totals WHERE contract_id = $1 ORDER BY 1 DESC',
+    router,
+  ),
+  contractTypeTotals: q(`${TYPE_TOTALS_SELECT} WHERE contract_id = $1 AND month = $2 ORDER BY number, call_type`, router),
+  contractChakuwariTotals: q(`${CHAKUWARI_TOTALS_SELECT} WHERE contract_id = $1 AND month = $2 ORDER BY number`, router),
+  latestRevision: q(`${REVISION_SELECT} WHERE contract_id = $1 AND month = $2 ORDER BY revision DESC LIMIT 1`, router),
+  revision: q(`${REVISION_SELECT} WHERE contract_id = $1 AND month = $2 AND revision = $3`, router),
+  insertRevision: q(
+    'INSERT INTO statements (contract_id, month, revision, created_at, reason, statement_json, sha256) VALUES ($1, $2, $3, $4, $5, $6, $7)',
+    router,
+  ),
+
+  // ---- re-rating
+  callContractsMonth: q(`SELECT DISTINCT contract_id AS "contractId" FROM calls WHERE ${MONTH} ORDER BY 1`, multi(ALL_CONTRACTS)),
+  callContractsContract: q(`SELECT DISTINCT contract_id AS "contractId" FROM calls WHERE ${MONTH_CONTRACT} ORDER BY 1`, router),
+  monthCallsMonth: q(`${RERATE_SELECT} WHERE ${MONTH}`, multi(ALL_CONTRACTS)),
+  monthCallsContract: q(`${RERATE_SELECT} WHERE ${MONTH_CONTRACT}`, router),
+  applyRatings: q(
+    `UPDATE calls c SET peer_class = u.peer_class, tariff_id = u.tariff_id, numbering_plan_id = u.numbering_plan_id, rate_id = u.rate_id,
+                        rate_prefix = u.rate_prefix, units = u.units, charge_scaled = u.charge_scaled,
+                        chakuwari_eligible = u.chakuwari_eligible, unrated_code = NULL, late = false
+       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::bigint[],
+                   $10::bigint[], $11::boolean[])
+            AS u(contract_id, month, record_id, peer_class, tariff_id, numbering_plan_id, rate_id, rate_prefix, units, charge_scaled,
+                 chakuwari_eligible)
+      WHERE c.contract_id = u.contract_id AND c.month = u.month AND c.record_id = u.record_id`,
+    multi('a re-rate updates the calls of many contracts; each row is matched on contract_id (its shard)'),
+  ),
+  markUnrated: q(
+    `UPDATE calls c SET unrated_code = u.code, late = false
+       FROM unnest($1::text[], $2::text[]) AS u(record_id, code) JOIN record_ids r ON r.record_id = u.record_id
+      WHERE c.contract_id = r.contract_id AND c.month = r.month AND c.record_id = u.record_id`,
+    multi('the rerate verdict gives only record_ids: their contract and month come from record_ids (not co-located with calls)'),
+  ),
+  deleteTypeTotalsMonth: q(`DELETE FROM number_type_totals WHERE ${MONTH}`, multi(ALL_CONTRACTS)),
+  deleteTypeTotalsContract: q(`DELETE FROM number_type_totals WHERE ${MONTH_CONTRACT}`, router),
+  deleteChakuwariTotalsMonth: q(`DELETE FROM chakuwari_totals WHERE ${MONTH}`, multi(ALL_CONTRACTS)),
+  deleteChakuwariTotalsContract: q(`DELETE FROM chakuwari_totals WHERE ${MONTH_CONTRACT}`, router),
+
+  // ---- reconciliation
+  declareBilledMonth: q(
+    `DECLARE meisai_billed NO SCROLL CURSOR FOR ${CALL_SELECT} WHERE ${MONTH} AND late = false AND unrated_code IS NULL`,
+    multi(ALL_CONTRACTS),
+    false,
+  ),
+  declareBilledContract: q(
+    `DECLARE meisai_billed NO SCROLL CURSOR FOR ${CALL_SELECT} WHERE ${MONTH_CONTRACT} AND late = false AND unrated_code IS NULL`,
+    router,
+    false,
+  ),
+  fetchBilled: q('FETCH 5000 FROM meisai_billed', local, false),
+  closeBilled: q('CLOSE meisai_billed', local, false),
+  countCallsMonth: q(
+    `SELECT late, unrated_code AS "unratedCode", count(*) AS calls FROM calls WHERE ${MONTH} GROUP BY late, unrated_code ORDER BY unrated_code`,
+    multi(ALL_CONTRACTS),
+  ),
+  countCallsContract: q(
+    `SELECT late, unrated_code AS "unratedCode", count(*) AS calls FROM calls WHERE ${MONTH_CONTRACT} GROUP BY late, unrated_code ORDER BY unrated_code`,
+    router,
+  ),
+  storedTypeTotalsMonth: q(`${TYPE_TOTALS_SELECT} WHERE ${MONTH}`, multi(ALL_CONTRACTS)),
+  storedTypeTotalsContract: q(`${TYPE_TOTALS_SELECT} WHERE ${MONTH_CONTRACT}`, router),
+  storedChakuwariTotalsMonth: q(`${CHAKUWARI_TOTALS_SELECT} WHERE ${MONTH}`, multi(ALL_CONTRACTS)),
+  storedChakuwariTotalsContract: q(`${CHAKUWARI_TOTALS_SELECT} WHERE ${MONTH_CONTRACT}`, router),
+  contractsOfMonthMonth: q(
+    `SELECT contract_id AS "contractId" FROM calls WHERE ${MONTH}
+     UNION SELECT contract_id FROM number_type_totals WHERE ${MONTH}
+     UNION SELECT contract_id FROM chakuwari_totals WHERE ${MONTH}
+     UNION SELECT contract_id FROM statements WHERE ${MONTH} ORDER BY 1`,
+    multi(ALL_CONTRACTS),
+  ),
+  contractsOfMonthContract: q(
+    `SELECT contract_id AS "contractId" FROM calls WHERE ${MONTH_CONTRACT}
+     UNION SELECT contract_id FROM number_type_totals WHERE ${MONTH_CONTRACT}
+     UNION SELECT contract_id FROM chakuwari_totals WHERE ${MONTH_CONTRACT}
+     UNION SELECT contract_id FROM statements WHERE ${MONTH_CONTRACT} ORDER BY 1`,
+    router,
+  ),
+  issuedRevisions: q(
+    'SELECT revision, statement_json AS "statementJson", sha256 FROM statements WHERE contract_id = $1 AND month = $2 ORDER BY revision',
+    router,
+  ),
+  fileRows: q(
+    `SELECT file_id AS "fileId", name, records_read AS "recordsRead", accepted, rejected, duplicates FROM files ORDER BY file_id`,
+    local,
+  ),
+  callRowsByFile: q('SELECT file_id AS "fileId", count(*) AS rows FROM calls GROUP BY file_id', multi('reconcile counts every file\'s rows over all shards')),
+  rejectRowsByFile: q('SELECT file_id AS "fileId", count(*) AS rows FROM rejects GROUP BY file_id', multi('reconcile counts every file\'s rows over all shards')),
+  duplicateRowsByFile: q(
+    'SELECT file_id AS "fileId", count(*) AS rows FROM duplicates GROUP BY file_id',
+    multi('reconcile counts every file\'s rows over all shards'),
+  ),
+  callsWithoutRecordId: q(
+    `SELECT (SELECT count(*) FROM calls) AS calls, (SELECT count(*) FROM record_ids) AS "recordIds"`,
+    multi('reconcile\'s integrity check: every call has its record_ids row, over all shards'),
+  ),
+
+  // ---- call details
+  callDetails: q(
+    `SELECT c.record_id AS "recordId", c.number, c.direction, c.peer, c.peer_class AS "peerClass", c.start_ms AS "startMs",
+            c.duration_ms AS "durationMs", c.tariff_id AS "tariffId", c.rate_id AS "rateId", c.units, c.charge_scaled AS "chargeScaled",
+            c.late, c.unrated_code AS "unratedCode", f.name AS "fileName", c.line
+       FROM calls c JOIN files f ON f.file_id = c.file_id
+      WHERE c.contract_id = $1 AND c.month = $2 AND ($3::text IS NULL OR c.number = $3) AND ($4::text = 'all' OR c.direction = $4)
+      ORDER BY c.number, c.start_ms, c.record_id`,
+    router,
+  ),
+  callMonths: q('SELECT DISTINCT month FROM calls WHERE contract_id = $1 ORDER BY month DESC', router),
+  hasCalls: q('SELECT 1 AS found FROM calls WHERE contract_id = $1 AND month = $2 AND ($3::text IS NULL OR number = $3) LIMIT 1', router),
+} satisfies Record<string, QueryEntry>;
+
+export type QueryName = keyof typeof QUERIES;
+
+/** The tables distributed by Citus, with their distribution column (citus.sql). */
+export const DISTRIBUTED_TABLES: Record<string, string> = {
+  calls: 'contract_id',
+  number_type_totals: 'contract_id',
+  chakuwari_totals: 'contract_id',
+  statements: 'contract_id',
+  record_ids: 'record_id',
+  rejects: 'file_id',
+  duplicates: 'file_id',
+};
+
+/** Reference tables (a copy on every node). */
+export const REFERENCE_TABLES = ['files', 'closed_months', 'schema_migrations'];
