@@ -1,0 +1,180 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Client } from 'pg';
+import { createTestDatabase, describePostgres, useTestDatabase } from '../../test-support/postgres';
+import { PARTITIONED_TABLES } from './migrations';
+import { observePostgresQueries, PgStore } from './pgStore';
+import { applyCalls, ratedCall } from './pgTestKit';
+import { DISTRIBUTED_TABLES, QUERIES, QueryEntry, QueryName, REFERENCE_TABLES } from './queries';
+
+/**
+ * The Citus layout, without Citus (it is not packaged here): every statement the adapter sends
+ * is in the catalog (a workload observes them all), and each one that touches a distributed
+ * table is single-shard — filtered or keyed on that table's distribution column — or is listed
+ * as a multi-shard query with its reason. citus.sql distributes exactly the tables named here.
+ */
+
+const CITUS_SQL = readFileSync(join(__dirname, 'citus.sql'), 'utf8');
+
+/** The tables a statement reads or writes (by the keywords that name a table). */
+function tablesOf(text: string): string[] {
+  const found = new Set<string>();
+  for (const match of text.matchAll(/\b(?:FROM|JOIN|INTO|UPDATE|TABLE)\s+([a-z_]+)/gi)) found.add(match[1]!.toLowerCase());
+  return [...found];
+}
+
+/** Whether the statement pins `table` to one shard by its distribution column `column`. */
+function pinsShard(text: string, table: string, column: string): boolean {
+  const filter = new RegExp(`\\b(?:[a-z]+\\.)?${column}\\s*=\\s*(?:\\$\\d+|ANY\\(\\$\\d+)`, 'i');
+  if (filter.test(text)) return true;
+  // INSERT INTO table (columns) VALUES (…) or SELECT …: the distribution column's value is a parameter.
+  const insert = new RegExp(`INSERT INTO ${table} \\(([^)]*)\\) (?:VALUES \\(([^)]*)\\)|SELECT (.*?) FROM)`, 'i').exec(text);
+  if (insert === null) return false;
+  const columns = insert[1]!.split(',').map((name) => name.trim());
+  const values = (insert[2] ?? insert[3]!).split(',').map((value) => value.trim());
+  const position = columns.indexOf(column);
+  return position >= 0 && /^\$\d+$/.test(values[position] ?? '');
+}
+
+describe('the catalog of PostgreSQL statements, for Citus', () => {
+  const entries = Object.entries(QUERIES) as [QueryName, QueryEntry][];
+
+  test.each(entries)('%s: single-shard on every distributed table it touches, or a documented multi-shard query', (_name, entry) => {
+    const distributed = tablesOf(entry.text).filter((table) => DISTRIBUTED_TABLES[table] !== undefined);
+    if (entry.citus.kind === 'local') {
+      expect(distributed).toEqual([]);
+    } else if (entry.citus.kind === 'router') {
+      expect(distributed.length).toBeGreaterThan(0);
+      for (const table of distributed) expect({ table, pinned: pinsShard(entry.text, table, DISTRIBUTED_TABLES[table]!) }).toEqual({ table, pinned: true });
+    } else {
+      expect(distributed.length).toBeGreaterThan(0);
+      expect(entry.citus.why.length).toBeGreaterThan(10);
+    }
+  });
+
+  test('a contract\'s statement, call details and rerate of one contract are single-shard', () => {
+    const routers: QueryName[] = [
+      'contractTypeTotals', 'contractChakuwariTotals', 'latestRevision', 'revision', 'insertRevision', 'statementMonths',
+      'callDetails', 'callMonths', 'hasCalls', 'monthCallsContract', 'callContractsContract', 'deleteTypeTotalsContract',
+      'deleteChakuwariTotalsContract', 'countCallsContract', 'storedTypeTotalsContract', 'storedChakuwariTotalsContract',
+      'contractsOfMonthContract', 'issuedRevisions', 'declareBilledContract', 'storedCalls',
+    ];
+    for (const name of routers) expect({ name, kind: QUERIES[name].citus.kind }).toEqual({ name, kind: 'router' });
+  });
+
+  test('citus.sql distributes the distributed tables by their column, co-locates calls, totals and statements, and makes the rest reference tables', () => {
+    const distributedThere = new Map(
+      [...CITUS_SQL.matchAll(/create_distributed_table\('([a-z_]+)', '([a-z_]+)'(?:, colocate_with => '([a-z_]+)')?\)/g)].map((match) => [
+        match[1]!,
+        { column: match[2]!, colocateWith: match[3] },
+      ]),
+    );
+    expect(Object.fromEntries([...distributedThere].map(([table, { column }]) => [table, column]))).toEqual(DISTRIBUTED_TABLES);
+    for (const table of ['number_type_totals', 'chakuwari_totals', 'statements']) expect(distributedThere.get(table)!.colocateWith).toBe('calls');
+    const referenceThere = [...CITUS_SQL.matchAll(/create_reference_table\('([a-z_]+)'\)/g)].map((match) => match[1]!);
+    expect(referenceThere.sort()).toEqual([...REFERENCE_TABLES].sort());
+  });
+});
+
+describePostgres('the Citus layout on a migrated store', () => {
+  const database = useTestDatabase('citus');
+
+  test('every table is distributed or a reference table, and each unique key of a distributed one holds its distribution column', async () => {
+    const store = await PgStore.open(database.url, 'create');
+    await store.close();
+    const client = new Client({ connectionString: database.url });
+    await client.connect();
+    try {
+      const tables = (
+        await client.query("SELECT relname AS name FROM pg_class WHERE relnamespace = 'public'::regnamespace AND relkind IN ('r', 'p') AND NOT relispartition")
+      ).rows.map((row) => row.name as string);
+      expect(tables.sort()).toEqual([...Object.keys(DISTRIBUTED_TABLES), ...REFERENCE_TABLES].sort());
+      const keys = (
+        await client.query(
+          `SELECT t.relname AS "table", c.conname AS name, array(SELECT a.attname::text FROM unnest(c.conkey) k JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = k) AS columns
+             FROM pg_constraint c JOIN pg_class t ON t.oid = c.conrelid
+            WHERE c.contype IN ('p', 'u') AND t.relnamespace = 'public'::regnamespace AND NOT t.relispartition`,
+        )
+      ).rows as { table: string; name: string; columns: string[] }[];
+      for (const key of keys.filter((candidate) => DISTRIBUTED_TABLES[candidate.table] !== undefined)) {
+        expect({ key: key.name, holds: key.columns.includes(DISTRIBUTED_TABLES[key.table]!) }).toEqual({ key: key.name, holds: true });
+      }
+      // A partitioned table's keys must hold its partition column too (PostgreSQL insists; so does meisai's layout).
+      for (const key of keys.filter((candidate) => candidate.table in PARTITIONED_TABLES)) {
+        expect(key.columns).toContain(PARTITIONED_TABLES[key.table as keyof typeof PARTITIONED_TABLES]);
+      }
+    } finally {
+      await client.end();
+    }
+  });
+
+  test('a workload of every store method sends only catalogued statements, and uses every one of them', async () => {
+    const seen = new Set<string>();
+    const fresh = await createTestDatabase('citus_workload');
+    observePostgresQueries((name) => seen.add(name));
+    try {
+      const store = await PgStore.open(fresh.url, 'create');
+      try {
+        await applyCalls(store, 'w1.csv', 'sha-w1', [
+          ratedCall({ recordId: 'w1' }),
+          ratedCall({ recordId: 'w2', direction: 'in', rateId: null, units: 0, chargeScaled: 0, chakuwariEligible: true }),
+          ratedCall({ recordId: 'w2' }),
+          ratedCall({ recordId: 'w1' }),
+        ]);
+        await applyCalls(store, 'w1-again.csv', 'sha-w1', []);
+        expect(await store.hasFileOfSize(400)).toBe(true);
+        const claim = await store.tryClaim('sha-w2');
+        await claim?.release();
+        const month = { month: '2011-04', contractId: null };
+        const contract = { month: '2011-04', contractId: 'N000000001' };
+        for (const scope of [month, contract]) {
+          await store.transaction(async (writer) => {
+            const calls = await writer.monthCalls(scope);
+            await writer.callContracts(scope);
+            await writer.applyReratings([
+              { recordId: calls[0]!.recordId, rated: ratedCall({ recordId: calls[0]!.recordId }) },
+              { recordId: calls[1]!.recordId, unratedCode: 'NOT_CALLABLE' },
+            ]);
+            await writer.replaceMonthTotals(scope, await writer.storedTotals(scope, []));
+            for await (const _call of writer.billedCalls(scope, [])) void _call;
+          }, { lockKey: '2011-04' });
+          await store.countCalls(scope);
+          await store.contractsOfMonth(scope);
+          for await (const _call of store.billedCalls(scope, [])) void _call;
+        }
+        await store.transaction(async (writer) => {
+          await writer.insertRevision({ contractId: 'N000000001', month: '2011-04', revision: 1, createdAt: 'now', reason: 'r', statementJson: '{}', sha256: 's' });
+          await writer.markMonthClosed('2011-04', 'now');
+        });
+        await store.readTransaction(async (reader) => {
+          await reader.closedMonths();
+          await reader.isMonthClosed('2011-04');
+          await reader.monthContracts('2011-04');
+          await reader.statementMonths('N000000001');
+          await reader.contractTotals('N000000001', '2011-04');
+          await reader.latestRevision('N000000001', '2011-04');
+          await reader.revision('N000000001', '2011-04', 1);
+          await reader.issuedRevisions('N000000001', '2011-04', []);
+          await reader.fileControls([]);
+          await reader.integrityProblems();
+          await reader.callDetails({ contractId: 'N000000001', month: '2011-04', direction: 'all' });
+          await reader.callMonths('N000000001');
+          await reader.hasCalls('N000000001', '2011-04');
+        });
+        await store.migrate();
+      } finally {
+        await store.close();
+      }
+    } finally {
+      observePostgresQueries(undefined);
+      await fresh.drop();
+    }
+    const catalogued = new Set(Object.keys(QUERIES));
+    const strays = [...seen].filter((name) => !catalogued.has(name) && !name.startsWith('ddl:'));
+    expect(strays).toEqual([]);
+    const unused = [...catalogued].filter((name) => !seen.has(name));
+    expect(unused).toEqual([]);
+    // Generated statements are only migrations and month partitions.
+    expect([...seen].filter((name) => name.startsWith('ddl:')).every((name) => /^ddl:(migration \d+|partition)$/.test(name))).toBe(true);
+  });
+});
