@@ -45,10 +45,10 @@ export function registerIngest(program: Command, io: Io): void {
         logger.error({ event: 'inbox-entry-skipped', file: path }, message);
       }
       const progress = createIngestProgress();
-      await withWriterStore(options.db, 'ingest', async (db) => {
+      await withWriterStore(options.db, 'ingest', async (store) => {
         for (const path of paths) {
           try {
-            const summary = await ingestFile(db, reference, path, {
+            const summary = await ingestFile(store, reference, path, {
               encoding: options.encoding,
               source: options.source,
               maxRejectRate: options.maxRejectRate,

@@ -1,0 +1,235 @@
+import { ChakuwariTotal, NumberTypeTotal } from '../aggregate/monthlyTotals';
+import { CallContent, CallRecord } from '../input/callRecord';
+import { PeerClass, RatedCall } from '../rate/rateRecord';
+
+/**
+ * The store as the rest of meisai sees it: typed reads and writes, no SQL. Two engines implement
+ * it — SQLite (`sqliteStore.ts`, the embedded default) and PostgreSQL (`postgres/`) — and pass one
+ * contract suite (`storeContract.ts`). Every method is async (PostgreSQL is); row shapes are
+ * mapped to and from these types in the adapters only, once each.
+ */
+export type Engine = 'sqlite' | 'postgres';
+
+export interface FileRow {
+  fileId: number;
+  name: string;
+  sha256: string;
+  ingestedAt: string;
+}
+
+/** A stored call's identity and content, for de-duplication: where it was first seen. */
+export interface StoredCallIdentity extends CallContent {
+  fileName: string;
+  line: number;
+}
+
+export interface AcceptedCall {
+  call: RatedCall;
+  line: number;
+  /** Its month was closed when it arrived: stored, flagged, not in the totals. */
+  late: boolean;
+}
+
+export interface RejectRow {
+  line: number;
+  code: string;
+  message: string;
+  raw: string;
+}
+
+export interface DuplicateRow {
+  line: number;
+  recordId: string;
+}
+
+/** One settled batch of a file's records, written in file order. */
+export interface FileBatch {
+  calls: AcceptedCall[];
+  rejects: RejectRow[];
+  duplicates: DuplicateRow[];
+}
+
+export interface FileOutcome {
+  sha256: string;
+  bytes: number;
+  encoding: string;
+  read: number;
+  accepted: number;
+  rejected: number;
+  duplicates: number;
+  late: number;
+}
+
+export interface FileStart {
+  name: string;
+  source: string | null;
+  ingestedAt: string;
+}
+
+/**
+ * The writes of one file, in one transaction: nothing of it is visible until `finish` commits,
+ * and `rollback` (or a failure) leaves the store as it was.
+ */
+export interface FileTransaction {
+  /** The stored calls among these record_ids (those committed, and those of this file so far). */
+  storedCalls(recordIds: string[]): Promise<Map<string, StoredCallIdentity>>;
+  writeBatch(batch: FileBatch): Promise<void>;
+  addTotals(typeTotals: NumberTypeTotal[], chakuwariTotals: ChakuwariTotal[]): Promise<void>;
+  /**
+   * Records the file's hash, size, encoding and counts and commits. A file with the same hash
+   * stored meanwhile (another worker) wins: this one is rolled back, `already-ingested`.
+   */
+  finish(outcome: FileOutcome): Promise<'applied' | 'already-ingested'>;
+  rollback(): Promise<void>;
+}
+
+/** A stored call as a re-rate reads it: the record to rate again, and whether it was late. */
+export interface StoredCall extends CallRecord {
+  late: boolean;
+}
+
+/** A re-rate's verdict on one stored call: its new rating, or why it can no longer be rated. */
+export type Rerating = { recordId: string; rated: RatedCall } | { recordId: string; unratedCode: string };
+
+export interface RevisionRow {
+  contractId: string;
+  month: string;
+  revision: number;
+  createdAt: string;
+  reason: string;
+  statementJson: string;
+  sha256: string;
+}
+
+/** Which calls of a month: all contracts (null) or one. */
+export interface MonthScope {
+  month: string;
+  contractId: string | null;
+}
+
+export interface HeldOutCalls {
+  billed: number;
+  late: number;
+  /** Calls a re-rate could not rate, by the reject code it gave. */
+  unratedByCode: Record<string, number>;
+}
+
+export interface MonthTotals {
+  typeTotals: NumberTypeTotal[];
+  chakuwariTotals: ChakuwariTotal[];
+}
+
+/** Every file's control totals beside the count of its rows in calls, rejects and duplicates. */
+export interface FileControls {
+  fileId: number;
+  name: string;
+  recordsRead: number;
+  accepted: number;
+  rejected: number;
+  duplicates: number;
+  callRows: number;
+  rejectRows: number;
+  duplicateRows: number;
+}
+
+/** An issued revision as stored: the raw JSON, so an edited one can still be examined. */
+export interface IssuedRevision {
+  revision: number;
+  statementJson: string;
+  sha256: string;
+}
+
+export type DirectionFilter = 'out' | 'in' | 'all';
+
+export interface CallDetailsRequest {
+  contractId: string;
+  month: string;
+  /** Only this 050 number's calls. */
+  number?: string;
+  direction: DirectionFilter;
+}
+
+/** One call as stored, with the name of the file it came from. */
+export interface StoredCallDetail {
+  recordId: string;
+  number: string;
+  direction: 'out' | 'in';
+  peer: string;
+  peerClass: PeerClass;
+  startMs: number;
+  durationMs: number;
+  tariffId: string;
+  rateId: string | null;
+  units: number;
+  chargeScaled: number;
+  late: number;
+  unratedCode: string | null;
+  fileName: string;
+  line: number;
+}
+
+/** The reads every command may make; inside a transaction they see that transaction's snapshot. */
+export interface StoreReader {
+  closedMonths(): Promise<Set<string>>;
+  isMonthClosed(month: string): Promise<boolean>;
+  /** Contracts with statement figures (totals) in a month. */
+  monthContracts(month: string): Promise<string[]>;
+  /** Months in which the contract has figures to show, newest first. */
+  statementMonths(contractId: string): Promise<string[]>;
+  /** A contract-month's totals; a row with a value meisai never writes is a failed run naming it. */
+  contractTotals(contractId: string, month: string): Promise<MonthTotals>;
+  latestRevision(contractId: string, month: string): Promise<RevisionRow | undefined>;
+  revision(contractId: string, month: string, revision: number): Promise<RevisionRow | undefined>;
+
+  /** The month's calls for a re-rate; a damaged row is a failed run naming it. */
+  monthCalls(scope: MonthScope): Promise<StoredCall[]>;
+  /** Contracts with calls in the scope. */
+  callContracts(scope: MonthScope): Promise<string[]>;
+
+  /** Reconciliation: the billed calls (neither late nor unrated); unreadable rows are left out and described. */
+  billedCalls(scope: MonthScope, unreadable: string[]): AsyncIterable<RatedCall>;
+  countCalls(scope: MonthScope): Promise<HeldOutCalls>;
+  /** The month's stored totals; unreadable rows are left out and described. */
+  storedTotals(scope: MonthScope, unreadable: string[]): Promise<MonthTotals>;
+  /** Contracts with anything in the month: calls, totals or an issued statement. */
+  contractsOfMonth(scope: MonthScope): Promise<string[]>;
+  issuedRevisions(contractId: string, month: string, unreadable: string[]): Promise<IssuedRevision[]>;
+  fileControls(unreadable: string[]): Promise<FileControls[]>;
+  /** The engine's own check of its storage (SQLite quick_check): its findings, none when sound. */
+  integrityProblems(): Promise<string[]>;
+
+  /** The call details of a contract-month, ordered by number, start and record_id. */
+  callDetails(request: CallDetailsRequest): Promise<StoredCallDetail[]>;
+  /** Months in which the contract has calls, newest first. */
+  callMonths(contractId: string): Promise<string[]>;
+  /** Whether the number has calls in the contract-month. */
+  hasCalls(contractId: string, month: string, number?: string): Promise<boolean>;
+}
+
+/** Writes outside file ingest, inside `Store.transaction`. */
+export interface StoreWriter extends StoreReader {
+  insertRevision(row: RevisionRow): Promise<void>;
+  markMonthClosed(month: string, closedAt: string): Promise<void>;
+  /** Stores each call's new rating (clearing late), or marks it unrated (its earlier rating kept for the trace). */
+  applyReratings(reratings: Rerating[]): Promise<void>;
+  /** Replaces the scope's totals with these. */
+  replaceMonthTotals(scope: MonthScope, totals: MonthTotals): Promise<void>;
+}
+
+export interface Store extends StoreReader {
+  readonly engine: Engine;
+  /** Where the store is, for messages (a PostgreSQL URL without its password). */
+  readonly location: string;
+
+  hasFileOfSize(bytes: number): Promise<boolean>;
+  findFileBySha(sha256: string): Promise<FileRow | undefined>;
+  /** Starts one file's transaction (its files row is created inside it). */
+  beginFile(file: FileStart): Promise<FileTransaction>;
+
+  /** Writes in one transaction: all or nothing. On PostgreSQL, `lockKey` (a month) is held by an advisory lock meanwhile. */
+  transaction<T>(work: (writer: StoreWriter) => Promise<T>, options?: { lockKey?: string }): Promise<T>;
+  /** Reads in one snapshot: a file being ingested meanwhile is seen whole or not at all. */
+  readTransaction<T>(work: (reader: StoreReader) => Promise<T>): Promise<T>;
+
+  close(): Promise<void>;
+}
