@@ -79,7 +79,7 @@ export function revisionOption(value: string): number {
  */
 export async function withWriterStore<T>(path: string | undefined, command: string, work: (store: Store) => T | Promise<T>): Promise<T> {
   const dbPath = resolveDbPath(path);
-  const access: StoreAccess = command === 'ingest' ? 'create' : 'write';
+  const access: StoreAccess = command === 'ingest' || command === 'migrate' ? 'create' : 'write';
   checkStorePath(dbPath, access);
   const lock = acquireLock(dbPath, command);
   if (lock.tookOverFrom !== null) {

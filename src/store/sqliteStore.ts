@@ -72,6 +72,10 @@ export class SqliteStore implements Store {
     if (this.db.open) this.db.close();
   }
 
+  async schemaVersion(): Promise<number> {
+    return (this.sql('SELECT MAX(version) AS version FROM schema_migrations').get() as { version: number | null }).version ?? 0;
+  }
+
   // ---- files and ingest
 
   async hasFileOfSize(bytes: number): Promise<boolean> {

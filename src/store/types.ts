@@ -221,6 +221,9 @@ export interface Store extends StoreReader {
   /** Where the store is, for messages (a PostgreSQL URL without its password). */
   readonly location: string;
 
+  /** The newest schema migration applied to the store. */
+  schemaVersion(): Promise<number>;
+
   hasFileOfSize(bytes: number): Promise<boolean>;
   findFileBySha(sha256: string): Promise<FileRow | undefined>;
   /** Starts one file's transaction (its files row is created inside it). */
