@@ -20,6 +20,7 @@ import {
   AcceptedCall,
   CallDetailsRequest,
   FileBatch,
+  FileClaim,
   FileControls,
   FileOutcome,
   FileRow,
@@ -88,6 +89,11 @@ export class SqliteStore implements Store {
 
   private findFile(sha256: string): FileRow | undefined {
     return this.sql('SELECT file_id AS fileId, name, sha256, ingested_at AS ingestedAt FROM files WHERE sha256 = ?').get(sha256) as FileRow | undefined;
+  }
+
+  async claimFile(): Promise<FileClaim> {
+    // One writer holds the store's lock file: there is no other worker to keep out.
+    return { release: async () => undefined };
   }
 
   async beginFile(file: FileStart): Promise<FileTransaction> {
