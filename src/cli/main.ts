@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { registerCalls } from './commands/calls';
 import { registerIngest } from './commands/ingest';
+import { registerMigrate } from './commands/migrate';
 import { registerReconcile } from './commands/reconcile';
 import { registerRerate } from './commands/rerate';
 import { registerStatement } from './commands/statement';
@@ -40,6 +41,7 @@ export function buildProgram(io: Io, writeCommanderErr: (text: string) => void =
   registerTariffs(program, io);
   registerRerate(program, io);
   registerReconcile(program, io);
+  registerMigrate(program, io);
   return program;
 }
 

@@ -2,7 +2,9 @@ import { Option } from 'commander';
 import { ConfigurationError } from '../errors';
 import { acquireLock } from '../store/lock';
 import { normaliseSubscriberNumber } from '../numbering/peer';
-import { checkStorePath, Db, openStore, resolveDbPath, StoreAccess } from '../store/store';
+import { SqliteStore } from '../store/sqliteStore';
+import { checkStorePath, resolveDbPath, StoreAccess } from '../store/store';
+import { Store } from '../store/types';
 import { storeFault } from '../store/storeErrors';
 import { createLogger } from './logger';
 
@@ -49,19 +51,19 @@ export function numberOption(value: string): string {
  * Opens an existing store read-only for a command that reads, and always closes it. A store that
  * is not there is a wrong --db path, not an empty month: say so instead of reporting nothing.
  */
-export async function withStore<T>(path: string | undefined, work: (db: Db) => T | Promise<T>): Promise<T> {
+export async function withStore<T>(path: string | undefined, work: (store: Store) => T | Promise<T>): Promise<T> {
   return withOpenStore(resolveDbPath(path), 'read', work);
 }
 
 /** The store's faults while the work runs (disk full, damaged, read-only) end as MeisaiErrors. */
-async function withOpenStore<T>(dbPath: string, access: StoreAccess, work: (db: Db) => T | Promise<T>): Promise<T> {
-  const db = openStore(dbPath, access);
+async function withOpenStore<T>(dbPath: string, access: StoreAccess, work: (store: Store) => T | Promise<T>): Promise<T> {
+  const store = SqliteStore.open(dbPath, access);
   try {
-    return await work(db);
+    return await work(store);
   } catch (error) {
     throw storeFault(error, dbPath);
   } finally {
-    db.close();
+    await store.close();
   }
 }
 
@@ -75,9 +77,9 @@ export function revisionOption(value: string): number {
  * Only ingest creates a store; rerate and close need one, and the path is checked before the
  * lock is taken, so a refused path leaves no lock file behind.
  */
-export async function withWriterStore<T>(path: string | undefined, command: string, work: (db: Db) => T | Promise<T>): Promise<T> {
+export async function withWriterStore<T>(path: string | undefined, command: string, work: (store: Store) => T | Promise<T>): Promise<T> {
   const dbPath = resolveDbPath(path);
-  const access: StoreAccess = command === 'ingest' ? 'create' : 'write';
+  const access: StoreAccess = command === 'ingest' || command === 'migrate' ? 'create' : 'write';
   checkStorePath(dbPath, access);
   const lock = acquireLock(dbPath, command);
   if (lock.tookOverFrom !== null) {

@@ -13,16 +13,16 @@ let workspace: TempWorkspace;
 
 beforeAll(async () => {
   workspace = createWorkspace();
-  await ingestFile(workspace.db, reference, join(PROJECT_ROOT, 'fixtures', 'seed-2011-04.csv'));
+  await ingestFile(workspace.store, reference, join(PROJECT_ROOT, 'fixtures', 'seed-2011-04.csv'));
 });
 afterAll(() => workspace.cleanUp());
 
 type CsvRow = Record<string, string>;
 
 describe('call details foot to the statement', () => {
-  test("on the seed month, each number's outbound charges per type add up to its statement row", () => {
+  test("on the seed month, each number's outbound charges per type add up to its statement row", async () => {
     const request = { contractId: 'N000000001', month: '2011-04' };
-    const details = renderCallDetailsCsv(readCallDetails(workspace.db, { ...request, direction: 'out' }), { mask: true });
+    const details = renderCallDetailsCsv(await readCallDetails(workspace.store, { ...request, direction: 'out' }), { mask: true });
     const rows = parse(details, { columns: true, record_delimiter: '\r\n' }) as CsvRow[];
     expect(rows.every((row) => row.status === 'billed')).toBe(true);
 
@@ -33,7 +33,7 @@ describe('call details foot to the statement', () => {
       exportedSums.set(key, (exportedSums.get(key) ?? 0) + parseYenAmount(row.charge!));
     }
 
-    const statement = loadStatement(workspace.db, reference, request);
+    const statement = await loadStatement(workspace.store, reference, request);
     const statementSums = new Map<string, number>();
     for (const numberTable of statement.numbers) {
       for (const call of numberTable.calls) {
@@ -50,12 +50,12 @@ describe('call details foot to the statement', () => {
     expect(statement.allNumbers.total.charge).toBe('130090');
   });
 
-  test('the export holds the calls behind each statement row: count (duration > 0) and summed tenths', () => {
+  test('the export holds the calls behind each statement row: count (duration > 0) and summed tenths', async () => {
     const request = { contractId: 'N000000001', month: '2011-04' };
-    const calls = readCallDetails(workspace.db, { ...request, direction: 'out' });
+    const calls = await readCallDetails(workspace.store, { ...request, direction: 'out' });
     const rows = parse(renderCallDetailsCsv(calls, { mask: false }), { columns: true, record_delimiter: '\r\n' }) as CsvRow[];
     expect(rows.map((row) => row.record_id)).toEqual(calls.map((call) => call.recordId));
-    const statement = loadStatement(workspace.db, reference, request);
+    const statement = await loadStatement(workspace.store, reference, request);
     for (const numberTable of statement.numbers) {
       for (const call of numberTable.calls) {
         const indexes = calls.flatMap((stored, index) => (stored.number === numberTable.number && stored.peerClass === call.type ? [index] : []));

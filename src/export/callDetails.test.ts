@@ -24,19 +24,19 @@ const APRIL: CallDetailsRequest = { contractId: 'N000000001', month: '2011-04', 
 
 type CsvRow = Record<string, string>;
 
-function exportRows(request: CallDetailsRequest = APRIL, mask = false): CsvRow[] {
-  return parse(renderCallDetailsCsv(readCallDetails(workspace.db, request), { mask }), { columns: true, record_delimiter: '\r\n' }) as CsvRow[];
+async function exportRows(request: CallDetailsRequest = APRIL, mask = false): Promise<CsvRow[]> {
+  return parse(renderCallDetailsCsv(await readCallDetails(workspace.store, request), { mask }), { columns: true, record_delimiter: '\r\n' }) as CsvRow[];
 }
 
 beforeEach(async () => {
   workspace = createWorkspace();
-  await ingestFile(workspace.db, reference, workspace.writeFile('day.csv', csv(ROWS)));
+  await ingestFile(workspace.store, reference, workspace.writeFile('day.csv', csv(ROWS)));
 });
 afterEach(() => workspace.cleanUp());
 
 describe('call details export', () => {
-  test('prints the header and one line per call with Japan time, duration as the statement shows it, rate and trace', () => {
-    const lines = renderCallDetailsCsv(readCallDetails(workspace.db, APRIL), { mask: false }).split('\r\n');
+  test('prints the header and one line per call with Japan time, duration as the statement shows it, rate and trace', async () => {
+    const lines = renderCallDetailsCsv(await readCallDetails(workspace.store, APRIL), { mask: false }).split('\r\n');
     expect(lines[0]).toBe('number,direction,start,peer,duration,duration_tenths,type,label,tariff_version,rate,units,charge,record_id,file,line,status');
     // 93.5 s of a general call: 1 unit of 180 s at 8 yen
     expect(lines[1]).toBe('05012345678,out,2011-04-01 09:15:02.000,0312345678,0:01:33.5,935,general,一般通話,REF-2006-12,GENERAL,1,8,D1,day.csv,5,billed');
@@ -47,12 +47,12 @@ describe('call details export', () => {
     expect(lines[3]).toBe('05012345678,in,2011-04-02 10:00:00.000,非通知,0:02:00.0,1200,withheld,非通知,REF-2006-12,,0,0,D3,day.csv,7,billed');
   });
 
-  test('orders by number, then start, then record_id, and keeps only the contract and Japan-time month', () => {
-    expect(exportRows().map((row) => row.record_id)).toEqual(['D1', 'D2', 'D3', 'D6', 'D4', 'D5']);
+  test('orders by number, then start, then record_id, and keeps only the contract and Japan-time month', async () => {
+    expect((await exportRows()).map((row) => row.record_id)).toEqual(['D1', 'D2', 'D3', 'D6', 'D4', 'D5']);
   });
 
-  test('a call starting at 15:00 UTC on March 31 is April 1 00:00 in Japan, its duration truncated to tenths', () => {
-    const mobile = exportRows().find((row) => row.record_id === 'D4')!;
+  test('a call starting at 15:00 UTC on March 31 is April 1 00:00 in Japan, its duration truncated to tenths', async () => {
+    const mobile = (await exportRows()).find((row) => row.record_id === 'D4')!;
     // 59.99 s: shown as 59.9 s, billed as 1 unit of 60 s at 16 yen
     expect([mobile.start, mobile.duration, mobile.duration_tenths, mobile.type, mobile.label, mobile.rate, mobile.units, mobile.charge]).toEqual([
       '2011-04-01 00:00:00.000',
@@ -66,55 +66,55 @@ describe('call details export', () => {
     ]);
   });
 
-  test("inbound rows carry the caller's class: a mobile caller, and an unreadable caller id neutralised as text", () => {
-    const rows = exportRows();
+  test("inbound rows carry the caller's class: a mobile caller, and an unreadable caller id neutralised as text", async () => {
+    const rows = (await exportRows());
     const mobileCaller = rows.find((row) => row.record_id === 'D5')!;
     expect([mobileCaller.direction, mobileCaller.type, mobileCaller.label, mobileCaller.charge]).toEqual(['in', 'mobile', '携帯通話', '0']);
     const unreadable = rows.find((row) => row.record_id === 'D6')!;
     expect([unreadable.peer, unreadable.type, unreadable.label]).toEqual(["'=1+1", 'unknown', '不明']);
   });
 
-  test('--mask hides the last four digits of each peer and still prints a withheld caller as 非通知', () => {
-    expect(exportRows(APRIL, true).map((row) => row.peer)).toEqual(['031234****', '0101212555****', '非通知', '****', '0901111****', '0901111****']);
+  test('--mask hides the last four digits of each peer and still prints a withheld caller as 非通知', async () => {
+    expect((await exportRows(APRIL, true)).map((row) => row.peer)).toEqual(['031234****', '0101212555****', '非通知', '****', '0901111****', '0901111****']);
   });
 
-  test('the direction filter keeps outbound or inbound calls only', () => {
-    expect(exportRows({ ...APRIL, direction: 'out' }).map((row) => row.record_id)).toEqual(['D1', 'D2', 'D4']);
-    expect(exportRows({ ...APRIL, direction: 'in' }).map((row) => row.record_id)).toEqual(['D3', 'D6', 'D5']);
+  test('the direction filter keeps outbound or inbound calls only', async () => {
+    expect((await exportRows({ ...APRIL, direction: 'out' })).map((row) => row.record_id)).toEqual(['D1', 'D2', 'D4']);
+    expect((await exportRows({ ...APRIL, direction: 'in' })).map((row) => row.record_id)).toEqual(['D3', 'D6', 'D5']);
   });
 
-  test('a number narrows the export to its calls', () => {
-    expect(exportRows({ ...APRIL, number: '05087654321' }).map((row) => row.record_id)).toEqual(['D4', 'D5']);
+  test('a number narrows the export to its calls', async () => {
+    expect((await exportRows({ ...APRIL, number: '05087654321' })).map((row) => row.record_id)).toEqual(['D4', 'D5']);
   });
 
-  test('status says late for a call that arrived after its month was closed, unrated:<code> when a re-rate could not rate it', () => {
+  test('status says late for a call that arrived after its month was closed, unrated:<code> when a re-rate could not rate it', async () => {
     workspace.db.prepare("UPDATE calls SET late = 1 WHERE record_id IN ('D2', 'D4')").run();
     workspace.db.prepare("UPDATE calls SET unrated_code = 'NOT_CALLABLE' WHERE record_id = 'D4'").run();
-    const statuses = Object.fromEntries(exportRows().map((row) => [row.record_id, row.status]));
+    const statuses = Object.fromEntries((await exportRows()).map((row) => [row.record_id, row.status]));
     expect(statuses).toEqual({ D1: 'billed', D2: 'late', D3: 'billed', D6: 'billed', D4: 'unrated:NOT_CALLABLE', D5: 'billed' });
   });
 
-  test('a charge with a fraction of a yen is printed exactly, never cut to whole yen', () => {
+  test('a charge with a fraction of a yen is printed exactly, never cut to whole yen', async () => {
     workspace.db.prepare("UPDATE calls SET charge_scaled = 84000 WHERE record_id = 'D1'").run(); // 8.4 yen
     workspace.db.prepare("UPDATE calls SET charge_scaled = 5 WHERE record_id = 'D2'").run(); // 0.0005 yen
-    expect(exportRows({ ...APRIL, direction: 'out' }).map((row) => row.charge)).toEqual(['8.4', '0.0005', '16']);
+    expect((await exportRows({ ...APRIL, direction: 'out' })).map((row) => row.charge)).toEqual(['8.4', '0.0005', '16']);
   });
 
-  test('a month, contract or number without calls is a failed run that says what exists', () => {
-    expect(() => readCallDetails(workspace.db, { ...APRIL, month: '2011-06' })).toThrow(
+  test('a month, contract or number without calls is a failed run that says what exists', async () => {
+    await expect(readCallDetails(workspace.store, { ...APRIL, month: '2011-06' })).rejects.toThrow(
       new RunFailedError('no calls: contract N000000001 has no calls in 2011-06 (months with calls: 2011-04, 2011-03)'),
     );
-    expect(() => readCallDetails(workspace.db, { ...APRIL, contractId: 'N000000009' })).toThrow(
+    await expect(readCallDetails(workspace.store, { ...APRIL, contractId: 'N000000009' })).rejects.toThrow(
       'no calls: contract N000000009 has no calls in 2011-04 (it has no calls at all)',
     );
-    expect(() => readCallDetails(workspace.db, { ...APRIL, number: '05099999999' })).toThrow(
+    await expect(readCallDetails(workspace.store, { ...APRIL, number: '05099999999' })).rejects.toThrow(
       'no calls: number 05099999999 has no calls in N000000001 2011-04',
     );
   });
 
-  test('a direction without calls in a month that has calls gives the header alone', () => {
+  test('a direction without calls in a month that has calls gives the header alone', async () => {
     workspace.db.prepare("DELETE FROM calls WHERE direction = 'in'").run();
-    expect(renderCallDetailsCsv(readCallDetails(workspace.db, { ...APRIL, direction: 'in' }), { mask: false })).toBe(
+    expect(renderCallDetailsCsv(await readCallDetails(workspace.store, { ...APRIL, direction: 'in' }), { mask: false })).toBe(
       'number,direction,start,peer,duration,duration_tenths,type,label,tariff_version,rate,units,charge,record_id,file,line,status\r\n',
     );
   });

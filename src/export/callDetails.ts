@@ -1,10 +1,9 @@
 import { stringify } from 'csv-stringify/sync';
 import { RunFailedError } from '../errors';
 import { formatScaledYen, MAX_FRACTION_DIGITS } from '../money/scaledYen';
-import { PeerClass } from '../rate/rateRecord';
 import { CALL_TYPE_LABELS, isCallType } from '../rate/callType';
-import { readableCalls } from '../store/rowChecks';
-import { Db, storePath } from '../store/store';
+import { PeerClass } from '../rate/rateRecord';
+import { CallDetailsRequest, StoredCallDetail, StoreReader } from '../store/types';
 import { formatTenths, truncateToTenths } from '../time/duration';
 import { formatJapanTime } from '../time/japanTime';
 import { WITHHELD_CALLER } from '../numbering/peer';
@@ -17,77 +16,23 @@ import { neutraliseFormula } from './csvOutput';
  * is pure.
  */
 
-export type DirectionFilter = 'out' | 'in' | 'all';
-
-export interface CallDetailsRequest {
-  contractId: string;
-  month: string;
-  /** Only this 050 number's calls. */
-  number?: string;
-  direction: DirectionFilter;
-}
-
-/** One call as stored, with the name of the file it came from. */
-export interface StoredCallDetail {
-  recordId: string;
-  number: string;
-  direction: 'out' | 'in';
-  peer: string;
-  peerClass: PeerClass;
-  startMs: number;
-  durationMs: number;
-  tariffId: string;
-  rateId: string | null;
-  units: number;
-  chargeScaled: number;
-  late: number;
-  unratedCode: string | null;
-  fileName: string;
-  line: number;
-}
+export type { CallDetailsRequest, DirectionFilter, StoredCallDetail } from '../store/types';
 
 /**
  * The calls of a contract and month (and number), ordered by number, start and record_id.
  * Late and unrated calls are included: their status column says so. A contract, month or
  * number without any call is a failed run, not an empty file.
  */
-export function readCallDetails(db: Db, request: CallDetailsRequest): StoredCallDetail[] {
-  const parameters = {
-    contractId: request.contractId,
-    month: request.month,
-    number: request.number ?? null,
-    direction: request.direction,
-  };
-  const callsInScope = db
-    .prepare(
-      `SELECT COUNT(*) AS calls FROM calls
-        WHERE contract_id = :contractId AND month = :month AND (:number IS NULL OR number = :number)`,
-    )
-    .get(parameters) as { calls: number };
-  if (callsInScope.calls === 0) throw new RunFailedError(noCallsMessage(db, request));
-  const rows = db
-    .prepare(
-      `SELECT c.record_id AS recordId, c.number, c.direction, c.peer, c.peer_class AS peerClass, c.start_ms AS startMs,
-              c.duration_ms AS durationMs, c.tariff_id AS tariffId, c.rate_id AS rateId, c.units, c.charge_scaled AS chargeScaled,
-              c.late, c.unrated_code AS unratedCode, f.name AS fileName, c.line
-         FROM calls c JOIN files f ON f.file_id = c.file_id
-        WHERE c.contract_id = :contractId AND c.month = :month
-          AND (:number IS NULL OR c.number = :number)
-          AND (:direction = 'all' OR c.direction = :direction)
-        ORDER BY c.number, c.start_ms, c.record_id`,
-    )
-    .all(parameters) as StoredCallDetail[];
-  return readableCalls(storePath(db), rows);
+export async function readCallDetails(store: StoreReader, request: CallDetailsRequest): Promise<StoredCallDetail[]> {
+  if (!(await store.hasCalls(request.contractId, request.month, request.number))) throw new RunFailedError(await noCallsMessage(store, request));
+  return store.callDetails(request);
 }
 
-function noCallsMessage(db: Db, request: CallDetailsRequest): string {
-  if (request.number !== undefined) {
-    const monthHasCalls = db.prepare('SELECT 1 FROM calls WHERE contract_id = ? AND month = ? LIMIT 1').get(request.contractId, request.month);
-    if (monthHasCalls !== undefined) return `no calls: number ${request.number} has no calls in ${request.contractId} ${request.month}`;
+async function noCallsMessage(store: StoreReader, request: CallDetailsRequest): Promise<string> {
+  if (request.number !== undefined && (await store.hasCalls(request.contractId, request.month))) {
+    return `no calls: number ${request.number} has no calls in ${request.contractId} ${request.month}`;
   }
-  const months = (
-    db.prepare('SELECT DISTINCT month FROM calls WHERE contract_id = ? ORDER BY month DESC').all(request.contractId) as { month: string }[]
-  ).map((row) => row.month);
+  const months = await store.callMonths(request.contractId);
   const known = months.length === 0 ? 'it has no calls at all' : `months with calls: ${months.join(', ')}`;
   return `no calls: contract ${request.contractId} has no calls in ${request.month} (${known})`;
 }

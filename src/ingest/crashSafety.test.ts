@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { loadReferenceData } from '../reference/referenceData';
 import { loadStatement } from '../statement/loadStatement';
-import { openStore, readStatementMonths } from '../store/store';
+import { SqliteStore } from '../store/sqliteStore';
+import { openStore } from '../store/store';
 
 /**
  * Crash safety with real processes: `meisai ingest` is killed with SIGKILL at many points and run
@@ -43,13 +44,15 @@ interface StoreSnapshot {
   rows: unknown;
 }
 
-function snapshot(dbPath: string): StoreSnapshot {
+async function snapshot(dbPath: string): Promise<StoreSnapshot> {
   const db = openStore(dbPath);
+  const store = new SqliteStore(db);
   try {
     const contracts = (db.prepare('SELECT DISTINCT contract_id FROM calls ORDER BY 1').all() as { contract_id: string }[]).map((row) => row.contract_id);
-    const statements = contracts.flatMap((contractId) =>
-      readStatementMonths(db, contractId).map((month) => loadStatement(db, reference, { contractId, month })),
-    );
+    const statements = [];
+    for (const contractId of contracts) {
+      for (const month of await store.statementMonths(contractId)) statements.push(await loadStatement(store, reference, { contractId, month }));
+    }
     const control = db.prepare('SELECT name, records_read, accepted, rejected, duplicates FROM files ORDER BY name').all();
     const rows = db
       .prepare(`SELECT (SELECT COUNT(*) FROM calls) AS calls, (SELECT COUNT(*) FROM rejects) AS rejects,
@@ -92,7 +95,7 @@ test(
     const started = Date.now();
     expect(await exitOf(runIngest(referenceDb))).toBe(0);
     const uninterruptedMs = Date.now() - started;
-    const expected = snapshot(referenceDb);
+    const expected = await snapshot(referenceDb);
     expect((expected.control as unknown[]).length).toBe(3);
 
     const committedAtKill: number[] = [];
@@ -110,7 +113,7 @@ test(
         committedAtKill.push(-1); // killed before the store existed
       }
       expect(await exitOf(runIngest(dbPath))).toBe(0); // the stale lock is taken over
-      expect(snapshot(dbPath)).toEqual(expected);
+      expect(await snapshot(dbPath)).toEqual(expected);
     }
     // The kills must have landed mid-run, not only after the run had finished (3 files committed).
     expect(committedAtKill.filter((committed) => committed < 3).length).toBeGreaterThan(KILL_POINTS / 2);

@@ -2,15 +2,13 @@ import Decimal from 'decimal.js';
 import { basename } from 'node:path';
 import { MonthlyTotals } from '../aggregate/monthlyTotals';
 import { RunFailedError } from '../errors';
-import { sameContent } from '../input/callRecord';
 import { InputEncoding, LineFramer } from '../input/csvRecords';
 import { InputFile } from '../input/inputFile';
-import { RejectCode, Rejection } from '../input/rejection';
-import { RatedCall } from '../rate/rateRecord';
+import { RejectCode } from '../input/rejection';
 import { ReferenceData } from '../reference/referenceData';
-import { closedMonths } from '../statement/revisions';
-import { beginFile, Db, FileWriter, findFileBySha, finishFile, hasFileOfSize } from '../store/store';
+import { Store } from '../store/types';
 import { ParsedItem, parseFile } from './parseStage';
+import { settleBatch } from './settleBatch';
 
 export interface IngestOptions {
   /** Force an encoding; absent: detect (UTF-8 if valid, else CP932). */
@@ -45,16 +43,16 @@ export interface FileSummary {
  * kept) or duplicate. An error midway rolls the whole file back. A file whose header lacks a
  * required column is refused before anything is written.
  */
-export async function ingestFile(db: Db, reference: ReferenceData, path: string, options: IngestOptions = {}): Promise<FileSummary> {
+export async function ingestFile(store: Store, reference: ReferenceData, path: string, options: IngestOptions = {}): Promise<FileSummary> {
   const file = await InputFile.open(path);
   try {
-    return await ingestOpenFile(db, reference, file, options);
+    return await ingestOpenFile(store, reference, file, options);
   } finally {
     await file.close();
   }
 }
 
-async function ingestOpenFile(db: Db, reference: ReferenceData, file: InputFile, options: IngestOptions): Promise<FileSummary> {
+async function ingestOpenFile(store: Store, reference: ReferenceData, file: InputFile, options: IngestOptions): Promise<FileSummary> {
   const path = file.path;
   const summary: FileSummary = {
     file: path,
@@ -69,92 +67,55 @@ async function ingestOpenFile(db: Db, reference: ReferenceData, file: InputFile,
   };
   // A delivery seen before is skipped without parsing it; only a file of a size already stored
   // can be one, so only then is it hashed ahead (the parse pass below hashes what it applies).
-  if (hasFileOfSize(db, file.size)) {
+  if (await store.hasFileOfSize(file.size)) {
     const sha256 = await file.contentHash();
-    if (findFileBySha(db, sha256) !== undefined) return { ...summary, sha256, alreadyIngested: true };
+    if ((await store.findFileBySha(sha256)) !== undefined) return { ...summary, sha256, alreadyIngested: true };
   }
   const framer = new LineFramer(options.encoding);
 
   // The header is checked before the transaction starts: a refused file writes nothing.
   const batches = await parseFile(file, framer, reference);
 
-  db.exec('BEGIN IMMEDIATE');
+  const fileName = basename(path);
+  const transaction = await store.beginFile({ name: fileName, source: options.source ?? null, ingestedAt: new Date().toISOString() });
   try {
-    const fileId = beginFile(db, { name: basename(path), source: options.source ?? null, ingestedAt: new Date().toISOString() });
-    const fileName = basename(path);
-    const writer = new FileWriter(db, fileId);
     const totals = new MonthlyTotals();
-    const closed = closedMonths(db);
+    const closed = await store.closedMonths();
     let pending: ParsedItem[] = [];
+    let wellFormed = 0;
 
-    const rejectItem = (item: ParsedItem, code: RejectCode, message: string): void => {
-      writer.reject(item.line, code, message, item.raw);
-      summary.rejected[code] = (summary.rejected[code] ?? 0) + 1;
-    };
-
-    /**
-     * Settles a batch of well-formed records in file order: a record_id seen before (stored, in
-     * an earlier batch of this transaction, or earlier in this batch) makes a duplicate or a
-     * conflict; otherwise the rating decides between accepted and rejected. One look-up per
-     * batch and multi-row inserts keep the store's cost per record low.
-     */
-    const settle = (): void => {
-      const stored = writer.storedCalls(pending.map((item) => item.call!.recordId));
-      const firstInBatch = new Map<string, ParsedItem>();
-      const accepted: { call: RatedCall; line: number; late: boolean }[] = [];
-      for (const item of pending) {
-        const call = item.call!;
-        const storedFirst = stored.get(call.recordId);
-        const batchFirst = storedFirst === undefined ? firstInBatch.get(call.recordId) : undefined;
-        if (storedFirst !== undefined || batchFirst !== undefined) {
-          if (sameContent(storedFirst ?? batchFirst!.call!, call)) {
-            writer.duplicate(item.line, call.recordId);
-            summary.duplicates += 1;
-          } else {
-            const where = storedFirst !== undefined ? `${storedFirst.fileName} line ${storedFirst.line}` : `${fileName} line ${batchFirst!.line}`;
-            rejectItem(item, 'CONFLICT', `record_id ${call.recordId} was first seen at ${where} with different content`);
-          }
-          continue;
-        }
-        const rated = item.outcome;
-        if ('ok' in rated) {
-          rejectItem(item, rated.code, rated.message);
-          continue;
-        }
-        const late = closed.has(rated.month);
-        accepted.push({ call: rated, line: item.line, late });
-        firstInBatch.set(call.recordId, item);
-        if (late) summary.late += 1;
-        else totals.add(rated);
-        summary.accepted += 1;
+    /** One de-duplication look-up and one batch of writes per SETTLE_BATCH well-formed records. */
+    const settle = async (): Promise<void> => {
+      const recordIds = pending.filter((item) => item.call !== null).map((item) => item.call!.recordId);
+      const stored = recordIds.length === 0 ? new Map() : await transaction.storedCalls(recordIds);
+      const settled = settleBatch(pending, stored, closed, fileName);
+      await transaction.writeBatch(settled);
+      for (const call of settled.billed) totals.add(call);
+      for (const [code, count] of Object.entries(settled.rejectedByCode) as [RejectCode, number][]) {
+        summary.rejected[code] = (summary.rejected[code] ?? 0) + count;
       }
-      writer.calls(accepted);
+      summary.accepted += settled.calls.length;
+      summary.duplicates += settled.duplicates.length;
+      summary.late += settled.late;
       pending = [];
+      wellFormed = 0;
     };
 
     for (let next = await batches.next(); !next.done; next = await batches.next()) {
       for (const item of next.value.items) {
         summary.read += 1;
-        if (item.call === null) {
-          const rejection = item.outcome as Rejection;
-          rejectItem(item, rejection.code, rejection.message);
-          continue;
-        }
         pending.push(item);
-        if (pending.length >= SETTLE_BATCH) settle();
+        if (item.call !== null) wellFormed += 1;
+        if (wellFormed >= SETTLE_BATCH) await settle();
       }
       options.onProgress?.({ file: path, records: summary.read, bytesRead: next.value.bytesRead, bytesTotal: file.size });
     }
-    settle();
+    await settle();
 
     // The records applied and the hash recorded come from the same bytes, of a file that did not change meanwhile.
     const facts = await file.finish();
     summary.sha256 = facts.sha256;
     summary.encoding = framer.encoding;
-    if (findFileBySha(db, facts.sha256) !== undefined) {
-      db.exec('ROLLBACK');
-      return { ...summary, encoding: null, read: 0, accepted: 0, rejected: {}, duplicates: 0, late: 0, alreadyIngested: true };
-    }
 
     const rejectedCount = Object.values(summary.rejected).reduce((sum, count) => sum + count, 0);
     if (options.maxRejectRate !== undefined && summary.read > 0 && new Decimal(rejectedCount).div(summary.read).gt(options.maxRejectRate)) {
@@ -164,8 +125,8 @@ async function ingestOpenFile(db: Db, reference: ReferenceData, file: InputFile,
       );
     }
 
-    writer.addTotals(totals.numberTypeTotals(), totals.numberChakuwariTotals());
-    finishFile(db, fileId, {
+    await transaction.addTotals(totals.numberTypeTotals(), totals.numberChakuwariTotals());
+    const outcome = await transaction.finish({
       sha256: facts.sha256,
       bytes: facts.bytes,
       encoding: framer.encoding,
@@ -175,9 +136,12 @@ async function ingestOpenFile(db: Db, reference: ReferenceData, file: InputFile,
       duplicates: summary.duplicates,
       late: summary.late,
     });
-    db.exec('COMMIT');
+    if (outcome === 'already-ingested') {
+      // The same bytes were applied meanwhile (another worker, or the same content earlier in this run).
+      return { ...summary, encoding: null, read: 0, accepted: 0, rejected: {}, duplicates: 0, late: 0, alreadyIngested: true };
+    }
   } catch (error) {
-    if (db.inTransaction) db.exec('ROLLBACK');
+    await transaction.rollback();
     throw error;
   } finally {
     await batches.return(undefined);

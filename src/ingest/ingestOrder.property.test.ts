@@ -3,7 +3,6 @@ import { ingestFile } from './ingestFile';
 import { loadReferenceData } from '../reference/referenceData';
 import { loadStatement } from '../statement/loadStatement';
 import { Statement, StatementTable } from '../statement/statement';
-import { readStatementMonths } from '../store/store';
 import { createWorkspace, csv } from '../test-support/tempStore';
 
 const reference = loadReferenceData();
@@ -36,11 +35,13 @@ async function statementsAfter(files: string[][]): Promise<Statement[]> {
   const workspace = createWorkspace();
   try {
     for (const [index, rows] of files.entries()) {
-      await ingestFile(workspace.db, reference, workspace.writeFile(`f${index}.csv`, csv(rows)));
+      await ingestFile(workspace.store, reference, workspace.writeFile(`f${index}.csv`, csv(rows)));
     }
-    return readStatementMonths(workspace.db, 'N000000001')
-      .sort()
-      .map((month) => loadStatement(workspace.db, reference, { contractId: 'N000000001', month }));
+    const statements: Statement[] = [];
+    for (const month of (await workspace.store.statementMonths('N000000001')).sort()) {
+      statements.push(await loadStatement(workspace.store, reference, { contractId: 'N000000001', month }));
+    }
+    return statements;
   } finally {
     workspace.cleanUp();
   }

@@ -1,5 +1,6 @@
 import { ChakuwariTotal, MonthlyTotals, NumberTypeTotal } from '../aggregate/monthlyTotals';
 import { RatedCall } from '../rate/rateRecord';
+import { MonthTotals } from '../store/types';
 import { formatTenths } from '../time/duration';
 import { Detail, difference } from './report';
 import { displayYen } from './statementFigures';
@@ -8,10 +9,7 @@ import { displayYen } from './statementFigures';
  * The stored totals (number_type_totals, chakuwari_totals) against the same sums recomputed from
  * the stored calls by the one aggregation ingest uses (MonthlyTotals), compared both ways.
  */
-export interface MonthTotals {
-  typeTotals: NumberTypeTotal[];
-  chakuwariTotals: ChakuwariTotal[];
-}
+export type { MonthTotals } from '../store/types';
 
 /** Calls held out of the totals (late, unrated) must not be given here. */
 export function recomputeTotals(calls: Iterable<RatedCall>): MonthTotals {
@@ -90,4 +88,11 @@ function describe<Row>(row: Row, figures: Figure<Row>[]): string {
 
 function show<Row>(figure: Figure<Row>, value: number): string {
   return figure.shown === undefined ? String(value) : `${value} (${figure.shown(value)})`;
+}
+
+/** The same, over calls read one at a time from the store. */
+export async function recomputeTotalsFrom(calls: AsyncIterable<RatedCall>): Promise<MonthTotals> {
+  const totals = new MonthlyTotals();
+  for await (const call of calls) totals.add(call);
+  return { typeTotals: totals.numberTypeTotals(), chakuwariTotals: totals.numberChakuwariTotals() };
 }

@@ -1,3 +1,4 @@
+import { FileControls } from '../store/types';
 import { Detail, difference, information } from './report';
 
 /**
@@ -5,17 +6,7 @@ import { Detail, difference, information } from './report';
  * Calls stay with the file that brought them (a re-rate changes their figures, never their file),
  * and late or unrated calls are still accepted records of their file.
  */
-export interface FileControls {
-  fileId: number;
-  name: string;
-  recordsRead: number;
-  accepted: number;
-  rejected: number;
-  duplicates: number;
-  callRows: number;
-  rejectRows: number;
-  duplicateRows: number;
-}
+export type { FileControls } from '../store/types';
 
 export function checkFileControls(files: FileControls[]): Detail[] {
   const details: Detail[] = [];

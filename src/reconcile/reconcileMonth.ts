@@ -4,18 +4,17 @@ import iconv from 'iconv-lite';
 import { MeisaiError, RunFailedError } from '../errors';
 import { describeSchemaErrors, ReferenceData, schemaValidator } from '../reference/referenceData';
 import { buildCurrentStatement, loadStatement } from '../statement/loadStatement';
-import { isMonthClosed, readRevision } from '../statement/revisions';
+import { readRevision } from '../statement/revisions';
 import { Statement } from '../statement/statement';
-import { Db, inReadTransaction } from '../store/store';
+import { StoreReader, Store } from '../store/types';
 import { compareStatementFigures } from './compareStatements';
-import { compareTotals, MonthTotals, recomputeTotals } from './compareTotals';
+import { compareTotals, MonthTotals, recomputeTotalsFrom } from './compareTotals';
 import { checkFileControls } from './fileControls';
 import { footingProblems } from './footing';
 import { readStatementDocument, readStatementText } from './readStatementFile';
 import { Check, CheckName, Detail, difference, information, makeCheck, makeReport, ReconcileReport } from './report';
 import { checkContractStatements, StatementValidator } from './statementChecks';
 import { StatementFigures } from './statementFigures';
-import { billedCalls, contractsOfMonth, countCalls, fileControls, integrityProblems, issuedRevisions, storedTotals } from './storeReads';
 
 /**
  * The shell of `meisai reconcile`: reads the store once (in one read transaction, so a nightly
@@ -41,37 +40,38 @@ export interface ReconcileRequest {
  * value meisai never writes is a difference of its check (and left out of its sums), and a check
  * that cannot read the store at all is a difference saying so; the other checks still run.
  */
-export function reconcileMonth(db: Db, reference: ReferenceData, request: ReconcileRequest): ReconcileReport {
-  return inReadTransaction(db, () => {
+export async function reconcileMonth(store: Store, reference: ReferenceData, request: ReconcileRequest): Promise<ReconcileReport> {
+  const scope = { month: request.month, contractId: request.contractId };
+  return store.readTransaction(async (reader) => {
     const unreadableTotals: string[] = [];
     let stored: MonthTotals | undefined;
     const checks: Check[] = [
-      guarded('integrity', 'store integrity', () => integrityCheck(db)),
-      guarded('totals', 'totals from calls', () => {
-        stored = storedTotals(db, request.month, request.contractId, unreadableTotals);
-        return totalsCheck(db, request, stored, unreadableTotals);
+      await guarded('integrity', 'store integrity', () => integrityCheck(reader)),
+      await guarded('totals', 'totals from calls', async () => {
+        stored = await reader.storedTotals(scope, unreadableTotals);
+        return totalsCheck(reader, request, stored, unreadableTotals);
       }),
-      guarded('statements', 'statements', () =>
-        statementsCheck(db, reference, request, stored ?? storedTotals(db, request.month, request.contractId, unreadableTotals)),
+      await guarded('statements', 'statements', async () =>
+        statementsCheck(reader, reference, request, stored ?? (await reader.storedTotals(scope, unreadableTotals))),
       ),
-      guarded('files', 'files', () => {
+      await guarded('files', 'files', async () => {
         const unreadable: string[] = [];
-        const files = fileControls(db, unreadable);
+        const files = await reader.fileControls(unreadable);
         return makeCheck('files', 'files', [...unreadable.map(difference), ...checkFileControls(files)]);
       }),
     ];
     if (request.against !== undefined) {
       const against = request.against;
-      checks.push(guarded('against', `against ${basename(against.source)}`, () => againstCheck(db, reference, request, against)));
+      checks.push(await guarded('against', `against ${basename(against.source)}`, () => againstCheck(reader, reference, request, against)));
     }
     return makeReport(request.month, request.contractId, checks);
   });
 }
 
 /** A check that fails on reading the store (damaged pages, a value no reader expects) fails as a difference. */
-function guarded(name: CheckName, title: string, run: () => Check): Check {
+async function guarded(name: CheckName, title: string, run: () => Promise<Check>): Promise<Check> {
   try {
-    return run();
+    return await run();
   } catch (error) {
     const code = (error as { code?: unknown }).code;
     const message = (error as Error).message ?? String(error);
@@ -80,8 +80,8 @@ function guarded(name: CheckName, title: string, run: () => Check): Check {
   }
 }
 
-function integrityCheck(db: Db): Check {
-  const found = integrityProblems(db);
+async function integrityCheck(reader: StoreReader): Promise<Check> {
+  const found = await reader.integrityProblems();
   if (found.length === 0) return makeCheck('integrity', 'store integrity', [information('SQLite quick_check: ok (pages, b-trees and records of the file are sound)')]);
   return makeCheck('integrity', 'store integrity', [
     ...found.map((problem) => difference(`SQLite quick_check: ${problem.length > 300 ? `${problem.slice(0, 300)}…` : problem}`)),
@@ -89,10 +89,11 @@ function integrityCheck(db: Db): Check {
   ]);
 }
 
-function totalsCheck(db: Db, request: ReconcileRequest, stored: MonthTotals, unreadableTotals: string[]): Check {
+async function totalsCheck(reader: StoreReader, request: ReconcileRequest, stored: MonthTotals, unreadableTotals: string[]): Promise<Check> {
+  const scope = { month: request.month, contractId: request.contractId };
   const unreadableCalls: string[] = [];
-  const fromCalls = recomputeTotals(billedCalls(db, request.month, request.contractId, unreadableCalls));
-  const counts = countCalls(db, request.month, request.contractId);
+  const fromCalls = await recomputeTotalsFrom(reader.billedCalls(scope, unreadableCalls));
+  const counts = await reader.countCalls(scope);
   const unrated = Object.entries(counts.unratedByCode);
   const unratedCount = unrated.reduce((sum, [, calls]) => sum + calls, 0);
   const details: Detail[] = [
@@ -111,10 +112,10 @@ function totalsCheck(db: Db, request: ReconcileRequest, stored: MonthTotals, unr
   return makeCheck('totals', 'totals from calls', details);
 }
 
-function statementsCheck(db: Db, reference: ReferenceData, request: ReconcileRequest, stored: MonthTotals): Check {
-  const closed = isMonthClosed(db, request.month);
+async function statementsCheck(reader: StoreReader, reference: ReferenceData, request: ReconcileRequest, stored: MonthTotals): Promise<Check> {
+  const closed = await reader.isMonthClosed(request.month);
   const withTotals = new Set([...stored.typeTotals, ...stored.chakuwariTotals].map((total) => total.contractId));
-  const contracts = contractsOfMonth(db, request.month, request.contractId);
+  const contracts = await reader.contractsOfMonth({ month: request.month, contractId: request.contractId });
   const details: Detail[] = [];
   const unreadable: string[] = [];
   if (contracts.length === 0) details.push(information(`no contract has calls or statements in ${request.month}`));
@@ -124,8 +125,8 @@ function statementsCheck(db: Db, reference: ReferenceData, request: ReconcileReq
         {
           contract,
           month: request.month,
-          current: withTotals.has(contract) ? buildCurrentStatement(db, reference, contract, request.month) : undefined,
-          revisions: issuedRevisions(db, contract, request.month, unreadable),
+          current: withTotals.has(contract) ? await buildCurrentStatement(reader, reference, contract, request.month) : undefined,
+          revisions: await reader.issuedRevisions(contract, request.month, unreadable),
           closed,
         },
         validateStatement,
@@ -144,7 +145,7 @@ const validateStatement: StatementValidator = (document) => {
     .join('; ');
 };
 
-function againstCheck(db: Db, reference: ReferenceData, request: ReconcileRequest, against: AgainstStatement): Check {
+async function againstCheck(reader: StoreReader, reference: ReferenceData, request: ReconcileRequest, against: AgainstStatement): Promise<Check> {
   const title = `against ${basename(against.source)}`;
   const theirs = against.figures;
   const details: Detail[] = [];
@@ -152,8 +153,8 @@ function againstCheck(db: Db, reference: ReferenceData, request: ReconcileReques
   try {
     ours =
       request.revision === undefined
-        ? loadStatement(db, reference, { contractId: theirs.contract, month: theirs.month })
-        : readRevision(db, theirs.contract, theirs.month, request.revision).statement;
+        ? await loadStatement(reader, reference, { contractId: theirs.contract, month: theirs.month })
+        : (await readRevision(reader, theirs.contract, theirs.month, request.revision)).statement;
   } catch (error) {
     if (!(error instanceof MeisaiError)) throw error;
     return makeCheck('against', title, [difference(`meisai has no statement to compare with: ${error.message}`)]);

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { IssuedRevision } from '../store/types';
 import { sameFigures } from '../statement/revisions';
 import { Statement } from '../statement/statement';
 import { compareStatementFigures } from './compareStatements';
@@ -13,11 +14,7 @@ import { fieldName, rowName, StatementFigures, tableName } from './statementFigu
  * sha256). In a closed month the latest revision must have the figures of the statement built
  * now; in an open month a difference is only figures not yet issued.
  */
-export interface IssuedRevision {
-  revision: number;
-  statementJson: string;
-  sha256: string;
-}
+export type { IssuedRevision } from '../store/types';
 
 export interface ContractStatements {
   contract: string;

@@ -1,8 +1,8 @@
 import { RunFailedError } from '../errors';
 import { buildCurrentStatement } from '../statement/loadStatement';
-import { isMonthClosed, issueRevision } from '../statement/revisions';
+import { issueRevision } from '../statement/revisions';
 import { ReferenceData } from '../reference/referenceData';
-import { Db, readMonthContracts } from '../store/store';
+import { Store } from '../store/types';
 
 export interface CloseResult {
   month: string;
@@ -15,19 +15,23 @@ export interface CloseResult {
  * when the latest one has these figures). Calls of the month that arrive later are stored as late.
  * A month without calls is refused (exit 1) unless `allowEmpty`.
  */
-export function closeMonth(db: Db, reference: ReferenceData, month: string, options: { allowEmpty?: boolean } = {}): CloseResult {
-  return db.transaction((): CloseResult => {
-    if (isMonthClosed(db, month)) return { month, alreadyClosed: true, statements: [] };
-    const contracts = readMonthContracts(db, month);
-    // Closing a month without calls is most likely a typo of the month: every call of it would arrive "late".
-    if (contracts.length === 0 && options.allowEmpty !== true) {
-      throw new RunFailedError(`${month} has no calls: nothing to close (add --allow-empty to close it anyway)`);
-    }
-    const statements = contracts.map((contractId) => {
-      const { revision, issued } = issueRevision(db, buildCurrentStatement(db, reference, contractId, month), 'month closed');
-      return { contractId, revision, issued };
-    });
-    db.prepare('INSERT INTO closed_months (month, closed_at) VALUES (?, ?)').run(month, new Date().toISOString());
-    return { month, alreadyClosed: false, statements };
-  })();
+export async function closeMonth(store: Store, reference: ReferenceData, month: string, options: { allowEmpty?: boolean } = {}): Promise<CloseResult> {
+  return store.transaction(
+    async (writer): Promise<CloseResult> => {
+      if (await writer.isMonthClosed(month)) return { month, alreadyClosed: true, statements: [] };
+      const contracts = await writer.monthContracts(month);
+      // Closing a month without calls is most likely a typo of the month: every call of it would arrive "late".
+      if (contracts.length === 0 && options.allowEmpty !== true) {
+        throw new RunFailedError(`${month} has no calls: nothing to close (add --allow-empty to close it anyway)`);
+      }
+      const statements: CloseResult['statements'] = [];
+      for (const contractId of contracts) {
+        const { revision, issued } = await issueRevision(writer, await buildCurrentStatement(writer, reference, contractId, month), 'month closed');
+        statements.push({ contractId, revision, issued });
+      }
+      await writer.markMonthClosed(month, new Date().toISOString());
+      return { month, alreadyClosed: false, statements };
+    },
+    { lockKey: `month:${month}` },
+  );
 }

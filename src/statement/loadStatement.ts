@@ -1,6 +1,6 @@
 import { RunFailedError } from '../errors';
 import { ReferenceData } from '../reference/referenceData';
-import { Db, readChakuwariTotals, readNumberTypeTotals, readStatementMonths } from '../store/store';
+import { StoreReader } from '../store/types';
 import { Tariff, TariffBook } from '../tariff/tariff';
 import { japanMonthRange } from '../time/japanTime';
 import { buildStatement } from './buildStatement';
@@ -20,23 +20,29 @@ export interface StatementRequest {
  * The statement of a contract and month: an issued revision when asked for, else built from the
  * stored totals and numbered (the latest revision when its figures are unchanged, else the next).
  */
-export function loadStatement(db: Db, reference: ReferenceData, request: StatementRequest): Statement {
+export async function loadStatement(store: StoreReader, reference: ReferenceData, request: StatementRequest): Promise<Statement> {
   const statement =
     request.revision === undefined
-      ? numberRevision(db, buildCurrentStatement(db, reference, request.contractId, request.month))
-      : readRevision(db, request.contractId, request.month, request.revision).statement;
+      ? await numberRevision(store, await buildCurrentStatement(store, reference, request.contractId, request.month))
+      : (await readRevision(store, request.contractId, request.month, request.revision)).statement;
   return request.number === undefined ? statement : narrowToNumber(statement, request.number);
 }
 
 /** The statement from the totals as they stand (revision 1 until numbered against the issued ones). */
-export function buildCurrentStatement(db: Db, reference: ReferenceData, contractId: string, month: string): Statement {
-  const typeTotals = readNumberTypeTotals(db, contractId, month);
-  const chakuwariTotals = readChakuwariTotals(db, contractId, month);
-  if (typeTotals.length === 0 && chakuwariTotals.length === 0) {
-    const months = readStatementMonths(db, contractId);
+export async function buildCurrentStatement(store: StoreReader, reference: ReferenceData, contractId: string, month: string): Promise<Statement> {
+  const current = await findCurrentStatement(store, reference, contractId, month);
+  if (current === undefined) {
+    const months = await store.statementMonths(contractId);
     const known = months.length === 0 ? 'it has no calls at all' : `months with calls: ${months.join(', ')}`;
     throw new RunFailedError(`no statement: contract ${contractId} has no calls in ${month} (${known})`);
   }
+  return current;
+}
+
+/** The statement from the totals as they stand, or undefined when the contract has none in the month ("not found" is a value). */
+export async function findCurrentStatement(store: StoreReader, reference: ReferenceData, contractId: string, month: string): Promise<Statement | undefined> {
+  const { typeTotals, chakuwariTotals } = await store.contractTotals(contractId, month);
+  if (typeTotals.length === 0 && chakuwariTotals.length === 0) return undefined;
   return buildStatement({ contractId, month, revision: 1, tariff: tariffForMonth(reference.tariffs, month), typeTotals, chakuwariTotals });
 }
 

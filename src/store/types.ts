@@ -216,13 +216,28 @@ export interface StoreWriter extends StoreReader {
   replaceMonthTotals(scope: MonthScope, totals: MonthTotals): Promise<void>;
 }
 
+export interface FileClaim {
+  release(): Promise<void>;
+}
+
 export interface Store extends StoreReader {
   readonly engine: Engine;
   /** Where the store is, for messages (a PostgreSQL URL without its password). */
   readonly location: string;
 
+  /** The newest schema migration applied to the store. */
+  schemaVersion(): Promise<number>;
+
   hasFileOfSize(bytes: number): Promise<boolean>;
   findFileBySha(sha256: string): Promise<FileRow | undefined>;
+  /**
+   * Claims a delivery (by file name) for this process, so that concurrent ingest workers do not
+   * read the same file at once: null when another worker holds it (with `wait`, waits for it
+   * instead). Exactly-once does not rest on the claim — a file's hash is unique in the store —
+   * the claim only keeps workers from doing the same work. SQLite has one writer (the store's
+   * lock), so every claim succeeds there.
+   */
+  claimFile(name: string, options?: { wait?: boolean }): Promise<FileClaim | null>;
   /** Starts one file's transaction (its files row is created inside it). */
   beginFile(file: FileStart): Promise<FileTransaction>;
 

@@ -1,13 +1,17 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { SqliteStore } from '../store/sqliteStore';
 import { Db, openStore } from '../store/store';
 
 /** A real SQLite store in a fresh temp folder, and a place to write input files. */
 export interface TempWorkspace {
   directory: string;
   dbPath: string;
+  /** The raw connection, for tests that look at rows. */
   db: Db;
+  /** The same store behind meisai's store interface. */
+  store: SqliteStore;
   writeFile(name: string, content: string | Buffer): string;
   cleanUp(): void;
 }
@@ -20,6 +24,7 @@ export function createWorkspace(): TempWorkspace {
     directory,
     dbPath,
     db,
+    store: new SqliteStore(db),
     writeFile(name, content) {
       const path = join(directory, name);
       writeFileSync(path, content);

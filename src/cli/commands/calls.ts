@@ -25,8 +25,8 @@ export function registerCalls(program: Command, io: Io): void {
     .addOption(csvEncodingOption())
     .addOption(dbOption())
     .action(async (options: CallsOptions) => {
-      await withStore(options.db, (db) => {
-        const calls = readCallDetails(db, {
+      await withStore(options.db, async (store) => {
+        const calls = await readCallDetails(store, {
           contractId: options.contract,
           month: options.month,
           number: options.number,

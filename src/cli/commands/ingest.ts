@@ -1,7 +1,7 @@
 import { Command, Option } from 'commander';
 import { InputEncoding } from '../../input/csvRecords';
 import { listInbox } from '../../ingest/inbox';
-import { FileSummary, ingestFile } from '../../ingest/ingestFile';
+import { ingestFiles } from '../../ingest/ingestRun';
 import { formatRunSummary, summariseRun } from '../../ingest/runSummary';
 import { loadReferenceData } from '../../reference/referenceData';
 import { ConfigurationError, RunFailedError } from '../../errors';
@@ -37,7 +37,6 @@ export function registerIngest(program: Command, io: Io): void {
       const paths = [...files, ...inbox.files];
       const logger = createLogger();
       const reference = loadReferenceData();
-      const summaries: FileSummary[] = [];
       const failures: string[] = [];
       for (const { path, reason } of inbox.skipped) {
         const message = `${path}: skipped: ${reason}`;
@@ -45,25 +44,24 @@ export function registerIngest(program: Command, io: Io): void {
         logger.error({ event: 'inbox-entry-skipped', file: path }, message);
       }
       const progress = createIngestProgress();
-      await withWriterStore(options.db, 'ingest', async (db) => {
-        for (const path of paths) {
-          try {
-            const summary = await ingestFile(db, reference, path, {
-              encoding: options.encoding,
-              source: options.source,
-              maxRejectRate: options.maxRejectRate,
-              onProgress: progress.update,
-            });
-            summaries.push(summary);
-            logger.info({ event: 'file', ...summary }, summary.alreadyIngested ? 'already ingested, skipped' : 'file applied');
-          } catch (error) {
-            if (!(error instanceof RunFailedError)) throw error;
-            failures.push(error.message);
-            logger.error({ event: 'file-refused', file: path }, error.message);
-          }
+      const run = await withWriterStore(options.db, 'ingest', async (store) => {
+        try {
+          return await ingestFiles(
+            store,
+            reference,
+            paths,
+            { encoding: options.encoding, source: options.source, maxRejectRate: options.maxRejectRate, onProgress: progress.update },
+            {
+              applied: (summary) => logger.info({ event: 'file', ...summary }, summary.alreadyIngested ? 'already ingested, skipped' : 'file applied'),
+              refused: (path, message) => logger.error({ event: 'file-refused', file: path }, message),
+            },
+          );
+        } finally {
+          progress.stop();
         }
-        progress.stop();
       });
+      failures.push(...run.failures);
+      const summaries = run.summaries;
       const summary = summariseRun(summaries, failures.length);
       logger.info({ event: 'run', ...summary }, 'ingest finished');
       io.stdout(options.json ? `${JSON.stringify(summary)}\n` : formatRunSummary(summary));

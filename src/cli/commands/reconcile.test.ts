@@ -1,6 +1,7 @@
 import { loadReferenceData } from '../../reference/referenceData';
 import { buildCurrentStatement } from '../../statement/loadStatement';
 import { issueRevision } from '../../statement/revisions';
+import { SqliteStore } from '../../store/sqliteStore';
 import { openStore } from '../../store/store';
 import { createWorkspace, csv, TempWorkspace } from '../../test-support/tempStore';
 import { runCli } from '../../test-support/runCli';
@@ -163,7 +164,8 @@ describe('meisai reconcile on a tampered store', () => {
 
   test('an issued revision edited so it no longer foots: the statements check fails', async () => {
     const db = openStore(workspace.dbPath);
-    issueRevision(db, buildCurrentStatement(db, loadReferenceData(), 'N000000001', '2011-04'), 'issued for the test');
+    const store = new SqliteStore(db);
+    await issueRevision(store, await buildCurrentStatement(store, loadReferenceData(), 'N000000001', '2011-04'), 'issued for the test');
     const stored = JSON.parse((db.prepare("SELECT statement_json AS json FROM statements WHERE contract_id = 'N000000001'").get() as { json: string }).json);
     stored.allNumbers.total.count = 3; // its call rows are 1 general + 1 mobile = 2
     db.prepare("UPDATE statements SET statement_json = ? WHERE contract_id = 'N000000001'").run(JSON.stringify(stored, null, 2));

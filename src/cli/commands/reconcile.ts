@@ -40,8 +40,8 @@ export function registerReconcile(program: Command, io: Io): void {
         }
       }
       const reference = loadReferenceData();
-      const report = await withStore(options.db, (db) =>
-        reconcileMonth(db, reference, { month: options.month, contractId: options.contract ?? null, against, revision: options.revision }),
+      const report = await withStore(options.db, (store) =>
+        reconcileMonth(store, reference, { month: options.month, contractId: options.contract ?? null, against, revision: options.revision }),
       );
       io.stdout(options.json === true ? renderReportJson(report) : renderReportText(report, { verbose: options.verbose === true }));
       if (!report.ok) throw new RunFailedError(failureMessage(report));

@@ -18,8 +18,8 @@ export function registerRerate(program: Command, io: Io): void {
     .addOption(dbOption())
     .action(async (options: { month: string; contract?: string; reason: string; force?: boolean; verbose?: boolean; json?: boolean; db?: string }) => {
       const reference = loadReferenceData();
-      const result = await withWriterStore(options.db, 'rerate', (db) =>
-        rerateMonth(db, reference, { month: options.month, contractId: options.contract, reason: options.reason, force: options.force === true }),
+      const result = await withWriterStore(options.db, 'rerate', (store) =>
+        rerateMonth(store, reference, { month: options.month, contractId: options.contract, reason: options.reason, force: options.force === true }),
       );
       io.stdout(options.json ? `${JSON.stringify(result)}\n` : formatRerate(result, { verbose: options.verbose === true || options.contract !== undefined }));
     });
@@ -33,7 +33,7 @@ export function registerRerate(program: Command, io: Io): void {
     .addOption(dbOption())
     .action(async (options: { month: string; allowEmpty?: boolean; verbose?: boolean; db?: string }) => {
       const reference = loadReferenceData();
-      const result = await withWriterStore(options.db, 'close', (db) => closeMonth(db, reference, options.month, { allowEmpty: options.allowEmpty === true }));
+      const result = await withWriterStore(options.db, 'close', (store) => closeMonth(store, reference, options.month, { allowEmpty: options.allowEmpty === true }));
       io.stdout(formatClose(result, { verbose: options.verbose === true }));
     });
 }

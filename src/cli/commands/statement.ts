@@ -7,7 +7,6 @@ import { renderHtml } from '../../statement/renderHtml';
 import { RenderOptions, renderText } from '../../statement/renderText';
 import { Statement } from '../../statement/statement';
 import { RunFailedError } from '../../errors';
-import { readStatementMonths } from '../../store/store';
 import { contractOption, dbOption, Io, monthOption, numberOption, revisionOption, withStore } from '../options';
 
 const RENDERERS: Record<string, (statement: Statement, options: RenderOptions) => string> = {
@@ -30,8 +29,8 @@ export function registerStatement(program: Command, io: Io): void {
     .addOption(dbOption())
     .action(async (options: { contract: string; month: string; number?: string; revision?: number; format: string; csvEncoding: CsvEncoding; db?: string }) => {
       const reference = loadReferenceData();
-      await withStore(options.db, (db) => {
-        const statement = loadStatement(db, reference, {
+      await withStore(options.db, async (store) => {
+        const statement = await loadStatement(store, reference, {
           contractId: options.contract,
           month: options.month,
           number: options.number,
@@ -49,8 +48,8 @@ export function registerStatement(program: Command, io: Io): void {
     .requiredOption('--contract <id>', 'contract id', contractOption)
     .addOption(dbOption())
     .action(async (options: { contract: string; db?: string }) => {
-      await withStore(options.db, (db) => {
-        const months = readStatementMonths(db, options.contract);
+      await withStore(options.db, async (store) => {
+        const months = await store.statementMonths(options.contract);
         if (months.length === 0) throw new RunFailedError(`no statement: contract ${options.contract} has no calls in any month`);
         io.stdout(months.map((month) => `${month}\n`).join(''));
       });

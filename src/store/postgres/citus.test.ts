@@ -123,8 +123,10 @@ describePostgres('the Citus layout on a migrated store', () => {
         ]);
         await applyCalls(store, 'w1-again.csv', 'sha-w1', []);
         expect(await store.hasFileOfSize(400)).toBe(true);
-        const claim = await store.tryClaim('sha-w2');
+        const claim = await store.claimFile('w2.csv');
         await claim?.release();
+        await (await store.claimFile('w2.csv', { wait: true }))?.release();
+        expect(await store.schemaVersion()).toBe(1);
         const month = { month: '2011-04', contractId: null };
         const contract = { month: '2011-04', contractId: 'N000000001' };
         for (const scope of [month, contract]) {

@@ -283,13 +283,15 @@ describePostgres('concurrent files on PostgreSQL', () => {
     expect((await stores[0]!.contractTotals('N000000300', '2011-04')).typeTotals[0]).toMatchObject({ calls: 1 });
   });
 
-  test('a claim of a file hash is held by one worker at a time', async () => {
-    const claim = await stores[0]!.tryClaim('sha-claimed');
-    expect(claim).toBeDefined();
-    expect(await stores[1]!.tryClaim('sha-claimed')).toBeUndefined();
+  test('a claim of a file name is held by one worker at a time', async () => {
+    const claim = await stores[0]!.claimFile('day-1.csv');
+    expect(claim).not.toBeNull();
+    expect(await stores[1]!.claimFile('day-1.csv')).toBeNull();
+    const waiting = stores[1]!.claimFile('day-1.csv', { wait: true });
+    await new Promise((resolve) => setTimeout(resolve, 100));
     await claim!.release();
-    const again = await stores[1]!.tryClaim('sha-claimed');
-    expect(again).toBeDefined();
+    const again = await waiting;
+    expect(again).not.toBeNull();
     await again!.release();
   });
 

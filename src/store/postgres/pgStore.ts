@@ -22,6 +22,7 @@ import {
   AcceptedCall,
   CallDetailsRequest,
   FileBatch,
+  FileClaim,
   FileControls,
   FileOutcome,
   FileRow,
@@ -175,7 +176,7 @@ export class PgStore implements Store {
   private async prepareSchema(access: PgAccess): Promise<void> {
     const client = await this.connect();
     try {
-      const version = await this.schemaVersion(client, access);
+      const version = await this.readSchemaVersion(client, access);
       if (access !== 'read' || version < PG_KNOWN_VERSION) await this.migrateOn(client);
     } finally {
       client.release();
@@ -219,7 +220,7 @@ export class PgStore implements Store {
   }
 
   /** 0 for an empty database; a database with other tables and no meisai schema is not a store. */
-  private async schemaVersion(client: pg.PoolClient, access: PgAccess): Promise<number> {
+  private async readSchemaVersion(client: pg.PoolClient, access: PgAccess): Promise<number> {
     const tables = (await this.run(client, 'schemaTables')).rows.map((row) => row.name as string);
     const notAStore = (why: string): StoreConfigurationError => new StoreConfigurationError(`--db ${this.location} is not a meisai store: ${why}`);
     if (!tables.includes('schema_migrations')) {
@@ -246,18 +247,26 @@ export class PgStore implements Store {
 
   // ---- claims
 
+  async schemaVersion(): Promise<number> {
+    const rows = (await this.run(this.pool, 'appliedMigrations')).rows as { version: number }[];
+    return Math.max(0, ...rows.map((row) => row.version));
+  }
+
   /**
-   * Claims a key (a file's content hash) for this worker until `release`: a session advisory
-   * lock, so another worker's claim of it fails at once (and the lock goes with a dead worker's
-   * connection). undefined: another worker holds it.
+   * Claims a delivery (by file name) for this worker until `release`: a session advisory lock on
+   * a connection held meanwhile, so another worker's claim fails at once (or, with `wait`, waits),
+   * and a dead worker's claim goes with its connection. Exactly-once rests on files.sha256 and
+   * record_ids, not on the claim: it only keeps two workers from parsing one file.
    */
-  async tryClaim(key: string): Promise<{ release(): Promise<void> } | undefined> {
+  async claimFile(name: string, options: { wait?: boolean } = {}): Promise<FileClaim | null> {
+    const key = `meisai:claim:${name}`;
     const client = await this.connect();
     try {
-      const claimed = (await this.run(client, 'tryClaim', [`meisai:claim:${key}`])).rows[0]?.claimed === true;
-      if (!claimed) {
+      if (options.wait === true) {
+        await this.run(client, 'sessionLock', [key]);
+      } else if ((await this.run(client, 'tryClaim', [key])).rows[0]?.claimed !== true) {
         client.release();
-        return undefined;
+        return null;
       }
     } catch (error) {
       client.release(true);
@@ -269,7 +278,7 @@ export class PgStore implements Store {
         if (released) return;
         released = true;
         try {
-          await this.run(client, 'releaseClaim', [`meisai:claim:${key}`]);
+          await this.run(client, 'releaseClaim', [key]);
           client.release();
         } catch {
           client.release(true);

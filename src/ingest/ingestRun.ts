@@ -1,0 +1,54 @@
+import { basename } from 'node:path';
+import { RunFailedError } from '../errors';
+import { ReferenceData } from '../reference/referenceData';
+import { Store } from '../store/types';
+import { FileSummary, ingestFile, IngestOptions } from './ingestFile';
+
+export interface IngestRun {
+  summaries: FileSummary[];
+  /** Files refused (nothing of each applied), one message each. */
+  failures: string[];
+}
+
+export interface IngestRunEvents {
+  applied?(summary: FileSummary): void;
+  refused?(path: string, message: string): void;
+}
+
+/**
+ * Applies files one after another, each in its own transaction; a refused file does not stop the
+ * others. A file another worker is reading (PostgreSQL, several `ingest --inbox` at once) is left
+ * for the end, then waited for: by then it is usually applied and is skipped by its content hash,
+ * and if that worker died, this one applies it. No file is applied twice or lost.
+ */
+export async function ingestFiles(
+  store: Store,
+  reference: ReferenceData,
+  paths: string[],
+  options: IngestOptions,
+  events: IngestRunEvents = {},
+): Promise<IngestRun> {
+  const run: IngestRun = { summaries: [], failures: [] };
+  const heldElsewhere: string[] = [];
+  const ingestClaimed = async (path: string, wait: boolean): Promise<boolean> => {
+    const claim = await store.claimFile(basename(path), { wait });
+    if (claim === null) return false;
+    try {
+      const summary = await ingestFile(store, reference, path, options);
+      run.summaries.push(summary);
+      events.applied?.(summary);
+    } catch (error) {
+      if (!(error instanceof RunFailedError)) throw error;
+      run.failures.push(error.message);
+      events.refused?.(path, error.message);
+    } finally {
+      await claim.release();
+    }
+    return true;
+  };
+  for (const path of paths) {
+    if (!(await ingestClaimed(path, false))) heldElsewhere.push(path);
+  }
+  for (const path of heldElsewhere) await ingestClaimed(path, true);
+  return run;
+}

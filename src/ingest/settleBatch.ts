@@ -1,0 +1,59 @@
+import { sameContent } from '../input/callRecord';
+import { RejectCode } from '../input/rejection';
+import { RatedCall } from '../rate/rateRecord';
+import { FileBatch, StoredCallIdentity } from '../store/types';
+import { ParsedItem } from './parseStage';
+
+/** A batch's records settled: the rows to write, and the accepted calls that count in the totals. */
+export interface SettledBatch extends FileBatch {
+  /** Accepted calls of open months: what the monthly totals add up. */
+  billed: RatedCall[];
+  rejectedByCode: Partial<Record<RejectCode, number>>;
+  late: number;
+}
+
+/**
+ * Settles parsed records in file order, a pure rule: a record that could not be read is rejected
+ * with its reason; a record_id seen before (stored — in an earlier file or earlier in this one —
+ * or earlier in this batch) makes a duplicate when the content is the same and a CONFLICT when
+ * not (first seen wins); otherwise its rating decides between accepted and rejected, and an
+ * accepted call of a closed month is late (stored, not totalled).
+ */
+export function settleBatch(items: ParsedItem[], stored: Map<string, StoredCallIdentity>, closedMonths: Set<string>, fileName: string): SettledBatch {
+  const settled: SettledBatch = { calls: [], rejects: [], duplicates: [], billed: [], rejectedByCode: {}, late: 0 };
+  const reject = (item: ParsedItem, code: RejectCode, message: string): void => {
+    settled.rejects.push({ line: item.line, code, message, raw: item.raw });
+    settled.rejectedByCode[code] = (settled.rejectedByCode[code] ?? 0) + 1;
+  };
+  const firstInBatch = new Map<string, ParsedItem>();
+  for (const item of items) {
+    const call = item.call;
+    if (call === null) {
+      const rejection = item.outcome as { code: RejectCode; message: string };
+      reject(item, rejection.code, rejection.message);
+      continue;
+    }
+    const storedFirst = stored.get(call.recordId);
+    const batchFirst = storedFirst === undefined ? firstInBatch.get(call.recordId) : undefined;
+    if (storedFirst !== undefined || batchFirst !== undefined) {
+      if (sameContent(storedFirst ?? batchFirst!.call!, call)) {
+        settled.duplicates.push({ line: item.line, recordId: call.recordId });
+      } else {
+        const where = storedFirst !== undefined ? `${storedFirst.fileName} line ${storedFirst.line}` : `${fileName} line ${batchFirst!.line}`;
+        reject(item, 'CONFLICT', `record_id ${call.recordId} was first seen at ${where} with different content`);
+      }
+      continue;
+    }
+    const rated = item.outcome;
+    if ('ok' in rated) {
+      reject(item, rated.code, rated.message);
+      continue;
+    }
+    const late = closedMonths.has(rated.month);
+    settled.calls.push({ call: rated, line: item.line, late });
+    firstInBatch.set(call.recordId, item);
+    if (late) settled.late += 1;
+    else settled.billed.push(rated);
+  }
+  return settled;
+}

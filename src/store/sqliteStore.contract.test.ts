@@ -1,0 +1,17 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SqliteStore } from './sqliteStore';
+import { storeContract } from '../test-support/storeContract';
+
+storeContract('SQLite', async () => {
+  const directory = mkdtempSync(join(tmpdir(), 'meisai-sqlite-contract-'));
+  const store = SqliteStore.open(join(directory, 'meisai.sqlite'), 'create');
+  return {
+    store,
+    async cleanUp() {
+      await store.close();
+      rmSync(directory, { recursive: true, force: true });
+    },
+  };
+});
