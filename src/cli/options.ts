@@ -2,6 +2,8 @@ import { Option } from 'commander';
 import { ConfigurationError } from '../errors';
 import { acquireLock } from '../store/lock';
 import { normaliseSubscriberNumber } from '../numbering/peer';
+import { isPostgresUrl } from '../store/postgres/connection';
+import { PgStore } from '../store/postgres/pgStore';
 import { SqliteStore } from '../store/sqliteStore';
 import { checkStorePath, resolveDbPath, StoreAccess } from '../store/store';
 import { Store } from '../store/types';
@@ -21,7 +23,7 @@ export const MONTH_PATTERN = /^\d{4}-(0[1-9]|1[0-2])$/;
 export const NUMBER_PATTERN = /^050\d{8}$/;
 
 export function dbOption(): Option {
-  return new Option('--db <path>', 'SQLite store (default: $MEISAI_DB or data/meisai.sqlite)');
+  return new Option('--db <path|url>', 'SQLite store path, or a postgres://… URL (default: $MEISAI_DB or data/meisai.sqlite)');
 }
 
 /** The value if it matches; else bad usage (exit 2), saying what form is expected (give `expected`). */
@@ -57,11 +59,25 @@ export async function withStore<T>(path: string | undefined, work: (store: Store
 
 /** The store's faults while the work runs (disk full, damaged, read-only) end as MeisaiErrors. */
 async function withOpenStore<T>(dbPath: string, access: StoreAccess, work: (store: Store) => T | Promise<T>): Promise<T> {
+  if (isPostgresUrl(dbPath)) return withPostgresStore(dbPath, access, work);
   const store = SqliteStore.open(dbPath, access);
   try {
     return await work(store);
   } catch (error) {
     throw storeFault(error, dbPath);
+  } finally {
+    await store.close();
+  }
+}
+
+/**
+ * PostgreSQL: no lock file (several workers share the store; files are claimed, months locked
+ * with advisory locks); its faults are already MeisaiErrors naming --db without the password.
+ */
+async function withPostgresStore<T>(url: string, access: StoreAccess, work: (store: Store) => T | Promise<T>): Promise<T> {
+  const store = await PgStore.open(url, access);
+  try {
+    return await work(store);
   } finally {
     await store.close();
   }
@@ -80,6 +96,7 @@ export function revisionOption(value: string): number {
 export async function withWriterStore<T>(path: string | undefined, command: string, work: (store: Store) => T | Promise<T>): Promise<T> {
   const dbPath = resolveDbPath(path);
   const access: StoreAccess = command === 'ingest' || command === 'migrate' ? 'create' : 'write';
+  if (isPostgresUrl(dbPath)) return withPostgresStore(dbPath, access, work);
   checkStorePath(dbPath, access);
   const lock = acquireLock(dbPath, command);
   if (lock.tookOverFrom !== null) {

@@ -1,5 +1,5 @@
 import { basename } from 'node:path';
-import { RunFailedError } from '../errors';
+import { RunFailedError, StoreRaceError } from '../errors';
 import { ReferenceData } from '../reference/referenceData';
 import { Store } from '../store/types';
 import { FileSummary, ingestFile, IngestOptions } from './ingestFile';
@@ -34,7 +34,7 @@ export async function ingestFiles(
     const claim = await store.claimFile(basename(path), { wait });
     if (claim === null) return false;
     try {
-      const summary = await ingestFile(store, reference, path, options);
+      const summary = await ingestRacing(store, reference, path, options);
       run.summaries.push(summary);
       events.applied?.(summary);
     } catch (error) {
@@ -51,4 +51,23 @@ export async function ingestFiles(
   }
   for (const path of heldElsewhere) await ingestClaimed(path, true);
   return run;
+}
+
+/** Times a file that lost a race with another worker (PostgreSQL) is applied again. */
+const RACE_RETRIES = 20;
+
+/**
+ * One file; when it lost a race with a concurrent worker (StoreRaceError: a record_id it shares
+ * with a file applied at the same moment, a deadlock, its month closed meanwhile), nothing of
+ * it was applied: it is applied again, and then sees what the other worker committed.
+ */
+async function ingestRacing(store: Store, reference: ReferenceData, path: string, options: IngestOptions): Promise<FileSummary> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await ingestFile(store, reference, path, options);
+    } catch (error) {
+      if (!(error instanceof StoreRaceError) || attempt >= RACE_RETRIES) throw error;
+      await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 20 * attempt) * Math.random()));
+    }
+  }
 }

@@ -139,7 +139,7 @@ describePostgres('the Citus layout on a migrated store', () => {
             ]);
             await writer.replaceMonthTotals(scope, await writer.storedTotals(scope, []));
             for await (const _call of writer.billedCalls(scope, [])) void _call;
-          }, { lockKey: '2011-04' });
+          }, { lockKey: 'month:2011-04' });
           await store.countCalls(scope);
           await store.contractsOfMonth(scope);
           for await (const _call of store.billedCalls(scope, [])) void _call;

@@ -147,7 +147,7 @@ describePostgres('the PostgreSQL store', () => {
           chakuwariTotals: [],
         });
       },
-      { lockKey: '2011-04' },
+      { lockKey: 'month:2011-04' },
     );
     expect(await store.countCalls(scope)).toEqual({ billed: 2, late: 0, unratedByCode: { NOT_CALLABLE: 1 } });
     const billed = [];
@@ -164,7 +164,7 @@ describePostgres('the PostgreSQL store', () => {
     await store.transaction(async (writer) => {
       await writer.insertRevision({ contractId: 'N000000001', month: '2011-04', revision: 1, createdAt: 'now', reason: 'month closed', statementJson: '{}\n', sha256: 'x' });
       await writer.markMonthClosed('2011-04', 'now');
-    }, { lockKey: '2011-04' });
+    }, { lockKey: 'month:2011-04' });
     expect(await store.latestRevision('N000000001', '2011-04')).toMatchObject({ revision: 1, reason: 'month closed', statementJson: '{}\n' });
     expect(await store.revision('N000000001', '2011-04', 2)).toBeUndefined();
     expect(await store.closedMonths()).toEqual(new Set(['2011-04']));
@@ -318,7 +318,7 @@ describePostgres('concurrent files on PostgreSQL', () => {
         order.push('close runs');
         await writer.markMonthClosed('2011-07', 'now');
       },
-      { lockKey: '2011-07' },
+      { lockKey: 'month:2011-07' },
     );
     await new Promise((resolve) => setTimeout(resolve, 300));
     releaseFile();

@@ -78,6 +78,7 @@ export function observePostgresQueries(next: QueryObserver | undefined): void {
 
 export type PgAccess = 'read' | 'write' | 'create';
 
+/** The advisory lock of a month: `meisai:month:2011-04` (a transaction's lockKey `month:2011-04`). */
 const MONTH_LOCK = 'meisai:month:';
 
 export class PgStore implements Store {
@@ -318,7 +319,8 @@ export class PgStore implements Store {
     let broken = false;
     try {
       await this.run(client, 'begin');
-      if (options.lockKey !== undefined) await this.run(client, 'lockExclusive', [`${MONTH_LOCK}${options.lockKey}`]);
+      // `month:2011-04` (rerate, close): the exclusive side of the lock each file holds shared per month it writes.
+      if (options.lockKey !== undefined) await this.run(client, 'lockExclusive', [`meisai:${options.lockKey}`]);
       const result = await work(new PgSession(this, client));
       await this.run(client, 'commit');
       return result;
