@@ -13,6 +13,8 @@ export interface IngestRun {
 export interface IngestRunEvents {
   applied?(summary: FileSummary): void;
   refused?(path: string, message: string): void;
+  /** The file lost a race with another worker (nothing of it applied) and is applied again. */
+  raced?(path: string, message: string): void;
 }
 
 /**
@@ -34,7 +36,7 @@ export async function ingestFiles(
     const claim = await store.claimFile(basename(path), { wait });
     if (claim === null) return false;
     try {
-      const summary = await ingestRacing(store, reference, path, options);
+      const summary = await ingestRacing(store, reference, path, options, events);
       run.summaries.push(summary);
       events.applied?.(summary);
     } catch (error) {
@@ -61,12 +63,13 @@ const RACE_RETRIES = 20;
  * with a file applied at the same moment, a deadlock, its month closed meanwhile), nothing of
  * it was applied: it is applied again, and then sees what the other worker committed.
  */
-async function ingestRacing(store: Store, reference: ReferenceData, path: string, options: IngestOptions): Promise<FileSummary> {
+async function ingestRacing(store: Store, reference: ReferenceData, path: string, options: IngestOptions, events: IngestRunEvents): Promise<FileSummary> {
   for (let attempt = 1; ; attempt += 1) {
     try {
       return await ingestFile(store, reference, path, options);
     } catch (error) {
       if (!(error instanceof StoreRaceError) || attempt >= RACE_RETRIES) throw error;
+      events.raced?.(path, error.message);
       await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 20 * attempt) * Math.random()));
     }
   }

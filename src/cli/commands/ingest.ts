@@ -54,6 +54,7 @@ export function registerIngest(program: Command, io: Io): void {
             {
               applied: (summary) => logger.info({ event: 'file', ...summary }, summary.alreadyIngested ? 'already ingested, skipped' : 'file applied'),
               refused: (path, message) => logger.error({ event: 'file-refused', file: path }, message),
+              raced: (path, message) => logger.warn({ event: 'file-raced', file: path }, `${message}; applying it again`),
             },
           );
         } finally {
