@@ -14,7 +14,13 @@
  *
  * Progress goes to stderr; the table and the JSON line to stdout. Never part of `npm test`.
  *
- *   npm run bench -- --cdrs 1000000 [--seed 1] [--work-dir DIR] [--keep]
+ * With `--db postgres` (a throwaway cluster with PostgreSQL's default durability, started from
+ * the Debian binaries) or `--db postgres://…` (a server of yours; each run creates and drops a
+ * database on it), meisai is also timed on PostgreSQL with 1, 2 and 4 `ingest --inbox` worker
+ * processes over the same CDRs split into POSTGRES_PARTS files (a file is one transaction, so
+ * workers share a delivery only as several files), each run cross-checked against DuckDB too.
+ *
+ *   npm run bench -- --cdrs 1000000 [--seed 1] [--work-dir DIR] [--keep] [--db sqlite|postgres|postgres://…]
  */
 import { DuckDBInstance } from '@duckdb/node-api';
 import Database from 'better-sqlite3';
@@ -22,6 +28,10 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Client } from 'pg';
+import { writeFileSync, createReadStream } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { findPostgresBinaries, startTestCluster, TestCluster, withDatabase } from '../test-support/postgres';
 import { ControlTotals, rateWithDuckDb } from './duckdbRating';
 import { countsPath, ExpectedCounts, generateCdrs, wholeNumber } from './generateCdrs';
 
@@ -35,10 +45,12 @@ interface BenchOptions {
   seed: number;
   workDirectory: string;
   keep: boolean;
+  /** sqlite (only), postgres (a throwaway cluster) or a postgres:// server URL. */
+  db: string;
 }
 
 function parseArguments(argv: string[]): BenchOptions {
-  const options: BenchOptions = { cdrs: 100_000, seed: 1, workDirectory: join(tmpdir(), 'meisai-bench'), keep: false };
+  const options: BenchOptions = { cdrs: 100_000, seed: 1, workDirectory: join(tmpdir(), 'meisai-bench'), keep: false, db: 'sqlite' };
   for (let index = 0; index < argv.length; index += 1) {
     const name = argv[index]!;
     if (name === '--keep') {
@@ -51,6 +63,10 @@ function parseArguments(argv: string[]): BenchOptions {
     if (name === '--cdrs') options.cdrs = wholeNumber(name, value);
     else if (name === '--seed') options.seed = wholeNumber(name, value);
     else if (name === '--work-dir') options.workDirectory = value;
+    else if (name === '--db') {
+      if (value !== 'sqlite' && value !== 'postgres' && !/^postgres(ql)?:\/\//.test(value)) throw new UsageError('--db is sqlite, postgres or a postgres://… URL');
+      options.db = value;
+    }
     else throw new UsageError(`unknown option ${name}`);
   }
   if (options.cdrs < 1) throw new UsageError('--cdrs must be at least 1');
@@ -261,11 +277,14 @@ async function bench(options: BenchOptions): Promise<number> {
     const duckdbMilliseconds = millisecondsSince(duckdbStartedAt);
     progress(`DuckDB: ${decimalText(duckdbMilliseconds, 3)} s`);
 
+    const postgresRuns = options.db === 'sqlite' ? [] : await benchPostgres(options, file.path, runDirectory, duckdbPath);
+
     noteMachineLoad('after the runs');
     progress('cross-checking');
     const failures = [
       ...controlTotalDifferences('meisai', meisai.summary, file.expected),
       ...controlTotalDifferences('DuckDB', duckdbTotals, file.expected),
+      ...postgresRuns.flatMap((run) => [...controlTotalDifferences(`meisai on PostgreSQL, ${run.workers} workers`, run.summary, file.expected), ...run.failures]),
     ];
     const comparisons = await crossCheckStores(meisaiPath, duckdbPath);
 
@@ -283,6 +302,23 @@ async function bench(options: BenchOptions): Promise<number> {
       ['cdrs', 'meisai s', 'duckdb s', 'ratio', 'CDRs/s', 'peak RSS MB'],
       [String(options.cdrs), figures.meisaiSeconds, figures.duckdbSeconds, figures.ratio, figures.cdrsPerSecond, figures.peakRssMb],
     ]);
+    if (postgresRuns.length > 0) {
+      printTable([
+        ['engine', 'workers', 'files', 'seconds', 'CDRs/s'],
+        ['sqlite', '1', '1', figures.meisaiSeconds, figures.cdrsPerSecond],
+        ...postgresRuns.map((run) => [
+          'postgres',
+          String(run.workers),
+          String(POSTGRES_PARTS),
+          decimalText(run.milliseconds, 3),
+          quotientText(cdrs * 1000n, run.milliseconds > 0n ? run.milliseconds : 1n, 0),
+        ]),
+        ['duckdb', '2 threads', '1', figures.duckdbSeconds, quotientText(cdrs * 1000n, duckdbDivisor, 0)],
+      ]);
+      for (const run of postgresRuns) {
+        process.stdout.write(`cross-check PostgreSQL (${run.workers} workers) against DuckDB: ${run.failures.length === 0 ? 'identical' : `${run.failures.length} differences`}\n`);
+      }
+    }
     for (const comparison of comparisons) {
       const verdict = comparison.differenceCount === 0 ? 'identical' : `${comparison.differenceCount} rows differ`;
       process.stdout.write(`cross-check ${comparison.name}: meisai ${comparison.meisaiRows} rows, DuckDB ${comparison.duckdbRows} rows, ${verdict}\n`);
@@ -301,8 +337,11 @@ async function bench(options: BenchOptions): Promise<number> {
         meisai.summary.read - meisai.summary.accepted - meisai.summary.duplicates
       } + duplicates ${meisai.summary.duplicates}, as generated\n`,
     );
+    const postgresFigures = Object.fromEntries(
+      postgresRuns.map((run) => [`postgresCdrsPerSecond${run.workers}`, Number(quotientText(cdrs * 1000n, run.milliseconds > 0n ? run.milliseconds : 1n, 0))]),
+    );
     process.stdout.write(
-      `${JSON.stringify({ cdrs: options.cdrs, ...Object.fromEntries(Object.entries(figures).map(([name, text]) => [name, Number(text)])) })}\n`,
+      `${JSON.stringify({ cdrs: options.cdrs, ...Object.fromEntries(Object.entries(figures).map(([name, text]) => [name, Number(text)])), ...postgresFigures })}\n`,
     );
     return 0;
   } finally {
@@ -311,12 +350,136 @@ async function bench(options: BenchOptions): Promise<number> {
   }
 }
 
+/** Files the CDRs are split into for the PostgreSQL runs. */
+const POSTGRES_PARTS = 16;
+const POSTGRES_WORKERS = [1, 2, 4];
+
+interface PostgresRun {
+  workers: number;
+  milliseconds: bigint;
+  summary: ControlTotals;
+  failures: string[];
+}
+
+/** The CDR file as POSTGRES_PARTS files of consecutive lines, each with the header, in an inbox. */
+async function splitIntoInbox(csvPath: string, inbox: string): Promise<void> {
+  mkdirSync(inbox, { recursive: true });
+  const lines: string[] = [];
+  for await (const line of createInterface({ input: createReadStream(csvPath), crlfDelay: Infinity })) lines.push(line);
+  const [header, ...rows] = lines;
+  const body = rows.filter((row) => row !== '');
+  const per = Math.ceil(body.length / POSTGRES_PARTS);
+  for (let part = 0; part < POSTGRES_PARTS; part += 1) {
+    writeFileSync(join(inbox, `part-${String(part).padStart(2, '0')}.csv`), `${[header, ...body.slice(part * per, (part + 1) * per)].join('\n')}\n`);
+  }
+}
+
+async function adminQuery(url: string, text: string): Promise<void> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(text);
+  } finally {
+    await client.end();
+  }
+}
+
+/** `meisai ingest --inbox INBOX --db URL --json` in N processes at once: the wall time of all, their summed control totals. */
+async function runPostgresWorkers(inbox: string, url: string, workers: number): Promise<{ milliseconds: bigint; summary: ControlTotals }> {
+  const startedAt = process.hrtime.bigint();
+  const outputs = await Promise.all(
+    Array.from({ length: workers }, async () => {
+      const child = spawn(process.execPath, [MEISAI_BIN, 'ingest', '--inbox', inbox, '--db', url, '--json'], {
+        cwd: PROJECT_ROOT,
+        env: { ...process.env, MEISAI_LOG_LEVEL: 'silent' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      const stdout: Buffer[] = [];
+      const stderr: Buffer[] = [];
+      child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
+      child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
+      const exitCode = await new Promise<number | null>((resolve, reject) => {
+        child.on('error', reject);
+        child.on('close', resolve);
+      });
+      if (exitCode !== 0) throw new Error(`meisai ingest (PostgreSQL) exited ${exitCode}:\n${Buffer.concat(stderr).toString('utf8').slice(-4000)}`);
+      return JSON.parse(Buffer.concat(stdout).toString('utf8').trim().split('\n').at(-1) ?? '') as ControlTotals;
+    }),
+  );
+  const milliseconds = millisecondsSince(startedAt);
+  const summary: ControlTotals = { read: 0, accepted: 0, duplicates: 0, rejected: {} } as ControlTotals;
+  for (const output of outputs) {
+    summary.read += output.read;
+    summary.accepted += output.accepted;
+    summary.duplicates += output.duplicates;
+    for (const [code, count] of Object.entries(output.rejected)) summary.rejected[code] = (summary.rejected[code] ?? 0) + count;
+  }
+  return { milliseconds, summary };
+}
+
+/** The PostgreSQL store's totals against DuckDB's, row by row (calls by type without the line sums: the parts renumber lines). */
+async function crossCheckPostgres(url: string, duckdbPath: string): Promise<string[]> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  const duckdbInstance = await DuckDBInstance.create(duckdbPath, { access_mode: 'READ_ONLY', threads: '2' });
+  const duckdb = await duckdbInstance.connect();
+  try {
+    const failures: string[] = [];
+    for (const query of CROSS_CHECK_QUERIES) {
+      const figureColumns = query.figureColumns.filter((column) => column !== 'sum_of_lines');
+      const sql = query.sql.replace(', sum(line)', '');
+      const postgresRows = (await client.query({ text: sql, rowMode: 'array' })).rows as unknown[][];
+      const duckdbRows = (await duckdb.runAndReadAll(sql)).getRows() as unknown[][];
+      const comparison = compareFigures(query.name, [...figureColumns], figuresFromRows(postgresRows, query.keyColumns), figuresFromRows(duckdbRows, query.keyColumns));
+      failures.push(...comparison.differences.map((difference) => `PostgreSQL ${query.name}: ${difference}`));
+    }
+    return failures;
+  } finally {
+    await client.end();
+    duckdb.closeSync();
+    duckdbInstance.closeSync();
+  }
+}
+
+async function benchPostgres(options: BenchOptions, csvPath: string, runDirectory: string, duckdbPath: string): Promise<PostgresRun[]> {
+  let cluster: TestCluster | undefined;
+  let serverUrl = options.db;
+  if (options.db === 'postgres') {
+    const bin = findPostgresBinaries();
+    if (bin === undefined) throw new Error('--db postgres needs the PostgreSQL binaries (apt-get install -y postgresql), or give --db postgres://… of a server');
+    progress('starting a throwaway PostgreSQL (default durability: fsync and synchronous commit on)');
+    cluster = await startTestCluster(bin, { durable: true });
+    serverUrl = cluster.url;
+  }
+  try {
+    const inbox = join(runDirectory, 'inbox');
+    await splitIntoInbox(csvPath, inbox);
+    const runs: PostgresRun[] = [];
+    for (const workers of POSTGRES_WORKERS) {
+      const name = `meisai_bench_${process.pid}_${workers}`;
+      await adminQuery(serverUrl, `CREATE DATABASE ${name} TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C'`);
+      try {
+        const url = withDatabase(serverUrl, name);
+        progress(`meisai on PostgreSQL, ${workers} ingest --inbox workers over ${POSTGRES_PARTS} files`);
+        const run = await runPostgresWorkers(inbox, url, workers);
+        progress(`PostgreSQL ${workers} workers: ${decimalText(run.milliseconds, 3)} s`);
+        runs.push({ workers, ...run, failures: await crossCheckPostgres(url, duckdbPath) });
+      } finally {
+        await adminQuery(serverUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      }
+    }
+    return runs;
+  } finally {
+    cluster?.stop();
+  }
+}
+
 if (require.main === module) {
   let options: BenchOptions;
   try {
     options = parseArguments(process.argv.slice(2));
   } catch (error) {
-    process.stderr.write(`bench: ${(error as Error).message}\nusage: npm run bench -- --cdrs N [--seed S] [--work-dir DIR] [--keep]\n`);
+    process.stderr.write(`bench: ${(error as Error).message}\nusage: npm run bench -- --cdrs N [--seed S] [--work-dir DIR] [--keep] [--db sqlite|postgres|postgres://…]\n`);
     process.exit(2);
   }
   bench(options).then(

@@ -89,10 +89,10 @@ function postgresUserIds(): { uid: number; gid: number } {
 /**
  * Starts a new cluster: initdb (trust, UTF-8, C locale) into a temp folder, then pg_ctl start on a
  * free port, listening on 127.0.0.1 only. Durability is off (fsync, synchronous_commit): the
- * cluster lives for one test run. A watchdog process stops it and removes the folder if the run
+ * cluster lives for one test run (`durable` keeps PostgreSQL's defaults, for the bench). A watchdog process stops it and removes the folder if the run
  * that started it dies without its teardown.
  */
-export async function startTestCluster(bin: string): Promise<TestCluster> {
+export async function startTestCluster(bin: string, options: { durable?: boolean } = {}): Promise<TestCluster> {
   const directory = mkdtempSync(join(tmpdir(), 'meisai-pg-'));
   const dataDirectory = join(directory, 'data');
   const socketDirectory = join(directory, 'socket');
@@ -115,9 +115,8 @@ export async function startTestCluster(bin: string): Promise<TestCluster> {
         `-p ${port}`,
         `-k ${socketDirectory}`,
         "-c listen_addresses='127.0.0.1'",
-        '-c fsync=off',
-        '-c synchronous_commit=off',
-        '-c full_page_writes=off',
+        // A test cluster lives for one run: no durability. The bench asks for the defaults (fsync, synchronous commit).
+        ...(options.durable === true ? [] : ['-c fsync=off', '-c synchronous_commit=off', '-c full_page_writes=off']),
         '-c max_connections=200',
         '-c shared_buffers=64MB',
         // Advisory locks held by many concurrent test transactions.
