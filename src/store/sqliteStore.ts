@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
-import { ChakuwariTotal, NumberTypeTotal } from '../aggregate/monthlyTotals';
+import { ChakuwariTotal, NumberTypeTotal, TotalledCall } from '../aggregate/monthlyTotals';
 import { RatedCall } from '../rate/rateRecord';
 import {
   callProblem,
@@ -405,26 +405,31 @@ export class SqliteStore implements Store {
 
   // ---- reconciliation
 
-  async *billedCalls(scope: MonthScope, unreadable: string[]): AsyncIterable<RatedCall> {
+  async *billedCalls(scope: MonthScope, unreadable: string[]): AsyncIterable<TotalledCall[]> {
+    // Only the columns the totals are made of (and the row's identity, for a message).
     const rows = this.db
       .prepare(
-        `SELECT record_id AS recordId, file_id AS fileId, line, contract_id AS contractId, number, direction, peer, peer_is_number AS peerIsNumber,
-                start_ms AS startMs, duration_ms AS durationMs, month, peer_class AS peerClass, tariff_id AS tariffId,
-                numbering_plan_id AS numberingPlanId, rate_id AS rateId, rate_prefix AS ratePrefix, units,
-                charge_scaled AS chargeScaled, chakuwari_eligible AS chakuwariEligible
+        `SELECT record_id AS recordId, file_id AS fileId, line, contract_id AS contractId, month, number, direction, peer_class AS peerClass,
+                duration_ms AS durationMs, charge_scaled AS chargeScaled, chakuwari_eligible AS chakuwariEligible
            FROM calls
           WHERE month = @month AND (@contract IS NULL OR contract_id = @contract) AND late = 0 AND unrated_code IS NULL`,
       )
       .iterate(scopeParameters(scope)) as IterableIterator<Record<string, unknown>>;
+    let batch: TotalledCall[] = [];
     for (const row of rows) {
-      const { fileId: _fileId, line: _line, ...call } = row;
-      const problem = callProblem(call);
+      const problem = callProblem(row);
       if (problem !== null) {
         unreadable.push(`call ${keyText(row.recordId)} (file ${String(row.fileId)}, line ${String(row.line)}): cannot be read: ${problem}`);
         continue;
       }
-      yield { ...call, peerIsNumber: row.peerIsNumber === 1, chakuwariEligible: row.chakuwariEligible === 1 } as unknown as RatedCall;
+      row.chakuwariEligible = row.chakuwariEligible === 1;
+      batch.push(row as unknown as TotalledCall);
+      if (batch.length === RERATE_BATCH) {
+        yield batch;
+        batch = [];
+      }
     }
+    if (batch.length > 0) yield batch;
   }
 
   async countCalls(scope: MonthScope): Promise<HeldOutCalls> {

@@ -1,4 +1,4 @@
-import { ChakuwariTotal, NumberTypeTotal } from '../aggregate/monthlyTotals';
+import { ChakuwariTotal, NumberTypeTotal, TotalledCall } from '../aggregate/monthlyTotals';
 import { CallContent, CallRecord } from '../input/callRecord';
 import { PeerClass, RatedCall } from '../rate/rateRecord';
 
@@ -214,8 +214,8 @@ export interface StoreReader {
   /** Contracts with an issued revision in the scope. */
   revisedContracts(scope: MonthScope): Promise<string[]>;
 
-  /** Reconciliation: the billed calls (neither late nor unrated); unreadable rows are left out and described. */
-  billedCalls(scope: MonthScope, unreadable: string[]): AsyncIterable<RatedCall>;
+  /** Reconciliation: the billed calls (neither late nor unrated), in batches; unreadable rows are left out and described. */
+  billedCalls(scope: MonthScope, unreadable: string[]): AsyncIterable<TotalledCall[]>;
   countCalls(scope: MonthScope): Promise<HeldOutCalls>;
   /** The month's stored totals; unreadable rows are left out and described. */
   storedTotals(scope: MonthScope, unreadable: string[]): Promise<MonthTotals>;
