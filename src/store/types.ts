@@ -84,18 +84,10 @@ export interface FileTransaction {
 }
 
 /** The rating a stored call carries: what a re-rate compares its new rating with. */
-export interface StoredRating {
-  peerClass: PeerClass;
-  tariffId: string;
-  numberingPlanId: string;
-  rateId: string | null;
-  ratePrefix: string | null;
-  units: number;
-  chargeScaled: number;
-  chakuwariEligible: boolean;
+export type StoredRating = Pick<RatedCall, 'peerClass' | 'tariffId' | 'numberingPlanId' | 'rateId' | 'ratePrefix' | 'units' | 'chargeScaled' | 'chakuwariEligible'> & {
   /** Set when a re-rate could not rate it (it is out of the totals). */
   unratedCode: string | null;
-}
+};
 
 /** A stored call as a re-rate reads it: the record to rate again, its rating now, whether it was late. */
 export interface StoredCall extends CallRecord {
