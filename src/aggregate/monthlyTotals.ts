@@ -24,6 +24,9 @@ export interface ChakuwariTotal {
   durationMs: number;
 }
 
+/** What the totals are made of: the fields of a rated call they read. */
+export type TotalledCall = Pick<RatedCall, 'contractId' | 'month' | 'number' | 'direction' | 'peerClass' | 'durationMs' | 'chargeScaled' | 'chakuwariEligible'>;
+
 /** One number's sums in one contract and month, a slot per call type. */
 interface NumberMonth {
   contractId: string;
@@ -42,7 +45,7 @@ interface NumberMonth {
 export class MonthlyTotals {
   private readonly byNumber = new Map<string, NumberMonth[]>();
 
-  add(call: RatedCall): void {
+  add(call: TotalledCall): void {
     if (call.durationMs <= 0) return;
     if (call.direction === 'out') {
       const slots = this.slotFor(call).types;
@@ -78,7 +81,7 @@ export class MonthlyTotals {
     return [...this.byNumber.values()].flat();
   }
 
-  private slotFor(call: RatedCall): NumberMonth {
+  private slotFor(call: TotalledCall): NumberMonth {
     let slots = this.byNumber.get(call.number);
     if (slots === undefined) {
       slots = [];

@@ -1,4 +1,4 @@
-import { ChakuwariTotal, MonthlyTotals, NumberTypeTotal } from '../aggregate/monthlyTotals';
+import { ChakuwariTotal, MonthlyTotals, NumberTypeTotal, TotalledCall } from '../aggregate/monthlyTotals';
 import { RatedCall } from '../rate/rateRecord';
 import { MonthTotals } from '../store/types';
 import { formatTenths } from '../time/duration';
@@ -91,8 +91,8 @@ function show<Row>(figure: Figure<Row>, value: number): string {
 }
 
 /** The same, over calls read one at a time from the store. */
-export async function recomputeTotalsFrom(calls: AsyncIterable<RatedCall>): Promise<MonthTotals> {
+export async function recomputeTotalsFrom(batches: AsyncIterable<TotalledCall[]>): Promise<MonthTotals> {
   const totals = new MonthlyTotals();
-  for await (const call of calls) totals.add(call);
+  for await (const calls of batches) for (const call of calls) totals.add(call);
   return { typeTotals: totals.numberTypeTotals(), chakuwariTotals: totals.numberChakuwariTotals() };
 }

@@ -7,7 +7,8 @@ import { diffStatements, RowChange } from '../statement/diffStatements';
 import { findCurrentStatement } from '../statement/loadStatement';
 import { issueRevision, latestRevision } from '../statement/revisions';
 import { Statement } from '../statement/statement';
-import { MonthScope, MonthTotals, Rerating, Store, StoreReader, StoredCall } from '../store/types';
+import { RatedCall } from '../rate/rateRecord';
+import { contractsOfDiff, MonthScope, Rerating, Store, StoreReader, StoredCall, StoredRating } from '../store/types';
 
 export interface RerateRequest {
   month: string;
@@ -37,34 +38,46 @@ export interface RerateResult {
   contracts: ContractRerate[];
 }
 
-/** What re-rating a month's calls gives, before anything is written: the pure part of a re-rate. */
-export interface RerateComputation {
+/** What re-rating a batch of stored calls gives, before anything is written: the pure part of a re-rate. */
+export interface RerateBatch {
+  /** Only the calls whose stored rating (or late, or unrated mark) changes. */
   reratings: Rerating[];
-  totals: MonthTotals;
-  calls: number;
+  /** The calls that count in the totals now. */
+  billed: RatedCall[];
   unrated: Partial<Record<RejectCode, number>>;
   lateBilled: number;
 }
 
-/** Re-classifies and re-rates each stored call with the reference data as it is now, and totals them. */
-export function planRerate(calls: StoredCall[], reference: ReferenceData): RerateComputation {
-  const totals = new MonthlyTotals();
-  const plan: RerateComputation = { reratings: [], totals: { typeTotals: [], chakuwariTotals: [] }, calls: 0, unrated: {}, lateBilled: 0 };
-  for (const { late, ...record } of calls) {
-    plan.calls += 1;
+/** Re-classifies and re-rates stored calls with the reference data as it is now. */
+export function planRerate(calls: StoredCall[], reference: ReferenceData): RerateBatch {
+  const plan: RerateBatch = { reratings: [], billed: [], unrated: {}, lateBilled: 0 };
+  for (const { late, rating, ...record } of calls) {
     if (late) plan.lateBilled += 1;
     const rated = rateRecord(record, reference.tariffs, reference.numbering);
     if ('ok' in rated) {
       plan.unrated[rated.code] = (plan.unrated[rated.code] ?? 0) + 1;
       // Its earlier rating stays for the trace; the code marks it as left out of the totals.
-      plan.reratings.push({ recordId: record.recordId, unratedCode: rated.code });
+      if (late || rating.unratedCode !== rated.code) plan.reratings.push({ recordId: record.recordId, unratedCode: rated.code });
       continue;
     }
-    plan.reratings.push({ recordId: record.recordId, rated });
-    totals.add(rated);
+    if (late || !sameRating(rating, rated)) plan.reratings.push({ recordId: record.recordId, rated });
+    plan.billed.push(rated);
   }
-  plan.totals = { typeTotals: totals.numberTypeTotals(), chakuwariTotals: totals.numberChakuwariTotals() };
   return plan;
+}
+
+function sameRating(stored: StoredRating, rated: RatedCall): boolean {
+  return (
+    stored.unratedCode === null &&
+    stored.peerClass === rated.peerClass &&
+    stored.tariffId === rated.tariffId &&
+    stored.numberingPlanId === rated.numberingPlanId &&
+    stored.rateId === rated.rateId &&
+    stored.ratePrefix === rated.ratePrefix &&
+    stored.units === rated.units &&
+    stored.chargeScaled === rated.chargeScaled &&
+    stored.chakuwariEligible === rated.chakuwariEligible
+  );
 }
 
 /**
@@ -79,19 +92,37 @@ export async function rerateMonth(store: Store, reference: ReferenceData, reques
       if ((await writer.isMonthClosed(request.month)) && !request.force) {
         throw new ConfigurationError(`${request.month} is closed (invoiced): re-rating changes its statement; add --force to do so`);
       }
-      const contracts = await writer.callContracts(scope);
-      if (contracts.length === 0) {
+      const result: RerateResult = { month: request.month, calls: 0, unrated: {}, lateBilled: 0, contracts: [] };
+      const monthTotals = new MonthlyTotals();
+      const contractSet = new Set<string>();
+      for await (const calls of writer.monthCallBatches(scope)) {
+        for (const call of calls) contractSet.add(call.contractId);
+        const plan = planRerate(calls, reference);
+        await writer.applyReratings(plan.reratings);
+        for (const call of plan.billed) monthTotals.add(call);
+        result.calls += calls.length;
+        result.lateBilled += plan.lateBilled;
+        for (const [code, count] of Object.entries(plan.unrated) as [RejectCode, number][]) result.unrated[code] = (result.unrated[code] ?? 0) + count;
+      }
+      if (contractSet.size === 0) {
         throw new RunFailedError(`no calls to re-rate in ${request.month}${request.contractId === undefined ? '' : ` for ${request.contractId}`}`);
       }
+      const contracts = [...contractSet].sort();
+      const totals = { typeTotals: monthTotals.numberTypeTotals(), chakuwariTotals: monthTotals.numberChakuwariTotals() };
+
+      // Only a contract whose totals change, or that has an issued revision to compare with, can need a new revision.
+      const diff = await writer.diffMonthTotals(scope, totals);
+      const changed = contractsOfDiff(diff);
+      const examined = new Set([...changed, ...(await writer.revisedContracts(scope))]);
       const before = new Map<string, StandingStatement | undefined>();
-      for (const contractId of contracts) before.set(contractId, await standingStatement(writer, reference, contractId, request.month));
+      for (const contractId of examined) before.set(contractId, await standingStatement(writer, reference, contractId, request.month));
+      await writer.applyTotalsDiff(scope, diff);
 
-      const plan = planRerate(await writer.monthCalls(scope), reference);
-      await writer.applyReratings(plan.reratings);
-      await writer.replaceMonthTotals(scope, plan.totals);
-
-      const result: RerateResult = { month: request.month, calls: plan.calls, unrated: plan.unrated, lateBilled: plan.lateBilled, contracts: [] };
       for (const contractId of contracts) {
+        if (!examined.has(contractId)) {
+          result.contracts.push({ contractId, fromRevision: null, toRevision: null, issued: false, changes: [] });
+          continue;
+        }
         const old = before.get(contractId);
         const now = await findCurrentStatement(writer, reference, contractId, request.month);
         const changes = diffStatements(old?.statement, now);

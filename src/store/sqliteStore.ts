@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
-import { ChakuwariTotal, NumberTypeTotal } from '../aggregate/monthlyTotals';
+import { ChakuwariTotal, NumberTypeTotal, TotalledCall } from '../aggregate/monthlyTotals';
 import { RatedCall } from '../rate/rateRecord';
 import {
   callProblem,
@@ -37,6 +37,8 @@ import {
   StoreWriter,
   StoredCall,
   StoredCallDetail,
+  StoredRating,
+  TotalsDiff,
   StoredCallIdentity,
 } from './types';
 
@@ -279,31 +281,43 @@ export class SqliteStore implements Store {
 
   // ---- re-rating
 
-  async callContracts(scope: MonthScope): Promise<string[]> {
-    return (
-      this.sql('SELECT DISTINCT contract_id AS contractId FROM calls WHERE month = @month AND (@contract IS NULL OR contract_id = @contract) ORDER BY contract_id').all(
-        scopeParameters(scope),
-      ) as { contractId: string }[]
-    ).map((row) => row.contractId);
-  }
-
-  async monthCalls(scope: MonthScope): Promise<StoredCall[]> {
-    const rows = this.sql(
-      `SELECT record_id AS recordId, contract_id AS contractId, number, direction, peer, peer_is_number AS peerIsNumber,
-              start_ms AS startMs, duration_ms AS durationMs, late
-         FROM calls WHERE month = @month AND (@contract IS NULL OR contract_id = @contract)`,
-    ).all(scopeParameters(scope)) as Record<string, unknown>[];
-    return readableCalls(this.location, rows).map((row) => ({
-      recordId: row.recordId as string,
-      contractId: row.contractId as string,
-      number: row.number as string,
-      direction: row.direction as 'out' | 'in',
-      peer: row.peer as string,
-      peerIsNumber: row.peerIsNumber === 1,
-      startMs: row.startMs as number,
-      durationMs: row.durationMs as number,
-      late: row.late === 1,
-    }));
+  async *monthCallBatches(scope: MonthScope): AsyncIterable<StoredCall[]> {
+    // By rowid, a batch at a time: sequential reads, and no statement left open while the caller writes.
+    const select = this.sql(
+      `SELECT rowid, record_id AS recordId, contract_id AS contractId, number, direction, peer, peer_is_number AS peerIsNumber,
+              start_ms AS startMs, duration_ms AS durationMs, late, peer_class AS peerClass, tariff_id AS tariffId,
+              numbering_plan_id AS numberingPlanId, rate_id AS rateId, rate_prefix AS ratePrefix, units, charge_scaled AS chargeScaled,
+              chakuwari_eligible AS chakuwariEligible, unrated_code AS unratedCode
+         FROM calls WHERE rowid > @after AND month = @month AND (@contract IS NULL OR contract_id = @contract)
+        ORDER BY rowid LIMIT ${RERATE_BATCH}`,
+    );
+    for (let after = 0; ; ) {
+      const rows = select.all({ ...scopeParameters(scope), after }) as Record<string, unknown>[];
+      if (rows.length === 0) return;
+      after = rows[rows.length - 1]!.rowid as number;
+      yield readableCalls(this.location, rows).map((row) => ({
+        recordId: row.recordId as string,
+        contractId: row.contractId as string,
+        number: row.number as string,
+        direction: row.direction as 'out' | 'in',
+        peer: row.peer as string,
+        peerIsNumber: row.peerIsNumber === 1,
+        startMs: row.startMs as number,
+        durationMs: row.durationMs as number,
+        late: row.late === 1,
+        rating: {
+          peerClass: row.peerClass as StoredRating['peerClass'],
+          tariffId: row.tariffId as string,
+          numberingPlanId: row.numberingPlanId as string,
+          rateId: row.rateId as string | null,
+          ratePrefix: row.ratePrefix as string | null,
+          units: row.units as number,
+          chargeScaled: row.chargeScaled as number,
+          chakuwariEligible: row.chakuwariEligible === 1,
+          unratedCode: row.unratedCode as string | null,
+        },
+      }));
+    }
   }
 
   async applyReratings(reratings: Rerating[]): Promise<void> {
@@ -325,34 +339,97 @@ export class SqliteStore implements Store {
     }
   }
 
-  async replaceMonthTotals(scope: MonthScope, totals: MonthTotals): Promise<void> {
-    this.sql('DELETE FROM number_type_totals WHERE month = @month AND (@contract IS NULL OR contract_id = @contract)').run(scopeParameters(scope));
-    this.sql('DELETE FROM chakuwari_totals WHERE month = @month AND (@contract IS NULL OR contract_id = @contract)').run(scopeParameters(scope));
-    this.addTotalsNow(totals.typeTotals, totals.chakuwariTotals);
+  async applyTotalsDiff(scope: MonthScope, diff: TotalsDiff): Promise<void> {
+    // Only what differs is written: a re-rate that changes a few calls rewrites a few rows.
+    const setType = this.sql(`
+      INSERT INTO number_type_totals (contract_id, month, number, call_type, calls, duration_tenths, charge_scaled) VALUES (?, ?, ?, ?, ?, ?, ?)
+      ON CONFLICT (contract_id, month, number, call_type) DO UPDATE SET
+        calls = excluded.calls, duration_tenths = excluded.duration_tenths, charge_scaled = excluded.charge_scaled`);
+    const setChakuwari = this.sql(`
+      INSERT INTO chakuwari_totals (contract_id, month, number, calls, duration_tenths, duration_ms) VALUES (?, ?, ?, ?, ?, ?)
+      ON CONFLICT (contract_id, month, number) DO UPDATE SET
+        calls = excluded.calls, duration_tenths = excluded.duration_tenths, duration_ms = excluded.duration_ms`);
+    const deleteType = this.sql('DELETE FROM number_type_totals WHERE contract_id = ? AND month = ? AND number = ? AND call_type = ?');
+    const deleteChakuwari = this.sql('DELETE FROM chakuwari_totals WHERE contract_id = ? AND month = ? AND number = ?');
+    for (const total of diff.typeTotals) {
+      setType.run(total.contractId, total.month, total.number, total.type, total.calls, total.durationTenths, total.chargeScaled);
+    }
+    for (const total of diff.chakuwariTotals) {
+      setChakuwari.run(total.contractId, total.month, total.number, total.calls, total.durationTenths, total.durationMs);
+    }
+    for (const row of diff.goneTypeTotals) deleteType.run(row.contractId, scope.month, row.number, row.type);
+    for (const row of diff.goneChakuwariTotals) deleteChakuwari.run(row.contractId, scope.month, row.number);
+  }
+
+  /** The rows of `totals` that differ from the stored ones of the scope, and the stored rows it no longer has. */
+  async diffMonthTotals(scope: MonthScope, totals: MonthTotals): Promise<TotalsDiff> {
+    const parameters = scopeParameters(scope);
+    const typeKey = (row: { contractId: string; number: string; type: string }): string => `${row.contractId}|${row.number}|${row.type}`;
+    const chakuwariKey = (row: { contractId: string; number: string }): string => `${row.contractId}|${row.number}`;
+    type TypeRow = { contractId: string; number: string; type: string; calls: number; durationTenths: number; chargeScaled: number };
+    type ChakuwariRow = { contractId: string; number: string; calls: number; durationTenths: number; durationMs: number };
+    const storedTypes = new Map<string, TypeRow>();
+    for (const row of this.sql(
+      `SELECT contract_id AS contractId, number, call_type AS type, calls, duration_tenths AS durationTenths, charge_scaled AS chargeScaled
+         FROM number_type_totals WHERE month = @month AND (@contract IS NULL OR contract_id = @contract)`,
+    ).iterate(parameters) as IterableIterator<TypeRow>) {
+      storedTypes.set(typeKey(row), row);
+    }
+    const storedChakuwari = new Map<string, ChakuwariRow>();
+    for (const row of this.sql(
+      `SELECT contract_id AS contractId, number, calls, duration_tenths AS durationTenths, duration_ms AS durationMs
+         FROM chakuwari_totals WHERE month = @month AND (@contract IS NULL OR contract_id = @contract)`,
+    ).iterate(parameters) as IterableIterator<ChakuwariRow>) {
+      storedChakuwari.set(chakuwariKey(row), row);
+    }
+    const typeTotals = totals.typeTotals.filter((total) => {
+      const stored = storedTypes.get(typeKey(total));
+      storedTypes.delete(typeKey(total));
+      return stored === undefined || stored.calls !== total.calls || stored.durationTenths !== total.durationTenths || stored.chargeScaled !== total.chargeScaled;
+    });
+    const chakuwariTotals = totals.chakuwariTotals.filter((total) => {
+      const stored = storedChakuwari.get(chakuwariKey(total));
+      storedChakuwari.delete(chakuwariKey(total));
+      return stored === undefined || stored.calls !== total.calls || stored.durationTenths !== total.durationTenths || stored.durationMs !== total.durationMs;
+    });
+    return { typeTotals, chakuwariTotals, goneTypeTotals: [...storedTypes.values()], goneChakuwariTotals: [...storedChakuwari.values()] };
+  }
+
+  async revisedContracts(scope: MonthScope): Promise<string[]> {
+    return (
+      this.sql('SELECT DISTINCT contract_id AS contractId FROM statements WHERE month = @month AND (@contract IS NULL OR contract_id = @contract) ORDER BY 1').all(
+        scopeParameters(scope),
+      ) as { contractId: string }[]
+    ).map((row) => row.contractId);
   }
 
   // ---- reconciliation
 
-  async *billedCalls(scope: MonthScope, unreadable: string[]): AsyncIterable<RatedCall> {
+  async *billedCalls(scope: MonthScope, unreadable: string[]): AsyncIterable<TotalledCall[]> {
+    // Only the columns the totals are made of (and the row's identity, for a message).
     const rows = this.db
       .prepare(
-        `SELECT record_id AS recordId, file_id AS fileId, line, contract_id AS contractId, number, direction, peer, peer_is_number AS peerIsNumber,
-                start_ms AS startMs, duration_ms AS durationMs, month, peer_class AS peerClass, tariff_id AS tariffId,
-                numbering_plan_id AS numberingPlanId, rate_id AS rateId, rate_prefix AS ratePrefix, units,
-                charge_scaled AS chargeScaled, chakuwari_eligible AS chakuwariEligible
+        `SELECT record_id AS recordId, file_id AS fileId, line, contract_id AS contractId, month, number, direction, peer_class AS peerClass,
+                duration_ms AS durationMs, charge_scaled AS chargeScaled, chakuwari_eligible AS chakuwariEligible
            FROM calls
           WHERE month = @month AND (@contract IS NULL OR contract_id = @contract) AND late = 0 AND unrated_code IS NULL`,
       )
       .iterate(scopeParameters(scope)) as IterableIterator<Record<string, unknown>>;
+    let batch: TotalledCall[] = [];
     for (const row of rows) {
-      const { fileId: _fileId, line: _line, ...call } = row;
-      const problem = callProblem(call);
+      const problem = callProblem(row);
       if (problem !== null) {
         unreadable.push(`call ${keyText(row.recordId)} (file ${String(row.fileId)}, line ${String(row.line)}): cannot be read: ${problem}`);
         continue;
       }
-      yield { ...call, peerIsNumber: row.peerIsNumber === 1, chakuwariEligible: row.chakuwariEligible === 1 } as unknown as RatedCall;
+      row.chakuwariEligible = row.chakuwariEligible === 1;
+      batch.push(row as unknown as TotalledCall);
+      if (batch.length === RERATE_BATCH) {
+        yield batch;
+        batch = [];
+      }
     }
+    if (batch.length > 0) yield batch;
   }
 
   async countCalls(scope: MonthScope): Promise<HeldOutCalls> {
@@ -469,6 +546,9 @@ export class SqliteStore implements Store {
     );
   }
 }
+
+/** Calls read at a time by a re-rate. */
+const RERATE_BATCH = 20_000;
 
 /** Rows per multi-row INSERT of calls (20 values each: 640 parameters). */
 const INSERT_ROWS = 32;

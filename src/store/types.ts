@@ -1,4 +1,4 @@
-import { ChakuwariTotal, NumberTypeTotal } from '../aggregate/monthlyTotals';
+import { ChakuwariTotal, NumberTypeTotal, TotalledCall } from '../aggregate/monthlyTotals';
 import { CallContent, CallRecord } from '../input/callRecord';
 import { PeerClass, RatedCall } from '../rate/rateRecord';
 
@@ -83,9 +83,16 @@ export interface FileTransaction {
   rollback(): Promise<void>;
 }
 
-/** A stored call as a re-rate reads it: the record to rate again, and whether it was late. */
+/** The rating a stored call carries: what a re-rate compares its new rating with. */
+export type StoredRating = Pick<RatedCall, 'peerClass' | 'tariffId' | 'numberingPlanId' | 'rateId' | 'ratePrefix' | 'units' | 'chargeScaled' | 'chakuwariEligible'> & {
+  /** Set when a re-rate could not rate it (it is out of the totals). */
+  unratedCode: string | null;
+};
+
+/** A stored call as a re-rate reads it: the record to rate again, its rating now, whether it was late. */
 export interface StoredCall extends CallRecord {
   late: boolean;
+  rating: StoredRating;
 }
 
 /** A re-rate's verdict on one stored call: its new rating, or why it can no longer be rated. */
@@ -117,6 +124,17 @@ export interface HeldOutCalls {
 export interface MonthTotals {
   typeTotals: NumberTypeTotal[];
   chakuwariTotals: ChakuwariTotal[];
+}
+
+/** Totals rows that differ from the stored ones (to be written), and stored rows no longer there. */
+export interface TotalsDiff extends MonthTotals {
+  goneTypeTotals: { contractId: string; number: string; type: string }[];
+  goneChakuwariTotals: { contractId: string; number: string }[];
+}
+
+/** The contracts a totals diff touches. */
+export function contractsOfDiff(diff: TotalsDiff): Set<string> {
+  return new Set([...diff.typeTotals, ...diff.chakuwariTotals, ...diff.goneTypeTotals, ...diff.goneChakuwariTotals].map((row) => row.contractId));
 }
 
 /** Every file's control totals beside the count of its rows in calls, rejects and duplicates. */
@@ -181,13 +199,15 @@ export interface StoreReader {
   latestRevision(contractId: string, month: string): Promise<RevisionRow | undefined>;
   revision(contractId: string, month: string, revision: number): Promise<RevisionRow | undefined>;
 
-  /** The month's calls for a re-rate; a damaged row is a failed run naming it. */
-  monthCalls(scope: MonthScope): Promise<StoredCall[]>;
-  /** Contracts with calls in the scope. */
-  callContracts(scope: MonthScope): Promise<string[]>;
+  /** The month's calls for a re-rate, a batch at a time (memory stays flat); a damaged row is a failed run naming it. */
+  monthCallBatches(scope: MonthScope): AsyncIterable<StoredCall[]>;
+  /** How these totals differ from the stored ones of the scope: the rows to write and the rows gone. */
+  diffMonthTotals(scope: MonthScope, totals: MonthTotals): Promise<TotalsDiff>;
+  /** Contracts with an issued revision in the scope. */
+  revisedContracts(scope: MonthScope): Promise<string[]>;
 
-  /** Reconciliation: the billed calls (neither late nor unrated); unreadable rows are left out and described. */
-  billedCalls(scope: MonthScope, unreadable: string[]): AsyncIterable<RatedCall>;
+  /** Reconciliation: the billed calls (neither late nor unrated), in batches; unreadable rows are left out and described. */
+  billedCalls(scope: MonthScope, unreadable: string[]): AsyncIterable<TotalledCall[]>;
   countCalls(scope: MonthScope): Promise<HeldOutCalls>;
   /** The month's stored totals; unreadable rows are left out and described. */
   storedTotals(scope: MonthScope, unreadable: string[]): Promise<MonthTotals>;
@@ -212,8 +232,8 @@ export interface StoreWriter extends StoreReader {
   markMonthClosed(month: string, closedAt: string): Promise<void>;
   /** Stores each call's new rating (clearing late), or marks it unrated (its earlier rating kept for the trace). */
   applyReratings(reratings: Rerating[]): Promise<void>;
-  /** Replaces the scope's totals with these. */
-  replaceMonthTotals(scope: MonthScope, totals: MonthTotals): Promise<void>;
+  /** Brings the scope's totals to the ones `diffMonthTotals` was given: only the rows that differ are written. */
+  applyTotalsDiff(scope: MonthScope, diff: TotalsDiff): Promise<void>;
 }
 
 export interface FileClaim {
