@@ -132,32 +132,54 @@ describePostgres('the PostgreSQL store', () => {
     expect(await store.hasCalls('N000000003', '2011-04', '05000000000')).toBe(false);
   });
 
-  test('a re-rate in a month transaction: new ratings, unrated calls, totals replaced; billed calls read through a cursor', async () => {
+  test('a re-rate in a month transaction: new ratings, unrated calls, a totals diff; calls and billed calls read in batches', async () => {
     const scope = { month: '2011-04', contractId: 'N000000001' };
-    const before = await store.monthCalls(scope);
-    expect(before.map((call) => call.recordId).sort()).toEqual(['a1', 'a2', 'a3']);
+    const before = [];
+    for await (const batch of store.monthCallBatches(scope)) before.push(...batch);
+    expect(before.map((call) => call.recordId)).toEqual(['a1', 'a2', 'a3']);
+    expect(before[0]).toMatchObject({ late: false, peerIsNumber: true, rating: { peerClass: 'general', units: 3, chargeScaled: 240_000, unratedCode: null, chakuwariEligible: false } });
+    const wanted = {
+      typeTotals: [{ contractId: 'N000000001', month: '2011-04', number: '05012345678', type: 'general' as const, calls: 1, durationTenths: 610, chargeScaled: 500_000 }],
+      chakuwariTotals: [],
+    };
     await store.transaction(
       async (writer) => {
         await writer.applyReratings([
           { recordId: 'a1', rated: ratedCall({ recordId: 'a1', chargeScaled: 500_000, units: 5 }) },
           { recordId: 'a2', unratedCode: 'NOT_CALLABLE' },
         ]);
-        await writer.replaceMonthTotals(scope, {
-          typeTotals: [{ contractId: 'N000000001', month: '2011-04', number: '05012345678', type: 'general', calls: 1, durationTenths: 610, chargeScaled: 500_000 }],
-          chakuwariTotals: [],
-        });
+        const diff = await writer.diffMonthTotals(scope, wanted);
+        expect(diff).toEqual({ ...wanted, goneTypeTotals: [], goneChakuwariTotals: [{ contractId: 'N000000001', number: '05012345678' }] });
+        await writer.applyTotalsDiff(scope, diff);
+        expect(await writer.diffMonthTotals(scope, wanted)).toEqual({ typeTotals: [], chakuwariTotals: [], goneTypeTotals: [], goneChakuwariTotals: [] });
       },
       { lockKey: 'month:2011-04' },
     );
     expect(await store.countCalls(scope)).toEqual({ billed: 2, late: 0, unratedByCode: { NOT_CALLABLE: 1 } });
     const billed = [];
-    for await (const call of store.billedCalls(scope, [])) billed.push(call);
-    expect(billed.map((call) => call.recordId).sort()).toEqual(['a1', 'a3']);
-    expect(billed.find((call) => call.recordId === 'a1')).toMatchObject({ chargeScaled: 500_000, peerIsNumber: true, chakuwariEligible: false });
-    expect(await store.contractTotals('N000000001', '2011-04')).toEqual({
-      typeTotals: [{ contractId: 'N000000001', month: '2011-04', number: '05012345678', type: 'general', calls: 1, durationTenths: 610, chargeScaled: 500_000 }],
-      chakuwariTotals: [],
-    });
+    for await (const batch of store.billedCalls(scope, [])) billed.push(...batch);
+    expect(billed.map((call) => (call as unknown as { recordId: string }).recordId).sort()).toEqual(['a1', 'a3']);
+    expect(billed.find((call) => (call as unknown as { recordId: string }).recordId === 'a1')).toMatchObject({ chargeScaled: 500_000, chakuwariEligible: false });
+    expect(await store.contractTotals('N000000001', '2011-04')).toEqual(wanted);
+    expect(await store.revisedContracts({ month: '2011-04', contractId: null })).toEqual([]);
+  });
+
+  test('a month of more calls than one batch is read whole, each call once, by the key after the last one', async () => {
+    const calls = Array.from({ length: 20_050 }, (_, index) =>
+      ratedCall({ recordId: `many-${String(index).padStart(6, '0')}`, contractId: index % 2 === 0 ? 'N000000500' : 'N000000501', month: '2011-08', startMs: Date.UTC(2011, 7, 1) }),
+    );
+    await applyCalls(store, 'many.csv', 'sha-many', calls, { batch: 5000 });
+    const seen: string[] = [];
+    let batches = 0;
+    for await (const batch of store.monthCallBatches({ month: '2011-08', contractId: null })) {
+      batches += 1;
+      seen.push(...batch.map((call) => call.recordId));
+    }
+    expect(batches).toBe(2);
+    expect(new Set(seen).size).toBe(20_050);
+    let one = 0;
+    for await (const batch of store.monthCallBatches({ month: '2011-08', contractId: 'N000000501' })) one += batch.length;
+    expect(one).toBe(10_025);
   });
 
   test('revisions and closed months', async () => {
@@ -170,7 +192,9 @@ describePostgres('the PostgreSQL store', () => {
     expect(await store.closedMonths()).toEqual(new Set(['2011-04']));
     expect(await store.isMonthClosed('2011-05')).toBe(false);
     expect(await store.issuedRevisions('N000000001', '2011-04', [])).toEqual([{ revision: 1, statementJson: '{}\n', sha256: 'x' }]);
+    expect(await store.revisedContracts({ month: '2011-04', contractId: 'N000000001' })).toEqual(['N000000001']);
     expect(await store.contractsOfMonth({ month: '2011-04', contractId: null })).toEqual(['N000000001', 'N000000002', 'N000000003', 'N000000009']);
+    expect(await store.contractsOfMonth({ month: '2011-08', contractId: 'N000000501' })).toEqual(['N000000501']);
     expect(await store.monthContracts('2011-04')).toEqual(['N000000001', 'N000000002', 'N000000003', 'N000000009']);
   });
 

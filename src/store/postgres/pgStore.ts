@@ -2,7 +2,7 @@ import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { ChakuwariTotal, NumberTypeTotal } from '../../aggregate/monthlyTotals';
+import { ChakuwariTotal, NumberTypeTotal, TotalledCall } from '../../aggregate/monthlyTotals';
 import { StoreConfigurationError, StoreFailedError, StoreRaceError } from '../../errors';
 import { RatedCall } from '../../rate/rateRecord';
 import {
@@ -40,11 +40,13 @@ import {
   StoredCall,
   StoredCallDetail,
   StoredCallIdentity,
+  StoredRating,
+  TotalsDiff,
 } from '../types';
 import { createPool, pgFault, redactUrl } from './connection';
 import { PG_KNOWN_VERSION, PG_MIGRATIONS } from './migrations';
 import { Partitions } from './partitions';
-import { QUERIES, QueryName, STAGING_COLUMNS } from './queries';
+import { QUERIES, QueryName, RERATE_BATCH, STAGING_COLUMNS } from './queries';
 
 /**
  * The PostgreSQL engine. Every statement it sends is named in queries.ts; rows are mapped to
@@ -375,13 +377,16 @@ export class PgStore implements Store {
   revision(contractId: string, month: string, revision: number): Promise<RevisionRow | undefined> {
     return this.reads.revision(contractId, month, revision);
   }
-  monthCalls(scope: MonthScope): Promise<StoredCall[]> {
-    return this.reads.monthCalls(scope);
+  monthCallBatches(scope: MonthScope): AsyncIterable<StoredCall[]> {
+    return this.reads.monthCallBatches(scope);
   }
-  callContracts(scope: MonthScope): Promise<string[]> {
-    return this.reads.callContracts(scope);
+  diffMonthTotals(scope: MonthScope, totals: MonthTotals): Promise<TotalsDiff> {
+    return this.reads.diffMonthTotals(scope, totals);
   }
-  billedCalls(scope: MonthScope, unreadable: string[]): AsyncIterable<RatedCall> {
+  revisedContracts(scope: MonthScope): Promise<string[]> {
+    return this.reads.revisedContracts(scope);
+  }
+  billedCalls(scope: MonthScope, unreadable: string[]): AsyncIterable<TotalledCall[]> {
     return this.reads.billedCalls(scope, unreadable);
   }
   countCalls(scope: MonthScope): Promise<HeldOutCalls> {
@@ -454,6 +459,56 @@ function readableRows(
     if (problem !== null) unreadable.push(`${keyOf(row)}: cannot be read: ${problem}`);
     return problem === null;
   });
+}
+
+/** A calls row (booleans already 0/1 and checked) as a re-rate reads it. */
+function storedCall(row: Record<string, unknown>): StoredCall {
+  return {
+    recordId: row.recordId as string,
+    contractId: row.contractId as string,
+    number: row.number as string,
+    direction: row.direction as 'out' | 'in',
+    peer: row.peer as string,
+    peerIsNumber: row.peerIsNumber === 1,
+    startMs: row.startMs as number,
+    durationMs: row.durationMs as number,
+    late: row.late === 1,
+    rating: {
+      peerClass: row.peerClass as StoredRating['peerClass'],
+      tariffId: row.tariffId as string,
+      numberingPlanId: row.numberingPlanId as string,
+      rateId: row.rateId as string | null,
+      ratePrefix: row.ratePrefix as string | null,
+      units: row.units as number,
+      chargeScaled: row.chargeScaled as number,
+      chakuwariEligible: row.chakuwariEligible === 1,
+      unratedCode: row.unratedCode as string | null,
+    },
+  };
+}
+
+/** The rows of `totals` that differ from the stored ones, and the stored rows it no longer has (pure). */
+export function totalsDiff(stored: MonthTotals, totals: MonthTotals): TotalsDiff {
+  const typeKey = (row: { contractId: string; number: string; type: string }): string => `${row.contractId}|${row.number}|${row.type}`;
+  const chakuwariKey = (row: { contractId: string; number: string }): string => `${row.contractId}|${row.number}`;
+  const storedTypes = new Map(stored.typeTotals.map((row) => [typeKey(row), row]));
+  const storedChakuwari = new Map(stored.chakuwariTotals.map((row) => [chakuwariKey(row), row]));
+  const typeTotals = totals.typeTotals.filter((total) => {
+    const before = storedTypes.get(typeKey(total));
+    storedTypes.delete(typeKey(total));
+    return before === undefined || before.calls !== total.calls || before.durationTenths !== total.durationTenths || before.chargeScaled !== total.chargeScaled;
+  });
+  const chakuwariTotals = totals.chakuwariTotals.filter((total) => {
+    const before = storedChakuwari.get(chakuwariKey(total));
+    storedChakuwari.delete(chakuwariKey(total));
+    return before === undefined || before.calls !== total.calls || before.durationTenths !== total.durationTenths || before.durationMs !== total.durationMs;
+  });
+  return {
+    typeTotals,
+    chakuwariTotals,
+    goneTypeTotals: [...storedTypes.values()].map(({ contractId, number, type }) => ({ contractId, number, type })),
+    goneChakuwariTotals: [...storedChakuwari.values()].map(({ contractId, number }) => ({ contractId, number })),
+  };
 }
 
 function toRevision(row: Record<string, unknown> | undefined): RevisionRow | undefined {
@@ -535,25 +590,32 @@ class PgSession implements StoreWriter {
 
   // ---- re-rating
 
-  callContracts(scope: MonthScope): Promise<string[]> {
-    const [name, values] = this.scoped(scope, 'callContractsMonth', 'callContractsContract');
-    return this.strings(name, values, 'contractId');
+  /** By the key after the last call read, a batch at a time: no cursor left open while the caller writes. */
+  async *monthCallBatches(scope: MonthScope): AsyncIterable<StoredCall[]> {
+    let afterContract = '';
+    let afterRecord = '';
+    for (;;) {
+      const result =
+        scope.contractId === null
+          ? await this.run('monthCallBatchMonth', [scope.month, afterContract, afterRecord])
+          : await this.run('monthCallBatchContract', [scope.month, scope.contractId, afterRecord]);
+      const rows = result.rows as Record<string, unknown>[];
+      if (rows.length === 0) return;
+      const last = rows[rows.length - 1]!;
+      afterContract = last.contractId as string;
+      afterRecord = last.recordId as string;
+      yield readableCalls(this.store.location, rows.map(callRowForChecks)).map(storedCall);
+      if (rows.length < RERATE_BATCH) return;
+    }
   }
 
-  async monthCalls(scope: MonthScope): Promise<StoredCall[]> {
-    const [name, values] = this.scoped(scope, 'monthCallsMonth', 'monthCallsContract');
-    const rows = (await this.run(name, values)).rows.map(callRowForChecks);
-    return readableCalls(this.store.location, rows).map((row) => ({
-      recordId: row.recordId as string,
-      contractId: row.contractId as string,
-      number: row.number as string,
-      direction: row.direction as 'out' | 'in',
-      peer: row.peer as string,
-      peerIsNumber: row.peerIsNumber === 1,
-      startMs: row.startMs as number,
-      durationMs: row.durationMs as number,
-      late: row.late === 1,
-    }));
+  async diffMonthTotals(scope: MonthScope, totals: MonthTotals): Promise<TotalsDiff> {
+    return totalsDiff(await this.storedTotals(scope, []), totals);
+  }
+
+  revisedContracts(scope: MonthScope): Promise<string[]> {
+    const [name, values] = this.scoped(scope, 'revisedContractsMonth', 'revisedContractsContract');
+    return this.strings(name, values, 'contractId');
   }
 
   async applyReratings(reratings: Rerating[]): Promise<void> {
@@ -581,17 +643,47 @@ class PgSession implements StoreWriter {
     }
   }
 
-  async replaceMonthTotals(scope: MonthScope, totals: MonthTotals): Promise<void> {
-    const [typeName, values] = this.scoped(scope, 'deleteTypeTotalsMonth', 'deleteTypeTotalsContract');
-    await this.run(typeName, values);
-    const [chakuwariName] = this.scoped(scope, 'deleteChakuwariTotalsMonth', 'deleteChakuwariTotalsContract');
-    await this.run(chakuwariName, values);
-    await addTotals(this.store, this.client, totals.typeTotals, totals.chakuwariTotals);
+  async applyTotalsDiff(scope: MonthScope, diff: TotalsDiff): Promise<void> {
+    const { typeTotals, chakuwariTotals, goneTypeTotals, goneChakuwariTotals } = diff;
+    if (typeTotals.length > 0) {
+      await this.store.partitions.ensure('number_type_totals', typeTotals.map((total) => total.month));
+      await this.run('setTypeTotals', [
+        typeTotals.map((total) => total.contractId),
+        typeTotals.map((total) => total.month),
+        typeTotals.map((total) => total.number),
+        typeTotals.map((total) => total.type),
+        typeTotals.map((total) => total.calls),
+        typeTotals.map((total) => total.durationTenths),
+        typeTotals.map((total) => total.chargeScaled),
+      ]);
+    }
+    if (chakuwariTotals.length > 0) {
+      await this.store.partitions.ensure('chakuwari_totals', chakuwariTotals.map((total) => total.month));
+      await this.run('setChakuwariTotals', [
+        chakuwariTotals.map((total) => total.contractId),
+        chakuwariTotals.map((total) => total.month),
+        chakuwariTotals.map((total) => total.number),
+        chakuwariTotals.map((total) => total.calls),
+        chakuwariTotals.map((total) => total.durationTenths),
+        chakuwariTotals.map((total) => total.durationMs),
+      ]);
+    }
+    if (goneTypeTotals.length > 0) {
+      await this.run('deleteTypeTotals', [
+        scope.month,
+        goneTypeTotals.map((row) => row.contractId),
+        goneTypeTotals.map((row) => row.number),
+        goneTypeTotals.map((row) => row.type),
+      ]);
+    }
+    if (goneChakuwariTotals.length > 0) {
+      await this.run('deleteChakuwariTotals', [scope.month, goneChakuwariTotals.map((row) => row.contractId), goneChakuwariTotals.map((row) => row.number)]);
+    }
   }
 
   // ---- reconciliation
 
-  async *billedCalls(scope: MonthScope, unreadable: string[]): AsyncIterable<RatedCall> {
+  async *billedCalls(scope: MonthScope, unreadable: string[]): AsyncIterable<TotalledCall[]> {
     const [declare, values] = this.scoped(scope, 'declareBilledMonth', 'declareBilledContract');
     // A cursor needs a transaction: inside one, this session's; else a snapshot of its own.
     const own = this.client instanceof pg.Pool;
@@ -603,15 +695,17 @@ class PgSession implements StoreWriter {
       for (;;) {
         const rows = (await this.store.run(client, 'fetchBilled')).rows as Record<string, unknown>[];
         if (rows.length === 0) break;
+        const batch: TotalledCall[] = [];
         for (const row of rows) {
-          const { fileId: _fileId, line: _line, ...call } = callRowForChecks(row);
-          const problem = callProblem(call);
+          const checked = callRowForChecks(row);
+          const problem = callProblem(checked);
           if (problem !== null) {
             unreadable.push(`call ${keyText(row.recordId)} (file ${String(row.fileId)}, line ${String(row.line)}): cannot be read: ${problem}`);
             continue;
           }
-          yield { ...call, peerIsNumber: call.peerIsNumber === 1, chakuwariEligible: call.chakuwariEligible === 1 } as unknown as RatedCall;
+          batch.push(row as unknown as TotalledCall);
         }
+        if (batch.length > 0) yield batch;
       }
       await this.store.run(client, 'closeBilled');
     } finally {

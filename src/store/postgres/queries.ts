@@ -34,12 +34,15 @@ function q(text: string, citus: CitusPlan, prepare = true): QueryEntry {
 const MONTH = 'month = $1';
 const MONTH_CONTRACT = 'month = $1 AND contract_id = $2';
 
-const CALL_SELECT = `SELECT record_id AS "recordId", file_id AS "fileId", line, contract_id AS "contractId", number, direction, peer,
-  peer_is_number AS "peerIsNumber", start_ms AS "startMs", duration_ms AS "durationMs", month, peer_class AS "peerClass",
-  tariff_id AS "tariffId", numbering_plan_id AS "numberingPlanId", rate_id AS "rateId", rate_prefix AS "ratePrefix", units,
-  charge_scaled AS "chargeScaled", chakuwari_eligible AS "chakuwariEligible" FROM calls`;
+/** Only the columns the totals are made of (and the row's identity, for a message). */
+const CALL_SELECT = `SELECT record_id AS "recordId", file_id AS "fileId", line, contract_id AS "contractId", month, number, direction,
+  peer_class AS "peerClass", duration_ms AS "durationMs", charge_scaled AS "chargeScaled", chakuwari_eligible AS "chakuwariEligible" FROM calls`;
 const RERATE_SELECT = `SELECT record_id AS "recordId", contract_id AS "contractId", number, direction, peer, peer_is_number AS "peerIsNumber",
-  start_ms AS "startMs", duration_ms AS "durationMs", late FROM calls`;
+  start_ms AS "startMs", duration_ms AS "durationMs", late, peer_class AS "peerClass", tariff_id AS "tariffId",
+  numbering_plan_id AS "numberingPlanId", rate_id AS "rateId", rate_prefix AS "ratePrefix", units, charge_scaled AS "chargeScaled",
+  chakuwari_eligible AS "chakuwariEligible", unrated_code AS "unratedCode" FROM calls`;
+/** Calls a re-rate reads at a time. */
+export const RERATE_BATCH = 20_000;
 const TYPE_TOTALS_SELECT = `SELECT contract_id AS "contractId", month, number, call_type AS type, calls, duration_tenths AS "durationTenths",
   charge_scaled AS "chargeScaled" FROM number_type_totals`;
 const CHAKUWARI_TOTALS_SELECT = `SELECT contract_id AS "contractId", month, number, calls, duration_tenths AS "durationTenths",
@@ -181,10 +184,17 @@ export const QUERIES = {
   ),
 
   // ---- re-rating
-  callContractsMonth: q(`SELECT DISTINCT contract_id AS "contractId" FROM calls WHERE ${MONTH} ORDER BY 1`, multi(ALL_CONTRACTS)),
-  callContractsContract: q(`SELECT DISTINCT contract_id AS "contractId" FROM calls WHERE ${MONTH_CONTRACT} ORDER BY 1`, router),
-  monthCallsMonth: q(`${RERATE_SELECT} WHERE ${MONTH}`, multi(ALL_CONTRACTS)),
-  monthCallsContract: q(`${RERATE_SELECT} WHERE ${MONTH_CONTRACT}`, router),
+  // A batch at a time, by the key (contract_id, record_id) after the last one read (the primary key's order).
+  monthCallBatchMonth: q(
+    `${RERATE_SELECT} WHERE ${MONTH} AND (contract_id, record_id) > ($2, $3) ORDER BY contract_id, record_id LIMIT ${RERATE_BATCH}`,
+    multi(ALL_CONTRACTS),
+  ),
+  monthCallBatchContract: q(
+    `${RERATE_SELECT} WHERE ${MONTH_CONTRACT} AND record_id > $3 ORDER BY record_id LIMIT ${RERATE_BATCH}`,
+    router,
+  ),
+  revisedContractsMonth: q(`SELECT DISTINCT contract_id AS "contractId" FROM statements WHERE ${MONTH} ORDER BY 1`, multi(ALL_CONTRACTS)),
+  revisedContractsContract: q(`SELECT DISTINCT contract_id AS "contractId" FROM statements WHERE ${MONTH_CONTRACT} ORDER BY 1`, router),
   applyRatings: q(
     `UPDATE calls c SET peer_class = u.peer_class, tariff_id = u.tariff_id, numbering_plan_id = u.numbering_plan_id, rate_id = u.rate_id,
                         rate_prefix = u.rate_prefix, units = u.units, charge_scaled = u.charge_scaled,
@@ -202,10 +212,32 @@ export const QUERIES = {
       WHERE c.contract_id = r.contract_id AND c.month = r.month AND c.record_id = u.record_id`,
     multi('the rerate verdict gives only record_ids: their contract and month come from record_ids (not co-located with calls)'),
   ),
-  deleteTypeTotalsMonth: q(`DELETE FROM number_type_totals WHERE ${MONTH}`, multi(ALL_CONTRACTS)),
-  deleteTypeTotalsContract: q(`DELETE FROM number_type_totals WHERE ${MONTH_CONTRACT}`, router),
-  deleteChakuwariTotalsMonth: q(`DELETE FROM chakuwari_totals WHERE ${MONTH}`, multi(ALL_CONTRACTS)),
-  deleteChakuwariTotalsContract: q(`DELETE FROM chakuwari_totals WHERE ${MONTH_CONTRACT}`, router),
+  setTypeTotals: q(
+    `INSERT INTO number_type_totals (contract_id, month, number, call_type, calls, duration_tenths, charge_scaled)
+     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::bigint[], $7::bigint[])
+      ORDER BY 1, 2, 3, 4
+     ON CONFLICT (contract_id, month, number, call_type) DO UPDATE SET
+       calls = excluded.calls, duration_tenths = excluded.duration_tenths, charge_scaled = excluded.charge_scaled`,
+    multi('a re-rate of a whole month writes the changed totals of many contracts; each row is keyed on its contract_id'),
+  ),
+  setChakuwariTotals: q(
+    `INSERT INTO chakuwari_totals (contract_id, month, number, calls, duration_tenths, duration_ms)
+     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::bigint[], $6::bigint[])
+      ORDER BY 1, 2, 3
+     ON CONFLICT (contract_id, month, number) DO UPDATE SET
+       calls = excluded.calls, duration_tenths = excluded.duration_tenths, duration_ms = excluded.duration_ms`,
+    multi('a re-rate of a whole month writes the changed totals of many contracts; each row is keyed on its contract_id'),
+  ),
+  deleteTypeTotals: q(
+    `DELETE FROM number_type_totals t USING unnest($2::text[], $3::text[], $4::text[]) AS g(contract_id, number, call_type)
+      WHERE t.month = $1 AND t.contract_id = g.contract_id AND t.number = g.number AND t.call_type = g.call_type`,
+    multi('a re-rate of a whole month removes totals rows of many contracts; each row is matched on its contract_id'),
+  ),
+  deleteChakuwariTotals: q(
+    `DELETE FROM chakuwari_totals t USING unnest($2::text[], $3::text[]) AS g(contract_id, number)
+      WHERE t.month = $1 AND t.contract_id = g.contract_id AND t.number = g.number`,
+    multi('a re-rate of a whole month removes totals rows of many contracts; each row is matched on its contract_id'),
+  ),
 
   // ---- reconciliation
   declareBilledMonth: q(
@@ -218,7 +250,7 @@ export const QUERIES = {
     router,
     false,
   ),
-  fetchBilled: q('FETCH 5000 FROM meisai_billed', local, false),
+  fetchBilled: q(`FETCH ${RERATE_BATCH} FROM meisai_billed`, local, false),
   closeBilled: q('CLOSE meisai_billed', local, false),
   countCallsMonth: q(
     `SELECT late, unrated_code AS "unratedCode", count(*) AS calls FROM calls WHERE ${MONTH} GROUP BY late, unrated_code ORDER BY unrated_code`,
