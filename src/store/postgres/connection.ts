@@ -109,6 +109,11 @@ export function pgFault(error: unknown, location: string): unknown {
   if (code === undefined && /Connection terminated|Client has encountered a connection error/i.test(message)) {
     return new StoreFailedError(`the connection to the PostgreSQL store ${db} was lost (${redactText(message, location)}): nothing of the unfinished transaction was applied`);
   }
+  // Any other error the server reported (a SQLSTATE), except a unique violation, which the file
+  // transaction reads as a race with another worker: a failed run, in one line.
+  if (error instanceof pg.DatabaseError && typeof code === 'string' && code !== '23505') {
+    return new StoreFailedError(`the PostgreSQL store ${db} failed (${code}: ${redactText(message, location)}): nothing of the unfinished transaction was applied`);
+  }
   return error;
 }
 

@@ -90,7 +90,8 @@ export const PG_MIGRATIONS: { version: number; description: string; sql: string 
         line            bigint NOT NULL,
         code            text NOT NULL,
         message         text NOT NULL,
-        raw             text NOT NULL
+        -- The line as read, as UTF-8 bytes: a rejected line may hold a NUL, which text cannot.
+        raw             bytea NOT NULL
       ) PARTITION BY LIST (received_month);
       CREATE INDEX rejects_by_file ON rejects (file_id, line);
 

@@ -102,6 +102,14 @@ describePostgres('the PostgreSQL store', () => {
     expect((await store.fileControls([])).map((row) => row.name)).toEqual(['a.csv', 'b.csv']);
   });
 
+  test('a rejected line is kept as read, a NUL in it too', async () => {
+    const file = await store.beginFile({ name: 'nul.csv', source: null, ingestedAt: '2011-05-02T00:00:00.000Z' });
+    await file.writeBatch({ calls: [], rejects: [{ line: 2, code: 'BAD_CHARACTER', message: 'a control character', raw: 'K2,N1,\u0000,é' }], duplicates: [] });
+    expect(await file.finish({ sha256: 'sha-nul', bytes: 1, encoding: 'utf8', read: 1, accepted: 0, rejected: 1, duplicates: 0, late: 0 })).toBe('applied');
+    const raw = await sql(database.url, "SELECT raw FROM rejects WHERE code = 'BAD_CHARACTER'");
+    expect((raw[0]!.raw as Buffer).toString('utf8')).toBe('K2,N1,\u0000,é');
+  });
+
   test('money and durations round-trip exactly up to the largest safe integer; beyond it a read is a damaged row', async () => {
     const big = Number.MAX_SAFE_INTEGER;
     await applyCalls(store, 'big.csv', 'sha-big', [

@@ -919,7 +919,7 @@ class PgFileTransaction implements FileTransaction {
           batch.rejects.map((reject) => reject.line),
           batch.rejects.map((reject) => reject.code),
           batch.rejects.map((reject) => reject.message),
-          batch.rejects.map((reject) => reject.raw),
+          batch.rejects.map((reject) => Buffer.from(reject.raw, 'utf8')),
         ]);
       }
       if (batch.duplicates.length > 0) {

@@ -132,7 +132,7 @@ export const QUERIES = {
   ),
   insertRejects: q(
     `INSERT INTO rejects (file_id, received_month, line, code, message, raw)
-     SELECT $1, $2, line, code, message, raw FROM unnest($3::bigint[], $4::text[], $5::text[], $6::text[]) AS r(line, code, message, raw)`,
+     SELECT $1, $2, line, code, message, raw FROM unnest($3::bigint[], $4::text[], $5::text[], $6::bytea[]) AS r(line, code, message, raw)`,
     router,
   ),
   insertDuplicates: q(
