@@ -1,6 +1,6 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
@@ -22,6 +22,9 @@ export const PG_URL_VARIABLE = 'MEISAI_TEST_PG_URL';
 export const PG_SKIP_VARIABLE = 'MEISAI_TEST_PG_SKIPPED';
 export const PG_REQUIRE_VARIABLE = 'MEISAI_REQUIRE_POSTGRES';
 export const PG_BIN_VARIABLE = 'MEISAI_PG_BIN';
+
+/** The test cluster's one role that logs in with a password (scram-sha-256); every other role is trusted. */
+export const PASSWORD_ROLE = 'meisai_password_test';
 
 export interface TestCluster {
   url: string;
@@ -108,6 +111,17 @@ export async function startTestCluster(bin: string, options: { durable?: boolean
     runAsOwner(join(bin, 'initdb'), ['-D', dataDirectory, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--locale=C', '--no-sync'], {
       cwd: directory,
     });
+    // Trust for every role but one, which must give its password: the tests of a refused login use it.
+    writeFileSync(
+      join(dataDirectory, 'pg_hba.conf'),
+      [
+        'local all all trust',
+        `host all ${PASSWORD_ROLE} 127.0.0.1/32 scram-sha-256`,
+        'host all all 127.0.0.1/32 trust',
+        'host all all ::1/128 trust',
+        '',
+      ].join('\n'),
+    );
     let port = 0;
     for (let attempt = 1; ; attempt += 1) {
       port = await freePort();

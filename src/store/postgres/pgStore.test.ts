@@ -1,6 +1,6 @@
 import { Client } from 'pg';
 import { StoreConfigurationError, StoreFailedError, StoreRaceError } from '../../errors';
-import { createTestDatabase, describePostgres, useTestDatabase, withDatabase } from '../../test-support/postgres';
+import { createTestDatabase, describePostgres, PASSWORD_ROLE, useTestDatabase, withDatabase } from '../../test-support/postgres';
 import { parseInt8, redactUrl } from './connection';
 import { PgStore } from './pgStore';
 import { applyCalls, ratedCall } from './pgTestKit';
@@ -241,6 +241,23 @@ describePostgres('opening a PostgreSQL store', () => {
     expect(absent).toBeInstanceOf(StoreConfigurationError);
     expect((absent as Error).message).toMatch(/^the database of the PostgreSQL store --db postgres:\/\/postgres:\*\*\*@127\.0\.0\.1:\d+\/no_such_database does not exist \(3D000\)/);
     expect((absent as Error).message).not.toContain('pw');
+  });
+
+  test('a refused login: one line naming the user, never the password given', async () => {
+    const server = process.env.MEISAI_TEST_PG_URL!;
+    await sql(
+      server,
+      `DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '${PASSWORD_ROLE}') THEN CREATE ROLE ${PASSWORD_ROLE} LOGIN PASSWORD 'the-right-one'; END IF; END $$`,
+    );
+    const url = new URL(server);
+    url.username = PASSWORD_ROLE;
+    url.password = 'Wr0ngSecret';
+    const refused = await PgStore.open(url.toString(), 'read').catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(StoreConfigurationError);
+    const message = (refused as Error).message;
+    expect(message).toMatch(/^the PostgreSQL store --db postgres:\/\/meisai_password_test:\*\*\*@127\.0\.0\.1:\d+\/postgres refused the login \(28P01: password authentication failed for user "meisai_password_test"\): check the user and password$/);
+    expect(message).not.toContain('Wr0ngSecret');
+    expect(message.split('\n')).toHaveLength(1);
   });
 });
 
