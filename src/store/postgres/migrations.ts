@@ -82,7 +82,6 @@ export const PG_MIGRATIONS: { version: number; description: string; sql: string 
         unrated_code       text,
         PRIMARY KEY (contract_id, month, record_id)
       ) PARTITION BY LIST (month);
-      CREATE INDEX calls_by_file ON calls (file_id);
 
       CREATE TABLE rejects (
         file_id         bigint NOT NULL,
