@@ -11,6 +11,8 @@ export interface NumberTypeTotal {
   calls: number;
   durationTenths: number;
   chargeScaled: number;
+  /** The exact remainders of calls rated with rounding `none`, in 1/3600 of a scaled yen (not reduced). */
+  chargeRemainderParts: number;
 }
 
 /** The sums behind one number's 着割 row: its eligible inbound calls in one month. */
@@ -25,7 +27,7 @@ export interface ChakuwariTotal {
 }
 
 /** What the totals are made of: the fields of a rated call they read. */
-export type TotalledCall = Pick<RatedCall, 'contractId' | 'month' | 'number' | 'direction' | 'peerClass' | 'durationMs' | 'chargeScaled' | 'chakuwariEligible'>;
+export type TotalledCall = Pick<RatedCall, 'contractId' | 'month' | 'number' | 'direction' | 'peerClass' | 'durationMs' | 'chargeScaled' | 'chargeRemainderParts' | 'chakuwariEligible'>;
 
 /** One number's sums in one contract and month, a slot per call type. */
 interface NumberMonth {
@@ -52,12 +54,13 @@ export class MonthlyTotals {
       const typeIndex = CALL_TYPES.indexOf(call.peerClass as CallType);
       let total = slots[typeIndex];
       if (total === undefined) {
-        total = { contractId: call.contractId, month: call.month, number: call.number, type: CALL_TYPES[typeIndex]!, calls: 0, durationTenths: 0, chargeScaled: 0 };
+        total = { contractId: call.contractId, month: call.month, number: call.number, type: CALL_TYPES[typeIndex]!, calls: 0, durationTenths: 0, chargeScaled: 0, chargeRemainderParts: 0 };
         slots[typeIndex] = total;
       }
       total.calls += 1;
       total.durationTenths += truncateToTenths(call.durationMs);
       total.chargeScaled += call.chargeScaled;
+      total.chargeRemainderParts += call.chargeRemainderParts;
     } else if (call.chakuwariEligible) {
       const slot = this.slotFor(call);
       if (slot.chakuwari === undefined) {

@@ -64,6 +64,28 @@ interface TariffRate {
   unitPrice: string;
 }
 
+/** A rate as tariff format 2 writes it: the bench handles a connect fee and at most two steps, each charged per its rate unit. */
+interface TariffRateFile {
+  id: string;
+  type: string;
+  prefixes?: string[];
+  band?: string;
+  connectFee?: string;
+  minimumCharge?: string;
+  maximumCharge?: string;
+  steps: { fromSeconds: number; price: string; rateUnitSeconds: number; incrementSeconds: number }[];
+}
+
+interface TariffDocument {
+  id: string;
+  effectiveFrom: string;
+  effectiveTo?: string;
+  rounding: { call: RoundingRule };
+  timeBands?: unknown;
+  rates: TariffRateFile[];
+  chakuwari: { eligibleCallerTypes: string[] };
+}
+
 interface Tariff {
   id: string;
   effectiveFrom: string;
@@ -81,7 +103,7 @@ export interface ReferenceFiles {
 export function loadReferenceFiles(numberingPath = REFERENCE_NUMBERING_PATH, tariffPath = REFERENCE_TARIFF_PATH): ReferenceFiles {
   return {
     numbering: JSON.parse(readFileSync(numberingPath, 'utf8')) as NumberingPlan,
-    tariff: JSON.parse(readFileSync(tariffPath, 'utf8')) as Tariff,
+    tariff: benchTariff(JSON.parse(readFileSync(tariffPath, 'utf8')) as TariffDocument),
   };
 }
 
@@ -184,6 +206,31 @@ export function rateChoiceSql(tariff: Tariff, callType: string, digits: string):
     rateId: `CASE ${idBranches.join('\n      ')} END`,
     ratePrefix: `CASE ${prefixBranches.join('\n      ')} END`,
   };
+}
+
+/**
+ * The format-2 tariff in the shape this SQL rates: a fee, an optional initial block (a first step
+ * charged as one block), then one unit. Anything richer (time bands, minimum or maximum, a step
+ * charged by increments other than its unit, rounding none) is refused: the bench covers the
+ * reference plan.
+ */
+function benchTariff(document: TariffDocument): Tariff {
+  const refuse = (what: string): never => {
+    throw new RangeError(`the DuckDB bench rates the reference plan only; tariff ${document.id} has ${what}`);
+  };
+  if (document.timeBands !== undefined) refuse('time bands');
+  if (document.rounding.call.mode === 'none') refuse('call rounding none');
+  const rates = document.rates.map((rate): TariffRate => {
+    if (rate.band !== undefined || rate.minimumCharge !== undefined || rate.maximumCharge !== undefined) refuse(`rate ${rate.id} with a band, minimum or maximum`);
+    if (rate.steps.some((step) => step.incrementSeconds !== step.rateUnitSeconds)) refuse(`rate ${rate.id} charged by increments other than its unit`);
+    const [first, second, ...more] = rate.steps;
+    if (more.length > 0) refuse(`rate ${rate.id} with more than two steps`);
+    const base = { id: rate.id, type: rate.type, ...(rate.prefixes === undefined ? {} : { prefixes: rate.prefixes }), perCallFee: rate.connectFee ?? '0' };
+    if (second === undefined) return { ...base, unitSeconds: first!.rateUnitSeconds, unitPrice: first!.price };
+    if (second.fromSeconds !== first!.rateUnitSeconds) refuse(`rate ${rate.id} whose first step is not one block`);
+    return { ...base, initialSeconds: first!.rateUnitSeconds, initialPrice: first!.price, unitSeconds: second.rateUnitSeconds, unitPrice: second.price };
+  });
+  return { id: document.id, effectiveFrom: document.effectiveFrom, ...(document.effectiveTo === undefined ? {} : { effectiveTo: document.effectiveTo }), rounding: document.rounding, rates, chakuwari: document.chakuwari };
 }
 
 /** The tariff's rates as rows of exact integers: scaled yen and milliseconds. */

@@ -31,7 +31,7 @@ async function ingestApril(): Promise<void> {
 function correctMobileRate(): void {
   const corrected = copyReferenceData();
   corrected.edit('tariffs/reference-2006-12.json', (tariff) => {
-    tariff.rates.find((rate: { id: string }) => rate.id === 'MOBILE').unitPrice = '18';
+    tariff.rates.find((rate: { id: string }) => rate.id === 'MOBILE').steps[0].price = '18';
   });
   process.env.MEISAI_DATA_DIR = corrected.dataDir;
 }

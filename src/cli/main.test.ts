@@ -125,21 +125,53 @@ describe('meisai tariffs check', () => {
 
   test('a tariff that fails its schema exits 2, naming the file and the JSON path', async () => {
     const tariff = JSON.parse(readFileSync('data/tariffs/reference-2006-12.json', 'utf8'));
-    tariff.rates[3].unitPrice = 9.5;
+    tariff.rates[3].steps[0].price = 9.5;
     const file = workspace.writeFile('broken.json', JSON.stringify(tariff));
     const result = await run('tariffs', 'check', file);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain(`${file} is not a valid tariff file`);
-    expect(result.stderr).toContain('$.rates[3].unitPrice must be string');
+    expect(result.stderr).toContain('$.rates[3].steps[0].price must be string');
   });
 
   test('a tariff without a default rate for a call type exits 2', async () => {
     const tariff = JSON.parse(readFileSync('data/tariffs/reference-2006-12.json', 'utf8'));
     tariff.rates = tariff.rates.filter((rate: { id: string }) => rate.id !== 'MOBILE');
-    tariff.rates.push({ id: 'MOBILE_DOCOMO', type: 'mobile', prefixes: ['090'], unitSeconds: 60, unitPrice: '16' });
+    tariff.rates.push({ id: 'MOBILE_DOCOMO', type: 'mobile', prefixes: ['090'], steps: [{ fromSeconds: 0, price: '16', rateUnitSeconds: 60, incrementSeconds: 60 }] });
     const result = await run('tariffs', 'check', workspace.writeFile('no-mobile.json', JSON.stringify(tariff)));
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('no default rate for mobile calls');
+  });
+});
+
+describe('the default plan', () => {
+  test('MEISAI_DEFAULT_PLAN naming a plan without a tariff version stops the command, exit 2, naming the plans there are', async () => {
+    process.env.MEISAI_DEFAULT_PLAN = 'GOLD';
+    try {
+      const result = await run('tariffs', 'check');
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain('the default plan GOLD has no tariff version');
+      expect(result.stderr).toContain('(plans: BUSINESS, REFERENCE); set MEISAI_DEFAULT_PLAN to one of them, or to none');
+    } finally {
+      delete process.env.MEISAI_DEFAULT_PLAN;
+    }
+  });
+
+  test('tariffs check lists the plans and the default plan', async () => {
+    expect((await run('tariffs', 'check')).stdout).toContain('ok  plans BUSINESS, REFERENCE; default plan REFERENCE\n');
+  });
+});
+
+describe('meisai tariffs migrate', () => {
+  test('a format-1 tariff is refused on check, naming the command that converts it; migrate converts it charge for charge', async () => {
+    const file = workspace.writeFile('old.json', readFileSync('fixtures/tariff-format-1-reference-2006-12.json', 'utf8'));
+    const check = await run('tariffs', 'check', file);
+    expect(check.code).toBe(2);
+    expect(check.stderr).toContain(`${file} is a tariff of format 1 (no "format" field): convert it with meisai tariffs migrate ${file}`);
+    const migrate = await run('tariffs', 'migrate', file);
+    expect(migrate.stdout).toBe(`migrated  ${file} (format 1 → 2)\n`);
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual(JSON.parse(readFileSync('data/tariffs/reference-2006-12.json', 'utf8')));
+    expect((await run('tariffs', 'check', file)).code).toBe(0);
+    expect((await run('tariffs', 'migrate', file)).stdout).toBe(`unchanged  ${file} (not a format-1 tariff)\n`);
   });
 });
 

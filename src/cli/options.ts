@@ -95,7 +95,7 @@ export function revisionOption(value: string): number {
  */
 export async function withWriterStore<T>(path: string | undefined, command: string, work: (store: Store) => T | Promise<T>): Promise<T> {
   const dbPath = resolveDbPath(path);
-  const access: StoreAccess = command === 'ingest' || command === 'migrate' ? 'create' : 'write';
+  const access: StoreAccess = command === 'ingest' || command === 'migrate' || command === 'subscriptions import' ? 'create' : 'write';
   if (isPostgresUrl(dbPath)) return withPostgresStore(dbPath, access, work);
   checkStorePath(dbPath, access);
   const lock = acquireLock(dbPath, command);

@@ -24,7 +24,7 @@ test('rerate prints what changed per contract, number and call type, then no cha
   await run('ingest', workspace.writeFile('april.csv', csv(ROWS)), '--db', workspace.dbPath);
   const corrected = copyReferenceData();
   corrected.edit('tariffs/reference-2006-12.json', (tariff) => {
-    tariff.rates.find((rate: { id: string }) => rate.id === 'MOBILE').unitPrice = '18';
+    tariff.rates.find((rate: { id: string }) => rate.id === 'MOBILE').steps[0].price = '18';
   });
   process.env.MEISAI_DATA_DIR = corrected.dataDir;
   const first = await run('rerate', '--month', '2011-04', '--reason', 'mobile rate corrected', '--db', workspace.dbPath);

@@ -51,7 +51,7 @@ export function parseRecords(records: CsvRecord[], columns: Columns, reference: 
       items.push({ line: record.line, raw: record.raw, call: null, outcome: call });
       continue;
     }
-    items.push({ line: record.line, raw: record.raw, call, outcome: rateRecord(call, reference.tariffs, reference.numbering) });
+    items.push({ line: record.line, raw: record.raw, call, outcome: rateRecord(call, reference.tariffs, reference.numbering, reference.subscriptions) });
   }
   return items;
 }

@@ -1,6 +1,7 @@
 import { sameContent } from '../input/callRecord';
 import { RejectCode } from '../input/rejection';
 import { RatedCall } from '../rate/rateRecord';
+import { RECYCLABLE_CODES } from '../recycle/recyclable';
 import { FileBatch, StoredCallIdentity } from '../store/types';
 import { ParsedItem } from './parseStage';
 
@@ -22,7 +23,7 @@ export interface SettledBatch extends FileBatch {
 export function settleBatch(items: ParsedItem[], stored: Map<string, StoredCallIdentity>, closedMonths: Set<string>, fileName: string): SettledBatch {
   const settled: SettledBatch = { calls: [], rejects: [], duplicates: [], billed: [], rejectedByCode: {}, late: 0 };
   const reject = (item: ParsedItem, code: RejectCode, message: string): void => {
-    settled.rejects.push({ line: item.line, code, message, raw: item.raw });
+    settled.rejects.push({ line: item.line, code, message, raw: item.raw, record: RECYCLABLE_CODES.has(code) ? item.call : null });
     settled.rejectedByCode[code] = (settled.rejectedByCode[code] ?? 0) + 1;
   };
   const firstInBatch = new Map<string, ParsedItem>();

@@ -94,3 +94,32 @@ export function roundScaledQuotient(numerator: bigint, denominator: bigint, rule
   assertSafe(rounded);
   return rounded;
 }
+
+/** Parts of a yen in an exact charge: 3600 parts to the scaled yen, 10,000 scaled yen to the yen. */
+export const PARTS_PER_YEN = 36_000_000n;
+
+/**
+ * An exact amount in parts, in yen: a plain decimal when it has one (`16.2666` is not: it is
+ * printed `16.26666…` with the fraction `244/15`), so a quote never shows a rounded figure as exact.
+ */
+export function formatExactParts(parts: number): { decimal: string; fraction: string; exact: boolean } {
+  const numerator = BigInt(parts);
+  let divisor = gcd(numerator, PARTS_PER_YEN);
+  if (divisor === 0n) divisor = 1n;
+  const reducedNumerator = numerator / divisor;
+  const reducedDenominator = PARTS_PER_YEN / divisor;
+  const fraction = reducedDenominator === 1n ? reducedNumerator.toString() : `${reducedNumerator}/${reducedDenominator}`;
+  let rest = reducedDenominator;
+  while (rest % 2n === 0n) rest /= 2n;
+  while (rest % 5n === 0n) rest /= 5n;
+  const exact = rest === 1n;
+  const value = new Decimal(parts).dividedBy(PARTS_PER_YEN.toString());
+  return { decimal: exact ? value.toFixed() : `${value.toFixed(6, Decimal.ROUND_DOWN)}…`, fraction, exact };
+}
+
+function gcd(left: bigint, right: bigint): bigint {
+  let a = left < 0n ? -left : left;
+  let b = right;
+  while (b !== 0n) [a, b] = [b, a % b];
+  return a;
+}

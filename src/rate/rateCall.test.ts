@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { RoundingRule } from '../money/scaledYen';
 import { DEFAULT_DATA_DIR, loadTariffFile } from '../reference/referenceData';
 import { expandPrefixRange, Tariff, TariffBook } from '../tariff/tariff';
+import { migrateRateV1, RateFileV1 } from '../tariff/migrateTariffFile';
 import { RateFile, TariffFile } from '../tariff/tariffFile';
 import { CallType } from './callType';
 import { rateCall } from './rateCall';
@@ -116,20 +117,21 @@ describe('rateCall with the reference tariff (spec §4)', () => {
   });
 });
 
-/** A complete tariff file: every type at 8 yen per 180 s unless `rates` replaces some. */
-function tariffFile(changes: Partial<TariffFile> = {}, rates: RateFile[] = []): TariffFile {
+/** A complete tariff file: every type at 8 yen per 180 s unless `rates` (written in format 1, migrated) replaces some. */
+function tariffFile(changes: Partial<TariffFile> = {}, rates: RateFileV1[] = []): TariffFile {
   const replaced = new Set(rates.filter((rate) => rate.prefixes === undefined).map((rate) => rate.type));
-  const defaults: RateFile[] = (['general', 'international', 'mobile', 'ip', 'phs'] as const)
+  const defaults: RateFileV1[] = (['general', 'international', 'mobile', 'ip', 'phs'] as const)
     .filter((type) => !replaced.has(type))
     .map((type) => ({ id: `${type.toUpperCase()}_DEFAULT`, type, unitSeconds: 180, unitPrice: '8' }));
   return {
+    format: 2,
     id: 'TEST-1',
     plan: 'TEST',
     currency: 'JPY',
     taxIncluded: false,
     effectiveFrom: '2006-12-01',
     rounding: { call: { mode: 'down', decimals: 0 }, statementRow: { mode: 'down', decimals: 0 } },
-    rates: [...defaults, ...rates],
+    rates: [...defaults, ...rates].map(migrateRateV1),
     chakuwari: REFERENCE_FILE.chakuwari,
     ...changes,
   };
@@ -151,11 +153,16 @@ describe('rateCall: an initial block, then an increment, with a per-call fee', (
       id: 'MOBILE_BLOCK',
       type: 'mobile',
       prefix: null,
-      perCallFee: 30_000, // 3 yen
-      initialMs: 30_000,
-      initialPrice: 100_000, // 10 yen
-      unitMs: 1_000,
-      unitPrice: 3_500, // 0.35 yen
+      band: null,
+      connectFee: 30_000, // 3 yen
+      minimumCharge: null,
+      maximumCharge: null,
+      steps: [
+        // the block: 10 yen per 30 s, charged per 30 s; parts per billed second = 100,000 × 3600 / 30
+        { fromMs: 0, toMs: 30_000, priceScaled: 100_000, rateUnitSeconds: 30, incrementSeconds: 30, incrementMs: 30_000, partsPerBilledSecond: 12_000_000 },
+        // then 0.35 yen per started second: 3,500 × 3600 / 1
+        { fromMs: 30_000, toMs: Number.POSITIVE_INFINITY, priceScaled: 3_500, rateUnitSeconds: 1, incrementSeconds: 1, incrementMs: 1_000, partsPerBilledSecond: 12_600_000 },
+      ],
     });
   });
 
@@ -172,7 +179,7 @@ describe('rateCall: an initial block, then an increment, with a per-call fee', (
     [60_000, 31, 240_000], // 3 + 10 + 30 × 0.35 = 23.50 → half-up 24
     [90_000, 61, 340_000], // 3 + 10 + 60 × 0.35 = 34.00 exactly
   ])('%p ms: %p units, %p scaled yen', (durationMs, units, chargeScaled) => {
-    expect(rateCall(durationMs, rate, tariff.callRounding)).toEqual({ units, chargeScaled });
+    expect(rateCall(durationMs, rate, tariff.callRounding)).toEqual({ units, chargeScaled, chargeRemainderParts: 0 });
   });
 });
 
@@ -271,11 +278,6 @@ describe('Tariff', () => {
       'a rate id used twice',
       tariffFile({}, [{ id: 'GENERAL_DEFAULT', type: 'general', prefixes: ['0120'], unitSeconds: 180, unitPrice: '0' }]),
       'tariff TEST-1: rate id GENERAL_DEFAULT is used twice',
-    ],
-    [
-      'an initial block without its price',
-      tariffFile({}, [{ id: 'MOBILE_BLOCK', type: 'mobile', initialSeconds: 30, unitSeconds: 1, unitPrice: '0.35' }]),
-      'tariff TEST-1: rate MOBILE_BLOCK needs both initialSeconds and initialPrice, or neither',
     ],
     [
       'an end date that is not after the start',

@@ -34,12 +34,14 @@ describe('rateRecord, outbound', () => {
       durationMs: 93_500,
       month: '2011-04',
       peerClass: 'general',
+      planId: 'REFERENCE',
       tariffId: 'REF-2006-12',
       numberingPlanId: 'JP-050-REFERENCE',
       rateId: 'GENERAL',
       ratePrefix: null,
       units: 1,
       chargeScaled: 8 * YEN,
+      chargeRemainderParts: 0,
       chakuwariEligible: false,
     });
   });
@@ -119,7 +121,7 @@ describe('rateRecord, tariff in effect', () => {
     expect(rate(record('out', '0312345678', '60', '2006-11-30T23:59:59+09:00'))).toEqual({
       ok: false,
       code: 'NO_TARIFF',
-      message: 'no tariff version is in effect at the call start',
+      message: 'no version of plan REFERENCE (the default plan) is in effect at the call start',
     });
     expect(rate(record('out', '0312345678', '60', '2006-11-30T14:59:59.999Z'))).toMatchObject({ code: 'NO_TARIFF' });
   });

@@ -2,10 +2,11 @@ import { CallRecord } from '../input/callRecord';
 import { reject, Rejection } from '../input/rejection';
 import { NumberingPlan } from '../numbering/classify';
 import { isWithheldCaller } from '../numbering/peer';
-import { TariffBook } from '../tariff/tariff';
+import { SubscriptionBook } from '../subscription/subscriptions';
+import { Tariff, TariffBook } from '../tariff/tariff';
 import { japanMonth } from '../time/japanTime';
 import { CallType } from './callType';
-import { rateCall } from './rateCall';
+import { chargeCall } from './chargeCall';
 
 /** How the peer was classified: a call type, or (inbound only) why the caller has none. */
 export type PeerClass = CallType | 'withheld' | 'not-callable' | 'unknown';
@@ -15,6 +16,8 @@ export interface RatedCall extends CallRecord {
   /** Statement month, `YYYY-MM` in Japan time. */
   month: string;
   peerClass: PeerClass;
+  /** The plan whose version rated the call. */
+  planId: string;
   tariffId: string;
   numberingPlanId: string;
   /** The rate that priced an outbound call (null for inbound). */
@@ -22,15 +25,42 @@ export interface RatedCall extends CallRecord {
   /** The tariff prefix that chose the rate (country code, partner block, free dial), if any. */
   ratePrefix: string | null;
   units: number;
+  /** The charge after the per-call rounding (with rounding `none`, cut to scaled yen). */
   chargeScaled: number;
+  /** Rounding `none` only: the exact charge beyond `chargeScaled`, in 1/3600 of a scaled yen. */
+  chargeRemainderParts: number;
   /** An inbound call that counts toward 着割. */
   chakuwariEligible: boolean;
 }
 
-/** Classify and rate one record with the tariff and numbering plan in effect at its start. */
-export function rateRecord(record: CallRecord, tariffs: TariffBook, numbering: NumberingPlan): RatedCall | Rejection {
-  const tariff = tariffs.at(record.startMs);
-  if (tariff === undefined) return reject('NO_TARIFF', 'no tariff version is in effect at the call start');
+const NO_SUBSCRIPTIONS = new SubscriptionBook();
+
+/**
+ * The plan of a call: its number's or contract's subscription in effect at the call's start,
+ * else the default plan; then that plan's version in effect at the start. A rejection says why
+ * there is none.
+ */
+export function tariffForCall(
+  contractId: string,
+  number: string | null,
+  startMs: number,
+  tariffs: TariffBook,
+  subscriptions: SubscriptionBook = NO_SUBSCRIPTIONS,
+): Tariff | Rejection {
+  const subscribed = subscriptions.planAt(contractId, number, startMs);
+  const plan = subscribed ?? tariffs.defaultPlan;
+  if (plan === null) return reject('NO_TARIFF', `contract ${contractId} has no subscription at the call start, and no default plan is configured`);
+  const tariff = tariffs.at(startMs, plan);
+  if (tariff === undefined) {
+    return reject('NO_TARIFF', `no version of plan ${plan}${subscribed === undefined ? ' (the default plan)' : ''} is in effect at the call start`);
+  }
+  return tariff;
+}
+
+/** Classify and rate one record with its plan's tariff version and the numbering plan in effect at its start. */
+export function rateRecord(record: CallRecord, tariffs: TariffBook, numbering: NumberingPlan, subscriptions?: SubscriptionBook): RatedCall | Rejection {
+  const tariff = tariffForCall(record.contractId, record.number, record.startMs, tariffs, subscriptions);
+  if ('ok' in tariff) return tariff;
   const classification = record.peerIsNumber ? numbering.classify(record.peer, record.startMs) : null;
   if (record.direction === 'out') {
     if (classification === null || classification.kind === 'invalid') {
@@ -39,9 +69,10 @@ export function rateRecord(record: CallRecord, tariffs: TariffBook, numbering: N
     if (classification.kind === 'not-callable') {
       return reject('NOT_CALLABLE', `${record.peer} (${classification.prefix}…) cannot be called from a 050 phone`);
     }
-    const rate = tariff.rateFor(classification.type, record.peer);
-    const charge = rateCall(record.durationMs, rate, tariff.callRounding);
-    return ratedCall(record, classification.type, tariff.id, numbering.id, rate.id, rate.prefix, charge.units, charge.chargeScaled, false);
+    const charged = chargeCall(tariff, classification.type, record.peer, record.startMs, record.durationMs);
+    if (!charged.ok) return reject('NO_TARIFF', charged.message);
+    const { rate, charge } = charged;
+    return ratedCall(record, classification.type, tariff.plan, tariff.id, numbering.id, rate.id, rate.prefix, charge.units, charge.chargeScaled, charge.chargeRemainderParts, false);
   }
   let peerClass: PeerClass;
   if (classification === null) peerClass = isWithheldCaller(record.peer) ? 'withheld' : 'unknown';
@@ -49,19 +80,21 @@ export function rateRecord(record: CallRecord, tariffs: TariffBook, numbering: N
   else peerClass = classification.kind === 'not-callable' ? 'not-callable' : 'unknown';
   const chakuwariEligible =
     record.durationMs > 0 && peerClass !== 'withheld' && tariff.chakuwari.eligibleCallerTypes.has(peerClass as CallType);
-  return ratedCall(record, peerClass, tariff.id, numbering.id, null, null, 0, 0, chakuwariEligible);
+  return ratedCall(record, peerClass, tariff.plan, tariff.id, numbering.id, null, null, 0, 0, 0, chakuwariEligible);
 }
 
 /** Built field by field (no object spread): this runs once per call. */
 function ratedCall(
   record: CallRecord,
   peerClass: PeerClass,
+  planId: string,
   tariffId: string,
   numberingPlanId: string,
   rateId: string | null,
   ratePrefix: string | null,
   units: number,
   chargeScaled: number,
+  chargeRemainderParts: number,
   chakuwariEligible: boolean,
 ): RatedCall {
   return {
@@ -75,12 +108,14 @@ function ratedCall(
     durationMs: record.durationMs,
     month: japanMonth(record.startMs),
     peerClass,
+    planId,
     tariffId,
     numberingPlanId,
     rateId,
     ratePrefix,
     units,
     chargeScaled,
+    chargeRemainderParts,
     chakuwariEligible,
   };
 }

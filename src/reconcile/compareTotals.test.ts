@@ -4,8 +4,8 @@ import { compareTotals, recomputeTotals } from './compareTotals';
 function call(overrides: Partial<RatedCall>): RatedCall {
   return {
     recordId: 'R1', contractId: 'N000000001', number: '05012345678', direction: 'out', peer: '0312345678', peerIsNumber: true,
-    startMs: 0, durationMs: 180_000, month: '2011-04', peerClass: 'general', tariffId: 'REF-2006-12', numberingPlanId: 'JP',
-    rateId: 'general', ratePrefix: null, units: 1, chargeScaled: 80_000, chakuwariEligible: false,
+    startMs: 0, durationMs: 180_000, month: '2011-04', peerClass: 'general', planId: 'REFERENCE', tariffId: 'REF-2006-12', numberingPlanId: 'JP',
+    rateId: 'general', ratePrefix: null, units: 1, chargeScaled: 80_000, chargeRemainderParts: 0, chakuwariEligible: false,
     ...overrides,
   };
 }
@@ -21,7 +21,7 @@ describe('recomputeTotals and compareTotals', () => {
   test('recomputes with the ingest rule: outbound with duration > 0 per number and type, eligible inbound for 着割', () => {
     const totals = recomputeTotals(CALLS);
     // 180 s + 180.001 s truncated to tenths: 1800 + 1800 = 3600; 8 + 16 = 24 yen
-    expect(totals.typeTotals).toEqual([{ contractId: 'N000000001', month: '2011-04', number: '05012345678', type: 'general', calls: 2, durationTenths: 3600, chargeScaled: 240_000 }]);
+    expect(totals.typeTotals).toEqual([{ contractId: 'N000000001', month: '2011-04', number: '05012345678', type: 'general', calls: 2, durationTenths: 3600, chargeScaled: 240_000, chargeRemainderParts: 0 }]);
     expect(totals.chakuwariTotals).toEqual([{ contractId: 'N000000001', month: '2011-04', number: '05012345678', calls: 1, durationTenths: 600, durationMs: 60_050 }]);
   });
 

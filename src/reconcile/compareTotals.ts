@@ -30,12 +30,15 @@ interface Figure<Row> {
   value: (row: Row) => number;
   /** The figure as a reader checks it: `3,152 yen`, `1:56:08.1`. */
   shown?: (value: number) => string;
+  /** Left out of a row's description when zero (the remainder of exact charges, present only with call rounding none). */
+  omittedWhenZero?: boolean;
 }
 
 const TYPE_TOTAL_FIGURES: Figure<NumberTypeTotal>[] = [
   { column: 'calls', value: (row) => row.calls },
   { column: 'duration_tenths', value: (row) => row.durationTenths, shown: formatTenths },
   { column: 'charge_scaled', value: (row) => row.chargeScaled, shown: (value) => `${displayYen(value)} yen` },
+  { column: 'charge_remainder_parts', value: (row) => row.chargeRemainderParts, omittedWhenZero: true },
 ];
 
 const CHAKUWARI_FIGURES: Figure<ChakuwariTotal>[] = [
@@ -83,7 +86,10 @@ function compareRows<Row>(
 }
 
 function describe<Row>(row: Row, figures: Figure<Row>[]): string {
-  return figures.map((figure) => `${figure.column} ${show(figure, figure.value(row))}`).join(', ');
+  return figures
+    .filter((figure) => figure.omittedWhenZero !== true || figure.value(row) !== 0)
+    .map((figure) => `${figure.column} ${show(figure, figure.value(row))}`)
+    .join(', ');
 }
 
 function show<Row>(figure: Figure<Row>, value: number): string {

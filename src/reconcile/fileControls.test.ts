@@ -1,6 +1,6 @@
 import { checkFileControls, FileControls } from './fileControls';
 
-const FILE: FileControls = { fileId: 1, name: 'day.csv', recordsRead: 10, accepted: 7, rejected: 2, duplicates: 1, callRows: 7, rejectRows: 2, duplicateRows: 1 };
+const FILE: FileControls = { fileId: 1, name: 'day.csv', recordsRead: 10, accepted: 7, rejected: 2, duplicates: 1, recycled: 0, callRows: 7, rejectRows: 2, duplicateRows: 1, recycledRows: 0 };
 
 describe('checkFileControls', () => {
   test('read = accepted + rejected + duplicates, each backed by its rows: no difference', () => {
@@ -15,6 +15,19 @@ describe('checkFileControls', () => {
       'file 1 (day.csv): records_read 11 but accepted 7 + rejected 2 + duplicates 1 = 10',
       'file 2 (day.csv): accepted 8 but the calls table holds 7 rows of the file',
       'file 2 (day.csv): rejected 1 but the rejects table holds 2 rows of the file',
+    ]);
+  });
+});
+
+describe('checkFileControls after recycle', () => {
+  test('recycled rejects are among accepted; the count must match the recycled table', () => {
+    // 10 read = 8 accepted (1 of them recycled) + 1 rejected + 1 duplicate
+    const recycled: FileControls = { ...FILE, accepted: 8, rejected: 1, recycled: 1, callRows: 8, rejectRows: 1, recycledRows: 1 };
+    expect(checkFileControls([recycled])).toEqual([
+      { kind: 'information', message: "1 file, 10 records read (1 rejects recycled since, among accepted), each file's read = accepted + rejected + duplicates checked against its rows" },
+    ]);
+    expect(checkFileControls([{ ...recycled, recycledRows: 0 }]).filter((detail) => detail.kind === 'difference')).toEqual([
+      { kind: 'difference', message: 'file 1 (day.csv): recycled 1 but the recycled table holds 0 rows of the file' },
     ]);
   });
 });

@@ -11,8 +11,10 @@ export type { FileControls } from '../store/types';
 export function checkFileControls(files: FileControls[]): Detail[] {
   const details: Detail[] = [];
   let recordsRead = 0;
+  let recycled = 0;
   for (const file of files) {
     recordsRead += file.recordsRead;
+    recycled += file.recycled;
     const label = `file ${file.fileId} (${file.name})`;
     const bucketSum = file.accepted + file.rejected + file.duplicates;
     if (bucketSum !== file.recordsRead) {
@@ -26,12 +28,16 @@ export function checkFileControls(files: FileControls[]): Detail[] {
       ['accepted', file.accepted, 'calls', file.callRows],
       ['rejected', file.rejected, 'rejects', file.rejectRows],
       ['duplicates', file.duplicates, 'duplicates', file.duplicateRows],
+      ['recycled', file.recycled, 'recycled', file.recycledRows],
     ];
     for (const [column, count, table, rows] of buckets) {
       if (count !== rows) details.push(difference(`${label}: ${column} ${count} but the ${table} table holds ${rows} rows of the file`));
     }
   }
   const plural = files.length === 1 ? '' : 's';
-  details.unshift(information(`${files.length} file${plural}, ${recordsRead} records read, each file's read = accepted + rejected + duplicates checked against its rows`));
+  const recycledText = recycled === 0 ? '' : ` (${recycled} rejects recycled since, among accepted)`;
+  details.unshift(
+    information(`${files.length} file${plural}, ${recordsRead} records read${recycledText}, each file's read = accepted + rejected + duplicates checked against its rows`),
+  );
   return details;
 }

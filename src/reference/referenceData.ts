@@ -4,6 +4,9 @@ import { join, resolve } from 'node:path';
 import { ConfigurationError } from '../errors';
 import { NumberingPlan } from '../numbering/classify';
 import { NumberingPlanFile } from '../numbering/plan';
+import { SubscriptionBook } from '../subscription/subscriptions';
+import { HolidayCalendar, HolidayCalendarFile } from '../tariff/holidayCalendar';
+import { isTariffFileV1 } from '../tariff/migrateTariffFile';
 import { Tariff, TariffBook } from '../tariff/tariff';
 import { TariffFile } from '../tariff/tariffFile';
 
@@ -15,11 +18,15 @@ const SCHEMA_DIR = join(PROJECT_ROOT, 'schemas');
 export interface ReferenceData {
   tariffs: TariffBook;
   numbering: NumberingPlan;
+  /** The national-holiday calendars of `holidays/*.json`, by id. */
+  calendars: ReadonlyMap<string, HolidayCalendar>;
+  /** The store's subscriptions (empty until a command that has a store reads them). */
+  subscriptions: SubscriptionBook;
   /** The folder it was loaded from. */
   dataDir: string;
 }
 
-type SchemaName = 'tariff' | 'numbering' | 'statement';
+type SchemaName = 'tariff' | 'numbering' | 'statement' | 'holidays';
 const validators = new Map<SchemaName, ValidateFunction>();
 
 export function schemaValidator(name: SchemaName): ValidateFunction {
@@ -44,18 +51,53 @@ export function loadReferenceData(dataDir = process.env.MEISAI_DATA_DIR ?? DEFAU
   if (numberingFiles.length !== 1) {
     throw new ConfigurationError(`expected exactly one numbering plan in ${join(dataDir, 'numbering')}, found ${numberingFiles.length}`);
   }
-  const tariffs = tariffFiles.map((path) => compileChecked(path, loadTariffFile(path), (file) => new Tariff(file)));
+  const calendars = loadHolidayCalendars(dataDir);
+  const tariffs = tariffFiles.map((path) => compileChecked(path, loadTariffFile(path), (file) => new Tariff(file, calendars)));
   const numberingPath = numberingFiles[0]!;
   const numbering = compileChecked(numberingPath, loadNumberingFile(numberingPath), (file) => new NumberingPlan(file));
+  const defaultPlan = configuredDefaultPlan();
+  if (defaultPlan !== null && !tariffs.some((tariff) => tariff.plan === defaultPlan)) {
+    const plans = [...new Set(tariffs.map((tariff) => tariff.plan))].sort().join(', ');
+    throw new ConfigurationError(
+      `the default plan ${defaultPlan} has no tariff version in ${join(dataDir, 'tariffs')} (plans: ${plans}); set MEISAI_DEFAULT_PLAN to one of them, or to none`,
+    );
+  }
   try {
-    return { tariffs: new TariffBook(tariffs), numbering, dataDir };
+    return { tariffs: new TariffBook(tariffs, defaultPlan), numbering, calendars, subscriptions: new SubscriptionBook(), dataDir };
   } catch (error) {
     throw new ConfigurationError(`tariffs in ${dataDir}: ${(error as Error).message}`);
   }
 }
 
+/**
+ * The plan of contracts without a subscription: MEISAI_DEFAULT_PLAN names it (`none`: such calls
+ * are rejected NO_TARIFF); unset, the reference plan.
+ */
+export const REFERENCE_PLAN = 'REFERENCE';
+
+export function configuredDefaultPlan(): string | null {
+  const configured = process.env.MEISAI_DEFAULT_PLAN;
+  if (configured === undefined || configured === '') return REFERENCE_PLAN;
+  return configured === 'none' ? null : configured;
+}
+
 export function loadTariffFile(path: string): TariffFile {
-  return readValidated<TariffFile>(path, 'tariff');
+  const document = readJson(path);
+  if (isTariffFileV1(document)) {
+    throw new ConfigurationError(`${path} is a tariff of format 1 (no "format" field): convert it with meisai tariffs migrate ${path}`);
+  }
+  return readValidated<TariffFile>(path, 'tariff', document);
+}
+
+/** Every calendar of `holidays/*.json` (none is fine for tariffs without holiday bands). */
+export function loadHolidayCalendars(dataDir: string): ReadonlyMap<string, HolidayCalendar> {
+  const calendars = new Map<string, HolidayCalendar>();
+  for (const path of jsonFilesIn(join(dataDir, 'holidays'))) {
+    const calendar = compileChecked(path, readValidated<HolidayCalendarFile>(path, 'holidays'), (file) => new HolidayCalendar(file));
+    if (calendars.has(calendar.id)) throw new ConfigurationError(`${path}: holiday calendar ${calendar.id} is in two files`);
+    calendars.set(calendar.id, calendar);
+  }
+  return calendars;
 }
 
 export function loadNumberingFile(path: string): NumberingPlanFile {
@@ -63,18 +105,21 @@ export function loadNumberingFile(path: string): NumberingPlanFile {
 }
 
 /** Tells which schema a file claims (by its `$schema` or its shape) and checks it fully. */
-export function checkReferenceFile(path: string): string {
+export function checkReferenceFile(path: string, calendars: ReadonlyMap<string, HolidayCalendar> = new Map()): string {
   const document = readJson(path) as Record<string, unknown>;
+  if (Array.isArray(document.dates)) {
+    compileChecked(path, readValidated<HolidayCalendarFile>(path, 'holidays'), (file) => new HolidayCalendar(file));
+    return 'holiday calendar';
+  }
   if (Array.isArray(document.rules)) {
     compileChecked(path, readValidated<NumberingPlanFile>(path, 'numbering'), (file) => new NumberingPlan(file));
     return 'numbering plan';
   }
-  compileChecked(path, readValidated<TariffFile>(path, 'tariff'), (file) => new Tariff(file));
+  compileChecked(path, loadTariffFile(path), (file) => new Tariff(file, calendars));
   return 'tariff';
 }
 
-function readValidated<T>(path: string, schema: SchemaName): T {
-  const document = readJson(path);
+function readValidated<T>(path: string, schema: SchemaName, document: unknown = readJson(path)): T {
   const validate = schemaValidator(schema);
   if (!validate(document)) {
     throw new ConfigurationError(`${path} is not a valid ${schema} file:\n${describeSchemaErrors(validate.errors ?? [])}`);

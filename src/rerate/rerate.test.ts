@@ -55,7 +55,7 @@ describe('rerate', () => {
   test('a corrected tariff issues a new revision, keeps the old one readable and says what changed', async () => {
     const corrected = copyReferenceData();
     corrected.edit('tariffs/reference-2006-12.json', (tariff) => {
-      tariff.rates.find((rate: { id: string }) => rate.id === 'MOBILE').unitPrice = '20';
+      tariff.rates.find((rate: { id: string }) => rate.id === 'MOBILE').steps[0].price = '20';
     });
     const before = (await statementOf());
     const result = await rerateMonth(workspace.store, loadReferenceData(corrected.dataDir), { month: '2011-04', reason: 'mobile rate corrected', force: false });
@@ -86,7 +86,7 @@ describe('rerate', () => {
     const newVersion = JSON.parse(readFileSync(join(DEFAULT_DATA_DIR, 'tariffs', 'reference-2006-12.json'), 'utf8'));
     newVersion.id = 'REF-2011-04-15';
     newVersion.effectiveFrom = '2011-04-15';
-    newVersion.rates.find((rate: { id: string }) => rate.id === 'GENERAL').unitPrice = '10';
+    newVersion.rates.find((rate: { id: string }) => rate.id === 'GENERAL').steps[0].price = '10';
     withNewVersion.add('tariffs/reference-2011-04-15.json', newVersion);
     await rerateMonth(workspace.store, loadReferenceData(withNewVersion.dataDir), { month: '2011-04', reason: 'new version', force: false });
     const calls = workspace.db.prepare("SELECT record_id, tariff_id, charge_scaled FROM calls WHERE direction = 'out' ORDER BY record_id").all();
@@ -112,7 +112,7 @@ describe('rerate', () => {
   test('the same inputs give byte-identical JSON statements in another store', async () => {
     const corrected = copyReferenceData();
     corrected.edit('tariffs/reference-2006-12.json', (tariff) => {
-      tariff.rates.find((rate: { id: string }) => rate.id === 'PHS').perCallFee = '12';
+      tariff.rates.find((rate: { id: string }) => rate.id === 'PHS').connectFee = '12';
     });
     const other = createWorkspace();
     try {

@@ -53,7 +53,7 @@ export function planRerate(calls: StoredCall[], reference: ReferenceData): Rerat
   const plan: RerateBatch = { reratings: [], billed: [], unrated: {}, lateBilled: 0 };
   for (const { late, rating, ...record } of calls) {
     if (late) plan.lateBilled += 1;
-    const rated = rateRecord(record, reference.tariffs, reference.numbering);
+    const rated = rateRecord(record, reference.tariffs, reference.numbering, reference.subscriptions);
     if ('ok' in rated) {
       plan.unrated[rated.code] = (plan.unrated[rated.code] ?? 0) + 1;
       // Its earlier rating stays for the trace; the code marks it as left out of the totals.
@@ -70,12 +70,14 @@ function sameRating(stored: StoredRating, rated: RatedCall): boolean {
   return (
     stored.unratedCode === null &&
     stored.peerClass === rated.peerClass &&
+    stored.planId === rated.planId &&
     stored.tariffId === rated.tariffId &&
     stored.numberingPlanId === rated.numberingPlanId &&
     stored.rateId === rated.rateId &&
     stored.ratePrefix === rated.ratePrefix &&
     stored.units === rated.units &&
     stored.chargeScaled === rated.chargeScaled &&
+    stored.chargeRemainderParts === rated.chargeRemainderParts &&
     stored.chakuwariEligible === rated.chakuwariEligible
   );
 }

@@ -1,8 +1,8 @@
 import { ChakuwariTotal, NumberTypeTotal } from '../aggregate/monthlyTotals';
 import { chakuwariDiscount } from '../discount/chakuwari';
-import { formatScaledYen, roundScaledYen } from '../money/scaledYen';
+import { formatScaledYen, roundScaledQuotient, roundScaledYen } from '../money/scaledYen';
 import { CALL_TYPE_LABELS, CALL_TYPES } from '../rate/callType';
-import { Tariff } from '../tariff/tariff';
+import { EXACT_PARTS_PER_SCALED_YEN, Tariff } from '../tariff/tariff';
 import { formatTenths } from '../time/duration';
 import { NumberStatement, Statement, StatementTable } from './statement';
 
@@ -35,13 +35,22 @@ export function buildStatement(input: StatementInput): Statement {
   const numberStatements: NumberStatement[] = [];
   for (const [number, totals] of [...byNumber].sort(([left], [right]) => (left < right ? -1 : 1))) {
     const sums = emptySums();
+    const remainderParts = CALL_TYPES.map(() => 0);
     for (const total of totals.typeTotals) {
       const row = sums.rows[CALL_TYPES.indexOf(total.type)]!;
       row.count += total.calls;
       row.durationTenths += total.durationTenths;
       row.chargeScaled += total.chargeScaled;
+      remainderParts[CALL_TYPES.indexOf(total.type)]! += total.chargeRemainderParts;
     }
-    for (const row of sums.rows) row.chargeScaled = roundScaledYen(row.chargeScaled, input.tariff.statementRounding);
+    // A row's exact charge is its calls' charges plus the remainders kept by call rounding none.
+    sums.rows.forEach((row, index) => {
+      const parts = remainderParts[index]!;
+      row.chargeScaled =
+        parts === 0
+          ? roundScaledYen(row.chargeScaled, input.tariff.statementRounding)
+          : roundScaledQuotient(BigInt(row.chargeScaled) * BigInt(EXACT_PARTS_PER_SCALED_YEN) + BigInt(parts), BigInt(EXACT_PARTS_PER_SCALED_YEN), input.tariff.statementRounding);
+    });
     const outboundChargeScaled = sums.rows.reduce((sum, row) => sum + row.chargeScaled, 0);
     for (const eligible of totals.chakuwariTotals) {
       sums.chakuwari.count += eligible.calls;

@@ -1,7 +1,7 @@
 import { RunFailedError } from '../errors';
 import { ReferenceData } from '../reference/referenceData';
 import { StoreReader } from '../store/types';
-import { Tariff, TariffBook } from '../tariff/tariff';
+import { Tariff } from '../tariff/tariff';
 import { japanMonthRange } from '../time/japanTime';
 import { buildStatement } from './buildStatement';
 import { numberRevision, readRevision } from './revisions';
@@ -43,7 +43,7 @@ export async function buildCurrentStatement(store: StoreReader, reference: Refer
 export async function findCurrentStatement(store: StoreReader, reference: ReferenceData, contractId: string, month: string): Promise<Statement | undefined> {
   const { typeTotals, chakuwariTotals } = await store.contractTotals(contractId, month);
   if (typeTotals.length === 0 && chakuwariTotals.length === 0) return undefined;
-  return buildStatement({ contractId, month, revision: 1, tariff: tariffForMonth(reference.tariffs, month), typeTotals, chakuwariTotals });
+  return buildStatement({ contractId, month, revision: 1, tariff: tariffForMonth(reference, contractId, month), typeTotals, chakuwariTotals });
 }
 
 /** One number's statement: its table stands for "all numbers" too, so it foots on its own. */
@@ -57,12 +57,17 @@ export function narrowToNumber(statement: Statement, number: string): Statement 
 }
 
 /**
- * The version that finishes a month's statement (row rounding, 着割): the one in effect when the
- * month begins in Japan time, or, for the month a plan starts in, the first one of that month.
+ * The version that finishes a contract's month (row rounding, 着割): of the contract's plan when
+ * the month begins (its subscription then, else the default plan), the version in effect when the
+ * month begins in Japan time, or, for the month the plan starts in, its first one of that month.
  */
-export function tariffForMonth(tariffs: TariffBook, month: string): Tariff {
+export function tariffForMonth(reference: Pick<ReferenceData, 'tariffs' | 'subscriptions'>, contractId: string, month: string): Tariff {
   const { fromMs, toMs } = japanMonthRange(month);
-  const tariff = tariffs.at(fromMs) ?? tariffs.versions.find((version) => version.fromMs >= fromMs && version.fromMs < toMs);
-  if (tariff === undefined) throw new RunFailedError(`no tariff version is in effect in ${month}`);
+  const { tariffs } = reference;
+  const plan = reference.subscriptions.planAt(contractId, null, fromMs) ?? tariffs.defaultPlan ?? reference.subscriptions.planAt(contractId, null, toMs - 1) ?? null;
+  if (plan === null) throw new RunFailedError(`contract ${contractId} has no plan in ${month}: no subscription and no default plan`);
+  const versions = tariffs.plans.get(plan);
+  const tariff = versions?.at(fromMs) ?? versions?.versions.find((version) => version.fromMs >= fromMs && version.fromMs < toMs);
+  if (tariff === undefined) throw new RunFailedError(`no version of plan ${plan} is in effect in ${month}`);
   return tariff;
 }

@@ -135,4 +135,39 @@ export const MIGRATIONS: { version: number; description: string; sql: string }[]
       DROP INDEX calls_by_month;
     `,
   },
+  {
+    version: 4,
+    description: 'plans and subscriptions, exact remainders, recyclable rejects',
+    sql: `
+      -- Contracts (number = '') and single numbers subscribed to a plan from a Japan-time date on.
+      CREATE TABLE subscriptions (
+        contract_id     TEXT NOT NULL,
+        number          TEXT NOT NULL DEFAULT '',
+        effective_from  TEXT NOT NULL,
+        plan            TEXT NOT NULL,
+        imported_from   TEXT NOT NULL,
+        imported_at     TEXT NOT NULL,
+        PRIMARY KEY (contract_id, number, effective_from)
+      ) WITHOUT ROWID;
+      -- The plan whose version rated the call (calls stored before version 4: NULL).
+      ALTER TABLE calls ADD COLUMN plan_id TEXT;
+      -- Call rounding none keeps the exact charge: charge_scaled plus this many 1/3600 of a scaled yen.
+      ALTER TABLE calls ADD COLUMN charge_remainder_parts INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE number_type_totals ADD COLUMN charge_remainder_parts INTEGER NOT NULL DEFAULT 0;
+      -- A reject whose cause was data (NO_TARIFF, NOT_CALLABLE, BAD_PEER) keeps the record as read, for recycle.
+      ALTER TABLE rejects ADD COLUMN record_json TEXT;
+      -- Rejects of the file accepted later by recycle (they count among accepted from then on).
+      ALTER TABLE files ADD COLUMN recycled INTEGER NOT NULL DEFAULT 0;
+      -- Each recycled record: where it was read, why it had been rejected, when it was accepted.
+      CREATE TABLE recycled (
+        file_id      INTEGER NOT NULL REFERENCES files(file_id),
+        line         INTEGER NOT NULL,
+        record_id    TEXT NOT NULL,
+        code         TEXT NOT NULL,
+        message      TEXT NOT NULL,
+        recycled_at  TEXT NOT NULL,
+        PRIMARY KEY (file_id, line)
+      ) WITHOUT ROWID;
+    `,
+  },
 ];

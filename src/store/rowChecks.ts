@@ -32,6 +32,12 @@ export function textProblem(column: string, value: unknown): ValueProblem {
   return typeof value === 'string' ? null : `${column} is ${describeValue(value)}, not a text`;
 }
 
+/** A subscriber number as meisai stores it: 050 and 8 digits (a statement prints it as 050-1234-5678). */
+export function subscriberNumberProblem(column: string, value: unknown): ValueProblem {
+  if (typeof value === 'string' && /^050\d{8}$/.test(value)) return null;
+  return `${column} ${typeof value === 'string' ? `'${keyText(value)}'` : describeValue(value)} is not an 11-digit 050 number`;
+}
+
 export function oneOfProblem(column: string, value: unknown, allowed: readonly string[], what: string): ValueProblem {
   if (typeof value === 'string' && allowed.includes(value)) return null;
   return `${column} ${typeof value === 'string' ? `'${value.length > 40 ? `${value.slice(0, 40)}…` : value}'` : describeValue(value)} is not ${what}`;
@@ -47,11 +53,12 @@ export function typeTotalProblem(row: Record<string, unknown>): ValueProblem {
   return problems(
     textProblem('contract_id', row.contractId),
     textProblem('month', row.month),
-    textProblem('number', row.number),
+    subscriberNumberProblem('number', row.number),
     typeof row.type === 'string' && isCallType(row.type) ? null : `call_type ${typeof row.type === 'string' ? `'${keyText(row.type)}'` : describeValue(row.type)} is not a call type`,
     integerProblem('calls', row.calls, 0),
     integerProblem('duration_tenths', row.durationTenths, 0),
     integerProblem('charge_scaled', row.chargeScaled),
+    integerProblem('charge_remainder_parts', row.chargeRemainderParts, 0),
   );
 }
 
@@ -59,7 +66,7 @@ export function chakuwariTotalProblem(row: Record<string, unknown>): ValueProble
   return problems(
     textProblem('contract_id', row.contractId),
     textProblem('month', row.month),
-    textProblem('number', row.number),
+    subscriberNumberProblem('number', row.number),
     integerProblem('calls', row.calls, 0),
     integerProblem('duration_tenths', row.durationTenths, 0),
     integerProblem('duration_ms', row.durationMs, 0),
@@ -94,6 +101,8 @@ const CALL_COLUMNS: Record<string, [column: string, check: (column: string, valu
   ratePrefix: ['rate_prefix', (column, value) => (value === null ? null : textProblem(column, value))],
   units: ['units', (column, value) => integerProblem(column, value, 0)],
   chargeScaled: ['charge_scaled', integerProblem],
+  chargeRemainderParts: ['charge_remainder_parts', (column, value) => integerProblem(column, value, 0)],
+  planId: ['plan_id', (column, value) => (value === null ? null : textProblem(column, value))],
   chakuwariEligible: ['chakuwari_eligible', (column, value) => integerProblem(column, value, 0)],
   late: ['late', (column, value) => integerProblem(column, value, 0)],
   unratedCode: ['unrated_code', (column, value) => (value === null ? null : textProblem(column, value))],

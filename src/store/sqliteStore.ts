@@ -1,7 +1,8 @@
 import Database from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
 import { ChakuwariTotal, NumberTypeTotal, TotalledCall } from '../aggregate/monthlyTotals';
-import { RatedCall } from '../rate/rateRecord';
+import { SubscriptionBook } from '../subscription/subscriptions';
+import { readSubscriptionBook } from './subscriptions';
 import {
   callProblem,
   chakuwariTotalKey,
@@ -75,6 +76,10 @@ export class SqliteStore implements Store {
     if (this.db.open) this.db.close();
   }
 
+  async subscriptionBook(): Promise<SubscriptionBook> {
+    return readSubscriptionBook(this.db);
+  }
+
   async schemaVersion(): Promise<number> {
     return (this.sql('SELECT MAX(version) AS version FROM schema_migrations').get() as { version: number | null }).version ?? 0;
   }
@@ -140,12 +145,13 @@ export class SqliteStore implements Store {
   /** Adds sums to the stored monthly totals (a row not there yet starts from zero). */
   addTotalsNow(typeTotals: NumberTypeTotal[], chakuwariTotals: ChakuwariTotal[]): void {
     const addTypeTotal = this.sql(`
-      INSERT INTO number_type_totals (contract_id, month, number, call_type, calls, duration_tenths, charge_scaled)
-      VALUES (?, ?, ?, ?, ?, ?, ?)
+      INSERT INTO number_type_totals (contract_id, month, number, call_type, calls, duration_tenths, charge_scaled, charge_remainder_parts)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?)
       ON CONFLICT (contract_id, month, number, call_type) DO UPDATE SET
         calls = calls + excluded.calls,
         duration_tenths = duration_tenths + excluded.duration_tenths,
-        charge_scaled = charge_scaled + excluded.charge_scaled`);
+        charge_scaled = charge_scaled + excluded.charge_scaled,
+        charge_remainder_parts = charge_remainder_parts + excluded.charge_remainder_parts`);
     const addChakuwariTotal = this.sql(`
       INSERT INTO chakuwari_totals (contract_id, month, number, calls, duration_tenths, duration_ms)
       VALUES (?, ?, ?, ?, ?, ?)
@@ -154,7 +160,7 @@ export class SqliteStore implements Store {
         duration_tenths = duration_tenths + excluded.duration_tenths,
         duration_ms = duration_ms + excluded.duration_ms`);
     for (const total of typeTotals) {
-      addTypeTotal.run(total.contractId, total.month, total.number, total.type, total.calls, total.durationTenths, total.chargeScaled);
+      addTypeTotal.run(total.contractId, total.month, total.number, total.type, total.calls, total.durationTenths, total.chargeScaled, total.chargeRemainderParts);
     }
     for (const total of chakuwariTotals) {
       addChakuwariTotal.run(total.contractId, total.month, total.number, total.calls, total.durationTenths, total.durationMs);
@@ -227,7 +233,7 @@ export class SqliteStore implements Store {
   async contractTotals(contractId: string, month: string): Promise<MonthTotals> {
     const typeRows = this.sql(
       `SELECT contract_id AS contractId, month, number, call_type AS type, calls, duration_tenths AS durationTenths,
-              charge_scaled AS chargeScaled
+              charge_scaled AS chargeScaled, charge_remainder_parts AS chargeRemainderParts
          FROM number_type_totals WHERE contract_id = ? AND month = ? ORDER BY number, call_type`,
     ).all(contractId, month) as Record<string, unknown>[];
     const chakuwariRows = this.sql(
@@ -287,7 +293,8 @@ export class SqliteStore implements Store {
       `SELECT rowid, record_id AS recordId, contract_id AS contractId, number, direction, peer, peer_is_number AS peerIsNumber,
               start_ms AS startMs, duration_ms AS durationMs, late, peer_class AS peerClass, tariff_id AS tariffId,
               numbering_plan_id AS numberingPlanId, rate_id AS rateId, rate_prefix AS ratePrefix, units, charge_scaled AS chargeScaled,
-              chakuwari_eligible AS chakuwariEligible, unrated_code AS unratedCode
+              chakuwari_eligible AS chakuwariEligible, unrated_code AS unratedCode, plan_id AS planId,
+              charge_remainder_parts AS chargeRemainderParts
          FROM calls WHERE rowid > @after AND month = @month AND (@contract IS NULL OR contract_id = @contract)
         ORDER BY rowid LIMIT ${RERATE_BATCH}`,
     );
@@ -307,6 +314,8 @@ export class SqliteStore implements Store {
         late: row.late === 1,
         rating: {
           peerClass: row.peerClass as StoredRating['peerClass'],
+          planId: row.planId as string,
+          chargeRemainderParts: row.chargeRemainderParts as number,
           tariffId: row.tariffId as string,
           numberingPlanId: row.numberingPlanId as string,
           rateId: row.rateId as string | null,
@@ -323,7 +332,7 @@ export class SqliteStore implements Store {
   async applyReratings(reratings: Rerating[]): Promise<void> {
     const update = this.sql(`
       UPDATE calls SET peer_class = ?, tariff_id = ?, numbering_plan_id = ?, rate_id = ?, rate_prefix = ?, units = ?,
-                       charge_scaled = ?, chakuwari_eligible = ?, unrated_code = NULL, late = 0
+                       charge_scaled = ?, chakuwari_eligible = ?, unrated_code = NULL, late = 0, plan_id = ?, charge_remainder_parts = ?
        WHERE record_id = ?`);
     const markUnrated = this.sql('UPDATE calls SET unrated_code = ?, late = 0 WHERE record_id = ?');
     for (const rerating of reratings) {
@@ -334,7 +343,7 @@ export class SqliteStore implements Store {
       const rated = rerating.rated;
       update.run(
         rated.peerClass, rated.tariffId, rated.numberingPlanId, rated.rateId, rated.ratePrefix, rated.units, rated.chargeScaled,
-        rated.chakuwariEligible ? 1 : 0, rerating.recordId,
+        rated.chakuwariEligible ? 1 : 0, rated.planId, rated.chargeRemainderParts, rerating.recordId,
       );
     }
   }
@@ -342,9 +351,11 @@ export class SqliteStore implements Store {
   async applyTotalsDiff(scope: MonthScope, diff: TotalsDiff): Promise<void> {
     // Only what differs is written: a re-rate that changes a few calls rewrites a few rows.
     const setType = this.sql(`
-      INSERT INTO number_type_totals (contract_id, month, number, call_type, calls, duration_tenths, charge_scaled) VALUES (?, ?, ?, ?, ?, ?, ?)
+      INSERT INTO number_type_totals (contract_id, month, number, call_type, calls, duration_tenths, charge_scaled, charge_remainder_parts)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?)
       ON CONFLICT (contract_id, month, number, call_type) DO UPDATE SET
-        calls = excluded.calls, duration_tenths = excluded.duration_tenths, charge_scaled = excluded.charge_scaled`);
+        calls = excluded.calls, duration_tenths = excluded.duration_tenths, charge_scaled = excluded.charge_scaled,
+        charge_remainder_parts = excluded.charge_remainder_parts`);
     const setChakuwari = this.sql(`
       INSERT INTO chakuwari_totals (contract_id, month, number, calls, duration_tenths, duration_ms) VALUES (?, ?, ?, ?, ?, ?)
       ON CONFLICT (contract_id, month, number) DO UPDATE SET
@@ -352,7 +363,7 @@ export class SqliteStore implements Store {
     const deleteType = this.sql('DELETE FROM number_type_totals WHERE contract_id = ? AND month = ? AND number = ? AND call_type = ?');
     const deleteChakuwari = this.sql('DELETE FROM chakuwari_totals WHERE contract_id = ? AND month = ? AND number = ?');
     for (const total of diff.typeTotals) {
-      setType.run(total.contractId, total.month, total.number, total.type, total.calls, total.durationTenths, total.chargeScaled);
+      setType.run(total.contractId, total.month, total.number, total.type, total.calls, total.durationTenths, total.chargeScaled, total.chargeRemainderParts);
     }
     for (const total of diff.chakuwariTotals) {
       setChakuwari.run(total.contractId, total.month, total.number, total.calls, total.durationTenths, total.durationMs);
@@ -366,11 +377,12 @@ export class SqliteStore implements Store {
     const parameters = scopeParameters(scope);
     const typeKey = (row: { contractId: string; number: string; type: string }): string => `${row.contractId}|${row.number}|${row.type}`;
     const chakuwariKey = (row: { contractId: string; number: string }): string => `${row.contractId}|${row.number}`;
-    type TypeRow = { contractId: string; number: string; type: string; calls: number; durationTenths: number; chargeScaled: number };
+    type TypeRow = { contractId: string; number: string; type: string; calls: number; durationTenths: number; chargeScaled: number; chargeRemainderParts: number };
     type ChakuwariRow = { contractId: string; number: string; calls: number; durationTenths: number; durationMs: number };
     const storedTypes = new Map<string, TypeRow>();
     for (const row of this.sql(
-      `SELECT contract_id AS contractId, number, call_type AS type, calls, duration_tenths AS durationTenths, charge_scaled AS chargeScaled
+      `SELECT contract_id AS contractId, number, call_type AS type, calls, duration_tenths AS durationTenths, charge_scaled AS chargeScaled,
+              charge_remainder_parts AS chargeRemainderParts
          FROM number_type_totals WHERE month = @month AND (@contract IS NULL OR contract_id = @contract)`,
     ).iterate(parameters) as IterableIterator<TypeRow>) {
       storedTypes.set(typeKey(row), row);
@@ -385,7 +397,13 @@ export class SqliteStore implements Store {
     const typeTotals = totals.typeTotals.filter((total) => {
       const stored = storedTypes.get(typeKey(total));
       storedTypes.delete(typeKey(total));
-      return stored === undefined || stored.calls !== total.calls || stored.durationTenths !== total.durationTenths || stored.chargeScaled !== total.chargeScaled;
+      return (
+        stored === undefined ||
+        stored.calls !== total.calls ||
+        stored.durationTenths !== total.durationTenths ||
+        stored.chargeScaled !== total.chargeScaled ||
+        stored.chargeRemainderParts !== total.chargeRemainderParts
+      );
     });
     const chakuwariTotals = totals.chakuwariTotals.filter((total) => {
       const stored = storedChakuwari.get(chakuwariKey(total));
@@ -410,7 +428,8 @@ export class SqliteStore implements Store {
     const rows = this.db
       .prepare(
         `SELECT record_id AS recordId, file_id AS fileId, line, contract_id AS contractId, month, number, direction, peer_class AS peerClass,
-                duration_ms AS durationMs, charge_scaled AS chargeScaled, chakuwari_eligible AS chakuwariEligible
+                duration_ms AS durationMs, charge_scaled AS chargeScaled, charge_remainder_parts AS chargeRemainderParts,
+                chakuwari_eligible AS chakuwariEligible
            FROM calls
           WHERE month = @month AND (@contract IS NULL OR contract_id = @contract) AND late = 0 AND unrated_code IS NULL`,
       )
@@ -450,7 +469,7 @@ export class SqliteStore implements Store {
   async storedTotals(scope: MonthScope, unreadable: string[]): Promise<MonthTotals> {
     const typeTotals = this.sql(
       `SELECT contract_id AS contractId, month, number, call_type AS type, calls, duration_tenths AS durationTenths,
-              charge_scaled AS chargeScaled
+              charge_scaled AS chargeScaled, charge_remainder_parts AS chargeRemainderParts
          FROM number_type_totals WHERE month = @month AND (@contract IS NULL OR contract_id = @contract)`,
     ).all(scopeParameters(scope)) as Record<string, unknown>[];
     const chakuwariTotals = this.sql(
@@ -490,16 +509,18 @@ export class SqliteStore implements Store {
 
   async fileControls(unreadable: string[]): Promise<FileControls[]> {
     const rows = this.sql(
-      `SELECT f.file_id AS fileId, f.name, f.records_read AS recordsRead, f.accepted, f.rejected, f.duplicates,
-              COALESCE(c.row_count, 0) AS callRows, COALESCE(r.row_count, 0) AS rejectRows, COALESCE(d.row_count, 0) AS duplicateRows
+      `SELECT f.file_id AS fileId, f.name, f.records_read AS recordsRead, f.accepted, f.rejected, f.duplicates, f.recycled,
+              COALESCE(c.row_count, 0) AS callRows, COALESCE(r.row_count, 0) AS rejectRows, COALESCE(d.row_count, 0) AS duplicateRows,
+              COALESCE(y.row_count, 0) AS recycledRows
          FROM files f
          LEFT JOIN (SELECT file_id, COUNT(*) AS row_count FROM calls GROUP BY file_id) c ON c.file_id = f.file_id
          LEFT JOIN (SELECT file_id, COUNT(*) AS row_count FROM rejects GROUP BY file_id) r ON r.file_id = f.file_id
          LEFT JOIN (SELECT file_id, COUNT(*) AS row_count FROM duplicates GROUP BY file_id) d ON d.file_id = f.file_id
+         LEFT JOIN (SELECT file_id, COUNT(*) AS row_count FROM recycled GROUP BY file_id) y ON y.file_id = f.file_id
         ORDER BY f.file_id`,
     ).all() as Record<string, unknown>[];
-    const counts = ['recordsRead', 'accepted', 'rejected', 'duplicates'] as const;
-    const columns = { recordsRead: 'records_read', accepted: 'accepted', rejected: 'rejected', duplicates: 'duplicates' };
+    const counts = ['recordsRead', 'accepted', 'rejected', 'duplicates', 'recycled'] as const;
+    const columns = { recordsRead: 'records_read', accepted: 'accepted', rejected: 'rejected', duplicates: 'duplicates', recycled: 'recycled' };
     return readableRows(
       rows,
       (row) => problems(textProblem('name', row.name), ...counts.map((count) => integerProblem(columns[count], row[count], 0))),
@@ -550,9 +571,9 @@ export class SqliteStore implements Store {
 /** Calls read at a time by a re-rate. */
 const RERATE_BATCH = 20_000;
 
-/** Rows per multi-row INSERT of calls (20 values each: 640 parameters). */
+/** Rows per multi-row INSERT of calls (22 values each: 704 parameters). */
 const INSERT_ROWS = 32;
-const CALL_COLUMNS = 20;
+const CALL_COLUMNS = 22;
 
 /** One file's writes, on the store's connection inside the transaction `beginFile` opened. */
 class SqliteFileTransaction implements FileTransaction {
@@ -569,12 +590,13 @@ class SqliteFileTransaction implements FileTransaction {
     private readonly fileId: number,
   ) {
     const insert = `INSERT INTO calls (record_id, file_id, line, contract_id, number, direction, peer, peer_is_number, start_ms,
-        duration_ms, month, peer_class, tariff_id, numbering_plan_id, rate_id, rate_prefix, units, charge_scaled, chakuwari_eligible, late)
+        duration_ms, month, peer_class, tariff_id, numbering_plan_id, rate_id, rate_prefix, units, charge_scaled, chakuwari_eligible, late,
+        plan_id, charge_remainder_parts)
       VALUES `;
     const oneRow = `(${Array(CALL_COLUMNS).fill('?').join(', ')})`;
     this.insertCall = store.fileTransactionSql(insert + oneRow);
     this.insertCalls = store.fileTransactionSql(insert + Array(INSERT_ROWS).fill(oneRow).join(', '));
-    this.insertReject = store.fileTransactionSql('INSERT INTO rejects (file_id, line, code, message, raw) VALUES (?, ?, ?, ?, ?)');
+    this.insertReject = store.fileTransactionSql('INSERT INTO rejects (file_id, line, code, message, raw, record_json) VALUES (?, ?, ?, ?, ?, ?)');
     this.insertDuplicate = store.fileTransactionSql('INSERT INTO duplicates (file_id, line, record_id) VALUES (?, ?, ?)');
     this.findCalls = store.fileTransactionSql(`
       SELECT c.record_id AS recordId, c.contract_id AS contractId, c.number, c.direction, c.peer, c.start_ms AS startMs,
@@ -592,7 +614,9 @@ class SqliteFileTransaction implements FileTransaction {
   }
 
   async writeBatch(batch: FileBatch): Promise<void> {
-    for (const reject of batch.rejects) this.insertReject.run(this.fileId, reject.line, reject.code, reject.message, reject.raw);
+    for (const reject of batch.rejects) {
+      this.insertReject.run(this.fileId, reject.line, reject.code, reject.message, reject.raw, reject.record === null ? null : JSON.stringify(reject.record));
+    }
     for (const duplicate of batch.duplicates) this.insertDuplicate.run(this.fileId, duplicate.line, duplicate.recordId);
     this.insertAccepted(batch.calls);
   }
@@ -631,6 +655,8 @@ class SqliteFileTransaction implements FileTransaction {
     values[at + 17] = call.chargeScaled;
     values[at + 18] = call.chakuwariEligible ? 1 : 0;
     values[at + 19] = late ? 1 : 0;
+    values[at + 20] = call.planId;
+    values[at + 21] = call.chargeRemainderParts;
   }
 
   async addTotals(typeTotals: NumberTypeTotal[], chakuwariTotals: ChakuwariTotal[]): Promise<void> {

@@ -4,7 +4,7 @@ import { accessSync, closeSync, constants as fsConstants, existsSync, openSync, 
 import { dirname, join } from 'node:path';
 import { ChakuwariTotal, NumberTypeTotal } from '../aggregate/monthlyTotals';
 import { ConfigurationError, StoreConfigurationError } from '../errors';
-import { CallContent } from '../input/callRecord';
+import { CallContent, CallRecord } from '../input/callRecord';
 import { RatedCall } from '../rate/rateRecord';
 import { PROJECT_ROOT } from '../reference/referenceData';
 import { MIGRATIONS } from './migrations';

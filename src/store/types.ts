@@ -1,6 +1,7 @@
 import { ChakuwariTotal, NumberTypeTotal, TotalledCall } from '../aggregate/monthlyTotals';
 import { CallContent, CallRecord } from '../input/callRecord';
 import { PeerClass, RatedCall } from '../rate/rateRecord';
+import { SubscriptionBook } from '../subscription/subscriptions';
 
 /**
  * The store as the rest of meisai sees it: typed reads and writes, no SQL. Two engines implement
@@ -35,6 +36,8 @@ export interface RejectRow {
   code: string;
   message: string;
   raw: string;
+  /** The record as read, kept when a later `recycle` may accept it (its cause was data). */
+  record: CallRecord | null;
 }
 
 export interface DuplicateRow {
@@ -84,7 +87,10 @@ export interface FileTransaction {
 }
 
 /** The rating a stored call carries: what a re-rate compares its new rating with. */
-export type StoredRating = Pick<RatedCall, 'peerClass' | 'tariffId' | 'numberingPlanId' | 'rateId' | 'ratePrefix' | 'units' | 'chargeScaled' | 'chakuwariEligible'> & {
+export type StoredRating = Pick<
+  RatedCall,
+  'peerClass' | 'planId' | 'tariffId' | 'numberingPlanId' | 'rateId' | 'ratePrefix' | 'units' | 'chargeScaled' | 'chargeRemainderParts' | 'chakuwariEligible'
+> & {
   /** Set when a re-rate could not rate it (it is out of the totals). */
   unratedCode: string | null;
 };
@@ -145,9 +151,12 @@ export interface FileControls {
   accepted: number;
   rejected: number;
   duplicates: number;
+  /** Rejects accepted later by recycle (counted among accepted since). */
+  recycled: number;
   callRows: number;
   rejectRows: number;
   duplicateRows: number;
+  recycledRows: number;
 }
 
 /** An issued revision as stored: the raw JSON, so an edited one can still be examined. */
@@ -188,6 +197,8 @@ export interface StoredCallDetail {
 
 /** The reads every command may make; inside a transaction they see that transaction's snapshot. */
 export interface StoreReader {
+  /** The contracts' and numbers' plans (subscriptions), as rating reads them. */
+  subscriptionBook(): Promise<SubscriptionBook>;
   closedMonths(): Promise<Set<string>>;
   isMonthClosed(month: string): Promise<boolean>;
   /** Contracts with statement figures (totals) in a month. */

@@ -1,7 +1,29 @@
 import { parseYenAmount, RoundingRule } from '../money/scaledYen';
 import { CALL_TYPES, CallType } from '../rate/callType';
 import { japanDateStartMs } from '../time/japanTime';
-import { RateFile, TariffFile } from './tariffFile';
+import { HolidayCalendar } from './holidayCalendar';
+import { CallRoundingRule, RateFile, StepFile, TariffFile } from './tariffFile';
+import { TimeBands } from './timeBands';
+
+/**
+ * Exact charges are integer counts of parts: 3600 parts make one scaled yen (1/10,000 yen).
+ * A rate unit must divide 3600 s, so a per-second (or per-increment) share of any price is a
+ * whole number of parts.
+ */
+export const EXACT_PARTS_PER_SCALED_YEN = 3600;
+
+/** One elapsed-time step of a rate, ready for arithmetic. */
+export interface RateStep {
+  fromMs: number;
+  /** Where the next step starts (Infinity for the last). */
+  toMs: number;
+  priceScaled: number;
+  rateUnitSeconds: number;
+  incrementSeconds: number;
+  incrementMs: number;
+  /** price × 3600 / rate unit: the parts one billed second costs. */
+  partsPerBilledSecond: number;
+}
 
 /** A rate ready for arithmetic: amounts in scaled yen, times in milliseconds. */
 export interface Rate {
@@ -9,11 +31,11 @@ export interface Rate {
   type: CallType;
   /** The prefix that selected this rate (for traceability), or null for the type's default. */
   prefix: string | null;
-  perCallFee: number;
-  initialMs: number;
-  initialPrice: number;
-  unitMs: number;
-  unitPrice: number;
+  band: string | null;
+  connectFee: number;
+  minimumCharge: number | null;
+  maximumCharge: number | null;
+  steps: RateStep[];
 }
 
 export interface Chakuwari {
@@ -29,18 +51,26 @@ interface RateTable {
   longestPrefix: number;
 }
 
+/** Rates without a band, keyed here by the empty string. */
+const ANY_BAND = '';
+
 /** One tariff version, compiled for rating. */
 export class Tariff {
   readonly id: string;
   readonly plan: string;
   readonly fromMs: number;
   toMs: number;
-  readonly callRounding: RoundingRule;
+  readonly callRounding: CallRoundingRule;
   readonly statementRounding: RoundingRule;
   readonly chakuwari: Chakuwari;
-  private readonly tables = new Map<CallType, RateTable>();
+  /** Null when the version has no time bands. */
+  readonly timeBands: TimeBands | null;
+  private readonly tables = new Map<string, Map<CallType, RateTable>>();
 
-  constructor(readonly file: TariffFile) {
+  constructor(
+    readonly file: TariffFile,
+    calendars: ReadonlyMap<string, HolidayCalendar> = new Map(),
+  ) {
     this.id = file.id;
     this.plan = file.plan;
     this.fromMs = japanDateStartMs(file.effectiveFrom);
@@ -57,61 +87,124 @@ export class Tariff {
       discountPerUnit: parseYenAmount(file.chakuwari.discountPerUnit),
       rounding: file.chakuwari.rounding,
     };
+    this.timeBands = file.timeBands === undefined ? null : compileTimeBands(file, calendars);
     this.compileRates(file.rates);
   }
 
-  /** The rate for a peer of this type: the longest matching prefix override, else the default. */
-  rateFor(type: CallType, digits: string): Rate {
-    const table = this.tables.get(type)!;
-    for (let length = Math.min(table.longestPrefix, digits.length); length > 0; length -= 1) {
-      const rate = table.byPrefix.get(digits.slice(0, length));
+  /**
+   * The rate for a peer of this type in a band: the longest matching prefix override, else the
+   * default. At each prefix a rate of the band comes before a rate without one.
+   */
+  rateFor(type: CallType, digits: string, band: string | null = null): Rate {
+    const table = (band === null ? undefined : this.tables.get(band)) ?? this.tables.get(ANY_BAND)!;
+    const rates = table.get(type)!;
+    for (let length = Math.min(rates.longestPrefix, digits.length); length > 0; length -= 1) {
+      const rate = rates.byPrefix.get(digits.slice(0, length));
       if (rate !== undefined) return rate;
     }
-    return table.defaultRate;
+    return rates.defaultRate;
   }
 
   private compileRates(rateFiles: RateFile[]): void {
     const seenIds = new Set<string>();
-    const defaults = new Map<CallType, Rate>();
-    const overrides = new Map<CallType, Map<string, Rate>>();
+    const defaults = new Map<string, Map<CallType, Rate>>();
+    const overrides = new Map<string, Map<CallType, Map<string, Rate>>>();
     for (const rateFile of rateFiles) {
       if (seenIds.has(rateFile.id)) throw new RangeError(`tariff ${this.id}: rate id ${rateFile.id} is used twice`);
       seenIds.add(rateFile.id);
-      if ((rateFile.initialSeconds === undefined) !== (rateFile.initialPrice === undefined)) {
-        throw new RangeError(`tariff ${this.id}: rate ${rateFile.id} needs both initialSeconds and initialPrice, or neither`);
+      const band = rateFile.band ?? ANY_BAND;
+      if (band !== ANY_BAND && !(this.timeBands?.ids.has(band) ?? false)) {
+        throw new RangeError(`tariff ${this.id}: rate ${rateFile.id} names band ${band}, which timeBands does not declare`);
       }
+      const compiled = (prefix: string | null): Rate => compileRate(this.id, rateFile, prefix);
       if (rateFile.prefixes === undefined) {
-        if (defaults.has(rateFile.type)) throw new RangeError(`tariff ${this.id}: two default rates for ${rateFile.type}`);
-        defaults.set(rateFile.type, compileRate(rateFile, null));
+        const bandDefaults = defaults.get(band) ?? new Map<CallType, Rate>();
+        if (bandDefaults.has(rateFile.type)) throw new RangeError(`tariff ${this.id}: two default rates for ${rateFile.type}${band === ANY_BAND ? '' : ` in band ${band}`}`);
+        bandDefaults.set(rateFile.type, compiled(null));
+        defaults.set(band, bandDefaults);
         continue;
       }
-      const byPrefix = overrides.get(rateFile.type) ?? new Map<string, Rate>();
+      const bandOverrides = overrides.get(band) ?? new Map<CallType, Map<string, Rate>>();
+      const byPrefix = bandOverrides.get(rateFile.type) ?? new Map<string, Rate>();
       for (const prefix of rateFile.prefixes.flatMap(expandPrefixRange)) {
-        if (byPrefix.has(prefix)) throw new RangeError(`tariff ${this.id}: prefix ${prefix} of ${rateFile.type} is priced twice`);
-        byPrefix.set(prefix, compileRate(rateFile, prefix));
+        if (byPrefix.has(prefix)) throw new RangeError(`tariff ${this.id}: prefix ${prefix} of ${rateFile.type} is priced twice${band === ANY_BAND ? '' : ` in band ${band}`}`);
+        byPrefix.set(prefix, compiled(prefix));
       }
-      overrides.set(rateFile.type, byPrefix);
+      bandOverrides.set(rateFile.type, byPrefix);
+      overrides.set(band, bandOverrides);
     }
-    for (const type of CALL_TYPES) {
-      const defaultRate = defaults.get(type);
-      if (defaultRate === undefined) throw new RangeError(`tariff ${this.id}: no default rate for ${type} calls`);
-      const byPrefix = overrides.get(type) ?? new Map<string, Rate>();
-      const longestPrefix = Math.max(0, ...Array.from(byPrefix.keys(), (prefix) => prefix.length));
-      this.tables.set(type, { defaultRate, byPrefix, longestPrefix });
+    const bands = [ANY_BAND, ...(this.timeBands?.ids ?? [])];
+    for (const band of bands) {
+      const table = new Map<CallType, RateTable>();
+      for (const type of CALL_TYPES) {
+        const defaultRate = defaults.get(band)?.get(type) ?? defaults.get(ANY_BAND)?.get(type);
+        if (defaultRate === undefined) {
+          throw new RangeError(`tariff ${this.id}: no default rate for ${type} calls${band === ANY_BAND ? '' : ` in band ${band}`}`);
+        }
+        const byPrefix = new Map<string, Rate>(overrides.get(ANY_BAND)?.get(type) ?? []);
+        if (band !== ANY_BAND) for (const [prefix, rate] of overrides.get(band)?.get(type) ?? []) byPrefix.set(prefix, rate);
+        const longestPrefix = Math.max(0, ...Array.from(byPrefix.keys(), (prefix) => prefix.length));
+        table.set(type, { defaultRate, byPrefix, longestPrefix });
+      }
+      this.tables.set(band, table);
     }
   }
 }
 
-function compileRate(rateFile: RateFile, prefix: string | null): Rate {
+function compileTimeBands(file: TariffFile, calendars: ReadonlyMap<string, HolidayCalendar>): TimeBands {
+  const bands = file.timeBands!;
+  let calendar: HolidayCalendar | undefined;
+  if (bands.holidayCalendar !== undefined) {
+    calendar = calendars.get(bands.holidayCalendar.id);
+    if (calendar === undefined) throw new RangeError(`tariff ${file.id}: holiday calendar ${bands.holidayCalendar.id} is not in data/holidays`);
+    if (calendar.sha256 !== bands.holidayCalendar.sha256) {
+      throw new RangeError(
+        `tariff ${file.id}: holiday calendar ${calendar.id} has sha256 ${calendar.sha256}, the tariff pins ${bands.holidayCalendar.sha256} (a changed table must be a new calendar file)`,
+      );
+    }
+  }
+  try {
+    return new TimeBands(bands, calendar);
+  } catch (error) {
+    throw new RangeError(`tariff ${file.id}: ${(error as Error).message}`);
+  }
+}
+
+function compileRate(tariffId: string, rateFile: RateFile, prefix: string | null): Rate {
+  const where = `tariff ${tariffId}: rate ${rateFile.id}`;
+  const steps = rateFile.steps.map((step, index) => compileStep(where, step, rateFile.steps[index + 1]));
+  if (steps[0]!.fromMs !== 0) throw new RangeError(`${where}: the first step must start at 0 s`);
+  const minimumCharge = rateFile.minimumCharge === undefined ? null : parseYenAmount(rateFile.minimumCharge);
+  const maximumCharge = rateFile.maximumCharge === undefined ? null : parseYenAmount(rateFile.maximumCharge);
+  if (minimumCharge !== null && maximumCharge !== null && minimumCharge > maximumCharge) {
+    throw new RangeError(`${where}: minimumCharge is above maximumCharge`);
+  }
   return {
     id: rateFile.id,
     type: rateFile.type,
     prefix,
-    perCallFee: parseYenAmount(rateFile.perCallFee ?? '0'),
-    initialMs: (rateFile.initialSeconds ?? 0) * 1000,
-    initialPrice: parseYenAmount(rateFile.initialPrice ?? '0'),
-    unitMs: rateFile.unitSeconds * 1000,
-    unitPrice: parseYenAmount(rateFile.unitPrice),
+    band: rateFile.band ?? null,
+    connectFee: parseYenAmount(rateFile.connectFee ?? '0'),
+    minimumCharge,
+    maximumCharge,
+    steps,
+  };
+}
+
+function compileStep(where: string, step: StepFile, next: StepFile | undefined): RateStep {
+  if (next !== undefined && next.fromSeconds <= step.fromSeconds) throw new RangeError(`${where}: steps must start at increasing offsets`);
+  if (EXACT_PARTS_PER_SCALED_YEN % step.rateUnitSeconds !== 0) {
+    throw new RangeError(`${where}: a rate unit of ${step.rateUnitSeconds} s does not divide 3600 s, so its per-second share would not be exact`);
+  }
+  const priceScaled = parseYenAmount(step.price);
+  return {
+    fromMs: step.fromSeconds * 1000,
+    toMs: next === undefined ? Number.POSITIVE_INFINITY : next.fromSeconds * 1000,
+    priceScaled,
+    rateUnitSeconds: step.rateUnitSeconds,
+    incrementSeconds: step.incrementSeconds,
+    incrementMs: step.incrementSeconds * 1000,
+    partsPerBilledSecond: priceScaled * (EXACT_PARTS_PER_SCALED_YEN / step.rateUnitSeconds),
   };
 }
 
@@ -131,11 +224,14 @@ export function expandPrefixRange(prefixOrRange: string): string[] {
   return expanded;
 }
 
-/** All tariff versions of the store, in effective order; answers "which version rates this call". */
-export class TariffBook {
+/** The versions of one plan, in effective order; answers "which version of this plan rates this call". */
+export class PlanVersions {
   readonly versions: Tariff[];
 
-  constructor(versions: Tariff[]) {
+  constructor(
+    readonly plan: string,
+    versions: Tariff[],
+  ) {
     this.versions = [...versions].sort((left, right) => left.fromMs - right.fromMs);
     for (let index = 0; index < this.versions.length; index += 1) {
       const version = this.versions[index]!;
@@ -163,6 +259,37 @@ export class TariffBook {
       }
     }
     return found !== undefined && atMs < found.toMs ? found : undefined;
+  }
+}
+
+/**
+ * Every tariff version of every plan, and the default plan (the one a contract without a
+ * subscription is rated by; null: such calls have no tariff).
+ */
+export class TariffBook {
+  readonly versions: Tariff[];
+  readonly plans: ReadonlyMap<string, PlanVersions>;
+  readonly defaultPlan: string | null;
+
+  constructor(versions: Tariff[], defaultPlan?: string | null) {
+    this.versions = [...versions].sort((left, right) => left.fromMs - right.fromMs || left.id.localeCompare(right.id));
+    const seenIds = new Set<string>();
+    const byPlan = new Map<string, Tariff[]>();
+    for (const version of this.versions) {
+      if (seenIds.has(version.id)) throw new RangeError(`tariff id ${version.id} is used by two versions`);
+      seenIds.add(version.id);
+      byPlan.set(version.plan, [...(byPlan.get(version.plan) ?? []), version]);
+    }
+    this.plans = new Map([...byPlan].map(([plan, planVersions]) => [plan, new PlanVersions(plan, planVersions)]));
+    // Without a word on it, a book of one plan defaults to that plan (as before plans existed).
+    this.defaultPlan = defaultPlan === undefined ? (this.plans.size === 1 ? [...this.plans.keys()][0]! : null) : defaultPlan;
+    if (this.defaultPlan !== null && !this.plans.has(this.defaultPlan)) throw new RangeError(`the default plan ${this.defaultPlan} has no tariff version`);
+  }
+
+  /** The version of a plan (default: the default plan) in effect at an instant. */
+  at(atMs: number, plan: string | null = this.defaultPlan): Tariff | undefined {
+    if (plan === null) return undefined;
+    return this.plans.get(plan)?.at(atMs);
   }
 
   byId(id: string): Tariff | undefined {

@@ -1,8 +1,15 @@
 import { RoundingRule } from '../money/scaledYen';
 import { CallType } from '../rate/callType';
 
-/** A tariff version as written in `data/tariffs/*.json` (amounts are decimal strings). */
+/** The tariff file format this code reads; older files are migrated by `meisai tariffs migrate`. */
+export const TARIFF_FORMAT = 2;
+
+/** Per-call rounding: a rule, or `none` (keep the exact charge; only the statement row is rounded). */
+export type CallRoundingRule = RoundingRule | { mode: 'none' };
+
+/** A tariff version as written in `data/tariffs/*.json` (format 2; amounts are decimal strings). */
 export interface TariffFile {
+  format: typeof TARIFF_FORMAT;
   id: string;
   plan: string;
   name?: string;
@@ -10,9 +17,36 @@ export interface TariffFile {
   taxIncluded: false;
   effectiveFrom: string;
   effectiveTo?: string;
-  rounding: { call: RoundingRule; statementRow: RoundingRule };
+  rounding: { call: CallRoundingRule; statementRow: RoundingRule };
+  timeBands?: TimeBandsFile;
   rates: RateFile[];
   chakuwari: ChakuwariFile;
+}
+
+/**
+ * Time bands choose a rate by when a call is made (Japan time). The first band that matches a
+ * moment is its band. `boundary` says how a call that crosses into another band is rated:
+ * `start-band` wholly by the band it started in, `split` each part by its own band.
+ */
+export interface TimeBandsFile {
+  boundary: 'start-band' | 'split';
+  /** The national-holiday table the `holiday` day type reads, named by id and pinned by hash. */
+  holidayCalendar?: { id: string; sha256: string };
+  bands: TimeBandFile[];
+}
+
+export interface TimeBandFile {
+  id: string;
+  /**
+   * Day types: `weekday` (Monday to Friday, national holidays excluded), `saturday`, `sunday`,
+   * `holiday` (a national holiday of the calendar), a date `MM-DD` or a range `12-31..01-03`.
+   * Absent: every day.
+   */
+  days?: string[];
+  /** Time of day `HH:MM`, from inclusive to exclusive; `23:00`–`08:00` runs over midnight. Absent: the whole day. */
+  from?: string;
+  to?: string;
+  note?: string;
 }
 
 export interface RateFile {
@@ -20,12 +54,24 @@ export interface RateFile {
   type: CallType;
   /** Peer prefixes (or same-length ranges `0503300-0503450`) this rate overrides; absent: the type's default. */
   prefixes?: string[];
-  perCallFee?: string;
-  initialSeconds?: number;
-  initialPrice?: string;
-  unitSeconds: number;
-  unitPrice: string;
+  /** The time band this rate applies in; absent: every band without a rate of its own. */
+  band?: string;
+  /** Charged once per call of non-zero duration (connect fee). */
+  connectFee?: string;
+  /** The least and the most a call costs (fee included), before per-call rounding. */
+  minimumCharge?: string;
+  maximumCharge?: string;
+  /** Elapsed-time steps, the first from 0 s, each with its own price, rate unit and increment. */
+  steps: StepFile[];
   note?: string;
+}
+
+/** `price` per `rateUnitSeconds`, charged per started `incrementSeconds`, from `fromSeconds` of elapsed time. */
+export interface StepFile {
+  fromSeconds: number;
+  price: string;
+  rateUnitSeconds: number;
+  incrementSeconds: number;
 }
 
 export interface ChakuwariFile {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { DEFAULT_DATA_DIR } from '../reference/referenceData';
 
 /**
- * A copy of data/ (tariffs and numbering plan) in a temp folder, for tests that correct a tariff
+ * A copy of data/ (tariffs, holiday calendars and numbering plan) in a temp folder, for tests that correct a tariff
  * or add a version and re-rate. `edit` changes a JSON file of it in place.
  */
 const copies: string[] = [];
@@ -19,6 +19,7 @@ export function copyReferenceData(): { dataDir: string; edit(relativePath: strin
   copies.push(dataDir);
   cpSync(join(DEFAULT_DATA_DIR, 'tariffs'), join(dataDir, 'tariffs'), { recursive: true });
   cpSync(join(DEFAULT_DATA_DIR, 'numbering'), join(dataDir, 'numbering'), { recursive: true });
+  cpSync(join(DEFAULT_DATA_DIR, 'holidays'), join(dataDir, 'holidays'), { recursive: true });
   return {
     dataDir,
     edit(relativePath, change) {

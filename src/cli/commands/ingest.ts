@@ -7,6 +7,7 @@ import { loadReferenceData } from '../../reference/referenceData';
 import { ConfigurationError, RunFailedError } from '../../errors';
 import { createLogger } from '../logger';
 import { createIngestProgress } from '../progress';
+import { withStoredSubscriptions } from '../../store/subscriptions';
 import { dbOption, Io, requireMatch, withWriterStore } from '../options';
 
 interface IngestCommandOptions {

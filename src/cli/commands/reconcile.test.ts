@@ -137,7 +137,7 @@ describe('meisai reconcile on a tampered store', () => {
 
   test('a totals row deleted, and one added that no call makes, are both reported', async () => {
     tamper(`DELETE FROM chakuwari_totals WHERE number = '05087654321';
-            INSERT INTO number_type_totals VALUES ('N000000001', '2011-04', '05012345678', 'phs', 1, 10, 200000)`);
+            INSERT INTO number_type_totals (contract_id, month, number, call_type, calls, duration_tenths, charge_scaled) VALUES ('N000000001', '2011-04', '05012345678', 'phs', 1, 10, 200000)`);
     const { report } = await reconcileJson();
     expect(differences(report, 'totals')).toEqual([
       'number_type_totals N000000001 2011-04 05012345678 phs: stored (calls 1, duration_tenths 10 (0:00:01.0), charge_scaled 200000 (20 yen)) but no call of the month makes it',

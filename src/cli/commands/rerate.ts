@@ -3,6 +3,7 @@ import { loadReferenceData } from '../../reference/referenceData';
 import { CloseResult, closeMonth } from '../../rerate/closeMonth';
 import { RerateResult, rerateMonth } from '../../rerate/rerateMonth';
 import { formatRowChange } from '../../statement/diffStatements';
+import { withStoredSubscriptions } from '../../store/subscriptions';
 import { contractOption, dbOption, Io, monthOption, withWriterStore } from '../options';
 
 export function registerRerate(program: Command, io: Io): void {

@@ -1,0 +1,105 @@
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DEFAULT_DATA_DIR, PROJECT_ROOT } from '../../reference/referenceData';
+import { runCli } from '../../test-support/runCli';
+
+/** The external worked examples (fixtures/tariffs/) as a data folder of their own, each quoted. */
+let dataDir: string;
+const saved = { data: process.env.MEISAI_DATA_DIR, plan: process.env.MEISAI_DEFAULT_PLAN };
+beforeAll(() => {
+  dataDir = mkdtempSync(join(tmpdir(), 'meisai-quote-'));
+  cpSync(join(PROJECT_ROOT, 'fixtures', 'tariffs'), join(dataDir, 'tariffs'), { recursive: true });
+  cpSync(join(DEFAULT_DATA_DIR, 'numbering'), join(dataDir, 'numbering'), { recursive: true });
+  cpSync(join(DEFAULT_DATA_DIR, 'holidays'), join(dataDir, 'holidays'), { recursive: true });
+  process.env.MEISAI_DATA_DIR = dataDir;
+  process.env.MEISAI_DEFAULT_PLAN = 'none';
+  process.env.MEISAI_LOG_LEVEL = 'silent';
+});
+afterAll(() => {
+  rmSync(dataDir, { recursive: true, force: true });
+  for (const [name, value] of [['MEISAI_DATA_DIR', saved.data], ['MEISAI_DEFAULT_PLAN', saved.plan]] as const) {
+    if (value === undefined) delete process.env[name];
+    else process.env[name] = value;
+  }
+});
+
+async function quote(plan: string, seconds: string, start = '2011-04-01 09:00:00'): Promise<Record<string, unknown>> {
+  const result = await runCli(['quote', '--contract', 'N000000001', '--peer', '090-1234-5678', '--start', start, '--duration', seconds, '--plan', plan, '--json']);
+  if (result.code !== 0) throw new Error(result.stderr);
+  return JSON.parse(result.stdout) as Record<string, unknown>;
+}
+
+describe('meisai quote explains the external worked examples', () => {
+  test('CGRateS 24 s: fee 0.15 + 24 s × 0.05 / 60 s = 0.17, rounded up to 2 decimals', async () => {
+    expect(await quote('CGRATES-CONNECT-FEE', '24')).toMatchObject({
+      tariff: 'CGRATES-CONNECT-FEE',
+      rate: 'RT_CONNECT',
+      connectFee: '0.15',
+      pieces: [{ stepFromSeconds: 0, elapsedMs: 24_000, price: '0.05', rateUnitSeconds: 60, incrementSeconds: 1, units: 24, billedSeconds: 24, charge: '0.02' }],
+      subtotal: '0.17',
+      rounding: { mode: 'up', decimals: 2 },
+      charge: '0.17',
+    });
+  });
+
+  test('CGRateS 180 s at 0.1 per 60 s by the second: exactly 0.3', async () => {
+    expect(await quote('CGRATES-PER-SECOND', '180')).toMatchObject({ units: 180, exactCharge: '0.3', charge: '0.3', rounding: { mode: 'none' } });
+  });
+
+  test('CGRateS 1800 s at 1 per second, maximum 10', async () => {
+    expect(await quote('CGRATES-MAX-COST', '1800')).toMatchObject({ subtotal: '1800', maximumCharge: '10', maximumApplied: true, charge: '10' });
+  });
+
+  test.each([
+    ['OPENRATE-STEPS', '61', '1.1'],
+    ['OPENRATE-STEPS', '3601', '7'], // 1 + ceil(3541 / 60) × 0.1 = 1 + 60 × 0.1 (999,999 s is over a CDR's 86,400 s: see fixtures/externalExamples.test.ts)
+    ['OPENRATE-30S-STEPS', '89', '1.5'],
+    ['OPENRATE-30S-STEPS', '91', '2'],
+  ])('OpenRate %s, %s s → %s', async (plan, seconds, charge) => {
+    expect(await quote(plan, seconds)).toMatchObject({ charge });
+  });
+
+  test('OpenRate ×2 from 2013-01-01: the version is chosen by the start', async () => {
+    expect(await quote('OPENRATE-VERSIONS', '119', '2010-06-01 12:00:00')).toMatchObject({ tariff: 'OPENRATE-2010', charge: '2' });
+    expect(await quote('OPENRATE-VERSIONS', '119', '2014-06-01 12:00:00')).toMatchObject({ tariff: 'OPENRATE-2013', charge: '4' });
+  });
+
+  test('the holiday rate on 2019-05-01 and 2020-07-24 names its band', async () => {
+    expect(await quote('JP-HOLIDAY', '60', '2019-05-01 10:00:00')).toMatchObject({ band: 'HOLIDAY', rate: 'MOBILE_HOLIDAY', charge: '10' });
+    expect(await quote('JP-HOLIDAY', '60', '2020-07-24 10:00:00')).toMatchObject({ band: 'HOLIDAY', rate: 'MOBILE_HOLIDAY', charge: '10' });
+    expect(await quote('JP-HOLIDAY', '60', '2019-05-08 10:00:00')).toMatchObject({ band: null, rate: 'MOBILE_WEEKDAY', charge: '16' });
+  });
+
+  test('the text form walks through the arithmetic', async () => {
+    const result = await runCli(['quote', '--contract', 'N000000001', '--peer', '09012345678', '--start', '2011-04-01 09:00:00', '--duration', '24', '--plan', 'CGRATES-CONNECT-FEE']);
+    expect(result.stdout).toBe(
+      [
+        'quote: N000000001 → 09012345678, 2011-04-01T09:00:00.000+09:00, 24 s',
+        'plan:      CGRATES-CONNECT-FEE (asked for)',
+        'version:   CGRATES-CONNECT-FEE',
+        'class:     mobile (携帯通話)',
+        'band:      (none) (the version has no time bands)',
+        'rate:      RT_CONNECT',
+        '  step from 0 s (RT_CONNECT): 24 s at 0.05 yen per 60 s, charged per 1 s: 24 × 1 s = 24 s → 0.02 yen',
+        'fee:       0.15 yen (connect fee)',
+        'subtotal:  0.17 yen',
+        'limits:    none',
+        'rounding:  up to 2 decimals',
+        'charge:    0.17 yen (24 units)',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  test('a call that would be rejected says why, exit 1; a bad option exits 2', async () => {
+    const noPlan = await runCli(['quote', '--contract', 'N000000001', '--peer', '09012345678', '--start', '2011-04-01 09:00:00', '--duration', '24', '--db', join(dataDir, 'none.sqlite')]);
+    expect(noPlan.code).toBe(1);
+    expect(noPlan.stderr).toContain('this call would be rejected NO_TARIFF: contract N000000001 has no subscription at the call start, and no default plan is configured');
+    const badPeer = await runCli(['quote', '--contract', 'N000000001', '--peer', '0570-000-000', '--start', '2011-04-01 09:00:00', '--duration', '24', '--plan', 'CGRATES-CONNECT-FEE']);
+    expect(badPeer.code).toBe(1);
+    expect(badPeer.stderr).toContain('this call would be rejected NOT_CALLABLE');
+    const badStart = await runCli(['quote', '--contract', 'N000000001', '--peer', '09012345678', '--start', 'yesterday', '--duration', '24', '--plan', 'CGRATES-CONNECT-FEE']);
+    expect(badStart.code).toBe(2);
+  });
+});

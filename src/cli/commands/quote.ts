@@ -1,0 +1,140 @@
+import { Command } from 'commander';
+import { existsSync } from 'node:fs';
+import { ConfigurationError, RunFailedError } from '../../errors';
+import { formatExactParts, formatScaledYen } from '../../money/scaledYen';
+import { normalisePeer } from '../../numbering/peer';
+import { CALL_TYPE_LABELS } from '../../rate/callType';
+import { Quote, quoteCall } from '../../rate/quoteCall';
+import { loadReferenceData } from '../../reference/referenceData';
+import { resolveDbPath } from '../../store/store';
+import { readSubscriptionBook } from '../../store/subscriptions';
+import { SubscriptionBook } from '../../subscription/subscriptions';
+import { parseDuration } from '../../time/duration';
+import { formatJapanTime, parseStart } from '../../time/japanTime';
+import { contractOption, dbOption, Io, numberOption, withStore } from '../options';
+
+interface QuoteOptions {
+  contract: string;
+  number?: string;
+  peer: string;
+  start: string;
+  duration: string;
+  plan?: string;
+  json?: boolean;
+  db?: string;
+}
+
+export function registerQuote(program: Command, io: Io): void {
+  program
+    .command('quote')
+    .description('How an outbound call would be rated, and why: plan, version, class, band, each step, fee, minimum/maximum, rounding, charge.')
+    .requiredOption('--contract <id>', 'contract id', contractOption)
+    .option('--number <number>', 'the 050 number calling (a number-level subscription applies)', numberOption)
+    .requiredOption('--peer <digits>', 'the number dialled, as a CDR gives it')
+    .requiredOption('--start <time>', 'call start, as a CDR gives it (Japan time without an offset)')
+    .requiredOption('--duration <seconds>', 'connected time, as a CDR gives it (93.5, 0:01:33.5)')
+    .option('--plan <plan>', 'quote by this plan instead of the subscription (no store needed)')
+    .option('--json', 'print the quote as one JSON object')
+    .addOption(dbOption())
+    .action(async (options: QuoteOptions) => {
+      const peer = normalisePeer(options.peer);
+      if (!peer.ok) throw new ConfigurationError(`--peer: ${peer.message}`);
+      const start = parseStart(options.start);
+      if (!start.ok) throw new ConfigurationError(`--start: ${start.message}`);
+      const duration = parseDuration(options.duration);
+      if (!duration.ok) throw new ConfigurationError(`--duration: ${duration.message}`);
+      const reference = loadReferenceData();
+      if (options.plan !== undefined && !reference.tariffs.plans.has(options.plan)) {
+        throw new ConfigurationError(`--plan ${options.plan} has no tariff version (plans: ${[...reference.tariffs.plans.keys()].sort().join(', ')})`);
+      }
+      // Without --plan the subscriptions decide: from the store, or (no store yet) none, so the default plan.
+      const subscriptions =
+        options.plan === undefined && existsSync(resolveDbPath(options.db)) ? await withStore(options.db, (db) => readSubscriptionBook(db)) : new SubscriptionBook();
+      const request = { contractId: options.contract, number: options.number ?? null, peer: peer.digits, startMs: start.startMs, durationMs: duration.durationMs, plan: options.plan };
+      const result = quoteCall(request, reference.tariffs, reference.numbering, subscriptions);
+      if (!result.ok) throw new RunFailedError(`this call would be rejected ${result.code}: ${result.message}`);
+      io.stdout(options.json === true ? `${JSON.stringify(quoteJson(request, result.quote))}\n` : quoteText(request, result.quote));
+    });
+}
+
+const yen = (scaled: number): string => formatScaledYen(scaled, 4).replace(/\.?0+$/, '');
+
+function exactYen(parts: number): string {
+  const exact = formatExactParts(parts);
+  return exact.exact ? exact.decimal : `${exact.decimal} (${exact.fraction})`;
+}
+
+function roundingText(quote: Quote): string {
+  if (quote.rounding.mode === 'none') return 'none: the exact charge is kept; the statement row rounds the month\'s sum';
+  return `${quote.rounding.mode} to ${quote.rounding.decimals} decimal${quote.rounding.decimals === 1 ? '' : 's'}`;
+}
+
+function quoteText(request: { contractId: string; number: string | null; peer: string; startMs: number; durationMs: number }, quote: Quote): string {
+  const lines = [
+    `quote: ${request.contractId}${request.number === null ? '' : ` ${request.number}`} → ${request.peer}, ${formatJapanTime(request.startMs)}, ${request.durationMs / 1000} s`,
+    `plan:      ${quote.plan} (${quote.planSource})`,
+    `version:   ${quote.tariffId}`,
+    `class:     ${quote.type} (${CALL_TYPE_LABELS[quote.type]})`,
+    `band:      ${quote.band ?? '(none)'}${quote.boundary === null ? ' (the version has no time bands)' : `, boundary ${quote.boundary}`}`,
+    `rate:      ${quote.rateId}${quote.ratePrefix === null ? '' : ` (prefix ${quote.ratePrefix})`}`,
+  ];
+  for (const piece of quote.pieces) {
+    lines.push(
+      `  step from ${piece.stepFromSeconds} s${piece.band === null ? '' : `, band ${piece.band}`} (${piece.rateId}): ${piece.elapsedMs / 1000} s at ${yen(piece.priceScaled)} yen per ${piece.rateUnitSeconds} s, ` +
+        `charged per ${piece.incrementSeconds} s: ${piece.units} × ${piece.incrementSeconds} s = ${piece.billedSeconds} s → ${exactYen(piece.chargeParts)} yen`,
+    );
+  }
+  lines.push(`fee:       ${yen(quote.connectFeeScaled)} yen (connect fee)`);
+  lines.push(`subtotal:  ${exactYen(quote.subtotalParts)} yen`);
+  const limits = [quote.minimumScaled === null ? null : `minimum ${yen(quote.minimumScaled)}${quote.minimumApplied ? ' (applied)' : ''}`, quote.maximumScaled === null ? null : `maximum ${yen(quote.maximumScaled)}${quote.maximumApplied ? ' (applied)' : ''}`].filter(Boolean);
+  lines.push(`limits:    ${limits.length === 0 ? 'none' : limits.join(', ')}`);
+  lines.push(`rounding:  ${roundingText(quote)}`);
+  lines.push(`charge:    ${quote.rounding.mode === 'none' ? exactYen(quote.exactParts) : yen(quote.chargeScaled)} yen (${quote.units} units)`);
+  return `${lines.join('\n')}\n`;
+}
+
+function quoteJson(request: { contractId: string; number: string | null; peer: string; startMs: number; durationMs: number }, quote: Quote): unknown {
+  return {
+    contract: request.contractId,
+    number: request.number,
+    peer: request.peer,
+    start: formatJapanTime(request.startMs),
+    durationMs: request.durationMs,
+    plan: quote.plan,
+    planSource: quote.planSource,
+    tariff: quote.tariffId,
+    type: quote.type,
+    band: quote.band,
+    boundary: quote.boundary,
+    rate: quote.rateId,
+    ratePrefix: quote.ratePrefix,
+    units: quote.units,
+    pieces: quote.pieces.map((piece) => ({
+      band: piece.band,
+      rate: piece.rateId,
+      stepFromSeconds: piece.stepFromSeconds,
+      elapsedMs: piece.elapsedMs,
+      price: yen(piece.priceScaled),
+      rateUnitSeconds: piece.rateUnitSeconds,
+      incrementSeconds: piece.incrementSeconds,
+      units: piece.units,
+      billedSeconds: piece.billedSeconds,
+      charge: jsonAmount(piece.chargeParts),
+    })),
+    connectFee: yen(quote.connectFeeScaled),
+    subtotal: jsonAmount(quote.subtotalParts),
+    minimumCharge: quote.minimumScaled === null ? null : yen(quote.minimumScaled),
+    maximumCharge: quote.maximumScaled === null ? null : yen(quote.maximumScaled),
+    minimumApplied: quote.minimumApplied,
+    maximumApplied: quote.maximumApplied,
+    rounding: quote.rounding,
+    exactCharge: jsonAmount(quote.exactParts),
+    charge: quote.rounding.mode === 'none' ? jsonAmount(quote.exactParts) : yen(quote.chargeScaled),
+  };
+}
+
+/** An exact amount for JSON: its decimal when it has one (`0.3`), else its fraction (`244/15`). */
+function jsonAmount(parts: number): string {
+  const exact = formatExactParts(parts);
+  return exact.exact ? exact.decimal : exact.fraction;
+}

@@ -1,0 +1,36 @@
+import { Command } from 'commander';
+import { stringify } from 'csv-stringify/sync';
+import { RunFailedError } from '../../errors';
+import { CsvEncoding, csvEncodingOption, neutraliseFormula, writeCsv } from '../../export/csvOutput';
+import { readRejects } from '../../store/rejects';
+import { japanMonth } from '../../time/japanTime';
+import { dbOption, Io, monthOption, requireMatch, withStore } from '../options';
+
+export function registerRejects(program: Command, io: Io): void {
+  program
+    .command('rejects')
+    .description('Stored rejects as CSV (file, line, code, message, the raw line as received), to correct and re-deliver.')
+    .option('--file <name>', 'only the rejects of this file (its name as ingested)')
+    .option('--code <code>', 'only this reason code, e.g. NO_TARIFF', (value: string) => requireMatch(value, /^[A-Z][A-Z_]{1,39}$/, 'reject code', 'a code such as NO_TARIFF'))
+    .option('--month <YYYY-MM>', 'only rejects whose call starts in this month (those kept with their record: NO_TARIFF, NOT_CALLABLE, BAD_PEER)', monthOption)
+    .addOption(csvEncodingOption())
+    .addOption(dbOption())
+    .action(async (options: { file?: string; code?: string; month?: string; csvEncoding: CsvEncoding; db?: string }) => {
+      const stored = await withStore(options.db, (db) => readRejects(db, { fileName: options.file, code: options.code }));
+      const rejects = options.month === undefined ? stored : stored.filter((reject) => reject.startMs !== null && japanMonth(reject.startMs) === options.month);
+      if (rejects.length === 0) {
+        const filters = [
+          options.file === undefined ? null : `file ${options.file}`,
+          options.code === undefined ? null : `code ${options.code}`,
+          options.month === undefined ? null : `month ${options.month}`,
+        ].filter(Boolean);
+        throw new RunFailedError(`no stored rejects${filters.length === 0 ? '' : ` for ${filters.join(', ')}`}`);
+      }
+      // The raw line is kept byte for byte (it is meant to be corrected and sent again); the other cells are made safe for a spreadsheet.
+      const text = stringify(
+        rejects.map((reject) => [neutraliseFormula(reject.fileName), String(reject.line), reject.code, neutraliseFormula(reject.message), reject.raw]),
+        { header: true, columns: ['file', 'line', 'code', 'message', 'raw'], record_delimiter: 'windows' },
+      );
+      writeCsv(io, text, options.csvEncoding);
+    });
+}

@@ -1,0 +1,93 @@
+import Decimal from 'decimal.js';
+import fc from 'fast-check';
+import { Tariff } from '../tariff/tariff';
+import { CallRoundingRule, RateFile, StepFile, TariffFile } from '../tariff/tariffFile';
+import { rateCall } from './rateCall';
+
+/** An independent reference: decimal.js with room for every digit, straight from the file's strings. */
+const Exact = Decimal.clone({ precision: 80 });
+
+const DIVISORS_OF_3600 = [1, 2, 3, 5, 6, 10, 15, 20, 30, 45, 60, 90, 120, 180, 300, 600, 900, 1800, 3600];
+const ROUNDING: Record<string, Decimal.Rounding> = { down: Exact.ROUND_DOWN, up: Exact.ROUND_UP, 'half-up': Exact.ROUND_HALF_UP, 'half-even': Exact.ROUND_HALF_EVEN };
+
+const amount = fc
+  .tuple(fc.integer({ min: 0, max: 500 }), fc.integer({ min: 0, max: 9999 }), fc.integer({ min: 0, max: 4 }))
+  .map(([whole, fraction, digits]) => (digits === 0 ? String(whole) : `${whole}.${String(fraction).padStart(4, '0').slice(0, digits)}`));
+
+const steps = fc
+  .array(fc.record({ gapSeconds: fc.integer({ min: 1, max: 900 }), price: amount, rateUnitSeconds: fc.constantFrom(...DIVISORS_OF_3600), incrementSeconds: fc.integer({ min: 1, max: 300 }) }), {
+    minLength: 1,
+    maxLength: 3,
+  })
+  .map((drawn) => {
+    let fromSeconds = 0;
+    return drawn.map(({ gapSeconds, ...step }, index): StepFile => {
+      if (index > 0) fromSeconds += gapSeconds;
+      return { fromSeconds, ...step };
+    });
+  });
+
+const rounding: fc.Arbitrary<CallRoundingRule> = fc.oneof(
+  fc.constant({ mode: 'none' as const }),
+  fc.record({ mode: fc.constantFrom('down' as const, 'up' as const, 'half-up' as const, 'half-even' as const), decimals: fc.integer({ min: 0, max: 4 }) }),
+);
+
+const rateFile = fc.record(
+  { steps, connectFee: amount, minimumCharge: amount, maximumCharge: amount },
+  { requiredKeys: ['steps'] },
+).filter((rate) => rate.minimumCharge === undefined || rate.maximumCharge === undefined || new Exact(rate.minimumCharge).lte(rate.maximumCharge));
+
+function compiled(rate: Omit<RateFile, 'id' | 'type'>, callRounding: CallRoundingRule): Tariff {
+  const others: RateFile[] = (['general', 'international', 'ip', 'phs'] as const).map((type) => ({ id: type, type, steps: [{ fromSeconds: 0, price: '8', rateUnitSeconds: 180, incrementSeconds: 180 }] }));
+  const file: TariffFile = {
+    format: 2,
+    id: 'PROPERTY',
+    plan: 'PROPERTY',
+    currency: 'JPY',
+    taxIncluded: false,
+    effectiveFrom: '2006-12-01',
+    rounding: { call: callRounding, statementRow: { mode: 'down', decimals: 0 } },
+    rates: [{ id: 'MOBILE', type: 'mobile', ...rate }, ...others],
+    chakuwari: { eligibleCallerTypes: ['mobile'], unitSeconds: 60, discountPerUnit: '0.5', rounding: { mode: 'half-up', decimals: 0 }, cap: 'outbound-call-charges' },
+  };
+  return new Tariff(file);
+}
+
+/** The charge in parts (36,000,000 to the yen) by the rules as the README words them, in decimal arithmetic. */
+function referenceCharge(rate: Omit<RateFile, 'id' | 'type'>, durationMs: number, callRounding: CallRoundingRule): Decimal {
+  if (durationMs === 0) return new Exact(0);
+  const inParts = (yen: string): Decimal => new Exact(yen).times(36_000_000);
+  const duration = new Exact(durationMs).dividedBy(1000);
+  const PARTS_PER_YEN = 36_000_000;
+  let total = new Exact(rate.connectFee ?? '0').times(PARTS_PER_YEN);
+  rate.steps.forEach((step, index) => {
+    const next = rate.steps[index + 1];
+    const end = next === undefined ? duration : Exact.min(duration, next.fromSeconds);
+    const inStep = end.minus(step.fromSeconds);
+    if (inStep.lte(0)) return;
+    const increments = inStep.dividedBy(step.incrementSeconds).ceil();
+    total = total.plus(increments.times(step.incrementSeconds).times(inParts(step.price)).dividedBy(step.rateUnitSeconds));
+  });
+  if (rate.minimumCharge !== undefined) total = Exact.max(total, inParts(rate.minimumCharge));
+  if (rate.maximumCharge !== undefined) total = Exact.min(total, inParts(rate.maximumCharge));
+  if (callRounding.mode === 'none') return total;
+  return total.dividedBy(PARTS_PER_YEN).toDecimalPlaces(callRounding.decimals, ROUNDING[callRounding.mode]!).times(PARTS_PER_YEN);
+}
+
+describe('rateCall agrees with a decimal.js implementation of the same rules', () => {
+  test('steps, increments, connect fee, minimum, maximum and every call rounding, to the last part', () => {
+    fc.assert(
+      fc.property(rateFile, rounding, fc.integer({ min: 0, max: 86_400_000 }), (rate, callRounding, durationMs) => {
+        const tariff = compiled(rate, callRounding);
+        const charge = rateCall(durationMs, tariff.rateFor('mobile', '09012345678'), tariff.callRounding);
+        // Compared as whole parts (36,000,000 to the yen): the decimal charge must be exactly our integer.
+        const ourParts = BigInt(charge.chargeScaled) * 3600n + BigInt(charge.chargeRemainderParts);
+        expect(referenceCharge(rate, durationMs, callRounding).toFixed()).toBe(ourParts.toString());
+        if (callRounding.mode !== 'none') expect(charge.chargeRemainderParts).toBe(0);
+        expect(charge.chargeRemainderParts).toBeGreaterThanOrEqual(0);
+        expect(charge.chargeRemainderParts).toBeLessThan(3600);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});
