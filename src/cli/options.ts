@@ -5,7 +5,7 @@ import { normaliseSubscriberNumber } from '../numbering/peer';
 import { isPostgresUrl } from '../store/postgres/connection';
 import { PgStore } from '../store/postgres/pgStore';
 import { SqliteStore } from '../store/sqliteStore';
-import { checkStorePath, resolveDbPath, StoreAccess } from '../store/store';
+import { checkStorePath, Db, resolveDbPath, StoreAccess } from '../store/store';
 import { Store } from '../store/types';
 import { storeFault } from '../store/storeErrors';
 import { createLogger } from './logger';
@@ -81,6 +81,12 @@ async function withPostgresStore<T>(url: string, access: StoreAccess, work: (sto
   } finally {
     await store.close();
   }
+}
+
+/** The SQLite connection behind a store, for the commands not yet built for PostgreSQL (exit 2 there). */
+export function sqliteConnection(store: Store, command: string): Db {
+  if (store instanceof SqliteStore) return store.db;
+  throw new ConfigurationError(`meisai ${command} works on the SQLite store only so far; ${store.location} is PostgreSQL`);
 }
 
 export function revisionOption(value: string): number {

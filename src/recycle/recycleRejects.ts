@@ -2,9 +2,8 @@ import { MonthlyTotals } from '../aggregate/monthlyTotals';
 import { RejectCode } from '../input/rejection';
 import { rateRecord } from '../rate/rateRecord';
 import { ReferenceData } from '../reference/referenceData';
-import { closedMonths } from '../statement/revisions';
 import { acceptRecycled, countUnrecyclableRejects, findStoredCall, readRecyclableRejects, updateReject } from '../store/recycle';
-import { addTotals, Db } from '../store/store';
+import { SqliteStore } from '../store/sqliteStore';
 import { japanMonth } from '../time/japanTime';
 
 export interface RecycleRequest {
@@ -38,10 +37,11 @@ export interface RecycleResult {
  * plan as they are now, in one transaction. A record that now rates joins the calls on its own
  * file and line (a closed month takes it as a late call); one that still fails stays rejected.
  */
-export function recycleRejects(db: Db, reference: ReferenceData, request: RecycleRequest, recycledAt = new Date().toISOString()): RecycleResult {
+export async function recycleRejects(store: SqliteStore, reference: ReferenceData, request: RecycleRequest, recycledAt = new Date().toISOString()): Promise<RecycleResult> {
+  const db = store.db;
   const result: RecycleResult = { considered: 0, recycled: [], stillRejected: {}, alreadyBilled: [], withoutRecord: countUnrecyclableRejects(db, request.codes) };
-  db.transaction(() => {
-    const closed = closedMonths(db);
+  await store.transaction(async () => {
+    const closed = await store.closedMonths();
     const totals = new MonthlyTotals();
     for (const reject of readRecyclableRejects(db, request.codes)) {
       if (request.month !== undefined && japanMonth(reject.record.startMs) !== request.month) continue;
@@ -58,11 +58,12 @@ export function recycleRejects(db: Db, reference: ReferenceData, request: Recycl
         continue;
       }
       const late = closed.has(rated.month);
+      await store.appendCallsToFile(reject.fileId, [{ call: rated, line: reject.line, late }]);
       acceptRecycled(db, reject, rated, late, recycledAt);
       if (!late) totals.add(rated);
       result.recycled.push({ fileName: reject.fileName, line: reject.line, recordId: rated.recordId, month: rated.month, formerCode: reject.code, late });
     }
-    addTotals(db, totals.numberTypeTotals(), totals.numberChakuwariTotals());
-  })();
+    store.addTotalsNow(totals.numberTypeTotals(), totals.numberChakuwariTotals());
+  });
   return result;
 }

@@ -1,6 +1,6 @@
 import { CallRecord } from '../input/callRecord';
 import { RatedCall } from '../rate/rateRecord';
-import { Db, FileWriter } from './store';
+import { Db } from './store';
 
 export interface RecyclableReject {
   rejectId: number;
@@ -38,12 +38,12 @@ export function findStoredCall(db: Db, recordId: string): { fileName: string; li
 }
 
 /**
- * Moves a reject into calls, on its own file and line: the file's counts move with it (rejected
+ * Moves a reject into calls (the call itself is appended by SqliteStore.appendCallsToFile, on
+ * its own file and line): the file's counts move with it (rejected
  * − 1, accepted + 1, recycled + 1), so read = accepted + rejected + duplicates still holds, and the
  * `recycled` row keeps why it had been rejected.
  */
-export function acceptRecycled(db: Db, reject: RecyclableReject, call: RatedCall, late: boolean, recycledAt: string): void {
-  new FileWriter(db, reject.fileId).calls([{ call, line: reject.line, late }]);
+export function acceptRecycled(db: Db, reject: RecyclableReject, call: Pick<RatedCall, 'recordId'>, late: boolean, recycledAt: string): void {
   db.prepare('DELETE FROM rejects WHERE reject_id = ?').run(reject.rejectId);
   db.prepare('INSERT INTO recycled (file_id, line, record_id, code, message, recycled_at) VALUES (?, ?, ?, ?, ?, ?)').run(
     reject.fileId,

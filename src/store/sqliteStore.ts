@@ -118,6 +118,11 @@ export class SqliteStore implements Store {
     }
   }
 
+  /** Appends accepted calls to a stored file, inside a transaction the caller holds (recycle). */
+  async appendCallsToFile(fileId: number, calls: AcceptedCall[]): Promise<void> {
+    await new SqliteFileTransaction(this, fileId).writeBatch({ calls, rejects: [], duplicates: [] });
+  }
+
   /** @internal for SqliteFileTransaction */
   fileTransactionSql(text: string): Database.Statement {
     return this.sql(text);

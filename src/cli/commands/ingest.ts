@@ -7,7 +7,7 @@ import { loadReferenceData } from '../../reference/referenceData';
 import { ConfigurationError, RunFailedError } from '../../errors';
 import { createLogger } from '../logger';
 import { createIngestProgress } from '../progress';
-import { withStoredSubscriptions } from '../../store/subscriptions';
+import { withStoredSubscriptions } from '../../subscription/storedSubscriptions';
 import { dbOption, Io, requireMatch, withWriterStore } from '../options';
 
 interface IngestCommandOptions {
@@ -49,7 +49,7 @@ export function registerIngest(program: Command, io: Io): void {
         try {
           return await ingestFiles(
             store,
-            reference,
+            await withStoredSubscriptions(store, reference),
             paths,
             { encoding: options.encoding, source: options.source, maxRejectRate: options.maxRejectRate, onProgress: progress.update },
             {

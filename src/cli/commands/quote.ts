@@ -7,7 +7,6 @@ import { CALL_TYPE_LABELS } from '../../rate/callType';
 import { Quote, quoteCall } from '../../rate/quoteCall';
 import { loadReferenceData } from '../../reference/referenceData';
 import { resolveDbPath } from '../../store/store';
-import { readSubscriptionBook } from '../../store/subscriptions';
 import { SubscriptionBook } from '../../subscription/subscriptions';
 import { parseDuration } from '../../time/duration';
 import { formatJapanTime, parseStart } from '../../time/japanTime';
@@ -49,7 +48,7 @@ export function registerQuote(program: Command, io: Io): void {
       }
       // Without --plan the subscriptions decide: from the store, or (no store yet) none, so the default plan.
       const subscriptions =
-        options.plan === undefined && existsSync(resolveDbPath(options.db)) ? await withStore(options.db, (db) => readSubscriptionBook(db)) : new SubscriptionBook();
+        options.plan === undefined && existsSync(resolveDbPath(options.db)) ? await withStore(options.db, (store) => store.subscriptionBook()) : new SubscriptionBook();
       const request = { contractId: options.contract, number: options.number ?? null, peer: peer.digits, startMs: start.startMs, durationMs: duration.durationMs, plan: options.plan };
       const result = quoteCall(request, reference.tariffs, reference.numbering, subscriptions);
       if (!result.ok) throw new RunFailedError(`this call would be rejected ${result.code}: ${result.message}`);

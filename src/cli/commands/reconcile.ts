@@ -3,7 +3,7 @@ import { loadReferenceData } from '../../reference/referenceData';
 import { readStatementFile, reconcileMonth } from '../../reconcile/reconcileMonth';
 import { failureMessage, renderReportJson, renderReportText } from '../../reconcile/report';
 import { ConfigurationError, RunFailedError } from '../../errors';
-import { withStoredSubscriptions } from '../../store/subscriptions';
+import { withStoredSubscriptions } from '../../subscription/storedSubscriptions';
 import { contractOption, dbOption, Io, monthOption, revisionOption, withStore } from '../options';
 
 interface ReconcileOptions {
@@ -41,8 +41,8 @@ export function registerReconcile(program: Command, io: Io): void {
         }
       }
       const reference = loadReferenceData();
-      const report = await withStore(options.db, (store) =>
-        reconcileMonth(store, reference, { month: options.month, contractId: options.contract ?? null, against, revision: options.revision }),
+      const report = await withStore(options.db, async (store) =>
+        reconcileMonth(store, await withStoredSubscriptions(store, reference), { month: options.month, contractId: options.contract ?? null, against, revision: options.revision }),
       );
       io.stdout(options.json === true ? renderReportJson(report) : renderReportText(report, { verbose: options.verbose === true }));
       if (!report.ok) throw new RunFailedError(failureMessage(report));

@@ -3,7 +3,10 @@ import { RejectCode } from '../../input/rejection';
 import { RECYCLABLE_CODES } from '../../recycle/recyclable';
 import { RecycleResult, recycleRejects } from '../../recycle/recycleRejects';
 import { loadReferenceData } from '../../reference/referenceData';
-import { withStoredSubscriptions } from '../../store/subscriptions';
+import { withStoredSubscriptions } from '../../subscription/storedSubscriptions';
+import { ConfigurationError } from '../../errors';
+import { SqliteStore } from '../../store/sqliteStore';
+import { Store } from '../../store/types';
 import { dbOption, Io, monthOption, withWriterStore } from '../options';
 
 export function registerRecycle(program: Command, io: Io): void {
@@ -18,8 +21,8 @@ export function registerRecycle(program: Command, io: Io): void {
     .action(async (options: { code?: RejectCode[]; month?: string; verbose?: boolean; json?: boolean; db?: string }) => {
       const reference = loadReferenceData();
       const codes = options.code ?? [...RECYCLABLE_CODES];
-      const result = await withWriterStore(options.db, 'recycle', (db) =>
-        recycleRejects(db, withStoredSubscriptions(db, reference), { codes, ...(options.month === undefined ? {} : { month: options.month }) }),
+      const result = await withWriterStore(options.db, 'recycle', async (store) =>
+        recycleRejects(sqliteStoreOf(store), await withStoredSubscriptions(store, reference), { codes, ...(options.month === undefined ? {} : { month: options.month }) }),
       );
       io.stdout(options.json === true ? `${JSON.stringify(result)}\n` : recycleText(result, options.verbose === true));
     });
@@ -40,4 +43,9 @@ function recycleText(result: RecycleResult, verbose: boolean): string {
     for (const record of result.recycled) lines.push(`  ${record.fileName} line ${record.line} ${record.recordId}: ${record.formerCode} → accepted into ${record.month}${record.late ? ' (late)' : ''}`);
   }
   return `${lines.join('\n')}\n`;
+}
+
+function sqliteStoreOf(store: Store): SqliteStore {
+  if (store instanceof SqliteStore) return store;
+  throw new ConfigurationError(`meisai recycle works on the SQLite store only so far; ${store.location} is PostgreSQL`);
 }

@@ -3,7 +3,7 @@ import { loadReferenceData } from '../../reference/referenceData';
 import { CloseResult, closeMonth } from '../../rerate/closeMonth';
 import { RerateResult, rerateMonth } from '../../rerate/rerateMonth';
 import { formatRowChange } from '../../statement/diffStatements';
-import { withStoredSubscriptions } from '../../store/subscriptions';
+import { withStoredSubscriptions } from '../../subscription/storedSubscriptions';
 import { contractOption, dbOption, Io, monthOption, withWriterStore } from '../options';
 
 export function registerRerate(program: Command, io: Io): void {
@@ -19,8 +19,8 @@ export function registerRerate(program: Command, io: Io): void {
     .addOption(dbOption())
     .action(async (options: { month: string; contract?: string; reason: string; force?: boolean; verbose?: boolean; json?: boolean; db?: string }) => {
       const reference = loadReferenceData();
-      const result = await withWriterStore(options.db, 'rerate', (store) =>
-        rerateMonth(store, reference, { month: options.month, contractId: options.contract, reason: options.reason, force: options.force === true }),
+      const result = await withWriterStore(options.db, 'rerate', async (store) =>
+        rerateMonth(store, await withStoredSubscriptions(store, reference), { month: options.month, contractId: options.contract, reason: options.reason, force: options.force === true }),
       );
       io.stdout(options.json ? `${JSON.stringify(result)}\n` : formatRerate(result, { verbose: options.verbose === true || options.contract !== undefined }));
     });
@@ -34,7 +34,7 @@ export function registerRerate(program: Command, io: Io): void {
     .addOption(dbOption())
     .action(async (options: { month: string; allowEmpty?: boolean; verbose?: boolean; db?: string }) => {
       const reference = loadReferenceData();
-      const result = await withWriterStore(options.db, 'close', (store) => closeMonth(store, reference, options.month, { allowEmpty: options.allowEmpty === true }));
+      const result = await withWriterStore(options.db, 'close', async (store) => closeMonth(store, await withStoredSubscriptions(store, reference), options.month, { allowEmpty: options.allowEmpty === true }));
       io.stdout(formatClose(result, { verbose: options.verbose === true }));
     });
 }

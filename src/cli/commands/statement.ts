@@ -2,6 +2,7 @@ import { Command, Option } from 'commander';
 import { CsvEncoding, csvEncodingOption, writeCsv } from '../../export/csvOutput';
 import { loadReferenceData } from '../../reference/referenceData';
 import { loadStatement } from '../../statement/loadStatement';
+import { withStoredSubscriptions } from '../../subscription/storedSubscriptions';
 import { renderCsv } from '../../statement/renderCsv';
 import { renderHtml } from '../../statement/renderHtml';
 import { RenderOptions, renderText } from '../../statement/renderText';
@@ -30,7 +31,7 @@ export function registerStatement(program: Command, io: Io): void {
     .action(async (options: { contract: string; month: string; number?: string; revision?: number; format: string; csvEncoding: CsvEncoding; db?: string }) => {
       const reference = loadReferenceData();
       await withStore(options.db, async (store) => {
-        const statement = await loadStatement(store, reference, {
+        const statement = await loadStatement(store, await withStoredSubscriptions(store, reference), {
           contractId: options.contract,
           month: options.month,
           number: options.number,

@@ -5,7 +5,7 @@ import { ConfigurationError, RunFailedError } from '../../errors';
 import { loadReferenceData } from '../../reference/referenceData';
 import { importSubscriptions, readContractSubscriptions } from '../../store/subscriptions';
 import { readSubscriptionsCsv } from '../../subscription/subscriptionsCsv';
-import { contractOption, dbOption, Io, withStore, withWriterStore } from '../options';
+import { contractOption, dbOption, Io, sqliteConnection, withStore, withWriterStore } from '../options';
 
 export function registerSubscriptions(program: Command, io: Io): void {
   const subscriptions = program.command('subscriptions').description('Which plan each contract (or number) is billed by, from which date.');
@@ -27,8 +27,8 @@ export function registerSubscriptions(program: Command, io: Io): void {
         for (const problem of read.problems) io.stdout(`${file}: ${problem}\n`);
         throw new ConfigurationError(`${file}: ${read.problems.length} bad line${read.problems.length === 1 ? '' : 's'}, nothing imported (each is listed on stdout)`);
       }
-      const result = await withWriterStore(options.db, 'subscriptions import', (db) =>
-        importSubscriptions(db, read.subscriptions, basename(file), new Date().toISOString()),
+      const result = await withWriterStore(options.db, 'subscriptions import', (store) =>
+        importSubscriptions(sqliteConnection(store, 'subscriptions import'), read.subscriptions, basename(file), new Date().toISOString()),
       );
       io.stdout(`imported ${file}: ${read.subscriptions.length} subscriptions (${result.added} new, ${result.replaced} changed plan); rerate a month to re-rate its calls\n`);
     });
@@ -38,7 +38,7 @@ export function registerSubscriptions(program: Command, io: Io): void {
     .requiredOption('--contract <id>', 'contract id', contractOption)
     .addOption(dbOption())
     .action(async (options: { contract: string; db?: string }) => {
-      const rows = await withStore(options.db, (db) => readContractSubscriptions(db, options.contract));
+      const rows = await withStore(options.db, (store) => readContractSubscriptions(sqliteConnection(store, 'subscriptions list'), options.contract));
       if (rows.length === 0) throw new RunFailedError(`contract ${options.contract} has no subscription: it is billed by the default plan`);
       io.stdout('contract_id,number,plan,effective_from,imported_from\n');
       for (const row of rows) io.stdout(`${row.contractId},${row.number ?? ''},${row.plan},${row.effectiveFrom},${row.importedFrom}\n`);
