@@ -368,8 +368,9 @@ export class PgStore implements Store {
   statementMonths(contractId: string): Promise<string[]> {
     return this.reads.statementMonths(contractId);
   }
+  /** Both totals tables in one snapshot: a file committed meanwhile is in both or in neither. */
   contractTotals(contractId: string, month: string): Promise<MonthTotals> {
-    return this.reads.contractTotals(contractId, month);
+    return this.readTransaction((reader) => reader.contractTotals(contractId, month));
   }
   latestRevision(contractId: string, month: string): Promise<RevisionRow | undefined> {
     return this.reads.latestRevision(contractId, month);
@@ -393,7 +394,7 @@ export class PgStore implements Store {
     return this.reads.countCalls(scope);
   }
   storedTotals(scope: MonthScope, unreadable: string[]): Promise<MonthTotals> {
-    return this.reads.storedTotals(scope, unreadable);
+    return this.readTransaction((reader) => reader.storedTotals(scope, unreadable));
   }
   contractsOfMonth(scope: MonthScope): Promise<string[]> {
     return this.reads.contractsOfMonth(scope);
@@ -402,7 +403,7 @@ export class PgStore implements Store {
     return this.reads.issuedRevisions(contractId, month, unreadable);
   }
   fileControls(unreadable: string[]): Promise<FileControls[]> {
-    return this.reads.fileControls(unreadable);
+    return this.readTransaction((reader) => reader.fileControls(unreadable));
   }
   integrityProblems(): Promise<string[]> {
     return this.reads.integrityProblems();
