@@ -1,3 +1,4 @@
+import { PG_KNOWN_VERSION } from './migrations';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from 'pg';
@@ -126,7 +127,7 @@ describePostgres('the Citus layout on a migrated store', () => {
         const claim = await store.claimFile('w2.csv');
         await claim?.release();
         await (await store.claimFile('w2.csv', { wait: true }))?.release();
-        expect(await store.schemaVersion()).toBe(1);
+        expect(await store.schemaVersion()).toBe(PG_KNOWN_VERSION);
         const month = { month: '2011-04', contractId: null };
         const contract = { month: '2011-04', contractId: 'N000000001' };
         for (const scope of [month, contract]) {

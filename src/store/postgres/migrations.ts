@@ -140,6 +140,19 @@ export const PG_MIGRATIONS: { version: number; description: string; sql: string 
       );
     `,
   },
+  {
+    version: 2,
+    description: 'plans and exact remainders on calls and totals, recyclable rejects (as SQLite migration 4)',
+    sql: `
+      -- The plan whose version rated the call (calls stored before: NULL).
+      ALTER TABLE calls ADD COLUMN plan_id text;
+      -- Call rounding none keeps the exact charge: charge_scaled plus this many 1/3600 of a scaled yen.
+      ALTER TABLE calls ADD COLUMN charge_remainder_parts bigint NOT NULL DEFAULT 0;
+      ALTER TABLE number_type_totals ADD COLUMN charge_remainder_parts bigint NOT NULL DEFAULT 0;
+      -- A reject whose cause was data (NO_TARIFF, NOT_CALLABLE, BAD_PEER) keeps the record as read.
+      ALTER TABLE rejects ADD COLUMN record_json text;
+    `,
+  },
 ];
 
 export const PG_KNOWN_VERSION = Math.max(...PG_MIGRATIONS.map((migration) => migration.version));

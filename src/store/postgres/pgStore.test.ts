@@ -38,10 +38,10 @@ describePostgres('the PostgreSQL store', () => {
   });
 
   test('migrations are recorded in schema_migrations, and opening again applies none', async () => {
-    expect(await sql(database.url, 'SELECT version FROM schema_migrations')).toEqual([{ version: '1' }]);
+    expect(await sql(database.url, 'SELECT version FROM schema_migrations ORDER BY version')).toEqual([{ version: '1' }, { version: '2' }]);
     const again = await PgStore.open(database.url, 'write');
     await again.close();
-    expect(await sql(database.url, 'SELECT count(*)::int AS n FROM schema_migrations')).toEqual([{ n: 1 }]);
+    expect(await sql(database.url, 'SELECT count(*)::int AS n FROM schema_migrations')).toEqual([{ n: 2 }]);
   });
 
   test('a file is one transaction: calls, totals and the files row appear at its commit, in a month partition', async () => {
@@ -55,7 +55,7 @@ describePostgres('the PostgreSQL store', () => {
     expect(applied).toEqual({ outcome: 'applied', accepted: 4, duplicates: 0, conflicts: 0 });
     const totals = await store.contractTotals('N000000001', '2011-04');
     expect(totals.typeTotals).toEqual([
-      { contractId: 'N000000001', month: '2011-04', number: '05012345678', type: 'general', calls: 2, durationTenths: 915, chargeScaled: 320_000 },
+      { contractId: 'N000000001', month: '2011-04', number: '05012345678', type: 'general', calls: 2, durationTenths: 915, chargeScaled: 320_000, chargeRemainderParts: 0 },
     ]);
     expect(totals.chakuwariTotals).toEqual([
       { contractId: 'N000000001', month: '2011-04', number: '05012345678', calls: 1, durationTenths: 610, durationMs: 61_000 },
@@ -104,7 +104,7 @@ describePostgres('the PostgreSQL store', () => {
 
   test('a rejected line is kept as read, a NUL in it too', async () => {
     const file = await store.beginFile({ name: 'nul.csv', source: null, ingestedAt: '2011-05-02T00:00:00.000Z' });
-    await file.writeBatch({ calls: [], rejects: [{ line: 2, code: 'BAD_CHARACTER', message: 'a control character', raw: 'K2,N1,\u0000,é' }], duplicates: [] });
+    await file.writeBatch({ calls: [], rejects: [{ line: 2, code: 'BAD_CHARACTER', message: 'a control character', raw: 'K2,N1,\u0000,é', record: null }], duplicates: [] });
     expect(await file.finish({ sha256: 'sha-nul', bytes: 1, encoding: 'utf8', read: 1, accepted: 0, rejected: 1, duplicates: 0, late: 0 })).toBe('applied');
     const raw = await sql(database.url, "SELECT raw FROM rejects WHERE code = 'BAD_CHARACTER'");
     expect((raw[0]!.raw as Buffer).toString('utf8')).toBe('K2,N1,\u0000,é');
@@ -147,7 +147,7 @@ describePostgres('the PostgreSQL store', () => {
     expect(before.map((call) => call.recordId)).toEqual(['a1', 'a2', 'a3']);
     expect(before[0]).toMatchObject({ late: false, peerIsNumber: true, rating: { peerClass: 'general', units: 3, chargeScaled: 240_000, unratedCode: null, chakuwariEligible: false } });
     const wanted = {
-      typeTotals: [{ contractId: 'N000000001', month: '2011-04', number: '05012345678', type: 'general' as const, calls: 1, durationTenths: 610, chargeScaled: 500_000 }],
+      typeTotals: [{ contractId: 'N000000001', month: '2011-04', number: '05012345678', type: 'general' as const, calls: 1, durationTenths: 610, chargeScaled: 500_000, chargeRemainderParts: 0 }],
       chakuwariTotals: [],
     };
     await store.transaction(

@@ -1,3 +1,4 @@
+import { SubscriptionBook } from '../../subscription/subscriptions';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { Readable } from 'node:stream';
@@ -356,6 +357,10 @@ export class PgStore implements Store {
 
   // ---- reads outside a transaction
 
+  subscriptionBook(): Promise<SubscriptionBook> {
+    return this.reads.subscriptionBook();
+  }
+
   closedMonths(): Promise<Set<string>> {
     return this.reads.closedMonths();
   }
@@ -476,6 +481,8 @@ function storedCall(row: Record<string, unknown>): StoredCall {
     late: row.late === 1,
     rating: {
       peerClass: row.peerClass as StoredRating['peerClass'],
+      planId: row.planId as string,
+      chargeRemainderParts: row.chargeRemainderParts as number,
       tariffId: row.tariffId as string,
       numberingPlanId: row.numberingPlanId as string,
       rateId: row.rateId as string | null,
@@ -497,7 +504,13 @@ export function totalsDiff(stored: MonthTotals, totals: MonthTotals): TotalsDiff
   const typeTotals = totals.typeTotals.filter((total) => {
     const before = storedTypes.get(typeKey(total));
     storedTypes.delete(typeKey(total));
-    return before === undefined || before.calls !== total.calls || before.durationTenths !== total.durationTenths || before.chargeScaled !== total.chargeScaled;
+    return (
+      before === undefined ||
+      before.calls !== total.calls ||
+      before.durationTenths !== total.durationTenths ||
+      before.chargeScaled !== total.chargeScaled ||
+      before.chargeRemainderParts !== total.chargeRemainderParts
+    );
   });
   const chakuwariTotals = totals.chakuwariTotals.filter((total) => {
     const before = storedChakuwari.get(chakuwariKey(total));
@@ -534,6 +547,14 @@ class PgSession implements StoreWriter {
 
   private scoped(scope: MonthScope, month: QueryName, contract: QueryName): [QueryName, unknown[]] {
     return scope.contractId === null ? [month, [scope.month]] : [contract, [scope.month, scope.contractId]];
+  }
+
+  /**
+   * Subscriptions are imported into the SQLite store only so far (`meisai subscriptions import`
+   * refuses PostgreSQL): here every contract is rated by the default plan.
+   */
+  async subscriptionBook(): Promise<SubscriptionBook> {
+    return new SubscriptionBook();
   }
 
   // ---- months and statements
@@ -636,6 +657,8 @@ class PgSession implements StoreWriter {
         slice.map((call) => call.units),
         slice.map((call) => call.chargeScaled),
         slice.map((call) => call.chakuwariEligible),
+        slice.map((call) => call.planId),
+        slice.map((call) => call.chargeRemainderParts),
       ]);
     }
     for (let start = 0; start < unrated.length; start += 5000) {
@@ -656,6 +679,7 @@ class PgSession implements StoreWriter {
         typeTotals.map((total) => total.calls),
         typeTotals.map((total) => total.durationTenths),
         typeTotals.map((total) => total.chargeScaled),
+        typeTotals.map((total) => total.chargeRemainderParts),
       ]);
     }
     if (chakuwariTotals.length > 0) {
@@ -771,6 +795,9 @@ class PgSession implements StoreWriter {
       callRows: calls.get(Number(file.fileId)) ?? 0,
       rejectRows: rejects.get(Number(file.fileId)) ?? 0,
       duplicateRows: duplicates.get(Number(file.fileId)) ?? 0,
+      // recycle is not built for PostgreSQL yet: no record was recycled here
+      recycled: 0,
+      recycledRows: 0,
     }));
     const counts = ['recordsRead', 'accepted', 'rejected', 'duplicates'] as const;
     const columns = { recordsRead: 'records_read', accepted: 'accepted', rejected: 'rejected', duplicates: 'duplicates' };
@@ -821,6 +848,7 @@ async function addTotals(store: PgStore, client: Queryable, typeTotals: NumberTy
       typeTotals.map((total) => total.calls),
       typeTotals.map((total) => total.durationTenths),
       typeTotals.map((total) => total.chargeScaled),
+      typeTotals.map((total) => total.chargeRemainderParts),
     ]);
   }
   if (chakuwariTotals.length > 0) {
@@ -851,7 +879,7 @@ function copyLine({ call, line, late }: AcceptedCall): string {
   const values: (string | number | boolean | null)[] = [
     call.recordId, line, call.contractId, call.number, call.direction, call.peer, call.peerIsNumber, call.startMs, call.durationMs,
     call.month, call.peerClass, call.tariffId, call.numberingPlanId, call.rateId, call.ratePrefix, call.units, call.chargeScaled,
-    call.chakuwariEligible, late,
+    call.chakuwariEligible, late, call.planId, call.chargeRemainderParts,
   ];
   if (values.length !== STAGING_COLUMNS.length) throw new Error('staging columns and values disagree');
   return `${values.map(copyText).join('\t')}\n`;
@@ -921,6 +949,7 @@ class PgFileTransaction implements FileTransaction {
           batch.rejects.map((reject) => reject.code),
           batch.rejects.map((reject) => reject.message),
           batch.rejects.map((reject) => Buffer.from(reject.raw, 'utf8')),
+          batch.rejects.map((reject) => (reject.record === null ? null : JSON.stringify(reject.record))),
         ]);
       }
       if (batch.duplicates.length > 0) {

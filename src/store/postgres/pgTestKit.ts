@@ -21,6 +21,8 @@ export function ratedCall(overrides: Partial<RatedCall> & { recordId: string }):
     ratePrefix: null,
     units: 3,
     chargeScaled: 240_000,
+    chargeRemainderParts: 0,
+    planId: 'REFERENCE',
     chakuwariEligible: false,
     ...overrides,
   };
@@ -64,7 +66,7 @@ export async function applyCalls(
             batch.duplicates.push({ line, recordId: call.recordId });
             counts.duplicates += 1;
           } else {
-            batch.rejects.push({ line, code: 'CONFLICT', message: `record_id ${call.recordId} was first seen with different content`, raw: call.recordId });
+            batch.rejects.push({ line, code: 'CONFLICT', message: `record_id ${call.recordId} was first seen with different content`, raw: call.recordId, record: null });
             counts.conflicts += 1;
           }
           return;

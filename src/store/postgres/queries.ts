@@ -36,15 +36,17 @@ const MONTH_CONTRACT = 'month = $1 AND contract_id = $2';
 
 /** Only the columns the totals are made of (and the row's identity, for a message). */
 const CALL_SELECT = `SELECT record_id AS "recordId", file_id AS "fileId", line, contract_id AS "contractId", month, number, direction,
-  peer_class AS "peerClass", duration_ms AS "durationMs", charge_scaled AS "chargeScaled", chakuwari_eligible AS "chakuwariEligible" FROM calls`;
+  peer_class AS "peerClass", duration_ms AS "durationMs", charge_scaled AS "chargeScaled", charge_remainder_parts AS "chargeRemainderParts",
+  chakuwari_eligible AS "chakuwariEligible" FROM calls`;
 const RERATE_SELECT = `SELECT record_id AS "recordId", contract_id AS "contractId", number, direction, peer, peer_is_number AS "peerIsNumber",
   start_ms AS "startMs", duration_ms AS "durationMs", late, peer_class AS "peerClass", tariff_id AS "tariffId",
   numbering_plan_id AS "numberingPlanId", rate_id AS "rateId", rate_prefix AS "ratePrefix", units, charge_scaled AS "chargeScaled",
-  chakuwari_eligible AS "chakuwariEligible", unrated_code AS "unratedCode" FROM calls`;
+  chakuwari_eligible AS "chakuwariEligible", unrated_code AS "unratedCode", plan_id AS "planId",
+  charge_remainder_parts AS "chargeRemainderParts" FROM calls`;
 /** Calls a re-rate reads at a time. */
 export const RERATE_BATCH = 20_000;
 const TYPE_TOTALS_SELECT = `SELECT contract_id AS "contractId", month, number, call_type AS type, calls, duration_tenths AS "durationTenths",
-  charge_scaled AS "chargeScaled" FROM number_type_totals`;
+  charge_scaled AS "chargeScaled", charge_remainder_parts AS "chargeRemainderParts" FROM number_type_totals`;
 const CHAKUWARI_TOTALS_SELECT = `SELECT contract_id AS "contractId", month, number, calls, duration_tenths AS "durationTenths",
   duration_ms AS "durationMs" FROM chakuwari_totals`;
 const REVISION_SELECT = `SELECT contract_id AS "contractId", month, revision, created_at AS "createdAt", reason, statement_json AS "statementJson", sha256
@@ -54,6 +56,7 @@ export const STAGING_TABLE = 'meisai_staging_calls';
 export const STAGING_COLUMNS = [
   'record_id', 'line', 'contract_id', 'number', 'direction', 'peer', 'peer_is_number', 'start_ms', 'duration_ms', 'month', 'peer_class',
   'tariff_id', 'numbering_plan_id', 'rate_id', 'rate_prefix', 'units', 'charge_scaled', 'chakuwari_eligible', 'late',
+  'plan_id', 'charge_remainder_parts',
 ] as const;
 
 const ALL_CONTRACTS = 'a month over all contracts (close, rerate and reconcile of a whole month)';
@@ -111,7 +114,7 @@ export const QUERIES = {
        direction text NOT NULL, peer text COLLATE "C" NOT NULL, peer_is_number boolean NOT NULL, start_ms bigint NOT NULL,
        duration_ms bigint NOT NULL, month text COLLATE "C" NOT NULL, peer_class text NOT NULL, tariff_id text NOT NULL,
        numbering_plan_id text NOT NULL, rate_id text, rate_prefix text, units bigint NOT NULL, charge_scaled bigint NOT NULL,
-       chakuwari_eligible boolean NOT NULL, late boolean NOT NULL
+       chakuwari_eligible boolean NOT NULL, late boolean NOT NULL, plan_id text, charge_remainder_parts bigint NOT NULL
      ) ON COMMIT DELETE ROWS`,
     local,
     false,
@@ -124,15 +127,18 @@ export const QUERIES = {
        SELECT record_id, contract_id, number, direction, peer, start_ms, duration_ms, month, $1, line FROM ${STAGING_TABLE}
      )
      INSERT INTO calls (contract_id, month, record_id, file_id, line, number, direction, peer, peer_is_number, start_ms, duration_ms,
-                        peer_class, tariff_id, numbering_plan_id, rate_id, rate_prefix, units, charge_scaled, chakuwari_eligible, late)
+                        peer_class, tariff_id, numbering_plan_id, rate_id, rate_prefix, units, charge_scaled, chakuwari_eligible, late,
+                        plan_id, charge_remainder_parts)
      SELECT contract_id, month, record_id, $1, line, number, direction, peer, peer_is_number, start_ms, duration_ms,
-            peer_class, tariff_id, numbering_plan_id, rate_id, rate_prefix, units, charge_scaled, chakuwari_eligible, late
+            peer_class, tariff_id, numbering_plan_id, rate_id, rate_prefix, units, charge_scaled, chakuwari_eligible, late,
+            plan_id, charge_remainder_parts
        FROM ${STAGING_TABLE}`,
     multi(`${BULK} (record_ids by record_id)`),
   ),
   insertRejects: q(
-    `INSERT INTO rejects (file_id, received_month, line, code, message, raw)
-     SELECT $1, $2, line, code, message, raw FROM unnest($3::bigint[], $4::text[], $5::text[], $6::bytea[]) AS r(line, code, message, raw)`,
+    `INSERT INTO rejects (file_id, received_month, line, code, message, raw, record_json)
+     SELECT $1, $2, line, code, message, raw, record_json
+       FROM unnest($3::bigint[], $4::text[], $5::text[], $6::bytea[], $7::text[]) AS r(line, code, message, raw, record_json)`,
     router,
   ),
   insertDuplicates: q(
@@ -142,13 +148,14 @@ export const QUERIES = {
   ),
   closedAmong: q('SELECT month FROM closed_months WHERE month = ANY($1::text[])', local),
   addTypeTotals: q(
-    `INSERT INTO number_type_totals (contract_id, month, number, call_type, calls, duration_tenths, charge_scaled)
-     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::bigint[], $7::bigint[])
+    `INSERT INTO number_type_totals (contract_id, month, number, call_type, calls, duration_tenths, charge_scaled, charge_remainder_parts)
+     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::bigint[], $7::bigint[], $8::bigint[])
       ORDER BY 1, 2, 3, 4
      ON CONFLICT (contract_id, month, number, call_type) DO UPDATE SET
        calls = number_type_totals.calls + excluded.calls,
        duration_tenths = number_type_totals.duration_tenths + excluded.duration_tenths,
-       charge_scaled = number_type_totals.charge_scaled + excluded.charge_scaled`,
+       charge_scaled = number_type_totals.charge_scaled + excluded.charge_scaled,
+       charge_remainder_parts = number_type_totals.charge_remainder_parts + excluded.charge_remainder_parts`,
     multi(BULK),
   ),
   addChakuwariTotals: q(
@@ -198,11 +205,12 @@ export const QUERIES = {
   applyRatings: q(
     `UPDATE calls c SET peer_class = u.peer_class, tariff_id = u.tariff_id, numbering_plan_id = u.numbering_plan_id, rate_id = u.rate_id,
                         rate_prefix = u.rate_prefix, units = u.units, charge_scaled = u.charge_scaled,
-                        chakuwari_eligible = u.chakuwari_eligible, unrated_code = NULL, late = false
+                        chakuwari_eligible = u.chakuwari_eligible, unrated_code = NULL, late = false, plan_id = u.plan_id,
+                        charge_remainder_parts = u.charge_remainder_parts
        FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::bigint[],
-                   $10::bigint[], $11::boolean[])
+                   $10::bigint[], $11::boolean[], $12::text[], $13::bigint[])
             AS u(contract_id, month, record_id, peer_class, tariff_id, numbering_plan_id, rate_id, rate_prefix, units, charge_scaled,
-                 chakuwari_eligible)
+                 chakuwari_eligible, plan_id, charge_remainder_parts)
       WHERE c.contract_id = u.contract_id AND c.month = u.month AND c.record_id = u.record_id`,
     multi('a re-rate updates the calls of many contracts; each row is matched on contract_id (its shard)'),
   ),
@@ -213,11 +221,12 @@ export const QUERIES = {
     multi('the rerate verdict gives only record_ids: their contract and month come from record_ids (not co-located with calls)'),
   ),
   setTypeTotals: q(
-    `INSERT INTO number_type_totals (contract_id, month, number, call_type, calls, duration_tenths, charge_scaled)
-     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::bigint[], $7::bigint[])
+    `INSERT INTO number_type_totals (contract_id, month, number, call_type, calls, duration_tenths, charge_scaled, charge_remainder_parts)
+     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::bigint[], $7::bigint[], $8::bigint[])
       ORDER BY 1, 2, 3, 4
      ON CONFLICT (contract_id, month, number, call_type) DO UPDATE SET
-       calls = excluded.calls, duration_tenths = excluded.duration_tenths, charge_scaled = excluded.charge_scaled`,
+       calls = excluded.calls, duration_tenths = excluded.duration_tenths, charge_scaled = excluded.charge_scaled,
+       charge_remainder_parts = excluded.charge_remainder_parts`,
     multi('a re-rate of a whole month writes the changed totals of many contracts; each row is keyed on its contract_id'),
   ),
   setChakuwariTotals: q(
