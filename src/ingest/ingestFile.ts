@@ -3,7 +3,9 @@ import { basename } from 'node:path';
 import { MonthlyTotals } from '../aggregate/monthlyTotals';
 import { RunFailedError } from '../errors';
 import { sameContent } from '../input/callRecord';
-import { InputEncoding, LineFramer } from '../input/csvRecords';
+import { csvSplitter, InputEncoding, LineFramer, RecordFramer } from '../input/csvRecords';
+import { FixedWidthFramer } from '../input/fixedRecords';
+import { InputProfile, Skip } from '../input/profile';
 import { InputFile } from '../input/inputFile';
 import { RejectCode, Rejection } from '../input/rejection';
 import { RatedCall } from '../rate/rateRecord';
@@ -16,6 +18,8 @@ export interface IngestOptions {
   /** Force an encoding; absent: detect (UTF-8 if valid, else CP932). */
   encoding?: InputEncoding;
   source?: string;
+  /** Read the file with this input profile (its layout, encoding, mapping and skip rules); absent: the canonical CSV. */
+  profile?: InputProfile;
   /** Refuse a file (nothing of it applied) whose rejected share of records read exceeds this, e.g. "0.05". */
   maxRejectRate?: string;
   /** Called after each chunk read with the records read so far and the file's bytes consumed. */
@@ -35,6 +39,10 @@ export interface FileSummary {
   accepted: number;
   rejected: Partial<Record<RejectCode, number>>;
   duplicates: number;
+  /** Records the profile counts as not calls, by its reason. */
+  skipped: Record<string, number>;
+  /** The input profile the file was read with; null: the canonical CSV. */
+  profile: string | null;
   /** Accepted calls of a closed month: stored and flagged, not in the totals until re-rated with --force. */
   late: number;
 }
@@ -65,6 +73,8 @@ async function ingestOpenFile(db: Db, reference: ReferenceData, file: InputFile,
     accepted: 0,
     rejected: {},
     duplicates: 0,
+    skipped: {},
+    profile: options.profile?.id ?? null,
     late: 0,
   };
   // A delivery seen before is skipped without parsing it; only a file of a size already stored
@@ -73,10 +83,10 @@ async function ingestOpenFile(db: Db, reference: ReferenceData, file: InputFile,
     const sha256 = await file.contentHash();
     if (findFileBySha(db, sha256) !== undefined) return { ...summary, sha256, alreadyIngested: true };
   }
-  const framer = new LineFramer(options.encoding);
+  const framer = recordFramer(options);
 
   // The header is checked before the transaction starts: a refused file writes nothing.
-  const batches = await parseFile(file, framer, reference);
+  const batches = await parseFile(file, framer, reference, options.profile);
 
   db.exec('BEGIN IMMEDIATE');
   try {
@@ -116,7 +126,7 @@ async function ingestOpenFile(db: Db, reference: ReferenceData, file: InputFile,
           }
           continue;
         }
-        const rated = item.outcome;
+        const rated = item.outcome as Exclude<ParsedItem['outcome'], Skip>;
         if ('ok' in rated) {
           rejectItem(item, rated.code, rated.message);
           continue;
@@ -136,6 +146,12 @@ async function ingestOpenFile(db: Db, reference: ReferenceData, file: InputFile,
       for (const item of next.value.items) {
         summary.read += 1;
         if (item.call === null) {
+          if ('skipped' in item.outcome) {
+            const { reason } = item.outcome;
+            writer.skip(item.line, reason);
+            summary.skipped[reason] = (summary.skipped[reason] ?? 0) + 1;
+            continue;
+          }
           const rejection = item.outcome as Rejection;
           rejectItem(item, rejection.code, rejection.message);
           continue;
@@ -153,7 +169,7 @@ async function ingestOpenFile(db: Db, reference: ReferenceData, file: InputFile,
     summary.encoding = framer.encoding;
     if (findFileBySha(db, facts.sha256) !== undefined) {
       db.exec('ROLLBACK');
-      return { ...summary, encoding: null, read: 0, accepted: 0, rejected: {}, duplicates: 0, late: 0, alreadyIngested: true };
+      return { ...summary, encoding: null, read: 0, accepted: 0, rejected: {}, duplicates: 0, skipped: {}, late: 0, alreadyIngested: true };
     }
 
     const rejectedCount = Object.values(summary.rejected).reduce((sum, count) => sum + count, 0);
@@ -174,6 +190,8 @@ async function ingestOpenFile(db: Db, reference: ReferenceData, file: InputFile,
       rejected: rejectedCount,
       duplicates: summary.duplicates,
       late: summary.late,
+      skipped: Object.values(summary.skipped).reduce((sum, count) => sum + count, 0),
+      profile: summary.profile,
     });
     db.exec('COMMIT');
   } catch (error) {
@@ -183,4 +201,14 @@ async function ingestOpenFile(db: Db, reference: ReferenceData, file: InputFile,
     await batches.return(undefined);
   }
   return summary;
+}
+
+/** What cuts the file into records: the canonical line framer, or the profile's layout (`--encoding` wins over its encoding). */
+function recordFramer(options: IngestOptions): RecordFramer {
+  const profile = options.profile;
+  if (profile === undefined) return new LineFramer(options.encoding);
+  const encoding = options.encoding ?? profile.encoding;
+  const layout = profile.layout;
+  if (layout.type === 'fixed') return new FixedWidthFramer(layout, encoding);
+  return new LineFramer(encoding, csvSplitter(layout.delimiter, layout.quote));
 }

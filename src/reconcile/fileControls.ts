@@ -12,22 +12,27 @@ export interface FileControls {
   accepted: number;
   rejected: number;
   duplicates: number;
+  /** Records an input profile counted as not calls (0 for files read without one). */
+  skipped: number;
   callRows: number;
   rejectRows: number;
   duplicateRows: number;
+  skipRows: number;
 }
 
 export function checkFileControls(files: FileControls[]): Detail[] {
   const details: Detail[] = [];
   let recordsRead = 0;
+  let skipped = 0;
   for (const file of files) {
     recordsRead += file.recordsRead;
+    skipped += file.skipped;
     const label = `file ${file.fileId} (${file.name})`;
-    const bucketSum = file.accepted + file.rejected + file.duplicates;
+    const bucketSum = file.accepted + file.rejected + file.duplicates + file.skipped;
     if (bucketSum !== file.recordsRead) {
       details.push(
         difference(
-          `${label}: records_read ${file.recordsRead} but accepted ${file.accepted} + rejected ${file.rejected} + duplicates ${file.duplicates} = ${bucketSum}`,
+          `${label}: records_read ${file.recordsRead} but accepted ${file.accepted} + rejected ${file.rejected} + duplicates ${file.duplicates} + skipped ${file.skipped} = ${bucketSum}`,
         ),
       );
     }
@@ -35,12 +40,17 @@ export function checkFileControls(files: FileControls[]): Detail[] {
       ['accepted', file.accepted, 'calls', file.callRows],
       ['rejected', file.rejected, 'rejects', file.rejectRows],
       ['duplicates', file.duplicates, 'duplicates', file.duplicateRows],
+      ['skipped', file.skipped, 'skips', file.skipRows],
     ];
     for (const [column, count, table, rows] of buckets) {
       if (count !== rows) details.push(difference(`${label}: ${column} ${count} but the ${table} table holds ${rows} rows of the file`));
     }
   }
   const plural = files.length === 1 ? '' : 's';
-  details.unshift(information(`${files.length} file${plural}, ${recordsRead} records read, each file's read = accepted + rejected + duplicates checked against its rows`));
+  details.unshift(
+    information(
+      `${files.length} file${plural}, ${recordsRead} records read${skipped > 0 ? ` (${skipped} skipped as not calls)` : ''}, each file's read = accepted + rejected + duplicates + skipped checked against its rows`,
+    ),
+  );
   return details;
 }

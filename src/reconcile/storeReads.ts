@@ -131,17 +131,19 @@ export function issuedRevisions(db: Db, contractId: string, month: string, unrea
 export function fileControls(db: Db, unreadable: string[] = []): FileControls[] {
   const rows = db
     .prepare(
-      `SELECT f.file_id AS fileId, f.name, f.records_read AS recordsRead, f.accepted, f.rejected, f.duplicates,
-              COALESCE(c.row_count, 0) AS callRows, COALESCE(r.row_count, 0) AS rejectRows, COALESCE(d.row_count, 0) AS duplicateRows
+      `SELECT f.file_id AS fileId, f.name, f.records_read AS recordsRead, f.accepted, f.rejected, f.duplicates, f.skipped,
+              COALESCE(c.row_count, 0) AS callRows, COALESCE(r.row_count, 0) AS rejectRows, COALESCE(d.row_count, 0) AS duplicateRows,
+              COALESCE(s.row_count, 0) AS skipRows
          FROM files f
          LEFT JOIN (SELECT file_id, COUNT(*) AS row_count FROM calls GROUP BY file_id) c ON c.file_id = f.file_id
          LEFT JOIN (SELECT file_id, COUNT(*) AS row_count FROM rejects GROUP BY file_id) r ON r.file_id = f.file_id
          LEFT JOIN (SELECT file_id, COUNT(*) AS row_count FROM duplicates GROUP BY file_id) d ON d.file_id = f.file_id
+         LEFT JOIN (SELECT file_id, COUNT(*) AS row_count FROM skips GROUP BY file_id) s ON s.file_id = f.file_id
         ORDER BY f.file_id`,
     )
     .all() as Record<string, unknown>[];
-  const counts = ['recordsRead', 'accepted', 'rejected', 'duplicates'] as const;
-  const columns = { recordsRead: 'records_read', accepted: 'accepted', rejected: 'rejected', duplicates: 'duplicates' };
+  const counts = ['recordsRead', 'accepted', 'rejected', 'duplicates', 'skipped'] as const;
+  const columns = { recordsRead: 'records_read', accepted: 'accepted', rejected: 'rejected', duplicates: 'duplicates', skipped: 'skipped' };
   return readableRows(
     rows,
     (row) => problems(textProblem('name', row.name), ...counts.map((count) => integerProblem(columns[count], row[count], 0))),

@@ -19,7 +19,7 @@ export interface ReferenceData {
   dataDir: string;
 }
 
-type SchemaName = 'tariff' | 'numbering' | 'statement';
+export type SchemaName = 'tariff' | 'numbering' | 'statement' | 'input-profile';
 const validators = new Map<SchemaName, ValidateFunction>();
 
 export function schemaValidator(name: SchemaName): ValidateFunction {
@@ -73,7 +73,7 @@ export function checkReferenceFile(path: string): string {
   return 'tariff';
 }
 
-function readValidated<T>(path: string, schema: SchemaName): T {
+export function readValidated<T>(path: string, schema: SchemaName): T {
   const document = readJson(path);
   const validate = schemaValidator(schema);
   if (!validate(document)) {
@@ -82,7 +82,7 @@ function readValidated<T>(path: string, schema: SchemaName): T {
   return document as T;
 }
 
-function compileChecked<F, T>(path: string, file: F, compile: (file: F) => T): T {
+export function compileChecked<F, T>(path: string, file: F, compile: (file: F) => T): T {
   try {
     return compile(file);
   } catch (error) {
@@ -119,7 +119,7 @@ export function describeSchemaErrors(errors: ErrorObject[]): string {
     .join('\n');
 }
 
-function jsonFilesIn(directory: string): string[] {
+export function jsonFilesIn(directory: string): string[] {
   let names: string[];
   try {
     names = readdirSync(directory);

@@ -215,16 +215,26 @@ export function migrate(db: Db): void {
   if (newest > KNOWN_VERSION) {
     throw new ConfigurationError(`the store has schema version ${newest}, newer than this meisai knows (${KNOWN_VERSION})`);
   }
-  for (const migration of MIGRATIONS) {
+  for (const migration of [...MIGRATIONS].sort((left, right) => left.version - right.version)) {
     if (applied.has(migration.version)) continue;
-    db.transaction(() => {
-      db.exec(migration.sql);
-      db.prepare('INSERT INTO schema_migrations (version, description, applied_at) VALUES (?, ?, ?)').run(
-        migration.version,
-        migration.description,
-        new Date().toISOString(),
-      );
-    })();
+    // Foreign keys can only be switched off outside a transaction (SQLite's table rebuild procedure).
+    const foreignKeys = db.pragma('foreign_keys', { simple: true }) as number;
+    if (migration.rebuildsReferencedTable === true) db.pragma('foreign_keys = OFF');
+    try {
+      db.transaction(() => {
+        db.exec(migration.sql);
+        if (migration.rebuildsReferencedTable === true && (db.pragma('foreign_key_check') as unknown[]).length > 0) {
+          throw new Error(`migration ${migration.version} would leave rows without their parent row: not applied`);
+        }
+        db.prepare('INSERT INTO schema_migrations (version, description, applied_at) VALUES (?, ?, ?)').run(
+          migration.version,
+          migration.description,
+          new Date().toISOString(),
+        );
+      })();
+    } finally {
+      if (migration.rebuildsReferencedTable === true) db.pragma(`foreign_keys = ${foreignKeys === 1 ? 'ON' : 'OFF'}`);
+    }
   }
 }
 
@@ -288,13 +298,29 @@ export interface FileOutcome {
   rejected: number;
   duplicates: number;
   late: number;
+  skipped: number;
+  /** The input profile's id; null for the canonical CSV read without one. */
+  profile: string | null;
 }
 
 export function finishFile(db: Db, fileId: number, outcome: FileOutcome): void {
   db.prepare(
-    `UPDATE files SET sha256 = ?, bytes = ?, encoding = ?, records_read = ?, accepted = ?, rejected = ?, duplicates = ?, late = ?
+    `UPDATE files SET sha256 = ?, bytes = ?, encoding = ?, records_read = ?, accepted = ?, rejected = ?, duplicates = ?, late = ?,
+            skipped = ?, profile = ?
       WHERE file_id = ?`,
-  ).run(outcome.sha256, outcome.bytes, outcome.encoding, outcome.read, outcome.accepted, outcome.rejected, outcome.duplicates, outcome.late, fileId);
+  ).run(
+    outcome.sha256,
+    outcome.bytes,
+    outcome.encoding,
+    outcome.read,
+    outcome.accepted,
+    outcome.rejected,
+    outcome.duplicates,
+    outcome.late,
+    outcome.skipped,
+    outcome.profile,
+    fileId,
+  );
 }
 
 export interface StoredCallIdentity extends CallContent {
@@ -314,6 +340,7 @@ export class FileWriter {
   private readonly manyRows: unknown[] = new Array(CALL_COLUMNS * INSERT_ROWS);
   private readonly insertReject;
   private readonly insertDuplicate;
+  private readonly insertSkip;
   private readonly findCalls;
 
   constructor(
@@ -328,6 +355,7 @@ export class FileWriter {
     this.insertCalls = db.prepare(insert + Array(INSERT_ROWS).fill(oneRow).join(', '));
     this.insertReject = db.prepare('INSERT INTO rejects (file_id, line, code, message, raw) VALUES (?, ?, ?, ?, ?)');
     this.insertDuplicate = db.prepare('INSERT INTO duplicates (file_id, line, record_id) VALUES (?, ?, ?)');
+    this.insertSkip = db.prepare('INSERT INTO skips (file_id, line, reason) VALUES (?, ?, ?)');
     this.findCalls = db.prepare(`
       SELECT c.record_id AS recordId, c.contract_id AS contractId, c.number, c.direction, c.peer, c.start_ms AS startMs,
              c.duration_ms AS durationMs, f.name AS fileName, c.line
@@ -386,6 +414,11 @@ export class FileWriter {
 
   duplicate(line: number, recordId: string): void {
     this.insertDuplicate.run(this.fileId, line, recordId);
+  }
+
+  /** A record the input profile says is not a call, with the profile's reason. */
+  skip(line: number, reason: string): void {
+    this.insertSkip.run(this.fileId, line, reason);
   }
 
   addTotals(typeTotals: NumberTypeTotal[], chakuwariTotals: ChakuwariTotal[]): void {

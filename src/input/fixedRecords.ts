@@ -1,0 +1,179 @@
+import { isAscii, isUtf8 } from 'node:buffer';
+import iconv from 'iconv-lite';
+import { controlCharacterAt } from '../text/quoteInput';
+import { controlProblem, CsvRecord, InputEncoding, KEPT_RAW_BYTES, MAX_RECORD_BYTES, problem, RecordFramer, tooLong } from './csvRecords';
+import { FixedLayout } from './profile';
+
+const LF = 0x0a;
+const CR = 0x0d;
+const UTF8_BOM = Buffer.from([0xef, 0xbb, 0xbf]);
+
+/**
+ * Cuts a file of fixed-width records into fields by byte offset and length in the encoded bytes
+ * (a CP932 character is two bytes, so a Japanese text field before a number moves no offset).
+ * With `terminator: line` a record ends at its line end (CRLF or LF) and must be exactly
+ * `recordBytes` long; with `none` the records follow each other and a partial last record is
+ * rejected. The encoding rules are the CSV framer's: one per file, forced or decided by the first
+ * record that is not plain ASCII; a record not valid in it is `BAD_ENCODING`, a field whose bytes
+ * cut a double-byte character too, and a control character is `BAD_CHARACTER`. `line` of a
+ * record is its physical line, or with `none` its ordinal.
+ */
+export class FixedWidthFramer implements RecordFramer {
+  private carry: Buffer | null = null;
+  /** In a line over the limit: skipping to its end. */
+  private overflow: { line: number; head: Buffer; bytes: number } | null = null;
+  private lineNumber = 0;
+  private started = false;
+  private decided: InputEncoding | null;
+
+  constructor(
+    private readonly layout: FixedLayout,
+    private readonly forced?: InputEncoding,
+  ) {
+    this.decided = forced ?? null;
+  }
+
+  get encoding(): InputEncoding {
+    return this.decided ?? 'utf8';
+  }
+
+  push(chunk: Buffer): CsvRecord[] {
+    let bytes = chunk;
+    if (!this.started && bytes.length > 0) {
+      this.started = true;
+      if (this.forced !== 'cp932' && bytes.subarray(0, 3).equals(UTF8_BOM)) {
+        bytes = bytes.subarray(3);
+        this.decided = 'utf8';
+      }
+    }
+    return this.layout.terminator === 'line' ? this.pushLines(bytes) : this.pushBlocks(bytes);
+  }
+
+  end(): CsvRecord[] {
+    const records: CsvRecord[] = [];
+    if (this.overflow !== null) {
+      const { line, head, bytes } = this.overflow;
+      this.overflow = null;
+      records.push(tooLong(line, this.lenient(head), bytes));
+    }
+    const rest = this.carry;
+    this.carry = null;
+    if (rest === null || rest.length === 0) return records;
+    this.lineNumber += 1;
+    if (this.layout.terminator === 'line') {
+      const body = rest.at(-1) === CR ? rest.subarray(0, -1) : rest;
+      if (body.length > 0) records.push(this.record(body));
+    } else {
+      const raw = this.lenient(rest.subarray(0, KEPT_RAW_BYTES));
+      records.push(problem(this.lineNumber, raw, 'MALFORMED_ROW', `the file ends in a partial record of ${rest.length} bytes (records are ${this.layout.recordBytes})`));
+    }
+    return records;
+  }
+
+  private pushLines(chunk: Buffer): CsvRecord[] {
+    const records: CsvRecord[] = [];
+    let bytes = chunk;
+    if (this.overflow !== null) {
+      const lineEnd = bytes.indexOf(LF);
+      if (lineEnd < 0) {
+        this.overflow.bytes += bytes.length;
+        return records;
+      }
+      const { line, head } = this.overflow;
+      const total = this.overflow.bytes + lineEnd;
+      this.overflow = null;
+      this.lineNumber = line;
+      records.push(tooLong(line, this.lenient(head), total));
+      bytes = bytes.subarray(lineEnd + 1);
+    }
+    const part = this.carry === null ? bytes : Buffer.concat([this.carry, bytes]);
+    this.carry = null;
+    let start = 0;
+    for (let lineEnd = part.indexOf(LF); lineEnd >= 0; lineEnd = part.indexOf(LF, start)) {
+      this.lineNumber += 1;
+      const stop = lineEnd > start && part[lineEnd - 1] === CR ? lineEnd - 1 : lineEnd;
+      if (stop > start) records.push(this.record(part.subarray(start, stop)));
+      start = lineEnd + 1;
+    }
+    const rest = part.subarray(start);
+    if (rest.length > MAX_RECORD_BYTES) {
+      this.overflow = { line: this.lineNumber + 1, head: Buffer.from(rest.subarray(0, KEPT_RAW_BYTES)), bytes: rest.length };
+    } else if (rest.length > 0) this.carry = Buffer.from(rest);
+    return records;
+  }
+
+  private pushBlocks(chunk: Buffer): CsvRecord[] {
+    const records: CsvRecord[] = [];
+    const size = this.layout.recordBytes;
+    const part = this.carry === null ? chunk : Buffer.concat([this.carry, chunk]);
+    this.carry = null;
+    let start = 0;
+    for (; start + size <= part.length; start += size) {
+      this.lineNumber += 1;
+      records.push(this.record(part.subarray(start, start + size)));
+    }
+    if (start < part.length) this.carry = Buffer.from(part.subarray(start));
+    return records;
+  }
+
+  /** One record's fields, or why it cannot be read. */
+  private record(bytes: Buffer): CsvRecord {
+    const line = this.lineNumber;
+    const size = this.layout.recordBytes;
+    if (bytes.length > MAX_RECORD_BYTES) return tooLong(line, this.lenient(bytes.subarray(0, KEPT_RAW_BYTES)), bytes.length);
+    if (isAscii(bytes)) {
+      const raw = bytes.toString('latin1');
+      if (bytes.length !== size) return wrongLength(line, raw, bytes.length, size);
+      const control = controlCharacterAt(raw);
+      if (control >= 0) return controlProblem(line, raw, control);
+      return { line, raw, fields: this.layout.fields.map((field) => raw.slice(field.offset, field.offset + field.length)) };
+    }
+    if (this.decided === null) this.decided = isUtf8(bytes) ? 'utf8' : 'cp932';
+    const raw = this.decode(bytes);
+    if (typeof raw !== 'string') return raw;
+    if (bytes.length !== size) return wrongLength(line, raw, bytes.length, size);
+    const control = controlCharacterAt(raw);
+    if (control >= 0) return controlProblem(line, raw, control);
+    const cut = this.layout.fields.find((field) => !this.isBoundary(bytes, field.offset) || !this.isBoundary(bytes, field.offset + field.length));
+    if (cut !== undefined) {
+      return problem(line, raw, 'BAD_ENCODING', `field ${cut.name} (bytes ${cut.offset}..${cut.offset + cut.length - 1}) cuts a ${this.decided === 'cp932' ? 'CP932' : 'UTF-8'} character in two`);
+    }
+    const decode = this.decided === 'cp932' ? (slice: Buffer) => iconv.decode(slice, 'cp932') : (slice: Buffer) => slice.toString('utf8');
+    return { line, raw, fields: this.layout.fields.map((field) => decode(bytes.subarray(field.offset, field.offset + field.length))) };
+  }
+
+  private decode(bytes: Buffer): string | CsvRecord {
+    const line = this.lineNumber;
+    if (this.decided === 'utf8') {
+      if (isUtf8(bytes)) return bytes.toString('utf8');
+      return problem(line, bytes.toString('utf8'), 'BAD_ENCODING', 'the record is not valid UTF-8, the encoding of this file');
+    }
+    const text = iconv.decode(bytes, 'cp932');
+    if (text.includes('\ufffd')) return problem(line, text, 'BAD_ENCODING', 'the record is not valid CP932, the encoding of this file');
+    if (this.forced === undefined && isUtf8(bytes)) {
+      return problem(line, bytes.toString('utf8'), 'BAD_ENCODING', 'the record is UTF-8 in a file read as CP932 (its first non-ASCII record was CP932)');
+    }
+    return text;
+  }
+
+  /** Whether a character starts at this byte offset of a record valid in the file's encoding. */
+  private isBoundary(bytes: Buffer, offset: number): boolean {
+    if (offset === 0 || offset >= bytes.length) return true;
+    if (this.decided === 'utf8') return (bytes[offset]! & 0xc0) !== 0x80;
+    // CP932: walk from the start, a lead byte (0x81-0x9F, 0xE0-0xFC) taking two bytes.
+    let at = 0;
+    while (at < offset) {
+      const byte = bytes[at]!;
+      at += (byte >= 0x81 && byte <= 0x9f) || (byte >= 0xe0 && byte <= 0xfc) ? 2 : 1;
+    }
+    return at === offset;
+  }
+
+  private lenient(bytes: Buffer): string {
+    return this.decided === 'cp932' ? iconv.decode(bytes, 'cp932') : bytes.toString('utf8');
+  }
+}
+
+function wrongLength(line: number, raw: string, bytes: number, size: number): CsvRecord {
+  return problem(line, raw, 'MALFORMED_ROW', `the record is ${bytes} bytes where the layout's records are ${size}`);
+}
