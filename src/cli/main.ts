@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { registerCalls } from './commands/calls';
 import { registerIngest } from './commands/ingest';
+import { registerProfiles } from './commands/profiles';
 import { registerReconcile } from './commands/reconcile';
 import { registerRerate } from './commands/rerate';
 import { registerStatement } from './commands/statement';
@@ -38,6 +39,7 @@ export function buildProgram(io: Io, writeCommanderErr: (text: string) => void =
   registerStatement(program, io);
   registerCalls(program, io);
   registerTariffs(program, io);
+  registerProfiles(program, io);
   registerRerate(program, io);
   registerReconcile(program, io);
   return program;

@@ -3,8 +3,7 @@ import { basename } from 'node:path';
 import { MonthlyTotals } from '../aggregate/monthlyTotals';
 import { RunFailedError } from '../errors';
 import { sameContent } from '../input/callRecord';
-import { csvSplitter, InputEncoding, LineFramer, RecordFramer } from '../input/csvRecords';
-import { FixedWidthFramer } from '../input/fixedRecords';
+import { InputEncoding, LineFramer, RecordFramer } from '../input/csvRecords';
 import { InputProfile, Skip } from '../input/profile';
 import { InputFile } from '../input/inputFile';
 import { RejectCode, Rejection } from '../input/rejection';
@@ -13,6 +12,7 @@ import { ReferenceData } from '../reference/referenceData';
 import { closedMonths } from '../statement/revisions';
 import { beginFile, Db, FileWriter, findFileBySha, finishFile, hasFileOfSize } from '../store/store';
 import { ParsedItem, parseFile } from './parseStage';
+import { profileFramer } from './previewProfile';
 
 export interface IngestOptions {
   /** Force an encoding; absent: detect (UTF-8 if valid, else CP932). */
@@ -205,10 +205,5 @@ async function ingestOpenFile(db: Db, reference: ReferenceData, file: InputFile,
 
 /** What cuts the file into records: the canonical line framer, or the profile's layout (`--encoding` wins over its encoding). */
 function recordFramer(options: IngestOptions): RecordFramer {
-  const profile = options.profile;
-  if (profile === undefined) return new LineFramer(options.encoding);
-  const encoding = options.encoding ?? profile.encoding;
-  const layout = profile.layout;
-  if (layout.type === 'fixed') return new FixedWidthFramer(layout, encoding);
-  return new LineFramer(encoding, csvSplitter(layout.delimiter, layout.quote));
+  return options.profile === undefined ? new LineFramer(options.encoding) : profileFramer(options.profile, options.encoding);
 }

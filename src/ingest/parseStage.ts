@@ -67,7 +67,7 @@ export function parseMappedRecords(records: CsvRecord[], mapper: RecordMapper, r
       items.push({ line: record.line, raw: record.raw, call: null, outcome: reject(problem.code, problem.message) });
       continue;
     }
-    const call = mapper.map(record.fields);
+    const call = mapper.map(record.fields, record.cutFields);
     if ('ok' in call || 'skipped' in call) {
       items.push({ line: record.line, raw: record.raw, call: null, outcome: call });
       continue;

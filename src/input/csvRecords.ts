@@ -20,6 +20,8 @@ export interface CsvRecord {
   /** The fields, or null and the problem. */
   fields: string[] | null;
   problem?: RecordProblem;
+  /** Fixed-width fields whose bytes cut a double-byte character (by position), with the message; a problem only if the record is mapped. */
+  cutFields?: { position: number; message: string }[];
 }
 
 /** A CDR record is one line: a line longer than this is refused (RECORD_TOO_LONG), whatever it holds. */

@@ -134,12 +134,16 @@ export class FixedWidthFramer implements RecordFramer {
     if (bytes.length !== size) return wrongLength(line, raw, bytes.length, size);
     const control = controlCharacterAt(raw);
     if (control >= 0) return controlProblem(line, raw, control);
-    const cut = this.layout.fields.find((field) => !this.isBoundary(bytes, field.offset) || !this.isBoundary(bytes, field.offset + field.length));
-    if (cut !== undefined) {
-      return problem(line, raw, 'BAD_ENCODING', `field ${cut.name} (bytes ${cut.offset}..${cut.offset + cut.length - 1}) cuts a ${this.decided === 'cp932' ? 'CP932' : 'UTF-8'} character in two`);
-    }
     const decode = this.decided === 'cp932' ? (slice: Buffer) => iconv.decode(slice, 'cp932') : (slice: Buffer) => slice.toString('utf8');
-    return { line, raw, fields: this.layout.fields.map((field) => decode(bytes.subarray(field.offset, field.offset + field.length))) };
+    const record: CsvRecord = { line, raw, fields: this.layout.fields.map((field) => decode(bytes.subarray(field.offset, field.offset + field.length))) };
+    // A field that cuts a character (a header record of another layout, a shifted record) spoils the
+    // record only if the profile reads that field: a header or trailer can still be skipped.
+    this.layout.fields.forEach((field, position) => {
+      if (this.isBoundary(bytes, field.offset) && this.isBoundary(bytes, field.offset + field.length)) return;
+      const message = `field ${field.name} (bytes ${field.offset}..${field.offset + field.length - 1}) cuts a ${this.decided === 'cp932' ? 'CP932' : 'UTF-8'} character in two`;
+      (record.cutFields ??= []).push({ position, message });
+    });
+    return record;
   }
 
   private decode(bytes: Buffer): string | CsvRecord {

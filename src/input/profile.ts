@@ -89,6 +89,12 @@ const FIELD_CODES: Record<CdrColumn, RejectCode> = {
   duration: 'BAD_DURATION',
 };
 
+/**
+ * The order fields are mapped in: direction first, since the choice that makes it (a context, a
+ * flag) also decides number and peer, and a record of an unknown kind is best told as that.
+ */
+const MAPPING_ORDER = [3, 0, 1, 2, 4, 5, 6];
+
 /** Canonical fields in CDR_COLUMNS order: a mapped record is read at these positions. */
 const IDENTITY_POSITIONS = Object.fromEntries(CDR_COLUMNS.map((column, index) => [column, index])) as ColumnPositions;
 
@@ -198,6 +204,8 @@ export class RecordMapper {
   private readonly getters: Getter[];
   private readonly skipTests: { reason: string; test: Test }[];
   private readonly sources: Record<CdrColumn, string>;
+  private readonly skipPositions: Set<number>;
+  private readonly mappedPositions: Set<number>;
 
   constructor(
     private readonly profile: InputProfile,
@@ -207,18 +215,34 @@ export class RecordMapper {
   ) {
     this.getters = CDR_COLUMNS.map((column) => this.compile(profile.file.fields[column]));
     this.skipTests = (profile.file.skip ?? []).map((rule) => ({ reason: rule.reason, test: this.condition(rule.when) }));
+    const rules = profile.file.skip ?? [];
+    this.skipPositions = new Set(rules.map((rule) => positionOf(rule.when.field)));
+    const skipOnly = new Set(rules.map((rule) => rule.when.field));
+    this.mappedPositions = new Set(profile.referencedColumns.filter((name) => !skipOnly.has(name) || mappingReads(profile.file, name)).map(positionOf));
     this.sources = Object.fromEntries(CDR_COLUMNS.map((column) => [column, describeMapping(profile.file.fields[column])])) as Record<CdrColumn, string>;
   }
 
-  /** The canonical texts of a record (CDR_COLUMNS order), a skip, or the first field that cannot be mapped. */
-  mapFields(fields: string[]): string[] | Skip | Rejection {
+  /**
+   * The canonical texts of a record (CDR_COLUMNS order), a skip, or the first field that cannot be
+   * mapped. `cutFields` (fixed-width fields that cut a character) reject the record only where a
+   * skip rule or a mapping reads them.
+   */
+  mapFields(fields: string[], cutFields?: { position: number; message: string }[]): string[] | Skip | Rejection {
     if (fields.length < this.width.min || fields.length > this.width.max) {
       const expected = this.width.min === this.width.max ? `${this.width.min}` : `${this.width.min} to ${this.width.max}`;
       return reject('MALFORMED_ROW', `${fields.length} fields where profile ${this.profile.id} has ${expected}`);
     }
+    if (cutFields !== undefined) {
+      const cut = cutFields.find((field) => this.skipPositions.has(field.position));
+      if (cut !== undefined) return reject('BAD_ENCODING', cut.message);
+    }
     for (const { reason, test } of this.skipTests) if (test(fields)) return { skipped: true, reason };
+    if (cutFields !== undefined) {
+      const cut = cutFields.find((field) => this.mappedPositions.has(field.position));
+      if (cut !== undefined) return reject('BAD_ENCODING', cut.message);
+    }
     const mapped: string[] = new Array(CDR_COLUMNS.length);
-    for (let index = 0; index < CDR_COLUMNS.length; index += 1) {
+    for (const index of MAPPING_ORDER) {
       const value = this.getters[index]!(fields);
       if (typeof value !== 'string') {
         const column = CDR_COLUMNS[index]!;
@@ -230,8 +254,8 @@ export class RecordMapper {
   }
 
   /** The record mapped and validated: a call, a skip, or a rejection naming the profile field. */
-  map(fields: string[]): CallRecord | Skip | Rejection {
-    const mapped = this.mapFields(fields);
+  map(fields: string[], cutFields?: { position: number; message: string }[]): CallRecord | Skip | Rejection {
+    const mapped = this.mapFields(fields, cutFields);
     if (!Array.isArray(mapped)) return mapped;
     const call = readCallRecord(mapped, IDENTITY_POSITIONS);
     if ('ok' in call) return this.named(call);
@@ -337,4 +361,14 @@ export function describeMapping(mapping: FieldMapping): string {
   if (mapping.time !== undefined) text += `, ${mapping.time}${mapping.time === 'iso' || mapping.time === 'yyyymmddhhmmss' ? ` ${mapping.zone ?? 'Asia/Tokyo'}` : ''}`;
   if (mapping.duration !== undefined) text += `, ${mapping.duration}`;
   return text;
+}
+
+/** Whether a mapping (not only a skip rule) reads the column. */
+function mappingReads(file: ProfileFile, name: string): boolean {
+  const reads = (mapping: FieldMapping): boolean =>
+    mapping.from === name ||
+    (mapping.concat?.some(reads) ?? false) ||
+    (mapping.choose !== undefined &&
+      (mapping.choose.by === name || Object.values(mapping.choose.cases).some(reads) || (mapping.choose.default !== undefined && reads(mapping.choose.default))));
+  return CDR_COLUMNS.some((column) => reads(file.fields[column]));
 }
