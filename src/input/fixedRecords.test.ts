@@ -13,8 +13,8 @@ const LAYOUT: FixedLayout = {
   ],
 };
 
-function frame(bytes: Buffer, layout = LAYOUT, chunk = bytes.length): ReturnType<FixedWidthFramer['end']> {
-  const framer = new FixedWidthFramer(layout);
+function frame(bytes: Buffer, layout = LAYOUT, chunk = bytes.length, forced?: 'cp932'): ReturnType<FixedWidthFramer['end']> {
+  const framer = new FixedWidthFramer(layout, forced);
   const records = [];
   for (let at = 0; at < bytes.length; at += chunk) records.push(...framer.push(bytes.subarray(at, at + chunk)));
   return [...records, ...framer.end()];
@@ -23,11 +23,11 @@ function frame(bytes: Buffer, layout = LAYOUT, chunk = bytes.length): ReturnType
 const cp932 = (text: string): Buffer => iconv.encode(text, 'cp932');
 
 describe('FixedWidthFramer', () => {
-  test('fields by byte offset in CP932: a double-byte name moves no later field', () => {
+  test('fields by byte offset in CP932: a double-byte name moves no later field; padding spaces go', () => {
     // 東京 is 4 bytes in CP932 (2 characters): the name field is 東京 + 4 spaces = 8 bytes
     const records = frame(Buffer.concat([cp932('A001東京    0042\r\nA002ABCDEFGH0043\n')]));
     expect(records.map((record) => record.fields)).toEqual([
-      ['A001', '東京    ', '0042'],
+      ['A001', '東京', '0042'],
       ['A002', 'ABCDEFGH', '0043'],
     ]);
   });
@@ -59,6 +59,19 @@ describe('FixedWidthFramer', () => {
   test('a record not valid CP932, or UTF-8 in a CP932 file, is BAD_ENCODING; a control character BAD_CHARACTER', () => {
     const records = frame(Buffer.concat([cp932('A001東京    0042\n'), Buffer.from('A002\x82\x20      0043\n', 'latin1'), Buffer.from('A003東京0043\n'), Buffer.from('A004AB\x1bDEFGH0043\n')]));
     expect(records.map((record) => record.problem?.code ?? 'ok')).toEqual(['ok', 'BAD_ENCODING', 'BAD_ENCODING', 'BAD_CHARACTER']);
+  });
+
+  test('CP932 forced (lines decoded whole, records sliced from the text) gives what record-by-record decoding gives', () => {
+    const bytes = Buffer.concat([
+      cp932('A001東京    0042\r\n'),
+      cp932('A001   東京都042\n'), // cut fields
+      Buffer.from('A002\x82\x20      0043\n', 'latin1'), // not CP932
+      cp932('A003東京0043\n'), // wrong length
+      Buffer.from('A004AB\x1bDEFGH0043\n'), // control character
+      cp932('  B1全角　　0044\r\n'),
+    ]);
+    for (const chunk of [1, 7, 40, bytes.length]) expect(frame(bytes, LAYOUT, chunk, 'cp932')).toEqual(frame(bytes, LAYOUT, chunk));
+    expect(frame(bytes, LAYOUT, bytes.length, 'cp932').at(-1)!.fields).toEqual(['B1', '全角　　', '0044']);
   });
 
   test('without a terminator records follow each other; a partial last record is MALFORMED_ROW', () => {
