@@ -12,7 +12,7 @@ import { ReferenceData } from '../reference/referenceData';
 import { closedMonths } from '../statement/revisions';
 import { beginFile, Db, FileWriter, findFileBySha, finishFile, hasFileOfSize } from '../store/store';
 import { ParsedItem, parseFile } from './parseStage';
-import { profileFramer } from './previewProfile';
+import { profileFramer } from '../input/profileFramer';
 
 export interface IngestOptions {
   /** Force an encoding; absent: detect (UTF-8 if valid, else CP932). */

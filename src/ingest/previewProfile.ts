@@ -1,5 +1,5 @@
-import { csvSplitter, CsvRecord, InputEncoding, LineFramer, RecordFramer } from '../input/csvRecords';
-import { FixedWidthFramer } from '../input/fixedRecords';
+import { CsvRecord, InputEncoding } from '../input/csvRecords';
+import { profileFramer } from '../input/profileFramer';
 import { InputFile } from '../input/inputFile';
 import { InputProfile, RecordMapper } from '../input/profile';
 import { rateRecord } from '../rate/rateRecord';
@@ -14,13 +14,6 @@ export interface PreviewRow {
   outcome: string;
 }
 
-/** The framer of a profile's layout: lines of its CSV dialect, or fixed-width records. */
-export function profileFramer(profile: InputProfile, encoding?: InputEncoding): RecordFramer {
-  const layout = profile.layout;
-  const forced = encoding ?? profile.encoding;
-  if (layout.type === 'fixed') return new FixedWidthFramer(layout, forced);
-  return new LineFramer(forced, csvSplitter(layout.delimiter, layout.quote));
-}
 
 /**
  * The first records of a file mapped by a profile, each with what ingest would make of it
