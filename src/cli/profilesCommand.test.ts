@@ -72,4 +72,24 @@ describe('meisai profiles', () => {
     expect(lines).toHaveLength(14);
     expect(workspace.db.prepare('SELECT COUNT(*) AS n FROM files').get()).toEqual({ n: 0 });
   });
+
+  test('the text summary shows skipped as the fourth bucket, by reason', async () => {
+    const result = await runCli(['ingest', join(FIXTURES, 'asterisk-Master-2011-04.csv'), '--profile', 'asterisk-cdr-csv', '--db', workspace.dbPath]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe(
+      [
+        'files       1',
+        'read        13',
+        'accepted    9',
+        'rejected    2',
+        '  MISSING_FIELD   1', // reject codes in the order of REJECT_CODES, as for the canonical CSV
+        '  BAD_DIRECTION   1',
+        'duplicates  0',
+        'skipped     2',
+        '  INTERNAL_LEG    1',
+        '  NOT_ANSWERED    1',
+        '',
+      ].join('\n'),
+    );
+  });
 });
