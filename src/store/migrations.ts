@@ -173,8 +173,10 @@ export const MIGRATIONS: {
         profile       TEXT,
         CHECK (records_read = accepted + rejected + duplicates + skipped)
       );
-      INSERT INTO files_v5 (file_id, name, sha256, bytes, encoding, source, ingested_at, records_read, accepted, rejected, duplicates, late)
-        SELECT file_id, name, sha256, bytes, encoding, source, ingested_at, records_read, accepted, rejected, duplicates, late FROM files;
+      -- SELECT * on purpose: files as versions 1-4 leave it has exactly these twelve columns in this
+      -- order; should an earlier migration ever add one, this INSERT fails (too many values) and the
+      -- migration is not applied, rather than the rebuild dropping that column's data.
+      INSERT INTO files_v5 SELECT *, 0, NULL FROM files;
       DROP TABLE files;
       ALTER TABLE files_v5 RENAME TO files;
 

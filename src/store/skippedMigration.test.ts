@@ -68,3 +68,25 @@ describe('migration 5: the skipped bucket', () => {
     }
   });
 });
+
+test('a files table with a column migration 5 does not know stops the migration: nothing dropped, nothing applied', () => {
+  const directory = mkdtempSync(join(tmpdir(), 'meisai-migration-'));
+  try {
+    const path = join(directory, 'meisai.sqlite');
+    const db = new Database(path);
+    db.exec('CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, description TEXT NOT NULL, applied_at TEXT NOT NULL)');
+    for (const migration of MIGRATIONS.filter((candidate) => candidate.version <= 3)) {
+      db.exec(migration.sql);
+      db.prepare('INSERT INTO schema_migrations VALUES (?, ?, ?)').run(migration.version, migration.description, '2026-11-01T00:00:00Z');
+    }
+    db.exec("ALTER TABLE files ADD COLUMN someone_elses TEXT; INSERT INTO files VALUES (1, 'a', 'x', 1, 'utf8', NULL, 'now', 0, 0, 0, 0, 0, 'kept')");
+    db.close();
+    expect(() => openStore(path, 'write')).toThrow();
+    const after = new Database(path, { readonly: true });
+    expect(after.prepare('SELECT someone_elses FROM files').get()).toEqual({ someone_elses: 'kept' });
+    expect(after.prepare('SELECT MAX(version) AS v FROM schema_migrations').get()).toEqual({ v: 3 });
+    after.close();
+  } finally {
+    rmSync(directory, { recursive: true, force: true });
+  }
+});
