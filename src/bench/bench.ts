@@ -14,6 +14,15 @@
  *
  * Progress goes to stderr; the table and the JSON line to stdout. Never part of `npm test`.
  *
+ * With `--profile NAME` (`canonical` or `jp-fixed-128-cp932`) the bench measures what an input
+ * profile costs instead: the same records as a canonical CSV and in the profile's layout
+ * (src/bench/profileLayouts.ts), each ingested on a fresh store `--runs` times (default 2, the
+ * fastest run counts), the profile's run with `--profile NAME`; both stores must hold identical
+ * totals and control totals. One JSON line:
+ *    {"cdrs":N,"profile":…,"canonicalSeconds":…,"profileSeconds":…,"profileCostPercent":…,…}
+ *
+
+ *
  * With `--db postgres` (a throwaway cluster with PostgreSQL's default durability, started from
  * the Debian binaries) or `--db postgres://…` (a server of yours; each run creates and drops a
  * database on it), meisai is also timed on PostgreSQL with 1, 2 and 4 `ingest --inbox` worker
@@ -25,15 +34,16 @@
 import { DuckDBInstance } from '@duckdb/node-api';
 import Database from 'better-sqlite3';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createReadStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { writeFileSync, createReadStream } from 'node:fs';
+
 import { createInterface } from 'node:readline';
 import { findPostgresBinaries, startTestCluster, TestCluster, withDatabase } from '../test-support/postgres';
 import { ControlTotals, rateWithDuckDb } from './duckdbRating';
 import { countsPath, ExpectedCounts, generateCdrs, wholeNumber } from './generateCdrs';
+import { writeFixedWidthCopies } from './profileLayouts';
 
 const PROJECT_ROOT = join(__dirname, '..', '..');
 const MEISAI_BIN = join(PROJECT_ROOT, 'bin', 'meisai');
@@ -47,10 +57,12 @@ interface BenchOptions {
   keep: boolean;
   /** sqlite (only), postgres (a throwaway cluster) or a postgres:// server URL. */
   db: string;
+  profile: string | null;
+  runs: number;
 }
 
 function parseArguments(argv: string[]): BenchOptions {
-  const options: BenchOptions = { cdrs: 100_000, seed: 1, workDirectory: join(tmpdir(), 'meisai-bench'), keep: false, db: 'sqlite' };
+  const options: BenchOptions = { cdrs: 100_000, seed: 1, workDirectory: join(tmpdir(), 'meisai-bench'), keep: false, db: 'sqlite', profile: null, runs: 2 };
   for (let index = 0; index < argv.length; index += 1) {
     const name = argv[index]!;
     if (name === '--keep') {
@@ -63,6 +75,10 @@ function parseArguments(argv: string[]): BenchOptions {
     if (name === '--cdrs') options.cdrs = wholeNumber(name, value);
     else if (name === '--seed') options.seed = wholeNumber(name, value);
     else if (name === '--work-dir') options.workDirectory = value;
+    else if (name === '--profile') {
+      if (!BENCH_PROFILES.includes(value)) throw new UsageError(`--profile: the bench writes its records in the layouts of ${BENCH_PROFILES.join(' and ')} only`);
+      options.profile = value;
+    } else if (name === '--runs') options.runs = wholeNumber(name, value);
     else if (name === '--db') {
       if (value !== 'sqlite' && value !== 'postgres' && !/^postgres(ql)?:\/\//.test(value)) throw new UsageError('--db is sqlite, postgres or a postgres://… URL');
       options.db = value;
@@ -120,10 +136,10 @@ interface MeisaiRun {
 }
 
 /** `node bin/meisai ingest FILE --db DB --json` in a child process: its wall time and peak RSS. */
-async function runMeisai(csvPath: string, databasePath: string, runDirectory: string): Promise<MeisaiRun> {
+async function runMeisai(csvPath: string, databasePath: string, runDirectory: string, extraArguments: string[] = []): Promise<MeisaiRun> {
   const peakRssFile = join(runDirectory, 'meisai-peak-rss.txt');
   const startedAt = process.hrtime.bigint();
-  const child = spawn(process.execPath, ['--require', PEAK_RSS_REPORTER, MEISAI_BIN, 'ingest', csvPath, '--db', databasePath, '--json'], {
+  const child = spawn(process.execPath, ['--require', PEAK_RSS_REPORTER, MEISAI_BIN, 'ingest', csvPath, '--db', databasePath, '--json', ...extraArguments], {
     cwd: PROJECT_ROOT,
     env: { ...process.env, MEISAI_BENCH_PEAK_RSS_FILE: peakRssFile },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -474,15 +490,101 @@ async function benchPostgres(options: BenchOptions, csvPath: string, runDirector
   }
 }
 
+const BENCH_PROFILES = ['canonical', 'jp-fixed-128-cp932'];
+
+/** The summary's figures a profile run must share with the canonical run of the same records. */
+function summaryFigures(summary: ControlTotals): string {
+  const rejected = Object.values(summary.rejected).reduce((sum, count) => sum + count, 0);
+  return `read ${summary.read}, accepted ${summary.accepted}, rejected ${rejected}, duplicates ${summary.duplicates}`;
+}
+
+/** Totals rows of a meisai store, by key, for comparing two stores. */
+function storeFigures(path: string, query: (typeof CROSS_CHECK_QUERIES)[number]): FiguresByKey {
+  const db = new Database(path, { readonly: true });
+  try {
+    return figuresFromRows(db.prepare(query.sql).raw(true).safeIntegers(true).all() as unknown[][], query.keyColumns);
+  } finally {
+    db.close();
+  }
+}
+
+/** `--profile`: canonical ingest against profile ingest of the same records, fastest of `runs` each. */
+async function benchProfile(options: BenchOptions, profile: string): Promise<number> {
+  const file = cdrFile(options);
+  const copies = profile === 'canonical' ? { canonicalPath: file.path, profilePath: file.path } : (() => {
+    progress(`writing the records in the layout of ${profile}`);
+    const written = writeFixedWidthCopies(file.path);
+    return { canonicalPath: written.canonicalPath, profilePath: written.fixedPath };
+  })();
+  noteMachineLoad('before the runs');
+  const runDirectory = mkdtempSync(join(options.workDirectory, 'run-'));
+  try {
+    const fastest: Record<'canonical' | 'profile', MeisaiRun | null> = { canonical: null, profile: null };
+    const stores = { canonical: '', profile: '' };
+    for (let run = 1; run <= options.runs; run += 1) {
+      for (const kind of ['canonical', 'profile'] as const) {
+        const store = join(runDirectory, `${kind}-${run}.sqlite`);
+        const result = await runMeisai(kind === 'canonical' ? copies.canonicalPath : copies.profilePath, store, runDirectory, kind === 'profile' ? ['--profile', profile] : []);
+        progress(`run ${run}, ${kind}: ${decimalText(result.milliseconds, 3)} s`);
+        if (fastest[kind] === null || result.milliseconds < fastest[kind]!.milliseconds) fastest[kind] = result;
+        stores[kind] = store;
+      }
+    }
+    noteMachineLoad('after the runs');
+    const canonical = fastest.canonical!;
+    const mapped = fastest.profile!;
+    const failures: string[] = [];
+    if (summaryFigures(canonical.summary) !== summaryFigures(mapped.summary)) {
+      failures.push(`control totals: canonical ${summaryFigures(canonical.summary)}; profile ${summaryFigures(mapped.summary)}`);
+    }
+    for (const query of CROSS_CHECK_QUERIES.slice(0, 2)) {
+      const comparison = compareFigures(query.name, [...query.figureColumns], storeFigures(stores.canonical, query), storeFigures(stores.profile, query));
+      process.stdout.write(`cross-check ${query.name}: canonical ${comparison.meisaiRows} rows, profile ${comparison.duckdbRows} rows, ${comparison.differenceCount === 0 ? 'identical' : `${comparison.differenceCount} rows differ`}\n`);
+      failures.push(...comparison.differences.map((difference) => `${query.name}: ${difference}`));
+    }
+    if (failures.length > 0) {
+      process.stdout.write(`CROSS-CHECK FAILED (stores kept in ${runDirectory}):\n${failures.map((line) => `  ${line}`).join('\n')}\n`);
+      options.keep = true;
+      return 1;
+    }
+    const cdrs = BigInt(options.cdrs);
+    const canonicalMs = canonical.milliseconds > 0n ? canonical.milliseconds : 1n;
+    const profileMs = mapped.milliseconds > 0n ? mapped.milliseconds : 1n;
+    // (profile - canonical) / canonical in percent, one decimal, rounded half up on its magnitude
+    const slower = profileMs >= canonicalMs;
+    const costTenthsOfPercent = ((slower ? profileMs - canonicalMs : canonicalMs - profileMs) * 2000n + canonicalMs) / (canonicalMs * 2n);
+    const figures = {
+      canonicalSeconds: decimalText(canonical.milliseconds, 3),
+      profileSeconds: decimalText(mapped.milliseconds, 3),
+      profileCostPercent: `${slower || costTenthsOfPercent === 0n ? '' : '-'}${decimalText(costTenthsOfPercent, 1)}`,
+      canonicalCdrsPerSecond: quotientText(cdrs * 1000n, canonicalMs, 0),
+      profileCdrsPerSecond: quotientText(cdrs * 1000n, profileMs, 0),
+      profilePeakRssMb: quotientText(mapped.peakRssKilobytes, 1024n, 1),
+    };
+    printTable([
+      ['cdrs', 'profile', 'canonical s', 'profile s', 'cost %', 'canonical CDRs/s', 'profile CDRs/s'],
+      [String(options.cdrs), profile, figures.canonicalSeconds, figures.profileSeconds, figures.profileCostPercent, figures.canonicalCdrsPerSecond, figures.profileCdrsPerSecond],
+    ]);
+    process.stdout.write(`control totals of both: ${summaryFigures(mapped.summary)}\n`);
+    process.stdout.write(
+      `${JSON.stringify({ cdrs: options.cdrs, profile, runs: options.runs, ...Object.fromEntries(Object.entries(figures).map(([name, text]) => [name, Number(text)])) })}\n`,
+    );
+    return 0;
+  } finally {
+    if (options.keep) progress(`stores kept in ${runDirectory}`);
+    else rmSync(runDirectory, { recursive: true, force: true });
+  }
+}
+
 if (require.main === module) {
   let options: BenchOptions;
   try {
     options = parseArguments(process.argv.slice(2));
   } catch (error) {
-    process.stderr.write(`bench: ${(error as Error).message}\nusage: npm run bench -- --cdrs N [--seed S] [--work-dir DIR] [--keep] [--db sqlite|postgres|postgres://…]\n`);
+    process.stderr.write(`bench: ${(error as Error).message}\nusage: npm run bench -- --cdrs N [--seed S] [--work-dir DIR] [--keep] [--db sqlite|postgres|postgres://…] [--profile canonical|jp-fixed-128-cp932 [--runs N]]\n`);
     process.exit(2);
   }
-  bench(options).then(
+  (options.profile === null ? bench(options) : benchProfile(options, options.profile)).then(
     (exitCode) => {
       process.exitCode = exitCode;
     },

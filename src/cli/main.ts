@@ -4,6 +4,7 @@ import { Command, CommanderError } from 'commander';
 import { registerCalls } from './commands/calls';
 import { registerIngest } from './commands/ingest';
 import { registerMigrate } from './commands/migrate';
+import { registerProfiles } from './commands/profiles';
 import { registerReconcile } from './commands/reconcile';
 import { registerRerate } from './commands/rerate';
 import { registerQuote } from './commands/quote';
@@ -47,6 +48,7 @@ export function buildProgram(io: Io, writeCommanderErr: (text: string) => void =
   registerQuote(program, io);
   registerRejects(program, io);
   registerRecycle(program, io);
+  registerProfiles(program, io);
   registerRerate(program, io);
   registerReconcile(program, io);
   registerMigrate(program, io);

@@ -2,7 +2,9 @@ import Decimal from 'decimal.js';
 import { basename } from 'node:path';
 import { MonthlyTotals } from '../aggregate/monthlyTotals';
 import { RunFailedError } from '../errors';
-import { InputEncoding, LineFramer } from '../input/csvRecords';
+import { InputEncoding, LineFramer, RecordFramer } from '../input/csvRecords';
+import { InputProfile } from '../input/profile';
+import { profileFramer } from '../input/profileFramer';
 import { InputFile } from '../input/inputFile';
 import { RejectCode } from '../input/rejection';
 import { ReferenceData } from '../reference/referenceData';
@@ -14,6 +16,8 @@ export interface IngestOptions {
   /** Force an encoding; absent: detect (UTF-8 if valid, else CP932). */
   encoding?: InputEncoding;
   source?: string;
+  /** Read the file with this input profile (its layout, encoding, mapping and skip rules); absent: the canonical CSV. */
+  profile?: InputProfile;
   /** Refuse a file (nothing of it applied) whose rejected share of records read exceeds this, e.g. "0.05". */
   maxRejectRate?: string;
   /** Called after each chunk read with the records read so far and the file's bytes consumed. */
@@ -33,6 +37,10 @@ export interface FileSummary {
   accepted: number;
   rejected: Partial<Record<RejectCode, number>>;
   duplicates: number;
+  /** Records the profile counts as not calls, by its reason. */
+  skipped: Record<string, number>;
+  /** The input profile the file was read with; null: the canonical CSV. */
+  profile: string | null;
   /** Accepted calls of a closed month: stored and flagged, not in the totals until re-rated with --force. */
   late: number;
 }
@@ -63,6 +71,8 @@ async function ingestOpenFile(store: Store, reference: ReferenceData, file: Inpu
     accepted: 0,
     rejected: {},
     duplicates: 0,
+    skipped: {},
+    profile: options.profile?.id ?? null,
     late: 0,
   };
   // A delivery seen before is skipped without parsing it; only a file of a size already stored
@@ -71,10 +81,10 @@ async function ingestOpenFile(store: Store, reference: ReferenceData, file: Inpu
     const sha256 = await file.contentHash();
     if ((await store.findFileBySha(sha256)) !== undefined) return { ...summary, sha256, alreadyIngested: true };
   }
-  const framer = new LineFramer(options.encoding);
+  const framer = recordFramer(options);
 
   // The header is checked before the transaction starts: a refused file writes nothing.
-  const batches = await parseFile(file, framer, reference);
+  const batches = await parseFile(file, framer, reference, options.profile);
 
   const fileName = basename(path);
   const transaction = await store.beginFile({ name: fileName, source: options.source ?? null, ingestedAt: new Date().toISOString() });
@@ -96,6 +106,7 @@ async function ingestOpenFile(store: Store, reference: ReferenceData, file: Inpu
       }
       summary.accepted += settled.calls.length;
       summary.duplicates += settled.duplicates.length;
+      for (const [reason, count] of Object.entries(settled.skippedByReason)) summary.skipped[reason] = (summary.skipped[reason] ?? 0) + count;
       summary.late += settled.late;
       pending = [];
       wellFormed = 0;
@@ -135,10 +146,12 @@ async function ingestOpenFile(store: Store, reference: ReferenceData, file: Inpu
       rejected: rejectedCount,
       duplicates: summary.duplicates,
       late: summary.late,
+      skipped: Object.values(summary.skipped).reduce((sum, count) => sum + count, 0),
+      profile: summary.profile,
     });
     if (outcome === 'already-ingested') {
       // The same bytes were applied meanwhile (another worker, or the same content earlier in this run).
-      return { ...summary, encoding: null, read: 0, accepted: 0, rejected: {}, duplicates: 0, late: 0, alreadyIngested: true };
+      return { ...summary, encoding: null, read: 0, accepted: 0, rejected: {}, duplicates: 0, skipped: {}, late: 0, alreadyIngested: true };
     }
   } catch (error) {
     await transaction.rollback();
@@ -147,4 +160,9 @@ async function ingestOpenFile(store: Store, reference: ReferenceData, file: Inpu
     await batches.return(undefined);
   }
   return summary;
+}
+
+/** What cuts the file into records: the canonical line framer, or the profile's layout (`--encoding` wins over its encoding). */
+function recordFramer(options: IngestOptions): RecordFramer {
+  return options.profile === undefined ? new LineFramer(options.encoding) : profileFramer(options.profile, options.encoding);
 }

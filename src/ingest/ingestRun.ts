@@ -1,6 +1,7 @@
 import { basename } from 'node:path';
 import { RunFailedError, StoreRaceError } from '../errors';
 import { ReferenceData } from '../reference/referenceData';
+import { InputProfile } from '../input/profile';
 import { Store } from '../store/types';
 import { FileSummary, ingestFile, IngestOptions } from './ingestFile';
 
@@ -28,6 +29,8 @@ export async function ingestFiles(
   reference: ReferenceData,
   paths: string[],
   options: IngestOptions,
+  /** The input profile of each file (none: the canonical CSV). */
+  profileFor: (path: string) => InputProfile | undefined = () => undefined,
   events: IngestRunEvents = {},
 ): Promise<IngestRun> {
   const run: IngestRun = { summaries: [], failures: [] };
@@ -36,7 +39,7 @@ export async function ingestFiles(
     const claim = await store.claimFile(basename(path), { wait });
     if (claim === null) return false;
     try {
-      const summary = await ingestRacing(store, reference, path, options, events);
+      const summary = await ingestRacing(store, reference, path, { ...options, profile: profileFor(path) }, events);
       run.summaries.push(summary);
       events.applied?.(summary);
     } catch (error) {

@@ -1,7 +1,7 @@
 import { RejectCode, REJECT_CODES } from '../input/rejection';
 import { FileSummary } from './ingestFile';
 
-/** The control totals of one ingest run (spec §7): read = accepted + rejected + duplicates. */
+/** The control totals of one ingest run (spec §7): read = accepted + rejected + duplicates + skipped. */
 export interface RunSummary {
   files: number;
   alreadyIngested: number;
@@ -10,6 +10,8 @@ export interface RunSummary {
   accepted: number;
   rejected: Partial<Record<RejectCode, number>>;
   duplicates: number;
+  /** Records an input profile counts as not calls (unanswered, internal legs), by reason. */
+  skipped: Record<string, number>;
   /** Accepted calls of closed months, held back from the statements until re-rated with --force. */
   late: number;
 }
@@ -28,8 +30,21 @@ export function summariseRun(files: FileSummary[], failed: number): RunSummary {
     accepted: files.reduce((sum, file) => sum + file.accepted, 0),
     rejected,
     duplicates: files.reduce((sum, file) => sum + file.duplicates, 0),
+    skipped: skippedByReason(files),
     late: files.reduce((sum, file) => sum + file.late, 0),
   };
+}
+
+function skippedByReason(files: FileSummary[]): Record<string, number> {
+  const skipped: Record<string, number> = {};
+  for (const reason of [...new Set(files.flatMap((file) => Object.keys(file.skipped)))].sort()) {
+    skipped[reason] = files.reduce((sum, file) => sum + (file.skipped[reason] ?? 0), 0);
+  }
+  return skipped;
+}
+
+export function skippedTotal(summary: Pick<RunSummary, 'skipped'>): number {
+  return Object.values(summary.skipped).reduce((sum, count) => sum + count, 0);
 }
 
 export function rejectedTotal(summary: Pick<RunSummary, 'rejected'>): number {
@@ -45,6 +60,8 @@ export function formatRunSummary(summary: RunSummary): string {
     `rejected    ${rejectedTotal(summary)}`,
     ...Object.entries(summary.rejected).map(([code, count]) => `  ${code.padEnd(16)}${count}`),
     `duplicates  ${summary.duplicates}`,
+    `skipped     ${skippedTotal(summary)}`,
+    ...Object.entries(summary.skipped).map(([reason, count]) => `  ${reason.padEnd(16)}${count}`),
     ...(summary.late > 0 ? [`late        ${summary.late} (calls of closed months: stored, not billed until rerate --force)`] : []),
   ];
   return `${lines.join('\n')}\n`;

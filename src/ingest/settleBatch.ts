@@ -3,6 +3,7 @@ import { RejectCode } from '../input/rejection';
 import { RatedCall } from '../rate/rateRecord';
 import { RECYCLABLE_CODES } from '../recycle/recyclable';
 import { FileBatch, StoredCallIdentity } from '../store/types';
+import { Skip } from '../input/profile';
 import { ParsedItem } from './parseStage';
 
 /** A batch's records settled: the rows to write, and the accepted calls that count in the totals. */
@@ -10,6 +11,8 @@ export interface SettledBatch extends FileBatch {
   /** Accepted calls of open months: what the monthly totals add up. */
   billed: RatedCall[];
   rejectedByCode: Partial<Record<RejectCode, number>>;
+  /** Records the input profile says are not calls, by its reason. */
+  skippedByReason: Record<string, number>;
   late: number;
 }
 
@@ -21,7 +24,7 @@ export interface SettledBatch extends FileBatch {
  * accepted call of a closed month is late (stored, not totalled).
  */
 export function settleBatch(items: ParsedItem[], stored: Map<string, StoredCallIdentity>, closedMonths: Set<string>, fileName: string): SettledBatch {
-  const settled: SettledBatch = { calls: [], rejects: [], duplicates: [], billed: [], rejectedByCode: {}, late: 0 };
+  const settled: SettledBatch = { calls: [], rejects: [], duplicates: [], skips: [], billed: [], rejectedByCode: {}, skippedByReason: {}, late: 0 };
   const reject = (item: ParsedItem, code: RejectCode, message: string): void => {
     settled.rejects.push({ line: item.line, code, message, raw: item.raw, record: RECYCLABLE_CODES.has(code) ? item.call : null });
     settled.rejectedByCode[code] = (settled.rejectedByCode[code] ?? 0) + 1;
@@ -29,6 +32,12 @@ export function settleBatch(items: ParsedItem[], stored: Map<string, StoredCallI
   const firstInBatch = new Map<string, ParsedItem>();
   for (const item of items) {
     const call = item.call;
+    if (call === null && 'skipped' in item.outcome) {
+      const { reason } = item.outcome;
+      settled.skips.push({ line: item.line, reason });
+      settled.skippedByReason[reason] = (settled.skippedByReason[reason] ?? 0) + 1;
+      continue;
+    }
     if (call === null) {
       const rejection = item.outcome as { code: RejectCode; message: string };
       reject(item, rejection.code, rejection.message);
@@ -45,7 +54,7 @@ export function settleBatch(items: ParsedItem[], stored: Map<string, StoredCallI
       }
       continue;
     }
-    const rated = item.outcome;
+    const rated = item.outcome as Exclude<ParsedItem['outcome'], Skip>;
     if ('ok' in rated) {
       reject(item, rated.code, rated.message);
       continue;

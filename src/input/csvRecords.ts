@@ -20,6 +20,8 @@ export interface CsvRecord {
   /** The fields, or null and the problem. */
   fields: string[] | null;
   problem?: RecordProblem;
+  /** Fixed-width fields whose bytes cut a double-byte character (by position), with the message; a problem only if the record is mapped. */
+  cutFields?: { position: number; message: string }[];
 }
 
 /** A CDR record is one line: a line longer than this is refused (RECORD_TOO_LONG), whatever it holds. */
@@ -48,7 +50,11 @@ export class LineFramer {
   private decided: InputEncoding | null;
   private readonly utf8Decoder = new TextDecoder('utf-8', { fatal: true });
 
-  constructor(private readonly forced?: InputEncoding) {
+  constructor(
+    private readonly forced?: InputEncoding,
+    /** How a line is cut into fields: RFC 4180 with commas (`splitLine`), or a profile's dialect (`csvSplitter`). */
+    private readonly split: LineSplitter = splitLine,
+  ) {
     this.decided = forced ?? null;
   }
 
@@ -178,7 +184,7 @@ export class LineFramer {
     if (text.length > MAX_RECORD_BYTES / 3 && Buffer.byteLength(text) > MAX_RECORD_BYTES) {
       return tooLong(line, this.lenient(Buffer.from(text).subarray(0, KEPT_RAW_BYTES)), Buffer.byteLength(text));
     }
-    return splitLine(line, text);
+    return this.split(line, text);
   }
 
   private lenient(bytes: Buffer): string {
@@ -186,13 +192,40 @@ export class LineFramer {
   }
 }
 
+/** Cuts one line (its number and text) into fields, or says why it cannot. */
+export type LineSplitter = (line: number, raw: string) => CsvRecord;
+
+/**
+ * The splitter of a CSV dialect: `splitLine` for comma and double quote, else the same rules
+ * (control characters refused, a plain split where the line has no quote, csv-parse where it has).
+ */
+export function csvSplitter(delimiter = ',', quote = '"'): LineSplitter {
+  if (delimiter === ',' && quote === '"') return splitLine;
+  return (line, raw) => {
+    const control = controlCharacterAt(raw);
+    if (control >= 0) return controlProblem(line, raw, control);
+    if (raw.indexOf(quote) < 0) return { line, raw, fields: raw.split(delimiter) };
+    try {
+      const records = parseCsv(raw, { relax_column_count: true, delimiter, quote }) as string[][];
+      if (records.length !== 1) return problem(line, raw, 'MALFORMED_ROW', 'the line holds more than one record');
+      return { line, raw, fields: records[0]! };
+    } catch (error) {
+      const code = (error as { code?: string }).code ?? 'CSV_ERROR';
+      return problem(line, raw, 'MALFORMED_ROW', `bad quoting (${code}); a record ends at its line end`);
+    }
+  };
+}
+
+/** A line holding a control character (tab allowed): BAD_CHARACTER, its code point and column named. */
+export function controlProblem(line: number, raw: string, control: number): CsvRecord {
+  const code = raw.charCodeAt(control).toString(16).toUpperCase().padStart(4, '0');
+  return problem(line, raw, 'BAD_CHARACTER', `the line holds the control character U+${code} at column ${control + 1}`);
+}
+
 /** One line's fields: a comma split, or csv-parse for a line with quotes (RFC 4180 quoting within the line). */
 export function splitLine(line: number, raw: string): CsvRecord {
   const control = controlCharacterAt(raw);
-  if (control >= 0) {
-    const code = raw.charCodeAt(control).toString(16).toUpperCase().padStart(4, '0');
-    return problem(line, raw, 'BAD_CHARACTER', `the line holds the control character U+${code} at column ${control + 1}`);
-  }
+  if (control >= 0) return controlProblem(line, raw, control);
   if (raw.indexOf('"') < 0) return { line, raw, fields: raw.split(',') };
   try {
     const records = parseCsv(raw, { relax_column_count: true }) as string[][];
@@ -204,7 +237,7 @@ export function splitLine(line: number, raw: string): CsvRecord {
   }
 }
 
-function firstNonAsciiLineIsUtf8(part: Buffer): boolean {
+export function firstNonAsciiLineIsUtf8(part: Buffer): boolean {
   let start = 0;
   for (let lineEnd = part.indexOf(LF); lineEnd >= 0; lineEnd = part.indexOf(LF, start)) {
     const line = part.subarray(start, lineEnd);
@@ -214,16 +247,23 @@ function firstNonAsciiLineIsUtf8(part: Buffer): boolean {
   return isUtf8(part);
 }
 
-function problem(line: number, raw: string, code: RecordProblem['code'], message: string): CsvRecord {
+export function problem(line: number, raw: string, code: RecordProblem['code'], message: string): CsvRecord {
   return { line, raw, fields: null, problem: { code, message } };
 }
 
-function tooLong(line: number, head: string, bytes: number): CsvRecord {
+export function tooLong(line: number, head: string, bytes: number): CsvRecord {
   return problem(line, head, 'RECORD_TOO_LONG', `the record is ${bytes} bytes, over the ${MAX_RECORD_BYTES}-byte limit; its first ${KEPT_RAW_BYTES} bytes are kept`);
 }
 
 function badEncoding(line: number, raw: string, message: string): CsvRecord {
   return problem(line, raw, 'BAD_ENCODING', message);
+}
+
+/** What cuts a file's bytes into records: lines (`LineFramer`) or fixed-width records (`FixedWidthFramer`). */
+export interface RecordFramer {
+  readonly encoding: InputEncoding;
+  push(chunk: Buffer): CsvRecord[];
+  end(): CsvRecord[];
 }
 
 /** Records of a whole text (tests, tools): the same framing as a file. */

@@ -12,15 +12,17 @@ export function checkFileControls(files: FileControls[]): Detail[] {
   const details: Detail[] = [];
   let recordsRead = 0;
   let recycled = 0;
+  let skipped = 0;
   for (const file of files) {
     recordsRead += file.recordsRead;
     recycled += file.recycled;
+    skipped += file.skipped;
     const label = `file ${file.fileId} (${file.name})`;
-    const bucketSum = file.accepted + file.rejected + file.duplicates;
+    const bucketSum = file.accepted + file.rejected + file.duplicates + file.skipped;
     if (bucketSum !== file.recordsRead) {
       details.push(
         difference(
-          `${label}: records_read ${file.recordsRead} but accepted ${file.accepted} + rejected ${file.rejected} + duplicates ${file.duplicates} = ${bucketSum}`,
+          `${label}: records_read ${file.recordsRead} but accepted ${file.accepted} + rejected ${file.rejected} + duplicates ${file.duplicates} + skipped ${file.skipped} = ${bucketSum}`,
         ),
       );
     }
@@ -29,6 +31,7 @@ export function checkFileControls(files: FileControls[]): Detail[] {
       ['rejected', file.rejected, 'rejects', file.rejectRows],
       ['duplicates', file.duplicates, 'duplicates', file.duplicateRows],
       ['recycled', file.recycled, 'recycled', file.recycledRows],
+      ['skipped', file.skipped, 'skips', file.skipRows],
     ];
     for (const [column, count, table, rows] of buckets) {
       if (count !== rows) details.push(difference(`${label}: ${column} ${count} but the ${table} table holds ${rows} rows of the file`));
@@ -36,8 +39,11 @@ export function checkFileControls(files: FileControls[]): Detail[] {
   }
   const plural = files.length === 1 ? '' : 's';
   const recycledText = recycled === 0 ? '' : ` (${recycled} rejects recycled since, among accepted)`;
+  const skippedText = skipped === 0 ? '' : ` (${skipped} skipped as not calls)`;
   details.unshift(
-    information(`${files.length} file${plural}, ${recordsRead} records read${recycledText}, each file's read = accepted + rejected + duplicates checked against its rows`),
+    information(
+      `${files.length} file${plural}, ${recordsRead} records read${skippedText}${recycledText}, each file's read = accepted + rejected + duplicates + skipped checked against its rows`,
+    ),
   );
   return details;
 }

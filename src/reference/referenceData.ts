@@ -26,7 +26,7 @@ export interface ReferenceData {
   dataDir: string;
 }
 
-type SchemaName = 'tariff' | 'numbering' | 'statement' | 'holidays';
+export type SchemaName = 'tariff' | 'numbering' | 'statement' | 'holidays' | 'input-profile';
 const validators = new Map<SchemaName, ValidateFunction>();
 
 export function schemaValidator(name: SchemaName): ValidateFunction {
@@ -119,7 +119,7 @@ export function checkReferenceFile(path: string, calendars: ReadonlyMap<string, 
   return 'tariff';
 }
 
-function readValidated<T>(path: string, schema: SchemaName, document: unknown = readJson(path)): T {
+export function readValidated<T>(path: string, schema: SchemaName, document: unknown = readJson(path)): T {
   const validate = schemaValidator(schema);
   if (!validate(document)) {
     throw new ConfigurationError(`${path} is not a valid ${schema} file:\n${describeSchemaErrors(validate.errors ?? [])}`);
@@ -127,7 +127,7 @@ function readValidated<T>(path: string, schema: SchemaName, document: unknown = 
   return document as T;
 }
 
-function compileChecked<F, T>(path: string, file: F, compile: (file: F) => T): T {
+export function compileChecked<F, T>(path: string, file: F, compile: (file: F) => T): T {
   try {
     return compile(file);
   } catch (error) {
@@ -164,7 +164,7 @@ export function describeSchemaErrors(errors: ErrorObject[]): string {
     .join('\n');
 }
 
-function jsonFilesIn(directory: string): string[] {
+export function jsonFilesIn(directory: string): string[] {
   let names: string[];
   try {
     names = readdirSync(directory);

@@ -2,7 +2,17 @@
  * The store's schema, as numbered migrations applied in order, each in its own transaction.
  * A migration is never edited once released: change the schema by adding the next one.
  */
-export const MIGRATIONS: { version: number; description: string; sql: string }[] = [
+export const MIGRATIONS: {
+  version: number;
+  description: string;
+  sql: string;
+  /**
+   * The migration rebuilds a table other tables reference (SQLite cannot change a CHECK in place):
+   * foreign keys are switched off around its transaction, as SQLite's documented procedure
+   * requires, and `PRAGMA foreign_key_check` must find nothing before it commits.
+   */
+  rebuildsReferencedTable?: boolean;
+}[] = [
   {
     version: 1,
     description: 'files, calls, rejects, duplicates and monthly totals',
@@ -166,6 +176,51 @@ export const MIGRATIONS: { version: number; description: string; sql: string }[]
         code         TEXT NOT NULL,
         message      TEXT NOT NULL,
         recycled_at  TEXT NOT NULL,
+        PRIMARY KEY (file_id, line)
+      ) WITHOUT ROWID;
+    `,
+  },
+  {
+    version: 5,
+    description: 'skipped records: a fourth bucket in the files table, the skips table, the profile of each file',
+    rebuildsReferencedTable: true,
+    sql: `
+      -- Records an input profile counts as not calls (unanswered, internal legs) are skipped, with a
+      -- reason: every record read is now accepted, rejected, duplicate or skipped, and the files
+      -- table's CHECK says so. A CHECK cannot be altered in SQLite, so files is rebuilt (calls,
+      -- rejects, duplicates and recycled keep referencing it by name; foreign keys are off meanwhile and
+      -- checked before the commit). Existing files had no skipped records: skipped = 0.
+      CREATE TABLE files_v5 (
+        file_id       INTEGER PRIMARY KEY,
+        name          TEXT NOT NULL,
+        sha256        TEXT NOT NULL UNIQUE,
+        bytes         INTEGER NOT NULL,
+        encoding      TEXT NOT NULL,
+        source        TEXT,
+        ingested_at   TEXT NOT NULL,
+        records_read  INTEGER NOT NULL,
+        accepted      INTEGER NOT NULL,
+        rejected      INTEGER NOT NULL,
+        duplicates    INTEGER NOT NULL,
+        late          INTEGER NOT NULL DEFAULT 0,
+        recycled      INTEGER NOT NULL DEFAULT 0,
+        skipped       INTEGER NOT NULL DEFAULT 0,
+        -- The input profile the file was read with; NULL: the canonical CSV read without one.
+        profile       TEXT,
+        CHECK (records_read = accepted + rejected + duplicates + skipped)
+      );
+      -- SELECT * on purpose: files as versions 1-4 leave it has exactly these thirteen columns in this
+      -- order; should an earlier migration ever add one, this INSERT fails (too many values) and the
+      -- migration is not applied, rather than the rebuild dropping that column's data.
+      INSERT INTO files_v5 SELECT *, 0, NULL FROM files;
+      DROP TABLE files;
+      ALTER TABLE files_v5 RENAME TO files;
+
+      -- One row per skipped record: where it was and the profile's reason.
+      CREATE TABLE skips (
+        file_id  INTEGER NOT NULL REFERENCES files(file_id),
+        line     INTEGER NOT NULL,
+        reason   TEXT NOT NULL,
         PRIMARY KEY (file_id, line)
       ) WITHOUT ROWID;
     `,

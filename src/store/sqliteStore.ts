@@ -120,7 +120,7 @@ export class SqliteStore implements Store {
 
   /** Appends accepted calls to a stored file, inside a transaction the caller holds (recycle). */
   async appendCallsToFile(fileId: number, calls: AcceptedCall[]): Promise<void> {
-    await new SqliteFileTransaction(this, fileId).writeBatch({ calls, rejects: [], duplicates: [] });
+    await new SqliteFileTransaction(this, fileId).writeBatch({ calls, rejects: [], duplicates: [], skips: [] });
   }
 
   /** @internal for SqliteFileTransaction */
@@ -135,9 +135,13 @@ export class SqliteStore implements Store {
       return 'already-ingested';
     }
     this.sql(
-      `UPDATE files SET sha256 = ?, bytes = ?, encoding = ?, records_read = ?, accepted = ?, rejected = ?, duplicates = ?, late = ?
+      `UPDATE files SET sha256 = ?, bytes = ?, encoding = ?, records_read = ?, accepted = ?, rejected = ?, duplicates = ?, late = ?,
+              skipped = ?, profile = ?
         WHERE file_id = ?`,
-    ).run(outcome.sha256, outcome.bytes, outcome.encoding, outcome.read, outcome.accepted, outcome.rejected, outcome.duplicates, outcome.late, fileId);
+    ).run(
+      outcome.sha256, outcome.bytes, outcome.encoding, outcome.read, outcome.accepted, outcome.rejected, outcome.duplicates, outcome.late,
+      outcome.skipped, outcome.profile, fileId,
+    );
     this.db.exec('COMMIT');
     return 'applied';
   }
@@ -514,18 +518,19 @@ export class SqliteStore implements Store {
 
   async fileControls(unreadable: string[]): Promise<FileControls[]> {
     const rows = this.sql(
-      `SELECT f.file_id AS fileId, f.name, f.records_read AS recordsRead, f.accepted, f.rejected, f.duplicates, f.recycled,
+      `SELECT f.file_id AS fileId, f.name, f.records_read AS recordsRead, f.accepted, f.rejected, f.duplicates, f.recycled, f.skipped,
               COALESCE(c.row_count, 0) AS callRows, COALESCE(r.row_count, 0) AS rejectRows, COALESCE(d.row_count, 0) AS duplicateRows,
-              COALESCE(y.row_count, 0) AS recycledRows
+              COALESCE(y.row_count, 0) AS recycledRows, COALESCE(s.row_count, 0) AS skipRows
          FROM files f
          LEFT JOIN (SELECT file_id, COUNT(*) AS row_count FROM calls GROUP BY file_id) c ON c.file_id = f.file_id
          LEFT JOIN (SELECT file_id, COUNT(*) AS row_count FROM rejects GROUP BY file_id) r ON r.file_id = f.file_id
          LEFT JOIN (SELECT file_id, COUNT(*) AS row_count FROM duplicates GROUP BY file_id) d ON d.file_id = f.file_id
          LEFT JOIN (SELECT file_id, COUNT(*) AS row_count FROM recycled GROUP BY file_id) y ON y.file_id = f.file_id
+         LEFT JOIN (SELECT file_id, COUNT(*) AS row_count FROM skips GROUP BY file_id) s ON s.file_id = f.file_id
         ORDER BY f.file_id`,
     ).all() as Record<string, unknown>[];
-    const counts = ['recordsRead', 'accepted', 'rejected', 'duplicates', 'recycled'] as const;
-    const columns = { recordsRead: 'records_read', accepted: 'accepted', rejected: 'rejected', duplicates: 'duplicates', recycled: 'recycled' };
+    const counts = ['recordsRead', 'accepted', 'rejected', 'duplicates', 'recycled', 'skipped'] as const;
+    const columns = { recordsRead: 'records_read', accepted: 'accepted', rejected: 'rejected', duplicates: 'duplicates', recycled: 'recycled', skipped: 'skipped' };
     return readableRows(
       rows,
       (row) => problems(textProblem('name', row.name), ...counts.map((count) => integerProblem(columns[count], row[count], 0))),
@@ -588,6 +593,7 @@ class SqliteFileTransaction implements FileTransaction {
   private readonly manyRows: unknown[] = new Array(CALL_COLUMNS * INSERT_ROWS);
   private readonly insertReject;
   private readonly insertDuplicate;
+  private readonly insertSkip;
   private readonly findCalls;
 
   constructor(
@@ -603,6 +609,7 @@ class SqliteFileTransaction implements FileTransaction {
     this.insertCalls = store.fileTransactionSql(insert + Array(INSERT_ROWS).fill(oneRow).join(', '));
     this.insertReject = store.fileTransactionSql('INSERT INTO rejects (file_id, line, code, message, raw, record_json) VALUES (?, ?, ?, ?, ?, ?)');
     this.insertDuplicate = store.fileTransactionSql('INSERT INTO duplicates (file_id, line, record_id) VALUES (?, ?, ?)');
+    this.insertSkip = store.fileTransactionSql('INSERT INTO skips (file_id, line, reason) VALUES (?, ?, ?)');
     this.findCalls = store.fileTransactionSql(`
       SELECT c.record_id AS recordId, c.contract_id AS contractId, c.number, c.direction, c.peer, c.start_ms AS startMs,
              c.duration_ms AS durationMs, f.name AS fileName, c.line
@@ -623,6 +630,7 @@ class SqliteFileTransaction implements FileTransaction {
       this.insertReject.run(this.fileId, reject.line, reject.code, reject.message, reject.raw, reject.record === null ? null : JSON.stringify(reject.record));
     }
     for (const duplicate of batch.duplicates) this.insertDuplicate.run(this.fileId, duplicate.line, duplicate.recordId);
+    for (const skip of batch.skips) this.insertSkip.run(this.fileId, skip.line, skip.reason);
     this.insertAccepted(batch.calls);
   }
 

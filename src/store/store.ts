@@ -215,15 +215,25 @@ export function migrate(db: Db): void {
   if (newest > KNOWN_VERSION) {
     throw new ConfigurationError(`the store has schema version ${newest}, newer than this meisai knows (${KNOWN_VERSION})`);
   }
-  for (const migration of MIGRATIONS) {
+  for (const migration of [...MIGRATIONS].sort((left, right) => left.version - right.version)) {
     if (applied.has(migration.version)) continue;
-    db.transaction(() => {
-      db.exec(migration.sql);
-      db.prepare('INSERT INTO schema_migrations (version, description, applied_at) VALUES (?, ?, ?)').run(
-        migration.version,
-        migration.description,
-        new Date().toISOString(),
-      );
-    })();
+    // Foreign keys can only be switched off outside a transaction (SQLite's table rebuild procedure).
+    const foreignKeys = db.pragma('foreign_keys', { simple: true }) as number;
+    if (migration.rebuildsReferencedTable === true) db.pragma('foreign_keys = OFF');
+    try {
+      db.transaction(() => {
+        db.exec(migration.sql);
+        if (migration.rebuildsReferencedTable === true && (db.pragma('foreign_key_check') as unknown[]).length > 0) {
+          throw new Error(`migration ${migration.version} would leave rows without their parent row: not applied`);
+        }
+        db.prepare('INSERT INTO schema_migrations (version, description, applied_at) VALUES (?, ?, ?)').run(
+          migration.version,
+          migration.description,
+          new Date().toISOString(),
+        );
+      })();
+    } finally {
+      if (migration.rebuildsReferencedTable === true) db.pragma(`foreign_keys = ${foreignKeys === 1 ? 'ON' : 'OFF'}`);
+    }
   }
 }

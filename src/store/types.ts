@@ -45,11 +45,18 @@ export interface DuplicateRow {
   recordId: string;
 }
 
+/** A record an input profile says is not a call (unanswered, an internal leg), with its reason. */
+export interface SkipRow {
+  line: number;
+  reason: string;
+}
+
 /** One settled batch of a file's records, written in file order. */
 export interface FileBatch {
   calls: AcceptedCall[];
   rejects: RejectRow[];
   duplicates: DuplicateRow[];
+  skips: SkipRow[];
 }
 
 export interface FileOutcome {
@@ -61,6 +68,9 @@ export interface FileOutcome {
   rejected: number;
   duplicates: number;
   late: number;
+  skipped: number;
+  /** The input profile's id; null for the canonical CSV read without one. */
+  profile: string | null;
 }
 
 export interface FileStart {
@@ -153,10 +163,13 @@ export interface FileControls {
   duplicates: number;
   /** Rejects accepted later by recycle (counted among accepted since). */
   recycled: number;
+  /** Records an input profile counted as not calls (0 for files read without one). */
+  skipped: number;
   callRows: number;
   rejectRows: number;
   duplicateRows: number;
   recycledRows: number;
+  skipRows: number;
 }
 
 /** An issued revision as stored: the raw JSON, so an edited one can still be examined. */

@@ -99,7 +99,7 @@ describe('meisai reconcile on an untouched store', () => {
     }
     // C1 and C2 outbound, C3 inbound: 3 calls of N000000001 make 2 number/type rows and 1 着割 row
     expect(informationOf(report, 'totals')[0]).toBe('3 calls of the month make 2 number/type rows and 1 着割 rows; the store holds 2 and 1');
-    expect(informationOf(report, 'files')).toEqual(["1 file, 6 records read, each file's read = accepted + rejected + duplicates checked against its rows"]);
+    expect(informationOf(report, 'files')).toEqual(["1 file, 6 records read, each file's read = accepted + rejected + duplicates + skipped checked against its rows"]);
   });
 
   test('a month after it is closed, and after a re-rate, still agrees', async () => {
@@ -159,7 +159,7 @@ describe('meisai reconcile on a tampered store', () => {
   test('a file\'s records_read that no longer adds up (the CHECK constraint switched off) fails the files check', async () => {
     tamper('PRAGMA ignore_check_constraints = ON; UPDATE files SET records_read = 7');
     const { report } = await reconcileJson();
-    expect(differences(report, 'files')).toEqual(['file 1 (day.csv): records_read 7 but accepted 4 + rejected 1 + duplicates 1 = 6']);
+    expect(differences(report, 'files')).toEqual(['file 1 (day.csv): records_read 7 but accepted 4 + rejected 1 + duplicates 1 + skipped 0 = 6']);
   });
 
   test('an issued revision edited so it no longer foots: the statements check fails', async () => {

@@ -36,3 +36,4 @@ SELECT create_distributed_table('record_ids', 'record_id');
 
 SELECT create_distributed_table('rejects', 'file_id');
 SELECT create_distributed_table('duplicates', 'file_id', colocate_with => 'rejects');
+SELECT create_distributed_table('skips', 'file_id', colocate_with => 'rejects');

@@ -123,6 +123,9 @@ describePostgres('the Citus layout on a migrated store', () => {
           ratedCall({ recordId: 'w1' }),
         ]);
         await applyCalls(store, 'w1-again.csv', 'sha-w1', []);
+        const skipping = await store.beginFile({ name: 'w-skips.csv', source: null, ingestedAt: '2011-05-01T00:00:00.000Z' });
+        await skipping.writeBatch({ calls: [], rejects: [], duplicates: [], skips: [{ line: 2, reason: 'NOT_ANSWERED' }] });
+        await skipping.finish({ sha256: 'sha-w-skips', bytes: 1, encoding: 'utf8', read: 1, accepted: 0, rejected: 0, duplicates: 0, late: 0, skipped: 1, profile: 'asterisk-cdr-csv' });
         expect(await store.hasFileOfSize(500)).toBe(true);
         const claim = await store.claimFile('w2.csv');
         await claim?.release();

@@ -153,6 +153,31 @@ export const PG_MIGRATIONS: { version: number; description: string; sql: string 
       ALTER TABLE rejects ADD COLUMN record_json text;
     `,
   },
+  {
+    version: 3,
+    description: 'skipped records: a fourth bucket in files, the skips table, the profile of each file (as SQLite migration 5)',
+    sql: `
+      ALTER TABLE files ADD COLUMN skipped bigint NOT NULL DEFAULT 0;
+      -- The input profile the file was read with; NULL: the canonical CSV read without one.
+      ALTER TABLE files ADD COLUMN profile text;
+      -- Every record read is accepted, rejected, duplicate or skipped.
+      DO $$
+      DECLARE name text;
+      BEGIN
+        SELECT conname INTO name FROM pg_constraint
+         WHERE conrelid = 'files'::regclass AND contype = 'c' AND pg_get_constraintdef(oid) LIKE '%records_read%';
+        EXECUTE format('ALTER TABLE files DROP CONSTRAINT %I', name);
+      END $$;
+      ALTER TABLE files ADD CONSTRAINT files_records_read_adds_up CHECK (records_read = accepted + rejected + duplicates + skipped);
+      -- One row per skipped record: where it was and the profile's reason.
+      CREATE TABLE skips (
+        file_id  bigint NOT NULL REFERENCES files(file_id),
+        line     bigint NOT NULL,
+        reason   text NOT NULL,
+        PRIMARY KEY (file_id, line)
+      );
+    `,
+  },
 ];
 
 export const PG_KNOWN_VERSION = Math.max(...PG_MIGRATIONS.map((migration) => migration.version));

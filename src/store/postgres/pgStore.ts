@@ -790,6 +790,7 @@ class PgSession implements StoreWriter {
     const calls = await counted('callRowsByFile');
     const rejects = await counted('rejectRowsByFile');
     const duplicates = await counted('duplicateRowsByFile');
+    const skips = await counted('skipRowsByFile');
     const rows = files.map((file) => ({
       ...file,
       callRows: calls.get(Number(file.fileId)) ?? 0,
@@ -798,9 +799,10 @@ class PgSession implements StoreWriter {
       // recycle is not built for PostgreSQL yet: no record was recycled here
       recycled: 0,
       recycledRows: 0,
+      skipRows: skips.get(Number(file.fileId)) ?? 0,
     }));
-    const counts = ['recordsRead', 'accepted', 'rejected', 'duplicates'] as const;
-    const columns = { recordsRead: 'records_read', accepted: 'accepted', rejected: 'rejected', duplicates: 'duplicates' };
+    const counts = ['recordsRead', 'accepted', 'rejected', 'duplicates', 'skipped'] as const;
+    const columns = { recordsRead: 'records_read', accepted: 'accepted', rejected: 'rejected', duplicates: 'duplicates', skipped: 'skipped' };
     return readableRows(
       rows,
       (row) => problems(textProblem('name', row.name), ...counts.map((count) => integerProblem(columns[count], row[count], 0))),
@@ -952,6 +954,9 @@ class PgFileTransaction implements FileTransaction {
           batch.rejects.map((reject) => (reject.record === null ? null : JSON.stringify(reject.record))),
         ]);
       }
+      if (batch.skips.length > 0) {
+        await this.run('insertSkips', [this.fileId, batch.skips.map((skip) => skip.line), batch.skips.map((skip) => skip.reason)]);
+      }
       if (batch.duplicates.length > 0) {
         if (!this.wroteDuplicates) await this.store.partitions.ensure('duplicates', [this.receivedMonth]);
         this.wroteDuplicates = true;
@@ -1010,7 +1015,7 @@ class PgFileTransaction implements FileTransaction {
       try {
         await this.run('finishFile', [
           outcome.sha256, outcome.bytes, outcome.encoding, outcome.read, outcome.accepted, outcome.rejected, outcome.duplicates, outcome.late,
-          this.fileId,
+          outcome.skipped, outcome.profile, this.fileId,
         ]);
       } catch (error) {
         // Another worker committed the same content meanwhile (this one waited on its hash): it wins.

@@ -57,7 +57,7 @@ export async function applyCalls(
       const items = calls.slice(start, start + size);
       const stored = await file.storedCalls(items.map((call) => call.recordId));
       const firstInBatch = new Map<string, { call: RatedCall; line: number }>();
-      const batch: FileBatch = { calls: [], rejects: [], duplicates: [] };
+      const batch: FileBatch = { calls: [], rejects: [], duplicates: [], skips: [] };
       items.forEach((call, index) => {
         const line = start + index + 2;
         const first = stored.get(call.recordId) ?? firstInBatch.get(call.recordId)?.call;
@@ -91,6 +91,8 @@ export async function applyCalls(
       rejected: counts.conflicts,
       duplicates: counts.duplicates,
       late: Math.min(late, counts.accepted),
+      skipped: 0,
+      profile: null,
     });
     return { outcome, ...counts };
   } catch (error) {

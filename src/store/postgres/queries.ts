@@ -95,8 +95,9 @@ export const QUERIES = {
     local,
   ),
   finishFile: q(
-    `UPDATE files SET sha256 = $1, bytes = $2, encoding = $3, records_read = $4, accepted = $5, rejected = $6, duplicates = $7, late = $8
-      WHERE file_id = $9`,
+    `UPDATE files SET sha256 = $1, bytes = $2, encoding = $3, records_read = $4, accepted = $5, rejected = $6, duplicates = $7, late = $8,
+                      skipped = $9, profile = $10
+      WHERE file_id = $11`,
     local,
   ),
 
@@ -139,6 +140,10 @@ export const QUERIES = {
     `INSERT INTO rejects (file_id, received_month, line, code, message, raw, record_json)
      SELECT $1, $2, line, code, message, raw, record_json
        FROM unnest($3::bigint[], $4::text[], $5::text[], $6::bytea[], $7::text[]) AS r(line, code, message, raw, record_json)`,
+    router,
+  ),
+  insertSkips: q(
+    `INSERT INTO skips (file_id, line, reason) SELECT $1, line, reason FROM unnest($2::bigint[], $3::text[]) AS s(line, reason)`,
     router,
   ),
   insertDuplicates: q(
@@ -292,11 +297,12 @@ export const QUERIES = {
     router,
   ),
   fileRows: q(
-    `SELECT file_id AS "fileId", name, records_read AS "recordsRead", accepted, rejected, duplicates FROM files ORDER BY file_id`,
+    `SELECT file_id AS "fileId", name, records_read AS "recordsRead", accepted, rejected, duplicates, skipped FROM files ORDER BY file_id`,
     local,
   ),
   callRowsByFile: q('SELECT file_id AS "fileId", count(*) AS rows FROM calls GROUP BY file_id', multi('reconcile counts every file\'s rows over all shards')),
   rejectRowsByFile: q('SELECT file_id AS "fileId", count(*) AS rows FROM rejects GROUP BY file_id', multi('reconcile counts every file\'s rows over all shards')),
+  skipRowsByFile: q('SELECT file_id AS "fileId", count(*) AS rows FROM skips GROUP BY file_id', multi('reconcile counts every file\'s rows over all shards')),
   duplicateRowsByFile: q(
     'SELECT file_id AS "fileId", count(*) AS rows FROM duplicates GROUP BY file_id',
     multi('reconcile counts every file\'s rows over all shards'),
@@ -331,6 +337,7 @@ export const DISTRIBUTED_TABLES: Record<string, string> = {
   record_ids: 'record_id',
   rejects: 'file_id',
   duplicates: 'file_id',
+  skips: 'file_id',
 };
 
 /** Reference tables (a copy on every node). */
