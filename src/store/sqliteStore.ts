@@ -16,6 +16,7 @@ import {
   typeTotalKey,
   typeTotalProblem,
 } from './rowChecks';
+import { readableRows, storedCallFromRow, totalsDiff } from './rows';
 import { Db, openStore, storePath, StoreAccess } from './store';
 import {
   AcceptedCall,
@@ -38,7 +39,6 @@ import {
   StoreWriter,
   StoredCall,
   StoredCallDetail,
-  StoredRating,
   TotalsDiff,
   StoredCallIdentity,
 } from './types';
@@ -311,30 +311,7 @@ export class SqliteStore implements Store {
       const rows = select.all({ ...scopeParameters(scope), after }) as Record<string, unknown>[];
       if (rows.length === 0) return;
       after = rows[rows.length - 1]!.rowid as number;
-      yield readableCalls(this.location, rows).map((row) => ({
-        recordId: row.recordId as string,
-        contractId: row.contractId as string,
-        number: row.number as string,
-        direction: row.direction as 'out' | 'in',
-        peer: row.peer as string,
-        peerIsNumber: row.peerIsNumber === 1,
-        startMs: row.startMs as number,
-        durationMs: row.durationMs as number,
-        late: row.late === 1,
-        rating: {
-          peerClass: row.peerClass as StoredRating['peerClass'],
-          planId: row.planId as string,
-          chargeRemainderParts: row.chargeRemainderParts as number,
-          tariffId: row.tariffId as string,
-          numberingPlanId: row.numberingPlanId as string,
-          rateId: row.rateId as string | null,
-          ratePrefix: row.ratePrefix as string | null,
-          units: row.units as number,
-          chargeScaled: row.chargeScaled as number,
-          chakuwariEligible: row.chakuwariEligible === 1,
-          unratedCode: row.unratedCode as string | null,
-        },
-      }));
+      yield readableCalls(this.location, rows).map(storedCallFromRow);
     }
   }
 
@@ -381,45 +358,8 @@ export class SqliteStore implements Store {
     for (const row of diff.goneChakuwariTotals) deleteChakuwari.run(row.contractId, scope.month, row.number);
   }
 
-  /** The rows of `totals` that differ from the stored ones of the scope, and the stored rows it no longer has. */
   async diffMonthTotals(scope: MonthScope, totals: MonthTotals): Promise<TotalsDiff> {
-    const parameters = scopeParameters(scope);
-    const typeKey = (row: { contractId: string; number: string; type: string }): string => `${row.contractId}|${row.number}|${row.type}`;
-    const chakuwariKey = (row: { contractId: string; number: string }): string => `${row.contractId}|${row.number}`;
-    type TypeRow = { contractId: string; number: string; type: string; calls: number; durationTenths: number; chargeScaled: number; chargeRemainderParts: number };
-    type ChakuwariRow = { contractId: string; number: string; calls: number; durationTenths: number; durationMs: number };
-    const storedTypes = new Map<string, TypeRow>();
-    for (const row of this.sql(
-      `SELECT contract_id AS contractId, number, call_type AS type, calls, duration_tenths AS durationTenths, charge_scaled AS chargeScaled,
-              charge_remainder_parts AS chargeRemainderParts
-         FROM number_type_totals WHERE month = @month AND (@contract IS NULL OR contract_id = @contract)`,
-    ).iterate(parameters) as IterableIterator<TypeRow>) {
-      storedTypes.set(typeKey(row), row);
-    }
-    const storedChakuwari = new Map<string, ChakuwariRow>();
-    for (const row of this.sql(
-      `SELECT contract_id AS contractId, number, calls, duration_tenths AS durationTenths, duration_ms AS durationMs
-         FROM chakuwari_totals WHERE month = @month AND (@contract IS NULL OR contract_id = @contract)`,
-    ).iterate(parameters) as IterableIterator<ChakuwariRow>) {
-      storedChakuwari.set(chakuwariKey(row), row);
-    }
-    const typeTotals = totals.typeTotals.filter((total) => {
-      const stored = storedTypes.get(typeKey(total));
-      storedTypes.delete(typeKey(total));
-      return (
-        stored === undefined ||
-        stored.calls !== total.calls ||
-        stored.durationTenths !== total.durationTenths ||
-        stored.chargeScaled !== total.chargeScaled ||
-        stored.chargeRemainderParts !== total.chargeRemainderParts
-      );
-    });
-    const chakuwariTotals = totals.chakuwariTotals.filter((total) => {
-      const stored = storedChakuwari.get(chakuwariKey(total));
-      storedChakuwari.delete(chakuwariKey(total));
-      return stored === undefined || stored.calls !== total.calls || stored.durationTenths !== total.durationTenths || stored.durationMs !== total.durationMs;
-    });
-    return { typeTotals, chakuwariTotals, goneTypeTotals: [...storedTypes.values()], goneChakuwariTotals: [...storedChakuwari.values()] };
+    return totalsDiff(await this.storedTotals(scope, []), totals);
   }
 
   async revisedContracts(scope: MonthScope): Promise<string[]> {
@@ -689,17 +629,4 @@ function scopeParameters(scope: MonthScope): { month: string; contract: string |
   return { month: scope.month, contract: scope.contractId };
 }
 
-/** The rows as meisai writes them; each other row becomes a line in `unreadable`. */
-function readableRows(
-  rows: Record<string, unknown>[],
-  problemOf: (row: Record<string, unknown>) => string | null,
-  keyOf: (row: Record<string, unknown>) => string,
-  unreadable: string[],
-): Record<string, unknown>[] {
-  return rows.filter((row) => {
-    const problem = problemOf(row);
-    if (problem !== null) unreadable.push(`${keyOf(row)}: cannot be read: ${problem}`);
-    return problem === null;
-  });
-}
 

@@ -1,3 +1,4 @@
+import { readableRows, storedCallFromRow, totalsDiff } from '../rows';
 import { SubscriptionBook } from '../../subscription/subscriptions';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
@@ -41,7 +42,6 @@ import {
   StoredCall,
   StoredCallDetail,
   StoredCallIdentity,
-  StoredRating,
   TotalsDiff,
 } from '../types';
 import { createPool, pgFault, redactUrl } from './connection';
@@ -454,77 +454,6 @@ function callRowForChecks(row: Record<string, unknown>): Record<string, unknown>
   return mapped;
 }
 
-function readableRows(
-  rows: Record<string, unknown>[],
-  problemOf: (row: Record<string, unknown>) => string | null,
-  keyOf: (row: Record<string, unknown>) => string,
-  unreadable: string[],
-): Record<string, unknown>[] {
-  return rows.filter((row) => {
-    const problem = problemOf(row);
-    if (problem !== null) unreadable.push(`${keyOf(row)}: cannot be read: ${problem}`);
-    return problem === null;
-  });
-}
-
-/** A calls row (booleans already 0/1 and checked) as a re-rate reads it. */
-function storedCall(row: Record<string, unknown>): StoredCall {
-  return {
-    recordId: row.recordId as string,
-    contractId: row.contractId as string,
-    number: row.number as string,
-    direction: row.direction as 'out' | 'in',
-    peer: row.peer as string,
-    peerIsNumber: row.peerIsNumber === 1,
-    startMs: row.startMs as number,
-    durationMs: row.durationMs as number,
-    late: row.late === 1,
-    rating: {
-      peerClass: row.peerClass as StoredRating['peerClass'],
-      planId: row.planId as string,
-      chargeRemainderParts: row.chargeRemainderParts as number,
-      tariffId: row.tariffId as string,
-      numberingPlanId: row.numberingPlanId as string,
-      rateId: row.rateId as string | null,
-      ratePrefix: row.ratePrefix as string | null,
-      units: row.units as number,
-      chargeScaled: row.chargeScaled as number,
-      chakuwariEligible: row.chakuwariEligible === 1,
-      unratedCode: row.unratedCode as string | null,
-    },
-  };
-}
-
-/** The rows of `totals` that differ from the stored ones, and the stored rows it no longer has (pure). */
-export function totalsDiff(stored: MonthTotals, totals: MonthTotals): TotalsDiff {
-  const typeKey = (row: { contractId: string; number: string; type: string }): string => `${row.contractId}|${row.number}|${row.type}`;
-  const chakuwariKey = (row: { contractId: string; number: string }): string => `${row.contractId}|${row.number}`;
-  const storedTypes = new Map(stored.typeTotals.map((row) => [typeKey(row), row]));
-  const storedChakuwari = new Map(stored.chakuwariTotals.map((row) => [chakuwariKey(row), row]));
-  const typeTotals = totals.typeTotals.filter((total) => {
-    const before = storedTypes.get(typeKey(total));
-    storedTypes.delete(typeKey(total));
-    return (
-      before === undefined ||
-      before.calls !== total.calls ||
-      before.durationTenths !== total.durationTenths ||
-      before.chargeScaled !== total.chargeScaled ||
-      before.chargeRemainderParts !== total.chargeRemainderParts
-    );
-  });
-  const chakuwariTotals = totals.chakuwariTotals.filter((total) => {
-    const before = storedChakuwari.get(chakuwariKey(total));
-    storedChakuwari.delete(chakuwariKey(total));
-    return before === undefined || before.calls !== total.calls || before.durationTenths !== total.durationTenths || before.durationMs !== total.durationMs;
-  });
-  return {
-    typeTotals,
-    chakuwariTotals,
-    goneTypeTotals: [...storedTypes.values()].map(({ contractId, number, type }) => ({ contractId, number, type })),
-    goneChakuwariTotals: [...storedChakuwari.values()].map(({ contractId, number }) => ({ contractId, number })),
-  };
-}
-
 function toRevision(row: Record<string, unknown> | undefined): RevisionRow | undefined {
   if (row === undefined) return undefined;
   return row as unknown as RevisionRow;
@@ -626,7 +555,7 @@ class PgSession implements StoreWriter {
       const last = rows[rows.length - 1]!;
       afterContract = last.contractId as string;
       afterRecord = last.recordId as string;
-      yield readableCalls(this.store.location, rows.map(callRowForChecks)).map(storedCall);
+      yield readableCalls(this.store.location, rows.map(callRowForChecks)).map(storedCallFromRow);
       if (rows.length < RERATE_BATCH) return;
     }
   }
