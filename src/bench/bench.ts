@@ -42,7 +42,7 @@ import { Client } from 'pg';
 import { createInterface } from 'node:readline';
 import { findPostgresBinaries, startTestCluster, TestCluster, withDatabase } from '../test-support/postgres';
 import { ControlTotals, rateWithDuckDb } from './duckdbRating';
-import { countsPath, ExpectedCounts, generateCdrs, wholeNumber } from './generateCdrs';
+import { countsPath, ExpectedCounts, generateCdrs, RecordIds, recordIdsOption, wholeNumber } from './generateCdrs';
 import { writeFixedWidthCopies } from './profileLayouts';
 
 const PROJECT_ROOT = join(__dirname, '..', '..');
@@ -59,10 +59,11 @@ interface BenchOptions {
   db: string;
   profile: string | null;
   runs: number;
+  ids: RecordIds;
 }
 
 function parseArguments(argv: string[]): BenchOptions {
-  const options: BenchOptions = { cdrs: 100_000, seed: 1, workDirectory: join(tmpdir(), 'meisai-bench'), keep: false, db: 'sqlite', profile: null, runs: 2 };
+  const options: BenchOptions = { cdrs: 100_000, seed: 1, workDirectory: join(tmpdir(), 'meisai-bench'), keep: false, db: 'sqlite', profile: null, runs: 2, ids: 'sequential' };
   for (let index = 0; index < argv.length; index += 1) {
     const name = argv[index]!;
     if (name === '--keep') {
@@ -75,6 +76,7 @@ function parseArguments(argv: string[]): BenchOptions {
     if (name === '--cdrs') options.cdrs = wholeNumber(name, value);
     else if (name === '--seed') options.seed = wholeNumber(name, value);
     else if (name === '--work-dir') options.workDirectory = value;
+    else if (name === '--ids') options.ids = recordIdsOption(value);
     else if (name === '--profile') {
       if (!BENCH_PROFILES.includes(value)) throw new UsageError(`--profile: the bench writes its records in the layouts of ${BENCH_PROFILES.join(' and ')} only`);
       options.profile = value;
@@ -117,14 +119,14 @@ function quotientText(numerator: bigint, denominator: bigint, decimals: number):
 /** The file for this size and seed: made once, reused while it and its counts exist. */
 function cdrFile(options: BenchOptions): { path: string; expected: ExpectedCounts } {
   mkdirSync(options.workDirectory, { recursive: true });
-  const path = join(options.workDirectory, `cdrs-${options.cdrs}-seed-${options.seed}.csv`);
+  const path = join(options.workDirectory, `cdrs-${options.cdrs}-seed-${options.seed}${options.ids === 'uuid' ? '-uuid' : ''}.csv`);
   if (existsSync(path) && existsSync(countsPath(path))) {
     progress(`reusing ${path}`);
     return { path, expected: JSON.parse(readFileSync(countsPath(path), 'utf8')) as ExpectedCounts };
   }
   progress(`generating ${options.cdrs} CDRs (seed ${options.seed}) into ${path}`);
   const startedAt = process.hrtime.bigint();
-  const expected = generateCdrs({ cdrs: options.cdrs, seed: options.seed, out: path });
+  const expected = generateCdrs({ cdrs: options.cdrs, seed: options.seed, ids: options.ids, out: path });
   progress(`generated in ${decimalText(millisecondsSince(startedAt), 3)} s`);
   return { path, expected };
 }
@@ -581,7 +583,7 @@ if (require.main === module) {
   try {
     options = parseArguments(process.argv.slice(2));
   } catch (error) {
-    process.stderr.write(`bench: ${(error as Error).message}\nusage: npm run bench -- --cdrs N [--seed S] [--work-dir DIR] [--keep] [--db sqlite|postgres|postgres://…] [--profile canonical|jp-fixed-128-cp932 [--runs N]]\n`);
+    process.stderr.write(`bench: ${(error as Error).message}\nusage: npm run bench -- --cdrs N [--seed S] [--work-dir DIR] [--keep] [--ids sequential|uuid] [--db sqlite|postgres|postgres://…] [--profile canonical|jp-fixed-128-cp932 [--runs N]]\n`);
     process.exit(2);
   }
   (options.profile === null ? bench(options) : benchProfile(options, options.profile)).then(

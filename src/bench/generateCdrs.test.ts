@@ -19,6 +19,20 @@ describe('generateCdrs', () => {
     expect(readFileSync(join(folder, 'other.csv')).equals(first)).toBe(false);
   });
 
+  it('with UUID record ids writes the same calls in the same order, only the record_id column differs, and the same counts', () => {
+    const sequential = generateCdrs({ cdrs: 4000, seed: 5, out: join(folder, 'sequential.csv') });
+    const uuid = generateCdrs({ cdrs: 4000, seed: 5, ids: 'uuid', out: join(folder, 'uuid.csv') });
+    expect(uuid).toEqual(sequential);
+    const rows = (name: string) => readFileSync(join(folder, name), 'utf8').split('\n').slice(1, -1);
+    const [before, after] = [rows('sequential.csv'), rows('uuid.csv')];
+    expect(after.map((row) => row.slice(row.indexOf(',')))).toEqual(before.map((row) => row.slice(row.indexOf(','))));
+    // a re-send repeats its row (and so its id); a bad record_id is spoiled as in the sequential file
+    const ids = after.map((row) => row.slice(0, row.indexOf(','))).filter((id) => /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/.test(id));
+    const sequentialIds = before.map((row) => row.slice(0, row.indexOf(','))).filter((id) => /^R\d{10}$/.test(id));
+    expect(ids.length).toBe(sequentialIds.length);
+    expect(new Set(ids).size).toBe(new Set(sequentialIds).size);
+  });
+
   it('writes the canonical header and exactly the asked number of rows, and the counts beside them', () => {
     const out = join(folder, 'counted.csv');
     const counts = generateCdrs({ cdrs: 5000, seed: 1, out });

@@ -21,6 +21,21 @@ export interface GeneratorOptions {
   /** Data rows to write (bad rows and re-sends included), not counting the header. */
   cdrs: number;
   seed: number;
+  /** Record ids: increasing (`R0000000001`, the default) or random UUID v4, as many switches write them. */
+  ids?: RecordIds;
+}
+
+export type RecordIds = 'sequential' | 'uuid';
+
+/**
+ * A UUID v4 from its own seeded generator, so that a file with UUIDs has the same calls, in the
+ * same order, as the file with increasing ids: only the record_id column differs.
+ */
+function uuidFrom(draw: Draw): string {
+  const words = [draw(), draw(), draw(), draw()].map((word) => (word >>> 0).toString(16).padStart(8, '0'));
+  const hex = words.join('');
+  const variant = ((Number.parseInt(hex[16]!, 16) & 0x3) | 0x8).toString(16);
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
 
 /** What meisai (or any faithful implementation) must report for the generated file. */
@@ -337,9 +352,11 @@ export class CdrRows {
   /** Good rows that a re-send may repeat: the most recent ones, and a random few older ones. */
   private readonly recentGoodRows: string[] = [];
   private nextRecord = 1;
+  private readonly idDraw: Draw | null;
 
   constructor(options: GeneratorOptions) {
     this.draw = mulberry32(options.seed);
+    this.idDraw = options.ids === 'uuid' ? mulberry32((options.seed ^ 0x9e3779b9) >>> 0) : null;
     this.subscribers = makeSubscribers(this.draw, subscriberCounts(options.cdrs));
     this.counts = emptyCounts(options);
     this.counts.contracts = this.subscribers.contracts;
@@ -358,7 +375,7 @@ export class CdrRows {
     const subscriber = below(draw, this.subscribers.numbers.length);
     const outbound = below(draw, 10) < 7;
     const fields: CdrFields = {
-      recordId: `R${String(this.nextRecord).padStart(10, '0')}`,
+      recordId: this.idDraw === null ? `R${String(this.nextRecord).padStart(10, '0')}` : uuidFrom(this.idDraw),
       contractId: this.subscribers.contractOfNumber[subscriber]!,
       number: this.subscribers.numbers[subscriber]!,
       direction: outbound ? 'out' : 'in',
@@ -419,17 +436,23 @@ export function countsPath(csvPath: string): string {
 }
 
 function parseArguments(argv: string[]): GeneratorOptions & { out: string } {
-  const options = { cdrs: 100_000, seed: 1, out: '' };
+  const options: GeneratorOptions & { out: string } = { cdrs: 100_000, seed: 1, out: '', ids: 'sequential' };
   for (let index = 0; index < argv.length; index += 2) {
     const [name, value] = [argv[index], argv[index + 1]];
     if (value === undefined) throw new Error(`${name ?? ''} needs a value`);
     if (name === '--cdrs') options.cdrs = wholeNumber(name, value);
     else if (name === '--seed') options.seed = wholeNumber(name, value);
     else if (name === '--out') options.out = value;
+    else if (name === '--ids') options.ids = recordIdsOption(value);
     else throw new Error(`unknown option ${name ?? ''}`);
   }
   if (options.out === '') throw new Error('--out FILE is required');
   return options;
+}
+
+export function recordIdsOption(value: string): RecordIds {
+  if (value !== 'sequential' && value !== 'uuid') throw new Error(`--ids is sequential or uuid, not "${value}"`);
+  return value;
 }
 
 export function wholeNumber(name: string, text: string): number {
@@ -445,7 +468,7 @@ if (require.main === module) {
     process.stdout.write(`${JSON.stringify(counts)}\n`);
   } catch (error) {
     process.stderr.write(`generateCdrs: ${(error as Error).message}\n`);
-    process.stderr.write('usage: tsx src/bench/generateCdrs.ts --cdrs N [--seed S] --out FILE\n');
+    process.stderr.write('usage: tsx src/bench/generateCdrs.ts --cdrs N [--seed S] [--ids sequential|uuid] --out FILE\n');
     process.exitCode = 2;
   }
 }
