@@ -167,7 +167,7 @@ export function buildViewServer(options: ViewOptions): FastifyInstance {
       inWindow(month);
       const statement = available.includes(month) ? await statementFor(contract, month, {}) : undefined;
       const html = renderStatementPage({ contract, month, window: options.window, token: query.token ?? '', statement });
-      return reply.code(statement === undefined ? 404 : 200).type('text/html; charset=utf-8').header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'").send(html);
+      return reply.type('text/html; charset=utf-8').header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'").send(html);
     },
   );
 
