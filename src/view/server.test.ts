@@ -1,4 +1,4 @@
-import { get as httpGet } from 'node:http';
+import { get as httpGet, request as httpRequest } from 'node:http';
 import { Writable } from 'node:stream';
 import { join } from 'node:path';
 import pino from 'pino';
@@ -41,6 +41,17 @@ function get(server: FastifyInstance, options: { url: string; headers?: Record<s
       });
     });
     request.on('error', reject);
+  });
+}
+
+function fetchStatus(port: number, method: string, path: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const request = httpRequest({ host: '127.0.0.1', port, path, method, agent: false, headers: auth() }, (response) => {
+      response.resume();
+      response.on('end', () => resolve(response.statusCode ?? 0));
+    });
+    request.on('error', reject);
+    request.end();
   });
 }
 
@@ -150,17 +161,32 @@ describe('the statement view API', () => {
     expect(response.body).not.toMatch(/at .*\.ts/);
   });
 
+  test('no write endpoints; an unknown path is a JSON 404', async () => {
+    const address = app.server.address();
+    const port = typeof address === 'object' && address !== null ? address.port : 0;
+    const post = await fetchStatus(port, 'POST', `/api/contracts/${CONTRACT}/months`);
+    expect(post).toBe(404);
+    const unknown = await get(app, { url: '/../../etc/passwd', headers: auth() });
+    expect(unknown.statusCode).toBe(404);
+    expect(unknown.json()).toEqual({ error: 'not found' });
+  });
+
   test('a month outside the window is a 404', async () => {
     const response = await get(app, { url: `/api/contracts/${CONTRACT}/statements/2010-01`, headers: auth() });
     expect(response.statusCode).toBe(404);
     expect(response.json()).toEqual({ error: expect.stringContaining('outside') });
   });
 
-  test('a missing store is a 503', async () => {
+  test('a missing store is a 503, and the service recovers when it is there', async () => {
     const other = await started(buildViewServer({ db: join(workspace.directory, 'nothing.sqlite'), secret: SECRET, reference: loadReferenceData(), window: windowMonths('2011-04', 7), logger: pino({ level: 'silent' }) }));
     const response = await get(other, { url: `/api/contracts/${CONTRACT}/months`, headers: auth() });
     expect(response.statusCode).toBe(503);
     expect(response.json()).toEqual({ error: expect.any(String) });
+    // the store comes back: the service serves it, no restart
+    expect((await runCli(['ingest', SEED, '--db', join(workspace.directory, 'nothing.sqlite')])).code).toBe(0);
+    const back = await get(other, { url: `/api/contracts/${CONTRACT}/months`, headers: auth() });
+    expect(back.statusCode).toBe(200);
+    expect(back.json()).toEqual({ contract: CONTRACT, months: ['2011-04', '2011-03'] });
     await other.close();
   });
 });

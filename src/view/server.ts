@@ -1,4 +1,4 @@
-import Fastify, { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import Fastify, { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest, LogController } from 'fastify';
 import pino from 'pino';
 import { ConfigurationError, MeisaiError, RunFailedError, StoreConfigurationError, StoreFailedError } from '../errors';
 import { readCallDetails, renderCallDetailsCsv } from '../export/callDetails';
@@ -54,8 +54,9 @@ const FORMATS = {
 export function buildViewServer(options: ViewOptions): FastifyInstance {
   const app = Fastify({
     loggerInstance: options.logger as FastifyBaseLogger,
-    disableRequestLogging: true,
-    maxParamLength: 100,
+    // fastify's own request lines would carry the URL with its ?token=: the access log below is written instead.
+    logController: new LogController({ disableRequestLogging: true }),
+    routerOptions: { maxParamLength: 100 },
     // Ajv as fastify sets it up, but a value is never coerced into a pattern it does not match.
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
   });
