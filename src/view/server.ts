@@ -1,4 +1,4 @@
-import Fastify, { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest, LogController } from 'fastify';
+import Fastify, { FastifyBaseLogger, FastifyInstance, FastifyRequest, LogController } from 'fastify';
 import pino from 'pino';
 import { ConfigurationError, MeisaiError, RunFailedError, StoreConfigurationError, StoreFailedError } from '../errors';
 import { readCallDetails, renderCallDetailsCsv } from '../export/callDetails';
@@ -214,4 +214,3 @@ function describeError(error: Error & { statusCode?: number; validation?: unknow
   return [500, 'internal error'];
 }
 
-export type { FastifyReply };

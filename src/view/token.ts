@@ -29,9 +29,11 @@ export function verifyToken(secret: string, token: string, nowMs = Date.now()): 
   const match = TOKEN_PATTERN.exec(token);
   if (match === null) return { ok: false, reason: 'malformed' };
   const [, contract, expiry, nonce, given] = match as unknown as [string, string, string, string, string];
-  const expected = signature(secret, contract, expiry, nonce);
-  const givenBytes = Buffer.from(given, 'base64url');
-  if (givenBytes.length !== expected.length || !timingSafeEqual(givenBytes, expected)) return { ok: false, reason: 'signature' };
+  // Compared as the canonical base64url text: base64 decoding ignores the last character's spare
+  // bits, so comparing decoded bytes would accept several spellings of one signature.
+  const expected = Buffer.from(signature(secret, contract, expiry, nonce).toString('base64url'));
+  const givenText = Buffer.from(given);
+  if (givenText.length !== expected.length || !timingSafeEqual(givenText, expected)) return { ok: false, reason: 'signature' };
   const expiresAt = Number(expiry);
   if (expiresAt * 1000 <= nowMs) return { ok: false, reason: 'expired' };
   return { ok: true, contract, expiresAt };
