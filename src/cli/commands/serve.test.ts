@@ -96,6 +96,10 @@ test('meisai serve: listens on 127.0.0.1, serves the page, logs access as JSON o
   const page = await get(`${url}/contracts/N000000001?month=2011-04&token=${token}`);
   expect(page.status).toBe(200);
   expect(page.body).toContain('ご利用明細(全番号合計)');
+  const port = new URL(url).port;
+  const second = await withSecret(() => runCli(['serve', '--port', port, '--db', dbPath]));
+  expect(second.code).toBe(1);
+  expect(second.stderr).toMatch(new RegExp(`meisai: cannot listen on 127\\.0\\.0\\.1:${port}: EADDRINUSE\n$`));
   child.kill('SIGTERM');
   expect(await exited).toBe(0);
   const access = stderr.split('\n').filter((line) => line.includes('"event":"access"'));

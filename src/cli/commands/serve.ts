@@ -1,5 +1,5 @@
 import { Command, Option } from 'commander';
-import { ConfigurationError } from '../../errors';
+import { ConfigurationError, RunFailedError } from '../../errors';
 import { loadReferenceData } from '../../reference/referenceData';
 import { buildViewServer } from '../../view/server';
 import { mintToken, parseTtl, readViewSecret } from '../../view/token';
@@ -44,7 +44,13 @@ export function registerServe(program: Command, io: Io): void {
       const secret = readViewSecret(options.secretFile);
       const window = windowMonths(options.windowEnd ?? currentJapanMonth(), options.windowMonths);
       const app = buildViewServer({ db: options.db, secret, reference: loadReferenceData(), window, logger: createLogger() });
-      const address = await app.listen({ port: options.port, host: options.host });
+      let address: string;
+      try {
+        address = await app.listen({ port: options.port, host: options.host });
+      } catch (error) {
+        await app.close();
+        throw new RunFailedError(`cannot listen on ${options.host}:${options.port}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+      }
       io.stdout(`meisai serve: listening on ${address} (months ${window.at(-1)} to ${window[0]})\n`);
       await new Promise<void>((resolve) => {
         const stop = (signal: NodeJS.Signals): void => {
