@@ -10,6 +10,7 @@ import { registerRerate } from './commands/rerate';
 import { registerQuote } from './commands/quote';
 import { registerRecycle } from './commands/recycle';
 import { registerRejects } from './commands/rejects';
+import { registerServe } from './commands/serve';
 import { registerStatement } from './commands/statement';
 import { registerSubscriptions } from './commands/subscriptions';
 import { registerTariffs } from './commands/tariffs';
@@ -52,6 +53,7 @@ export function buildProgram(io: Io, writeCommanderErr: (text: string) => void =
   registerRerate(program, io);
   registerReconcile(program, io);
   registerMigrate(program, io);
+  registerServe(program, io);
   return program;
 }
 

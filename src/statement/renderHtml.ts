@@ -37,7 +37,7 @@ const COLUMNS: { name: string; percent: number }[] = [
   { name: 'amount', percent: 20 },
 ];
 
-const STYLE = `
+export const STYLE = `
 body { font-family: ${FONT_STACK}; color: #222; margin: 2em; }
 h1 { font-size: 1.4em; border-bottom: 2px solid #2a5caa; padding-bottom: 0.2em; }
 h2 { font-size: 1.1em; margin-top: 2em; }
@@ -54,7 +54,6 @@ td.number { text-align: right; font-variant-numeric: tabular-nums; }
 `;
 
 export function renderHtml(statement: Statement, options: RenderOptions = {}): string {
-  const single = options.singleNumber === true;
   const lines: string[] = [
     '<!DOCTYPE html>',
     '<html lang="ja">',
@@ -66,15 +65,24 @@ export function renderHtml(statement: Statement, options: RenderOptions = {}): s
     '<body>',
     `<h1>${escapeHtml(PAGE_TITLE)}</h1>`,
     selectionLine(statement),
-    ...(single ? [] : tableSection(ALL_NUMBERS_SCOPE, statement.allNumbers, true)),
+    ...statementSections(statement, options),
+    '</body>',
+    '</html>',
   ];
+  return `${lines.join('\n')}\n`;
+}
+
+/** The tables (all numbers, then each number's) with the notes and footnotes: the page's body below the selection line. */
+export function statementSections(statement: Statement, options: RenderOptions = {}): string[] {
+  const single = options.singleNumber === true;
+  const lines: string[] = single ? [] : tableSection(ALL_NUMBERS_SCOPE, statement.allNumbers, true);
   statement.numbers.forEach((numberTable, index) => {
     lines.push(...tableSection(formatSubscriberNumber(numberTable.number), numberTable, single && index === 0));
   });
   lines.push('<div class="footnotes">');
   for (const footnote of STATEMENT_FOOTNOTES) lines.push(`<p>${escapeHtml(footnote)}</p>`);
-  lines.push('</div>', '</body>', '</html>');
-  return `${lines.join('\n')}\n`;
+  lines.push('</div>');
+  return lines;
 }
 
 /** Replaces the five characters that could end a text node or an attribute value. */

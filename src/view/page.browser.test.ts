@@ -1,0 +1,89 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import pino from 'pino';
+import { FastifyInstance } from 'fastify';
+import type { Browser } from 'playwright-core';
+import { ingestFile } from '../ingest/ingestFile';
+import { loadReferenceData, PROJECT_ROOT } from '../reference/referenceData';
+import { createWorkspace, TempWorkspace } from '../test-support/tempStore';
+import { buildViewServer } from './server';
+import { mintToken } from './token';
+import { windowMonths } from './window';
+
+/**
+ * The page in a real browser: Debian's Chromium, headless. Without /usr/bin/chromium the test is
+ * skipped with one line on stderr; MEISAI_REQUIRE_CHROMIUM=1 (CI) makes a missing browser a failure.
+ * MEISAI_CHROMIUM names another executable.
+ */
+const CHROMIUM = process.env.MEISAI_CHROMIUM ?? '/usr/bin/chromium';
+const HAVE_CHROMIUM = existsSync(CHROMIUM);
+const REQUIRE_CHROMIUM = process.env.MEISAI_REQUIRE_CHROMIUM === '1';
+if (!HAVE_CHROMIUM && !REQUIRE_CHROMIUM) {
+  process.stderr.write(`browser test skipped: ${CHROMIUM} is missing (apt-get install chromium fonts-noto-cjk; MEISAI_REQUIRE_CHROMIUM=1 fails instead)\n`);
+}
+const describeInBrowser = HAVE_CHROMIUM || REQUIRE_CHROMIUM ? describe : describe.skip;
+
+const SECRET = 'a-test-secret-that-is-long-enough-0123456789';
+const CONTRACT = 'N000000001';
+export const ARTEFACTS = join(PROJECT_ROOT, 'test-artifacts');
+
+/** The seed document's all-number table (its total duration as it foots: 109:54:23.5, see README). */
+const SEED_TABLE = [
+  ['', '明細種別', '通話種別', '通話数', '通話時間 (時-分-秒)', '通話料金 (円)'],
+  ['全番号合計', '通話', '一般通話', '1096', '28:49:53.5', '10,240'],
+  ['国際通話', '600', '55:01:00.0', '96,870'],
+  ['携帯通話', '330', '4:40:45.0', '7,680'],
+  ['IP通話', '480', '10:27:15.0', '0'],
+  ['PHS通話', '510', '10:55:30.0', '15,300'],
+  ['合計', '', '3016', '109:54:23.5', '130,090'],
+  ['着割', '着割対象通話', '3016', '39:07:43.0', '-1,174'],
+];
+
+describeInBrowser('the statement page in Chromium', () => {
+  let workspace: TempWorkspace;
+  let app: FastifyInstance;
+  let browser: Browser;
+  let base: string;
+
+  beforeAll(async () => {
+    if (!HAVE_CHROMIUM) throw new Error(`MEISAI_REQUIRE_CHROMIUM=1 but ${CHROMIUM} is missing: apt-get install chromium fonts-noto-cjk`);
+    workspace = createWorkspace();
+    await ingestFile(workspace.store, loadReferenceData(), join(PROJECT_ROOT, 'fixtures', 'seed-2011-04.csv'));
+    app = buildViewServer({ db: workspace.dbPath, secret: SECRET, reference: loadReferenceData(), window: windowMonths('2011-04', 7), logger: pino({ level: 'silent' }) });
+    base = await app.listen({ host: '127.0.0.1', port: 0 });
+    const { chromium } = await import('playwright-core');
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+    });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await app?.close();
+    workspace?.cleanUp();
+  });
+
+  test('pick 2011年4月分, press 表示: the all-number table reads as the seed, the token kept', async () => {
+    const page = await browser.newPage({ javaScriptEnabled: false });
+    const token = mintToken(SECRET, CONTRACT, 600);
+    const first = await page.goto(`${base}/contracts/${CONTRACT}?month=2010-12&token=${token}`);
+    expect(first?.status()).toBe(200);
+    expect(await page.locator('p.empty').textContent()).toBe('2010年12月分のご利用明細はありません。');
+    expect(await page.locator('#contract').textContent()).toBe(CONTRACT);
+    await page.selectOption('select[name="month"]', '2011-04');
+    await Promise.all([page.waitForURL(/month=2011-04/), page.getByRole('button', { name: '表示' }).click()]);
+    expect(new URL(page.url()).searchParams.get('token')).toBe(token);
+    expect(await page.locator('select[name="month"]').inputValue()).toBe('2011-04');
+    const table = page.locator('section').first();
+    expect(await table.locator('h2').textContent()).toBe('ご利用明細(全番号合計)');
+    const cells: string[][] = [];
+    for (const row of await table.locator('tr').all()) cells.push((await row.locator('th, td').allTextContents()).map((text) => text.trim()));
+    expect(cells).toEqual(SEED_TABLE);
+    expect(await page.locator('section').count()).toBeGreaterThan(1);
+    mkdirSync(ARTEFACTS, { recursive: true });
+    await page.screenshot({ path: join(ARTEFACTS, 'statement-page.png'), fullPage: true });
+    await page.close();
+  });
+});
