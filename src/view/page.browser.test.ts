@@ -82,6 +82,9 @@ describeInBrowser('the statement page in Chromium', () => {
     for (const row of await table.locator('tr').all()) cells.push((await row.locator('th, td').allTextContents()).map((text) => text.trim()));
     expect(cells).toEqual(SEED_TABLE);
     expect(await page.locator('section').count()).toBeGreaterThan(1);
+    // the chart above the tables: April's bar pieces add up to its statement total (130,090 yen)
+    const pieces = await page.locator('svg.summary rect.bar[data-month="2011-04"]').evaluateAll((rects) => rects.map((rect) => rect.getAttribute('data-yen') ?? ''));
+    expect(pieces.reduce((sum, yen) => sum + Number.parseInt(yen, 10), 0)).toBe(130_090);
     mkdirSync(ARTEFACTS, { recursive: true });
     await page.screenshot({ path: join(ARTEFACTS, 'statement-page.png'), fullPage: true });
     await page.close();

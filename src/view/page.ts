@@ -1,6 +1,7 @@
 import { escapeHtml, PAGE_TITLE, statementSections, STYLE } from '../statement/renderHtml';
 import { formatStatementMonth } from '../statement/renderText';
 import { Statement } from '../statement/statement';
+import { MonthSummary, renderSummary } from './summary';
 
 export interface PageInput {
   contract: string;
@@ -11,6 +12,8 @@ export interface PageInput {
   token: string;
   /** Undefined: no statement for the month. */
   statement: Statement | undefined;
+  /** The window at a glance, drawn above the tables (absent: not drawn). */
+  summary?: MonthSummary[];
 }
 
 const FORM_STYLE = `
@@ -18,6 +21,8 @@ form.selection { display: flex; align-items: center; gap: 0.5em; margin: 1em 0; 
 form.selection .field { font-weight: bold; }
 form.selection .value { margin-right: 1.5em; }
 .empty { margin: 2em 0; }
+div.glance { margin: 1em 0 2em; }
+table.summary-figures { font-size: 0.85em; margin-top: 0.5em; }
 `;
 
 /** The 050IP電話利用明細 page: ご契約番号, the ご確認月 selector and 表示 (a GET form), then the tables. No script. */
@@ -43,6 +48,7 @@ export function renderStatementPage(input: PageInput): string {
     `<input type="hidden" name="token" value="${escapeHtml(input.token)}">`,
     '<button type="submit">表示</button>',
     '</form>',
+    ...(input.summary === undefined ? [] : ['<div class="glance">', renderSummary(input.summary), '</div>']),
     ...(input.statement === undefined
       ? [`<p class="empty">${escapeHtml(`${formatStatementMonth(input.month)}のご利用明細はありません。`)}</p>`]
       : statementSections(input.statement)),

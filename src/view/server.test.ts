@@ -94,6 +94,21 @@ describe('the statement view API', () => {
     expect(response.json()).toEqual({ contract: CONTRACT, months: ['2011-04', '2011-03'] });
   });
 
+  test('summary: every window month oldest first, each one\'s charges adding up to its statement total; the page draws it', async () => {
+    const summary = await get(app, { url: `/api/contracts/${CONTRACT}/summary`, headers: auth() });
+    expect(summary.statusCode).toBe(200);
+    const { months } = summary.json() as { months: { month: string; statement: boolean; charges: Record<string, string>; total: string; chakuwari: string }[] };
+    expect(months.map((month) => month.month)).toEqual([...windowMonths('2011-04', 7)].reverse());
+    for (const month of months) {
+      expect(Object.values(month.charges).reduce((sum, charge) => sum + Number.parseInt(charge, 10), 0)).toBe(Number.parseInt(month.total, 10));
+    }
+    expect(months.at(-1)).toMatchObject({ month: '2011-04', statement: true, total: '130090', chakuwari: '-1174' });
+    expect((await get(app, { url: `/api/contracts/${CONTRACT}/summary` })).statusCode).toBe(401);
+    const page = await get(app, { url: `/contracts/${CONTRACT}?month=2011-04`, headers: auth() });
+    expect(page.body).toContain('<svg class="summary"');
+    expect(page.body).toContain('data-month="2011-04" data-type="international" data-yen="96870"');
+  });
+
   test('a window that ends before the data shows no months', async () => {
     const other = await started(buildViewServer({ db: workspace.dbPath, secret: SECRET, reference: loadReferenceData(), window: windowMonths('2011-02', 7), logger: pino({ level: 'silent' }) }));
     const response = await get(other, { url: `/api/contracts/${CONTRACT}/months`, headers: auth() });

@@ -12,6 +12,7 @@ import { Store } from '../store/types';
 import { withStoredSubscriptions } from '../subscription/storedSubscriptions';
 import { numberOption, withStore } from '../cli/options';
 import { renderStatementPage } from './page';
+import { MonthSummary, summariseWindow } from './summary';
 import { verifyToken } from './token';
 
 export interface ViewOptions {
@@ -103,6 +104,11 @@ export function buildViewServer(options: ViewOptions): FastifyInstance {
     return { contract, months: months.filter((month) => window.has(month)) };
   });
 
+  app.get('/api/contracts/:contract/summary', { schema: { params: contractParams, querystring: { type: 'object', additionalProperties: false, properties: { token: TOKEN_QUERY } } } }, async (request) => {
+    const { contract } = request.params as { contract: string };
+    return { contract, months: await windowSummary(contract) };
+  });
+
   app.get(
     '/api/contracts/:contract/statements/:month',
     {
@@ -167,10 +173,19 @@ export function buildViewServer(options: ViewOptions): FastifyInstance {
       const month = query.month ?? available[0] ?? options.window[0]!;
       inWindow(month);
       const statement = available.includes(month) ? await statementFor(contract, month, {}) : undefined;
-      const html = renderStatementPage({ contract, month, window: options.window, token: query.token ?? '', statement });
+      const summary = await windowSummary(contract);
+      const html = renderStatementPage({ contract, month, window: options.window, token: query.token ?? '', statement, summary });
       return reply.type('text/html; charset=utf-8').header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'").send(html);
     },
   );
+
+  /** The window's months at a glance, oldest first (a month without a statement is all zeros). */
+  async function windowSummary(contract: string): Promise<MonthSummary[]> {
+    const stored = new Set(await read((store) => store.statementMonths(contract)));
+    const statements = new Map<string, Statement>();
+    for (const month of options.window) if (stored.has(month)) statements.set(month, await statementFor(contract, month, {}));
+    return summariseWindow(options.window, statements);
+  }
 
   function inWindow(month: string): void {
     if (!window.has(month)) throw new HttpError(404, `month ${month} is outside the months shown (${options.window.at(-1)} to ${options.window[0]})`);

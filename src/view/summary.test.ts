@@ -1,0 +1,34 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Statement } from '../statement/statement';
+import { renderSummary, summariseWindow } from './summary';
+import { windowMonths } from './window';
+
+const seed = JSON.parse(readFileSync(join(__dirname, '..', '..', 'fixtures', 'seed-2011-04.expected.json'), 'utf8')).statement as Statement;
+const WINDOW = windowMonths('2011-04', 7);
+
+describe('the window at a glance', () => {
+  const months = summariseWindow(WINDOW, new Map([['2011-04', seed]]));
+
+  test('lists the window oldest first; a month without a statement is all zeros', () => {
+    expect(months.map((month) => month.month)).toEqual([...WINDOW].reverse());
+    expect(months[0]).toEqual({ month: '2010-10', statement: false, charges: { general: '0', international: '0', mobile: '0', ip: '0', phs: '0' }, total: '0', chakuwari: '0' });
+  });
+
+  test("a month's charges are its statement's call rows and add up to its total row", () => {
+    const april = months.at(-1)!;
+    // 一般 10,240 + 国際 96,870 + 携帯 7,680 + IP 0 + PHS 15,300 = 130,090 yen
+    expect(april).toEqual({ month: '2011-04', statement: true, charges: { general: '10240', international: '96870', mobile: '7680', ip: '0', phs: '15300' }, total: '130090', chakuwari: '-1174' });
+    expect(Object.values(april.charges).reduce((sum, charge) => sum + Number.parseInt(charge, 10), 0)).toBe(130_090);
+  });
+
+  test('the SVG draws one bar piece per non-zero charge, the pieces of a month add up to its total, and the figures are in a table', () => {
+    const html = renderSummary(months);
+    const pieces = [...html.matchAll(/data-month="2011-04" data-type="(\w+)" data-yen="(\d+)"/g)].map((match) => [match[1], match[2]]);
+    expect(pieces).toEqual([['general', '10240'], ['international', '96870'], ['mobile', '7680'], ['phs', '15300']]);
+    expect(pieces.reduce((sum, [, yen]) => sum + Number.parseInt(yen!, 10), 0)).toBe(130_090);
+    expect(html).toContain('<polyline class="chakuwari"');
+    expect(html).toContain('<th scope="row">2011年4月分</th><td>10240</td><td>96870</td><td>7680</td><td>0</td><td>15300</td><td>130090</td><td>-1174</td>');
+    expect(html).not.toContain('<script');
+  });
+});
