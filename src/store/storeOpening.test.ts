@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, tru
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { csv } from '../test-support/tempStore';
+import { checkStorePath } from './store';
 import { runCli } from '../test-support/runCli';
 
 /**
@@ -138,5 +139,21 @@ describe('a file at --db that is not a meisai store', () => {
     expect((await runCli(['ingest', input(), '--db', dbPath])).code).toBe(0);
     truncateSync(dbPath, Math.floor(statSync(dbPath).size / 2));
     await expectRefusedByEveryCommand(dbPath);
+  });
+
+  // A reader that opened the store while a nightly ingest checkpointed saw the header's page count
+  // ahead of the file's size and called the live store truncated (found by the statement view's load bench).
+  test('a store whose header is ahead of its size while a WAL is beside it is being written, not truncated', () => {
+    const dbPath = join(directory, 'meisai.sqlite');
+    const header = Buffer.alloc(100);
+    Buffer.from('SQLite format 3\0', 'latin1').copy(header, 0);
+    header.writeUInt16BE(4096, 16);
+    header.writeUInt32BE(7, 24); // change counter = version-valid-for: the page count is valid
+    header.writeUInt32BE(7, 92);
+    header.writeUInt32BE(10, 28); // 10 pages of 4096 bytes, the file holds 2
+    writeFileSync(dbPath, Buffer.concat([header, Buffer.alloc(2 * 4096 - 100)]));
+    expect(() => checkStorePath(dbPath, 'read')).toThrow(/is not a meisai store: it is truncated/);
+    writeFileSync(`${dbPath}-wal`, Buffer.alloc(32));
+    expect(() => checkStorePath(dbPath, 'read')).not.toThrow();
   });
 });
