@@ -32,14 +32,19 @@ export interface Columns {
   width: number;
 }
 
+/** A record the framer could not split into fields (bad quoting, too long, bad encoding, a control character). */
+function framingRejection(record: CsvRecord): ParsedItem {
+  const problem = record.problem ?? { code: 'MALFORMED_ROW', message: 'unreadable row' };
+  return { line: record.line, raw: record.raw, call: null, outcome: reject(problem.code, problem.message) };
+}
+
 /** The pure part of ingest for a run of records, in file order. */
 export function parseRecords(records: CsvRecord[], columns: Columns, reference: ReferenceData, from = 0): ParsedItem[] {
   const items: ParsedItem[] = [];
   for (let index = from; index < records.length; index += 1) {
     const record = records[index]!;
     if (record.fields === null) {
-      const problem = record.problem ?? { code: 'MALFORMED_ROW', message: 'unreadable row' };
-      items.push({ line: record.line, raw: record.raw, call: null, outcome: reject(problem.code, problem.message) });
+      items.push(framingRejection(record));
       continue;
     }
     if (record.fields.length !== columns.width) {
@@ -63,8 +68,7 @@ export function parseMappedRecords(records: CsvRecord[], mapper: RecordMapper, r
   for (let index = from; index < records.length; index += 1) {
     const record = records[index]!;
     if (record.fields === null) {
-      const problem = record.problem ?? { code: 'MALFORMED_ROW', message: 'unreadable row' };
-      items.push({ line: record.line, raw: record.raw, call: null, outcome: reject(problem.code, problem.message) });
+      items.push(framingRejection(record));
       continue;
     }
     const call = mapper.map(record.fields, record.cutFields);
