@@ -96,8 +96,8 @@ async function ingestOpenFile(store: Store, reference: ReferenceData, file: Inpu
 
     /** One de-duplication look-up and one batch of writes per SETTLE_BATCH well-formed records. */
     const settle = async (): Promise<void> => {
-      const recordIds = pending.filter((item) => item.call !== null).map((item) => item.call!.recordId);
-      const stored = recordIds.length === 0 ? new Map() : await transaction.storedCalls(recordIds);
+      const calls = pending.filter((item) => item.call !== null).map((item) => item.call!);
+      const stored = calls.length === 0 ? new Map() : await transaction.storedCalls(calls);
       const settled = settleBatch(pending, stored, closed, fileName);
       await transaction.writeBatch(settled);
       for (const call of settled.billed) totals.add(call);

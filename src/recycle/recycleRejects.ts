@@ -2,7 +2,7 @@ import { MonthlyTotals } from '../aggregate/monthlyTotals';
 import { RejectCode } from '../input/rejection';
 import { rateRecord } from '../rate/rateRecord';
 import { ReferenceData } from '../reference/referenceData';
-import { acceptRecycled, countUnrecyclableRejects, findStoredCall, readRecyclableRejects, updateReject } from '../store/recycle';
+import { acceptRecycled, countUnrecyclableRejects, readRecyclableRejects, updateReject } from '../store/recycle';
 import { SqliteStore } from '../store/sqliteStore';
 import { japanMonth } from '../time/japanTime';
 
@@ -52,7 +52,7 @@ export async function recycleRejects(store: SqliteStore, reference: ReferenceDat
         result.stillRejected[rated.code] = (result.stillRejected[rated.code] ?? 0) + 1;
         continue;
       }
-      const billed = findStoredCall(db, rated.recordId);
+      const billed = await store.findStoredCall(rated.month, rated.recordId);
       if (billed !== undefined) {
         result.alreadyBilled.push({ fileName: reject.fileName, line: reject.line, billedIn: `${billed.fileName} line ${billed.line}` });
         continue;

@@ -51,16 +51,16 @@ export interface RerateBatch {
 /** Re-classifies and re-rates stored calls with the reference data as it is now. */
 export function planRerate(calls: StoredCall[], reference: ReferenceData): RerateBatch {
   const plan: RerateBatch = { reratings: [], billed: [], unrated: {}, lateBilled: 0 };
-  for (const { late, rating, ...record } of calls) {
+  for (const { late, rating, storeRow, ...record } of calls) {
     if (late) plan.lateBilled += 1;
     const rated = rateRecord(record, reference.tariffs, reference.numbering, reference.subscriptions);
     if ('ok' in rated) {
       plan.unrated[rated.code] = (plan.unrated[rated.code] ?? 0) + 1;
       // Its earlier rating stays for the trace; the code marks it as left out of the totals.
-      if (late || rating.unratedCode !== rated.code) plan.reratings.push({ recordId: record.recordId, unratedCode: rated.code });
+      if (late || rating.unratedCode !== rated.code) plan.reratings.push({ recordId: record.recordId, storeRow, unratedCode: rated.code });
       continue;
     }
-    if (late || !sameRating(rating, rated)) plan.reratings.push({ recordId: record.recordId, rated });
+    if (late || !sameRating(rating, rated)) plan.reratings.push({ recordId: record.recordId, storeRow, rated });
     plan.billed.push(rated);
   }
   return plan;

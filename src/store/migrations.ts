@@ -1,3 +1,6 @@
+import { buildKeyParts } from './callKeys';
+import type { Db } from './store';
+
 /**
  * The store's schema, as numbered migrations applied in order, each in its own transaction.
  * A migration is never edited once released: change the schema by adding the next one.
@@ -12,6 +15,8 @@ export const MIGRATIONS: {
    * requires, and `PRAGMA foreign_key_check` must find nothing before it commits.
    */
   rebuildsReferencedTable?: boolean;
+  /** Work the SQL cannot do (e.g. a hash computed in JavaScript), run after it in the same transaction. */
+  after?: (db: Db) => void;
 }[] = [
   {
     version: 1,
@@ -223,6 +228,68 @@ export const MIGRATIONS: {
         reason   TEXT NOT NULL,
         PRIMARY KEY (file_id, line)
       ) WITHOUT ROWID;
+    `,
+  },
+  {
+    version: 6,
+    description: 'calls appended by call_id: per-month de-duplication keys and a month-contract index written in order',
+    after: buildKeyParts,
+    sql: `
+      -- The unique index on record_id put every insert of random (UUID) ids at a random place in a
+      -- tree bigger than the page cache. Calls are now appended by call_id; de-duplication reads
+      -- the month's keys (call_keys, one part per file and month: 32-bit keys of the record_ids
+      -- and their call_ids, as blobs) into memory; a contract-month is an index range of
+      -- call_index, which a file writes sorted at its end (a new month's rows are an append).
+      CREATE TABLE calls_v6 (
+        call_id            INTEGER PRIMARY KEY,
+        record_id          TEXT NOT NULL,
+        file_id            INTEGER NOT NULL REFERENCES files(file_id),
+        line               INTEGER NOT NULL,
+        contract_id        TEXT NOT NULL,
+        number             TEXT NOT NULL,
+        direction          TEXT NOT NULL CHECK (direction IN ('out', 'in')),
+        peer               TEXT NOT NULL,
+        peer_is_number     INTEGER NOT NULL,
+        start_ms           INTEGER NOT NULL,
+        duration_ms        INTEGER NOT NULL CHECK (duration_ms >= 0),
+        month              TEXT NOT NULL,
+        peer_class         TEXT NOT NULL,
+        tariff_id          TEXT NOT NULL,
+        numbering_plan_id  TEXT NOT NULL,
+        rate_id            TEXT,
+        rate_prefix        TEXT,
+        units              INTEGER NOT NULL,
+        charge_scaled      INTEGER NOT NULL,
+        chakuwari_eligible INTEGER NOT NULL,
+        late               INTEGER NOT NULL DEFAULT 0,
+        unrated_code       TEXT,
+        plan_id            TEXT,
+        charge_remainder_parts INTEGER NOT NULL DEFAULT 0
+      );
+      INSERT INTO calls_v6 (record_id, file_id, line, contract_id, number, direction, peer, peer_is_number, start_ms, duration_ms, month, peer_class, tariff_id, numbering_plan_id, rate_id, rate_prefix, units, charge_scaled, chakuwari_eligible, late, unrated_code, plan_id, charge_remainder_parts)
+        SELECT record_id, file_id, line, contract_id, number, direction, peer, peer_is_number, start_ms, duration_ms, month, peer_class, tariff_id, numbering_plan_id, rate_id, rate_prefix, units, charge_scaled, chakuwari_eligible, late, unrated_code, plan_id, charge_remainder_parts FROM calls ORDER BY file_id, line;
+      DROP TABLE calls;
+      ALTER TABLE calls_v6 RENAME TO calls;
+
+      CREATE TABLE call_index (
+        month        TEXT NOT NULL,
+        contract_id  TEXT NOT NULL,
+        call_id      INTEGER NOT NULL,
+        PRIMARY KEY (month, contract_id, call_id)
+      ) WITHOUT ROWID;
+      INSERT INTO call_index (month, contract_id, call_id) SELECT month, contract_id, call_id FROM calls ORDER BY month, contract_id, call_id;
+
+      CREATE TABLE call_keys (
+        part_id        INTEGER PRIMARY KEY,
+        month          TEXT NOT NULL,
+        file_id        INTEGER NOT NULL REFERENCES files(file_id),
+        first_call_id  INTEGER NOT NULL,
+        last_call_id   INTEGER NOT NULL,
+        calls          INTEGER NOT NULL CHECK (calls >= 1),
+        keys           BLOB NOT NULL,
+        call_ids       BLOB NOT NULL
+      );
+      CREATE INDEX call_keys_by_month ON call_keys (month, first_call_id);
     `,
   },
 ];

@@ -30,13 +30,6 @@ export function countUnrecyclableRejects(db: Db, codes: readonly string[]): numb
   return (db.prepare('SELECT COUNT(*) AS n FROM rejects WHERE record_json IS NULL AND code IN (SELECT value FROM json_each(?))').get(JSON.stringify(codes)) as { n: number }).n;
 }
 
-/** Where a record_id is billed already, if it is. */
-export function findStoredCall(db: Db, recordId: string): { fileName: string; line: number } | undefined {
-  return db
-    .prepare('SELECT f.name AS fileName, c.line FROM calls c JOIN files f ON f.file_id = c.file_id WHERE c.record_id = ?')
-    .get(recordId) as { fileName: string; line: number } | undefined;
-}
-
 /**
  * Moves a reject into calls (the call itself is appended by SqliteStore.appendCallsToFile, on
  * its own file and line): the file's counts move with it (rejected

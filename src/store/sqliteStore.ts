@@ -3,6 +3,9 @@ import { randomUUID } from 'node:crypto';
 import { ChakuwariTotal, NumberTypeTotal, TotalledCall } from '../aggregate/monthlyTotals';
 import { SubscriptionBook } from '../subscription/subscriptions';
 import { readSubscriptionBook } from './subscriptions';
+import { CallRecord } from '../input/callRecord';
+import { japanMonth } from '../time/japanTime';
+import { KeyTable, loadMonthKeys, monthRanges, recordKey, Uint32List, writeKeyPart } from './callKeys';
 import {
   callProblem,
   chakuwariTotalKey,
@@ -106,6 +109,7 @@ export class SqliteStore implements Store {
   async beginFile(file: FileStart): Promise<FileTransaction> {
     this.db.exec('BEGIN IMMEDIATE');
     try {
+      this.checkKeyTables();
       // The hash, size and encoding are known once the file is read through: set by finish().
       const fileId = Number(
         this.sql(`INSERT INTO files (name, sha256, bytes, encoding, source, ingested_at, records_read, accepted, rejected, duplicates)
@@ -120,7 +124,61 @@ export class SqliteStore implements Store {
 
   /** Appends accepted calls to a stored file, inside a transaction the caller holds (recycle). */
   async appendCallsToFile(fileId: number, calls: AcceptedCall[]): Promise<void> {
-    await new SqliteFileTransaction(this, fileId).writeBatch({ calls, rejects: [], duplicates: [], skips: [] });
+    const transaction = new SqliteFileTransaction(this, fileId);
+    await transaction.writeBatch({ calls, rejects: [], duplicates: [], skips: [] });
+    transaction.flushIndexes();
+  }
+
+  /** Where a record_id of a month is stored already, if it is (recycle). */
+  async findStoredCall(month: string, recordId: string): Promise<{ fileName: string; line: number } | undefined> {
+    const candidates = this.monthKeys(month).candidates(recordKey(recordId));
+    if (candidates.length === 0) return undefined;
+    return this.sql(
+      `SELECT f.name AS fileName, c.line FROM calls c JOIN files f ON f.file_id = c.file_id
+        WHERE c.call_id IN (SELECT value FROM json_each(?)) AND c.record_id = ? AND c.month = ?`,
+    ).get(JSON.stringify(candidates), recordId, month) as { fileName: string; line: number } | undefined;
+  }
+
+  /**
+   * The de-duplication keys of a month's calls (callKeys.ts), read once and kept up to date by
+   * this connection's writes; dropped when a transaction rolls back. Only the store's one writer
+   * (it holds the lock) writes calls, so what is kept stays true across its files.
+   */
+  monthKeys(month: string): KeyTable {
+    let table = this.keyTables.get(month);
+    if (table === undefined) {
+      table = loadMonthKeys(this.db, month);
+      this.keyTables.set(month, table);
+    }
+    return table;
+  }
+
+  private readonly keyTables = new Map<string, KeyTable>();
+  /** The newest key part when the key tables were last known true (null: none kept). */
+  private keyTablesAsOf: number | null = null;
+
+  /** Inside a write transaction: drops the kept key tables if any other connection added calls since. */
+  private checkKeyTables(): void {
+    if (this.keyTables.size > 0 && this.latestKeyPart() !== this.keyTablesAsOf) this.keyTables.clear();
+  }
+
+  /** Before a commit: the kept key tables are true as of the newest part. */
+  private noteKeyTables(): void {
+    this.keyTablesAsOf = this.latestKeyPart();
+  }
+
+  private latestKeyPart(): number {
+    return (this.sql('SELECT COALESCE(MAX(part_id), 0) AS part FROM call_keys').get() as { part: number }).part;
+  }
+
+  /** @internal the call_id after the store's last. */
+  nextCallId(): number {
+    return (this.sql('SELECT COALESCE(MAX(call_id), 0) + 1 AS next FROM calls').get() as { next: number }).next;
+  }
+
+  /** @internal */
+  writeKeyPart(month: string, fileId: number, keys: number[], callIds: number[]): void {
+    writeKeyPart(this.db, month, fileId, keys, callIds);
   }
 
   /** @internal for SqliteFileTransaction */
@@ -129,11 +187,13 @@ export class SqliteStore implements Store {
   }
 
   /** @internal */
-  finishFile(fileId: number, outcome: FileOutcome): 'applied' | 'already-ingested' {
+  finishFile(fileId: number, outcome: FileOutcome, writeIndexes: () => Set<string>): 'applied' | 'already-ingested' {
     if (this.findFile(outcome.sha256) !== undefined) {
-      this.db.exec('ROLLBACK');
+      this.rollbackFile();
       return 'already-ingested';
     }
+    const months = writeIndexes();
+    this.noteKeyTables();
     this.sql(
       `UPDATE files SET sha256 = ?, bytes = ?, encoding = ?, records_read = ?, accepted = ?, rejected = ?, duplicates = ?, late = ?,
               skipped = ?, profile = ?
@@ -143,11 +203,18 @@ export class SqliteStore implements Store {
       outcome.skipped, outcome.profile, fileId,
     );
     this.db.exec('COMMIT');
+    this.keepKeyTables(months);
     return 'applied';
+  }
+
+  /** Keeps the key tables of these months only (those the next file most likely touches). */
+  private keepKeyTables(months: Set<string>): void {
+    for (const month of this.keyTables.keys()) if (!months.has(month)) this.keyTables.delete(month);
   }
 
   /** @internal */
   rollbackFile(): void {
+    this.keyTables.clear();
     if (this.db.inTransaction) this.db.exec('ROLLBACK');
   }
 
@@ -181,11 +248,13 @@ export class SqliteStore implements Store {
   async transaction<T>(work: (writer: StoreWriter) => Promise<T>): Promise<T> {
     this.db.exec('BEGIN IMMEDIATE');
     try {
+      this.checkKeyTables();
       const result = await work(this);
+      this.noteKeyTables();
       this.db.exec('COMMIT');
       return result;
     } catch (error) {
-      if (this.db.inTransaction) this.db.exec('ROLLBACK');
+      this.rollbackFile();
       throw error;
     }
   }
@@ -297,21 +366,39 @@ export class SqliteStore implements Store {
   // ---- re-rating
 
   async *monthCallBatches(scope: MonthScope): AsyncIterable<StoredCall[]> {
-    // By rowid, a batch at a time: sequential reads, and no statement left open while the caller writes.
+    const columns = `c.record_id AS recordId, c.contract_id AS contractId, c.number, c.direction, c.peer, c.peer_is_number AS peerIsNumber,
+              c.start_ms AS startMs, c.duration_ms AS durationMs, c.late, c.peer_class AS peerClass, c.tariff_id AS tariffId,
+              c.numbering_plan_id AS numberingPlanId, c.rate_id AS rateId, c.rate_prefix AS ratePrefix, c.units, c.charge_scaled AS chargeScaled,
+              c.chakuwari_eligible AS chakuwariEligible, c.unrated_code AS unratedCode, c.plan_id AS planId,
+              c.charge_remainder_parts AS chargeRemainderParts`;
+    for (const rows of this.scopeRows(scope, columns)) {
+      yield readableCalls(this.location, rows).map((row) => ({ ...storedCallFromRow(row), storeRow: row.callId as number }));
+    }
+  }
+
+  /**
+   * The scope's calls rows (these columns of calls \`c\`, and its call_id as callId), in call_id
+   * order, RERATE_BATCH at a time: a contract-month is a range of call_index; a whole month the
+   * call_id ranges of its key parts (sequential reads of the rows the month's files appended).
+   * No statement stays open while the caller writes.
+   */
+  private *scopeRows(scope: MonthScope, columns: string, filter = ''): Generator<Record<string, unknown>[]> {
+    if (scope.contractId !== null) {
+      const select = this.sql(
+        `SELECT c.call_id AS callId, ${columns} FROM call_index i JOIN calls c ON c.call_id = i.call_id
+          WHERE i.month = @month AND i.contract_id = @contract AND i.call_id > @after ${filter}
+          ORDER BY i.call_id LIMIT ${RERATE_BATCH}`,
+      );
+      yield* batchesAfter(0, Number.MAX_SAFE_INTEGER, (after) => select.all({ ...scopeParameters(scope), after }) as Record<string, unknown>[]);
+      return;
+    }
     const select = this.sql(
-      `SELECT rowid, record_id AS recordId, contract_id AS contractId, number, direction, peer, peer_is_number AS peerIsNumber,
-              start_ms AS startMs, duration_ms AS durationMs, late, peer_class AS peerClass, tariff_id AS tariffId,
-              numbering_plan_id AS numberingPlanId, rate_id AS rateId, rate_prefix AS ratePrefix, units, charge_scaled AS chargeScaled,
-              chakuwari_eligible AS chakuwariEligible, unrated_code AS unratedCode, plan_id AS planId,
-              charge_remainder_parts AS chargeRemainderParts
-         FROM calls WHERE rowid > @after AND month = @month AND (@contract IS NULL OR contract_id = @contract)
-        ORDER BY rowid LIMIT ${RERATE_BATCH}`,
+      `SELECT c.call_id AS callId, ${columns} FROM calls c
+        WHERE c.call_id > @after AND c.call_id <= @last AND c.month = @month ${filter}
+        ORDER BY c.call_id LIMIT ${RERATE_BATCH}`,
     );
-    for (let after = 0; ; ) {
-      const rows = select.all({ ...scopeParameters(scope), after }) as Record<string, unknown>[];
-      if (rows.length === 0) return;
-      after = rows[rows.length - 1]!.rowid as number;
-      yield readableCalls(this.location, rows).map(storedCallFromRow);
+    for (const range of monthRanges(this.db, scope.month)) {
+      yield* batchesAfter(range.first - 1, range.last, (after) => select.all({ month: scope.month, after, last: range.last }) as Record<string, unknown>[]);
     }
   }
 
@@ -319,17 +406,19 @@ export class SqliteStore implements Store {
     const update = this.sql(`
       UPDATE calls SET peer_class = ?, tariff_id = ?, numbering_plan_id = ?, rate_id = ?, rate_prefix = ?, units = ?,
                        charge_scaled = ?, chakuwari_eligible = ?, unrated_code = NULL, late = 0, plan_id = ?, charge_remainder_parts = ?
-       WHERE record_id = ?`);
-    const markUnrated = this.sql('UPDATE calls SET unrated_code = ?, late = 0 WHERE record_id = ?');
+       WHERE call_id = ?`);
+    const markUnrated = this.sql('UPDATE calls SET unrated_code = ?, late = 0 WHERE call_id = ?');
     for (const rerating of reratings) {
+      const callId = rerating.storeRow;
+      if (callId === undefined) throw new Error(`re-rating of ${rerating.recordId} without the call_id monthCallBatches gave it`);
       if ('unratedCode' in rerating) {
-        markUnrated.run(rerating.unratedCode, rerating.recordId);
+        markUnrated.run(rerating.unratedCode, callId);
         continue;
       }
       const rated = rerating.rated;
       update.run(
         rated.peerClass, rated.tariffId, rated.numberingPlanId, rated.rateId, rated.ratePrefix, rated.units, rated.chargeScaled,
-        rated.chakuwariEligible ? 1 : 0, rated.planId, rated.chargeRemainderParts, rerating.recordId,
+        rated.chakuwariEligible ? 1 : 0, rated.planId, rated.chargeRemainderParts, callId,
       );
     }
   }
@@ -374,38 +463,41 @@ export class SqliteStore implements Store {
 
   async *billedCalls(scope: MonthScope, unreadable: string[]): AsyncIterable<TotalledCall[]> {
     // Only the columns the totals are made of (and the row's identity, for a message).
-    const rows = this.db
-      .prepare(
-        `SELECT record_id AS recordId, file_id AS fileId, line, contract_id AS contractId, month, number, direction, peer_class AS peerClass,
-                duration_ms AS durationMs, charge_scaled AS chargeScaled, charge_remainder_parts AS chargeRemainderParts,
-                chakuwari_eligible AS chakuwariEligible
-           FROM calls
-          WHERE month = @month AND (@contract IS NULL OR contract_id = @contract) AND late = 0 AND unrated_code IS NULL`,
-      )
-      .iterate(scopeParameters(scope)) as IterableIterator<Record<string, unknown>>;
-    let batch: TotalledCall[] = [];
-    for (const row of rows) {
-      const problem = callProblem(row);
-      if (problem !== null) {
-        unreadable.push(`call ${keyText(row.recordId)} (file ${String(row.fileId)}, line ${String(row.line)}): cannot be read: ${problem}`);
-        continue;
+    const columns = `c.record_id AS recordId, c.file_id AS fileId, c.line, c.contract_id AS contractId, c.month, c.number, c.direction,
+                     c.peer_class AS peerClass, c.duration_ms AS durationMs, c.charge_scaled AS chargeScaled,
+                     c.charge_remainder_parts AS chargeRemainderParts, c.chakuwari_eligible AS chakuwariEligible`;
+    for (const rows of this.scopeRows(scope, columns, 'AND c.late = 0 AND c.unrated_code IS NULL')) {
+      const batch: TotalledCall[] = [];
+      for (const row of rows) {
+        const problem = callProblem(row);
+        if (problem !== null) {
+          unreadable.push(`call ${keyText(row.recordId)} (file ${String(row.fileId)}, line ${String(row.line)}): cannot be read: ${problem}`);
+          continue;
+        }
+        row.chakuwariEligible = row.chakuwariEligible === 1;
+        batch.push(row as unknown as TotalledCall);
       }
-      row.chakuwariEligible = row.chakuwariEligible === 1;
-      batch.push(row as unknown as TotalledCall);
-      if (batch.length === RERATE_BATCH) {
-        yield batch;
-        batch = [];
-      }
+      if (batch.length > 0) yield batch;
     }
-    if (batch.length > 0) yield batch;
   }
 
   async countCalls(scope: MonthScope): Promise<HeldOutCalls> {
-    const rows = this.sql(
-      `SELECT late, unrated_code AS unratedCode, COUNT(*) AS calls FROM calls
-        WHERE month = @month AND (@contract IS NULL OR contract_id = @contract)
-        GROUP BY late, unrated_code ORDER BY unrated_code`,
-    ).all(scopeParameters(scope)) as { late: number; unratedCode: string | null; calls: number }[];
+    const rows: { late: number; unratedCode: string | null; calls: number }[] = [];
+    const grouped = 'GROUP BY c.late, c.unrated_code ORDER BY c.unrated_code';
+    if (scope.contractId !== null) {
+      rows.push(
+        ...(this.sql(
+          `SELECT c.late, c.unrated_code AS unratedCode, COUNT(*) AS calls FROM call_index i JOIN calls c ON c.call_id = i.call_id
+            WHERE i.month = @month AND i.contract_id = @contract ${grouped}`,
+        ).all(scopeParameters(scope)) as typeof rows),
+      );
+    } else {
+      const select = this.sql(
+        `SELECT c.late, c.unrated_code AS unratedCode, COUNT(*) AS calls FROM calls c
+          WHERE c.call_id BETWEEN @first AND @last AND c.month = @month ${grouped}`,
+      );
+      for (const range of monthRanges(this.db, scope.month)) rows.push(...(select.all({ month: scope.month, ...range }) as typeof rows));
+    }
     const counts: HeldOutCalls = { billed: 0, late: 0, unratedByCode: {} };
     for (const row of rows) {
       if (row.unratedCode !== null) counts.unratedByCode[row.unratedCode] = (counts.unratedByCode[row.unratedCode] ?? 0) + row.calls;
@@ -434,7 +526,7 @@ export class SqliteStore implements Store {
   async contractsOfMonth(scope: MonthScope): Promise<string[]> {
     return (
       this.sql(
-        `SELECT contract_id AS contractId FROM calls WHERE month = @month AND (@contract IS NULL OR contract_id = @contract)
+        `SELECT contract_id AS contractId FROM call_index WHERE month = @month AND (@contract IS NULL OR contract_id = @contract)
          UNION SELECT contract_id FROM number_type_totals WHERE month = @month AND (@contract IS NULL OR contract_id = @contract)
          UNION SELECT contract_id FROM chakuwari_totals WHERE month = @month AND (@contract IS NULL OR contract_id = @contract)
          UNION SELECT contract_id FROM statements WHERE month = @month AND (@contract IS NULL OR contract_id = @contract)
@@ -492,8 +584,8 @@ export class SqliteStore implements Store {
       `SELECT c.record_id AS recordId, c.number, c.direction, c.peer, c.peer_class AS peerClass, c.start_ms AS startMs,
               c.duration_ms AS durationMs, c.tariff_id AS tariffId, c.rate_id AS rateId, c.units, c.charge_scaled AS chargeScaled,
               c.late, c.unrated_code AS unratedCode, f.name AS fileName, c.line
-         FROM calls c JOIN files f ON f.file_id = c.file_id
-        WHERE c.contract_id = :contractId AND c.month = :month
+         FROM call_index i JOIN calls c ON c.call_id = i.call_id JOIN files f ON f.file_id = c.file_id
+        WHERE i.contract_id = :contractId AND i.month = :month
           AND (:number IS NULL OR c.number = :number)
           AND (:direction = 'all' OR c.direction = :direction)
         ORDER BY c.number, c.start_ms, c.record_id`,
@@ -502,14 +594,21 @@ export class SqliteStore implements Store {
   }
 
   async callMonths(contractId: string): Promise<string[]> {
-    return (this.sql('SELECT DISTINCT month FROM calls WHERE contract_id = ? ORDER BY month DESC').all(contractId) as { month: string }[]).map(
-      (row) => row.month,
-    );
+    // Months first (few), then one index probe each: call_index leads with the month.
+    return (
+      this.sql(
+        `SELECT m.month FROM (SELECT DISTINCT month FROM call_keys) m
+          WHERE EXISTS (SELECT 1 FROM call_index i WHERE i.month = m.month AND i.contract_id = ?) ORDER BY m.month DESC`,
+      ).all(contractId) as { month: string }[]
+    ).map((row) => row.month);
   }
 
   async hasCalls(contractId: string, month: string, number?: string): Promise<boolean> {
     return (
-      this.sql('SELECT 1 FROM calls WHERE contract_id = :contractId AND month = :month AND (:number IS NULL OR number = :number) LIMIT 1').get({
+      this.sql(
+        `SELECT 1 FROM call_index i JOIN calls c ON c.call_id = i.call_id
+          WHERE i.contract_id = :contractId AND i.month = :month AND (:number IS NULL OR c.number = :number) LIMIT 1`,
+      ).get({
         contractId,
         month,
         number: number ?? null,
@@ -521,11 +620,21 @@ export class SqliteStore implements Store {
 /** Calls read at a time by a re-rate. */
 const RERATE_BATCH = 20_000;
 
-/** Rows per multi-row INSERT of calls (22 values each: 704 parameters). */
+/** Rows per multi-row INSERT of calls (23 values each: 736 parameters). */
 const INSERT_ROWS = 32;
-const CALL_COLUMNS = 22;
+const CALL_COLUMNS = 23;
+/** Rows per multi-row INSERT of call_index (3 values each). */
+const INDEX_ROWS = 200;
 
-/** One file's writes, on the store's connection inside the transaction `beginFile` opened. */
+const CALL_IDENTITY = `c.call_id AS callId, c.record_id AS recordId, c.contract_id AS contractId, c.number, c.direction, c.peer, c.start_ms AS startMs,
+             c.duration_ms AS durationMs, f.name AS fileName, c.line`;
+
+/**
+ * One file's writes, on the store's connection inside the transaction `beginFile` opened. Calls
+ * are appended with call_ids of their own, consecutive from the store's last one; each call's
+ * month, contract and record key are kept (compactly) until `flushIndexes` writes the file's
+ * call_index rows, sorted, and its call_keys parts (see callKeys.ts).
+ */
 class SqliteFileTransaction implements FileTransaction {
   private readonly insertCall;
   private readonly insertCalls;
@@ -535,12 +644,20 @@ class SqliteFileTransaction implements FileTransaction {
   private readonly insertDuplicate;
   private readonly insertSkip;
   private readonly findCalls;
+  private nextCallId: number;
+  /** The call_id of the first call not yet in call_index and call_keys. */
+  private firstUnindexed: number;
+  private readonly monthCodes = new Map<string, number>();
+  private readonly contractCodes = new Map<string, number>();
+  private readonly unindexedMonths = new Uint32List();
+  private readonly unindexedContracts = new Uint32List();
+  private readonly unindexedKeys = new Uint32List();
 
   constructor(
     private readonly store: SqliteStore,
     private readonly fileId: number,
   ) {
-    const insert = `INSERT INTO calls (record_id, file_id, line, contract_id, number, direction, peer, peer_is_number, start_ms,
+    const insert = `INSERT INTO calls (call_id, record_id, file_id, line, contract_id, number, direction, peer, peer_is_number, start_ms,
         duration_ms, month, peer_class, tariff_id, numbering_plan_id, rate_id, rate_prefix, units, charge_scaled, chakuwari_eligible, late,
         plan_id, charge_remainder_parts)
       VALUES `;
@@ -551,16 +668,29 @@ class SqliteFileTransaction implements FileTransaction {
     this.insertDuplicate = store.fileTransactionSql('INSERT INTO duplicates (file_id, line, record_id) VALUES (?, ?, ?)');
     this.insertSkip = store.fileTransactionSql('INSERT INTO skips (file_id, line, reason) VALUES (?, ?, ?)');
     this.findCalls = store.fileTransactionSql(`
-      SELECT c.record_id AS recordId, c.contract_id AS contractId, c.number, c.direction, c.peer, c.start_ms AS startMs,
-             c.duration_ms AS durationMs, f.name AS fileName, c.line
+      SELECT ${CALL_IDENTITY}
         FROM calls c JOIN files f ON f.file_id = c.file_id
-       WHERE c.record_id IN (SELECT value FROM json_each(?))`);
+       WHERE c.call_id IN (SELECT value FROM json_each(?))`);
+    this.nextCallId = store.nextCallId();
+    this.firstUnindexed = this.nextCallId;
   }
 
-  async storedCalls(recordIds: string[]): Promise<Map<string, StoredCallIdentity>> {
+  async storedCalls(calls: CallRecord[]): Promise<Map<string, StoredCallIdentity>> {
     const found = new Map<string, StoredCallIdentity>();
-    for (const row of this.findCalls.all(JSON.stringify(recordIds)) as (StoredCallIdentity & { recordId: string })[]) {
-      found.set(row.recordId, row);
+    const wanted = new Map<number, string[]>();
+    for (const call of calls) {
+      const month = japanMonth(call.startMs);
+      for (const callId of this.store.monthKeys(month).candidates(recordKey(call.recordId))) {
+        const months = wanted.get(callId) ?? [];
+        months.push(`${month}\u0000${call.recordId}`);
+        wanted.set(callId, months);
+      }
+    }
+    if (wanted.size === 0) return found;
+    for (const row of this.findCalls.all(JSON.stringify([...wanted.keys()])) as (StoredCallIdentity & { callId: number; recordId: string })[]) {
+      // A key is a candidate only: the record_id and month must be the call's.
+      const { callId, ...identity } = row;
+      if (wanted.get(callId)!.includes(`${japanMonth(row.startMs)}\u0000${row.recordId}`)) found.set(row.recordId, identity);
     }
     return found;
   }
@@ -588,28 +718,97 @@ class SqliteFileTransaction implements FileTransaction {
   }
 
   private putCallValues(values: unknown[], at: number, { call, line, late }: AcceptedCall): void {
-    values[at] = call.recordId;
-    values[at + 1] = this.fileId;
-    values[at + 2] = line;
-    values[at + 3] = call.contractId;
-    values[at + 4] = call.number;
-    values[at + 5] = call.direction;
-    values[at + 6] = call.peer;
-    values[at + 7] = call.peerIsNumber ? 1 : 0;
-    values[at + 8] = call.startMs;
-    values[at + 9] = call.durationMs;
-    values[at + 10] = call.month;
-    values[at + 11] = call.peerClass;
-    values[at + 12] = call.tariffId;
-    values[at + 13] = call.numberingPlanId;
-    values[at + 14] = call.rateId;
-    values[at + 15] = call.ratePrefix;
-    values[at + 16] = call.units;
-    values[at + 17] = call.chargeScaled;
-    values[at + 18] = call.chakuwariEligible ? 1 : 0;
-    values[at + 19] = late ? 1 : 0;
-    values[at + 20] = call.planId;
-    values[at + 21] = call.chargeRemainderParts;
+    const callId = this.nextCallId;
+    this.nextCallId += 1;
+    const key = recordKey(call.recordId);
+    this.store.monthKeys(call.month).add(key, callId);
+    this.unindexedMonths.push(codeOf(this.monthCodes, call.month));
+    this.unindexedContracts.push(codeOf(this.contractCodes, call.contractId));
+    this.unindexedKeys.push(key);
+    values[at] = callId;
+    values[at + 1] = call.recordId;
+    values[at + 2] = this.fileId;
+    values[at + 3] = line;
+    values[at + 4] = call.contractId;
+    values[at + 5] = call.number;
+    values[at + 6] = call.direction;
+    values[at + 7] = call.peer;
+    values[at + 8] = call.peerIsNumber ? 1 : 0;
+    values[at + 9] = call.startMs;
+    values[at + 10] = call.durationMs;
+    values[at + 11] = call.month;
+    values[at + 12] = call.peerClass;
+    values[at + 13] = call.tariffId;
+    values[at + 14] = call.numberingPlanId;
+    values[at + 15] = call.rateId;
+    values[at + 16] = call.ratePrefix;
+    values[at + 17] = call.units;
+    values[at + 18] = call.chargeScaled;
+    values[at + 19] = call.chakuwariEligible ? 1 : 0;
+    values[at + 20] = late ? 1 : 0;
+    values[at + 21] = call.planId;
+    values[at + 22] = call.chargeRemainderParts;
+  }
+
+  /**
+   * Writes the call_index rows of the calls appended since the last flush, sorted by month,
+   * contract and call_id (a new month's rows are an append at the index's end, an existing
+   * month's one ordered pass through its part), and one call_keys part per month.
+   */
+  flushIndexes(): Set<string> {
+    const count = this.nextCallId - this.firstUnindexed;
+    const months = [...this.monthCodes.keys()];
+    if (count === 0) return new Set(months);
+    const contracts = [...this.contractCodes.keys()];
+    const monthRank = rankOf(months);
+    const contractRank = rankOf(contracts);
+    // A stable counting sort by (month, contract): call_ids stay ascending within each.
+    const slots = months.length * contracts.length;
+    const starts = new Uint32Array(slots + 1);
+    const slotOf = (index: number): number => monthRank[this.unindexedMonths.at(index)]! * contracts.length + contractRank[this.unindexedContracts.at(index)]!;
+    for (let index = 0; index < count; index += 1) starts[slotOf(index) + 1]! += 1;
+    for (let slot = 0; slot < slots; slot += 1) starts[slot + 1]! += starts[slot]!;
+    const order = new Uint32Array(count);
+    for (let index = 0; index < count; index += 1) order[starts[slotOf(index)]!++] = index;
+    const sortedMonths = [...months].sort();
+    const sortedContracts = [...contracts].sort();
+
+    const values: unknown[] = new Array(3 * INDEX_ROWS);
+    const insertMany = this.store.fileTransactionSql(`INSERT INTO call_index (month, contract_id, call_id) VALUES ${Array(INDEX_ROWS).fill('(?, ?, ?)').join(', ')}`);
+    const insertOne = this.store.fileTransactionSql('INSERT INTO call_index (month, contract_id, call_id) VALUES (?, ?, ?)');
+    let filled = 0;
+    for (let at = 0; at < count; at += 1) {
+      const index = order[at]!;
+      const slot = slotOf(index);
+      values[filled * 3] = sortedMonths[Math.floor(slot / contracts.length)];
+      values[filled * 3 + 1] = sortedContracts[slot % contracts.length];
+      values[filled * 3 + 2] = this.firstUnindexed + index;
+      filled += 1;
+      if (filled === INDEX_ROWS) {
+        insertMany.run(values);
+        filled = 0;
+      }
+    }
+    for (let row = 0; row < filled; row += 1) insertOne.run(values[row * 3], values[row * 3 + 1], values[row * 3 + 2]);
+
+    // One key part per month, in call_id order.
+    for (let monthCode = 0; monthCode < months.length; monthCode += 1) {
+      const keys: number[] = [];
+      const callIds: number[] = [];
+      for (let index = 0; index < count; index += 1) {
+        if (this.unindexedMonths.at(index) !== monthCode) continue;
+        keys.push(this.unindexedKeys.at(index));
+        callIds.push(this.firstUnindexed + index);
+      }
+      this.store.writeKeyPart(months[monthCode]!, this.fileId, keys, callIds);
+    }
+    this.firstUnindexed = this.nextCallId;
+    this.monthCodes.clear();
+    this.contractCodes.clear();
+    this.unindexedMonths.length = 0;
+    this.unindexedContracts.length = 0;
+    this.unindexedKeys.length = 0;
+    return new Set(months);
   }
 
   async addTotals(typeTotals: NumberTypeTotal[], chakuwariTotals: ChakuwariTotal[]): Promise<void> {
@@ -617,11 +816,41 @@ class SqliteFileTransaction implements FileTransaction {
   }
 
   async finish(outcome: FileOutcome): Promise<'applied' | 'already-ingested'> {
-    return this.store.finishFile(this.fileId, outcome);
+    return this.store.finishFile(this.fileId, outcome, () => this.flushIndexes());
   }
 
   async rollback(): Promise<void> {
     this.store.rollbackFile();
+  }
+}
+
+/** The code of a value in a dictionary, added when new (codes are 0, 1, 2, … in order of first use). */
+function codeOf(codes: Map<string, number>, value: string): number {
+  let code = codes.get(value);
+  if (code === undefined) {
+    code = codes.size;
+    codes.set(value, code);
+  }
+  return code;
+}
+
+/** For values listed by code: each code's position in the values sorted. */
+function rankOf(values: string[]): Uint32Array {
+  const ranks = new Uint32Array(values.length);
+  values
+    .map((value, code) => ({ value, code }))
+    .sort((left, right) => (left.value < right.value ? -1 : left.value > right.value ? 1 : 0))
+    .forEach((entry, rank) => (ranks[entry.code] = rank));
+  return ranks;
+}
+
+/** Batches from `fetch(after)` until it returns none, `after` the last row's callId each time (or `last` is passed). */
+function* batchesAfter(after: number, last: number, fetch: (after: number) => Record<string, unknown>[]): Generator<Record<string, unknown>[]> {
+  while (after < last) {
+    const rows = fetch(after);
+    if (rows.length === 0) return;
+    after = rows[rows.length - 1]!.callId as number;
+    yield rows;
   }
 }
 

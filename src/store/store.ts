@@ -225,6 +225,7 @@ export function migrate(db: Db): void {
     try {
       db.transaction(() => {
         db.exec(migration.sql);
+        migration.after?.(db);
         if (migration.rebuildsReferencedTable === true && (db.pragma('foreign_key_check') as unknown[]).length > 0) {
           throw new Error(`migration ${migration.version} would leave rows without their parent row: not applied`);
         }

@@ -84,8 +84,14 @@ export interface FileStart {
  * and `rollback` (or a failure) leaves the store as it was.
  */
 export interface FileTransaction {
-  /** The stored calls among these record_ids (those committed, and those of this file so far). */
-  storedCalls(recordIds: string[]): Promise<Map<string, StoredCallIdentity>>;
+  /**
+   * The stored calls with these calls' record_ids (those committed, and those of this file so
+   * far), by record_id. SQLite looks within each call's month of start (its de-duplication keys are
+   * kept per month, see callKeys.ts: a duplicate has the same start, hence the same month), so the
+   * same record_id with a start in another month is another call there; PostgreSQL looks across
+   * the whole store (its record_ids table), where that record is a CONFLICT.
+   */
+  storedCalls(calls: CallRecord[]): Promise<Map<string, StoredCallIdentity>>;
   writeBatch(batch: FileBatch): Promise<void>;
   addTotals(typeTotals: NumberTypeTotal[], chakuwariTotals: ChakuwariTotal[]): Promise<void>;
   /**
@@ -109,10 +115,12 @@ export type StoredRating = Pick<
 export interface StoredCall extends CallRecord {
   late: boolean;
   rating: StoredRating;
+  /** The engine's own handle of the row (SQLite: its call_id), handed back in the call's Rerating. */
+  storeRow?: number;
 }
 
 /** A re-rate's verdict on one stored call: its new rating, or why it can no longer be rated. */
-export type Rerating = { recordId: string; rated: RatedCall } | { recordId: string; unratedCode: string };
+export type Rerating = ({ rated: RatedCall } | { unratedCode: string }) & { recordId: string; storeRow?: number };
 
 export interface RevisionRow {
   contractId: string;

@@ -80,7 +80,7 @@ describePostgres('the PostgreSQL store', () => {
     ]);
     expect(applied).toEqual({ outcome: 'applied', accepted: 1, duplicates: 1, conflicts: 1 });
     const file = await store.beginFile({ name: 'probe.csv', source: null, ingestedAt: '2011-05-02T00:00:00.000Z' });
-    const stored = await file.storedCalls(['a1', 'b1', 'none']);
+    const stored = await file.storedCalls(['a1', 'b1', 'none'].map((recordId) => ratedCall({ recordId })));
     await file.rollback();
     expect([...stored.keys()].sort()).toEqual(['a1', 'b1']);
     expect(stored.get('a1')).toEqual({
@@ -98,7 +98,7 @@ describePostgres('the PostgreSQL store', () => {
     await file.writeBatch({ calls: [{ call: ratedCall({ recordId: 'dropped' }), line: 2, late: false }], rejects: [], duplicates: [], skips: [] });
     await file.rollback();
     const probe = await store.beginFile({ name: 'probe.csv', source: null, ingestedAt: '2011-05-02T00:00:00.000Z' });
-    expect((await probe.storedCalls(['z9', 'dropped'])).size).toBe(0);
+    expect((await probe.storedCalls(['z9', 'dropped'].map((recordId) => ratedCall({ recordId })))).size).toBe(0);
     await probe.rollback();
     expect((await store.fileControls([])).map((row) => row.name)).toEqual(['a.csv', 'b.csv']);
   });

@@ -7,6 +7,7 @@ import { pipeline } from 'node:stream/promises';
 import { ChakuwariTotal, NumberTypeTotal, TotalledCall } from '../../aggregate/monthlyTotals';
 import { StoreConfigurationError, StoreFailedError, StoreRaceError } from '../../errors';
 import { RatedCall } from '../../rate/rateRecord';
+import { CallRecord } from '../../input/callRecord';
 import {
   callProblem,
   chakuwariTotalKey,
@@ -856,7 +857,8 @@ class PgFileTransaction implements FileTransaction {
     }
   }
 
-  storedCalls(recordIds: string[]): Promise<Map<string, StoredCallIdentity>> {
+  storedCalls(calls: CallRecord[]): Promise<Map<string, StoredCallIdentity>> {
+    const recordIds = calls.map((call) => call.recordId);
     return this.guarded(async () => {
       const found = new Map<string, StoredCallIdentity>();
       if (recordIds.length === 0) return found;

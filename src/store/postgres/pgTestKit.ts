@@ -55,7 +55,7 @@ export async function applyCalls(
     const size = options.batch ?? 512;
     for (let start = 0; start < calls.length; start += size) {
       const items = calls.slice(start, start + size);
-      const stored = await file.storedCalls(items.map((call) => call.recordId));
+      const stored = await file.storedCalls(items);
       const firstInBatch = new Map<string, { call: RatedCall; line: number }>();
       const batch: FileBatch = { calls: [], rejects: [], duplicates: [], skips: [] };
       items.forEach((call, index) => {
