@@ -146,18 +146,18 @@ export function monthRanges(db: Db, month: string): { first: number; last: numbe
 }
 
 /** Writes one part: the keys and call_ids of a file's calls of one month (call_ids ascending). */
-export function writeKeyPart(db: Db, month: string, fileId: number, keys: ArrayLike<number>, callIds: ArrayLike<number>): void {
+export function writeKeyPart(db: Db, month: string, fileId: number, keys: Buffer, callIds: Buffer): void {
   if (keys.length === 0) return;
   db.prepare(
     `INSERT INTO call_keys (month, file_id, first_call_id, last_call_id, calls, keys, call_ids) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-  ).run(month, fileId, callIds[0]!, callIds[callIds.length - 1]!, keys.length, uint32Blob(keys), uint32Blob(callIds));
+  ).run(month, fileId, callIds.readUInt32LE(0), callIds.readUInt32LE(callIds.length - 4), keys.length / 4, keys, callIds);
 }
 
 /** Builds every month's key parts (one per file and month) from the calls table: for migration 6. */
 export function buildKeyParts(db: Db): void {
   let current: { month: string; fileId: number; keys: number[]; callIds: number[] } | undefined;
   const flush = (): void => {
-    if (current !== undefined) writeKeyPart(db, current.month, current.fileId, current.keys, current.callIds);
+    if (current !== undefined) writeKeyPart(db, current.month, current.fileId, uint32Blob(current.keys), uint32Blob(current.callIds));
   };
   const rows = db
     .prepare('SELECT call_id AS callId, month, file_id AS fileId, record_id AS recordId FROM calls ORDER BY month, file_id, call_id')

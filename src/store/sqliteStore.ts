@@ -177,7 +177,7 @@ export class SqliteStore implements Store {
   }
 
   /** @internal */
-  writeKeyPart(month: string, fileId: number, keys: number[], callIds: number[]): void {
+  writeKeyPart(month: string, fileId: number, keys: Buffer, callIds: Buffer): void {
     writeKeyPart(this.db, month, fileId, keys, callIds);
   }
 
@@ -623,6 +623,8 @@ const RERATE_BATCH = 20_000;
 /** Rows per multi-row INSERT of calls (23 values each: 736 parameters). */
 const INSERT_ROWS = 32;
 const CALL_COLUMNS = 23;
+/** Calls whose keys make one call_keys part (at most: a file's end, or a month, ends a part sooner). */
+const KEY_PART_CALLS = 65_536;
 /** Rows per multi-row INSERT of call_index (3 values each). */
 const INDEX_ROWS = 200;
 
@@ -650,8 +652,13 @@ class SqliteFileTransaction implements FileTransaction {
   private readonly monthCodes = new Map<string, number>();
   private readonly contractCodes = new Map<string, number>();
   private readonly unindexedMonths = new Uint32List();
+  private lastMonth = '';
+  private lastMonthCode = 0;
+  private lastMonthKeys: KeyTable | undefined;
   private readonly unindexedContracts = new Uint32List();
-  private readonly unindexedKeys = new Uint32List();
+  /** The keys of the calls from call_id firstUnkeyed on, not yet in a call_keys part. */
+  private readonly unkeyed = new Uint32List();
+  private firstUnkeyed: number;
 
   constructor(
     private readonly store: SqliteStore,
@@ -673,6 +680,7 @@ class SqliteFileTransaction implements FileTransaction {
        WHERE c.call_id IN (SELECT value FROM json_each(?))`);
     this.nextCallId = store.nextCallId();
     this.firstUnindexed = this.nextCallId;
+    this.firstUnkeyed = this.nextCallId;
   }
 
   async storedCalls(calls: CallRecord[]): Promise<Map<string, StoredCallIdentity>> {
@@ -715,16 +723,23 @@ class SqliteFileTransaction implements FileTransaction {
       this.putCallValues(this.oneRow, 0, calls[index]!);
       this.insertCall.run(this.oneRow);
     }
+    if (this.nextCallId - this.firstUnkeyed >= KEY_PART_CALLS) this.flushKeys();
   }
 
   private putCallValues(values: unknown[], at: number, { call, line, late }: AcceptedCall): void {
     const callId = this.nextCallId;
     this.nextCallId += 1;
     const key = recordKey(call.recordId);
-    this.store.monthKeys(call.month).add(key, callId);
-    this.unindexedMonths.push(codeOf(this.monthCodes, call.month));
+    // A file's calls mostly share a month: its code and key table are looked up once per change.
+    if (call.month !== this.lastMonth) {
+      this.lastMonth = call.month;
+      this.lastMonthCode = codeOf(this.monthCodes, call.month);
+      this.lastMonthKeys = this.store.monthKeys(call.month);
+    }
+    this.lastMonthKeys!.add(key, callId);
+    this.unindexedMonths.push(this.lastMonthCode);
     this.unindexedContracts.push(codeOf(this.contractCodes, call.contractId));
-    this.unindexedKeys.push(key);
+    this.unkeyed.push(key);
     values[at] = callId;
     values[at + 1] = call.recordId;
     values[at + 2] = this.fileId;
@@ -791,24 +806,44 @@ class SqliteFileTransaction implements FileTransaction {
     }
     for (let row = 0; row < filled; row += 1) insertOne.run(values[row * 3], values[row * 3 + 1], values[row * 3 + 2]);
 
-    // One key part per month, in call_id order.
-    for (let monthCode = 0; monthCode < months.length; monthCode += 1) {
-      const keys: number[] = [];
-      const callIds: number[] = [];
-      for (let index = 0; index < count; index += 1) {
-        if (this.unindexedMonths.at(index) !== monthCode) continue;
-        keys.push(this.unindexedKeys.at(index));
-        callIds.push(this.firstUnindexed + index);
-      }
-      this.store.writeKeyPart(months[monthCode]!, this.fileId, keys, callIds);
-    }
+    this.flushKeys();
     this.firstUnindexed = this.nextCallId;
     this.monthCodes.clear();
     this.contractCodes.clear();
+    this.lastMonth = '';
     this.unindexedMonths.length = 0;
     this.unindexedContracts.length = 0;
-    this.unindexedKeys.length = 0;
     return new Set(months);
+  }
+
+  /**
+   * Writes the keys of the calls appended since the last key flush as one call_keys part per month
+   * (their call_ids ascending). Parts are appended, so they are flushed every KEY_PART_CALLS calls
+   * to keep this file's key list short; call_index rows wait for the file's end (see flushIndexes).
+   */
+  private flushKeys(): void {
+    const from = this.firstUnkeyed - this.firstUnindexed;
+    const to = this.nextCallId - this.firstUnindexed;
+    if (to === from) return;
+    const months = [...this.monthCodes.keys()];
+    const counts = new Uint32Array(months.length);
+    for (let index = from; index < to; index += 1) counts[this.unindexedMonths.at(index)]! += 1;
+    months.forEach((month, monthCode) => {
+      const count = counts[monthCode]!;
+      if (count === 0) return;
+      const keys = Buffer.alloc(count * 4);
+      const callIds = Buffer.alloc(count * 4);
+      let at = 0;
+      for (let index = from; index < to; index += 1) {
+        if (this.unindexedMonths.at(index) !== monthCode) continue;
+        keys.writeUInt32LE(this.unkeyed.at(index - from), at);
+        callIds.writeUInt32LE(this.firstUnindexed + index, at);
+        at += 4;
+      }
+      this.store.writeKeyPart(month, this.fileId, keys, callIds);
+    });
+    this.unkeyed.length = 0;
+    this.firstUnkeyed = this.nextCallId;
   }
 
   async addTotals(typeTotals: NumberTypeTotal[], chakuwariTotals: ChakuwariTotal[]): Promise<void> {

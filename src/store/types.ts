@@ -88,8 +88,9 @@ export interface FileTransaction {
    * The stored calls with these calls' record_ids (those committed, and those of this file so
    * far), by record_id. SQLite looks within each call's month of start (its de-duplication keys are
    * kept per month, see callKeys.ts: a duplicate has the same start, hence the same month), so the
-   * same record_id with a start in another month is another call there; PostgreSQL looks across
-   * the whole store (its record_ids table), where that record is a CONFLICT.
+   * same record_id with a start in another month is another call there (unless both are in one
+   * batch: settleBatch compares by record_id, a CONFLICT); PostgreSQL looks across the whole store
+   * (its record_ids table), where that record is a CONFLICT.
    */
   storedCalls(calls: CallRecord[]): Promise<Map<string, StoredCallIdentity>>;
   writeBatch(batch: FileBatch): Promise<void>;
