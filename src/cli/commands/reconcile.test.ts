@@ -99,7 +99,13 @@ describe('meisai reconcile on an untouched store', () => {
     }
     // C1 and C2 outbound, C3 inbound: 3 calls of N000000001 make 2 number/type rows and 1 着割 row
     expect(informationOf(report, 'totals')[0]).toBe('3 calls of the month make 2 number/type rows and 1 着割 rows; the store holds 2 and 1');
-    expect(informationOf(report, 'files')).toEqual(["1 file, 6 records read, each file's read = accepted + rejected + duplicates + skipped checked against its rows"]);
+    // One contract's reconcile leaves the store-wide checks (every page, every file's rows) to the month-wide one, saying so.
+    const storeWide = ['store-wide: not run for one contract; `reconcile --month` without --contract runs it'];
+    expect(informationOf(report, 'files')).toEqual(storeWide);
+    expect(informationOf(report, 'integrity')).toEqual(storeWide);
+    const monthWide = (await reconcileJson()).report;
+    expect(informationOf(monthWide, 'files')).toEqual(["1 file, 6 records read, each file's read = accepted + rejected + duplicates + skipped checked against its rows"]);
+    expect(informationOf(monthWide, 'integrity')).toEqual(['SQLite quick_check: ok (pages, b-trees and records of the file are sound)']);
   });
 
   test('a month after it is closed, and after a re-rate, still agrees', async () => {
