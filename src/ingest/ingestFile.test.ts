@@ -101,7 +101,7 @@ describe('ingestFile', () => {
 
   test('a failure midway rolls the whole file back: all or nothing', async () => {
     // A real store whose calls table refuses one record stands in for a crash inside the transaction.
-    workspace.db.exec(`CREATE TRIGGER fail_on_a3 BEFORE INSERT ON calls WHEN NEW.record_id = 'A3'
+    workspace.db.exec(`CREATE TRIGGER fail_on_a3 BEFORE INSERT ON call_rows WHEN NEW.record_id = 'A3'
                        BEGIN SELECT RAISE(ABORT, 'disk on fire'); END`);
     const outcome = await ingestFile(workspace.store, reference, workspace.writeFile('day1.csv', csv(APRIL_CALLS))).catch((e: Error) => e.message);
     expect(outcome).toBe('disk on fire');

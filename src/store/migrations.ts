@@ -2,6 +2,22 @@ import { buildKeyParts } from './callKeys';
 import type { Db } from './store';
 
 /**
+ * The columns of calls whose few values repeat (direction, month, class, tariff, rate and plan ids,
+ * unrated code): stored as codes of call_values. record_id, contract_id, number and peer stay
+ * text (a dictionary look-up of a contract or number costs more than storing it); the rest are
+ * integers.
+ */
+export const CODED_CALL_COLUMNS = [
+  'direction', 'month', 'peer_class', 'tariff_id', 'numbering_plan_id', 'rate_id', 'rate_prefix', 'unrated_code', 'plan_id',
+] as const;
+
+const CALL_COLUMN_ORDER = [
+  'call_id', 'record_id', 'file_id', 'line', 'contract_id', 'number', 'direction', 'peer', 'peer_is_number', 'start_ms', 'duration_ms', 'month',
+  'peer_class', 'tariff_id', 'numbering_plan_id', 'rate_id', 'rate_prefix', 'units', 'charge_scaled', 'chakuwari_eligible', 'late',
+  'unrated_code', 'plan_id', 'charge_remainder_parts',
+];
+
+/**
  * The store's schema, as numbered migrations applied in order, each in its own transaction.
  * A migration is never edited once released: change the schema by adding the next one.
  */
@@ -234,42 +250,75 @@ export const MIGRATIONS: {
     version: 6,
     description: 'calls appended by call_id: per-month de-duplication keys and a month-contract index written in order',
     after: buildKeyParts,
-    sql: `
+    sql: callsVersionSix(),
+  },
+];
+
+function callsVersionSix(): string {
+  const coded = new Set<string>(CODED_CALL_COLUMNS);
+  const written = CALL_COLUMN_ORDER.filter((column) => column !== 'call_id');
+  const decoded = (from: string) => (column: string): string =>
+    coded.has(column) ? `(SELECT value FROM call_values WHERE value_id = ${from}.${column}) AS ${column}` : `${from}.${column}`;
+  const encoded = (from: string) => (column: string): string =>
+    coded.has(column) ? `(SELECT value_id FROM call_values WHERE value = ${from}.${column})` : `${from}.${column}`;
+  const learn = (from: string): string =>
+    CODED_CALL_COLUMNS.map((column) => `INSERT OR IGNORE INTO call_values (value) SELECT ${from}.${column} WHERE ${from}.${column} IS NOT NULL;`).join('\n        ');
+  return `
       -- The unique index on record_id put every insert of random (UUID) ids at a random place in a
-      -- tree bigger than the page cache. Calls are now appended by call_id; de-duplication reads
-      -- the month's keys (call_keys, one part per file and month: 32-bit keys of the record_ids
-      -- and their call_ids, as blobs) into memory; a contract-month is an index range of
-      -- call_index, which a file writes sorted at its end (a new month's rows are an append).
-      CREATE TABLE calls_v6 (
+      -- tree bigger than the page cache, and 23 columns of mostly repeated text made each row
+      -- wide. Calls are now call_rows, appended by call_id, their repeated values as codes of
+      -- call_values; de-duplication reads the month's keys (call_keys, one part per file and
+      -- month: 32-bit keys of the record_ids and their call_ids, as blobs) into memory; a
+      -- contract-month is an index range of call_index, which a file writes sorted at its end (a
+      -- new month's rows are an append). The view calls shows the rows as before, with their
+      -- values, and takes INSERT, UPDATE and DELETE (for operators' and tests' SQL).
+      CREATE TABLE call_values (
+        value_id  INTEGER PRIMARY KEY,
+        value     TEXT NOT NULL UNIQUE
+      );
+      CREATE TABLE call_rows (
         call_id            INTEGER PRIMARY KEY,
         record_id          TEXT NOT NULL,
         file_id            INTEGER NOT NULL REFERENCES files(file_id),
         line               INTEGER NOT NULL,
         contract_id        TEXT NOT NULL,
         number             TEXT NOT NULL,
-        direction          TEXT NOT NULL CHECK (direction IN ('out', 'in')),
+        direction          INTEGER NOT NULL,
         peer               TEXT NOT NULL,
         peer_is_number     INTEGER NOT NULL,
         start_ms           INTEGER NOT NULL,
         duration_ms        INTEGER NOT NULL CHECK (duration_ms >= 0),
-        month              TEXT NOT NULL,
-        peer_class         TEXT NOT NULL,
-        tariff_id          TEXT NOT NULL,
-        numbering_plan_id  TEXT NOT NULL,
-        rate_id            TEXT,
-        rate_prefix        TEXT,
+        month              INTEGER NOT NULL,
+        peer_class         INTEGER NOT NULL,
+        tariff_id          INTEGER NOT NULL,
+        numbering_plan_id  INTEGER NOT NULL,
+        rate_id            INTEGER,
+        rate_prefix        INTEGER,
         units              INTEGER NOT NULL,
         charge_scaled      INTEGER NOT NULL,
         chakuwari_eligible INTEGER NOT NULL,
         late               INTEGER NOT NULL DEFAULT 0,
-        unrated_code       TEXT,
-        plan_id            TEXT,
+        unrated_code       INTEGER,
+        plan_id            INTEGER,
         charge_remainder_parts INTEGER NOT NULL DEFAULT 0
       );
-      INSERT INTO calls_v6 (record_id, file_id, line, contract_id, number, direction, peer, peer_is_number, start_ms, duration_ms, month, peer_class, tariff_id, numbering_plan_id, rate_id, rate_prefix, units, charge_scaled, chakuwari_eligible, late, unrated_code, plan_id, charge_remainder_parts)
-        SELECT record_id, file_id, line, contract_id, number, direction, peer, peer_is_number, start_ms, duration_ms, month, peer_class, tariff_id, numbering_plan_id, rate_id, rate_prefix, units, charge_scaled, chakuwari_eligible, late, unrated_code, plan_id, charge_remainder_parts FROM calls ORDER BY file_id, line;
+      ${CODED_CALL_COLUMNS.map((column) => `INSERT OR IGNORE INTO call_values (value) SELECT DISTINCT ${column} FROM calls WHERE ${column} IS NOT NULL;`).join('\n      ')}
+      INSERT INTO call_rows (${written.join(', ')})
+        SELECT ${written.map(encoded('c')).join(', ')} FROM calls c ORDER BY c.file_id, c.line;
       DROP TABLE calls;
-      ALTER TABLE calls_v6 RENAME TO calls;
+
+      CREATE VIEW calls AS SELECT ${CALL_COLUMN_ORDER.map(decoded('r')).join(', ')} FROM call_rows r;
+      CREATE TRIGGER calls_insert INSTEAD OF INSERT ON calls BEGIN
+        ${learn('NEW')}
+        INSERT INTO call_rows (${CALL_COLUMN_ORDER.join(', ')}) VALUES (${CALL_COLUMN_ORDER.map(encoded('NEW')).join(', ')});
+      END;
+      CREATE TRIGGER calls_update INSTEAD OF UPDATE ON calls BEGIN
+        ${learn('NEW')}
+        UPDATE call_rows SET ${written.map((column) => `${column} = ${encoded('NEW')(column)}`).join(', ')} WHERE call_id = OLD.call_id;
+      END;
+      CREATE TRIGGER calls_delete INSTEAD OF DELETE ON calls BEGIN
+        DELETE FROM call_rows WHERE call_id = OLD.call_id;
+      END;
 
       CREATE TABLE call_index (
         month        TEXT NOT NULL,
@@ -290,6 +339,5 @@ export const MIGRATIONS: {
         call_ids       BLOB NOT NULL
       );
       CREATE INDEX call_keys_by_month ON call_keys (month, first_call_id);
-    `,
-  },
-];
+    `;
+}

@@ -5,6 +5,7 @@ import { SubscriptionBook } from '../subscription/subscriptions';
 import { readSubscriptionBook } from './subscriptions';
 import { CallRecord } from '../input/callRecord';
 import { japanMonth } from '../time/japanTime';
+import { CallValues, decodeRows } from './callValues';
 import { KeyTable, loadMonthKeys, monthRanges, recordKey, Uint32List, writeKeyPart } from './callKeys';
 import {
   callProblem,
@@ -61,8 +62,12 @@ export class SqliteStore implements Store {
   readonly location: string;
   private readonly statements = new Map<string, Database.Statement>();
 
+  /** The codes of the calls' repeated values (call_values). */
+  readonly values: CallValues;
+
   constructor(readonly db: Db) {
     this.location = storePath(db);
+    this.values = new CallValues(db);
   }
 
   /** A prepared statement, prepared once per connection. */
@@ -173,7 +178,7 @@ export class SqliteStore implements Store {
 
   /** @internal the call_id after the store's last. */
   nextCallId(): number {
-    return (this.sql('SELECT COALESCE(MAX(call_id), 0) + 1 AS next FROM calls').get() as { next: number }).next;
+    return (this.sql('SELECT COALESCE(MAX(call_id), 0) + 1 AS next FROM call_rows').get() as { next: number }).next;
   }
 
   /** @internal */
@@ -215,6 +220,7 @@ export class SqliteStore implements Store {
   /** @internal */
   rollbackFile(): void {
     this.keyTables.clear();
+    this.values.forget();
     if (this.db.inTransaction) this.db.exec('ROLLBACK');
   }
 
@@ -372,7 +378,7 @@ export class SqliteStore implements Store {
               c.chakuwari_eligible AS chakuwariEligible, c.unrated_code AS unratedCode, c.plan_id AS planId,
               c.charge_remainder_parts AS chargeRemainderParts`;
     for (const rows of this.scopeRows(scope, columns)) {
-      yield readableCalls(this.location, rows).map((row) => ({ ...storedCallFromRow(row), storeRow: row.callId as number }));
+      yield readableCalls(this.location, decodeRows(this.values, rows)).map((row) => ({ ...storedCallFromRow(row), storeRow: row.callId as number }));
     }
   }
 
@@ -385,40 +391,44 @@ export class SqliteStore implements Store {
   private *scopeRows(scope: MonthScope, columns: string, filter = ''): Generator<Record<string, unknown>[]> {
     if (scope.contractId !== null) {
       const select = this.sql(
-        `SELECT c.call_id AS callId, ${columns} FROM call_index i JOIN calls c ON c.call_id = i.call_id
+        `SELECT c.call_id AS callId, ${columns} FROM call_index i JOIN call_rows c ON c.call_id = i.call_id
           WHERE i.month = @month AND i.contract_id = @contract AND i.call_id > @after ${filter}
           ORDER BY i.call_id LIMIT ${RERATE_BATCH}`,
       );
       yield* batchesAfter(0, Number.MAX_SAFE_INTEGER, (after) => select.all({ ...scopeParameters(scope), after }) as Record<string, unknown>[]);
       return;
     }
+    const month = this.values.find(scope.month);
+    if (month === undefined) return;
     const select = this.sql(
-      `SELECT c.call_id AS callId, ${columns} FROM calls c
+      `SELECT c.call_id AS callId, ${columns} FROM call_rows c
         WHERE c.call_id > @after AND c.call_id <= @last AND c.month = @month ${filter}
         ORDER BY c.call_id LIMIT ${RERATE_BATCH}`,
     );
     for (const range of monthRanges(this.db, scope.month)) {
-      yield* batchesAfter(range.first - 1, range.last, (after) => select.all({ month: scope.month, after, last: range.last }) as Record<string, unknown>[]);
+      yield* batchesAfter(range.first - 1, range.last, (after) => select.all({ month, after, last: range.last }) as Record<string, unknown>[]);
     }
   }
 
   async applyReratings(reratings: Rerating[]): Promise<void> {
     const update = this.sql(`
-      UPDATE calls SET peer_class = ?, tariff_id = ?, numbering_plan_id = ?, rate_id = ?, rate_prefix = ?, units = ?,
+      UPDATE call_rows SET peer_class = ?, tariff_id = ?, numbering_plan_id = ?, rate_id = ?, rate_prefix = ?, units = ?,
                        charge_scaled = ?, chakuwari_eligible = ?, unrated_code = NULL, late = 0, plan_id = ?, charge_remainder_parts = ?
        WHERE call_id = ?`);
-    const markUnrated = this.sql('UPDATE calls SET unrated_code = ?, late = 0 WHERE call_id = ?');
+    const markUnrated = this.sql('UPDATE call_rows SET unrated_code = ?, late = 0 WHERE call_id = ?');
+    const values = this.values;
     for (const rerating of reratings) {
       const callId = rerating.storeRow;
       if (callId === undefined) throw new Error(`re-rating of ${rerating.recordId} without the call_id monthCallBatches gave it`);
       if ('unratedCode' in rerating) {
-        markUnrated.run(rerating.unratedCode, callId);
+        markUnrated.run(values.code(rerating.unratedCode), callId);
         continue;
       }
       const rated = rerating.rated;
       update.run(
-        rated.peerClass, rated.tariffId, rated.numberingPlanId, rated.rateId, rated.ratePrefix, rated.units, rated.chargeScaled,
-        rated.chakuwariEligible ? 1 : 0, rated.planId, rated.chargeRemainderParts, callId,
+        values.code(rated.peerClass), values.code(rated.tariffId), values.code(rated.numberingPlanId), values.codeOrNull(rated.rateId),
+        values.codeOrNull(rated.ratePrefix), rated.units, rated.chargeScaled, rated.chakuwariEligible ? 1 : 0, values.codeOrNull(rated.planId),
+        rated.chargeRemainderParts, callId,
       );
     }
   }
@@ -468,7 +478,7 @@ export class SqliteStore implements Store {
                      c.charge_remainder_parts AS chargeRemainderParts, c.chakuwari_eligible AS chakuwariEligible`;
     for (const rows of this.scopeRows(scope, columns, 'AND c.late = 0 AND c.unrated_code IS NULL')) {
       const batch: TotalledCall[] = [];
-      for (const row of rows) {
+      for (const row of decodeRows(this.values, rows)) {
         const problem = callProblem(row);
         if (problem !== null) {
           unreadable.push(`call ${keyText(row.recordId)} (file ${String(row.fileId)}, line ${String(row.line)}): cannot be read: ${problem}`);
@@ -487,17 +497,19 @@ export class SqliteStore implements Store {
     if (scope.contractId !== null) {
       rows.push(
         ...(this.sql(
-          `SELECT c.late, c.unrated_code AS unratedCode, COUNT(*) AS calls FROM call_index i JOIN calls c ON c.call_id = i.call_id
+          `SELECT c.late, c.unrated_code AS unratedCode, COUNT(*) AS calls FROM call_index i JOIN call_rows c ON c.call_id = i.call_id
             WHERE i.month = @month AND i.contract_id = @contract ${grouped}`,
         ).all(scopeParameters(scope)) as typeof rows),
       );
     } else {
       const select = this.sql(
-        `SELECT c.late, c.unrated_code AS unratedCode, COUNT(*) AS calls FROM calls c
+        `SELECT c.late, c.unrated_code AS unratedCode, COUNT(*) AS calls FROM call_rows c
           WHERE c.call_id BETWEEN @first AND @last AND c.month = @month ${grouped}`,
       );
-      for (const range of monthRanges(this.db, scope.month)) rows.push(...(select.all({ month: scope.month, ...range }) as typeof rows));
+      const month = this.values.find(scope.month);
+      for (const range of month === undefined ? [] : monthRanges(this.db, scope.month)) rows.push(...(select.all({ month, ...range }) as typeof rows));
     }
+    decodeRows(this.values, rows);
     const counts: HeldOutCalls = { billed: 0, late: 0, unratedByCode: {} };
     for (const row of rows) {
       if (row.unratedCode !== null) counts.unratedByCode[row.unratedCode] = (counts.unratedByCode[row.unratedCode] ?? 0) + row.calls;
@@ -554,7 +566,7 @@ export class SqliteStore implements Store {
               COALESCE(c.row_count, 0) AS callRows, COALESCE(r.row_count, 0) AS rejectRows, COALESCE(d.row_count, 0) AS duplicateRows,
               COALESCE(y.row_count, 0) AS recycledRows, COALESCE(s.row_count, 0) AS skipRows
          FROM files f
-         LEFT JOIN (SELECT file_id, COUNT(*) AS row_count FROM calls GROUP BY file_id) c ON c.file_id = f.file_id
+         LEFT JOIN (SELECT file_id, COUNT(*) AS row_count FROM call_rows GROUP BY file_id) c ON c.file_id = f.file_id
          LEFT JOIN (SELECT file_id, COUNT(*) AS row_count FROM rejects GROUP BY file_id) r ON r.file_id = f.file_id
          LEFT JOIN (SELECT file_id, COUNT(*) AS row_count FROM duplicates GROUP BY file_id) d ON d.file_id = f.file_id
          LEFT JOIN (SELECT file_id, COUNT(*) AS row_count FROM recycled GROUP BY file_id) y ON y.file_id = f.file_id
@@ -649,8 +661,10 @@ class SqliteFileTransaction implements FileTransaction {
   private nextCallId: number;
   /** The call_id of the first call not yet in call_index and call_keys. */
   private firstUnindexed: number;
-  private readonly monthCodes = new Map<string, number>();
-  private readonly contractCodes = new Map<string, number>();
+  /** The months and contracts of the calls not yet indexed, by dense codes. */
+  private readonly monthCodes = new DenseCodes();
+  private readonly contractCodes = new DenseCodes();
+  private readonly columnCodes;
   private readonly unindexedMonths = new Uint32List();
   private lastMonth = '';
   private lastMonthCode = 0;
@@ -664,7 +678,7 @@ class SqliteFileTransaction implements FileTransaction {
     private readonly store: SqliteStore,
     private readonly fileId: number,
   ) {
-    const insert = `INSERT INTO calls (call_id, record_id, file_id, line, contract_id, number, direction, peer, peer_is_number, start_ms,
+    const insert = `INSERT INTO call_rows (call_id, record_id, file_id, line, contract_id, number, direction, peer, peer_is_number, start_ms,
         duration_ms, month, peer_class, tariff_id, numbering_plan_id, rate_id, rate_prefix, units, charge_scaled, chakuwari_eligible, late,
         plan_id, charge_remainder_parts)
       VALUES `;
@@ -678,6 +692,11 @@ class SqliteFileTransaction implements FileTransaction {
       SELECT ${CALL_IDENTITY}
         FROM calls c JOIN files f ON f.file_id = c.file_id
        WHERE c.call_id IN (SELECT value FROM json_each(?))`);
+    const column = (): ((value: string | null) => number | null) => store.values.column();
+    this.columnCodes = {
+      direction: column(), month: column(), peerClass: column(), tariffId: column(),
+      numberingPlanId: column(), rateId: column(), ratePrefix: column(), planId: column(),
+    };
     this.nextCallId = store.nextCallId();
     this.firstUnindexed = this.nextCallId;
     this.firstUnkeyed = this.nextCallId;
@@ -733,35 +752,36 @@ class SqliteFileTransaction implements FileTransaction {
     // A file's calls mostly share a month: its code and key table are looked up once per change.
     if (call.month !== this.lastMonth) {
       this.lastMonth = call.month;
-      this.lastMonthCode = codeOf(this.monthCodes, call.month);
+      this.lastMonthCode = this.monthCodes.code(call.month, call.month);
       this.lastMonthKeys = this.store.monthKeys(call.month);
     }
     this.lastMonthKeys!.add(key, callId);
     this.unindexedMonths.push(this.lastMonthCode);
-    this.unindexedContracts.push(codeOf(this.contractCodes, call.contractId));
+    this.unindexedContracts.push(this.contractCodes.code(call.contractId, call.contractId));
     this.unkeyed.push(key);
+    const codes = this.columnCodes;
     values[at] = callId;
     values[at + 1] = call.recordId;
     values[at + 2] = this.fileId;
     values[at + 3] = line;
     values[at + 4] = call.contractId;
     values[at + 5] = call.number;
-    values[at + 6] = call.direction;
+    values[at + 6] = codes.direction(call.direction);
     values[at + 7] = call.peer;
     values[at + 8] = call.peerIsNumber ? 1 : 0;
     values[at + 9] = call.startMs;
     values[at + 10] = call.durationMs;
-    values[at + 11] = call.month;
-    values[at + 12] = call.peerClass;
-    values[at + 13] = call.tariffId;
-    values[at + 14] = call.numberingPlanId;
-    values[at + 15] = call.rateId;
-    values[at + 16] = call.ratePrefix;
+    values[at + 11] = codes.month(call.month);
+    values[at + 12] = codes.peerClass(call.peerClass);
+    values[at + 13] = codes.tariffId(call.tariffId);
+    values[at + 14] = codes.numberingPlanId(call.numberingPlanId);
+    values[at + 15] = codes.rateId(call.rateId);
+    values[at + 16] = codes.ratePrefix(call.ratePrefix);
     values[at + 17] = call.units;
     values[at + 18] = call.chargeScaled;
     values[at + 19] = call.chakuwariEligible ? 1 : 0;
     values[at + 20] = late ? 1 : 0;
-    values[at + 21] = call.planId;
+    values[at + 21] = codes.planId(call.planId);
     values[at + 22] = call.chargeRemainderParts;
   }
 
@@ -772,9 +792,9 @@ class SqliteFileTransaction implements FileTransaction {
    */
   flushIndexes(): Set<string> {
     const count = this.nextCallId - this.firstUnindexed;
-    const months = [...this.monthCodes.keys()];
-    if (count === 0) return new Set(months);
-    const contracts = [...this.contractCodes.keys()];
+    const months = this.monthCodes.names;
+    if (count === 0) return new Set(months); // (a file without calls: no months)
+    const contracts = this.contractCodes.names;
     const monthRank = rankOf(months);
     const contractRank = rankOf(contracts);
     // A stable counting sort by (month, contract): call_ids stay ascending within each.
@@ -807,13 +827,14 @@ class SqliteFileTransaction implements FileTransaction {
     for (let row = 0; row < filled; row += 1) insertOne.run(values[row * 3], values[row * 3 + 1], values[row * 3 + 2]);
 
     this.flushKeys();
+    const written = new Set(months);
     this.firstUnindexed = this.nextCallId;
     this.monthCodes.clear();
     this.contractCodes.clear();
     this.lastMonth = '';
     this.unindexedMonths.length = 0;
     this.unindexedContracts.length = 0;
-    return new Set(months);
+    return written;
   }
 
   /**
@@ -825,7 +846,7 @@ class SqliteFileTransaction implements FileTransaction {
     const from = this.firstUnkeyed - this.firstUnindexed;
     const to = this.nextCallId - this.firstUnindexed;
     if (to === from) return;
-    const months = [...this.monthCodes.keys()];
+    const months = this.monthCodes.names;
     const counts = new Uint32Array(months.length);
     for (let index = from; index < to; index += 1) counts[this.unindexedMonths.at(index)]! += 1;
     months.forEach((month, monthCode) => {
@@ -859,14 +880,25 @@ class SqliteFileTransaction implements FileTransaction {
   }
 }
 
-/** The code of a value in a dictionary, added when new (codes are 0, 1, 2, … in order of first use). */
-function codeOf(codes: Map<string, number>, value: string): number {
-  let code = codes.get(value);
-  if (code === undefined) {
-    code = codes.size;
-    codes.set(value, code);
+/** Dense codes 0, 1, 2, … (in order of first use) for a file's months or contracts, and the values by dense code. */
+class DenseCodes {
+  private readonly codes = new Map<string, number>();
+  readonly names: string[] = [];
+
+  code(value: string, name: string): number {
+    let code = this.codes.get(value);
+    if (code === undefined) {
+      code = this.names.length;
+      this.codes.set(value, code);
+      this.names.push(name);
+    }
+    return code;
   }
-  return code;
+
+  clear(): void {
+    this.codes.clear();
+    this.names.length = 0;
+  }
 }
 
 /** For values listed by code: each code's position in the values sorted. */
