@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CDR_HEADER, CdrRows, countsPath, generatedMonth, generateCdrs, GeneratorOptions, monthOffsetOf, mulberry32, subscriberCounts } from './generateCdrs';
+import { busiestContract, CDR_HEADER, CdrRows, countsPath, generatedMonth, generateCdrs, GeneratorOptions, monthOffsetOf, mulberry32, subscriberCounts } from './generateCdrs';
 
 /** The Japan-time month `YYYY-MM` of a start as the generator writes it (local, +09:00 or Z). */
 function japanMonthOf(start: string): string {
@@ -208,5 +208,20 @@ describe('generateCdrs', () => {
         .filter((start) => !/^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}/.test(start) || start.includes(' 25:') || start.startsWith('2012-02-30'));
       expect(new Set(bad.filter((start) => start !== ''))).toEqual(new Set(['2012-02-30 10:00:00', '2012-02-01 25:00:00', '2012-02-01']));
     });
+  });
+
+  it('names the contract with the most accepted calls of the file, and how many (re-sends and bad rows not counted)', () => {
+    const options: GeneratorOptions = { cdrs: 8000, seed: 6 };
+    const calls = new Map<string, number>();
+    for (const { line, accepted } of rowsOf(options)) {
+      if (!accepted) continue;
+      const contractId = line.split(',')[1]!;
+      calls.set(contractId, (calls.get(contractId) ?? 0) + 1);
+    }
+    const most = Math.max(...calls.values());
+    const first = [...calls].filter(([, count]) => count === most).map(([contractId]) => contractId).sort()[0];
+    expect(busiestContract(options)).toEqual({ contractId: first, calls: most });
+    // the same calls in every month, so the same contract
+    expect(busiestContract({ ...options, monthOffset: 7, ids: 'uuid' })).toEqual(busiestContract(options));
   });
 });
