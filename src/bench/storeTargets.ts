@@ -146,9 +146,7 @@ export async function benchStoreTargets(options: BenchOptions, runDirectory: str
     progress(`${command} ${month}: ${describe(result)}`);
     monthWide.push({ command, cdrs: options.monthCdrs, calls: firstMonth.expected.accepted, run: measureOf(result) });
   }
-  rmSync(smallStore, { force: true });
-  rmSync(`${smallStore}-wal`, { force: true });
-  rmSync(`${smallStore}-shm`, { force: true });
+  if (!options.keep) for (const suffix of ['', '-wal', '-shm']) rmSync(`${smallStore}${suffix}`, { force: true });
 
   // 2. the grown store, rebuilt month by month; the same reads on it
   const grownStore = join(runDirectory, 'grown.sqlite');
