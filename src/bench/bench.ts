@@ -1,18 +1,30 @@
 /**
- * The throughput bench of issue 4: `npm run bench -- --cdrs 1000000`.
+ * The throughput bench of issues 4 and 11: `npm run bench -- --cdrs 1000000`, and the whole run
+ * of issue 11's targets: `npm run bench -- --targets`.
  *
+ * Ratio runs (each size of `--cdrs N[,N…]`, each kind of `--ids sequential|uuid|both`):
  * 1. Generates the CDR file once (src/bench/generateCdrs.ts) into a work folder, or reuses the
- *    file made earlier for the same size and seed.
+ *    file made earlier for the same size, seed, ids and month.
  * 2. Times, each on a fresh store: (a) `node bin/meisai ingest FILE --db FRESH --json` as a child
  *    process, wall time and the child's peak RSS; (b) the same rating in DuckDB SQL
- *    (src/bench/duckdbRating.ts, 2 threads), wall time including opening and closing its file.
+ *    (src/bench/duckdbRating.ts, 2 threads, in this process), wall time including opening and
+ *    closing its file.
  * 3. Cross-checks: meisai's control totals against the generator's; meisai's number_type_totals
  *    and chakuwari_totals against DuckDB's, row by row; the calls by direction and type (count,
  *    units, charge, duration, lines). Any difference is printed and the bench exits 1.
- * 4. Prints a table, then exactly one JSON line:
- *    {"cdrs":N,"meisaiSeconds":…,"duckdbSeconds":…,"ratio":meisai/duckdb,"cdrsPerSecond":…,"peakRssMb":…}
+ * 4. Prints a table, then exactly one JSON line: for one run
+ *    {"cdrs":N,"ids":…,"meisaiSeconds":…,"duckdbSeconds":…,"ratio":meisai/duckdb,"cdrsPerSecond":…,"peakRssMb":…},
+ *    for several {"runs":[…]}.
  *
- * Progress goes to stderr; the table and the JSON line to stdout. Never part of `npm test`.
+ * With `--targets` (defaults: `--cdrs 2000000,10000000 --ids both --growth-base 10000000
+ * --month-cdrs 1000000`), the ratio runs are followed by the store part
+ * (src/bench/storeTargets.ts: a fresh month into a grown store, contract-month reads on a
+ * one-month and on the grown store, month-wide rerate/reconcile/close), and every figure is
+ * judged against its target (src/bench/targets.ts): a table of figure, target, met / NOT MET,
+ * then one JSON line with everything. Unmet targets are reported, not an exit code; a failed
+ * cross-check exits 1.
+ *
+ * Progress goes to stderr; the tables and the JSON line to stdout. Never part of `npm test`.
  *
  * With `--profile NAME` (`canonical` or `jp-fixed-128-cp932`) the bench measures what an input
  * profile costs instead: the same records as a canonical CSV and in the profile's layout
@@ -21,115 +33,36 @@
  * totals and control totals. One JSON line:
  *    {"cdrs":N,"profile":…,"canonicalSeconds":…,"profileSeconds":…,"profileCostPercent":…,…}
  *
-
- *
  * With `--db postgres` (a throwaway cluster with PostgreSQL's default durability, started from
  * the Debian binaries) or `--db postgres://…` (a server of yours; each run creates and drops a
  * database on it), meisai is also timed on PostgreSQL with 1, 2 and 4 `ingest --inbox` worker
  * processes over the same CDRs split into POSTGRES_PARTS files (a file is one transaction, so
  * workers share a delivery only as several files), each run cross-checked against DuckDB too.
  *
- *   npm run bench -- --cdrs 1000000 [--seed 1] [--work-dir DIR] [--keep] [--db sqlite|postgres|postgres://…]
+ * See src/bench/benchOptions.ts for every option (`USAGE`).
  */
 import { DuckDBInstance } from '@duckdb/node-api';
 import Database from 'better-sqlite3';
 import { spawn } from 'node:child_process';
-import { createReadStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
+import { createReadStream, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
 
 import { createInterface } from 'node:readline';
 import { findPostgresBinaries, startTestCluster, TestCluster, withDatabase } from '../test-support/postgres';
+import { BenchOptions, parseBenchArguments, USAGE, UsageError } from './benchOptions';
+import { cdrFile, progress } from './cdrFiles';
 import { ControlTotals, rateWithDuckDb } from './duckdbRating';
-import { countsPath, ExpectedCounts, generateCdrs, RecordIds, recordIdsOption, wholeNumber } from './generateCdrs';
+import { decimalText, megabytesText, millisecondsSince, quotientText, secondsText, sizeLabel, tableText } from './figures';
+import { RecordIds } from './generateCdrs';
+import { lastJsonLine, MEISAI_BIN, runMeisaiProcess } from './meisaiProcess';
 import { writeFixedWidthCopies } from './profileLayouts';
+import { benchStoreTargets, ingestDifferences, StoreTargetsResult } from './storeTargets';
+import { evaluateTargets, perSecondText, verdictRows } from './targets';
 
 const PROJECT_ROOT = join(__dirname, '..', '..');
-const MEISAI_BIN = join(PROJECT_ROOT, 'bin', 'meisai');
-const PEAK_RSS_REPORTER = join(__dirname, 'reportPeakRss.js');
 const DIFFERENCES_SHOWN = 10;
-
-interface BenchOptions {
-  cdrs: number;
-  seed: number;
-  workDirectory: string;
-  keep: boolean;
-  /** sqlite (only), postgres (a throwaway cluster) or a postgres:// server URL. */
-  db: string;
-  profile: string | null;
-  runs: number;
-  ids: RecordIds;
-}
-
-function parseArguments(argv: string[]): BenchOptions {
-  const options: BenchOptions = { cdrs: 100_000, seed: 1, workDirectory: join(tmpdir(), 'meisai-bench'), keep: false, db: 'sqlite', profile: null, runs: 2, ids: 'sequential' };
-  for (let index = 0; index < argv.length; index += 1) {
-    const name = argv[index]!;
-    if (name === '--keep') {
-      options.keep = true;
-      continue;
-    }
-    const value = argv[index + 1];
-    if (value === undefined) throw new UsageError(`${name} needs a value`);
-    index += 1;
-    if (name === '--cdrs') options.cdrs = wholeNumber(name, value);
-    else if (name === '--seed') options.seed = wholeNumber(name, value);
-    else if (name === '--work-dir') options.workDirectory = value;
-    else if (name === '--ids') options.ids = recordIdsOption(value);
-    else if (name === '--profile') {
-      if (!BENCH_PROFILES.includes(value)) throw new UsageError(`--profile: the bench writes its records in the layouts of ${BENCH_PROFILES.join(' and ')} only`);
-      options.profile = value;
-    } else if (name === '--runs') options.runs = wholeNumber(name, value);
-    else if (name === '--db') {
-      if (value !== 'sqlite' && value !== 'postgres' && !/^postgres(ql)?:\/\//.test(value)) throw new UsageError('--db is sqlite, postgres or a postgres://… URL');
-      options.db = value;
-    }
-    else throw new UsageError(`unknown option ${name}`);
-  }
-  if (options.cdrs < 1) throw new UsageError('--cdrs must be at least 1');
-  return options;
-}
-
-class UsageError extends Error {}
-
-function progress(message: string): void {
-  process.stderr.write(`bench: ${message}\n`);
-}
-
-/** Wall time in whole milliseconds, from a monotonic clock. */
-function millisecondsSince(startedAt: bigint): bigint {
-  return (process.hrtime.bigint() - startedAt) / 1_000_000n;
-}
-
-/** `value / 10^decimals` written as a decimal (for display and the JSON line). */
-function decimalText(value: bigint, decimals: number): string {
-  const scale = 10n ** BigInt(decimals);
-  const whole = value / scale;
-  const fraction = (value % scale).toString().padStart(decimals, '0');
-  return decimals === 0 ? whole.toString() : `${whole}.${fraction}`;
-}
-
-/** numerator / denominator to `decimals` places, rounded half up (both positive). */
-function quotientText(numerator: bigint, denominator: bigint, decimals: number): string {
-  const scale = 10n ** BigInt(decimals);
-  return decimalText((numerator * scale * 2n + denominator) / (denominator * 2n), decimals);
-}
-
-/** The file for this size and seed: made once, reused while it and its counts exist. */
-function cdrFile(options: BenchOptions): { path: string; expected: ExpectedCounts } {
-  mkdirSync(options.workDirectory, { recursive: true });
-  const path = join(options.workDirectory, `cdrs-${options.cdrs}-seed-${options.seed}${options.ids === 'uuid' ? '-uuid' : ''}.csv`);
-  if (existsSync(path) && existsSync(countsPath(path))) {
-    progress(`reusing ${path}`);
-    return { path, expected: JSON.parse(readFileSync(countsPath(path), 'utf8')) as ExpectedCounts };
-  }
-  progress(`generating ${options.cdrs} CDRs (seed ${options.seed}) into ${path}`);
-  const startedAt = process.hrtime.bigint();
-  const expected = generateCdrs({ cdrs: options.cdrs, seed: options.seed, ids: options.ids, out: path });
-  progress(`generated in ${decimalText(millisecondsSince(startedAt), 3)} s`);
-  return { path, expected };
-}
 
 interface MeisaiRun {
   milliseconds: bigint;
@@ -137,31 +70,10 @@ interface MeisaiRun {
   summary: ControlTotals;
 }
 
-/** `node bin/meisai ingest FILE --db DB --json` in a child process: its wall time and peak RSS. */
+/** `node bin/meisai ingest FILE --db DB --json` in a child process: its wall time, peak RSS and summary. */
 async function runMeisai(csvPath: string, databasePath: string, runDirectory: string, extraArguments: string[] = []): Promise<MeisaiRun> {
-  const peakRssFile = join(runDirectory, 'meisai-peak-rss.txt');
-  const startedAt = process.hrtime.bigint();
-  const child = spawn(process.execPath, ['--require', PEAK_RSS_REPORTER, MEISAI_BIN, 'ingest', csvPath, '--db', databasePath, '--json', ...extraArguments], {
-    cwd: PROJECT_ROOT,
-    env: { ...process.env, MEISAI_BENCH_PEAK_RSS_FILE: peakRssFile },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const stdout: Buffer[] = [];
-  const stderr: Buffer[] = [];
-  child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
-  child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
-  const exitCode = await new Promise<number | null>((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', resolve);
-  });
-  const milliseconds = millisecondsSince(startedAt);
-  if (exitCode !== 0) {
-    throw new Error(`meisai ingest exited ${exitCode}:\n${Buffer.concat(stderr).toString('utf8').slice(-4000)}`);
-  }
-  const output = Buffer.concat(stdout).toString('utf8').trim().split('\n').at(-1) ?? '';
-  const summary = JSON.parse(output) as ControlTotals;
-  const peakRssKilobytes = BigInt(readFileSync(peakRssFile, 'utf8').trim());
-  return { milliseconds, peakRssKilobytes, summary };
+  const run = await runMeisaiProcess(['ingest', csvPath, '--db', databasePath, '--json', ...extraArguments], runDirectory);
+  return { milliseconds: run.milliseconds, peakRssKilobytes: run.peakRssKilobytes, summary: lastJsonLine<ControlTotals>(run) };
 }
 
 /** Rows keyed by their identifying columns, with their exact integer figures. */
@@ -246,124 +158,184 @@ async function crossCheckStores(meisaiPath: string, duckdbPath: string): Promise
   }
 }
 
-/** Differences between a run's control totals and the generator's, as readable lines. */
-function controlTotalDifferences(who: string, totals: ControlTotals, expected: ExpectedCounts): string[] {
-  const differences: string[] = [];
-  const rejectedCount = Object.values(totals.rejected).reduce((sum, count) => sum + count, 0);
-  if (totals.read !== totals.accepted + rejectedCount + totals.duplicates) {
-    differences.push(`${who}: read ${totals.read} ≠ accepted ${totals.accepted} + rejected ${rejectedCount} + duplicates ${totals.duplicates}`);
-  }
-  for (const field of ['read', 'accepted', 'duplicates'] as const) {
-    if (totals[field] !== expected[field]) differences.push(`${who}: ${field} ${totals[field]}, the generator made ${expected[field]}`);
-  }
-  const codes = [...new Set([...Object.keys(totals.rejected), ...Object.keys(expected.rejected)])].sort();
-  for (const code of codes) {
-    const found = totals.rejected[code] ?? 0;
-    const made = expected.rejected[code] ?? 0;
-    if (found !== made) differences.push(`${who}: rejected ${code} ${found}, the generator made ${made}`);
-  }
-  return differences;
-}
 
-function printTable(rows: string[][]): void {
-  const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
-  for (const row of rows) process.stdout.write(`${row.map((cell, column) => cell.padStart(widths[column]!)).join('  ')}\n`);
+function printTable(rows: string[][], leftAligned?: number[]): void {
+  process.stdout.write(`${tableText(rows, leftAligned)}\n`);
 }
 
 /** Other work on this 2-core machine slows both runs unevenly: say so, so that noisy figures are read as such. */
-function noteMachineLoad(when: string): void {
+function noteMachineLoad(when: string): string {
   const [lastMinute] = loadavg();
   const busy = lastMinute !== undefined && lastMinute >= 0.5 ? ' (the machine is busy: figures will be noisy)' : '';
   progress(`load average ${when}: ${lastMinute?.toFixed(2) ?? '?'}${busy}`);
+  return lastMinute?.toFixed(2) ?? '?';
+}
+
+interface RatioRun {
+  cdrs: number;
+  ids: RecordIds;
+  meisai: MeisaiRun;
+  duckdbMilliseconds: bigint;
+  postgresRuns: PostgresRun[];
+  comparisons: TableComparison[];
+  failures: string[];
+}
+
+/** One size with one kind of ids: meisai and DuckDB each on a fresh store, cross-checked; the stores go unless --keep. */
+async function ratioRun(options: BenchOptions, cdrs: number, ids: RecordIds, runDirectory: string): Promise<RatioRun> {
+  const file = cdrFile(options.workDirectory, { cdrs, seed: options.seed, ids });
+  const directory = join(runDirectory, `ratio-${cdrs}-${ids}`);
+  mkdirSync(directory, { recursive: true });
+  const meisaiPath = join(directory, 'meisai.sqlite');
+  const duckdbPath = join(directory, 'rating.duckdb');
+
+  progress(`meisai ingest ${sizeLabel(cdrs)} ${ids} → ${meisaiPath}`);
+  const meisai = await runMeisai(file.path, meisaiPath, directory);
+  progress(`meisai: ${secondsText(meisai.milliseconds)} s, peak RSS ${megabytesText(meisai.peakRssKilobytes)} MB`);
+
+  progress(`DuckDB rating → ${duckdbPath}`);
+  const duckdbStartedAt = process.hrtime.bigint();
+  const duckdbTotals = await rateWithDuckDb({ csvPath: file.path, databasePath: duckdbPath, threads: 2 });
+  const duckdbMilliseconds = millisecondsSince(duckdbStartedAt);
+  progress(`DuckDB: ${secondsText(duckdbMilliseconds)} s`);
+
+  const postgresRuns = options.db === 'sqlite' ? [] : await benchPostgres(options, file.path, directory, duckdbPath);
+  progress(`cross-checking ${sizeLabel(cdrs)} ${ids}`);
+  const failures = [
+    ...ingestDifferences('meisai', meisai.summary, file.expected),
+    ...ingestDifferences('DuckDB', duckdbTotals, file.expected),
+    ...postgresRuns.flatMap((run) => [...ingestDifferences(`meisai on PostgreSQL, ${run.workers} workers`, run.summary, file.expected), ...run.failures]),
+  ];
+  const comparisons = await crossCheckStores(meisaiPath, duckdbPath);
+  for (const comparison of comparisons) {
+    for (const difference of comparison.differences) failures.push(`${sizeLabel(cdrs)} ${ids}, ${comparison.name}: ${difference}`);
+    if (comparison.differenceCount > comparison.differences.length) {
+      failures.push(`${sizeLabel(cdrs)} ${ids}, ${comparison.name}: … and ${comparison.differenceCount - comparison.differences.length} more`);
+    }
+  }
+  if (failures.length === 0 && !options.keep) rmSync(directory, { recursive: true, force: true });
+  return { cdrs, ids, meisai, duckdbMilliseconds, postgresRuns, comparisons, failures };
+}
+
+/** The figures of a ratio run, as the JSON line has them since issue 4 (numbers). */
+function ratioFigures(run: RatioRun): Record<string, number | string> {
+  const figures: Record<string, number | string> = {
+    cdrs: run.cdrs,
+    ids: run.ids,
+    meisaiSeconds: Number(secondsText(run.meisai.milliseconds)),
+    duckdbSeconds: Number(secondsText(run.duckdbMilliseconds)),
+    ratio: Number(quotientText(run.meisai.milliseconds, run.duckdbMilliseconds, 3)),
+    cdrsPerSecond: Number(perSecondText(run.cdrs, run.meisai.milliseconds)),
+    peakRssMb: Number(megabytesText(run.meisai.peakRssKilobytes)),
+  };
+  for (const postgres of run.postgresRuns) figures[`postgresCdrsPerSecond${postgres.workers}`] = Number(perSecondText(run.cdrs, postgres.milliseconds));
+  return figures;
+}
+
+function printRatioRuns(runs: RatioRun[]): void {
+  printTable([
+    ['cdrs', 'ids', 'meisai s', 'duckdb s', 'ratio', 'CDRs/s', 'peak RSS MB'],
+    ...runs.map((run) => {
+      const ratio = quotientText(run.meisai.milliseconds, run.duckdbMilliseconds, 3);
+      return [String(run.cdrs), run.ids, secondsText(run.meisai.milliseconds), secondsText(run.duckdbMilliseconds), ratio, perSecondText(run.cdrs, run.meisai.milliseconds), megabytesText(run.meisai.peakRssKilobytes)];
+    }),
+  ]);
+  for (const run of runs.filter((candidate) => candidate.postgresRuns.length > 0)) {
+    process.stdout.write(`${sizeLabel(run.cdrs)} ${run.ids}:\n`);
+    printTable([
+      ['engine', 'workers', 'files', 'seconds', 'CDRs/s'],
+      ['sqlite', '1', '1', secondsText(run.meisai.milliseconds), perSecondText(run.cdrs, run.meisai.milliseconds)],
+      ...run.postgresRuns.map((postgres) => ['postgres', String(postgres.workers), String(POSTGRES_PARTS), secondsText(postgres.milliseconds), perSecondText(run.cdrs, postgres.milliseconds)]),
+      ['duckdb', '2 threads', '1', secondsText(run.duckdbMilliseconds), perSecondText(run.cdrs, run.duckdbMilliseconds)],
+    ]);
+    for (const postgres of run.postgresRuns) {
+      process.stdout.write(`cross-check PostgreSQL (${postgres.workers} workers) against DuckDB: ${postgres.failures.length === 0 ? 'identical' : `${postgres.failures.length} differences`}\n`);
+    }
+  }
+  for (const run of runs) {
+    for (const comparison of run.comparisons) {
+      const verdict = comparison.differenceCount === 0 ? 'identical' : `${comparison.differenceCount} rows differ`;
+      process.stdout.write(`cross-check ${sizeLabel(run.cdrs)} ${run.ids}, ${comparison.name}: meisai ${comparison.meisaiRows} rows, DuckDB ${comparison.duckdbRows} rows, ${verdict}\n`);
+    }
+    const { read, accepted, duplicates } = run.meisai.summary;
+    process.stdout.write(`control totals ${sizeLabel(run.cdrs)} ${run.ids}: read ${read} = accepted ${accepted} + rejected ${read - accepted - duplicates} + duplicates ${duplicates}, as generated\n`);
+  }
+}
+
+function printStoreTargets(store: StoreTargetsResult): void {
+  const { contract, baseBuild, growth } = store;
+  process.stdout.write(
+    `store part: reads of contract ${contract.contractId} ${contract.month} (${contract.calls} calls, the busiest), fastest of the read runs; ` +
+      `grown store: ${baseBuild.months} months, ${store.grownStoreCalls} calls, built in ${secondsText(baseBuild.milliseconds)} s ` +
+      `(months ${baseBuild.monthSeconds.join(', ')} s); fresh month ${secondsText(growth.intoEmpty.milliseconds)} s into an empty store, ` +
+      `${secondsText(growth.intoGrown.milliseconds)} s into the grown one\n`,
+  );
 }
 
 async function bench(options: BenchOptions): Promise<number> {
-  const file = cdrFile(options);
-  noteMachineLoad('before the runs');
+  const startedAt = process.hrtime.bigint();
+  mkdirSync(options.workDirectory, { recursive: true });
+  const loadBefore = noteMachineLoad('before the runs');
   const runDirectory = mkdtempSync(join(options.workDirectory, 'run-'));
+  let failed = false;
   try {
-    const meisaiPath = join(runDirectory, 'meisai.sqlite');
-    const duckdbPath = join(runDirectory, 'rating.duckdb');
+    const runs: RatioRun[] = [];
+    for (const cdrs of options.cdrs) for (const ids of options.ids) runs.push(await ratioRun(options, cdrs, ids, runDirectory));
+    const store = options.targets ? await benchStoreTargets(options, runDirectory, 'sequential') : null;
+    const loadAfter = noteMachineLoad('after the runs');
 
-    progress(`meisai ingest → ${meisaiPath}`);
-    const meisai = await runMeisai(file.path, meisaiPath, runDirectory);
-    progress(`meisai: ${decimalText(meisai.milliseconds, 3)} s, peak RSS ${quotientText(meisai.peakRssKilobytes, 1024n, 1)} MB`);
-
-    progress(`DuckDB rating → ${duckdbPath}`);
-    const duckdbStartedAt = process.hrtime.bigint();
-    const duckdbTotals = await rateWithDuckDb({ csvPath: file.path, databasePath: duckdbPath, threads: 2 });
-    const duckdbMilliseconds = millisecondsSince(duckdbStartedAt);
-    progress(`DuckDB: ${decimalText(duckdbMilliseconds, 3)} s`);
-
-    const postgresRuns = options.db === 'sqlite' ? [] : await benchPostgres(options, file.path, runDirectory, duckdbPath);
-
-    noteMachineLoad('after the runs');
-    progress('cross-checking');
-    const failures = [
-      ...controlTotalDifferences('meisai', meisai.summary, file.expected),
-      ...controlTotalDifferences('DuckDB', duckdbTotals, file.expected),
-      ...postgresRuns.flatMap((run) => [...controlTotalDifferences(`meisai on PostgreSQL, ${run.workers} workers`, run.summary, file.expected), ...run.failures]),
-    ];
-    const comparisons = await crossCheckStores(meisaiPath, duckdbPath);
-
-    const cdrs = BigInt(options.cdrs);
-    const meisaiMilliseconds = meisai.milliseconds > 0n ? meisai.milliseconds : 1n;
-    const duckdbDivisor = duckdbMilliseconds > 0n ? duckdbMilliseconds : 1n;
-    const figures = {
-      meisaiSeconds: decimalText(meisai.milliseconds, 3),
-      duckdbSeconds: decimalText(duckdbMilliseconds, 3),
-      ratio: quotientText(meisaiMilliseconds, duckdbDivisor, 3),
-      cdrsPerSecond: quotientText(cdrs * 1000n, meisaiMilliseconds, 0),
-      peakRssMb: quotientText(meisai.peakRssKilobytes, 1024n, 1),
-    };
-    printTable([
-      ['cdrs', 'meisai s', 'duckdb s', 'ratio', 'CDRs/s', 'peak RSS MB'],
-      [String(options.cdrs), figures.meisaiSeconds, figures.duckdbSeconds, figures.ratio, figures.cdrsPerSecond, figures.peakRssMb],
-    ]);
-    if (postgresRuns.length > 0) {
-      printTable([
-        ['engine', 'workers', 'files', 'seconds', 'CDRs/s'],
-        ['sqlite', '1', '1', figures.meisaiSeconds, figures.cdrsPerSecond],
-        ...postgresRuns.map((run) => [
-          'postgres',
-          String(run.workers),
-          String(POSTGRES_PARTS),
-          decimalText(run.milliseconds, 3),
-          quotientText(cdrs * 1000n, run.milliseconds > 0n ? run.milliseconds : 1n, 0),
-        ]),
-        ['duckdb', '2 threads', '1', figures.duckdbSeconds, quotientText(cdrs * 1000n, duckdbDivisor, 0)],
-      ]);
-      for (const run of postgresRuns) {
-        process.stdout.write(`cross-check PostgreSQL (${run.workers} workers) against DuckDB: ${run.failures.length === 0 ? 'identical' : `${run.failures.length} differences`}\n`);
-      }
-    }
-    for (const comparison of comparisons) {
-      const verdict = comparison.differenceCount === 0 ? 'identical' : `${comparison.differenceCount} rows differ`;
-      process.stdout.write(`cross-check ${comparison.name}: meisai ${comparison.meisaiRows} rows, DuckDB ${comparison.duckdbRows} rows, ${verdict}\n`);
-      for (const difference of comparison.differences) failures.push(`${comparison.name}: ${difference}`);
-      if (comparison.differenceCount > comparison.differences.length) {
-        failures.push(`${comparison.name}: … and ${comparison.differenceCount - comparison.differences.length} more`);
-      }
-    }
+    printRatioRuns(runs);
+    const failures = [...runs.flatMap((run) => run.failures), ...(store?.failures ?? [])];
     if (failures.length > 0) {
       process.stdout.write(`CROSS-CHECK FAILED (stores kept in ${runDirectory}):\n${failures.map((line) => `  ${line}`).join('\n')}\n`);
-      options.keep = true;
+      failed = true;
       return 1;
     }
+    if (store === null) {
+      const figures = runs.map(ratioFigures);
+      process.stdout.write(`${JSON.stringify(figures.length === 1 ? figures[0] : { runs: figures })}\n`);
+      return 0;
+    }
+    printStoreTargets(store);
+    const verdicts = evaluateTargets({ ratioRuns: runs.map((run) => ({ cdrs: run.cdrs, ids: run.ids, meisai: run.meisai, duckdbMilliseconds: run.duckdbMilliseconds })), ...store });
+    printTable(verdictRows(verdicts), [1, 2, 3, 4]);
+    const metCount = verdicts.filter((verdict) => verdict.met).length;
+    const benchMilliseconds = millisecondsSince(startedAt);
+    process.stdout.write(`targets met: ${metCount} of ${verdicts.length}; cross-checks passed; the run took ${secondsText(benchMilliseconds)} s (load ${loadBefore} before, ${loadAfter} after)\n`);
+    const process_ = (measure: { milliseconds: bigint; peakRssKilobytes: bigint }) => ({ seconds: Number(secondsText(measure.milliseconds)), peakRssMb: Number(megabytesText(measure.peakRssKilobytes)) });
     process.stdout.write(
-      `control totals: read ${meisai.summary.read} = accepted ${meisai.summary.accepted} + rejected ${
-        meisai.summary.read - meisai.summary.accepted - meisai.summary.duplicates
-      } + duplicates ${meisai.summary.duplicates}, as generated\n`,
-    );
-    const postgresFigures = Object.fromEntries(
-      postgresRuns.map((run) => [`postgresCdrsPerSecond${run.workers}`, Number(quotientText(cdrs * 1000n, run.milliseconds > 0n ? run.milliseconds : 1n, 0))]),
-    );
-    process.stdout.write(
-      `${JSON.stringify({ cdrs: options.cdrs, ...Object.fromEntries(Object.entries(figures).map(([name, text]) => [name, Number(text)])), ...postgresFigures })}\n`,
+      `${JSON.stringify({
+        targetsMet: metCount,
+        targets: verdicts.length,
+        allMet: metCount === verdicts.length,
+        verdicts,
+        ratioRuns: runs.map(ratioFigures),
+        growth: {
+          cdrs: store.growth.cdrs,
+          ids: store.growth.ids,
+          baseCdrs: store.growth.baseCdrs,
+          baseCalls: store.growth.baseCalls,
+          intoEmpty: { ...process_(store.growth.intoEmpty), cdrsPerSecond: Number(perSecondText(store.growth.cdrs, store.growth.intoEmpty.milliseconds)) },
+          intoGrown: { ...process_(store.growth.intoGrown), cdrsPerSecond: Number(perSecondText(store.growth.cdrs, store.growth.intoGrown.milliseconds)) },
+          percentOfEmpty: Number(quotientText(store.growth.intoEmpty.milliseconds * 100n, store.growth.intoGrown.milliseconds, 1)),
+          baseBuildSeconds: Number(secondsText(store.baseBuild.milliseconds)),
+          baseBuildMonthSeconds: store.baseBuild.monthSeconds.map(Number),
+          baseBuildPeakRssMb: Number(megabytesText(store.baseBuild.peakRssKilobytes)),
+        },
+        contract: store.contract,
+        readRuns: options.readRuns,
+        reads: store.reads.map((read) => ({ command: read.command, smallStore: process_(read.small), grownStore: process_(read.grown) })),
+        smallStoreCdrs: store.smallStoreCdrs,
+        grownStoreCdrs: store.grownStoreCdrs,
+        monthWide: store.monthWide.map((run) => ({ command: run.command, cdrs: run.cdrs, calls: run.calls, ...process_(run.run), callsPerSecond: Number(perSecondText(run.calls, run.run.milliseconds)) })),
+        benchSeconds: Number(secondsText(benchMilliseconds)),
+        loadBefore: Number(loadBefore),
+        loadAfter: Number(loadAfter),
+      })}\n`,
     );
     return 0;
   } finally {
-    if (options.keep) progress(`stores kept in ${runDirectory}`);
+    if (options.keep || failed) progress(`stores kept in ${runDirectory}`);
     else rmSync(runDirectory, { recursive: true, force: true });
   }
 }
@@ -492,8 +464,6 @@ async function benchPostgres(options: BenchOptions, csvPath: string, runDirector
   }
 }
 
-const BENCH_PROFILES = ['canonical', 'jp-fixed-128-cp932'];
-
 /** The summary's figures a profile run must share with the canonical run of the same records. */
 function summaryFigures(summary: ControlTotals): string {
   const rejected = Object.values(summary.rejected).reduce((sum, count) => sum + count, 0);
@@ -512,7 +482,8 @@ function storeFigures(path: string, query: (typeof CROSS_CHECK_QUERIES)[number])
 
 /** `--profile`: canonical ingest against profile ingest of the same records, fastest of `runs` each. */
 async function benchProfile(options: BenchOptions, profile: string): Promise<number> {
-  const file = cdrFile(options);
+  const cdrCount = options.cdrs[0]!;
+  const file = cdrFile(options.workDirectory, { cdrs: cdrCount, seed: options.seed, ids: options.ids[0]! });
   const copies = profile === 'canonical' ? { canonicalPath: file.path, profilePath: file.path } : (() => {
     progress(`writing the records in the layout of ${profile}`);
     const written = writeFixedWidthCopies(file.path);
@@ -549,7 +520,7 @@ async function benchProfile(options: BenchOptions, profile: string): Promise<num
       options.keep = true;
       return 1;
     }
-    const cdrs = BigInt(options.cdrs);
+    const cdrs = BigInt(cdrCount);
     const canonicalMs = canonical.milliseconds > 0n ? canonical.milliseconds : 1n;
     const profileMs = mapped.milliseconds > 0n ? mapped.milliseconds : 1n;
     // (profile - canonical) / canonical in percent, one decimal, rounded half up on its magnitude
@@ -565,11 +536,11 @@ async function benchProfile(options: BenchOptions, profile: string): Promise<num
     };
     printTable([
       ['cdrs', 'profile', 'canonical s', 'profile s', 'cost %', 'canonical CDRs/s', 'profile CDRs/s'],
-      [String(options.cdrs), profile, figures.canonicalSeconds, figures.profileSeconds, figures.profileCostPercent, figures.canonicalCdrsPerSecond, figures.profileCdrsPerSecond],
+      [String(cdrCount), profile, figures.canonicalSeconds, figures.profileSeconds, figures.profileCostPercent, figures.canonicalCdrsPerSecond, figures.profileCdrsPerSecond],
     ]);
     process.stdout.write(`control totals of both: ${summaryFigures(mapped.summary)}\n`);
     process.stdout.write(
-      `${JSON.stringify({ cdrs: options.cdrs, profile, runs: options.runs, ...Object.fromEntries(Object.entries(figures).map(([name, text]) => [name, Number(text)])) })}\n`,
+      `${JSON.stringify({ cdrs: cdrCount, profile, runs: options.runs, ...Object.fromEntries(Object.entries(figures).map(([name, text]) => [name, Number(text)])) })}\n`,
     );
     return 0;
   } finally {
@@ -581,9 +552,10 @@ async function benchProfile(options: BenchOptions, profile: string): Promise<num
 if (require.main === module) {
   let options: BenchOptions;
   try {
-    options = parseArguments(process.argv.slice(2));
+    options = parseBenchArguments(process.argv.slice(2));
   } catch (error) {
-    process.stderr.write(`bench: ${(error as Error).message}\nusage: npm run bench -- --cdrs N [--seed S] [--work-dir DIR] [--keep] [--ids sequential|uuid] [--db sqlite|postgres|postgres://…] [--profile canonical|jp-fixed-128-cp932 [--runs N]]\n`);
+    if (!(error instanceof UsageError)) throw error;
+    process.stderr.write(`bench: ${error.message}\n${USAGE}\n`);
     process.exit(2);
   }
   (options.profile === null ? bench(options) : benchProfile(options, options.profile)).then(

@@ -1,6 +1,6 @@
 /**
  * A deterministic CDR file for the throughput bench (issue 4): one month (April 2011, Japan
- * time) of calls of about 20,000 contracts and 60,000 numbers (fewer for small files, so every
+ * time, or the month `monthOffset` months later) of calls of about 20,000 contracts and 60,000 numbers (fewer for small files, so every
  * number has calls), 70% outbound and 30% inbound, a realistic peer mix, durations with tenths
  * (some with milliseconds), about 0.5% bad rows and 0.5% exact re-sends of earlier rows.
  *
@@ -8,7 +8,13 @@
  * offset, durations as seconds) so that SQL can read them too: the bench is about throughput.
  * Rows are written as they are made, so ten million rows need no more memory than ten.
  *
- *   tsx src/bench/generateCdrs.ts --cdrs 1000000 --seed 1 --out /tmp/cdrs.csv
+ *   tsx src/bench/generateCdrs.ts --cdrs 1000000 --seed 1 [--ids sequential|uuid] [--month 2011-05] --out /tmp/cdrs.csv
+ *
+ * A later month (issue 11's store growth) has the same calls in the same order, only their
+ * starts moved into that month and their record ids made its own: sequential ids of month
+ * offset k count from k × 10^8 (`R0100000001` for k = 1), and a UUID carries k in its hex
+ * digits 13–14 (the two after the version digit `4`) and draws the rest from a stream of its
+ * own, so no two months share a record id while each month's ids stay random among the others.
  *
  * Everything here is integer arithmetic on a seeded 32-bit PRNG: the same options always give
  * the same bytes.
@@ -23,6 +29,8 @@ export interface GeneratorOptions {
   seed: number;
   /** Record ids: increasing (`R0000000001`, the default) or random UUID v4, as many switches write them. */
   ids?: RecordIds;
+  /** Months after April 2011 (0, the default, is April 2011 itself; at most MAX_MONTH_OFFSET). */
+  monthOffset?: number;
 }
 
 export type RecordIds = 'sequential' | 'uuid';
@@ -31,17 +39,24 @@ export type RecordIds = 'sequential' | 'uuid';
  * A UUID v4 from its own seeded generator, so that a file with UUIDs has the same calls, in the
  * same order, as the file with increasing ids: only the record_id column differs.
  */
-function uuidFrom(draw: Draw): string {
+function uuidFrom(draw: Draw, monthMark: string): string {
   const words = [draw(), draw(), draw(), draw()].map((word) => (word >>> 0).toString(16).padStart(8, '0'));
   const hex = words.join('');
   const variant = ((Number.parseInt(hex[16]!, 16) & 0x3) | 0x8).toString(16);
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${monthMark}${hex.slice(15, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
+
+/** Month offsets fit the two hex digits of a UUID and the 10 digits of a sequential id (k × 10^8 + row). */
+export const MAX_MONTH_OFFSET = 98;
+/** Sequential ids of month offset k are k × 10^8 + 1, + 2, …: a file of a later month holds fewer rows than this. */
+const SEQUENTIAL_IDS_PER_MONTH = 100_000_000;
 
 /** What meisai (or any faithful implementation) must report for the generated file. */
 export interface ExpectedCounts {
   cdrs: number;
   seed: number;
+  /** `YYYY-MM`: the month (Japan time) every accepted call starts in. */
+  month: string;
   contracts: number;
   numbers: number;
   read: number;
@@ -81,8 +96,43 @@ const CHUNK_BYTES = 1 << 20;
 const MAX_ROW_BYTES = 1024;
 
 const SECONDS_PER_DAY = 86_400;
-const APRIL_2011_DAYS = 30;
 const JAPAN_OFFSET_SECONDS = 9 * 3600;
+
+/** The month the calls start in (Japan time), and the one before it (a UTC start early on the 1st falls on its last day). */
+export interface GeneratedMonth {
+  /** `YYYY-MM` */
+  text: string;
+  days: number;
+  previousText: string;
+  previousDays: number;
+}
+
+function monthText(year: number, month: number): string {
+  return `${year}-${pad2(month)}`;
+}
+
+function daysInMonth(year: number, month: number): number {
+  return new Date(Date.UTC(year, month, 0)).getUTCDate();
+}
+
+/** The month `offset` months after April 2011. */
+export function generatedMonth(offset: number): GeneratedMonth {
+  if (!Number.isInteger(offset) || offset < 0 || offset > MAX_MONTH_OFFSET) throw new Error(`the month offset is a whole number from 0 to ${MAX_MONTH_OFFSET}, not ${offset}`);
+  const index = 2011 * 12 + 3 + offset; // months since year 0, January = 0
+  const [year, month] = [Math.floor(index / 12), (index % 12) + 1];
+  const [previousYear, previousMonth] = [Math.floor((index - 1) / 12), ((index - 1) % 12) + 1];
+  return { text: monthText(year, month), days: daysInMonth(year, month), previousText: monthText(previousYear, previousMonth), previousDays: daysInMonth(previousYear, previousMonth) };
+}
+
+/** The offset of `YYYY-MM` from April 2011 (the inverse of generatedMonth). */
+export function monthOffsetOf(text: string): number {
+  const match = /^(\d{4})-(\d{2})$/.exec(text);
+  const offset = match === null ? -1 : Number(match[1]) * 12 + Number(match[2]) - 1 - (2011 * 12 + 3);
+  if (match === null || Number(match[2]) < 1 || Number(match[2]) > 12 || offset < 0 || offset > MAX_MONTH_OFFSET) {
+    throw new Error(`--month is a month YYYY-MM from 2011-04 to ${generatedMonth(MAX_MONTH_OFFSET).text}, not "${text}"`);
+  }
+  return offset;
+}
 
 type Draw = () => number;
 
@@ -242,16 +292,16 @@ function millisecondsText(milliseconds: number): string {
   return `${Math.floor(milliseconds / 1000)}.${String(milliseconds % 1000).padStart(3, '0')}`;
 }
 
-/** A second of April 2011 (Japan time), written in one of the plain forms. */
-function start(draw: Draw): string {
-  const secondOfMonth = below(draw, APRIL_2011_DAYS * SECONDS_PER_DAY);
+/** A second of the month (Japan time), written in one of the plain forms. */
+function start(draw: Draw, month: GeneratedMonth): string {
+  const secondOfMonth = below(draw, month.days * SECONDS_PER_DAY);
   const form = below(draw, 100);
-  if (form < 85) return `2011-04-${clockText(secondOfMonth, ' ')}`;
-  if (form < 97) return `2011-04-${clockText(secondOfMonth, 'T')}+09:00`;
-  // UTC: nine hours earlier, so the first hours of 1 April are still 31 March.
+  if (form < 85) return `${month.text}-${clockText(secondOfMonth, ' ')}`;
+  if (form < 97) return `${month.text}-${clockText(secondOfMonth, 'T')}+09:00`;
+  // UTC: nine hours earlier, so the first hours of the 1st are still the last day of the month before.
   const utcSecond = secondOfMonth - JAPAN_OFFSET_SECONDS;
-  if (utcSecond < 0) return `2011-03-${clockText(utcSecond + 31 * SECONDS_PER_DAY, 'T')}Z`;
-  return `2011-04-${clockText(utcSecond, 'T')}Z`;
+  if (utcSecond < 0) return `${month.previousText}-${clockText(utcSecond + month.previousDays * SECONDS_PER_DAY, 'T')}Z`;
+  return `${month.text}-${clockText(utcSecond, 'T')}Z`;
 }
 
 /** `DD HH:MM:SS` (or with `T`) of a second counted from the first of the month. */
@@ -280,7 +330,7 @@ function csvLine(fields: CdrFields): string {
 }
 
 /** Each bad row has exactly one problem, and the code meisai must give it. */
-const BAD_ROWS = new WeightedChoice<readonly [string, (fields: CdrFields, draw: Draw) => void]>([
+const BAD_ROWS = new WeightedChoice<readonly [string, (fields: CdrFields, draw: Draw, month: GeneratedMonth) => void]>([
   [25, ['BAD_DURATION', (fields, draw) => (fields.duration = ['-12.5', '93.5000', 'abc', '86400.001', '90000'][below(draw, 5)]!)]],
   [15, ['BAD_DIRECTION', (fields, draw) => (fields.direction = ['both', 'outgoing', 'x'][below(draw, 3)]!)]],
   [
@@ -307,7 +357,11 @@ const BAD_ROWS = new WeightedChoice<readonly [string, (fields: CdrFields, draw: 
     ],
   ],
   [5, ['MISSING_FIELD', (fields) => (fields.start = '')]],
-  [5, ['BAD_START', (fields, draw) => (fields.start = ['2011-04-31 10:00:00', '2011-04-01 25:00:00', '2011-04-01'][below(draw, 3)]!)]],
+  [
+    5,
+    // the day after the month's last (2011-04-31), an hour past the day, no time of day
+    ['BAD_START', (fields, draw, month) => (fields.start = [`${month.text}-${month.days + 1} 10:00:00`, `${month.text}-01 25:00:00`, `${month.text}-01`][below(draw, 3)]!)],
+  ],
   [5, ['BAD_CONTRACT', (fields, draw) => (fields.contractId = ['N12345', 'X000000001'][below(draw, 2)]!)]],
   [5, ['BAD_NUMBER', (fields, draw) => (fields.number = ['0312345678', `050${randomDigits(draw, 7)}`][below(draw, 2)]!)]],
 ]);
@@ -351,12 +405,20 @@ export class CdrRows {
   private readonly subscribers: Subscribers;
   /** Good rows that a re-send may repeat: the most recent ones, and a random few older ones. */
   private readonly recentGoodRows: string[] = [];
-  private nextRecord = 1;
+  private nextRecord: number;
   private readonly idDraw: Draw | null;
+  private readonly month: GeneratedMonth;
+  /** The UUID's hex digits 13–14: the month offset. */
+  private readonly monthMark: string;
 
   constructor(options: GeneratorOptions) {
+    const monthOffset = options.monthOffset ?? 0;
+    this.month = generatedMonth(monthOffset);
+    if (monthOffset > 0 && options.cdrs >= SEQUENTIAL_IDS_PER_MONTH) throw new Error(`a file of a later month holds fewer than ${SEQUENTIAL_IDS_PER_MONTH} rows`);
+    this.nextRecord = monthOffset * SEQUENTIAL_IDS_PER_MONTH + 1;
+    this.monthMark = monthOffset.toString(16).padStart(2, '0');
     this.draw = mulberry32(options.seed);
-    this.idDraw = options.ids === 'uuid' ? mulberry32((options.seed ^ 0x9e3779b9) >>> 0) : null;
+    this.idDraw = options.ids === 'uuid' ? mulberry32(((options.seed ^ 0x9e3779b9) + Math.imul(monthOffset, 0x61c88647)) >>> 0) : null;
     this.subscribers = makeSubscribers(this.draw, subscriberCounts(options.cdrs));
     this.counts = emptyCounts(options);
     this.counts.contracts = this.subscribers.contracts;
@@ -375,18 +437,18 @@ export class CdrRows {
     const subscriber = below(draw, this.subscribers.numbers.length);
     const outbound = below(draw, 10) < 7;
     const fields: CdrFields = {
-      recordId: this.idDraw === null ? `R${String(this.nextRecord).padStart(10, '0')}` : uuidFrom(this.idDraw),
+      recordId: this.idDraw === null ? `R${String(this.nextRecord).padStart(10, '0')}` : uuidFrom(this.idDraw, this.monthMark),
       contractId: this.subscribers.contractOfNumber[subscriber]!,
       number: this.subscribers.numbers[subscriber]!,
       direction: outbound ? 'out' : 'in',
       peer: (outbound ? OUTBOUND_PEERS : INBOUND_CALLERS).pick(draw)(draw),
-      start: start(draw),
+      start: start(draw, this.month),
       duration: duration(draw),
     };
     this.nextRecord += 1;
     if (kind < DUPLICATES_PER_THOUSAND + BAD_ROWS_PER_THOUSAND) {
       const [code, spoil] = BAD_ROWS.pick(draw);
-      spoil(fields, draw);
+      spoil(fields, draw, this.month);
       counts.rejected[code] = (counts.rejected[code] ?? 0) + 1;
       return csvLine(fields);
     }
@@ -401,7 +463,7 @@ export class CdrRows {
 }
 
 export function emptyCounts(options: GeneratorOptions): ExpectedCounts {
-  return { cdrs: options.cdrs, seed: options.seed, contracts: 0, numbers: 0, read: 0, accepted: 0, rejected: {}, duplicates: 0, outbound: 0, inbound: 0 };
+  return { cdrs: options.cdrs, seed: options.seed, month: generatedMonth(options.monthOffset ?? 0).text, contracts: 0, numbers: 0, read: 0, accepted: 0, rejected: {}, duplicates: 0, outbound: 0, inbound: 0 };
 }
 
 /**
@@ -444,6 +506,7 @@ function parseArguments(argv: string[]): GeneratorOptions & { out: string } {
     else if (name === '--seed') options.seed = wholeNumber(name, value);
     else if (name === '--out') options.out = value;
     else if (name === '--ids') options.ids = recordIdsOption(value);
+    else if (name === '--month') options.monthOffset = monthOffsetOf(value);
     else throw new Error(`unknown option ${name ?? ''}`);
   }
   if (options.out === '') throw new Error('--out FILE is required');
@@ -468,7 +531,28 @@ if (require.main === module) {
     process.stdout.write(`${JSON.stringify(counts)}\n`);
   } catch (error) {
     process.stderr.write(`generateCdrs: ${(error as Error).message}\n`);
-    process.stderr.write('usage: tsx src/bench/generateCdrs.ts --cdrs N [--seed S] [--ids sequential|uuid] --out FILE\n');
+    process.stderr.write('usage: tsx src/bench/generateCdrs.ts --cdrs N [--seed S] [--ids sequential|uuid] [--month YYYY-MM] --out FILE\n');
     process.exitCode = 2;
   }
+}
+
+/**
+ * The contract with the most accepted calls in the file these options make (the smallest id
+ * among equals), found by making its rows again: the worst case for a contract-month read.
+ */
+export function busiestContract(options: GeneratorOptions): { contractId: string; calls: number } {
+  const rows = new CdrRows(options);
+  const calls = new Map<string, number>();
+  for (let row = 0; row < options.cdrs; row += 1) {
+    const accepted = rows.counts.accepted;
+    const line = rows.nextLine();
+    if (rows.counts.accepted === accepted) continue;
+    const contractId = line.slice(line.indexOf(',') + 1, line.indexOf(',', line.indexOf(',') + 1));
+    calls.set(contractId, (calls.get(contractId) ?? 0) + 1);
+  }
+  let busiest = { contractId: '', calls: 0 };
+  for (const [contractId, count] of calls) {
+    if (count > busiest.calls || (count === busiest.calls && contractId < busiest.contractId)) busiest = { contractId, calls: count };
+  }
+  return busiest;
 }
