@@ -2,8 +2,7 @@ import { Option } from 'commander';
 import { ConfigurationError } from '../errors';
 import { acquireLock } from '../store/lock';
 import { normaliseSubscriberNumber } from '../numbering/peer';
-import { isPostgresUrl } from '../store/postgres/connection';
-import { PgStore } from '../store/postgres/pgStore';
+import { isPostgresUrl } from '../store/storeUrl';
 import { SqliteStore } from '../store/sqliteStore';
 import { checkStorePath, Db, resolveDbPath, StoreAccess } from '../store/store';
 import { Store } from '../store/types';
@@ -75,6 +74,8 @@ async function withOpenStore<T>(dbPath: string, access: StoreAccess, work: (stor
  * with advisory locks); its faults are already MeisaiErrors naming --db without the password.
  */
 async function withPostgresStore<T>(url: string, access: StoreAccess, work: (store: Store) => T | Promise<T>): Promise<T> {
+  // Loaded only for a postgres:// store: pg costs every other command a tenth of a second to start.
+  const { PgStore } = await import('../store/postgres/pgStore');
   const store = await PgStore.open(url, access);
   try {
     return await work(store);

@@ -1,7 +1,6 @@
 import { Command, Option } from 'commander';
 import { ConfigurationError, RunFailedError } from '../../errors';
 import { loadReferenceData } from '../../reference/referenceData';
-import { buildViewServer } from '../../view/server';
 import { mintToken, parseTtl, readViewSecret } from '../../view/token';
 import { currentJapanMonth, windowMonths } from '../../view/window';
 import { createLogger } from '../logger';
@@ -43,6 +42,8 @@ export function registerServe(program: Command, io: Io): void {
     .action(async (options: ServeOptions) => {
       const secret = readViewSecret(options.secretFile);
       const window = windowMonths(options.windowEnd ?? currentJapanMonth(), options.windowMonths);
+      // fastify is loaded by serve only: every other command starts without it.
+      const { buildViewServer } = await import('../../view/server');
       const app = buildViewServer({ db: options.db, secret, reference: loadReferenceData(), window, logger: createLogger() });
       let address: string;
       try {

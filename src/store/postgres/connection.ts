@@ -7,9 +7,7 @@ import { MeisaiError, StoreConfigurationError, StoreFailedError, StoreRaceError 
  */
 
 /** Whether a --db value (or MEISAI_DB) names a PostgreSQL store rather than an SQLite file. */
-export function isPostgresUrl(value: string): boolean {
-  return /^postgres(ql)?:\/\//i.test(value);
-}
+export { isPostgresUrl } from '../storeUrl';
 
 /** The URL without its password (and without any password=… parameter), for messages. */
 export function redactUrl(url: string): string {
