@@ -29,72 +29,131 @@ export interface ChakuwariTotal {
 /** What the totals are made of: the fields of a rated call they read. */
 export type TotalledCall = Pick<RatedCall, 'contractId' | 'month' | 'number' | 'direction' | 'peerClass' | 'durationMs' | 'chargeScaled' | 'chargeRemainderParts' | 'chakuwariEligible'>;
 
-/** One number's sums in one contract and month, a slot per call type. */
-interface NumberMonth {
-  contractId: string;
-  month: string;
-  number: string;
-  types: (NumberTypeTotal | undefined)[];
-  chakuwari: ChakuwariTotal | undefined;
-}
+/** The position of a call type in CALL_TYPES; the 着割 sums take the row after the last type. */
+const TYPE_INDEX = new Map<string, number>(CALL_TYPES.map((type, index) => [type, index]));
+const CHAKUWARI_ROW = CALL_TYPES.length;
+const ROWS_PER_SLOT = CALL_TYPES.length + 1;
+/** A row's four sums: calls, duration tenths, then charge and remainder parts (type rows) or duration ms (the 着割 row). */
+const SUMS_PER_ROW = 4;
+const SUMS_PER_SLOT = ROWS_PER_SLOT * SUMS_PER_ROW;
+const NO_SLOT = -1;
 
 /**
  * Accumulates rated calls into per-number monthly sums. Zero-duration calls are not counted.
- * Sums are exact integers, so the order in which calls arrive never changes them. Look-ups go
- * by number first (a number nearly always has one contract and month per file), so no key
- * string is built per call.
+ * Sums are exact integers (each far below 2^53), so the order in which calls arrive never changes
+ * them.
+ *
+ * A slot is one (number, contract, month); its sums live in one Float64Array, a row of four per
+ * call type and one for 着割, so a call touches one map entry and one short run of numbers, and no
+ * object or key string is made per call. A number nearly always has one contract and month, so
+ * the map goes by number and a number's other slots (if any) are chained behind its first.
  */
 export class MonthlyTotals {
-  private readonly byNumber = new Map<string, NumberMonth[]>();
+  private readonly firstSlotOfNumber = new Map<string, number>();
+  private readonly contractOfSlot: string[] = [];
+  private readonly monthOfSlot: string[] = [];
+  private readonly numberOfSlot: string[] = [];
+  private nextSlotOfNumber = new Int32Array(1024);
+  private sums = new Float64Array(1024 * SUMS_PER_SLOT);
 
   add(call: TotalledCall): void {
     if (call.durationMs <= 0) return;
     if (call.direction === 'out') {
-      const slots = this.slotFor(call).types;
-      const typeIndex = CALL_TYPES.indexOf(call.peerClass as CallType);
-      let total = slots[typeIndex];
-      if (total === undefined) {
-        total = { contractId: call.contractId, month: call.month, number: call.number, type: CALL_TYPES[typeIndex]!, calls: 0, durationTenths: 0, chargeScaled: 0, chargeRemainderParts: 0 };
-        slots[typeIndex] = total;
-      }
-      total.calls += 1;
-      total.durationTenths += truncateToTenths(call.durationMs);
-      total.chargeScaled += call.chargeScaled;
-      total.chargeRemainderParts += call.chargeRemainderParts;
+      const typeIndex = TYPE_INDEX.get(call.peerClass);
+      if (typeIndex === undefined) throw new RangeError(`an outbound call of class ${call.peerClass} has no call type`);
+      const at = this.slotFor(call) * SUMS_PER_SLOT + typeIndex * SUMS_PER_ROW;
+      const sums = this.sums;
+      sums[at] += 1;
+      sums[at + 1] += truncateToTenths(call.durationMs);
+      sums[at + 2] += call.chargeScaled;
+      sums[at + 3] += call.chargeRemainderParts;
     } else if (call.chakuwariEligible) {
-      const slot = this.slotFor(call);
-      if (slot.chakuwari === undefined) {
-        slot.chakuwari = { contractId: call.contractId, month: call.month, number: call.number, calls: 0, durationTenths: 0, durationMs: 0 };
-      }
-      slot.chakuwari.calls += 1;
-      slot.chakuwari.durationTenths += truncateToTenths(call.durationMs);
-      slot.chakuwari.durationMs += call.durationMs;
+      const at = this.slotFor(call) * SUMS_PER_SLOT + CHAKUWARI_ROW * SUMS_PER_ROW;
+      const sums = this.sums;
+      sums[at] += 1;
+      sums[at + 1] += truncateToTenths(call.durationMs);
+      sums[at + 2] += call.durationMs;
     }
   }
 
   numberTypeTotals(): NumberTypeTotal[] {
-    return this.slots().flatMap((slot) => slot.types.filter((total): total is NumberTypeTotal => total !== undefined));
+    const totals: NumberTypeTotal[] = [];
+    for (const slot of this.slotsInOrder()) {
+      for (let typeIndex = 0; typeIndex < CALL_TYPES.length; typeIndex += 1) {
+        const at = slot * SUMS_PER_SLOT + typeIndex * SUMS_PER_ROW;
+        if (this.sums[at] === 0) continue;
+        totals.push({
+          contractId: this.contractOfSlot[slot]!,
+          month: this.monthOfSlot[slot]!,
+          number: this.numberOfSlot[slot]!,
+          type: CALL_TYPES[typeIndex]!,
+          calls: this.sums[at]!,
+          durationTenths: this.sums[at + 1]!,
+          chargeScaled: this.sums[at + 2]!,
+          chargeRemainderParts: this.sums[at + 3]!,
+        });
+      }
+    }
+    return totals;
   }
 
   numberChakuwariTotals(): ChakuwariTotal[] {
-    return this.slots().flatMap((slot) => (slot.chakuwari === undefined ? [] : [slot.chakuwari]));
+    const totals: ChakuwariTotal[] = [];
+    for (const slot of this.slotsInOrder()) {
+      const at = slot * SUMS_PER_SLOT + CHAKUWARI_ROW * SUMS_PER_ROW;
+      if (this.sums[at] === 0) continue;
+      totals.push({
+        contractId: this.contractOfSlot[slot]!,
+        month: this.monthOfSlot[slot]!,
+        number: this.numberOfSlot[slot]!,
+        calls: this.sums[at]!,
+        durationTenths: this.sums[at + 1]!,
+        durationMs: this.sums[at + 2]!,
+      });
+    }
+    return totals;
   }
 
-  private slots(): NumberMonth[] {
-    return [...this.byNumber.values()].flat();
+  /** Number by number in the order numbers first came, each number's slots in the order they came. */
+  private *slotsInOrder(): Generator<number> {
+    for (const first of this.firstSlotOfNumber.values()) {
+      for (let slot = first; slot !== NO_SLOT; slot = this.nextSlotOfNumber[slot]!) yield slot;
+    }
   }
 
-  private slotFor(call: TotalledCall): NumberMonth {
-    let slots = this.byNumber.get(call.number);
-    if (slots === undefined) {
-      slots = [];
-      this.byNumber.set(call.number, slots);
+  private slotFor(call: TotalledCall): number {
+    const first = this.firstSlotOfNumber.get(call.number);
+    if (first === undefined) {
+      const slot = this.newSlot(call);
+      this.firstSlotOfNumber.set(call.number, slot);
+      return slot;
     }
-    for (const slot of slots) {
-      if (slot.contractId === call.contractId && slot.month === call.month) return slot;
+    let slot = first;
+    for (;;) {
+      if (this.contractOfSlot[slot] === call.contractId && this.monthOfSlot[slot] === call.month) return slot;
+      const next = this.nextSlotOfNumber[slot]!;
+      if (next === NO_SLOT) break;
+      slot = next;
     }
-    const slot: NumberMonth = { contractId: call.contractId, month: call.month, number: call.number, types: [], chakuwari: undefined };
-    slots.push(slot);
+    const added = this.newSlot(call);
+    this.nextSlotOfNumber[slot] = added;
+    return added;
+  }
+
+  private newSlot(call: TotalledCall): number {
+    const slot = this.numberOfSlot.length;
+    if (slot === this.nextSlotOfNumber.length) {
+      const next = new Int32Array(slot * 2);
+      next.set(this.nextSlotOfNumber);
+      this.nextSlotOfNumber = next;
+      const sums = new Float64Array(slot * 2 * SUMS_PER_SLOT);
+      sums.set(this.sums);
+      this.sums = sums;
+    }
+    this.nextSlotOfNumber[slot] = NO_SLOT;
+    this.contractOfSlot.push(call.contractId);
+    this.monthOfSlot.push(call.month);
+    this.numberOfSlot.push(call.number);
     return slot;
   }
 }
