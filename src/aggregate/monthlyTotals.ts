@@ -63,16 +63,16 @@ export class MonthlyTotals {
       if (typeIndex === undefined) throw new RangeError(`an outbound call of class ${call.peerClass} has no call type`);
       const at = this.slotFor(call) * SUMS_PER_SLOT + typeIndex * SUMS_PER_ROW;
       const sums = this.sums;
-      sums[at] += 1;
-      sums[at + 1] += truncateToTenths(call.durationMs);
-      sums[at + 2] += call.chargeScaled;
-      sums[at + 3] += call.chargeRemainderParts;
+      sums[at] = sums[at]! + 1;
+      sums[at + 1] = sums[at + 1]! + truncateToTenths(call.durationMs);
+      sums[at + 2] = sums[at + 2]! + call.chargeScaled;
+      sums[at + 3] = sums[at + 3]! + call.chargeRemainderParts;
     } else if (call.chakuwariEligible) {
       const at = this.slotFor(call) * SUMS_PER_SLOT + CHAKUWARI_ROW * SUMS_PER_ROW;
       const sums = this.sums;
-      sums[at] += 1;
-      sums[at + 1] += truncateToTenths(call.durationMs);
-      sums[at + 2] += call.durationMs;
+      sums[at] = sums[at]! + 1;
+      sums[at + 1] = sums[at + 1]! + truncateToTenths(call.durationMs);
+      sums[at + 2] = sums[at + 2]! + call.durationMs;
     }
   }
 
