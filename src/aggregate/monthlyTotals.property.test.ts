@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { CALL_TYPES } from '../rate/callType';
 import { PeerClass } from '../rate/rateRecord';
+import { monthTotalsDiff, totalsDiff } from '../store/rows';
 import { truncateToTenths } from '../time/duration';
 import { ChakuwariTotal, MonthlyTotals, NumberTypeTotal, TotalledCall } from './monthlyTotals';
 
@@ -106,5 +107,46 @@ describe('MonthlyTotals', () => {
       '05022222222 N000000003 ip',
       '05011111111 N000000001 mobile',
     ]);
+  });
+
+  it('diffs against stored rows exactly as the one-key-per-row totalsDiff does: rows changed, added and gone', () => {
+    /** The stored rows: the computed ones, some changed in one figure, some dropped, plus rows of other calls. */
+    const edit = fc.constantFrom('same', 'same', 'calls', 'duration', 'charge', 'drop');
+    fc.assert(
+      fc.property(fc.array(call, { maxLength: 400 }), fc.array(call, { maxLength: 100 }), fc.infiniteStream(edit), (calls, otherCalls, edits) => {
+        const month = (each: TotalledCall): TotalledCall => ({ ...each, month: '2011-04' });
+        const totals = new MonthlyTotals();
+        for (const each of calls) totals.add(month(each));
+        const other = new MonthlyTotals();
+        for (const each of otherCalls) other.add(month(each));
+        const computedKeys = new Set(totals.numberTypeTotals().map((row) => `${row.contractId}|${row.number}|${row.type}`));
+        const computedChakuwariKeys = new Set(totals.numberChakuwariTotals().map((row) => `${row.contractId}|${row.number}`));
+        const stored = {
+          typeTotals: [
+            ...other.numberTypeTotals().filter((row) => !computedKeys.has(`${row.contractId}|${row.number}|${row.type}`)),
+            ...totals.numberTypeTotals().flatMap((row) => {
+              const change = edits.next().value;
+              if (change === 'drop') return [];
+              if (change === 'calls') return [{ ...row, calls: row.calls + 1 }];
+              if (change === 'duration') return [{ ...row, durationTenths: row.durationTenths + 1 }];
+              if (change === 'charge') return [{ ...row, chargeRemainderParts: row.chargeRemainderParts + 1 }];
+              return [row];
+            }),
+          ].reverse(),
+          chakuwariTotals: [
+            ...totals.numberChakuwariTotals().flatMap((row) => {
+              const change = edits.next().value;
+              if (change === 'drop') return [];
+              if (change === 'same') return [row];
+              return [{ ...row, durationMs: row.durationMs + 1 }];
+            }),
+            ...other.numberChakuwariTotals().filter((row) => !computedChakuwariKeys.has(`${row.contractId}|${row.number}`)),
+          ],
+        };
+        const computed = { typeTotals: totals.numberTypeTotals(), chakuwariTotals: totals.numberChakuwariTotals() };
+        expect(monthTotalsDiff(stored, totals)).toEqual(totalsDiff(stored, computed));
+      }),
+      { numRuns: 300 },
+    );
   });
 });

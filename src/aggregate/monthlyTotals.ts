@@ -29,6 +29,17 @@ export interface ChakuwariTotal {
 /** What the totals are made of: the fields of a rated call they read. */
 export type TotalledCall = Pick<RatedCall, 'contractId' | 'month' | 'number' | 'direction' | 'peerClass' | 'durationMs' | 'chargeScaled' | 'chargeRemainderParts' | 'chakuwariEligible'>;
 
+/** A row of the computed totals and the stored row of the same key, where they differ; either may be missing. */
+export interface TotalsMismatch<Row> {
+  computed: Row | undefined;
+  stored: Row | undefined;
+}
+
+export interface TotalsMismatches {
+  typeTotals: TotalsMismatch<NumberTypeTotal>[];
+  chakuwariTotals: TotalsMismatch<ChakuwariTotal>[];
+}
+
 /** The position of a call type in CALL_TYPES; the 着割 sums take the row after the last type. */
 const TYPE_INDEX = new Map<string, number>(CALL_TYPES.map((type, index) => [type, index]));
 const CHAKUWARI_ROW = CALL_TYPES.length;
@@ -80,18 +91,7 @@ export class MonthlyTotals {
     const totals: NumberTypeTotal[] = [];
     for (const slot of this.slotsInOrder()) {
       for (let typeIndex = 0; typeIndex < CALL_TYPES.length; typeIndex += 1) {
-        const at = slot * SUMS_PER_SLOT + typeIndex * SUMS_PER_ROW;
-        if (this.sums[at] === 0) continue;
-        totals.push({
-          contractId: this.contractOfSlot[slot]!,
-          month: this.monthOfSlot[slot]!,
-          number: this.numberOfSlot[slot]!,
-          type: CALL_TYPES[typeIndex]!,
-          calls: this.sums[at]!,
-          durationTenths: this.sums[at + 1]!,
-          chargeScaled: this.sums[at + 2]!,
-          chargeRemainderParts: this.sums[at + 3]!,
-        });
+        if (this.sums[slot * SUMS_PER_SLOT + typeIndex * SUMS_PER_ROW] !== 0) totals.push(this.typeTotalAt(slot, typeIndex));
       }
     }
     return totals;
@@ -100,18 +100,114 @@ export class MonthlyTotals {
   numberChakuwariTotals(): ChakuwariTotal[] {
     const totals: ChakuwariTotal[] = [];
     for (const slot of this.slotsInOrder()) {
-      const at = slot * SUMS_PER_SLOT + CHAKUWARI_ROW * SUMS_PER_ROW;
-      if (this.sums[at] === 0) continue;
-      totals.push({
-        contractId: this.contractOfSlot[slot]!,
-        month: this.monthOfSlot[slot]!,
-        number: this.numberOfSlot[slot]!,
-        calls: this.sums[at]!,
-        durationTenths: this.sums[at + 1]!,
-        durationMs: this.sums[at + 2]!,
-      });
+      if (this.sums[slot * SUMS_PER_SLOT + CHAKUWARI_ROW * SUMS_PER_ROW] !== 0) totals.push(this.chakuwariTotalAt(slot));
     }
     return totals;
+  }
+
+  /** How many rows numberTypeTotals and numberChakuwariTotals would give, without making them. */
+  rowCounts(): { typeTotals: number; chakuwariTotals: number } {
+    const counts = { typeTotals: 0, chakuwariTotals: 0 };
+    for (let slot = 0; slot < this.numberOfSlot.length; slot += 1) {
+      for (let typeIndex = 0; typeIndex < CALL_TYPES.length; typeIndex += 1) {
+        if (this.sums[slot * SUMS_PER_SLOT + typeIndex * SUMS_PER_ROW] !== 0) counts.typeTotals += 1;
+      }
+      if (this.sums[slot * SUMS_PER_SLOT + CHAKUWARI_ROW * SUMS_PER_ROW] !== 0) counts.chakuwariTotals += 1;
+    }
+    return counts;
+  }
+
+  /**
+   * The rows where these totals and `stored` differ: a row only one side has, or one whose figures
+   * differ. Equal rows make no object. The rows of these totals come first, in the order
+   * numberTypeTotals gives them (with their stored row, if any), then the stored rows these
+   * totals lack, in their order.
+   */
+  mismatchesWith(stored: { typeTotals: readonly NumberTypeTotal[]; chakuwariTotals: readonly ChakuwariTotal[] }): TotalsMismatches {
+    /** Per slot row (slot * ROWS_PER_SLOT + row): 1 where `stored` has it with the same figures. */
+    const equal = new Uint8Array(this.numberOfSlot.length * ROWS_PER_SLOT);
+    /** The stored rows with other figures (few), by slot row. */
+    const storedRows = new Map<number, NumberTypeTotal | ChakuwariTotal>();
+    const storedOnlyTypes: NumberTypeTotal[] = [];
+    const storedOnlyChakuwari: ChakuwariTotal[] = [];
+    for (const row of stored.typeTotals) {
+      const slot = this.findSlot(row.contractId, row.month, row.number);
+      const typeIndex = TYPE_INDEX.get(row.type);
+      const at = slot * SUMS_PER_SLOT + (typeIndex ?? 0) * SUMS_PER_ROW;
+      if (slot === NO_SLOT || typeIndex === undefined || this.sums[at] === 0) {
+        storedOnlyTypes.push(row);
+      } else if (
+        this.sums[at] === row.calls &&
+        this.sums[at + 1] === row.durationTenths &&
+        this.sums[at + 2] === row.chargeScaled &&
+        this.sums[at + 3] === row.chargeRemainderParts
+      ) {
+        equal[slot * ROWS_PER_SLOT + typeIndex] = 1;
+      } else {
+        storedRows.set(slot * ROWS_PER_SLOT + typeIndex, row);
+      }
+    }
+    for (const row of stored.chakuwariTotals) {
+      const slot = this.findSlot(row.contractId, row.month, row.number);
+      const at = slot * SUMS_PER_SLOT + CHAKUWARI_ROW * SUMS_PER_ROW;
+      if (slot === NO_SLOT || this.sums[at] === 0) {
+        storedOnlyChakuwari.push(row);
+      } else if (this.sums[at] === row.calls && this.sums[at + 1] === row.durationTenths && this.sums[at + 2] === row.durationMs) {
+        equal[slot * ROWS_PER_SLOT + CHAKUWARI_ROW] = 1;
+      } else {
+        storedRows.set(slot * ROWS_PER_SLOT + CHAKUWARI_ROW, row);
+      }
+    }
+    const mismatches: TotalsMismatches = { typeTotals: [], chakuwariTotals: [] };
+    for (const slot of this.slotsInOrder()) {
+      for (let typeIndex = 0; typeIndex < CALL_TYPES.length; typeIndex += 1) {
+        const row = slot * ROWS_PER_SLOT + typeIndex;
+        if (this.sums[slot * SUMS_PER_SLOT + typeIndex * SUMS_PER_ROW] === 0 || equal[row] === 1) continue;
+        mismatches.typeTotals.push({ computed: this.typeTotalAt(slot, typeIndex), stored: storedRows.get(row) as NumberTypeTotal | undefined });
+      }
+    }
+    for (const slot of this.slotsInOrder()) {
+      const row = slot * ROWS_PER_SLOT + CHAKUWARI_ROW;
+      if (this.sums[slot * SUMS_PER_SLOT + CHAKUWARI_ROW * SUMS_PER_ROW] === 0 || equal[row] === 1) continue;
+      mismatches.chakuwariTotals.push({ computed: this.chakuwariTotalAt(slot), stored: storedRows.get(row) as ChakuwariTotal | undefined });
+    }
+    for (const row of storedOnlyTypes) mismatches.typeTotals.push({ computed: undefined, stored: row });
+    for (const row of storedOnlyChakuwari) mismatches.chakuwariTotals.push({ computed: undefined, stored: row });
+    return mismatches;
+  }
+
+  private typeTotalAt(slot: number, typeIndex: number): NumberTypeTotal {
+    const at = slot * SUMS_PER_SLOT + typeIndex * SUMS_PER_ROW;
+    return {
+      contractId: this.contractOfSlot[slot]!,
+      month: this.monthOfSlot[slot]!,
+      number: this.numberOfSlot[slot]!,
+      type: CALL_TYPES[typeIndex]!,
+      calls: this.sums[at]!,
+      durationTenths: this.sums[at + 1]!,
+      chargeScaled: this.sums[at + 2]!,
+      chargeRemainderParts: this.sums[at + 3]!,
+    };
+  }
+
+  private chakuwariTotalAt(slot: number): ChakuwariTotal {
+    const at = slot * SUMS_PER_SLOT + CHAKUWARI_ROW * SUMS_PER_ROW;
+    return {
+      contractId: this.contractOfSlot[slot]!,
+      month: this.monthOfSlot[slot]!,
+      number: this.numberOfSlot[slot]!,
+      calls: this.sums[at]!,
+      durationTenths: this.sums[at + 1]!,
+      durationMs: this.sums[at + 2]!,
+    };
+  }
+
+  /** The slot of a number in a contract and month, or NO_SLOT. */
+  private findSlot(contractId: string, month: string, number: string): number {
+    for (let slot = this.firstSlotOfNumber.get(number) ?? NO_SLOT; slot !== NO_SLOT; slot = this.nextSlotOfNumber[slot]!) {
+      if (this.contractOfSlot[slot] === contractId && this.monthOfSlot[slot] === month) return slot;
+    }
+    return NO_SLOT;
   }
 
   /** Number by number in the order numbers first came, each number's slots in the order they came. */

@@ -93,12 +93,13 @@ async function totalsCheck(reader: StoreReader, request: ReconcileRequest, store
   const scope = { month: request.month, contractId: request.contractId };
   const unreadableCalls: string[] = [];
   const fromCalls = await recomputeTotalsFrom(reader.billedCalls(scope, unreadableCalls));
+  const made = fromCalls.rowCounts();
   const counts = await reader.countCalls(scope);
   const unrated = Object.entries(counts.unratedByCode);
   const unratedCount = unrated.reduce((sum, [, calls]) => sum + calls, 0);
   const details: Detail[] = [
     information(
-      `${counts.billed} calls of the month make ${fromCalls.typeTotals.length} number/type rows and ${fromCalls.chakuwariTotals.length} 着割 rows; ` +
+      `${counts.billed} calls of the month make ${made.typeTotals} number/type rows and ${made.chakuwariTotals} 着割 rows; ` +
         `the store holds ${stored.typeTotals.length} and ${stored.chakuwariTotals.length}`,
     ),
     information(
