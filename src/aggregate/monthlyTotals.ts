@@ -121,9 +121,10 @@ export class MonthlyTotals {
    * The rows where these totals and `stored` differ: a row only one side has, or one whose figures
    * differ. Equal rows make no object. The rows of these totals come first, in the order
    * numberTypeTotals gives them (with their stored row, if any), then the stored rows these
-   * totals lack, in their order.
+   * totals lack, in their order. The stored rows are read once each, in order, and kept only when
+   * they differ: a store may hand them over as they are read.
    */
-  mismatchesWith(stored: { typeTotals: readonly NumberTypeTotal[]; chakuwariTotals: readonly ChakuwariTotal[] }): TotalsMismatches {
+  mismatchesWith(stored: { typeTotals: Iterable<NumberTypeTotal>; chakuwariTotals: Iterable<ChakuwariTotal> }): TotalsMismatches {
     /** Per slot row (slot * ROWS_PER_SLOT + row): 1 where `stored` has it with the same figures. */
     const equal = new Uint8Array(this.numberOfSlot.length * ROWS_PER_SLOT);
     /** The stored rows with other figures (few), by slot row. */
