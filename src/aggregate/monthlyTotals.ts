@@ -58,12 +58,22 @@ const NO_SLOT = -1;
  * call type and one for 着割, so a call touches one map entry and one short run of numbers, and no
  * object or key string is made per call. A number nearly always has one contract and month, so
  * the map goes by number and a number's other slots (if any) are chained behind its first.
+ * Numbers, contracts and months of their usual forms (`050` + 8 digits, `N` + 9 digits,
+ * `YYYY-MM`) are found and compared by integer codes of their digits, one to one with the text;
+ * any other text is compared as text.
  */
 export class MonthlyTotals {
-  private readonly firstSlotOfNumber = new Map<string, number>();
+  /** Numbers of the usual form, by the code of their digits (a small integer: no string is read to find it). */
+  private readonly firstSlotOfNumberCode = new Map<number, number>();
+  /** Any other number text (a damaged store row), by its text. */
+  private readonly firstSlotOfNumberText = new Map<string, number>();
+  /** The first slot of each number, in the order numbers first came. */
+  private readonly firstSlots: number[] = [];
   private readonly contractOfSlot: string[] = [];
   private readonly monthOfSlot: string[] = [];
   private readonly numberOfSlot: string[] = [];
+  private contractCodeOfSlot = new Int32Array(1024);
+  private monthCodeOfSlot = new Int32Array(1024);
   private nextSlotOfNumber = new Int32Array(1024);
   private sums = new Float64Array(1024 * SUMS_PER_SLOT);
 
@@ -205,52 +215,101 @@ export class MonthlyTotals {
 
   /** The slot of a number in a contract and month, or NO_SLOT. */
   private findSlot(contractId: string, month: string, number: string): number {
-    for (let slot = this.firstSlotOfNumber.get(number) ?? NO_SLOT; slot !== NO_SLOT; slot = this.nextSlotOfNumber[slot]!) {
-      if (this.contractOfSlot[slot] === contractId && this.monthOfSlot[slot] === month) return slot;
+    const numberCode = codeOfDigits(number, NUMBER_PREFIX, NUMBER_DIGITS);
+    const contractCode = codeOfDigits(contractId, CONTRACT_PREFIX, CONTRACT_DIGITS);
+    const monthCode = monthCodeOf(month);
+    const first = numberCode >= 0 ? this.firstSlotOfNumberCode.get(numberCode) : this.firstSlotOfNumberText.get(number);
+    for (let slot = first ?? NO_SLOT; slot !== NO_SLOT; slot = this.nextSlotOfNumber[slot]!) {
+      if (
+        (contractCode >= 0 ? this.contractCodeOfSlot[slot] === contractCode : this.contractOfSlot[slot] === contractId) &&
+        (monthCode >= 0 ? this.monthCodeOfSlot[slot] === monthCode : this.monthOfSlot[slot] === month)
+      ) {
+        return slot;
+      }
     }
     return NO_SLOT;
   }
 
   /** Number by number in the order numbers first came, each number's slots in the order they came. */
   private *slotsInOrder(): Generator<number> {
-    for (const first of this.firstSlotOfNumber.values()) {
+    for (const first of this.firstSlots) {
       for (let slot = first; slot !== NO_SLOT; slot = this.nextSlotOfNumber[slot]!) yield slot;
     }
   }
 
   private slotFor(call: TotalledCall): number {
-    const first = this.firstSlotOfNumber.get(call.number);
+    const found = this.findSlot(call.contractId, call.month, call.number);
+    if (found !== NO_SLOT) return found;
+    const slot = this.newSlot(call);
+    const numberCode = codeOfDigits(call.number, NUMBER_PREFIX, NUMBER_DIGITS);
+    const first = numberCode >= 0 ? this.firstSlotOfNumberCode.get(numberCode) : this.firstSlotOfNumberText.get(call.number);
     if (first === undefined) {
-      const slot = this.newSlot(call);
-      this.firstSlotOfNumber.set(call.number, slot);
+      if (numberCode >= 0) this.firstSlotOfNumberCode.set(numberCode, slot);
+      else this.firstSlotOfNumberText.set(call.number, slot);
+      this.firstSlots.push(slot);
       return slot;
     }
-    let slot = first;
-    for (;;) {
-      if (this.contractOfSlot[slot] === call.contractId && this.monthOfSlot[slot] === call.month) return slot;
-      const next = this.nextSlotOfNumber[slot]!;
-      if (next === NO_SLOT) break;
-      slot = next;
-    }
-    const added = this.newSlot(call);
-    this.nextSlotOfNumber[slot] = added;
-    return added;
+    let last = first;
+    while (this.nextSlotOfNumber[last] !== NO_SLOT) last = this.nextSlotOfNumber[last]!;
+    this.nextSlotOfNumber[last] = slot;
+    return slot;
   }
 
   private newSlot(call: TotalledCall): number {
     const slot = this.numberOfSlot.length;
     if (slot === this.nextSlotOfNumber.length) {
-      const next = new Int32Array(slot * 2);
-      next.set(this.nextSlotOfNumber);
-      this.nextSlotOfNumber = next;
+      this.nextSlotOfNumber = grown(this.nextSlotOfNumber);
+      this.contractCodeOfSlot = grown(this.contractCodeOfSlot);
+      this.monthCodeOfSlot = grown(this.monthCodeOfSlot);
       const sums = new Float64Array(slot * 2 * SUMS_PER_SLOT);
       sums.set(this.sums);
       this.sums = sums;
     }
     this.nextSlotOfNumber[slot] = NO_SLOT;
+    this.contractCodeOfSlot[slot] = codeOfDigits(call.contractId, CONTRACT_PREFIX, CONTRACT_DIGITS);
+    this.monthCodeOfSlot[slot] = monthCodeOf(call.month);
     this.contractOfSlot.push(call.contractId);
     this.monthOfSlot.push(call.month);
     this.numberOfSlot.push(call.number);
     return slot;
   }
+}
+
+function grown(array: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> {
+  const larger = new Int32Array(array.length * 2);
+  larger.set(array);
+  return larger;
+}
+
+const NUMBER_PREFIX = '050';
+const NUMBER_DIGITS = 8;
+const CONTRACT_PREFIX = 'N';
+const CONTRACT_DIGITS = 9;
+const ZERO = 48;
+const NINE = 57;
+
+/** The digits after `prefix` as an integer (below 2^30), when the text is the prefix and exactly `digits` ASCII digits; else -1. */
+function codeOfDigits(text: string, prefix: string, digits: number): number {
+  if (text.length !== prefix.length + digits) return -1;
+  for (let index = 0; index < prefix.length; index += 1) if (text.charCodeAt(index) !== prefix.charCodeAt(index)) return -1;
+  let code = 0;
+  for (let index = prefix.length; index < text.length; index += 1) {
+    const digit = text.charCodeAt(index);
+    if (digit < ZERO || digit > NINE) return -1;
+    code = code * 10 + (digit - ZERO);
+  }
+  return code;
+}
+
+/** `YYYY-MM` (ASCII digits) as YYYYMM; else -1. */
+function monthCodeOf(month: string): number {
+  if (month.length !== 7 || month.charCodeAt(4) !== 45) return -1;
+  let code = 0;
+  for (let index = 0; index < 7; index += 1) {
+    if (index === 4) continue;
+    const digit = month.charCodeAt(index);
+    if (digit < ZERO || digit > NINE) return -1;
+    code = code * 10 + (digit - ZERO);
+  }
+  return code;
 }
