@@ -1,6 +1,6 @@
 import Decimal from 'decimal.js';
 import fc from 'fast-check';
-import { parseYenAmount, YEN_SCALE } from './scaledYen';
+import { formatScaledYen, parseYenAmount, YEN_SCALE } from './scaledYen';
 
 /** The reference: decimal.js with room for every digit. */
 const Exact = Decimal.clone({ precision: 40 });
@@ -30,5 +30,21 @@ describe('parseYenAmount', () => {
   it('takes 900,719,925,474.0991 yen (Number.MAX_SAFE_INTEGER scaled) and refuses one ten-thousandth more', () => {
     expect(parseYenAmount('900719925474.0991')).toBe(Number.MAX_SAFE_INTEGER);
     expect(() => parseYenAmount('900719925474.0992')).toThrow(RangeError);
+  });
+});
+
+describe('formatScaledYen', () => {
+  it('prints every exact amount with 0 to 6 fraction digits as decimal.js cuts it toward zero', () => {
+    const scaled = fc.oneof(
+      fc.integer({ min: -1_000_000, max: 1_000_000 }),
+      fc.maxSafeInteger(),
+      fc.constantFrom(0, -0, Number.MAX_SAFE_INTEGER, -Number.MAX_SAFE_INTEGER, -1, -9_999, -10_000, 10_001),
+    );
+    fc.assert(
+      fc.property(scaled, fc.integer({ min: 0, max: 6 }), (value, decimals) => {
+        expect(formatScaledYen(value, decimals)).toBe(new Exact(value).dividedBy(YEN_SCALE).toFixed(decimals, Exact.ROUND_DOWN));
+      }),
+      { numRuns: 5000 },
+    );
   });
 });

@@ -42,7 +42,14 @@ export function parseYenAmount(text: string): number {
 /** Prints scaled yen as a plain decimal string with exactly `decimals` fraction digits. */
 export function formatScaledYen(scaledYen: number, decimals = 0): string {
   assertSafe(scaledYen);
-  return new Decimal(scaledYen).dividedBy(YEN_SCALE).toFixed(decimals, Decimal.ROUND_DOWN);
+  if (!Number.isInteger(decimals) || decimals < 0) throw new RangeError(`cannot print ${decimals} fraction digits`);
+  // Cut toward zero, from the exact integer's digits; a negative amount keeps its sign even when
+  // it cuts to zero (-0.00005 yen prints as -0), as decimal.js's ROUND_DOWN does.
+  const magnitude = Math.abs(scaledYen);
+  const whole = Math.floor(magnitude / YEN_SCALE);
+  const fraction = String(magnitude - whole * YEN_SCALE).padStart(MAX_FRACTION_DIGITS, '0');
+  const shown = decimals <= MAX_FRACTION_DIGITS ? fraction.slice(0, decimals) : fraction.padEnd(decimals, '0');
+  return `${scaledYen < 0 ? '-' : ''}${whole}${decimals === 0 ? '' : `.${shown}`}`;
 }
 
 /**
