@@ -1,4 +1,5 @@
 import Decimal from 'decimal.js';
+import { parseDigits } from '../time/duration';
 
 /**
  * Money inside meisai is an exact integer count of ten-thousandths of a yen ("scaled yen").
@@ -17,22 +18,38 @@ export interface RoundingRule {
   decimals: number;
 }
 
-const DECIMAL_AMOUNT = /^-?\d{1,12}(\.\d{1,4})?$/;
+const DECIMAL_AMOUNT = /^(-?)(\d{1,12})(?:\.(\d{1,4}))?$/;
+/** The largest whole yen whose scaled value is still an exact integer, and the most fraction it then takes. */
+const MAX_EXACT_WHOLE_YEN = Math.floor(Number.MAX_SAFE_INTEGER / YEN_SCALE);
+const MAX_FRACTION_AT_MAX_WHOLE = Number.MAX_SAFE_INTEGER % YEN_SCALE;
 
-/** Reads a decimal yen amount such as "8", "0.5" or "10.25" into scaled yen. */
+/** Reads a decimal yen amount such as "8", "0.5" or "10.25" into scaled yen, digit by digit (exact integers, no float). */
 export function parseYenAmount(text: string): number {
-  if (!DECIMAL_AMOUNT.test(text)) {
+  const match = DECIMAL_AMOUNT.exec(text);
+  if (match === null) {
     throw new RangeError(`"${text}" is not a yen amount with at most ${MAX_FRACTION_DIGITS} fraction digits`);
   }
-  const scaled = new Decimal(text).times(YEN_SCALE);
-  if (!scaled.abs().lte(Number.MAX_SAFE_INTEGER)) throw new RangeError(`"${text}" is too large to keep exact`);
-  return scaled.toNumber();
+  const whole = parseDigits(match[2]!); // at most 12 digits: exact
+  const fraction = match[3] === undefined ? 0 : parseDigits(match[3].padEnd(MAX_FRACTION_DIGITS, '0'));
+  // Decided before multiplying, so no product past 2^53 is ever formed.
+  if (whole > MAX_EXACT_WHOLE_YEN || (whole === MAX_EXACT_WHOLE_YEN && fraction > MAX_FRACTION_AT_MAX_WHOLE)) {
+    throw new RangeError(`"${text}" is too large to keep exact`);
+  }
+  const scaled = whole * YEN_SCALE + fraction;
+  return match[1] === '-' ? -scaled : scaled;
 }
 
 /** Prints scaled yen as a plain decimal string with exactly `decimals` fraction digits. */
 export function formatScaledYen(scaledYen: number, decimals = 0): string {
   assertSafe(scaledYen);
-  return new Decimal(scaledYen).dividedBy(YEN_SCALE).toFixed(decimals, Decimal.ROUND_DOWN);
+  if (!Number.isInteger(decimals) || decimals < 0) throw new RangeError(`cannot print ${decimals} fraction digits`);
+  // Cut toward zero, from the exact integer's digits; a negative amount keeps its sign even when
+  // it cuts to zero (-0.00005 yen prints as -0), as decimal.js's ROUND_DOWN does.
+  const magnitude = Math.abs(scaledYen);
+  const whole = Math.floor(magnitude / YEN_SCALE);
+  const fraction = String(magnitude - whole * YEN_SCALE).padStart(MAX_FRACTION_DIGITS, '0');
+  const shown = decimals <= MAX_FRACTION_DIGITS ? fraction.slice(0, decimals) : fraction.padEnd(decimals, '0');
+  return `${scaledYen < 0 ? '-' : ''}${whole}${decimals === 0 ? '' : `.${shown}`}`;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { ChakuwariTotal, MonthlyTotals, NumberTypeTotal, TotalledCall } from '../aggregate/monthlyTotals';
+import { ChakuwariTotal, MonthlyTotals, NumberTypeTotal, TotalledCall, TotalsMismatch } from '../aggregate/monthlyTotals';
 import { RatedCall } from '../rate/rateRecord';
 import { MonthTotals } from '../store/types';
 import { formatTenths } from '../time/duration';
@@ -12,16 +12,18 @@ import { displayYen } from './statementFigures';
 export type { MonthTotals } from '../store/types';
 
 /** Calls held out of the totals (late, unrated) must not be given here. */
-export function recomputeTotals(calls: Iterable<RatedCall>): MonthTotals {
+export function recomputeTotals(calls: Iterable<RatedCall>): MonthlyTotals {
   const totals = new MonthlyTotals();
   for (const call of calls) totals.add(call);
-  return { typeTotals: totals.numberTypeTotals(), chakuwariTotals: totals.numberChakuwariTotals() };
+  return totals;
 }
 
-export function compareTotals(fromCalls: MonthTotals, stored: MonthTotals): Detail[] {
+/** Each row that differs, in the order of its key; rows that agree cost no key and no object. */
+export function compareTotals(fromCalls: MonthlyTotals, stored: MonthTotals): Detail[] {
+  const mismatches = fromCalls.mismatchesWith(stored);
   return [
-    ...compareRows('number_type_totals', fromCalls.typeTotals, stored.typeTotals, typeTotalKey, TYPE_TOTAL_FIGURES),
-    ...compareRows('chakuwari_totals', fromCalls.chakuwariTotals, stored.chakuwariTotals, chakuwariKey, CHAKUWARI_FIGURES),
+    ...compareRows('number_type_totals', mismatches.typeTotals, typeTotalKey, TYPE_TOTAL_FIGURES),
+    ...compareRows('chakuwari_totals', mismatches.chakuwariTotals, chakuwariKey, CHAKUWARI_FIGURES),
   ];
 }
 
@@ -55,20 +57,11 @@ function chakuwariKey(row: ChakuwariTotal): string {
   return `${row.contractId} ${row.month} ${row.number}`;
 }
 
-function compareRows<Row>(
-  table: string,
-  fromCalls: Row[],
-  stored: Row[],
-  keyOf: (row: Row) => string,
-  figures: Figure<Row>[],
-): Detail[] {
-  const computedByKey = new Map(fromCalls.map((row) => [keyOf(row), row]));
-  const storedByKey = new Map(stored.map((row) => [keyOf(row), row]));
-  const keys = [...new Set([...computedByKey.keys(), ...storedByKey.keys()])].sort();
+function compareRows<Row>(table: string, mismatches: TotalsMismatch<Row>[], keyOf: (row: Row) => string, figures: Figure<Row>[]): Detail[] {
+  const keyed = mismatches.map((mismatch) => ({ key: keyOf((mismatch.computed ?? mismatch.stored)!), ...mismatch }));
+  keyed.sort((left, right) => (left.key < right.key ? -1 : left.key > right.key ? 1 : 0));
   const details: Detail[] = [];
-  for (const key of keys) {
-    const computed = computedByKey.get(key);
-    const storedRow = storedByKey.get(key);
+  for (const { key, computed, stored: storedRow } of keyed) {
     if (storedRow === undefined) {
       details.push(difference(`${table} ${key}: missing; the calls give ${describe(computed!, figures)}`));
     } else if (computed === undefined) {
@@ -97,8 +90,8 @@ function show<Row>(figure: Figure<Row>, value: number): string {
 }
 
 /** The same, over calls read one at a time from the store. */
-export async function recomputeTotalsFrom(batches: AsyncIterable<TotalledCall[]>): Promise<MonthTotals> {
+export async function recomputeTotalsFrom(batches: AsyncIterable<TotalledCall[]>): Promise<MonthlyTotals> {
   const totals = new MonthlyTotals();
   for await (const calls of batches) for (const call of calls) totals.add(call);
-  return { typeTotals: totals.numberTypeTotals(), chakuwariTotals: totals.numberChakuwariTotals() };
+  return totals;
 }

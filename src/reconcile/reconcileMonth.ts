@@ -44,17 +44,19 @@ export async function reconcileMonth(store: Store, reference: ReferenceData, req
   const scope = { month: request.month, contractId: request.contractId };
   return store.readTransaction(async (reader) => {
     const unreadableTotals: string[] = [];
-    let stored: MonthTotals | undefined;
+    /** Only which contracts have stored totals is kept for the statements check, not the month's rows. */
+    let withTotals: Set<string> | undefined;
     const checks: Check[] = [
       // The store-wide checks read the whole store (every page, every call): a month-wide
       // reconcile runs them; one contract's reconcile answers in its own time, whatever the store's size.
       request.contractId === null ? await guarded('integrity', 'store integrity', () => integrityCheck(reader)) : storeWide('integrity', 'store integrity'),
       await guarded('totals', 'totals from calls', async () => {
-        stored = await reader.storedTotals(scope, unreadableTotals);
-        return totalsCheck(reader, request, stored, unreadableTotals);
+        const checked = await totalsCheck(reader, request, unreadableTotals);
+        withTotals = checked.withTotals;
+        return checked.check;
       }),
       await guarded('statements', 'statements', async () =>
-        statementsCheck(reader, reference, request, stored ?? (await reader.storedTotals(scope, unreadableTotals))),
+        statementsCheck(reader, reference, request, withTotals ?? contractsWithTotals(await reader.storedTotals(scope, unreadableTotals))),
       ),
       request.contractId === null
         ? await guarded('files', 'files', async () => {
@@ -98,16 +100,22 @@ async function integrityCheck(reader: StoreReader): Promise<Check> {
   ]);
 }
 
-async function totalsCheck(reader: StoreReader, request: ReconcileRequest, stored: MonthTotals, unreadableTotals: string[]): Promise<Check> {
+/**
+ * The month's calls are summed first and the stored rows read after, so the two are never both
+ * in memory as rows: the calls stream through MonthlyTotals, then the stored rows meet its sums.
+ */
+async function totalsCheck(reader: StoreReader, request: ReconcileRequest, unreadableTotals: string[]): Promise<{ check: Check; withTotals: Set<string> }> {
   const scope = { month: request.month, contractId: request.contractId };
   const unreadableCalls: string[] = [];
   const fromCalls = await recomputeTotalsFrom(reader.billedCalls(scope, unreadableCalls));
+  const stored = await reader.storedTotals(scope, unreadableTotals);
+  const made = fromCalls.rowCounts();
   const counts = await reader.countCalls(scope);
   const unrated = Object.entries(counts.unratedByCode);
   const unratedCount = unrated.reduce((sum, [, calls]) => sum + calls, 0);
   const details: Detail[] = [
     information(
-      `${counts.billed} calls of the month make ${fromCalls.typeTotals.length} number/type rows and ${fromCalls.chakuwariTotals.length} 着割 rows; ` +
+      `${counts.billed} calls of the month make ${made.typeTotals} number/type rows and ${made.chakuwariTotals} 着割 rows; ` +
         `the store holds ${stored.typeTotals.length} and ${stored.chakuwariTotals.length}`,
     ),
     information(
@@ -118,12 +126,18 @@ async function totalsCheck(reader: StoreReader, request: ReconcileRequest, store
     ...unreadableTotals.map(difference),
     ...compareTotals(fromCalls, stored),
   ];
-  return makeCheck('totals', 'totals from calls', details);
+  return { check: makeCheck('totals', 'totals from calls', details), withTotals: contractsWithTotals(stored) };
 }
 
-async function statementsCheck(reader: StoreReader, reference: ReferenceData, request: ReconcileRequest, stored: MonthTotals): Promise<Check> {
+function contractsWithTotals(stored: MonthTotals): Set<string> {
+  const contracts = new Set<string>();
+  for (const total of stored.typeTotals) contracts.add(total.contractId);
+  for (const total of stored.chakuwariTotals) contracts.add(total.contractId);
+  return contracts;
+}
+
+async function statementsCheck(reader: StoreReader, reference: ReferenceData, request: ReconcileRequest, withTotals: Set<string>): Promise<Check> {
   const closed = await reader.isMonthClosed(request.month);
-  const withTotals = new Set([...stored.typeTotals, ...stored.chakuwariTotals].map((total) => total.contractId));
   const contracts = await reader.contractsOfMonth({ month: request.month, contractId: request.contractId });
   const details: Detail[] = [];
   const unreadable: string[] = [];

@@ -8,6 +8,7 @@ import { findCurrentStatement } from '../statement/loadStatement';
 import { issueRevision, latestRevision } from '../statement/revisions';
 import { Statement } from '../statement/statement';
 import { RatedCall } from '../rate/rateRecord';
+import { monthTotalsDiff } from '../store/rows';
 import { contractsOfDiff, MonthScope, Rerating, Store, StoreReader, StoredCall, StoredRating } from '../store/types';
 
 export interface RerateRequest {
@@ -51,16 +52,18 @@ export interface RerateBatch {
 /** Re-classifies and re-rates stored calls with the reference data as it is now. */
 export function planRerate(calls: StoredCall[], reference: ReferenceData): RerateBatch {
   const plan: RerateBatch = { reratings: [], billed: [], unrated: {}, lateBilled: 0 };
-  for (const { late, rating, storeRow, ...record } of calls) {
+  for (const call of calls) {
+    const { late, rating, storeRow } = call;
     if (late) plan.lateBilled += 1;
-    const rated = rateRecord(record, reference.tariffs, reference.numbering, reference.subscriptions);
+    // The stored call is its own record (rateRecord reads only the record's fields): no copy per call.
+    const rated = rateRecord(call, reference.tariffs, reference.numbering, reference.subscriptions);
     if ('ok' in rated) {
       plan.unrated[rated.code] = (plan.unrated[rated.code] ?? 0) + 1;
       // Its earlier rating stays for the trace; the code marks it as left out of the totals.
-      if (late || rating.unratedCode !== rated.code) plan.reratings.push({ recordId: record.recordId, storeRow, unratedCode: rated.code });
+      if (late || rating.unratedCode !== rated.code) plan.reratings.push({ recordId: call.recordId, storeRow, unratedCode: rated.code });
       continue;
     }
-    if (late || !sameRating(rating, rated)) plan.reratings.push({ recordId: record.recordId, storeRow, rated });
+    if (late || !sameRating(rating, rated)) plan.reratings.push({ recordId: call.recordId, storeRow, rated });
     plan.billed.push(rated);
   }
   return plan;
@@ -110,10 +113,8 @@ export async function rerateMonth(store: Store, reference: ReferenceData, reques
         throw new RunFailedError(`no calls to re-rate in ${request.month}${request.contractId === undefined ? '' : ` for ${request.contractId}`}`);
       }
       const contracts = [...contractSet].sort();
-      const totals = { typeTotals: monthTotals.numberTypeTotals(), chakuwariTotals: monthTotals.numberChakuwariTotals() };
-
       // Only a contract whose totals change, or that has an issued revision to compare with, can need a new revision.
-      const diff = await writer.diffMonthTotals(scope, totals);
+      const diff = monthTotalsDiff(await writer.storedTotals(scope, []), monthTotals);
       const changed = contractsOfDiff(diff);
       const examined = new Set([...changed, ...(await writer.revisedContracts(scope))]);
       const before = new Map<string, StandingStatement | undefined>();

@@ -1,3 +1,4 @@
+import { MonthlyTotals } from '../aggregate/monthlyTotals';
 import { MonthTotals, StoredCall, StoredRating, TotalsDiff } from './types';
 
 /**
@@ -75,4 +76,23 @@ export function totalsDiff(stored: MonthTotals, totals: MonthTotals): TotalsDiff
     goneTypeTotals: [...storedTypes.values()].map(({ contractId, number, type }) => ({ contractId, number, type })),
     goneChakuwariTotals: [...storedChakuwari.values()].map(({ contractId, number }) => ({ contractId, number })),
   };
+}
+
+/**
+ * The same diff, of the stored rows against totals still in their aggregation: only the rows that
+ * differ are made, and no key string per row (pure). A re-rate of a whole month diffs its totals
+ * this way.
+ */
+export function monthTotalsDiff(stored: MonthTotals, totals: MonthlyTotals): TotalsDiff {
+  const mismatches = totals.mismatchesWith(stored);
+  const diff: TotalsDiff = { typeTotals: [], chakuwariTotals: [], goneTypeTotals: [], goneChakuwariTotals: [] };
+  for (const { computed, stored: before } of mismatches.typeTotals) {
+    if (computed !== undefined) diff.typeTotals.push(computed);
+    else diff.goneTypeTotals.push({ contractId: before!.contractId, number: before!.number, type: before!.type });
+  }
+  for (const { computed, stored: before } of mismatches.chakuwariTotals) {
+    if (computed !== undefined) diff.chakuwariTotals.push(computed);
+    else diff.goneChakuwariTotals.push({ contractId: before!.contractId, number: before!.number });
+  }
+  return diff;
 }

@@ -21,27 +21,40 @@ interface Period {
 /** Every subscription, answering "which plan rates this contract's (or number's) call at this instant". */
 export class SubscriptionBook {
   private readonly byContract = new Map<string, Period[]>();
-  private readonly byNumber = new Map<string, Period[]>();
+  /** By contract, then number: no key string is built per call looked up. */
+  private readonly byNumber = new Map<string, Map<string, Period[]>>();
+  private numberSubscriptions = 0;
 
   constructor(subscriptions: readonly Subscription[] = []) {
+    const all: Period[][] = [];
     for (const subscription of subscriptions) {
-      const index = subscription.number === null ? this.byContract : this.byNumber;
-      const key = subscription.number === null ? subscription.contractId : `${subscription.contractId} ${subscription.number}`;
-      const periods = index.get(key) ?? [];
+      let index = this.byContract;
+      let key = subscription.contractId;
+      if (subscription.number !== null) {
+        index = this.byNumber.get(subscription.contractId) ?? new Map<string, Period[]>();
+        this.byNumber.set(subscription.contractId, index);
+        key = subscription.number;
+      }
+      let periods = index.get(key);
+      if (periods === undefined) {
+        periods = [];
+        index.set(key, periods);
+        all.push(periods);
+        if (subscription.number !== null) this.numberSubscriptions += 1;
+      }
       periods.push({ fromMs: japanDateStartMs(subscription.effectiveFrom), plan: subscription.plan });
-      index.set(key, periods);
     }
-    for (const periods of [...this.byContract.values(), ...this.byNumber.values()]) periods.sort((left, right) => left.fromMs - right.fromMs);
+    for (const periods of all) periods.sort((left, right) => left.fromMs - right.fromMs);
   }
 
   get size(): number {
-    return this.byContract.size + this.byNumber.size;
+    return this.byContract.size + this.numberSubscriptions;
   }
 
   /** The plan of the number's own subscription in effect at the instant, else its contract's; undefined: none (the default plan applies). */
   planAt(contractId: string, number: string | null, atMs: number): string | undefined {
     if (number !== null) {
-      const own = inEffect(this.byNumber.get(`${contractId} ${number}`), atMs);
+      const own = inEffect(this.byNumber.get(contractId)?.get(number), atMs);
       if (own !== undefined) return own;
     }
     return inEffect(this.byContract.get(contractId), atMs);

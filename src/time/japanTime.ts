@@ -16,6 +16,8 @@ const START_FORM =
  */
 export function parseStart(rawStart: string): StartResult {
   const text = rawStart.trim();
+  const plain = plainStartMs(text);
+  if (plain !== null) return { ok: true, startMs: plain };
   const match = START_FORM.exec(text);
   if (!match) return { ok: false, message: `unreadable start ${quoteInput(rawStart)}` };
   const [, yearText, separator, monthText, dayText, hourText, minuteText, secondText, fraction, offset] = match;
@@ -35,6 +37,43 @@ export function parseStart(rawStart: string): StartResult {
   if (offsetFromUtcMs === null) return { ok: false, message: `start ${quoteInput(rawStart)} has an impossible UTC offset` };
   const millisecond = fraction === undefined ? 0 : parseDigits(fraction.slice(0, 3).padEnd(3, '0'));
   return { ok: true, startMs: utcMs(year, month, day, hour, minute, second, millisecond) - offsetFromUtcMs };
+}
+
+const ZERO = 48;
+const NINE = 57;
+
+/**
+ * The form nearly every switch writes, `YYYY-MM-DD HH:MM:SS` (or with `T`) in Japan time, read
+ * by character codes: what START_FORM and the checks below give for it, without the match array
+ * and its nine substrings. Null for any other text, or an impossible date: the full path decides.
+ */
+function plainStartMs(text: string): number | null {
+  if (text.length !== 19) return null;
+  const dateTime = text.charCodeAt(10);
+  if (text.charCodeAt(4) !== 45 || text.charCodeAt(7) !== 45 || (dateTime !== 32 && dateTime !== 84) || text.charCodeAt(13) !== 58 || text.charCodeAt(16) !== 58) {
+    return null;
+  }
+  const year = digitsAt(text, 0, 4);
+  const month = digitsAt(text, 5, 2);
+  const day = digitsAt(text, 8, 2);
+  const hour = digitsAt(text, 11, 2);
+  const minute = digitsAt(text, 14, 2);
+  const second = digitsAt(text, 17, 2);
+  if (year < 0 || month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month) || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59) {
+    return null;
+  }
+  return utcMs(year, month, day, hour, minute, second, 0) - JAPAN_OFFSET_MS;
+}
+
+/** The value of `length` ASCII digits from `from`, or -1 if any is not one. */
+function digitsAt(text: string, from: number, length: number): number {
+  let value = 0;
+  for (let index = from; index < from + length; index += 1) {
+    const code = text.charCodeAt(index);
+    if (code < ZERO || code > NINE) return -1;
+    value = value * 10 + (code - ZERO);
+  }
+  return value;
 }
 
 /** Offsets run from -12:00 to +14:00 (inclusive) with minutes below 60; anything else is not a real offset. */
