@@ -112,7 +112,15 @@ const CALL_COLUMNS: Record<string, [column: string, check: (column: string, valu
 
 /** The problems of a row read from `calls` (whichever of its columns the reader selected). */
 export function callProblem(row: Record<string, unknown>): ValueProblem {
-  return problems(...Object.keys(row).map((key) => (CALL_COLUMNS[key] === undefined ? null : CALL_COLUMNS[key]![1](CALL_COLUMNS[key]![0], row[key]))));
+  // Once per call of a month-wide read: no array made unless a value is wrong.
+  let found: string[] | null = null;
+  for (const key in row) {
+    const entry = CALL_COLUMNS[key];
+    if (entry === undefined) continue;
+    const problem = entry[1](entry[0], row[key]);
+    if (problem !== null) (found ??= []).push(problem);
+  }
+  return found === null ? null : found.join('; ');
 }
 
 export function callKey(row: Record<string, unknown>): string {
