@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { ingestFile } from '../ingest/ingestFile';
 import { loadReferenceData } from '../reference/referenceData';
 import { createWorkspace, csv, TempWorkspace } from '../test-support/tempStore';
-import { KeyTable, recordKey } from './callKeys';
+import { KeyTable, recordKey, RunList } from './callKeys';
 import { MIGRATIONS } from './migrations';
 import { SqliteStore } from './sqliteStore';
 import { openStore } from './store';
@@ -161,5 +161,24 @@ describe('migration 6: calls keyed by month', () => {
     } finally {
       await store.close();
     }
+  });
+});
+
+describe('the run list', () => {
+  test('gives back each code pushed, by position, however the runs fall', () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.integer({ min: 0, max: 3 }), fc.integer({ min: 1, max: 50 })), { maxLength: 30 }), (runs) => {
+        const list = new RunList();
+        const expected: number[] = [];
+        for (const [code, length] of runs) {
+          for (let index = 0; index < length; index += 1) {
+            list.push(code);
+            expected.push(code);
+          }
+        }
+        expect(list.length).toBe(expected.length);
+        expected.forEach((code, index) => expect(list.at(index)).toBe(code));
+      }),
+    );
   });
 });

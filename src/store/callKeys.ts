@@ -32,19 +32,16 @@ export function recordKey(recordId: string): number {
 
 const MAX_CALL_ID = 0xffff_ffff;
 
-/** An open-addressing multimap from key to call_ids, in two typed arrays (8 bytes a slot, at most 70% full). */
+/** An open-addressing multimap from key to call_ids, in two typed arrays (8 bytes a slot, at most 75% full). */
 export class KeyTable {
   private keys: Uint32Array;
   private callIds: Uint32Array;
-  private mask: number;
   private used = 0;
 
   constructor(expected = 0) {
-    let capacity = 1024;
-    while (capacity * 0.7 < expected) capacity *= 2;
+    const capacity = Math.max(1024, Math.ceil(expected / MAX_LOAD) + 1);
     this.keys = new Uint32Array(capacity);
     this.callIds = new Uint32Array(capacity);
-    this.mask = capacity - 1;
   }
 
   get size(): number {
@@ -53,7 +50,7 @@ export class KeyTable {
 
   add(key: number, callId: number): void {
     if (callId > MAX_CALL_ID) throw new Error(`call_id ${callId} is beyond the 32-bit range of the de-duplication keys`);
-    if ((this.used + 1) > (this.mask + 1) * 0.7) this.grow();
+    if (this.used + 1 > this.keys.length * MAX_LOAD) this.grow();
     this.place(key, callId);
     this.used += 1;
   }
@@ -61,28 +58,34 @@ export class KeyTable {
   /** The call_ids stored under a key (candidates: their record_ids may differ). */
   candidates(key: number): number[] {
     const found: number[] = [];
-    for (let slot = key & this.mask; this.keys[slot] !== 0; slot = (slot + 1) & this.mask) {
+    const capacity = this.keys.length;
+    for (let slot = key % capacity; this.keys[slot] !== 0; slot = slot + 1 === capacity ? 0 : slot + 1) {
       if (this.keys[slot] === key) found.push(this.callIds[slot]!);
     }
     return found;
   }
 
   private place(key: number, callId: number): void {
-    let slot = key & this.mask;
-    while (this.keys[slot] !== 0) slot = (slot + 1) & this.mask;
+    const capacity = this.keys.length;
+    let slot = key % capacity;
+    while (this.keys[slot] !== 0) slot = slot + 1 === capacity ? 0 : slot + 1;
     this.keys[slot] = key;
     this.callIds[slot] = callId;
   }
 
+  /** Half as large again (not doubled: a month of many calls should not pay twice its keys). */
   private grow(): void {
     const keys = this.keys;
     const callIds = this.callIds;
-    this.keys = new Uint32Array(keys.length * 2);
-    this.callIds = new Uint32Array(keys.length * 2);
-    this.mask = this.keys.length - 1;
+    const capacity = Math.ceil(keys.length * 1.5);
+    this.keys = new Uint32Array(capacity);
+    this.callIds = new Uint32Array(capacity);
     for (let slot = 0; slot < keys.length; slot += 1) if (keys[slot] !== 0) this.place(keys[slot]!, callIds[slot]!);
   }
 }
+
+/** The fullest a key table gets before it grows (linear probing stays short below it). */
+const MAX_LOAD = 0.75;
 
 /** A growable list of 32-bit unsigned integers. */
 export class Uint32List {
@@ -91,7 +94,7 @@ export class Uint32List {
 
   push(value: number): void {
     if (this.length === this.items.length) {
-      const grown = new Uint32Array(this.items.length * 2);
+      const grown = new Uint32Array(Math.ceil(this.items.length * 1.5));
       grown.set(this.items);
       this.items = grown;
     }
@@ -101,6 +104,42 @@ export class Uint32List {
 
   at(index: number): number {
     return this.items[index]!;
+  }
+}
+
+/**
+ * A list of small codes that come in long runs (the month of each call of a file: one run, or
+ * two at a month's end), kept as its runs: a few numbers however many calls.
+ */
+export class RunList {
+  private readonly starts: number[] = [];
+  private readonly codes: number[] = [];
+  length = 0;
+
+  push(code: number): void {
+    if (this.codes.length === 0 || this.codes[this.codes.length - 1] !== code) {
+      this.starts.push(this.length);
+      this.codes.push(code);
+    }
+    this.length += 1;
+  }
+
+  at(index: number): number {
+    if (this.codes.length === 1) return this.codes[0]!;
+    let low = 0;
+    let high = this.starts.length - 1;
+    while (low < high) {
+      const middle = (low + high + 1) >> 1;
+      if (this.starts[middle]! <= index) low = middle;
+      else high = middle - 1;
+    }
+    return this.codes[low]!;
+  }
+
+  clear(): void {
+    this.starts.length = 0;
+    this.codes.length = 0;
+    this.length = 0;
   }
 }
 

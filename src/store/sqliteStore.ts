@@ -6,7 +6,7 @@ import { readSubscriptionBook } from './subscriptions';
 import { CallRecord } from '../input/callRecord';
 import { japanMonth } from '../time/japanTime';
 import { CallValues, decodeRows } from './callValues';
-import { KeyTable, loadMonthKeys, monthRanges, recordKey, Uint32List, writeKeyPart } from './callKeys';
+import { KeyTable, loadMonthKeys, monthRanges, recordKey, RunList, Uint32List, writeKeyPart } from './callKeys';
 import {
   callProblem,
   chakuwariTotalKey,
@@ -697,7 +697,7 @@ class SqliteFileTransaction implements FileTransaction {
   private readonly monthCodes = new DenseCodes();
   private readonly contractCodes = new DenseCodes();
   private readonly columnCodes;
-  private readonly unindexedMonths = new Uint32List();
+  private readonly unindexedMonths = new RunList();
   private lastMonth = '';
   private lastMonthCode = 0;
   private lastMonthKeys: KeyTable | undefined;
@@ -864,7 +864,7 @@ class SqliteFileTransaction implements FileTransaction {
     this.monthCodes.clear();
     this.contractCodes.clear();
     this.lastMonth = '';
-    this.unindexedMonths.length = 0;
+    this.unindexedMonths.clear();
     this.unindexedContracts.length = 0;
     return written;
   }
