@@ -734,7 +734,7 @@ class SqliteFileTransaction implements FileTransaction {
     this.firstUnkeyed = this.nextCallId;
   }
 
-  async storedCalls(calls: CallRecord[]): Promise<Map<string, StoredCallIdentity>> {
+  async storedCalls(calls: Pick<CallRecord, 'recordId' | 'startMs'>[]): Promise<Map<string, StoredCallIdentity>> {
     const found = new Map<string, StoredCallIdentity>();
     const wanted = new Map<number, string[]>();
     for (const call of calls) {

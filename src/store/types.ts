@@ -92,7 +92,7 @@ export interface FileTransaction {
    * batch: settleBatch compares by record_id, a CONFLICT); PostgreSQL looks across the whole store
    * (its record_ids table), where that record is a CONFLICT.
    */
-  storedCalls(calls: CallRecord[]): Promise<Map<string, StoredCallIdentity>>;
+  storedCalls(calls: Pick<CallRecord, 'recordId' | 'startMs'>[]): Promise<Map<string, StoredCallIdentity>>;
   writeBatch(batch: FileBatch): Promise<void>;
   addTotals(typeTotals: NumberTypeTotal[], chakuwariTotals: ChakuwariTotal[]): Promise<void>;
   /**

@@ -857,7 +857,7 @@ class PgFileTransaction implements FileTransaction {
     }
   }
 
-  storedCalls(calls: CallRecord[]): Promise<Map<string, StoredCallIdentity>> {
+  storedCalls(calls: Pick<CallRecord, 'recordId' | 'startMs'>[]): Promise<Map<string, StoredCallIdentity>> {
     const recordIds = calls.map((call) => call.recordId);
     return this.guarded(async () => {
       const found = new Map<string, StoredCallIdentity>();
