@@ -475,7 +475,7 @@ export class SqliteStore implements Store {
 
   async revisedContracts(scope: MonthScope): Promise<string[]> {
     return (
-      this.sql('SELECT DISTINCT contract_id AS contractId FROM statements WHERE month = @month AND (@contract IS NULL OR contract_id = @contract) ORDER BY 1').all(
+      this.sql(`SELECT DISTINCT contract_id AS contractId FROM statements WHERE month = @month ${inScope(scope)} ORDER BY 1`).all(
         scopeParameters(scope),
       ) as { contractId: string }[]
     ).map((row) => row.contractId);
@@ -545,7 +545,7 @@ export class SqliteStore implements Store {
     const typeTotals = (
       this.sql(
         `SELECT contract_id, number, call_type, calls, duration_tenths, charge_scaled, charge_remainder_parts
-           FROM number_type_totals WHERE month = @month AND (@contract IS NULL OR contract_id = @contract)`,
+           FROM number_type_totals WHERE month = @month ${inScope(scope)}`,
       )
         .raw(true)
         .all(scopeParameters(scope)) as unknown[][]
@@ -556,7 +556,7 @@ export class SqliteStore implements Store {
     const chakuwariTotals = (
       this.sql(
         `SELECT contract_id, number, calls, duration_tenths, duration_ms
-           FROM chakuwari_totals WHERE month = @month AND (@contract IS NULL OR contract_id = @contract)`,
+           FROM chakuwari_totals WHERE month = @month ${inScope(scope)}`,
       )
         .raw(true)
         .all(scopeParameters(scope)) as unknown[][]
@@ -570,10 +570,10 @@ export class SqliteStore implements Store {
   async contractsOfMonth(scope: MonthScope): Promise<string[]> {
     return (
       this.sql(
-        `SELECT contract_id AS contractId FROM call_index WHERE month = @month AND (@contract IS NULL OR contract_id = @contract)
-         UNION SELECT contract_id FROM number_type_totals WHERE month = @month AND (@contract IS NULL OR contract_id = @contract)
-         UNION SELECT contract_id FROM chakuwari_totals WHERE month = @month AND (@contract IS NULL OR contract_id = @contract)
-         UNION SELECT contract_id FROM statements WHERE month = @month AND (@contract IS NULL OR contract_id = @contract)
+        `SELECT contract_id AS contractId FROM call_index WHERE month = @month ${inScope(scope)}
+         UNION SELECT contract_id FROM number_type_totals WHERE month = @month ${inScope(scope)}
+         UNION SELECT contract_id FROM chakuwari_totals WHERE month = @month ${inScope(scope)}
+         UNION SELECT contract_id FROM statements WHERE month = @month ${inScope(scope)}
          ORDER BY contractId`,
       ).all(scopeParameters(scope)) as { contractId: unknown }[]
     ).map((row) => (typeof row.contractId === 'string' ? row.contractId : keyText(row.contractId)));
@@ -960,6 +960,15 @@ function* batchesAfter(after: number, last: number, fetch: (after: number) => Re
     after = rows[rows.length - 1]!.callId as number;
     yield rows;
   }
+}
+
+/**
+ * The scope's contract as a condition: written out rather than `(@contract IS NULL OR …)`, which
+ * keeps SQLite from using the keys that lead with contract_id (one contract's totals then scan
+ * every month's).
+ */
+function inScope(scope: MonthScope): string {
+  return scope.contractId === null ? '' : 'AND contract_id = @contract';
 }
 
 function scopeParameters(scope: MonthScope): { month: string; contract: string | null } {
