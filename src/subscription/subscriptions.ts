@@ -23,7 +23,10 @@ export class SubscriptionBook {
   private readonly byContract = new Map<string, Period[]>();
   private readonly byNumber = new Map<string, Period[]>();
 
-  constructor(subscriptions: readonly Subscription[] = []) {
+  constructor(
+    /** The subscriptions it was built from (an ingest worker builds the same book from them). */
+    readonly subscriptions: readonly Subscription[] = [],
+  ) {
     for (const subscription of subscriptions) {
       const index = subscription.number === null ? this.byContract : this.byNumber;
       const key = subscription.number === null ? subscription.contractId : `${subscription.contractId} ${subscription.number}`;
