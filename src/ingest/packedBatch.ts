@@ -41,7 +41,7 @@ export class StreamWriter {
   private intCount = 0;
   private floats: Float64Array;
   private floatCount = 0;
-  private text = '';
+  private text: string[] = [];
   private readonly codes = new Map<string, number>();
   private words: string[] = [];
 
@@ -51,18 +51,18 @@ export class StreamWriter {
   }
 
   int(value: number): void {
-    if (this.intCount === this.ints.length) this.ints = grown(this.ints, this.intCount);
+    if (this.intCount === this.ints.length) this.ints = grown(this.ints);
     this.ints[this.intCount++] = value;
   }
 
   float(value: number): void {
-    if (this.floatCount === this.floats.length) this.floats = grown(this.floats, this.floatCount);
+    if (this.floatCount === this.floats.length) this.floats = grown(this.floats);
     this.floats[this.floatCount++] = value;
   }
 
   string(value: string): void {
     this.int(value.length);
-    this.text += value;
+    this.text.push(value);
   }
 
   /** A dictionary code; null is -1. */
@@ -81,20 +81,22 @@ export class StreamWriter {
   }
 
   take(): PackedStreams {
-    const packed: PackedStreams = { ints: this.ints, intCount: this.intCount, floats: this.floats, floatCount: this.floatCount, text: this.text, words: this.words };
+    const packed: PackedStreams = { ints: this.ints, intCount: this.intCount, floats: this.floats, floatCount: this.floatCount, text: this.text.join(''), words: this.words };
     this.ints = new Int32Array(Math.max(this.initialCapacity * 2, this.intCount));
     this.floats = new Float64Array(Math.max(this.initialCapacity, this.floatCount));
     this.intCount = 0;
     this.floatCount = 0;
-    this.text = '';
+    this.text = [];
     this.words = [];
     return packed;
   }
 }
 
-function grown<T extends Int32Array | Float64Array>(array: T, used: number): T {
+/** Twice the length (the old values kept), the new half filled with `fill`. */
+export function grown<T extends Int32Array | Float64Array>(array: T, fill = 0): T {
   const larger = new (array.constructor as new (length: number) => T)(Math.max(16, array.length * 2));
-  larger.set(array.subarray(0, used));
+  larger.set(array);
+  if (fill !== 0) larger.fill(fill, array.length);
   return larger;
 }
 
@@ -262,57 +264,34 @@ export function readItems(reader: StreamReader, packed: PackedStreams): ParsedIt
   return items;
 }
 
-/** A file's monthly totals, the same way: two counts, then the rows. */
-export function writeTotals(writer: StreamWriter, typeTotals: NumberTypeTotal[], chakuwariTotals: ChakuwariTotal[]): void {
-  writer.int(typeTotals.length);
-  writer.int(chakuwariTotals.length);
-  for (const total of typeTotals) {
-    writer.string(total.contractId);
-    writer.word(total.month);
-    writer.string(total.number);
-    writer.word(total.type);
-    writer.float(total.calls);
-    writer.float(total.durationTenths);
-    writer.float(total.chargeScaled);
-    writer.float(total.chargeRemainderParts);
-  }
-  for (const total of chakuwariTotals) {
-    writer.string(total.contractId);
-    writer.word(total.month);
-    writer.string(total.number);
-    writer.float(total.calls);
-    writer.float(total.durationTenths);
-    writer.float(total.durationMs);
-  }
-}
+/** A totals row's kind in the streams. */
+export const TYPE_ROW = 0;
+export const CHAKUWARI_ROW = 1;
 
-export function readTotals(reader: StreamReader, packed: PackedStreams): { typeTotals: NumberTypeTotal[]; chakuwariTotals: ChakuwariTotal[] } {
+/** A chunk of a file's monthly totals, as CompactTotals.writeChunks wrote it, added to `into`. */
+export function readTotals(reader: StreamReader, packed: PackedStreams, into: { typeTotals: NumberTypeTotal[]; chakuwariTotals: ChakuwariTotal[] }): void {
   reader.load(packed);
-  const typeCount = reader.int();
-  const chakuwariCount = reader.int();
-  const typeTotals: NumberTypeTotal[] = [];
-  const chakuwariTotals: ChakuwariTotal[] = [];
-  for (let index = 0; index < typeCount; index += 1) {
-    typeTotals.push({
-      contractId: reader.string(),
-      month: reader.word(),
-      number: reader.string(),
-      type: reader.word() as CallType,
-      calls: reader.float(),
-      durationTenths: reader.float(),
-      chargeScaled: reader.float(),
-      chargeRemainderParts: reader.float(),
-    });
+  while (!reader.done) {
+    if (reader.int() === TYPE_ROW) {
+      into.typeTotals.push({
+        contractId: reader.string(),
+        month: reader.word(),
+        number: reader.string(),
+        type: reader.word() as CallType,
+        calls: reader.float(),
+        durationTenths: reader.float(),
+        chargeScaled: reader.float(),
+        chargeRemainderParts: reader.float(),
+      });
+    } else {
+      into.chakuwariTotals.push({
+        contractId: reader.string(),
+        month: reader.word(),
+        number: reader.string(),
+        calls: reader.float(),
+        durationTenths: reader.float(),
+        durationMs: reader.float(),
+      });
+    }
   }
-  for (let index = 0; index < chakuwariCount; index += 1) {
-    chakuwariTotals.push({
-      contractId: reader.string(),
-      month: reader.word(),
-      number: reader.string(),
-      calls: reader.float(),
-      durationTenths: reader.float(),
-      durationMs: reader.float(),
-    });
-  }
-  return { typeTotals, chakuwariTotals };
 }

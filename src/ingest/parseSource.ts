@@ -6,7 +6,7 @@ import { InputFile, ReadFacts } from '../input/inputFile';
 import { InputProfile } from '../input/profile';
 import { ReferenceData } from '../reference/referenceData';
 import { MonthTotals } from '../store/types';
-import { readItems, readTotals, StreamReader } from './packedBatch';
+import { PackedStreams, readItems, readTotals, StreamReader } from './packedBatch';
 import { ParsedBatch, parseFile } from './parseStage';
 import { portableReference } from './portableReference';
 import { recordFramer } from './recordFramer';
@@ -20,6 +20,8 @@ export type ParseIn = 'auto' | 'worker' | 'thread';
  * the reference data compiled again: ~40 ms here) costs more than the overlap wins back.
  */
 export const WORKER_MIN_BYTES = 1 << 20;
+
+const WORKER_TOTALS = process.env.MEISAI_WORKER_TOTALS !== '0';
 
 /** Batches a worker may run ahead of the main thread (each is one 64 KiB read, parsed). */
 const WORKER_CREDITS = 4;
@@ -95,7 +97,7 @@ function workerError(message: Extract<WorkerMessage, { type: 'error' }>): Error 
 
 async function workerSource(path: string, reference: ReferenceData, request: ParseRequest): Promise<ParseSource> {
   const profile = request.profile === undefined ? null : { file: request.profile.file, origin: request.profile.origin };
-  const worker = startWorker({ path, encoding: request.encoding, profile, reference: portableReference(reference), credits: WORKER_CREDITS });
+  const worker = startWorker({ path, encoding: request.encoding, profile, reference: portableReference(reference), totals: WORKER_TOTALS, credits: WORKER_CREDITS });
   const queue: WorkerMessage[] = [];
   let failure: Error | null = null;
   let waiting: (() => void) | null = null;
@@ -136,7 +138,7 @@ async function workerSource(path: string, reference: ReferenceData, request: Par
   const unexpected = (message: WorkerMessage): Error => new Error(`the ingest worker sent ${message.type} out of turn`);
 
   const reader = new StreamReader();
-  let ended: Extract<WorkerMessage, { type: 'end' }> | null = null;
+  let ended = false;
   try {
     const first = await receive();
     if (first.type !== 'header') throw unexpected(first);
@@ -144,24 +146,36 @@ async function workerSource(path: string, reference: ReferenceData, request: Par
     await close();
     throw error;
   }
+  /** The message after the batches, once `next` has seen it. */
+  let after: WorkerMessage | null = null;
   return {
-    totalsAllRated: true,
+    totalsAllRated: WORKER_TOTALS,
     next: async () => {
-      if (ended !== null) return null;
+      if (after !== null) return null;
       const message = await receive();
-      if (message.type === 'end') {
-        ended = message;
+      if (message.type !== 'batch') {
+        after = message;
         return null;
       }
-      if (message.type !== 'batch') throw unexpected(message);
       worker.postMessage({ type: 'ack' } satisfies MainMessage);
       return { items: readItems(reader, message.packed), bytesRead: message.bytesRead };
     },
     finish: async () => {
-      if (ended === null) throw new Error('the ingest worker has not finished the file');
-      const { facts, encoding, totals } = ended;
-      await close();
-      return { facts, encoding, totals: readTotals(reader, totals) };
+      if (after === null || ended) throw new Error('the ingest worker has not finished the file');
+      ended = true;
+      // The chunks are unpacked once the worker is gone: its heap and the rows are never held at once.
+      const chunks: PackedStreams[] = [];
+      for (let message = after; ; message = await receive()) {
+        if (message.type === 'end') {
+          await close();
+          const totals: MonthTotals = { typeTotals: [], chakuwariTotals: [] };
+          for (const chunk of chunks.splice(0)) readTotals(reader, chunk, totals);
+          return { facts: message.facts, encoding: message.encoding, totals: WORKER_TOTALS ? totals : null };
+        }
+        if (message.type !== 'totals') throw unexpected(message);
+        worker.postMessage({ type: 'ack' } satisfies MainMessage);
+        chunks.push(message.packed);
+      }
     },
     close,
   };

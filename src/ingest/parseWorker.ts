@@ -1,10 +1,10 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { MonthlyTotals } from '../aggregate/monthlyTotals';
 import { MeisaiError } from '../errors';
 import { InputFile } from '../input/inputFile';
 import { InputProfile } from '../input/profile';
 import { RatedCall } from '../rate/rateRecord';
-import { StreamWriter, transferList, writeItem, writeTotals } from './packedBatch';
+import { CompactTotals } from './compactTotals';
+import { StreamWriter, transferList, writeItem } from './packedBatch';
 import { parseFile } from './parseStage';
 import { recordFramer } from './recordFramer';
 import { compilePortableReference } from './portableReference';
@@ -31,6 +31,15 @@ port.on('message', (message: MainMessage) => {
   }
 });
 
+/** Totals rows per message: the worker never holds a whole file's totals twice. */
+const TOTALS_CHUNK_ROWS = 16384;
+
+/** Waits until the main thread has room for one more message, and takes it. */
+async function credit(): Promise<void> {
+  while (credits === 0) await new Promise<void>((resolve) => (wake = resolve));
+  credits -= 1;
+}
+
 function post(message: WorkerMessage, transfer: ArrayBuffer[] = []): void {
   port.postMessage(message, transfer);
 }
@@ -44,16 +53,15 @@ async function run(): Promise<void> {
     const batches = await parseFile(file, framer, reference, profile);
     post({ type: 'header' });
     const writer = new StreamWriter();
-    const totals = new MonthlyTotals();
+    const totals = new CompactTotals();
     try {
       for (let next = await batches.next(); !next.done; next = await batches.next()) {
         const { items, bytesRead } = next.value;
         for (const item of items) {
           writeItem(writer, item);
-          if (item.call !== null && !('ok' in item.outcome)) totals.add(item.outcome as RatedCall);
+          if (job.totals && item.call !== null && !('ok' in item.outcome)) totals.add(item.outcome as RatedCall);
         }
-        while (credits === 0) await new Promise<void>((resolve) => (wake = resolve));
-        credits -= 1;
+        await credit();
         const packed = writer.take();
         post({ type: 'batch', packed, records: items.length, bytesRead }, transferList(packed));
       }
@@ -61,9 +69,14 @@ async function run(): Promise<void> {
       await batches.return(undefined);
     }
     const facts = await file.finish();
-    writeTotals(writer, totals.numberTypeTotals(), totals.numberChakuwariTotals());
-    const packed = writer.take();
-    post({ type: 'end', facts, encoding: framer.encoding, totals: packed }, transferList(packed));
+    if (job.totals) {
+      for (const _ of totals.writeChunks(writer, TOTALS_CHUNK_ROWS)) {
+        await credit();
+        const packed = writer.take();
+        post({ type: 'totals', packed }, transferList(packed));
+      }
+    }
+    post({ type: 'end', facts, encoding: framer.encoding });
   } finally {
     await file.close();
   }
