@@ -197,13 +197,21 @@ function addUnbilled(unbilled: MonthlyTotals, items: ParsedItem[], billed: Rated
  */
 function withoutUnbilled(allRated: MonthTotals, unbilled: MonthlyTotals): MonthTotals {
   const typeRows = new Map<string, NumberTypeTotal>();
-  for (const row of unbilled.numberTypeTotals()) typeRows.set(`${row.contractId} ${row.month} ${row.number} ${row.type}`, row);
   const chakuwariRows = new Map<string, ChakuwariTotal>();
-  for (const row of unbilled.numberChakuwariTotals()) chakuwariRows.set(`${row.contractId} ${row.month} ${row.number}`, row);
-  if (typeRows.size === 0 && chakuwariRows.size === 0) return allRated;
+  // Most rows have no unbilled call: their number alone tells (no key is built for them).
+  const numbers = new Set<string>();
+  for (const row of unbilled.numberTypeTotals()) {
+    typeRows.set(`${row.contractId} ${row.month} ${row.number} ${row.type}`, row);
+    numbers.add(row.number);
+  }
+  for (const row of unbilled.numberChakuwariTotals()) {
+    chakuwariRows.set(`${row.contractId} ${row.month} ${row.number}`, row);
+    numbers.add(row.number);
+  }
+  if (numbers.size === 0) return allRated;
   const typeTotals: NumberTypeTotal[] = [];
   for (const row of allRated.typeTotals) {
-    const less = typeRows.get(`${row.contractId} ${row.month} ${row.number} ${row.type}`);
+    const less = numbers.has(row.number) ? typeRows.get(`${row.contractId} ${row.month} ${row.number} ${row.type}`) : undefined;
     if (less === undefined) typeTotals.push(row);
     else if (row.calls > less.calls) {
       typeTotals.push({
@@ -217,7 +225,7 @@ function withoutUnbilled(allRated: MonthTotals, unbilled: MonthlyTotals): MonthT
   }
   const chakuwariTotals: ChakuwariTotal[] = [];
   for (const row of allRated.chakuwariTotals) {
-    const less = chakuwariRows.get(`${row.contractId} ${row.month} ${row.number}`);
+    const less = numbers.has(row.number) ? chakuwariRows.get(`${row.contractId} ${row.month} ${row.number}`) : undefined;
     if (less === undefined) chakuwariTotals.push(row);
     else if (row.calls > less.calls) {
       chakuwariTotals.push({ ...row, calls: row.calls - less.calls, durationTenths: row.durationTenths - less.durationTenths, durationMs: row.durationMs - less.durationMs });
