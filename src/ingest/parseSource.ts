@@ -21,8 +21,6 @@ export type ParseIn = 'auto' | 'worker' | 'thread';
  */
 export const WORKER_MIN_BYTES = 1 << 20;
 
-const WORKER_TOTALS = process.env.MEISAI_WORKER_TOTALS !== '0';
-
 /** Batches a worker may run ahead of the main thread (each is one 64 KiB read, parsed). */
 const WORKER_CREDITS = 4;
 
@@ -97,7 +95,7 @@ function workerError(message: Extract<WorkerMessage, { type: 'error' }>): Error 
 
 async function workerSource(path: string, reference: ReferenceData, request: ParseRequest): Promise<ParseSource> {
   const profile = request.profile === undefined ? null : { file: request.profile.file, origin: request.profile.origin };
-  const worker = startWorker({ path, encoding: request.encoding, profile, reference: portableReference(reference), totals: WORKER_TOTALS, credits: WORKER_CREDITS });
+  const worker = startWorker({ path, encoding: request.encoding, profile, reference: portableReference(reference), credits: WORKER_CREDITS });
   const queue: WorkerMessage[] = [];
   let failure: Error | null = null;
   let waiting: (() => void) | null = null;
@@ -149,7 +147,7 @@ async function workerSource(path: string, reference: ReferenceData, request: Par
   /** The message after the batches, once `next` has seen it. */
   let after: WorkerMessage | null = null;
   return {
-    totalsAllRated: WORKER_TOTALS,
+    totalsAllRated: true,
     next: async () => {
       if (after !== null) return null;
       const message = await receive();
@@ -170,7 +168,7 @@ async function workerSource(path: string, reference: ReferenceData, request: Par
           await close();
           const totals: MonthTotals = { typeTotals: [], chakuwariTotals: [] };
           for (const chunk of chunks.splice(0)) readTotals(reader, chunk, totals);
-          return { facts: message.facts, encoding: message.encoding, totals: WORKER_TOTALS ? totals : null };
+          return { facts: message.facts, encoding: message.encoding, totals };
         }
         if (message.type !== 'totals') throw unexpected(message);
         worker.postMessage({ type: 'ack' } satisfies MainMessage);

@@ -59,22 +59,20 @@ async function run(): Promise<void> {
         const { items, bytesRead } = next.value;
         for (const item of items) {
           writeItem(writer, item);
-          if (job.totals && item.call !== null && !('ok' in item.outcome)) totals.add(item.outcome as RatedCall);
+          if (item.call !== null && !('ok' in item.outcome)) totals.add(item.outcome as RatedCall);
         }
         await credit();
         const packed = writer.take();
-        post({ type: 'batch', packed, records: items.length, bytesRead }, transferList(packed));
+        post({ type: 'batch', packed, bytesRead }, transferList(packed));
       }
     } finally {
       await batches.return(undefined);
     }
     const facts = await file.finish();
-    if (job.totals) {
-      for (const _ of totals.writeChunks(writer, TOTALS_CHUNK_ROWS)) {
-        await credit();
-        const packed = writer.take();
-        post({ type: 'totals', packed }, transferList(packed));
-      }
+    for (const _ of totals.writeChunks(writer, TOTALS_CHUNK_ROWS)) {
+      await credit();
+      const packed = writer.take();
+      post({ type: 'totals', packed }, transferList(packed));
     }
     post({ type: 'end', facts, encoding: framer.encoding });
   } finally {

@@ -10,16 +10,14 @@ export interface ParseJob {
   encoding: InputEncoding | undefined;
   profile: { file: ProfileFile; origin: string } | null;
   reference: PortableReference;
-  /** True: the worker totals every rated call (sent with `end`); false: the main thread totals the billed calls. */
-  totals: boolean;
   /** Batches the worker may post before the main thread has taken them. */
   credits: number;
 }
 
-/** Worker → main, in this order: header (the file is not refused), batches, totals (with `job.totals`, in chunks), then end; or error at any point. */
+/** Worker → main, in this order: header (the file is not refused), batches, the totals of every rated call (in chunks), then end; or error at any point. */
 export type WorkerMessage =
   | { type: 'header' }
-  | { type: 'batch'; packed: PackedStreams; records: number; bytesRead: number }
+  | { type: 'batch'; packed: PackedStreams; bytesRead: number }
   | { type: 'totals'; packed: PackedStreams }
   | { type: 'end'; facts: ReadFacts; encoding: InputEncoding }
   | { type: 'error'; name: string; message: string; code: string | null; exitCode: number | null };
