@@ -8,7 +8,7 @@ import { InputFile } from '../input/inputFile';
 import { RejectCode } from '../input/rejection';
 import { RatedCall } from '../rate/rateRecord';
 import { ReferenceData } from '../reference/referenceData';
-import { Engine, FileTransaction, MonthTotals, Store } from '../store/types';
+import { FileTransaction, MonthTotals, Store } from '../store/types';
 import { openParseSource, ParseIn, ParseSource } from './parseSource';
 import { ParsedItem } from './parseStage';
 import { settleBatch } from './settleBatch';
@@ -91,7 +91,7 @@ async function ingestOpenFile(store: Store, reference: ReferenceData, file: Inpu
   try {
     const transaction = await store.beginFile({ name: fileName, source: options.source ?? null, ingestedAt: new Date().toISOString() });
     try {
-      return await applyParsed(transaction, source, summary, { fileName, closed: await store.closedMonths(), bytesTotal: file.size, engine: store.engine }, options);
+      return await applyParsed(transaction, source, summary, fileName, await store.closedMonths(), file.size, options);
     } catch (error) {
       await transaction.rollback();
       throw error;
@@ -105,7 +105,9 @@ async function applyParsed(
   transaction: FileTransaction,
   source: ParseSource,
   summary: FileSummary,
-  { fileName, closed, bytesTotal, engine }: { fileName: string; closed: Set<string>; bytesTotal: number; engine: Engine },
+  fileName: string,
+  closed: Set<string>,
+  bytesTotal: number,
   options: IngestOptions,
 ): Promise<FileSummary> {
   const path = summary.file;
@@ -158,8 +160,8 @@ async function applyParsed(
     );
   }
 
-  if (allRated === null) await transaction.addTotals(totals.numberTypeTotals(), totals.numberChakuwariTotals());
-  else await addBilledTotals(transaction, allRated, totals, engine);
+  const billed = allRated === null ? { typeTotals: totals.numberTypeTotals(), chakuwariTotals: totals.numberChakuwariTotals() } : withoutUnbilled(allRated, totals);
+  await transaction.addTotals(billed.typeTotals, billed.chakuwariTotals);
   const outcome = await transaction.finish({
     sha256: facts.sha256,
     bytes: facts.bytes,
@@ -190,51 +192,22 @@ function addUnbilled(unbilled: MonthlyTotals, items: ParsedItem[], billed: Rated
 }
 
 /**
- * The totals of every rated call less those of the calls not billed: the totals of the billed
- * calls (sums of exact integers; a row left with no call is gone, as it would never have been
- * made). On SQLite (one writer) chunk by chunk, each a set of distinct rows, so that a file's
- * totals are never all objects at once; on PostgreSQL in one call, which writes its rows in key
- * order (concurrent workers then never wait on each other in a cycle).
+ * Totals of every rated call less those of the calls not billed: the totals of the billed calls
+ * (sums of exact integers; a row left with no call is gone, as it would never have been made).
  */
-async function addBilledTotals(transaction: FileTransaction, allRated: AsyncIterable<MonthTotals>, unbilled: MonthlyTotals, engine: Engine): Promise<void> {
-  const less = unbilledRows(unbilled);
-  if (engine === 'sqlite') {
-    for await (const chunk of allRated) {
-      const billed = withoutUnbilled(chunk, less);
-      await transaction.addTotals(billed.typeTotals, billed.chakuwariTotals);
-    }
-    return;
-  }
-  const whole: MonthTotals = { typeTotals: [], chakuwariTotals: [] };
-  for await (const chunk of allRated) {
-    const billed = withoutUnbilled(chunk, less);
-    for (const row of billed.typeTotals) whole.typeTotals.push(row);
-    for (const row of billed.chakuwariTotals) whole.chakuwariTotals.push(row);
-  }
-  await transaction.addTotals(whole.typeTotals, whole.chakuwariTotals);
-}
-
-interface UnbilledRows {
-  typeRows: Map<string, NumberTypeTotal>;
-  chakuwariRows: Map<string, ChakuwariTotal>;
-  /** Most rows have no unbilled call: their number alone tells (no key is built for them). */
-  numbers: Set<string>;
-}
-
-function unbilledRows(unbilled: MonthlyTotals): UnbilledRows {
-  const rows: UnbilledRows = { typeRows: new Map(), chakuwariRows: new Map(), numbers: new Set() };
+function withoutUnbilled(allRated: MonthTotals, unbilled: MonthlyTotals): MonthTotals {
+  const typeRows = new Map<string, NumberTypeTotal>();
+  const chakuwariRows = new Map<string, ChakuwariTotal>();
+  // Most rows have no unbilled call: their number alone tells (no key is built for them).
+  const numbers = new Set<string>();
   for (const row of unbilled.numberTypeTotals()) {
-    rows.typeRows.set(`${row.contractId} ${row.month} ${row.number} ${row.type}`, row);
-    rows.numbers.add(row.number);
+    typeRows.set(`${row.contractId} ${row.month} ${row.number} ${row.type}`, row);
+    numbers.add(row.number);
   }
   for (const row of unbilled.numberChakuwariTotals()) {
-    rows.chakuwariRows.set(`${row.contractId} ${row.month} ${row.number}`, row);
-    rows.numbers.add(row.number);
+    chakuwariRows.set(`${row.contractId} ${row.month} ${row.number}`, row);
+    numbers.add(row.number);
   }
-  return rows;
-}
-
-function withoutUnbilled(allRated: MonthTotals, { typeRows, chakuwariRows, numbers }: UnbilledRows): MonthTotals {
   if (numbers.size === 0) return allRated;
   const typeTotals: NumberTypeTotal[] = [];
   for (const row of allRated.typeTotals) {

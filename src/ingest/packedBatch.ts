@@ -44,22 +44,10 @@ export class StreamWriter {
   private text: string[] = [];
   private readonly codes = new Map<string, number>();
   private words: string[] = [];
-  /**
-   * Arrays the reader has handed back, to be written again: a fresh pair per batch would be
-   * memory outside the heap that only a full collection frees (the worker and the main thread
-   * would each hold tens of MB of them).
-   */
-  private readonly spareInts: Int32Array[] = [];
-  private readonly spareFloats: Float64Array[] = [];
 
   constructor(private readonly initialCapacity = 4096) {
     this.ints = new Int32Array(initialCapacity * 2);
     this.floats = new Float64Array(initialCapacity);
-  }
-
-  reuse(spare: SpareArrays): void {
-    this.spareInts.push(spare.ints);
-    this.spareFloats.push(spare.floats);
   }
 
   int(value: number): void {
@@ -94,24 +82,14 @@ export class StreamWriter {
 
   take(): PackedStreams {
     const packed: PackedStreams = { ints: this.ints, intCount: this.intCount, floats: this.floats, floatCount: this.floatCount, text: this.text.join(''), words: this.words };
-    this.ints = this.spareInts.pop() ?? new Int32Array(Math.max(this.initialCapacity * 2, this.intCount));
-    this.floats = this.spareFloats.pop() ?? new Float64Array(Math.max(this.initialCapacity, this.floatCount));
+    this.ints = new Int32Array(Math.max(this.initialCapacity * 2, this.intCount));
+    this.floats = new Float64Array(Math.max(this.initialCapacity, this.floatCount));
     this.intCount = 0;
     this.floatCount = 0;
     this.text = [];
     this.words = [];
     return packed;
   }
-}
-
-export interface SpareArrays {
-  ints: Int32Array;
-  floats: Float64Array;
-}
-
-/** Arrays of a batch already read, to be written again. */
-export function spareArrays(packed: PackedStreams): SpareArrays {
-  return { ints: packed.ints, floats: packed.floats };
 }
 
 /** Twice the length (the old values kept), the new half filled with `fill`. */

@@ -6,7 +6,7 @@ import { InputFile, ReadFacts } from '../input/inputFile';
 import { InputProfile } from '../input/profile';
 import { ReferenceData } from '../reference/referenceData';
 import { MonthTotals } from '../store/types';
-import { readItems, readTotals, spareArrays, StreamReader } from './packedBatch';
+import { PackedStreams, readItems, readTotals, StreamReader } from './packedBatch';
 import { ParsedBatch, parseFile } from './parseStage';
 import { portableReference } from './portableReference';
 import { recordFramer } from './recordFramer';
@@ -27,15 +27,14 @@ const WORKER_CREDITS = 4;
 /**
  * A file's records, parsed (framed, mapped, validated, classified, rated), a batch at a time,
  * once its header was accepted; then what the bytes read were. With `totals`, the parse also
- * summed every rated call into monthly totals (the worker does; given in chunks of distinct rows,
- * each unpacked when taken, so that a file's totals need not be all objects at once): the caller takes out the ones
+ * summed every rated call into monthly totals (the worker does): the caller takes out the ones
  * that were not billed (duplicates, conflicts, late calls).
  */
 export interface ParseSource {
   /** True when `finish` gives the totals of every rated call. */
   readonly totalsAllRated: boolean;
   next(): Promise<ParsedBatch | null>;
-  finish(): Promise<{ facts: ReadFacts; encoding: InputEncoding; totals: AsyncIterable<MonthTotals> | null }>;
+  finish(): Promise<{ facts: ReadFacts; encoding: InputEncoding; totals: MonthTotals | null }>;
   close(): Promise<void>;
 }
 
@@ -145,18 +144,6 @@ async function workerSource(path: string, reference: ReferenceData, request: Par
     await close();
     throw error;
   }
-  /** The totals chunks as they come, each unpacked and let go before the next is taken; then the worker is ended. */
-  async function* totalsChunks(): AsyncGenerator<MonthTotals> {
-    for (let message = await receive(); message.type !== 'done'; message = await receive()) {
-      if (message.type !== 'totals') throw unexpected(message);
-      worker.postMessage({ type: 'ack', spare: null } satisfies MainMessage);
-      const totals: MonthTotals = { typeTotals: [], chakuwariTotals: [] };
-      readTotals(reader, message.packed, totals);
-      yield totals;
-    }
-    await close();
-  }
-
   /** The message after the batches, once `next` has seen it. */
   let after: WorkerMessage | null = null;
   return {
@@ -168,17 +155,25 @@ async function workerSource(path: string, reference: ReferenceData, request: Par
         after = message;
         return null;
       }
-      const items = readItems(reader, message.packed);
-      // The items hold strings and numbers only: the batch's arrays go back to be written again.
-      const spare = spareArrays(message.packed);
-      worker.postMessage({ type: 'ack', spare } satisfies MainMessage, [spare.ints.buffer as ArrayBuffer, spare.floats.buffer as ArrayBuffer]);
-      return { items, bytesRead: message.bytesRead };
+      worker.postMessage({ type: 'ack' } satisfies MainMessage);
+      return { items: readItems(reader, message.packed), bytesRead: message.bytesRead };
     },
     finish: async () => {
       if (after === null || ended) throw new Error('the ingest worker has not finished the file');
       ended = true;
-      if (after.type !== 'end') throw unexpected(after);
-      return { facts: after.facts, encoding: after.encoding, totals: totalsChunks() };
+      // The chunks are unpacked once the worker is gone: its heap and the rows are never held at once.
+      const chunks: PackedStreams[] = [];
+      for (let message = after; ; message = await receive()) {
+        if (message.type === 'end') {
+          await close();
+          const totals: MonthTotals = { typeTotals: [], chakuwariTotals: [] };
+          for (const chunk of chunks.splice(0)) readTotals(reader, chunk, totals);
+          return { facts: message.facts, encoding: message.encoding, totals };
+        }
+        if (message.type !== 'totals') throw unexpected(message);
+        worker.postMessage({ type: 'ack' } satisfies MainMessage);
+        chunks.push(message.packed);
+      }
     },
     close,
   };

@@ -22,10 +22,8 @@ const job = workerData as ParseJob;
 
 let credits = job.credits;
 let wake: (() => void) | null = null;
-const writer = new StreamWriter();
 port.on('message', (message: MainMessage) => {
   if (message.type === 'ack') {
-    if (message.spare !== null) writer.reuse(message.spare);
     credits += 1;
     const waiting = wake;
     wake = null;
@@ -54,6 +52,7 @@ async function run(): Promise<void> {
     const framer = recordFramer(job.encoding, profile);
     const batches = await parseFile(file, framer, reference, profile);
     post({ type: 'header' });
+    const writer = new StreamWriter();
     const totals = new CompactTotals();
     try {
       for (let next = await batches.next(); !next.done; next = await batches.next()) {
@@ -70,13 +69,12 @@ async function run(): Promise<void> {
       await batches.return(undefined);
     }
     const facts = await file.finish();
-    post({ type: 'end', facts, encoding: framer.encoding });
     for (const _ of totals.writeChunks(writer, TOTALS_CHUNK_ROWS)) {
       await credit();
       const packed = writer.take();
       post({ type: 'totals', packed }, transferList(packed));
     }
-    post({ type: 'done' });
+    post({ type: 'end', facts, encoding: framer.encoding });
   } finally {
     await file.close();
   }

@@ -1,7 +1,7 @@
 import { InputEncoding } from '../input/csvRecords';
 import { ProfileFile } from '../input/profile';
 import { ReadFacts } from '../input/inputFile';
-import { PackedStreams, SpareArrays } from './packedBatch';
+import { PackedStreams } from './packedBatch';
 import { PortableReference } from './portableReference';
 
 /** What an ingest worker is started with (its workerData). */
@@ -14,14 +14,13 @@ export interface ParseJob {
   credits: number;
 }
 
-/** Worker → main, in this order: header (the file is not refused), batches, end (what the bytes were), the totals of every rated call in chunks, done; or error at any point. */
+/** Worker → main, in this order: header (the file is not refused), batches, the totals of every rated call (in chunks), then end; or error at any point. */
 export type WorkerMessage =
   | { type: 'header' }
   | { type: 'batch'; packed: PackedStreams; bytesRead: number }
   | { type: 'totals'; packed: PackedStreams }
   | { type: 'end'; facts: ReadFacts; encoding: InputEncoding }
-  | { type: 'done' }
   | { type: 'error'; name: string; message: string; code: string | null; exitCode: number | null };
 
-/** Main → worker: a batch (or totals chunk) was taken: one more may be posted; a batch's arrays come back to be written again. */
-export type MainMessage = { type: 'ack'; spare: SpareArrays | null };
+/** Main → worker: a batch (or totals chunk) was taken: one more may be posted. */
+export type MainMessage = { type: 'ack' };
