@@ -1,15 +1,16 @@
 import Decimal from 'decimal.js';
 import { basename } from 'node:path';
-import { MonthlyTotals } from '../aggregate/monthlyTotals';
+import { ChakuwariTotal, MonthlyTotals, NumberTypeTotal } from '../aggregate/monthlyTotals';
 import { RunFailedError } from '../errors';
-import { InputEncoding, LineFramer, RecordFramer } from '../input/csvRecords';
+import { InputEncoding } from '../input/csvRecords';
 import { InputProfile } from '../input/profile';
-import { profileFramer } from '../input/profileFramer';
 import { InputFile } from '../input/inputFile';
 import { RejectCode } from '../input/rejection';
+import { RatedCall } from '../rate/rateRecord';
 import { ReferenceData } from '../reference/referenceData';
-import { Store } from '../store/types';
-import { ParsedItem, parseFile } from './parseStage';
+import { FileTransaction, MonthTotals, Store } from '../store/types';
+import { openParseSource, ParseIn, ParseSource } from './parseSource';
+import { ParsedItem } from './parseStage';
 import { settleBatch } from './settleBatch';
 
 export interface IngestOptions {
@@ -22,6 +23,8 @@ export interface IngestOptions {
   maxRejectRate?: string;
   /** Called after each chunk read with the records read so far and the file's bytes consumed. */
   onProgress?: (progress: { file: string; records: number; bytesRead: number; bytesTotal: number }) => void;
+  /** Where the pure stages run (absent: MEISAI_INGEST_WORKER, else `auto`: a worker thread for a file of 1 MiB or more). */
+  parseIn?: ParseIn;
 }
 
 /** Well-formed records settled (de-duplicated, stored) together. */
@@ -81,88 +84,152 @@ async function ingestOpenFile(store: Store, reference: ReferenceData, file: Inpu
     const sha256 = await file.contentHash();
     if ((await store.findFileBySha(sha256)) !== undefined) return { ...summary, sha256, alreadyIngested: true };
   }
-  const framer = recordFramer(options);
-
   // The header is checked before the transaction starts: a refused file writes nothing.
-  const batches = await parseFile(file, framer, reference, options.profile);
+  const source = await openParseSource(file, reference, { encoding: options.encoding, profile: options.profile, parseIn: options.parseIn });
 
   const fileName = basename(path);
-  const transaction = await store.beginFile({ name: fileName, source: options.source ?? null, ingestedAt: new Date().toISOString() });
   try {
-    const totals = new MonthlyTotals();
-    const closed = await store.closedMonths();
-    let pending: ParsedItem[] = [];
-    let wellFormed = 0;
-
-    /** One de-duplication look-up and one batch of writes per SETTLE_BATCH well-formed records. */
-    const settle = async (): Promise<void> => {
-      const calls = pending.filter((item) => item.call !== null).map((item) => item.call!);
-      const stored = calls.length === 0 ? new Map() : await transaction.storedCalls(calls);
-      const settled = settleBatch(pending, stored, closed, fileName);
-      await transaction.writeBatch(settled);
-      for (const call of settled.billed) totals.add(call);
-      for (const [code, count] of Object.entries(settled.rejectedByCode) as [RejectCode, number][]) {
-        summary.rejected[code] = (summary.rejected[code] ?? 0) + count;
-      }
-      summary.accepted += settled.calls.length;
-      summary.duplicates += settled.duplicates.length;
-      for (const [reason, count] of Object.entries(settled.skippedByReason)) summary.skipped[reason] = (summary.skipped[reason] ?? 0) + count;
-      summary.late += settled.late;
-      pending = [];
-      wellFormed = 0;
-    };
-
-    for (let next = await batches.next(); !next.done; next = await batches.next()) {
-      for (const item of next.value.items) {
-        summary.read += 1;
-        pending.push(item);
-        if (item.call !== null) wellFormed += 1;
-        if (wellFormed >= SETTLE_BATCH) await settle();
-      }
-      options.onProgress?.({ file: path, records: summary.read, bytesRead: next.value.bytesRead, bytesTotal: file.size });
+    const transaction = await store.beginFile({ name: fileName, source: options.source ?? null, ingestedAt: new Date().toISOString() });
+    try {
+      return await applyParsed(transaction, source, summary, fileName, await store.closedMonths(), file.size, options);
+    } catch (error) {
+      await transaction.rollback();
+      throw error;
     }
-    await settle();
-
-    // The records applied and the hash recorded come from the same bytes, of a file that did not change meanwhile.
-    const facts = await file.finish();
-    summary.sha256 = facts.sha256;
-    summary.encoding = framer.encoding;
-
-    const rejectedCount = Object.values(summary.rejected).reduce((sum, count) => sum + count, 0);
-    if (options.maxRejectRate !== undefined && summary.read > 0 && new Decimal(rejectedCount).div(summary.read).gt(options.maxRejectRate)) {
-      throw new RunFailedError(
-        `${path}: refused, nothing applied: ${rejectedCount} of ${summary.read} records rejected ` +
-          `(${new Decimal(rejectedCount).div(summary.read).times(100).toFixed(2)}%), over --max-reject-rate ${options.maxRejectRate}`,
-      );
-    }
-
-    await transaction.addTotals(totals.numberTypeTotals(), totals.numberChakuwariTotals());
-    const outcome = await transaction.finish({
-      sha256: facts.sha256,
-      bytes: facts.bytes,
-      encoding: framer.encoding,
-      read: summary.read,
-      accepted: summary.accepted,
-      rejected: rejectedCount,
-      duplicates: summary.duplicates,
-      late: summary.late,
-      skipped: Object.values(summary.skipped).reduce((sum, count) => sum + count, 0),
-      profile: summary.profile,
-    });
-    if (outcome === 'already-ingested') {
-      // The same bytes were applied meanwhile (another worker, or the same content earlier in this run).
-      return { ...summary, encoding: null, read: 0, accepted: 0, rejected: {}, duplicates: 0, skipped: {}, late: 0, alreadyIngested: true };
-    }
-  } catch (error) {
-    await transaction.rollback();
-    throw error;
   } finally {
-    await batches.return(undefined);
+    await source.close();
+  }
+}
+
+async function applyParsed(
+  transaction: FileTransaction,
+  source: ParseSource,
+  summary: FileSummary,
+  fileName: string,
+  closed: Set<string>,
+  bytesTotal: number,
+  options: IngestOptions,
+): Promise<FileSummary> {
+  const path = summary.file;
+  // In-thread: the billed calls. From a worker, which totalled every rated call: the rated calls not billed.
+  const totals = new MonthlyTotals();
+  const totalsBilled = !source.totalsAllRated;
+  let pending: ParsedItem[] = [];
+  let wellFormed = 0;
+
+  /** One de-duplication look-up and one batch of writes per SETTLE_BATCH well-formed records. */
+  const settle = async (): Promise<void> => {
+    const calls = pending.filter((item) => item.call !== null).map((item) => item.call!);
+    const stored = calls.length === 0 ? new Map() : await transaction.storedCalls(calls);
+    const settled = settleBatch(pending, stored, closed, fileName);
+    await transaction.writeBatch(settled);
+    if (totalsBilled) for (const call of settled.billed) totals.add(call);
+    else addUnbilled(totals, pending, settled.billed);
+    for (const [code, count] of Object.entries(settled.rejectedByCode) as [RejectCode, number][]) {
+      summary.rejected[code] = (summary.rejected[code] ?? 0) + count;
+    }
+    summary.accepted += settled.calls.length;
+    summary.duplicates += settled.duplicates.length;
+    for (const [reason, count] of Object.entries(settled.skippedByReason)) summary.skipped[reason] = (summary.skipped[reason] ?? 0) + count;
+    summary.late += settled.late;
+    pending = [];
+    wellFormed = 0;
+  };
+
+  for (let batch = await source.next(); batch !== null; batch = await source.next()) {
+    for (const item of batch.items) {
+      summary.read += 1;
+      pending.push(item);
+      if (item.call !== null) wellFormed += 1;
+      if (wellFormed >= SETTLE_BATCH) await settle();
+    }
+    options.onProgress?.({ file: path, records: summary.read, bytesRead: batch.bytesRead, bytesTotal });
+  }
+  await settle();
+
+  // The records applied and the hash recorded come from the same bytes, of a file that did not change meanwhile.
+  const { facts, encoding, totals: allRated } = await source.finish();
+  summary.sha256 = facts.sha256;
+  summary.encoding = encoding;
+
+  const rejectedCount = Object.values(summary.rejected).reduce((sum, count) => sum + count, 0);
+  if (options.maxRejectRate !== undefined && summary.read > 0 && new Decimal(rejectedCount).div(summary.read).gt(options.maxRejectRate)) {
+    throw new RunFailedError(
+      `${path}: refused, nothing applied: ${rejectedCount} of ${summary.read} records rejected ` +
+        `(${new Decimal(rejectedCount).div(summary.read).times(100).toFixed(2)}%), over --max-reject-rate ${options.maxRejectRate}`,
+    );
+  }
+
+  const billed = allRated === null ? { typeTotals: totals.numberTypeTotals(), chakuwariTotals: totals.numberChakuwariTotals() } : withoutUnbilled(allRated, totals);
+  await transaction.addTotals(billed.typeTotals, billed.chakuwariTotals);
+  const outcome = await transaction.finish({
+    sha256: facts.sha256,
+    bytes: facts.bytes,
+    encoding,
+    read: summary.read,
+    accepted: summary.accepted,
+    rejected: rejectedCount,
+    duplicates: summary.duplicates,
+    late: summary.late,
+    skipped: Object.values(summary.skipped).reduce((sum, count) => sum + count, 0),
+    profile: summary.profile,
+  });
+  if (outcome === 'already-ingested') {
+    // The same bytes were applied meanwhile (another worker, or the same content earlier in this run).
+    return { ...summary, encoding: null, read: 0, accepted: 0, rejected: {}, duplicates: 0, skipped: {}, late: 0, alreadyIngested: true };
   }
   return summary;
 }
 
-/** What cuts the file into records: the canonical line framer, or the profile's layout (`--encoding` wins over its encoding). */
-function recordFramer(options: IngestOptions): RecordFramer {
-  return options.profile === undefined ? new LineFramer(options.encoding) : profileFramer(options.profile, options.encoding);
+/** The rated calls of a batch that were not billed (duplicates, conflicts, late calls): `billed` is in file order, a subsequence of them. */
+function addUnbilled(unbilled: MonthlyTotals, items: ParsedItem[], billed: RatedCall[]): void {
+  let next = 0;
+  for (const item of items) {
+    if (item.call === null || 'ok' in item.outcome) continue;
+    if (billed[next] === item.outcome) next += 1;
+    else unbilled.add(item.outcome as RatedCall);
+  }
+}
+
+/**
+ * Totals of every rated call less those of the calls not billed: the totals of the billed calls
+ * (sums of exact integers; a row left with no call is gone, as it would never have been made).
+ */
+function withoutUnbilled(allRated: MonthTotals, unbilled: MonthlyTotals): MonthTotals {
+  const typeRows = new Map<string, NumberTypeTotal>();
+  const chakuwariRows = new Map<string, ChakuwariTotal>();
+  // Most rows have no unbilled call: their number alone tells (no key is built for them).
+  const numbers = new Set<string>();
+  for (const row of unbilled.numberTypeTotals()) {
+    typeRows.set(`${row.contractId} ${row.month} ${row.number} ${row.type}`, row);
+    numbers.add(row.number);
+  }
+  for (const row of unbilled.numberChakuwariTotals()) {
+    chakuwariRows.set(`${row.contractId} ${row.month} ${row.number}`, row);
+    numbers.add(row.number);
+  }
+  if (numbers.size === 0) return allRated;
+  const typeTotals: NumberTypeTotal[] = [];
+  for (const row of allRated.typeTotals) {
+    const less = numbers.has(row.number) ? typeRows.get(`${row.contractId} ${row.month} ${row.number} ${row.type}`) : undefined;
+    if (less === undefined) typeTotals.push(row);
+    else if (row.calls > less.calls) {
+      typeTotals.push({
+        ...row,
+        calls: row.calls - less.calls,
+        durationTenths: row.durationTenths - less.durationTenths,
+        chargeScaled: row.chargeScaled - less.chargeScaled,
+        chargeRemainderParts: row.chargeRemainderParts - less.chargeRemainderParts,
+      });
+    }
+  }
+  const chakuwariTotals: ChakuwariTotal[] = [];
+  for (const row of allRated.chakuwariTotals) {
+    const less = numbers.has(row.number) ? chakuwariRows.get(`${row.contractId} ${row.month} ${row.number}`) : undefined;
+    if (less === undefined) chakuwariTotals.push(row);
+    else if (row.calls > less.calls) {
+      chakuwariTotals.push({ ...row, calls: row.calls - less.calls, durationTenths: row.durationTenths - less.durationTenths, durationMs: row.durationMs - less.durationMs });
+    }
+  }
+  return { typeTotals, chakuwariTotals };
 }

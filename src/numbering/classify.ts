@@ -16,7 +16,10 @@ export class NumberingPlan {
   private readonly rulesByPrefix = new Map<string, DatedRule[]>();
   private readonly longestPrefix: number;
 
-  constructor(file: NumberingPlanFile) {
+  constructor(
+    /** The plan as written (an ingest worker compiles the same plan from it). */
+    readonly file: NumberingPlanFile,
+  ) {
     this.id = file.id;
     let longest = 0;
     for (const rule of file.rules) {

@@ -25,7 +25,10 @@ export class SubscriptionBook {
   private readonly byNumber = new Map<string, Map<string, Period[]>>();
   private numberSubscriptions = 0;
 
-  constructor(subscriptions: readonly Subscription[] = []) {
+  constructor(
+    /** The subscriptions it was built from (an ingest worker builds the same book from them). */
+    readonly subscriptions: readonly Subscription[] = [],
+  ) {
     const all: Period[][] = [];
     for (const subscription of subscriptions) {
       let index = this.byContract;

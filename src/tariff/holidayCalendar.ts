@@ -21,7 +21,10 @@ export class HolidayCalendar {
   readonly lastYear: number;
   private readonly dates: ReadonlySet<string>;
 
-  constructor(file: HolidayCalendarFile) {
+  constructor(
+    /** The calendar as written (an ingest worker compiles the same calendar from it). */
+    readonly file: HolidayCalendarFile,
+  ) {
     this.id = file.id;
     this.firstYear = file.firstYear;
     this.lastYear = file.lastYear;

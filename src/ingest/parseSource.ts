@@ -1,0 +1,180 @@
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { ConfigurationError, RunFailedError } from '../errors';
+import { InputEncoding } from '../input/csvRecords';
+import { InputFile, ReadFacts } from '../input/inputFile';
+import { InputProfile } from '../input/profile';
+import { ReferenceData } from '../reference/referenceData';
+import { MonthTotals } from '../store/types';
+import { PackedStreams, readItems, readTotals, StreamReader } from './packedBatch';
+import { ParsedBatch, parseFile } from './parseStage';
+import { portableReference } from './portableReference';
+import { recordFramer } from './recordFramer';
+import { MainMessage, ParseJob, WorkerMessage } from './workerProtocol';
+
+/** Where the pure stages of ingest run: `auto` puts a file of WORKER_MIN_BYTES or more in a worker thread. */
+export type ParseIn = 'auto' | 'worker' | 'thread';
+
+/**
+ * Below this size a file is parsed on the main thread: starting a worker (a thread, its modules,
+ * the reference data compiled again: ~40 ms here) costs more than the overlap wins back.
+ */
+export const WORKER_MIN_BYTES = 1 << 20;
+
+/** Batches a worker may run ahead of the main thread (each is one 64 KiB read, parsed). */
+const WORKER_CREDITS = 4;
+
+/**
+ * A file's records, parsed (framed, mapped, validated, classified, rated), a batch at a time,
+ * once its header was accepted; then what the bytes read were. With `totals`, the parse also
+ * summed every rated call into monthly totals (the worker does): the caller takes out the ones
+ * that were not billed (duplicates, conflicts, late calls).
+ */
+export interface ParseSource {
+  /** True when `finish` gives the totals of every rated call. */
+  readonly totalsAllRated: boolean;
+  next(): Promise<ParsedBatch | null>;
+  finish(): Promise<{ facts: ReadFacts; encoding: InputEncoding; totals: MonthTotals | null }>;
+  close(): Promise<void>;
+}
+
+export interface ParseRequest {
+  encoding: InputEncoding | undefined;
+  profile: InputProfile | undefined;
+  parseIn: ParseIn | undefined;
+}
+
+/** MEISAI_INGEST_WORKER (auto, worker, thread) unless the caller says. */
+function configuredParseIn(request: ParseRequest): ParseIn {
+  if (request.parseIn !== undefined) return request.parseIn;
+  const configured = process.env.MEISAI_INGEST_WORKER;
+  if (configured === undefined || configured === '' || configured === 'auto') return 'auto';
+  if (configured === 'worker' || configured === 'thread') return configured;
+  throw new ConfigurationError(`MEISAI_INGEST_WORKER is ${JSON.stringify(configured)}: expected auto, worker or thread`);
+}
+
+/** Opens the parse of a file; a file whose header is refused throws here, before anything is written. */
+export async function openParseSource(file: InputFile, reference: ReferenceData, request: ParseRequest): Promise<ParseSource> {
+  const parseIn = configuredParseIn(request);
+  if (parseIn === 'thread' || (parseIn === 'auto' && file.size < WORKER_MIN_BYTES)) return threadSource(file, reference, request);
+  return workerSource(file.path, reference, request);
+}
+
+async function threadSource(file: InputFile, reference: ReferenceData, request: ParseRequest): Promise<ParseSource> {
+  const framer = recordFramer(request.encoding, request.profile);
+  const batches = await parseFile(file, framer, reference, request.profile);
+  return {
+    totalsAllRated: false,
+    next: async () => {
+      const next = await batches.next();
+      return next.done ? null : next.value;
+    },
+    finish: async () => ({ facts: await file.finish(), encoding: framer.encoding, totals: null }),
+    close: async () => {
+      await batches.return(undefined);
+    },
+  };
+}
+
+/** The compiled worker next to this module; from the TypeScript sources (jest, tsx), the same module loaded through tsx. */
+function startWorker(job: ParseJob): Worker {
+  if (__filename.endsWith('.js')) return new Worker(join(__dirname, 'parseWorker.js'), { workerData: job });
+  const source = join(__dirname, 'parseWorker.ts');
+  return new Worker(`require('tsx/cjs'); require(${JSON.stringify(source)});`, { eval: true, workerData: job });
+}
+
+/** An error the worker reported, as the same error the in-thread parse would have thrown. */
+function workerError(message: Extract<WorkerMessage, { type: 'error' }>): Error {
+  if (message.exitCode === 1) return new RunFailedError(message.message);
+  if (message.exitCode === 2) return new ConfigurationError(message.message);
+  const error = new Error(message.message) as NodeJS.ErrnoException;
+  error.name = message.name;
+  if (message.code !== null) error.code = message.code;
+  return error;
+}
+
+async function workerSource(path: string, reference: ReferenceData, request: ParseRequest): Promise<ParseSource> {
+  const profile = request.profile === undefined ? null : { file: request.profile.file, origin: request.profile.origin };
+  const worker = startWorker({ path, encoding: request.encoding, profile, reference: portableReference(reference), credits: WORKER_CREDITS });
+  const queue: WorkerMessage[] = [];
+  let failure: Error | null = null;
+  let waiting: (() => void) | null = null;
+  const wake = (): void => {
+    const resolve = waiting;
+    waiting = null;
+    resolve?.();
+  };
+  worker.on('message', (message: WorkerMessage) => {
+    queue.push(message);
+    wake();
+  });
+  worker.on('error', (error: Error) => {
+    failure ??= error;
+    wake();
+  });
+  worker.on('exit', (code) => {
+    failure ??= new Error(`the ingest worker stopped unexpectedly (exit code ${code})`);
+    wake();
+  });
+  let closed = false;
+  const close = async (): Promise<void> => {
+    if (closed) return;
+    closed = true;
+    await worker.terminate();
+  };
+  const receive = async (): Promise<WorkerMessage> => {
+    for (;;) {
+      const message = queue.shift();
+      if (message !== undefined) {
+        if (message.type === 'error') throw workerError(message);
+        return message;
+      }
+      if (failure !== null) throw failure;
+      await new Promise<void>((resolve) => (waiting = resolve));
+    }
+  };
+  const unexpected = (message: WorkerMessage): Error => new Error(`the ingest worker sent ${message.type} out of turn`);
+
+  const reader = new StreamReader();
+  let ended = false;
+  try {
+    const first = await receive();
+    if (first.type !== 'header') throw unexpected(first);
+  } catch (error) {
+    await close();
+    throw error;
+  }
+  /** The message after the batches, once `next` has seen it. */
+  let after: WorkerMessage | null = null;
+  return {
+    totalsAllRated: true,
+    next: async () => {
+      if (after !== null) return null;
+      const message = await receive();
+      if (message.type !== 'batch') {
+        after = message;
+        return null;
+      }
+      worker.postMessage({ type: 'ack' } satisfies MainMessage);
+      return { items: readItems(reader, message.packed), bytesRead: message.bytesRead };
+    },
+    finish: async () => {
+      if (after === null || ended) throw new Error('the ingest worker has not finished the file');
+      ended = true;
+      // The chunks are unpacked once the worker is gone: its heap and the rows are never held at once.
+      const chunks: PackedStreams[] = [];
+      for (let message = after; ; message = await receive()) {
+        if (message.type === 'end') {
+          await close();
+          const totals: MonthTotals = { typeTotals: [], chakuwariTotals: [] };
+          for (const chunk of chunks.splice(0)) readTotals(reader, chunk, totals);
+          return { facts: message.facts, encoding: message.encoding, totals };
+        }
+        if (message.type !== 'totals') throw unexpected(message);
+        worker.postMessage({ type: 'ack' } satisfies MainMessage);
+        chunks.push(message.packed);
+      }
+    },
+    close,
+  };
+}

@@ -1,0 +1,26 @@
+import { InputEncoding } from '../input/csvRecords';
+import { ProfileFile } from '../input/profile';
+import { ReadFacts } from '../input/inputFile';
+import { PackedStreams } from './packedBatch';
+import { PortableReference } from './portableReference';
+
+/** What an ingest worker is started with (its workerData). */
+export interface ParseJob {
+  path: string;
+  encoding: InputEncoding | undefined;
+  profile: { file: ProfileFile; origin: string } | null;
+  reference: PortableReference;
+  /** Batches the worker may post before the main thread has taken them. */
+  credits: number;
+}
+
+/** Worker → main, in this order: header (the file is not refused), batches, the totals of every rated call (in chunks), then end; or error at any point. */
+export type WorkerMessage =
+  | { type: 'header' }
+  | { type: 'batch'; packed: PackedStreams; bytesRead: number }
+  | { type: 'totals'; packed: PackedStreams }
+  | { type: 'end'; facts: ReadFacts; encoding: InputEncoding }
+  | { type: 'error'; name: string; message: string; code: string | null; exitCode: number | null };
+
+/** Main → worker: a batch (or totals chunk) was taken: one more may be posted. */
+export type MainMessage = { type: 'ack' };
