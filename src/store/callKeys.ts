@@ -32,16 +32,18 @@ export function recordKey(recordId: string): number {
 
 const MAX_CALL_ID = 0xffff_ffff;
 
-/** An open-addressing multimap from key to call_ids, in two typed arrays (8 bytes a slot, at most 75% full). */
+/**
+ * A multimap from key to call_ids: 256 open-addressing tables chosen by the key's top byte, each
+ * in two typed arrays (8 bytes a slot, at most 75% full) that grow by half on their own, so the
+ * memory a growth needs for a moment is a 256th of the whole (a month of 10M calls: 107 MB of
+ * slots, never 107 + 71 MB while one large table is copied).
+ */
 export class KeyTable {
-  private keys: Uint32Array;
-  private callIds: Uint32Array;
+  private readonly parts: KeyTablePart[] = [];
   private used = 0;
 
   constructor(expected = 0) {
-    const capacity = Math.max(1024, Math.ceil(expected / MAX_LOAD) + 1);
-    this.keys = new Uint32Array(capacity);
-    this.callIds = new Uint32Array(capacity);
+    for (let part = 0; part < 256; part += 1) this.parts.push(new KeyTablePart(expected / 256));
   }
 
   get size(): number {
@@ -50,12 +52,33 @@ export class KeyTable {
 
   add(key: number, callId: number): void {
     if (callId > MAX_CALL_ID) throw new Error(`call_id ${callId} is beyond the 32-bit range of the de-duplication keys`);
+    this.parts[key >>> 24]!.add(key, callId);
+    this.used += 1;
+  }
+
+  /** The call_ids stored under a key (candidates: their record_ids may differ). */
+  candidates(key: number): number[] {
+    return this.parts[key >>> 24]!.candidates(key);
+  }
+}
+
+class KeyTablePart {
+  private keys: Uint32Array;
+  private callIds: Uint32Array;
+  private used = 0;
+
+  constructor(expected: number) {
+    const capacity = Math.max(16, Math.ceil(expected / MAX_LOAD) + 1);
+    this.keys = new Uint32Array(capacity);
+    this.callIds = new Uint32Array(capacity);
+  }
+
+  add(key: number, callId: number): void {
     if (this.used + 1 > this.keys.length * MAX_LOAD) this.grow();
     this.place(key, callId);
     this.used += 1;
   }
 
-  /** The call_ids stored under a key (candidates: their record_ids may differ). */
   candidates(key: number): number[] {
     const found: number[] = [];
     const capacity = this.keys.length;
@@ -184,30 +207,56 @@ export function monthRanges(db: Db, month: string): { first: number; last: numbe
   return merged;
 }
 
-/** Writes one part: the keys and call_ids of a file's calls of one month (call_ids ascending). */
-export function writeKeyPart(db: Db, month: string, fileId: number, keys: Buffer, callIds: Buffer): void {
+/**
+ * Writes one part: the keys and call_ids of calls of one month (call_ids ascending, of one file),
+ * and their call_index rows under the part, sorted by contract (then call_id): a part's rows
+ * follow every earlier part's, so the index is only ever appended to, whatever the month.
+ */
+export function writeKeyPart(db: Db, month: string, fileId: number, keys: Buffer, callIds: Buffer, contracts: string[]): void {
   if (keys.length === 0) return;
-  db.prepare(
-    `INSERT INTO call_keys (month, file_id, first_call_id, last_call_id, calls, keys, call_ids) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-  ).run(month, fileId, callIds.readUInt32LE(0), callIds.readUInt32LE(callIds.length - 4), keys.length / 4, keys, callIds);
+  const partId = Number(
+    db
+      .prepare(`INSERT INTO call_keys (month, file_id, first_call_id, last_call_id, calls, keys, call_ids) VALUES (?, ?, ?, ?, ?, ?, ?)`)
+      .run(month, fileId, callIds.readUInt32LE(0), callIds.readUInt32LE(callIds.length - 4), keys.length / 4, keys, callIds).lastInsertRowid,
+  );
+  const order = contracts.map((_, index) => index).sort((left, right) => (contracts[left]! < contracts[right]! ? -1 : contracts[left]! > contracts[right]! ? 1 : left - right));
+  const insertMany = db.prepare(`INSERT INTO call_index (month, part_id, contract_id, call_id) VALUES ${Array(INDEX_ROWS).fill('(?, ?, ?, ?)').join(', ')}`);
+  const insertOne = db.prepare('INSERT INTO call_index (month, part_id, contract_id, call_id) VALUES (?, ?, ?, ?)');
+  const values: unknown[] = new Array(4 * INDEX_ROWS);
+  let at = 0;
+  for (; at + INDEX_ROWS <= order.length; at += INDEX_ROWS) {
+    for (let row = 0; row < INDEX_ROWS; row += 1) {
+      const index = order[at + row]!;
+      values[row * 4] = month;
+      values[row * 4 + 1] = partId;
+      values[row * 4 + 2] = contracts[index];
+      values[row * 4 + 3] = callIds.readUInt32LE(index * 4);
+    }
+    insertMany.run(values);
+  }
+  for (; at < order.length; at += 1) insertOne.run(month, partId, contracts[order[at]!], callIds.readUInt32LE(order[at]! * 4));
 }
 
-/** Builds every month's key parts (one per file and month) from the calls table: for migration 6. */
+/** Rows per multi-row INSERT of call_index (4 values each). */
+const INDEX_ROWS = 200;
+
+/** Builds every month's key parts and index rows (one part per file and month) from the calls table: for migration 6. */
 export function buildKeyParts(db: Db): void {
-  let current: { month: string; fileId: number; keys: number[]; callIds: number[] } | undefined;
+  let current: { month: string; fileId: number; keys: number[]; callIds: number[]; contracts: string[] } | undefined;
   const flush = (): void => {
-    if (current !== undefined) writeKeyPart(db, current.month, current.fileId, uint32Blob(current.keys), uint32Blob(current.callIds));
+    if (current !== undefined) writeKeyPart(db, current.month, current.fileId, uint32Blob(current.keys), uint32Blob(current.callIds), current.contracts);
   };
   const rows = db
-    .prepare('SELECT call_id AS callId, month, file_id AS fileId, record_id AS recordId FROM calls ORDER BY month, file_id, call_id')
-    .all() as { callId: number; month: string; fileId: number; recordId: string }[];
+    .prepare('SELECT call_id AS callId, month, file_id AS fileId, record_id AS recordId, contract_id AS contractId FROM calls ORDER BY month, file_id, call_id')
+    .all() as { callId: number; month: string; fileId: number; recordId: string; contractId: string }[];
   for (const row of rows) {
     if (current === undefined || current.month !== row.month || current.fileId !== row.fileId) {
       flush();
-      current = { month: row.month, fileId: row.fileId, keys: [], callIds: [] };
+      current = { month: row.month, fileId: row.fileId, keys: [], callIds: [], contracts: [] };
     }
     current.keys.push(recordKey(row.recordId));
     current.callIds.push(row.callId);
+    current.contracts.push(row.contractId);
   }
   flush();
 }

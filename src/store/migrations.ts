@@ -269,8 +269,8 @@ function callsVersionSix(): string {
       -- wide. Calls are now call_rows, appended by call_id, their repeated values as codes of
       -- call_values; de-duplication reads the month's keys (call_keys, one part per file and
       -- month: 32-bit keys of the record_ids and their call_ids, as blobs) into memory; a
-      -- contract-month is an index range of call_index, which a file writes sorted at its end (a
-      -- new month's rows are an append). The view calls shows the rows as before, with their
+      -- contract-month is a short range of call_index per key part of the month (written with
+      -- each part, sorted by contract: the index is only appended to). The view calls shows the rows as before, with their
       -- values, and takes INSERT, UPDATE and DELETE (for operators' and tests' SQL).
       CREATE TABLE call_values (
         value_id  INTEGER PRIMARY KEY,
@@ -320,13 +320,16 @@ function callsVersionSix(): string {
         DELETE FROM call_rows WHERE call_id = OLD.call_id;
       END;
 
+      -- Per key part (its calls of one month): the calls by contract. Filled with the parts (by
+      -- buildKeyParts after this SQL, as ingest does): parts only follow each other, so the index
+      -- is appended to; one contract-month is one short range per part of the month.
       CREATE TABLE call_index (
         month        TEXT NOT NULL,
+        part_id      INTEGER NOT NULL,
         contract_id  TEXT NOT NULL,
         call_id      INTEGER NOT NULL,
-        PRIMARY KEY (month, contract_id, call_id)
+        PRIMARY KEY (month, part_id, contract_id, call_id)
       ) WITHOUT ROWID;
-      INSERT INTO call_index (month, contract_id, call_id) SELECT month, contract_id, call_id FROM calls ORDER BY month, contract_id, call_id;
 
       CREATE TABLE call_keys (
         part_id        INTEGER PRIMARY KEY,

@@ -182,8 +182,8 @@ export class SqliteStore implements Store {
   }
 
   /** @internal */
-  writeKeyPart(month: string, fileId: number, keys: Buffer, callIds: Buffer): void {
-    writeKeyPart(this.db, month, fileId, keys, callIds);
+  writeKeyPart(month: string, fileId: number, keys: Buffer, callIds: Buffer, contracts: string[]): void {
+    writeKeyPart(this.db, month, fileId, keys, callIds, contracts);
   }
 
   /** @internal for SqliteFileTransaction */
@@ -393,7 +393,7 @@ export class SqliteStore implements Store {
 
   /**
    * The scope's calls rows (these columns of calls \`c\`, and its call_id as callId), in call_id
-   * order, RERATE_BATCH at a time: a contract-month is a range of call_index; a whole month the
+   * order, RERATE_BATCH at a time: a contract-month is a range of call_index per key part; a whole month the
    * call_id ranges of its key parts (sequential reads of the rows the month's files appended).
    * No statement stays open while the caller writes. Rows are read as arrays (better-sqlite3's
    * row objects cost twice the time) and made objects by `build`, in the order of `columns`.
@@ -403,8 +403,8 @@ export class SqliteStore implements Store {
       (select.raw(true).all(parameters) as unknown[][]).map(build);
     if (scope.contractId !== null) {
       const select = this.sql(
-        `SELECT c.call_id AS callId, ${columns} FROM call_index i JOIN call_rows c ON c.call_id = i.call_id
-          WHERE i.month = @month AND i.contract_id = @contract AND i.call_id > @after ${filter}
+        `SELECT c.call_id AS callId, ${columns} FROM ${CONTRACT_MONTH_CALLS} JOIN call_rows c ON c.call_id = i.call_id
+          WHERE k.month = @month AND i.call_id > @after ${filter}
           ORDER BY i.call_id LIMIT ${RERATE_BATCH}`,
       );
       yield* batchesAfter(0, Number.MAX_SAFE_INTEGER, (after) => read(select, { ...scopeParameters(scope), after }));
@@ -513,8 +513,8 @@ export class SqliteStore implements Store {
     if (scope.contractId !== null) {
       rows.push(
         ...(this.sql(
-          `SELECT c.late, c.unrated_code AS unratedCode, COUNT(*) AS calls FROM call_index i JOIN call_rows c ON c.call_id = i.call_id
-            WHERE i.month = @month AND i.contract_id = @contract ${grouped}`,
+          `SELECT c.late, c.unrated_code AS unratedCode, COUNT(*) AS calls FROM ${CONTRACT_MONTH_CALLS} JOIN call_rows c ON c.call_id = i.call_id
+            WHERE k.month = @month ${grouped}`,
         ).all(scopeParameters(scope)) as typeof rows),
       );
     } else {
@@ -570,7 +570,7 @@ export class SqliteStore implements Store {
   async contractsOfMonth(scope: MonthScope): Promise<string[]> {
     return (
       this.sql(
-        `SELECT contract_id AS contractId FROM call_index WHERE month = @month ${inScope(scope)}
+        `${scope.contractId === null ? 'SELECT contract_id AS contractId FROM call_index WHERE month = @month' : `SELECT @contract AS contractId WHERE EXISTS (SELECT 1 FROM ${CONTRACT_MONTH_CALLS} WHERE k.month = @month)`}
          UNION SELECT contract_id FROM number_type_totals WHERE month = @month ${inScope(scope)}
          UNION SELECT contract_id FROM chakuwari_totals WHERE month = @month ${inScope(scope)}
          UNION SELECT contract_id FROM statements WHERE month = @month ${inScope(scope)}
@@ -628,32 +628,31 @@ export class SqliteStore implements Store {
       `SELECT c.record_id AS recordId, c.number, c.direction, c.peer, c.peer_class AS peerClass, c.start_ms AS startMs,
               c.duration_ms AS durationMs, c.tariff_id AS tariffId, c.rate_id AS rateId, c.units, c.charge_scaled AS chargeScaled,
               c.late, c.unrated_code AS unratedCode, f.name AS fileName, c.line
-         FROM call_index i JOIN calls c ON c.call_id = i.call_id JOIN files f ON f.file_id = c.file_id
-        WHERE i.contract_id = :contractId AND i.month = :month
-          AND (:number IS NULL OR c.number = :number)
-          AND (:direction = 'all' OR c.direction = :direction)
+         FROM ${CONTRACT_MONTH_CALLS} JOIN calls c ON c.call_id = i.call_id JOIN files f ON f.file_id = c.file_id
+        WHERE k.month = @month
+          AND (@number IS NULL OR c.number = @number)
+          AND (@direction = 'all' OR c.direction = @direction)
         ORDER BY c.number, c.start_ms, c.record_id`,
-    ).all({ contractId: request.contractId, month: request.month, number: request.number ?? null, direction: request.direction }) as StoredCallDetail[];
+    ).all({ contract: request.contractId, month: request.month, number: request.number ?? null, direction: request.direction }) as StoredCallDetail[];
     return readableCalls(this.location, rows);
   }
 
   async callMonths(contractId: string): Promise<string[]> {
-    // Months first (few), then one index probe each: call_index leads with the month.
+    // One index probe per key part of the store (a part is up to 65,536 calls of a month).
     return (
       this.sql(
-        `SELECT m.month FROM (SELECT DISTINCT month FROM call_keys) m
-          WHERE EXISTS (SELECT 1 FROM call_index i WHERE i.month = m.month AND i.contract_id = ?) ORDER BY m.month DESC`,
-      ).all(contractId) as { month: string }[]
+        `SELECT DISTINCT k.month FROM ${CONTRACT_MONTH_CALLS} ORDER BY k.month DESC`,
+      ).all({ contract: contractId }) as { month: string }[]
     ).map((row) => row.month);
   }
 
   async hasCalls(contractId: string, month: string, number?: string): Promise<boolean> {
     return (
       this.sql(
-        `SELECT 1 FROM call_index i JOIN calls c ON c.call_id = i.call_id
-          WHERE i.contract_id = :contractId AND i.month = :month AND (:number IS NULL OR c.number = :number) LIMIT 1`,
+        `SELECT 1 FROM ${CONTRACT_MONTH_CALLS} JOIN calls c ON c.call_id = i.call_id
+          WHERE k.month = @month AND (@number IS NULL OR c.number = @number) LIMIT 1`,
       ).get({
-        contractId,
+        contract: contractId,
         month,
         number: number ?? null,
       }) !== undefined
@@ -669,8 +668,6 @@ const INSERT_ROWS = 32;
 const CALL_COLUMNS = 23;
 /** Calls whose keys make one call_keys part (at most: a file's end, or a month, ends a part sooner). */
 const KEY_PART_CALLS = 65_536;
-/** Rows per multi-row INSERT of call_index (3 values each). */
-const INDEX_ROWS = 200;
 
 const CALL_IDENTITY = `c.call_id AS callId, c.record_id AS recordId, c.contract_id AS contractId, c.number, c.direction, c.peer, c.start_ms AS startMs,
              c.duration_ms AS durationMs, f.name AS fileName, c.line`;
@@ -678,8 +675,8 @@ const CALL_IDENTITY = `c.call_id AS callId, c.record_id AS recordId, c.contract_
 /**
  * One file's writes, on the store's connection inside the transaction `beginFile` opened. Calls
  * are appended with call_ids of their own, consecutive from the store's last one; each call's
- * month, contract and record key are kept (compactly) until `flushIndexes` writes the file's
- * call_index rows, sorted, and its call_keys parts (see callKeys.ts).
+ * month, contract and record key are kept until `flushKeys` writes them as call_keys parts and
+ * their call_index rows (see callKeys.ts), every KEY_PART_CALLS calls and at the file's end.
  */
 class SqliteFileTransaction implements FileTransaction {
   private readonly insertCall;
@@ -691,20 +688,18 @@ class SqliteFileTransaction implements FileTransaction {
   private readonly insertSkip;
   private readonly findCalls;
   private nextCallId: number;
-  /** The call_id of the first call not yet in call_index and call_keys. */
-  private firstUnindexed: number;
-  /** The months and contracts of the calls not yet indexed, by dense codes. */
-  private readonly monthCodes = new DenseCodes();
-  private readonly contractCodes = new DenseCodes();
   private readonly columnCodes;
-  private readonly unindexedMonths = new RunList();
+  /** The calls from call_id firstUnkeyed on, not yet in a call_keys part: their months (by dense code), contracts and keys. */
+  private firstUnkeyed: number;
+  private readonly monthCodes = new DenseCodes();
+  private readonly unkeyedMonths = new RunList();
+  private readonly unkeyedContracts: string[] = [];
+  private readonly unkeyed = new Uint32List();
   private lastMonth = '';
   private lastMonthCode = 0;
   private lastMonthKeys: KeyTable | undefined;
-  private readonly unindexedContracts = new Uint32List();
-  /** The keys of the calls from call_id firstUnkeyed on, not yet in a call_keys part. */
-  private readonly unkeyed = new Uint32List();
-  private firstUnkeyed: number;
+  /** The months this file's calls are in. */
+  private readonly monthsWritten = new Set<string>();
 
   constructor(
     private readonly store: SqliteStore,
@@ -730,7 +725,6 @@ class SqliteFileTransaction implements FileTransaction {
       numberingPlanId: column(), rateId: column(), ratePrefix: column(), planId: column(),
     };
     this.nextCallId = store.nextCallId();
-    this.firstUnindexed = this.nextCallId;
     this.firstUnkeyed = this.nextCallId;
   }
 
@@ -788,8 +782,8 @@ class SqliteFileTransaction implements FileTransaction {
       this.lastMonthKeys = this.store.monthKeys(call.month);
     }
     this.lastMonthKeys!.add(key, callId);
-    this.unindexedMonths.push(this.lastMonthCode);
-    this.unindexedContracts.push(this.contractCodes.code(call.contractId, call.contractId));
+    this.unkeyedMonths.push(this.lastMonthCode);
+    this.unkeyedContracts.push(call.contractId);
     this.unkeyed.push(key);
     const codes = this.columnCodes;
     values[at] = callId;
@@ -817,85 +811,45 @@ class SqliteFileTransaction implements FileTransaction {
     values[at + 22] = call.chargeRemainderParts;
   }
 
-  /**
-   * Writes the call_index rows of the calls appended since the last flush, sorted by month,
-   * contract and call_id (a new month's rows are an append at the index's end, an existing
-   * month's one ordered pass through its part), and one call_keys part per month.
-   */
+  /** Writes what is left of the file's keys and index rows; the months the file's calls are in. */
   flushIndexes(): Set<string> {
-    const count = this.nextCallId - this.firstUnindexed;
-    const months = this.monthCodes.names;
-    if (count === 0) return new Set(months); // (a file without calls: no months)
-    const contracts = this.contractCodes.names;
-    const monthRank = rankOf(months);
-    const contractRank = rankOf(contracts);
-    // A stable counting sort by (month, contract): call_ids stay ascending within each.
-    const slots = months.length * contracts.length;
-    const starts = new Uint32Array(slots + 1);
-    const slotOf = (index: number): number => monthRank[this.unindexedMonths.at(index)]! * contracts.length + contractRank[this.unindexedContracts.at(index)]!;
-    for (let index = 0; index < count; index += 1) starts[slotOf(index) + 1]! += 1;
-    for (let slot = 0; slot < slots; slot += 1) starts[slot + 1]! += starts[slot]!;
-    const order = new Uint32Array(count);
-    for (let index = 0; index < count; index += 1) order[starts[slotOf(index)]!++] = index;
-    const sortedMonths = [...months].sort();
-    const sortedContracts = [...contracts].sort();
-
-    const values: unknown[] = new Array(3 * INDEX_ROWS);
-    const insertMany = this.store.fileTransactionSql(`INSERT INTO call_index (month, contract_id, call_id) VALUES ${Array(INDEX_ROWS).fill('(?, ?, ?)').join(', ')}`);
-    const insertOne = this.store.fileTransactionSql('INSERT INTO call_index (month, contract_id, call_id) VALUES (?, ?, ?)');
-    let filled = 0;
-    for (let at = 0; at < count; at += 1) {
-      const index = order[at]!;
-      const slot = slotOf(index);
-      values[filled * 3] = sortedMonths[Math.floor(slot / contracts.length)];
-      values[filled * 3 + 1] = sortedContracts[slot % contracts.length];
-      values[filled * 3 + 2] = this.firstUnindexed + index;
-      filled += 1;
-      if (filled === INDEX_ROWS) {
-        insertMany.run(values);
-        filled = 0;
-      }
-    }
-    for (let row = 0; row < filled; row += 1) insertOne.run(values[row * 3], values[row * 3 + 1], values[row * 3 + 2]);
-
     this.flushKeys();
-    const written = new Set(months);
-    this.firstUnindexed = this.nextCallId;
-    this.monthCodes.clear();
-    this.contractCodes.clear();
-    this.lastMonth = '';
-    this.unindexedMonths.clear();
-    this.unindexedContracts.length = 0;
-    return written;
+    return this.monthsWritten;
   }
 
   /**
-   * Writes the keys of the calls appended since the last key flush as one call_keys part per month
-   * (their call_ids ascending). Parts are appended, so they are flushed every KEY_PART_CALLS calls
-   * to keep this file's key list short; call_index rows wait for the file's end (see flushIndexes).
+   * Writes the calls appended since the last flush as one call_keys part per month (their keys
+   * and call_ids ascending) with its call_index rows. Parts and index rows are only appended, so
+   * they are flushed every KEY_PART_CALLS calls: what a file keeps in memory stays small.
    */
   private flushKeys(): void {
-    const from = this.firstUnkeyed - this.firstUnindexed;
-    const to = this.nextCallId - this.firstUnindexed;
-    if (to === from) return;
+    const count = this.nextCallId - this.firstUnkeyed;
+    if (count === 0) return;
     const months = this.monthCodes.names;
     const counts = new Uint32Array(months.length);
-    for (let index = from; index < to; index += 1) counts[this.unindexedMonths.at(index)]! += 1;
+    for (let index = 0; index < count; index += 1) counts[this.unkeyedMonths.at(index)]! += 1;
     months.forEach((month, monthCode) => {
-      const count = counts[monthCode]!;
-      if (count === 0) return;
-      const keys = Buffer.alloc(count * 4);
-      const callIds = Buffer.alloc(count * 4);
+      const calls = counts[monthCode]!;
+      if (calls === 0) return;
+      const keys = Buffer.alloc(calls * 4);
+      const callIds = Buffer.alloc(calls * 4);
+      const contracts: string[] = [];
       let at = 0;
-      for (let index = from; index < to; index += 1) {
-        if (this.unindexedMonths.at(index) !== monthCode) continue;
-        keys.writeUInt32LE(this.unkeyed.at(index - from), at);
-        callIds.writeUInt32LE(this.firstUnindexed + index, at);
+      for (let index = 0; index < count; index += 1) {
+        if (this.unkeyedMonths.at(index) !== monthCode) continue;
+        keys.writeUInt32LE(this.unkeyed.at(index), at);
+        callIds.writeUInt32LE(this.firstUnkeyed + index, at);
+        contracts.push(this.unkeyedContracts[index]!);
         at += 4;
       }
-      this.store.writeKeyPart(month, this.fileId, keys, callIds);
+      this.store.writeKeyPart(month, this.fileId, keys, callIds, contracts);
+      this.monthsWritten.add(month);
     });
     this.unkeyed.length = 0;
+    this.unkeyedContracts.length = 0;
+    this.unkeyedMonths.clear();
+    this.monthCodes.clear();
+    this.lastMonth = '';
     this.firstUnkeyed = this.nextCallId;
   }
 
@@ -933,15 +887,6 @@ class DenseCodes {
   }
 }
 
-/** For values listed by code: each code's position in the values sorted. */
-function rankOf(values: string[]): Uint32Array {
-  const ranks = new Uint32Array(values.length);
-  values
-    .map((value, code) => ({ value, code }))
-    .sort((left, right) => (left.value < right.value ? -1 : left.value > right.value ? 1 : 0))
-    .forEach((entry, rank) => (ranks[entry.code] = rank));
-  return ranks;
-}
 
 /** A function giving back the value it is given, or the equal value it gave last (so a run of equal texts is kept once). */
 function sameAsLast(): (value: unknown) => unknown {
@@ -970,6 +915,13 @@ function* batchesAfter(after: number, last: number, fetch: (after: number) => Re
 function inScope(scope: MonthScope): string {
   return scope.contractId === null ? '' : 'AND contract_id = @contract';
 }
+
+/**
+ * One contract's calls (@contract; the query says which months, on k.month): the key parts
+ * (call_keys, by month), then in each part the contract's call_index rows, one short range each.
+ * CROSS JOIN keeps SQLite to that order.
+ */
+const CONTRACT_MONTH_CALLS = 'call_keys k CROSS JOIN call_index i ON i.month = k.month AND i.part_id = k.part_id AND i.contract_id = @contract';
 
 function scopeParameters(scope: MonthScope): { month: string; contract: string | null } {
   return { month: scope.month, contract: scope.contractId };
