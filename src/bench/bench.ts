@@ -43,10 +43,9 @@
  */
 import { DuckDBInstance } from '@duckdb/node-api';
 import Database from 'better-sqlite3';
-import { spawn } from 'node:child_process';
 import { createReadStream, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { Client } from 'pg';
 
 import { createInterface } from 'node:readline';
@@ -56,7 +55,7 @@ import { cdrFile, progress } from './cdrFiles';
 import { ControlTotals, rateWithDuckDb } from './duckdbRating';
 import { decimalText, megabytesText, millisecondsSince, quotientText, secondsText, sizeLabel, tableText } from './figures';
 import { RecordIds } from './generateCdrs';
-import { lastJsonLine, MEISAI_BIN, runMeisaiProcess } from './meisaiProcess';
+import { lastJsonLine, runMeisaiProcess } from './meisaiProcess';
 import { writeFixedWidthCopies } from './profileLayouts';
 import { benchStoreTargets, ingestDifferences, StoreTargetsResult } from './storeTargets';
 import { evaluateTargets, perSecondText, verdictRows } from './targets';
@@ -378,23 +377,9 @@ async function adminQuery(url: string, text: string): Promise<void> {
 async function runPostgresWorkers(inbox: string, url: string, workers: number): Promise<{ milliseconds: bigint; summary: ControlTotals }> {
   const startedAt = process.hrtime.bigint();
   const outputs = await Promise.all(
-    Array.from({ length: workers }, async () => {
-      const child = spawn(process.execPath, [MEISAI_BIN, 'ingest', '--inbox', inbox, '--db', url, '--json'], {
-        cwd: PROJECT_ROOT,
-        env: { ...process.env, MEISAI_LOG_LEVEL: 'silent' },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      const stdout: Buffer[] = [];
-      const stderr: Buffer[] = [];
-      child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
-      child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
-      const exitCode = await new Promise<number | null>((resolve, reject) => {
-        child.on('error', reject);
-        child.on('close', resolve);
-      });
-      if (exitCode !== 0) throw new Error(`meisai ingest (PostgreSQL) exited ${exitCode}:\n${Buffer.concat(stderr).toString('utf8').slice(-4000)}`);
-      return JSON.parse(Buffer.concat(stdout).toString('utf8').trim().split('\n').at(-1) ?? '') as ControlTotals;
-    }),
+    Array.from({ length: workers }, async () =>
+      lastJsonLine<ControlTotals>(await runMeisaiProcess(['ingest', '--inbox', inbox, '--db', url, '--json'], dirname(inbox))),
+    ),
   );
   const milliseconds = millisecondsSince(startedAt);
   const summary: ControlTotals = { read: 0, accepted: 0, duplicates: 0, rejected: {} } as ControlTotals;

@@ -778,7 +778,7 @@ class SqliteFileTransaction implements FileTransaction {
     // A file's calls mostly share a month: its code and key table are looked up once per change.
     if (call.month !== this.lastMonth) {
       this.lastMonth = call.month;
-      this.lastMonthCode = this.monthCodes.code(call.month, call.month);
+      this.lastMonthCode = this.monthCodes.code(call.month);
       this.lastMonthKeys = this.store.monthKeys(call.month);
     }
     this.lastMonthKeys!.add(key, callId);
@@ -866,17 +866,17 @@ class SqliteFileTransaction implements FileTransaction {
   }
 }
 
-/** Dense codes 0, 1, 2, … (in order of first use) for a file's months or contracts, and the values by dense code. */
+/** Dense codes 0, 1, 2, … (in order of first use) for the months of a file's calls, and the months by dense code. */
 class DenseCodes {
   private readonly codes = new Map<string, number>();
   readonly names: string[] = [];
 
-  code(value: string, name: string): number {
+  code(value: string): number {
     let code = this.codes.get(value);
     if (code === undefined) {
       code = this.names.length;
       this.codes.set(value, code);
-      this.names.push(name);
+      this.names.push(value);
     }
     return code;
   }
