@@ -2,7 +2,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { openStore } from '../store/store';
+import { openStore } from '../store/sqlite/connection';
 import { runCli } from '../test-support/runCli';
 
 /**

@@ -1,10 +1,10 @@
 import { Option } from 'commander';
 import { ConfigurationError } from '../errors';
-import { acquireLock } from '../store/lock';
+import { acquireLock } from '../store/sqlite/lock';
 import { normaliseSubscriberNumber } from '../numbering/peer';
 import { isPostgresUrl } from '../store/storeUrl';
-import { SqliteStore } from '../store/sqliteStore';
-import { checkStorePath, Db, resolveDbPath, StoreAccess } from '../store/store';
+import { SqliteStore } from '../store/sqlite/sqliteStore';
+import { checkStorePath, Db, resolveDbPath, StoreAccess } from '../store/sqlite/connection';
 import { Store } from '../store/types';
 import { storeFault } from '../store/storeErrors';
 import { createLogger } from './logger';

@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { loadReferenceData } from '../reference/referenceData';
 import { loadStatement } from '../statement/loadStatement';
-import { SqliteStore } from '../store/sqliteStore';
-import { openStore } from '../store/store';
+import { SqliteStore } from '../store/sqlite/sqliteStore';
+import { openStore } from '../store/sqlite/connection';
 
 /**
  * Crash safety with real processes: `meisai ingest` is killed with SIGKILL at many points and run

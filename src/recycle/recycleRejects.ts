@@ -2,8 +2,8 @@ import { MonthlyTotals } from '../aggregate/monthlyTotals';
 import { RejectCode } from '../input/rejection';
 import { rateRecord } from '../rate/rateRecord';
 import { ReferenceData } from '../reference/referenceData';
-import { acceptRecycled, countUnrecyclableRejects, readRecyclableRejects, updateReject } from '../store/recycle';
-import { SqliteStore } from '../store/sqliteStore';
+import { acceptRecycled, countUnrecyclableRejects, readRecyclableRejects, updateReject } from '../store/sqlite/recycle';
+import { SqliteStore } from '../store/sqlite/sqliteStore';
 import { japanMonth } from '../time/japanTime';
 
 export interface RecycleRequest {

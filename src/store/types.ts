@@ -5,7 +5,7 @@ import { SubscriptionBook } from '../subscription/subscriptions';
 
 /**
  * The store as the rest of meisai sees it: typed reads and writes, no SQL. Two engines implement
- * it — SQLite (`sqliteStore.ts`, the embedded default) and PostgreSQL (`postgres/`) — and pass one
+ * it — SQLite (`sqlite/`, the embedded default) and PostgreSQL (`postgres/`) — and pass one
  * contract suite (`storeContract.ts`). Every method is async (PostgreSQL is); row shapes are
  * mapped to and from these types in the adapters only, once each.
  */
@@ -261,6 +261,11 @@ export interface StoreReader {
 
 /** Writes outside file ingest, inside `Store.transaction`. */
 export interface StoreWriter extends StoreReader {
+  /**
+   * The stored calls with these calls' record_ids, by record_id: the one de-duplication rule, which
+   * ingest (a file's transaction) and recycle both apply.
+   */
+  storedCalls(calls: Pick<CallRecord, 'recordId' | 'startMs'>[]): Promise<Map<string, StoredCallIdentity>>;
   insertRevision(row: RevisionRow): Promise<void>;
   markMonthClosed(month: string, closedAt: string): Promise<void>;
   /** Stores each call's new rating (clearing late), or marks it unrated (its earlier rating kept for the trace). */

@@ -1,8 +1,8 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SqliteStore } from '../store/sqliteStore';
-import { Db, openStore } from '../store/store';
+import { SqliteStore } from '../store/sqlite/sqliteStore';
+import { Db, openStore } from '../store/sqlite/connection';
 
 /** A real SQLite store in a fresh temp folder, and a place to write input files. */
 export interface TempWorkspace {

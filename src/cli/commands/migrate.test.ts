@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { MIGRATIONS } from '../../store/migrations';
+import { MIGRATIONS } from '../../store/sqlite/migrations';
 import { runCli } from '../../test-support/runCli';
 
 let directory: string;

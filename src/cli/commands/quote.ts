@@ -6,7 +6,7 @@ import { normalisePeer } from '../../numbering/peer';
 import { CALL_TYPE_LABELS } from '../../rate/callType';
 import { Quote, quoteCall } from '../../rate/quoteCall';
 import { loadReferenceData } from '../../reference/referenceData';
-import { resolveDbPath } from '../../store/store';
+import { resolveDbPath } from '../../store/sqlite/connection';
 import { SubscriptionBook } from '../../subscription/subscriptions';
 import { parseDuration } from '../../time/duration';
 import { formatJapanTime, parseStart } from '../../time/japanTime';

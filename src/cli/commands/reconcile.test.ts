@@ -1,8 +1,8 @@
 import { loadReferenceData } from '../../reference/referenceData';
 import { buildCurrentStatement } from '../../statement/loadStatement';
 import { issueRevision } from '../../statement/revisions';
-import { SqliteStore } from '../../store/sqliteStore';
-import { openStore } from '../../store/store';
+import { SqliteStore } from '../../store/sqlite/sqliteStore';
+import { openStore } from '../../store/sqlite/connection';
 import { createWorkspace, csv, TempWorkspace } from '../../test-support/tempStore';
 import { runCli } from '../../test-support/runCli';
 

@@ -5,7 +5,7 @@ import { RecycleResult, recycleRejects } from '../../recycle/recycleRejects';
 import { loadReferenceData } from '../../reference/referenceData';
 import { withStoredSubscriptions } from '../../subscription/storedSubscriptions';
 import { ConfigurationError } from '../../errors';
-import { SqliteStore } from '../../store/sqliteStore';
+import { SqliteStore } from '../../store/sqlite/sqliteStore';
 import { Store } from '../../store/types';
 import { dbOption, Io, monthOption, withWriterStore } from '../options';
 

@@ -2,7 +2,7 @@ import { Command } from 'commander';
 import { stringify } from 'csv-stringify/sync';
 import { RunFailedError } from '../../errors';
 import { CsvEncoding, csvEncodingOption, neutraliseFormula, writeCsv } from '../../export/csvOutput';
-import { readRejects } from '../../store/rejects';
+import { readRejects } from '../../store/sqlite/rejects';
 import { japanMonth } from '../../time/japanTime';
 import { dbOption, Io, monthOption, requireMatch, sqliteConnection, withStore } from '../options';
 

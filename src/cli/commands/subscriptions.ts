@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { ConfigurationError, RunFailedError } from '../../errors';
 import { loadReferenceData } from '../../reference/referenceData';
-import { importSubscriptions, readContractSubscriptions } from '../../store/subscriptions';
+import { importSubscriptions, readContractSubscriptions } from '../../store/sqlite/subscriptions';
 import { readSubscriptionsCsv } from '../../subscription/subscriptionsCsv';
 import { contractOption, dbOption, Io, sqliteConnection, withStore, withWriterStore } from '../options';
 

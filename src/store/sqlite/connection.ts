@@ -1,15 +1,10 @@
 import Database from 'better-sqlite3';
-import { randomUUID } from 'node:crypto';
 import { accessSync, closeSync, constants as fsConstants, existsSync, openSync, readFileSync, readSync, Stats, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { ChakuwariTotal, NumberTypeTotal } from '../aggregate/monthlyTotals';
-import { ConfigurationError, StoreConfigurationError } from '../errors';
-import { CallContent, CallRecord } from '../input/callRecord';
-import { RatedCall } from '../rate/rateRecord';
-import { PROJECT_ROOT } from '../reference/referenceData';
+import { ConfigurationError, StoreConfigurationError } from '../../errors';
+import { PROJECT_ROOT } from '../../reference/referenceData';
 import { MIGRATIONS } from './migrations';
-import { chakuwariTotalKey, chakuwariTotalProblem, damagedRowError, typeTotalKey, typeTotalProblem } from './rowChecks';
-import { notAStore, storeFault } from './storeErrors';
+import { notAStore, storeFault } from '../storeErrors';
 
 export const DEFAULT_DB_PATH = join(PROJECT_ROOT, 'data', 'meisai.sqlite');
 

@@ -1,5 +1,5 @@
-import { Subscription, SubscriptionBook } from '../subscription/subscriptions';
-import { Db } from './store';
+import { Subscription, SubscriptionBook } from '../../subscription/subscriptions';
+import { Db } from './connection';
 
 interface SubscriptionRow {
   contractId: string;

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SqliteStore } from './sqliteStore';
-import { storeContract } from '../test-support/storeContract';
+import { storeContract } from '../../test-support/storeContract';
 
 storeContract('SQLite', async () => {
   const directory = mkdtempSync(join(tmpdir(), 'meisai-sqlite-contract-'));

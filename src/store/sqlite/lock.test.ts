@@ -2,8 +2,8 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { acquireLock } from './lock';
-import { createWorkspace, csv, TempWorkspace } from '../test-support/tempStore';
-import { runCli } from '../test-support/runCli';
+import { createWorkspace, csv, TempWorkspace } from '../../test-support/tempStore';
+import { runCli } from '../../test-support/runCli';
 
 let workspace: TempWorkspace;
 beforeEach(() => {

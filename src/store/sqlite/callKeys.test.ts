@@ -1,12 +1,12 @@
 import Database from 'better-sqlite3';
 import fc from 'fast-check';
-import { ingestFile } from '../ingest/ingestFile';
-import { loadReferenceData } from '../reference/referenceData';
-import { createWorkspace, csv, TempWorkspace } from '../test-support/tempStore';
+import { ingestFile } from '../../ingest/ingestFile';
+import { loadReferenceData } from '../../reference/referenceData';
+import { createWorkspace, csv, TempWorkspace } from '../../test-support/tempStore';
 import { KeyTable, recordKey, RunList } from './callKeys';
 import { MIGRATIONS } from './migrations';
 import { SqliteStore } from './sqliteStore';
-import { openStore } from './store';
+import { openStore } from './connection';
 
 const reference = loadReferenceData();
 

@@ -2,14 +2,14 @@ import { ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { CDR_HEADER } from '../test-support/tempStore';
+import { CDR_HEADER } from '../../test-support/tempStore';
 
 /**
  * Many runs started at once against one stale lock (real `bin/meisai` processes): exactly one
  * takes it over, every other exits 3. MEISAI_TEST_LOCK_BARRIER holds each run just before its
  * takeover until all of them have seen the stale lock, so the race happens on every run.
  */
-const PROJECT = resolve(__dirname, '..', '..');
+const PROJECT = resolve(__dirname, '..', '..', '..');
 const BIN = join(PROJECT, 'bin', 'meisai');
 const RUNS = 20;
 

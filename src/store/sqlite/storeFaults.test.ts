@@ -2,8 +2,8 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { chmodSync, closeSync, existsSync, ftruncateSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { csv } from '../test-support/tempStore';
-import { runCli } from '../test-support/runCli';
+import { csv } from '../../test-support/tempStore';
+import { runCli } from '../../test-support/runCli';
 
 /**
  * The store on a real read-only file system and on a real full disk: a tmpfs mounted for the

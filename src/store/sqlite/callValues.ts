@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { Db } from './store';
+import type { Db } from './connection';
 
 /**
  * The codes of the repeated values of calls (direction, month, class, tariff, rate and plan ids,

@@ -1,6 +1,6 @@
-import { CallRecord } from '../input/callRecord';
-import { RatedCall } from '../rate/rateRecord';
-import { Db } from './store';
+import { CallRecord } from '../../input/callRecord';
+import { RatedCall } from '../../rate/rateRecord';
+import { Db } from './connection';
 
 export interface RecyclableReject {
   rejectId: number;

@@ -2,9 +2,9 @@ import Database from 'better-sqlite3';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { csv } from '../test-support/tempStore';
-import { checkStorePath } from './store';
-import { runCli } from '../test-support/runCli';
+import { csv } from '../../test-support/tempStore';
+import { checkStorePath } from './connection';
+import { runCli } from '../../test-support/runCli';
 
 /**
  * What each command does with the path --db gives: only ingest creates a store, and only in a

@@ -1,4 +1,4 @@
-import type { Db } from './store';
+import type { Db } from './connection';
 
 /**
  * De-duplication keys of the SQLite store's calls, without an index on record_id.

@@ -1,8 +1,8 @@
 import { existsSync, linkSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { LockedError, StoreConfigurationError } from '../errors';
-import { lockFileError } from './storeErrors';
+import { LockedError, StoreConfigurationError } from '../../errors';
+import { lockFileError } from '../storeErrors';
 
 export interface LockOwner {
   pid: number;

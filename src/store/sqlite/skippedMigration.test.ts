@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MIGRATIONS } from './migrations';
-import { openStore } from './store';
+import { openStore } from './connection';
 
 /** Migration 5 rebuilds `files` (its CHECK gains skipped) under the tables that reference it. */
 describe('migration 5: the skipped bucket', () => {

@@ -1,5 +1,5 @@
 import { buildKeyParts } from './callKeys';
-import type { Db } from './store';
+import type { Db } from './connection';
 
 /**
  * The columns of calls whose few values repeat (direction, month, class, tariff, rate and plan ids,

@@ -1,4 +1,4 @@
-import { Db } from './store';
+import { Db } from './connection';
 
 export interface StoredReject {
   fileName: string;

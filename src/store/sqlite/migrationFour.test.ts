@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
-import { runCli } from '../test-support/runCli';
-import { createWorkspace, csv } from '../test-support/tempStore';
+import { runCli } from '../../test-support/runCli';
+import { createWorkspace, csv } from '../../test-support/tempStore';
 import { MIGRATIONS } from './migrations';
 
 /** A store written by meisai before plans existed (schema version 3), with one billed call. */

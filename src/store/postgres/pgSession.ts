@@ -1,0 +1,411 @@
+import { readableRows, storedCallFromRow, totalsDiff } from '../rows';
+import { SubscriptionBook } from '../../subscription/subscriptions';
+import pg from 'pg';
+import { ChakuwariTotal, NumberTypeTotal, TotalledCall } from '../../aggregate/monthlyTotals';
+import { RatedCall } from '../../rate/rateRecord';
+import { CallRecord } from '../../input/callRecord';
+import {
+  callProblem,
+  chakuwariTotalKey,
+  chakuwariTotalProblem,
+  damagedRowError,
+  integerProblem,
+  keyText,
+  problems,
+  readableCalls,
+  textProblem,
+  typeTotalKey,
+  typeTotalProblem,
+} from '../rowChecks';
+import {
+  CallDetailsRequest,
+  FileControls,
+  FileRow,
+  HeldOutCalls,
+  IssuedRevision,
+  MonthScope,
+  MonthTotals,
+  Rerating,
+  RevisionRow,
+  StoreWriter,
+  StoredCall,
+  StoredCallDetail,
+  StoredCallIdentity,
+  TotalsDiff,
+} from '../types';
+import { QueryName, RERATE_BATCH } from './queries';
+import type { PgStore } from './pgStore';
+
+export type Queryable = pg.Pool | pg.PoolClient;
+
+export async function findFile(store: PgStore, client: Queryable, sha256: string): Promise<FileRow | undefined> {
+  const row = (await store.run(client, 'fileBySha', [sha256])).rows[0];
+  return row === undefined ? undefined : { fileId: Number(row.fileId), name: row.name, sha256: row.sha256, ingestedAt: row.ingestedAt };
+}
+
+// ---- row mapping, once per table
+
+/** A boolean column as the 0/1 the row checks and the shared row types expect. */
+function flag(value: unknown): unknown {
+  return typeof value === 'boolean' ? (value ? 1 : 0) : value;
+}
+
+/** A calls row with its boolean columns as 0/1 (as SQLite stores them), for the shared row checks. */
+export function callRowForChecks(row: Record<string, unknown>): Record<string, unknown> {
+  const mapped = { ...row };
+  for (const key of ['peerIsNumber', 'chakuwariEligible', 'late']) if (key in mapped) mapped[key] = flag(mapped[key]);
+  return mapped;
+}
+
+function toRevision(row: Record<string, unknown> | undefined): RevisionRow | undefined {
+  if (row === undefined) return undefined;
+  return row as unknown as RevisionRow;
+}
+
+/** The reads and writes of one connection: the pool (no transaction) or a transaction's client. */
+export class PgSession implements StoreWriter {
+  constructor(
+    private readonly store: PgStore,
+    private readonly client: Queryable,
+  ) {}
+
+  private run(name: QueryName, values: unknown[] = []): Promise<pg.QueryResult> {
+    return this.store.run(this.client, name, values);
+  }
+
+  private async strings(name: QueryName, values: unknown[], column: string): Promise<string[]> {
+    return (await this.run(name, values)).rows.map((row) => (typeof row[column] === 'string' ? row[column] : keyText(row[column])));
+  }
+
+  private scoped(scope: MonthScope, month: QueryName, contract: QueryName): [QueryName, unknown[]] {
+    return scope.contractId === null ? [month, [scope.month]] : [contract, [scope.month, scope.contractId]];
+  }
+
+  /**
+   * Subscriptions are imported into the SQLite store only so far (`meisai subscriptions import`
+   * refuses PostgreSQL): here every contract is rated by the default plan.
+   */
+  async subscriptionBook(): Promise<SubscriptionBook> {
+    return new SubscriptionBook();
+  }
+
+  /** The stored calls with these calls' record_ids, by record_id: the de-duplication rule of ingest and recycle alike. */
+  async storedCalls(calls: Pick<CallRecord, 'recordId' | 'startMs'>[]): Promise<Map<string, StoredCallIdentity>> {
+    const found = new Map<string, StoredCallIdentity>();
+    if (calls.length === 0) return found;
+    for (const row of (await this.run('storedCalls', [calls.map((call) => call.recordId)])).rows as (StoredCallIdentity & { recordId: string })[]) {
+      const { recordId, ...identity } = row;
+      found.set(recordId, { ...identity, line: Number(identity.line) });
+    }
+    return found;
+  }
+
+  // ---- months and statements
+
+  async closedMonths(): Promise<Set<string>> {
+    return new Set(await this.strings('closedMonths', [], 'month'));
+  }
+
+  async isMonthClosed(month: string): Promise<boolean> {
+    return (await this.run('isMonthClosed', [month])).rows.length > 0;
+  }
+
+  async markMonthClosed(month: string, closedAt: string): Promise<void> {
+    await this.run('markMonthClosed', [month, closedAt]);
+  }
+
+  monthContracts(month: string): Promise<string[]> {
+    return this.strings('monthContracts', [month], 'contractId');
+  }
+
+  statementMonths(contractId: string): Promise<string[]> {
+    return this.strings('statementMonths', [contractId], 'month');
+  }
+
+  async contractTotals(contractId: string, month: string): Promise<MonthTotals> {
+    const typeRows = (await this.run('contractTypeTotals', [contractId, month])).rows as Record<string, unknown>[];
+    const chakuwariRows = (await this.run('contractChakuwariTotals', [contractId, month])).rows as Record<string, unknown>[];
+    return {
+      typeTotals: typeRows.map((row) => this.readable(row, typeTotalProblem, typeTotalKey)) as unknown as NumberTypeTotal[],
+      chakuwariTotals: chakuwariRows.map((row) => this.readable(row, chakuwariTotalProblem, chakuwariTotalKey)) as unknown as ChakuwariTotal[],
+    };
+  }
+
+  private readable(
+    row: Record<string, unknown>,
+    problemOf: (row: Record<string, unknown>) => string | null,
+    keyOf: (row: Record<string, unknown>) => string,
+  ): Record<string, unknown> {
+    const problem = problemOf(row);
+    if (problem === null) return row;
+    throw damagedRowError(this.store.location, keyOf(row), problem);
+  }
+
+  async latestRevision(contractId: string, month: string): Promise<RevisionRow | undefined> {
+    return toRevision((await this.run('latestRevision', [contractId, month])).rows[0]);
+  }
+
+  async revision(contractId: string, month: string, revision: number): Promise<RevisionRow | undefined> {
+    return toRevision((await this.run('revision', [contractId, month, revision])).rows[0]);
+  }
+
+  async insertRevision(row: RevisionRow): Promise<void> {
+    await this.run('insertRevision', [row.contractId, row.month, row.revision, row.createdAt, row.reason, row.statementJson, row.sha256]);
+  }
+
+  // ---- re-rating
+
+  /** By the key after the last call read, a batch at a time: no cursor left open while the caller writes. */
+  async *monthCallBatches(scope: MonthScope): AsyncIterable<StoredCall[]> {
+    let afterContract = '';
+    let afterRecord = '';
+    for (;;) {
+      const result =
+        scope.contractId === null
+          ? await this.run('monthCallBatchMonth', [scope.month, afterContract, afterRecord])
+          : await this.run('monthCallBatchContract', [scope.month, scope.contractId, afterRecord]);
+      const rows = result.rows as Record<string, unknown>[];
+      if (rows.length === 0) return;
+      const last = rows[rows.length - 1]!;
+      afterContract = last.contractId as string;
+      afterRecord = last.recordId as string;
+      yield readableCalls(this.store.location, rows.map(callRowForChecks)).map(storedCallFromRow);
+      if (rows.length < RERATE_BATCH) return;
+    }
+  }
+
+  async diffMonthTotals(scope: MonthScope, totals: MonthTotals): Promise<TotalsDiff> {
+    return totalsDiff(await this.storedTotals(scope, []), totals);
+  }
+
+  revisedContracts(scope: MonthScope): Promise<string[]> {
+    const [name, values] = this.scoped(scope, 'revisedContractsMonth', 'revisedContractsContract');
+    return this.strings(name, values, 'contractId');
+  }
+
+  async applyReratings(reratings: Rerating[]): Promise<void> {
+    const rated = reratings.filter((rerating): rerating is { recordId: string; rated: RatedCall } => 'rated' in rerating);
+    const unrated = reratings.filter((rerating): rerating is { recordId: string; unratedCode: string } => 'unratedCode' in rerating);
+    for (let start = 0; start < rated.length; start += 5000) {
+      const slice = rated.slice(start, start + 5000).map((rerating) => rerating.rated);
+      await this.run('applyRatings', [
+        slice.map((call) => call.contractId),
+        slice.map((call) => call.month),
+        slice.map((call) => call.recordId),
+        slice.map((call) => call.peerClass),
+        slice.map((call) => call.tariffId),
+        slice.map((call) => call.numberingPlanId),
+        slice.map((call) => call.rateId),
+        slice.map((call) => call.ratePrefix),
+        slice.map((call) => call.units),
+        slice.map((call) => call.chargeScaled),
+        slice.map((call) => call.chakuwariEligible),
+        slice.map((call) => call.planId),
+        slice.map((call) => call.chargeRemainderParts),
+      ]);
+    }
+    for (let start = 0; start < unrated.length; start += 5000) {
+      const slice = unrated.slice(start, start + 5000);
+      await this.run('markUnrated', [slice.map((rerating) => rerating.recordId), slice.map((rerating) => rerating.unratedCode)]);
+    }
+  }
+
+  async applyTotalsDiff(scope: MonthScope, diff: TotalsDiff): Promise<void> {
+    const { typeTotals, chakuwariTotals, goneTypeTotals, goneChakuwariTotals } = diff;
+    if (typeTotals.length > 0) {
+      await this.store.partitions.ensure('number_type_totals', typeTotals.map((total) => total.month));
+      await this.run('setTypeTotals', [
+        typeTotals.map((total) => total.contractId),
+        typeTotals.map((total) => total.month),
+        typeTotals.map((total) => total.number),
+        typeTotals.map((total) => total.type),
+        typeTotals.map((total) => total.calls),
+        typeTotals.map((total) => total.durationTenths),
+        typeTotals.map((total) => total.chargeScaled),
+        typeTotals.map((total) => total.chargeRemainderParts),
+      ]);
+    }
+    if (chakuwariTotals.length > 0) {
+      await this.store.partitions.ensure('chakuwari_totals', chakuwariTotals.map((total) => total.month));
+      await this.run('setChakuwariTotals', [
+        chakuwariTotals.map((total) => total.contractId),
+        chakuwariTotals.map((total) => total.month),
+        chakuwariTotals.map((total) => total.number),
+        chakuwariTotals.map((total) => total.calls),
+        chakuwariTotals.map((total) => total.durationTenths),
+        chakuwariTotals.map((total) => total.durationMs),
+      ]);
+    }
+    if (goneTypeTotals.length > 0) {
+      await this.run('deleteTypeTotals', [
+        scope.month,
+        goneTypeTotals.map((row) => row.contractId),
+        goneTypeTotals.map((row) => row.number),
+        goneTypeTotals.map((row) => row.type),
+      ]);
+    }
+    if (goneChakuwariTotals.length > 0) {
+      await this.run('deleteChakuwariTotals', [scope.month, goneChakuwariTotals.map((row) => row.contractId), goneChakuwariTotals.map((row) => row.number)]);
+    }
+  }
+
+  // ---- reconciliation
+
+  async *billedCalls(scope: MonthScope, unreadable: string[]): AsyncIterable<TotalledCall[]> {
+    const [declare, values] = this.scoped(scope, 'declareBilledMonth', 'declareBilledContract');
+    // A cursor needs a transaction: inside one, this session's; else a snapshot of its own.
+    const own = this.client instanceof pg.Pool;
+    const client = own ? await this.store.connect() : (this.client as pg.PoolClient);
+    let broken = false;
+    try {
+      if (own) await this.store.run(client, 'beginSnapshot');
+      await this.store.run(client, declare, values);
+      for (;;) {
+        const rows = (await this.store.run(client, 'fetchBilled')).rows as Record<string, unknown>[];
+        if (rows.length === 0) break;
+        const batch: TotalledCall[] = [];
+        for (const row of rows) {
+          const checked = callRowForChecks(row);
+          const problem = callProblem(checked);
+          if (problem !== null) {
+            unreadable.push(`call ${keyText(row.recordId)} (file ${String(row.fileId)}, line ${String(row.line)}): cannot be read: ${problem}`);
+            continue;
+          }
+          batch.push(row as unknown as TotalledCall);
+        }
+        if (batch.length > 0) yield batch;
+      }
+      await this.store.run(client, 'closeBilled');
+    } finally {
+      if (own) {
+        try {
+          await this.store.run(client, 'rollback');
+        } catch {
+          broken = true;
+        }
+        (client as pg.PoolClient).release(broken ? true : undefined);
+      }
+    }
+  }
+
+  async countCalls(scope: MonthScope): Promise<HeldOutCalls> {
+    const [name, values] = this.scoped(scope, 'countCallsMonth', 'countCallsContract');
+    const rows = (await this.run(name, values)).rows as { late: boolean; unratedCode: string | null; calls: number }[];
+    const counts: HeldOutCalls = { billed: 0, late: 0, unratedByCode: {} };
+    for (const row of rows) {
+      if (row.unratedCode !== null) counts.unratedByCode[row.unratedCode] = (counts.unratedByCode[row.unratedCode] ?? 0) + row.calls;
+      else if (row.late) counts.late += row.calls;
+      else counts.billed += row.calls;
+    }
+    return counts;
+  }
+
+  async storedTotals(scope: MonthScope, unreadable: string[]): Promise<MonthTotals> {
+    const [typeName, values] = this.scoped(scope, 'storedTypeTotalsMonth', 'storedTypeTotalsContract');
+    const [chakuwariName] = this.scoped(scope, 'storedChakuwariTotalsMonth', 'storedChakuwariTotalsContract');
+    const typeTotals = (await this.run(typeName, values)).rows as Record<string, unknown>[];
+    const chakuwariTotals = (await this.run(chakuwariName, values)).rows as Record<string, unknown>[];
+    return {
+      typeTotals: readableRows(typeTotals, typeTotalProblem, typeTotalKey, unreadable) as unknown as NumberTypeTotal[],
+      chakuwariTotals: readableRows(chakuwariTotals, chakuwariTotalProblem, chakuwariTotalKey, unreadable) as unknown as ChakuwariTotal[],
+    };
+  }
+
+  contractsOfMonth(scope: MonthScope): Promise<string[]> {
+    const [name, values] = this.scoped(scope, 'contractsOfMonthMonth', 'contractsOfMonthContract');
+    return this.strings(name, values, 'contractId');
+  }
+
+  async issuedRevisions(contractId: string, month: string, unreadable: string[]): Promise<IssuedRevision[]> {
+    const rows = (await this.run('issuedRevisions', [contractId, month])).rows as Record<string, unknown>[];
+    return readableRows(
+      rows,
+      (row) => problems(integerProblem('revision', row.revision, 1), textProblem('statement_json', row.statementJson), textProblem('sha256', row.sha256)),
+      (row) => `${contractId} ${month}, issued revision ${keyText(row.revision)}`,
+      unreadable,
+    ) as unknown as IssuedRevision[];
+  }
+
+  async fileControls(unreadable: string[]): Promise<FileControls[]> {
+    const files = (await this.run('fileRows')).rows as Record<string, unknown>[];
+    const counted = async (name: QueryName): Promise<Map<number, number>> =>
+      new Map((await this.run(name)).rows.map((row) => [Number(row.fileId), row.rows as number]));
+    const calls = await counted('callRowsByFile');
+    const rejects = await counted('rejectRowsByFile');
+    const duplicates = await counted('duplicateRowsByFile');
+    const skips = await counted('skipRowsByFile');
+    const rows = files.map((file) => ({
+      ...file,
+      callRows: calls.get(Number(file.fileId)) ?? 0,
+      rejectRows: rejects.get(Number(file.fileId)) ?? 0,
+      duplicateRows: duplicates.get(Number(file.fileId)) ?? 0,
+      // recycle is not built for PostgreSQL yet: no record was recycled here
+      recycled: 0,
+      recycledRows: 0,
+      skipRows: skips.get(Number(file.fileId)) ?? 0,
+    }));
+    const counts = ['recordsRead', 'accepted', 'rejected', 'duplicates', 'skipped'] as const;
+    const columns = { recordsRead: 'records_read', accepted: 'accepted', rejected: 'rejected', duplicates: 'duplicates', skipped: 'skipped' };
+    return readableRows(
+      rows,
+      (row) => problems(textProblem('name', row.name), ...counts.map((count) => integerProblem(columns[count], row[count], 0))),
+      (row) => `file ${String(row.fileId)} (${keyText(row.name)})`,
+      unreadable,
+    ) as unknown as FileControls[];
+  }
+
+  /**
+   * PostgreSQL checks its own pages (checksums, WAL); what meisai checks here is its own
+   * invariant across tables: every stored call has its record_ids row and no other is there.
+   */
+  async integrityProblems(): Promise<string[]> {
+    const row = (await this.run('callsWithoutRecordId')).rows[0] as { calls: number; recordIds: number };
+    return row.calls === row.recordIds ? [] : [`calls has ${row.calls} rows but record_ids ${row.recordIds}: they must have one row per stored call each`];
+  }
+
+  // ---- call details
+
+  async callDetails(request: CallDetailsRequest): Promise<StoredCallDetail[]> {
+    const rows = (await this.run('callDetails', [request.contractId, request.month, request.number ?? null, request.direction])).rows.map(
+      callRowForChecks,
+    );
+    return readableCalls(this.store.location, rows) as unknown as StoredCallDetail[];
+  }
+
+  callMonths(contractId: string): Promise<string[]> {
+    return this.strings('callMonths', [contractId], 'month');
+  }
+
+  async hasCalls(contractId: string, month: string, number?: string): Promise<boolean> {
+    return (await this.run('hasCalls', [contractId, month, number ?? null])).rows.length > 0;
+  }
+}
+
+/** Adds sums to the stored monthly totals (a row not there yet starts from zero), rows in key order. */
+export async function addTotals(store: PgStore, client: Queryable, typeTotals: NumberTypeTotal[], chakuwariTotals: ChakuwariTotal[]): Promise<void> {
+  if (typeTotals.length > 0) {
+    await store.partitions.ensure('number_type_totals', typeTotals.map((total) => total.month));
+    await store.run(client, 'addTypeTotals', [
+      typeTotals.map((total) => total.contractId),
+      typeTotals.map((total) => total.month),
+      typeTotals.map((total) => total.number),
+      typeTotals.map((total) => total.type),
+      typeTotals.map((total) => total.calls),
+      typeTotals.map((total) => total.durationTenths),
+      typeTotals.map((total) => total.chargeScaled),
+      typeTotals.map((total) => total.chargeRemainderParts),
+    ]);
+  }
+  if (chakuwariTotals.length > 0) {
+    await store.partitions.ensure('chakuwari_totals', chakuwariTotals.map((total) => total.month));
+    await store.run(client, 'addChakuwariTotals', [
+      chakuwariTotals.map((total) => total.contractId),
+      chakuwariTotals.map((total) => total.month),
+      chakuwariTotals.map((total) => total.number),
+      chakuwariTotals.map((total) => total.calls),
+      chakuwariTotals.map((total) => total.durationTenths),
+      chakuwariTotals.map((total) => total.durationMs),
+    ]);
+  }
+}
+
