@@ -1,3 +1,4 @@
+import { appliedVersion, AppliedMigrationRow, pendingMigrations } from '../schema';
 import { SubscriptionBook } from '../../subscription/subscriptions';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
@@ -178,13 +179,8 @@ export class PgStore implements Store {
     await this.run(client, 'sessionLock', ['meisai:migrate']);
     try {
       await this.run(client, 'createSchemaMigrations');
-      const applied = new Set((await this.run(client, 'appliedMigrations')).rows.map((row) => Number(row.version)));
-      const newest = Math.max(0, ...applied);
-      if (newest > PG_KNOWN_VERSION) {
-        throw new StoreConfigurationError(`the store ${this.location} has schema version ${newest}, newer than this meisai knows (${PG_KNOWN_VERSION})`);
-      }
-      for (const migration of PG_MIGRATIONS) {
-        if (applied.has(migration.version)) continue;
+      const applied = (await this.run(client, 'appliedMigrations')).rows.map((row) => Number(row.version));
+      for (const migration of pendingMigrations(this.location, PG_MIGRATIONS, applied)) {
         await this.run(client, 'begin');
         try {
           await this.runText(client, `migration ${migration.version}`, migration.sql);
@@ -209,17 +205,8 @@ export class PgStore implements Store {
       if (access === 'create') return 0;
       throw new StoreConfigurationError(`the PostgreSQL store --db ${this.location} has no meisai schema yet: run meisai migrate, or ingest files first`);
     }
-    const applied = (await this.run(client, 'appliedMigrations')).rows as { version: unknown; description: unknown }[];
-    for (const row of applied) {
-      const migration = PG_MIGRATIONS.find((candidate) => candidate.version === row.version);
-      if (typeof row.version !== 'number' || (migration !== undefined && migration.description !== row.description)) {
-        throw notAStore("its schema_migrations table is not meisai's");
-      }
-    }
-    const newest = Math.max(0, ...applied.map((row) => row.version as number));
-    if (newest > PG_KNOWN_VERSION) {
-      throw new StoreConfigurationError(`the store ${this.location} has schema version ${newest}, newer than this meisai knows (${PG_KNOWN_VERSION})`);
-    }
+    const applied = (await this.run(client, 'appliedMigrations')).rows as AppliedMigrationRow[];
+    const newest = appliedVersion(this.location, PG_MIGRATIONS, applied, notAStore);
     if (newest === 0 && access !== 'create') {
       throw new StoreConfigurationError(`the PostgreSQL store --db ${this.location} has no meisai schema yet: run meisai migrate, or ingest files first`);
     }

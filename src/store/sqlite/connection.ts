@@ -1,7 +1,8 @@
+import { appliedVersion, AppliedMigrationRow, knownVersion, pendingMigrations } from '../schema';
 import Database from 'better-sqlite3';
 import { accessSync, closeSync, constants as fsConstants, existsSync, openSync, readFileSync, readSync, Stats, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { ConfigurationError, StoreConfigurationError } from '../../errors';
+import { StoreConfigurationError } from '../../errors';
 import { PROJECT_ROOT } from '../../reference/referenceData';
 import { MIGRATIONS } from './migrations';
 import { notAStore, storeFault } from '../storeErrors';
@@ -158,7 +159,7 @@ function hasWal(path: string): boolean {
   }
 }
 
-const KNOWN_VERSION = Math.max(...MIGRATIONS.map((migration) => migration.version));
+const KNOWN_VERSION = knownVersion(MIGRATIONS);
 
 /**
  * The schema version of a meisai store (0 for a new one); anything else, including another
@@ -175,23 +176,14 @@ function meisaiSchemaVersion(db: Db, path: string, access: StoreAccess): number 
     throw notAStore(path, 'it is an empty database (no ingest has completed into it)');
   }
   if (!objects.includes('schema_migrations')) throw notAStore(path, 'it has no schema_migrations table');
-  let applied: { version: unknown; description: unknown }[];
+  let applied: AppliedMigrationRow[];
   try {
-    applied = db.prepare('SELECT version, description FROM schema_migrations ORDER BY version').all() as { version: unknown; description: unknown }[];
+    applied = db.prepare('SELECT version, description FROM schema_migrations ORDER BY version').all() as AppliedMigrationRow[];
   } catch (error) {
     if ((error as { code?: string }).code === 'SQLITE_ERROR') throw notAStore(path, "its schema_migrations table is not meisai's");
     throw error;
   }
-  for (const row of applied) {
-    const migration = MIGRATIONS.find((candidate) => candidate.version === row.version);
-    if (typeof row.version !== 'number' || (migration !== undefined && migration.description !== row.description)) {
-      throw notAStore(path, "its schema_migrations table is not meisai's");
-    }
-  }
-  const newest = Math.max(0, ...applied.map((row) => row.version as number));
-  if (newest > KNOWN_VERSION) {
-    throw new StoreConfigurationError(`the store ${path} has schema version ${newest}, newer than this meisai knows (${KNOWN_VERSION})`);
-  }
+  const newest = appliedVersion(path, MIGRATIONS, applied, (why) => notAStore(path, why));
   if (newest === 0) throw notAStore(path, 'its schema_migrations table is empty');
   return newest;
 }
@@ -205,15 +197,8 @@ function storeFileError(error: unknown, path: string): unknown {
 
 export function migrate(db: Db): void {
   db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, description TEXT NOT NULL, applied_at TEXT NOT NULL)');
-  const applied = new Set(
-    (db.prepare('SELECT version FROM schema_migrations').all() as { version: number }[]).map((row) => row.version),
-  );
-  const newest = Math.max(0, ...applied);
-  if (newest > KNOWN_VERSION) {
-    throw new ConfigurationError(`the store has schema version ${newest}, newer than this meisai knows (${KNOWN_VERSION})`);
-  }
-  for (const migration of [...MIGRATIONS].sort((left, right) => left.version - right.version)) {
-    if (applied.has(migration.version)) continue;
+  const applied = (db.prepare('SELECT version FROM schema_migrations').all() as { version: number }[]).map((row) => row.version);
+  for (const migration of pendingMigrations(storePath(db), MIGRATIONS, applied)) {
     // Foreign keys can only be switched off outside a transaction (SQLite's table rebuild procedure).
     const foreignKeys = db.pragma('foreign_keys', { simple: true }) as number;
     if (migration.rebuildsReferencedTable === true) db.pragma('foreign_keys = OFF');
