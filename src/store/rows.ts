@@ -6,6 +6,12 @@ import { MonthTotals, StoredCall, StoredRating, TotalsDiff } from './types';
  * same camelCase columns (booleans as 0/1, integers exact), and these turn them into values.
  */
 
+/**
+ * Calls read at a time by a re-rate or reconcile, on either engine: a batch that outgrows V8's
+ * young generation is promoted whole (20k: 490 MB peak on SQLite, 2k: ~260 MB).
+ */
+export const RERATE_BATCH = 2_000;
+
 /** The rows as meisai writes them; each other row becomes a line in `unreadable`. */
 export function readableRows(
   rows: Record<string, unknown>[],

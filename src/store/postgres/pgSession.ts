@@ -33,7 +33,8 @@ import {
   StoredCallIdentity,
   TotalsDiff,
 } from '../types';
-import { QueryName, RERATE_BATCH } from './queries';
+import { QueryName } from './queries';
+import { RERATE_BATCH } from '../rows';
 import type { PgStore } from './pgStore';
 
 export type Queryable = pg.Pool | pg.PoolClient;

@@ -8,6 +8,8 @@
  * contracts, multi-shard; `…Contract` for one, single-shard): `($2 IS NULL OR contract_id = $2)`
  * would stop Citus from pruning to one shard.
  */
+import { RERATE_BATCH } from '../rows';
+
 export type CitusPlan =
   /** No distributed table: catalog, locks, transaction control, the session's temp table, reference tables only. */
   | { kind: 'local' }
@@ -43,8 +45,6 @@ const RERATE_SELECT = `SELECT record_id AS "recordId", contract_id AS "contractI
   numbering_plan_id AS "numberingPlanId", rate_id AS "rateId", rate_prefix AS "ratePrefix", units, charge_scaled AS "chargeScaled",
   chakuwari_eligible AS "chakuwariEligible", unrated_code AS "unratedCode", plan_id AS "planId",
   charge_remainder_parts AS "chargeRemainderParts" FROM calls`;
-/** Calls a re-rate reads at a time. */
-export const RERATE_BATCH = 20_000;
 const TYPE_TOTALS_SELECT = `SELECT contract_id AS "contractId", month, number, call_type AS type, calls, duration_tenths AS "durationTenths",
   charge_scaled AS "chargeScaled", charge_remainder_parts AS "chargeRemainderParts" FROM number_type_totals`;
 const CHAKUWARI_TOTALS_SELECT = `SELECT contract_id AS "contractId", month, number, calls, duration_tenths AS "durationTenths",

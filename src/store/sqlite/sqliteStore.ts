@@ -1,3 +1,4 @@
+import { RERATE_BATCH } from '../rows';
 import Database from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
 import { ChakuwariTotal, NumberTypeTotal, TotalledCall } from '../../aggregate/monthlyTotals';
@@ -683,9 +684,6 @@ export class SqliteStore implements Store {
     );
   }
 }
-
-/** Calls read at a time by a re-rate or reconcile: a batch that outgrows V8's young generation is promoted whole (20k: 490 MB peak, 2k: ~260 MB). */
-const RERATE_BATCH = 2_000;
 
 const FIND_CALLS = `SELECT c.call_id AS callId, c.record_id AS recordId, c.contract_id AS contractId, c.number, c.direction, c.peer,
          c.start_ms AS startMs, c.duration_ms AS durationMs, f.name AS fileName, c.line
