@@ -3,6 +3,8 @@ import { RejectCode } from '../input/rejection';
 import { RatedCall } from '../rate/rateRecord';
 import { RECYCLABLE_CODES } from '../recycle/recyclable';
 import { FileBatch, StoredCallIdentity } from '../store/types';
+import { inDuplicateScope, settlingSighting } from '../store/duplicateScope';
+import { japanMonth } from '../time/japanTime';
 import { Skip } from '../input/profile';
 import { ParsedItem } from './parseStage';
 
@@ -18,18 +20,20 @@ export interface SettledBatch extends FileBatch {
 
 /**
  * Settles parsed records in file order, a pure rule: a record that could not be read is rejected
- * with its reason; a record_id seen before (stored — in an earlier file or earlier in this one —
- * or earlier in this batch) makes a duplicate when the content is the same and a CONFLICT when
- * not (first seen wins); otherwise its rating decides between accepted and rejected, and an
- * accepted call of a closed month is late (stored, not totalled).
+ * with its reason; a record_id seen before within the duplicate scope (duplicateScope.ts: a start
+ * in the same month or the month on either side; stored — in an earlier file or earlier in this
+ * one — or earlier in this batch) makes a duplicate when the content is the same and a CONFLICT
+ * when not (first seen wins); otherwise its rating decides between accepted and rejected, and an
+ * accepted call of a closed month is late (stored, not totalled). `stored` holds the stored
+ * sightings of the batch's record_ids (FileTransaction.storedCalls).
  */
-export function settleBatch(items: ParsedItem[], stored: Map<string, StoredCallIdentity>, closedMonths: Set<string>, fileName: string): SettledBatch {
+export function settleBatch(items: ParsedItem[], stored: Map<string, StoredCallIdentity[]>, closedMonths: Set<string>, fileName: string): SettledBatch {
   const settled: SettledBatch = { calls: [], rejects: [], duplicates: [], skips: [], billed: [], rejectedByCode: {}, skippedByReason: {}, late: 0 };
   const reject = (item: ParsedItem, code: RejectCode, message: string): void => {
     settled.rejects.push({ line: item.line, code, message, raw: item.raw, record: RECYCLABLE_CODES.has(code) ? item.call : null });
     settled.rejectedByCode[code] = (settled.rejectedByCode[code] ?? 0) + 1;
   };
-  const firstInBatch = new Map<string, ParsedItem>();
+  const firstInBatch = new Map<string, { item: ParsedItem; month: string }[]>();
   for (const item of items) {
     const call = item.call;
     if (call === null && 'skipped' in item.outcome) {
@@ -43,8 +47,13 @@ export function settleBatch(items: ParsedItem[], stored: Map<string, StoredCallI
       reject(item, rejection.code, rejection.message);
       continue;
     }
-    const storedFirst = stored.get(call.recordId);
-    const batchFirst = storedFirst === undefined ? firstInBatch.get(call.recordId) : undefined;
+    const month = japanMonth(call.startMs);
+    const inScope = <T extends { month: string }>(sightings: T[] | undefined): T[] => (sightings ?? []).filter((seen) => inDuplicateScope(seen.month, month));
+    const storedFirst = settlingSighting(
+      inScope(stored.get(call.recordId)?.map((identity) => ({ identity, month: japanMonth(identity.startMs) }))),
+      (seen) => sameContent(seen.identity, call),
+    )?.identity;
+    const batchFirst = storedFirst === undefined ? settlingSighting(inScope(firstInBatch.get(call.recordId)), (seen) => sameContent(seen.item.call!, call))?.item : undefined;
     if (storedFirst !== undefined || batchFirst !== undefined) {
       if (sameContent(storedFirst ?? batchFirst!.call!, call)) {
         settled.duplicates.push({ line: item.line, recordId: call.recordId });
@@ -61,7 +70,9 @@ export function settleBatch(items: ParsedItem[], stored: Map<string, StoredCallI
     }
     const late = closedMonths.has(rated.month);
     settled.calls.push({ call: rated, line: item.line, late });
-    firstInBatch.set(call.recordId, item);
+    const sightings = firstInBatch.get(call.recordId);
+    if (sightings === undefined) firstInBatch.set(call.recordId, [{ item, month }]);
+    else sightings.push({ item, month });
     if (late) settled.late += 1;
     else settled.billed.push(rated);
   }

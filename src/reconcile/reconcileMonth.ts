@@ -6,7 +6,7 @@ import { describeSchemaErrors, ReferenceData, schemaValidator } from '../referen
 import { buildCurrentStatement, loadStatement } from '../statement/loadStatement';
 import { readRevision } from '../statement/revisions';
 import { Statement } from '../statement/statement';
-import { StoreReader, Store } from '../store/types';
+import { DoubleBilled, StoreReader, Store } from '../store/types';
 import { compareStatementFigures } from './compareStatements';
 import { compareTotals, MonthTotals, recomputeTotalsFrom } from './compareTotals';
 import { checkFileControls } from './fileControls';
@@ -50,6 +50,9 @@ export async function reconcileMonth(store: Store, reference: ReferenceData, req
       // The store-wide checks read the whole store (every page, every call): a month-wide
       // reconcile runs them; one contract's reconcile answers in its own time, whatever the store's size.
       request.contractId === null ? await guarded('integrity', 'store integrity', () => integrityCheck(reader)) : storeWide('integrity', 'store integrity'),
+      request.contractId === null
+        ? await guarded('record-ids', 'record_ids billed once', async () => recordIdsCheck(await reader.doubleBilled(request.month)))
+        : storeWide('record-ids', 'record_ids billed once'),
       await guarded('totals', 'totals from calls', async () => {
         const checked = await totalsCheck(reader, request, unreadableTotals);
         withTotals = checked.withTotals;
@@ -98,6 +101,24 @@ async function integrityCheck(reader: StoreReader): Promise<Check> {
     ...found.map((problem) => difference(`SQLite quick_check: ${problem.length > 300 ? `${problem.slice(0, 300)}…` : problem}`)),
     information('the store file is damaged: restore it from a backup; the figures below are read from the damaged file'),
   ]);
+}
+
+/**
+ * The duplicate rule (store/duplicateScope.ts) says a record_id is one call within its month and
+ * the months on either side: one stored twice there was billed twice (a store written before the
+ * rule held on both engines, or damage). Each is a difference naming every stored copy.
+ */
+export function recordIdsCheck(found: DoubleBilled[]): Check {
+  if (found.length === 0) return makeCheck('record-ids', 'record_ids billed once', [information('no record_id is stored as two calls within a month and its neighbours')]);
+  return makeCheck(
+    'record-ids',
+    'record_ids billed once',
+    found.map(({ recordId, calls }) =>
+      difference(
+        `record_id ${recordId} is billed ${calls.length} times: ${calls.map((call) => `${call.contractId} ${call.month} (${call.fileName} line ${call.line})`).join(', ')}`,
+      ),
+    ),
+  );
 }
 
 /**

@@ -1,3 +1,4 @@
+import { japanMonth } from '../time/japanTime';
 import { MonthlyTotals } from '../aggregate/monthlyTotals';
 import { ConfigurationError, RunFailedError } from '../errors';
 import { RejectCode } from '../input/rejection';
@@ -60,7 +61,7 @@ export function planRerate(calls: StoredCall[], reference: ReferenceData): Rerat
     if ('ok' in rated) {
       plan.unrated[rated.code] = (plan.unrated[rated.code] ?? 0) + 1;
       // Its earlier rating stays for the trace; the code marks it as left out of the totals.
-      if (late || rating.unratedCode !== rated.code) plan.reratings.push({ recordId: call.recordId, storeRow, unratedCode: rated.code });
+      if (late || rating.unratedCode !== rated.code) plan.reratings.push({ recordId: call.recordId, storeRow, unratedCode: rated.code, contractId: call.contractId, month: japanMonth(call.startMs) });
       continue;
     }
     if (late || !sameRating(rating, rated)) plan.reratings.push({ recordId: call.recordId, storeRow, rated });

@@ -24,6 +24,13 @@ export interface StoredCallIdentity extends CallContent {
   line: number;
 }
 
+/** A record_id stored as more than one call within the duplicate scope: where each is. */
+export interface DoubleBilled {
+  recordId: string;
+  /** Each stored call of it, by month, file name and line. */
+  calls: { contractId: string; month: string; fileName: string; line: number }[];
+}
+
 export interface AcceptedCall {
   call: RatedCall;
   line: number;
@@ -85,14 +92,11 @@ export interface FileStart {
  */
 export interface FileTransaction {
   /**
-   * The stored calls with these calls' record_ids (those committed, and those of this file so
-   * far), by record_id. SQLite looks within each call's month of start (its de-duplication keys are
-   * kept per month, see callKeys.ts: a duplicate has the same start, hence the same month), so the
-   * same record_id with a start in another month is another call there (unless both are in one
-   * batch: settleBatch compares by record_id, a CONFLICT); PostgreSQL looks across the whole store
-   * (its record_ids table), where that record is a CONFLICT.
+   * The stored sightings of these calls' record_ids within the duplicate scope (duplicateScope.ts:
+   * a start in the call's month or the month on either side), committed and of this file so far,
+   * by record_id: the same on both engines.
    */
-  storedCalls(calls: Pick<CallRecord, 'recordId' | 'startMs'>[]): Promise<Map<string, StoredCallIdentity>>;
+  storedCalls(calls: Pick<CallRecord, 'recordId' | 'startMs'>[]): Promise<Map<string, StoredCallIdentity[]>>;
   writeBatch(batch: FileBatch): Promise<void>;
   addTotals(typeTotals: NumberTypeTotal[], chakuwariTotals: ChakuwariTotal[]): Promise<void>;
   /**
@@ -121,7 +125,7 @@ export interface StoredCall extends CallRecord {
 }
 
 /** A re-rate's verdict on one stored call: its new rating, or why it can no longer be rated. */
-export type Rerating = ({ rated: RatedCall } | { unratedCode: string }) & { recordId: string; storeRow?: number };
+export type Rerating = ({ rated: RatedCall } | { unratedCode: string; contractId: string; month: string }) & { recordId: string; storeRow?: number };
 
 export interface RevisionRow {
   contractId: string;
@@ -250,6 +254,11 @@ export interface StoreReader {
   fileControls(unreadable: string[]): Promise<FileControls[]>;
   /** The engine's own check of its storage (SQLite quick_check): its findings, none when sound. */
   integrityProblems(): Promise<string[]>;
+  /**
+   * Record_ids billed twice: two stored calls of one record_id within the duplicate scope, one of
+   * them in this month (a store written before one rule held on both engines, or damage).
+   */
+  doubleBilled(month: string): Promise<DoubleBilled[]>;
 
   /** The call details of a contract-month, ordered by number, start and record_id. */
   callDetails(request: CallDetailsRequest): Promise<StoredCallDetail[]>;
@@ -262,10 +271,10 @@ export interface StoreReader {
 /** Writes outside file ingest, inside `Store.transaction`. */
 export interface StoreWriter extends StoreReader {
   /**
-   * The stored calls with these calls' record_ids, by record_id: the one de-duplication rule, which
-   * ingest (a file's transaction) and recycle both apply.
+   * The stored sightings of these calls' record_ids within the duplicate scope, by record_id: the
+   * one de-duplication rule, which ingest (a file's transaction) and recycle both apply.
    */
-  storedCalls(calls: Pick<CallRecord, 'recordId' | 'startMs'>[]): Promise<Map<string, StoredCallIdentity>>;
+  storedCalls(calls: Pick<CallRecord, 'recordId' | 'startMs'>[]): Promise<Map<string, StoredCallIdentity[]>>;
   insertRevision(row: RevisionRow): Promise<void>;
   markMonthClosed(month: string, closedAt: string): Promise<void>;
   /** Stores each call's new rating (clearing late), or marks it unrated (its earlier rating kept for the trace). */

@@ -140,7 +140,7 @@ describePostgres('the Citus layout on a migrated store', () => {
             await writer.revisedContracts(scope);
             await writer.applyReratings([
               { recordId: calls[0]!.recordId, rated: ratedCall({ recordId: calls[0]!.recordId }) },
-              { recordId: calls[1]!.recordId, unratedCode: 'NOT_CALLABLE' },
+              { recordId: calls[1]!.recordId, unratedCode: 'NOT_CALLABLE', contractId: calls[1]!.contractId, month: '2011-04' },
             ]);
             const stored = await writer.storedTotals(scope, []);
             // Change one row, drop one of each table: the diff writes and deletes.
@@ -171,6 +171,7 @@ describePostgres('the Citus layout on a migrated store', () => {
           await reader.issuedRevisions('N000000001', '2011-04', []);
           await reader.fileControls([]);
           await reader.integrityProblems();
+          await reader.doubleBilled('2011-04');
           await reader.callDetails({ contractId: 'N000000001', month: '2011-04', direction: 'all' });
           await reader.callMonths('N000000001');
           await reader.hasCalls('N000000001', '2011-04');

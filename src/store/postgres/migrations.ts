@@ -15,10 +15,11 @@
  * attaching a partition with one would lock `files` against the file transactions that are
  * writing it; reconcile checks every file's rows against its control totals instead.
  *
- * record_ids holds one row per accepted record_id across all months and contracts: its primary
- * key is what makes two concurrent files with the same record_id serialise (the second waits for
- * the first, then loses and is applied again), and it answers de-duplication with the first
- * sighting's content without touching the calls partitions.
+ * record_ids holds two rows per accepted call (migration 4: its month's bucket and the next, see
+ * duplicateScope.ts): its primary key (record_id, bucket) is what makes two concurrent files with
+ * the same record_id in duplicate scope serialise (the second waits for the first, then loses and
+ * is applied again), and it answers de-duplication with the first sighting's content without
+ * touching the calls partitions.
  *
  * Citus: see citus.sql for the distribution (contract_id for calls, totals and statements;
  * reference tables for files and closed_months).
@@ -176,6 +177,23 @@ export const PG_MIGRATIONS: { version: number; description: string; sql: string 
         reason   text NOT NULL,
         PRIMARY KEY (file_id, line)
       );
+    `,
+  },
+  {
+    version: 4,
+    description: 'the one duplicate rule: record_ids unique per (record_id, month bucket), a start month and the next (as SQLite)',
+    sql: `
+      -- A record_id was unique store-wide; the rule of both engines (duplicateScope.ts) is a start in
+      -- the same month or the month on either side. Each stored call now has two rows: bucket = its
+      -- month's number (year × 12 + month − 1) and the next, and (record_id, bucket) is the key, so two
+      -- calls of one record_id whose months are at most one apart share a bucket: the second is refused.
+      ALTER TABLE record_ids DROP CONSTRAINT record_ids_pkey;
+      ALTER TABLE record_ids ADD COLUMN bucket integer;
+      UPDATE record_ids SET bucket = substr(month, 1, 4)::integer * 12 + substr(month, 6, 2)::integer - 1;
+      INSERT INTO record_ids (record_id, contract_id, number, direction, peer, start_ms, duration_ms, month, file_id, line, bucket)
+        SELECT record_id, contract_id, number, direction, peer, start_ms, duration_ms, month, file_id, line, bucket + 1 FROM record_ids;
+      ALTER TABLE record_ids ALTER COLUMN bucket SET NOT NULL;
+      ALTER TABLE record_ids ADD CONSTRAINT record_ids_pkey PRIMARY KEY (record_id, bucket);
     `,
   },
 ];

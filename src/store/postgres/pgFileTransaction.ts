@@ -71,7 +71,7 @@ export class PgFileTransaction implements FileTransaction {
     }
   }
 
-  storedCalls(calls: Pick<CallRecord, 'recordId' | 'startMs'>[]): Promise<Map<string, StoredCallIdentity>> {
+  storedCalls(calls: Pick<CallRecord, 'recordId' | 'startMs'>[]): Promise<Map<string, StoredCallIdentity[]>> {
     return this.guarded(() => new PgSession(this.store, this.client).storedCalls(calls));
   }
 

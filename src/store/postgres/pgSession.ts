@@ -18,6 +18,7 @@ import {
   typeTotalProblem,
 } from '../rowChecks';
 import {
+  DoubleBilled,
   CallDetailsRequest,
   FileControls,
   FileRow,
@@ -34,6 +35,8 @@ import {
   TotalsDiff,
 } from '../types';
 import { QueryName } from './queries';
+import { doubleBilledOf, duplicateBuckets, duplicateScopeMonths } from '../duplicateScope';
+import { japanMonth } from '../../time/japanTime';
 import { RERATE_BATCH } from '../rows';
 import type { PgStore } from './pgStore';
 
@@ -90,13 +93,29 @@ export class PgSession implements StoreWriter {
     return new SubscriptionBook();
   }
 
-  /** The stored calls with these calls' record_ids, by record_id: the de-duplication rule of ingest and recycle alike. */
-  async storedCalls(calls: Pick<CallRecord, 'recordId' | 'startMs'>[]): Promise<Map<string, StoredCallIdentity>> {
-    const found = new Map<string, StoredCallIdentity>();
+  /**
+   * The stored sightings of these calls' record_ids within the duplicate scope, by record_id: the
+   * de-duplication rule of ingest and recycle alike. A call of month m asks for buckets m and m+1
+   * (duplicateScope.ts duplicateBuckets), which hold the calls of m−1, m and m+1 (found by the
+   * primary key of record_ids).
+   */
+  async storedCalls(calls: Pick<CallRecord, 'recordId' | 'startMs'>[]): Promise<Map<string, StoredCallIdentity[]>> {
+    const found = new Map<string, StoredCallIdentity[]>();
     if (calls.length === 0) return found;
-    for (const row of (await this.run('storedCalls', [calls.map((call) => call.recordId)])).rows as (StoredCallIdentity & { recordId: string })[]) {
+    // The batch's record_ids in the buckets of its months (a batch mostly has one month): the
+    // sightings of other months of the batch that this brings along are left out by settleBatch.
+    const recordIds = new Set<string>();
+    const buckets = new Set<number>();
+    for (const call of calls) {
+      recordIds.add(call.recordId);
+      for (const bucket of duplicateBuckets(japanMonth(call.startMs))) buckets.add(bucket);
+    }
+    for (const row of (await this.run('storedCalls', [[...recordIds], [...buckets]])).rows as (StoredCallIdentity & { recordId: string })[]) {
       const { recordId, ...identity } = row;
-      found.set(recordId, { ...identity, line: Number(identity.line) });
+      const sighting = { ...identity, line: Number(identity.line) };
+      const sightings = found.get(recordId);
+      if (sightings === undefined) found.set(recordId, [sighting]);
+      else sightings.push(sighting);
     }
     return found;
   }
@@ -186,7 +205,7 @@ export class PgSession implements StoreWriter {
 
   async applyReratings(reratings: Rerating[]): Promise<void> {
     const rated = reratings.filter((rerating): rerating is { recordId: string; rated: RatedCall } => 'rated' in rerating);
-    const unrated = reratings.filter((rerating): rerating is { recordId: string; unratedCode: string } => 'unratedCode' in rerating);
+    const unrated = reratings.filter((rerating): rerating is Extract<Rerating, { unratedCode: string }> => 'unratedCode' in rerating);
     for (let start = 0; start < rated.length; start += 5000) {
       const slice = rated.slice(start, start + 5000).map((rerating) => rerating.rated);
       await this.run('applyRatings', [
@@ -205,9 +224,19 @@ export class PgSession implements StoreWriter {
         slice.map((call) => call.chargeRemainderParts),
       ]);
     }
-    for (let start = 0; start < unrated.length; start += 5000) {
-      const slice = unrated.slice(start, start + 5000);
-      await this.run('markUnrated', [slice.map((rerating) => rerating.recordId), slice.map((rerating) => rerating.unratedCode)]);
+    // The month of each call (a re-rate reads one month): a record_id stored in another month too is another call.
+    const byMonth = new Map<string, typeof unrated>();
+    for (const rerating of unrated) byMonth.set(rerating.month, [...(byMonth.get(rerating.month) ?? []), rerating]);
+    for (const [month, ofMonth] of byMonth) {
+      for (let start = 0; start < ofMonth.length; start += 5000) {
+        const slice = ofMonth.slice(start, start + 5000);
+        await this.run('markUnrated', [
+          slice.map((rerating) => rerating.recordId),
+          slice.map((rerating) => rerating.unratedCode),
+          slice.map((rerating) => rerating.contractId),
+          month,
+        ]);
+      }
     }
   }
 
@@ -359,6 +388,17 @@ export class PgSession implements StoreWriter {
    * PostgreSQL checks its own pages (checksums, WAL); what meisai checks here is its own
    * invariant across tables: every stored call has its record_ids row and no other is there.
    */
+  async doubleBilled(month: string): Promise<DoubleBilled[]> {
+    const byRecord = new Map<string, DoubleBilled['calls']>();
+    for (const row of (await this.run('doubleBilled', [month, duplicateScopeMonths(month)])).rows as ({ recordId: string } & DoubleBilled['calls'][number])[]) {
+      const { recordId, ...call } = row;
+      const calls = byRecord.get(recordId) ?? [];
+      calls.push({ ...call, line: Number(call.line) });
+      byRecord.set(recordId, calls);
+    }
+    return doubleBilledOf(byRecord, month);
+  }
+
   async integrityProblems(): Promise<string[]> {
     const row = (await this.run('callsWithoutRecordId')).rows[0] as { calls: number; recordIds: number };
     return row.calls === row.recordIds ? [] : [`calls has ${row.calls} rows but record_ids ${row.recordIds}: they must have one row per stored call each`];

@@ -84,10 +84,10 @@ describePostgres('the PostgreSQL store', () => {
     const stored = await file.storedCalls(['a1', 'b1', 'none'].map((recordId) => ratedCall({ recordId })));
     await file.rollback();
     expect([...stored.keys()].sort()).toEqual(['a1', 'b1']);
-    expect(stored.get('a1')).toEqual({
+    expect(stored.get('a1')).toEqual([{
       contractId: 'N000000001', number: '05012345678', direction: 'out', peer: '0312345678', startMs: Date.UTC(2011, 3, 10), durationMs: 61_000,
       fileName: 'a.csv', line: 2,
-    });
+    }]);
     const controls = await store.fileControls([]);
     expect(controls.find((row) => row.name === 'b.csv')).toMatchObject({ recordsRead: 3, accepted: 1, rejected: 1, duplicates: 1, callRows: 1, rejectRows: 1, duplicateRows: 1 });
     expect(await store.integrityProblems()).toEqual([]);
@@ -156,7 +156,7 @@ describePostgres('the PostgreSQL store', () => {
       async (writer) => {
         await writer.applyReratings([
           { recordId: 'a1', rated: ratedCall({ recordId: 'a1', chargeScaled: 500_000, units: 5 }) },
-          { recordId: 'a2', unratedCode: 'NOT_CALLABLE' },
+          { recordId: 'a2', unratedCode: 'NOT_CALLABLE', contractId: 'N000000001', month: '2011-04' },
         ]);
         const diff = await writer.diffMonthTotals(scope, wanted);
         expect(diff).toEqual({ ...wanted, goneTypeTotals: [], goneChakuwariTotals: [{ contractId: 'N000000001', number: '05012345678' }] });

@@ -7,6 +7,7 @@ import { pipeline } from 'node:stream/promises';
 import { TotalledCall } from '../../aggregate/monthlyTotals';
 import { StoreConfigurationError, StoreFailedError } from '../../errors';
 import {
+  DoubleBilled,
   CallDetailsRequest,
   FileClaim,
   FileControls,
@@ -376,6 +377,9 @@ export class PgStore implements Store {
   }
   integrityProblems(): Promise<string[]> {
     return this.reads.integrityProblems();
+  }
+  doubleBilled(month: string): Promise<DoubleBilled[]> {
+    return this.reads.doubleBilled(month);
   }
   callDetails(request: CallDetailsRequest): Promise<StoredCallDetail[]> {
     return this.reads.callDetails(request);

@@ -1,3 +1,5 @@
+import { inDuplicateScope } from '../duplicateScope';
+import { japanMonth } from '../../time/japanTime';
 import { MonthlyTotals } from '../../aggregate/monthlyTotals';
 import { sameContent } from '../../input/callRecord';
 import { RatedCall } from '../../rate/rateRecord';
@@ -60,7 +62,8 @@ export async function applyCalls(
       const batch: FileBatch = { calls: [], rejects: [], duplicates: [], skips: [] };
       items.forEach((call, index) => {
         const line = start + index + 2;
-        const first = stored.get(call.recordId) ?? firstInBatch.get(call.recordId)?.call;
+        const inScope = (seen: { startMs: number }): boolean => inDuplicateScope(japanMonth(seen.startMs), call.month);
+        const first = stored.get(call.recordId)?.find(inScope) ?? [firstInBatch.get(call.recordId)?.call].find((seen) => seen !== undefined && inScope(seen));
         if (first !== undefined) {
           if (sameContent(first, call)) {
             batch.duplicates.push({ line, recordId: call.recordId });

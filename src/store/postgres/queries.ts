@@ -34,6 +34,8 @@ function q(text: string, citus: CitusPlan, prepare = true): QueryEntry {
 }
 
 const MONTH = 'month = $1';
+/** A month's number (year × 12 + month − 1) in SQL, as duplicateScope.ts monthNumber: record_ids' buckets (migration 4). */
+const MONTH_NUMBER = '(substr(month, 1, 4)::integer * 12 + substr(month, 6, 2)::integer - 1)';
 const MONTH_CONTRACT = 'month = $1 AND contract_id = $2';
 
 /** Only the columns the totals are made of (and the row's identity, for a message). */
@@ -103,10 +105,11 @@ export const QUERIES = {
 
   // ---- one file's batches
   storedCalls: q(
-    `SELECT r.record_id AS "recordId", r.contract_id AS "contractId", r.number, r.direction, r.peer, r.start_ms AS "startMs",
-            r.duration_ms AS "durationMs", f.name AS "fileName", r.line
+    `SELECT DISTINCT ON (r.record_id, r.month) r.record_id AS "recordId", r.contract_id AS "contractId", r.number, r.direction, r.peer,
+            r.start_ms AS "startMs", r.duration_ms AS "durationMs", f.name AS "fileName", r.line
        FROM record_ids r JOIN files f ON f.file_id = r.file_id
-      WHERE r.record_id = ANY($1::text[])`,
+      WHERE r.record_id = ANY($1::text[]) AND r.bucket = ANY($2::integer[])
+      ORDER BY r.record_id, r.month`,
     router,
   ),
   createStaging: q(
@@ -124,8 +127,9 @@ export const QUERIES = {
   copyStaging: q(`COPY ${STAGING_TABLE} (${STAGING_COLUMNS.join(', ')}) FROM STDIN`, local, false),
   insertStagedCalls: q(
     `WITH ids AS (
-       INSERT INTO record_ids (record_id, contract_id, number, direction, peer, start_ms, duration_ms, month, file_id, line)
-       SELECT record_id, contract_id, number, direction, peer, start_ms, duration_ms, month, $1, line FROM ${STAGING_TABLE}
+       INSERT INTO record_ids (record_id, contract_id, number, direction, peer, start_ms, duration_ms, month, file_id, line, bucket)
+       SELECT record_id, contract_id, number, direction, peer, start_ms, duration_ms, month, $1, line, ${MONTH_NUMBER} + shift
+         FROM ${STAGING_TABLE} CROSS JOIN (VALUES (0), (1)) AS buckets(shift)
      )
      INSERT INTO calls (contract_id, month, record_id, file_id, line, number, direction, peer, peer_is_number, start_ms, duration_ms,
                         peer_class, tariff_id, numbering_plan_id, rate_id, rate_prefix, units, charge_scaled, chakuwari_eligible, late,
@@ -221,9 +225,9 @@ export const QUERIES = {
   ),
   markUnrated: q(
     `UPDATE calls c SET unrated_code = u.code, late = false
-       FROM unnest($1::text[], $2::text[]) AS u(record_id, code) JOIN record_ids r ON r.record_id = u.record_id
-      WHERE c.contract_id = r.contract_id AND c.month = r.month AND c.record_id = u.record_id`,
-    multi('the rerate verdict gives only record_ids: their contract and month come from record_ids (not co-located with calls)'),
+       FROM unnest($1::text[], $2::text[], $3::text[]) AS u(record_id, code, contract_id)
+      WHERE c.contract_id = u.contract_id AND c.month = $4 AND c.record_id = u.record_id`,
+    multi('a re-rate of a whole month marks calls of many contracts; each row is keyed on its contract_id'),
   ),
   setTypeTotals: q(
     `INSERT INTO number_type_totals (contract_id, month, number, call_type, calls, duration_tenths, charge_scaled, charge_remainder_parts)
@@ -308,8 +312,16 @@ export const QUERIES = {
     multi('reconcile counts every file\'s rows over all shards'),
   ),
   callsWithoutRecordId: q(
-    `SELECT (SELECT count(*) FROM calls) AS calls, (SELECT count(*) FROM record_ids) AS "recordIds"`,
-    multi('reconcile\'s integrity check: every call has its record_ids row, over all shards'),
+    `SELECT (SELECT count(*) FROM calls) AS calls, (SELECT count(*) FROM record_ids WHERE bucket = ${MONTH_NUMBER}) AS "recordIds"`,
+    multi('reconcile\'s integrity check: every call has its record_ids row (of its own month\'s bucket), over all shards'),
+  ),
+  doubleBilled: q(
+    `SELECT c.record_id AS "recordId", c.contract_id AS "contractId", c.month, f.name AS "fileName", c.line
+       FROM calls c JOIN files f ON f.file_id = c.file_id
+      WHERE c.month = ANY($2::text[])
+        AND c.record_id IN (SELECT record_id FROM calls WHERE month = ANY($2::text[]) GROUP BY record_id
+                             HAVING count(*) > 1 AND bool_or(month = $1))`,
+    multi('reconcile\'s store-wide check: record_ids stored twice within a month\'s duplicate scope, over all shards'),
   ),
 
   // ---- call details

@@ -79,10 +79,12 @@ describe('de-duplication without a record_id index (SQLite)', () => {
     expect(await ingestFile(workspace.store, reference, workspace.writeFile('next.csv', csv([call('S1'), call('S2')])))).toMatchObject({ accepted: 2, duplicates: 0 });
   });
 
-  test('record_ids are kept per month of start: the same id in another month is another call (SQLite)', async () => {
+  test('record_ids are looked up in the month of start and the months on either side: two months on, the same id is another call', async () => {
     await ingestFile(workspace.store, reference, workspace.writeFile('april.csv', csv([call('M1', '2011-04-30 23:59:00')])));
     const may = await ingestFile(workspace.store, reference, workspace.writeFile('may.csv', csv([call('M1', '2011-05-01 00:01:00')])));
-    expect(may).toMatchObject({ accepted: 1, duplicates: 0, rejected: {} });
+    expect(may).toMatchObject({ accepted: 0, duplicates: 0, rejected: { CONFLICT: 1 } });
+    const june = await ingestFile(workspace.store, reference, workspace.writeFile('june.csv', csv([call('M1', '2011-06-01 00:01:00')])));
+    expect(june).toMatchObject({ accepted: 1, duplicates: 0, rejected: {} });
     const resent = await ingestFile(workspace.store, reference, workspace.writeFile('resent.csv', csv([call('M1', '2011-04-30 23:59:00', '60.0')])));
     expect(resent).toMatchObject({ accepted: 0, duplicates: 1 });
   });

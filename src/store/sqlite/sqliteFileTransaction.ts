@@ -61,7 +61,7 @@ export class SqliteFileTransaction implements FileTransaction {
     this.firstUnkeyed = this.nextCallId;
   }
 
-  storedCalls(calls: Pick<CallRecord, 'recordId' | 'startMs'>[]): Promise<Map<string, StoredCallIdentity>> {
+  storedCalls(calls: Pick<CallRecord, 'recordId' | 'startMs'>[]): Promise<Map<string, StoredCallIdentity[]>> {
     return this.store.storedCalls(calls);
   }
 

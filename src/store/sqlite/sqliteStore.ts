@@ -6,6 +6,7 @@ import { SubscriptionBook } from '../../subscription/subscriptions';
 import { readSubscriptionBook } from './subscriptions';
 import { CallRecord } from '../../input/callRecord';
 import { japanMonth } from '../../time/japanTime';
+import { duplicateScopeMonths } from '../duplicateScope';
 import { CallValues, decodeRows } from './callValues';
 import { KeyTable, loadMonthKeys, monthRanges, recordKey, writeKeyPart } from './callKeys';
 import {
@@ -23,10 +24,12 @@ import {
 } from '../rowChecks';
 import { readableRows, storedCallFromRow, totalsDiff } from '../rows';
 import { SqliteFileTransaction } from './sqliteFileTransaction';
+import { doubleBilledCalls } from './doubleBilled';
 import { Db, openStore, storePath, StoreAccess } from './connection';
 import {
   AcceptedCall,
   CallDetailsRequest,
+  DoubleBilled,
   FileClaim,
   FileControls,
   FileOutcome,
@@ -136,37 +139,49 @@ export class SqliteStore implements Store {
   }
 
   /**
-   * The stored calls with these calls' record_ids (committed, and those of the file being written so
-   * far), by record_id: the de-duplication rule of ingest and recycle alike.
+   * The stored sightings of these calls' record_ids within the duplicate scope (duplicateScope.ts),
+   * committed and of the file being written so far, by record_id: the de-duplication rule of
+   * ingest and recycle alike. Each call's key is looked up in the key tables of its month and
+   * the months on either side; a key found is a candidate, confirmed by the stored record_id.
    */
-  async storedCalls(calls: Pick<CallRecord, 'recordId' | 'startMs'>[]): Promise<Map<string, StoredCallIdentity>> {
-    const found = new Map<string, StoredCallIdentity>();
-    const wanted = new Map<number, string[]>();
+  async storedCalls(calls: Pick<CallRecord, 'recordId' | 'startMs'>[]): Promise<Map<string, StoredCallIdentity[]>> {
+    const found = new Map<string, StoredCallIdentity[]>();
+    const asked = new Set<string>();
+    const wanted = new Set<number>();
+    let lastMonth = '';
+    let tables: KeyTable[] = [];
     for (const call of calls) {
       const month = japanMonth(call.startMs);
-      for (const callId of this.monthKeys(month).candidates(recordKey(call.recordId))) {
-        const months = wanted.get(callId) ?? [];
-        months.push(`${month}\u0000${call.recordId}`);
-        wanted.set(callId, months);
+      // A batch's calls mostly share a month: its three key tables are looked up once per change.
+      if (month !== lastMonth) {
+        lastMonth = month;
+        tables = duplicateScopeMonths(month).map((scopeMonth) => this.monthKeys(scopeMonth));
       }
+      const key = recordKey(call.recordId);
+      asked.add(call.recordId);
+      for (const table of tables) for (const callId of table.candidates(key)) wanted.add(callId);
     }
     if (wanted.size === 0) return found;
-    for (const row of this.sql(FIND_CALLS).all(JSON.stringify([...wanted.keys()])) as (StoredCallIdentity & { callId: number; recordId: string })[]) {
-      // A key is a candidate only: the record_id and month must be the call's.
-      const { callId, ...identity } = row;
-      if (wanted.get(callId)!.includes(`${japanMonth(row.startMs)}\u0000${row.recordId}`)) found.set(row.recordId, identity);
+    for (const row of this.sql(FIND_CALLS).all(JSON.stringify([...wanted])) as (StoredCallIdentity & { callId: number; recordId: string })[]) {
+      // A key is a candidate only: the record_id must be one asked for (settleBatch keeps the sightings in each call's scope).
+      if (!asked.has(row.recordId)) continue;
+      const { callId: _callId, ...identity } = row;
+      const sightings = found.get(row.recordId);
+      if (sightings === undefined) found.set(row.recordId, [identity]);
+      else sightings.push(identity);
     }
     return found;
   }
 
-  /** Where a record_id of a month is stored already, if it is (recycle). */
+  /** Where a record_id is stored already within the duplicate scope of a month, if it is (recycle). */
   async findStoredCall(month: string, recordId: string): Promise<{ fileName: string; line: number } | undefined> {
-    const candidates = this.monthKeys(month).candidates(recordKey(recordId));
+    const key = recordKey(recordId);
+    const candidates = duplicateScopeMonths(month).flatMap((scopeMonth) => this.monthKeys(scopeMonth).candidates(key));
     if (candidates.length === 0) return undefined;
     return this.sql(
       `SELECT f.name AS fileName, c.line FROM calls c JOIN files f ON f.file_id = c.file_id
-        WHERE c.call_id IN (SELECT value FROM json_each(?)) AND c.record_id = ? AND c.month = ?`,
-    ).get(JSON.stringify(candidates), recordId, month) as { fileName: string; line: number } | undefined;
+        WHERE c.call_id IN (SELECT value FROM json_each(?)) AND c.record_id = ? ORDER BY c.month, c.call_id`,
+    ).get(JSON.stringify(candidates), recordId) as { fileName: string; line: number } | undefined;
   }
 
   /**
@@ -237,9 +252,10 @@ export class SqliteStore implements Store {
     return 'applied';
   }
 
-  /** Keeps the key tables of these months only (those the next file most likely touches). */
+  /** Keeps the key tables of these months and their neighbours only (those the next file most likely looks up). */
   private keepKeyTables(months: Set<string>): void {
-    for (const month of this.keyTables.keys()) if (!months.has(month)) this.keyTables.delete(month);
+    const kept = new Set([...months].flatMap(duplicateScopeMonths));
+    for (const month of this.keyTables.keys()) if (!kept.has(month)) this.keyTables.delete(month);
   }
 
   /** @internal */
@@ -638,6 +654,10 @@ export class SqliteStore implements Store {
       (row) => `file ${String(row.fileId)} (${keyText(row.name)})`,
       unreadable,
     ) as unknown as FileControls[];
+  }
+
+  async doubleBilled(month: string): Promise<DoubleBilled[]> {
+    return doubleBilledCalls(this.db, month);
   }
 
   async integrityProblems(): Promise<string[]> {
