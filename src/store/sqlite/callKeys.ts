@@ -11,8 +11,8 @@ import type { Db } from './connection';
  * in-memory hash table (the month's keys only: a store that grows by other months costs nothing);
  * a key found is only a candidate, confirmed against the stored row's record_id.
  *
- * The scope is the month of start: a record_id identifies a call within the month its start falls
- * in (a duplicate always has the same start, hence the same month).
+ * A call's record_id is looked up in the tables of its month of start and the months on either
+ * side: the one duplicate rule of both engines (../duplicateScope.ts).
  */
 
 /** The 32-bit key of a record_id (FNV-1a over its UTF-16 code units, then a murmur3 finaliser); never 0. */
