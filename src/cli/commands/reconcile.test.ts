@@ -73,6 +73,7 @@ describe('meisai reconcile on an untouched store', () => {
     expect(result.stdout.split('\n').filter((line) => !line.startsWith('  '))).toEqual([
       'reconcile 2011-04: OK',
       'store integrity: OK',
+      'record_ids billed once: OK',
       'totals from calls: OK',
       'statements: OK',
       'files: OK',
@@ -89,6 +90,7 @@ describe('meisai reconcile on an untouched store', () => {
       ok: true,
       checks: [
         { name: 'integrity', title: 'store integrity', ok: true, details: expect.any(Array) },
+        { name: 'record-ids', title: 'record_ids billed once', ok: true, details: expect.any(Array) },
         { name: 'totals', title: 'totals from calls', ok: true, details: expect.any(Array) },
         { name: 'statements', title: 'statements', ok: true, details: expect.any(Array) },
         { name: 'files', title: 'files', ok: true, details: expect.any(Array) },
@@ -103,9 +105,11 @@ describe('meisai reconcile on an untouched store', () => {
     const storeWide = ['store-wide: not run for one contract; `reconcile --month` without --contract runs it'];
     expect(informationOf(report, 'files')).toEqual(storeWide);
     expect(informationOf(report, 'integrity')).toEqual(storeWide);
+    expect(informationOf(report, 'record-ids')).toEqual(storeWide);
     const monthWide = (await reconcileJson()).report;
     expect(informationOf(monthWide, 'files')).toEqual(["1 file, 6 records read, each file's read = accepted + rejected + duplicates + skipped checked against its rows"]);
     expect(informationOf(monthWide, 'integrity')).toEqual(['SQLite quick_check: ok (pages, b-trees and records of the file are sound)']);
+    expect(informationOf(monthWide, 'record-ids')).toEqual(['no record_id is stored as two calls within a month and its neighbours']);
   });
 
   test('a month after it is closed, and after a re-rate, still agrees', async () => {

@@ -71,7 +71,7 @@ describe('reconcile checks the integrity of the store first', () => {
   test('an untouched store: the integrity check comes first and is OK', async () => {
     const { code, report } = await reconcile(pristine);
     expect(code).toBe(0);
-    expect(report.checks.map((check) => check.name)).toEqual(['integrity', 'totals', 'statements', 'files']);
+    expect(report.checks.map((check) => check.name)).toEqual(['integrity', 'record-ids', 'totals', 'statements', 'files']);
     expect(report.checks[0]).toMatchObject({ title: 'store integrity', ok: true });
   });
 
