@@ -1,4 +1,4 @@
-import { sameContent } from '../input/callRecord';
+import { CallContent, sameContent } from '../input/callRecord';
 import { RejectCode } from '../input/rejection';
 import { RatedCall } from '../rate/rateRecord';
 import { RECYCLABLE_CODES } from '../recycle/recyclable';
@@ -33,7 +33,7 @@ export function settleBatch(items: ParsedItem[], stored: Map<string, StoredCallI
     settled.rejects.push({ line: item.line, code, message, raw: item.raw, record: RECYCLABLE_CODES.has(code) ? item.call : null });
     settled.rejectedByCode[code] = (settled.rejectedByCode[code] ?? 0) + 1;
   };
-  const firstInBatch = new Map<string, { item: ParsedItem; month: string }[]>();
+  const firstInBatch = new Map<string, ParsedItem[]>();
   for (const item of items) {
     const call = item.call;
     if (call === null && 'skipped' in item.outcome) {
@@ -47,13 +47,11 @@ export function settleBatch(items: ParsedItem[], stored: Map<string, StoredCallI
       reject(item, rejection.code, rejection.message);
       continue;
     }
-    const month = japanMonth(call.startMs);
-    const inScope = <T extends { month: string }>(sightings: T[] | undefined): T[] => (sightings ?? []).filter((seen) => inDuplicateScope(seen.month, month));
-    const storedFirst = settlingSighting(
-      inScope(stored.get(call.recordId)?.map((identity) => ({ identity, month: japanMonth(identity.startMs) }))),
-      (seen) => sameContent(seen.identity, call),
-    )?.identity;
-    const batchFirst = storedFirst === undefined ? settlingSighting(inScope(firstInBatch.get(call.recordId)), (seen) => sameContent(seen.item.call!, call))?.item : undefined;
+    const storedSightings = stored.get(call.recordId);
+    const batchSightings = firstInBatch.get(call.recordId);
+    // Most records have no earlier sighting: the month arithmetic is for those that do.
+    const storedFirst = storedSightings === undefined ? undefined : firstInScope(call, storedSightings, (identity) => identity);
+    const batchFirst = storedFirst === undefined && batchSightings !== undefined ? firstInScope(call, batchSightings, (earlier) => earlier.call!) : undefined;
     if (storedFirst !== undefined || batchFirst !== undefined) {
       if (sameContent(storedFirst ?? batchFirst!.call!, call)) {
         settled.duplicates.push({ line: item.line, recordId: call.recordId });
@@ -71,10 +69,20 @@ export function settleBatch(items: ParsedItem[], stored: Map<string, StoredCallI
     const late = closedMonths.has(rated.month);
     settled.calls.push({ call: rated, line: item.line, late });
     const sightings = firstInBatch.get(call.recordId);
-    if (sightings === undefined) firstInBatch.set(call.recordId, [{ item, month }]);
-    else sightings.push({ item, month });
+    if (sightings === undefined) firstInBatch.set(call.recordId, [item]);
+    else sightings.push(item);
     if (late) settled.late += 1;
     else settled.billed.push(rated);
   }
   return settled;
+}
+
+/**
+ * Of the earlier sightings of a record's record_id, the one it is settled against within the
+ * duplicate scope (store/duplicateScope.ts), if any.
+ */
+function firstInScope<T>(call: CallContent, sightings: T[], recordOf: (sighting: T) => CallContent): T | undefined {
+  const month = japanMonth(call.startMs);
+  const inScope = sightings.map((sighting) => ({ sighting, month: japanMonth(recordOf(sighting).startMs) })).filter((seen) => inDuplicateScope(seen.month, month));
+  return settlingSighting(inScope, (seen) => sameContent(recordOf(seen.sighting), call))?.sighting;
 }
