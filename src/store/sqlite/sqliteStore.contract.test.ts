@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SqliteStore } from './sqliteStore';
 import { storeContract } from '../../test-support/storeContract';
+import { parityContract } from '../parityContract';
 
 storeContract('SQLite', async () => {
   const directory = mkdtempSync(join(tmpdir(), 'meisai-sqlite-contract-'));
@@ -15,3 +16,19 @@ storeContract('SQLite', async () => {
     },
   };
 });
+
+parityContract(
+  'SQLite',
+  async () => {
+    const directory = mkdtempSync(join(tmpdir(), 'meisai-sqlite-parity-'));
+    const store = SqliteStore.open(join(directory, 'meisai.sqlite'), 'create');
+    return {
+      store,
+      async cleanUp() {
+        await store.close();
+        rmSync(directory, { recursive: true, force: true });
+      },
+    };
+  },
+  /^SQLite quick_check: ok \(pages, b-trees and records of the file are sound\)$/,
+);
