@@ -1,5 +1,5 @@
 import { OpenedStore, storeContract } from '../../test-support/storeContract';
-import { parityContract } from '../parityContract';
+import { parityContract } from '../../test-support/parityContract';
 import { createTestDatabase, describePostgres } from '../../test-support/postgres';
 import { PgStore } from './pgStore';
 

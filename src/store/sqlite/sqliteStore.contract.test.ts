@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SqliteStore } from './sqliteStore';
 import { storeContract } from '../../test-support/storeContract';
-import { parityContract } from '../parityContract';
+import { parityContract } from '../../test-support/parityContract';
 
 storeContract('SQLite', async () => {
   const directory = mkdtempSync(join(tmpdir(), 'meisai-sqlite-contract-'));

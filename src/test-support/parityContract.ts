@@ -12,9 +12,9 @@ import { withStoredSubscriptions } from '../subscription/storedSubscriptions';
 import { Subscription } from '../subscription/subscriptions';
 import { readSubscriptionsCsv } from '../subscription/subscriptionsCsv';
 import { TariffBook } from '../tariff/tariff';
-import { OpenedStore } from '../test-support/storeContract';
-import { csv } from '../test-support/tempStore';
-import { Store } from './types';
+import { OpenedStore } from './storeContract';
+import { csv } from './tempStore';
+import { Store } from '../store/types';
 
 /**
  * Subscriptions, rejects, recycle and reconcile's integrity check through the `Store` interface
