@@ -4,7 +4,8 @@ import { acquireLock } from '../store/sqlite/lock';
 import { normaliseSubscriberNumber } from '../numbering/peer';
 import { isPostgresUrl } from '../store/storeUrl';
 import { SqliteStore } from '../store/sqlite/sqliteStore';
-import { checkStorePath, Db, resolveDbPath, StoreAccess } from '../store/sqlite/connection';
+import { existsSync } from 'node:fs';
+import { checkStorePath, resolveDbPath, StoreAccess } from '../store/sqlite/connection';
 import { Store } from '../store/types';
 import { storeFault } from '../store/storeErrors';
 import { createLogger } from './logger';
@@ -56,6 +57,17 @@ export async function withStore<T>(path: string | undefined, work: (store: Store
   return withOpenStore(resolveDbPath(path), 'read', work);
 }
 
+/**
+ * Like `withStore`, for a command that can answer without a store (quote): `absent` when --db is
+ * a SQLite path with no file there yet. A PostgreSQL URL is always opened: a server that cannot
+ * be reached, or a database without a store, is said (exit 2), never taken for an empty store.
+ */
+export async function withStoreIfThere<T>(path: string | undefined, work: (store: Store) => T | Promise<T>, absent: () => T): Promise<T> {
+  const dbPath = resolveDbPath(path);
+  if (!isPostgresUrl(dbPath) && !existsSync(dbPath)) return absent();
+  return withOpenStore(dbPath, 'read', work);
+}
+
 /** The store's faults while the work runs (disk full, damaged, read-only) end as MeisaiErrors. */
 async function withOpenStore<T>(dbPath: string, access: StoreAccess, work: (store: Store) => T | Promise<T>): Promise<T> {
   if (isPostgresUrl(dbPath)) return withPostgresStore(dbPath, access, work);
@@ -82,12 +94,6 @@ async function withPostgresStore<T>(url: string, access: StoreAccess, work: (sto
   } finally {
     await store.close();
   }
-}
-
-/** The SQLite connection behind a store, for the commands not yet built for PostgreSQL (exit 2 there). */
-export function sqliteConnection(store: Store, command: string): Db {
-  if (store instanceof SqliteStore) return store.db;
-  throw new ConfigurationError(`meisai ${command} works on the SQLite store only so far; ${store.location} is PostgreSQL`);
 }
 
 export function revisionOption(value: string): number {

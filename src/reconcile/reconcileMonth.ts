@@ -36,7 +36,7 @@ export interface ReconcileRequest {
 }
 
 /**
- * SQLite's integrity check comes first. A damaged store is reported, never thrown: a row with a
+ * The engine's integrity check comes first. A damaged store is reported, never thrown: a row with a
  * value meisai never writes is a difference of its check (and left out of its sums), and a check
  * that cannot read the store at all is a difference saying so; the other checks still run.
  */
@@ -95,11 +95,11 @@ async function guarded(name: CheckName, title: string, run: () => Promise<Check>
 }
 
 async function integrityCheck(reader: StoreReader): Promise<Check> {
-  const found = await reader.integrityProblems();
-  if (found.length === 0) return makeCheck('integrity', 'store integrity', [information('SQLite quick_check: ok (pages, b-trees and records of the file are sound)')]);
+  const { check, soundMeans, whenDamaged, problems } = await reader.integrityCheck();
+  if (problems.length === 0) return makeCheck('integrity', 'store integrity', [information(`${check}: ok (${soundMeans})`)]);
   return makeCheck('integrity', 'store integrity', [
-    ...found.map((problem) => difference(`SQLite quick_check: ${problem.length > 300 ? `${problem.slice(0, 300)}…` : problem}`)),
-    information('the store file is damaged: restore it from a backup; the figures below are read from the damaged file'),
+    ...problems.map((problem) => difference(`${check}: ${problem.length > 300 ? `${problem.slice(0, 300)}…` : problem}`)),
+    information(whenDamaged),
   ]);
 }
 

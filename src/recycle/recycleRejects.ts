@@ -2,8 +2,7 @@ import { MonthlyTotals } from '../aggregate/monthlyTotals';
 import { RejectCode } from '../input/rejection';
 import { rateRecord } from '../rate/rateRecord';
 import { ReferenceData } from '../reference/referenceData';
-import { acceptRecycled, countUnrecyclableRejects, readRecyclableRejects, updateReject } from '../store/sqlite/recycle';
-import { SqliteStore } from '../store/sqlite/sqliteStore';
+import { Store } from '../store/types';
 import { japanMonth } from '../time/japanTime';
 
 export interface RecycleRequest {
@@ -37,33 +36,32 @@ export interface RecycleResult {
  * plan as they are now, in one transaction. A record that now rates joins the calls on its own
  * file and line (a closed month takes it as a late call); one that still fails stays rejected.
  */
-export async function recycleRejects(store: SqliteStore, reference: ReferenceData, request: RecycleRequest, recycledAt = new Date().toISOString()): Promise<RecycleResult> {
-  const db = store.db;
-  const result: RecycleResult = { considered: 0, recycled: [], stillRejected: {}, alreadyBilled: [], withoutRecord: countUnrecyclableRejects(db, request.codes) };
-  await store.transaction(async () => {
-    const closed = await store.closedMonths();
+export async function recycleRejects(store: Store, reference: ReferenceData, request: RecycleRequest, recycledAt = new Date().toISOString()): Promise<RecycleResult> {
+  return store.transaction(async (writer) => {
+    const result: RecycleResult = { considered: 0, recycled: [], stillRejected: {}, alreadyBilled: [], withoutRecord: await writer.rejectsWithoutRecord(request.codes) };
+    const closed = await writer.closedMonths();
     const totals = new MonthlyTotals();
-    for (const reject of readRecyclableRejects(db, request.codes)) {
+    for (const reject of await writer.recyclableRejects(request.codes)) {
       if (request.month !== undefined && japanMonth(reject.record.startMs) !== request.month) continue;
       result.considered += 1;
       const rated = rateRecord(reject.record, reference.tariffs, reference.numbering, reference.subscriptions);
       if ('ok' in rated) {
-        updateReject(db, reject.rejectId, rated.code, rated.message);
+        await writer.updateReject(reject, rated.code, rated.message);
         result.stillRejected[rated.code] = (result.stillRejected[rated.code] ?? 0) + 1;
         continue;
       }
-      const billed = await store.findStoredCall(rated.month, rated.recordId);
+      // The one de-duplication rule of ingest (the store's), also against the records recycled before this one.
+      const billed = (await writer.storedCalls([rated])).get(rated.recordId)?.[0];
       if (billed !== undefined) {
         result.alreadyBilled.push({ fileName: reject.fileName, line: reject.line, billedIn: `${billed.fileName} line ${billed.line}` });
         continue;
       }
       const late = closed.has(rated.month);
-      await store.appendCallsToFile(reject.fileId, [{ call: rated, line: reject.line, late }]);
-      acceptRecycled(db, reject, rated, late, recycledAt);
+      await writer.acceptRecycled([{ reject, call: rated, late, recycledAt }]);
       if (!late) totals.add(rated);
       result.recycled.push({ fileName: reject.fileName, line: reject.line, recordId: rated.recordId, month: rated.month, formerCode: reject.code, late });
     }
-    store.addTotalsNow(totals.numberTypeTotals(), totals.numberChakuwariTotals());
+    await writer.addTotals(totals.numberTypeTotals(), totals.numberChakuwariTotals());
+    return result;
   });
-  return result;
 }

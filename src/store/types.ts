@@ -1,7 +1,7 @@
 import { ChakuwariTotal, NumberTypeTotal, TotalledCall } from '../aggregate/monthlyTotals';
 import { CallContent, CallRecord } from '../input/callRecord';
 import { PeerClass, RatedCall } from '../rate/rateRecord';
-import { SubscriptionBook } from '../subscription/subscriptions';
+import { Subscription, SubscriptionBook } from '../subscription/subscriptions';
 
 /**
  * The store as the rest of meisai sees it: typed reads and writes, no SQL. Two engines implement
@@ -221,10 +221,79 @@ export interface StoredCallDetail {
   line: number;
 }
 
+/** A subscription as stored, with the import it came from. */
+export interface StoredSubscription extends Subscription {
+  importedFrom: string;
+  importedAt: string;
+}
+
+/** What an import of subscriptions did: lines new to the store, and lines that changed a stored plan. */
+export interface SubscriptionsImported {
+  added: number;
+  replaced: number;
+}
+
+/** Which stored rejects to list: each filter optional. */
+export interface RejectFilter {
+  fileName?: string;
+  code?: string;
+}
+
+/** A stored reject as `meisai rejects` lists it. */
+export interface StoredReject {
+  fileName: string;
+  line: number;
+  code: string;
+  message: string;
+  /** The line as received, byte for byte (as UTF-8 text). */
+  raw: string;
+  /** The call's start, for a reject that kept its record (a cause of data); null otherwise. */
+  startMs: number | null;
+}
+
+/** A stored reject that kept its record (a cause of data), which `recycle` may accept now; a file and line name it. */
+export interface RecyclableReject {
+  fileId: number;
+  fileName: string;
+  line: number;
+  code: string;
+  message: string;
+  record: CallRecord;
+}
+
+/** A recycled reject: the call it now is, on its own file and line. */
+export interface RecycledCall {
+  reject: RecyclableReject;
+  call: RatedCall;
+  /** Its month is closed: stored late, out of the totals. */
+  late: boolean;
+  recycledAt: string;
+}
+
+/** The engine's own check of its storage, as reconcile reports it. */
+export interface IntegrityReport {
+  /** The check that ran, named with its engine: `SQLite quick_check`, `PostgreSQL amcheck (bt_index_check) on 21 indexes`. */
+  check: string;
+  /** What a sound result means, for the report's "ok" line. */
+  soundMeans: string;
+  /** What to do when it finds a problem. */
+  whenDamaged: string;
+  /** Its findings: none when sound. */
+  problems: string[];
+}
+
 /** The reads every command may make; inside a transaction they see that transaction's snapshot. */
 export interface StoreReader {
   /** The contracts' and numbers' plans (subscriptions), as rating reads them. */
   subscriptionBook(): Promise<SubscriptionBook>;
+  /** A contract's subscriptions (its own and its numbers'), by number ('' first) then date. */
+  contractSubscriptions(contractId: string): Promise<StoredSubscription[]>;
+  /** Stored rejects, by file (in ingest order) and line. */
+  rejects(filter: RejectFilter): Promise<StoredReject[]>;
+  /** Stored rejects of these codes that kept their record, by file (in ingest order) and line. */
+  recyclableRejects(codes: readonly string[]): Promise<RecyclableReject[]>;
+  /** Rejects of these codes stored without their record (stores written before rejects kept it): recycle cannot read them again. */
+  rejectsWithoutRecord(codes: readonly string[]): Promise<number>;
   closedMonths(): Promise<Set<string>>;
   isMonthClosed(month: string): Promise<boolean>;
   /** Contracts with statement figures (totals) in a month. */
@@ -252,8 +321,8 @@ export interface StoreReader {
   contractsOfMonth(scope: MonthScope): Promise<string[]>;
   issuedRevisions(contractId: string, month: string, unreadable: string[]): Promise<IssuedRevision[]>;
   fileControls(unreadable: string[]): Promise<FileControls[]>;
-  /** The engine's own check of its storage (SQLite quick_check): its findings, none when sound. */
-  integrityProblems(): Promise<string[]>;
+  /** The engine's own check of its storage (SQLite: quick_check; PostgreSQL: amcheck on the store's indexes and its row invariant). */
+  integrityCheck(): Promise<IntegrityReport>;
   /**
    * Record_ids billed twice: two stored calls of one record_id within the duplicate scope, one of
    * them in this month (a store written before one rule held on both engines, or damage).
@@ -281,6 +350,19 @@ export interface StoreWriter extends StoreReader {
   applyReratings(reratings: Rerating[]): Promise<void>;
   /** Brings the scope's totals to the ones `diffMonthTotals` was given: only the rows that differ are written. */
   applyTotalsDiff(scope: MonthScope, diff: TotalsDiff): Promise<void>;
+  /** Adds sums to the stored monthly totals (a row not there yet starts from zero). */
+  addTotals(typeTotals: NumberTypeTotal[], chakuwariTotals: ChakuwariTotal[]): Promise<void>;
+
+  /** Stores subscriptions: a line for a (contract, number, date) already stored replaces its plan. */
+  importSubscriptions(subscriptions: readonly Subscription[], importedFrom: string, importedAt: string): Promise<SubscriptionsImported>;
+  /**
+   * Moves recycled rejects into calls, each on its own file and line: the file's counts move with
+   * it (rejected − 1, accepted + 1, recycled + 1, late + 1 if late), so the file still foots, and a
+   * `recycled` row keeps why it had been rejected. The totals are the caller's (`addTotals`).
+   */
+  acceptRecycled(recycled: readonly RecycledCall[]): Promise<void>;
+  /** A reject that still fails keeps its place; its code and message become today's. */
+  updateReject(reject: Pick<RecyclableReject, 'fileId' | 'line'>, code: string, message: string): Promise<void>;
 }
 
 export interface FileClaim {

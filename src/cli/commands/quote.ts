@@ -1,16 +1,14 @@
 import { Command } from 'commander';
-import { existsSync } from 'node:fs';
 import { ConfigurationError, RunFailedError } from '../../errors';
 import { formatExactParts, formatScaledYen } from '../../money/scaledYen';
 import { normalisePeer } from '../../numbering/peer';
 import { CALL_TYPE_LABELS } from '../../rate/callType';
 import { Quote, quoteCall } from '../../rate/quoteCall';
 import { loadReferenceData } from '../../reference/referenceData';
-import { resolveDbPath } from '../../store/sqlite/connection';
 import { SubscriptionBook } from '../../subscription/subscriptions';
 import { parseDuration } from '../../time/duration';
 import { formatJapanTime, parseStart } from '../../time/japanTime';
-import { contractOption, dbOption, Io, numberOption, withStore } from '../options';
+import { contractOption, dbOption, Io, numberOption, withStoreIfThere } from '../options';
 
 interface QuoteOptions {
   contract: string;
@@ -46,9 +44,9 @@ export function registerQuote(program: Command, io: Io): void {
       if (options.plan !== undefined && !reference.tariffs.plans.has(options.plan)) {
         throw new ConfigurationError(`--plan ${options.plan} has no tariff version (plans: ${[...reference.tariffs.plans.keys()].sort().join(', ')})`);
       }
-      // Without --plan the subscriptions decide: from the store, or (no store yet) none, so the default plan.
+      // Without --plan the subscriptions decide: the store's (either engine), or, with no SQLite file yet, none: the default plan.
       const subscriptions =
-        options.plan === undefined && existsSync(resolveDbPath(options.db)) ? await withStore(options.db, (store) => store.subscriptionBook()) : new SubscriptionBook();
+        options.plan === undefined ? await withStoreIfThere(options.db, (store) => store.subscriptionBook(), () => new SubscriptionBook()) : new SubscriptionBook();
       const request = { contractId: options.contract, number: options.number ?? null, peer: peer.digits, startMs: start.startMs, durationMs: duration.durationMs, plan: options.plan };
       const result = quoteCall(request, reference.tariffs, reference.numbering, subscriptions);
       if (!result.ok) throw new RunFailedError(`this call would be rejected ${result.code}: ${result.message}`);

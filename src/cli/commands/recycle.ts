@@ -4,9 +4,6 @@ import { RECYCLABLE_CODES } from '../../recycle/recyclable';
 import { RecycleResult, recycleRejects } from '../../recycle/recycleRejects';
 import { loadReferenceData } from '../../reference/referenceData';
 import { withStoredSubscriptions } from '../../subscription/storedSubscriptions';
-import { ConfigurationError } from '../../errors';
-import { SqliteStore } from '../../store/sqlite/sqliteStore';
-import { Store } from '../../store/types';
 import { dbOption, Io, monthOption, withWriterStore } from '../options';
 
 export function registerRecycle(program: Command, io: Io): void {
@@ -22,7 +19,7 @@ export function registerRecycle(program: Command, io: Io): void {
       const reference = loadReferenceData();
       const codes = options.code ?? [...RECYCLABLE_CODES];
       const result = await withWriterStore(options.db, 'recycle', async (store) =>
-        recycleRejects(sqliteStoreOf(store), await withStoredSubscriptions(store, reference), { codes, ...(options.month === undefined ? {} : { month: options.month }) }),
+        recycleRejects(store, await withStoredSubscriptions(store, reference), { codes, ...(options.month === undefined ? {} : { month: options.month }) }),
       );
       io.stdout(options.json === true ? `${JSON.stringify(result)}\n` : recycleText(result, options.verbose === true));
     });
@@ -43,9 +40,4 @@ function recycleText(result: RecycleResult, verbose: boolean): string {
     for (const record of result.recycled) lines.push(`  ${record.fileName} line ${record.line} ${record.recordId}: ${record.formerCode} → accepted into ${record.month}${record.late ? ' (late)' : ''}`);
   }
   return `${lines.join('\n')}\n`;
-}
-
-function sqliteStoreOf(store: Store): SqliteStore {
-  if (store instanceof SqliteStore) return store;
-  throw new ConfigurationError(`meisai recycle works on the SQLite store only so far; ${store.location} is PostgreSQL`);
 }

@@ -2,9 +2,8 @@ import { Command } from 'commander';
 import { stringify } from 'csv-stringify/sync';
 import { RunFailedError } from '../../errors';
 import { CsvEncoding, csvEncodingOption, neutraliseFormula, writeCsv } from '../../export/csvOutput';
-import { readRejects } from '../../store/sqlite/rejects';
 import { japanMonth } from '../../time/japanTime';
-import { dbOption, Io, monthOption, requireMatch, sqliteConnection, withStore } from '../options';
+import { dbOption, Io, monthOption, requireMatch, withStore } from '../options';
 
 export function registerRejects(program: Command, io: Io): void {
   program
@@ -16,7 +15,7 @@ export function registerRejects(program: Command, io: Io): void {
     .addOption(csvEncodingOption())
     .addOption(dbOption())
     .action(async (options: { file?: string; code?: string; month?: string; csvEncoding: CsvEncoding; db?: string }) => {
-      const stored = await withStore(options.db, (store) => readRejects(sqliteConnection(store, 'rejects'), { fileName: options.file, code: options.code }));
+      const stored = await withStore(options.db, (store) => store.rejects({ fileName: options.file, code: options.code }));
       const rejects = options.month === undefined ? stored : stored.filter((reject) => reject.startMs !== null && japanMonth(reject.startMs) === options.month);
       if (rejects.length === 0) {
         const filters = [

@@ -3,9 +3,8 @@ import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { ConfigurationError, RunFailedError } from '../../errors';
 import { loadReferenceData } from '../../reference/referenceData';
-import { importSubscriptions, readContractSubscriptions } from '../../store/sqlite/subscriptions';
 import { readSubscriptionsCsv } from '../../subscription/subscriptionsCsv';
-import { contractOption, dbOption, Io, sqliteConnection, withStore, withWriterStore } from '../options';
+import { contractOption, dbOption, Io, withStore, withWriterStore } from '../options';
 
 export function registerSubscriptions(program: Command, io: Io): void {
   const subscriptions = program.command('subscriptions').description('Which plan each contract (or number) is billed by, from which date.');
@@ -28,7 +27,7 @@ export function registerSubscriptions(program: Command, io: Io): void {
         throw new ConfigurationError(`${file}: ${read.problems.length} bad line${read.problems.length === 1 ? '' : 's'}, nothing imported (each is listed on stdout)`);
       }
       const result = await withWriterStore(options.db, 'subscriptions import', (store) =>
-        importSubscriptions(sqliteConnection(store, 'subscriptions import'), read.subscriptions, basename(file), new Date().toISOString()),
+        store.transaction((writer) => writer.importSubscriptions(read.subscriptions, basename(file), new Date().toISOString())),
       );
       io.stdout(`imported ${file}: ${read.subscriptions.length} subscriptions (${result.added} new, ${result.replaced} changed plan); rerate a month to re-rate its calls\n`);
     });
@@ -38,7 +37,7 @@ export function registerSubscriptions(program: Command, io: Io): void {
     .requiredOption('--contract <id>', 'contract id', contractOption)
     .addOption(dbOption())
     .action(async (options: { contract: string; db?: string }) => {
-      const rows = await withStore(options.db, (store) => readContractSubscriptions(sqliteConnection(store, 'subscriptions list'), options.contract));
+      const rows = await withStore(options.db, (store) => store.contractSubscriptions(options.contract));
       if (rows.length === 0) throw new RunFailedError(`contract ${options.contract} has no subscription: it is billed by the default plan`);
       io.stdout('contract_id,number,plan,effective_from,imported_from\n');
       for (const row of rows) io.stdout(`${row.contractId},${row.number ?? ''},${row.plan},${row.effectiveFrom},${row.importedFrom}\n`);

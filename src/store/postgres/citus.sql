@@ -3,13 +3,13 @@
 -- Citus moves the rows already there into the shards as it distributes each table).
 --
 -- Distribution column contract_id for everything a statement is made of: calls, the two totals
--- tables and the issued statements are co-located, so a contract's statement, rerate, call
+-- tables, the issued statements and the subscriptions are co-located, so a contract's statement, rerate, call
 -- details and reconciliation are single-shard ("router") queries. A month over all contracts
 -- (close, rerate or reconcile of a whole month) fans out to every shard, on purpose.
 --
 -- record_ids (the de-duplication index: one row per accepted record_id) is distributed by
 -- record_id: ingest looks record_ids up by record_id = ANY(…), which Citus prunes to the shards
--- of those ids. rejects and duplicates are a file's rows: distributed by file_id.
+-- of those ids. rejects, duplicates, skips and recycled are a file's rows: distributed by file_id.
 --
 -- files, closed_months and schema_migrations are small and read by every node: reference
 -- tables (a copy on every worker).
@@ -31,9 +31,11 @@ SELECT create_distributed_table('calls', 'contract_id');
 SELECT create_distributed_table('number_type_totals', 'contract_id', colocate_with => 'calls');
 SELECT create_distributed_table('chakuwari_totals', 'contract_id', colocate_with => 'calls');
 SELECT create_distributed_table('statements', 'contract_id', colocate_with => 'calls');
+SELECT create_distributed_table('subscriptions', 'contract_id', colocate_with => 'calls');
 
 SELECT create_distributed_table('record_ids', 'record_id');
 
 SELECT create_distributed_table('rejects', 'file_id');
 SELECT create_distributed_table('duplicates', 'file_id', colocate_with => 'rejects');
 SELECT create_distributed_table('skips', 'file_id', colocate_with => 'rejects');
+SELECT create_distributed_table('recycled', 'file_id', colocate_with => 'rejects');

@@ -156,6 +156,31 @@ describePostgres('the Citus layout on a migrated store', () => {
           await store.contractsOfMonth(scope);
           for await (const _batch of store.billedCalls(scope, [])) void _batch;
         }
+        await store.transaction((writer) =>
+          writer.importSubscriptions([{ contractId: 'N000000001', number: null, plan: 'BUSINESS', effectiveFrom: '2011-04-15' }], 'crm.csv', 'now'),
+        );
+        await store.subscriptionBook();
+        await store.contractSubscriptions('N000000001');
+        const recyclable = ratedCall({ recordId: 'w-recycled', month: '2011-06', startMs: Date.UTC(2011, 5, 10) });
+        const rejecting = await store.beginFile({ name: 'w-rejects.csv', source: null, ingestedAt: '2011-06-11T00:00:00.000Z' });
+        await rejecting.writeBatch({
+          calls: [],
+          rejects: [
+            { line: 2, code: 'NO_TARIFF', message: 'no tariff', raw: 'w-recycled,…', record: recyclable },
+            { line: 3, code: 'NO_TARIFF', message: 'no tariff', raw: 'w-still,…', record: { ...recyclable, recordId: 'w-still' } },
+          ],
+          duplicates: [],
+          skips: [],
+        });
+        await rejecting.finish({ sha256: 'sha-w-rejects', bytes: 2, encoding: 'utf8', read: 2, accepted: 0, rejected: 2, duplicates: 0, late: 0, skipped: 0, profile: null });
+        await store.rejects({ code: 'NO_TARIFF' });
+        await store.transaction(async (writer) => {
+          await writer.rejectsWithoutRecord(['NO_TARIFF']);
+          const [first, second] = await writer.recyclableRejects(['NO_TARIFF']);
+          await writer.updateReject(second!, 'NOT_CALLABLE', 'still not');
+          await writer.acceptRecycled([{ reject: first!, call: recyclable, late: false, recycledAt: 'now' }]);
+          await writer.addTotals([], []);
+        });
         await store.transaction(async (writer) => {
           await writer.insertRevision({ contractId: 'N000000001', month: '2011-04', revision: 1, createdAt: 'now', reason: 'r', statementJson: '{}', sha256: 's' });
           await writer.markMonthClosed('2011-04', 'now');
@@ -170,7 +195,7 @@ describePostgres('the Citus layout on a migrated store', () => {
           await reader.revision('N000000001', '2011-04', 1);
           await reader.issuedRevisions('N000000001', '2011-04', []);
           await reader.fileControls([]);
-          await reader.integrityProblems();
+          await reader.integrityCheck();
           await reader.doubleBilled('2011-04');
           await reader.callDetails({ contractId: 'N000000001', month: '2011-04', direction: 'all' });
           await reader.callMonths('N000000001');

@@ -53,12 +53,12 @@ describePostgres('PostgreSQL migration 4 (record_ids by month bucket)', () => {
     const store = await PgStore.open(database.url, 'write');
     try {
       expect(await store.schemaVersion()).toBeGreaterThanOrEqual(4);
-      expect(await store.integrityProblems()).toEqual([]);
+      expect((await store.integrityCheck()).problems).toEqual([]);
       const may = ratedCall({ recordId: 'R1', month: '2011-05', startMs: Date.UTC(2011, 3, 30, 15, 0, 10) });
       expect(await applyCalls(store, 'may.csv', 'sha-may', [may])).toMatchObject({ accepted: 0, conflicts: 1 });
       const june = ratedCall({ recordId: 'R1', month: '2011-06', startMs: Date.UTC(2011, 4, 31, 15, 0, 10) });
       expect(await applyCalls(store, 'june.csv', 'sha-june', [june])).toMatchObject({ accepted: 1, conflicts: 0 });
-      expect(await store.integrityProblems()).toEqual([]);
+      expect((await store.integrityCheck()).problems).toEqual([]);
       expect(await store.doubleBilled('2011-05')).toEqual([]);
     } finally {
       await store.close();

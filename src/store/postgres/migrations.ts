@@ -196,6 +196,34 @@ export const PG_MIGRATIONS: { version: number; description: string; sql: string 
       ALTER TABLE record_ids ADD CONSTRAINT record_ids_pkey PRIMARY KEY (record_id, bucket);
     `,
   },
+  {
+    version: 5,
+    description: 'subscriptions, recycled rejects and each file\'s recycled count (as SQLite migration 4)',
+    sql: `
+      -- Contracts (number = '') and single numbers subscribed to a plan from a Japan-time date on.
+      CREATE TABLE subscriptions (
+        contract_id     text COLLATE "C" NOT NULL,
+        number          text COLLATE "C" NOT NULL DEFAULT '',
+        effective_from  text COLLATE "C" NOT NULL,
+        plan            text NOT NULL,
+        imported_from   text NOT NULL,
+        imported_at     text NOT NULL,
+        PRIMARY KEY (contract_id, number, effective_from)
+      );
+      -- Rejects of the file accepted later by recycle (they count among accepted from then on).
+      ALTER TABLE files ADD COLUMN recycled bigint NOT NULL DEFAULT 0;
+      -- Each recycled record: where it was read, why it had been rejected, when it was accepted.
+      CREATE TABLE recycled (
+        file_id      bigint NOT NULL,
+        line         bigint NOT NULL,
+        record_id    text COLLATE "C" NOT NULL,
+        code         text NOT NULL,
+        message      text NOT NULL,
+        recycled_at  text NOT NULL,
+        PRIMARY KEY (file_id, line)
+      );
+    `,
+  },
 ];
 
 export const PG_KNOWN_VERSION = Math.max(...PG_MIGRATIONS.map((migration) => migration.version));

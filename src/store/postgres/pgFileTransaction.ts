@@ -8,7 +8,7 @@ import type { PgStore } from './pgStore';
 import { addTotals, findFile, PgSession } from './pgSession';
 
 /** The advisory lock of a month: `meisai:month:2011-04` (a transaction's lockKey `month:2011-04`). */
-const MONTH_LOCK = 'meisai:month:';
+export const MONTH_LOCK = 'meisai:month:';
 
 /** A value in COPY's text format: \N for NULL; backslash, tab, newline and carriage return escaped. */
 function copyText(value: string | number | boolean | null): string {

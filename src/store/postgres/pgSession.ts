@@ -1,5 +1,8 @@
 import { readableRows, storedCallFromRow, totalsDiff } from '../rows';
-import { SubscriptionBook } from '../../subscription/subscriptions';
+import { Subscription, SubscriptionBook } from '../../subscription/subscriptions';
+import { checkIntegrity } from './pgIntegrity';
+import { acceptRecycled, countRejectsWithoutRecord, readRecyclableRejects, readRejects, updateReject } from './pgRecycle';
+import { importSubscriptions, readContractSubscriptions, readSubscriptionBook } from './pgSubscriptions';
 import pg from 'pg';
 import { ChakuwariTotal, NumberTypeTotal, TotalledCall } from '../../aggregate/monthlyTotals';
 import { RatedCall } from '../../rate/rateRecord';
@@ -23,7 +26,14 @@ import {
   FileControls,
   FileRow,
   HeldOutCalls,
+  IntegrityReport,
   IssuedRevision,
+  RecyclableReject,
+  RecycledCall,
+  RejectFilter,
+  StoredReject,
+  StoredSubscription,
+  SubscriptionsImported,
   MonthScope,
   MonthTotals,
   Rerating,
@@ -85,12 +95,42 @@ export class PgSession implements StoreWriter {
     return scope.contractId === null ? [month, [scope.month]] : [contract, [scope.month, scope.contractId]];
   }
 
-  /**
-   * Subscriptions are imported into the SQLite store only so far (`meisai subscriptions import`
-   * refuses PostgreSQL): here every contract is rated by the default plan.
-   */
-  async subscriptionBook(): Promise<SubscriptionBook> {
-    return new SubscriptionBook();
+  // ---- subscriptions, rejects and recycle (pgSubscriptions.ts, pgRecycle.ts)
+
+  subscriptionBook(): Promise<SubscriptionBook> {
+    return readSubscriptionBook(this.store, this.client);
+  }
+
+  contractSubscriptions(contractId: string): Promise<StoredSubscription[]> {
+    return readContractSubscriptions(this.store, this.client, contractId);
+  }
+
+  importSubscriptions(subscriptions: readonly Subscription[], importedFrom: string, importedAt: string): Promise<SubscriptionsImported> {
+    return importSubscriptions(this.store, this.client, subscriptions, importedFrom, importedAt);
+  }
+
+  rejects(filter: RejectFilter): Promise<StoredReject[]> {
+    return readRejects(this.store, this.client, filter);
+  }
+
+  recyclableRejects(codes: readonly string[]): Promise<RecyclableReject[]> {
+    return readRecyclableRejects(this.store, this.client, codes);
+  }
+
+  rejectsWithoutRecord(codes: readonly string[]): Promise<number> {
+    return countRejectsWithoutRecord(this.store, this.client, codes);
+  }
+
+  acceptRecycled(recycled: readonly RecycledCall[]): Promise<void> {
+    return acceptRecycled(this.store, this.client, recycled);
+  }
+
+  updateReject(reject: Pick<RecyclableReject, 'fileId' | 'line'>, code: string, message: string): Promise<void> {
+    return updateReject(this.store, this.client, reject, code, message);
+  }
+
+  addTotals(typeTotals: NumberTypeTotal[], chakuwariTotals: ChakuwariTotal[]): Promise<void> {
+    return addTotals(this.store, this.client, typeTotals, chakuwariTotals);
   }
 
   /**
@@ -364,18 +404,17 @@ export class PgSession implements StoreWriter {
     const rejects = await counted('rejectRowsByFile');
     const duplicates = await counted('duplicateRowsByFile');
     const skips = await counted('skipRowsByFile');
+    const recycled = await counted('recycledRowsByFile');
     const rows = files.map((file) => ({
       ...file,
       callRows: calls.get(Number(file.fileId)) ?? 0,
       rejectRows: rejects.get(Number(file.fileId)) ?? 0,
       duplicateRows: duplicates.get(Number(file.fileId)) ?? 0,
-      // recycle is not built for PostgreSQL yet: no record was recycled here
-      recycled: 0,
-      recycledRows: 0,
+      recycledRows: recycled.get(Number(file.fileId)) ?? 0,
       skipRows: skips.get(Number(file.fileId)) ?? 0,
     }));
-    const counts = ['recordsRead', 'accepted', 'rejected', 'duplicates', 'skipped'] as const;
-    const columns = { recordsRead: 'records_read', accepted: 'accepted', rejected: 'rejected', duplicates: 'duplicates', skipped: 'skipped' };
+    const counts = ['recordsRead', 'accepted', 'rejected', 'duplicates', 'recycled', 'skipped'] as const;
+    const columns = { recordsRead: 'records_read', accepted: 'accepted', rejected: 'rejected', duplicates: 'duplicates', recycled: 'recycled', skipped: 'skipped' };
     return readableRows(
       rows,
       (row) => problems(textProblem('name', row.name), ...counts.map((count) => integerProblem(columns[count], row[count], 0))),
@@ -384,10 +423,6 @@ export class PgSession implements StoreWriter {
     ) as unknown as FileControls[];
   }
 
-  /**
-   * PostgreSQL checks its own pages (checksums, WAL); what meisai checks here is its own
-   * invariant across tables: every stored call has its record_ids row and no other is there.
-   */
   async doubleBilled(month: string): Promise<DoubleBilled[]> {
     const byRecord = new Map<string, DoubleBilled['calls']>();
     for (const row of (await this.run('doubleBilled', [month, duplicateScopeMonths(month)])).rows as ({ recordId: string } & DoubleBilled['calls'][number])[]) {
@@ -399,9 +434,9 @@ export class PgSession implements StoreWriter {
     return doubleBilledOf(byRecord, month);
   }
 
-  async integrityProblems(): Promise<string[]> {
-    const row = (await this.run('callsWithoutRecordId')).rows[0] as { calls: number; recordIds: number };
-    return row.calls === row.recordIds ? [] : [`calls has ${row.calls} rows but record_ids ${row.recordIds}: they must have one row per stored call each`];
+  /** amcheck on the store's b-tree indexes, and the calls ⇄ record_ids invariant (pgIntegrity.ts). */
+  integrityCheck(): Promise<IntegrityReport> {
+    return checkIntegrity(this.store, this.client);
   }
 
   // ---- call details

@@ -1,9 +1,23 @@
-import { storeContract } from '../../test-support/storeContract';
+import { OpenedStore, storeContract } from '../../test-support/storeContract';
+import { parityContract } from '../../test-support/parityContract';
 import { createTestDatabase, describePostgres } from '../../test-support/postgres';
 import { duplicateContract } from '../../test-support/duplicateContract';
 import { PgStore } from './pgStore';
 
-/** The shared store contract on a real PostgreSQL: a database of its own per test. */
+/** A store in a database of its own per test. */
+async function openEmptyStore(): Promise<OpenedStore> {
+  const database = await createTestDatabase('contract');
+  const store = await PgStore.open(database.url, 'create');
+  return {
+    store,
+    async cleanUp() {
+      await store.close();
+      await database.drop();
+    },
+  };
+}
+
+/** The shared store contract and the parity contract on a real PostgreSQL. */
 describePostgres('PostgreSQL', () => {
   const openEmptyStore = async () => {
     const database = await createTestDatabase('contract');
@@ -38,4 +52,5 @@ describePostgres('PostgreSQL', () => {
       );
     },
   });
+  parityContract('PostgreSQL', openEmptyStore, /^PostgreSQL amcheck \(bt_index_check\) on \d+ indexes: ok \(the b-trees of the store are sound, and every stored call has its record_ids row\)$/);
 });

@@ -90,7 +90,7 @@ describePostgres('the PostgreSQL store', () => {
     }]);
     const controls = await store.fileControls([]);
     expect(controls.find((row) => row.name === 'b.csv')).toMatchObject({ recordsRead: 3, accepted: 1, rejected: 1, duplicates: 1, callRows: 1, rejectRows: 1, duplicateRows: 1 });
-    expect(await store.integrityProblems()).toEqual([]);
+    expect((await store.integrityCheck()).problems).toEqual([]);
   });
 
   test('the same content again is already ingested, and a rolled back file leaves nothing', async () => {

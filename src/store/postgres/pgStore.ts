@@ -15,7 +15,12 @@ import {
   FileStart,
   FileTransaction,
   HeldOutCalls,
+  IntegrityReport,
   IssuedRevision,
+  RecyclableReject,
+  RejectFilter,
+  StoredReject,
+  StoredSubscription,
   MonthScope,
   MonthTotals,
   RevisionRow,
@@ -325,6 +330,18 @@ export class PgStore implements Store {
   subscriptionBook(): Promise<SubscriptionBook> {
     return this.reads.subscriptionBook();
   }
+  contractSubscriptions(contractId: string): Promise<StoredSubscription[]> {
+    return this.reads.contractSubscriptions(contractId);
+  }
+  rejects(filter: RejectFilter): Promise<StoredReject[]> {
+    return this.reads.rejects(filter);
+  }
+  recyclableRejects(codes: readonly string[]): Promise<RecyclableReject[]> {
+    return this.reads.recyclableRejects(codes);
+  }
+  rejectsWithoutRecord(codes: readonly string[]): Promise<number> {
+    return this.reads.rejectsWithoutRecord(codes);
+  }
 
   closedMonths(): Promise<Set<string>> {
     return this.reads.closedMonths();
@@ -375,8 +392,8 @@ export class PgStore implements Store {
   fileControls(unreadable: string[]): Promise<FileControls[]> {
     return this.readTransaction((reader) => reader.fileControls(unreadable));
   }
-  integrityProblems(): Promise<string[]> {
-    return this.reads.integrityProblems();
+  integrityCheck(): Promise<IntegrityReport> {
+    return this.reads.integrityCheck();
   }
   doubleBilled(month: string): Promise<DoubleBilled[]> {
     return this.reads.doubleBilled(month);

@@ -301,16 +301,29 @@ export const QUERIES = {
     router,
   ),
   fileRows: q(
-    `SELECT file_id AS "fileId", name, records_read AS "recordsRead", accepted, rejected, duplicates, skipped FROM files ORDER BY file_id`,
+    `SELECT file_id AS "fileId", name, records_read AS "recordsRead", accepted, rejected, duplicates, recycled, skipped FROM files ORDER BY file_id`,
     local,
   ),
   callRowsByFile: q('SELECT file_id AS "fileId", count(*) AS rows FROM calls GROUP BY file_id', multi('reconcile counts every file\'s rows over all shards')),
   rejectRowsByFile: q('SELECT file_id AS "fileId", count(*) AS rows FROM rejects GROUP BY file_id', multi('reconcile counts every file\'s rows over all shards')),
+  recycledRowsByFile: q(
+    'SELECT file_id AS "fileId", count(*) AS rows FROM recycled GROUP BY file_id',
+    multi('reconcile counts every file\'s rows over all shards'),
+  ),
   skipRowsByFile: q('SELECT file_id AS "fileId", count(*) AS rows FROM skips GROUP BY file_id', multi('reconcile counts every file\'s rows over all shards')),
   duplicateRowsByFile: q(
     'SELECT file_id AS "fileId", count(*) AS rows FROM duplicates GROUP BY file_id',
     multi('reconcile counts every file\'s rows over all shards'),
   ),
+  storeIndexes: q(
+    `SELECT c.oid::regclass::text AS name FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_am a ON a.oid = c.relam
+      WHERE a.amname = 'btree' AND c.relkind = 'i' AND c.relpersistence = 'p' AND c.relnamespace = current_schema()::regnamespace
+      ORDER BY 1`,
+    local,
+  ),
+  amcheckInstalled: q(`SELECT 1 AS found FROM pg_extension WHERE extname = 'amcheck'`, local),
+  installAmcheck: q('CREATE EXTENSION IF NOT EXISTS amcheck', local, false),
+  checkIndex: q('SELECT bt_index_check($1::regclass)', local),
   callsWithoutRecordId: q(
     `SELECT (SELECT count(*) FROM calls) AS calls, (SELECT count(*) FROM record_ids WHERE bucket = ${MONTH_NUMBER}) AS "recordIds"`,
     multi('reconcile\'s integrity check: every call has its record_ids row (of its own month\'s bucket), over all shards'),
@@ -322,6 +335,87 @@ export const QUERIES = {
         AND c.record_id IN (SELECT record_id FROM calls WHERE month = ANY($2::text[]) GROUP BY record_id
                              HAVING count(*) > 1 AND bool_or(month = $1))`,
     multi('reconcile\'s store-wide check: record_ids stored twice within a month\'s duplicate scope, over all shards'),
+  ),
+
+  // ---- subscriptions
+  subscriptionBook: q(
+    `SELECT contract_id AS "contractId", number, effective_from AS "effectiveFrom", plan, imported_from AS "importedFrom", imported_at AS "importedAt"
+       FROM subscriptions`,
+    multi('rating reads the whole subscription book, every contract\'s'),
+  ),
+  contractSubscriptions: q(
+    `SELECT contract_id AS "contractId", number, effective_from AS "effectiveFrom", plan, imported_from AS "importedFrom", imported_at AS "importedAt"
+       FROM subscriptions WHERE contract_id = $1 ORDER BY number, effective_from`,
+    router,
+  ),
+  storedPlans: q(
+    `SELECT contract_id AS "contractId", number, effective_from AS "effectiveFrom", plan
+       FROM subscriptions s JOIN unnest($1::text[], $2::text[], $3::text[]) AS u(c, n, e)
+         ON s.contract_id = u.c AND s.number = u.n AND s.effective_from = u.e`,
+    multi('an import holds many contracts\' lines; each is matched on its contract_id'),
+  ),
+  upsertSubscriptions: q(
+    `INSERT INTO subscriptions (contract_id, number, effective_from, plan, imported_from, imported_at)
+     SELECT c, n, e, p, $5, $6 FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS u(c, n, e, p) ORDER BY 1, 2, 3
+     ON CONFLICT (contract_id, number, effective_from) DO UPDATE SET
+       plan = excluded.plan, imported_from = excluded.imported_from, imported_at = excluded.imported_at`,
+    multi('an import holds many contracts\' lines; Citus routes each row to its shard by contract_id'),
+  ),
+
+  // ---- rejects and recycle
+  rejects: q(
+    `SELECT f.name AS "fileName", r.line, r.code, r.message, r.raw, (r.record_json::jsonb ->> 'startMs')::bigint AS "startMs"
+       FROM rejects r JOIN files f ON f.file_id = r.file_id
+      WHERE ($1::text IS NULL OR f.name = $1) AND ($2::text IS NULL OR r.code = $2)
+      ORDER BY r.file_id, r.line`,
+    multi('the rejects of every file (or of the files of one name) over all shards'),
+  ),
+  recyclableRejects: q(
+    `SELECT r.file_id AS "fileId", f.name AS "fileName", r.line, r.code, r.message, r.record_json AS "recordJson"
+       FROM rejects r JOIN files f ON f.file_id = r.file_id
+      WHERE r.record_json IS NOT NULL AND r.code = ANY($1::text[])
+      ORDER BY r.file_id, r.line`,
+    multi('recycle reads the recyclable rejects of every file'),
+  ),
+  rejectsWithoutRecord: q(
+    'SELECT count(*) AS rejects FROM rejects WHERE record_json IS NULL AND code = ANY($1::text[])',
+    multi('recycle counts the rejects of every file stored without their record'),
+  ),
+  updateReject: q('UPDATE rejects SET code = $3, message = $4 WHERE file_id = $1 AND line = $2', router),
+  deleteRecycledRejects: q(
+    `DELETE FROM rejects r USING unnest($1::bigint[], $2::bigint[]) AS d(file_id, line) WHERE r.file_id = d.file_id AND r.line = d.line`,
+    multi('recycled rejects of several files; each row is matched on its file_id'),
+  ),
+  insertRecycled: q(
+    `INSERT INTO recycled (file_id, line, record_id, code, message, recycled_at)
+     SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[]) ORDER BY 1, 2`,
+    multi('recycled rejects of several files; Citus routes each row to its shard by file_id'),
+  ),
+  countRecycled: q(
+    `UPDATE files f SET accepted = f.accepted + d.recycled, rejected = f.rejected - d.recycled, recycled = f.recycled + d.recycled, late = f.late + d.late
+       FROM (SELECT file_id, count(*) AS recycled, count(*) FILTER (WHERE late) AS late
+               FROM unnest($1::bigint[], $2::boolean[]) AS u(file_id, late) GROUP BY file_id) d
+      WHERE f.file_id = d.file_id`,
+    local,
+  ),
+  // A recycled call, on its own file and line (few at a time: no COPY).
+  insertRecycledCalls: q(
+    `WITH u AS (
+       SELECT * FROM unnest($1::text[], $2::bigint[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::text[], $8::boolean[], $9::bigint[], $10::bigint[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[], $16::text[], $17::bigint[], $18::bigint[], $19::boolean[], $20::boolean[], $21::text[], $22::bigint[])
+              AS u(record_id, line, file_id, contract_id, number, direction, peer, peer_is_number, start_ms, duration_ms, month, peer_class, tariff_id, numbering_plan_id, rate_id, rate_prefix, units, charge_scaled, chakuwari_eligible, late, plan_id, charge_remainder_parts)
+     ), ids AS (
+       INSERT INTO record_ids (record_id, contract_id, number, direction, peer, start_ms, duration_ms, month, file_id, line, bucket)
+       SELECT record_id, contract_id, number, direction, peer, start_ms, duration_ms, month, file_id, line, ${MONTH_NUMBER} + shift
+         FROM u CROSS JOIN (VALUES (0), (1)) AS buckets(shift)
+     )
+     INSERT INTO calls (contract_id, month, record_id, file_id, line, number, direction, peer, peer_is_number, start_ms, duration_ms,
+                        peer_class, tariff_id, numbering_plan_id, rate_id, rate_prefix, units, charge_scaled, chakuwari_eligible, late,
+                        plan_id, charge_remainder_parts)
+     SELECT contract_id, month, record_id, file_id, line, number, direction, peer, peer_is_number, start_ms, duration_ms,
+            peer_class, tariff_id, numbering_plan_id, rate_id, rate_prefix, units, charge_scaled, chakuwari_eligible, late,
+            plan_id, charge_remainder_parts
+       FROM u`,
+    multi(`${BULK} (record_ids by record_id)`),
   ),
 
   // ---- call details
@@ -350,6 +444,8 @@ export const DISTRIBUTED_TABLES: Record<string, string> = {
   rejects: 'file_id',
   duplicates: 'file_id',
   skips: 'file_id',
+  subscriptions: 'contract_id',
+  recycled: 'file_id',
 };
 
 /** Reference tables (a copy on every node). */

@@ -1,22 +1,12 @@
 import { CallRecord } from '../../input/callRecord';
-import { RatedCall } from '../../rate/rateRecord';
+import { RecyclableReject, RecycledCall } from '../types';
 import { Db } from './connection';
-
-export interface RecyclableReject {
-  rejectId: number;
-  fileId: number;
-  fileName: string;
-  line: number;
-  code: string;
-  message: string;
-  record: CallRecord;
-}
 
 /** Stored rejects of these codes that kept their record (ingested by version 4 or later), in file and line order. */
 export function readRecyclableRejects(db: Db, codes: readonly string[]): RecyclableReject[] {
   const rows = db
     .prepare(
-      `SELECT r.reject_id AS rejectId, r.file_id AS fileId, f.name AS fileName, r.line, r.code, r.message, r.record_json AS recordJson
+      `SELECT r.file_id AS fileId, f.name AS fileName, r.line, r.code, r.message, r.record_json AS recordJson
          FROM rejects r JOIN files f ON f.file_id = r.file_id
         WHERE r.record_json IS NOT NULL AND r.code IN (SELECT value FROM json_each(?))
         ORDER BY r.file_id, r.line`,
@@ -31,13 +21,13 @@ export function countUnrecyclableRejects(db: Db, codes: readonly string[]): numb
 }
 
 /**
- * Moves a reject into calls (the call itself is appended by SqliteStore.appendCallsToFile, on
- * its own file and line): the file's counts move with it (rejected
- * − 1, accepted + 1, recycled + 1), so read = accepted + rejected + duplicates still holds, and the
- * `recycled` row keeps why it had been rejected.
+ * The bookkeeping of a recycled reject (its call is appended by SqliteStore.acceptRecycled, on its
+ * own file and line): the reject row goes, a `recycled` row keeps why it had been rejected, and
+ * the file's counts move (rejected − 1, accepted + 1, recycled + 1), so read = accepted + rejected
+ * + duplicates + skipped still holds.
  */
-export function acceptRecycled(db: Db, reject: RecyclableReject, call: Pick<RatedCall, 'recordId'>, late: boolean, recycledAt: string): void {
-  db.prepare('DELETE FROM rejects WHERE reject_id = ?').run(reject.rejectId);
+export function markRecycled(db: Db, { reject, call, late, recycledAt }: RecycledCall): void {
+  db.prepare('DELETE FROM rejects WHERE file_id = ? AND line = ?').run(reject.fileId, reject.line);
   db.prepare('INSERT INTO recycled (file_id, line, record_id, code, message, recycled_at) VALUES (?, ?, ?, ?, ?, ?)').run(
     reject.fileId,
     reject.line,
@@ -50,6 +40,6 @@ export function acceptRecycled(db: Db, reject: RecyclableReject, call: Pick<Rate
 }
 
 /** A reject that still fails keeps its place; its code and message become today's. */
-export function updateReject(db: Db, rejectId: number, code: string, message: string): void {
-  db.prepare('UPDATE rejects SET code = ?, message = ? WHERE reject_id = ?').run(code, message, rejectId);
+export function updateReject(db: Db, reject: Pick<RecyclableReject, 'fileId' | 'line'>, code: string, message: string): void {
+  db.prepare('UPDATE rejects SET code = ?, message = ? WHERE file_id = ? AND line = ?').run(code, message, reject.fileId, reject.line);
 }

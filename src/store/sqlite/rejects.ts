@@ -1,17 +1,8 @@
+import { RejectFilter, StoredReject } from '../types';
 import { Db } from './connection';
 
-export interface StoredReject {
-  fileName: string;
-  line: number;
-  code: string;
-  message: string;
-  raw: string;
-  /** The call's start, for a reject that kept its record (a cause of data); null otherwise. */
-  startMs: number | null;
-}
-
 /** Stored rejects, by file (in ingest order) and line; each filter optional. */
-export function readRejects(db: Db, filter: { fileName?: string; code?: string }): StoredReject[] {
+export function readRejects(db: Db, filter: RejectFilter): StoredReject[] {
   return db
     .prepare(
       `SELECT f.name AS fileName, r.line, r.code, r.message, r.raw, json_extract(r.record_json, '$.startMs') AS startMs

@@ -1,10 +1,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { SqliteFileTransaction } from './sqliteFileTransaction';
 import { SqliteStore } from './sqliteStore';
 import { storeContract } from '../../test-support/storeContract';
 import { duplicateContract } from '../../test-support/duplicateContract';
-import { recycleRejects } from '../../recycle/recycleRejects';
+import { parityContract } from '../../test-support/parityContract';
 
 async function openEmptyStore() {
   const directory = mkdtempSync(join(tmpdir(), 'meisai-sqlite-contract-'));
@@ -26,8 +27,25 @@ duplicateContract('SQLite', openEmptyStore, {
     const store = opened.store as SqliteStore;
     const { fileId } = store.db.prepare('SELECT file_id AS fileId FROM files WHERE name = ?').get(fileName) as { fileId: number };
     store.db.exec('BEGIN IMMEDIATE');
-    await store.appendCallsToFile(fileId, [{ call, line, late: false }]);
+    const transaction = new SqliteFileTransaction(store, fileId);
+    await transaction.writeBatch({ calls: [{ call, line, late: false }], rejects: [], duplicates: [], skips: [] });
+    transaction.flushIndexes();
     store.db.exec('COMMIT');
   },
-  recycle: (opened, reference) => recycleRejects(opened.store as SqliteStore, reference, { codes: ['NO_TARIFF'] }),
 });
+
+parityContract(
+  'SQLite',
+  async () => {
+    const directory = mkdtempSync(join(tmpdir(), 'meisai-sqlite-parity-'));
+    const store = SqliteStore.open(join(directory, 'meisai.sqlite'), 'create');
+    return {
+      store,
+      async cleanUp() {
+        await store.close();
+        rmSync(directory, { recursive: true, force: true });
+      },
+    };
+  },
+  /^SQLite quick_check: ok \(pages, b-trees and records of the file are sound\)$/,
+);

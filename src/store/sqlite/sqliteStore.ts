@@ -3,7 +3,10 @@ import Database from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
 import { ChakuwariTotal, NumberTypeTotal, TotalledCall } from '../../aggregate/monthlyTotals';
 import { SubscriptionBook } from '../../subscription/subscriptions';
-import { readSubscriptionBook } from './subscriptions';
+import { importSubscriptions, readContractSubscriptions, readSubscriptionBook } from './subscriptions';
+import { countUnrecyclableRejects, markRecycled, readRecyclableRejects, updateReject } from './recycle';
+import { readRejects } from './rejects';
+import { Subscription } from '../../subscription/subscriptions';
 import { CallRecord } from '../../input/callRecord';
 import { japanMonth } from '../../time/japanTime';
 import { duplicateScopeMonths } from '../duplicateScope';
@@ -37,8 +40,15 @@ import {
   FileStart,
   FileTransaction,
   HeldOutCalls,
+  IntegrityReport,
   IssuedRevision,
   MonthScope,
+  RecyclableReject,
+  RecycledCall,
+  RejectFilter,
+  StoredReject,
+  StoredSubscription,
+  SubscriptionsImported,
   MonthTotals,
   Rerating,
   RevisionRow,
@@ -88,8 +98,43 @@ export class SqliteStore implements Store {
     if (this.db.open) this.db.close();
   }
 
+  // ---- subscriptions, rejects and recycle (their SQL: subscriptions.ts, rejects.ts, recycle.ts)
+
   async subscriptionBook(): Promise<SubscriptionBook> {
     return readSubscriptionBook(this.db);
+  }
+
+  async contractSubscriptions(contractId: string): Promise<StoredSubscription[]> {
+    return readContractSubscriptions(this.db, contractId);
+  }
+
+  async importSubscriptions(subscriptions: readonly Subscription[], importedFrom: string, importedAt: string): Promise<SubscriptionsImported> {
+    return importSubscriptions(this.db, subscriptions, importedFrom, importedAt);
+  }
+
+  async rejects(filter: RejectFilter): Promise<StoredReject[]> {
+    return readRejects(this.db, filter);
+  }
+
+  async recyclableRejects(codes: readonly string[]): Promise<RecyclableReject[]> {
+    return readRecyclableRejects(this.db, codes);
+  }
+
+  async rejectsWithoutRecord(codes: readonly string[]): Promise<number> {
+    return countUnrecyclableRejects(this.db, codes);
+  }
+
+  async acceptRecycled(recycled: readonly RecycledCall[]): Promise<void> {
+    for (const one of recycled) {
+      const transaction = new SqliteFileTransaction(this, one.reject.fileId);
+      await transaction.writeBatch({ calls: [{ call: one.call, line: one.reject.line, late: one.late }], rejects: [], duplicates: [], skips: [] });
+      transaction.flushIndexes();
+      markRecycled(this.db, one);
+    }
+  }
+
+  async updateReject(reject: Pick<RecyclableReject, 'fileId' | 'line'>, code: string, message: string): Promise<void> {
+    updateReject(this.db, reject, code, message);
   }
 
   async schemaVersion(): Promise<number> {
@@ -131,13 +176,6 @@ export class SqliteStore implements Store {
     }
   }
 
-  /** Appends accepted calls to a stored file, inside a transaction the caller holds (recycle). */
-  async appendCallsToFile(fileId: number, calls: AcceptedCall[]): Promise<void> {
-    const transaction = new SqliteFileTransaction(this, fileId);
-    await transaction.writeBatch({ calls, rejects: [], duplicates: [], skips: [] });
-    transaction.flushIndexes();
-  }
-
   /**
    * The stored sightings of these calls' record_ids within the duplicate scope (duplicateScope.ts),
    * committed and of the file being written so far, by record_id: the de-duplication rule of
@@ -171,17 +209,6 @@ export class SqliteStore implements Store {
       else sightings.push(identity);
     }
     return found;
-  }
-
-  /** Where a record_id is stored already within the duplicate scope of a month, if it is (recycle). */
-  async findStoredCall(month: string, recordId: string): Promise<{ fileName: string; line: number } | undefined> {
-    const key = recordKey(recordId);
-    const candidates = duplicateScopeMonths(month).flatMap((scopeMonth) => this.monthKeys(scopeMonth).candidates(key));
-    if (candidates.length === 0) return undefined;
-    return this.sql(
-      `SELECT f.name AS fileName, c.line FROM calls c JOIN files f ON f.file_id = c.file_id
-        WHERE c.call_id IN (SELECT value FROM json_each(?)) AND c.record_id = ? ORDER BY c.month, c.call_id`,
-    ).get(JSON.stringify(candidates), recordId) as { fileName: string; line: number } | undefined;
   }
 
   /**
@@ -263,6 +290,10 @@ export class SqliteStore implements Store {
     this.keyTables.clear();
     this.values.forget();
     if (this.db.inTransaction) this.db.exec('ROLLBACK');
+  }
+
+  async addTotals(typeTotals: NumberTypeTotal[], chakuwariTotals: ChakuwariTotal[]): Promise<void> {
+    this.addTotalsNow(typeTotals, chakuwariTotals);
   }
 
   /** Adds sums to the stored monthly totals (a row not there yet starts from zero). */
@@ -660,10 +691,15 @@ export class SqliteStore implements Store {
     return doubleBilledCalls(this.db, month);
   }
 
-  async integrityProblems(): Promise<string[]> {
+  async integrityCheck(): Promise<IntegrityReport> {
     const rows = this.db.pragma('quick_check(20)') as { quick_check: unknown }[];
     const found = rows.map((row) => String(row.quick_check));
-    return found.length === 1 && found[0] === 'ok' ? [] : found;
+    return {
+      check: 'SQLite quick_check',
+      soundMeans: 'pages, b-trees and records of the file are sound',
+      whenDamaged: 'the store file is damaged: restore it from a backup; the figures below are read from the damaged file',
+      problems: found.length === 1 && found[0] === 'ok' ? [] : found,
+    };
   }
 
   // ---- call details

@@ -1,4 +1,5 @@
 import { Subscription, SubscriptionBook } from '../../subscription/subscriptions';
+import { StoredSubscription, SubscriptionsImported } from '../types';
 import { Db } from './connection';
 
 interface SubscriptionRow {
@@ -10,16 +11,11 @@ interface SubscriptionRow {
   importedAt: string;
 }
 
-export interface StoredSubscription extends Subscription {
-  importedFrom: string;
-  importedAt: string;
-}
-
 /**
- * Stores subscriptions in one transaction: a line for a (contract, number, date) already stored
- * replaces its plan. Returns how many were new and how many replaced a stored one.
+ * Stores subscriptions, inside the caller's transaction: a line for a (contract, number, date)
+ * already stored replaces its plan. Returns how many were new and how many replaced a stored one.
  */
-export function importSubscriptions(db: Db, subscriptions: Subscription[], importedFrom: string, importedAt: string): { added: number; replaced: number } {
+export function importSubscriptions(db: Db, subscriptions: readonly Subscription[], importedFrom: string, importedAt: string): SubscriptionsImported {
   const find = db.prepare('SELECT plan FROM subscriptions WHERE contract_id = ? AND number = ? AND effective_from = ?');
   const upsert = db.prepare(`
     INSERT INTO subscriptions (contract_id, number, effective_from, plan, imported_from, imported_at) VALUES (?, ?, ?, ?, ?, ?)
@@ -27,15 +23,13 @@ export function importSubscriptions(db: Db, subscriptions: Subscription[], impor
       plan = excluded.plan, imported_from = excluded.imported_from, imported_at = excluded.imported_at`);
   let added = 0;
   let replaced = 0;
-  db.transaction(() => {
-    for (const subscription of subscriptions) {
-      const number = subscription.number ?? '';
-      const stored = find.get(subscription.contractId, number, subscription.effectiveFrom) as { plan: string } | undefined;
-      if (stored === undefined) added += 1;
-      else if (stored.plan !== subscription.plan) replaced += 1;
-      upsert.run(subscription.contractId, number, subscription.effectiveFrom, subscription.plan, importedFrom, importedAt);
-    }
-  })();
+  for (const subscription of subscriptions) {
+    const number = subscription.number ?? '';
+    const stored = find.get(subscription.contractId, number, subscription.effectiveFrom) as { plan: string } | undefined;
+    if (stored === undefined) added += 1;
+    else if (stored.plan !== subscription.plan) replaced += 1;
+    upsert.run(subscription.contractId, number, subscription.effectiveFrom, subscription.plan, importedFrom, importedAt);
+  }
   return { added, replaced };
 }
 
