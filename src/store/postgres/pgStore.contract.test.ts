@@ -1,10 +1,11 @@
-import { storeContract } from '../../test-support/storeContract';
+import { OpenedStore, storeContract } from '../../test-support/storeContract';
+import { sumsContract } from '../../test-support/sumsContract';
 import { createTestDatabase, describePostgres } from '../../test-support/postgres';
 import { PgStore } from './pgStore';
 
 /** The shared store contract on a real PostgreSQL: a database of its own per test. */
 describePostgres('PostgreSQL', () => {
-  storeContract('PostgreSQL', async () => {
+  const openEmptyStore = async (): Promise<OpenedStore> => {
     const database = await createTestDatabase('contract');
     const store = await PgStore.open(database.url, 'create');
     return {
@@ -14,5 +15,7 @@ describePostgres('PostgreSQL', () => {
         await database.drop();
       },
     };
-  });
+  };
+  storeContract('PostgreSQL', openEmptyStore);
+  sumsContract('PostgreSQL', openEmptyStore);
 });

@@ -2,9 +2,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SqliteStore } from './sqliteStore';
-import { storeContract } from '../../test-support/storeContract';
+import { OpenedStore, storeContract } from '../../test-support/storeContract';
+import { sumsContract } from '../../test-support/sumsContract';
 
-storeContract('SQLite', async () => {
+async function openEmptyStore(): Promise<OpenedStore> {
   const directory = mkdtempSync(join(tmpdir(), 'meisai-sqlite-contract-'));
   const store = SqliteStore.open(join(directory, 'meisai.sqlite'), 'create');
   return {
@@ -14,4 +15,7 @@ storeContract('SQLite', async () => {
       rmSync(directory, { recursive: true, force: true });
     },
   };
-});
+}
+
+storeContract('SQLite', openEmptyStore);
+sumsContract('SQLite', openEmptyStore);
