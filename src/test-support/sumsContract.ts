@@ -103,6 +103,13 @@ export function sumsContract(engine: string, openEmptyStore: () => Promise<Opene
       expect(await opened.store.statementMonths(CONTRACT)).toEqual([]);
     });
 
+    test('a file past the bound is refused the same when its records are rated in a worker thread', async () => {
+      await ingestFile(opened.store, reference, write('at-bound.csv', generalCalls('B', '05012345678', CALLS_AT_BOUND)), { parseIn: 'worker' });
+      const path = write('one-more.csv', generalCalls('C', '05012345678', 1, CALLS_AT_BOUND));
+      await expect(ingestFile(opened.store, reference, path, { parseIn: 'worker' })).rejects.toThrow(/one-more\.csv: refused, nothing applied: .* charge_scaled 1002500000000000/);
+      expect((await opened.store.fileControls([])).map((file) => file.name)).toEqual(['at-bound.csv']);
+    });
+
     test('a re-rate that would carry a total past the bound is refused, the stored month unchanged', async () => {
       await ingestFile(opened.store, reference, write('near.csv', generalCalls('E', '05012345678', CALLS_AT_BOUND)));
       const before = statementJson(await statementOf());
