@@ -50,3 +50,9 @@ export class StoreFailedError extends RunFailedError {}
 export class StoreRaceError extends StoreFailedError {
   readonly retryable = true;
 }
+
+/**
+ * A file or a re-rate that would carry a stored monthly total past the bound that keeps every
+ * statement figure exact (store/totalsBound.ts). Refused whole, nothing of it applied: exit 1.
+ */
+export class TotalsBoundError extends RunFailedError {}

@@ -1,7 +1,8 @@
 import Decimal from 'decimal.js';
 import { basename } from 'node:path';
 import { ChakuwariTotal, MonthlyTotals, NumberTypeTotal } from '../aggregate/monthlyTotals';
-import { RunFailedError } from '../errors';
+import { RunFailedError, TotalsBoundError } from '../errors';
+import { totalsPastBound } from '../store/totalsBound';
 import { InputEncoding } from '../input/csvRecords';
 import { InputProfile } from '../input/profile';
 import { InputFile } from '../input/inputFile';
@@ -161,7 +162,17 @@ async function applyParsed(
   }
 
   const billed = allRated === null ? { typeTotals: totals.numberTypeTotals(), chakuwariTotals: totals.numberChakuwariTotals() } : withoutUnbilled(allRated, totals);
-  await transaction.addTotals(billed.typeTotals, billed.chakuwariTotals);
+  // The file's own sums first (the worker's, which the billed ones are taken from, too: a float sum
+  // past 2^53 is no longer exact), then the store's after each upsert: either past the bound refuses the file.
+  const pastBound =
+    totalsPastBound(billed.typeTotals, billed.chakuwariTotals) ?? (allRated === null ? null : totalsPastBound(allRated.typeTotals, allRated.chakuwariTotals));
+  try {
+    if (pastBound !== null) throw new TotalsBoundError(pastBound);
+    await transaction.addTotals(billed.typeTotals, billed.chakuwariTotals);
+  } catch (error) {
+    if (error instanceof TotalsBoundError) throw new TotalsBoundError(`${path}: refused, nothing applied: ${error.message}`);
+    throw error;
+  }
   const outcome = await transaction.finish({
     sha256: facts.sha256,
     bytes: facts.bytes,

@@ -1,6 +1,6 @@
 import Decimal from 'decimal.js';
 import fc from 'fast-check';
-import { formatScaledYen, parseYenAmount, YEN_SCALE } from './scaledYen';
+import { formatScaledYen, parseYenAmount, parseYenAmountExact, YEN_SCALE } from './scaledYen';
 
 /** The reference: decimal.js with room for every digit. */
 const Exact = Decimal.clone({ precision: 40 });
@@ -46,5 +46,55 @@ describe('formatScaledYen', () => {
       }),
       { numRuns: 5000 },
     );
+  });
+});
+
+describe('formatScaledYen and parseYenAmountExact on bigint sums of any size', () => {
+  const big = fc.oneof(
+    fc.bigInt({ min: -(10n ** 30n), max: 10n ** 30n }),
+    fc.bigInt({ min: -1_000_000n, max: 1_000_000n }),
+    fc.constantFrom(0n, -1n, 2n ** 53n, 2n ** 53n + 1n, -(2n ** 53n) - 1n, 10_000_000_000_160_001n),
+  );
+
+  it('prints a bigint with 0 to 6 fraction digits as decimal.js cuts it toward zero', () => {
+    fc.assert(
+      fc.property(big, fc.integer({ min: 0, max: 6 }), (value, decimals) => {
+        expect(formatScaledYen(value, decimals)).toBe(new Exact(value.toString()).dividedBy(YEN_SCALE).toFixed(decimals, Exact.ROUND_DOWN));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('prints a safe integer the same as a number and as a bigint', () => {
+    fc.assert(
+      fc.property(fc.maxSafeInteger(), fc.integer({ min: 0, max: 6 }), (value, decimals) => {
+        expect(formatScaledYen(BigInt(value), decimals)).toBe(formatScaledYen(value, decimals));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('reads back what it printed with 4 fraction digits, exactly', () => {
+    fc.assert(
+      fc.property(big, (value) => {
+        expect(parseYenAmountExact(formatScaledYen(value, 4))).toBe(value);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('a BigInt sum of many rows, each a safe amount, prints as decimal.js adds them, past 2^53 too', () => {
+    fc.assert(
+      fc.property(fc.array(fc.maxSafeInteger(), { minLength: 1, maxLength: 50 }), (rows) => {
+        const sum = rows.reduce((total, row) => total + BigInt(row), 0n);
+        const exact = rows.reduce((total, row) => total.plus(row), new Exact(0));
+        expect(formatScaledYen(sum, 4)).toBe(exact.dividedBy(YEN_SCALE).toFixed(4, Exact.ROUND_DOWN));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('refuses text that is not a yen amount of at most 4 fraction digits', () => {
+    for (const text of ['', '1.', '.5', '1.23456', '1e3', '+1', '1,000', ' 1']) expect(() => parseYenAmountExact(text)).toThrow(RangeError);
   });
 });

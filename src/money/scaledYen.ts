@@ -9,6 +9,7 @@ import { parseDigits } from '../time/duration';
  */
 export const YEN_SCALE = 10_000;
 export const MAX_FRACTION_DIGITS = 4;
+const BIG_YEN_SCALE = BigInt(YEN_SCALE);
 
 export type RoundingMode = 'down' | 'up' | 'half-up' | 'half-even';
 
@@ -39,15 +40,39 @@ export function parseYenAmount(text: string): number {
   return match[1] === '-' ? -scaled : scaled;
 }
 
-/** Prints scaled yen as a plain decimal string with exactly `decimals` fraction digits. */
-export function formatScaledYen(scaledYen: number, decimals = 0): string {
-  assertSafe(scaledYen);
+const EXACT_DECIMAL_AMOUNT = /^(-?)(\d+)(?:\.(\d{1,4}))?$/;
+
+/**
+ * Reads a decimal yen amount of any size ("1000000000016.0001") into scaled yen as a bigint,
+ * digit by digit: a figure summed across many rows (an all-number total) stays exact past 2^53.
+ */
+export function parseYenAmountExact(text: string): bigint {
+  const match = EXACT_DECIMAL_AMOUNT.exec(text);
+  if (match === null) throw new RangeError(`"${text}" is not a yen amount with at most ${MAX_FRACTION_DIGITS} fraction digits`);
+  const scaled = BigInt(match[2]!) * BIG_YEN_SCALE + BigInt((match[3] ?? '').padEnd(MAX_FRACTION_DIGITS, '0'));
+  return match[1] === '-' ? -scaled : scaled;
+}
+
+/**
+ * Prints scaled yen as a plain decimal string with exactly `decimals` fraction digits. A sum of
+ * many rows (the all-number table) may be a bigint: it prints exactly at any size.
+ */
+export function formatScaledYen(scaledYen: number | bigint, decimals = 0): string {
+  if (typeof scaledYen === 'number') assertSafe(scaledYen);
   if (!Number.isInteger(decimals) || decimals < 0) throw new RangeError(`cannot print ${decimals} fraction digits`);
   // Cut toward zero, from the exact integer's digits; a negative amount keeps its sign even when
   // it cuts to zero (-0.00005 yen prints as -0), as decimal.js's ROUND_DOWN does.
-  const magnitude = Math.abs(scaledYen);
-  const whole = Math.floor(magnitude / YEN_SCALE);
-  const fraction = String(magnitude - whole * YEN_SCALE).padStart(MAX_FRACTION_DIGITS, '0');
+  let whole: number | bigint;
+  let fraction: string;
+  if (typeof scaledYen === 'number') {
+    const magnitude = Math.abs(scaledYen);
+    whole = Math.floor(magnitude / YEN_SCALE);
+    fraction = String(magnitude - whole * YEN_SCALE).padStart(MAX_FRACTION_DIGITS, '0');
+  } else {
+    const magnitude = scaledYen < 0n ? -scaledYen : scaledYen;
+    whole = magnitude / BIG_YEN_SCALE;
+    fraction = String(magnitude % BIG_YEN_SCALE).padStart(MAX_FRACTION_DIGITS, '0');
+  }
   const shown = decimals <= MAX_FRACTION_DIGITS ? fraction.slice(0, decimals) : fraction.padEnd(decimals, '0');
   return `${scaledYen < 0 ? '-' : ''}${whole}${decimals === 0 ? '' : `.${shown}`}`;
 }

@@ -59,7 +59,7 @@ function downProblems(table: TableName, rows: TableFigures): FootingProblem[] {
   const callRows = CALL_TYPES.map((type) => rows[type]).filter((row): row is RowFigures => row !== undefined);
   const partial = callRows.length < CALL_TYPES.length ? ` (only ${callRows.length} of the 5 call rows are given)` : '';
   return FIGURE_FIELDS.flatMap((field) => {
-    const sum = callRows.reduce((accumulated, row) => accumulated + fieldValue(row, field), 0);
+    const sum = callRows.reduce((accumulated, row) => accumulated + fieldValue(row, field), 0n);
     const stated = fieldValue(total, field);
     if (sum === stated) return [];
     const message = `its call rows add up to ${displayFigure(field, sum)}${partial}, its total row says ${displayFigure(field, stated)}`;
@@ -74,7 +74,7 @@ function acrossProblems(allNumbers: TableFigures, numbers: Map<string, TableFigu
     const allNumbersRow = allNumbers[row];
     if (allNumbersRow === undefined) continue;
     for (const field of FIGURE_FIELDS) {
-      let sum = 0;
+      let sum = 0n;
       for (const table of numbers.values()) {
         const numberRow = table[row];
         if (numberRow !== undefined) sum += fieldValue(numberRow, field);
@@ -118,11 +118,11 @@ function discountProblems(table: TableName, rows: TableFigures): FootingProblem[
   const chakuwari = rows.chakuwari;
   if (chakuwari === undefined) return [];
   const discount = chakuwari.amountScaled;
-  if (discount > 0) {
+  if (discount > 0n) {
     return [{ table, row: 'chakuwari', field: 'amount', kind: 'discount', message: `its 着割 discount ${displayYen(discount)} is not a discount (above zero)` }];
   }
   const charge =
-    rows.total?.amountScaled ?? CALL_TYPES.reduce((sum, type) => sum + (rows[type]?.amountScaled ?? 0), 0);
+    rows.total?.amountScaled ?? CALL_TYPES.reduce((sum, type) => sum + (rows[type]?.amountScaled ?? 0n), 0n);
   if (-discount <= charge) return [];
   const message = `its 着割 discount ${displayYen(discount)} exceeds its call charges ${displayYen(charge)} (the cap)`;
   return [{ table, row: 'chakuwari', field: 'amount', kind: 'discount', message }];

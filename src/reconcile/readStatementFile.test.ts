@@ -17,13 +17,15 @@ function problem(text: string): string {
 
 describe('parseAmount reads printed yen exactly into scaled yen', () => {
   test.each([
-    ['0', 0],
-    ['130090', 1_300_900_000],
-    ['130,090', 1_300_900_000],
-    ['-1,174', -11_740_000],
-    ['1,234,567', 12_345_670_000],
-    ['0.5', 5_000],
-    ['-0', 0],
+    ['0', 0n],
+    ['130090', 1_300_900_000n],
+    ['130,090', 1_300_900_000n],
+    ['-1,174', -11_740_000n],
+    ['1,234,567', 12_345_670_000n],
+    ['0.5', 5_000n],
+    ['-0', 0n],
+    // 1,000,000,000,016.0001 yen: past 2^53 scaled yen, still exact
+    ['1,000,000,000,016.0001', 10_000_000_000_160_001n],
   ])('%s', (text, scaled) => {
     expect(parseAmount(text)).toBe(scaled);
   });
@@ -64,9 +66,9 @@ describe('a CSV of statement rows', () => {
     expect(read.month).toBe('2011-04');
     expect(read.numbers.size).toBe(0);
     expect(read.allNumbers).toEqual({
-      general: { count: 1096, durationTenths: 1_037_935, durationText: '28:49:53.5', amountScaled: 102_400_000 },
-      total: { count: 1096, durationTenths: 1_037_935, durationText: '28:49:53.5', amountScaled: 102_400_000 },
-      chakuwari: { count: 3016, durationTenths: 1_408_630, durationText: '39:07:43.0', amountScaled: -11_740_000 },
+      general: { count: 1096, durationTenths: 1_037_935, durationText: '28:49:53.5', amountScaled: 102_400_000n },
+      total: { count: 1096, durationTenths: 1_037_935, durationText: '28:49:53.5', amountScaled: 102_400_000n },
+      chakuwari: { count: 3016, durationTenths: 1_408_630, durationText: '39:07:43.0', amountScaled: -11_740_000n },
     });
   });
 
@@ -79,14 +81,14 @@ describe('a CSV of statement rows', () => {
     expect(read.revision).toBe(2);
     expect(read.allNumbers).toBeUndefined();
     expect(read.numbers.get('05012345678')).toEqual({
-      chakuwari: { count: 5, durationTenths: 50, durationText: '0:00:05.0', amountScaled: -30_000 },
-      mobile: { count: 1, durationTenths: 600, durationText: '0:01:00.0', amountScaled: 160_000 },
+      chakuwari: { count: 5, durationTenths: 50, durationText: '0:00:05.0', amountScaled: -30_000n },
+      mobile: { count: 1, durationTenths: 600, durationText: '0:01:00.0', amountScaled: 160_000n },
     });
   });
 
   test('keeps both duration_tenths and the text when both are given, for the footing check to compare', () => {
     const read = figures(`${HEADER}\nN000000001,2011-04,,all,,total,,合計,1,600,0:02:00.0,16\n`);
-    expect(read.allNumbers?.total).toEqual({ count: 1, durationTenths: 600, durationText: '0:02:00.0', amountScaled: 160_000 });
+    expect(read.allNumbers?.total).toEqual({ count: 1, durationTenths: 600, durationText: '0:02:00.0', amountScaled: 160_000n });
   });
 
   test.each([
@@ -109,7 +111,7 @@ describe('a JSON statement (spec §6), read loosely', () => {
     const read = figures(
       JSON.stringify({ contract: 'N000000001', month: '2011-04', allNumbers: { calls: [{ type: 'ip', count: 2, duration: '0:00:10.5', charge: '0' }] }, numbers: [] }),
     );
-    expect(read.allNumbers).toEqual({ ip: { count: 2, durationTenths: 105, durationText: '0:00:10.5', amountScaled: 0 } });
+    expect(read.allNumbers).toEqual({ ip: { count: 2, durationTenths: 105, durationText: '0:00:10.5', amountScaled: 0n } });
     expect(read.numbers.size).toBe(0);
   });
 

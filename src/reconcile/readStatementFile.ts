@@ -1,5 +1,5 @@
 import { parse as parseCsv } from 'csv-parse/sync';
-import { parseYenAmount } from '../money/scaledYen';
+import { parseYenAmountExact } from '../money/scaledYen';
 import { normaliseSubscriberNumber } from '../numbering/peer';
 import { CALL_TYPE_LABELS, CALL_TYPES, CallType, isCallType } from '../rate/callType';
 import { CHAKUWARI_LABEL, SECTION_LABELS } from '../statement/renderText';
@@ -98,7 +98,7 @@ function rowFromDocument(row: Record<string, unknown>, amountKey: 'charge' | 'di
   const tenths = row.durationTenths === undefined ? undefined : wholeNumber(row.durationTenths, `${where}.durationTenths`);
   const text = optionalText(row.duration, `${where}.duration`);
   const amount = row[amountKey];
-  let amountScaled: number;
+  let amountScaled: bigint;
   if (typeof amount === 'string') amountScaled = parseAmount(amount, `${where}.${amountKey}`);
   else if (typeof amount === 'number' && Number.isSafeInteger(amount)) amountScaled = parseAmount(String(amount), `${where}.${amountKey}`);
   else fail(`${where}.${amountKey} must be a decimal string such as "130090" (a JSON number with a fraction is not exact)`);
@@ -203,17 +203,15 @@ export function parseDurationText(text: string, where = 'duration'): number {
 
 const AMOUNT = /^-?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$/;
 
-/** `130090`, `130,090`, `-1,174`, `0.5` into scaled yen, exactly (decimal, never a float). */
-export function parseAmount(raw: string, where = 'amount'): number {
+/** `130090`, `130,090`, `-1,174`, `0.5` into scaled yen, exactly at any size (decimal, never a float). */
+export function parseAmount(raw: string, where = 'amount'): bigint {
   const text = raw.trim();
   if (!AMOUNT.test(text)) fail(`${where}: "${raw}" is not a yen amount`);
-  let scaled: number;
   try {
-    scaled = parseYenAmount(text.replace(/,/g, ''));
+    return parseYenAmountExact(text.replace(/,/g, '')); // a bigint has no negative zero
   } catch (error) {
     fail(`${where}: ${(error as Error).message}`);
   }
-  return scaled === 0 ? 0 : scaled; // no negative zero
 }
 
 const WHOLE_NUMBER = /^(\d{1,3}(,\d{3})+|\d{1,15})$/;

@@ -19,8 +19,8 @@ export interface RowFigures {
   durationTenths: number;
   /** The duration as printed (`H:MM:SS.s`); must read as `durationTenths`. */
   durationText: string;
-  /** Call and total rows: the charge; 着割 row: the discount (zero or below). Scaled yen. */
-  amountScaled: number;
+  /** Call and total rows: the charge; 着割 row: the discount (zero or below). Scaled yen, exact at any size. */
+  amountScaled: bigint;
 }
 
 export type TableFigures = Partial<Record<RowKey, RowFigures>>;
@@ -42,12 +42,13 @@ export const FIGURE_FIELDS: readonly FigureField[] = ['count', 'duration', 'amou
 /** A table's place in a statement: `null` for all numbers, else the number. */
 export type TableName = string | null;
 
-export function fieldValue(row: RowFigures, field: FigureField): number {
+/** A row's figure, as a bigint: sums of them across rows and numbers stay exact at any size. */
+export function fieldValue(row: RowFigures, field: FigureField): bigint {
   switch (field) {
     case 'count':
-      return row.count;
+      return BigInt(row.count);
     case 'duration':
-      return row.durationTenths;
+      return BigInt(row.durationTenths);
     case 'amount':
       return row.amountScaled;
     default: {
@@ -58,12 +59,12 @@ export function fieldValue(row: RowFigures, field: FigureField): number {
 }
 
 /** A figure as the statement prints it: counts plain, durations `H:MM:SS.s`, yen with thousands separators. */
-export function displayFigure(field: FigureField, value: number): string {
+export function displayFigure(field: FigureField, value: bigint): string {
   switch (field) {
     case 'count':
       return String(value);
     case 'duration':
-      return formatTenths(value);
+      return formatTenths(Number(value));
     case 'amount':
       return displayYen(value);
     default: {
@@ -74,8 +75,8 @@ export function displayFigure(field: FigureField, value: number): string {
 }
 
 /** Scaled yen as `130,090`, `-1,174` or `0.5`: exact, fraction digits only where there are some. */
-export function displayYen(scaledYen: number): string {
-  const text = new Decimal(scaledYen).dividedBy(YEN_SCALE).toFixed();
+export function displayYen(scaledYen: number | bigint): string {
+  const text = new Decimal(String(scaledYen)).dividedBy(YEN_SCALE).toFixed();
   const [wholePart, fractionPart] = text.split('.') as [string, string | undefined];
   const negative = wholePart.startsWith('-');
   const digits = negative ? wholePart.slice(1) : wholePart;

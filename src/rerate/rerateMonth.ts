@@ -1,6 +1,6 @@
 import { japanMonth } from '../time/japanTime';
 import { MonthlyTotals } from '../aggregate/monthlyTotals';
-import { ConfigurationError, RunFailedError } from '../errors';
+import { ConfigurationError, RunFailedError, TotalsBoundError } from '../errors';
 import { RejectCode } from '../input/rejection';
 import { rateRecord } from '../rate/rateRecord';
 import { ReferenceData } from '../reference/referenceData';
@@ -10,6 +10,7 @@ import { issueRevision, latestRevision } from '../statement/revisions';
 import { Statement } from '../statement/statement';
 import { RatedCall } from '../rate/rateRecord';
 import { monthTotalsDiff } from '../store/rows';
+import { totalsPastBound } from '../store/totalsBound';
 import { contractsOfDiff, MonthScope, Rerating, Store, StoreReader, StoredCall, StoredRating } from '../store/types';
 
 export interface RerateRequest {
@@ -120,6 +121,8 @@ export async function rerateMonth(store: Store, reference: ReferenceData, reques
       const examined = new Set([...changed, ...(await writer.revisedContracts(scope))]);
       const before = new Map<string, StandingStatement | undefined>();
       for (const contractId of examined) before.set(contractId, await standingStatement(writer, reference, contractId, request.month));
+      const pastBound = totalsPastBound(diff.typeTotals, diff.chakuwariTotals);
+      if (pastBound !== null) throw new TotalsBoundError(`re-rate of ${request.month} refused, nothing applied: ${pastBound}`);
       await writer.applyTotalsDiff(scope, diff);
 
       for (const contractId of contracts) {

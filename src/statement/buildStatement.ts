@@ -16,10 +16,14 @@ export interface StatementInput {
   chakuwariTotals: ChakuwariTotal[];
 }
 
-/** Row sums in scaled yen before formatting, so the all-number table adds exact figures. */
-interface TableSums {
-  rows: { count: number; durationTenths: number; chargeScaled: number }[];
-  chakuwari: { count: number; durationTenths: number; eligibleMs: number; discountScaled: number };
+/**
+ * Row sums in scaled yen before formatting, so the all-number table adds exact figures. One
+ * number's sums are exact numbers (each stored total is within store/totalsBound.ts's bound, five
+ * rows of it stay below 2^53); sums across numbers are bigint, exact however many numbers add up.
+ */
+interface TableSums<Figure extends number | bigint> {
+  rows: { count: Figure; durationTenths: Figure; chargeScaled: Figure }[];
+  chakuwari: { count: Figure; durationTenths: Figure; eligibleMs: Figure; discountScaled: Figure };
 }
 
 /**
@@ -31,10 +35,10 @@ export function buildStatement(input: StatementInput): Statement {
   const byNumber = groupByNumber(input);
   const decimals = input.tariff.statementRounding.decimals;
 
-  const allSums = emptySums();
+  const allSums = emptySums<bigint>(0n);
   const numberStatements: NumberStatement[] = [];
   for (const [number, totals] of [...byNumber].sort(([left], [right]) => (left < right ? -1 : 1))) {
-    const sums = emptySums();
+    const sums = emptySums<number>(0);
     const remainderParts = CALL_TYPES.map(() => 0);
     for (const total of totals.typeTotals) {
       const row = sums.rows[CALL_TYPES.indexOf(total.type)]!;
@@ -91,59 +95,67 @@ function groupByNumber(input: StatementInput): Map<string, Pick<StatementInput, 
   return byNumber;
 }
 
-function emptySums(): TableSums {
+function emptySums<Figure extends number | bigint>(zero: Figure): TableSums<Figure> {
   return {
-    rows: CALL_TYPES.map(() => ({ count: 0, durationTenths: 0, chargeScaled: 0 })),
-    chakuwari: { count: 0, durationTenths: 0, eligibleMs: 0, discountScaled: 0 },
+    rows: CALL_TYPES.map(() => ({ count: zero, durationTenths: zero, chargeScaled: zero })),
+    chakuwari: { count: zero, durationTenths: zero, eligibleMs: zero, discountScaled: zero },
   };
 }
 
-function addSums(into: TableSums, from: TableSums): void {
+function addSums(into: TableSums<bigint>, from: TableSums<number>): void {
   from.rows.forEach((row, index) => {
     const target = into.rows[index]!;
-    target.count += row.count;
-    target.durationTenths += row.durationTenths;
-    target.chargeScaled += row.chargeScaled;
+    target.count += BigInt(row.count);
+    target.durationTenths += BigInt(row.durationTenths);
+    target.chargeScaled += BigInt(row.chargeScaled);
   });
-  into.chakuwari.count += from.chakuwari.count;
-  into.chakuwari.durationTenths += from.chakuwari.durationTenths;
-  into.chakuwari.eligibleMs += from.chakuwari.eligibleMs;
-  into.chakuwari.discountScaled += from.chakuwari.discountScaled;
+  into.chakuwari.count += BigInt(from.chakuwari.count);
+  into.chakuwari.durationTenths += BigInt(from.chakuwari.durationTenths);
+  into.chakuwari.eligibleMs += BigInt(from.chakuwari.eligibleMs);
+  into.chakuwari.discountScaled += BigInt(from.chakuwari.discountScaled);
 }
 
-function renderTable(sums: TableSums, decimals: number): StatementTable {
-  const total = sums.rows.reduce(
+/** A count or a duration in tenths as the statement's JSON carries it: a number, exact or not at all. */
+function exactFigure(value: bigint, what: string): number {
+  const figure = Number(value);
+  if (!Number.isSafeInteger(figure)) throw new RangeError(`the statement's ${what} ${value} is beyond exact integers`);
+  return figure;
+}
+
+function renderTable(sums: TableSums<number | bigint>, decimals: number): StatementTable {
+  const total = sums.rows.reduce<{ count: bigint; durationTenths: bigint; chargeScaled: bigint }>(
     (sum, row) => ({
-      count: sum.count + row.count,
-      durationTenths: sum.durationTenths + row.durationTenths,
-      chargeScaled: sum.chargeScaled + row.chargeScaled,
+      count: sum.count + BigInt(row.count),
+      durationTenths: sum.durationTenths + BigInt(row.durationTenths),
+      chargeScaled: sum.chargeScaled + BigInt(row.chargeScaled),
     }),
-    { count: 0, durationTenths: 0, chargeScaled: 0 },
+    { count: 0n, durationTenths: 0n, chargeScaled: 0n },
   );
-  const discount = sums.chakuwari.discountScaled;
+  const discount = BigInt(sums.chakuwari.discountScaled);
+  const durationOf = (tenths: number | bigint): { durationTenths: number; duration: string } => {
+    const durationTenths = exactFigure(BigInt(tenths), 'duration in tenths');
+    return { durationTenths, duration: formatTenths(durationTenths) };
+  };
   return {
     calls: CALL_TYPES.map((type, index) => {
       const row = sums.rows[index]!;
       return {
         type,
         label: CALL_TYPE_LABELS[type],
-        count: row.count,
-        durationTenths: row.durationTenths,
-        duration: formatTenths(row.durationTenths),
+        count: exactFigure(BigInt(row.count), 'count'),
+        ...durationOf(row.durationTenths),
         charge: formatScaledYen(row.chargeScaled, decimals),
       };
     }),
     total: {
-      count: total.count,
-      durationTenths: total.durationTenths,
-      duration: formatTenths(total.durationTenths),
+      count: exactFigure(total.count, 'count'),
+      ...durationOf(total.durationTenths),
       charge: formatScaledYen(total.chargeScaled, decimals),
     },
     chakuwari: {
-      count: sums.chakuwari.count,
-      durationTenths: sums.chakuwari.durationTenths,
-      duration: formatTenths(sums.chakuwari.durationTenths),
-      discount: discount === 0 ? formatScaledYen(0, decimals) : formatScaledYen(-discount, decimals),
+      count: exactFigure(BigInt(sums.chakuwari.count), 'count'),
+      ...durationOf(sums.chakuwari.durationTenths),
+      discount: discount === 0n ? formatScaledYen(0, decimals) : formatScaledYen(-discount, decimals),
     },
   };
 }

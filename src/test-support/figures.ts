@@ -3,7 +3,7 @@ import { formatTenths } from '../time/duration';
 
 /** A statement row from count, tenths and whole yen (the amount as scaled yen: yen × 10,000). */
 export function row(count: number, durationTenths: number, yen: number): RowFigures {
-  return { count, durationTenths, durationText: formatTenths(durationTenths), amountScaled: yen * 10_000 };
+  return { count, durationTenths, durationText: formatTenths(durationTenths), amountScaled: BigInt(yen) * 10_000n };
 }
 
 /** A table that foots: general 2 calls, 600 tenths, 16 yen + mobile 1 call, 300 tenths, 16 yen = 3, 900, 32; 着割 -1. */

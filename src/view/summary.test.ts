@@ -31,4 +31,12 @@ describe('the window at a glance', () => {
     expect(html).toContain('<th scope="row">2011年4月分</th><td>10240</td><td>96870</td><td>7680</td><td>0</td><td>15300</td><td>130090</td><td>-1174</td>');
     expect(html).not.toContain('<script');
   });
+
+  test('a month whose total is past 2^53 scaled yen draws and labels it exactly', () => {
+    // 1,000,000,000,016.0001 yen = 10,000,000,000,160,001 scaled yen > 2^53 (9,007,199,254,740,992)
+    const huge = { month: '2011-04', statement: true, charges: { general: '1000000000000', international: '0', mobile: '16.0001', ip: '0', phs: '0' }, total: '1000000000016.0001', chakuwari: '0' };
+    const html = renderSummary([huge]);
+    expect(html).toContain('>1000000000016円</text>');
+    expect(html).toContain('<td>1000000000016.0001</td>');
+  });
 });

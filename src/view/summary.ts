@@ -1,4 +1,4 @@
-import { formatScaledYen, parseYenAmount, YEN_SCALE } from '../money/scaledYen';
+import { formatScaledYen, parseYenAmountExact, YEN_SCALE } from '../money/scaledYen';
 import { CALL_TYPE_LABELS, CALL_TYPES, CallType } from '../rate/callType';
 import { escapeHtml } from '../statement/renderHtml';
 import { formatStatementMonth } from '../statement/renderText';
@@ -43,8 +43,16 @@ const TOP = 20;
  * for checking. Heights are proportional to exact yen (integer arithmetic scaled to pixels).
  */
 export function renderSummary(months: MonthSummary[]): string {
-  const yen = (text: string): number => Math.abs(parseYenAmount(text)) / YEN_SCALE;
-  const highest = Math.max(1, ...months.map((month) => yen(month.total)), ...months.map((month) => yen(month.chakuwari)));
+  // Exact scaled yen at any size (an all-number total may pass 2^53); a float only for the geometry.
+  const magnitude = (text: string): bigint => {
+    const scaled = parseYenAmountExact(text);
+    return scaled < 0n ? -scaled : scaled;
+  };
+  const yen = (text: string): number => Number(magnitude(text)) / YEN_SCALE;
+  const highestScaled = months
+    .flatMap((month) => [magnitude(month.total), magnitude(month.chakuwari)])
+    .reduce((highestSoFar, amount) => (amount > highestSoFar ? amount : highestSoFar), BigInt(YEN_SCALE));
+  const highest = Number(highestScaled) / YEN_SCALE;
   const plotHeight = HEIGHT - TOP - BOTTOM;
   const slot = (WIDTH - LEFT) / Math.max(1, months.length);
   const barWidth = Math.min(60, slot * 0.6);
@@ -71,7 +79,7 @@ export function renderSummary(months: MonthSummary[]): string {
   const svg = [
     `<svg class="summary" role="img" aria-label="${escapeHtml('ご利用料金の推移（通話種別ごと、着割）')}" viewBox="0 0 ${WIDTH} ${HEIGHT}" width="${WIDTH}" height="${HEIGHT}" xmlns="http://www.w3.org/2000/svg">`,
     `<line x1="${LEFT}" y1="${TOP + plotHeight}" x2="${WIDTH}" y2="${TOP + plotHeight}" stroke="#888"/>`,
-    `<text x="${LEFT - 6}" y="${TOP + 4}" text-anchor="end" font-size="11">${escapeHtml(`${formatScaledYen(highest * YEN_SCALE)}円`)}</text>`,
+    `<text x="${LEFT - 6}" y="${TOP + 4}" text-anchor="end" font-size="11">${escapeHtml(`${formatScaledYen(highestScaled)}円`)}</text>`,
     `<text x="${LEFT - 6}" y="${TOP + plotHeight}" text-anchor="end" font-size="11">0</text>`,
     ...shapes,
     `<polyline class="chakuwari" points="${linePoints.join(' ')}" fill="none" stroke="#e15759" stroke-width="2"><title>着割</title></polyline>`,

@@ -3,6 +3,8 @@ import { Subscription, SubscriptionBook } from '../../subscription/subscriptions
 import { checkIntegrity } from './pgIntegrity';
 import { acceptRecycled, countRejectsWithoutRecord, readRecyclableRejects, readRejects, updateReject } from './pgRecycle';
 import { importSubscriptions, readContractSubscriptions, readSubscriptionBook } from './pgSubscriptions';
+import { ChakuwariTotalSums, TOTAL_BOUND, totalsPastBound, TypeTotalSums } from '../totalsBound';
+import { TotalsBoundError } from '../../errors';
 import pg from 'pg';
 import { ChakuwariTotal, NumberTypeTotal, TotalledCall } from '../../aggregate/monthlyTotals';
 import { RatedCall } from '../../rate/rateRecord';
@@ -461,7 +463,7 @@ export class PgSession implements StoreWriter {
 export async function addTotals(store: PgStore, client: Queryable, typeTotals: NumberTypeTotal[], chakuwariTotals: ChakuwariTotal[]): Promise<void> {
   if (typeTotals.length > 0) {
     await store.partitions.ensure('number_type_totals', typeTotals.map((total) => total.month));
-    await store.run(client, 'addTypeTotals', [
+    const past = await store.run(client, 'addTypeTotals', [
       typeTotals.map((total) => total.contractId),
       typeTotals.map((total) => total.month),
       typeTotals.map((total) => total.number),
@@ -470,18 +472,22 @@ export async function addTotals(store: PgStore, client: Queryable, typeTotals: N
       typeTotals.map((total) => total.durationTenths),
       typeTotals.map((total) => total.chargeScaled),
       typeTotals.map((total) => total.chargeRemainderParts),
+      TOTAL_BOUND,
     ]);
+    if (past.rows.length > 0) throw new TotalsBoundError(totalsPastBound(past.rows as TypeTotalSums[], [])!);
   }
   if (chakuwariTotals.length > 0) {
     await store.partitions.ensure('chakuwari_totals', chakuwariTotals.map((total) => total.month));
-    await store.run(client, 'addChakuwariTotals', [
+    const past = await store.run(client, 'addChakuwariTotals', [
       chakuwariTotals.map((total) => total.contractId),
       chakuwariTotals.map((total) => total.month),
       chakuwariTotals.map((total) => total.number),
       chakuwariTotals.map((total) => total.calls),
       chakuwariTotals.map((total) => total.durationTenths),
       chakuwariTotals.map((total) => total.durationMs),
+      TOTAL_BOUND,
     ]);
+    if (past.rows.length > 0) throw new TotalsBoundError(totalsPastBound([], past.rows as ChakuwariTotalSums[])!);
   }
 }
 

@@ -1,25 +1,13 @@
 import { OpenedStore, storeContract } from '../../test-support/storeContract';
 import { parityContract } from '../../test-support/parityContract';
+import { sumsContract } from '../../test-support/sumsContract';
 import { createTestDatabase, describePostgres } from '../../test-support/postgres';
 import { duplicateContract } from '../../test-support/duplicateContract';
 import { PgStore } from './pgStore';
 
-/** A store in a database of its own per test. */
-async function openEmptyStore(): Promise<OpenedStore> {
-  const database = await createTestDatabase('contract');
-  const store = await PgStore.open(database.url, 'create');
-  return {
-    store,
-    async cleanUp() {
-      await store.close();
-      await database.drop();
-    },
-  };
-}
-
 /** The shared store contract and the parity contract on a real PostgreSQL. */
 describePostgres('PostgreSQL', () => {
-  const openEmptyStore = async () => {
+  const openEmptyStore = async (): Promise<OpenedStore> => {
     const database = await createTestDatabase('contract');
     const store = await PgStore.open(database.url, 'create');
     return {
@@ -53,4 +41,5 @@ describePostgres('PostgreSQL', () => {
     },
   });
   parityContract('PostgreSQL', openEmptyStore, /^PostgreSQL amcheck \(bt_index_check\) on \d+ indexes: ok \(the b-trees of the store are sound, and every stored call has its record_ids row\)$/);
+  sumsContract('PostgreSQL', openEmptyStore);
 });

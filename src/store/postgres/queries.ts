@@ -156,25 +156,35 @@ export const QUERIES = {
     router,
   ),
   closedAmong: q('SELECT month FROM closed_months WHERE month = ANY($1::text[])', local),
+  // Each returns the rows its upsert carried past the bound $9 (store/totalsBound.ts): the adapter fails the file on any.
   addTypeTotals: q(
-    `INSERT INTO number_type_totals (contract_id, month, number, call_type, calls, duration_tenths, charge_scaled, charge_remainder_parts)
+    `WITH added AS (
+     INSERT INTO number_type_totals (contract_id, month, number, call_type, calls, duration_tenths, charge_scaled, charge_remainder_parts)
      SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::bigint[], $7::bigint[], $8::bigint[])
       ORDER BY 1, 2, 3, 4
      ON CONFLICT (contract_id, month, number, call_type) DO UPDATE SET
        calls = number_type_totals.calls + excluded.calls,
        duration_tenths = number_type_totals.duration_tenths + excluded.duration_tenths,
        charge_scaled = number_type_totals.charge_scaled + excluded.charge_scaled,
-       charge_remainder_parts = number_type_totals.charge_remainder_parts + excluded.charge_remainder_parts`,
+       charge_remainder_parts = number_type_totals.charge_remainder_parts + excluded.charge_remainder_parts
+     RETURNING contract_id, month, number, call_type, calls, duration_tenths, charge_scaled, charge_remainder_parts)
+     SELECT contract_id AS "contractId", month, number, call_type AS type, calls, duration_tenths AS "durationTenths",
+            charge_scaled AS "chargeScaled", charge_remainder_parts AS "chargeRemainderParts"
+       FROM added WHERE GREATEST(abs(calls), abs(duration_tenths), abs(charge_scaled), abs(charge_remainder_parts)) > $9::bigint`,
     multi(BULK),
   ),
   addChakuwariTotals: q(
-    `INSERT INTO chakuwari_totals (contract_id, month, number, calls, duration_tenths, duration_ms)
+    `WITH added AS (
+     INSERT INTO chakuwari_totals (contract_id, month, number, calls, duration_tenths, duration_ms)
      SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::bigint[], $6::bigint[])
       ORDER BY 1, 2, 3
      ON CONFLICT (contract_id, month, number) DO UPDATE SET
        calls = chakuwari_totals.calls + excluded.calls,
        duration_tenths = chakuwari_totals.duration_tenths + excluded.duration_tenths,
-       duration_ms = chakuwari_totals.duration_ms + excluded.duration_ms`,
+       duration_ms = chakuwari_totals.duration_ms + excluded.duration_ms
+     RETURNING contract_id, month, number, calls, duration_tenths, duration_ms)
+     SELECT contract_id AS "contractId", month, number, calls, duration_tenths AS "durationTenths", duration_ms AS "durationMs"
+       FROM added WHERE GREATEST(abs(calls), abs(duration_tenths), abs(duration_ms)) > $7::bigint`,
     multi(BULK),
   ),
 

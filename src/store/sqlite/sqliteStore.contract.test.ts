@@ -3,11 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SqliteFileTransaction } from './sqliteFileTransaction';
 import { SqliteStore } from './sqliteStore';
-import { storeContract } from '../../test-support/storeContract';
+import { OpenedStore, storeContract } from '../../test-support/storeContract';
+import { sumsContract } from '../../test-support/sumsContract';
 import { duplicateContract } from '../../test-support/duplicateContract';
 import { parityContract } from '../../test-support/parityContract';
 
-async function openEmptyStore() {
+async function openEmptyStore(): Promise<OpenedStore> {
   const directory = mkdtempSync(join(tmpdir(), 'meisai-sqlite-contract-'));
   const store = SqliteStore.open(join(directory, 'meisai.sqlite'), 'create');
   return {
@@ -36,16 +37,8 @@ duplicateContract('SQLite', openEmptyStore, {
 
 parityContract(
   'SQLite',
-  async () => {
-    const directory = mkdtempSync(join(tmpdir(), 'meisai-sqlite-parity-'));
-    const store = SqliteStore.open(join(directory, 'meisai.sqlite'), 'create');
-    return {
-      store,
-      async cleanUp() {
-        await store.close();
-        rmSync(directory, { recursive: true, force: true });
-      },
-    };
-  },
+  openEmptyStore,
   /^SQLite quick_check: ok \(pages, b-trees and records of the file are sound\)$/,
 );
+
+sumsContract('SQLite', openEmptyStore);

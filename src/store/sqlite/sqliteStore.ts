@@ -26,6 +26,8 @@ import {
   typeTotalProblem,
 } from '../rowChecks';
 import { readableRows, storedCallFromRow, totalsDiff } from '../rows';
+import { pastBound, totalsPastBound } from '../totalsBound';
+import { TotalsBoundError } from '../../errors';
 import { SqliteFileTransaction } from './sqliteFileTransaction';
 import { doubleBilledCalls } from './doubleBilled';
 import { Db, openStore, storePath, StoreAccess } from './connection';
@@ -305,19 +307,30 @@ export class SqliteStore implements Store {
         calls = calls + excluded.calls,
         duration_tenths = duration_tenths + excluded.duration_tenths,
         charge_scaled = charge_scaled + excluded.charge_scaled,
-        charge_remainder_parts = charge_remainder_parts + excluded.charge_remainder_parts`);
+        charge_remainder_parts = charge_remainder_parts + excluded.charge_remainder_parts
+      RETURNING calls, duration_tenths, charge_scaled, charge_remainder_parts`).raw();
     const addChakuwariTotal = this.sql(`
       INSERT INTO chakuwari_totals (contract_id, month, number, calls, duration_tenths, duration_ms)
       VALUES (?, ?, ?, ?, ?, ?)
       ON CONFLICT (contract_id, month, number) DO UPDATE SET
         calls = calls + excluded.calls,
         duration_tenths = duration_tenths + excluded.duration_tenths,
-        duration_ms = duration_ms + excluded.duration_ms`);
+        duration_ms = duration_ms + excluded.duration_ms
+      RETURNING calls, duration_tenths, duration_ms`).raw();
+    // Each row's new sums come back from its upsert: one past the bound fails the file (rolled back whole).
     for (const total of typeTotals) {
-      addTypeTotal.run(total.contractId, total.month, total.number, total.type, total.calls, total.durationTenths, total.chargeScaled, total.chargeRemainderParts);
+      const sums = addTypeTotal.get(total.contractId, total.month, total.number, total.type, total.calls, total.durationTenths, total.chargeScaled, total.chargeRemainderParts) as number[];
+      if (pastBound(sums[0]!) || pastBound(sums[1]!) || pastBound(sums[2]!) || pastBound(sums[3]!)) {
+        const [calls, durationTenths, chargeScaled, chargeRemainderParts] = sums as [number, number, number, number];
+        throw new TotalsBoundError(totalsPastBound([{ ...total, calls, durationTenths, chargeScaled, chargeRemainderParts }], [])!);
+      }
     }
     for (const total of chakuwariTotals) {
-      addChakuwariTotal.run(total.contractId, total.month, total.number, total.calls, total.durationTenths, total.durationMs);
+      const sums = addChakuwariTotal.get(total.contractId, total.month, total.number, total.calls, total.durationTenths, total.durationMs) as number[];
+      if (pastBound(sums[0]!) || pastBound(sums[1]!) || pastBound(sums[2]!)) {
+        const [calls, durationTenths, durationMs] = sums as [number, number, number];
+        throw new TotalsBoundError(totalsPastBound([], [{ ...total, calls, durationTenths, durationMs }])!);
+      }
     }
   }
 
