@@ -27,7 +27,7 @@ export interface IngestOptions {
   parseIn?: ParseIn;
 }
 
-/** Well-formed records settled (de-duplicated, stored) together. */
+/** Well-formed records settled (de-duplicated, stored) together, unless the store asks for another size. */
 const SETTLE_BATCH = 512;
 
 export interface FileSummary {
@@ -116,8 +116,9 @@ async function applyParsed(
   const totalsBilled = !source.totalsAllRated;
   let pending: ParsedItem[] = [];
   let wellFormed = 0;
+  const settleRecords = transaction.settleRecords ?? SETTLE_BATCH;
 
-  /** One de-duplication look-up and one batch of writes per SETTLE_BATCH well-formed records. */
+  /** One de-duplication look-up and one batch of writes per `settleRecords` well-formed records. */
   const settle = async (): Promise<void> => {
     const calls = pending.filter((item) => item.call !== null).map((item) => item.call!);
     const stored = calls.length === 0 ? new Map() : await transaction.storedCalls(calls);
@@ -141,7 +142,7 @@ async function applyParsed(
       summary.read += 1;
       pending.push(item);
       if (item.call !== null) wellFormed += 1;
-      if (wellFormed >= SETTLE_BATCH) await settle();
+      if (wellFormed >= settleRecords) await settle();
     }
     options.onProgress?.({ file: path, records: summary.read, bytesRead: batch.bytesRead, bytesTotal });
   }

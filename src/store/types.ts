@@ -85,6 +85,12 @@ export interface FileStart {
  */
 export interface FileTransaction {
   /**
+   * Well-formed records the ingest settles (looks up, then writes) together; absent: 512. An
+   * engine behind a network round trip per statement asks for more (the rule is the same at any
+   * size: a batch sees the stored calls, this file's earlier batches included, and its own).
+   */
+  readonly settleRecords?: number;
+  /**
    * The stored calls with these calls' record_ids (those committed, and those of this file so
    * far), by record_id. SQLite looks within each call's month of start (its de-duplication keys are
    * kept per month, see callKeys.ts: a duplicate has the same start, hence the same month), so the

@@ -20,7 +20,7 @@ const CITUS_SQL = readFileSync(join(__dirname, 'citus.sql'), 'utf8');
 /** The tables a statement reads or writes (by the keywords that name a table). */
 function tablesOf(text: string): string[] {
   const found = new Set<string>();
-  for (const match of text.matchAll(/\b(?:FROM|JOIN|INTO|UPDATE|TABLE)\s+([a-z_]+)/gi)) found.add(match[1]!.toLowerCase());
+  for (const match of text.matchAll(/\b(?:FROM|JOIN|INTO|UPDATE|TABLE|COPY)\s+([a-z_]+)/gi)) found.add(match[1]!.toLowerCase());
   return [...found];
 }
 

@@ -3,36 +3,73 @@ import { ChakuwariTotal, NumberTypeTotal } from '../../aggregate/monthlyTotals';
 import { StoreFailedError, StoreRaceError } from '../../errors';
 import { CallRecord } from '../../input/callRecord';
 import { AcceptedCall, FileBatch, FileOutcome, FileTransaction, StoredCallIdentity } from '../types';
-import { QueryName, STAGING_COLUMNS } from './queries';
+import { CALL_COLUMNS, QueryName, RECORD_ID_COLUMNS } from './queries';
 import type { PgStore } from './pgStore';
 import { addTotals, findFile, PgSession } from './pgSession';
 
 /** The advisory lock of a month: `meisai:month:2011-04` (a transaction's lockKey `month:2011-04`). */
 const MONTH_LOCK = 'meisai:month:';
 
-/** A value in COPY's text format: \N for NULL; backslash, tab, newline and carriage return escaped. */
-function copyText(value: string | number | boolean | null): string {
-  if (value === null) return '\\N';
-  if (typeof value === 'boolean') return value ? 't' : 'f';
-  if (typeof value === 'number') {
-    if (!Number.isSafeInteger(value)) throw new StoreFailedError(`cannot store ${value}: meisai stores exact integers only`);
-    return String(value);
-  }
+const COPY_SPECIAL = /[\\\t\n\r]/;
+
+/** Text in COPY's text format: backslash, tab, newline and carriage return escaped. */
+function text(value: string): string {
+  if (!COPY_SPECIAL.test(value)) return value;
   return value.replace(/[\\\t\n\r]/g, (character) => (character === '\\' ? '\\\\' : character === '\t' ? '\\t' : character === '\n' ? '\\n' : '\\r'));
 }
 
-function copyLine({ call, line, late }: AcceptedCall): string {
-  const values: (string | number | boolean | null)[] = [
-    call.recordId, line, call.contractId, call.number, call.direction, call.peer, call.peerIsNumber, call.startMs, call.durationMs,
-    call.month, call.peerClass, call.tariffId, call.numberingPlanId, call.rateId, call.ratePrefix, call.units, call.chargeScaled,
-    call.chakuwariEligible, late, call.planId, call.chargeRemainderParts,
-  ];
-  if (values.length !== STAGING_COLUMNS.length) throw new Error('staging columns and values disagree');
-  return `${values.map(copyText).join('\t')}\n`;
+/** Text or \N for NULL. */
+function nullable(value: string | null): string {
+  return value === null ? '\\N' : text(value);
+}
+
+/** An exact integer (meisai stores no other numbers). */
+function integer(value: number | bigint): string {
+  if (typeof value === 'number' && !Number.isSafeInteger(value)) throw new StoreFailedError(`cannot store ${value}: meisai stores exact integers only`);
+  return String(value);
+}
+
+function flag(value: boolean): string {
+  return value ? 't' : 'f';
+}
+
+/** COPY lines (each ending in a newline) of a batch's calls, in chunks of 1,024 lines; the first line is checked to have a field per column. */
+function* copyChunks(calls: AcceptedCall[], columns: readonly string[], line: (accepted: AcceptedCall) => string): Generator<string> {
+  const lines: string[] = [];
+  for (const accepted of calls) {
+    const next = line(accepted);
+    if (lines.length === 0 && next.split('\t').length !== columns.length) throw new Error('COPY columns and values disagree');
+    lines.push(next);
+    if (lines.length === 1024) {
+      yield lines.join('');
+      lines.length = 0;
+    }
+  }
+  if (lines.length > 0) yield lines.join('');
+}
+
+/** A call's record_ids row (RECORD_ID_COLUMNS): what a later look-up of its record_id finds. */
+function recordIdLine(fileId: number): (accepted: AcceptedCall) => string {
+  const file = integer(fileId);
+  return ({ call, line }) =>
+    `${text(call.recordId)}\t${text(call.contractId)}\t${text(call.number)}\t${text(call.direction)}\t${text(call.peer)}\t${integer(call.startMs)}\t` +
+    `${integer(call.durationMs)}\t${text(call.month)}\t${file}\t${integer(line)}\n`;
+}
+
+/** A call's calls row (CALL_COLUMNS). */
+function callLine(fileId: number): (accepted: AcceptedCall) => string {
+  const file = integer(fileId);
+  return ({ call, line, late }) =>
+    `${text(call.contractId)}\t${text(call.month)}\t${text(call.recordId)}\t${file}\t${integer(line)}\t${text(call.number)}\t${text(call.direction)}\t` +
+    `${text(call.peer)}\t${flag(call.peerIsNumber)}\t${integer(call.startMs)}\t${integer(call.durationMs)}\t${text(call.peerClass)}\t${text(call.tariffId)}\t` +
+    `${text(call.numberingPlanId)}\t${nullable(call.rateId)}\t${nullable(call.ratePrefix)}\t${integer(call.units)}\t${integer(call.chargeScaled)}\t` +
+    `${flag(call.chakuwariEligible)}\t${flag(late)}\t${nullable(call.planId)}\t${integer(call.chargeRemainderParts)}\n`;
 }
 
 /** One file's writes, on a connection of its own, inside the transaction beginFile opened. */
 export class PgFileTransaction implements FileTransaction {
+  /** Each statement is a round trip to the server: a file is settled in few, big batches. */
+  readonly settleRecords = 32_768;
   private done = false;
   private readonly lockedMonths = new Set<string>();
   private wroteRejects = false;
@@ -111,9 +148,16 @@ export class PgFileTransaction implements FileTransaction {
     const months = [...new Set(calls.map((accepted) => accepted.call.month))].sort();
     await this.lockMonths(months, calls);
     await this.store.partitions.ensure('calls', months);
-    await this.run('truncateStaging');
-    await this.store.copy(this.client, 'copyStaging', copyChunks(calls));
-    await this.run('insertStagedCalls', [this.fileId]);
+    await this.insertRecordIds(calls);
+    await this.store.copy(this.client, 'copyCalls', copyChunks(calls, CALL_COLUMNS, callLine(this.fileId)));
+  }
+
+  /**
+   * The record_ids rows of the batch's calls, first: where a concurrent file with one of the same
+   * record_ids makes this one wait, then lose (a race, the file applied again).
+   */
+  private async insertRecordIds(calls: AcceptedCall[]): Promise<void> {
+    await this.store.copy(this.client, 'copyRecordIds', copyChunks(calls, RECORD_ID_COLUMNS, recordIdLine(this.fileId)));
   }
 
   /**
@@ -192,14 +236,3 @@ function isUniqueViolation(error: unknown, constraint: string): boolean {
   return (error as { code?: unknown })?.code === '23505' && (error as { constraint?: unknown }).constraint === constraint;
 }
 
-function* copyChunks(calls: AcceptedCall[]): Generator<string> {
-  let chunk = '';
-  for (const accepted of calls) {
-    chunk += copyLine(accepted);
-    if (chunk.length > 64 * 1024) {
-      yield chunk;
-      chunk = '';
-    }
-  }
-  if (chunk !== '') yield chunk;
-}
