@@ -99,7 +99,12 @@ export interface FileTransaction {
    * (its record_ids table), where that record is a CONFLICT.
    */
   storedCalls(calls: Pick<CallRecord, 'recordId' | 'startMs'>[]): Promise<Map<string, StoredCallIdentity>>;
-  writeBatch(batch: FileBatch): Promise<void>;
+  /**
+   * Writes a settled batch. `raced`: a concurrent file stored some of its record_ids first and has
+   * committed; nothing of the batch was written: look its calls up again and settle it again (an
+   * engine that applies one file at a time, SQLite, never answers it).
+   */
+  writeBatch(batch: FileBatch): Promise<'written' | 'raced'>;
   addTotals(typeTotals: NumberTypeTotal[], chakuwariTotals: ChakuwariTotal[]): Promise<void>;
   /**
    * Records the file's hash, size, encoding and counts and commits. A file with the same hash

@@ -123,6 +123,32 @@ describePostgres('the Citus layout on a migrated store', () => {
           ratedCall({ recordId: 'w1' }),
         ]);
         await applyCalls(store, 'w1-again.csv', 'sha-w1', []);
+        // A batch raced by a concurrent file is rolled back to its savepoint and settled again.
+        const other = await PgStore.open(fresh.url, 'write');
+        try {
+          let holdFirst!: () => void;
+          const held = new Promise<void>((resolve) => {
+            holdFirst = resolve;
+          });
+          let firstWrote!: () => void;
+          const wrote = new Promise<void>((resolve) => {
+            firstWrote = resolve;
+          });
+          const first = applyCalls(store, 'w-race-1.csv', 'sha-w-race-1', [ratedCall({ recordId: 'w-race' })], {
+            beforeFinish: async () => {
+              firstWrote();
+              await held;
+            },
+          });
+          await wrote;
+          const second = applyCalls(other, 'w-race-2.csv', 'sha-w-race-2', [ratedCall({ recordId: 'w-race' })]);
+          await new Promise((resolve) => setTimeout(resolve, 200));
+          holdFirst();
+          await first;
+          expect(await second).toMatchObject({ outcome: 'applied', duplicates: 1 });
+        } finally {
+          await other.close();
+        }
         const skipping = await store.beginFile({ name: 'w-skips.csv', source: null, ingestedAt: '2011-05-01T00:00:00.000Z' });
         await skipping.writeBatch({ calls: [], rejects: [], duplicates: [], skips: [{ line: 2, reason: 'NOT_ANSWERED' }] });
         await skipping.finish({ sha256: 'sha-w-skips', bytes: 1, encoding: 'utf8', read: 1, accepted: 0, rejected: 0, duplicates: 0, late: 0, skipped: 1, profile: 'asterisk-cdr-csv' });

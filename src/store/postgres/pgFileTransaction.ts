@@ -7,6 +7,12 @@ import { CALL_COLUMNS, QueryName, RECORD_ID_COLUMNS } from './queries';
 import type { PgStore } from './pgStore';
 import { addTotals, findFile, PgSession } from './pgSession';
 
+/** Batches of one file written again in a row (each after a concurrent file committed) before the whole file is applied again. */
+const RACED_BATCH_LIMIT = 20;
+
+/** The keys that meet a concurrent file's record_id: record_ids' own, or a calls partition's. */
+const RACE_CONSTRAINT = /^(record_ids_pkey|calls_\d{4}_\d{2}_pkey)$/;
+
 /** The advisory lock of a month: `meisai:month:2011-04` (a transaction's lockKey `month:2011-04`). */
 const MONTH_LOCK = 'meisai:month:';
 
@@ -74,6 +80,8 @@ export class PgFileTransaction implements FileTransaction {
   private readonly lockedMonths = new Set<string>();
   private wroteRejects = false;
   private wroteDuplicates = false;
+  /** Batches written again in a row because a concurrent file stored some of their record_ids first. */
+  private racedBatches = 0;
 
   constructor(
     private readonly store: PgStore,
@@ -91,7 +99,7 @@ export class PgFileTransaction implements FileTransaction {
     const constraint = (error as { constraint?: unknown }).constraint;
     // The file's own records never collide (the rules settle them against the stored ones and
     // the file's earlier ones): a collision on a stored call's key is a concurrent file's.
-    if ((error as { code?: unknown }).code === '23505' && typeof constraint === 'string' && /^(record_ids_pkey|calls_\d{4}_\d{2}_pkey)$/.test(constraint)) {
+    if ((error as { code?: unknown }).code === '23505' && typeof constraint === 'string' && RACE_CONSTRAINT.test(constraint)) {
       return new StoreRaceError(
         `the PostgreSQL store --db ${this.store.location}: a file applied at the same time stored one of this file's record_ids first; nothing of this file was applied`,
       );
@@ -112,44 +120,67 @@ export class PgFileTransaction implements FileTransaction {
     return this.guarded(() => new PgSession(this.store, this.client).storedCalls(calls));
   }
 
-  writeBatch(batch: FileBatch): Promise<void> {
+  /**
+   * Writes the batch inside a savepoint. A record_id of it that a concurrent file wrote first
+   * makes this file wait for that one; once it has committed, the batch is rolled back to the
+   * savepoint (the file's earlier batches stay) and `raced` tells the caller to look its calls up
+   * again and settle it again, against that file's rows. After RACED_BATCH_LIMIT of those in a
+   * row the whole file is given up (StoreRaceError, applied again).
+   */
+  writeBatch(batch: FileBatch): Promise<'written' | 'raced'> {
     return this.guarded(async () => {
-      if (batch.rejects.length > 0) {
-        if (!this.wroteRejects) await this.store.partitions.ensure('rejects', [this.receivedMonth]);
-        this.wroteRejects = true;
-        await this.run('insertRejects', [
-          this.fileId,
-          this.receivedMonth,
-          batch.rejects.map((reject) => reject.line),
-          batch.rejects.map((reject) => reject.code),
-          batch.rejects.map((reject) => reject.message),
-          batch.rejects.map((reject) => Buffer.from(reject.raw, 'utf8')),
-          batch.rejects.map((reject) => (reject.record === null ? null : JSON.stringify(reject.record))),
-        ]);
+      // Taken before the savepoint: locks and partitions outlive a batch written again.
+      if (batch.rejects.length > 0 && !this.wroteRejects) await this.store.partitions.ensure('rejects', [this.receivedMonth]);
+      this.wroteRejects ||= batch.rejects.length > 0;
+      if (batch.duplicates.length > 0 && !this.wroteDuplicates) await this.store.partitions.ensure('duplicates', [this.receivedMonth]);
+      this.wroteDuplicates ||= batch.duplicates.length > 0;
+      const months = [...new Set(batch.calls.map((accepted) => accepted.call.month))].sort();
+      if (months.length > 0) {
+        await this.lockMonths(months, batch.calls);
+        await this.store.partitions.ensure('calls', months);
       }
-      if (batch.skips.length > 0) {
-        await this.run('insertSkips', [this.fileId, batch.skips.map((skip) => skip.line), batch.skips.map((skip) => skip.reason)]);
+      await this.run('savepointBatch');
+      try {
+        await this.insertBatch(batch);
+      } catch (error) {
+        if (!isRecordIdRace(error) || this.racedBatches >= RACED_BATCH_LIMIT) throw error;
+        await this.run('rollbackBatch');
+        this.racedBatches += 1;
+        return 'raced';
       }
-      if (batch.duplicates.length > 0) {
-        if (!this.wroteDuplicates) await this.store.partitions.ensure('duplicates', [this.receivedMonth]);
-        this.wroteDuplicates = true;
-        await this.run('insertDuplicates', [
-          this.fileId,
-          this.receivedMonth,
-          batch.duplicates.map((duplicate) => duplicate.line),
-          batch.duplicates.map((duplicate) => duplicate.recordId),
-        ]);
-      }
-      if (batch.calls.length > 0) await this.insertCalls(batch.calls);
+      await this.run('releaseBatch');
+      this.racedBatches = 0;
+      return 'written';
     });
   }
 
-  private async insertCalls(calls: AcceptedCall[]): Promise<void> {
-    const months = [...new Set(calls.map((accepted) => accepted.call.month))].sort();
-    await this.lockMonths(months, calls);
-    await this.store.partitions.ensure('calls', months);
-    await this.insertRecordIds(calls);
-    await this.store.copy(this.client, 'copyCalls', copyChunks(calls, CALL_COLUMNS, callLine(this.fileId)));
+  private async insertBatch(batch: FileBatch): Promise<void> {
+    if (batch.rejects.length > 0) {
+      await this.run('insertRejects', [
+        this.fileId,
+        this.receivedMonth,
+        batch.rejects.map((reject) => reject.line),
+        batch.rejects.map((reject) => reject.code),
+        batch.rejects.map((reject) => reject.message),
+        batch.rejects.map((reject) => Buffer.from(reject.raw, 'utf8')),
+        batch.rejects.map((reject) => (reject.record === null ? null : JSON.stringify(reject.record))),
+      ]);
+    }
+    if (batch.skips.length > 0) {
+      await this.run('insertSkips', [this.fileId, batch.skips.map((skip) => skip.line), batch.skips.map((skip) => skip.reason)]);
+    }
+    if (batch.duplicates.length > 0) {
+      await this.run('insertDuplicates', [
+        this.fileId,
+        this.receivedMonth,
+        batch.duplicates.map((duplicate) => duplicate.line),
+        batch.duplicates.map((duplicate) => duplicate.recordId),
+      ]);
+    }
+    if (batch.calls.length > 0) {
+      await this.insertRecordIds(batch.calls);
+      await this.store.copy(this.client, 'copyCalls', copyChunks(batch.calls, CALL_COLUMNS, callLine(this.fileId)));
+    }
   }
 
   /**
@@ -230,6 +261,13 @@ export class PgFileTransaction implements FileTransaction {
       this.client.release(broken ? true : undefined);
     }
   }
+}
+
+/** A batch met a concurrent file's record_id (which has committed since) or deadlocked with it. */
+function isRecordIdRace(error: unknown): boolean {
+  if (error instanceof StoreRaceError) return true; // a deadlock (40P01), as pgFault reports it
+  const constraint = (error as { constraint?: unknown }).constraint;
+  return (error as { code?: unknown }).code === '23505' && typeof constraint === 'string' && RACE_CONSTRAINT.test(constraint);
 }
 
 function isUniqueViolation(error: unknown, constraint: string): boolean {

@@ -66,6 +66,9 @@ const BULK = "a batch holds calls of many contracts: Citus routes each row to it
 
 export const QUERIES = {
   // ---- transactions and locks
+  savepointBatch: q('SAVEPOINT meisai_batch', local, false),
+  releaseBatch: q('RELEASE SAVEPOINT meisai_batch', local, false),
+  rollbackBatch: q('ROLLBACK TO SAVEPOINT meisai_batch', local, false),
   begin: q('BEGIN', local, false),
   beginSnapshot: q('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY', local, false),
   commit: q('COMMIT', local, false),
