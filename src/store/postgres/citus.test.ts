@@ -5,7 +5,7 @@ import { Client } from 'pg';
 import { createTestDatabase, describePostgres, useTestDatabase } from '../../test-support/postgres';
 import { PARTITIONED_TABLES } from './migrations';
 import { observePostgresQueries, PgStore } from './pgStore';
-import { applyCalls, ratedCall } from './pgTestKit';
+import { applyCalls, heldFile, ratedCall } from './pgTestKit';
 import { DISTRIBUTED_TABLES, QUERIES, QueryEntry, QueryName, REFERENCE_TABLES } from './queries';
 
 /**
@@ -126,25 +126,11 @@ describePostgres('the Citus layout on a migrated store', () => {
         // A batch raced by a concurrent file is rolled back to its savepoint and settled again.
         const other = await PgStore.open(fresh.url, 'write');
         try {
-          let holdFirst!: () => void;
-          const held = new Promise<void>((resolve) => {
-            holdFirst = resolve;
-          });
-          let firstWrote!: () => void;
-          const wrote = new Promise<void>((resolve) => {
-            firstWrote = resolve;
-          });
-          const first = applyCalls(store, 'w-race-1.csv', 'sha-w-race-1', [ratedCall({ recordId: 'w-race' })], {
-            beforeFinish: async () => {
-              firstWrote();
-              await held;
-            },
-          });
-          await wrote;
+          const first = await heldFile(store, 'w-race-1.csv', 'sha-w-race-1', [ratedCall({ recordId: 'w-race' })]);
           const second = applyCalls(other, 'w-race-2.csv', 'sha-w-race-2', [ratedCall({ recordId: 'w-race' })]);
           await new Promise((resolve) => setTimeout(resolve, 200));
-          holdFirst();
-          await first;
+          first.release();
+          await first.done;
           expect(await second).toMatchObject({ outcome: 'applied', duplicates: 1 });
         } finally {
           await other.close();

@@ -110,3 +110,26 @@ export async function applyCalls(
     throw error;
   }
 }
+
+/**
+ * A file applied up to its finish and held there until `release`: its rows written, not
+ * committed (what a concurrent file meets). `done` ends once released.
+ */
+export async function heldFile(store: Store, name: string, sha256: string, calls: RatedCall[]): Promise<{ done: Promise<AppliedFile>; release: () => void }> {
+  let release!: () => void;
+  const held = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  let wrote!: () => void;
+  const written = new Promise<void>((resolve) => {
+    wrote = resolve;
+  });
+  const done = applyCalls(store, name, sha256, calls, {
+    beforeFinish: async () => {
+      wrote();
+      await held;
+    },
+  });
+  await Promise.race([written, done]);
+  return { done, release };
+}
