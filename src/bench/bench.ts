@@ -57,6 +57,7 @@ import { decimalText, megabytesText, millisecondsSince, quotientText, secondsTex
 import { RecordIds } from './generateCdrs';
 import { lastJsonLine, runMeisaiProcess } from './meisaiProcess';
 import { writeFixedWidthCopies } from './profileLayouts';
+import { clusterCpuMicroseconds } from './serverCpu';
 import { benchStoreTargets, ingestDifferences, StoreTargetsResult } from './storeTargets';
 import { evaluateTargets, perSecondText, verdictRows } from './targets';
 
@@ -66,13 +67,15 @@ const DIFFERENCES_SHOWN = 10;
 interface MeisaiRun {
   milliseconds: bigint;
   peakRssKilobytes: bigint;
+  /** User + system CPU of the meisai process (its worker threads included). */
+  cpuMicroseconds: bigint;
   summary: ControlTotals;
 }
 
 /** `node bin/meisai ingest FILE --db DB --json` in a child process: its wall time, peak RSS and summary. */
 async function runMeisai(csvPath: string, databasePath: string, runDirectory: string, extraArguments: string[] = []): Promise<MeisaiRun> {
   const run = await runMeisaiProcess(['ingest', csvPath, '--db', databasePath, '--json', ...extraArguments], runDirectory);
-  return { milliseconds: run.milliseconds, peakRssKilobytes: run.peakRssKilobytes, summary: lastJsonLine<ControlTotals>(run) };
+  return { milliseconds: run.milliseconds, peakRssKilobytes: run.peakRssKilobytes, cpuMicroseconds: run.cpuMicroseconds, summary: lastJsonLine<ControlTotals>(run) };
 }
 
 /** Rows keyed by their identifying columns, with their exact integer figures. */
@@ -227,7 +230,15 @@ function ratioFigures(run: RatioRun): Record<string, number | string> {
     cdrsPerSecond: Number(perSecondText(run.cdrs, run.meisai.milliseconds)),
     peakRssMb: Number(megabytesText(run.meisai.peakRssKilobytes)),
   };
-  for (const postgres of run.postgresRuns) figures[`postgresCdrsPerSecond${postgres.workers}`] = Number(perSecondText(run.cdrs, postgres.milliseconds));
+  if (run.postgresRuns.length > 0) figures.cpuSecondsPer1M = Number(cpuPerMillionText(run.meisai.cpuMicroseconds, run.cdrs));
+  for (const postgres of run.postgresRuns) {
+    figures[`postgresCdrsPerSecond${postgres.workers}`] = Number(perSecondText(run.cdrs, postgres.milliseconds));
+    figures[`postgresPercentOfSqlite${postgres.workers}`] = Number(quotientText(run.meisai.milliseconds * 100n, postgres.milliseconds, 1));
+    figures[`postgresMeisaiCpuSecondsPer1M${postgres.workers}`] = Number(cpuPerMillionText(postgres.cpuMicroseconds, run.cdrs));
+    if (postgres.serverCpuMicroseconds !== null) {
+      figures[`postgresServerCpuSecondsPer1M${postgres.workers}`] = Number(cpuPerMillionText(postgres.serverCpuMicroseconds, run.cdrs));
+    }
+  }
   return figures;
 }
 
@@ -242,11 +253,22 @@ function printRatioRuns(runs: RatioRun[]): void {
   for (const run of runs.filter((candidate) => candidate.postgresRuns.length > 0)) {
     process.stdout.write(`${sizeLabel(run.cdrs)} ${run.ids}:\n`);
     printTable([
-      ['engine', 'workers', 'files', 'seconds', 'CDRs/s'],
-      ['sqlite', '1', '1', secondsText(run.meisai.milliseconds), perSecondText(run.cdrs, run.meisai.milliseconds)],
-      ...run.postgresRuns.map((postgres) => ['postgres', String(postgres.workers), String(POSTGRES_PARTS), secondsText(postgres.milliseconds), perSecondText(run.cdrs, postgres.milliseconds)]),
-      ['duckdb', '2 threads', '1', secondsText(run.duckdbMilliseconds), perSecondText(run.cdrs, run.duckdbMilliseconds)],
+      ['engine', 'workers', 'files', 'seconds', 'CDRs/s', '% of sqlite', 'meisai CPU s/1M', 'server CPU s/1M'],
+      [
+        'sqlite', '1', '1', secondsText(run.meisai.milliseconds), perSecondText(run.cdrs, run.meisai.milliseconds), '100.0',
+        cpuPerMillionText(run.meisai.cpuMicroseconds, run.cdrs), '-',
+      ],
+      ...run.postgresRuns.map((postgres) => [
+        'postgres', String(postgres.workers), String(POSTGRES_PARTS), secondsText(postgres.milliseconds), perSecondText(run.cdrs, postgres.milliseconds),
+        quotientText(run.meisai.milliseconds * 100n, postgres.milliseconds, 1), cpuPerMillionText(postgres.cpuMicroseconds, run.cdrs),
+        postgres.serverCpuMicroseconds === null ? 'n/a' : cpuPerMillionText(postgres.serverCpuMicroseconds, run.cdrs),
+      ]),
+      ['duckdb', '2 threads', '1', secondsText(run.duckdbMilliseconds), perSecondText(run.cdrs, run.duckdbMilliseconds), '', '', ''],
     ]);
+    process.stdout.write(
+      'CPU s/1M: user + system seconds per million CDRs, of the meisai processes (worker threads included) and of the PostgreSQL server ' +
+        '(its processes, from /proc; n/a for a server of yours)\n',
+    );
     for (const postgres of run.postgresRuns) {
       process.stdout.write(`cross-check PostgreSQL (${postgres.workers} workers) against DuckDB: ${postgres.failures.length === 0 ? 'identical' : `${postgres.failures.length} differences`}\n`);
     }
@@ -339,6 +361,11 @@ async function bench(options: BenchOptions): Promise<number> {
   }
 }
 
+/** CPU seconds per million CDRs, two decimals. */
+function cpuPerMillionText(cpuMicroseconds: bigint, cdrs: number): string {
+  return quotientText(cpuMicroseconds, BigInt(cdrs), 2);
+}
+
 /** Files the CDRs are split into for the PostgreSQL runs. */
 const POSTGRES_PARTS = 16;
 const POSTGRES_WORKERS = [1, 2, 4];
@@ -346,6 +373,10 @@ const POSTGRES_WORKERS = [1, 2, 4];
 interface PostgresRun {
   workers: number;
   milliseconds: bigint;
+  /** The meisai processes' CPU, summed. */
+  cpuMicroseconds: bigint;
+  /** The server's CPU over the run: the bench's own cluster only (null for a server given by URL). */
+  serverCpuMicroseconds: bigint | null;
   summary: ControlTotals;
   failures: string[];
 }
@@ -374,14 +405,16 @@ async function adminQuery(url: string, text: string): Promise<void> {
 }
 
 /** `meisai ingest --inbox INBOX --db URL --json` in N processes at once: the wall time of all, their summed control totals. */
-async function runPostgresWorkers(inbox: string, url: string, workers: number): Promise<{ milliseconds: bigint; summary: ControlTotals }> {
+async function runPostgresWorkers(
+  inbox: string,
+  url: string,
+  workers: number,
+): Promise<{ milliseconds: bigint; cpuMicroseconds: bigint; summary: ControlTotals }> {
   const startedAt = process.hrtime.bigint();
-  const outputs = await Promise.all(
-    Array.from({ length: workers }, async () =>
-      lastJsonLine<ControlTotals>(await runMeisaiProcess(['ingest', '--inbox', inbox, '--db', url, '--json'], dirname(inbox))),
-    ),
-  );
+  const runs = await Promise.all(Array.from({ length: workers }, () => runMeisaiProcess(['ingest', '--inbox', inbox, '--db', url, '--json'], dirname(inbox))));
   const milliseconds = millisecondsSince(startedAt);
+  const cpuMicroseconds = runs.reduce((sum, run) => sum + run.cpuMicroseconds, 0n);
+  const outputs = runs.map((run) => lastJsonLine<ControlTotals>(run));
   const summary: ControlTotals = { read: 0, accepted: 0, duplicates: 0, rejected: {} } as ControlTotals;
   for (const output of outputs) {
     summary.read += output.read;
@@ -389,7 +422,7 @@ async function runPostgresWorkers(inbox: string, url: string, workers: number): 
     summary.duplicates += output.duplicates;
     for (const [code, count] of Object.entries(output.rejected)) summary.rejected[code] = (summary.rejected[code] ?? 0) + count;
   }
-  return { milliseconds, summary };
+  return { milliseconds, cpuMicroseconds, summary };
 }
 
 /** The PostgreSQL store's totals against DuckDB's, row by row (calls by type without the line sums: the parts renumber lines). */
@@ -436,9 +469,17 @@ async function benchPostgres(options: BenchOptions, csvPath: string, runDirector
       try {
         const url = withDatabase(serverUrl, name);
         progress(`meisai on PostgreSQL, ${workers} ingest --inbox workers over ${POSTGRES_PARTS} files`);
+        const serverBefore = cluster === undefined ? null : clusterCpuMicroseconds(cluster.dataDirectory);
         const run = await runPostgresWorkers(inbox, url, workers);
-        progress(`PostgreSQL ${workers} workers: ${decimalText(run.milliseconds, 3)} s`);
-        runs.push({ workers, ...run, failures: await crossCheckPostgres(url, duckdbPath) });
+        // The workers' backends end as their connections close: the postmaster reaps them (and counts their CPU) just after.
+        await new Promise((resolve) => setTimeout(resolve, 1000));
+        const serverAfter = cluster === undefined ? null : clusterCpuMicroseconds(cluster.dataDirectory);
+        const serverCpuMicroseconds = serverBefore === null || serverAfter === null ? null : serverAfter - serverBefore;
+        progress(
+          `PostgreSQL ${workers} workers: ${decimalText(run.milliseconds, 3)} s, meisai CPU ${decimalText(run.cpuMicroseconds, 6)} s, ` +
+            `server CPU ${serverCpuMicroseconds === null ? 'n/a' : `${decimalText(serverCpuMicroseconds, 6)} s`}`,
+        );
+        runs.push({ workers, ...run, serverCpuMicroseconds, failures: await crossCheckPostgres(url, duckdbPath) });
       } finally {
         await adminQuery(serverUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
       }

@@ -1,6 +1,6 @@
 /**
  * `node bin/meisai …` as a child process of a bench, measured as a whole: wall time from spawn
- * to exit (node's start-up included) and the process's peak RSS, reported by
+ * to exit (node's start-up included), the process's peak RSS and CPU time, reported by
  * src/bench/reportPeakRss.js preloaded into it.
  */
 import { spawn } from 'node:child_process';
@@ -15,6 +15,8 @@ const PEAK_RSS_REPORTER = join(__dirname, 'reportPeakRss.js');
 export interface MeisaiProcessRun {
   milliseconds: bigint;
   peakRssKilobytes: bigint;
+  /** User + system CPU time of the process, its worker threads included. */
+  cpuMicroseconds: bigint;
   exitCode: number;
   stdout: Buffer;
   stderr: string;
@@ -48,9 +50,9 @@ export async function runMeisaiProcess(args: string[], scratchDirectory: string,
   if (exitCode === null || !allowedExitCodes.includes(exitCode)) {
     throw new Error(`meisai ${args.join(' ')} exited ${exitCode}:\n${stderrText.slice(-4000)}`);
   }
-  const peakRssKilobytes = BigInt(readFileSync(peakRssFile, 'utf8').trim());
+  const [peakRss, cpu] = readFileSync(peakRssFile, 'utf8').trim().split(' ');
   rmSync(peakRssFile, { force: true });
-  return { milliseconds, peakRssKilobytes, exitCode, stdout: Buffer.concat(stdout), stderr: stderrText };
+  return { milliseconds, peakRssKilobytes: BigInt(peakRss!), cpuMicroseconds: BigInt(cpu ?? '0'), exitCode, stdout: Buffer.concat(stdout), stderr: stderrText };
 }
 
 /** The last line of a run's stdout as JSON (`--json` prints one object last). */

@@ -12,7 +12,7 @@ import { ReferenceData } from '../reference/referenceData';
 import { FileTransaction, MonthTotals, Store } from '../store/types';
 import { openParseSource, ParseIn, ParseSource } from './parseSource';
 import { ParsedItem } from './parseStage';
-import { settleBatch } from './settleBatch';
+import { SettledBatch, settleBatch } from './settleBatch';
 
 export interface IngestOptions {
   /** Force an encoding; absent: detect (UTF-8 if valid, else CP932). */
@@ -28,7 +28,7 @@ export interface IngestOptions {
   parseIn?: ParseIn;
 }
 
-/** Well-formed records settled (de-duplicated, stored) together. */
+/** Well-formed records settled (de-duplicated, stored) together, unless the store asks for another size. */
 const SETTLE_BATCH = 512;
 
 export interface FileSummary {
@@ -117,13 +117,17 @@ async function applyParsed(
   const totalsBilled = !source.totalsAllRated;
   let pending: ParsedItem[] = [];
   let wellFormed = 0;
+  const settleRecords = transaction.settleRecords ?? SETTLE_BATCH;
 
-  /** One de-duplication look-up and one batch of writes per SETTLE_BATCH well-formed records. */
+  /** One de-duplication look-up and one batch of writes per `settleRecords` well-formed records. */
   const settle = async (): Promise<void> => {
     const calls = pending.filter((item) => item.call !== null).map((item) => item.call!);
-    const stored = calls.length === 0 ? new Map() : await transaction.storedCalls(calls);
-    const settled = settleBatch(pending, stored, closed, fileName);
-    await transaction.writeBatch(settled);
+    let settled: SettledBatch;
+    // A batch raced by a concurrent file (it stored some of these record_ids first) is looked up and settled again.
+    do {
+      const stored = calls.length === 0 ? new Map() : await transaction.storedCalls(calls);
+      settled = settleBatch(pending, stored, closed, fileName);
+    } while ((await transaction.writeBatch(settled)) === 'raced');
     if (totalsBilled) for (const call of settled.billed) totals.add(call);
     else addUnbilled(totals, pending, settled.billed);
     for (const [code, count] of Object.entries(settled.rejectedByCode) as [RejectCode, number][]) {
@@ -142,7 +146,7 @@ async function applyParsed(
       summary.read += 1;
       pending.push(item);
       if (item.call !== null) wellFormed += 1;
-      if (wellFormed >= SETTLE_BATCH) await settle();
+      if (wellFormed >= settleRecords) await settle();
     }
     options.onProgress?.({ file: path, records: summary.read, bytesRead: batch.bytesRead, bytesTotal });
   }

@@ -92,12 +92,23 @@ export interface FileStart {
  */
 export interface FileTransaction {
   /**
+   * Well-formed records the ingest settles (looks up, then writes) together; absent: 512. An
+   * engine behind a network round trip per statement asks for more (the rule is the same at any
+   * size: a batch sees the stored calls, this file's earlier batches included, and its own).
+   */
+  readonly settleRecords?: number;
+  /**
    * The stored sightings of these calls' record_ids within the duplicate scope (duplicateScope.ts:
    * a start in the call's month or the month on either side), committed and of this file so far,
    * by record_id: the same on both engines.
    */
   storedCalls(calls: Pick<CallRecord, 'recordId' | 'startMs'>[]): Promise<Map<string, StoredCallIdentity[]>>;
-  writeBatch(batch: FileBatch): Promise<void>;
+  /**
+   * Writes a settled batch. `raced`: a concurrent file stored some of its record_ids first and has
+   * committed; nothing of the batch was written: look its calls up again and settle it again (an
+   * engine that applies one file at a time, SQLite, never answers it).
+   */
+  writeBatch(batch: FileBatch): Promise<'written' | 'raced'>;
   addTotals(typeTotals: NumberTypeTotal[], chakuwariTotals: ChakuwariTotal[]): Promise<void>;
   /**
    * Records the file's hash, size, encoding and counts and commits. A file with the same hash

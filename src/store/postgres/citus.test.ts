@@ -5,7 +5,7 @@ import { Client } from 'pg';
 import { createTestDatabase, describePostgres, useTestDatabase } from '../../test-support/postgres';
 import { PARTITIONED_TABLES } from './migrations';
 import { observePostgresQueries, PgStore } from './pgStore';
-import { applyCalls, ratedCall } from './pgTestKit';
+import { applyCalls, heldFile, ratedCall } from './pgTestKit';
 import { DISTRIBUTED_TABLES, QUERIES, QueryEntry, QueryName, REFERENCE_TABLES } from './queries';
 
 /**
@@ -20,7 +20,7 @@ const CITUS_SQL = readFileSync(join(__dirname, 'citus.sql'), 'utf8');
 /** The tables a statement reads or writes (by the keywords that name a table). */
 function tablesOf(text: string): string[] {
   const found = new Set<string>();
-  for (const match of text.matchAll(/\b(?:FROM|JOIN|INTO|UPDATE|TABLE)\s+([a-z_]+)/gi)) found.add(match[1]!.toLowerCase());
+  for (const match of text.matchAll(/\b(?:FROM|JOIN|INTO|UPDATE|TABLE|COPY)\s+([a-z_]+)/gi)) found.add(match[1]!.toLowerCase());
   return [...found];
 }
 
@@ -123,6 +123,18 @@ describePostgres('the Citus layout on a migrated store', () => {
           ratedCall({ recordId: 'w1' }),
         ]);
         await applyCalls(store, 'w1-again.csv', 'sha-w1', []);
+        // A batch raced by a concurrent file is rolled back to its savepoint and settled again.
+        const other = await PgStore.open(fresh.url, 'write');
+        try {
+          const first = await heldFile(store, 'w-race-1.csv', 'sha-w-race-1', [ratedCall({ recordId: 'w-race' })]);
+          const second = applyCalls(other, 'w-race-2.csv', 'sha-w-race-2', [ratedCall({ recordId: 'w-race' })]);
+          await new Promise((resolve) => setTimeout(resolve, 200));
+          first.release();
+          await first.done;
+          expect(await second).toMatchObject({ outcome: 'applied', duplicates: 1 });
+        } finally {
+          await other.close();
+        }
         const skipping = await store.beginFile({ name: 'w-skips.csv', source: null, ingestedAt: '2011-05-01T00:00:00.000Z' });
         await skipping.writeBatch({ calls: [], rejects: [], duplicates: [], skips: [{ line: 2, reason: 'NOT_ANSWERED' }] });
         await skipping.finish({ sha256: 'sha-w-skips', bytes: 1, encoding: 'utf8', read: 1, accepted: 0, rejected: 0, duplicates: 0, late: 0, skipped: 1, profile: 'asterisk-cdr-csv' });

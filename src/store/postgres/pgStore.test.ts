@@ -4,7 +4,7 @@ import { StoreConfigurationError, StoreFailedError, StoreRaceError } from '../..
 import { createTestDatabase, describePostgres, PASSWORD_ROLE, useTestDatabase, withDatabase } from '../../test-support/postgres';
 import { parseInt8, redactUrl } from './connection';
 import { PgStore } from './pgStore';
-import { applyCalls, ratedCall } from './pgTestKit';
+import { applyCalls, heldFile, ratedCall } from './pgTestKit';
 import { RERATE_BATCH } from '../rows';
 import { TOTAL_BOUND } from '../totalsBound';
 
@@ -294,40 +294,37 @@ describePostgres('concurrent files on PostgreSQL', () => {
     expect(june.typeTotals[0]).toMatchObject({ calls: 16, chargeScaled: 16 * 20_002 });
   });
 
-  test('a record_id written by a file not yet committed: the second file waits, then loses the race (rolled back whole)', async () => {
-    let releaseFirst!: () => void;
-    const firstHolds = new Promise<void>((resolve) => {
-      releaseFirst = resolve;
-    });
-    let firstWrote!: () => void;
-    const wrote = new Promise<void>((resolve) => {
-      firstWrote = resolve;
-    });
-    const first = applyCalls(stores[0]!, 'r1.csv', 'sha-r1', [ratedCall({ recordId: 'race-1', contractId: 'N000000200' })], {
-      beforeFinish: async () => {
-        firstWrote();
-        await firstHolds;
-      },
-    });
-    await wrote;
-    const second = applyCalls(stores[1]!, 'r2.csv', 'sha-r2', [
-      ratedCall({ recordId: 'race-0', contractId: 'N000000200' }),
-      ratedCall({ recordId: 'race-1', contractId: 'N000000200' }),
-    ]).catch((error: unknown) => error);
+  test('a record_id written by a file not yet committed: the second file waits, then settles that batch again (a duplicate, as in a sequential run)', async () => {
+    const first = await heldFile(stores[0]!, 'r1.csv', 'sha-r1', [ratedCall({ recordId: 'race-1', contractId: 'N000000200' })]);
+    // Its first batch is written before the race; the second meets race-1 and waits for the first file.
+    const second = applyCalls(
+      stores[1]!,
+      'r2.csv',
+      'sha-r2',
+      [ratedCall({ recordId: 'race-0', contractId: 'N000000200' }), ratedCall({ recordId: 'race-1', contractId: 'N000000200' })],
+      { batch: 1 },
+    );
     await new Promise((resolve) => setTimeout(resolve, 300));
-    releaseFirst();
-    expect(await first).toMatchObject({ outcome: 'applied', accepted: 1 });
-    const lost = await second;
-    expect(lost).toBeInstanceOf(StoreRaceError);
-    expect((lost as StoreRaceError).retryable).toBe(true);
-    // Applied again, the record is now a duplicate, as it would have been in a sequential run.
-    expect(
-      await applyCalls(stores[1]!, 'r2.csv', 'sha-r2', [
-        ratedCall({ recordId: 'race-0', contractId: 'N000000200' }),
-        ratedCall({ recordId: 'race-1', contractId: 'N000000200' }),
-      ]),
-    ).toEqual({ outcome: 'applied', accepted: 1, duplicates: 1, conflicts: 0 });
+    first.release();
+    expect(await first.done).toMatchObject({ outcome: 'applied', accepted: 1 });
+    expect(await second).toEqual({ outcome: 'applied', accepted: 1, duplicates: 1, conflicts: 0 });
     expect((await stores[0]!.contractTotals('N000000200', '2011-04')).typeTotals[0]).toMatchObject({ calls: 2 });
+  });
+
+  test('a record_id raced with other content is a CONFLICT of the second file, its earlier batches kept', async () => {
+    const first = await heldFile(stores[0]!, 'c1.csv', 'sha-c1', [ratedCall({ recordId: 'race-c1', contractId: 'N000000201' })]);
+    const second = applyCalls(
+      stores[1]!,
+      'c2.csv',
+      'sha-c2',
+      [ratedCall({ recordId: 'race-c0', contractId: 'N000000201' }), ratedCall({ recordId: 'race-c1', contractId: 'N000000201', durationMs: 99_000 })],
+      { batch: 1 },
+    );
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    first.release();
+    await first.done;
+    expect(await second).toEqual({ outcome: 'applied', accepted: 1, duplicates: 0, conflicts: 1 });
+    expect((await stores[0]!.contractTotals('N000000201', '2011-04')).typeTotals[0]).toMatchObject({ calls: 2 });
   });
 
   test('the same content applied by two workers at once is applied once', async () => {

@@ -274,7 +274,6 @@ export class PgStore implements Store {
   async beginFile(file: FileStart): Promise<FileTransaction> {
     const client = await this.connect();
     try {
-      await this.run(client, 'createStaging');
       await this.run(client, 'begin');
       const fileId = Number((await this.run(client, 'insertFile', [file.name, `pending:${pendingId()}`, file.source, file.ingestedAt])).rows[0].fileId);
       return new PgFileTransaction(this, client, fileId, receivedMonth(file.ingestedAt));

@@ -57,30 +57,40 @@ export async function applyCalls(
     const size = options.batch ?? 512;
     for (let start = 0; start < calls.length; start += size) {
       const items = calls.slice(start, start + size);
-      const stored = await file.storedCalls(items);
-      const firstInBatch = new Map<string, { call: RatedCall; line: number }>();
-      const batch: FileBatch = { calls: [], rejects: [], duplicates: [], skips: [] };
-      items.forEach((call, index) => {
-        const line = start + index + 2;
-        const inScope = (seen: { startMs: number }): boolean => inDuplicateScope(japanMonth(seen.startMs), call.month);
-        const first = stored.get(call.recordId)?.find(inScope) ?? [firstInBatch.get(call.recordId)?.call].find((seen) => seen !== undefined && inScope(seen));
-        if (first !== undefined) {
-          if (sameContent(first, call)) {
-            batch.duplicates.push({ line, recordId: call.recordId });
-            counts.duplicates += 1;
-          } else {
-            batch.rejects.push({ line, code: 'CONFLICT', message: `record_id ${call.recordId} was first seen with different content`, raw: call.recordId, record: null });
-            counts.conflicts += 1;
+      // A batch raced by a concurrent file is looked up and settled again, as ingest does.
+      for (;;) {
+        const stored = await file.storedCalls(items);
+        const firstInBatch = new Map<string, { call: RatedCall; line: number }>();
+        const batch: FileBatch = { calls: [], rejects: [], duplicates: [], skips: [] };
+        const batchCounts = { accepted: 0, duplicates: 0, conflicts: 0 };
+        const billed: RatedCall[] = [];
+        items.forEach((call, index) => {
+          const line = start + index + 2;
+          const inScope = (seen: { startMs: number }): boolean => inDuplicateScope(japanMonth(seen.startMs), call.month);
+          const first = stored.get(call.recordId)?.find(inScope) ?? [firstInBatch.get(call.recordId)?.call].find((seen) => seen !== undefined && inScope(seen));
+          if (first !== undefined) {
+            if (sameContent(first, call)) {
+              batch.duplicates.push({ line, recordId: call.recordId });
+              batchCounts.duplicates += 1;
+            } else {
+              batch.rejects.push({ line, code: 'CONFLICT', message: `record_id ${call.recordId} was first seen with different content`, raw: call.recordId, record: null });
+              batchCounts.conflicts += 1;
+            }
+            return;
           }
-          return;
-        }
-        const late = closed.has(call.month);
-        batch.calls.push({ call, line, late });
-        firstInBatch.set(call.recordId, { call, line });
-        if (!late) totals.add(call);
-        counts.accepted += 1;
-      });
-      await file.writeBatch(batch);
+          const late = closed.has(call.month);
+          batch.calls.push({ call, line, late });
+          firstInBatch.set(call.recordId, { call, line });
+          if (!late) billed.push(call);
+          batchCounts.accepted += 1;
+        });
+        if ((await file.writeBatch(batch)) === 'raced') continue;
+        for (const call of billed) totals.add(call);
+        counts.accepted += batchCounts.accepted;
+        counts.duplicates += batchCounts.duplicates;
+        counts.conflicts += batchCounts.conflicts;
+        break;
+      }
     }
     await file.addTotals(totals.numberTypeTotals(), totals.numberChakuwariTotals());
     await options.beforeFinish?.();
@@ -102,4 +112,27 @@ export async function applyCalls(
     await file.rollback();
     throw error;
   }
+}
+
+/**
+ * A file applied up to its finish and held there until `release`: its rows written, not
+ * committed (what a concurrent file meets). `done` ends once released.
+ */
+export async function heldFile(store: Store, name: string, sha256: string, calls: RatedCall[]): Promise<{ done: Promise<AppliedFile>; release: () => void }> {
+  let release!: () => void;
+  const held = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  let wrote!: () => void;
+  const written = new Promise<void>((resolve) => {
+    wrote = resolve;
+  });
+  const done = applyCalls(store, name, sha256, calls, {
+    beforeFinish: async () => {
+      wrote();
+      await held;
+    },
+  });
+  await Promise.race([written, done]);
+  return { done, release };
 }

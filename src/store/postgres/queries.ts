@@ -54,10 +54,12 @@ const CHAKUWARI_TOTALS_SELECT = `SELECT contract_id AS "contractId", month, numb
 const REVISION_SELECT = `SELECT contract_id AS "contractId", month, revision, created_at AS "createdAt", reason, statement_json AS "statementJson", sha256
   FROM statements`;
 
-export const STAGING_TABLE = 'meisai_staging_calls';
-export const STAGING_COLUMNS = [
-  'record_id', 'line', 'contract_id', 'number', 'direction', 'peer', 'peer_is_number', 'start_ms', 'duration_ms', 'month', 'peer_class',
-  'tariff_id', 'numbering_plan_id', 'rate_id', 'rate_prefix', 'units', 'charge_scaled', 'chakuwari_eligible', 'late',
+/** The columns of a call's record_ids rows (one per duplicate bucket), in the order of their COPY lines. */
+export const RECORD_ID_COLUMNS = ['record_id', 'contract_id', 'number', 'direction', 'peer', 'start_ms', 'duration_ms', 'month', 'file_id', 'line', 'bucket'] as const;
+/** The columns of a calls row as a file writes it (unrated_code is NULL), in the order of its COPY lines. */
+export const CALL_COLUMNS = [
+  'contract_id', 'month', 'record_id', 'file_id', 'line', 'number', 'direction', 'peer', 'peer_is_number', 'start_ms', 'duration_ms',
+  'peer_class', 'tariff_id', 'numbering_plan_id', 'rate_id', 'rate_prefix', 'units', 'charge_scaled', 'chakuwari_eligible', 'late',
   'plan_id', 'charge_remainder_parts',
 ] as const;
 
@@ -66,6 +68,9 @@ const BULK = "a batch holds calls of many contracts: Citus routes each row to it
 
 export const QUERIES = {
   // ---- transactions and locks
+  savepointBatch: q('SAVEPOINT meisai_batch', local, false),
+  releaseBatch: q('RELEASE SAVEPOINT meisai_batch', local, false),
+  rollbackBatch: q('ROLLBACK TO SAVEPOINT meisai_batch', local, false),
   begin: q('BEGIN', local, false),
   beginSnapshot: q('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY', local, false),
   commit: q('COMMIT', local, false),
@@ -112,34 +117,11 @@ export const QUERIES = {
       ORDER BY r.record_id, r.month`,
     router,
   ),
-  createStaging: q(
-    `CREATE TEMP TABLE IF NOT EXISTS ${STAGING_TABLE} (
-       record_id text COLLATE "C" NOT NULL, line bigint NOT NULL, contract_id text COLLATE "C" NOT NULL, number text COLLATE "C" NOT NULL,
-       direction text NOT NULL, peer text COLLATE "C" NOT NULL, peer_is_number boolean NOT NULL, start_ms bigint NOT NULL,
-       duration_ms bigint NOT NULL, month text COLLATE "C" NOT NULL, peer_class text NOT NULL, tariff_id text NOT NULL,
-       numbering_plan_id text NOT NULL, rate_id text, rate_prefix text, units bigint NOT NULL, charge_scaled bigint NOT NULL,
-       chakuwari_eligible boolean NOT NULL, late boolean NOT NULL, plan_id text, charge_remainder_parts bigint NOT NULL
-     ) ON COMMIT DELETE ROWS`,
-    local,
-    false,
-  ),
-  truncateStaging: q(`TRUNCATE ${STAGING_TABLE}`, local, false),
-  copyStaging: q(`COPY ${STAGING_TABLE} (${STAGING_COLUMNS.join(', ')}) FROM STDIN`, local, false),
-  insertStagedCalls: q(
-    `WITH ids AS (
-       INSERT INTO record_ids (record_id, contract_id, number, direction, peer, start_ms, duration_ms, month, file_id, line, bucket)
-       SELECT record_id, contract_id, number, direction, peer, start_ms, duration_ms, month, $1, line, ${MONTH_NUMBER} + shift
-         FROM ${STAGING_TABLE} CROSS JOIN (VALUES (0), (1)) AS buckets(shift)
-     )
-     INSERT INTO calls (contract_id, month, record_id, file_id, line, number, direction, peer, peer_is_number, start_ms, duration_ms,
-                        peer_class, tariff_id, numbering_plan_id, rate_id, rate_prefix, units, charge_scaled, chakuwari_eligible, late,
-                        plan_id, charge_remainder_parts)
-     SELECT contract_id, month, record_id, $1, line, number, direction, peer, peer_is_number, start_ms, duration_ms,
-            peer_class, tariff_id, numbering_plan_id, rate_id, rate_prefix, units, charge_scaled, chakuwari_eligible, late,
-            plan_id, charge_remainder_parts
-       FROM ${STAGING_TABLE}`,
-    multi(`${BULK} (record_ids by record_id)`),
-  ),
+  // The record_ids rows of a batch's calls: its primary key makes a record_id stored once, and two
+  // files writing the same one at once serialise there (the second waits, then loses: a race).
+  copyRecordIds: q(`COPY record_ids (${RECORD_ID_COLUMNS.join(', ')}) FROM STDIN`, multi(`${BULK} (record_ids by record_id)`), false),
+  // Straight into calls: PostgreSQL routes each row to its month's partition.
+  copyCalls: q(`COPY calls (${CALL_COLUMNS.join(', ')}) FROM STDIN`, multi(BULK), false),
   insertRejects: q(
     `INSERT INTO rejects (file_id, received_month, line, code, message, raw, record_json)
      SELECT $1, $2, line, code, message, raw, record_json

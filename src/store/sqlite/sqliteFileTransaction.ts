@@ -65,13 +65,14 @@ export class SqliteFileTransaction implements FileTransaction {
     return this.store.storedCalls(calls);
   }
 
-  async writeBatch(batch: FileBatch): Promise<void> {
+  async writeBatch(batch: FileBatch): Promise<'written'> {
     for (const reject of batch.rejects) {
       this.insertReject.run(this.fileId, reject.line, reject.code, reject.message, reject.raw, reject.record === null ? null : JSON.stringify(reject.record));
     }
     for (const duplicate of batch.duplicates) this.insertDuplicate.run(this.fileId, duplicate.line, duplicate.recordId);
     for (const skip of batch.skips) this.insertSkip.run(this.fileId, skip.line, skip.reason);
     this.insertAccepted(batch.calls);
+    return 'written';
   }
 
   /** Inserts accepted calls, many rows per statement, through one reused parameter array. */
