@@ -1,7 +1,6 @@
-import { RERATE_BATCH } from '../rows';
 import Database from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
-import { ChakuwariTotal, NumberTypeTotal, TotalledCall } from '../../aggregate/monthlyTotals';
+import { ChakuwariTotal, NumberTypeTotal } from '../../aggregate/monthlyTotals';
 import { SubscriptionBook } from '../../subscription/subscriptions';
 import { importSubscriptions, readContractSubscriptions, readSubscriptionBook } from './subscriptions';
 import { countUnrecyclableRejects, markRecycled, readRecyclableRejects, updateReject } from './recycle';
@@ -10,40 +9,17 @@ import { Subscription } from '../../subscription/subscriptions';
 import { CallRecord } from '../../input/callRecord';
 import { japanMonth } from '../../time/japanTime';
 import { duplicateScopeMonths } from '../duplicateScope';
-import { CallValues, decodeRows } from './callValues';
-import { KeyTable, loadMonthKeys, monthRanges, recordKey, writeKeyPart } from './callKeys';
-import {
-  callProblem,
-  chakuwariTotalKey,
-  chakuwariTotalProblem,
-  damagedRowError,
-  integerProblem,
-  keyText,
-  problems,
-  readableCalls,
-  textProblem,
-  typeTotalKey,
-  typeTotalProblem,
-} from '../rowChecks';
-import { readableRows, storedCallFromRow, totalsDiff } from '../rows';
+import { KeyTable, loadMonthKeys, recordKey, writeKeyPart } from './callKeys';
 import { pastBound, totalsPastBound } from '../totalsBound';
 import { TotalsBoundError } from '../../errors';
 import { SqliteFileTransaction } from './sqliteFileTransaction';
-import { doubleBilledCalls } from './doubleBilled';
-import { Db, openStore, storePath, StoreAccess } from './connection';
+import { Db, openStore, StoreAccess } from './connection';
 import {
-  AcceptedCall,
-  CallDetailsRequest,
-  DoubleBilled,
   FileClaim,
-  FileControls,
   FileOutcome,
   FileRow,
   FileStart,
   FileTransaction,
-  HeldOutCalls,
-  IntegrityReport,
-  IssuedRevision,
   MonthScope,
   RecyclableReject,
   RecycledCall,
@@ -51,49 +27,29 @@ import {
   StoredReject,
   StoredSubscription,
   SubscriptionsImported,
-  MonthTotals,
   Rerating,
   RevisionRow,
   Store,
   StoreReader,
   StoreWriter,
-  StoredCall,
-  StoredCallDetail,
   TotalsDiff,
   StoredCallIdentity,
 } from '../types';
+import { SqliteReader } from './sqliteReader';
 
 /**
  * The embedded engine: one SQLite file, one connection. Every query of meisai's SQLite store is
  * here; the row ⇄ value mapping of each table is written once. better-sqlite3 is synchronous,
  * so each method does its work at once and returns a settled promise.
  */
-export class SqliteStore implements Store {
+export class SqliteStore extends SqliteReader implements Store {
   /** Opens the SQLite store at a path (see openStore: checks, migrations, read-only access). */
   static open(path: string, access: StoreAccess): SqliteStore {
     return new SqliteStore(openStore(path, access));
   }
 
-  readonly engine = 'sqlite' as const;
-  readonly location: string;
-  private readonly statements = new Map<string, Database.Statement>();
-
-  /** The codes of the calls' repeated values (call_values). */
-  readonly values: CallValues;
-
-  constructor(readonly db: Db) {
-    this.location = storePath(db);
-    this.values = new CallValues(db);
-  }
-
-  /** A prepared statement, prepared once per connection. */
-  private sql(text: string): Database.Statement {
-    let statement = this.statements.get(text);
-    if (statement === undefined) {
-      statement = this.db.prepare(text);
-      this.statements.set(text, statement);
-    }
-    return statement;
+  constructor(db: Db) {
+    super(db);
   }
 
   async close(): Promise<void> {
@@ -366,80 +322,10 @@ export class SqliteStore implements Store {
     }
   }
 
-  // ---- statements and months
-
-  async closedMonths(): Promise<Set<string>> {
-    return new Set((this.sql('SELECT month FROM closed_months').all() as { month: string }[]).map((row) => row.month));
-  }
-
-  async isMonthClosed(month: string): Promise<boolean> {
-    return this.sql('SELECT 1 FROM closed_months WHERE month = ?').get(month) !== undefined;
-  }
+  // ---- statements, re-rating and reconciliation writes (their reads: SqliteReader)
 
   async markMonthClosed(month: string, closedAt: string): Promise<void> {
     this.sql('INSERT INTO closed_months (month, closed_at) VALUES (?, ?)').run(month, closedAt);
-  }
-
-  async monthContracts(month: string): Promise<string[]> {
-    return (
-      this.sql('SELECT contract_id FROM number_type_totals WHERE month = ? UNION SELECT contract_id FROM chakuwari_totals WHERE month = ? ORDER BY 1').all(
-        month,
-        month,
-      ) as { contract_id: string }[]
-    ).map((row) => row.contract_id);
-  }
-
-  async statementMonths(contractId: string): Promise<string[]> {
-    return (
-      this.sql(
-        `SELECT month FROM number_type_totals WHERE contract_id = ?
-         UNION SELECT month FROM chakuwari_totals WHERE contract_id = ?
-         ORDER BY month DESC`,
-      ).all(contractId, contractId) as { month: string }[]
-    ).map((row) => row.month);
-  }
-
-  async contractTotals(contractId: string, month: string): Promise<MonthTotals> {
-    const typeRows = this.sql(
-      `SELECT contract_id AS contractId, month, number, call_type AS type, calls, duration_tenths AS durationTenths,
-              charge_scaled AS chargeScaled, charge_remainder_parts AS chargeRemainderParts
-         FROM number_type_totals WHERE contract_id = ? AND month = ? ORDER BY number, call_type`,
-    ).all(contractId, month) as Record<string, unknown>[];
-    const chakuwariRows = this.sql(
-      `SELECT contract_id AS contractId, month, number, calls, duration_tenths AS durationTenths, duration_ms AS durationMs
-         FROM chakuwari_totals WHERE contract_id = ? AND month = ? ORDER BY number`,
-    ).all(contractId, month) as Record<string, unknown>[];
-    return {
-      typeTotals: typeRows.map((row) => this.readable(row, typeTotalProblem, typeTotalKey)) as unknown as NumberTypeTotal[],
-      chakuwariTotals: chakuwariRows.map((row) => this.readable(row, chakuwariTotalProblem, chakuwariTotalKey)) as unknown as ChakuwariTotal[],
-    };
-  }
-
-  /** A row as stored, or, if a value is not what meisai writes, a failed run: never a wrong figure. */
-  private readable(
-    row: Record<string, unknown>,
-    problemOf: (row: Record<string, unknown>) => string | null,
-    keyOf: (row: Record<string, unknown>) => string,
-  ): Record<string, unknown> {
-    const problem = problemOf(row);
-    if (problem === null) return row;
-    throw damagedRowError(this.location, keyOf(row), problem);
-  }
-
-  private static readonly SELECT_REVISION = `SELECT contract_id AS contractId, month, revision, created_at AS createdAt, reason,
-                                                    statement_json AS statementJson, sha256
-                                               FROM statements`;
-
-  async latestRevision(contractId: string, month: string): Promise<RevisionRow | undefined> {
-    return this.sql(`${SqliteStore.SELECT_REVISION} WHERE contract_id = ? AND month = ? ORDER BY revision DESC LIMIT 1`).get(contractId, month) as
-      | RevisionRow
-      | undefined;
-  }
-
-  async revision(contractId: string, month: string, revision: number): Promise<RevisionRow | undefined> {
-    return this.sql(`${SqliteStore.SELECT_REVISION} WHERE contract_id = ? AND month = ? AND revision = ?`).get(contractId, month, revision) as
-      | RevisionRow
-      | undefined;
   }
 
   async insertRevision(row: RevisionRow): Promise<void> {
@@ -452,59 +338,6 @@ export class SqliteStore implements Store {
       row.statementJson,
       row.sha256,
     );
-  }
-
-  // ---- re-rating
-
-  async *monthCallBatches(scope: MonthScope): AsyncIterable<StoredCall[]> {
-    const columns = `c.record_id AS recordId, c.contract_id AS contractId, c.number, c.direction, c.peer, c.peer_is_number AS peerIsNumber,
-              c.start_ms AS startMs, c.duration_ms AS durationMs, c.late, c.peer_class AS peerClass, c.tariff_id AS tariffId,
-              c.numbering_plan_id AS numberingPlanId, c.rate_id AS rateId, c.rate_prefix AS ratePrefix, c.units, c.charge_scaled AS chargeScaled,
-              c.chakuwari_eligible AS chakuwariEligible, c.unrated_code AS unratedCode, c.plan_id AS planId,
-              c.charge_remainder_parts AS chargeRemainderParts`;
-    const build = (r: unknown[]): Record<string, unknown> => ({
-      callId: r[0], recordId: r[1], contractId: r[2], number: r[3], direction: r[4], peer: r[5], peerIsNumber: r[6], startMs: r[7], durationMs: r[8],
-      late: r[9], peerClass: r[10], tariffId: r[11], numberingPlanId: r[12], rateId: r[13], ratePrefix: r[14], units: r[15], chargeScaled: r[16],
-      chakuwariEligible: r[17], unratedCode: r[18], planId: r[19], chargeRemainderParts: r[20],
-    });
-    for (const rows of this.scopeRows(scope, columns, build)) {
-      yield readableCalls(this.location, decodeRows(this.values, rows)).map((row) => {
-        const call = storedCallFromRow(row);
-        call.storeRow = row.callId as number;
-        return call;
-      });
-    }
-  }
-
-  /**
-   * The scope's calls rows (these columns of calls \`c\`, and its call_id as callId), in call_id
-   * order, RERATE_BATCH at a time: a contract-month is a range of call_index per key part; a whole month the
-   * call_id ranges of its key parts (sequential reads of the rows the month's files appended).
-   * No statement stays open while the caller writes. Rows are read as arrays (better-sqlite3's
-   * row objects cost twice the time) and made objects by `build`, in the order of `columns`.
-   */
-  private *scopeRows(scope: MonthScope, columns: string, build: (raw: unknown[]) => Record<string, unknown>, filter = ''): Generator<Record<string, unknown>[]> {
-    const read = (select: Database.Statement, parameters: Record<string, unknown>): Record<string, unknown>[] =>
-      (select.raw(true).all(parameters) as unknown[][]).map(build);
-    if (scope.contractId !== null) {
-      const select = this.sql(
-        `SELECT c.call_id AS callId, ${columns} FROM ${CONTRACT_MONTH_CALLS} JOIN call_rows c ON c.call_id = i.call_id
-          WHERE k.month = @month AND i.call_id > @after ${filter}
-          ORDER BY i.call_id LIMIT ${RERATE_BATCH}`,
-      );
-      yield* batchesAfter(0, Number.MAX_SAFE_INTEGER, (after) => read(select, { ...scopeParameters(scope), after }));
-      return;
-    }
-    const month = this.values.find(scope.month);
-    if (month === undefined) return;
-    const select = this.sql(
-      `SELECT c.call_id AS callId, ${columns} FROM call_rows c
-        WHERE c.call_id > @after AND c.call_id <= @last AND c.month = @month ${filter}
-        ORDER BY c.call_id LIMIT ${RERATE_BATCH}`,
-    );
-    for (const range of monthRanges(this.db, scope.month)) {
-      yield* batchesAfter(range.first - 1, range.last, (after) => read(select, { month, after, last: range.last }));
-    }
   }
 
   async applyReratings(reratings: Rerating[]): Promise<void> {
@@ -553,249 +386,9 @@ export class SqliteStore implements Store {
     for (const row of diff.goneTypeTotals) deleteType.run(row.contractId, scope.month, row.number, row.type);
     for (const row of diff.goneChakuwariTotals) deleteChakuwari.run(row.contractId, scope.month, row.number);
   }
-
-  async diffMonthTotals(scope: MonthScope, totals: MonthTotals): Promise<TotalsDiff> {
-    return totalsDiff(await this.storedTotals(scope, []), totals);
-  }
-
-  async revisedContracts(scope: MonthScope): Promise<string[]> {
-    return (
-      this.sql(`SELECT DISTINCT contract_id AS contractId FROM statements WHERE month = @month ${inScope(scope)} ORDER BY 1`).all(
-        scopeParameters(scope),
-      ) as { contractId: string }[]
-    ).map((row) => row.contractId);
-  }
-
-  // ---- reconciliation
-
-  async *billedCalls(scope: MonthScope, unreadable: string[]): AsyncIterable<TotalledCall[]> {
-    // Only the columns the totals are made of (and the row's identity, for a message).
-    const columns = `c.record_id AS recordId, c.file_id AS fileId, c.line, c.contract_id AS contractId, c.month, c.number, c.direction,
-                     c.peer_class AS peerClass, c.duration_ms AS durationMs, c.charge_scaled AS chargeScaled,
-                     c.charge_remainder_parts AS chargeRemainderParts, c.chakuwari_eligible AS chakuwariEligible`;
-    const build = (r: unknown[]): Record<string, unknown> => ({
-      callId: r[0], recordId: r[1], fileId: r[2], line: r[3], contractId: r[4], month: r[5], number: r[6], direction: r[7], peerClass: r[8],
-      durationMs: r[9], chargeScaled: r[10], chargeRemainderParts: r[11], chakuwariEligible: r[12],
-    });
-    for (const rows of this.scopeRows(scope, columns, build, 'AND c.late = 0 AND c.unrated_code IS NULL')) {
-      const batch: TotalledCall[] = [];
-      for (const row of decodeRows(this.values, rows)) {
-        const problem = callProblem(row);
-        if (problem !== null) {
-          unreadable.push(`call ${keyText(row.recordId)} (file ${String(row.fileId)}, line ${String(row.line)}): cannot be read: ${problem}`);
-          continue;
-        }
-        row.chakuwariEligible = row.chakuwariEligible === 1;
-        batch.push(row as unknown as TotalledCall);
-      }
-      if (batch.length > 0) yield batch;
-    }
-  }
-
-  async countCalls(scope: MonthScope): Promise<HeldOutCalls> {
-    const rows: { late: number; unratedCode: string | null; calls: number }[] = [];
-    const grouped = 'GROUP BY c.late, c.unrated_code ORDER BY c.unrated_code';
-    if (scope.contractId !== null) {
-      rows.push(
-        ...(this.sql(
-          `SELECT c.late, c.unrated_code AS unratedCode, COUNT(*) AS calls FROM ${CONTRACT_MONTH_CALLS} JOIN call_rows c ON c.call_id = i.call_id
-            WHERE k.month = @month ${grouped}`,
-        ).all(scopeParameters(scope)) as typeof rows),
-      );
-    } else {
-      const select = this.sql(
-        `SELECT c.late, c.unrated_code AS unratedCode, COUNT(*) AS calls FROM call_rows c
-          WHERE c.call_id BETWEEN @first AND @last AND c.month = @month ${grouped}`,
-      );
-      const month = this.values.find(scope.month);
-      for (const range of month === undefined ? [] : monthRanges(this.db, scope.month)) rows.push(...(select.all({ month, ...range }) as typeof rows));
-    }
-    decodeRows(this.values, rows);
-    const counts: HeldOutCalls = { billed: 0, late: 0, unratedByCode: {} };
-    for (const row of rows) {
-      if (row.unratedCode !== null) counts.unratedByCode[row.unratedCode] = (counts.unratedByCode[row.unratedCode] ?? 0) + row.calls;
-      else if (row.late !== 0) counts.late += row.calls;
-      else counts.billed += row.calls;
-    }
-    return counts;
-  }
-
-  async storedTotals(scope: MonthScope, unreadable: string[]): Promise<MonthTotals> {
-    // A month's totals are 300k rows at 1M calls, held while the month's calls are summed: each
-    // repeated text is kept once (rows come in key order, so a contract's and a number's rows are
-    // together; the month is the scope's, as the WHERE says).
-    const contractId = sameAsLast();
-    const number = sameAsLast();
-    const type = sameAsLast();
-    const typeTotals = (
-      this.sql(
-        `SELECT contract_id, number, call_type, calls, duration_tenths, charge_scaled, charge_remainder_parts
-           FROM number_type_totals WHERE month = @month ${inScope(scope)}`,
-      )
-        .raw(true)
-        .all(scopeParameters(scope)) as unknown[][]
-    ).map((r) => ({
-      contractId: contractId(r[0]), month: scope.month, number: number(r[1]), type: type(r[2]), calls: r[3], durationTenths: r[4], chargeScaled: r[5],
-      chargeRemainderParts: r[6],
-    }));
-    const chakuwariTotals = (
-      this.sql(
-        `SELECT contract_id, number, calls, duration_tenths, duration_ms
-           FROM chakuwari_totals WHERE month = @month ${inScope(scope)}`,
-      )
-        .raw(true)
-        .all(scopeParameters(scope)) as unknown[][]
-    ).map((r) => ({ contractId: contractId(r[0]), month: scope.month, number: number(r[1]), calls: r[2], durationTenths: r[3], durationMs: r[4] }));
-    return {
-      typeTotals: readableRows(typeTotals, typeTotalProblem, typeTotalKey, unreadable) as unknown as NumberTypeTotal[],
-      chakuwariTotals: readableRows(chakuwariTotals, chakuwariTotalProblem, chakuwariTotalKey, unreadable) as unknown as ChakuwariTotal[],
-    };
-  }
-
-  async contractsOfMonth(scope: MonthScope): Promise<string[]> {
-    return (
-      this.sql(
-        `${scope.contractId === null ? 'SELECT contract_id AS contractId FROM call_index WHERE month = @month' : `SELECT @contract AS contractId WHERE EXISTS (SELECT 1 FROM ${CONTRACT_MONTH_CALLS} WHERE k.month = @month)`}
-         UNION SELECT contract_id FROM number_type_totals WHERE month = @month ${inScope(scope)}
-         UNION SELECT contract_id FROM chakuwari_totals WHERE month = @month ${inScope(scope)}
-         UNION SELECT contract_id FROM statements WHERE month = @month ${inScope(scope)}
-         ORDER BY contractId`,
-      ).all(scopeParameters(scope)) as { contractId: unknown }[]
-    ).map((row) => (typeof row.contractId === 'string' ? row.contractId : keyText(row.contractId)));
-  }
-
-  async issuedRevisions(contractId: string, month: string, unreadable: string[]): Promise<IssuedRevision[]> {
-    const rows = this.sql(
-      `SELECT revision, statement_json AS statementJson, sha256 FROM statements
-        WHERE contract_id = ? AND month = ? ORDER BY revision`,
-    ).all(contractId, month) as Record<string, unknown>[];
-    return readableRows(
-      rows,
-      (row) => problems(integerProblem('revision', row.revision, 1), textProblem('statement_json', row.statementJson), textProblem('sha256', row.sha256)),
-      (row) => `${contractId} ${month}, issued revision ${keyText(row.revision)}`,
-      unreadable,
-    ) as unknown as IssuedRevision[];
-  }
-
-  async fileControls(unreadable: string[]): Promise<FileControls[]> {
-    const rows = this.sql(
-      `SELECT f.file_id AS fileId, f.name, f.records_read AS recordsRead, f.accepted, f.rejected, f.duplicates, f.recycled, f.skipped,
-              COALESCE(c.row_count, 0) AS callRows, COALESCE(r.row_count, 0) AS rejectRows, COALESCE(d.row_count, 0) AS duplicateRows,
-              COALESCE(y.row_count, 0) AS recycledRows, COALESCE(s.row_count, 0) AS skipRows
-         FROM files f
-         LEFT JOIN (SELECT file_id, COUNT(*) AS row_count FROM call_rows GROUP BY file_id) c ON c.file_id = f.file_id
-         LEFT JOIN (SELECT file_id, COUNT(*) AS row_count FROM rejects GROUP BY file_id) r ON r.file_id = f.file_id
-         LEFT JOIN (SELECT file_id, COUNT(*) AS row_count FROM duplicates GROUP BY file_id) d ON d.file_id = f.file_id
-         LEFT JOIN (SELECT file_id, COUNT(*) AS row_count FROM recycled GROUP BY file_id) y ON y.file_id = f.file_id
-         LEFT JOIN (SELECT file_id, COUNT(*) AS row_count FROM skips GROUP BY file_id) s ON s.file_id = f.file_id
-        ORDER BY f.file_id`,
-    ).all() as Record<string, unknown>[];
-    const counts = ['recordsRead', 'accepted', 'rejected', 'duplicates', 'recycled', 'skipped'] as const;
-    const columns = { recordsRead: 'records_read', accepted: 'accepted', rejected: 'rejected', duplicates: 'duplicates', recycled: 'recycled', skipped: 'skipped' };
-    return readableRows(
-      rows,
-      (row) => problems(textProblem('name', row.name), ...counts.map((count) => integerProblem(columns[count], row[count], 0))),
-      (row) => `file ${String(row.fileId)} (${keyText(row.name)})`,
-      unreadable,
-    ) as unknown as FileControls[];
-  }
-
-  async doubleBilled(month: string): Promise<DoubleBilled[]> {
-    return doubleBilledCalls(this.db, month);
-  }
-
-  async integrityCheck(): Promise<IntegrityReport> {
-    const rows = this.db.pragma('quick_check(20)') as { quick_check: unknown }[];
-    const found = rows.map((row) => String(row.quick_check));
-    return {
-      check: 'SQLite quick_check',
-      soundMeans: 'pages, b-trees and records of the file are sound',
-      whenDamaged: 'the store file is damaged: restore it from a backup; the figures below are read from the damaged file',
-      problems: found.length === 1 && found[0] === 'ok' ? [] : found,
-    };
-  }
-
-  // ---- call details
-
-  async callDetails(request: CallDetailsRequest): Promise<StoredCallDetail[]> {
-    const rows = this.sql(
-      `SELECT c.record_id AS recordId, c.number, c.direction, c.peer, c.peer_class AS peerClass, c.start_ms AS startMs,
-              c.duration_ms AS durationMs, c.tariff_id AS tariffId, c.rate_id AS rateId, c.units, c.charge_scaled AS chargeScaled,
-              c.late, c.unrated_code AS unratedCode, f.name AS fileName, c.line
-         FROM ${CONTRACT_MONTH_CALLS} JOIN calls c ON c.call_id = i.call_id JOIN files f ON f.file_id = c.file_id
-        WHERE k.month = @month
-          AND (@number IS NULL OR c.number = @number)
-          AND (@direction = 'all' OR c.direction = @direction)
-        ORDER BY c.number, c.start_ms, c.record_id`,
-    ).all({ contract: request.contractId, month: request.month, number: request.number ?? null, direction: request.direction }) as StoredCallDetail[];
-    return readableCalls(this.location, rows);
-  }
-
-  async callMonths(contractId: string): Promise<string[]> {
-    // One index probe per key part of the store (a part is up to 65,536 calls of a month).
-    return (
-      this.sql(
-        `SELECT DISTINCT k.month FROM ${CONTRACT_MONTH_CALLS} ORDER BY k.month DESC`,
-      ).all({ contract: contractId }) as { month: string }[]
-    ).map((row) => row.month);
-  }
-
-  async hasCalls(contractId: string, month: string, number?: string): Promise<boolean> {
-    return (
-      this.sql(
-        `SELECT 1 FROM ${CONTRACT_MONTH_CALLS} JOIN calls c ON c.call_id = i.call_id
-          WHERE k.month = @month AND (@number IS NULL OR c.number = @number) LIMIT 1`,
-      ).get({
-        contract: contractId,
-        month,
-        number: number ?? null,
-      }) !== undefined
-    );
-  }
 }
 
 const FIND_CALLS = `SELECT c.call_id AS callId, c.record_id AS recordId, c.contract_id AS contractId, c.number, c.direction, c.peer,
          c.start_ms AS startMs, c.duration_ms AS durationMs, f.name AS fileName, c.line
     FROM calls c JOIN files f ON f.file_id = c.file_id
    WHERE c.call_id IN (SELECT value FROM json_each(?))`;
-
-/** A function giving back the value it is given, or the equal value it gave last (so a run of equal texts is kept once). */
-function sameAsLast(): (value: unknown) => unknown {
-  let last: unknown;
-  return (value) => {
-    if (value !== last) last = value;
-    return last;
-  };
-}
-
-/** Batches from `fetch(after)` until it returns none, `after` the last row's callId each time (or `last` is passed). */
-function* batchesAfter(after: number, last: number, fetch: (after: number) => Record<string, unknown>[]): Generator<Record<string, unknown>[]> {
-  while (after < last) {
-    const rows = fetch(after);
-    if (rows.length === 0) return;
-    after = rows[rows.length - 1]!.callId as number;
-    yield rows;
-  }
-}
-
-/**
- * The scope's contract as a condition: written out rather than `(@contract IS NULL OR …)`, which
- * keeps SQLite from using the keys that lead with contract_id (one contract's totals then scan
- * every month's).
- */
-function inScope(scope: MonthScope): string {
-  return scope.contractId === null ? '' : 'AND contract_id = @contract';
-}
-
-/**
- * One contract's calls (@contract; the query says which months, on k.month): the key parts
- * (call_keys, by month), then in each part the contract's call_index rows, one short range each.
- * CROSS JOIN keeps SQLite to that order.
- */
-const CONTRACT_MONTH_CALLS = 'call_keys k CROSS JOIN call_index i ON i.month = k.month AND i.part_id = k.part_id AND i.contract_id = @contract';
-
-function scopeParameters(scope: MonthScope): { month: string; contract: string | null } {
-  return { month: scope.month, contract: scope.contractId };
-}
-
-
