@@ -1,5 +1,17 @@
-import { MonthlyTotals } from '../aggregate/monthlyTotals';
-import { MonthTotals, StoredCall, StoredRating, TotalsDiff } from './types';
+import { ChakuwariTotal, MonthlyTotals, NumberTypeTotal } from '../aggregate/monthlyTotals';
+import { CallType } from '../rate/callType';
+import {
+  chakuwariTotalKey,
+  chakuwariTotalProblem,
+  damagedRowError,
+  integerProblem,
+  keyText,
+  problems,
+  textProblem,
+  typeTotalKey,
+  typeTotalProblem,
+} from './rowChecks';
+import { FileControls, IssuedRevision, MonthTotals, StoredCall, StoredRating, TotalsDiff } from './types';
 
 /**
  * Row ⇄ value mappings and row rules both engines share, written once: the adapters select the
@@ -101,4 +113,97 @@ export function monthTotalsDiff(stored: MonthTotals, totals: MonthlyTotals): Tot
     else diff.goneChakuwariTotals.push({ contractId: before!.contractId, number: before!.number });
   }
   return diff;
+}
+
+type Row = Record<string, unknown>;
+
+/** A checked number_type_totals row as a value. */
+function typeTotalOf(row: Row): NumberTypeTotal {
+  return {
+    contractId: row.contractId as string,
+    month: row.month as string,
+    number: row.number as string,
+    type: row.type as CallType,
+    calls: row.calls as number,
+    durationTenths: row.durationTenths as number,
+    chargeScaled: row.chargeScaled as number,
+    chargeRemainderParts: row.chargeRemainderParts as number,
+  };
+}
+
+/** A checked chakuwari_totals row as a value. */
+function chakuwariTotalOf(row: Row): ChakuwariTotal {
+  return {
+    contractId: row.contractId as string,
+    month: row.month as string,
+    number: row.number as string,
+    calls: row.calls as number,
+    durationTenths: row.durationTenths as number,
+    durationMs: row.durationMs as number,
+  };
+}
+
+/**
+ * A contract-month's totals rows as values for a statement: a row not as meisai writes it fails
+ * the run naming the row (exit 1), never a wrong figure.
+ */
+export function monthTotalsOrFail(location: string, typeRows: Row[], chakuwariRows: Row[]): MonthTotals {
+  const checked = (problemOf: (row: Row) => string | null, keyOf: (row: Row) => string) => (row: Row): Row => {
+    const problem = problemOf(row);
+    if (problem === null) return row;
+    throw damagedRowError(location, keyOf(row), problem);
+  };
+  return {
+    typeTotals: typeRows.map(checked(typeTotalProblem, typeTotalKey)).map(typeTotalOf),
+    chakuwariTotals: chakuwariRows.map(checked(chakuwariTotalProblem, chakuwariTotalKey)).map(chakuwariTotalOf),
+  };
+}
+
+/** A scope's totals rows as values for reconcile: each row not as meisai writes it is a line of `unreadable`, left out. */
+export function readableMonthTotals(typeRows: Row[], chakuwariRows: Row[], unreadable: string[]): MonthTotals {
+  return {
+    typeTotals: readableRows(typeRows, typeTotalProblem, typeTotalKey, unreadable).map(typeTotalOf),
+    chakuwariTotals: readableRows(chakuwariRows, chakuwariTotalProblem, chakuwariTotalKey, unreadable).map(chakuwariTotalOf),
+  };
+}
+
+/** A contract-month's issued revisions (revision, statementJson, sha256 rows) as values; each row not as meisai writes it is a line of `unreadable`. */
+export function issuedRevisionsOf(rows: Row[], contractId: string, month: string, unreadable: string[]): IssuedRevision[] {
+  return readableRows(
+    rows,
+    (row) => problems(integerProblem('revision', row.revision, 1), textProblem('statement_json', row.statementJson), textProblem('sha256', row.sha256)),
+    (row) => `${contractId} ${month}, issued revision ${keyText(row.revision)}`,
+    unreadable,
+  ).map((row) => ({ revision: row.revision as number, statementJson: row.statementJson as string, sha256: row.sha256 as string }));
+}
+
+const FILE_COUNTS = { recordsRead: 'records_read', accepted: 'accepted', rejected: 'rejected', duplicates: 'duplicates', recycled: 'recycled', skipped: 'skipped' } as const;
+
+/**
+ * Each file's control totals and its stored rows (files rows with callRows, rejectRows,
+ * duplicateRows, recycledRows and skipRows counted by the engine) as values; each row not as
+ * meisai writes it is a line of `unreadable`.
+ */
+export function fileControlsOf(rows: Row[], unreadable: string[]): FileControls[] {
+  const count = (value: unknown): number => Number(value ?? 0);
+  return readableRows(
+    rows,
+    (row) => problems(textProblem('name', row.name), ...Object.entries(FILE_COUNTS).map(([field, column]) => integerProblem(column, row[field], 0))),
+    (row) => `file ${String(row.fileId)} (${keyText(row.name)})`,
+    unreadable,
+  ).map((row) => ({
+    fileId: Number(row.fileId),
+    name: row.name as string,
+    recordsRead: row.recordsRead as number,
+    accepted: row.accepted as number,
+    rejected: row.rejected as number,
+    duplicates: row.duplicates as number,
+    recycled: row.recycled as number,
+    skipped: row.skipped as number,
+    callRows: count(row.callRows),
+    rejectRows: count(row.rejectRows),
+    duplicateRows: count(row.duplicateRows),
+    recycledRows: count(row.recycledRows),
+    skipRows: count(row.skipRows),
+  }));
 }

@@ -1,4 +1,4 @@
-import { readableRows, storedCallFromRow, totalsDiff } from '../rows';
+import { fileControlsOf, issuedRevisionsOf, monthTotalsOrFail, readableMonthTotals, RERATE_BATCH, storedCallFromRow, totalsDiff } from '../rows';
 import { Subscription, SubscriptionBook } from '../../subscription/subscriptions';
 import { checkIntegrity } from './pgIntegrity';
 import { acceptRecycled, countRejectsWithoutRecord, readRecyclableRejects, readRejects, updateReject } from './pgRecycle';
@@ -11,16 +11,8 @@ import { RatedCall } from '../../rate/rateRecord';
 import { CallRecord } from '../../input/callRecord';
 import {
   callProblem,
-  chakuwariTotalKey,
-  chakuwariTotalProblem,
-  damagedRowError,
-  integerProblem,
   keyText,
-  problems,
   readableCalls,
-  textProblem,
-  typeTotalKey,
-  typeTotalProblem,
 } from '../rowChecks';
 import {
   DoubleBilled,
@@ -49,7 +41,6 @@ import {
 import { QueryName } from './queries';
 import { doubleBilledOf, duplicateBuckets, duplicateScopeMonths } from '../duplicateScope';
 import { japanMonth } from '../../time/japanTime';
-import { RERATE_BATCH } from '../rows';
 import type { PgStore } from './pgStore';
 
 export type Queryable = pg.Pool | pg.PoolClient;
@@ -187,20 +178,7 @@ export class PgSession implements StoreWriter {
   async contractTotals(contractId: string, month: string): Promise<MonthTotals> {
     const typeRows = (await this.run('contractTypeTotals', [contractId, month])).rows as Record<string, unknown>[];
     const chakuwariRows = (await this.run('contractChakuwariTotals', [contractId, month])).rows as Record<string, unknown>[];
-    return {
-      typeTotals: typeRows.map((row) => this.readable(row, typeTotalProblem, typeTotalKey)) as unknown as NumberTypeTotal[],
-      chakuwariTotals: chakuwariRows.map((row) => this.readable(row, chakuwariTotalProblem, chakuwariTotalKey)) as unknown as ChakuwariTotal[],
-    };
-  }
-
-  private readable(
-    row: Record<string, unknown>,
-    problemOf: (row: Record<string, unknown>) => string | null,
-    keyOf: (row: Record<string, unknown>) => string,
-  ): Record<string, unknown> {
-    const problem = problemOf(row);
-    if (problem === null) return row;
-    throw damagedRowError(this.store.location, keyOf(row), problem);
+    return monthTotalsOrFail(this.store.location, typeRows, chakuwariRows);
   }
 
   async latestRevision(contractId: string, month: string): Promise<RevisionRow | undefined> {
@@ -377,10 +355,7 @@ export class PgSession implements StoreWriter {
     const [chakuwariName] = this.scoped(scope, 'storedChakuwariTotalsMonth', 'storedChakuwariTotalsContract');
     const typeTotals = (await this.run(typeName, values)).rows as Record<string, unknown>[];
     const chakuwariTotals = (await this.run(chakuwariName, values)).rows as Record<string, unknown>[];
-    return {
-      typeTotals: readableRows(typeTotals, typeTotalProblem, typeTotalKey, unreadable) as unknown as NumberTypeTotal[],
-      chakuwariTotals: readableRows(chakuwariTotals, chakuwariTotalProblem, chakuwariTotalKey, unreadable) as unknown as ChakuwariTotal[],
-    };
+    return readableMonthTotals(typeTotals, chakuwariTotals, unreadable);
   }
 
   contractsOfMonth(scope: MonthScope): Promise<string[]> {
@@ -390,12 +365,7 @@ export class PgSession implements StoreWriter {
 
   async issuedRevisions(contractId: string, month: string, unreadable: string[]): Promise<IssuedRevision[]> {
     const rows = (await this.run('issuedRevisions', [contractId, month])).rows as Record<string, unknown>[];
-    return readableRows(
-      rows,
-      (row) => problems(integerProblem('revision', row.revision, 1), textProblem('statement_json', row.statementJson), textProblem('sha256', row.sha256)),
-      (row) => `${contractId} ${month}, issued revision ${keyText(row.revision)}`,
-      unreadable,
-    ) as unknown as IssuedRevision[];
+    return issuedRevisionsOf(rows, contractId, month, unreadable);
   }
 
   async fileControls(unreadable: string[]): Promise<FileControls[]> {
@@ -415,14 +385,7 @@ export class PgSession implements StoreWriter {
       recycledRows: recycled.get(Number(file.fileId)) ?? 0,
       skipRows: skips.get(Number(file.fileId)) ?? 0,
     }));
-    const counts = ['recordsRead', 'accepted', 'rejected', 'duplicates', 'recycled', 'skipped'] as const;
-    const columns = { recordsRead: 'records_read', accepted: 'accepted', rejected: 'rejected', duplicates: 'duplicates', recycled: 'recycled', skipped: 'skipped' };
-    return readableRows(
-      rows,
-      (row) => problems(textProblem('name', row.name), ...counts.map((count) => integerProblem(columns[count], row[count], 0))),
-      (row) => `file ${String(row.fileId)} (${keyText(row.name)})`,
-      unreadable,
-    ) as unknown as FileControls[];
+    return fileControlsOf(rows, unreadable);
   }
 
   async doubleBilled(month: string): Promise<DoubleBilled[]> {

@@ -1,21 +1,9 @@
 import Database from 'better-sqlite3';
-import { ChakuwariTotal, NumberTypeTotal, TotalledCall } from '../../aggregate/monthlyTotals';
+import { TotalledCall } from '../../aggregate/monthlyTotals';
 import { CallValues, decodeRows } from './callValues';
 import { monthRanges } from './callKeys';
-import {
-  callProblem,
-  chakuwariTotalKey,
-  chakuwariTotalProblem,
-  damagedRowError,
-  integerProblem,
-  keyText,
-  problems,
-  readableCalls,
-  textProblem,
-  typeTotalKey,
-  typeTotalProblem,
-} from '../rowChecks';
-import { RERATE_BATCH, readableRows, storedCallFromRow, totalsDiff } from '../rows';
+import { callProblem, keyText, readableCalls } from '../rowChecks';
+import { fileControlsOf, issuedRevisionsOf, monthTotalsOrFail, readableMonthTotals, RERATE_BATCH, storedCallFromRow, totalsDiff } from '../rows';
 import { doubleBilledCalls } from './doubleBilled';
 import { Db, storePath } from './connection';
 import {
@@ -100,21 +88,7 @@ export class SqliteReader {
       `SELECT contract_id AS contractId, month, number, calls, duration_tenths AS durationTenths, duration_ms AS durationMs
          FROM chakuwari_totals WHERE contract_id = ? AND month = ? ORDER BY number`,
     ).all(contractId, month) as Record<string, unknown>[];
-    return {
-      typeTotals: typeRows.map((row) => this.readable(row, typeTotalProblem, typeTotalKey)) as unknown as NumberTypeTotal[],
-      chakuwariTotals: chakuwariRows.map((row) => this.readable(row, chakuwariTotalProblem, chakuwariTotalKey)) as unknown as ChakuwariTotal[],
-    };
-  }
-
-  /** A row as stored, or, if a value is not what meisai writes, a failed run: never a wrong figure. */
-  private readable(
-    row: Record<string, unknown>,
-    problemOf: (row: Record<string, unknown>) => string | null,
-    keyOf: (row: Record<string, unknown>) => string,
-  ): Record<string, unknown> {
-    const problem = problemOf(row);
-    if (problem === null) return row;
-    throw damagedRowError(this.location, keyOf(row), problem);
+    return monthTotalsOrFail(this.location, typeRows, chakuwariRows);
   }
 
   private static readonly SELECT_REVISION = `SELECT contract_id AS contractId, month, revision, created_at AS createdAt, reason,
@@ -278,10 +252,7 @@ export class SqliteReader {
         .raw(true)
         .all(scopeParameters(scope)) as unknown[][]
     ).map((r) => ({ contractId: contractId(r[0]), month: scope.month, number: number(r[1]), calls: r[2], durationTenths: r[3], durationMs: r[4] }));
-    return {
-      typeTotals: readableRows(typeTotals, typeTotalProblem, typeTotalKey, unreadable) as unknown as NumberTypeTotal[],
-      chakuwariTotals: readableRows(chakuwariTotals, chakuwariTotalProblem, chakuwariTotalKey, unreadable) as unknown as ChakuwariTotal[],
-    };
+    return readableMonthTotals(typeTotals, chakuwariTotals, unreadable);
   }
 
   async contractsOfMonth(scope: MonthScope): Promise<string[]> {
@@ -301,12 +272,7 @@ export class SqliteReader {
       `SELECT revision, statement_json AS statementJson, sha256 FROM statements
         WHERE contract_id = ? AND month = ? ORDER BY revision`,
     ).all(contractId, month) as Record<string, unknown>[];
-    return readableRows(
-      rows,
-      (row) => problems(integerProblem('revision', row.revision, 1), textProblem('statement_json', row.statementJson), textProblem('sha256', row.sha256)),
-      (row) => `${contractId} ${month}, issued revision ${keyText(row.revision)}`,
-      unreadable,
-    ) as unknown as IssuedRevision[];
+    return issuedRevisionsOf(rows, contractId, month, unreadable);
   }
 
   async fileControls(unreadable: string[]): Promise<FileControls[]> {
@@ -322,14 +288,7 @@ export class SqliteReader {
          LEFT JOIN (SELECT file_id, COUNT(*) AS row_count FROM skips GROUP BY file_id) s ON s.file_id = f.file_id
         ORDER BY f.file_id`,
     ).all() as Record<string, unknown>[];
-    const counts = ['recordsRead', 'accepted', 'rejected', 'duplicates', 'recycled', 'skipped'] as const;
-    const columns = { recordsRead: 'records_read', accepted: 'accepted', rejected: 'rejected', duplicates: 'duplicates', recycled: 'recycled', skipped: 'skipped' };
-    return readableRows(
-      rows,
-      (row) => problems(textProblem('name', row.name), ...counts.map((count) => integerProblem(columns[count], row[count], 0))),
-      (row) => `file ${String(row.fileId)} (${keyText(row.name)})`,
-      unreadable,
-    ) as unknown as FileControls[];
+    return fileControlsOf(rows, unreadable);
   }
 
   async doubleBilled(month: string): Promise<DoubleBilled[]> {
