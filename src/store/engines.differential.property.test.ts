@@ -5,11 +5,13 @@ import { join } from 'node:path';
 import { readCallDetails } from '../export/callDetails';
 import { ingestFile } from '../ingest/ingestFile';
 import { reconcileMonth } from '../reconcile/reconcileMonth';
+import { recycleRejects } from '../recycle/recycleRejects';
 import { loadReferenceData } from '../reference/referenceData';
 import { closeMonth } from '../rerate/closeMonth';
 import { rerateMonth } from '../rerate/rerateMonth';
 import { loadStatement } from '../statement/loadStatement';
 import { statementJson } from '../statement/revisions';
+import { withStoredSubscriptions } from '../subscription/storedSubscriptions';
 import { createTestDatabase, describePostgres } from '../test-support/postgres';
 import { csv } from '../test-support/tempStore';
 import { PgStore } from './postgres/pgStore';
@@ -18,11 +20,12 @@ import { Store } from './types';
 
 /**
  * One product on two engines: random sequences of deliveries (re-sends, conflicts, bad rows,
- * starts on either side of a month end), re-rates and closes, applied to a SQLite and a
- * PostgreSQL store, leave the same run summaries, statements, call details, control totals and
- * reconciliation verdicts. A difference is drift between the engines, whatever its cause.
+ * starts on either side of a month end), subscription imports (REFERENCE or BUSINESS from a date),
+ * recycles, re-rates and closes, applied to a SQLite and a PostgreSQL store, leave the same run
+ * summaries, statements, call details, rejects, subscriptions, control totals and reconciliation
+ * verdicts; every step rates with the store's own subscriptions, as the commands do. A difference is drift between the engines, whatever its cause.
  */
-const reference = loadReferenceData();
+const plainReference = loadReferenceData();
 const CONTRACTS = ['N000000001', 'N000000002'];
 const NUMBERS = ['05012345678', '05087654321'];
 const MONTHS = ['2011-03', '2011-04', '2011-05'];
@@ -54,6 +57,8 @@ const record = fc
 
 type Step =
   | { kind: 'file'; rows: string[] }
+  | { kind: 'subscribe'; contractId: string; plan: string; effectiveFrom: string }
+  | { kind: 'recycle' }
   | { kind: 'rerate'; month: string; force: boolean }
   | { kind: 'close'; month: string };
 
@@ -61,11 +66,26 @@ const step: fc.Arbitrary<Step> = fc.oneof(
   { weight: 5, arbitrary: fc.array(record, { minLength: 1, maxLength: 12 }).map((rows): Step => ({ kind: 'file', rows })) },
   { weight: 1, arbitrary: fc.record({ month: fc.constantFrom(...MONTHS), force: fc.boolean() }).map((r): Step => ({ kind: 'rerate', ...r })) },
   { weight: 1, arbitrary: fc.constantFrom(...MONTHS).map((month): Step => ({ kind: 'close', month })) },
+  {
+    weight: 1,
+    arbitrary: fc
+      .record({ contractId: fc.constantFrom(...CONTRACTS), plan: fc.constantFrom('REFERENCE', 'BUSINESS'), effectiveFrom: fc.constantFrom('2011-03-01', '2011-04-15', '2011-05-01') })
+      .map((r): Step => ({ kind: 'subscribe', ...r })),
+  },
+  { weight: 1, arbitrary: fc.constant<Step>({ kind: 'recycle' }) },
 );
 
 /** What a step did, as both engines must report it (failures by their message). */
 async function apply(store: Store, directory: string, index: number, current: Step): Promise<unknown> {
   try {
+    if (current.kind === 'subscribe') {
+      const { kind: _kind, ...subscription } = current;
+      return await store.transaction((writer) => writer.importSubscriptions([{ ...subscription, number: null }], `crm-${index}.csv`, '2011-05-02T00:00:00.000Z'));
+    }
+    const reference = await withStoredSubscriptions(store, plainReference);
+    if (current.kind === 'recycle') {
+      return await recycleRejects(store, reference, { codes: ['NO_TARIFF'] }, '2011-05-02T00:00:00.000Z');
+    }
     if (current.kind === 'file') {
       const path = join(directory, `delivery-${index}.csv`);
       writeFileSync(path, csv(current.rows));
@@ -84,6 +104,7 @@ async function apply(store: Store, directory: string, index: number, current: St
 
 /** Everything a user can see of the store after the steps. */
 async function observe(store: Store): Promise<unknown> {
+  const reference = await withStoredSubscriptions(store, plainReference);
   const seen: Record<string, unknown> = {};
   for (const month of MONTHS) {
     for (const contractId of CONTRACTS) {
@@ -102,11 +123,13 @@ async function observe(store: Store): Promise<unknown> {
   }
   seen.files = (await store.fileControls([])).map(({ fileId: _fileId, ...controls }) => controls);
   seen.closed = [...(await store.closedMonths())].sort();
+  seen.rejects = await store.rejects({});
+  seen.subscriptions = await Promise.all(CONTRACTS.map((contractId) => store.contractSubscriptions(contractId)));
   return seen;
 }
 
 describePostgres('SQLite and PostgreSQL', () => {
-  test('random deliveries, re-rates and closes leave identical statements, call details and control totals on both engines', async () => {
+  test('random deliveries, subscription imports, recycles, re-rates and closes leave identical statements, call details, rejects and control totals on both engines', async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(step, { minLength: 1, maxLength: 7 }), async (steps) => {
         const directory = mkdtempSync(join(tmpdir(), 'meisai-differential-'));
