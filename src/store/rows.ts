@@ -1,6 +1,7 @@
-import { ChakuwariTotal, MonthlyTotals, NumberTypeTotal } from '../aggregate/monthlyTotals';
+import { ChakuwariTotal, MonthlyTotals, NumberTypeTotal, TotalledCall } from '../aggregate/monthlyTotals';
 import { CallType } from '../rate/callType';
 import {
+  callProblem,
   chakuwariTotalKey,
   chakuwariTotalProblem,
   damagedRowError,
@@ -206,4 +207,32 @@ export function fileControlsOf(rows: Row[], unreadable: string[]): FileControls[
     recycledRows: count(row.recycledRows),
     skipRows: count(row.skipRows),
   }));
+}
+
+/**
+ * The billed calls of a batch of rows (checked by callProblem on `checkedRow(row)`, the engine's
+ * view with booleans as 0/1) as the fields the totals are made of; each row not as meisai writes
+ * it is a line of `unreadable`, left out of the sums.
+ */
+export function totalledCallsOf(rows: Row[], checkedRow: (row: Row) => Row, unreadable: string[]): TotalledCall[] {
+  const calls: TotalledCall[] = [];
+  for (const row of rows) {
+    const problem = callProblem(checkedRow(row));
+    if (problem !== null) {
+      unreadable.push(`call ${keyText(row.recordId)} (file ${String(row.fileId)}, line ${String(row.line)}): cannot be read: ${problem}`);
+      continue;
+    }
+    calls.push({
+      contractId: row.contractId as string,
+      month: row.month as string,
+      number: row.number as string,
+      direction: row.direction as TotalledCall['direction'],
+      peerClass: row.peerClass as TotalledCall['peerClass'],
+      durationMs: row.durationMs as number,
+      chargeScaled: row.chargeScaled as number,
+      chargeRemainderParts: row.chargeRemainderParts as number,
+      chakuwariEligible: row.chakuwariEligible === true || row.chakuwariEligible === 1,
+    });
+  }
+  return calls;
 }

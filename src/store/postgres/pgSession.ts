@@ -1,4 +1,4 @@
-import { fileControlsOf, issuedRevisionsOf, monthTotalsOrFail, readableMonthTotals, RERATE_BATCH, storedCallFromRow, totalsDiff } from '../rows';
+import { totalledCallsOf, fileControlsOf, issuedRevisionsOf, monthTotalsOrFail, readableMonthTotals, RERATE_BATCH, storedCallFromRow, totalsDiff } from '../rows';
 import { Subscription, SubscriptionBook } from '../../subscription/subscriptions';
 import { checkIntegrity } from './pgIntegrity';
 import { acceptRecycled, countRejectsWithoutRecord, readRecyclableRejects, readRejects, updateReject } from './pgRecycle';
@@ -10,7 +10,6 @@ import { ChakuwariTotal, NumberTypeTotal, TotalledCall } from '../../aggregate/m
 import { RatedCall } from '../../rate/rateRecord';
 import { CallRecord } from '../../input/callRecord';
 import {
-  callProblem,
   keyText,
   readableCalls,
 } from '../rowChecks';
@@ -66,7 +65,15 @@ export function callRowForChecks(row: Record<string, unknown>): Record<string, u
 
 function toRevision(row: Record<string, unknown> | undefined): RevisionRow | undefined {
   if (row === undefined) return undefined;
-  return row as unknown as RevisionRow;
+  return {
+    contractId: row.contractId as string,
+    month: row.month as string,
+    revision: row.revision as number,
+    createdAt: row.createdAt as string,
+    reason: row.reason as string,
+    statementJson: row.statementJson as string,
+    sha256: row.sha256 as string,
+  };
 }
 
 /** The reads and writes of one connection: the pool (no transaction) or a transaction's client. */
@@ -313,16 +320,7 @@ export class PgSession implements StoreWriter {
       for (;;) {
         const rows = (await this.store.run(client, 'fetchBilled')).rows as Record<string, unknown>[];
         if (rows.length === 0) break;
-        const batch: TotalledCall[] = [];
-        for (const row of rows) {
-          const checked = callRowForChecks(row);
-          const problem = callProblem(checked);
-          if (problem !== null) {
-            unreadable.push(`call ${keyText(row.recordId)} (file ${String(row.fileId)}, line ${String(row.line)}): cannot be read: ${problem}`);
-            continue;
-          }
-          batch.push(row as unknown as TotalledCall);
-        }
+        const batch = totalledCallsOf(rows, callRowForChecks, unreadable);
         if (batch.length > 0) yield batch;
       }
       await this.store.run(client, 'closeBilled');

@@ -2,8 +2,8 @@ import Database from 'better-sqlite3';
 import { TotalledCall } from '../../aggregate/monthlyTotals';
 import { CallValues, decodeRows } from './callValues';
 import { monthRanges } from './callKeys';
-import { callProblem, keyText, readableCalls } from '../rowChecks';
-import { fileControlsOf, issuedRevisionsOf, monthTotalsOrFail, readableMonthTotals, RERATE_BATCH, storedCallFromRow, totalsDiff } from '../rows';
+import { keyText, readableCalls } from '../rowChecks';
+import { totalledCallsOf, fileControlsOf, issuedRevisionsOf, monthTotalsOrFail, readableMonthTotals, RERATE_BATCH, storedCallFromRow, totalsDiff } from '../rows';
 import { doubleBilledCalls } from './doubleBilled';
 import { Db, storePath } from './connection';
 import {
@@ -184,16 +184,7 @@ export class SqliteReader {
       durationMs: r[9], chargeScaled: r[10], chargeRemainderParts: r[11], chakuwariEligible: r[12],
     });
     for (const rows of this.scopeRows(scope, columns, build, 'AND c.late = 0 AND c.unrated_code IS NULL')) {
-      const batch: TotalledCall[] = [];
-      for (const row of decodeRows(this.values, rows)) {
-        const problem = callProblem(row);
-        if (problem !== null) {
-          unreadable.push(`call ${keyText(row.recordId)} (file ${String(row.fileId)}, line ${String(row.line)}): cannot be read: ${problem}`);
-          continue;
-        }
-        row.chakuwariEligible = row.chakuwariEligible === 1;
-        batch.push(row as unknown as TotalledCall);
-      }
+      const batch = totalledCallsOf(decodeRows(this.values, rows), (row) => row, unreadable);
       if (batch.length > 0) yield batch;
     }
   }
