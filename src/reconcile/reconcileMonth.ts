@@ -6,7 +6,7 @@ import { describeSchemaErrors, ReferenceData, schemaValidator } from '../referen
 import { buildCurrentStatement, loadStatement } from '../statement/loadStatement';
 import { readRevision } from '../statement/revisions';
 import { Statement } from '../statement/statement';
-import { DoubleBilled, StoreReader, Store } from '../store/types';
+import { DoubleBilled, ReadableRows, StoreReader, Store } from '../store/types';
 import { compareStatementFigures } from './compareStatements';
 import { compareTotals, MonthTotals, recomputeTotalsFrom } from './compareTotals';
 import { checkFileControls } from './fileControls';
@@ -59,13 +59,12 @@ export async function reconcileMonth(store: Store, reference: ReferenceData, req
         return checked.check;
       }),
       await guarded('statements', 'statements', async () =>
-        statementsCheck(reader, reference, request, withTotals ?? contractsWithTotals(await reader.storedTotals(scope, unreadableTotals))),
+        statementsCheck(reader, reference, request, withTotals ?? contractsWithTotals(readInto(await reader.storedTotals(scope), unreadableTotals))),
       ),
       request.contractId === null
         ? await guarded('files', 'files', async () => {
-            const unreadable: string[] = [];
-            const files = await reader.fileControls(unreadable);
-            return makeCheck('files', 'files', [...unreadable.map(difference), ...checkFileControls(files)]);
+            const files = await reader.fileControls();
+            return makeCheck('files', 'files', [...files.unreadable.map(difference), ...checkFileControls(files.values)]);
           })
         : storeWide('files', 'files'),
     ];
@@ -128,8 +127,8 @@ export function recordIdsCheck(found: DoubleBilled[]): Check {
 async function totalsCheck(reader: StoreReader, request: ReconcileRequest, unreadableTotals: string[]): Promise<{ check: Check; withTotals: Set<string> }> {
   const scope = { month: request.month, contractId: request.contractId };
   const unreadableCalls: string[] = [];
-  const fromCalls = await recomputeTotalsFrom(reader.billedCalls(scope, unreadableCalls));
-  const stored = await reader.storedTotals(scope, unreadableTotals);
+  const fromCalls = await recomputeTotalsFrom(readBatchesInto(reader.billedCalls(scope), unreadableCalls));
+  const stored = readInto(await reader.storedTotals(scope), unreadableTotals);
   const made = fromCalls.rowCounts();
   const counts = await reader.countCalls(scope);
   const unrated = Object.entries(counts.unratedByCode);
@@ -148,6 +147,16 @@ async function totalsCheck(reader: StoreReader, request: ReconcileRequest, unrea
     ...compareTotals(fromCalls, stored),
   ];
   return { check: makeCheck('totals', 'totals from calls', details), withTotals: contractsWithTotals(stored) };
+}
+
+/** The values read; the rows left out of them are added to `unreadable` (each a difference of the check). */
+function readInto<T>(read: ReadableRows<T>, unreadable: string[]): T {
+  unreadable.push(...read.unreadable);
+  return read.values;
+}
+
+async function* readBatchesInto<T>(batches: AsyncIterable<ReadableRows<T>>, unreadable: string[]): AsyncIterable<T> {
+  for await (const batch of batches) yield readInto(batch, unreadable);
 }
 
 function contractsWithTotals(stored: MonthTotals): Set<string> {
@@ -170,7 +179,7 @@ async function statementsCheck(reader: StoreReader, reference: ReferenceData, re
           contract,
           month: request.month,
           current: withTotals.has(contract) ? await buildCurrentStatement(reader, reference, contract, request.month) : undefined,
-          revisions: await reader.issuedRevisions(contract, request.month, unreadable),
+          revisions: readInto(await reader.issuedRevisions(contract, request.month), unreadable),
           closed,
         },
         validateStatement,

@@ -116,7 +116,7 @@ export async function rerateMonth(store: Store, reference: ReferenceData, reques
       }
       const contracts = [...contractSet].sort();
       // Only a contract whose totals change, or that has an issued revision to compare with, can need a new revision.
-      const diff = monthTotalsDiff(await writer.storedTotals(scope, []), monthTotals);
+      const diff = monthTotalsDiff((await writer.storedTotals(scope)).values, monthTotals);
       const changed = contractsOfDiff(diff);
       const examined = new Set([...changed, ...(await writer.revisedContracts(scope))]);
       const before = new Map<string, StandingStatement | undefined>();

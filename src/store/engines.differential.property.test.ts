@@ -121,7 +121,7 @@ async function observe(store: Store): Promise<unknown> {
     // The storage check (integrity) is each engine's own and says so: only its verdict must agree.
     seen[`reconcile ${month}`] = report.checks.map((check) => [check.name, check.ok, check.name === 'integrity' ? null : check.details]);
   }
-  seen.files = (await store.fileControls([])).map(({ fileId: _fileId, ...controls }) => controls);
+  seen.files = (await store.fileControls()).values.map(({ fileId: _fileId, ...controls }) => controls);
   seen.closed = [...(await store.closedMonths())].sort();
   seen.rejects = await store.rejects({});
   seen.subscriptions = await Promise.all(CONTRACTS.map((contractId) => store.contractSubscriptions(contractId)));

@@ -16,19 +16,17 @@ const chakuwariRow = { contractId: 'N000000001', month: '2011-04', number: '0501
 
 describe('stored totals rows', () => {
   test('rows as meisai writes them become the same values on a statement and in reconcile', () => {
-    const unreadable: string[] = [];
     const wanted = { typeTotals: [typeRow], chakuwariTotals: [chakuwariRow] };
     expect(monthTotalsOrFail('/tmp/store.sqlite', [{ ...typeRow }], [{ ...chakuwariRow }])).toEqual(wanted);
-    expect(readableMonthTotals([{ ...typeRow }], [{ ...chakuwariRow }], unreadable)).toEqual(wanted);
-    expect(unreadable).toEqual([]);
+    expect(readableMonthTotals([{ ...typeRow }], [{ ...chakuwariRow }])).toEqual({ values: wanted, unreadable: [] });
   });
 
   test('a statement stops at a damaged totals row, naming it; reconcile lists it and sums the rest', () => {
     const damaged = { ...typeRow, number: '05087654321', chargeScaled: '12.5' };
     expect(() => monthTotalsOrFail('/tmp/store.sqlite', [typeRow, damaged], [])).toThrow(StoreFailedError);
     expect(() => monthTotalsOrFail('/tmp/store.sqlite', [typeRow, damaged], [])).toThrow(/number_type_totals .*05087654321.* is damaged/);
-    const unreadable: string[] = [];
-    expect(readableMonthTotals([typeRow, damaged], [{ ...chakuwariRow, durationMs: null }], unreadable)).toEqual({ typeTotals: [typeRow], chakuwariTotals: [] });
+    const { values, unreadable } = readableMonthTotals([typeRow, damaged], [{ ...chakuwariRow, durationMs: null }]);
+    expect(values).toEqual({ typeTotals: [typeRow], chakuwariTotals: [] });
     expect(unreadable).toHaveLength(2);
     expect(unreadable[0]).toMatch(/05087654321.*cannot be read/);
   });
@@ -36,19 +34,19 @@ describe('stored totals rows', () => {
 
 describe('issued revisions and file controls', () => {
   test('an issued revision keeps only its stored fields; a damaged one is named by contract, month and revision', () => {
-    const unreadable: string[] = [];
     const rows = [
       { revision: 1, statementJson: '{"a":1}', sha256: 'ab', extra: 'x' },
       { revision: 0, statementJson: '{}', sha256: 'cd' },
     ];
-    expect(issuedRevisionsOf(rows, 'N000000001', '2011-04', unreadable)).toEqual([{ revision: 1, statementJson: '{"a":1}', sha256: 'ab' }]);
+    const { values, unreadable } = issuedRevisionsOf(rows, 'N000000001', '2011-04');
+    expect(values).toEqual([{ revision: 1, statementJson: '{"a":1}', sha256: 'ab' }]);
     expect(unreadable).toEqual([expect.stringMatching(/^N000000001 2011-04, issued revision the number 0: cannot be read: revision is the number 0, below 1/)]);
   });
 
   test("a file's control totals and its counted rows become numbers; absent counts are none; a negative count is damage", () => {
-    const unreadable: string[] = [];
     const file = { fileId: 7, name: 'a.csv', recordsRead: 5, accepted: 3, rejected: 1, duplicates: 1, recycled: 0, skipped: 0 };
-    expect(fileControlsOf([{ ...file, callRows: 3, rejectRows: 1, duplicateRows: 1 }, { ...file, fileId: 8, accepted: -1 }], unreadable)).toEqual([
+    const { values, unreadable } = fileControlsOf([{ ...file, callRows: 3, rejectRows: 1, duplicateRows: 1 }, { ...file, fileId: 8, accepted: -1 }]);
+    expect(values).toEqual([
       { ...file, callRows: 3, rejectRows: 1, duplicateRows: 1, recycledRows: 0, skipRows: 0 },
     ]);
     expect(unreadable).toEqual([expect.stringMatching(/^file 8 \(a\.csv\): cannot be read: accepted is the number -1, below 0/)]);

@@ -12,7 +12,7 @@ import {
   typeTotalKey,
   typeTotalProblem,
 } from './rowChecks';
-import { FileControls, IssuedRevision, MonthTotals, StoredCall, StoredRating, TotalsDiff } from './types';
+import { FileControls, IssuedRevision, MonthTotals, ReadableRows, StoredCall, StoredRating, TotalsDiff } from './types';
 
 /**
  * Row ⇄ value mappings and row rules both engines share, written once: the adapters select the
@@ -161,21 +161,25 @@ export function monthTotalsOrFail(location: string, typeRows: Row[], chakuwariRo
 }
 
 /** A scope's totals rows as values for reconcile: each row not as meisai writes it is a line of `unreadable`, left out. */
-export function readableMonthTotals(typeRows: Row[], chakuwariRows: Row[], unreadable: string[]): MonthTotals {
-  return {
+export function readableMonthTotals(typeRows: Row[], chakuwariRows: Row[]): ReadableRows<MonthTotals> {
+  const unreadable: string[] = [];
+  const values = {
     typeTotals: readableRows(typeRows, typeTotalProblem, typeTotalKey, unreadable).map(typeTotalOf),
     chakuwariTotals: readableRows(chakuwariRows, chakuwariTotalProblem, chakuwariTotalKey, unreadable).map(chakuwariTotalOf),
   };
+  return { values, unreadable };
 }
 
 /** A contract-month's issued revisions (revision, statementJson, sha256 rows) as values; each row not as meisai writes it is a line of `unreadable`. */
-export function issuedRevisionsOf(rows: Row[], contractId: string, month: string, unreadable: string[]): IssuedRevision[] {
-  return readableRows(
+export function issuedRevisionsOf(rows: Row[], contractId: string, month: string): ReadableRows<IssuedRevision[]> {
+  const unreadable: string[] = [];
+  const values = readableRows(
     rows,
     (row) => problems(integerProblem('revision', row.revision, 1), textProblem('statement_json', row.statementJson), textProblem('sha256', row.sha256)),
     (row) => `${contractId} ${month}, issued revision ${keyText(row.revision)}`,
     unreadable,
   ).map((row) => ({ revision: row.revision as number, statementJson: row.statementJson as string, sha256: row.sha256 as string }));
+  return { values, unreadable };
 }
 
 const FILE_COUNTS = { recordsRead: 'records_read', accepted: 'accepted', rejected: 'rejected', duplicates: 'duplicates', recycled: 'recycled', skipped: 'skipped' } as const;
@@ -185,9 +189,10 @@ const FILE_COUNTS = { recordsRead: 'records_read', accepted: 'accepted', rejecte
  * duplicateRows, recycledRows and skipRows counted by the engine) as values; each row not as
  * meisai writes it is a line of `unreadable`.
  */
-export function fileControlsOf(rows: Row[], unreadable: string[]): FileControls[] {
+export function fileControlsOf(rows: Row[]): ReadableRows<FileControls[]> {
   const count = (value: unknown): number => Number(value ?? 0);
-  return readableRows(
+  const unreadable: string[] = [];
+  const values = readableRows(
     rows,
     (row) => problems(textProblem('name', row.name), ...Object.entries(FILE_COUNTS).map(([field, column]) => integerProblem(column, row[field], 0))),
     (row) => `file ${String(row.fileId)} (${keyText(row.name)})`,
@@ -207,6 +212,7 @@ export function fileControlsOf(rows: Row[], unreadable: string[]): FileControls[
     recycledRows: count(row.recycledRows),
     skipRows: count(row.skipRows),
   }));
+  return { values, unreadable };
 }
 
 /**
@@ -214,8 +220,9 @@ export function fileControlsOf(rows: Row[], unreadable: string[]): FileControls[
  * view with booleans as 0/1) as the fields the totals are made of; each row not as meisai writes
  * it is a line of `unreadable`, left out of the sums.
  */
-export function totalledCallsOf(rows: Row[], checkedRow: (row: Row) => Row, unreadable: string[]): TotalledCall[] {
+export function totalledCallsOf(rows: Row[], checkedRow: (row: Row) => Row): ReadableRows<TotalledCall[]> {
   const calls: TotalledCall[] = [];
+  const unreadable: string[] = [];
   for (const row of rows) {
     const problem = callProblem(checkedRow(row));
     if (problem !== null) {
@@ -234,5 +241,5 @@ export function totalledCallsOf(rows: Row[], checkedRow: (row: Row) => Row, unre
       chakuwariEligible: row.chakuwariEligible === true || row.chakuwariEligible === 1,
     });
   }
-  return calls;
+  return { values: calls, unreadable };
 }

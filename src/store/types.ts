@@ -196,6 +196,15 @@ export interface FileControls {
   skipRows: number;
 }
 
+/**
+ * Values read from the store for reconcile, and a line for each row left out of them because it
+ * is not as meisai writes it (reconcile reports each as a difference; it is never an exception).
+ */
+export interface ReadableRows<T> {
+  values: T;
+  unreadable: string[];
+}
+
 /** An issued revision as stored: the raw JSON, so an edited one can still be examined. */
 export interface IssuedRevision {
   revision: number;
@@ -324,14 +333,14 @@ export interface StoreReader {
   revisedContracts(scope: MonthScope): Promise<string[]>;
 
   /** Reconciliation: the billed calls (neither late nor unrated), in batches; unreadable rows are left out and described. */
-  billedCalls(scope: MonthScope, unreadable: string[]): AsyncIterable<TotalledCall[]>;
+  billedCalls(scope: MonthScope): AsyncIterable<ReadableRows<TotalledCall[]>>;
   countCalls(scope: MonthScope): Promise<HeldOutCalls>;
   /** The month's stored totals; unreadable rows are left out and described. */
-  storedTotals(scope: MonthScope, unreadable: string[]): Promise<MonthTotals>;
+  storedTotals(scope: MonthScope): Promise<ReadableRows<MonthTotals>>;
   /** Contracts with anything in the month: calls, totals or an issued statement. */
   contractsOfMonth(scope: MonthScope): Promise<string[]>;
-  issuedRevisions(contractId: string, month: string, unreadable: string[]): Promise<IssuedRevision[]>;
-  fileControls(unreadable: string[]): Promise<FileControls[]>;
+  issuedRevisions(contractId: string, month: string): Promise<ReadableRows<IssuedRevision[]>>;
+  fileControls(): Promise<ReadableRows<FileControls[]>>;
   /** The engine's own check of its storage (SQLite: quick_check; PostgreSQL: amcheck on the store's indexes and its row invariant). */
   integrityCheck(): Promise<IntegrityReport>;
   /**

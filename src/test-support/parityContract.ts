@@ -148,7 +148,7 @@ export function parityContract(engine: string, openEmptyStore: () => Promise<Ope
         withoutRecord: 0,
       });
       expect(await store.rejects({})).toEqual([]);
-      const [file] = await store.fileControls([]);
+      const [file] = (await store.fileControls()).values;
       expect(file).toMatchObject({ recordsRead: 4, accepted: 4, rejected: 0, recycled: 4, callRows: 4, rejectRows: 0, recycledRows: 4 });
       const statement = await loadStatement(store, await withStoredSubscriptions(store, reference), { contractId: 'N000000001', month: '2011-04' });
       // REFERENCE: 93.5 s general 1 × 8; 60.001 s mobile 2 × 16; 61 s PHS 30 → 70
@@ -165,7 +165,7 @@ export function parityContract(engine: string, openEmptyStore: () => Promise<Ope
       await ingest(store, write('corrected.csv', csv([ROWS[1]!.replace(',60.001', ',60.5')])), reference);
       const result = await recycleRejects(store, reference, { codes: ['NO_TARIFF'] }, 'now');
       expect(result).toMatchObject({ considered: 1, recycled: [], alreadyBilled: [{ fileName: 'first.csv', line: 2, billedIn: 'corrected.csv line 2' }] });
-      expect((await store.fileControls([])).map((file) => [file.name, file.accepted, file.rejected, file.recycled])).toEqual([
+      expect((await store.fileControls()).values.map((file) => [file.name, file.accepted, file.rejected, file.recycled])).toEqual([
         ['first.csv', 0, 1, 0],
         ['corrected.csv', 1, 0, 0],
       ]);
@@ -181,7 +181,7 @@ export function parityContract(engine: string, openEmptyStore: () => Promise<Ope
         ['K1', true],
         ['K2', true],
       ]);
-      expect((await store.fileControls([]))[0]).toMatchObject({ accepted: 2, rejected: 0, recycled: 2, recycledRows: 2 });
+      expect((await store.fileControls()).values[0]).toMatchObject({ accepted: 2, rejected: 0, recycled: 2, recycledRows: 2 });
       expect(await store.countCalls({ month: '2011-04', contractId: 'N000000001' })).toEqual({ billed: 0, late: 2, unratedByCode: {} });
     });
 

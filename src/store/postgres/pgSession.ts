@@ -36,6 +36,7 @@ import {
   StoredCallDetail,
   StoredCallIdentity,
   TotalsDiff,
+  ReadableRows,
 } from '../types';
 import { QueryName } from './queries';
 import { doubleBilledOf, duplicateBuckets, duplicateScopeMonths } from '../duplicateScope';
@@ -222,7 +223,7 @@ export class PgSession implements StoreWriter {
   }
 
   async diffMonthTotals(scope: MonthScope, totals: MonthTotals): Promise<TotalsDiff> {
-    return totalsDiff(await this.storedTotals(scope, []), totals);
+    return totalsDiff((await this.storedTotals(scope)).values, totals);
   }
 
   revisedContracts(scope: MonthScope): Promise<string[]> {
@@ -308,7 +309,7 @@ export class PgSession implements StoreWriter {
 
   // ---- reconciliation
 
-  async *billedCalls(scope: MonthScope, unreadable: string[]): AsyncIterable<TotalledCall[]> {
+  async *billedCalls(scope: MonthScope): AsyncIterable<ReadableRows<TotalledCall[]>> {
     const [declare, values] = this.scoped(scope, 'declareBilledMonth', 'declareBilledContract');
     // A cursor needs a transaction: inside one, this session's; else a snapshot of its own.
     const own = this.client instanceof pg.Pool;
@@ -320,8 +321,8 @@ export class PgSession implements StoreWriter {
       for (;;) {
         const rows = (await this.store.run(client, 'fetchBilled')).rows as Record<string, unknown>[];
         if (rows.length === 0) break;
-        const batch = totalledCallsOf(rows, callRowForChecks, unreadable);
-        if (batch.length > 0) yield batch;
+        const batch = totalledCallsOf(rows, callRowForChecks);
+        if (batch.values.length > 0 || batch.unreadable.length > 0) yield batch;
       }
       await this.store.run(client, 'closeBilled');
     } finally {
@@ -348,12 +349,12 @@ export class PgSession implements StoreWriter {
     return counts;
   }
 
-  async storedTotals(scope: MonthScope, unreadable: string[]): Promise<MonthTotals> {
+  async storedTotals(scope: MonthScope): Promise<ReadableRows<MonthTotals>> {
     const [typeName, values] = this.scoped(scope, 'storedTypeTotalsMonth', 'storedTypeTotalsContract');
     const [chakuwariName] = this.scoped(scope, 'storedChakuwariTotalsMonth', 'storedChakuwariTotalsContract');
     const typeTotals = (await this.run(typeName, values)).rows as Record<string, unknown>[];
     const chakuwariTotals = (await this.run(chakuwariName, values)).rows as Record<string, unknown>[];
-    return readableMonthTotals(typeTotals, chakuwariTotals, unreadable);
+    return readableMonthTotals(typeTotals, chakuwariTotals);
   }
 
   contractsOfMonth(scope: MonthScope): Promise<string[]> {
@@ -361,12 +362,12 @@ export class PgSession implements StoreWriter {
     return this.strings(name, values, 'contractId');
   }
 
-  async issuedRevisions(contractId: string, month: string, unreadable: string[]): Promise<IssuedRevision[]> {
+  async issuedRevisions(contractId: string, month: string): Promise<ReadableRows<IssuedRevision[]>> {
     const rows = (await this.run('issuedRevisions', [contractId, month])).rows as Record<string, unknown>[];
-    return issuedRevisionsOf(rows, contractId, month, unreadable);
+    return issuedRevisionsOf(rows, contractId, month);
   }
 
-  async fileControls(unreadable: string[]): Promise<FileControls[]> {
+  async fileControls(): Promise<ReadableRows<FileControls[]>> {
     const files = (await this.run('fileRows')).rows as Record<string, unknown>[];
     const counted = async (name: QueryName): Promise<Map<number, number>> =>
       new Map((await this.run(name)).rows.map((row) => [Number(row.fileId), row.rows as number]));
@@ -383,7 +384,7 @@ export class PgSession implements StoreWriter {
       recycledRows: recycled.get(Number(file.fileId)) ?? 0,
       skipRows: skips.get(Number(file.fileId)) ?? 0,
     }));
-    return fileControlsOf(rows, unreadable);
+    return fileControlsOf(rows);
   }
 
   async doubleBilled(month: string): Promise<DoubleBilled[]> {

@@ -89,7 +89,7 @@ describePostgres('the PostgreSQL store', () => {
       contractId: 'N000000001', number: '05012345678', direction: 'out', peer: '0312345678', startMs: Date.UTC(2011, 3, 10), durationMs: 61_000,
       fileName: 'a.csv', line: 2,
     }]);
-    const controls = await store.fileControls([]);
+    const controls = (await store.fileControls()).values;
     expect(controls.find((row) => row.name === 'b.csv')).toMatchObject({ recordsRead: 3, accepted: 1, rejected: 1, duplicates: 1, callRows: 1, rejectRows: 1, duplicateRows: 1 });
     expect((await store.integrityCheck()).problems).toEqual([]);
   });
@@ -102,7 +102,7 @@ describePostgres('the PostgreSQL store', () => {
     const probe = await store.beginFile({ name: 'probe.csv', source: null, ingestedAt: '2011-05-02T00:00:00.000Z' });
     expect((await probe.storedCalls(['z9', 'dropped'].map((recordId) => ratedCall({ recordId })))).size).toBe(0);
     await probe.rollback();
-    expect((await store.fileControls([])).map((row) => row.name)).toEqual(['a.csv', 'b.csv']);
+    expect((await store.fileControls()).values.map((row) => row.name)).toEqual(['a.csv', 'b.csv']);
   });
 
   test('a rejected line is kept as read, a NUL in it too', async () => {
@@ -130,9 +130,9 @@ describePostgres('the PostgreSQL store', () => {
     await sql(database.url, "UPDATE number_type_totals SET charge_scaled = charge_scaled + 10 WHERE contract_id = 'N000000009'");
     await expect(store.contractTotals('N000000009', '2011-04')).rejects.toThrow(StoreFailedError);
     await expect(store.contractTotals('N000000009', '2011-04')).rejects.toThrow(/charge_scaled is the number 9007199254741000, not an integer/);
-    const unreadable: string[] = [];
-    expect((await store.storedTotals({ month: '2011-04', contractId: 'N000000009' }, unreadable)).typeTotals).toEqual([]);
-    expect(unreadable).toHaveLength(1);
+    const stored = await store.storedTotals({ month: '2011-04', contractId: 'N000000009' });
+    expect(stored.values.typeTotals).toEqual([]);
+    expect(stored.unreadable).toHaveLength(1);
   });
 
   test('call details sort by number, start and record_id in byte order (as SQLite)', async () => {
@@ -173,7 +173,7 @@ describePostgres('the PostgreSQL store', () => {
     );
     expect(await store.countCalls(scope)).toEqual({ billed: 2, late: 0, unratedByCode: { NOT_CALLABLE: 1 } });
     const billed = [];
-    for await (const batch of store.billedCalls(scope, [])) billed.push(...batch);
+    for await (const batch of store.billedCalls(scope)) billed.push(...batch.values);
     // a1 (re-rated) and a3; a2 is unrated now, out of the bill. Billed calls carry the fields totals are made of, no more.
     expect(billed).toHaveLength(2);
     expect(billed).toContainEqual(expect.objectContaining({ chargeScaled: 500_000, chakuwariEligible: false }));
@@ -209,7 +209,7 @@ describePostgres('the PostgreSQL store', () => {
     expect(await store.revision('N000000001', '2011-04', 2)).toBeUndefined();
     expect(await store.closedMonths()).toEqual(new Set(['2011-04']));
     expect(await store.isMonthClosed('2011-05')).toBe(false);
-    expect(await store.issuedRevisions('N000000001', '2011-04', [])).toEqual([{ revision: 1, statementJson: '{}\n', sha256: 'x' }]);
+    expect(await store.issuedRevisions('N000000001', '2011-04')).toEqual({ values: [{ revision: 1, statementJson: '{}\n', sha256: 'x' }], unreadable: [] });
     expect(await store.revisedContracts({ month: '2011-04', contractId: 'N000000001' })).toEqual(['N000000001']);
     expect(await store.contractsOfMonth({ month: '2011-04', contractId: null })).toEqual(['N000000001', 'N000000002', 'N000000003', 'N000000009']);
     expect(await store.contractsOfMonth({ month: '2011-08', contractId: 'N000000501' })).toEqual(['N000000501']);

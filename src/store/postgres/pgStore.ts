@@ -30,6 +30,7 @@ import {
   StoredCall,
   StoredCallDetail,
   TotalsDiff,
+  ReadableRows,
 } from '../types';
 import { createPool, pgFault, redactUrl } from './connection';
 import { PG_KNOWN_VERSION, PG_MIGRATIONS } from './migrations';
@@ -373,23 +374,23 @@ export class PgStore implements Store {
   revisedContracts(scope: MonthScope): Promise<string[]> {
     return this.reads.revisedContracts(scope);
   }
-  billedCalls(scope: MonthScope, unreadable: string[]): AsyncIterable<TotalledCall[]> {
-    return this.reads.billedCalls(scope, unreadable);
+  billedCalls(scope: MonthScope): AsyncIterable<ReadableRows<TotalledCall[]>> {
+    return this.reads.billedCalls(scope);
   }
   countCalls(scope: MonthScope): Promise<HeldOutCalls> {
     return this.reads.countCalls(scope);
   }
-  storedTotals(scope: MonthScope, unreadable: string[]): Promise<MonthTotals> {
-    return this.readTransaction((reader) => reader.storedTotals(scope, unreadable));
+  storedTotals(scope: MonthScope): Promise<ReadableRows<MonthTotals>> {
+    return this.readTransaction((reader) => reader.storedTotals(scope));
   }
   contractsOfMonth(scope: MonthScope): Promise<string[]> {
     return this.reads.contractsOfMonth(scope);
   }
-  issuedRevisions(contractId: string, month: string, unreadable: string[]): Promise<IssuedRevision[]> {
-    return this.reads.issuedRevisions(contractId, month, unreadable);
+  issuedRevisions(contractId: string, month: string): Promise<ReadableRows<IssuedRevision[]>> {
+    return this.reads.issuedRevisions(contractId, month);
   }
-  fileControls(unreadable: string[]): Promise<FileControls[]> {
-    return this.readTransaction((reader) => reader.fileControls(unreadable));
+  fileControls(): Promise<ReadableRows<FileControls[]>> {
+    return this.readTransaction((reader) => reader.fileControls());
   }
   integrityCheck(): Promise<IntegrityReport> {
     return this.reads.integrityCheck();

@@ -19,6 +19,7 @@ import {
   StoredCall,
   StoredCallDetail,
   TotalsDiff,
+  ReadableRows,
 } from '../types';
 
 /**
@@ -161,7 +162,7 @@ export class SqliteReader {
   }
 
   async diffMonthTotals(scope: MonthScope, totals: MonthTotals): Promise<TotalsDiff> {
-    return totalsDiff(await this.storedTotals(scope, []), totals);
+    return totalsDiff((await this.storedTotals(scope)).values, totals);
   }
 
   async revisedContracts(scope: MonthScope): Promise<string[]> {
@@ -174,7 +175,7 @@ export class SqliteReader {
 
   // ---- reconciliation
 
-  async *billedCalls(scope: MonthScope, unreadable: string[]): AsyncIterable<TotalledCall[]> {
+  async *billedCalls(scope: MonthScope): AsyncIterable<ReadableRows<TotalledCall[]>> {
     // Only the columns the totals are made of (and the row's identity, for a message).
     const columns = `c.record_id AS recordId, c.file_id AS fileId, c.line, c.contract_id AS contractId, c.month, c.number, c.direction,
                      c.peer_class AS peerClass, c.duration_ms AS durationMs, c.charge_scaled AS chargeScaled,
@@ -184,8 +185,8 @@ export class SqliteReader {
       durationMs: r[9], chargeScaled: r[10], chargeRemainderParts: r[11], chakuwariEligible: r[12],
     });
     for (const rows of this.scopeRows(scope, columns, build, 'AND c.late = 0 AND c.unrated_code IS NULL')) {
-      const batch = totalledCallsOf(decodeRows(this.values, rows), (row) => row, unreadable);
-      if (batch.length > 0) yield batch;
+      const batch = totalledCallsOf(decodeRows(this.values, rows), (row) => row);
+      if (batch.values.length > 0 || batch.unreadable.length > 0) yield batch;
     }
   }
 
@@ -217,7 +218,7 @@ export class SqliteReader {
     return counts;
   }
 
-  async storedTotals(scope: MonthScope, unreadable: string[]): Promise<MonthTotals> {
+  async storedTotals(scope: MonthScope): Promise<ReadableRows<MonthTotals>> {
     // A month's totals are 300k rows at 1M calls, held while the month's calls are summed: each
     // repeated text is kept once (rows come in key order, so a contract's and a number's rows are
     // together; the month is the scope's, as the WHERE says).
@@ -243,7 +244,7 @@ export class SqliteReader {
         .raw(true)
         .all(scopeParameters(scope)) as unknown[][]
     ).map((r) => ({ contractId: contractId(r[0]), month: scope.month, number: number(r[1]), calls: r[2], durationTenths: r[3], durationMs: r[4] }));
-    return readableMonthTotals(typeTotals, chakuwariTotals, unreadable);
+    return readableMonthTotals(typeTotals, chakuwariTotals);
   }
 
   async contractsOfMonth(scope: MonthScope): Promise<string[]> {
@@ -258,15 +259,15 @@ export class SqliteReader {
     ).map((row) => (typeof row.contractId === 'string' ? row.contractId : keyText(row.contractId)));
   }
 
-  async issuedRevisions(contractId: string, month: string, unreadable: string[]): Promise<IssuedRevision[]> {
+  async issuedRevisions(contractId: string, month: string): Promise<ReadableRows<IssuedRevision[]>> {
     const rows = this.sql(
       `SELECT revision, statement_json AS statementJson, sha256 FROM statements
         WHERE contract_id = ? AND month = ? ORDER BY revision`,
     ).all(contractId, month) as Record<string, unknown>[];
-    return issuedRevisionsOf(rows, contractId, month, unreadable);
+    return issuedRevisionsOf(rows, contractId, month);
   }
 
-  async fileControls(unreadable: string[]): Promise<FileControls[]> {
+  async fileControls(): Promise<ReadableRows<FileControls[]>> {
     const rows = this.sql(
       `SELECT f.file_id AS fileId, f.name, f.records_read AS recordsRead, f.accepted, f.rejected, f.duplicates, f.recycled, f.skipped,
               COALESCE(c.row_count, 0) AS callRows, COALESCE(r.row_count, 0) AS rejectRows, COALESCE(d.row_count, 0) AS duplicateRows,
@@ -279,7 +280,7 @@ export class SqliteReader {
          LEFT JOIN (SELECT file_id, COUNT(*) AS row_count FROM skips GROUP BY file_id) s ON s.file_id = f.file_id
         ORDER BY f.file_id`,
     ).all() as Record<string, unknown>[];
-    return fileControlsOf(rows, unreadable);
+    return fileControlsOf(rows);
   }
 
   async doubleBilled(month: string): Promise<DoubleBilled[]> {
