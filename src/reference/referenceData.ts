@@ -26,7 +26,7 @@ export interface ReferenceData {
   dataDir: string;
 }
 
-export type SchemaName = 'tariff' | 'numbering' | 'statement' | 'holidays' | 'input-profile';
+export type SchemaName = 'tariff' | 'numbering' | 'statement' | 'holidays' | 'input-profile' | 'issuer' | 'monthly-charges' | 'consumption-tax';
 const validators = new Map<SchemaName, ValidateFunction>();
 
 export function schemaValidator(name: SchemaName): ValidateFunction {
