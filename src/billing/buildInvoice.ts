@@ -27,7 +27,7 @@ const ROUNDING: Record<RoundingMode, Decimal.Rounding> = {
   'half-even': Decimal.ROUND_HALF_EVEN,
 };
 
-const ROUNDING_WORDS: Record<RoundingMode, string> = { down: '切り捨て', up: '切り上げ', 'half-up': '四捨五入', 'half-even': '偶数丸め' };
+const ROUNDING_WORDS: Record<RoundingMode, string> = { down: '切り捨てて', up: '切り上げて', 'half-up': '四捨五入して', 'half-even': '偶数丸めして' };
 
 /** Money as a decimal string, never `-0` nor an exponent. */
 export function money(amount: Decimal): string {
@@ -156,7 +156,7 @@ function unionOfDays(sets: readonly Set<number>[]): Set<number> {
 }
 
 function invoiceNotes(charges: MonthCharges, lines: readonly InvoiceLine[]): string[] {
-  const notes = [`消費税は税率ごとに合計した金額に対して請求書ごとに1回計算し、1円未満を${ROUNDING_WORDS[charges.taxRounding]}しています。`];
+  const notes = [`消費税は税率ごとに合計した金額に対して請求書ごとに1回計算し、1円未満を${ROUNDING_WORDS[charges.taxRounding]}います。`];
   if (lines.some((line) => line.tax === 'exempt')) notes.push('国際通話料は輸出免税（免税）です。');
   if (lines.some((line) => line.kind === 'chakuwari')) {
     const [first, second] = charges.basicFee.chakuwariOrder.map((target) => (target === 'taxable' ? '課税対象の通話料' : '免税の国際通話料'));

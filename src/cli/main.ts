@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command, CommanderError } from 'commander';
+import { registerBill } from './commands/bill';
 import { registerCalls } from './commands/calls';
+import { registerCustomers } from './commands/customers';
 import { registerIngest } from './commands/ingest';
 import { registerMigrate } from './commands/migrate';
 import { registerProfiles } from './commands/profiles';
@@ -46,6 +48,8 @@ export function buildProgram(io: Io, writeCommanderErr: (text: string) => void =
   registerCalls(program, io);
   registerTariffs(program, io);
   registerSubscriptions(program, io);
+  registerCustomers(program, io);
+  registerBill(program, io);
   registerQuote(program, io);
   registerRejects(program, io);
   registerRecycle(program, io);

@@ -63,10 +63,10 @@ export function revisionOption(value: string): number {
 
 /**
  * Opens the store for a command that writes (openStore.ts: the SQLite lock file, exit 3 if another
- * run holds it). Only ingest, migrate and subscriptions import create a store.
+ * run holds it). Only ingest, migrate, subscriptions import and customers import create a store.
  */
 export async function withWriterStore<T>(db: string | undefined, command: string, work: (store: Store) => T | Promise<T>): Promise<T> {
-  const access: StoreAccess = command === 'ingest' || command === 'migrate' || command === 'subscriptions import' ? 'create' : 'write';
+  const access: StoreAccess = command === 'ingest' || command === 'migrate' || command === 'subscriptions import' || command === 'customers import' ? 'create' : 'write';
   return openWriterStore(db, command, access, work, (lock, previousOwner) =>
     createLogger().warn({ event: 'stale-lock', lock, previousOwner }, 'took over a stale lock left by a run that no longer exists'),
   );

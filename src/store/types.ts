@@ -2,6 +2,8 @@ import { ChakuwariTotal, NumberTypeTotal, TotalledCall } from '../aggregate/mont
 import { CallContent, CallRecord } from '../input/callRecord';
 import { PeerClass, RatedCall } from '../rate/rateRecord';
 import { Subscription, SubscriptionBook } from '../subscription/subscriptions';
+import { CustomerLine } from '../billing/customers';
+import { InvoiceKind } from '../billing/invoice';
 
 /**
  * The store as the rest of meisai sees it: typed reads and writes, no SQL. Two engines implement
@@ -253,6 +255,38 @@ export interface SubscriptionsImported {
   replaced: number;
 }
 
+/** What an import of customers did: lines new to the store, and lines that changed a stored one (name or active_to). */
+export interface CustomersImported {
+  added: number;
+  replaced: number;
+}
+
+/** An issued invoice or note as stored: its JSON byte for byte and the sha256 of it. */
+export interface StoredInvoice {
+  /** The issuer's registration number: invoice numbers are sequential per issuer. */
+  issuer: string;
+  sequence: number;
+  invoiceNumber: string;
+  kind: InvoiceKind;
+  contractId: string;
+  month: string;
+  /** The invoice number a note corrects; null on an invoice. */
+  corrects: string | null;
+  /** The statement revision it was built from; null for a contract without calls that month. */
+  statementRevision: number | null;
+  issuedAt: string;
+  /** The amount due, a decimal string. */
+  total: string;
+  invoiceJson: string;
+  sha256: string;
+}
+
+/** Which invoices to list: by contract, by month, or both. */
+export interface InvoiceFilter {
+  contractId?: string;
+  month?: string;
+}
+
 /** Which stored rejects to list: each filter optional. */
 export interface RejectFilter {
   fileName?: string;
@@ -308,6 +342,10 @@ export interface StoreReader {
   subscriptionBook(): Promise<SubscriptionBook>;
   /** A contract's subscriptions (its own and its numbers'), by number ('' first) then date. */
   contractSubscriptions(contractId: string): Promise<StoredSubscription[]>;
+  /** Customer lines of one contract (or of every contract: null), by contract, number and active_from. */
+  customers(contractId: string | null): Promise<CustomerLine[]>;
+  /** Issued invoices and notes, by issuer and sequence (issue order). */
+  invoices(filter: InvoiceFilter): Promise<StoredInvoice[]>;
   /** Stored rejects, by file (in ingest order) and line. */
   rejects(filter: RejectFilter): Promise<StoredReject[]>;
   /** Stored rejects of these codes that kept their record, by file (in ingest order) and line. */
@@ -375,6 +413,15 @@ export interface StoreWriter extends StoreReader {
 
   /** Stores subscriptions: a line for a (contract, number, date) already stored replaces its plan. */
   importSubscriptions(subscriptions: readonly Subscription[], importedFrom: string, importedAt: string): Promise<SubscriptionsImported>;
+  /** Stores customer lines: a line for a (contract, number, active_from) already stored replaces its name and active_to. */
+  importCustomers(customers: readonly CustomerLine[], importedFrom: string, importedAt: string): Promise<CustomersImported>;
+  /**
+   * The issuer's next invoice number (1, 2, …): taken inside the bill's transaction, so a rolled
+   * back run gives its numbers back and concurrent runs wait for each other (never a gap, never reused).
+   */
+  nextInvoiceSequence(issuer: string): Promise<number>;
+  /** Stores an issued invoice or note; a second invoice (not note) for a contract-month is refused by the store. */
+  insertInvoice(invoice: StoredInvoice): Promise<void>;
   /**
    * Moves recycled rejects into calls, each on its own file and line: the file's counts move with
    * it (rejected − 1, accepted + 1, recycled + 1, late + 1 if late), so the file still foots, and a

@@ -26,12 +26,15 @@ CREATE EXTENSION IF NOT EXISTS citus;
 SELECT create_reference_table('schema_migrations');
 SELECT create_reference_table('files');
 SELECT create_reference_table('closed_months');
+SELECT create_reference_table('invoice_sequences');
 
 SELECT create_distributed_table('calls', 'contract_id');
 SELECT create_distributed_table('number_type_totals', 'contract_id', colocate_with => 'calls');
 SELECT create_distributed_table('chakuwari_totals', 'contract_id', colocate_with => 'calls');
 SELECT create_distributed_table('statements', 'contract_id', colocate_with => 'calls');
 SELECT create_distributed_table('subscriptions', 'contract_id', colocate_with => 'calls');
+SELECT create_distributed_table('customers', 'contract_id', colocate_with => 'calls');
+SELECT create_distributed_table('invoices', 'contract_id', colocate_with => 'calls');
 
 SELECT create_distributed_table('record_ids', 'record_id');
 

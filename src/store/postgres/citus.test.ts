@@ -173,6 +173,19 @@ describePostgres('the Citus layout on a migrated store', () => {
         );
         await store.subscriptionBook();
         await store.contractSubscriptions('N000000001');
+        await store.transaction(async (writer) => {
+          await writer.importCustomers([{ contractId: 'N000000001', name: 'n', number: '05012345678', activeFrom: '2011-04-01', activeTo: null }], 'customers.csv', 'now');
+          const sequence = await writer.nextInvoiceSequence('T1234567890123');
+          await writer.insertInvoice({
+            issuer: 'T1234567890123', sequence, invoiceNumber: 'T1234567890123-00000001', kind: 'invoice', contractId: 'N000000001', month: '2011-04',
+            corrects: null, statementRevision: null, issuedAt: 'now', total: '0', invoiceJson: '{}', sha256: 's',
+          });
+        });
+        await store.customers(null);
+        await store.customers('N000000001');
+        await store.invoices({ contractId: 'N000000001' });
+        await store.invoices({ month: '2011-04' });
+        await store.invoices({});
         const recyclable = ratedCall({ recordId: 'w-recycled', month: '2011-06', startMs: Date.UTC(2011, 5, 10) });
         const rejecting = await store.beginFile({ name: 'w-rejects.csv', source: null, ingestedAt: '2011-06-11T00:00:00.000Z' });
         await rejecting.writeBatch({

@@ -223,6 +223,49 @@ export const PG_MIGRATIONS: { version: number; description: string; sql: string 
         PRIMARY KEY (file_id, line)
       );
     `,
+  },  {
+    version: 6,
+    description: 'customers, invoices (immutable) and invoice numbers per issuer (as SQLite migration 7)',
+    sql: `
+      -- Who is billed for what: a contract's billing name and each number with the dates it was active.
+      CREATE TABLE customers (
+        contract_id    text COLLATE "C" NOT NULL,
+        number         text COLLATE "C" NOT NULL,
+        active_from    text COLLATE "C" NOT NULL,
+        active_to      text COLLATE "C",
+        name           text NOT NULL,
+        imported_from  text NOT NULL,
+        imported_at    text NOT NULL,
+        PRIMARY KEY (contract_id, number, active_from)
+      );
+      -- The last invoice number given per issuer: its row lock serialises concurrent bill runs.
+      CREATE TABLE invoice_sequences (
+        issuer       text COLLATE "C" PRIMARY KEY,
+        last_number  bigint NOT NULL CHECK (last_number >= 1)
+      );
+      -- Issued invoices and notes, as issued: the JSON and its sha256, never changed.
+      CREATE TABLE invoices (
+        contract_id         text COLLATE "C" NOT NULL,
+        invoice_number      text COLLATE "C" NOT NULL,
+        issuer              text COLLATE "C" NOT NULL,
+        sequence            bigint NOT NULL,
+        month               text COLLATE "C" NOT NULL,
+        kind                text NOT NULL CHECK (kind IN ('invoice', 'credit-note', 'debit-note')),
+        corrects            text COLLATE "C",
+        statement_revision  bigint,
+        issued_at           text NOT NULL,
+        total               text NOT NULL,
+        invoice_json        text NOT NULL,
+        sha256              text NOT NULL,
+        PRIMARY KEY (contract_id, invoice_number),
+        CHECK ((kind = 'invoice') = (corrects IS NULL))
+      );
+      CREATE UNIQUE INDEX invoices_one_per_month ON invoices (contract_id, month) WHERE kind = 'invoice';
+      CREATE INDEX invoices_by_month ON invoices (month);
+      CREATE FUNCTION meisai_invoices_never_change() RETURNS trigger LANGUAGE plpgsql AS $fn$
+        BEGIN RAISE EXCEPTION 'an issued invoice never changes'; END $fn$;
+      CREATE TRIGGER invoices_never_change BEFORE UPDATE OR DELETE ON invoices FOR EACH ROW EXECUTE FUNCTION meisai_invoices_never_change();
+    `,
   },
 ];
 

@@ -3,6 +3,8 @@ import { Subscription, SubscriptionBook } from '../../subscription/subscriptions
 import { checkIntegrity } from './pgIntegrity';
 import { acceptRecycled, countRejectsWithoutRecord, readRecyclableRejects, readRejects, updateReject } from './pgRecycle';
 import { importSubscriptions, readContractSubscriptions, readSubscriptionBook } from './pgSubscriptions';
+import * as billing from './pgBilling';
+import { CustomerLine } from '../../billing/customers';
 import { ChakuwariTotalSums, TOTAL_BOUND, totalsPastBound, TypeTotalSums } from '../totalsBound';
 import { TotalsBoundError } from '../../errors';
 import pg from 'pg';
@@ -37,6 +39,9 @@ import {
   StoredCallIdentity,
   TotalsDiff,
   ReadableRows,
+  CustomersImported,
+  InvoiceFilter,
+  StoredInvoice,
 } from '../types';
 import { QueryName } from './queries';
 import { doubleBilledOf, duplicateBuckets, duplicateScopeMonths } from '../duplicateScope';
@@ -108,6 +113,28 @@ export class PgSession implements StoreWriter {
 
   importSubscriptions(subscriptions: readonly Subscription[], importedFrom: string, importedAt: string): Promise<SubscriptionsImported> {
     return importSubscriptions(this.store, this.client, subscriptions, importedFrom, importedAt);
+  }
+
+  // ---- customers and invoices (pgBilling.ts)
+
+  customers(contractId: string | null): Promise<CustomerLine[]> {
+    return billing.readCustomers(this.store, this.client, contractId);
+  }
+
+  importCustomers(customers: readonly CustomerLine[], importedFrom: string, importedAt: string): Promise<CustomersImported> {
+    return billing.importCustomers(this.store, this.client, customers, importedFrom, importedAt);
+  }
+
+  invoices(filter: InvoiceFilter): Promise<StoredInvoice[]> {
+    return billing.readInvoices(this.store, this.client, filter);
+  }
+
+  nextInvoiceSequence(issuer: string): Promise<number> {
+    return billing.nextInvoiceSequence(this.store, this.client, issuer);
+  }
+
+  insertInvoice(invoice: StoredInvoice): Promise<void> {
+    return billing.insertInvoice(this.store, this.client, invoice);
   }
 
   rejects(filter: RejectFilter): Promise<StoredReject[]> {

@@ -1,5 +1,6 @@
 import { appliedVersion, AppliedMigrationRow, pendingMigrations } from '../schema';
 import { SubscriptionBook } from '../../subscription/subscriptions';
+import { CustomerLine } from '../../billing/customers';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { Readable } from 'node:stream';
@@ -21,6 +22,8 @@ import {
   RejectFilter,
   StoredReject,
   StoredSubscription,
+  InvoiceFilter,
+  StoredInvoice,
   MonthScope,
   MonthTotals,
   RevisionRow,
@@ -332,6 +335,12 @@ export class PgStore implements Store {
   }
   contractSubscriptions(contractId: string): Promise<StoredSubscription[]> {
     return this.reads.contractSubscriptions(contractId);
+  }
+  customers(contractId: string | null): Promise<CustomerLine[]> {
+    return this.reads.customers(contractId);
+  }
+  invoices(filter: InvoiceFilter): Promise<StoredInvoice[]> {
+    return this.reads.invoices(filter);
   }
   rejects(filter: RejectFilter): Promise<StoredReject[]> {
     return this.reads.rejects(filter);

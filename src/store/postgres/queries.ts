@@ -54,6 +54,9 @@ const CHAKUWARI_TOTALS_SELECT = `SELECT contract_id AS "contractId", month, numb
 const REVISION_SELECT = `SELECT contract_id AS "contractId", month, revision, created_at AS "createdAt", reason, statement_json AS "statementJson", sha256
   FROM statements`;
 
+const INVOICE_COLUMNS = `issuer, sequence, invoice_number AS "invoiceNumber", kind, contract_id AS "contractId", month, corrects,
+  statement_revision AS "statementRevision", issued_at AS "issuedAt", total, invoice_json AS "invoiceJson", sha256`;
+
 /** The columns of a call's record_ids rows (one per duplicate bucket), in the order of their COPY lines. */
 export const RECORD_ID_COLUMNS = ['record_id', 'contract_id', 'number', 'direction', 'peer', 'start_ms', 'duration_ms', 'month', 'file_id', 'line', 'bucket'] as const;
 /** The columns of a calls row as a file writes it (unrated_code is NULL), in the order of its COPY lines. */
@@ -354,6 +357,50 @@ export const QUERIES = {
     multi('an import holds many contracts\' lines; Citus routes each row to its shard by contract_id'),
   ),
 
+  // ---- customers and invoices (pgBilling.ts)
+  customers: q(
+    `SELECT contract_id AS "contractId", name, number, active_from AS "activeFrom", active_to AS "activeTo"
+       FROM customers ORDER BY contract_id, number, active_from`,
+    multi('customers list and the bill run read every contract\'s lines'),
+  ),
+  contractCustomers: q(
+    `SELECT contract_id AS "contractId", name, number, active_from AS "activeFrom", active_to AS "activeTo"
+       FROM customers WHERE contract_id = $1 ORDER BY number, active_from`,
+    router,
+  ),
+  storedCustomers: q(
+    `SELECT contract_id AS "contractId", number, active_from AS "activeFrom", active_to AS "activeTo", name
+       FROM customers s JOIN unnest($1::text[], $2::text[], $3::text[]) AS u(c, n, f)
+         ON s.contract_id = u.c AND s.number = u.n AND s.active_from = u.f`,
+    multi('an import holds many contracts\' lines; each is matched on its contract_id'),
+  ),
+  upsertCustomers: q(
+    `INSERT INTO customers (contract_id, number, active_from, active_to, name, imported_from, imported_at)
+     SELECT c, n, f, t, m, $6, $7 FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[]) AS u(c, n, f, t, m) ORDER BY 1, 2, 3
+     ON CONFLICT (contract_id, number, active_from) DO UPDATE SET
+       active_to = excluded.active_to, name = excluded.name, imported_from = excluded.imported_from, imported_at = excluded.imported_at`,
+    multi('an import holds many contracts\' lines; Citus routes each row to its shard by contract_id'),
+  ),
+  nextInvoiceSequence: q(
+    `INSERT INTO invoice_sequences (issuer, last_number) VALUES ($1, 1)
+     ON CONFLICT (issuer) DO UPDATE SET last_number = invoice_sequences.last_number + 1 RETURNING last_number AS "lastNumber"`,
+    local,
+  ),
+  insertInvoice: q(
+    `INSERT INTO invoices (contract_id, invoice_number, issuer, sequence, month, kind, corrects, statement_revision, issued_at, total, invoice_json, sha256)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+    router,
+  ),
+  contractInvoices: q(
+    `SELECT ${INVOICE_COLUMNS} FROM invoices WHERE contract_id = $1 AND ($2::text IS NULL OR month = $2) ORDER BY issuer, sequence`,
+    router,
+  ),
+  monthInvoices: q(
+    `SELECT ${INVOICE_COLUMNS} FROM invoices WHERE month = $1 ORDER BY issuer, sequence`,
+    multi('the accounting list of a month holds every contract\'s invoices'),
+  ),
+  allInvoices: q(`SELECT ${INVOICE_COLUMNS} FROM invoices ORDER BY issuer, sequence`, multi('every invoice of every contract')),
+
   // ---- rejects and recycle
   rejects: q(
     `SELECT f.name AS "fileName", r.line, r.code, r.message, r.raw, (r.record_json::jsonb ->> 'startMs')::bigint AS "startMs"
@@ -437,8 +484,10 @@ export const DISTRIBUTED_TABLES: Record<string, string> = {
   duplicates: 'file_id',
   skips: 'file_id',
   subscriptions: 'contract_id',
+  customers: 'contract_id',
+  invoices: 'contract_id',
   recycled: 'file_id',
 };
 
 /** Reference tables (a copy on every node). */
-export const REFERENCE_TABLES = ['files', 'closed_months', 'schema_migrations'];
+export const REFERENCE_TABLES = ['files', 'closed_months', 'schema_migrations', 'invoice_sequences'];

@@ -252,6 +252,50 @@ export const MIGRATIONS: {
     after: buildKeyParts,
     sql: callsVersionSix(),
   },
+  {
+    version: 7,
+    description: 'customers, invoices (immutable) and invoice numbers per issuer',
+    sql: `
+      -- Who is billed for what: a contract's billing name and each number with the dates it was active.
+      CREATE TABLE customers (
+        contract_id    TEXT NOT NULL,
+        number         TEXT NOT NULL,
+        active_from    TEXT NOT NULL,
+        active_to      TEXT,
+        name           TEXT NOT NULL,
+        imported_from  TEXT NOT NULL,
+        imported_at    TEXT NOT NULL,
+        PRIMARY KEY (contract_id, number, active_from)
+      );
+      -- The last invoice number given per issuer: numbers are sequential and never reused.
+      CREATE TABLE invoice_sequences (
+        issuer       TEXT PRIMARY KEY,
+        last_number  INTEGER NOT NULL CHECK (last_number >= 1)
+      );
+      -- Issued invoices and notes, as issued: the JSON and its sha256, never changed.
+      CREATE TABLE invoices (
+        contract_id         TEXT NOT NULL,
+        invoice_number      TEXT NOT NULL,
+        issuer              TEXT NOT NULL,
+        sequence            INTEGER NOT NULL,
+        month               TEXT NOT NULL,
+        kind                TEXT NOT NULL CHECK (kind IN ('invoice', 'credit-note', 'debit-note')),
+        corrects            TEXT,
+        statement_revision  INTEGER,
+        issued_at           TEXT NOT NULL,
+        total               TEXT NOT NULL,
+        invoice_json        TEXT NOT NULL,
+        sha256              TEXT NOT NULL,
+        PRIMARY KEY (contract_id, invoice_number),
+        UNIQUE (issuer, sequence),
+        CHECK ((kind = 'invoice') = (corrects IS NULL))
+      );
+      CREATE UNIQUE INDEX invoices_one_per_month ON invoices (contract_id, month) WHERE kind = 'invoice';
+      CREATE INDEX invoices_by_month ON invoices (month);
+      CREATE TRIGGER invoices_never_change BEFORE UPDATE ON invoices BEGIN SELECT RAISE(ABORT, 'an issued invoice never changes'); END;
+      CREATE TRIGGER invoices_never_deleted BEFORE DELETE ON invoices BEGIN SELECT RAISE(ABORT, 'an issued invoice is never deleted'); END;
+    `,
+  },
 ];
 
 function callsVersionSix(): string {

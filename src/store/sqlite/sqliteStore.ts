@@ -5,6 +5,8 @@ import { SubscriptionBook } from '../../subscription/subscriptions';
 import { importSubscriptions, readContractSubscriptions, readSubscriptionBook } from './subscriptions';
 import { countUnrecyclableRejects, markRecycled, readRecyclableRejects, updateReject } from './recycle';
 import { readRejects } from './rejects';
+import { importCustomers, insertInvoice, nextInvoiceSequence, readCustomers, readInvoices } from './billing';
+import { CustomerLine } from '../../billing/customers';
 import { Subscription } from '../../subscription/subscriptions';
 import { CallRecord } from '../../input/callRecord';
 import { japanMonth } from '../../time/japanTime';
@@ -27,6 +29,9 @@ import {
   StoredReject,
   StoredSubscription,
   SubscriptionsImported,
+  CustomersImported,
+  InvoiceFilter,
+  StoredInvoice,
   Rerating,
   RevisionRow,
   Store,
@@ -68,6 +73,28 @@ export class SqliteStore extends SqliteReader implements Store {
 
   async importSubscriptions(subscriptions: readonly Subscription[], importedFrom: string, importedAt: string): Promise<SubscriptionsImported> {
     return importSubscriptions(this.db, subscriptions, importedFrom, importedAt);
+  }
+
+  // ---- customers and invoices (their SQL: billing.ts)
+
+  async customers(contractId: string | null): Promise<CustomerLine[]> {
+    return readCustomers(this.db, contractId);
+  }
+
+  async importCustomers(customers: readonly CustomerLine[], importedFrom: string, importedAt: string): Promise<CustomersImported> {
+    return importCustomers(this.db, customers, importedFrom, importedAt);
+  }
+
+  async invoices(filter: InvoiceFilter): Promise<StoredInvoice[]> {
+    return readInvoices(this.db, filter);
+  }
+
+  async nextInvoiceSequence(issuer: string): Promise<number> {
+    return nextInvoiceSequence(this.db, issuer);
+  }
+
+  async insertInvoice(invoice: StoredInvoice): Promise<void> {
+    insertInvoice(this.db, invoice);
   }
 
   async rejects(filter: RejectFilter): Promise<StoredReject[]> {
