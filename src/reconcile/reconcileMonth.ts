@@ -15,6 +15,9 @@ import { readStatementDocument, readStatementText } from './readStatementFile';
 import { Check, CheckName, Detail, difference, information, makeCheck, makeReport, ReconcileReport } from './report';
 import { checkContractStatements, StatementValidator } from './statementChecks';
 import { StatementFigures } from './statementFigures';
+import { issuedInvoiceProblems } from '../billing/invoiceChecks';
+import { loadChargeTables } from '../billing/billingData';
+import { latestRevision } from '../statement/revisions';
 
 /**
  * The shell of `meisai reconcile`: reads the store once (in one read transaction, so a nightly
@@ -61,6 +64,7 @@ export async function reconcileMonth(store: Store, reference: ReferenceData, req
       await guarded('statements', 'statements', async () =>
         statementsCheck(reader, reference, request, withTotals ?? contractsWithTotals(readInto(await reader.storedTotals(scope), unreadableTotals))),
       ),
+      ...(await invoicesCheck(reader, request)),
       request.contractId === null
         ? await guarded('files', 'files', async () => {
             const files = await reader.fileControls();
@@ -187,6 +191,34 @@ async function statementsCheck(reader: StoreReader, reference: ReferenceData, re
     );
   }
   return makeCheck('statements', 'statements', [...unreadable.map(difference), ...details]);
+}
+
+/**
+ * The issued invoices of the scope against the statements they were built from (only when the
+ * month has invoices: a store that bills elsewhere reconciles as before).
+ */
+async function invoicesCheck(reader: StoreReader, request: ReconcileRequest): Promise<Check[]> {
+  const rows = await reader.invoices({ month: request.month, ...(request.contractId === null ? {} : { contractId: request.contractId }) });
+  if (rows.length === 0) return [];
+  return [
+    await guarded('invoices', 'invoices', async () => {
+      const rounding = loadChargeTables().tax.rounding.mode;
+      const details: Detail[] = [];
+      const contracts = [...new Set(rows.map((row) => row.contractId))].sort();
+      for (const contract of contracts) {
+        const ofContract = rows.filter((row) => row.contractId === contract);
+        const revisions = new Map<number, Statement>();
+        for (const number of new Set(ofContract.map((row) => row.statementRevision).filter((revision) => revision !== null))) {
+          const revision = await reader.revision(contract, request.month, number);
+          if (revision !== undefined) revisions.set(number, JSON.parse(revision.statementJson) as Statement);
+        }
+        const latest = await latestRevision(reader, contract, request.month).catch(() => undefined);
+        details.push(...issuedInvoiceProblems({ rows: ofContract, revisions, latestRevision: latest?.revision ?? null }, rounding).map(difference));
+      }
+      details.unshift(information(`${rows.length} invoice${rows.length === 1 ? '' : 's'} and notes of ${contracts.length} contract${contracts.length === 1 ? '' : 's'}: sha256, footing, usage lines against the statement revision each was built from`));
+      return makeCheck('invoices', 'invoices', details);
+    }),
+  ];
 }
 
 const validateStatement: StatementValidator = (document) => {

@@ -15,7 +15,7 @@ export interface Detail {
   group?: string;
 }
 
-export type CheckName = 'integrity' | 'record-ids' | 'totals' | 'statements' | 'files' | 'against';
+export type CheckName = 'integrity' | 'record-ids' | 'totals' | 'statements' | 'invoices' | 'files' | 'against';
 
 export interface Check {
   name: CheckName;

@@ -10,6 +10,7 @@ import { loadReferenceData } from '../reference/referenceData';
 import { closeMonth } from '../rerate/closeMonth';
 import { rerateMonth } from '../rerate/rerateMonth';
 import { Store } from '../store/types';
+import { reconcileMonth } from '../reconcile/reconcileMonth';
 import { withStoredSubscriptions } from '../subscription/storedSubscriptions';
 import { readSubscriptionsCsv } from '../subscription/subscriptionsCsv';
 import { OpenedStore } from './storeContract';
@@ -151,7 +152,18 @@ export function billingContract(engine: string, openEmptyStore: () => Promise<Op
       if (!subscriptions.ok) throw new Error(subscriptions.problems.join('\n'));
       await store.transaction((writer) => writer.importSubscriptions(subscriptions.subscriptions, 'crm.csv', '2011-05-20T00:00:00.000Z'));
       await rerateMonth(store, await withStoredSubscriptions(store, reference), { month: '2011-04', contractId: 'N000000001', reason: 'plan corrected', force: true });
+      const invoicesCheck = async (): Promise<unknown> => {
+        const report = await reconcileMonth(store, await withStoredSubscriptions(store, reference), { month: '2011-04', contractId: 'N000000001' });
+        const check = report.checks.find((candidate) => candidate.name === 'invoices')!;
+        return { ok: check.ok, differences: check.details.filter((detail) => detail.kind === 'difference').map((detail) => detail.message) };
+      };
+      // Revision 2 of the statement is not billed yet: reconcile says a note is due.
+      expect(await invoicesCheck()).toEqual({
+        ok: false,
+        differences: ['N000000001 2011-04: statement revision 2 was issued after the invoice (built from revision 1): meisai bill --month 2011-04 issues the note'],
+      });
       const result = await billMonth(store, reference, request({ contractId: 'N000000001', issuedOn: '2011-05-25' }));
+      expect(await invoicesCheck()).toEqual({ ok: true, differences: [] });
       expect(result.outcomes.map((outcome) => outcome.action)).toEqual(['corrected']);
       const documents = (await store.invoices({ contractId: 'N000000001', month: '2011-04' })).map(readIssued);
       expect(documents.map((document) => [document.kind, document.invoiceNumber, document.corrects])).toEqual([

@@ -1,0 +1,56 @@
+import { buildInvoice } from './buildInvoice';
+import { footingProblems, issuedInvoiceProblems, usageProblems } from './invoiceChecks';
+import { invoiceJson, sha256, toStored } from './issuedInvoices';
+import { CALL_TYPE_LABELS, CALL_TYPES } from '../rate/callType';
+import { Statement } from '../statement/statement';
+import { MonthCharges } from './chargeTables';
+
+const CHARGES: MonthCharges = {
+  basicFee: { plan: 'REFERENCE', from: '2006-12', to: null, source: 't', amount: '300', per: 'number', proration: 'none', chakuwariOrder: ['taxable', 'exempt'] },
+  universalService: '3',
+  relayService: '0',
+  taxRate: '10',
+  taxRounding: 'down',
+};
+
+function statement(general: string, discount: string, revision = 1): Statement {
+  const calls = CALL_TYPES.map((type) => ({ type, label: CALL_TYPE_LABELS[type], count: type === 'general' ? 3 : 0, durationTenths: 0, duration: '0:00:00.0', charge: type === 'general' ? general : '0' }));
+  const table = { calls, total: { count: 3, durationTenths: 0, duration: '0:00:00.0', charge: general }, chakuwari: { count: 1, durationTenths: 0, duration: '0:00:00.0', discount } };
+  return { contract: 'N000000001', month: '2019-10', currency: 'JPY', taxIncluded: false, revision, allNumbers: table, numbers: [{ number: '05012345678', ...table }] };
+}
+
+const invoice = buildInvoice({
+  invoiceNumber: 'T1234567890123-00000001', issuedOn: '2019-11-05', issuer: { name: 'i', registrationNumber: 'T1234567890123', address: 'a' },
+  contractId: 'N000000001', month: '2019-10', statement: statement('1000', '-15'), charges: CHARGES,
+  customers: [{ contractId: 'N000000001', name: '顧客', number: '05012345678', activeFrom: '2019-01-01', activeTo: null }],
+});
+
+describe('reconcile of issued invoices', () => {
+  test('an invoice as built foots and carries its statement: 1000 − 15 + 300 + 3 = 1288, 10% → 128.8 → 128', () => {
+    expect([invoice.subtotal, invoice.taxes, invoice.total]).toEqual(['1288', [{ rate: '10', base: '1288', tax: '128' }], '1416']);
+    expect(footingProblems(invoice, 'down')).toEqual([]);
+    expect(usageProblems(invoice, statement('1000', '-15'))).toEqual([]);
+  });
+
+  test('a tax not rounded once per invoice, and usage that is not the statement, are named', () => {
+    expect(footingProblems({ ...invoice, taxes: [{ rate: '10', base: '1288', tax: '129' }] }, 'down')).toEqual([
+      'invoice T1234567890123-00000001: 10% of 1288 rounded down is 128, not 129',
+      'invoice T1234567890123-00000001: its taxes do not add up to 128',
+    ]);
+    expect(usageProblems(invoice, statement('1001', '-15', 2))).toEqual([
+      'invoice T1234567890123-00000001: usage 05012345678 一般通話 is 1000 on the invoice, 1001 in statement revision 2',
+    ]);
+  });
+
+  test('a stored invoice whose JSON was altered is named; one whose statement was revised since asks for a note', () => {
+    const stored = toStored(invoice, 1, 1, '2019-11-05T00:00:00Z');
+    const altered = { ...stored, invoiceJson: invoiceJson({ ...invoice, total: '1' }) };
+    expect(sha256(stored.invoiceJson)).toBe(stored.sha256);
+    expect(issuedInvoiceProblems({ rows: [altered], revisions: new Map([[1, statement('1000', '-15')]]), latestRevision: 1 }, 'down')).toEqual([
+      'invoice T1234567890123-00000001 of N000000001 2019-10 was altered after it was issued (sha256 mismatch)',
+    ]);
+    expect(issuedInvoiceProblems({ rows: [stored], revisions: new Map([[1, statement('1000', '-15')]]), latestRevision: 2 }, 'down')).toEqual([
+      'N000000001 2019-10: statement revision 2 was issued after the invoice (built from revision 1): meisai bill --month 2019-10 issues the note',
+    ]);
+  });
+});
