@@ -1,0 +1,85 @@
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DEFAULT_DATA_DIR } from '../../reference/referenceData';
+import { runCli } from '../../test-support/runCli';
+
+/** The bill's commands refuse what they cannot do with a clear message and the spec's exit code. */
+const FIXTURES = join(__dirname, '..', '..', '..', 'fixtures', 'billing');
+let directory: string;
+let db: string;
+
+beforeEach(async () => {
+  process.env.MEISAI_LOG_LEVEL = 'silent';
+  directory = mkdtempSync(join(tmpdir(), 'meisai-bill-cli-'));
+  db = join(directory, 'meisai.sqlite');
+  expect((await runCli(['customers', 'import', join(FIXTURES, 'tax-changes-customers.csv'), '--db', db])).code).toBe(0);
+  expect((await runCli(['ingest', join(FIXTURES, 'tax-changes.csv'), '--db', db])).code).toBe(0);
+});
+afterEach(() => {
+  delete process.env.MEISAI_DATA_DIR;
+  rmSync(directory, { recursive: true, force: true });
+});
+
+function lastLine(stderr: string): string {
+  return stderr.trim().split('\n').at(-1)!;
+}
+
+test('an open month is refused with exit 1, naming the close it needs', async () => {
+  const result = await runCli(['bill', '--month', '2014-03', '--db', db]);
+  expect([result.code, lastLine(result.stderr)]).toEqual([1, 'meisai: 2014-03 is open: only a closed month is billed (meisai close --month 2014-03 first)']);
+});
+
+test('a data folder without issuer.json is bad configuration: exit 2 before anything is issued', async () => {
+  const data = join(directory, 'data');
+  cpSync(DEFAULT_DATA_DIR, data, { recursive: true });
+  rmSync(join(data, 'issuer.json'));
+  process.env.MEISAI_DATA_DIR = data;
+  await runCli(['close', '--month', '2014-03', '--db', db]);
+  const result = await runCli(['bill', '--month', '2014-03', '--db', db]);
+  expect(result.code).toBe(2);
+  expect(lastLine(result.stderr)).toMatch(/^meisai: cannot read .*issuer\.json: ENOENT$/);
+  delete process.env.MEISAI_DATA_DIR;
+  expect((await runCli(['invoices', '--month', '2014-03', '--db', db])).code).toBe(1);
+});
+
+test('a month the levy tables do not cover stops the bill, naming it', async () => {
+  const late = join(directory, 'late.csv');
+  writeFileSync(late, 'record_id,contract_id,number,direction,peer,start,duration\nL-1,N000000010,05010000001,out,0311112222,2026-05-01 10:00:00,60\n');
+  await runCli(['ingest', late, '--db', db]);
+  await runCli(['close', '--month', '2026-05', '--db', db]);
+  const result = await runCli(['bill', '--month', '2026-05', '--db', db]);
+  expect([result.code, lastLine(result.stderr)]).toEqual([2, 'meisai: the 電話リレーサービス料 table does not cover the month of use 2026-05: add a row for it (data/charges/)']);
+});
+
+test('invoice --format html or pdf is refused with exit 2 until the printable invoice is there', async () => {
+  const result = await runCli(['invoice', '--contract', 'N000000010', '--month', '2014-03', '--format', 'pdf', '--db', db]);
+  expect([result.code, lastLine(result.stderr)]).toEqual([2, 'meisai: --format pdf is not available yet: the printable invoice is being built (use text, json or csv)']);
+});
+
+test('customers import names every bad line and imports nothing (exit 2)', async () => {
+  const bad = join(directory, 'bad.csv');
+  writeFileSync(bad, 'contract_id,name,number,active_from,active_to\nN1,x,05010000009,2011-04-01,\nN000000020,,0312345678,2011-02-30,2011-01-01\nN000000021,a,05010000009,2011-04-01,\n');
+  const result = await runCli(['customers', 'import', bad, '--db', db]);
+  expect(result.code).toBe(2);
+  expect(result.stdout.split('\n').filter((line) => line !== '')).toEqual([
+    `${bad}: line 2: contract_id "N1" is not N and 9 digits`,
+    `${bad}: line 3: name is empty; number "0312345678" is not an 11-digit 050 number; active_from "2011-02-30" is not a date YYYY-MM-DD`,
+  ]);
+  expect((await runCli(['customers', 'list', '--contract', 'N000000021', '--db', db])).code).toBe(1);
+});
+
+test('a contract with calls but no customer line is named and refused (exit 1); the others are billed', async () => {
+  const other = join(directory, 'other.csv');
+  writeFileSync(other, 'record_id,contract_id,number,direction,peer,start,duration\nO-1,N000000030,05030000001,out,0311112222,2014-03-10 10:00:00,60\n');
+  await runCli(['ingest', other, '--db', db]);
+  await runCli(['close', '--month', '2014-03', '--db', db]);
+  const result = await runCli(['bill', '--month', '2014-03', '--issued-on', '2014-04-05', '--db', db]);
+  expect(result.code).toBe(1);
+  expect(result.stdout).toBe(
+    'bill 2014-03: issued 1 invoices and 0 notes; 0 unchanged, 1 refused\n' +
+      '  N000000010 invoice T1234567890123-00000001: 334 yen\n' +
+      '  N000000030 refused: contract N000000030 has calls in 2014-03 but no customer line (meisai customers import)\n',
+  );
+  expect(lastLine(result.stderr)).toBe('meisai: 1 contract refused: N000000030 (no customer line)');
+});
