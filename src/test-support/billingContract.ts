@@ -18,7 +18,7 @@ import { csv } from './tempStore';
 
 /**
  * Customers, invoice numbers and issued invoices through the `Store` interface alone, run against
- * both engines from this one file (sqliteStore.contract.test.ts and pgStore.contract.test.ts).
+ * both engines from this one file (sqliteStore.contract.test.ts and pgStore.contract.test.ts call it).
  */
 const reference = loadReferenceData();
 const issuer = loadIssuer();
@@ -123,13 +123,26 @@ export function billingContract(engine: string, openEmptyStore: () => Promise<Op
       expect((await store.invoices({ month: '2011-04' })).map((row) => row.invoiceNumber)).toEqual(['T1234567890123-00000001', 'T1234567890123-00000002']);
     });
 
+    // SQLite has one writer (the store's lock file keeps a second run out, exit 3); PostgreSQL takes concurrent runs.
+    (engine === 'PostgreSQL' ? test : test.skip)('concurrent bill runs never share nor skip an invoice number', async () => {
+      await importCustomers(CUSTOMERS);
+      await ingestRows(ROWS.slice(0, 3));
+      await closeMonth(store, await withStoredSubscriptions(store, reference), '2011-04');
+      const runs = await Promise.all(['N000000001', 'N000000003'].map((contractId) => billMonth(store, reference, request({ contractId }))));
+      const numbers = runs.flatMap((run) => run.outcomes.map((outcome) => ('document' in outcome ? outcome.document.invoiceNumber : outcome.action)));
+      expect(numbers.sort()).toEqual(['T1234567890123-00000001', 'T1234567890123-00000002']);
+      expect(await store.transaction((writer) => writer.nextInvoiceSequence(issuer.registrationNumber))).toBe(3);
+    });
+
     test('a second invoice for a contract-month is refused by the store', async () => {
       await importCustomers(CUSTOMERS);
       await ingestRows(ROWS);
       await closeMonth(store, await withStoredSubscriptions(store, reference), '2011-04');
       await billMonth(store, reference, request());
-      const [row] = await store.invoices({ contractId: 'N000000001', month: '2011-04' });
-      await expect(store.transaction((writer) => writer.insertInvoice({ ...row!, sequence: 99, invoiceNumber: 'T1234567890123-00000099' }))).rejects.toThrow();
+      const rows = await store.invoices({ contractId: 'N000000001', month: '2011-04' });
+      expect(rows.map((one) => [one.kind, one.invoiceNumber])).toEqual([['invoice', 'T1234567890123-00000001']]);
+      const second = { ...rows[0]!, sequence: 99, invoiceNumber: 'T1234567890123-00000099' };
+      await expect(store.transaction((writer) => writer.insertInvoice(second))).rejects.toThrow(/UNIQUE|unique|duplicate/);
       expect(await store.invoices({ contractId: 'N000000001' })).toHaveLength(1);
     });
 
