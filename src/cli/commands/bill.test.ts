@@ -52,9 +52,19 @@ test('a month the levy tables do not cover stops the bill, naming it', async () 
   expect([result.code, lastLine(result.stderr)]).toEqual([2, 'meisai: the 電話リレーサービス料 table does not cover the month of use 2026-05: add a row for it (data/charges/)']);
 });
 
-test('invoice --format html or pdf is refused with exit 2 until the printable invoice is there', async () => {
-  const result = await runCli(['invoice', '--contract', 'N000000010', '--month', '2014-03', '--format', 'pdf', '--db', db]);
-  expect([result.code, lastLine(result.stderr)]).toEqual([2, 'meisai: --format pdf is not available yet: the printable invoice is being built (use text, json or csv)']);
+test('invoice --format html and pdf print the issued invoice; an unknown --number is refused (exit 2)', async () => {
+  await runCli(['close', '--month', '2014-03', '--db', db]);
+  expect((await runCli(['bill', '--month', '2014-03', '--issued-on', '2014-04-10', '--db', db])).code).toBe(0);
+  const json = JSON.parse((await runCli(['invoice', '--contract', 'N000000010', '--month', '2014-03', '--format', 'json', '--db', db])).stdout) as { invoiceNumber: string };
+  const html = await runCli(['invoice', '--contract', 'N000000010', '--month', '2014-03', '--format', 'html', '--db', db]);
+  expect(html.code).toBe(0);
+  expect(html.stdout).toContain(json.invoiceNumber);
+  expect(html.stdout.startsWith('<!DOCTYPE html>')).toBe(true);
+  const pdf = await runCli(['invoice', '--contract', 'N000000010', '--month', '2014-03', '--format', 'pdf', '--db', db], { bytes: true });
+  expect(pdf.code).toBe(0);
+  expect(pdf.stdoutBytes.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+  const unknown = await runCli(['invoice', '--contract', 'N000000010', '--month', '2014-03', '--format', 'html', '--number', 'NO-SUCH', '--db', db]);
+  expect([unknown.code, lastLine(unknown.stderr)]).toEqual([2, `meisai: --number NO-SUCH is not a document of this contract and month (it has ${json.invoiceNumber})`]);
 });
 
 test('customers import names every bad line and imports nothing (exit 2)', async () => {

@@ -1,9 +1,12 @@
+import { writeFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import { loadChargeTables, loadIssuer } from '../../billing/billingData';
 import { BillOutcome, BillResult, billMonth } from '../../billing/billMonth';
 import { Invoice } from '../../billing/invoice';
 import { invoiceJson, readIssued } from '../../billing/issuedInvoices';
 import { renderInvoiceCsv, renderInvoicesCsv, renderInvoiceText } from '../../billing/renderInvoice';
+import { renderInvoiceHtml } from '../../billing/renderInvoiceHtml';
+import { renderInvoicePdf } from '../../billing/renderInvoicePdf';
 import { ConfigurationError, RunFailedError } from '../../errors';
 import { CsvEncoding, csvEncodingOption, writeCsv } from '../../export/csvOutput';
 import { loadReferenceData } from '../../reference/referenceData';
@@ -45,15 +48,20 @@ export function registerBill(program: Command, io: Io): void {
     .description('An issued invoice (and its notes) of a contract and month.')
     .requiredOption('--contract <id>', 'contract id', contractOption)
     .requiredOption('--month <YYYY-MM>', 'month of use', monthOption)
-    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json', 'csv', 'html', 'pdf']).default('text'))
+    .addOption(new Option('--format <format>', 'output format (html and pdf: one printable A4 document)').choices(['text', 'json', 'csv', 'html', 'pdf']).default('text'))
+    .option('--number <invoiceNumber>', 'with html or pdf: which document when the month has notes too (default: the newest)')
+    .option('-o, --output <file>', 'with pdf: write the PDF to this file (default: standard output)')
     .addOption(csvEncodingOption())
     .addOption(dbOption())
-    .action(async (options: { contract: string; month: string; format: string; csvEncoding: CsvEncoding; db?: string }) => {
-      if (options.format === 'html' || options.format === 'pdf') {
-        throw new ConfigurationError(`--format ${options.format} is not available yet: the printable invoice is being built (use text, json or csv)`);
-      }
+    .action(async (options: { contract: string; month: string; format: string; number?: string; output?: string; csvEncoding: CsvEncoding; db?: string }) => {
       const documents = await withStore(options.db, async (store) => (await store.invoices({ contractId: options.contract, month: options.month })).map(readIssued));
       if (documents.length === 0) throw new RunFailedError(`no invoice: contract ${options.contract} has none issued for ${options.month} (meisai bill --month ${options.month})`);
+      if (options.format === 'html' || options.format === 'pdf') {
+        const printed = printableDocument(documents, options.number);
+        if (options.format === 'html') io.stdout(renderInvoiceHtml(printed));
+        else writePdf(io, await renderInvoicePdf(printed), options.output);
+        return;
+      }
       if (options.format === 'json') io.stdout(documents.length === 1 ? invoiceJson(documents[0]!) : `${JSON.stringify(documents, null, 2)}\n`);
       else if (options.format === 'csv') writeCsv(io, documents.map((document, index) => (index === 0 ? renderInvoiceCsv(document) : renderInvoiceCsv(document).split('\r\n').slice(1).join('\r\n'))).join(''), options.csvEncoding);
       else io.stdout(documents.map(renderInvoiceText).join('\n'));
@@ -78,6 +86,21 @@ export function registerBill(program: Command, io: Io): void {
       }
       io.stdout(formatInvoiceList(documents.map((document) => document.invoice)));
     });
+}
+
+/** The document `--number` names, or the newest (the last issued) of the contract-month. */
+function printableDocument(documents: readonly Invoice[], number: string | undefined): Invoice {
+  if (number === undefined) return documents[documents.length - 1]!;
+  const found = documents.find((document) => document.invoiceNumber === number);
+  if (found === undefined) throw new ConfigurationError(`--number ${number} is not a document of this contract and month (it has ${documents.map((document) => document.invoiceNumber).join(', ')})`);
+  return found;
+}
+
+/** A PDF is bytes: to a file with `--output`, else to standard output, refused where stdout takes only text. */
+function writePdf(io: Io, pdf: Buffer, output: string | undefined): void {
+  if (output !== undefined) writeFileSync(output, pdf);
+  else if (io.stdoutBytes !== undefined) io.stdoutBytes(pdf);
+  else throw new ConfigurationError('--format pdf writes bytes: give --output FILE');
 }
 
 const STATUS: Record<Invoice['kind'], string> = { invoice: '発行済', 'credit-note': '返還', 'debit-note': '修正' };
