@@ -73,13 +73,13 @@ export function renderHtml(statement: Statement, options: RenderOptions = {}): s
 }
 
 /** The tables (all numbers, then each number's) with the notes and footnotes: the page's body below the selection line. */
-export function statementSections(statement: Statement, options: RenderOptions = {}): string[] {
+export function statementSections(statement: Statement, options: RenderOptions & { footnotesId?: string } = {}): string[] {
   const single = options.singleNumber === true;
   const lines: string[] = single ? [] : tableSection(ALL_NUMBERS_SCOPE, statement.allNumbers, true);
   statement.numbers.forEach((numberTable, index) => {
     lines.push(...tableSection(formatSubscriberNumber(numberTable.number), numberTable, single && index === 0));
   });
-  lines.push('<div class="footnotes">');
+  lines.push(options.footnotesId === undefined ? '<div class="footnotes">' : `<div class="footnotes" id="${escapeHtml(options.footnotesId)}">`);
   for (const footnote of STATEMENT_FOOTNOTES) lines.push(`<p>${escapeHtml(footnote)}</p>`);
   lines.push('</div>');
   return lines;

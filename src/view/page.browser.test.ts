@@ -89,4 +89,53 @@ describeInBrowser('the statement page in Chromium', () => {
     await page.screenshot({ path: join(ARTEFACTS, 'statement-page.png'), fullPage: true });
     await page.close();
   });
+
+  test('on a 390 px phone the page does not scroll sideways, the chart takes the width, the note line is there', async () => {
+    const page = await browser.newPage({ javaScriptEnabled: false, viewport: { width: 390, height: 844 } });
+    const token = mintToken(SECRET, CONTRACT, 600);
+    await page.goto(`${base}/contracts/${CONTRACT}?month=2011-04&token=${token}`);
+    const widths = await page.evaluate('[document.documentElement.scrollWidth, document.documentElement.clientWidth]');
+    const [scrollWidth, clientWidth] = widths as [number, number];
+    expect(scrollWidth).toBeLessThanOrEqual(clientWidth);
+    const chart = await page.locator('svg.summary').boundingBox();
+    expect(chart!.width).toBeLessThanOrEqual(390);
+    expect(chart!.width).toBeGreaterThan(300);
+    // 明細種別 on one line: its cell no taller than a row of figures
+    const heading = await page.locator('section').first().locator('thead th', { hasText: '明細種別' }).boundingBox();
+    const figure = await page.locator('section').first().locator('td.number').first().boundingBox();
+    expect(heading!.height).toBeLessThan(figure!.height * 2);
+    expect(await page.locator('p.caution').first().textContent()).toContain('※ご利用明細をご覧いただく前に');
+    mkdirSync(ARTEFACTS, { recursive: true });
+    await page.screenshot({ path: join(ARTEFACTS, 'statement-page-390.png'), fullPage: true });
+    await page.close();
+  });
+
+  test('an expired link gives the Japanese error page', async () => {
+    const page = await browser.newPage({ javaScriptEnabled: false });
+    const expired = mintToken(SECRET, CONTRACT, 600, Date.now() - 3_600_000);
+    const response = await page.goto(`${base}/contracts/${CONTRACT}?month=2011-04&token=${expired}`);
+    expect(response?.status()).toBe(401);
+    expect(await page.locator('p.error').textContent()).toContain('有効期限が切れています');
+    await page.close();
+  });
+
+  test('通話明細: the calls of the month, peers masked, a page at a time, with the CSV download', async () => {
+    const page = await browser.newPage({ javaScriptEnabled: false, viewport: { width: 390, height: 844 } });
+    const token = mintToken(SECRET, CONTRACT, 600);
+    await page.goto(`${base}/contracts/${CONTRACT}?month=2011-04&token=${token}`);
+    await Promise.all([page.waitForURL(/\/calls/), page.getByRole('link', { name: '通話明細' }).click()]);
+    const rows = page.locator('table.calls tbody tr');
+    expect(await rows.count()).toBe(100);
+    const peers = await page.locator('table.calls tbody tr td:nth-child(4)').allTextContents();
+    expect(peers.filter((peer) => peer !== '非通知').every((peer) => peer.endsWith('****'))).toBe(true);
+    expect(await page.locator('p.count').textContent()).toContain('1〜100件目');
+    const [scrollWidth, clientWidth] = (await page.evaluate('[document.documentElement.scrollWidth, document.documentElement.clientWidth]')) as [number, number];
+    expect(scrollWidth).toBeLessThanOrEqual(clientWidth);
+    const href = await page.getByRole('link', { name: '通話明細をダウンロード (CSV)' }).getAttribute('href');
+    const csv = await page.request.get(new URL(href!, base).toString());
+    expect(csv.status()).toBe(200);
+    expect(csv.headers()['content-type']).toBe('text/csv; charset=utf-8');
+    expect((await csv.text()).split('\r\n')[0]).toMatch(/^number,direction,start,peer,/);
+    await page.close();
+  });
 });

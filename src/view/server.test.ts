@@ -1,4 +1,5 @@
 import { get as httpGet, request as httpRequest } from 'node:http';
+import { connect } from 'node:net';
 import { Writable } from 'node:stream';
 import { join } from 'node:path';
 import pino from 'pino';
@@ -209,7 +210,7 @@ describe('the statement view API', () => {
 describe('access tokens', () => {
   const urls = [`/api/contracts/${CONTRACT}/months`, `/api/contracts/${CONTRACT}/statements/2011-04`, `/api/contracts/${CONTRACT}/statements/2011-04/calls`, `/contracts/${CONTRACT}?month=2011-04`];
 
-  test.each(urls)('no token: 401 on %s', async (url) => {
+  test.each(urls.filter((url) => url.startsWith('/api/')))('no token: 401 on %s', async (url) => {
     const response = await get(app, { url });
     expect(response.statusCode).toBe(401);
     expect(response.json()).toEqual({ error: 'a valid token is needed' });
@@ -263,5 +264,165 @@ describe('access tokens', () => {
     expect(log).toContain('"event":"access"');
     expect(log).not.toContain(value.split('.')[3]!);
     expect(log).not.toContain('token=');
+  });
+});
+
+/** A request written on a raw socket (to send what Node's client refuses to); the whole answer as text. */
+function rawRequest(server: FastifyInstance, text: string): Promise<string> {
+  const address = server.server.address();
+  const port = typeof address === 'object' && address !== null ? address.port : 0;
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1', () => socket.end(text));
+    const chunks: Buffer[] = [];
+    socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+    socket.on('close', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    socket.on('error', reject);
+  });
+}
+
+function headersOf(raw: string): Record<string, string> {
+  const [head] = raw.split('\r\n\r\n') as [string];
+  return Object.fromEntries(head.split('\r\n').slice(1).map((line) => [line.slice(0, line.indexOf(':')).toLowerCase(), line.slice(line.indexOf(':') + 1).trim()]));
+}
+
+const SAFE_HEADERS = { 'cache-control': 'no-store', 'x-content-type-options': 'nosniff', 'referrer-policy': 'no-referrer' };
+
+describe("the edges: what fastify and Node answer themselves", () => {
+  test('an undecodable URL (/%): 400 with the usual headers, the path not echoed, an access line written', async () => {
+    const before = logLines.length;
+    const raw = await rawRequest(app, 'GET /%<script>alert(1)</script> HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
+    expect(raw).toMatch(/^HTTP\/1\.1 400 /);
+    expect(headersOf(raw)).toMatchObject(SAFE_HEADERS);
+    expect(raw).not.toContain('script');
+    const access = logLines.slice(before).filter((line) => line.includes('"event":"access"'));
+    expect(access.map((line) => (JSON.parse(line) as { status: number }).status)).toEqual([400]);
+  });
+
+  test('a parameter past its length: 414 with the usual headers, the path not echoed, an access line', async () => {
+    const before = logLines.length;
+    const long = `N${'9'.repeat(150)}`;
+    const response = await get(app, { url: `/api/contracts/${long}/months`, headers: auth() });
+    expect(response.statusCode).toBe(414);
+    expect(response.headers).toMatchObject(SAFE_HEADERS);
+    expect(response.body).not.toContain(long);
+    expect(logLines.slice(before).some((line) => line.includes('"status":414'))).toBe(true);
+  });
+
+  test('headers too large: 431 with the usual headers and an access line', async () => {
+    const before = logLines.length;
+    const raw = await rawRequest(app, `GET /health HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`);
+    expect(raw).toMatch(/^HTTP\/1\.1 431 /);
+    expect(headersOf(raw)).toMatchObject(SAFE_HEADERS);
+    expect(logLines.slice(before).some((line) => line.includes('"event":"access"') && line.includes('"status":431'))).toBe(true);
+  });
+
+  test('months refuses an unknown query parameter like the other routes', async () => {
+    const response = await get(app, { url: `/api/contracts/${CONTRACT}/months?x=1`, headers: auth() });
+    expect(response.statusCode).toBe(400);
+    expect(response.json()).toEqual({ error: expect.any(String) });
+  });
+
+  test('the .html statement carries a Content-Security-Policy without scripts', async () => {
+    const response = await get(app, { url: `/api/contracts/${CONTRACT}/statements/2011-04.html`, headers: auth() });
+    expect(response.statusCode).toBe(200);
+    expect(response.headers['content-security-policy']).toBe("default-src 'none'; style-src 'unsafe-inline'");
+  });
+
+  test('many clients at once past the bound: some answered, the rest 503 with Retry-After at once, then served again', async () => {
+    const bounded = await started(
+      buildViewServer({ db: workspace.dbPath, secret: SECRET, reference: loadReferenceData(), window: windowMonths('2011-04', 7), logger: pino({ level: 'silent' }), maxInFlight: 2 }),
+    );
+    const value = token();
+    const url = `/contracts/${CONTRACT}?month=2011-04&token=${value}`;
+    const responses = await Promise.all(Array.from({ length: 60 }, () => get(bounded, { url })));
+    const statuses = responses.map((response) => response.statusCode);
+    expect(statuses.every((status) => status === 200 || status === 503)).toBe(true);
+    expect(statuses.filter((status) => status === 200).length).toBeGreaterThanOrEqual(2);
+    // Over SQLite each request's store work runs to its end on the event loop, so whether any is
+    // shed depends on how the connections arrive; every one shed is a prompt 503 with Retry-After.
+    const shed = responses.filter((response) => response.statusCode === 503);
+    for (const response of shed) {
+      expect(response.headers['retry-after']).toBe('1');
+      expect(response.headers).toMatchObject(SAFE_HEADERS);
+      expect(response.body).toContain('しばらくしてから');
+    }
+    // nothing is left counted: one client alone is served
+    expect((await get(bounded, { url })).statusCode).toBe(200);
+    expect((await get(bounded, { url: '/health' })).statusCode).toBe(200);
+    await bounded.close();
+  });
+});
+
+describe('the page answers a browser in Japanese HTML; the API keeps JSON', () => {
+  const browser = { accept: 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8' };
+
+  test.each([
+    ['400: a bad month', () => `/contracts/${CONTRACT}?month=2011-13&token=${token()}`, 400, 'ご指定の内容'],
+    ['401: no token', () => `/contracts/${CONTRACT}?month=2011-04`, 401, '有効期限'],
+    ['401: an expired token', () => `/contracts/${CONTRACT}?token=${mintToken(SECRET, CONTRACT, 600, Date.now() - 3_600_000)}`, 401, '有効期限'],
+    ['403: another contract', () => `/contracts/N000000002?token=${token()}`, 403, 'このご契約'],
+    ['404: a month outside the window', () => `/contracts/${CONTRACT}?month=2010-01&token=${token()}`, 404, '2010年10月分から2011年4月分'],
+    ['404: a call page past the last', () => `/contracts/${CONTRACT}/calls?month=2011-04&page=999&token=${token()}`, 404, 'ページまで'],
+  ])('%s', async (_name, url, status, words) => {
+    const response = await get(app, { url: url(), headers: browser });
+    expect(response.statusCode).toBe(status);
+    expect(response.headers['content-type']).toBe('text/html; charset=utf-8');
+    expect(response.headers['content-security-policy']).toContain("default-src 'none'");
+    expect(response.body).toMatch(/^<!DOCTYPE html>\n<html lang="ja">/);
+    expect(response.body).toContain(words);
+    expect(response.body).not.toContain('{"error"');
+    expect(response.body).not.toContain('token');
+  });
+
+  test('503: the store missing', async () => {
+    const other = await started(buildViewServer({ db: join(workspace.directory, 'absent.sqlite'), secret: SECRET, reference: loadReferenceData(), window: windowMonths('2011-04', 7), logger: pino({ level: 'silent' }) }));
+    const response = await get(other, { url: `/contracts/${CONTRACT}?token=${token()}`, headers: browser });
+    expect(response.statusCode).toBe(503);
+    expect(response.headers['content-type']).toBe('text/html; charset=utf-8');
+    expect(response.headers['retry-after']).toBeDefined();
+    expect(response.body).toContain('ただいまご利用いただけません');
+    const api = await get(other, { url: `/api/contracts/${CONTRACT}/months`, headers: { ...auth(), ...browser } });
+    expect(api.statusCode).toBe(503);
+    expect(api.json()).toEqual({ error: expect.any(String) });
+    await other.close();
+  });
+
+  test('an unknown path: a browser gets the HTML 404, any other client and every /api/ path JSON', async () => {
+    const page = await get(app, { url: '/nowhere', headers: browser });
+    expect(page.statusCode).toBe(404);
+    expect(page.headers['content-type']).toBe('text/html; charset=utf-8');
+    expect(page.body).toContain('見つかりません');
+    expect((await get(app, { url: '/nowhere' })).json()).toEqual({ error: 'not found' });
+    expect((await get(app, { url: '/api/nowhere', headers: browser })).json()).toEqual({ error: 'not found' });
+  });
+
+  test('the API routes keep JSON for a browser too', async () => {
+    const response = await get(app, { url: `/api/contracts/${CONTRACT}/statements/2011-13`, headers: { ...auth(), ...browser } });
+    expect(response.statusCode).toBe(400);
+    expect(response.json()).toEqual({ error: expect.any(String) });
+  });
+});
+
+describe('the window and its 404s', () => {
+  test('a 404 never names a month outside the window (the store has 2011-03 and 2011-04)', async () => {
+    const early = await started(buildViewServer({ db: workspace.dbPath, secret: SECRET, reference: loadReferenceData(), window: windowMonths('2011-02', 2), logger: pino({ level: 'silent' }) }));
+    for (const url of [`/api/contracts/${CONTRACT}/statements/2011-02`, `/api/contracts/${CONTRACT}/statements/2011-02/calls`, `/api/contracts/${CONTRACT}/statements/2011-04`, `/contracts/${CONTRACT}?month=2011-04`]) {
+      const response = await get(early, { url, headers: auth() });
+      expect(response.statusCode).toBe(404);
+      // the month asked for may be named; the store's other months never
+      expect(response.body).not.toMatch(url.includes('2011-04') ? /2011-03|2011年3月/ : /2011-0[34]|2011年[34]月/);
+    }
+    await early.close();
+  });
+
+  test('the default window on a store whose months are long past: it ends at the newest month with a statement', async () => {
+    const now = () => Date.parse('2026-12-04T00:00:00Z');
+    const current = await started(buildViewServer({ db: workspace.dbPath, secret: SECRET, reference: loadReferenceData(), window: { length: 7, now }, logger: pino({ level: 'silent' }) }));
+    expect((await get(current, { url: `/api/contracts/${CONTRACT}/months`, headers: auth() })).json()).toEqual({ contract: CONTRACT, months: ['2011-05', '2011-04', '2011-03'] });
+    const page = await get(current, { url: `/contracts/${CONTRACT}?token=${token()}` });
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('<option value="2011-05" selected>');
+    expect(page.body).toContain('ご利用明細(全番号合計)');
+    await current.close();
   });
 });

@@ -1,4 +1,6 @@
-import Fastify, { FastifyBaseLogger, FastifyInstance, FastifyRequest, LogController } from 'fastify';
+import Fastify, { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest, LogController } from 'fastify';
+import { Socket } from 'node:net';
+import { setImmediate as yieldToQueuedRequests } from 'node:timers/promises';
 import pino from 'pino';
 import { ConfigurationError, MeisaiError, RunFailedError, StoreConfigurationError, StoreFailedError } from '../errors';
 import { readCallDetails, renderCallDetailsCsv } from '../export/callDetails';
@@ -11,19 +13,33 @@ import { Statement } from '../statement/statement';
 import { Store } from '../store/types';
 import { withStoredSubscriptions } from '../subscription/storedSubscriptions';
 import { numberOption, withStore } from '../cli/options';
-import { renderStatementPage } from './page';
+import { formatStatementMonth } from '../statement/renderText';
+import { CALLS_PER_PAGE, renderCallsPage, renderErrorPage, renderStatementPage } from './page';
 import { MonthSummary, summariseWindow } from './summary';
 import { verifyToken } from './token';
+import { DEFAULT_MAX_IN_FLIGHT } from './limits';
+import { contractWindow, WindowRule } from './window';
 
 export interface ViewOptions {
   /** --db: a SQLite path or postgres:// URL (undefined: $MEISAI_DB or the default store). */
   db: string | undefined;
   secret: string;
   reference: ReferenceData;
-  /** The window's months, newest first (windowMonths). */
-  window: string[];
+  /** The window: its months, newest first (windowMonths, --window-end), or its length up to the current month. */
+  window: WindowRule;
   logger: pino.Logger;
+  /** Requests worked on at once (the store open for each); past it: 503 with Retry-After. Default 16. */
+  maxInFlight?: number;
 }
+
+/** Seconds a client is asked to wait after a 503. */
+const RETRY_AFTER_BUSY = '1';
+const RETRY_AFTER_STORE = '10';
+
+/** Headers every response carries, those fastify or Node write themselves included. */
+const COMMON_HEADERS = { 'cache-control': 'no-store', 'x-content-type-options': 'nosniff', 'referrer-policy': 'no-referrer' } as const;
+const PAGE_CSP = "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'";
+const STATEMENT_HTML_CSP = "default-src 'none'; style-src 'unsafe-inline'";
 
 const CONTRACT = '^N\\d{9}$';
 const MONTH = '^\\d{4}-(0[1-9]|1[0-2])$';
@@ -35,15 +51,28 @@ const contractParams = {
   properties: { contract: { type: 'string', pattern: CONTRACT } },
 } as const;
 
-/** A 4xx/5xx with a JSON body: a short message, never a stack trace. */
+/** A 4xx/5xx: a short message (JSON on the API), its Japanese for a page; never a stack trace. */
 export class HttpError extends Error {
   constructor(
     readonly statusCode: number,
     message: string,
+    readonly pageMessage?: string,
   ) {
     super(message);
   }
 }
+
+/** What a browser is told on a page route, by status (an HttpError may say more). */
+const PAGE_MESSAGES: Record<number, string> = {
+  400: 'ご指定の内容（ご確認月など）に誤りがあります。リンクをご確認ください。',
+  401: 'アクセス用のリンクが正しくないか、有効期限が切れています。お手数ですが、もう一度お手続きの画面からお開きください。',
+  403: 'このリンクでは、このご契約のご利用明細は表示できません。',
+  404: 'お探しのページは見つかりません。',
+  414: 'ご指定の内容に誤りがあります。リンクをご確認ください。',
+  431: 'ご指定の内容に誤りがあります。リンクをご確認ください。',
+  503: 'ただいま混み合っているか、メンテナンス中のためご利用いただけません。しばらくしてから再度お試しください。',
+  500: 'エラーが発生しました。しばらくしてから再度お試しください。',
+};
 
 const FORMATS = {
   json: { type: 'application/json; charset=utf-8', render: (statement: Statement) => statementJson(statement) },
@@ -53,29 +82,68 @@ const FORMATS = {
 
 /** The read-only statement view (no write endpoints). Every route but /health needs a token for its contract. */
 export function buildViewServer(options: ViewOptions): FastifyInstance {
+  const logger = options.logger;
+  const maxInFlight = options.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT;
+  let inFlight = 0;
   const app = Fastify({
-    loggerInstance: options.logger as FastifyBaseLogger,
+    loggerInstance: logger as FastifyBaseLogger,
     // fastify's own request lines would carry the URL with its ?token=: the access log below is written instead.
     logController: new LogController({ disableRequestLogging: true }),
     routerOptions: { maxParamLength: 100 },
     // Ajv as fastify sets it up, but a value is never coerced into a pattern it does not match.
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
+    // A URL the router cannot decode (`/%`) or a parameter past maxParamLength (414): answered here,
+    // with the usual headers and an access line, never echoing the path.
+    frameworkErrors: (error, request, reply) => {
+      const status = error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 414 : 400;
+      const message = status === 414 ? 'the URL is too long' : 'bad request: the URL is not valid';
+      sendFailure(request, reply, status, message, PAGE_MESSAGES[status]!, wantsPage(request));
+      accessLine(request.method, pathOf(request.raw.url), status, 0);
+    },
+    // Node's own refusals (431 headers too large, 400 unparsable, 408): written on the socket, as fastify does, with the headers.
+    clientErrorHandler: (error: Error & { code?: string }, socket: Socket) => {
+      if (error.code === 'ECONNRESET' || socket.destroyed) return;
+      const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
+      const body = JSON.stringify({ error: status === 431 ? 'the request headers are too large' : status === 408 ? 'the request took too long' : 'bad request' });
+      const headers = { ...COMMON_HEADERS, 'content-type': 'application/json; charset=utf-8', 'content-length': String(Buffer.byteLength(body)), connection: 'close' };
+      if (socket.writable) {
+        socket.write(`HTTP/1.1 ${status} ${STATUS_TEXT[status]}\r\n${Object.entries(headers).map(([name, value]) => `${name}: ${value}`).join('\r\n')}\r\n\r\n${body}`);
+      }
+      // The request line was not read: the access line has no method or path.
+      accessLine(null, null, status, 0);
+      socket.destroy();
+    },
   });
-  const window = new Set(options.window);
+
+  function accessLine(method: string | null, path: string | null, status: number, ms: number): void {
+    logger.info({ event: 'access', method, path, status, ms }, 'request');
+  }
 
   // The access log: one line per request, its path without the query string (so never a token).
   app.addHook('onResponse', async (request, reply) => {
-    request.log.info(
-      { event: 'access', method: request.method, path: request.url.split('?')[0], status: reply.statusCode, ms: Math.round(reply.elapsedTime * 10) / 10 },
-      'request',
-    );
+    accessLine(request.method, pathOf(request.url), reply.statusCode, Math.round(reply.elapsedTime * 10) / 10);
   });
 
   app.addHook('onSend', async (_request, reply, payload) => {
-    reply.header('cache-control', 'no-store');
-    reply.header('x-content-type-options', 'nosniff');
-    reply.header('referrer-policy', 'no-referrer');
+    reply.headers(COMMON_HEADERS);
     return payload;
+  });
+
+  // The work in flight is bounded: past maxInFlight a request is refused at once (503, Retry-After)
+  // instead of queueing behind the others. A store read holds the event loop (SQLite) or a
+  // connection (PostgreSQL), so the queue otherwise grows without bound (400 clients: p99 17 s).
+  app.addHook('onRequest', async (request, reply) => {
+    if (request.routeOptions.url === '/health' || request.routeOptions.url === undefined) return;
+    if (inFlight >= maxInFlight) {
+      reply.header('retry-after', RETRY_AFTER_BUSY);
+      throw new HttpError(503, 'too many requests at once; try again shortly');
+    }
+    inFlight += 1;
+    reply.raw.once('close', () => {
+      inFlight -= 1;
+    });
+    // Let the requests that arrived with this one be counted before its work starts.
+    await yieldToQueuedRequests();
   });
 
   app.addHook('onRequest', async (request) => {
@@ -90,23 +158,29 @@ export function buildViewServer(options: ViewOptions): FastifyInstance {
   app.setErrorHandler((error: Error & { statusCode?: number; validation?: unknown }, request, reply) => {
     const [status, message] = describeError(error);
     if (status >= 500) request.log.error({ err: { type: error.name, message: error.message } }, 'request failed');
-    return reply.code(status).type('application/json; charset=utf-8').send({ error: message });
+    if (status === 503 && !reply.hasHeader('retry-after')) reply.header('retry-after', RETRY_AFTER_STORE);
+    const pageMessage = (error instanceof HttpError ? error.pageMessage : undefined) ?? PAGE_MESSAGES[status] ?? PAGE_MESSAGES[500]!;
+    return sendFailure(request, reply, status, message, pageMessage, isPageRoute(request));
   });
-  app.setNotFoundHandler((_request, reply) => reply.code(404).send({ error: 'not found' }));
+  app.setNotFoundHandler((request, reply) => sendFailure(request, reply, 404, 'not found', PAGE_MESSAGES[404]!, wantsPage(request)));
 
   app.get('/health', async () => ({ status: 'ok' }));
 
   const read = <T>(work: (store: Store) => Promise<T>): Promise<T> => withStore(options.db, work);
 
-  app.get('/api/contracts/:contract/months', { schema: { params: contractParams, querystring: { type: 'object', properties: { token: TOKEN_QUERY } } } }, async (request) => {
-    const { contract } = request.params as { contract: string };
-    const months = await read((store) => store.statementMonths(contract));
-    return { contract, months: months.filter((month) => window.has(month)) };
-  });
+  app.get(
+    '/api/contracts/:contract/months',
+    { schema: { params: contractParams, querystring: { type: 'object', additionalProperties: false, properties: { token: TOKEN_QUERY } } } },
+    async (request) => {
+      const { contract } = request.params as { contract: string };
+      const shown = await read((store) => shownMonths(store, contract));
+      return { contract, months: shown.withStatement };
+    },
+  );
 
   app.get('/api/contracts/:contract/summary', { schema: { params: contractParams, querystring: { type: 'object', additionalProperties: false, properties: { token: TOKEN_QUERY } } } }, async (request) => {
     const { contract } = request.params as { contract: string };
-    return { contract, months: await windowSummary(contract) };
+    return { contract, months: await read(async (store) => windowSummary(store, contract, await shownMonths(store, contract))) };
   });
 
   app.get(
@@ -130,7 +204,12 @@ export function buildViewServer(options: ViewOptions): FastifyInstance {
       const query = request.query as { number?: string; revision?: string };
       const [month, suffix] = monthParam.split('.') as [string, keyof typeof FORMATS | undefined];
       const format = FORMATS[suffix ?? 'json'];
-      const statement = await statementFor(contract, month, query);
+      const statement = await read(async (store) => {
+        const shown = await shownMonths(store, contract);
+        withStatementIn(shown, contract, month);
+        return statementFor(store, contract, month, query);
+      });
+      if (suffix === 'html') reply.header('content-security-policy', STATEMENT_HTML_CSP);
       return reply.type(format.type).send(format.render(statement, query.number !== undefined));
     },
   );
@@ -150,62 +229,148 @@ export function buildViewServer(options: ViewOptions): FastifyInstance {
     async (request, reply) => {
       const { contract, month } = request.params as { contract: string; month: string };
       const query = request.query as { number?: string; mask?: string };
-      inWindow(month);
       const number = query.number === undefined ? undefined : numberOption(query.number);
-      const calls = await read((store) => readCallDetails(store, { contractId: contract, month, number, direction: 'all' }));
-      return reply.type('text/csv; charset=utf-8').send(renderCallDetailsCsv(calls, { mask: query.mask !== 'false' }));
+      const calls = await read(async (store) => {
+        await callsIn(store, contract, month);
+        return readCallDetails(store, { contractId: contract, month, number, direction: 'all' });
+      });
+      return reply
+        .type('text/csv; charset=utf-8')
+        .header('content-disposition', `attachment; filename="calls-${contract}-${month}.csv"`)
+        .send(renderCallDetailsCsv(calls, { mask: query.mask !== 'false' }));
+    },
+  );
+
+  const pageQuery = { month: { type: 'string', pattern: MONTH }, token: TOKEN_QUERY };
+
+  app.get(
+    '/contracts/:contract',
+    { config: { page: true }, schema: { params: contractParams, querystring: { type: 'object', additionalProperties: false, properties: pageQuery } } },
+    async (request, reply) => {
+      const { contract } = request.params as { contract: string };
+      const query = request.query as { month?: string; token?: string };
+      const html = await read(async (store) => {
+        const shown = await shownMonths(store, contract);
+        const month = query.month ?? shown.withStatement[0] ?? shown.months[0]!;
+        inWindow(shown, month);
+        const statement = shown.withStatement.includes(month) ? await statementFor(store, contract, month, {}) : undefined;
+        const summary = await windowSummary(store, contract, shown);
+        return renderStatementPage({ contract, month, window: shown.months, token: query.token ?? '', statement, summary });
+      });
+      return reply.type('text/html; charset=utf-8').header('content-security-policy', PAGE_CSP).send(html);
     },
   );
 
   app.get(
-    '/contracts/:contract',
+    '/contracts/:contract/calls',
     {
-      schema: {
-        params: contractParams,
-        querystring: { type: 'object', additionalProperties: false, properties: { month: { type: 'string', pattern: MONTH }, token: TOKEN_QUERY } },
-      },
+      config: { page: true },
+      schema: { params: contractParams, querystring: { type: 'object', additionalProperties: false, properties: { ...pageQuery, page: { type: 'string', pattern: '^[1-9]\\d{0,5}$' } } } },
     },
     async (request, reply) => {
       const { contract } = request.params as { contract: string };
-      const query = request.query as { month?: string; token?: string };
-      const stored = await read((store) => store.statementMonths(contract));
-      const available = stored.filter((month) => window.has(month));
-      const month = query.month ?? available[0] ?? options.window[0]!;
-      inWindow(month);
-      const statement = available.includes(month) ? await statementFor(contract, month, {}) : undefined;
-      const summary = await windowSummary(contract);
-      const html = renderStatementPage({ contract, month, window: options.window, token: query.token ?? '', statement, summary });
-      return reply.type('text/html; charset=utf-8').header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'").send(html);
+      const query = request.query as { month?: string; page?: string; token?: string };
+      const html = await read(async (store) => {
+        const shown = await shownMonths(store, contract);
+        const month = query.month ?? shown.withStatement[0] ?? shown.months[0]!;
+        inWindow(shown, month);
+        const all = (await store.hasCalls(contract, month)) ? await store.callDetails({ contractId: contract, month, direction: 'all' }) : [];
+        const pageCount = Math.max(1, Math.ceil(all.length / CALLS_PER_PAGE));
+        const page = Number(query.page ?? '1');
+        if (page > pageCount) throw new HttpError(404, `page ${page} is past the last (${pageCount})`, `通話明細は${pageCount}ページまでです。`);
+        const first = (page - 1) * CALLS_PER_PAGE;
+        const calls = all.length === 0 ? undefined : all.slice(first, first + CALLS_PER_PAGE);
+        return renderCallsPage({ contract, month, window: shown.months, token: query.token ?? '', calls, page, pageCount, callCount: all.length, firstIndex: first + 1 });
+      });
+      return reply.type('text/html; charset=utf-8').header('content-security-policy', PAGE_CSP).send(html);
     },
   );
 
+  /** The contract's window and the months of it with a statement, newest first. */
+  async function shownMonths(store: Store, contract: string): Promise<ShownMonths> {
+    const stored = await store.statementMonths(contract);
+    const months = contractWindow(options.window, stored);
+    return { months, withStatement: stored.filter((month) => months.includes(month)) };
+  }
+
   /** The window's months at a glance, oldest first (a month without a statement is all zeros). */
-  async function windowSummary(contract: string): Promise<MonthSummary[]> {
-    const stored = new Set(await read((store) => store.statementMonths(contract)));
+  async function windowSummary(store: Store, contract: string, shown: ShownMonths): Promise<MonthSummary[]> {
     const statements = new Map<string, Statement>();
-    for (const month of options.window) if (stored.has(month)) statements.set(month, await statementFor(contract, month, {}));
-    return summariseWindow(options.window, statements);
+    for (const month of shown.withStatement) statements.set(month, await statementFor(store, contract, month, {}));
+    return summariseWindow(shown.months, statements);
   }
 
-  function inWindow(month: string): void {
-    if (!window.has(month)) throw new HttpError(404, `month ${month} is outside the months shown (${options.window.at(-1)} to ${options.window[0]})`);
-  }
-
-  async function statementFor(contract: string, month: string, query: { number?: string; revision?: string }): Promise<Statement> {
-    inWindow(month);
+  async function statementFor(store: Store, contract: string, month: string, query: { number?: string; revision?: string }): Promise<Statement> {
     const number = query.number === undefined ? undefined : numberOption(query.number);
-    return read(async (store) =>
-      loadStatement(store, await withStoredSubscriptions(store, options.reference), {
-        contractId: contract,
-        month,
-        number,
-        revision: query.revision === undefined ? undefined : Number(query.revision),
-      }),
-    );
+    return loadStatement(store, await withStoredSubscriptions(store, options.reference), {
+      contractId: contract,
+      month,
+      number,
+      revision: query.revision === undefined ? undefined : Number(query.revision),
+    });
+  }
+
+  /** A month without calls, said without naming any month outside the window (the store's own message lists them all). */
+  async function callsIn(store: Store, contract: string, month: string): Promise<void> {
+    const shown = await shownMonths(store, contract);
+    inWindow(shown, month);
+    if (!(await store.hasCalls(contract, month))) throw noFigures(shown, contract, month);
+  }
+
+  function isPageRoute(request: FastifyRequest): boolean {
+    return (request.routeOptions.config as { page?: boolean } | undefined)?.page === true;
+  }
+
+  function sendFailure(request: FastifyRequest, reply: FastifyReply, status: number, message: string, pageMessage: string, page: boolean): FastifyReply {
+    reply.headers(COMMON_HEADERS);
+    if (status === 503 && !reply.hasHeader('retry-after')) reply.header('retry-after', RETRY_AFTER_STORE);
+    if (!page) return reply.code(status).type('application/json; charset=utf-8').send({ error: message });
+    return reply.code(status).type('text/html; charset=utf-8').header('content-security-policy', PAGE_CSP).send(renderErrorPage(status, pageMessage));
   }
 
   return app;
 }
+
+interface ShownMonths {
+  /** The window, newest first. */
+  months: string[];
+  /** Its months with a statement, newest first. */
+  withStatement: string[];
+}
+
+function inWindow(shown: ShownMonths, month: string): void {
+  if (shown.months.includes(month)) return;
+  const first = shown.months.at(-1)!;
+  const last = shown.months[0]!;
+  throw new HttpError(
+    404,
+    `month ${month} is outside the months shown (${first} to ${last})`,
+    `${formatStatementMonth(month)}のご利用明細はご確認いただけません。ご確認いただける月は${formatStatementMonth(first)}から${formatStatementMonth(last)}までです。`,
+  );
+}
+
+function withStatementIn(shown: ShownMonths, contract: string, month: string): void {
+  inWindow(shown, month);
+  if (!shown.withStatement.includes(month)) throw noFigures(shown, contract, month);
+}
+
+function noFigures(shown: ShownMonths, contract: string, month: string): HttpError {
+  const known = shown.withStatement.length === 0 ? 'none of the months shown has one' : `months shown with one: ${shown.withStatement.join(', ')}`;
+  return new HttpError(404, `no statement: contract ${contract} has no calls in ${month} (${known})`, `${formatStatementMonth(month)}のご利用明細はありません。`);
+}
+
+/** A browser asking for a page that is not an API route: it gets the Japanese page, anything else JSON. */
+function wantsPage(request: FastifyRequest): boolean {
+  const accept = request.headers.accept;
+  return typeof accept === 'string' && accept.includes('text/html') && !(request.raw.url ?? '').startsWith('/api/');
+}
+
+/** The path without its query string (never a token); an undecodable one as sent, it is only logged. */
+function pathOf(url: string | undefined): string | null {
+  return url === undefined ? null : url.split('?')[0]!;
+}
+
+const STATUS_TEXT: Record<number, string> = { 400: 'Bad Request', 408: 'Request Timeout', 431: 'Request Header Fields Too Large' };
 
 function bearerToken(request: FastifyRequest): string | undefined {
   const header = request.headers.authorization;

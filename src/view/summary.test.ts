@@ -28,7 +28,9 @@ describe('the window at a glance', () => {
     expect(pieces).toEqual([['general', '10240'], ['international', '96870'], ['mobile', '7680'], ['phs', '15300']]);
     expect(pieces.reduce((sum, [, yen]) => sum + Number.parseInt(yen!, 10), 0)).toBe(130_090);
     expect(html).toContain('<polyline class="chakuwari"');
-    expect(html).toContain('<th scope="row">2011年4月分</th><td>10240</td><td>96870</td><td>7680</td><td>0</td><td>15300</td><td>130090</td><td>-1174</td>');
+    expect(html).toContain(
+      '<th scope="row">2011年4月分</th><td class="number">10,240</td><td class="number">96,870</td><td class="number">7,680</td><td class="number">0</td><td class="number">15,300</td><td class="number">130,090</td><td class="number">-1,174</td>',
+    );
     expect(html).not.toContain('<script');
   });
 
@@ -36,7 +38,22 @@ describe('the window at a glance', () => {
     // 1,000,000,000,016.0001 yen = 10,000,000,000,160,001 scaled yen > 2^53 (9,007,199,254,740,992)
     const huge = { month: '2011-04', statement: true, charges: { general: '1000000000000', international: '0', mobile: '16.0001', ip: '0', phs: '0' }, total: '1000000000016.0001', chakuwari: '0' };
     const html = renderSummary([huge]);
-    expect(html).toContain('>1000000000016円</text>');
-    expect(html).toContain('<td>1000000000016.0001</td>');
+    expect(html).toContain('>1,000,000,000,016円</text>');
+    expect(html).toContain('<td class="number">1,000,000,000,016.0001</td>');
+  });
+
+  test('the axis names the months as the heading does (2011年4月), with the legend beside the chart', () => {
+    const html = renderSummary(months);
+    const labels = [...html.matchAll(/<text class="axis-month"[^>]*>(.*?)<\/text>/g)].map((match) => match[1]!.replace(/<[^>]+>/g, ''));
+    expect(labels).toEqual(['2010年10月', '2010年11月', '2010年12月', '2011年1月', '2011年2月', '2011年3月', '2011年4月']);
+    expect(html).not.toMatch(/>20\d\d-\d\d</);
+    expect(html).toContain('<ul class="legend">');
+  });
+
+  test('a long window labels at most eight months on the axis, always the newest', () => {
+    const long = summariseWindow(windowMonths('2011-04', 24), new Map());
+    const labels = [...renderSummary(long).matchAll(/<text class="axis-month"/g)];
+    expect(labels.length).toBeLessThanOrEqual(9);
+    expect(renderSummary(long)).toContain('<tspan x="');
   });
 });

@@ -15,3 +15,23 @@ export function windowMonths(end: string, length: number): string[] {
 export function currentJapanMonth(nowMs = Date.now()): string {
   return japanMonth(nowMs);
 }
+
+/**
+ * How the window is chosen: `months` fixed by --window-end, or the `length` months up to the
+ * current Japan-time month, looked at again on every request (a server left running moves on).
+ */
+export type WindowRule = string[] | { length: number; now?: () => number };
+
+/**
+ * The months a contract's page and API show, newest first. A fixed window is kept as given. The
+ * default window ends at the current month; when the contract has no month with figures in it
+ * but has some before or after, it ends at the contract's newest month with figures instead, so
+ * the page opens on the data rather than on empty months.
+ */
+export function contractWindow(rule: WindowRule, storedMonths: readonly string[]): string[] {
+  if (Array.isArray(rule)) return rule;
+  const current = windowMonths(currentJapanMonth(rule.now?.()), rule.length);
+  const newest = storedMonths[0];
+  if (newest === undefined || storedMonths.some((month) => current.includes(month))) return current;
+  return windowMonths(newest, rule.length);
+}

@@ -3,6 +3,7 @@ import { ConfigurationError, RunFailedError } from '../../errors';
 import { loadReferenceData } from '../../reference/referenceData';
 import { mintToken, parseTtl, readViewSecret } from '../../view/token';
 import { currentJapanMonth, windowMonths } from '../../view/window';
+import { DEFAULT_MAX_IN_FLIGHT } from '../../view/limits';
 import { createLogger } from '../logger';
 import { contractOption, dbOption, Io, monthOption, requireMatch } from '../options';
 
@@ -20,6 +21,10 @@ function secretFileOption(): Option {
   return new Option('--secret-file <file>', 'the shared token secret, read from this file (default: $MEISAI_VIEW_SECRET)');
 }
 
+function maxInFlightOption(value: string): number {
+  return Number(requireMatch(value, /^([1-9]\d{0,3})$/, 'max in flight', 'a number of requests from 1 to 9999'));
+}
+
 interface ServeOptions {
   port: number;
   host: string;
@@ -27,6 +32,7 @@ interface ServeOptions {
   windowMonths: number;
   windowEnd?: string;
   secretFile?: string;
+  maxInFlight: number;
 }
 
 export function registerServe(program: Command, io: Io): void {
@@ -37,14 +43,19 @@ export function registerServe(program: Command, io: Io): void {
     .option('--host <address>', 'address to bind to', '127.0.0.1')
     .addOption(dbOption())
     .addOption(new Option('--window-months <n>', 'how many months the portal shows').argParser(windowLengthOption).default(7))
-    .addOption(new Option('--window-end <YYYY-MM>', 'the newest month shown (default: the current Japan-time month)').argParser(monthOption))
+    .addOption(
+      new Option('--window-end <YYYY-MM>', "the newest month shown (default: the current Japan-time month, or a contract's newest month with a statement when the window has none)").argParser(
+        monthOption,
+      ),
+    )
+    .addOption(new Option('--max-in-flight <n>', 'requests worked on at once; past it 503 with Retry-After').argParser(maxInFlightOption).default(DEFAULT_MAX_IN_FLIGHT))
     .addOption(secretFileOption())
     .action(async (options: ServeOptions) => {
       const secret = readViewSecret(options.secretFile);
-      const window = windowMonths(options.windowEnd ?? currentJapanMonth(), options.windowMonths);
+      const window = options.windowEnd === undefined ? { length: options.windowMonths } : windowMonths(options.windowEnd, options.windowMonths);
       // fastify is loaded by serve only: every other command starts without it.
       const { buildViewServer } = await import('../../view/server');
-      const app = buildViewServer({ db: options.db, secret, reference: loadReferenceData(), window, logger: createLogger() });
+      const app = buildViewServer({ db: options.db, secret, reference: loadReferenceData(), window, logger: createLogger(), maxInFlight: options.maxInFlight });
       let address: string;
       try {
         address = await app.listen({ port: options.port, host: options.host });
@@ -52,7 +63,10 @@ export function registerServe(program: Command, io: Io): void {
         await app.close();
         throw new RunFailedError(`cannot listen on ${options.host}:${options.port}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
       }
-      io.stdout(`meisai serve: listening on ${address} (months ${window.at(-1)} to ${window[0]})\n`);
+      const shown = Array.isArray(window)
+        ? `months ${window.at(-1)} to ${window[0]}`
+        : `the ${options.windowMonths} months up to ${currentJapanMonth()}, or up to a contract's newest month with a statement when those have none`;
+      io.stdout(`meisai serve: listening on ${address} (${shown})\n`);
       await new Promise<void>((resolve) => {
         const stop = (signal: NodeJS.Signals): void => {
           process.removeListener('SIGTERM', stop);
