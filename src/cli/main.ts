@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { registerCalls } from './commands/calls';
 import { registerIngest } from './commands/ingest';
+import { registerListings } from './commands/listings';
 import { registerMigrate } from './commands/migrate';
 import { registerProfiles } from './commands/profiles';
 import { registerReconcile } from './commands/reconcile';
@@ -48,6 +49,7 @@ export function buildProgram(io: Io, writeCommanderErr: (text: string) => void =
   registerSubscriptions(program, io);
   registerQuote(program, io);
   registerRejects(program, io);
+  registerListings(program, io);
   registerRecycle(program, io);
   registerProfiles(program, io);
   registerRerate(program, io);

@@ -290,6 +290,39 @@ export interface RecycledCall {
   recycledAt: string;
 }
 
+/** A file as `meisai files` lists it: where it came from, when, and its control totals. */
+export interface IngestedFile {
+  name: string;
+  sha256: string;
+  source: string | null;
+  ingestedAt: string;
+  bytes: number;
+  encoding: string;
+  /** The input profile's id; null for the canonical CSV read without one. */
+  profile: string | null;
+  recordsRead: number;
+  accepted: number;
+  rejected: number;
+  duplicates: number;
+  late: number;
+  recycled: number;
+  skipped: number;
+}
+
+/** A closed (invoiced) month and when it was closed. */
+export interface ClosedMonth {
+  month: string;
+  closedAt: string;
+}
+
+/** An issued revision as `meisai revisions` lists it: when, why, and its hash. */
+export interface RevisionSummary {
+  revision: number;
+  createdAt: string;
+  reason: string;
+  sha256: string;
+}
+
 /** The engine's own check of its storage, as reconcile reports it. */
 export interface IntegrityReport {
   /** The check that ran, named with its engine: `SQLite quick_check`, `PostgreSQL amcheck (bt_index_check) on 21 indexes`. */
@@ -315,6 +348,12 @@ export interface StoreReader {
   /** Rejects of these codes stored without their record (stores written before rejects kept it): recycle cannot read them again. */
   rejectsWithoutRecord(codes: readonly string[]): Promise<number>;
   closedMonths(): Promise<Set<string>>;
+  /** The closed months and when each was closed, oldest month first. */
+  closedMonthList(): Promise<ClosedMonth[]>;
+  /** Every ingested file, in ingest order, with its control totals. */
+  ingestedFiles(): Promise<IngestedFile[]>;
+  /** A contract-month's issued revisions with their reasons, oldest first. */
+  revisionHistory(contractId: string, month: string): Promise<RevisionSummary[]>;
   isMonthClosed(month: string): Promise<boolean>;
   /** Contracts with statement figures (totals) in a month. */
   monthContracts(month: string): Promise<string[]>;

@@ -7,6 +7,7 @@ import { OpenedStore, storeContract } from '../../test-support/storeContract';
 import { sumsContract } from '../../test-support/sumsContract';
 import { duplicateContract } from '../../test-support/duplicateContract';
 import { parityContract } from '../../test-support/parityContract';
+import { listingsContract } from '../../test-support/listingsContract';
 
 async function openEmptyStore(): Promise<OpenedStore> {
   const directory = mkdtempSync(join(tmpdir(), 'meisai-sqlite-contract-'));
@@ -42,3 +43,5 @@ parityContract(
 );
 
 sumsContract('SQLite', openEmptyStore);
+
+listingsContract('SQLite', openEmptyStore);
