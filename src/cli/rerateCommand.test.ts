@@ -128,3 +128,31 @@ describe('rerate --dry-run and a big re-rate', () => {
     expect(json.contracts).toHaveLength(13);
   });
 });
+
+describe('revisions told apart', () => {
+  test('an open month never issued prints "revision": null, "issued": false, and no revision line', async () => {
+    await run('ingest', workspace.writeFile('april.csv', csv(ROWS)), '--db', workspace.dbPath);
+    const json = await run('statement', '--contract', 'N000000001', '--month', '2011-04', '--format', 'json', '--db', workspace.dbPath);
+    expect(json.stdout).toMatch(/"taxIncluded": false,\n  "revision": null,\n  "issued": false,\n  "allNumbers"/);
+    const text = await run('statement', '--contract', 'N000000001', '--month', '2011-04', '--db', workspace.dbPath);
+    expect(text.stdout).not.toContain('版');
+  });
+
+  test('revision 1 and 2 show 第N版 and their reason in text and HTML; an issued revision\'s JSON is the stored one', async () => {
+    await run('ingest', workspace.writeFile('april.csv', csv(ROWS)), '--db', workspace.dbPath);
+    expect((await run('close', '--month', '2011-04', '--db', workspace.dbPath)).code).toBe(0);
+    await run('ingest', workspace.writeFile('late.csv', csv(['R3,N000000001,05012345678,out,0312345678,2011-04-30 22:00:00,10'])), '--db', workspace.dbPath);
+    expect((await run('rerate', '--month', '2011-04', '--force', '--reason', 'late CDRs\u001b[2J', '--db', workspace.dbPath)).code).toBe(0);
+    const statement = (...args: string[]) => run('statement', '--contract', 'N000000001', '--month', '2011-04', ...args, '--db', workspace.dbPath);
+    const first = (await statement('--revision', '1')).stdout.split('\n');
+    const second = (await statement()).stdout.split('\n');
+    expect(first[1]).toBe('第1版 (発行理由: month closed)');
+    // the reason's ESC is shown escaped, never sent to the terminal
+    expect(second[1]).toBe('第2版 (発行理由: late CDRs\\x1b[2J)');
+    const html = (await statement('--revision', '2', '--format', 'html')).stdout;
+    expect(html).toContain('<span class="value revision">第2版 (発行理由: late CDRs\\x1b[2J)</span>');
+    const json = JSON.parse((await statement('--format', 'json')).stdout);
+    expect(json.revision).toBe(2);
+    expect(json.issued).toBeUndefined();
+  });
+});

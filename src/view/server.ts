@@ -3,10 +3,10 @@ import pino from 'pino';
 import { ConfigurationError, MeisaiError, RunFailedError, StoreConfigurationError, StoreFailedError } from '../errors';
 import { readCallDetails, renderCallDetailsCsv } from '../export/callDetails';
 import { ReferenceData } from '../reference/referenceData';
-import { loadStatement } from '../statement/loadStatement';
+import { loadShownStatement, ShownStatement } from '../statement/loadStatement';
 import { renderCsv } from '../statement/renderCsv';
 import { renderHtml } from '../statement/renderHtml';
-import { statementJson } from '../statement/revisions';
+import { shownStatementJson } from '../statement/revisions';
 import { Statement } from '../statement/statement';
 import { Store } from '../store/types';
 import { withStoredSubscriptions } from '../subscription/storedSubscriptions';
@@ -46,9 +46,9 @@ export class HttpError extends Error {
 }
 
 const FORMATS = {
-  json: { type: 'application/json; charset=utf-8', render: (statement: Statement) => statementJson(statement) },
-  csv: { type: 'text/csv; charset=utf-8', render: (statement: Statement) => renderCsv(statement) },
-  html: { type: 'text/html; charset=utf-8', render: (statement: Statement, single: boolean) => renderHtml(statement, { singleNumber: single }) },
+  json: { type: 'application/json; charset=utf-8', render: ({ statement, issue }: ShownStatement) => shownStatementJson(statement, issue !== null) },
+  csv: { type: 'text/csv; charset=utf-8', render: ({ statement }: ShownStatement) => renderCsv(statement) },
+  html: { type: 'text/html; charset=utf-8', render: ({ statement, issue }: ShownStatement, single: boolean) => renderHtml(statement, { singleNumber: single, issue }) },
 } as const;
 
 /** The read-only statement view (no write endpoints). Every route but /health needs a token for its contract. */
@@ -130,8 +130,8 @@ export function buildViewServer(options: ViewOptions): FastifyInstance {
       const query = request.query as { number?: string; revision?: string };
       const [month, suffix] = monthParam.split('.') as [string, keyof typeof FORMATS | undefined];
       const format = FORMATS[suffix ?? 'json'];
-      const statement = await statementFor(contract, month, query);
-      return reply.type(format.type).send(format.render(statement, query.number !== undefined));
+      const shown = await statementFor(contract, month, query);
+      return reply.type(format.type).send(format.render(shown, query.number !== undefined));
     },
   );
 
@@ -172,7 +172,7 @@ export function buildViewServer(options: ViewOptions): FastifyInstance {
       const available = stored.filter((month) => window.has(month));
       const month = query.month ?? available[0] ?? options.window[0]!;
       inWindow(month);
-      const statement = available.includes(month) ? await statementFor(contract, month, {}) : undefined;
+      const statement = available.includes(month) ? (await statementFor(contract, month, {})).statement : undefined;
       const summary = await windowSummary(contract);
       const html = renderStatementPage({ contract, month, window: options.window, token: query.token ?? '', statement, summary });
       return reply.type('text/html; charset=utf-8').header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'").send(html);
@@ -183,7 +183,7 @@ export function buildViewServer(options: ViewOptions): FastifyInstance {
   async function windowSummary(contract: string): Promise<MonthSummary[]> {
     const stored = new Set(await read((store) => store.statementMonths(contract)));
     const statements = new Map<string, Statement>();
-    for (const month of options.window) if (stored.has(month)) statements.set(month, await statementFor(contract, month, {}));
+    for (const month of options.window) if (stored.has(month)) statements.set(month, (await statementFor(contract, month, {})).statement);
     return summariseWindow(options.window, statements);
   }
 
@@ -191,11 +191,11 @@ export function buildViewServer(options: ViewOptions): FastifyInstance {
     if (!window.has(month)) throw new HttpError(404, `month ${month} is outside the months shown (${options.window.at(-1)} to ${options.window[0]})`);
   }
 
-  async function statementFor(contract: string, month: string, query: { number?: string; revision?: string }): Promise<Statement> {
+  async function statementFor(contract: string, month: string, query: { number?: string; revision?: string }): Promise<ShownStatement> {
     inWindow(month);
     const number = query.number === undefined ? undefined : numberOption(query.number);
     return read(async (store) =>
-      loadStatement(store, await withStoredSubscriptions(store, options.reference), {
+      loadShownStatement(store, await withStoredSubscriptions(store, options.reference), {
         contractId: contract,
         month,
         number,
