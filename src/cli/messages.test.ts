@@ -1,0 +1,38 @@
+import { createWorkspace, csv, TempWorkspace } from '../test-support/tempStore';
+import { runCli } from '../test-support/runCli';
+
+/** Issue 19 item 5: messages that were wrong or missing, each one. */
+let workspace: TempWorkspace;
+beforeEach(() => {
+  workspace = createWorkspace();
+  workspace.db.close();
+});
+afterEach(() => workspace.cleanUp());
+
+const run = (...args: string[]) => runCli([...args, '--db', workspace.dbPath]);
+
+test('rejects --code with a code meisai never gives is bad usage (exit 2), naming the codes', async () => {
+  await run('ingest', workspace.writeFile('day.csv', csv(['K1,N000000001,05012345678,out,0312345678,2011-04-01 09:00:00,60'])));
+  const result = await run('rejects', '--code', 'FOO');
+  expect(result.code).toBe(2);
+  expect(result.stderr).toMatch(/^meisai: reject code "FOO" is not valid: expected one of MALFORMED_ROW, .*NO_TARIFF, CONFLICT\n$/);
+});
+
+test('recycle on a new store: an outbound reject without a dialled number is not said to predate store version 4; singular words', async () => {
+  await run('ingest', workspace.writeFile('day.csv', csv(['K1,N000000001,05012345678,out,,2011-04-01 09:00:00,60'])));
+  const result = await run('recycle');
+  expect(result.code).toBe(0);
+  expect(result.stdout).toBe(
+    'recycled 0 of 0 rejects; still rejected: none; already billed from another delivery: 0\n' +
+      '1 reject was stored without its record (the line itself is wrong, e.g. an outbound call without a dialled number, or it was stored before store version 4): ' +
+      'recycle cannot read it again; correct and re-deliver (meisai rejects lists them)\n',
+  );
+});
+
+test('quote --json on a call it would reject prints the verdict as JSON, exit 1; one unit is "1 unit"', async () => {
+  const rejected = await run('quote', '--contract', 'N000000001', '--peer', '0990-123-456', '--start', '2011-04-01 09:00:00', '--duration', '30', '--json');
+  expect(rejected.code).toBe(1);
+  expect(JSON.parse(rejected.stdout)).toMatchObject({ contract: 'N000000001', rejected: { code: 'NOT_CALLABLE' } });
+  const one = await run('quote', '--contract', 'N000000001', '--peer', '0312345678', '--start', '2011-04-01 09:00:00', '--duration', '30');
+  expect(one.stdout).toContain('(1 unit)');
+});
