@@ -36,3 +36,22 @@ test('quote --json on a call it would reject prints the verdict as JSON, exit 1;
   const one = await run('quote', '--contract', 'N000000001', '--peer', '0312345678', '--start', '2011-04-01 09:00:00', '--duration', '30');
   expect(one.stdout).toContain('(1 unit)');
 });
+
+test('a folder given as a file says --inbox; a headerless file in a switch layout says --profile', async () => {
+  const folder = workspace.writeFile('inbox', '') && workspace.directory;
+  const asFile = await run('ingest', folder);
+  expect(asFile.code).toBe(1);
+  expect(asFile.stderr).toContain(`(to take the files of a folder: --inbox ${folder})`);
+  const headerless = await run('ingest', workspace.writeFile('switch.csv', 'x1,N000000001,05012345678,out,0312345678,2011-04-01 09:00:00,60\n'));
+  expect(headerless.code).toBe(1);
+  expect(headerless.stderr).toContain('needs --profile NAME (meisai profiles check lists them)');
+});
+
+test('profiles preview rates with the store\'s subscriptions (--db), as ingest would', async () => {
+  const subscriptions = workspace.writeFile('crm.csv', 'contract_id,plan,effective_from\nN000000007,BUSINESS,2011-04-01\n');
+  expect((await run('subscriptions', 'import', subscriptions)).code).toBe(0);
+  const file = workspace.writeFile('day.csv', csv(['K1,N000000007,05012345678,out,0312345678,2011-04-01 09:00:00,60']));
+  const preview = await run('profiles', 'preview', '--profile', 'canonical', file);
+  expect(preview.code).toBe(0);
+  expect(preview.stdout.trimEnd().split('\n')[1]).toMatch(/"accepted \(general, BIZ-2010-04\)"$/);
+});
