@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { createWorkspace, csv, TempWorkspace } from '../test-support/tempStore';
 import { runCli } from '../test-support/runCli';
 
@@ -54,4 +55,17 @@ test('profiles preview rates with the store\'s subscriptions (--db), as ingest w
   const preview = await run('profiles', 'preview', '--profile', 'canonical', file);
   expect(preview.code).toBe(0);
   expect(preview.stdout.trimEnd().split('\n')[1]).toMatch(/"accepted \(general, BIZ-2010-04\)"$/);
+});
+
+test('rejects escapes the control characters of a raw line (an ESC ] 0; … BEL ESC[2J line cannot rewrite the terminal); --raw writes them byte for byte to a file', async () => {
+  const hostile = 'K9,N000000001,05012345678,out,0312345678,2011-04-01 09:00:00,6\u001b]0;pwned\u0007\u001b[2J\u0000';
+  await run('ingest', workspace.writeFile('day.csv', csv([hostile])));
+  const listed = await run('rejects', '--csv-encoding', 'utf8');
+  expect(listed.code).toBe(0);
+  expect(listed.stdout).not.toMatch(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/);
+  expect(listed.stdout).toContain('\\x1b]0;pwned\\x07\\x1b[2J\\x00');
+  const rawFile = `${workspace.directory}/rejects.csv`;
+  const raw = await run('rejects', '--raw', rawFile, '--csv-encoding', 'utf8');
+  expect(raw.stdout).toBe(`wrote 1 reject to ${rawFile}, raw lines byte for byte\n`);
+  expect(readFileSync(rawFile, 'utf8')).toContain('\u001b]0;pwned\u0007\u001b[2J\u0000');
 });
