@@ -59,13 +59,13 @@ export function buildProgram(io: Io, writeCommanderErr: (text: string) => void =
   return program;
 }
 
-/** A message on one line: the lines of a multi-line message joined with "; ". */
-function oneLine(text: string): string {
+/** A message on one line: the lines of a multi-line message joined with "; " (after a line ending in ":", with a space: `file: $.rates[0] …`). */
+export function oneLine(text: string): string {
   return text
     .split(/\r?\n/)
     .map((line) => line.trim())
     .filter((line) => line !== '')
-    .join('; ');
+    .reduce((joined, line) => (joined === '' ? line : `${joined}${joined.endsWith(':') ? ' ' : '; '}${line}`), '');
 }
 
 let processIo: Io | null = null;

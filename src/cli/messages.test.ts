@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { oneLine } from './main';
 import { createWorkspace, csv, TempWorkspace } from '../test-support/tempStore';
 import { runCli } from '../test-support/runCli';
 
@@ -68,4 +69,10 @@ test('rejects escapes the control characters of a raw line (an ESC ] 0; … BEL 
   const raw = await run('rejects', '--raw', rawFile, '--csv-encoding', 'utf8');
   expect(raw.stdout).toBe(`wrote 1 reject to ${rawFile}, raw lines byte for byte\n`);
   expect(readFileSync(rawFile, 'utf8')).toContain('\u001b]0;pwned\u0007\u001b[2J\u0000');
+});
+
+test('a message of several lines reads as one: no "file:;" after a colon (the tariff schema message)', () => {
+  expect(oneLine('data/tariffs/x.json is not a valid tariff file:\n  $.rates[0].id: is required\n  $.plan: is required')).toBe(
+    'data/tariffs/x.json is not a valid tariff file: $.rates[0].id: is required; $.plan: is required',
+  );
 });
