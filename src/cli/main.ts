@@ -5,6 +5,7 @@ import { registerBill } from './commands/bill';
 import { registerCalls } from './commands/calls';
 import { registerCustomers } from './commands/customers';
 import { registerIngest } from './commands/ingest';
+import { registerListings } from './commands/listings';
 import { registerMigrate } from './commands/migrate';
 import { registerProfiles } from './commands/profiles';
 import { registerReconcile } from './commands/reconcile';
@@ -52,6 +53,7 @@ export function buildProgram(io: Io, writeCommanderErr: (text: string) => void =
   registerBill(program, io);
   registerQuote(program, io);
   registerRejects(program, io);
+  registerListings(program, io);
   registerRecycle(program, io);
   registerProfiles(program, io);
   registerRerate(program, io);
@@ -61,13 +63,13 @@ export function buildProgram(io: Io, writeCommanderErr: (text: string) => void =
   return program;
 }
 
-/** A message on one line: the lines of a multi-line message joined with "; ". */
-function oneLine(text: string): string {
+/** A message on one line: the lines of a multi-line message joined with "; " (after a line ending in ":", with a space: `file: $.rates[0] …`). */
+export function oneLine(text: string): string {
   return text
     .split(/\r?\n/)
     .map((line) => line.trim())
     .filter((line) => line !== '')
-    .join('; ');
+    .reduce((joined, line) => (joined === '' ? line : `${joined}${joined.endsWith(':') ? ' ' : '; '}${line}`), '');
 }
 
 let processIo: Io | null = null;

@@ -43,6 +43,23 @@ export function neutraliseFormula(cell: string): string {
   return `'${cell}`;
 }
 
+/** C0 controls, DEL and C1 controls: ESC, BEL, NUL and the like, which a terminal acts on. */
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f]/g;
+
+/**
+ * Text safe to print on a terminal or open in a spreadsheet: each control character becomes its
+ * visible escape (`ESC` → `\x1b`, NUL → `\x00`), so a line such as `ESC ] 0;… BEL ESC[2J` cannot
+ * rewrite the operator's terminal. The store keeps the bytes; `rejects --raw FILE` writes them as they are.
+ */
+export function escapeControls(text: string): string {
+  return text.replace(CONTROL_CHARACTERS, (character) => `\\x${character.charCodeAt(0).toString(16).padStart(2, '0')}`);
+}
+
+/** A cell for a CSV meant for a terminal or a spreadsheet: control characters escaped, formulas neutralised. */
+export function safeCell(cell: string): string {
+  return neutraliseFormula(escapeControls(cell));
+}
+
 const UTF8_BOM = Buffer.from([0xef, 0xbb, 0xbf]);
 /** iconv-lite writes `?` (0x3F) for a character CP932 lacks; 0x3F is never a CP932 trail byte. */
 const QUESTION_MARK = 0x3f;

@@ -39,7 +39,8 @@ export class InputFile {
     const stats = await handle.stat();
     if (!stats.isFile()) {
       await handle.close();
-      throw new RunFailedError(`${path}: refused: not a regular file (${fileKind(stats)}); only regular files are ingested`);
+      const folderHint = stats.isDirectory() ? ` (to take the files of a folder: --inbox ${path})` : '';
+      throw new RunFailedError(`${path}: refused: not a regular file (${fileKind(stats)}); only regular files are ingested${folderHint}`);
     }
     return new InputFile(path, handle, stats);
   }

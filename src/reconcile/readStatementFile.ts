@@ -58,7 +58,8 @@ function figuresFromDocument(document: unknown): StatementFigures {
     fail('taxIncluded is not false: meisai statements exclude consumption tax, so the figures cannot be compared');
   }
   const figures: StatementFigures = { contract, month, numbers: new Map() };
-  if (statement.revision !== undefined) figures.revision = wholeNumber(statement.revision, 'revision');
+  // `"revision": null` (with `"issued": false`): figures never issued, no revision to compare.
+  if (statement.revision !== undefined && statement.revision !== null) figures.revision = wholeNumber(statement.revision, 'revision');
   if (statement.allNumbers !== undefined) figures.allNumbers = tableFromDocument(statement.allNumbers, 'allNumbers');
   if (statement.numbers !== undefined) {
     if (!Array.isArray(statement.numbers)) fail('numbers is not an array');

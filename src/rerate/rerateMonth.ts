@@ -19,6 +19,8 @@ export interface RerateRequest {
   reason: string;
   /** Required for a closed month: its statement changes, late calls included. */
   force: boolean;
+  /** Work the re-rate out and report it, then roll it back: nothing is written. */
+  dryRun?: boolean;
 }
 
 export interface ContractRerate {
@@ -39,6 +41,15 @@ export interface RerateResult {
   unrated: Partial<Record<RejectCode, number>>;
   lateBilled: number;
   contracts: ContractRerate[];
+  /** A dry run: the report of the re-rate, nothing of it written. */
+  dryRun: boolean;
+}
+
+/** Carries a dry run's report out of its transaction, which it rolls back. */
+class DryRunRollback extends Error {
+  constructor(readonly result: RerateResult) {
+    super('dry run: rolled back');
+  }
 }
 
 /** What re-rating a batch of stored calls gives, before anything is written: the pure part of a re-rate. */
@@ -93,13 +104,23 @@ function sameRating(stored: StoredRating, rated: RatedCall): boolean {
  * statement revision per contract whose figures changed. One transaction: all or nothing.
  */
 export async function rerateMonth(store: Store, reference: ReferenceData, request: RerateRequest): Promise<RerateResult> {
+  try {
+    return await rerateInTransaction(store, reference, request);
+  } catch (error) {
+    if (error instanceof DryRunRollback) return error.result;
+    throw error;
+  }
+}
+
+/** The re-rate in one transaction; a dry run throws its report out, so the transaction rolls back. */
+async function rerateInTransaction(store: Store, reference: ReferenceData, request: RerateRequest): Promise<RerateResult> {
   const scope: MonthScope = { month: request.month, contractId: request.contractId ?? null };
   return store.transaction(
     async (writer) => {
       if ((await writer.isMonthClosed(request.month)) && !request.force) {
         throw new ConfigurationError(`${request.month} is closed (invoiced): re-rating changes its statement; add --force to do so`);
       }
-      const result: RerateResult = { month: request.month, calls: 0, unrated: {}, lateBilled: 0, contracts: [] };
+      const result: RerateResult = { month: request.month, calls: 0, unrated: {}, lateBilled: 0, contracts: [], dryRun: request.dryRun === true };
       const monthTotals = new MonthlyTotals();
       const contractSet = new Set<string>();
       for await (const calls of writer.monthCallBatches(scope)) {
@@ -143,6 +164,7 @@ export async function rerateMonth(store: Store, reference: ReferenceData, reques
         }
         result.contracts.push({ contractId, fromRevision, toRevision, issued, changes });
       }
+      if (request.dryRun === true) throw new DryRunRollback(result);
       return result;
     },
     { lockKey: `month:${request.month}` },

@@ -1,4 +1,5 @@
 import { CALL_TYPE_LABELS } from '../rate/callType';
+import { formatMoney } from './renderText';
 import { Statement, StatementTable } from './statement';
 
 /** One statement row whose figures differ between two revisions. */
@@ -59,12 +60,12 @@ function tableRows(before: StatementTable | undefined, after: StatementTable | u
   });
 }
 
-/** `  05012345678  一般通話  count 383 → 383, duration 11:02:25.4 → 11:02:25.4, charge 3776 → 3800` */
+/** `  05012345678  一般通話  count 383 → 383, duration 11:02:25.4 → 11:02:25.4, charge 3,776 → 3,800` */
 export function formatRowChange(change: RowChange): string {
   const scope = change.scope === 'all' ? 'all numbers' : change.scope;
   const amountName = change.row === 'chakuwari' ? 'discount' : 'charge';
   return (
     `  ${scope.padEnd(11)}  ${change.label}  count ${change.count[0]} → ${change.count[1]}, ` +
-    `duration ${change.duration[0]} → ${change.duration[1]}, ${amountName} ${change.amount[0]} → ${change.amount[1]}`
+    `duration ${change.duration[0]} → ${change.duration[1]}, ${amountName} ${formatMoney(change.amount[0])} → ${formatMoney(change.amount[1])}`
   );
 }

@@ -28,6 +28,25 @@ export async function loadStatement(store: StoreReader, reference: ReferenceData
   return request.number === undefined ? statement : narrowToNumber(statement, request.number);
 }
 
+/** The issued revision a shown statement is, and why it was issued. */
+export interface StatementIssue {
+  revision: number;
+  reason: string;
+}
+
+/** A statement as shown: its figures and, when they are an issued revision, that revision and its reason (null: not issued). */
+export interface ShownStatement {
+  statement: Statement;
+  issue: StatementIssue | null;
+}
+
+/** `loadStatement`, and whether what it gives is an issued revision (with its reason) or figures never issued. */
+export async function loadShownStatement(store: StoreReader, reference: ReferenceData, request: StatementRequest): Promise<ShownStatement> {
+  const statement = await loadStatement(store, reference, request);
+  const row = await store.revision(request.contractId, request.month, statement.revision);
+  return { statement, issue: row === undefined ? null : { revision: row.revision, reason: row.reason } };
+}
+
 /** The statement from the totals as they stand (revision 1 until numbered against the issued ones). */
 export async function buildCurrentStatement(store: StoreReader, reference: ReferenceData, contractId: string, month: string): Promise<Statement> {
   const current = await findCurrentStatement(store, reference, contractId, month);

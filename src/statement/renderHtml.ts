@@ -6,6 +6,7 @@ import {
   formatStatementMonth,
   formatSubscriberNumber,
   RenderOptions,
+  revisionLabel,
   SECTION_LABELS,
   startsSection,
   STATEMENT_FOOTNOTES,
@@ -64,7 +65,7 @@ export function renderHtml(statement: Statement, options: RenderOptions = {}): s
     '</head>',
     '<body>',
     `<h1>${escapeHtml(PAGE_TITLE)}</h1>`,
-    selectionLine(statement),
+    selectionLine(statement, options),
     ...statementSections(statement, options),
     '</body>',
     '</html>',
@@ -95,13 +96,14 @@ export function escapeHtml(text: string): string {
     .replace(/'/g, '&#39;');
 }
 
-function selectionLine(statement: Statement): string {
+function selectionLine(statement: Statement, options: RenderOptions): string {
   const contract = escapeHtml(statement.contract);
   const month = escapeHtml(formatStatementMonth(statement.month));
   return (
     '<p class="selection">' +
     `<span class="field">ご契約番号</span><span class="value">${contract}</span>` +
     `<span class="field">ご確認月</span><span class="value">${month}</span>` +
+    (options.issue ? `<span class="value revision">${escapeHtml(revisionLabel(options.issue))}</span>` : '') +
     '</p>'
   );
 }

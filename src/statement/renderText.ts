@@ -1,3 +1,4 @@
+import { escapeControls } from '../export/csvOutput';
 import { Statement, StatementTable } from './statement';
 
 /**
@@ -42,6 +43,13 @@ const COLUMN_ALIGNMENTS: Alignment[] = ['left', 'left', 'right', 'right', 'right
 export interface RenderOptions {
   /** The statement is one number's: its table is printed once, titled with the number, not 全番号合計. */
   singleNumber?: boolean;
+  /** The issued revision shown and why it was issued: the header says `第2版` and the reason (absent: figures never issued, no such line). */
+  issue?: { revision: number; reason: string } | null;
+}
+
+/** `第2版 (発行理由: mobile rate corrected)`: which issued revision, and why; control characters in the reason escaped. */
+export function revisionLabel(issue: { revision: number; reason: string }): string {
+  return `第${issue.revision}版 (発行理由: ${escapeControls(issue.reason)})`;
 }
 
 export function renderText(statement: Statement, options: RenderOptions = {}): string {
@@ -51,6 +59,7 @@ export function renderText(statement: Statement, options: RenderOptions = {}): s
 
   const lines: string[] = [];
   lines.push(`ご契約番号 ${statement.contract}  ご確認月 ${formatStatementMonth(statement.month)}`);
+  if (options.issue) lines.push(revisionLabel(options.issue));
   sections.forEach((section, index) => {
     lines.push('');
     lines.push(`ご利用明細(${section.scope})`);

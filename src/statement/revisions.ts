@@ -17,6 +17,17 @@ export function statementJson(statement: Statement): string {
   return `${JSON.stringify(statement, null, 2)}\n`;
 }
 
+/**
+ * The JSON `statement --format json` and the view's API print: an issued revision as it was
+ * stored, byte for byte; figures never issued (an open month) say so, `"revision": null,
+ * "issued": false`, instead of a revision number nothing was issued as.
+ */
+export function shownStatementJson(statement: Statement, issued: boolean): string {
+  if (issued) return statementJson(statement);
+  const { revision: _notIssued, allNumbers, numbers, ...head } = statement;
+  return `${JSON.stringify({ ...head, revision: null, issued: false, allNumbers, numbers }, null, 2)}\n`;
+}
+
 /** An issued revision is read only if it is byte for byte what was issued (its sha256 matches). */
 function fromRow(row: RevisionRow): StoredRevision {
   if (sha256(row.statementJson) !== row.sha256) {

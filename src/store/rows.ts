@@ -12,7 +12,7 @@ import {
   typeTotalKey,
   typeTotalProblem,
 } from './rowChecks';
-import { FileControls, IssuedRevision, MonthTotals, ReadableRows, StoredCall, StoredRating, TotalsDiff } from './types';
+import { FileControls, IngestedFile, IssuedRevision, MonthTotals, RevisionSummary, ReadableRows, StoredCall, StoredRating, TotalsDiff } from './types';
 
 /**
  * Row ⇄ value mappings and row rules both engines share, written once: the adapters select the
@@ -242,4 +242,34 @@ export function totalledCallsOf(rows: Row[], checkedRow: (row: Row) => Row): Rea
     });
   }
   return { values: calls, unreadable };
+}
+
+/** The columns `meisai files` lists, aliased alike on both engines (`ingestedFileOf` maps them). */
+export const INGESTED_FILE_COLUMNS = `name, sha256, source, ingested_at AS "ingestedAt", bytes, encoding, profile, records_read AS "recordsRead",
+  accepted, rejected, duplicates, late, recycled, skipped`;
+
+/** A files row (INGESTED_FILE_COLUMNS) as an IngestedFile. */
+export function ingestedFileOf(row: Row): IngestedFile {
+  const count = (value: unknown): number => Number(value ?? 0);
+  return {
+    name: row.name as string,
+    sha256: row.sha256 as string,
+    source: (row.source as string | null) ?? null,
+    ingestedAt: row.ingestedAt as string,
+    bytes: count(row.bytes),
+    encoding: row.encoding as string,
+    profile: (row.profile as string | null) ?? null,
+    recordsRead: count(row.recordsRead),
+    accepted: count(row.accepted),
+    rejected: count(row.rejected),
+    duplicates: count(row.duplicates),
+    late: count(row.late),
+    recycled: count(row.recycled),
+    skipped: count(row.skipped),
+  };
+}
+
+/** A statements row (revision, createdAt, reason, sha256) as a RevisionSummary. */
+export function revisionSummaryOf(row: Row): RevisionSummary {
+  return { revision: Number(row.revision), createdAt: row.createdAt as string, reason: row.reason as string, sha256: row.sha256 as string };
 }

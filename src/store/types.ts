@@ -3,7 +3,9 @@ import { CallContent, CallRecord } from '../input/callRecord';
 import { PeerClass, RatedCall } from '../rate/rateRecord';
 import { Subscription, SubscriptionBook } from '../subscription/subscriptions';
 import { CustomerLine } from '../billing/customers';
-import { InvoiceKind } from '../billing/invoice';
+import { ClosedMonth, CustomersImported, IngestedFile, InvoiceFilter, RevisionSummary, StoredInvoice } from './listingTypes';
+
+export type { ClosedMonth, CustomersImported, IngestedFile, InvoiceFilter, RevisionSummary, StoredInvoice } from './listingTypes';
 
 /**
  * The store as the rest of meisai sees it: typed reads and writes, no SQL. Two engines implement
@@ -255,38 +257,6 @@ export interface SubscriptionsImported {
   replaced: number;
 }
 
-/** What an import of customers did: lines new to the store, and lines that changed a stored one (name or active_to). */
-export interface CustomersImported {
-  added: number;
-  replaced: number;
-}
-
-/** An issued invoice or note as stored: its JSON byte for byte and the sha256 of it. */
-export interface StoredInvoice {
-  /** The issuer's registration number: invoice numbers are sequential per issuer. */
-  issuer: string;
-  sequence: number;
-  invoiceNumber: string;
-  kind: InvoiceKind;
-  contractId: string;
-  month: string;
-  /** The invoice number a note corrects; null on an invoice. */
-  corrects: string | null;
-  /** The statement revision it was built from; null for a contract without calls that month. */
-  statementRevision: number | null;
-  issuedAt: string;
-  /** The amount due, a decimal string. */
-  total: string;
-  invoiceJson: string;
-  sha256: string;
-}
-
-/** Which invoices to list: by contract, by month, or both. */
-export interface InvoiceFilter {
-  contractId?: string;
-  month?: string;
-}
-
 /** Which stored rejects to list: each filter optional. */
 export interface RejectFilter {
   fileName?: string;
@@ -353,6 +323,12 @@ export interface StoreReader {
   /** Rejects of these codes stored without their record (stores written before rejects kept it): recycle cannot read them again. */
   rejectsWithoutRecord(codes: readonly string[]): Promise<number>;
   closedMonths(): Promise<Set<string>>;
+  /** The closed months and when each was closed, oldest month first. */
+  closedMonthList(): Promise<ClosedMonth[]>;
+  /** Every ingested file, in ingest order, with its control totals. */
+  ingestedFiles(): Promise<IngestedFile[]>;
+  /** A contract-month's issued revisions with their reasons, oldest first. */
+  revisionHistory(contractId: string, month: string): Promise<RevisionSummary[]>;
   isMonthClosed(month: string): Promise<boolean>;
   /** Contracts with statement figures (totals) in a month. */
   monthContracts(month: string): Promise<string[]>;

@@ -5,10 +5,10 @@ import pino from 'pino';
 import { ConfigurationError, MeisaiError, RunFailedError, StoreConfigurationError, StoreFailedError } from '../errors';
 import { readCallDetails, renderCallDetailsCsv } from '../export/callDetails';
 import { ReferenceData } from '../reference/referenceData';
-import { loadStatement } from '../statement/loadStatement';
+import { loadShownStatement, ShownStatement } from '../statement/loadStatement';
 import { renderCsv } from '../statement/renderCsv';
 import { renderHtml } from '../statement/renderHtml';
-import { statementJson } from '../statement/revisions';
+import { shownStatementJson } from '../statement/revisions';
 import { Statement } from '../statement/statement';
 import { Store } from '../store/types';
 import { withStoredSubscriptions } from '../subscription/storedSubscriptions';
@@ -75,9 +75,9 @@ const PAGE_MESSAGES: Record<number, string> = {
 };
 
 const FORMATS = {
-  json: { type: 'application/json; charset=utf-8', render: (statement: Statement) => statementJson(statement) },
-  csv: { type: 'text/csv; charset=utf-8', render: (statement: Statement) => renderCsv(statement) },
-  html: { type: 'text/html; charset=utf-8', render: (statement: Statement, single: boolean) => renderHtml(statement, { singleNumber: single }) },
+  json: { type: 'application/json; charset=utf-8', render: ({ statement, issue }: ShownStatement) => shownStatementJson(statement, issue !== null) },
+  csv: { type: 'text/csv; charset=utf-8', render: ({ statement }: ShownStatement) => renderCsv(statement) },
+  html: { type: 'text/html; charset=utf-8', render: ({ statement, issue }: ShownStatement, single: boolean) => renderHtml(statement, { singleNumber: single, issue }) },
 } as const;
 
 /** The read-only statement view (no write endpoints). Every route but /health needs a token for its contract. */
@@ -253,7 +253,7 @@ export function buildViewServer(options: ViewOptions): FastifyInstance {
         const shown = await shownMonths(store, contract);
         const month = query.month ?? shown.withStatement[0] ?? shown.months[0]!;
         inWindow(shown, month);
-        const statement = shown.withStatement.includes(month) ? await statementFor(store, contract, month, {}) : undefined;
+        const statement = shown.withStatement.includes(month) ? (await statementFor(store, contract, month, {})).statement : undefined;
         const summary = await windowSummary(store, contract, shown);
         return renderStatementPage({ contract, month, window: shown.months, token: query.token ?? '', statement, summary });
       });
@@ -296,13 +296,13 @@ export function buildViewServer(options: ViewOptions): FastifyInstance {
   /** The window's months at a glance, oldest first (a month without a statement is all zeros). */
   async function windowSummary(store: Store, contract: string, shown: ShownMonths): Promise<MonthSummary[]> {
     const statements = new Map<string, Statement>();
-    for (const month of shown.withStatement) statements.set(month, await statementFor(store, contract, month, {}));
+    for (const month of shown.withStatement) statements.set(month, (await statementFor(store, contract, month, {})).statement);
     return summariseWindow(shown.months, statements);
   }
 
-  async function statementFor(store: Store, contract: string, month: string, query: { number?: string; revision?: string }): Promise<Statement> {
+  async function statementFor(store: Store, contract: string, month: string, query: { number?: string; revision?: string }): Promise<ShownStatement> {
     const number = query.number === undefined ? undefined : numberOption(query.number);
-    return loadStatement(store, await withStoredSubscriptions(store, options.reference), {
+    return loadShownStatement(store, await withStoredSubscriptions(store, options.reference), {
       contractId: contract,
       month,
       number,

@@ -7,7 +7,8 @@ import { describeMapping } from '../../input/profile';
 import { previewRecords } from '../../ingest/previewProfile';
 import { loadAllProfiles, loadProfile, loadProfileFile, profilesDir } from '../../reference/inputProfiles';
 import { loadReferenceData } from '../../reference/referenceData';
-import { Io, requireMatch } from '../options';
+import { withStoredSubscriptions } from '../../subscription/storedSubscriptions';
+import { dbOption, Io, requireMatch, withStoreIfThere } from '../options';
 
 export function registerProfiles(program: Command, io: Io): void {
   const profiles = program.command('profiles').description('Input profiles: other CDR layouts mapped onto the canonical columns.');
@@ -31,9 +32,12 @@ export function registerProfiles(program: Command, io: Io): void {
     .argument('<file>', 'a CDR file in the profile\'s layout')
     .option('--records <n>', 'how many records to show', (value: string) => Number.parseInt(requireMatch(value, /^[1-9]\d{0,5}$/, '--records', 'a whole number ≥ 1'), 10), 10)
     .addOption(new Option('--encoding <encoding>', "input encoding (default: the profile's)").choices(['utf8', 'cp932']))
-    .action(async (path: string, options: { profile: string; records: number; encoding?: InputEncoding }) => {
+    .addOption(dbOption())
+    .action(async (path: string, options: { profile: string; records: number; encoding?: InputEncoding; db?: string }) => {
       const profile = loadProfile(options.profile);
-      const reference = loadReferenceData();
+      // Rated as ingest would rate them: with the store's subscriptions (none yet: the default plan).
+      const data = loadReferenceData();
+      const reference = await withStoreIfThere(options.db, (store) => withStoredSubscriptions(store, data), () => data);
       const file = await InputFile.open(path);
       try {
         const rows = await previewRecords(file, profile, reference, { records: options.records, encoding: options.encoding });

@@ -49,7 +49,11 @@ export function registerQuote(program: Command, io: Io): void {
         options.plan === undefined ? await withStoreIfThere(options.db, (store) => store.subscriptionBook(), () => new SubscriptionBook()) : new SubscriptionBook();
       const request = { contractId: options.contract, number: options.number ?? null, peer: peer.digits, startMs: start.startMs, durationMs: duration.durationMs, plan: options.plan };
       const result = quoteCall(request, reference.tariffs, reference.numbering, subscriptions);
-      if (!result.ok) throw new RunFailedError(`this call would be rejected ${result.code}: ${result.message}`);
+      if (!result.ok) {
+        // A script asking for JSON gets JSON either way: the verdict, then the same failure (exit 1).
+        if (options.json === true) io.stdout(`${JSON.stringify({ contract: request.contractId, peer: request.peer, rejected: { code: result.code, message: result.message } })}\n`);
+        throw new RunFailedError(`this call would be rejected ${result.code}: ${result.message}`);
+      }
       io.stdout(options.json === true ? `${JSON.stringify(quoteJson(request, result.quote))}\n` : quoteText(request, result.quote));
     });
 }
@@ -86,7 +90,7 @@ function quoteText(request: { contractId: string; number: string | null; peer: s
   const limits = [quote.minimumScaled === null ? null : `minimum ${yen(quote.minimumScaled)}${quote.minimumApplied ? ' (applied)' : ''}`, quote.maximumScaled === null ? null : `maximum ${yen(quote.maximumScaled)}${quote.maximumApplied ? ' (applied)' : ''}`].filter(Boolean);
   lines.push(`limits:    ${limits.length === 0 ? 'none' : limits.join(', ')}`);
   lines.push(`rounding:  ${roundingText(quote)}`);
-  lines.push(`charge:    ${quote.rounding.mode === 'none' ? exactYen(quote.exactParts) : yen(quote.chargeScaled)} yen (${quote.units} units)`);
+  lines.push(`charge:    ${quote.rounding.mode === 'none' ? exactYen(quote.exactParts) : yen(quote.chargeScaled)} yen (${quote.units} ${quote.units === 1 ? 'unit' : 'units'})`);
   return `${lines.join('\n')}\n`;
 }
 

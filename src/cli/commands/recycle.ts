@@ -31,10 +31,17 @@ function recycleText(result: RecycleResult, verbose: boolean): string {
     .sort(([left], [right]) => left.localeCompare(right))
     .map(([code, count]) => `${code} ${count}`);
   const lines = [
-    `recycled ${result.recycled.length} of ${result.considered} rejects${late === 0 ? '' : ` (${late} late: their months are closed; rerate --force bills them)`}; ` +
+    `recycled ${result.recycled.length} of ${result.considered} ${result.considered === 1 ? 'reject' : 'rejects'}${late === 0 ? '' : ` (${late} late: their months are closed; rerate --force bills them)`}; ` +
       `still rejected: ${still.length === 0 ? 'none' : still.join(', ')}; already billed from another delivery: ${result.alreadyBilled.length}`,
   ];
-  if (result.withoutRecord > 0) lines.push(`${result.withoutRecord} rejects were stored before store version 4 without their record: correct and re-deliver them (meisai rejects lists them)`);
+  if (result.withoutRecord > 0) {
+    const one = result.withoutRecord === 1;
+    lines.push(
+      `${result.withoutRecord} ${one ? 'reject was' : 'rejects were'} stored without ${one ? 'its' : 'their'} record (the line itself is wrong, ` +
+        `e.g. an outbound call without a dialled number, or it was stored before store version 4): recycle cannot read ${one ? 'it' : 'them'} again; ` +
+        'correct and re-deliver (meisai rejects lists them)',
+    );
+  }
   for (const billed of result.alreadyBilled) lines.push(`  ${billed.fileName} line ${billed.line}: rates now, but is billed already (${billed.billedIn}); left rejected`);
   if (verbose) {
     for (const record of result.recycled) lines.push(`  ${record.fileName} line ${record.line} ${record.recordId}: ${record.formerCode} → accepted into ${record.month}${record.late ? ' (late)' : ''}`);

@@ -1,7 +1,8 @@
 import { Command, Option } from 'commander';
 import { CsvEncoding, csvEncodingOption, writeCsv } from '../../export/csvOutput';
 import { loadReferenceData } from '../../reference/referenceData';
-import { loadStatement } from '../../statement/loadStatement';
+import { loadShownStatement } from '../../statement/loadStatement';
+import { shownStatementJson } from '../../statement/revisions';
 import { withStoredSubscriptions } from '../../subscription/storedSubscriptions';
 import { renderCsv } from '../../statement/renderCsv';
 import { renderHtml } from '../../statement/renderHtml';
@@ -12,7 +13,7 @@ import { contractOption, dbOption, Io, monthOption, numberOption, revisionOption
 
 const RENDERERS: Record<string, (statement: Statement, options: RenderOptions) => string> = {
   text: renderText,
-  json: (statement) => `${JSON.stringify(statement, null, 2)}\n`,
+  json: (statement, options) => shownStatementJson(statement, options.issue != null),
   csv: (statement) => renderCsv(statement),
   html: renderHtml,
 };
@@ -31,13 +32,13 @@ export function registerStatement(program: Command, io: Io): void {
     .action(async (options: { contract: string; month: string; number?: string; revision?: number; format: string; csvEncoding: CsvEncoding; db?: string }) => {
       const reference = loadReferenceData();
       await withStore(options.db, async (store) => {
-        const statement = await loadStatement(store, await withStoredSubscriptions(store, reference), {
+        const { statement, issue } = await loadShownStatement(store, await withStoredSubscriptions(store, reference), {
           contractId: options.contract,
           month: options.month,
           number: options.number,
           revision: options.revision,
         });
-        const output = RENDERERS[options.format]!(statement, { singleNumber: options.number !== undefined });
+        const output = RENDERERS[options.format]!(statement, { singleNumber: options.number !== undefined, issue });
         if (options.format === 'csv') writeCsv(io, output, options.csvEncoding);
         else io.stdout(output);
       });

@@ -1,4 +1,4 @@
-import { totalledCallsOf, fileControlsOf, issuedRevisionsOf, monthTotalsOrFail, readableMonthTotals, RERATE_BATCH, storedCallFromRow, totalsDiff } from '../rows';
+import { totalledCallsOf, fileControlsOf, ingestedFileOf, issuedRevisionsOf, revisionSummaryOf, monthTotalsOrFail, readableMonthTotals, RERATE_BATCH, storedCallFromRow, totalsDiff } from '../rows';
 import { Subscription, SubscriptionBook } from '../../subscription/subscriptions';
 import { checkIntegrity } from './pgIntegrity';
 import { acceptRecycled, countRejectsWithoutRecord, readRecyclableRejects, readRejects, updateReject } from './pgRecycle';
@@ -16,6 +16,9 @@ import {
   readableCalls,
 } from '../rowChecks';
 import {
+  ClosedMonth,
+  IngestedFile,
+  RevisionSummary,
   DoubleBilled,
   CallDetailsRequest,
   FileControls,
@@ -192,6 +195,15 @@ export class PgSession implements StoreWriter {
 
   async closedMonths(): Promise<Set<string>> {
     return new Set(await this.strings('closedMonths', [], 'month'));
+  }
+  async closedMonthList(): Promise<ClosedMonth[]> {
+    return (await this.run('closedMonthList')).rows as ClosedMonth[];
+  }
+  async ingestedFiles(): Promise<IngestedFile[]> {
+    return (await this.run('ingestedFiles')).rows.map(ingestedFileOf);
+  }
+  async revisionHistory(contractId: string, month: string): Promise<RevisionSummary[]> {
+    return (await this.run('revisionHistory', [contractId, month])).rows.map(revisionSummaryOf);
   }
 
   async isMonthClosed(month: string): Promise<boolean> {

@@ -1,6 +1,7 @@
 import { OpenedStore, storeContract } from '../../test-support/storeContract';
 import { parityContract } from '../../test-support/parityContract';
 import { billingContract } from '../../test-support/billingContract';
+import { listingsContract } from '../../test-support/listingsContract';
 import { sumsContract } from '../../test-support/sumsContract';
 import { createTestDatabase, describePostgres } from '../../test-support/postgres';
 import { duplicateContract } from '../../test-support/duplicateContract';
@@ -44,4 +45,5 @@ describePostgres('PostgreSQL', () => {
   parityContract('PostgreSQL', openEmptyStore, /^PostgreSQL amcheck \(bt_index_check\) on \d+ indexes: ok \(the b-trees of the store are sound, and every stored call has its record_ids row\)$/);
   sumsContract('PostgreSQL', openEmptyStore);
   billingContract('PostgreSQL', openEmptyStore);
+  listingsContract('PostgreSQL', openEmptyStore);
 });

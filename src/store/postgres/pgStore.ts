@@ -8,6 +8,9 @@ import { pipeline } from 'node:stream/promises';
 import { TotalledCall } from '../../aggregate/monthlyTotals';
 import { StoreConfigurationError, StoreFailedError } from '../../errors';
 import {
+  ClosedMonth,
+  IngestedFile,
+  RevisionSummary,
   DoubleBilled,
   CallDetailsRequest,
   FileClaim,
@@ -357,6 +360,15 @@ export class PgStore implements Store {
   }
   isMonthClosed(month: string): Promise<boolean> {
     return this.reads.isMonthClosed(month);
+  }
+  closedMonthList(): Promise<ClosedMonth[]> {
+    return this.reads.closedMonthList();
+  }
+  ingestedFiles(): Promise<IngestedFile[]> {
+    return this.reads.ingestedFiles();
+  }
+  revisionHistory(contractId: string, month: string): Promise<RevisionSummary[]> {
+    return this.reads.revisionHistory(contractId, month);
   }
   monthContracts(month: string): Promise<string[]> {
     return this.reads.monthContracts(month);

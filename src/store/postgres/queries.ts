@@ -8,7 +8,7 @@
  * contracts, multi-shard; `…Contract` for one, single-shard): `($2 IS NULL OR contract_id = $2)`
  * would stop Citus from pruning to one shard.
  */
-import { RERATE_BATCH } from '../rows';
+import { INGESTED_FILE_COLUMNS, RERATE_BATCH } from '../rows';
 
 export type CitusPlan =
   /** No distributed table: catalog, locks, transaction control, the session's temp table, reference tables only. */
@@ -175,6 +175,12 @@ export const QUERIES = {
 
   // ---- months and statements
   closedMonths: q('SELECT month FROM closed_months', local),
+  closedMonthList: q('SELECT month, closed_at AS "closedAt" FROM closed_months ORDER BY month', local),
+  ingestedFiles: q(`SELECT ${INGESTED_FILE_COLUMNS} FROM files ORDER BY file_id`, local),
+  revisionHistory: q(
+    'SELECT revision, created_at AS "createdAt", reason, sha256 FROM statements WHERE contract_id = $1 AND month = $2 ORDER BY revision',
+    router,
+  ),
   isMonthClosed: q('SELECT 1 AS found FROM closed_months WHERE month = $1', local),
   markMonthClosed: q('INSERT INTO closed_months (month, closed_at) VALUES ($1, $2)', local),
   monthContracts: q(

@@ -3,10 +3,13 @@ import { TotalledCall } from '../../aggregate/monthlyTotals';
 import { CallValues, decodeRows } from './callValues';
 import { monthRanges } from './callKeys';
 import { keyText, readableCalls } from '../rowChecks';
-import { totalledCallsOf, fileControlsOf, issuedRevisionsOf, monthTotalsOrFail, readableMonthTotals, RERATE_BATCH, storedCallFromRow, totalsDiff } from '../rows';
+import { totalledCallsOf, fileControlsOf, INGESTED_FILE_COLUMNS, ingestedFileOf, issuedRevisionsOf, revisionSummaryOf, monthTotalsOrFail, readableMonthTotals, RERATE_BATCH, storedCallFromRow, totalsDiff } from '../rows';
 import { doubleBilledCalls } from './doubleBilled';
 import { Db, storePath } from './connection';
 import {
+  ClosedMonth,
+  IngestedFile,
+  RevisionSummary,
   CallDetailsRequest,
   DoubleBilled,
   FileControls,
@@ -54,6 +57,23 @@ export class SqliteReader {
 
   async closedMonths(): Promise<Set<string>> {
     return new Set((this.sql('SELECT month FROM closed_months').all() as { month: string }[]).map((row) => row.month));
+  }
+
+  async closedMonthList(): Promise<ClosedMonth[]> {
+    return this.sql('SELECT month, closed_at AS closedAt FROM closed_months ORDER BY month').all() as ClosedMonth[];
+  }
+
+  async ingestedFiles(): Promise<IngestedFile[]> {
+    return (this.sql(`SELECT ${INGESTED_FILE_COLUMNS} FROM files ORDER BY file_id`).all() as Record<string, unknown>[]).map(ingestedFileOf);
+  }
+
+  async revisionHistory(contractId: string, month: string): Promise<RevisionSummary[]> {
+    return (
+      this.sql('SELECT revision, created_at AS createdAt, reason, sha256 FROM statements WHERE contract_id = ? AND month = ? ORDER BY revision').all(
+        contractId,
+        month,
+      ) as Record<string, unknown>[]
+    ).map(revisionSummaryOf);
   }
 
   async isMonthClosed(month: string): Promise<boolean> {

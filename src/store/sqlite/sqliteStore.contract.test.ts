@@ -8,6 +8,7 @@ import { sumsContract } from '../../test-support/sumsContract';
 import { duplicateContract } from '../../test-support/duplicateContract';
 import { parityContract } from '../../test-support/parityContract';
 import { billingContract } from '../../test-support/billingContract';
+import { listingsContract } from '../../test-support/listingsContract';
 
 async function openEmptyStore(): Promise<OpenedStore> {
   const directory = mkdtempSync(join(tmpdir(), 'meisai-sqlite-contract-'));
@@ -45,3 +46,4 @@ parityContract(
 sumsContract('SQLite', openEmptyStore);
 
 billingContract('SQLite', openEmptyStore);
+listingsContract('SQLite', openEmptyStore);

@@ -1,0 +1,78 @@
+import { readFileSync } from 'node:fs';
+import { oneLine } from './main';
+import { createWorkspace, csv, TempWorkspace } from '../test-support/tempStore';
+import { runCli } from '../test-support/runCli';
+
+/** Issue 19 item 5: messages that were wrong or missing, each one. */
+let workspace: TempWorkspace;
+beforeEach(() => {
+  workspace = createWorkspace();
+  workspace.db.close();
+});
+afterEach(() => workspace.cleanUp());
+
+const run = (...args: string[]) => runCli([...args, '--db', workspace.dbPath]);
+
+test('rejects --code with a code meisai never gives is bad usage (exit 2), naming the codes', async () => {
+  await run('ingest', workspace.writeFile('day.csv', csv(['K1,N000000001,05012345678,out,0312345678,2011-04-01 09:00:00,60'])));
+  const result = await run('rejects', '--code', 'FOO');
+  expect(result.code).toBe(2);
+  expect(result.stderr).toMatch(/^meisai: reject code "FOO" is not valid: expected one of MALFORMED_ROW, .*NO_TARIFF, CONFLICT\n$/);
+});
+
+test('recycle on a new store: an outbound reject without a dialled number is not said to predate store version 4; singular words', async () => {
+  await run('ingest', workspace.writeFile('day.csv', csv(['K1,N000000001,05012345678,out,,2011-04-01 09:00:00,60'])));
+  const result = await run('recycle');
+  expect(result.code).toBe(0);
+  expect(result.stdout).toBe(
+    'recycled 0 of 0 rejects; still rejected: none; already billed from another delivery: 0\n' +
+      '1 reject was stored without its record (the line itself is wrong, e.g. an outbound call without a dialled number, or it was stored before store version 4): ' +
+      'recycle cannot read it again; correct and re-deliver (meisai rejects lists them)\n',
+  );
+});
+
+test('quote --json on a call it would reject prints the verdict as JSON, exit 1; one unit is "1 unit"', async () => {
+  const rejected = await run('quote', '--contract', 'N000000001', '--peer', '0990-123-456', '--start', '2011-04-01 09:00:00', '--duration', '30', '--json');
+  expect(rejected.code).toBe(1);
+  expect(JSON.parse(rejected.stdout)).toMatchObject({ contract: 'N000000001', rejected: { code: 'NOT_CALLABLE' } });
+  const one = await run('quote', '--contract', 'N000000001', '--peer', '0312345678', '--start', '2011-04-01 09:00:00', '--duration', '30');
+  expect(one.stdout).toContain('(1 unit)');
+});
+
+test('a folder given as a file says --inbox; a headerless file in a switch layout says --profile', async () => {
+  const folder = workspace.writeFile('inbox', '') && workspace.directory;
+  const asFile = await run('ingest', folder);
+  expect(asFile.code).toBe(1);
+  expect(asFile.stderr).toContain(`(to take the files of a folder: --inbox ${folder})`);
+  const headerless = await run('ingest', workspace.writeFile('switch.csv', 'x1,N000000001,05012345678,out,0312345678,2011-04-01 09:00:00,60\n'));
+  expect(headerless.code).toBe(1);
+  expect(headerless.stderr).toContain('needs --profile NAME (meisai profiles check lists them)');
+});
+
+test('profiles preview rates with the store\'s subscriptions (--db), as ingest would', async () => {
+  const subscriptions = workspace.writeFile('crm.csv', 'contract_id,plan,effective_from\nN000000007,BUSINESS,2011-04-01\n');
+  expect((await run('subscriptions', 'import', subscriptions)).code).toBe(0);
+  const file = workspace.writeFile('day.csv', csv(['K1,N000000007,05012345678,out,0312345678,2011-04-01 09:00:00,60']));
+  const preview = await run('profiles', 'preview', '--profile', 'canonical', file);
+  expect(preview.code).toBe(0);
+  expect(preview.stdout.trimEnd().split('\n')[1]).toMatch(/"accepted \(general, BIZ-2010-04\)"$/);
+});
+
+test('rejects escapes the control characters of a raw line (an ESC ] 0; … BEL ESC[2J line cannot rewrite the terminal); --raw writes them byte for byte to a file', async () => {
+  const hostile = 'K9,N000000001,05012345678,out,0312345678,2011-04-01 09:00:00,6\u001b]0;pwned\u0007\u001b[2J\u0000';
+  await run('ingest', workspace.writeFile('day.csv', csv([hostile])));
+  const listed = await run('rejects', '--csv-encoding', 'utf8');
+  expect(listed.code).toBe(0);
+  expect(listed.stdout).not.toMatch(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/);
+  expect(listed.stdout).toContain('\\x1b]0;pwned\\x07\\x1b[2J\\x00');
+  const rawFile = `${workspace.directory}/rejects.csv`;
+  const raw = await run('rejects', '--raw', rawFile, '--csv-encoding', 'utf8');
+  expect(raw.stdout).toBe(`wrote 1 reject to ${rawFile}, raw lines byte for byte\n`);
+  expect(readFileSync(rawFile, 'utf8')).toContain('\u001b]0;pwned\u0007\u001b[2J\u0000');
+});
+
+test('a message of several lines reads as one: no "file:;" after a colon (the tariff schema message)', () => {
+  expect(oneLine('data/tariffs/x.json is not a valid tariff file:\n  $.rates[0].id: is required\n  $.plan: is required')).toBe(
+    'data/tariffs/x.json is not a valid tariff file: $.rates[0].id: is required; $.plan: is required',
+  );
+});
