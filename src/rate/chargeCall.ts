@@ -1,3 +1,5 @@
+import { reject, Rejection } from '../input/rejection';
+import { Classification } from '../numbering/classify';
 import { CallType } from './callType';
 import { Rate, Tariff } from '../tariff/tariff';
 import { ChargeExplanation, RatedCharge, rateSegments, RateSegment } from './rateCall';
@@ -27,4 +29,16 @@ export function chargeCall(
   }
   const charge = rateSegments(durationMs, segments, tariff.callRounding, explanation);
   return { ok: true, rate: segments[0]!.rate, band: segments[0]!.band, segments, charge };
+}
+
+/**
+ * The type an outbound call to `digits` is rated as, or why it is refused: an invalid number is
+ * `BAD_PEER`; a not-callable one `NOT_CALLABLE`, unless the numbering plan lets a tariff price it
+ * (`pricedAs`: 0570, 020) and this version has a rate for a prefix of it.
+ */
+export function outboundCallType(classification: Classification | null, tariff: Tariff, digits: string): { ok: true; type: CallType } | Rejection {
+  if (classification === null || classification.kind === 'invalid') return reject('BAD_PEER', classification?.message ?? `"${digits}" is not a number`);
+  if (classification.kind === 'callable') return { ok: true, type: classification.type };
+  if (classification.pricedAs !== undefined && tariff.pricesPrefix(classification.pricedAs, digits)) return { ok: true, type: classification.pricedAs };
+  return reject('NOT_CALLABLE', `${digits} (${classification.prefix}…) cannot be called from a 050 phone`);
 }

@@ -105,6 +105,15 @@ export class Tariff {
     return rates.defaultRate;
   }
 
+  /** Whether some rate of the type (in any band) is chosen by a prefix of these digits. */
+  pricesPrefix(type: CallType, digits: string): boolean {
+    for (const table of this.tables.values()) {
+      const byPrefix = table.get(type)!.byPrefix;
+      for (let length = 1; length <= digits.length; length += 1) if (byPrefix.has(digits.slice(0, length))) return true;
+    }
+    return false;
+  }
+
   private compileRates(rateFiles: RateFile[]): void {
     const seenIds = new Set<string>();
     const defaults = new Map<string, Map<CallType, Rate>>();
