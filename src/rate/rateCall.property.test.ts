@@ -27,9 +27,13 @@ const steps = fc
     });
   });
 
+const roundingMode = fc.constantFrom('down' as const, 'up' as const, 'half-up' as const, 'half-even' as const);
+/** Steps coarser and finer than a yen, each with the fraction digits that show it. */
+const ROUNDING_STEPS: [string, number][] = [['0.5', 1], ['0.25', 2], ['0.05', 2], ['5', 0], ['10', 0], ['0.0002', 4], ['3', 0], ['1.5', 1]];
 const rounding: fc.Arbitrary<CallRoundingRule> = fc.oneof(
   fc.constant({ mode: 'none' as const }),
-  fc.record({ mode: fc.constantFrom('down' as const, 'up' as const, 'half-up' as const, 'half-even' as const), decimals: fc.integer({ min: 0, max: 4 }) }),
+  fc.record({ mode: roundingMode, decimals: fc.integer({ min: -3, max: 4 }) }),
+  fc.tuple(roundingMode, fc.constantFrom(...ROUNDING_STEPS)).map(([mode, [step, decimals]]) => ({ mode, decimals, step })),
 );
 
 const rateFile = fc.record(
@@ -71,11 +75,13 @@ function referenceCharge(rate: Omit<RateFile, 'id' | 'type'>, durationMs: number
   if (rate.minimumCharge !== undefined) total = Exact.max(total, inParts(rate.minimumCharge));
   if (rate.maximumCharge !== undefined) total = Exact.min(total, inParts(rate.maximumCharge));
   if (callRounding.mode === 'none') return total;
-  return total.dividedBy(PARTS_PER_YEN).toDecimalPlaces(callRounding.decimals, ROUNDING[callRounding.mode]!).times(PARTS_PER_YEN);
+  // A multiple of the step (the rule's step, or 10^-decimals yen), counted in steps and rounded to a whole count.
+  const step = callRounding.step !== undefined ? new Exact(callRounding.step) : new Exact(10).pow(-callRounding.decimals);
+  return total.dividedBy(PARTS_PER_YEN).dividedBy(step).toDecimalPlaces(0, ROUNDING[callRounding.mode]!).times(step).times(PARTS_PER_YEN);
 }
 
 describe('rateCall agrees with a decimal.js implementation of the same rules', () => {
-  test('steps, increments, connect fee, minimum, maximum and every call rounding, to the last part', () => {
+  test('steps, increments, connect fee, minimum, maximum and every call rounding (steps and negative decimals too), to the last part', () => {
     fc.assert(
       fc.property(rateFile, rounding, fc.integer({ min: 0, max: 86_400_000 }), (rate, callRounding, durationMs) => {
         const tariff = compiled(rate, callRounding);

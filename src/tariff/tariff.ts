@@ -1,4 +1,4 @@
-import { parseYenAmount, RoundingRule } from '../money/scaledYen';
+import { parseYenAmount, RoundingRule, roundingRuleProblem, shownDecimals } from '../money/scaledYen';
 import { CALL_TYPES, CallType } from '../rate/callType';
 import { japanDateStartMs } from '../time/japanTime';
 import { HolidayCalendar } from './holidayCalendar';
@@ -76,7 +76,12 @@ export class Tariff {
     this.fromMs = japanDateStartMs(file.effectiveFrom);
     this.toMs = file.effectiveTo === undefined ? Number.POSITIVE_INFINITY : japanDateStartMs(file.effectiveTo);
     if (this.toMs <= this.fromMs) throw new RangeError(`tariff ${file.id}: effectiveTo is not after effectiveFrom`);
-    if (file.chakuwari.rounding.decimals > file.rounding.statementRow.decimals) {
+    const roundings: [string, RoundingRule | { mode: 'none' }][] = [['rounding.call', file.rounding.call], ['rounding.statementRow', file.rounding.statementRow], ['chakuwari.rounding', file.chakuwari.rounding]];
+    for (const [where, rule] of roundings) {
+      const problem = rule.mode === 'none' ? null : roundingRuleProblem(rule);
+      if (problem !== null) throw new RangeError(`tariff ${file.id}: ${where}: ${problem}`);
+    }
+    if (shownDecimals(file.chakuwari.rounding) > shownDecimals(file.rounding.statementRow)) {
       throw new RangeError(`tariff ${file.id}: 着割 is rounded to more decimals than the statement rows show`);
     }
     this.callRounding = file.rounding.call;

@@ -63,6 +63,8 @@ function exactYen(parts: number): string {
 
 function roundingText(quote: Quote): string {
   if (quote.rounding.mode === 'none') return 'none: the exact charge is kept; the statement row rounds the month\'s sum';
+  if (quote.rounding.step !== undefined) return `${quote.rounding.mode} to a multiple of ${quote.rounding.step} yen`;
+  if (quote.rounding.decimals < 0) return `${quote.rounding.mode} to a multiple of ${10 ** -quote.rounding.decimals} yen`;
   return `${quote.rounding.mode} to ${quote.rounding.decimals} decimal${quote.rounding.decimals === 1 ? '' : 's'}`;
 }
 

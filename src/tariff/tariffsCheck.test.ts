@@ -1,0 +1,60 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { checkReferenceFile, DEFAULT_DATA_DIR, loadHolidayCalendars, PROJECT_ROOT } from '../reference/referenceData';
+
+/**
+ * What `meisai tariffs check FILE` says about each field issue 18 adds: the schema's word, or the
+ * compiled tariff's, naming the file. (`tariffs check` calls checkReferenceFile per file.)
+ */
+const directory = mkdtempSync(join(tmpdir(), 'meisai-tariffs-check-'));
+afterAll(() => rmSync(directory, { recursive: true, force: true }));
+const calendars = loadHolidayCalendars(DEFAULT_DATA_DIR);
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Json = any;
+const fixture = (name: string): Json => JSON.parse(readFileSync(join(PROJECT_ROOT, 'fixtures', 'tariffs', `${name}.json`), 'utf8'));
+
+let written = 0;
+function check(document: Json): string {
+  written += 1;
+  const path = join(directory, `tariff-${written}.json`);
+  writeFileSync(path, JSON.stringify(document));
+  try {
+    return checkReferenceFile(path, calendars);
+  } catch (error) {
+    return (error as Error).message.replace(path, 'FILE');
+  }
+}
+
+describe('tariffs check: rounding steps', () => {
+  test('accepts negative decimals and a step shown with enough decimals', () => {
+    expect(check(fixture('round-ten-yen'))).toBe('tariff');
+    expect(check(fixture('round-half-yen'))).toBe('tariff');
+  });
+
+  test.each([
+    [{ mode: 'down', decimals: -5 }, '$.rounding.call'],
+    [{ mode: 'down', decimals: 0, step: '0.5.0' }, '$.rounding.call.step must match pattern'],
+    [{ mode: 'down', decimals: 0, step: 0.5 }, '$.rounding.call.step must be string'],
+  ])('refuses the call rounding %j in the schema', (rule, message) => {
+    const tariff = fixture('round-half-yen');
+    tariff.rounding.call = rule;
+    expect(check(tariff)).toContain(message);
+  });
+
+  test.each([
+    [{ mode: 'up', decimals: 0, step: '0.5' }, 'FILE: tariff ROUND-HALF-YEN: rounding.call: a rounding step of 0.5 yen is not shown exactly with 0 decimals'],
+    [{ mode: 'up', decimals: 1, step: '0' }, 'FILE: tariff ROUND-HALF-YEN: rounding.call: a rounding step must be more than 0 yen, not 0'],
+  ])('refuses the call rounding %j when compiled', (rule, message) => {
+    const tariff = fixture('round-half-yen');
+    tariff.rounding.call = rule;
+    expect(check(tariff)).toBe(message);
+  });
+
+  test('refuses a statement row step shown with too few decimals', () => {
+    const tariff = fixture('round-half-yen');
+    tariff.rounding.statementRow = { mode: 'down', decimals: 1, step: '0.05' };
+    expect(check(tariff)).toBe('FILE: tariff ROUND-HALF-YEN: rounding.statementRow: a rounding step of 0.05 yen is not shown exactly with 1 decimals');
+  });
+});
