@@ -31,6 +31,8 @@ export interface Quote {
   units: number;
   pieces: ChargedPiece[];
   connectFeeScaled: number;
+  /** The part figures count 1/partsDenominator of a part (1 unless an increment costs a fraction of a part). */
+  partsDenominator: number;
   /** Fee plus pieces, in parts (36,000,000 to the yen). */
   subtotalParts: number;
   minimumScaled: number | null;
@@ -73,6 +75,7 @@ export function quoteCall(request: QuoteRequest, tariffs: TariffBook, numbering:
       units: charged.charge.units,
       pieces: explanation.pieces,
       connectFeeScaled: request.durationMs > 0 ? explanation.connectFeeScaled : 0,
+      partsDenominator: explanation.partsDenominator,
       subtotalParts: explanation.subtotalParts,
       minimumScaled: charged.rate.minimumCharge,
       maximumScaled: charged.rate.maximumCharge,

@@ -7,8 +7,10 @@ import { TimeBands } from './timeBands';
 
 /**
  * Exact charges are integer counts of parts: 3600 parts make one scaled yen (1/10,000 yen).
- * A rate unit must divide 3600 s, so a per-second (or per-increment) share of any price is a
- * whole number of parts.
+ * A step whose increment costs a whole number of parts (any rate unit dividing 3600 s charged
+ * per whole seconds, most others too) is summed in parts; one that does not (16 yen per 7 s
+ * charged per 1 s: 16/7 yen a second) is summed as an exact fraction of parts and must be
+ * rounded per call.
  */
 export const EXACT_PARTS_PER_SCALED_YEN = 3600;
 
@@ -18,12 +20,22 @@ export interface RateStep {
   /** Where the next step starts (Infinity for the last). */
   toMs: number;
   priceScaled: number;
+  /** For display: the rate unit and increment in seconds (fractions for millisecond units). */
   rateUnitSeconds: number;
   incrementSeconds: number;
+  rateUnitMs: number;
   incrementMs: number;
-  /** price × 3600 / rate unit: the parts one billed second costs. */
-  partsPerBilledSecond: number;
+  /** The parts one increment costs (incrementMs × price × 3600 / rateUnitMs), or null when that is not a whole number. */
+  partsPerIncrement: number | null;
+  /** The same as a reduced fraction, always. */
+  partsPerIncrementNumerator: bigint;
+  partsPerIncrementDenominator: bigint;
+  /** A flat amount charged when the call enters this step (scaled yen; 0 for none). */
+  flatFee: number;
 }
+
+/** `graduated`: each step prices the time inside it; `volume`: the whole call at the step its duration reaches. */
+export type RatePricing = 'graduated' | 'volume';
 
 /** A rate ready for arithmetic: amounts in scaled yen, times in milliseconds. */
 export interface Rate {
@@ -35,6 +47,7 @@ export interface Rate {
   connectFee: number;
   minimumCharge: number | null;
   maximumCharge: number | null;
+  pricing: RatePricing;
   steps: RateStep[];
 }
 
@@ -94,6 +107,14 @@ export class Tariff {
     };
     this.timeBands = file.timeBands === undefined ? null : compileTimeBands(file, calendars);
     this.compileRates(file.rates);
+    if (file.rounding.call.mode === 'none') {
+      const inexact = file.rates.find((rate) => compileRate(this.id, rate, null).steps.some((step) => step.partsPerIncrement === null));
+      if (inexact !== undefined) {
+        throw new RangeError(
+          `tariff ${file.id}: rate ${inexact.id} has a step whose increment costs a fraction of a part (1/36,000,000 yen); call rounding none cannot keep it, give the call a rounding rule`,
+        );
+      }
+    }
   }
 
   /**
@@ -201,25 +222,49 @@ function compileRate(tariffId: string, rateFile: RateFile, prefix: string | null
     connectFee: parseYenAmount(rateFile.connectFee ?? '0'),
     minimumCharge,
     maximumCharge,
+    pricing: rateFile.pricing ?? 'graduated',
     steps,
   };
 }
 
 function compileStep(where: string, step: StepFile, next: StepFile | undefined): RateStep {
   if (next !== undefined && next.fromSeconds <= step.fromSeconds) throw new RangeError(`${where}: steps must start at increasing offsets`);
-  if (EXACT_PARTS_PER_SCALED_YEN % step.rateUnitSeconds !== 0) {
-    throw new RangeError(`${where}: a rate unit of ${step.rateUnitSeconds} s does not divide 3600 s, so its per-second share would not be exact`);
-  }
+  const rateUnitMs = millisecondsOf(where, 'rateUnit', step.rateUnitSeconds, step.rateUnitMilliseconds);
+  const incrementMs = millisecondsOf(where, 'increment', step.incrementSeconds, step.incrementMilliseconds);
   const priceScaled = parseYenAmount(step.price);
+  // One increment costs incrementMs × price × 3600 / rateUnitMs parts, kept as a reduced fraction.
+  const numerator = BigInt(incrementMs) * BigInt(priceScaled) * BigInt(EXACT_PARTS_PER_SCALED_YEN);
+  const divisor = greatestCommonDivisor(numerator, BigInt(rateUnitMs));
+  const partsPerIncrementNumerator = numerator / divisor;
+  const partsPerIncrementDenominator = BigInt(rateUnitMs) / divisor;
   return {
     fromMs: step.fromSeconds * 1000,
     toMs: next === undefined ? Number.POSITIVE_INFINITY : next.fromSeconds * 1000,
     priceScaled,
-    rateUnitSeconds: step.rateUnitSeconds,
-    incrementSeconds: step.incrementSeconds,
-    incrementMs: step.incrementSeconds * 1000,
-    partsPerBilledSecond: priceScaled * (EXACT_PARTS_PER_SCALED_YEN / step.rateUnitSeconds),
+    rateUnitSeconds: rateUnitMs / 1000,
+    incrementSeconds: incrementMs / 1000,
+    rateUnitMs,
+    incrementMs,
+    partsPerIncrement: partsPerIncrementDenominator === 1n ? Number(partsPerIncrementNumerator) : null,
+    partsPerIncrementNumerator,
+    partsPerIncrementDenominator,
+    flatFee: parseYenAmount(step.flatFee ?? '0'),
   };
+}
+
+/** A step's rate unit or increment, given in whole seconds or in milliseconds (exactly one of them). */
+function millisecondsOf(where: string, name: string, seconds: number | undefined, milliseconds: number | undefined): number {
+  if ((seconds === undefined) === (milliseconds === undefined)) throw new RangeError(`${where}: give a step's ${name} in ${name}Seconds or ${name}Milliseconds, exactly one`);
+  const value = seconds === undefined ? milliseconds! : seconds * 1000;
+  if (!Number.isSafeInteger(value) || value <= 0) throw new RangeError(`${where}: a step's ${name} must be a positive whole number of seconds or milliseconds`);
+  return value;
+}
+
+function greatestCommonDivisor(left: bigint, right: bigint): bigint {
+  let a = left < 0n ? -left : left;
+  let b = right;
+  while (b !== 0n) [a, b] = [b, a % b];
+  return a === 0n ? 1n : a;
 }
 
 /** `0503300-0503450` stands for every same-length prefix from the first to the last. */

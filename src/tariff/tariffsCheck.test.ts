@@ -58,3 +58,44 @@ describe('tariffs check: rounding steps', () => {
     expect(check(tariff)).toBe('FILE: tariff ROUND-HALF-YEN: rounding.statementRow: a rounding step of 0.05 yen is not shown exactly with 1 decimals');
   });
 });
+
+describe('tariffs check: increments, rate units, volume pricing and step fees', () => {
+  test('accepts the fixtures', () => {
+    expect(check(fixture('any-increment'))).toBe('tariff');
+    expect(check(fixture('seven-second-unit'))).toBe('tariff');
+    expect(check(fixture('volume-tiers'))).toBe('tariff');
+  });
+
+  test.each([
+    [{ rateUnitSeconds: 60, rateUnitMilliseconds: 60_000, incrementSeconds: 1 }, "rate IP_TENTHS: give a step's rateUnit in rateUnitSeconds or rateUnitMilliseconds, exactly one"],
+    [{ rateUnitSeconds: 60 }, "rate IP_TENTHS: give a step's increment in incrementSeconds or incrementMilliseconds, exactly one"],
+  ])('refuses the step %j', (unitAndIncrement, message) => {
+    const tariff = fixture('any-increment');
+    tariff.rates[3].steps[0] = { fromSeconds: 0, price: '12', ...unitAndIncrement };
+    expect(check(tariff)).toBe(`FILE: tariff ANY-INCREMENT: ${message}`);
+  });
+
+  test.each([
+    [{ incrementMilliseconds: 0.5 }, '$.rates[3].steps[0].incrementMilliseconds must be integer'],
+    [{ incrementMilliseconds: 0 }, '$.rates[3].steps[0].incrementMilliseconds must be >= 1'],
+    [{ flatFee: 5 }, '$.rates[3].steps[0].flatFee must be string'],
+  ])('refuses %j in the schema', (change, message) => {
+    const tariff = fixture('any-increment');
+    Object.assign(tariff.rates[3].steps[0], change);
+    expect(check(tariff)).toContain(message);
+  });
+
+  test('refuses a pricing it does not know', () => {
+    const tariff = fixture('volume-tiers');
+    tariff.rates[0].pricing = 'tiered';
+    expect(check(tariff)).toContain('$.rates[0].pricing must be equal to one of the allowed values');
+  });
+
+  test('refuses call rounding none when an increment costs a fraction of a part', () => {
+    const tariff = fixture('seven-second-unit');
+    tariff.rounding.call = { mode: 'none' };
+    expect(check(tariff)).toBe(
+      'FILE: tariff SEVEN-SECOND-UNIT: rate MOBILE_UNIT_7S has a step whose increment costs a fraction of a part (1/36,000,000 yen); call rounding none cannot keep it, give the call a rounding rule',
+    );
+  });
+});
