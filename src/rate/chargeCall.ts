@@ -27,6 +27,11 @@ export function chargeCall(
     if (!banded.ok) return { ok: false, message: `tariff ${tariff.id}: ${banded.message}` };
     segments = banded.segments.map((segment) => ({ ...segment, rate: tariff.rateFor(type, digits, segment.band) }));
   }
+  if (segments.some((segment) => segment.rate.ownBands !== null)) {
+    const expanded = withOwnBands(segments, startMs);
+    if (!expanded.ok) return { ok: false, message: `tariff ${tariff.id}: ${expanded.message}` };
+    segments = expanded.segments;
+  }
   const charge = rateSegments(durationMs, segments, tariff.callRounding, explanation);
   return { ok: true, rate: segments[0]!.rate, band: segments[0]!.band, segments, charge };
 }
@@ -41,4 +46,23 @@ export function outboundCallType(classification: Classification | null, tariff: 
   if (classification.kind === 'callable') return { ok: true, type: classification.type };
   if (classification.pricedAs !== undefined && tariff.pricesPrefix(classification.pricedAs, digits)) return { ok: true, type: classification.pricedAs };
   return reject('NOT_CALLABLE', `${digits} (${classification.prefix}…) cannot be called from a 050 phone`);
+}
+
+/** Segments whose rate has time bands of its own, cut by those bands and priced by the band's variant of the rate. */
+function withOwnBands(segments: RateSegment[], startMs: number): { ok: true; segments: RateSegment[] } | { ok: false; message: string } {
+  const expanded: RateSegment[] = [];
+  for (const segment of segments) {
+    const own = segment.rate.ownBands;
+    if (own === null) {
+      expanded.push(segment);
+      continue;
+    }
+    const cut = own.timeBands.segments(startMs + segment.fromMs, segment.toMs - segment.fromMs);
+    if (!cut.ok) return cut;
+    for (const part of cut.segments) {
+      const variant = part.band === null ? undefined : own.variants.get(part.band);
+      expanded.push({ fromMs: segment.fromMs + part.fromMs, toMs: segment.fromMs + part.toMs, band: variant === undefined ? segment.band : part.band, rate: variant ?? segment.rate });
+    }
+  }
+  return { ok: true, segments: expanded };
 }

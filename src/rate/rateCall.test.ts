@@ -158,6 +158,7 @@ describe('rateCall: an initial block, then an increment, with a per-call fee', (
       minimumCharge: null,
       maximumCharge: null,
       pricing: 'graduated',
+      ownBands: null,
       steps: [
         // the block: 10 yen per 30 s, charged per 30 s; parts per increment = 30,000 ms × 100,000 × 3600 / 30,000 ms
         {

@@ -2,7 +2,7 @@ import { parseYenAmount, RoundingRule, roundingRuleProblem, shownDecimals } from
 import { CALL_TYPES, CallType } from '../rate/callType';
 import { japanDateStartMs } from '../time/japanTime';
 import { HolidayCalendar } from './holidayCalendar';
-import { CallRoundingRule, RateFile, StepFile, TariffFile } from './tariffFile';
+import { CallRoundingRule, RateFile, StepFile, TariffFile, TimeBandsFile } from './tariffFile';
 import { TimeBands } from './timeBands';
 
 /**
@@ -49,6 +49,14 @@ export interface Rate {
   maximumCharge: number | null;
   pricing: RatePricing;
   steps: RateStep[];
+  /** The rate's own time bands (a destination's night or New Year price), or null. */
+  ownBands: RateBands | null;
+}
+
+/** A rate's own time bands and the variant of the rate in each. */
+export interface RateBands {
+  timeBands: TimeBands;
+  variants: ReadonlyMap<string, Rate>;
 }
 
 export interface Chakuwari {
@@ -105,10 +113,12 @@ export class Tariff {
       discountPerUnit: parseYenAmount(file.chakuwari.discountPerUnit),
       rounding: file.chakuwari.rounding,
     };
-    this.timeBands = file.timeBands === undefined ? null : compileTimeBands(file, calendars);
-    this.compileRates(file.rates);
+    this.timeBands = file.timeBands === undefined ? null : compileTimeBands(`tariff ${file.id}`, file.timeBands, calendars);
+    this.compileRates(file.rates, calendars);
     if (file.rounding.call.mode === 'none') {
-      const inexact = file.rates.find((rate) => compileRate(this.id, rate, null).steps.some((step) => step.partsPerIncrement === null));
+      const fractional = (rate: Rate): boolean =>
+        rate.steps.some((step) => step.partsPerIncrement === null) || [...(rate.ownBands?.variants.values() ?? [])].some(fractional);
+      const inexact = file.rates.find((rate) => fractional(compileRate(file, rate, null, calendars)));
       if (inexact !== undefined) {
         throw new RangeError(
           `tariff ${file.id}: rate ${inexact.id} has a step whose increment costs a fraction of a part (1/36,000,000 yen); call rounding none cannot keep it, give the call a rounding rule`,
@@ -140,7 +150,7 @@ export class Tariff {
     return false;
   }
 
-  private compileRates(rateFiles: RateFile[]): void {
+  private compileRates(rateFiles: RateFile[], calendars: ReadonlyMap<string, HolidayCalendar>): void {
     const seenIds = new Set<string>();
     const defaults = new Map<string, Map<CallType, Rate>>();
     const overrides = new Map<string, Map<CallType, Map<string, Rate>>>();
@@ -151,7 +161,7 @@ export class Tariff {
       if (band !== ANY_BAND && !(this.timeBands?.ids.has(band) ?? false)) {
         throw new RangeError(`tariff ${this.id}: rate ${rateFile.id} names band ${band}, which timeBands does not declare`);
       }
-      const compiled = (prefix: string | null): Rate => compileRate(this.id, rateFile, prefix);
+      const compiled = (prefix: string | null): Rate => compileRate(this.file, rateFile, prefix, calendars);
       if (rateFile.prefixes === undefined) {
         const bandDefaults = defaults.get(band) ?? new Map<CallType, Rate>();
         if (bandDefaults.has(rateFile.type)) throw new RangeError(`tariff ${this.id}: two default rates for ${rateFile.type}${band === ANY_BAND ? '' : ` in band ${band}`}`);
@@ -186,26 +196,44 @@ export class Tariff {
   }
 }
 
-function compileTimeBands(file: TariffFile, calendars: ReadonlyMap<string, HolidayCalendar>): TimeBands {
-  const bands = file.timeBands!;
+function compileTimeBands(where: string, bands: TimeBandsFile, calendars: ReadonlyMap<string, HolidayCalendar>): TimeBands {
   let calendar: HolidayCalendar | undefined;
   if (bands.holidayCalendar !== undefined) {
     calendar = calendars.get(bands.holidayCalendar.id);
-    if (calendar === undefined) throw new RangeError(`tariff ${file.id}: holiday calendar ${bands.holidayCalendar.id} is not in data/holidays`);
+    if (calendar === undefined) throw new RangeError(`${where}: holiday calendar ${bands.holidayCalendar.id} is not in data/holidays`);
     if (calendar.sha256 !== bands.holidayCalendar.sha256) {
       throw new RangeError(
-        `tariff ${file.id}: holiday calendar ${calendar.id} has sha256 ${calendar.sha256}, the tariff pins ${bands.holidayCalendar.sha256} (a changed table must be a new calendar file)`,
+        `${where}: holiday calendar ${calendar.id} has sha256 ${calendar.sha256}, the tariff pins ${bands.holidayCalendar.sha256} (a changed table must be a new calendar file)`,
       );
     }
   }
   try {
     return new TimeBands(bands, calendar);
   } catch (error) {
-    throw new RangeError(`tariff ${file.id}: ${(error as Error).message}`);
+    throw new RangeError(`${where}: ${(error as Error).message}`);
   }
 }
 
-function compileRate(tariffId: string, rateFile: RateFile, prefix: string | null): Rate {
+/**
+ * A rate's own time bands: each band a variant of the rate (its own steps; the rate's fee,
+ * limits and pricing), id `RATE.BAND`. The tariff's holiday calendar serves when the rate names none.
+ */
+function compileOwnBands(tariff: TariffFile, rateFile: RateFile, prefix: string | null, calendars: ReadonlyMap<string, HolidayCalendar>): RateBands | null {
+  const own = rateFile.timeBands;
+  if (own === undefined) return null;
+  const where = `tariff ${tariff.id}: rate ${rateFile.id}`;
+  const holidayCalendar = own.holidayCalendar ?? tariff.timeBands?.holidayCalendar;
+  const timeBands = compileTimeBands(where, { boundary: own.boundary, ...(holidayCalendar === undefined ? {} : { holidayCalendar }), bands: own.bands }, calendars);
+  const variants = new Map<string, Rate>();
+  for (const band of own.bands) {
+    const variant = compileRate(tariff, { ...rateFile, id: `${rateFile.id}.${band.id}`, steps: band.steps, timeBands: undefined }, prefix, calendars);
+    variants.set(band.id, { ...variant, band: band.id });
+  }
+  return { timeBands, variants };
+}
+
+function compileRate(tariff: TariffFile, rateFile: RateFile, prefix: string | null, calendars: ReadonlyMap<string, HolidayCalendar>): Rate {
+  const tariffId = tariff.id;
   const where = `tariff ${tariffId}: rate ${rateFile.id}`;
   const steps = rateFile.steps.map((step, index) => compileStep(where, step, rateFile.steps[index + 1]));
   if (steps[0]!.fromMs !== 0) throw new RangeError(`${where}: the first step must start at 0 s`);
@@ -224,6 +252,7 @@ function compileRate(tariffId: string, rateFile: RateFile, prefix: string | null
     maximumCharge,
     pricing: rateFile.pricing ?? 'graduated',
     steps,
+    ownBands: compileOwnBands(tariff, rateFile, prefix, calendars),
   };
 }
 

@@ -68,7 +68,19 @@ export interface RateFile {
   pricing?: 'graduated' | 'volume';
   /** Elapsed-time steps, the first from 0 s, each with its own price, rate unit and increment. */
   steps: StepFile[];
+  /**
+   * The rate's own time bands: in a band, the band's steps replace the rate's (fee, limits and
+   * pricing stay the rate's). A moment in none of them keeps the rate's steps. Holidays are read
+   * from the rate's calendar, else the tariff's.
+   */
+  timeBands?: RateTimeBandsFile;
   note?: string;
+}
+
+export interface RateTimeBandsFile {
+  boundary: 'start-band' | 'split';
+  holidayCalendar?: { id: string; sha256: string };
+  bands: (TimeBandFile & { steps: StepFile[] })[];
 }
 
 /**

@@ -99,3 +99,27 @@ describe('tariffs check: increments, rate units, volume pricing and step fees', 
     );
   });
 });
+
+describe('tariffs check: time bands per rate', () => {
+  test('accepts the fixture', () => {
+    expect(check(fixture('rate-bands'))).toBe('tariff');
+  });
+
+  test('refuses a rate band without steps (schema)', () => {
+    const tariff = fixture('rate-bands');
+    delete tariff.rates[0].timeBands.bands[0].steps;
+    expect(check(tariff)).toContain("$.rates[0].timeBands.bands[0] must have required property 'steps'");
+  });
+
+  test('refuses a rate band that reads holidays without a calendar', () => {
+    const tariff = fixture('rate-bands');
+    tariff.rates[0].timeBands.bands[0].days = ['holiday'];
+    expect(check(tariff)).toBe('FILE: tariff RATE-BANDS: rate MOBILE: time band NEW_YEAR reads national holidays (weekday or holiday): name a holidayCalendar');
+  });
+
+  test('refuses a rate band declared twice', () => {
+    const tariff = fixture('rate-bands');
+    tariff.rates[0].timeBands.bands[1].id = 'NEW_YEAR';
+    expect(check(tariff)).toBe('FILE: tariff RATE-BANDS: rate MOBILE: time band NEW_YEAR is declared twice');
+  });
+});
