@@ -73,7 +73,8 @@ interface TariffRateFile {
   connectFee?: string;
   minimumCharge?: string;
   maximumCharge?: string;
-  steps: { fromSeconds: number; price: string; rateUnitSeconds: number; incrementSeconds: number }[];
+  pricing?: string;
+  steps: { fromSeconds: number; price: string; rateUnitSeconds?: number; incrementSeconds?: number; flatFee?: string }[];
 }
 
 interface TariffDocument {
@@ -222,13 +223,14 @@ function benchTariff(document: TariffDocument): Tariff {
   if (document.rounding.call.mode === 'none') refuse('call rounding none');
   const rates = document.rates.map((rate): TariffRate => {
     if (rate.band !== undefined || rate.minimumCharge !== undefined || rate.maximumCharge !== undefined) refuse(`rate ${rate.id} with a band, minimum or maximum`);
+    if (rate.pricing === 'volume' || rate.steps.some((step) => step.flatFee !== undefined || step.rateUnitSeconds === undefined)) refuse(`rate ${rate.id} with volume pricing, a step fee or a unit in milliseconds`);
     if (rate.steps.some((step) => step.incrementSeconds !== step.rateUnitSeconds)) refuse(`rate ${rate.id} charged by increments other than its unit`);
     const [first, second, ...more] = rate.steps;
     if (more.length > 0) refuse(`rate ${rate.id} with more than two steps`);
     const base = { id: rate.id, type: rate.type, ...(rate.prefixes === undefined ? {} : { prefixes: rate.prefixes }), perCallFee: rate.connectFee ?? '0' };
-    if (second === undefined) return { ...base, unitSeconds: first!.rateUnitSeconds, unitPrice: first!.price };
+    if (second === undefined) return { ...base, unitSeconds: first!.rateUnitSeconds!, unitPrice: first!.price };
     if (second.fromSeconds !== first!.rateUnitSeconds) refuse(`rate ${rate.id} whose first step is not one block`);
-    return { ...base, initialSeconds: first!.rateUnitSeconds, initialPrice: first!.price, unitSeconds: second.rateUnitSeconds, unitPrice: second.price };
+    return { ...base, initialSeconds: first!.rateUnitSeconds!, initialPrice: first!.price, unitSeconds: second.rateUnitSeconds!, unitPrice: second.price };
   });
   return { id: document.id, effectiveFrom: document.effectiveFrom, ...(document.effectiveTo === undefined ? {} : { effectiveTo: document.effectiveTo }), rounding: document.rounding, rates, chakuwari: document.chakuwari };
 }

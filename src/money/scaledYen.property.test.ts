@@ -1,6 +1,6 @@
 import Decimal from 'decimal.js';
 import fc from 'fast-check';
-import { formatScaledYen, parseYenAmount, parseYenAmountExact, YEN_SCALE } from './scaledYen';
+import { formatScaledYen, parseYenAmount, parseYenAmountExact, roundScaledQuotient, roundScaledYen, RoundingRule, YEN_SCALE } from './scaledYen';
 
 /** The reference: decimal.js with room for every digit. */
 const Exact = Decimal.clone({ precision: 40 });
@@ -96,5 +96,37 @@ describe('formatScaledYen and parseYenAmountExact on bigint sums of any size', (
 
   it('refuses text that is not a yen amount of at most 4 fraction digits', () => {
     for (const text of ['', '1.', '.5', '1.23456', '1e3', '+1', '1,000', ' 1']) expect(() => parseYenAmountExact(text)).toThrow(RangeError);
+  });
+});
+
+describe('rounding to decimals or to a step', () => {
+  const MODES: Record<RoundingRule['mode'], Decimal.Rounding> = { down: Exact.ROUND_DOWN, up: Exact.ROUND_UP, 'half-up': Exact.ROUND_HALF_UP, 'half-even': Exact.ROUND_HALF_EVEN };
+  const rule: fc.Arbitrary<RoundingRule> = fc.oneof(
+    fc.record({ mode: fc.constantFrom('down' as const, 'up' as const, 'half-up' as const, 'half-even' as const), decimals: fc.integer({ min: -4, max: 4 }) }),
+    fc.record({ mode: fc.constantFrom('down' as const, 'up' as const, 'half-up' as const, 'half-even' as const), decimals: fc.constant(4), step: fc.constantFrom('0.5', '0.25', '0.05', '5', '10', '3', '1.5', '0.0003', '1000') }),
+  );
+  /** decimal.js: the amount counted in steps, rounded to a whole count by the mode, times the step. */
+  const reference = (yen: Decimal, roundingRule: RoundingRule): Decimal => {
+    const step = roundingRule.step === undefined ? new Exact(10).pow(-roundingRule.decimals) : new Exact(roundingRule.step);
+    return yen.dividedBy(step).toDecimalPlaces(0, MODES[roundingRule.mode]).times(step);
+  };
+
+  it('roundScaledYen agrees with decimal.js for any sign, decimals from -4 to 4 and any step', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: -1e12, max: 1e12 }), rule, (scaled, roundingRule) => {
+        expect(roundScaledYen(scaled, roundingRule)).toBe(reference(new Exact(scaled).dividedBy(YEN_SCALE), roundingRule).times(YEN_SCALE).toNumber());
+      }),
+      { numRuns: 5000 },
+    );
+  });
+
+  it('roundScaledQuotient agrees with decimal.js on exact quotients', () => {
+    fc.assert(
+      fc.property(fc.bigInt({ min: 0n, max: 10n ** 15n }), fc.bigInt({ min: 1n, max: 10n ** 6n }), rule, (numerator, denominator, roundingRule) => {
+        const exact = new Exact(numerator.toString()).dividedBy(denominator.toString()).dividedBy(YEN_SCALE);
+        expect(roundScaledQuotient(numerator, denominator, roundingRule)).toBe(reference(exact, roundingRule).times(YEN_SCALE).toNumber());
+      }),
+      { numRuns: 5000 },
+    );
   });
 });

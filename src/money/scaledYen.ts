@@ -15,8 +15,44 @@ export type RoundingMode = 'down' | 'up' | 'half-up' | 'half-even';
 
 export interface RoundingRule {
   mode: RoundingMode;
-  /** Fraction digits kept, 0 (whole yen) to 4. */
+  /**
+   * Fraction digits kept, 0 (whole yen) to 4; negative keeps fewer digits still: -1 rounds to
+   * tens of yen, -2 to hundreds. With a `step`, the fraction digits shown.
+   */
   decimals: number;
+  /** Round to a multiple of this amount instead (`"0.5"`, `"10"`, `"0.05"`); it must be shown exactly with `decimals`. */
+  step?: string;
+}
+
+const stepsByText = new Map<string, number>();
+
+/** The amount a rule rounds to a multiple of, in scaled yen: its `step`, or 10^-decimals yen. */
+export function roundingStepScaled(rule: RoundingRule): number {
+  if (rule.step === undefined) return 10 ** (MAX_FRACTION_DIGITS - rule.decimals);
+  let step = stepsByText.get(rule.step);
+  if (step === undefined) {
+    step = parseYenAmount(rule.step);
+    if (step <= 0) throw new RangeError(`a rounding step must be more than 0 yen, not ${rule.step}`);
+    stepsByText.set(rule.step, step);
+  }
+  return step;
+}
+
+/** Fraction digits a rounded amount is shown with (a rule that rounds to tens of yen shows none). */
+export function shownDecimals(rule: RoundingRule): number {
+  return Math.max(0, rule.decimals);
+}
+
+/** Why a rounding rule cannot be applied exactly, or null: a step shown with too few digits would print a figure it did not round to. */
+export function roundingRuleProblem(rule: RoundingRule): string | null {
+  let step: number;
+  try {
+    step = roundingStepScaled(rule);
+  } catch (error) {
+    return (error as Error).message;
+  }
+  if (step % 10 ** (MAX_FRACTION_DIGITS - shownDecimals(rule)) !== 0) return `a rounding step of ${rule.step} yen is not shown exactly with ${rule.decimals} decimals`;
+  return null;
 }
 
 const DECIMAL_AMOUNT = /^(-?)(\d{1,12})(?:\.(\d{1,4}))?$/;
@@ -78,13 +114,13 @@ export function formatScaledYen(scaledYen: number | bigint, decimals = 0): strin
 }
 
 /**
- * Rounds scaled yen to the rule's number of fraction digits, by the rule's mode.
+ * Rounds scaled yen to the rule's number of fraction digits (or a multiple of its step), by the rule's mode.
  * `down` is toward zero (切り捨て), `up` away from zero (切り上げ), `half-up` rounds a half
  * away from zero (四捨五入), `half-even` rounds a half to the even neighbour.
  */
 export function roundScaledYen(scaledYen: number, rule: RoundingRule): number {
   assertSafe(scaledYen);
-  const step = 10 ** (MAX_FRACTION_DIGITS - rule.decimals);
+  const step = roundingStepScaled(rule);
   if (step === 1) return scaledYen;
   const magnitude = Math.abs(scaledYen);
   const whole = Math.floor(magnitude / step);
@@ -124,7 +160,7 @@ export function assertSafe(scaledYen: number): void {
  */
 export function roundScaledQuotient(numerator: bigint, denominator: bigint, rule: RoundingRule): number {
   if (denominator <= 0n || numerator < 0n) throw new RangeError('roundScaledQuotient takes a non-negative numerator and a positive denominator');
-  const step = 10n ** BigInt(MAX_FRACTION_DIGITS - rule.decimals);
+  const step = BigInt(roundingStepScaled(rule));
   const divisor = denominator * step;
   const whole = numerator / divisor;
   const remainder = numerator - whole * divisor;
@@ -141,21 +177,22 @@ export function roundScaledQuotient(numerator: bigint, denominator: bigint, rule
 export const PARTS_PER_YEN = 36_000_000n;
 
 /**
- * An exact amount in parts, in yen: a plain decimal when it has one (`16.2666` is not: it is
+ * An exact amount in parts (or in 1/partsDenominator of a part), in yen: a plain decimal when it has one (`16.2666` is not: it is
  * printed `16.26666…` with the fraction `244/15`), so a quote never shows a rounded figure as exact.
  */
-export function formatExactParts(parts: number): { decimal: string; fraction: string; exact: boolean } {
+export function formatExactParts(parts: number, partsDenominator = 1): { decimal: string; fraction: string; exact: boolean } {
   const numerator = BigInt(parts);
-  let divisor = gcd(numerator, PARTS_PER_YEN);
+  const perYen = PARTS_PER_YEN * BigInt(partsDenominator);
+  let divisor = gcd(numerator, perYen);
   if (divisor === 0n) divisor = 1n;
   const reducedNumerator = numerator / divisor;
-  const reducedDenominator = PARTS_PER_YEN / divisor;
+  const reducedDenominator = perYen / divisor;
   const fraction = reducedDenominator === 1n ? reducedNumerator.toString() : `${reducedNumerator}/${reducedDenominator}`;
   let rest = reducedDenominator;
   while (rest % 2n === 0n) rest /= 2n;
   while (rest % 5n === 0n) rest /= 5n;
   const exact = rest === 1n;
-  const value = new Decimal(parts).dividedBy(PARTS_PER_YEN.toString());
+  const value = new Decimal(parts).dividedBy(perYen.toString());
   return { decimal: exact ? value.toFixed() : `${value.toFixed(6, Decimal.ROUND_DOWN)}…`, fraction, exact };
 }
 

@@ -1,9 +1,11 @@
 import { japanDateStartMs } from '../time/japanTime';
+import { CallType } from '../rate/callType';
 import { DatedRule, NumberClass, NumberingPlanFile } from './plan';
 
 export type Classification =
   | { kind: 'callable'; type: Exclude<NumberClass, 'not-callable'>; ruleNote?: string }
-  | { kind: 'not-callable'; prefix: string }
+  /** `pricedAs`: a tariff with a rate for the number's prefix may rate it as that type (`pricedOutboundType`). */
+  | { kind: 'not-callable'; prefix: string; pricedAs?: CallType }
   | { kind: 'invalid'; message: string };
 
 /**
@@ -34,6 +36,9 @@ export class NumberingPlan {
           throw new RangeError(`numbering plan ${file.id}: two rules for prefix ${rule.prefix} overlap in time`);
         }
       }
+      if (rule.pricedAs !== undefined && rule.class !== 'not-callable') {
+        throw new RangeError(`numbering plan ${file.id}: prefix ${rule.prefix} is ${rule.class}; only a not-callable rule takes pricedAs`);
+      }
       sharing.push(dated);
       this.rulesByPrefix.set(rule.prefix, sharing);
       longest = Math.max(longest, rule.prefix.length);
@@ -46,8 +51,12 @@ export class NumberingPlan {
       const prefix = digits.slice(0, length);
       const rule = this.rulesByPrefix.get(prefix)?.find((candidate) => candidate.fromMs <= atMs && atMs < candidate.toMs);
       if (rule === undefined) continue;
-      if (rule.class === 'not-callable') return { kind: 'not-callable', prefix };
-      if ((rule.minLength !== undefined && digits.length < rule.minLength) || (rule.maxLength !== undefined && digits.length > rule.maxLength)) {
+      const lengthFits = (rule.minLength === undefined || digits.length >= rule.minLength) && (rule.maxLength === undefined || digits.length <= rule.maxLength);
+      if (rule.class === 'not-callable') {
+        // A number the plan may price must have the rule's length; any other stays not callable.
+        return rule.pricedAs !== undefined && lengthFits ? { kind: 'not-callable', prefix, pricedAs: rule.pricedAs } : { kind: 'not-callable', prefix };
+      }
+      if (!lengthFits) {
         return { kind: 'invalid', message: `${digits} has ${digits.length} digits; numbers starting ${prefix} have ${lengthText(rule)}` };
       }
       return { kind: 'callable', type: rule.class, ruleNote: rule.note };

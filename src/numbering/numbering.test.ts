@@ -114,12 +114,12 @@ describe('NumberingPlan.classify with the reference plan', () => {
 
   test.each([
     // [digits, the prefix that makes it not callable]
-    ['0570123456', '0570'], // navi dial
-    ['0570', '0570'], // at any length
+    ['0570', '0570'], // at any length (0570 + 6 digits may be priced: below)
+    ['05701234567', '0570'], // 0570 + 7: not the length a plan may price
     ['0180123456', '0180'],
     ['0990123456', '0990'],
-    ['02012345678', '020'],
-    ['06012345678', '060'],
+    ['0201234567', '020'], // 020 + 7: not the M2M length
+    ['06012345678', '060'], // before 2026-07-01
     ['0012345', '00'], // carrier codes
     ['0033010123456', '00'],
     ['110', '1'],
@@ -196,6 +196,42 @@ describe('NumberingPlan.classify with the reference plan', () => {
         expect(plan.classify('0705123456', jst(instant))).toMatchObject({ kind: 'invalid' });
         expect(plan.classify('070123456789', jst(instant))).toMatchObject({ kind: 'invalid' });
       },
+    );
+  });
+});
+
+describe('the numbering plan of 2026 (issue 18)', () => {
+  test.each([
+    // [instant, class of 060-1234-5678]
+    ['2026-06-30T23:59:59.999+09:00', { kind: 'not-callable', prefix: '060' }], // last instant before the rule
+    ['2026-07-01T00:00:00+09:00', { kind: 'callable', type: 'mobile' }], // midnight Japan time: mobile
+    ['2026-06-30T15:00:00Z', { kind: 'callable', type: 'mobile' }], // = 2026-07-01 00:00 Japan time
+    ['2026-06-15T12:00:00+09:00', { kind: 'not-callable', prefix: '060' }], // a call of 2026-06
+    ['2026-12-15T12:00:00+09:00', { kind: 'callable', type: 'mobile' }], // a call of 2026-12
+  ])('060 + 8 digits at %s', (instant, expected) => {
+    expect(plan.classify('06012345678', jst(instant))).toMatchObject(expected);
+  });
+
+  test('060 at another length is invalid once it is mobile, not callable before', () => {
+    expect(plan.classify('0601234567', jst('2026-12-01T00:00:00+09:00'))).toMatchObject({ kind: 'invalid' });
+    expect(plan.classify('0601234567', jst('2026-06-01T00:00:00+09:00'))).toEqual({ kind: 'not-callable', prefix: '060' });
+  });
+
+  test.each([
+    // [digits, prefix, the type a tariff may price it as]
+    ['0570123456', '0570', 'general'], // navi dial 0570 + 6
+    ['02012345678', '020', 'mobile'], // M2M 020 + 8
+  ])('%s is not callable unless a tariff prices %s as %s', (digits, prefix, pricedAs) => {
+    expect(plan.classify(digits, APRIL_2011)).toEqual({ kind: 'not-callable', prefix, pricedAs });
+  });
+
+  test('every rule of the reference plan names its source', () => {
+    expect(plan.file.rules.filter((rule) => rule.source === undefined)).toEqual([]);
+  });
+
+  test('refuses pricedAs on a rule that is callable already', () => {
+    expect(() => new NumberingPlan({ id: 'TEST', rules: [{ prefix: '03', class: 'general', pricedAs: 'general' }] })).toThrow(
+      'numbering plan TEST: prefix 03 is general; only a not-callable rule takes pricedAs',
     );
   });
 });

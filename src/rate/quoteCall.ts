@@ -3,7 +3,7 @@ import { SubscriptionBook } from '../subscription/subscriptions';
 import { TariffBook } from '../tariff/tariff';
 import { CallRoundingRule } from '../tariff/tariffFile';
 import { CallType } from './callType';
-import { chargeCall } from './chargeCall';
+import { chargeCall, outboundCallType } from './chargeCall';
 import { ChargedPiece, newChargeExplanation } from './rateCall';
 import { tariffForCall } from './rateRecord';
 
@@ -31,6 +31,8 @@ export interface Quote {
   units: number;
   pieces: ChargedPiece[];
   connectFeeScaled: number;
+  /** The part figures count 1/partsDenominator of a part (1 unless an increment costs a fraction of a part). */
+  partsDenominator: number;
   /** Fee plus pieces, in parts (36,000,000 to the yen). */
   subtotalParts: number;
   minimumScaled: number | null;
@@ -54,10 +56,10 @@ export function quoteCall(request: QuoteRequest, tariffs: TariffBook, numbering:
   const tariff = tariffForCall(request.contractId, asked ? null : request.number, request.startMs, tariffs, book);
   if ('ok' in tariff) return tariff;
   const classification = numbering.classify(request.peer, request.startMs);
-  if (classification.kind === 'invalid') return { ok: false, code: 'BAD_PEER', message: classification.message };
-  if (classification.kind === 'not-callable') return { ok: false, code: 'NOT_CALLABLE', message: `${request.peer} (${classification.prefix}…) cannot be called from a 050 phone` };
+  const callType = outboundCallType(classification, tariff, request.peer);
+  if (!callType.ok) return callType;
   const explanation = newChargeExplanation();
-  const charged = chargeCall(tariff, classification.type, request.peer, request.startMs, request.durationMs, explanation);
+  const charged = chargeCall(tariff, callType.type, request.peer, request.startMs, request.durationMs, explanation);
   if (!charged.ok) return { ok: false, code: 'NO_TARIFF', message: charged.message };
   return {
     ok: true,
@@ -65,7 +67,7 @@ export function quoteCall(request: QuoteRequest, tariffs: TariffBook, numbering:
       plan: tariff.plan,
       planSource: asked ? 'asked for' : subscribed !== undefined ? 'subscription' : 'default plan',
       tariffId: tariff.id,
-      type: classification.type,
+      type: callType.type,
       band: charged.band,
       boundary: tariff.timeBands?.boundary ?? null,
       rateId: charged.rate.id,
@@ -73,6 +75,7 @@ export function quoteCall(request: QuoteRequest, tariffs: TariffBook, numbering:
       units: charged.charge.units,
       pieces: explanation.pieces,
       connectFeeScaled: request.durationMs > 0 ? explanation.connectFeeScaled : 0,
+      partsDenominator: explanation.partsDenominator,
       subtotalParts: explanation.subtotalParts,
       minimumScaled: charged.rate.minimumCharge,
       maximumScaled: charged.rate.maximumCharge,

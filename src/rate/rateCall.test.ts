@@ -157,11 +157,19 @@ describe('rateCall: an initial block, then an increment, with a per-call fee', (
       connectFee: 30_000, // 3 yen
       minimumCharge: null,
       maximumCharge: null,
+      pricing: 'graduated',
+      ownBands: null,
       steps: [
-        // the block: 10 yen per 30 s, charged per 30 s; parts per billed second = 100,000 × 3600 / 30
-        { fromMs: 0, toMs: 30_000, priceScaled: 100_000, rateUnitSeconds: 30, incrementSeconds: 30, incrementMs: 30_000, partsPerBilledSecond: 12_000_000 },
-        // then 0.35 yen per started second: 3,500 × 3600 / 1
-        { fromMs: 30_000, toMs: Number.POSITIVE_INFINITY, priceScaled: 3_500, rateUnitSeconds: 1, incrementSeconds: 1, incrementMs: 1_000, partsPerBilledSecond: 12_600_000 },
+        // the block: 10 yen per 30 s, charged per 30 s; parts per increment = 30,000 ms × 100,000 × 3600 / 30,000 ms
+        {
+          fromMs: 0, toMs: 30_000, priceScaled: 100_000, rateUnitSeconds: 30, incrementSeconds: 30, rateUnitMs: 30_000, incrementMs: 30_000,
+          partsPerIncrement: 360_000_000, partsPerIncrementNumerator: 360_000_000n, partsPerIncrementDenominator: 1n, flatFee: 0,
+        },
+        // then 0.35 yen per started second: 1,000 ms × 3,500 × 3600 / 1,000 ms
+        {
+          fromMs: 30_000, toMs: Number.POSITIVE_INFINITY, priceScaled: 3_500, rateUnitSeconds: 1, incrementSeconds: 1, rateUnitMs: 1_000, incrementMs: 1_000,
+          partsPerIncrement: 12_600_000, partsPerIncrementNumerator: 12_600_000n, partsPerIncrementDenominator: 1n, flatFee: 0,
+        },
       ],
     });
   });

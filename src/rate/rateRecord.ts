@@ -6,7 +6,7 @@ import { SubscriptionBook } from '../subscription/subscriptions';
 import { Tariff, TariffBook } from '../tariff/tariff';
 import { japanMonth } from '../time/japanTime';
 import { CallType } from './callType';
-import { chargeCall } from './chargeCall';
+import { chargeCall, outboundCallType } from './chargeCall';
 
 /** How the peer was classified: a call type, or (inbound only) why the caller has none. */
 export type PeerClass = CallType | 'withheld' | 'not-callable' | 'unknown';
@@ -63,16 +63,12 @@ export function rateRecord(record: CallRecord, tariffs: TariffBook, numbering: N
   if ('ok' in tariff) return tariff;
   const classification = record.peerIsNumber ? numbering.classify(record.peer, record.startMs) : null;
   if (record.direction === 'out') {
-    if (classification === null || classification.kind === 'invalid') {
-      return reject('BAD_PEER', classification?.message ?? `"${record.peer}" is not a number`);
-    }
-    if (classification.kind === 'not-callable') {
-      return reject('NOT_CALLABLE', `${record.peer} (${classification.prefix}…) cannot be called from a 050 phone`);
-    }
-    const charged = chargeCall(tariff, classification.type, record.peer, record.startMs, record.durationMs);
+    const callType = outboundCallType(classification, tariff, record.peer);
+    if (!callType.ok) return callType;
+    const charged = chargeCall(tariff, callType.type, record.peer, record.startMs, record.durationMs);
     if (!charged.ok) return reject('NO_TARIFF', charged.message);
     const { rate, charge } = charged;
-    return ratedCall(record, classification.type, tariff.plan, tariff.id, numbering.id, rate.id, rate.prefix, charge.units, charge.chargeScaled, charge.chargeRemainderParts, false);
+    return ratedCall(record, callType.type, tariff.plan, tariff.id, numbering.id, rate.id, rate.prefix, charge.units, charge.chargeScaled, charge.chargeRemainderParts, false);
   }
   let peerClass: PeerClass;
   if (classification === null) peerClass = isWithheldCaller(record.peer) ? 'withheld' : 'unknown';

@@ -1,6 +1,6 @@
 import { ChakuwariTotal, NumberTypeTotal } from '../aggregate/monthlyTotals';
 import { chakuwariDiscount } from '../discount/chakuwari';
-import { formatScaledYen, roundScaledQuotient, roundScaledYen } from '../money/scaledYen';
+import { formatScaledYen, roundScaledQuotient, roundScaledYen, shownDecimals } from '../money/scaledYen';
 import { CALL_TYPE_LABELS, CALL_TYPES } from '../rate/callType';
 import { EXACT_PARTS_PER_SCALED_YEN, Tariff } from '../tariff/tariff';
 import { formatTenths } from '../time/duration';
@@ -33,7 +33,7 @@ interface TableSums<Figure extends number | bigint> {
  */
 export function buildStatement(input: StatementInput): Statement {
   const byNumber = groupByNumber(input);
-  const decimals = input.tariff.statementRounding.decimals;
+  const decimals = shownDecimals(input.tariff.statementRounding);
 
   const allSums = emptySums<bigint>(0n);
   const numberStatements: NumberStatement[] = [];

@@ -1,14 +1,16 @@
-import { parseYenAmount, RoundingRule } from '../money/scaledYen';
+import { parseYenAmount, RoundingRule, roundingRuleProblem, shownDecimals } from '../money/scaledYen';
 import { CALL_TYPES, CallType } from '../rate/callType';
 import { japanDateStartMs } from '../time/japanTime';
 import { HolidayCalendar } from './holidayCalendar';
-import { CallRoundingRule, RateFile, StepFile, TariffFile } from './tariffFile';
+import { CallRoundingRule, RateFile, StepFile, TariffFile, TimeBandsFile } from './tariffFile';
 import { TimeBands } from './timeBands';
 
 /**
  * Exact charges are integer counts of parts: 3600 parts make one scaled yen (1/10,000 yen).
- * A rate unit must divide 3600 s, so a per-second (or per-increment) share of any price is a
- * whole number of parts.
+ * A step whose increment costs a whole number of parts (any rate unit dividing 3600 s charged
+ * per whole seconds, most others too) is summed in parts; one that does not (16 yen per 7 s
+ * charged per 1 s: 16/7 yen a second) is summed as an exact fraction of parts and must be
+ * rounded per call.
  */
 export const EXACT_PARTS_PER_SCALED_YEN = 3600;
 
@@ -18,12 +20,22 @@ export interface RateStep {
   /** Where the next step starts (Infinity for the last). */
   toMs: number;
   priceScaled: number;
+  /** For display: the rate unit and increment in seconds (fractions for millisecond units). */
   rateUnitSeconds: number;
   incrementSeconds: number;
+  rateUnitMs: number;
   incrementMs: number;
-  /** price × 3600 / rate unit: the parts one billed second costs. */
-  partsPerBilledSecond: number;
+  /** The parts one increment costs (incrementMs × price × 3600 / rateUnitMs), or null when that is not a whole number. */
+  partsPerIncrement: number | null;
+  /** The same as a reduced fraction, always. */
+  partsPerIncrementNumerator: bigint;
+  partsPerIncrementDenominator: bigint;
+  /** A flat amount charged when the call enters this step (scaled yen; 0 for none). */
+  flatFee: number;
 }
+
+/** `graduated`: each step prices the time inside it; `volume`: the whole call at the step its duration reaches. */
+export type RatePricing = 'graduated' | 'volume';
 
 /** A rate ready for arithmetic: amounts in scaled yen, times in milliseconds. */
 export interface Rate {
@@ -35,7 +47,16 @@ export interface Rate {
   connectFee: number;
   minimumCharge: number | null;
   maximumCharge: number | null;
+  pricing: RatePricing;
   steps: RateStep[];
+  /** The rate's own time bands (a destination's night or New Year price), or null. */
+  ownBands: RateBands | null;
+}
+
+/** A rate's own time bands and the variant of the rate in each. */
+export interface RateBands {
+  timeBands: TimeBands;
+  variants: ReadonlyMap<string, Rate>;
 }
 
 export interface Chakuwari {
@@ -76,7 +97,12 @@ export class Tariff {
     this.fromMs = japanDateStartMs(file.effectiveFrom);
     this.toMs = file.effectiveTo === undefined ? Number.POSITIVE_INFINITY : japanDateStartMs(file.effectiveTo);
     if (this.toMs <= this.fromMs) throw new RangeError(`tariff ${file.id}: effectiveTo is not after effectiveFrom`);
-    if (file.chakuwari.rounding.decimals > file.rounding.statementRow.decimals) {
+    const roundings: [string, RoundingRule | { mode: 'none' }][] = [['rounding.call', file.rounding.call], ['rounding.statementRow', file.rounding.statementRow], ['chakuwari.rounding', file.chakuwari.rounding]];
+    for (const [where, rule] of roundings) {
+      const problem = rule.mode === 'none' ? null : roundingRuleProblem(rule);
+      if (problem !== null) throw new RangeError(`tariff ${file.id}: ${where}: ${problem}`);
+    }
+    if (shownDecimals(file.chakuwari.rounding) > shownDecimals(file.rounding.statementRow)) {
       throw new RangeError(`tariff ${file.id}: 着割 is rounded to more decimals than the statement rows show`);
     }
     this.callRounding = file.rounding.call;
@@ -87,8 +113,18 @@ export class Tariff {
       discountPerUnit: parseYenAmount(file.chakuwari.discountPerUnit),
       rounding: file.chakuwari.rounding,
     };
-    this.timeBands = file.timeBands === undefined ? null : compileTimeBands(file, calendars);
-    this.compileRates(file.rates);
+    this.timeBands = file.timeBands === undefined ? null : compileTimeBands(`tariff ${file.id}`, file.timeBands, calendars);
+    this.compileRates(file.rates, calendars);
+    if (file.rounding.call.mode === 'none') {
+      const fractional = (rate: Rate): boolean =>
+        rate.steps.some((step) => step.partsPerIncrement === null) || [...(rate.ownBands?.variants.values() ?? [])].some(fractional);
+      const inexact = file.rates.find((rate) => fractional(compileRate(file, rate, null, calendars)));
+      if (inexact !== undefined) {
+        throw new RangeError(
+          `tariff ${file.id}: rate ${inexact.id} has a step whose increment costs a fraction of a part (1/36,000,000 yen); call rounding none cannot keep it, give the call a rounding rule`,
+        );
+      }
+    }
   }
 
   /**
@@ -105,7 +141,16 @@ export class Tariff {
     return rates.defaultRate;
   }
 
-  private compileRates(rateFiles: RateFile[]): void {
+  /** Whether some rate of the type (in any band) is chosen by a prefix of these digits. */
+  pricesPrefix(type: CallType, digits: string): boolean {
+    for (const table of this.tables.values()) {
+      const byPrefix = table.get(type)!.byPrefix;
+      for (let length = 1; length <= digits.length; length += 1) if (byPrefix.has(digits.slice(0, length))) return true;
+    }
+    return false;
+  }
+
+  private compileRates(rateFiles: RateFile[], calendars: ReadonlyMap<string, HolidayCalendar>): void {
     const seenIds = new Set<string>();
     const defaults = new Map<string, Map<CallType, Rate>>();
     const overrides = new Map<string, Map<CallType, Map<string, Rate>>>();
@@ -116,7 +161,7 @@ export class Tariff {
       if (band !== ANY_BAND && !(this.timeBands?.ids.has(band) ?? false)) {
         throw new RangeError(`tariff ${this.id}: rate ${rateFile.id} names band ${band}, which timeBands does not declare`);
       }
-      const compiled = (prefix: string | null): Rate => compileRate(this.id, rateFile, prefix);
+      const compiled = (prefix: string | null): Rate => compileRate(this.file, rateFile, prefix, calendars);
       if (rateFile.prefixes === undefined) {
         const bandDefaults = defaults.get(band) ?? new Map<CallType, Rate>();
         if (bandDefaults.has(rateFile.type)) throw new RangeError(`tariff ${this.id}: two default rates for ${rateFile.type}${band === ANY_BAND ? '' : ` in band ${band}`}`);
@@ -151,26 +196,44 @@ export class Tariff {
   }
 }
 
-function compileTimeBands(file: TariffFile, calendars: ReadonlyMap<string, HolidayCalendar>): TimeBands {
-  const bands = file.timeBands!;
+function compileTimeBands(where: string, bands: TimeBandsFile, calendars: ReadonlyMap<string, HolidayCalendar>): TimeBands {
   let calendar: HolidayCalendar | undefined;
   if (bands.holidayCalendar !== undefined) {
     calendar = calendars.get(bands.holidayCalendar.id);
-    if (calendar === undefined) throw new RangeError(`tariff ${file.id}: holiday calendar ${bands.holidayCalendar.id} is not in data/holidays`);
+    if (calendar === undefined) throw new RangeError(`${where}: holiday calendar ${bands.holidayCalendar.id} is not in data/holidays`);
     if (calendar.sha256 !== bands.holidayCalendar.sha256) {
       throw new RangeError(
-        `tariff ${file.id}: holiday calendar ${calendar.id} has sha256 ${calendar.sha256}, the tariff pins ${bands.holidayCalendar.sha256} (a changed table must be a new calendar file)`,
+        `${where}: holiday calendar ${calendar.id} has sha256 ${calendar.sha256}, the tariff pins ${bands.holidayCalendar.sha256} (a changed table must be a new calendar file)`,
       );
     }
   }
   try {
     return new TimeBands(bands, calendar);
   } catch (error) {
-    throw new RangeError(`tariff ${file.id}: ${(error as Error).message}`);
+    throw new RangeError(`${where}: ${(error as Error).message}`);
   }
 }
 
-function compileRate(tariffId: string, rateFile: RateFile, prefix: string | null): Rate {
+/**
+ * A rate's own time bands: each band a variant of the rate (its own steps; the rate's fee,
+ * limits and pricing), id `RATE.BAND`. The tariff's holiday calendar serves when the rate names none.
+ */
+function compileOwnBands(tariff: TariffFile, rateFile: RateFile, prefix: string | null, calendars: ReadonlyMap<string, HolidayCalendar>): RateBands | null {
+  const own = rateFile.timeBands;
+  if (own === undefined) return null;
+  const where = `tariff ${tariff.id}: rate ${rateFile.id}`;
+  const holidayCalendar = own.holidayCalendar ?? tariff.timeBands?.holidayCalendar;
+  const timeBands = compileTimeBands(where, { boundary: own.boundary, ...(holidayCalendar === undefined ? {} : { holidayCalendar }), bands: own.bands }, calendars);
+  const variants = new Map<string, Rate>();
+  for (const band of own.bands) {
+    const variant = compileRate(tariff, { ...rateFile, id: `${rateFile.id}.${band.id}`, steps: band.steps, timeBands: undefined }, prefix, calendars);
+    variants.set(band.id, { ...variant, band: band.id });
+  }
+  return { timeBands, variants };
+}
+
+function compileRate(tariff: TariffFile, rateFile: RateFile, prefix: string | null, calendars: ReadonlyMap<string, HolidayCalendar>): Rate {
+  const tariffId = tariff.id;
   const where = `tariff ${tariffId}: rate ${rateFile.id}`;
   const steps = rateFile.steps.map((step, index) => compileStep(where, step, rateFile.steps[index + 1]));
   if (steps[0]!.fromMs !== 0) throw new RangeError(`${where}: the first step must start at 0 s`);
@@ -187,25 +250,50 @@ function compileRate(tariffId: string, rateFile: RateFile, prefix: string | null
     connectFee: parseYenAmount(rateFile.connectFee ?? '0'),
     minimumCharge,
     maximumCharge,
+    pricing: rateFile.pricing ?? 'graduated',
     steps,
+    ownBands: compileOwnBands(tariff, rateFile, prefix, calendars),
   };
 }
 
 function compileStep(where: string, step: StepFile, next: StepFile | undefined): RateStep {
   if (next !== undefined && next.fromSeconds <= step.fromSeconds) throw new RangeError(`${where}: steps must start at increasing offsets`);
-  if (EXACT_PARTS_PER_SCALED_YEN % step.rateUnitSeconds !== 0) {
-    throw new RangeError(`${where}: a rate unit of ${step.rateUnitSeconds} s does not divide 3600 s, so its per-second share would not be exact`);
-  }
+  const rateUnitMs = millisecondsOf(where, 'rateUnit', step.rateUnitSeconds, step.rateUnitMilliseconds);
+  const incrementMs = millisecondsOf(where, 'increment', step.incrementSeconds, step.incrementMilliseconds);
   const priceScaled = parseYenAmount(step.price);
+  // One increment costs incrementMs × price × 3600 / rateUnitMs parts, kept as a reduced fraction.
+  const numerator = BigInt(incrementMs) * BigInt(priceScaled) * BigInt(EXACT_PARTS_PER_SCALED_YEN);
+  const divisor = greatestCommonDivisor(numerator, BigInt(rateUnitMs));
+  const partsPerIncrementNumerator = numerator / divisor;
+  const partsPerIncrementDenominator = BigInt(rateUnitMs) / divisor;
   return {
     fromMs: step.fromSeconds * 1000,
     toMs: next === undefined ? Number.POSITIVE_INFINITY : next.fromSeconds * 1000,
     priceScaled,
-    rateUnitSeconds: step.rateUnitSeconds,
-    incrementSeconds: step.incrementSeconds,
-    incrementMs: step.incrementSeconds * 1000,
-    partsPerBilledSecond: priceScaled * (EXACT_PARTS_PER_SCALED_YEN / step.rateUnitSeconds),
+    rateUnitSeconds: rateUnitMs / 1000,
+    incrementSeconds: incrementMs / 1000,
+    rateUnitMs,
+    incrementMs,
+    partsPerIncrement: partsPerIncrementDenominator === 1n ? Number(partsPerIncrementNumerator) : null,
+    partsPerIncrementNumerator,
+    partsPerIncrementDenominator,
+    flatFee: parseYenAmount(step.flatFee ?? '0'),
   };
+}
+
+/** A step's rate unit or increment, given in whole seconds or in milliseconds (exactly one of them). */
+function millisecondsOf(where: string, name: string, seconds: number | undefined, milliseconds: number | undefined): number {
+  if ((seconds === undefined) === (milliseconds === undefined)) throw new RangeError(`${where}: give a step's ${name} in ${name}Seconds or ${name}Milliseconds, exactly one`);
+  const value = seconds === undefined ? milliseconds! : seconds * 1000;
+  if (!Number.isSafeInteger(value) || value <= 0) throw new RangeError(`${where}: a step's ${name} must be a positive whole number of seconds or milliseconds`);
+  return value;
+}
+
+function greatestCommonDivisor(left: bigint, right: bigint): bigint {
+  let a = left < 0n ? -left : left;
+  let b = right;
+  while (b !== 0n) [a, b] = [b, a % b];
+  return a === 0n ? 1n : a;
 }
 
 /** `0503300-0503450` stands for every same-length prefix from the first to the last. */

@@ -61,17 +61,42 @@ export interface RateFile {
   /** The least and the most a call costs (fee included), before per-call rounding. */
   minimumCharge?: string;
   maximumCharge?: string;
+  /**
+   * `graduated` (the default): each step prices the elapsed time inside it; `volume`: the whole
+   * call is priced by the step its duration reaches (a call over 60 s wholly at the second price).
+   */
+  pricing?: 'graduated' | 'volume';
   /** Elapsed-time steps, the first from 0 s, each with its own price, rate unit and increment. */
   steps: StepFile[];
+  /**
+   * The rate's own time bands: in a band, the band's steps replace the rate's (fee, limits and
+   * pricing stay the rate's). A moment in none of them keeps the rate's steps. Holidays are read
+   * from the rate's calendar, else the tariff's.
+   */
+  timeBands?: RateTimeBandsFile;
   note?: string;
 }
 
-/** `price` per `rateUnitSeconds`, charged per started `incrementSeconds`, from `fromSeconds` of elapsed time. */
+export interface RateTimeBandsFile {
+  boundary: 'start-band' | 'split';
+  holidayCalendar?: { id: string; sha256: string };
+  bands: (TimeBandFile & { steps: StepFile[] })[];
+}
+
+/**
+ * `price` per rate unit, charged per started increment, from `fromSeconds` of elapsed time. The
+ * rate unit and the increment are each given in whole seconds or in milliseconds (a tenth of a
+ * second is `incrementMilliseconds: 100`); any length, not only divisors of an hour.
+ */
 export interface StepFile {
   fromSeconds: number;
   price: string;
-  rateUnitSeconds: number;
-  incrementSeconds: number;
+  rateUnitSeconds?: number;
+  rateUnitMilliseconds?: number;
+  incrementSeconds?: number;
+  incrementMilliseconds?: number;
+  /** A flat amount charged when the call enters this step. */
+  flatFee?: string;
 }
 
 export interface ChakuwariFile {

@@ -60,13 +60,15 @@ export function registerQuote(program: Command, io: Io): void {
 
 const yen = (scaled: number): string => formatScaledYen(scaled, 4).replace(/\.?0+$/, '');
 
-function exactYen(parts: number): string {
-  const exact = formatExactParts(parts);
+function exactYen(parts: number, partsDenominator = 1): string {
+  const exact = formatExactParts(parts, partsDenominator);
   return exact.exact ? exact.decimal : `${exact.decimal} (${exact.fraction})`;
 }
 
 function roundingText(quote: Quote): string {
   if (quote.rounding.mode === 'none') return 'none: the exact charge is kept; the statement row rounds the month\'s sum';
+  if (quote.rounding.step !== undefined) return `${quote.rounding.mode} to a multiple of ${quote.rounding.step} yen`;
+  if (quote.rounding.decimals < 0) return `${quote.rounding.mode} to a multiple of ${10 ** -quote.rounding.decimals} yen`;
   return `${quote.rounding.mode} to ${quote.rounding.decimals} decimal${quote.rounding.decimals === 1 ? '' : 's'}`;
 }
 
@@ -81,16 +83,16 @@ function quoteText(request: { contractId: string; number: string | null; peer: s
   ];
   for (const piece of quote.pieces) {
     lines.push(
-      `  step from ${piece.stepFromSeconds} s${piece.band === null ? '' : `, band ${piece.band}`} (${piece.rateId}): ${piece.elapsedMs / 1000} s at ${yen(piece.priceScaled)} yen per ${piece.rateUnitSeconds} s, ` +
-        `charged per ${piece.incrementSeconds} s: ${piece.units} × ${piece.incrementSeconds} s = ${piece.billedSeconds} s → ${exactYen(piece.chargeParts)} yen`,
+      `  step from ${piece.stepFromSeconds} s${piece.band === null ? '' : `, band ${piece.band}`} (${piece.rateId}${piece.pricing === 'volume' ? ', volume: the whole call at this step' : ''}): ${piece.elapsedMs / 1000} s at ${yen(piece.priceScaled)} yen per ${piece.rateUnitSeconds} s, ` +
+        `charged per ${piece.incrementSeconds} s: ${piece.units} × ${piece.incrementSeconds} s = ${piece.billedSeconds} s${piece.flatFeeScaled === 0 ? '' : ` + ${yen(piece.flatFeeScaled)} yen on entering the step`} → ${exactYen(piece.chargeParts, quote.partsDenominator)} yen`,
     );
   }
   lines.push(`fee:       ${yen(quote.connectFeeScaled)} yen (connect fee)`);
-  lines.push(`subtotal:  ${exactYen(quote.subtotalParts)} yen`);
+  lines.push(`subtotal:  ${exactYen(quote.subtotalParts, quote.partsDenominator)} yen`);
   const limits = [quote.minimumScaled === null ? null : `minimum ${yen(quote.minimumScaled)}${quote.minimumApplied ? ' (applied)' : ''}`, quote.maximumScaled === null ? null : `maximum ${yen(quote.maximumScaled)}${quote.maximumApplied ? ' (applied)' : ''}`].filter(Boolean);
   lines.push(`limits:    ${limits.length === 0 ? 'none' : limits.join(', ')}`);
   lines.push(`rounding:  ${roundingText(quote)}`);
-  lines.push(`charge:    ${quote.rounding.mode === 'none' ? exactYen(quote.exactParts) : yen(quote.chargeScaled)} yen (${quote.units} ${quote.units === 1 ? 'unit' : 'units'})`);
+  lines.push(`charge:    ${quote.rounding.mode === 'none' ? exactYen(quote.exactParts, quote.partsDenominator) : yen(quote.chargeScaled)} yen (${quote.units} ${quote.units === 1 ? 'unit' : 'units'})`);
   return `${lines.join('\n')}\n`;
 }
 
@@ -120,22 +122,24 @@ function quoteJson(request: { contractId: string; number: string | null; peer: s
       incrementSeconds: piece.incrementSeconds,
       units: piece.units,
       billedSeconds: piece.billedSeconds,
-      charge: jsonAmount(piece.chargeParts),
+      ...(piece.pricing === 'volume' ? { pricing: piece.pricing } : {}),
+      ...(piece.flatFeeScaled === 0 ? {} : { flatFee: yen(piece.flatFeeScaled) }),
+      charge: jsonAmount(piece.chargeParts, quote.partsDenominator),
     })),
     connectFee: yen(quote.connectFeeScaled),
-    subtotal: jsonAmount(quote.subtotalParts),
+    subtotal: jsonAmount(quote.subtotalParts, quote.partsDenominator),
     minimumCharge: quote.minimumScaled === null ? null : yen(quote.minimumScaled),
     maximumCharge: quote.maximumScaled === null ? null : yen(quote.maximumScaled),
     minimumApplied: quote.minimumApplied,
     maximumApplied: quote.maximumApplied,
     rounding: quote.rounding,
-    exactCharge: jsonAmount(quote.exactParts),
-    charge: quote.rounding.mode === 'none' ? jsonAmount(quote.exactParts) : yen(quote.chargeScaled),
+    exactCharge: jsonAmount(quote.exactParts, quote.partsDenominator),
+    charge: quote.rounding.mode === 'none' ? jsonAmount(quote.exactParts, quote.partsDenominator) : yen(quote.chargeScaled),
   };
 }
 
 /** An exact amount for JSON: its decimal when it has one (`0.3`), else its fraction (`244/15`). */
-function jsonAmount(parts: number): string {
-  const exact = formatExactParts(parts);
+function jsonAmount(parts: number, partsDenominator = 1): string {
+  const exact = formatExactParts(parts, partsDenominator);
   return exact.exact ? exact.decimal : exact.fraction;
 }

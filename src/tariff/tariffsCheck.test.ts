@@ -1,0 +1,125 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { checkReferenceFile, DEFAULT_DATA_DIR, loadHolidayCalendars, PROJECT_ROOT } from '../reference/referenceData';
+
+/**
+ * What `meisai tariffs check FILE` says about each field issue 18 adds: the schema's word, or the
+ * compiled tariff's, naming the file. (`tariffs check` calls checkReferenceFile per file.)
+ */
+const directory = mkdtempSync(join(tmpdir(), 'meisai-tariffs-check-'));
+afterAll(() => rmSync(directory, { recursive: true, force: true }));
+const calendars = loadHolidayCalendars(DEFAULT_DATA_DIR);
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Json = any;
+const fixture = (name: string): Json => JSON.parse(readFileSync(join(PROJECT_ROOT, 'fixtures', 'tariffs', `${name}.json`), 'utf8'));
+
+let written = 0;
+function check(document: Json): string {
+  written += 1;
+  const path = join(directory, `tariff-${written}.json`);
+  writeFileSync(path, JSON.stringify(document));
+  try {
+    return checkReferenceFile(path, calendars);
+  } catch (error) {
+    return (error as Error).message.replace(path, 'FILE');
+  }
+}
+
+describe('tariffs check: rounding steps', () => {
+  test('accepts negative decimals and a step shown with enough decimals', () => {
+    expect(check(fixture('round-ten-yen'))).toBe('tariff');
+    expect(check(fixture('round-half-yen'))).toBe('tariff');
+  });
+
+  test.each([
+    [{ mode: 'down', decimals: -5 }, '$.rounding.call'],
+    [{ mode: 'down', decimals: 0, step: '0.5.0' }, '$.rounding.call.step must match pattern'],
+    [{ mode: 'down', decimals: 0, step: 0.5 }, '$.rounding.call.step must be string'],
+  ])('refuses the call rounding %j in the schema', (rule, message) => {
+    const tariff = fixture('round-half-yen');
+    tariff.rounding.call = rule;
+    expect(check(tariff)).toContain(message);
+  });
+
+  test.each([
+    [{ mode: 'up', decimals: 0, step: '0.5' }, 'FILE: tariff ROUND-HALF-YEN: rounding.call: a rounding step of 0.5 yen is not shown exactly with 0 decimals'],
+    [{ mode: 'up', decimals: 1, step: '0' }, 'FILE: tariff ROUND-HALF-YEN: rounding.call: a rounding step must be more than 0 yen, not 0'],
+  ])('refuses the call rounding %j when compiled', (rule, message) => {
+    const tariff = fixture('round-half-yen');
+    tariff.rounding.call = rule;
+    expect(check(tariff)).toBe(message);
+  });
+
+  test('refuses a statement row step shown with too few decimals', () => {
+    const tariff = fixture('round-half-yen');
+    tariff.rounding.statementRow = { mode: 'down', decimals: 1, step: '0.05' };
+    expect(check(tariff)).toBe('FILE: tariff ROUND-HALF-YEN: rounding.statementRow: a rounding step of 0.05 yen is not shown exactly with 1 decimals');
+  });
+});
+
+describe('tariffs check: increments, rate units, volume pricing and step fees', () => {
+  test('accepts the fixtures', () => {
+    expect(check(fixture('any-increment'))).toBe('tariff');
+    expect(check(fixture('seven-second-unit'))).toBe('tariff');
+    expect(check(fixture('volume-tiers'))).toBe('tariff');
+  });
+
+  test.each([
+    [{ rateUnitSeconds: 60, rateUnitMilliseconds: 60_000, incrementSeconds: 1 }, "rate IP_TENTHS: give a step's rateUnit in rateUnitSeconds or rateUnitMilliseconds, exactly one"],
+    [{ rateUnitSeconds: 60 }, "rate IP_TENTHS: give a step's increment in incrementSeconds or incrementMilliseconds, exactly one"],
+  ])('refuses the step %j', (unitAndIncrement, message) => {
+    const tariff = fixture('any-increment');
+    tariff.rates[3].steps[0] = { fromSeconds: 0, price: '12', ...unitAndIncrement };
+    expect(check(tariff)).toBe(`FILE: tariff ANY-INCREMENT: ${message}`);
+  });
+
+  test.each([
+    [{ incrementMilliseconds: 0.5 }, '$.rates[3].steps[0].incrementMilliseconds must be integer'],
+    [{ incrementMilliseconds: 0 }, '$.rates[3].steps[0].incrementMilliseconds must be >= 1'],
+    [{ flatFee: 5 }, '$.rates[3].steps[0].flatFee must be string'],
+  ])('refuses %j in the schema', (change, message) => {
+    const tariff = fixture('any-increment');
+    Object.assign(tariff.rates[3].steps[0], change);
+    expect(check(tariff)).toContain(message);
+  });
+
+  test('refuses a pricing it does not know', () => {
+    const tariff = fixture('volume-tiers');
+    tariff.rates[0].pricing = 'tiered';
+    expect(check(tariff)).toContain('$.rates[0].pricing must be equal to one of the allowed values');
+  });
+
+  test('refuses call rounding none when an increment costs a fraction of a part', () => {
+    const tariff = fixture('seven-second-unit');
+    tariff.rounding.call = { mode: 'none' };
+    expect(check(tariff)).toBe(
+      'FILE: tariff SEVEN-SECOND-UNIT: rate MOBILE_UNIT_7S has a step whose increment costs a fraction of a part (1/36,000,000 yen); call rounding none cannot keep it, give the call a rounding rule',
+    );
+  });
+});
+
+describe('tariffs check: time bands per rate', () => {
+  test('accepts the fixture', () => {
+    expect(check(fixture('rate-bands'))).toBe('tariff');
+  });
+
+  test('refuses a rate band without steps (schema)', () => {
+    const tariff = fixture('rate-bands');
+    delete tariff.rates[0].timeBands.bands[0].steps;
+    expect(check(tariff)).toContain("$.rates[0].timeBands.bands[0] must have required property 'steps'");
+  });
+
+  test('refuses a rate band that reads holidays without a calendar', () => {
+    const tariff = fixture('rate-bands');
+    tariff.rates[0].timeBands.bands[0].days = ['holiday'];
+    expect(check(tariff)).toBe('FILE: tariff RATE-BANDS: rate MOBILE: time band NEW_YEAR reads national holidays (weekday or holiday): name a holidayCalendar');
+  });
+
+  test('refuses a rate band declared twice', () => {
+    const tariff = fixture('rate-bands');
+    tariff.rates[0].timeBands.bands[1].id = 'NEW_YEAR';
+    expect(check(tariff)).toBe('FILE: tariff RATE-BANDS: rate MOBILE: time band NEW_YEAR is declared twice');
+  });
+});
