@@ -186,6 +186,9 @@ describePostgres('the Citus layout on a migrated store', () => {
         await store.invoices({ contractId: 'N000000001' });
         await store.invoices({ month: '2011-04' });
         await store.invoices({});
+        await store.closedMonthList();
+        await store.ingestedFiles();
+        await store.revisionHistory('N000000001', '2011-04');
         const recyclable = ratedCall({ recordId: 'w-recycled', month: '2011-06', startMs: Date.UTC(2011, 5, 10) });
         const rejecting = await store.beginFile({ name: 'w-rejects.csv', source: null, ingestedAt: '2011-06-11T00:00:00.000Z' });
         await rejecting.writeBatch({
