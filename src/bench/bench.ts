@@ -50,7 +50,7 @@ import { Client } from 'pg';
 
 import { createInterface } from 'node:readline';
 import { findPostgresBinaries, startTestCluster, TestCluster, withDatabase } from '../test-support/postgres';
-import { BenchOptions, parseBenchArguments, USAGE, UsageError } from './benchOptions';
+import { BenchOptions, HelpRequested, parseBenchArguments, USAGE, UsageError } from './benchOptions';
 import { cdrFile, progress } from './cdrFiles';
 import { ControlTotals, rateWithDuckDb } from './duckdbRating';
 import { decimalText, megabytesText, millisecondsSince, quotientText, secondsText, sizeLabel, tableText } from './figures';
@@ -580,6 +580,10 @@ if (require.main === module) {
   try {
     options = parseBenchArguments(process.argv.slice(2));
   } catch (error) {
+    if (error instanceof HelpRequested) {
+      process.stdout.write(`${USAGE}\n`);
+      process.exit(0);
+    }
     if (!(error instanceof UsageError)) throw error;
     process.stderr.write(`bench: ${error.message}\n${USAGE}\n`);
     process.exit(2);

@@ -1,6 +1,11 @@
-import { parseBenchArguments, TARGET_DEFAULTS, UsageError } from './benchOptions';
+import { HelpRequested, parseBenchArguments, TARGET_DEFAULTS, UsageError } from './benchOptions';
 
 describe('parseBenchArguments', () => {
+  it('answers --help and -h with the usage, wherever they stand, instead of asking for a value', () => {
+    expect(() => parseBenchArguments(['--help'])).toThrow(HelpRequested);
+    expect(() => parseBenchArguments(['--db', 'postgres', '-h'])).toThrow(HelpRequested);
+  });
+
   it('keeps the quick run of issue 4 by default: 100k CDRs, sequential ids, SQLite, no targets', () => {
     const options = parseBenchArguments([]);
     expect(options).toMatchObject({ cdrs: [100_000], ids: ['sequential'], db: 'sqlite', profile: null, targets: false, seed: 1, keep: false, runs: 2, readRuns: 3 });

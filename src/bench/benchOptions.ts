@@ -39,6 +39,13 @@ export const USAGE = [
 
 export class UsageError extends Error {}
 
+/** `--help` or `-h`: the usage is the answer (on stdout, exit 0), not an error. */
+export class HelpRequested extends UsageError {
+  constructor() {
+    super('help');
+  }
+}
+
 /** Issue 11's sizes: the ratio at 2M and 10M CDRs, a store of 10M calls, months of 1M. */
 export const TARGET_DEFAULTS = { cdrs: [2_000_000, 10_000_000], ids: ['sequential', 'uuid'] as RecordIds[], growthBase: 10_000_000, monthCdrs: 1_000_000 };
 
@@ -71,6 +78,7 @@ export function parseBenchArguments(argv: string[]): BenchOptions {
   };
   for (let index = 0; index < argv.length; index += 1) {
     const name = argv[index]!;
+    if (name === '--help' || name === '-h') throw new HelpRequested();
     if (name === '--keep' || name === '--targets') {
       options[name === '--keep' ? 'keep' : 'targets'] = true;
       continue;

@@ -76,3 +76,10 @@ test('a message of several lines reads as one: no "file:;" after a colon (the ta
     'data/tariffs/x.json is not a valid tariff file: $.rates[0].id: is required; $.plan: is required',
   );
 });
+
+test('subscriptions import of one line says "1 subscription"', async () => {
+  const file = workspace.writeFile('crm.csv', 'contract_id,plan,effective_from\nN000000001,BUSINESS,2011-04-01\n');
+  const result = await run('subscriptions', 'import', file);
+  expect(result.code).toBe(0);
+  expect(result.stdout).toBe(`imported ${file}: 1 subscription (1 new, 0 changed plan); rerate a month to re-rate its calls\n`);
+});

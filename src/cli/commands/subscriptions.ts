@@ -29,7 +29,7 @@ export function registerSubscriptions(program: Command, io: Io): void {
       const result = await withWriterStore(options.db, 'subscriptions import', (store) =>
         store.transaction((writer) => writer.importSubscriptions(read.subscriptions, basename(file), new Date().toISOString())),
       );
-      io.stdout(`imported ${file}: ${read.subscriptions.length} subscriptions (${result.added} new, ${result.replaced} changed plan); rerate a month to re-rate its calls\n`);
+      io.stdout(`imported ${file}: ${read.subscriptions.length} subscription${read.subscriptions.length === 1 ? '' : 's'} (${result.added} new, ${result.replaced} changed plan); rerate a month to re-rate its calls\n`);
     });
   subscriptions
     .command('list')
