@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -224,4 +225,17 @@ describe('generateCdrs', () => {
     // the same calls in every month, so the same contract
     expect(busiestContract({ ...options, monthOffset: 7, ids: 'uuid' })).toEqual(busiestContract(options));
   });
+});
+
+test('npm run cdrs writes a file of N records and prints its control totals', () => {
+  const directory = mkdtempSync(join(tmpdir(), 'meisai-cdrs-script-'));
+  try {
+    const out = join(directory, 'cdrs.csv');
+    const printed = execFileSync('npm', ['run', '--silent', 'cdrs', '--', '--cdrs', '25', '--seed', '3', '--out', out], { cwd: join(__dirname, '..', '..'), encoding: 'utf8' });
+    const lines = readFileSync(out, 'utf8').trim().split('\n');
+    expect(lines).toHaveLength(26);
+    expect(JSON.parse(printed)).toMatchObject({ read: 25 });
+  } finally {
+    rmSync(directory, { recursive: true, force: true });
+  }
 });
