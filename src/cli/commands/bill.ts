@@ -11,11 +11,12 @@ import { ConfigurationError, RunFailedError } from '../../errors';
 import { CsvEncoding, csvEncodingOption, writeCsv } from '../../export/csvOutput';
 import { loadReferenceData } from '../../reference/referenceData';
 import { formatMoney } from '../../statement/renderText';
+import { formatJapanTime } from '../../time/japanTime';
 import { contractOption, dbOption, Io, monthOption, requireMatch, withStore, withWriterStore } from '../options';
 
 /** Today in Japan time, `YYYY-MM-DD`: the issue date of a bill run. */
 function japanToday(): string {
-  return new Date(Date.now() + 9 * 3600 * 1000).toISOString().slice(0, 10);
+  return formatJapanTime(Date.now()).slice(0, 10);
 }
 
 export function registerBill(program: Command, io: Io): void {
