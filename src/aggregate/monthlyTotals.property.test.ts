@@ -74,6 +74,23 @@ const call: fc.Arbitrary<TotalledCall> = fc.oneof(
 );
 
 describe('MonthlyTotals', () => {
+  it('refuses an outbound call of a class that is no call type, rather than dropping it from the statement', () => {
+    const totals = new MonthlyTotals();
+    const call: TotalledCall = {
+      contractId: 'N000000001',
+      month: '2011-04',
+      number: '05011111111',
+      direction: 'out',
+      peerClass: 'unknown',
+      durationMs: 1000,
+      chargeScaled: 8,
+      chargeRemainderParts: 0,
+      chakuwariEligible: false,
+    };
+    expect(() => totals.add(call)).toThrow('an outbound call of class unknown has no call type');
+    expect(totals.numberTypeTotals()).toEqual([]);
+  });
+
   it('gives exactly the rows and sums of a one-key-per-row aggregation, whatever the calls and their order', () => {
     fc.assert(
       fc.property(fc.array(call, { maxLength: 3000 }), (calls) => {

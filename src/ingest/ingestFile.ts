@@ -1,15 +1,14 @@
 import Decimal from 'decimal.js';
 import { basename } from 'node:path';
-import { ChakuwariTotal, MonthlyTotals, NumberTypeTotal } from '../aggregate/monthlyTotals';
+import { MonthlyTotals } from '../aggregate/monthlyTotals';
 import { RunFailedError, TotalsBoundError } from '../errors';
 import { totalsPastBound } from '../store/totalsBound';
 import { InputEncoding } from '../input/csvRecords';
 import { InputProfile } from '../input/profile';
 import { InputFile } from '../input/inputFile';
 import { RejectCode } from '../input/rejection';
-import { RatedCall } from '../rate/rateRecord';
 import { ReferenceData } from '../reference/referenceData';
-import { FileTransaction, MonthTotals, Store } from '../store/types';
+import { FileTransaction, Store } from '../store/types';
 import { openParseSource, ParseIn, ParseSource } from './parseSource';
 import { ParsedItem } from './parseStage';
 import { SettledBatch, settleBatch } from './settleBatch';
@@ -112,9 +111,8 @@ async function applyParsed(
   options: IngestOptions,
 ): Promise<FileSummary> {
   const path = summary.file;
-  // In-thread: the billed calls. From a worker, which totalled every rated call: the rated calls not billed.
+  // The one totals rule: the calls billed (neither duplicate, conflict, late nor unrated), totalled as they settle.
   const totals = new MonthlyTotals();
-  const totalsBilled = !source.totalsAllRated;
   let pending: ParsedItem[] = [];
   let wellFormed = 0;
   const settleRecords = transaction.settleRecords ?? SETTLE_BATCH;
@@ -128,8 +126,7 @@ async function applyParsed(
       const stored = calls.length === 0 ? new Map() : await transaction.storedCalls(calls);
       settled = settleBatch(pending, stored, closed, fileName);
     } while ((await transaction.writeBatch(settled)) === 'raced');
-    if (totalsBilled) for (const call of settled.billed) totals.add(call);
-    else addUnbilled(totals, pending, settled.billed);
+    for (const call of settled.billed) totals.add(call);
     for (const [code, count] of Object.entries(settled.rejectedByCode) as [RejectCode, number][]) {
       summary.rejected[code] = (summary.rejected[code] ?? 0) + count;
     }
@@ -153,7 +150,7 @@ async function applyParsed(
   await settle();
 
   // The records applied and the hash recorded come from the same bytes, of a file that did not change meanwhile.
-  const { facts, encoding, totals: allRated } = await source.finish();
+  const { facts, encoding } = await source.finish();
   summary.sha256 = facts.sha256;
   summary.encoding = encoding;
 
@@ -165,11 +162,9 @@ async function applyParsed(
     );
   }
 
-  const billed = allRated === null ? { typeTotals: totals.numberTypeTotals(), chakuwariTotals: totals.numberChakuwariTotals() } : withoutUnbilled(allRated, totals);
-  // The file's own sums first (the worker's, which the billed ones are taken from, too: a float sum
-  // past 2^53 is no longer exact), then the store's after each upsert: either past the bound refuses the file.
-  const pastBound =
-    totalsPastBound(billed.typeTotals, billed.chakuwariTotals) ?? (allRated === null ? null : totalsPastBound(allRated.typeTotals, allRated.chakuwariTotals));
+  const billed = { typeTotals: totals.numberTypeTotals(), chakuwariTotals: totals.numberChakuwariTotals() };
+  // The file's own sums first, then the store's after each upsert: either past the bound refuses the file.
+  const pastBound = totalsPastBound(billed.typeTotals, billed.chakuwariTotals);
   try {
     if (pastBound !== null) throw new TotalsBoundError(pastBound);
     await transaction.addTotals(billed.typeTotals, billed.chakuwariTotals);
@@ -194,57 +189,4 @@ async function applyParsed(
     return { ...summary, encoding: null, read: 0, accepted: 0, rejected: {}, duplicates: 0, skipped: {}, late: 0, alreadyIngested: true };
   }
   return summary;
-}
-
-/** The rated calls of a batch that were not billed (duplicates, conflicts, late calls): `billed` is in file order, a subsequence of them. */
-function addUnbilled(unbilled: MonthlyTotals, items: ParsedItem[], billed: RatedCall[]): void {
-  let next = 0;
-  for (const item of items) {
-    if (item.call === null || 'ok' in item.outcome) continue;
-    if (billed[next] === item.outcome) next += 1;
-    else unbilled.add(item.outcome as RatedCall);
-  }
-}
-
-/**
- * Totals of every rated call less those of the calls not billed: the totals of the billed calls
- * (sums of exact integers; a row left with no call is gone, as it would never have been made).
- */
-function withoutUnbilled(allRated: MonthTotals, unbilled: MonthlyTotals): MonthTotals {
-  const typeRows = new Map<string, NumberTypeTotal>();
-  const chakuwariRows = new Map<string, ChakuwariTotal>();
-  // Most rows have no unbilled call: their number alone tells (no key is built for them).
-  const numbers = new Set<string>();
-  for (const row of unbilled.numberTypeTotals()) {
-    typeRows.set(`${row.contractId} ${row.month} ${row.number} ${row.type}`, row);
-    numbers.add(row.number);
-  }
-  for (const row of unbilled.numberChakuwariTotals()) {
-    chakuwariRows.set(`${row.contractId} ${row.month} ${row.number}`, row);
-    numbers.add(row.number);
-  }
-  if (numbers.size === 0) return allRated;
-  const typeTotals: NumberTypeTotal[] = [];
-  for (const row of allRated.typeTotals) {
-    const less = numbers.has(row.number) ? typeRows.get(`${row.contractId} ${row.month} ${row.number} ${row.type}`) : undefined;
-    if (less === undefined) typeTotals.push(row);
-    else if (row.calls > less.calls) {
-      typeTotals.push({
-        ...row,
-        calls: row.calls - less.calls,
-        durationTenths: row.durationTenths - less.durationTenths,
-        chargeScaled: row.chargeScaled - less.chargeScaled,
-        chargeRemainderParts: row.chargeRemainderParts - less.chargeRemainderParts,
-      });
-    }
-  }
-  const chakuwariTotals: ChakuwariTotal[] = [];
-  for (const row of allRated.chakuwariTotals) {
-    const less = numbers.has(row.number) ? chakuwariRows.get(`${row.contractId} ${row.month} ${row.number}`) : undefined;
-    if (less === undefined) chakuwariTotals.push(row);
-    else if (row.calls > less.calls) {
-      chakuwariTotals.push({ ...row, calls: row.calls - less.calls, durationTenths: row.durationTenths - less.durationTenths, durationMs: row.durationMs - less.durationMs });
-    }
-  }
-  return { typeTotals, chakuwariTotals };
 }

@@ -1,4 +1,3 @@
-import { ChakuwariTotal, NumberTypeTotal } from '../aggregate/monthlyTotals';
 import { CallRecord } from '../input/callRecord';
 import { Skip } from '../input/profile';
 import { RejectCode, Rejection } from '../input/rejection';
@@ -92,11 +91,10 @@ export class StreamWriter {
   }
 }
 
-/** Twice the length (the old values kept), the new half filled with `fill`. */
-export function grown<T extends Int32Array | Float64Array>(array: T, fill = 0): T {
+/** Twice the length, the old values kept. */
+function grown<T extends Int32Array | Float64Array>(array: T): T {
   const larger = new (array.constructor as new (length: number) => T)(Math.max(16, array.length * 2));
   larger.set(array);
-  if (fill !== 0) larger.fill(fill, array.length);
   return larger;
 }
 
@@ -262,36 +260,4 @@ export function readItems(reader: StreamReader, packed: PackedStreams): ParsedIt
   const items: ParsedItem[] = [];
   while (!reader.done) items.push(readItem(reader));
   return items;
-}
-
-/** A totals row's kind in the streams. */
-export const TYPE_ROW = 0;
-export const CHAKUWARI_ROW = 1;
-
-/** A chunk of a file's monthly totals, as CompactTotals.writeChunks wrote it, added to `into`. */
-export function readTotals(reader: StreamReader, packed: PackedStreams, into: { typeTotals: NumberTypeTotal[]; chakuwariTotals: ChakuwariTotal[] }): void {
-  reader.load(packed);
-  while (!reader.done) {
-    if (reader.int() === TYPE_ROW) {
-      into.typeTotals.push({
-        contractId: reader.string(),
-        month: reader.word(),
-        number: reader.string(),
-        type: reader.word() as CallType,
-        calls: reader.float(),
-        durationTenths: reader.float(),
-        chargeScaled: reader.float(),
-        chargeRemainderParts: reader.float(),
-      });
-    } else {
-      into.chakuwariTotals.push({
-        contractId: reader.string(),
-        month: reader.word(),
-        number: reader.string(),
-        calls: reader.float(),
-        durationTenths: reader.float(),
-        durationMs: reader.float(),
-      });
-    }
-  }
 }

@@ -5,8 +5,7 @@ import { InputEncoding } from '../input/csvRecords';
 import { InputFile, ReadFacts } from '../input/inputFile';
 import { InputProfile } from '../input/profile';
 import { ReferenceData } from '../reference/referenceData';
-import { MonthTotals } from '../store/types';
-import { PackedStreams, readItems, readTotals, StreamReader } from './packedBatch';
+import { readItems, StreamReader } from './packedBatch';
 import { ParsedBatch, parseFile } from './parseStage';
 import { portableReference } from './portableReference';
 import { recordFramer } from './recordFramer';
@@ -26,15 +25,12 @@ const WORKER_CREDITS = 4;
 
 /**
  * A file's records, parsed (framed, mapped, validated, classified, rated), a batch at a time,
- * once its header was accepted; then what the bytes read were. With `totals`, the parse also
- * summed every rated call into monthly totals (the worker does): the caller takes out the ones
- * that were not billed (duplicates, conflicts, late calls).
+ * once its header was accepted; then what the bytes read were. The caller totals the calls it
+ * bills: the parse never sums anything.
  */
 export interface ParseSource {
-  /** True when `finish` gives the totals of every rated call. */
-  readonly totalsAllRated: boolean;
   next(): Promise<ParsedBatch | null>;
-  finish(): Promise<{ facts: ReadFacts; encoding: InputEncoding; totals: MonthTotals | null }>;
+  finish(): Promise<{ facts: ReadFacts; encoding: InputEncoding }>;
   close(): Promise<void>;
 }
 
@@ -64,12 +60,11 @@ async function threadSource(file: InputFile, reference: ReferenceData, request: 
   const framer = recordFramer(request.encoding, request.profile);
   const batches = await parseFile(file, framer, reference, request.profile);
   return {
-    totalsAllRated: false,
     next: async () => {
       const next = await batches.next();
       return next.done ? null : next.value;
     },
-    finish: async () => ({ facts: await file.finish(), encoding: framer.encoding, totals: null }),
+    finish: async () => ({ facts: await file.finish(), encoding: framer.encoding }),
     close: async () => {
       await batches.return(undefined);
     },
@@ -147,7 +142,6 @@ async function workerSource(path: string, reference: ReferenceData, request: Par
   /** The message after the batches, once `next` has seen it. */
   let after: WorkerMessage | null = null;
   return {
-    totalsAllRated: true,
     next: async () => {
       if (after !== null) return null;
       const message = await receive();
@@ -161,19 +155,9 @@ async function workerSource(path: string, reference: ReferenceData, request: Par
     finish: async () => {
       if (after === null || ended) throw new Error('the ingest worker has not finished the file');
       ended = true;
-      // The chunks are unpacked once the worker is gone: its heap and the rows are never held at once.
-      const chunks: PackedStreams[] = [];
-      for (let message = after; ; message = await receive()) {
-        if (message.type === 'end') {
-          await close();
-          const totals: MonthTotals = { typeTotals: [], chakuwariTotals: [] };
-          for (const chunk of chunks.splice(0)) readTotals(reader, chunk, totals);
-          return { facts: message.facts, encoding: message.encoding, totals };
-        }
-        if (message.type !== 'totals') throw unexpected(message);
-        worker.postMessage({ type: 'ack' } satisfies MainMessage);
-        chunks.push(message.packed);
-      }
+      if (after.type !== 'end') throw unexpected(after);
+      await close();
+      return { facts: after.facts, encoding: after.encoding };
     },
     close,
   };

@@ -2,8 +2,6 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { MeisaiError } from '../errors';
 import { InputFile } from '../input/inputFile';
 import { InputProfile } from '../input/profile';
-import { RatedCall } from '../rate/rateRecord';
-import { CompactTotals } from './compactTotals';
 import { StreamWriter, transferList, writeItem } from './packedBatch';
 import { parseFile } from './parseStage';
 import { recordFramer } from './recordFramer';
@@ -12,9 +10,8 @@ import { ParseJob, WorkerMessage, MainMessage } from './workerProtocol';
 
 /**
  * The ingest worker: reads one file (hashing exactly the bytes it frames), frames, maps,
- * validates, classifies and rates its records, and totals the rated calls, handing the main
- * thread packed batches (packedBatch.ts) while the main thread de-duplicates and stores the
- * previous ones. At most `job.credits` batches are in flight: the main thread acknowledges each
+ * validates, classifies and rates its records, handing the main thread packed batches
+ * (packedBatch.ts) while the main thread de-duplicates, totals and stores the previous ones. At most `job.credits` batches are in flight: the main thread acknowledges each
  * one it has taken, so a slow store never lets the worker read the whole file into memory.
  */
 const port = parentPort!;
@@ -30,9 +27,6 @@ port.on('message', (message: MainMessage) => {
     waiting?.();
   }
 });
-
-/** Totals rows per message: the worker never holds a whole file's totals twice. */
-const TOTALS_CHUNK_ROWS = 16384;
 
 /** Waits until the main thread has room for one more message, and takes it. */
 async function credit(): Promise<void> {
@@ -53,14 +47,10 @@ async function run(): Promise<void> {
     const batches = await parseFile(file, framer, reference, profile);
     post({ type: 'header' });
     const writer = new StreamWriter();
-    const totals = new CompactTotals();
     try {
       for (let next = await batches.next(); !next.done; next = await batches.next()) {
         const { items, bytesRead } = next.value;
-        for (const item of items) {
-          writeItem(writer, item);
-          if (item.call !== null && !('ok' in item.outcome)) totals.add(item.outcome as RatedCall);
-        }
+        for (const item of items) writeItem(writer, item);
         await credit();
         const packed = writer.take();
         post({ type: 'batch', packed, bytesRead }, transferList(packed));
@@ -69,11 +59,6 @@ async function run(): Promise<void> {
       await batches.return(undefined);
     }
     const facts = await file.finish();
-    for (const _ of totals.writeChunks(writer, TOTALS_CHUNK_ROWS)) {
-      await credit();
-      const packed = writer.take();
-      post({ type: 'totals', packed }, transferList(packed));
-    }
     post({ type: 'end', facts, encoding: framer.encoding });
   } finally {
     await file.close();

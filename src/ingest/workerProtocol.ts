@@ -14,13 +14,12 @@ export interface ParseJob {
   credits: number;
 }
 
-/** Worker → main, in this order: header (the file is not refused), batches, the totals of every rated call (in chunks), then end; or error at any point. */
+/** Worker → main, in this order: header (the file is not refused), batches, then end; or error at any point. */
 export type WorkerMessage =
   | { type: 'header' }
   | { type: 'batch'; packed: PackedStreams; bytesRead: number }
-  | { type: 'totals'; packed: PackedStreams }
   | { type: 'end'; facts: ReadFacts; encoding: InputEncoding }
   | { type: 'error'; name: string; message: string; code: string | null; exitCode: number | null };
 
-/** Main → worker: a batch (or totals chunk) was taken: one more may be posted. */
+/** Main → worker: a batch was taken: one more may be posted. */
 export type MainMessage = { type: 'ack' };
