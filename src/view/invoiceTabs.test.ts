@@ -1,31 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { Invoice } from '../billing/invoice';
 import { INVOICE_DOCUMENT_STYLE, renderInvoiceHtml } from '../billing/renderInvoiceHtml';
-import { InvoiceListRow, renderInvoiceInquiry, renderInvoiceList, renderTabs } from './invoiceTabs';
+import { InvoiceListRow, renderInvoiceInquiry, renderInvoiceList } from './invoiceTabs';
 
 const invoice = JSON.parse(readFileSync('fixtures/invoices/ten-percent-chakuwari-levies.json', 'utf8')) as Invoice;
-const HREFS = { list: '/contracts/N000000001/invoices?token=t', inquiry: '/contracts/N000000001/invoices/2026-04?token=t', usage: '/contracts/N000000001?month=2026-04&token=t' };
 
 const rows: InvoiceListRow[] = [
   { month: '2026-04', invoiceNumber: '2026-000187', kind: 'credit-note', total: '-440', status: 'issued', href: '/i/2026-000187' },
   { month: '2026-04', invoiceNumber: '2026-000101', kind: 'invoice', total: '35917', status: 'corrected', href: '/i/2026-000101' },
   { month: '2026-03', invoiceNumber: '2026-000034', kind: 'invoice', total: '1234567', status: 'issued', href: '/i/2026-000034' },
 ];
-
-describe('renderTabs', () => {
-  it('shows the seed\'s three tabs in order, the current one marked and not a link', () => {
-    expect(renderTabs('list', HREFS)).toBe(
-      '<nav class="tabs"><span aria-current="page">請求情報一覧</span>' +
-        '<a href="/contracts/N000000001/invoices/2026-04?token=t">請求情報照会</a>' +
-        '<a href="/contracts/N000000001?month=2026-04&amp;token=t">利用状況照会</a></nav>',
-    );
-    expect(renderTabs('usage', HREFS)).toContain('<span aria-current="page">利用状況照会</span></nav>');
-  });
-
-  it.each(['https://example.com/x', '//example.com/x', 'javascript:alert(1)'])('refuses to link %s', (href) => {
-    expect(() => renderTabs('list', { ...HREFS, usage: href })).toThrow(RangeError);
-  });
-});
 
 describe('renderInvoiceList (請求情報一覧)', () => {
   it('gives one row per invoice or note: month, linked number, kind, amount with separators, status', () => {
