@@ -131,9 +131,9 @@ function invoiceRoutes(engine: string, storeOf: () => EngineStore): void {
       expect(list.headers['content-security-policy']).toBe("default-src 'none'; style-src 'unsafe-inline'; form-action 'self'");
       expect(list.text).toContain('<li class="current"><span aria-current="page">請求情報一覧</span></li>');
       expect(list.text).toContain(
-        `<tr data-status="issued"><td>2011年4月分</td><td><a href="/contracts/${CONTRACT}/invoice?number=${NUMBER}&amp;token=${token().split('.')[0]}`,
+        `<tr data-status="issued"><td data-label="ご利用月">2011年4月分</td><td data-label="請求書番号"><a href="/contracts/${CONTRACT}/invoice?number=${NUMBER}&amp;token=${token().split('.')[0]}`,
       );
-      expect(list.text).toContain('<td class="number">131,807円</td><td>発行済</td>');
+      expect(list.text).toContain('<td class="number" data-label="ご請求金額(税込)">131,807円</td><td data-label="状態">発行済</td>');
       for (const path of [`/contracts/${CONTRACT}/invoice`, `/contracts/${CONTRACT}/invoice?month=2011-04`, `/contracts/${CONTRACT}/invoice?number=${NUMBER}`]) {
         const inquiry = await get(app, path, { ...auth(), accept: 'text/html' });
         expect(inquiry.status).toBe(200);

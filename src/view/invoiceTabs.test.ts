@@ -16,9 +16,9 @@ describe('renderInvoiceList (請求情報一覧)', () => {
     const html = renderInvoiceList(rows);
     const body = html.split('\n').filter((line) => line.startsWith('<tr data-status'));
     expect(body).toEqual([
-      '<tr data-status="issued"><td>2026年4月分</td><td><a href="/i/2026-000187">2026-000187</a></td><td>適格返還請求書（返還インボイス）</td><td class="number">-440円</td><td>発行済</td></tr>',
-      '<tr data-status="corrected"><td>2026年4月分</td><td><a href="/i/2026-000101">2026-000101</a></td><td>適格請求書</td><td class="number">35,917円</td><td>訂正あり</td></tr>',
-      '<tr data-status="issued"><td>2026年3月分</td><td><a href="/i/2026-000034">2026-000034</a></td><td>適格請求書</td><td class="number">1,234,567円</td><td>発行済</td></tr>',
+      '<tr data-status="issued"><td data-label="ご利用月">2026年4月分</td><td data-label="請求書番号"><a href="/i/2026-000187">2026-000187</a></td><td data-label="種別">適格返還請求書（返還インボイス）</td><td class="number" data-label="ご請求金額(税込)">-440円</td><td data-label="状態">発行済</td></tr>',
+      '<tr data-status="corrected"><td data-label="ご利用月">2026年4月分</td><td data-label="請求書番号"><a href="/i/2026-000101">2026-000101</a></td><td data-label="種別">適格請求書</td><td class="number" data-label="ご請求金額(税込)">35,917円</td><td data-label="状態">訂正あり</td></tr>',
+      '<tr data-status="issued"><td data-label="ご利用月">2026年3月分</td><td data-label="請求書番号"><a href="/i/2026-000034">2026-000034</a></td><td data-label="種別">適格請求書</td><td class="number" data-label="ご請求金額(税込)">1,234,567円</td><td data-label="状態">発行済</td></tr>',
     ]);
     expect(html).toContain('<th scope="col">ご利用月</th><th scope="col">請求書番号</th>');
   });

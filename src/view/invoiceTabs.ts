@@ -34,13 +34,19 @@ export interface InvoiceListRow {
  * The tab bar is the page's (page.ts), not drawn here.
  */
 export const INVOICE_TAB_STYLE = `${INVOICE_DOCUMENT_STYLE}
-table.invoice-list { width: 100%; max-width: 48em; }
+table.invoice-list { width: 100%; max-width: 48em; table-layout: auto; }
 table.invoice-list th, table.invoice-list td { white-space: nowrap; }
 p.invoice-pdf { margin: 1em 0; }
 nav.documents ul { list-style: none; padding: 0; margin: 0.5em 0; display: flex; flex-wrap: wrap; gap: 0.3em 1em; }
 nav.documents li.current { font-weight: bold; }
 section.invoice-inquiry main.invoice { width: auto; max-width: 180mm; margin: 0; }
 @media (max-width: 40em) {
+  /* on a phone each invoice is a card: its cells one under the other, each after its heading */
+  table.invoice-list, table.invoice-list tbody { display: block; }
+  table.invoice-list thead { display: none; }
+  table.invoice-list tr { display: block; border: 1px solid #999; margin: 0.5em 0; padding: 0.3em 0.5em; }
+  table.invoice-list td { display: flex; justify-content: space-between; gap: 1em; border: none; padding: 0.1em 0; white-space: normal; }
+  table.invoice-list td::before { content: attr(data-label); font-weight: bold; white-space: nowrap; }
   section.invoice-inquiry main.invoice { font-size: 9pt; }
   section.invoice-inquiry main.invoice h1 { font-size: 14pt; letter-spacing: 0.05em; }
   section.invoice-inquiry main.invoice div.parties { flex-direction: column; gap: 0.5em; }
@@ -71,11 +77,11 @@ export function renderInvoiceList(rows: InvoiceListRow[]): string {
     ...rows.map(
       (row) =>
         `<tr data-status="${escapeHtml(row.status)}">` +
-        `<td>${escapeHtml(formatStatementMonth(row.month))}</td>` +
-        `<td><a href="${checkedHref(row.href)}">${escapeHtml(row.invoiceNumber)}</a></td>` +
-        `<td>${escapeHtml(TITLES[row.kind])}</td>` +
-        `<td class="number">${escapeHtml(formatYen(row.total))}</td>` +
-        `<td>${escapeHtml(STATUS_LABELS[row.status])}</td>` +
+        `<td data-label="ご利用月">${escapeHtml(formatStatementMonth(row.month))}</td>` +
+        `<td data-label="請求書番号"><a href="${checkedHref(row.href)}">${escapeHtml(row.invoiceNumber)}</a></td>` +
+        `<td data-label="種別">${escapeHtml(TITLES[row.kind])}</td>` +
+        `<td class="number" data-label="ご請求金額(税込)">${escapeHtml(formatYen(row.total))}</td>` +
+        `<td data-label="状態">${escapeHtml(STATUS_LABELS[row.status])}</td>` +
         '</tr>',
     ),
     '</tbody>',
