@@ -17,9 +17,14 @@ export function formatInvoiceNumber(registrationNumber: string, sequence: number
   return `${registrationNumber}-${String(sequence).padStart(8, '0')}`;
 }
 
+/** Whether a stored invoice is byte for byte what was issued: its JSON still has its sha256. */
+export function isIntact(row: StoredInvoice): boolean {
+  return sha256(row.invoiceJson) === row.sha256;
+}
+
 /** An issued invoice is read only if it is byte for byte what was issued (its sha256 matches). */
 export function readIssued(row: StoredInvoice): Invoice {
-  if (sha256(row.invoiceJson) !== row.sha256) {
+  if (!isIntact(row)) {
     throw new RunFailedError(`invoice ${row.invoiceNumber} of ${row.contractId} ${row.month} was altered after it was issued (sha256 mismatch); run meisai reconcile`);
   }
   return JSON.parse(row.invoiceJson) as Invoice;

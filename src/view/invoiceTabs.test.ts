@@ -1,10 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { Invoice } from '../billing/invoice';
 import { INVOICE_DOCUMENT_STYLE, renderInvoiceHtml } from '../billing/renderInvoiceHtml';
-import { InvoiceListRow, renderInvoiceInquiry, renderInvoiceList, renderTabs } from './invoiceTabs';
+import { InvoiceListRow, renderInvoiceInquiry, renderInvoiceList } from './invoiceTabs';
 
 const invoice = JSON.parse(readFileSync('fixtures/invoices/ten-percent-chakuwari-levies.json', 'utf8')) as Invoice;
-const HREFS = { list: '/contracts/N000000001/invoices?token=t', inquiry: '/contracts/N000000001/invoices/2026-04?token=t', usage: '/contracts/N000000001?month=2026-04&token=t' };
 
 const rows: InvoiceListRow[] = [
   { month: '2026-04', invoiceNumber: '2026-000187', kind: 'credit-note', total: '-440', status: 'issued', href: '/i/2026-000187' },
@@ -12,29 +11,14 @@ const rows: InvoiceListRow[] = [
   { month: '2026-03', invoiceNumber: '2026-000034', kind: 'invoice', total: '1234567', status: 'issued', href: '/i/2026-000034' },
 ];
 
-describe('renderTabs', () => {
-  it('shows the seed\'s three tabs in order, the current one marked and not a link', () => {
-    expect(renderTabs('list', HREFS)).toBe(
-      '<nav class="tabs"><span aria-current="page">請求情報一覧</span>' +
-        '<a href="/contracts/N000000001/invoices/2026-04?token=t">請求情報照会</a>' +
-        '<a href="/contracts/N000000001?month=2026-04&amp;token=t">利用状況照会</a></nav>',
-    );
-    expect(renderTabs('usage', HREFS)).toContain('<span aria-current="page">利用状況照会</span></nav>');
-  });
-
-  it.each(['https://example.com/x', '//example.com/x', 'javascript:alert(1)'])('refuses to link %s', (href) => {
-    expect(() => renderTabs('list', { ...HREFS, usage: href })).toThrow(RangeError);
-  });
-});
-
 describe('renderInvoiceList (請求情報一覧)', () => {
   it('gives one row per invoice or note: month, linked number, kind, amount with separators, status', () => {
     const html = renderInvoiceList(rows);
     const body = html.split('\n').filter((line) => line.startsWith('<tr data-status'));
     expect(body).toEqual([
-      '<tr data-status="issued"><td>2026年4月分</td><td><a href="/i/2026-000187">2026-000187</a></td><td>適格返還請求書（返還インボイス）</td><td class="number">-440円</td><td>発行済</td></tr>',
-      '<tr data-status="corrected"><td>2026年4月分</td><td><a href="/i/2026-000101">2026-000101</a></td><td>適格請求書</td><td class="number">35,917円</td><td>訂正あり</td></tr>',
-      '<tr data-status="issued"><td>2026年3月分</td><td><a href="/i/2026-000034">2026-000034</a></td><td>適格請求書</td><td class="number">1,234,567円</td><td>発行済</td></tr>',
+      '<tr data-status="issued"><td data-label="ご利用月">2026年4月分</td><td data-label="請求書番号"><a href="/i/2026-000187">2026-000187</a></td><td data-label="種別">適格返還請求書（返還インボイス）</td><td class="number" data-label="ご請求金額(税込)">-440円</td><td data-label="状態">発行済</td></tr>',
+      '<tr data-status="corrected"><td data-label="ご利用月">2026年4月分</td><td data-label="請求書番号"><a href="/i/2026-000101">2026-000101</a></td><td data-label="種別">適格請求書</td><td class="number" data-label="ご請求金額(税込)">35,917円</td><td data-label="状態">訂正あり</td></tr>',
+      '<tr data-status="issued"><td data-label="ご利用月">2026年3月分</td><td data-label="請求書番号"><a href="/i/2026-000034">2026-000034</a></td><td data-label="種別">適格請求書</td><td class="number" data-label="ご請求金額(税込)">1,234,567円</td><td data-label="状態">発行済</td></tr>',
     ]);
     expect(html).toContain('<th scope="col">ご利用月</th><th scope="col">請求書番号</th>');
   });

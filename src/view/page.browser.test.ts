@@ -5,6 +5,7 @@ import { FastifyInstance } from 'fastify';
 import type { Browser } from 'playwright-core';
 import { ingestFile } from '../ingest/ingestFile';
 import { loadReferenceData, PROJECT_ROOT } from '../reference/referenceData';
+import { runCli } from '../test-support/runCli';
 import { createWorkspace, TempWorkspace } from '../test-support/tempStore';
 import { buildViewServer } from './server';
 import { mintToken } from './token';
@@ -49,6 +50,16 @@ describeInBrowser('the statement page in Chromium', () => {
     if (!HAVE_CHROMIUM) throw new Error(`MEISAI_REQUIRE_CHROMIUM=1 but ${CHROMIUM} is missing: apt-get install chromium fonts-noto-cjk`);
     workspace = createWorkspace();
     await ingestFile(workspace.store, loadReferenceData(), join(PROJECT_ROOT, 'fixtures', 'seed-2011-04.csv'));
+    // the seed month billed, for 請求情報一覧 and 請求情報照会: one invoice of 131,807 yen
+    process.env.MEISAI_LOG_LEVEL = 'silent';
+    for (const args of [
+      ['customers', 'import', join(PROJECT_ROOT, 'fixtures', 'billing', 'seed-customers.csv')],
+      ['close', '--month', '2011-04'],
+      ['bill', '--month', '2011-04', '--issued-on', '2011-05-10'],
+    ]) {
+      const result = await runCli([...args, '--db', workspace.dbPath]);
+      if (result.code !== 0) throw new Error(`meisai ${args.join(' ')} exited ${result.code}: ${result.stderr}`);
+    }
     app = buildViewServer({ db: workspace.dbPath, secret: SECRET, reference: loadReferenceData(), window: windowMonths('2011-04', 7), logger: pino({ level: 'silent' }) });
     base = await app.listen({ host: '127.0.0.1', port: 0 });
     const { chromium } = await import('playwright-core');
@@ -136,6 +147,54 @@ describeInBrowser('the statement page in Chromium', () => {
     expect(csv.status()).toBe(200);
     expect(csv.headers()['content-type']).toBe('text/csv; charset=utf-8');
     expect((await csv.text()).split('\r\n')[0]).toMatch(/^number,direction,start,peer,/);
+    await page.close();
+  });
+
+  test('請求情報一覧 then 請求情報照会 from the tab bar at 390 px: the invoice, its PDF, no sideways scroll', async () => {
+    const page = await browser.newPage({ javaScriptEnabled: false, viewport: { width: 390, height: 844 } });
+    const token = mintToken(SECRET, CONTRACT, 600);
+    const noSidewaysScroll = async () => {
+      const [scrollWidth, clientWidth] = (await page.evaluate('[document.documentElement.scrollWidth, document.documentElement.clientWidth]')) as [number, number];
+      expect(scrollWidth).toBeLessThanOrEqual(clientWidth);
+    };
+    await page.goto(`${base}/contracts/${CONTRACT}?month=2011-04&token=${token}`);
+    // the three tabs on one line, inside the screen
+    const tabs = await page.locator('nav.tabs li').evaluateAll((items) => items.map((item) => item.getBoundingClientRect()).map((box) => [box.top, box.right]));
+    expect(new Set(tabs.map(([top]) => top)).size).toBe(1);
+    expect(Math.max(...tabs.map(([, right]) => right!))).toBeLessThanOrEqual(390);
+    await Promise.all([page.waitForURL(/\/invoices\?/), page.locator('nav.tabs').getByRole('link', { name: '請求情報一覧' }).click()]);
+    expect(await page.locator('nav.tabs [aria-current="page"]').textContent()).toBe('請求情報一覧');
+    const row = (await page.locator('table.invoice-list tbody tr td').allTextContents()).map((text) => text.trim());
+    expect(row).toEqual(['2011年4月分', 'T1234567890123-00000001', '適格請求書', '131,807円', '発行済']);
+    await noSidewaysScroll();
+    mkdirSync(ARTEFACTS, { recursive: true });
+    await page.screenshot({ path: join(ARTEFACTS, 'invoice-list-390.png'), fullPage: true });
+    await Promise.all([page.waitForURL(/\/invoice\?/), page.getByRole('link', { name: 'T1234567890123-00000001' }).click()]);
+    expect(new URL(page.url()).searchParams.get('token')).toBe(token);
+    expect(await page.locator('nav.tabs [aria-current="page"]').textContent()).toBe('請求情報照会');
+    expect(await page.locator('main.invoice p.amount-due .value').textContent()).toBe('131,807円');
+    // the invoice's first column (区分) is shown, not hidden as a statement table's scope column is on a phone
+    expect(await page.locator('main.invoice table.lines thead th').first().isVisible()).toBe(true);
+    await noSidewaysScroll();
+    const main = await page.locator('main.invoice').boundingBox();
+    expect(main!.x + main!.width).toBeLessThanOrEqual(390);
+    await page.screenshot({ path: join(ARTEFACTS, 'invoice-inquiry-390.png'), fullPage: true });
+    const href = await page.locator('p.invoice-pdf a').getAttribute('href');
+    const pdf = await page.request.get(new URL(href!, base).toString());
+    expect(pdf.status()).toBe(200);
+    expect(pdf.headers()['content-type']).toBe('application/pdf');
+    expect((await pdf.body()).subarray(0, 5).toString('latin1')).toBe('%PDF-');
+    await page.close();
+  });
+
+  test.each([360, 420])('at %i px the two invoice tabs do not scroll sideways either', async (width) => {
+    const page = await browser.newPage({ javaScriptEnabled: false, viewport: { width, height: 800 } });
+    const token = mintToken(SECRET, CONTRACT, 600);
+    for (const path of [`/contracts/${CONTRACT}/invoices?token=${token}`, `/contracts/${CONTRACT}/invoice?token=${token}`]) {
+      expect((await page.goto(`${base}${path}`))?.status()).toBe(200);
+      const [scrollWidth, clientWidth] = (await page.evaluate('[document.documentElement.scrollWidth, document.documentElement.clientWidth]')) as [number, number];
+      expect(scrollWidth).toBeLessThanOrEqual(clientWidth);
+    }
     await page.close();
   });
 });

@@ -8,7 +8,7 @@ import { createWorkspace, TempWorkspace } from '../test-support/tempStore';
 import { buildViewServer } from './server';
 import { mintToken } from './token';
 import { windowMonths } from './window';
-import { renderStatementPage } from './page';
+import { renderInvoiceInquiryPage, renderInvoiceListPage, renderStatementPage, tabBar } from './page';
 
 const SECRET = 'a-test-secret-that-is-long-enough-0123456789';
 const CONTRACT = 'N000000001';
@@ -106,5 +106,32 @@ describe('the statement page', () => {
   test('the token is escaped in the hidden field', () => {
     const html = renderStatementPage({ contract: CONTRACT, month: '2011-04', window: ['2011-04'], token: '"><script>', statement: undefined });
     expect(html).toContain('value="&quot;&gt;&lt;script&gt;"');
+  });
+});
+
+describe('the tab bar, one for the three tabs', () => {
+  test("the seed's three tabs in order, the current one marked and not a link, the others keeping the token and the month", () => {
+    expect(tabBar(CONTRACT, 't&1', 'usage', '2011-04')).toBe(
+      '<nav class="tabs" aria-label="料金・ご利用明細"><ul>' +
+        `<li><a href="/contracts/${CONTRACT}/invoices?token=t%261">請求情報一覧</a></li>` +
+        `<li><a href="/contracts/${CONTRACT}/invoice?month=2011-04&amp;token=t%261">請求情報照会</a></li>` +
+        '<li class="current"><span aria-current="page">利用状況照会</span></li></ul></nav>',
+    );
+    expect(tabBar(CONTRACT, 't', 'list', undefined)).toContain('<li class="current"><span aria-current="page">請求情報一覧</span></li>');
+    expect(tabBar(CONTRACT, 't', 'list', undefined)).toContain(`<a href="/contracts/${CONTRACT}?token=t">利用状況照会</a>`);
+  });
+
+  test('every page draws the same bar: the statement, the invoice list and the inquiry', () => {
+    /** The bar's labels in order, the current one in [brackets]. */
+    const bar = (html: string) =>
+      [.../<nav class="tabs"[^]*?<\/nav>/.exec(html)![0].matchAll(/<li( class="current")?>(?:<a [^>]*>|<span [^>]*>)([^<]+)</g)].map((match) => (match[1] === undefined ? match[2] : `[${match[2]}]`));
+    const statement = renderStatementPage({ contract: CONTRACT, month: '2011-04', window: ['2011-04'], token: 't', statement: undefined });
+    const list = renderInvoiceListPage({ contract: CONTRACT, token: 't', window: ['2011-04'], documents: [] });
+    const inquiry = renderInvoiceInquiryPage({ contract: CONTRACT, month: '2011-04', window: ['2011-04'], token: 't', invoice: undefined, monthDocuments: [] });
+    expect(bar(statement)).toEqual(['請求情報一覧', '請求情報照会', '[利用状況照会]']);
+    expect(bar(list)).toEqual(['[請求情報一覧]', '請求情報照会', '利用状況照会']);
+    expect(bar(inquiry)).toEqual(['請求情報一覧', '[請求情報照会]', '利用状況照会']);
+    expect(list).toContain('<p class="empty">請求情報はありません。</p>');
+    expect(inquiry).toContain('<p class="empty">2011年4月分の請求情報はありません。</p>');
   });
 });

@@ -3,6 +3,9 @@ import { escapeHtml, PAGE_TITLE, statementSections, STYLE } from '../statement/r
 import { formatMoney, formatStatementMonth, formatSubscriberNumber, STATEMENT_FOOTNOTES } from '../statement/renderText';
 import { Statement } from '../statement/statement';
 import { StoredCallDetail } from '../store/types';
+import { Invoice, InvoiceKind } from '../billing/invoice';
+import { TITLES } from '../billing/invoiceLayout';
+import { INVOICE_TAB_STYLE, InvoiceListRow, renderInvoiceInquiry, renderInvoiceList } from './invoiceTabs';
 import { MonthSummary, renderSummary } from './summary';
 
 export interface PageInput {
@@ -37,16 +40,45 @@ export interface CallsPageInput {
 export const CALLS_PER_PAGE = 100;
 
 /**
- * The tabs of 料金・ご利用明細, as on the carrier's screen. 利用状況照会 is this view's; another
- * tab (請求情報一覧, 請求情報照会) is one more entry with its own route.
+ * The tabs of 料金・ご利用明細, as on the carrier's screen, in its order: 請求情報一覧 (the window's
+ * invoices and notes), 請求情報照会 (one invoice and its PDF) and 利用状況照会 (the statement). The
+ * one definition of the tab bar: every page draws it with `tabBar`. A tab's link keeps the token
+ * and, where the tab has one, the month on show.
  */
+export type TabId = 'list' | 'inquiry' | 'usage';
+
 export interface Tab {
-  id: string;
+  id: TabId;
   label: string;
-  href: (contract: string, token: string) => string;
+  href: (contract: string, token: string, month: string | undefined) => string;
 }
 
-export const TABS: Tab[] = [{ id: 'usage', label: '利用状況照会', href: (contract, token) => pageHref(contract, undefined, token) }];
+export const TABS: Tab[] = [
+  { id: 'list', label: '請求情報一覧', href: (contract, token) => invoicesHref(contract, token) },
+  { id: 'inquiry', label: '請求情報照会', href: (contract, token, month) => invoiceHref(contract, { month }, token) },
+  { id: 'usage', label: '利用状況照会', href: (contract, token, month) => pageHref(contract, month, token) },
+];
+
+export interface InvoiceListPageInput {
+  contract: string;
+  token: string;
+  /** The window's months, newest first. */
+  window: string[];
+  /** The window's invoices and notes, newest month first (hrefs are made here). */
+  documents: Omit<InvoiceListRow, 'href'>[];
+}
+
+export interface InvoiceInquiryPageInput {
+  contract: string;
+  /** The month on show (the ご確認月 selected). */
+  month: string;
+  window: string[];
+  token: string;
+  /** The invoice or note shown; undefined: the month has none. */
+  invoice: Invoice | undefined;
+  /** The month's documents in issue order, linked when there are more than one (an invoice and its notes). */
+  monthDocuments: { invoiceNumber: string; kind: InvoiceKind }[];
+}
 
 /** Within 利用状況照会: the statement (ご利用明細) and its calls (通話明細). */
 type UsageView = 'statement' | 'calls';
@@ -70,7 +102,8 @@ form.selection .field, form.selection .value, form.selection label, form.selecti
 form.selection .field { font-weight: bold; }
 form.selection .value { margin-right: 1.5em; }
 nav.tabs ul, nav.views ul, ul.legend { list-style: none; padding: 0; margin: 0.5em 0; display: flex; flex-wrap: wrap; gap: 0.3em 1em; }
-nav.tabs li { border-bottom: 3px solid transparent; padding: 0.2em 0.4em; white-space: nowrap; }
+nav.tabs ul { flex-wrap: nowrap; gap: 0.2em; border-bottom: 1px solid #999; }
+nav.tabs li { flex: 0 1 auto; min-width: 0; text-align: center; border-bottom: 3px solid transparent; padding: 0.2em 0.6em; white-space: nowrap; }
 nav.tabs li.current { border-bottom-color: #2a5caa; font-weight: bold; }
 nav.views li { white-space: nowrap; }
 nav.views li.current { font-weight: bold; }
@@ -91,6 +124,7 @@ p.paging { display: flex; flex-wrap: wrap; gap: 0.5em 1.5em; }
 @media (max-width: 40em) {
   body { margin: 0.5em; }
   h1 { font-size: 1.2em; }
+  nav.tabs li { flex: 1 1 0; padding: 0.2em 0.1em; font-size: 0.9em; }
   section > table { font-size: 0.8em; table-layout: auto; }
   section > table col { width: auto; }
   section > table th, section > table td { padding: 0.25em 0.3em; }
@@ -190,23 +224,14 @@ function notesWithoutStatement(): string[] {
 /** The frame of 利用状況照会: the tabs, the heading, the ご確認月 form, the note line, ご利用明細 | 通話明細, then the body. */
 function usagePage(input: { contract: string; month: string; window: string[]; token: string }, view: UsageView, body: string[]): string {
   const action = view === 'statement' ? `/contracts/${input.contract}` : `/contracts/${input.contract}/calls`;
-  const options = input.window.map(
-    (month) => `<option value="${escapeHtml(month)}"${month === input.month ? ' selected' : ''}>${escapeHtml(formatStatementMonth(month))}</option>`,
-  );
   const views: [UsageView, string, string][] = [
     ['statement', 'ご利用明細', pageHref(input.contract, input.month, input.token)],
     ['calls', '通話明細', callsHref(input.contract, input.month, input.token, 1)],
   ];
   return shell(PAGE_TITLE, [
-    tabBar(input.contract, input.token, 'usage'),
+    tabBar(input.contract, input.token, 'usage', input.month),
     `<h1>${escapeHtml(PAGE_TITLE)}</h1>`,
-    `<form class="selection" method="get" action="${escapeHtml(action)}">`,
-    `<span class="field">ご契約番号</span><span class="value" id="contract">${escapeHtml(input.contract)}</span>`,
-    '<label class="field" for="month">ご確認月</label>',
-    `<select id="month" name="month">${options.join('')}</select>`,
-    `<input type="hidden" name="token" value="${escapeHtml(input.token)}">`,
-    '<button type="submit">表示</button>',
-    '</form>',
+    ...selectionForm(action, input),
     `<p class="caution">${escapeHtml(NOTE_LINE_BEFORE)}<a href="#notes">${escapeHtml(NOTE_LINE_LINK)}</a>${escapeHtml(NOTE_LINE_AFTER)}</p>`,
     `<nav class="views"><ul>${views
       .map(([id, label, href]) =>
@@ -217,18 +242,74 @@ function usagePage(input: { contract: string; month: string; window: string[]; t
   ]);
 }
 
-/** The tab bar, the current tab marked (aria-current), the others links keeping the token. */
-export function tabBar(contract: string, token: string, current: string): string {
+/** ご契約番号, the ご確認月 `<select>` of the window and 表示: a GET form keeping the token in a hidden field (no script needed). */
+function selectionForm(action: string, input: { contract: string; month: string; window: string[]; token: string }): string[] {
+  const options = input.window.map(
+    (month) => `<option value="${escapeHtml(month)}"${month === input.month ? ' selected' : ''}>${escapeHtml(formatStatementMonth(month))}</option>`,
+  );
+  return [
+    `<form class="selection" method="get" action="${escapeHtml(action)}">`,
+    `<span class="field">ご契約番号</span><span class="value" id="contract">${escapeHtml(input.contract)}</span>`,
+    '<label class="field" for="month">ご確認月</label>',
+    `<select id="month" name="month">${options.join('')}</select>`,
+    `<input type="hidden" name="token" value="${escapeHtml(input.token)}">`,
+    '<button type="submit">表示</button>',
+    '</form>',
+  ];
+}
+
+/** 請求情報一覧: the tabs, ご契約番号 and the months shown, then one row per invoice or note of the window. */
+export function renderInvoiceListPage(input: InvoiceListPageInput): string {
+  const rows = input.documents.map((document) => ({ ...document, href: invoiceHref(input.contract, { number: document.invoiceNumber }, input.token) }));
+  const first = input.window.at(-1);
+  const last = input.window[0];
+  return shell(
+    `${TAB_LABELS.list} - ${PAGE_TITLE}`,
+    [
+      tabBar(input.contract, input.token, 'list', undefined),
+      `<h1>${escapeHtml(PAGE_TITLE)}</h1>`,
+      `<p class="selection"><span class="field">ご契約番号</span><span class="value" id="contract">${escapeHtml(input.contract)}</span></p>`,
+      ...(first === undefined || last === undefined ? [] : [`<p class="caution">${escapeHtml(`${formatStatementMonth(first)}から${formatStatementMonth(last)}までの請求情報です。`)}</p>`]),
+      renderInvoiceList(rows),
+    ],
+    INVOICE_TAB_STYLE,
+  );
+}
+
+/** 請求情報照会: the tabs, the ご確認月 form, the month's other documents, then the invoice with its PDF link. */
+export function renderInvoiceInquiryPage(input: InvoiceInquiryPageInput): string {
+  const body = [tabBar(input.contract, input.token, 'inquiry', input.month), `<h1>${escapeHtml(PAGE_TITLE)}</h1>`, ...selectionForm(`/contracts/${input.contract}/invoice`, input)];
+  if (input.monthDocuments.length > 1) {
+    const items = input.monthDocuments.map((document) => {
+      const label = `${TITLES[document.kind]} ${document.invoiceNumber}`;
+      return document.invoiceNumber === input.invoice?.invoiceNumber
+        ? `<li class="current"><span aria-current="page">${escapeHtml(label)}</span></li>`
+        : `<li><a href="${escapeHtml(invoiceHref(input.contract, { number: document.invoiceNumber }, input.token))}">${escapeHtml(label)}</a></li>`;
+    });
+    body.push(`<nav class="documents" aria-label="この月の請求書"><ul>${items.join('')}</ul></nav>`);
+  }
+  body.push(
+    input.invoice === undefined
+      ? `<p class="empty">${escapeHtml(`${formatStatementMonth(input.month)}の請求情報はありません。`)}</p>`
+      : renderInvoiceInquiry(input.invoice, invoicePdfHref(input.contract, input.invoice.invoiceNumber, input.token)),
+  );
+  return shell(`${TAB_LABELS.inquiry} - ${PAGE_TITLE}`, body, INVOICE_TAB_STYLE);
+}
+
+const TAB_LABELS = Object.fromEntries(TABS.map((tab) => [tab.id, tab.label])) as Record<TabId, string>;
+
+/** The tab bar, the current tab marked (aria-current), the others links keeping the token (and the month on show). */
+export function tabBar(contract: string, token: string, current: TabId, month: string | undefined): string {
   const items = TABS.map((tab) =>
     tab.id === current
       ? `<li class="current"><span aria-current="page">${escapeHtml(tab.label)}</span></li>`
-      : `<li><a href="${escapeHtml(tab.href(contract, token))}">${escapeHtml(tab.label)}</a></li>`,
+      : `<li><a href="${escapeHtml(tab.href(contract, token, month))}">${escapeHtml(tab.label)}</a></li>`,
   );
   return `<nav class="tabs" aria-label="料金・ご利用明細"><ul>${items.join('')}</ul></nav>`;
 }
 
 /** A whole document: the statement's style and the page's, the viewport of a phone, no script. */
-export function shell(title: string, body: string[]): string {
+export function shell(title: string, body: string[], extraStyle = ''): string {
   const lines = [
     '<!DOCTYPE html>',
     '<html lang="ja">',
@@ -237,7 +318,7 @@ export function shell(title: string, body: string[]): string {
     '<meta name="viewport" content="width=device-width, initial-scale=1">',
     '<meta name="referrer" content="no-referrer">',
     `<title>${escapeHtml(title)}</title>`,
-    `<style>${STYLE}${PAGE_STYLE}</style>`,
+    `<style>${STYLE}${PAGE_STYLE}${extraStyle}</style>`,
     '</head>',
     '<body>',
     ...body,
@@ -265,4 +346,19 @@ function callsHref(contract: string, month: string, token: string, page: number)
 /** The CSV of all the month's calls, masked: the API route, under the same token. */
 function callsCsvHref(contract: string, month: string, token: string): string {
   return `/api/contracts/${contract}/statements/${month}/calls${query([['token', token]])}`;
+}
+
+/** 請求情報一覧. */
+function invoicesHref(contract: string, token: string): string {
+  return `/contracts/${contract}/invoices${query([['token', token]])}`;
+}
+
+/** 請求情報照会 of a month (its newest document) or of one invoice number; neither: the newest of the window. */
+function invoiceHref(contract: string, which: { month?: string; number?: string }, token: string): string {
+  return `/contracts/${contract}/invoice${query([['month', which.month], ['number', which.number], ['token', token]])}`;
+}
+
+/** The stored invoice as PDF: the API route, under the same token. */
+function invoicePdfHref(contract: string, invoiceNumber: string, token: string): string {
+  return `/api/contracts/${contract}/invoices/${invoiceNumber}.pdf${query([['token', token]])}`;
 }

@@ -10,11 +10,16 @@ import { renderCsv } from '../statement/renderCsv';
 import { renderHtml } from '../statement/renderHtml';
 import { shownStatementJson } from '../statement/revisions';
 import { Statement } from '../statement/statement';
-import { Store } from '../store/types';
+import { Invoice } from '../billing/invoice';
+import { isIntact } from '../billing/issuedInvoices';
+import { renderInvoiceHtml } from '../billing/renderInvoiceHtml';
+import { renderInvoicePdf } from '../billing/renderInvoicePdf';
+import { Store, StoredInvoice } from '../store/types';
 import { withStoredSubscriptions } from '../subscription/storedSubscriptions';
 import { numberOption, withStore } from '../cli/options';
 import { formatStatementMonth } from '../statement/renderText';
-import { CALLS_PER_PAGE, renderCallsPage, renderErrorPage, renderStatementPage } from './page';
+import { InvoiceStatus } from './invoiceTabs';
+import { CALLS_PER_PAGE, renderCallsPage, renderErrorPage, renderInvoiceInquiryPage, renderInvoiceListPage, renderStatementPage } from './page';
 import { MonthSummary, summariseWindow } from './summary';
 import { verifyToken } from './token';
 import { DEFAULT_MAX_IN_FLIGHT } from './limits';
@@ -44,6 +49,9 @@ const STATEMENT_HTML_CSP = "default-src 'none'; style-src 'unsafe-inline'";
 const CONTRACT = '^N\\d{9}$';
 const MONTH = '^\\d{4}-(0[1-9]|1[0-2])$';
 const TOKEN_QUERY = { type: 'string', maxLength: 200 };
+const TOKEN_ONLY = { type: 'object', additionalProperties: false, properties: { token: TOKEN_QUERY } } as const;
+/** An invoice number: the issuer's registration number and its sequence, `T1234567890123-00000042`. */
+const INVOICE_NUMBER = 'T\\d{13}-\\d{8}';
 
 const contractParams = {
   type: 'object',
@@ -73,6 +81,9 @@ const PAGE_MESSAGES: Record<number, string> = {
   503: 'ただいま混み合っているか、メンテナンス中のためご利用いただけません。しばらくしてから再度お試しください。',
   500: 'エラーが発生しました。しばらくしてから再度お試しください。',
 };
+
+/** A stored invoice that no longer matches its sha256: the operator must look, the customer is told no more. */
+const STORE_DAMAGED_PAGE = '請求情報を表示できません。お手数ですが、お問い合わせ窓口までご連絡ください。';
 
 const FORMATS = {
   json: { type: 'application/json; charset=utf-8', render: ({ statement, issue }: ShownStatement) => shownStatementJson(statement, issue !== null) },
@@ -286,6 +297,125 @@ export function buildViewServer(options: ViewOptions): FastifyInstance {
     },
   );
 
+  // 請求情報一覧 and 請求情報照会: the contract's issued invoices and notes of the window's months,
+  // served as stored (a document whose sha256 no longer matches is a 500, logged, never re-rendered).
+
+  app.get('/api/contracts/:contract/invoices', { schema: { params: contractParams, querystring: TOKEN_ONLY } }, async (request) => {
+    const { contract } = request.params as { contract: string };
+    const documents = await read(async (store) => {
+      const rows = await contractInvoices(store, contract);
+      return listed(request, rows, await shownMonths(store, contract));
+    });
+    return { contract, invoices: documents };
+  });
+
+  app.get(
+    '/api/contracts/:contract/invoices/:number',
+    {
+      schema: {
+        params: {
+          type: 'object',
+          required: ['contract', 'number'],
+          properties: { contract: { type: 'string', pattern: CONTRACT }, number: { type: 'string', pattern: `^${INVOICE_NUMBER}(\\.(json|html|pdf))?$` } },
+        },
+        querystring: TOKEN_ONLY,
+      },
+    },
+    async (request, reply) => {
+      const { contract, number: numberParam } = request.params as { contract: string; number: string };
+      const [number, suffix] = numberParam.split('.') as [string, 'json' | 'html' | 'pdf' | undefined];
+      const document = await read(async (store) => {
+        const rows = await contractInvoices(store, contract);
+        const row = byNumber(rows, contract, number);
+        inWindow(await shownMonths(store, contract), row.month, INVOICE_NOUN);
+        return asIssued(request, row);
+      });
+      if (suffix === 'html') return reply.type('text/html; charset=utf-8').header('content-security-policy', STATEMENT_HTML_CSP).send(renderInvoiceHtml(document.invoice));
+      if (suffix === 'pdf') {
+        const pdf = await renderInvoicePdf(document.invoice);
+        return reply.type('application/pdf').header('content-disposition', `inline; filename="${number}.pdf"`).send(pdf);
+      }
+      return reply.type('application/json; charset=utf-8').send(document.stored.invoiceJson);
+    },
+  );
+
+  app.get('/contracts/:contract/invoices', { config: { page: true }, schema: { params: contractParams, querystring: TOKEN_ONLY } }, async (request, reply) => {
+    const { contract } = request.params as { contract: string };
+    const query = request.query as { token?: string };
+    const html = await read(async (store) => {
+      const rows = await contractInvoices(store, contract);
+      const shown = await shownMonths(store, contract);
+      return renderInvoiceListPage({ contract, token: query.token ?? '', window: shown.months, documents: listed(request, rows, shown) });
+    });
+    return reply.type('text/html; charset=utf-8').header('content-security-policy', PAGE_CSP).send(html);
+  });
+
+  app.get(
+    '/contracts/:contract/invoice',
+    {
+      config: { page: true },
+      schema: {
+        params: contractParams,
+        querystring: { type: 'object', additionalProperties: false, properties: { month: { type: 'string', pattern: MONTH }, number: { type: 'string', pattern: `^${INVOICE_NUMBER}$` }, token: TOKEN_QUERY } },
+      },
+    },
+    async (request, reply) => {
+      const { contract } = request.params as { contract: string };
+      const query = request.query as { month?: string; number?: string; token?: string };
+      const html = await read(async (store) => {
+        const rows = await contractInvoices(store, contract);
+        const shown = await shownMonths(store, contract);
+        const inShown = rows.filter((row) => shown.months.includes(row.month));
+        // a number: that document; else the month's newest; no month: the newest month with one (else the window's newest)
+        const picked = query.number === undefined ? undefined : byNumber(rows, contract, query.number);
+        const newestWithOne = inShown.map((row) => row.month).sort().at(-1);
+        const month = picked?.month ?? query.month ?? newestWithOne ?? shown.months[0]!;
+        inWindow(shown, month, INVOICE_NOUN);
+        if (picked !== undefined && query.month !== undefined && query.month !== picked.month) throw notInvoiceOf(contract, picked.invoiceNumber);
+        const monthRows = inShown.filter((row) => row.month === month);
+        const shownRow = picked ?? monthRows.at(-1);
+        return renderInvoiceInquiryPage({
+          contract,
+          month,
+          window: shown.months,
+          token: query.token ?? '',
+          invoice: shownRow === undefined ? undefined : asIssued(request, shownRow).invoice,
+          monthDocuments: monthRows.map((row) => ({ invoiceNumber: row.invoiceNumber, kind: row.kind })),
+        });
+      });
+      return reply.type('text/html; charset=utf-8').header('content-security-policy', PAGE_CSP).send(html);
+    },
+  );
+
+  /** The contract's issued invoices and notes, in issue order. */
+  function contractInvoices(store: Store, contract: string): Promise<StoredInvoice[]> {
+    return store.invoices({ contractId: contract });
+  }
+
+  /** The window's documents, each checked, newest month first and, within a month, the last issued first. */
+  function listed(request: FastifyRequest, rows: StoredInvoice[], shown: ShownMonths): ListedInvoice[] {
+    const corrected = new Set(rows.map((row) => row.corrects).filter((number) => number !== null));
+    const newestFirst = rows.filter((row) => shown.months.includes(row.month)).reverse();
+    newestFirst.sort((left, right) => (left.month === right.month ? 0 : left.month < right.month ? 1 : -1));
+    return newestFirst.map((row) => {
+      const { invoice } = asIssued(request, row);
+      const status: InvoiceStatus = corrected.has(row.invoiceNumber) ? 'corrected' : 'issued';
+      return { month: invoice.month, invoiceNumber: invoice.invoiceNumber, kind: invoice.kind, corrects: invoice.corrects, issuedOn: invoice.issuedOn, total: invoice.total, status };
+    });
+  }
+
+  /** The stored document as it was issued; one whose sha256 no longer matches is logged and answered 500, never re-rendered. */
+  function asIssued(request: FastifyRequest, row: StoredInvoice): { stored: StoredInvoice; invoice: Invoice } {
+    if (!isIntact(row)) {
+      request.log.error(
+        { event: 'store-damaged', invoiceNumber: row.invoiceNumber, contract: row.contractId, month: row.month },
+        'a stored invoice no longer matches its sha256 (altered after issue): not served; run meisai reconcile',
+      );
+      throw new HttpError(500, 'the store is damaged: a stored invoice does not match its sha256', STORE_DAMAGED_PAGE);
+    }
+    return { stored: row, invoice: JSON.parse(row.invoiceJson) as Invoice };
+  }
+
   /** The contract's window and the months of it with a statement, newest first. */
   async function shownMonths(store: Store, contract: string): Promise<ShownMonths> {
     const stored = await store.statementMonths(contract);
@@ -338,15 +468,40 @@ interface ShownMonths {
   withStatement: string[];
 }
 
-function inWindow(shown: ShownMonths, month: string): void {
+/** What a page shows of a month, in the Japanese of its 404. */
+const INVOICE_NOUN = '請求情報';
+
+function inWindow(shown: ShownMonths, month: string, noun = 'ご利用明細'): void {
   if (shown.months.includes(month)) return;
   const first = shown.months.at(-1)!;
   const last = shown.months[0]!;
   throw new HttpError(
     404,
     `month ${month} is outside the months shown (${first} to ${last})`,
-    `${formatStatementMonth(month)}のご利用明細はご確認いただけません。ご確認いただける月は${formatStatementMonth(first)}から${formatStatementMonth(last)}までです。`,
+    `${formatStatementMonth(month)}の${noun}はご確認いただけません。ご確認いただける月は${formatStatementMonth(first)}から${formatStatementMonth(last)}までです。`,
   );
+}
+
+/** A row of 請求情報一覧, as the API gives it. */
+interface ListedInvoice {
+  month: string;
+  invoiceNumber: string;
+  kind: Invoice['kind'];
+  corrects: string | null;
+  issuedOn: string;
+  total: string;
+  status: InvoiceStatus;
+}
+
+/** The contract's document of that number; another contract's or none: the same 404. */
+function byNumber(rows: StoredInvoice[], contract: string, number: string): StoredInvoice {
+  const row = rows.find((candidate) => candidate.invoiceNumber === number);
+  if (row === undefined) throw notInvoiceOf(contract, number);
+  return row;
+}
+
+function notInvoiceOf(contract: string, number: string): HttpError {
+  return new HttpError(404, `no invoice ${number} of contract ${contract}`, `請求書番号 ${number} の請求情報は見つかりません。`);
 }
 
 function withStatementIn(shown: ShownMonths, contract: string, month: string): void {
