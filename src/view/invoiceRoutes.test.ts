@@ -6,6 +6,7 @@ import { FastifyInstance } from 'fastify';
 import { Client } from 'pg';
 import pino from 'pino';
 import { loadReferenceData, PROJECT_ROOT } from '../reference/referenceData';
+import { billEdgeMonthThenRerate } from '../test-support/edgeMonth';
 import { describePostgres, useTestDatabase } from '../test-support/postgres';
 import { runCli } from '../test-support/runCli';
 import { createWorkspace, TempWorkspace } from '../test-support/tempStore';
@@ -25,7 +26,6 @@ const NUMBER = 'T1234567890123-00000001';
 const UNKNOWN = 'T1234567890123-00000099';
 const SEED = join(PROJECT_ROOT, 'fixtures', 'seed-2011-04.csv');
 const CUSTOMERS = join(PROJECT_ROOT, 'fixtures', 'billing', 'seed-customers.csv');
-const BILLING = join(PROJECT_ROOT, 'fixtures', 'billing');
 
 interface Got {
   status: number;
@@ -201,13 +201,7 @@ function invoiceRoutes(engine: string, storeOf: () => EngineStore): void {
     test('a credit note: listed before the invoice it corrects, which is 訂正あり; the inquiry shows the note and links both', async () => {
       // fixtures/billing/billing.test.ts: N000000014 billed on BUSINESS, re-rated on REFERENCE, a credit note of -1,243 yen
       const noteDb = storeOf().noteDb;
-      await cli('subscriptions', 'import', join(BILLING, 'edge-subscriptions.csv'), '--db', noteDb);
-      await cli('customers', 'import', join(BILLING, 'edge-customers.csv'), '--db', noteDb);
-      await cli('ingest', join(BILLING, 'edge-2011-04.csv'), '--db', noteDb);
-      await cli('close', '--month', '2011-04', '--db', noteDb);
-      await cli('bill', '--month', '2011-04', '--issued-on', '2011-05-10', '--db', noteDb);
-      await cli('subscriptions', 'import', join(BILLING, 'edge-subscriptions-corrected.csv'), '--db', noteDb);
-      await cli('rerate', '--month', '2011-04', '--contract', 'N000000014', '--force', '--db', noteDb);
+      await billEdgeMonthThenRerate(noteDb);
       await cli('bill', '--month', '2011-04', '--issued-on', '2011-05-25', '--db', noteDb);
       const server = buildViewServer({ db: noteDb, secret: SECRET, reference: loadReferenceData(), window: windowMonths('2011-04', 7), logger: pino({ level: 'silent' }) });
       await server.listen({ host: '127.0.0.1', port: 0 });
