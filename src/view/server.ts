@@ -89,7 +89,8 @@ function pageMessageFor(status: number, subject: string): string {
 
 /** What a page route shows, for its error pages' wording; the statement's by default. */
 const USAGE_SUBJECT = 'ご利用明細';
-const INVOICE_PAGE = { page: true, subject: '請求情報' };
+const INVOICE_SUBJECT = '請求情報';
+const INVOICE_PAGE = { page: true, subject: INVOICE_SUBJECT };
 
 /** A stored invoice that no longer matches its sha256: the operator must look, the customer is told no more. */
 const STORE_DAMAGED_PAGE = '請求情報を表示できません。お手数ですが、お問い合わせ窓口までご連絡ください。';
@@ -336,7 +337,7 @@ export function buildViewServer(options: ViewOptions): FastifyInstance {
       const document = await read(async (store) => {
         const rows = await contractInvoices(store, contract);
         const row = byNumber(rows, contract, number);
-        inWindow(await shownMonths(store, contract), row.month, INVOICE_NOUN);
+        inWindow(await shownMonths(store, contract), row.month, INVOICE_SUBJECT);
         return asIssued(request, row);
       });
       if (suffix === 'html') return reply.type('text/html; charset=utf-8').header('content-security-policy', STATEMENT_HTML_CSP).send(renderInvoiceHtml(document.invoice));
@@ -379,7 +380,7 @@ export function buildViewServer(options: ViewOptions): FastifyInstance {
         const picked = query.number === undefined ? undefined : byNumber(rows, contract, query.number);
         const newestWithOne = inShown.map((row) => row.month).sort().at(-1);
         const month = picked?.month ?? query.month ?? newestWithOne ?? shown.months[0]!;
-        inWindow(shown, month, INVOICE_NOUN);
+        inWindow(shown, month, INVOICE_SUBJECT);
         if (picked !== undefined && query.month !== undefined && query.month !== picked.month) throw notInvoiceOf(contract, picked.invoiceNumber);
         const monthRows = inShown.filter((row) => row.month === month);
         const shownRow = picked ?? monthRows.at(-1);
@@ -481,17 +482,14 @@ interface ShownMonths {
   withStatement: string[];
 }
 
-/** What a page shows of a month, in the Japanese of its 404. */
-const INVOICE_NOUN = '請求情報';
-
-function inWindow(shown: ShownMonths, month: string, noun = 'ご利用明細'): void {
+function inWindow(shown: ShownMonths, month: string, subject = USAGE_SUBJECT): void {
   if (shown.months.includes(month)) return;
   const first = shown.months.at(-1)!;
   const last = shown.months[0]!;
   throw new HttpError(
     404,
     `month ${month} is outside the months shown (${first} to ${last})`,
-    `${formatStatementMonth(month)}の${noun}はご確認いただけません。ご確認いただける月は${formatStatementMonth(first)}から${formatStatementMonth(last)}までです。`,
+    `${formatStatementMonth(month)}の${subject}はご確認いただけません。ご確認いただける月は${formatStatementMonth(first)}から${formatStatementMonth(last)}までです。`,
   );
 }
 
