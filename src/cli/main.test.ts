@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createWorkspace, csv, TempWorkspace } from '../test-support/tempStore';
 import { schemaValidator } from '../reference/referenceData';
@@ -141,6 +141,76 @@ describe('meisai tariffs check', () => {
     const result = await run('tariffs', 'check', workspace.writeFile('no-mobile.json', JSON.stringify(tariff)));
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('no default rate for mobile calls');
+  });
+});
+
+describe('meisai tariffs check: the bill\'s data', () => {
+  /** A copy of data/ in the workspace, to break one file of it. */
+  const copyOfData = (name: string): string => {
+    const dataDir = join(workspace.directory, name);
+    cpSync('data', dataDir, { recursive: true });
+    return dataDir;
+  };
+  const withDataDir = async (dataDir: string, ...args: string[]) => {
+    process.env.MEISAI_DATA_DIR = dataDir;
+    try {
+      return await run('tariffs', 'check', ...args);
+    } finally {
+      delete process.env.MEISAI_DATA_DIR;
+    }
+  };
+
+  test('with no file: the issuer, the basic fees, the levies and the tax table are checked and listed', async () => {
+    const result = await run('tariffs', 'check');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('ok  issuer 株式会社めいさいテレコム (T1234567890123)\n');
+    expect(result.stdout).toContain('ok  basic fees of plans BUSINESS, REFERENCE\n');
+    expect(result.stdout).toMatch(/ok {2}universal-service \(2006-01–\d{4}-\d{2}\), relay-service \(/);
+    expect(result.stdout).toContain('ok  consumption tax JP-CONSUMPTION-TAX (1997-04–open, rounded down)\n');
+  });
+
+  test('named files: the issuer and each charges file by its shape', async () => {
+    const result = await run('tariffs', 'check', 'data/issuer.json', 'data/charges/consumption-tax.json', 'data/charges/universal-service.json');
+    expect([result.code, result.stdout]).toEqual([
+      0,
+      'ok  issuer data/issuer.json\nok  consumption tax JP-CONSUMPTION-TAX data/charges/consumption-tax.json\nok  monthly charges universal-service data/charges/universal-service.json\n',
+    ]);
+  });
+
+  test('an issuer without its T + 13 digits exits 2 naming the file, with or without naming it', async () => {
+    const dataDir = copyOfData('bad-issuer');
+    const issuer = JSON.parse(readFileSync(join(dataDir, 'issuer.json'), 'utf8'));
+    writeFileSync(join(dataDir, 'issuer.json'), JSON.stringify({ ...issuer, registrationNumber: '1234567890123' }));
+    for (const args of [[], [join(dataDir, 'issuer.json')]]) {
+      const result = await withDataDir(dataDir, ...args);
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain(`${join(dataDir, 'issuer.json')} is not a valid issuer file`);
+    }
+  });
+
+  test('a levy table with two rows for one month exits 2 naming the file', async () => {
+    const dataDir = copyOfData('overlap');
+    const path = join(dataDir, 'charges', 'universal-service.json');
+    const table = JSON.parse(readFileSync(path, 'utf8'));
+    table.rows[0].to = '2007-01'; // the next row starts 2007-01
+    writeFileSync(path, JSON.stringify(table));
+    const result = await withDataDir(dataDir);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(`${path}: `);
+    expect((await withDataDir(dataDir, path)).code).toBe(2);
+  });
+
+  test('a data folder without billing data says so and passes; with only one of the two it fails', async () => {
+    const dataDir = copyOfData('rating-only');
+    rmSync(join(dataDir, 'issuer.json'));
+    rmSync(join(dataDir, 'charges'), { recursive: true });
+    const ratingOnly = await withDataDir(dataDir);
+    expect(ratingOnly.code).toBe(0);
+    expect(ratingOnly.stdout).toContain(`--  no billing data (issuer.json, charges/) in ${dataDir}: meisai bill refuses to run\n`);
+    cpSync('data/issuer.json', join(dataDir, 'issuer.json'));
+    const half = await withDataDir(dataDir);
+    expect(half.code).toBe(2);
+    expect(half.stderr).toContain('no monthly charges');
   });
 });
 

@@ -6,6 +6,7 @@ import { FastifyInstance } from 'fastify';
 import { Client } from 'pg';
 import pino from 'pino';
 import { loadReferenceData, PROJECT_ROOT } from '../reference/referenceData';
+import { billEdgeMonthThenRerate } from '../test-support/edgeMonth';
 import { describePostgres, useTestDatabase } from '../test-support/postgres';
 import { runCli } from '../test-support/runCli';
 import { createWorkspace, TempWorkspace } from '../test-support/tempStore';
@@ -67,6 +68,8 @@ async function billSeedMonth(db: string): Promise<void> {
 
 interface EngineStore {
   db: string;
+  /** A second, empty store, for the month with a credit note. */
+  noteDb: string;
   /** Alters the stored invoice's JSON past its immutability trigger, as a damaged store would be. */
   alterInvoice(): Promise<void>;
 }
@@ -155,7 +158,8 @@ function invoiceRoutes(engine: string, storeOf: () => EngineStore): void {
         const refused = await get(app, path, auth(OTHER));
         expect(refused.status).toBe(403);
         expect(refused.headers['content-type']).toBe('text/html; charset=utf-8');
-        expect(refused.text).toContain('このリンクでは、このご契約のご利用明細は表示できません。');
+        expect(refused.text).toContain('<h2>請求情報を表示できません</h2>');
+        expect(refused.text).toContain('このリンクでは、このご契約の請求情報は表示できません。');
       }
       // the other contract's own token finds no document of that number: the same 404 as a number that does not exist
       const mine = await get(app, `/api/contracts/${OTHER}/invoices/${NUMBER}`, auth(OTHER));
@@ -169,6 +173,7 @@ function invoiceRoutes(engine: string, storeOf: () => EngineStore): void {
       const page = await get(app, `/contracts/${CONTRACT}/invoice?number=${UNKNOWN}`, auth());
       expect(page.status).toBe(404);
       expect(page.text).toContain(`請求書番号 ${UNKNOWN} の請求情報は見つかりません。`);
+      expect(page.text).toContain('<h2>請求情報が見つかりません</h2>');
       const outside = await get(app, `/contracts/${CONTRACT}/invoice?month=2010-09`, auth());
       expect(outside.status).toBe(404);
       expect(outside.text).toContain('2010年9月分の請求情報はご確認いただけません。ご確認いただける月は2010年10月分から2011年4月分までです。');
@@ -190,6 +195,29 @@ function invoiceRoutes(engine: string, storeOf: () => EngineStore): void {
         expect((await get(earlier, `/contracts/${CONTRACT}/invoices`, auth())).text).toContain('<p class="empty">請求情報はありません。</p>');
       } finally {
         await earlier.close();
+      }
+    });
+
+    test('a credit note: listed before the invoice it corrects, which is 訂正あり; the inquiry shows the note and links both', async () => {
+      // fixtures/billing/billing.test.ts: N000000014 billed on BUSINESS, re-rated on REFERENCE, a credit note of -1,243 yen
+      const noteDb = storeOf().noteDb;
+      await billEdgeMonthThenRerate(noteDb);
+      await cli('bill', '--month', '2011-04', '--issued-on', '2011-05-25', '--db', noteDb);
+      const server = buildViewServer({ db: noteDb, secret: SECRET, reference: loadReferenceData(), window: windowMonths('2011-04', 7), logger: pino({ level: 'silent' }) });
+      await server.listen({ host: '127.0.0.1', port: 0 });
+      try {
+        const list = JSON.parse((await get(server, '/api/contracts/N000000014/invoices', auth('N000000014'))).text) as { invoices: { invoiceNumber: string; kind: string; total: string; status: string; corrects: string | null }[] };
+        expect(list.invoices.map((row) => [row.invoiceNumber, row.kind, row.total, row.status, row.corrects])).toEqual([
+          ['T1234567890123-00000005', 'credit-note', '-1243', 'issued', 'T1234567890123-00000004'],
+          ['T1234567890123-00000004', 'invoice', expect.stringMatching(/^\d+$/), 'corrected', null],
+        ]);
+        const page = await get(server, '/contracts/N000000014/invoice?month=2011-04', auth('N000000014'));
+        expect(page.text).toContain('<main class="invoice" data-kind="credit-note">');
+        expect(page.text).toContain('<li class="current"><span aria-current="page">適格返還請求書（返還インボイス） T1234567890123-00000005</span></li>');
+        expect(page.text).toContain('<a href="/contracts/N000000014/invoice?number=T1234567890123-00000004">適格請求書 T1234567890123-00000004</a>');
+        expect((await get(server, '/contracts/N000000014/invoices', auth('N000000014'))).text).toContain('<td data-label="状態">訂正あり</td>');
+      } finally {
+        await server.close();
       }
     });
 
@@ -220,6 +248,7 @@ afterAll(() => workspace.cleanUp());
 
 invoiceRoutes('SQLite', () => ({
   db: workspace.dbPath,
+  noteDb: join(workspace.directory, 'notes.sqlite'),
   async alterInvoice() {
     const db = new Database(workspace.dbPath);
     db.exec("DROP TRIGGER invoices_never_change; UPDATE invoices SET invoice_json = replace(invoice_json, '\"131807\"', '\"1\"')");
@@ -229,8 +258,10 @@ invoiceRoutes('SQLite', () => ({
 
 describePostgres('on PostgreSQL', () => {
   const database = useTestDatabase('view_invoices');
+  const notes = useTestDatabase('view_notes');
   invoiceRoutes('PostgreSQL', () => ({
     db: database.url,
+    noteDb: notes.url,
     async alterInvoice() {
       const client = new Client({ connectionString: database.url });
       await client.connect();

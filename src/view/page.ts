@@ -170,25 +170,34 @@ export function renderCallsPage(input: CallsPageInput): string {
   return usagePage(input, 'calls', body);
 }
 
-/** A page for a refused or failed request: the status and a message in Japanese, never the path or a stack trace. */
-export function renderErrorPage(status: number, message: string): string {
-  return shell(`${ERROR_TITLES[status] ?? 'エラー'} - ${PAGE_TITLE}`, [
+/** A page for a refused or failed request: the status and a message in Japanese, never the path or a stack trace. `subject`: what the route shows. */
+export function renderErrorPage(status: number, message: string, subject = 'ご利用明細'): string {
+  const title = errorTitle(status, subject);
+  return shell(`${title} - ${PAGE_TITLE}`, [
     `<h1>${escapeHtml(PAGE_TITLE)}</h1>`,
-    `<h2>${escapeHtml(ERROR_TITLES[status] ?? 'エラー')}</h2>`,
+    `<h2>${escapeHtml(title)}</h2>`,
     `<p class="error">${escapeHtml(message)}</p>`,
     `<p class="status">(${status})</p>`,
   ]);
 }
 
-const ERROR_TITLES: Record<number, string> = {
-  400: 'ご指定の内容に誤りがあります',
-  401: 'ご利用明細を表示できません',
-  403: 'ご利用明細を表示できません',
-  404: 'ご利用明細が見つかりません',
-  414: 'ご指定の内容に誤りがあります',
-  431: 'ご指定の内容に誤りがあります',
-  503: 'ただいまご利用いただけません',
-};
+function errorTitle(status: number, subject: string): string {
+  switch (status) {
+    case 400:
+    case 414:
+    case 431:
+      return 'ご指定の内容に誤りがあります';
+    case 401:
+    case 403:
+      return `${subject}を表示できません`;
+    case 404:
+      return `${subject}が見つかりません`;
+    case 503:
+      return 'ただいまご利用いただけません';
+    default:
+      return 'エラー';
+  }
+}
 
 const CALL_COLUMNS = ['ご利用番号', '発着信', '通話開始日時', '相手先番号', '通話種別', '通話時間 (時-分-秒)', '通話料金 (円)', '備考'];
 

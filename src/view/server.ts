@@ -74,13 +74,23 @@ export class HttpError extends Error {
 const PAGE_MESSAGES: Record<number, string> = {
   400: 'ご指定の内容（ご確認月など）に誤りがあります。リンクをご確認ください。',
   401: 'アクセス用のリンクが正しくないか、有効期限が切れています。お手数ですが、もう一度お手続きの画面からお開きください。',
-  403: 'このリンクでは、このご契約のご利用明細は表示できません。',
   404: 'お探しのページは見つかりません。',
   414: 'ご指定の内容に誤りがあります。リンクをご確認ください。',
   431: 'ご指定の内容に誤りがあります。リンクをご確認ください。',
   503: 'ただいま混み合っているか、メンテナンス中のためご利用いただけません。しばらくしてから再度お試しください。',
   500: 'エラーが発生しました。しばらくしてから再度お試しください。',
 };
+
+/** The 403 page names what the route shows (ご利用明細, 請求情報). */
+function pageMessageFor(status: number, subject: string): string {
+  if (status === 403) return `このリンクでは、このご契約の${subject}は表示できません。`;
+  return PAGE_MESSAGES[status] ?? PAGE_MESSAGES[500]!;
+}
+
+/** What a page route shows, for its error pages' wording; the statement's by default. */
+const USAGE_SUBJECT = 'ご利用明細';
+const INVOICE_SUBJECT = '請求情報';
+const INVOICE_PAGE = { page: true, subject: INVOICE_SUBJECT };
 
 /** A stored invoice that no longer matches its sha256: the operator must look, the customer is told no more. */
 const STORE_DAMAGED_PAGE = '請求情報を表示できません。お手数ですが、お問い合わせ窓口までご連絡ください。';
@@ -108,7 +118,7 @@ export function buildViewServer(options: ViewOptions): FastifyInstance {
     frameworkErrors: (error, request, reply) => {
       const status = error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 414 : 400;
       const message = status === 414 ? 'the URL is too long' : 'bad request: the URL is not valid';
-      sendFailure(request, reply, status, message, PAGE_MESSAGES[status]!, wantsPage(request));
+      sendFailure(request, reply, status, message, pageMessageFor(status, USAGE_SUBJECT), wantsPage(request));
       accessLine(request.method, pathOf(request.raw.url), status, 0);
     },
     // Node's own refusals (431 headers too large, 400 unparsable, 408): written on the socket, as fastify does, with the headers.
@@ -170,10 +180,10 @@ export function buildViewServer(options: ViewOptions): FastifyInstance {
     const [status, message] = describeError(error);
     if (status >= 500) request.log.error({ err: { type: error.name, message: error.message } }, 'request failed');
     if (status === 503 && !reply.hasHeader('retry-after')) reply.header('retry-after', RETRY_AFTER_STORE);
-    const pageMessage = (error instanceof HttpError ? error.pageMessage : undefined) ?? PAGE_MESSAGES[status] ?? PAGE_MESSAGES[500]!;
+    const pageMessage = (error instanceof HttpError ? error.pageMessage : undefined) ?? pageMessageFor(status, pageSubject(request));
     return sendFailure(request, reply, status, message, pageMessage, isPageRoute(request));
   });
-  app.setNotFoundHandler((request, reply) => sendFailure(request, reply, 404, 'not found', PAGE_MESSAGES[404]!, wantsPage(request)));
+  app.setNotFoundHandler((request, reply) => sendFailure(request, reply, 404, 'not found', pageMessageFor(404, USAGE_SUBJECT), wantsPage(request)));
 
   app.get('/health', async () => ({ status: 'ok' }));
 
@@ -327,7 +337,7 @@ export function buildViewServer(options: ViewOptions): FastifyInstance {
       const document = await read(async (store) => {
         const rows = await contractInvoices(store, contract);
         const row = byNumber(rows, contract, number);
-        inWindow(await shownMonths(store, contract), row.month, INVOICE_NOUN);
+        inWindow(await shownMonths(store, contract), row.month, INVOICE_SUBJECT);
         return asIssued(request, row);
       });
       if (suffix === 'html') return reply.type('text/html; charset=utf-8').header('content-security-policy', STATEMENT_HTML_CSP).send(renderInvoiceHtml(document.invoice));
@@ -339,7 +349,7 @@ export function buildViewServer(options: ViewOptions): FastifyInstance {
     },
   );
 
-  app.get('/contracts/:contract/invoices', { config: { page: true }, schema: { params: contractParams, querystring: TOKEN_ONLY } }, async (request, reply) => {
+  app.get('/contracts/:contract/invoices', { config: INVOICE_PAGE, schema: { params: contractParams, querystring: TOKEN_ONLY } }, async (request, reply) => {
     const { contract } = request.params as { contract: string };
     const query = request.query as { token?: string };
     const html = await read(async (store) => {
@@ -353,7 +363,7 @@ export function buildViewServer(options: ViewOptions): FastifyInstance {
   app.get(
     '/contracts/:contract/invoice',
     {
-      config: { page: true },
+      config: INVOICE_PAGE,
       schema: {
         params: contractParams,
         querystring: { type: 'object', additionalProperties: false, properties: { month: { type: 'string', pattern: MONTH }, number: { type: 'string', pattern: `^${INVOICE_NUMBER}$` }, token: TOKEN_QUERY } },
@@ -370,7 +380,7 @@ export function buildViewServer(options: ViewOptions): FastifyInstance {
         const picked = query.number === undefined ? undefined : byNumber(rows, contract, query.number);
         const newestWithOne = inShown.map((row) => row.month).sort().at(-1);
         const month = picked?.month ?? query.month ?? newestWithOne ?? shown.months[0]!;
-        inWindow(shown, month, INVOICE_NOUN);
+        inWindow(shown, month, INVOICE_SUBJECT);
         if (picked !== undefined && query.month !== undefined && query.month !== picked.month) throw notInvoiceOf(contract, picked.invoiceNumber);
         const monthRows = inShown.filter((row) => row.month === month);
         const shownRow = picked ?? monthRows.at(-1);
@@ -447,6 +457,10 @@ export function buildViewServer(options: ViewOptions): FastifyInstance {
     if (!(await store.hasCalls(contract, month))) throw noFigures(shown, contract, month);
   }
 
+  function pageSubject(request: FastifyRequest): string {
+    return (request.routeOptions.config as { subject?: string } | undefined)?.subject ?? USAGE_SUBJECT;
+  }
+
   function isPageRoute(request: FastifyRequest): boolean {
     return (request.routeOptions.config as { page?: boolean } | undefined)?.page === true;
   }
@@ -455,7 +469,7 @@ export function buildViewServer(options: ViewOptions): FastifyInstance {
     reply.headers(COMMON_HEADERS);
     if (status === 503 && !reply.hasHeader('retry-after')) reply.header('retry-after', RETRY_AFTER_STORE);
     if (!page) return reply.code(status).type('application/json; charset=utf-8').send({ error: message });
-    return reply.code(status).type('text/html; charset=utf-8').header('content-security-policy', PAGE_CSP).send(renderErrorPage(status, pageMessage));
+    return reply.code(status).type('text/html; charset=utf-8').header('content-security-policy', PAGE_CSP).send(renderErrorPage(status, pageMessage, pageSubject(request)));
   }
 
   return app;
@@ -468,17 +482,14 @@ interface ShownMonths {
   withStatement: string[];
 }
 
-/** What a page shows of a month, in the Japanese of its 404. */
-const INVOICE_NOUN = '請求情報';
-
-function inWindow(shown: ShownMonths, month: string, noun = 'ご利用明細'): void {
+function inWindow(shown: ShownMonths, month: string, subject = USAGE_SUBJECT): void {
   if (shown.months.includes(month)) return;
   const first = shown.months.at(-1)!;
   const last = shown.months[0]!;
   throw new HttpError(
     404,
     `month ${month} is outside the months shown (${first} to ${last})`,
-    `${formatStatementMonth(month)}の${noun}はご確認いただけません。ご確認いただける月は${formatStatementMonth(first)}から${formatStatementMonth(last)}までです。`,
+    `${formatStatementMonth(month)}の${subject}はご確認いただけません。ご確認いただける月は${formatStatementMonth(first)}から${formatStatementMonth(last)}までです。`,
   );
 }
 

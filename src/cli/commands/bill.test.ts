@@ -2,7 +2,9 @@ import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_DATA_DIR } from '../../reference/referenceData';
+import { plural } from '../../text/plural';
 import { runCli } from '../../test-support/runCli';
+import { formatBill } from './bill';
 
 /** The bill's commands refuse what they cannot do with a clear message and the spec's exit code. */
 const FIXTURES = join(__dirname, '..', '..', '..', 'fixtures', 'billing');
@@ -87,9 +89,27 @@ test('a contract with calls but no customer line is named and refused (exit 1); 
   const result = await runCli(['bill', '--month', '2014-03', '--issued-on', '2014-04-05', '--db', db]);
   expect(result.code).toBe(1);
   expect(result.stdout).toBe(
-    'bill 2014-03: issued 1 invoices and 0 notes; 0 unchanged, 1 refused\n' +
+    'bill 2014-03: issued 1 invoice and 0 notes; 0 unchanged, 1 refused\n' +
       '  N000000010 invoice T1234567890123-00000001: 334 yen\n' +
       '  N000000030 refused: contract N000000030 has calls in 2014-03 but no customer line (meisai customers import)\n',
   );
   expect(lastLine(result.stderr)).toBe('meisai: 1 contract refused: N000000030 (no customer line)');
+});
+
+test('the summary line counts in words: 1 invoice, 2 invoices, 1 note, 0 notes', () => {
+  const unchanged = (contractId: string) => ({ contractId, action: 'unchanged' as const, invoiceNumber: 'T1234567890123-00000001' });
+  const refused = (contractId: string) => ({ contractId, action: 'refused' as const, why: 'no customer line' });
+  const one = formatBill({ month: '2014-03', dryRun: true, outcomes: [unchanged('N000000010'), refused('N000000030')] }, { verbose: false });
+  expect(one.split('\n')[0]).toBe('bill 2014-03 (dry run): would issue 0 invoices and 0 notes; 1 unchanged, 1 refused');
+  expect(plural(1, 'invoice')).toBe('1 invoice');
+  expect(plural(2, 'invoice')).toBe('2 invoices');
+  expect(plural(0, 'note')).toBe('0 notes');
+});
+
+test('a dry run of two contracts says 2 invoices', async () => {
+  writeFileSync(join(directory, 'second.csv'), 'contract_id,name,number,active_from,active_to\nN000000011,山田花子,05030000011,2014-01-01,\n');
+  expect((await runCli(['customers', 'import', join(directory, 'second.csv'), '--db', db])).code).toBe(0);
+  await runCli(['close', '--month', '2014-03', '--allow-empty', '--db', db]);
+  const result = await runCli(['bill', '--month', '2014-03', '--dry-run', '--issued-on', '2014-04-05', '--db', db]);
+  expect(result.stdout.split('\n')[0]).toBe('bill 2014-03 (dry run): would issue 2 invoices and 0 notes; 0 unchanged, 0 refused');
 });

@@ -11,6 +11,7 @@ import { ConfigurationError, RunFailedError } from '../../errors';
 import { CsvEncoding, csvEncodingOption, writeCsv } from '../../export/csvOutput';
 import { loadReferenceData } from '../../reference/referenceData';
 import { formatMoney } from '../../statement/renderText';
+import { plural } from '../../text/plural';
 import { formatJapanTime } from '../../time/japanTime';
 import { contractOption, dbOption, Io, monthOption, requireMatch, withStore, withWriterStore } from '../options';
 
@@ -41,7 +42,7 @@ export function registerBill(program: Command, io: Io): void {
         : await withWriterStore(options.db, 'bill', (store) => billMonth(store, reference, request));
       io.stdout(formatBill(result, { verbose: options.verbose === true || options.contract !== undefined }));
       const refused = result.outcomes.filter((outcome) => outcome.action === 'refused');
-      if (refused.length > 0) throw new RunFailedError(`${refused.length} contract${refused.length === 1 ? '' : 's'} refused: ${refused.map((outcome) => outcome.contractId).join(', ')} (no customer line)`);
+      if (refused.length > 0) throw new RunFailedError(`${plural(refused.length, 'contract')} refused: ${refused.map((outcome) => outcome.contractId).join(', ')} (no customer line)`);
     });
 
   program
@@ -135,7 +136,7 @@ export function formatBill(result: BillResult, options: { verbose: boolean }): s
   const count = (action: BillOutcome['action']): number => result.outcomes.filter((outcome) => outcome.action === action).length;
   const verb = result.dryRun ? 'would issue' : 'issued';
   const lines = [
-    `bill ${result.month}${result.dryRun ? ' (dry run)' : ''}: ${verb} ${count('issued')} invoices and ${count('corrected')} notes; ${count('unchanged')} unchanged, ${count('refused')} refused`,
+    `bill ${result.month}${result.dryRun ? ' (dry run)' : ''}: ${verb} ${plural(count('issued'), 'invoice')} and ${plural(count('corrected'), 'note')}; ${count('unchanged')} unchanged, ${count('refused')} refused`,
   ];
   for (const outcome of result.outcomes) if (outcome.action !== 'unchanged' || options.verbose) lines.push(describe(outcome));
   return `${lines.join('\n')}\n`;

@@ -7,6 +7,7 @@ import { formatMoney } from '../../statement/renderText';
 import { formatRowChange } from '../../statement/diffStatements';
 import { withStoredSubscriptions } from '../../subscription/storedSubscriptions';
 import { contractOption, dbOption, Io, monthOption, withWriterStore } from '../options';
+import { plural } from '../../text/plural';
 
 export function registerRerate(program: Command, io: Io): void {
   program
@@ -43,10 +44,6 @@ export function registerRerate(program: Command, io: Io): void {
 
 /** Past this many changed contracts, a re-rate prints a summary and the largest changes, not every row (`--verbose` for all). */
 export const SUMMARY_PAST = 10;
-
-function plural(count: number, word: string, words = `${word}s`): string {
-  return `${count} ${count === 1 ? word : words}`;
-}
 
 /** A contract's all-number total charge before and after (from its row changes; unchanged: no total row). */
 function totalCharge(contract: ContractRerate): [Decimal, Decimal] | null {

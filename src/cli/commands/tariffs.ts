@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { checkBillingFile, describeBillingData } from '../../billing/billingData';
 import { readSubscriptionsCsv } from '../../subscription/subscriptionsCsv';
 import { ConfigurationError } from '../../errors';
 import { checkReferenceFile, DEFAULT_DATA_DIR, loadHolidayCalendars, loadReferenceData } from '../../reference/referenceData';
@@ -11,7 +12,7 @@ export function registerTariffs(program: Command, io: Io): void {
   const tariffs = program.command('tariffs').description('Tariff, holiday-calendar and numbering plan files.');
   tariffs
     .command('check')
-    .description('Validate tariff, holiday-calendar and numbering files against schemas/ (default: all of data/).')
+    .description('Validate tariff, holiday-calendar, numbering, subscription and billing files (issuer, monthly charges, tax) against schemas/ (default: all of data/).')
     .argument('[files...]', 'files to check')
     .action((files: string[]) => {
       const dataDir = process.env.MEISAI_DATA_DIR ?? DEFAULT_DATA_DIR;
@@ -25,13 +26,14 @@ export function registerTariffs(program: Command, io: Io): void {
         const plans = new Set(reference.tariffs.plans.keys());
         io.stdout(`ok  plans ${[...plans].sort().join(', ')}; default plan ${reference.tariffs.defaultPlan ?? 'none (MEISAI_DEFAULT_PLAN=none)'}\n`);
         for (const file of subscriptionFilesIn(join(dataDir, 'subscriptions'))) io.stdout(`ok  ${checkSubscriptionsFile(file, plans)} ${file}\n`);
+        for (const line of describeBillingData(dataDir)) io.stdout(`${line}\n`);
         io.stdout(`all reference data in ${dataDir} is valid\n`);
         return;
       }
       const calendars = loadHolidayCalendars(dataDir);
       for (const file of files) {
         if (file.endsWith('.csv')) io.stdout(`ok  ${checkSubscriptionsFile(file, new Set(loadReferenceData().tariffs.plans.keys()))} ${file}\n`);
-        else io.stdout(`ok  ${checkReferenceFile(file, calendars)} ${file}\n`);
+        else io.stdout(`ok  ${checkBillingFile(file) ?? checkReferenceFile(file, calendars)} ${file}\n`);
       }
     });
   tariffs
