@@ -1,0 +1,64 @@
+import { join } from 'node:path';
+import { ChakuwariTotal, NumberTypeTotal } from '../aggregate/monthlyTotals';
+import { AllowanceUse } from '../discount/allowance';
+import { loadTariffFile, PROJECT_ROOT } from '../reference/referenceData';
+import { Tariff } from '../tariff/tariff';
+import { buildStatement } from './buildStatement';
+import { renderText } from './renderText';
+
+/** fixtures/tariffs/allowances.json: rows rounded down to whole yen; 着割 0.5 yen per 60 s, half-up. */
+const tariff = new Tariff(loadTariffFile(join(PROJECT_ROOT, 'fixtures', 'tariffs', 'allowances.json')));
+const YEN = 10_000;
+const A = '05011110001';
+const B = '05011110002';
+const base = { contractId: 'N000000001', month: '2026-12' };
+
+const general = (number: string, yen: number, calls = 10): NumberTypeTotal => ({ ...base, number, type: 'general', calls, durationTenths: calls * 600, chargeScaled: yen * YEN, chargeRemainderParts: 0 });
+const inbound = (number: string, minutes: number): ChakuwariTotal => ({ ...base, number, calls: 1, durationTenths: minutes * 600, durationMs: minutes * 60_000 });
+const use = (entries: [string, number, number][]): AllowanceUse => ({
+  covered: [],
+  byNumber: new Map(entries.map(([number, calls, coveredScaled]) => [number, { calls, durationTenths: calls * 600, coveredScaled }])),
+});
+
+describe('the statement of a plan with allowances', () => {
+  test('shows the allowance used as its own row, and 着割 is capped at the charges after it', () => {
+    // A: 1,500 yen of calls, 1,000 covered; 2,000 min inbound → 1,000 yen of 着割, capped at 1,500 − 1,000 = 500
+    const statement = buildStatement({ ...base, revision: 1, tariff, typeTotals: [general(A, 1500)], chakuwariTotals: [inbound(A, 2000)], allowanceUse: use([[A, 4, 1000 * YEN]]) });
+    expect(statement.numbers[0]!.allowance).toEqual({ count: 4, durationTenths: 2400, duration: '0:04:00.0', discount: '-1000' });
+    expect(statement.numbers[0]!.chakuwari.discount).toBe('-500');
+    expect(statement.numbers[0]!.total.charge).toBe('1500');
+    expect(renderText(statement)).toContain('| 無料通話 | 無料通話分   |      4 |           0:04:00.0 |        -1,000 |');
+  });
+
+  test('着割 under the charges left is not capped', () => {
+    // 120 min → 60 yen; 1,500 − 1,000 = 500 left: 60 stays
+    const statement = buildStatement({ ...base, revision: 1, tariff, typeTotals: [general(A, 1500)], chakuwariTotals: [inbound(A, 120)], allowanceUse: use([[A, 4, 1000 * YEN]]) });
+    expect(statement.allNumbers.chakuwari.discount).toBe('-60');
+  });
+
+  test('the allowance row is rounded by the statement rule, and the all-number row is the sum of the numbers', () => {
+    // A 333.3333 → down 333; B 666.6667 → down 666; all numbers 333 + 666 = 999 (not 1,000)
+    const statement = buildStatement({
+      ...base,
+      revision: 1,
+      tariff,
+      typeTotals: [general(A, 500), general(B, 700)],
+      chakuwariTotals: [],
+      allowanceUse: use([[A, 1, 3_333_333], [B, 2, 6_666_667]]),
+    });
+    expect(statement.numbers.map((table) => table.allowance!.discount)).toEqual(['-333', '-666']);
+    expect(statement.allNumbers.allowance).toEqual({ count: 3, durationTenths: 1800, duration: '0:03:00.0', discount: '-999' });
+  });
+
+  test('a number the allowance did not cover shows a zero row', () => {
+    const statement = buildStatement({ ...base, revision: 1, tariff, typeTotals: [general(A, 500), general(B, 700)], chakuwariTotals: [], allowanceUse: use([[A, 1, 500 * YEN]]) });
+    expect(statement.numbers[1]!.allowance).toEqual({ count: 0, durationTenths: 0, duration: '0:00:00.0', discount: '0' });
+  });
+
+  test('without an allowance use the statement has no allowance row at all (the JSON of plans without allowances is unchanged)', () => {
+    // 2,000 min → 1,000 yen of 着割 under 1,500 yen of calls
+    const statement = buildStatement({ ...base, revision: 1, tariff, typeTotals: [general(A, 1500)], chakuwariTotals: [inbound(A, 2000)] });
+    expect(Object.keys(statement.numbers[0]!)).toEqual(['number', 'calls', 'total', 'chakuwari']);
+    expect(statement.numbers[0]!.chakuwari.discount).toBe('-1000');
+  });
+});
