@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { loadTariffFile, PROJECT_ROOT } from '../reference/referenceData';
 import { Allowance, Tariff } from '../tariff/tariff';
 import { AllowanceFile } from '../tariff/tariffFile';
-import { AllowanceCall, applyAllowances } from './allowance';
+import { AllowanceCall, applyAllowances, coverOfOneMore } from './allowance';
 
 const YEN = 10_000;
 const MINUTE = 60_000;
@@ -150,5 +150,32 @@ describe('the tariff refuses allowances it cannot apply exactly', () => {
     expect(() => new Tariff({ ...fixture, rounding: { ...fixture.rounding, call: { mode: 'none' } } })).toThrow(
       'tariff ALLOWANCE-2006-12: allowances cover charges rounded per call; call rounding none cannot have them',
     );
+  });
+});
+
+describe('what the allowance would cover of one more call (quote)', () => {
+  const allowances = allowancesOf(domesticYen('1000'));
+  const quoted = (startMinute: number, yen: number) => {
+    const { recordId: _none, ...rest } = call('quoted', startMinute, yen);
+    return rest;
+  };
+
+  test('the month so far uses 900 of 1,000 yen: a 250-yen call later is covered 100', () => {
+    expect(coverOfOneMore([call('r1', 0, 900)], quoted(60, 250), allowances)).toEqual({ allowanceIds: ['DOMESTIC'], coveredScaled: 100 * YEN });
+  });
+
+  test('a call starting before the stored ones is covered first', () => {
+    // at 08:00, before r1's 09:00: 250 wholly (r1 would then get 750)
+    expect(coverOfOneMore([call('r1', 0, 900)], quoted(-60, 250), allowances)).toEqual({ allowanceIds: ['DOMESTIC'], coveredScaled: 250 * YEN });
+  });
+
+  test('at the same start it comes after the stored calls', () => {
+    // r1 at 09:00 takes 900 first: 100 left
+    expect(coverOfOneMore([call('r1', 0, 900)], quoted(0, 250), allowances).coveredScaled).toBe(100 * YEN);
+  });
+
+  test('a call of a kind no allowance covers names none', () => {
+    const { recordId: _none, ...mobile } = call('m', 0, 18, { peerClass: 'mobile', peer: '09012345678' });
+    expect(coverOfOneMore([], mobile, allowances)).toEqual({ allowanceIds: [], coveredScaled: 0 });
   });
 });

@@ -83,3 +83,26 @@ export function applyAllowances(calls: readonly AllowanceCall[], allowances: rea
   }
   return use;
 }
+
+/** What the allowances would do for one more call: the ones that cover its kind, and how much of its charge they would cover. */
+export interface OneMoreCall {
+  allowanceIds: string[];
+  coveredScaled: number;
+}
+
+/** A record_id after every stored one (they are printable ASCII): the quoted call comes after the calls of its start. */
+const AFTER_EVERY_RECORD_ID = '\uffff';
+
+/**
+ * `quote`'s allowance: the month's billed calls as they stand plus this call, in call order (the
+ * call after the stored ones of its very start), and what the allowances would cover of it.
+ *   e.g. 1,000 yen, 900 used by earlier calls; a 250-yen call → 100 covered, 150 charged
+ */
+export function coverOfOneMore(monthCalls: readonly AllowanceCall[], call: Omit<AllowanceCall, 'recordId'>, allowances: readonly Allowance[]): OneMoreCall {
+  const quoted: AllowanceCall = { ...call, recordId: AFTER_EVERY_RECORD_ID };
+  const use = applyAllowances([...monthCalls, quoted], allowances);
+  return {
+    allowanceIds: allowances.filter((allowance) => covers(allowance, quoted)).map((allowance) => allowance.id),
+    coveredScaled: use.covered.find((covered) => covered.recordId === AFTER_EVERY_RECORD_ID)?.coveredScaled ?? 0,
+  };
+}

@@ -1,4 +1,4 @@
-import { AllowanceUse, applyAllowances } from '../discount/allowance';
+import { AllowanceCall, AllowanceUse, applyAllowances } from '../discount/allowance';
 import { RunFailedError } from '../errors';
 import { ReferenceData } from '../reference/referenceData';
 import { StoreReader } from '../store/types';
@@ -75,11 +75,13 @@ export async function findCurrentStatement(store: StoreReader, reference: Refere
  * as if the calls had come in order.
  */
 export async function monthAllowanceUse(store: StoreReader, tariff: Tariff, contractId: string, month: string): Promise<AllowanceUse> {
+  return applyAllowances(await monthBilledOutboundCalls(store, contractId, month), tariff.allowances);
+}
+
+/** The contract-month's outbound calls in the totals (neither late nor unrated), as an allowance reads them. */
+export async function monthBilledOutboundCalls(store: StoreReader, contractId: string, month: string): Promise<AllowanceCall[]> {
   const calls = await store.callDetails({ contractId, month, direction: 'out' });
-  return applyAllowances(
-    calls.filter((call) => call.late === 0 && call.unratedCode === null),
-    tariff.allowances,
-  );
+  return calls.filter((call) => call.late === 0 && call.unratedCode === null);
 }
 
 /** One number's statement: its table stands for "all numbers" too, so it foots on its own. */
