@@ -4,7 +4,11 @@ import { AllowanceUse } from '../discount/allowance';
 import { loadTariffFile, PROJECT_ROOT } from '../reference/referenceData';
 import { Tariff } from '../tariff/tariff';
 import { buildStatement } from './buildStatement';
+import { footingProblems } from '../reconcile/footing';
+import { readStatementText } from '../reconcile/readStatementFile';
+import { renderCsv } from './renderCsv';
 import { renderText } from './renderText';
+import { statementJson } from './revisions';
 
 /** fixtures/tariffs/allowances.json: rows rounded down to whole yen; 着割 0.5 yen per 60 s, half-up. */
 const tariff = new Tariff(loadTariffFile(join(PROJECT_ROOT, 'fixtures', 'tariffs', 'allowances.json')));
@@ -60,5 +64,32 @@ describe('the statement of a plan with allowances', () => {
     const statement = buildStatement({ ...base, revision: 1, tariff, typeTotals: [general(A, 1500)], chakuwariTotals: [inbound(A, 2000)] });
     expect(Object.keys(statement.numbers[0]!)).toEqual(['number', 'calls', 'total', 'chakuwari']);
     expect(statement.numbers[0]!.chakuwari.discount).toBe('-1000');
+  });
+});
+
+describe('reconcile reads and checks the allowance row of a statement file', () => {
+  const statement = buildStatement({ ...base, revision: 1, tariff, typeTotals: [general(A, 1500)], chakuwariTotals: [inbound(A, 2000)], allowanceUse: use([[A, 4, 1000 * YEN]]) });
+
+  test.each([
+    ['CSV', renderCsv(statement)],
+    ['JSON', statementJson(statement)],
+  ])('from its %s: the 無料通話分 row is read, and the statement foots', (_format, text) => {
+    const read = readStatementText(text);
+    if (!read.ok) throw new Error(read.message);
+    expect(read.figures.numbers.get(A)!.allowance).toMatchObject({ count: 4, durationTenths: 2400, amountScaled: -1000n * BigInt(YEN) });
+    expect(footingProblems(read.figures, { strictDurationText: true })).toEqual([]);
+  });
+
+  test('an allowance past the charges, and a 着割 past what it left, do not foot', () => {
+    // 1,500 yen of calls: allowance −1,600 exceeds them; 着割 −500 exceeds 1,500 − 1,600 = −100
+    const edited = renderCsv(statement).replaceAll(',-1000\r\n', ',-1600\r\n');
+    const read = readStatementText(edited);
+    if (!read.ok) throw new Error(read.message);
+    expect(footingProblems(read.figures, { strictDurationText: true }).map((problem) => `${problem.table ?? 'all'} ${problem.row}: ${problem.message}`)).toEqual([
+      'all allowance: its 無料通話分 discount -1,600 exceeds its call charges 1,500 (the cap)',
+      'all chakuwari: its 着割 discount -500 exceeds its call charges after 無料通話分 -100 (the cap)',
+      `${A} allowance: its 無料通話分 discount -1,600 exceeds its call charges 1,500 (the cap)`,
+      `${A} chakuwari: its 着割 discount -500 exceeds its call charges after 無料通話分 -100 (the cap)`,
+    ]);
   });
 });
