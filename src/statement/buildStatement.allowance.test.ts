@@ -7,6 +7,7 @@ import { buildStatement } from './buildStatement';
 import { footingProblems } from '../reconcile/footing';
 import { readStatementText } from '../reconcile/readStatementFile';
 import { renderCsv } from './renderCsv';
+import { renderHtml } from './renderHtml';
 import { renderText } from './renderText';
 import { statementJson } from './revisions';
 
@@ -32,6 +33,14 @@ describe('the statement of a plan with allowances', () => {
     expect(statement.numbers[0]!.chakuwari.discount).toBe('-500');
     expect(statement.numbers[0]!.total.charge).toBe('1500');
     expect(renderText(statement)).toContain('| 無料通話 | 無料通話分   |      4 |           0:04:00.0 |        -1,000 |');
+  });
+
+  test('the HTML table prints the 無料通話 section between 合計 and 着割', () => {
+    const statement = buildStatement({ ...base, revision: 1, tariff, typeTotals: [general(A, 1500)], chakuwariTotals: [inbound(A, 2000)], allowanceUse: use([[A, 4, 1000 * YEN]]) });
+    const html = renderHtml(statement);
+    expect(html).toContain('<tr><th scope="row">無料通話</th><td>無料通話分</td><td class="number">4</td><td class="number">0:04:00.0</td><td class="number">-1,000</td></tr>');
+    expect(html.indexOf('>合計<')).toBeLessThan(html.indexOf('>無料通話<'));
+    expect(html.indexOf('>無料通話<')).toBeLessThan(html.indexOf('>着割<'));
   });
 
   test('着割 under the charges left is not capped', () => {
