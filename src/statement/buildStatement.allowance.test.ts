@@ -63,6 +63,18 @@ describe('the statement of a plan with allowances', () => {
     expect(statement.allNumbers.allowance).toEqual({ count: 3, durationTenths: 1800, duration: '0:03:00.0', discount: '-999' });
   });
 
+  test('the allowance row never passes the domestic rows, whatever the rounding', () => {
+    // rows rounded up to 100 yen: general 1,450.5 → 1,500; covered 1,450.5 → up 1,500, within 1,500;
+    // with international 900 → 900 beside it, the cap stays the 1,500 of general, not 2,400
+    const up = new Tariff({ ...tariff.file, rounding: { call: { mode: 'down', decimals: 1 }, statementRow: { mode: 'up', decimals: -2 } } });
+    const international: NumberTypeTotal = { ...general(A, 900), type: 'international' };
+    const covered = buildStatement({ ...base, revision: 1, tariff: up, typeTotals: [{ ...general(A, 0), chargeScaled: 14_505_000 }, international], chakuwariTotals: [], allowanceUse: use([[A, 3, 14_505_000]]) });
+    expect(covered.numbers[0]!.allowance!.discount).toBe('-1500');
+    // covered 1,501 (more than the rounded rows could hold is a caller's bug, but the cap holds): → up 1,600, capped at 1,500
+    const capped = buildStatement({ ...base, revision: 1, tariff: up, typeTotals: [{ ...general(A, 0), chargeScaled: 14_505_000 }, international], chakuwariTotals: [], allowanceUse: use([[A, 3, 15_010_000]]) });
+    expect(capped.numbers[0]!.allowance!.discount).toBe('-1500');
+  });
+
   test('a number the allowance did not cover shows a zero row', () => {
     const statement = buildStatement({ ...base, revision: 1, tariff, typeTotals: [general(A, 500), general(B, 700)], chakuwariTotals: [], allowanceUse: use([[A, 1, 500 * YEN]]) });
     expect(statement.numbers[1]!.allowance).toEqual({ count: 0, durationTenths: 0, duration: '0:00:00.0', discount: '0' });

@@ -33,7 +33,7 @@ interface TableSums<Figure extends number | bigint> {
 /**
  * Builds the statement from per-number sums. Each number's row charge is its exact sum rounded
  * by the statement rule; its total row is the sum of the rows shown; its 無料通話分 (the charge
- * the allowances covered, rounded by the statement rule) is capped at that total; its 着割 is
+ * the allowances covered, rounded by the statement rule) is capped at its domestic rows; its 着割 is
  * capped at what is left of the total after the allowance. Every all-number figure is the sum of the per-number figures, so the tables foot.
  */
 export function buildStatement(input: StatementInput): Statement {
@@ -65,7 +65,9 @@ export function buildStatement(input: StatementInput): Statement {
     if (used !== undefined) {
       sums.allowance.count = used.calls;
       sums.allowance.durationTenths = used.durationTenths;
-      sums.allowance.discountScaled = Math.min(roundScaledYen(used.coveredScaled, input.tariff.statementRounding), outboundChargeScaled);
+      // Capped at the domestic rows (allowances cover no international call), so a rounding up never passes them.
+      const domesticChargeScaled = outboundChargeScaled - sums.rows[CALL_TYPES.indexOf('international')]!.chargeScaled;
+      sums.allowance.discountScaled = Math.min(roundScaledYen(used.coveredScaled, input.tariff.statementRounding), domesticChargeScaled);
     }
     for (const eligible of totals.chakuwariTotals) {
       sums.chakuwari.count += eligible.calls;
