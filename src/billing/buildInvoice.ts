@@ -43,8 +43,11 @@ export function taxOf(base: Decimal, rate: string, mode: RoundingMode): Decimal 
  * The qualified invoice (適格請求書) of one contract and month of use:
  * - usage: the statement's per-number rows, figure for figure (international: 免税, the rest at
  *   the month's rate);
+ * - 無料通話分 (a plan with allowances): each number's allowance used, on its taxable charges
+ *   (allowances cover domestic calls only);
  * - 着割: each number's discount, split across the taxable and the exempt charges in the plan's
- *   order (first target up to its charges, the rest on the second);
+ *   order (first target up to its charges, the rest on the second), the taxable charges being
+ *   what the allowance left of them;
  * - per active number: the basic fee (per-number plans), ユニバーサルサービス料, 電話リレーサービス料
  *   (a number active any day of the month pays the month's levies; lines of 0 are left out);
  * - per contract: the basic fee (per-contract plans);
@@ -62,8 +65,10 @@ export function buildInvoice(input: InvoiceInput): Invoice {
   for (const number of numbers) {
     const table = input.statement?.numbers.find((candidate) => candidate.number === number);
     if (table !== undefined) {
+      const allowance = new Decimal(table.allowance?.discount ?? 0).negated();
       lines.push(...usageLines(number, table.calls, rate));
-      lines.push(...chakuwariLines(number, table.calls, new Decimal(table.chakuwari.discount).negated(), rate, charges.basicFee.chakuwariOrder));
+      if (!allowance.isZero()) lines.push(allowanceLine(number, table.allowance!.count, allowance, rate));
+      lines.push(...chakuwariLines(number, table.calls, allowance, new Decimal(table.chakuwari.discount).negated(), rate, charges.basicFee.chakuwariOrder));
     }
     const days = unionOfDays(active.filter((entry) => entry.line.number === number).map((entry) => entry.days));
     if (days.size === 0) continue;
@@ -120,10 +125,15 @@ export function allocateChakuwari(discount: Decimal, taxable: Decimal, exempt: D
   return { [first]: onFirst, [second]: discount.minus(onFirst) } as Record<ChakuwariTarget, Decimal>;
 }
 
-function chakuwariLines(number: string, rows: readonly CallRow[], discount: Decimal, rate: InvoiceTax['rate'], order: readonly ChakuwariTarget[]): InvoiceLine[] {
+/** A number's 無料通話分 (a positive amount, shown negative): on the taxable charges, for the calls it covered. */
+function allowanceLine(number: string, calls: number, allowance: Decimal, rate: InvoiceTax['rate']): InvoiceLine {
+  return { kind: 'allowance', label: `${formatSubscriberNumber(number)} 無料通話分`, number, quantity: String(calls), amount: money(allowance.negated()), tax: rate };
+}
+
+function chakuwariLines(number: string, rows: readonly CallRow[], allowance: Decimal, discount: Decimal, rate: InvoiceTax['rate'], order: readonly ChakuwariTarget[]): InvoiceLine[] {
   if (discount.isZero()) return [];
   const exempt = rows.filter((row) => row.type === 'international').reduce((sum, row) => sum.plus(row.charge), new Decimal(0));
-  const taxable = rows.filter((row) => row.type !== 'international').reduce((sum, row) => sum.plus(row.charge), new Decimal(0));
+  const taxable = rows.filter((row) => row.type !== 'international').reduce((sum, row) => sum.plus(row.charge), new Decimal(0)).minus(allowance);
   const allocated = allocateChakuwari(discount, taxable, exempt, order);
   const label = formatSubscriberNumber(number);
   return order.map((target) => ({

@@ -54,3 +54,46 @@ describe('reconcile of issued invoices', () => {
     ]);
   });
 });
+
+const ZERO = { count: 0, durationTenths: 0, duration: '0:00:00.0' };
+
+/** One number: 一般通話 1,000 yen, 国際通話 200 yen, 無料通話分 −800, 着割 −300. */
+function allowanceStatement(): Statement {
+  const charges: Record<string, string> = { general: '1000', international: '200' };
+  const calls = CALL_TYPES.map((type) => ({ type, label: CALL_TYPE_LABELS[type], ...ZERO, count: type in charges ? 1 : 0, charge: charges[type] ?? '0' }));
+  const table = { calls, total: { ...ZERO, count: 2, charge: '1200' }, allowance: { ...ZERO, count: 1, discount: '-800' }, chakuwari: { ...ZERO, count: 1, discount: '-300' } };
+  return { contract: 'N000000001', month: '2026-12', currency: 'JPY', taxIncluded: false, revision: 1, allNumbers: table, numbers: [{ number: '05012345678', ...table }] };
+}
+
+const allowanceInvoice = buildInvoice({
+  invoiceNumber: 'T1234567890123-00000001',
+  issuedOn: '2027-01-05',
+  issuer: { name: 'i', registrationNumber: 'T1234567890123', address: 'a' },
+  contractId: 'N000000001',
+  month: '2026-12',
+  statement: allowanceStatement(),
+  charges: CHARGES,
+  customers: [{ contractId: 'N000000001', name: '顧客', number: '05012345678', activeFrom: '2026-01-01', activeTo: null }],
+});
+
+describe('the invoice of a plan with allowances', () => {
+  test('carries the allowance as its own taxable line, and 着割 goes on what it left of the taxable charges first', () => {
+    expect(allowanceInvoice.lines.filter((line) => line.kind === 'allowance' || line.kind === 'chakuwari').map((line) => [line.kind, line.label, line.quantity, line.amount, line.tax])).toEqual([
+      ['allowance', '050-1234-5678 無料通話分', '1', '-800', '10'],
+      // taxable 1,000 − 800 = 200 take 200 of the 300; the last 100 on the exempt 200
+      ['chakuwari', '050-1234-5678 着信割引 (課税分)', '1', '-200', '10'],
+      ['chakuwari', '050-1234-5678 着信割引 (免税分)', '1', '-100', 'exempt'],
+    ]);
+  });
+
+  test('foots: taxable 1,000 − 800 − 200 + 300 + 3 = 303, 10% → 30; exempt 200 − 100 = 100; total 303 + 100 + 30 = 433', () => {
+    expect([allowanceInvoice.taxes, allowanceInvoice.exempt, allowanceInvoice.subtotal, allowanceInvoice.total]).toEqual([[{ rate: '10', base: '303', tax: '30' }], '100', '403', '433']);
+    expect(footingProblems(allowanceInvoice, 'down')).toEqual([]);
+    expect(usageProblems(allowanceInvoice, allowanceStatement())).toEqual([]);
+  });
+
+  test('an allowance line that is not the statement\'s is named', () => {
+    const edited = { ...allowanceInvoice, lines: allowanceInvoice.lines.map((line) => (line.kind === 'allowance' ? { ...line, amount: '-700' } : line)) };
+    expect(usageProblems(edited, allowanceStatement())).toEqual(['invoice T1234567890123-00000001: allowance 05012345678 is -700 on the invoice, -800 in statement revision 1']);
+  });
+});

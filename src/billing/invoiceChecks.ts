@@ -26,7 +26,7 @@ export function footingProblems(invoice: Invoice, rounding: RoundingMode): strin
   return problems;
 }
 
-/** Where an invoice's usage and 着割 lines are not the statement's rows, figure for figure. */
+/** Where an invoice's usage, 無料通話分 and 着割 lines are not the statement's rows, figure for figure. */
 export function usageProblems(invoice: Invoice, statement: Statement): string[] {
   const problems: string[] = [];
   const name = `invoice ${invoice.invoiceNumber}`;
@@ -34,12 +34,13 @@ export function usageProblems(invoice: Invoice, statement: Statement): string[] 
   for (const table of statement.numbers) {
     for (const row of table.calls) if (row.count > 0 || !same(row.charge, '0')) expected.set(`usage ${table.number} ${row.label}`, row.charge);
     expected.set(`chakuwari ${table.number}`, table.chakuwari.discount);
+    if (table.allowance !== undefined) expected.set(`allowance ${table.number}`, table.allowance.discount);
   }
   const found = new Map<string, Decimal>();
   for (const line of invoice.lines) {
-    if (line.kind !== 'usage' && line.kind !== 'chakuwari') continue;
+    if (line.kind !== 'usage' && line.kind !== 'chakuwari' && line.kind !== 'allowance') continue;
     const label = line.kind === 'usage' ? line.label.slice(line.label.indexOf(' ') + 1) : '';
-    const key = line.kind === 'usage' ? `usage ${line.number} ${label}` : `chakuwari ${line.number}`;
+    const key = line.kind === 'usage' ? `usage ${line.number} ${label}` : `${line.kind} ${line.number}`;
     found.set(key, (found.get(key) ?? new Decimal(0)).plus(line.amount));
   }
   for (const [key, amount] of expected) {

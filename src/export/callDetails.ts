@@ -8,6 +8,8 @@ import { formatTenths, truncateToTenths } from '../time/duration';
 import { formatJapanTime } from '../time/japanTime';
 import { WITHHELD_CALLER } from '../numbering/peer';
 import { neutraliseFormula } from './csvOutput';
+import { ReferenceData } from '../reference/referenceData';
+import { monthAllowanceUse, tariffForMonth } from '../statement/loadStatement';
 
 /**
  * The per-call detail (通話明細) of a contract and month: one CSV line per stored call, with
@@ -61,6 +63,21 @@ export type CallDetailRow = Record<(typeof CALL_DETAIL_COLUMNS)[number], string>
 export interface CallDetailOptions {
   /** Hide the last four digits of each peer, as carriers print 通話明細. */
   mask: boolean;
+  /** A plan with allowances: the scaled yen of each call (by record_id) the 無料通話分 covered, printed in an `allowance` column. */
+  allowanceCovered?: ReadonlyMap<string, number>;
+}
+
+/**
+ * What the 無料通話分 covered of each billed call of the contract-month, by record_id, as its
+ * statement applies it (the whole month in call order); undefined when the month's plan has no allowances.
+ */
+export async function readAllowanceCoverage(store: StoreReader, reference: Pick<ReferenceData, 'tariffs' | 'subscriptions'>, contractId: string, month: string): Promise<Map<string, number> | undefined> {
+  // Data without any allowance never asks for the month's plan: the call details need none.
+  if (!reference.tariffs.versions.some((version) => version.allowances.length > 0)) return undefined;
+  const tariff = tariffForMonth(reference, contractId, month);
+  if (tariff.allowances.length === 0) return undefined;
+  const use = await monthAllowanceUse(store, tariff, contractId, month);
+  return new Map(use.covered.map((covered) => [covered.recordId, covered.coveredScaled]));
 }
 
 /** Labels of the inbound caller classes that are not call types. */
@@ -93,13 +110,17 @@ export function callDetailRow(call: StoredCallDetail, options: CallDetailOptions
   };
 }
 
-/** The call details as CSV: header, one line per call, CRLF, every cell neutralised against formulas. */
+/**
+ * The call details as CSV: header, one line per call, CRLF, every cell neutralised against formulas.
+ * A plan with allowances adds a last column, `allowance`: the yen of the call's charge it covered.
+ */
 export function renderCallDetailsCsv(calls: StoredCallDetail[], options: CallDetailOptions): string {
+  const covered = options.allowanceCovered;
   return stringify(
-    calls.map((call) => callDetailRow(call, options)),
+    calls.map((call) => (covered === undefined ? callDetailRow(call, options) : { ...callDetailRow(call, options), allowance: formatExactYen(covered.get(call.recordId) ?? 0) })),
     {
       header: true,
-      columns: [...CALL_DETAIL_COLUMNS],
+      columns: covered === undefined ? [...CALL_DETAIL_COLUMNS] : [...CALL_DETAIL_COLUMNS, 'allowance'],
       record_delimiter: 'windows',
       cast: { string: neutraliseFormula },
     },

@@ -1,8 +1,9 @@
 import fc from 'fast-check';
 import { ingestFile } from './ingestFile';
-import { loadReferenceData } from '../reference/referenceData';
+import { loadReferenceData, ReferenceData } from '../reference/referenceData';
 import { loadStatement } from '../statement/loadStatement';
 import { Statement, StatementTable } from '../statement/statement';
+import { copyReferenceData, removeReferenceCopies } from '../test-support/referenceVariant';
 import { createWorkspace, csv } from '../test-support/tempStore';
 
 const reference = loadReferenceData();
@@ -31,15 +32,15 @@ const callRows = fc
     }),
   );
 
-async function statementsAfter(files: string[][]): Promise<Statement[]> {
+async function statementsAfter(files: string[][], data: ReferenceData = reference): Promise<Statement[]> {
   const workspace = createWorkspace();
   try {
     for (const [index, rows] of files.entries()) {
-      await ingestFile(workspace.store, reference, workspace.writeFile(`f${index}.csv`, csv(rows)));
+      await ingestFile(workspace.store, data, workspace.writeFile(`f${index}.csv`, csv(rows)));
     }
     const statements: Statement[] = [];
     for (const month of (await workspace.store.statementMonths('N000000001')).sort()) {
-      statements.push(await loadStatement(workspace.store, reference, { contractId: 'N000000001', month }));
+      statements.push(await loadStatement(workspace.store, data, { contractId: 'N000000001', month }));
     }
     return statements;
   } finally {
@@ -85,5 +86,37 @@ describe('ingest order and repetition', () => {
       }),
       { numRuns: 40 },
     );
+  });
+
+  test('with allowances (無料通話分), the order of files changes no statement, and the allowance and 着割 stay within the charges', async () => {
+    const variant = copyReferenceData();
+    variant.edit('tariffs/reference-2006-12.json', (tariff) => {
+      tariff.allowances = [
+        { id: 'DOMESTIC_100_YEN', per: 'contract', yen: '100', callTypes: ['general', 'mobile', 'phs'] },
+        { id: 'MOBILE_10_MIN', per: 'number', minutes: 10, callTypes: ['mobile'] },
+      ];
+    });
+    const withAllowances = loadReferenceData(variant.dataDir);
+    try {
+      await fc.assert(
+        fc.asyncProperty(callRows, fc.integer({ min: 2, max: 4 }), async (rows, fileCount) => {
+          const files: string[][] = Array.from({ length: fileCount }, () => []);
+          rows.forEach((row, index) => files[index % fileCount]!.push(row));
+          const forward = await statementsAfter(files, withAllowances);
+          expect(await statementsAfter([...files].reverse(), withAllowances)).toEqual(forward);
+          for (const statement of forward) {
+            for (const table of [statement.allNumbers, ...statement.numbers]) {
+              const used = -BigInt(table.allowance!.discount);
+              expect(used).toBeLessThanOrEqual(BigInt(table.total.charge));
+              expect(used - BigInt(table.chakuwari.discount)).toBeLessThanOrEqual(BigInt(table.total.charge));
+            }
+            expect(BigInt(statement.allNumbers.allowance!.discount)).toBe(statement.numbers.reduce((sum, number) => sum + BigInt(number.allowance!.discount), 0n));
+          }
+        }),
+        { numRuns: 25 },
+      );
+    } finally {
+      removeReferenceCopies();
+    }
   });
 });

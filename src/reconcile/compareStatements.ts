@@ -117,7 +117,7 @@ export function concerns(problem: FootingProblem, table: TableName, row: RowKey,
     case 'duration-text':
       return problem.table === table && problem.row === row;
     case 'discount':
-      return problem.table === table && (row === 'chakuwari' || row === 'total');
+      return problem.table === table && (row === problem.row || row === 'total');
     default: {
       const unknown: never = problem.kind;
       throw new Error(`unknown footing problem ${String(unknown)}`);

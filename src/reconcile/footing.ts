@@ -113,17 +113,26 @@ function readsAs(text: string, durationTenths: number): boolean {
   }
 }
 
-/** 着割 is a discount (zero or below) capped at the table's charges (通話料金を上限). */
+/**
+ * 無料通話分 and 着割 are discounts (zero or below), each capped at the table's charges
+ * (通話料金を上限): the allowance at the call charges, 着割 at what the allowance left of them.
+ */
 function discountProblems(table: TableName, rows: TableFigures): FootingProblem[] {
-  const chakuwari = rows.chakuwari;
-  if (chakuwari === undefined) return [];
-  const discount = chakuwari.amountScaled;
-  if (discount > 0n) {
-    return [{ table, row: 'chakuwari', field: 'amount', kind: 'discount', message: `its 着割 discount ${displayYen(discount)} is not a discount (above zero)` }];
-  }
   const charge =
     rows.total?.amountScaled ?? CALL_TYPES.reduce((sum, type) => sum + (rows[type]?.amountScaled ?? 0n), 0n);
-  if (-discount <= charge) return [];
-  const message = `its 着割 discount ${displayYen(discount)} exceeds its call charges ${displayYen(charge)} (the cap)`;
-  return [{ table, row: 'chakuwari', field: 'amount', kind: 'discount', message }];
+  const allowance = rows.allowance?.amountScaled ?? 0n;
+  const problems: FootingProblem[] = [];
+  for (const [row, name, cap, capName] of [
+    ['allowance', '無料通話分', charge, 'its call charges'],
+    ['chakuwari', '着割', charge + (allowance < 0n ? allowance : 0n), allowance < 0n ? 'its call charges after 無料通話分' : 'its call charges'],
+  ] as const) {
+    const discount = rows[row]?.amountScaled;
+    if (discount === undefined) continue;
+    if (discount > 0n) {
+      problems.push({ table, row, field: 'amount', kind: 'discount', message: `its ${name} discount ${displayYen(discount)} is not a discount (above zero)` });
+    } else if (-discount > cap) {
+      problems.push({ table, row, field: 'amount', kind: 'discount', message: `its ${name} discount ${displayYen(discount)} exceeds ${capName} ${displayYen(cap)} (the cap)` });
+    }
+  }
+  return problems;
 }

@@ -2,7 +2,7 @@ import { parse as parseCsv } from 'csv-parse/sync';
 import { parseYenAmountExact } from '../money/scaledYen';
 import { normaliseSubscriberNumber } from '../numbering/peer';
 import { CALL_TYPE_LABELS, CALL_TYPES, CallType, isCallType } from '../rate/callType';
-import { CHAKUWARI_LABEL, SECTION_LABELS } from '../statement/renderText';
+import { ALLOWANCE_LABEL, CHAKUWARI_LABEL, SECTION_LABELS } from '../statement/renderText';
 import { formatTenths, parseDigits } from '../time/duration';
 import { RowFigures, RowKey, StatementFigures, TableFigures } from './statementFigures';
 
@@ -88,6 +88,9 @@ function tableFromDocument(value: unknown, where: string): TableFigures {
     });
   }
   if (table.total !== undefined) figures.total = rowFromDocument(asObject(table.total, `${where}.total`), 'charge', `${where}.total`);
+  if (table.allowance !== undefined) {
+    figures.allowance = rowFromDocument(asObject(table.allowance, `${where}.allowance`), 'discount', `${where}.allowance`);
+  }
   if (table.chakuwari !== undefined) {
     figures.chakuwari = rowFromDocument(asObject(table.chakuwari, `${where}.chakuwari`), 'discount', `${where}.chakuwari`);
   }
@@ -165,13 +168,14 @@ function csvTable(figures: StatementFigures, scope: string, rawNumber: string, w
   return table;
 }
 
-/** The row a CSV line is: by section (`call`/`total`/`chakuwari`, or the printed 通話/合計/着割) and type or label. */
+/** The row a CSV line is: by section (`call`/`total`/`allowance`/`chakuwari`, or the printed 通話/合計/無料通話/着割) and type or label. */
 function csvRowKey(section: string, type: string, label: string, where: string): RowKey {
   const sectionName = section.toLowerCase();
   if (sectionName === 'total' || section === SECTION_LABELS.total) return 'total';
   if (sectionName === 'chakuwari' || section === SECTION_LABELS.chakuwari || label === CHAKUWARI_LABEL) return 'chakuwari';
+  if (sectionName === 'allowance' || section === SECTION_LABELS.allowance || label === ALLOWANCE_LABEL) return 'allowance';
   if (sectionName === 'call' || section === SECTION_LABELS.call) return callTypeOf(type || undefined, label || undefined, where);
-  fail(`${where}: section "${section}" is not call, total or chakuwari`);
+  fail(`${where}: section "${section}" is not call, total, allowance or chakuwari`);
 }
 
 function callTypeOf(type: string | undefined, label: string | undefined, where: string): CallType {

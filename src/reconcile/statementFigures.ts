@@ -10,16 +10,16 @@ import { formatTenths } from '../time/duration';
  * and table is optional here; meisai's own statements always have all of them.
  */
 
-/** The rows of one statement table: the five call types, the total row, the 着割 row. */
-export type RowKey = CallType | 'total' | 'chakuwari';
-export const ROW_KEYS: readonly RowKey[] = [...CALL_TYPES, 'total', 'chakuwari'];
+/** The rows of one statement table: the five call types, the total row, the 無料通話分 row (plans with allowances), the 着割 row. */
+export type RowKey = CallType | 'total' | 'allowance' | 'chakuwari';
+export const ROW_KEYS: readonly RowKey[] = [...CALL_TYPES, 'total', 'allowance', 'chakuwari'];
 
 export interface RowFigures {
   count: number;
   durationTenths: number;
   /** The duration as printed (`H:MM:SS.s`); must read as `durationTenths`. */
   durationText: string;
-  /** Call and total rows: the charge; 着割 row: the discount (zero or below). Scaled yen, exact at any size. */
+  /** Call and total rows: the charge; 無料通話分 and 着割 rows: the discount (zero or below). Scaled yen, exact at any size. */
   amountScaled: bigint;
 }
 
@@ -85,13 +85,14 @@ export function displayYen(scaledYen: number | bigint): string {
 }
 
 export function fieldName(field: FigureField, row: RowKey): string {
-  if (field === 'amount') return row === 'chakuwari' ? 'discount' : 'charge';
+  if (field === 'amount') return row === 'chakuwari' || row === 'allowance' ? 'discount' : 'charge';
   return field;
 }
 
 export function rowName(row: RowKey): string {
   if (row === 'total') return `${SECTION_LABELS.total} (total)`;
   if (row === 'chakuwari') return `${SECTION_LABELS.chakuwari} (chakuwari)`;
+  if (row === 'allowance') return `${SECTION_LABELS.allowance} (allowance)`;
   return `${CALL_TYPE_LABELS[row]} (${row})`;
 }
 

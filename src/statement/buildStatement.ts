@@ -1,4 +1,5 @@
 import { ChakuwariTotal, NumberTypeTotal } from '../aggregate/monthlyTotals';
+import { AllowanceUse } from '../discount/allowance';
 import { chakuwariDiscount } from '../discount/chakuwari';
 import { formatScaledYen, roundScaledQuotient, roundScaledYen, shownDecimals } from '../money/scaledYen';
 import { CALL_TYPE_LABELS, CALL_TYPES } from '../rate/callType';
@@ -14,6 +15,8 @@ export interface StatementInput {
   tariff: Tariff;
   typeTotals: NumberTypeTotal[];
   chakuwariTotals: ChakuwariTotal[];
+  /** The month's 無料通話分 (a plan with allowances only): absent, the statement has no allowance row. */
+  allowanceUse?: AllowanceUse;
 }
 
 /**
@@ -24,12 +27,14 @@ export interface StatementInput {
 interface TableSums<Figure extends number | bigint> {
   rows: { count: Figure; durationTenths: Figure; chargeScaled: Figure }[];
   chakuwari: { count: Figure; durationTenths: Figure; eligibleMs: Figure; discountScaled: Figure };
+  allowance: { count: Figure; durationTenths: Figure; discountScaled: Figure };
 }
 
 /**
  * Builds the statement from per-number sums. Each number's row charge is its exact sum rounded
- * by the statement rule; its total row is the sum of the rows shown; its 着割 is capped at that
- * total. Every all-number figure is the sum of the per-number figures, so the tables foot.
+ * by the statement rule; its total row is the sum of the rows shown; its 無料通話分 (the charge
+ * the allowances covered, rounded by the statement rule) is capped at its domestic rows; its 着割 is
+ * capped at what is left of the total after the allowance. Every all-number figure is the sum of the per-number figures, so the tables foot.
  */
 export function buildStatement(input: StatementInput): Statement {
   const byNumber = groupByNumber(input);
@@ -56,14 +61,23 @@ export function buildStatement(input: StatementInput): Statement {
           : roundScaledQuotient(BigInt(row.chargeScaled) * BigInt(EXACT_PARTS_PER_SCALED_YEN) + BigInt(parts), BigInt(EXACT_PARTS_PER_SCALED_YEN), input.tariff.statementRounding);
     });
     const outboundChargeScaled = sums.rows.reduce((sum, row) => sum + row.chargeScaled, 0);
+    const used = input.allowanceUse?.byNumber.get(number);
+    if (used !== undefined) {
+      sums.allowance.count = used.calls;
+      sums.allowance.durationTenths = used.durationTenths;
+      // Capped at the domestic rows (allowances cover no international call), so a rounding up never passes them.
+      const domesticChargeScaled = outboundChargeScaled - sums.rows[CALL_TYPES.indexOf('international')]!.chargeScaled;
+      sums.allowance.discountScaled = Math.min(roundScaledYen(used.coveredScaled, input.tariff.statementRounding), domesticChargeScaled);
+    }
     for (const eligible of totals.chakuwariTotals) {
       sums.chakuwari.count += eligible.calls;
       sums.chakuwari.durationTenths += eligible.durationTenths;
       sums.chakuwari.eligibleMs += eligible.durationMs;
     }
-    sums.chakuwari.discountScaled = chakuwariDiscount(sums.chakuwari.eligibleMs, outboundChargeScaled, input.tariff.chakuwari);
+    // 着割 is capped at the charges the allowance left: 1,500 yen of calls, 1,000 covered → 着割 at most 500.
+    sums.chakuwari.discountScaled = chakuwariDiscount(sums.chakuwari.eligibleMs, outboundChargeScaled - sums.allowance.discountScaled, input.tariff.chakuwari);
     addSums(allSums, sums);
-    numberStatements.push({ number, ...renderTable(sums, decimals) });
+    numberStatements.push({ number, ...renderTable(sums, decimals, input.allowanceUse !== undefined) });
   }
   return {
     contract: input.contractId,
@@ -71,7 +85,7 @@ export function buildStatement(input: StatementInput): Statement {
     currency: 'JPY',
     taxIncluded: false,
     revision: input.revision,
-    allNumbers: renderTable(allSums, decimals),
+    allNumbers: renderTable(allSums, decimals, input.allowanceUse !== undefined),
     numbers: numberStatements,
   };
 }
@@ -99,6 +113,7 @@ function emptySums<Figure extends number | bigint>(zero: Figure): TableSums<Figu
   return {
     rows: CALL_TYPES.map(() => ({ count: zero, durationTenths: zero, chargeScaled: zero })),
     chakuwari: { count: zero, durationTenths: zero, eligibleMs: zero, discountScaled: zero },
+    allowance: { count: zero, durationTenths: zero, discountScaled: zero },
   };
 }
 
@@ -113,6 +128,9 @@ function addSums(into: TableSums<bigint>, from: TableSums<number>): void {
   into.chakuwari.durationTenths += BigInt(from.chakuwari.durationTenths);
   into.chakuwari.eligibleMs += BigInt(from.chakuwari.eligibleMs);
   into.chakuwari.discountScaled += BigInt(from.chakuwari.discountScaled);
+  into.allowance.count += BigInt(from.allowance.count);
+  into.allowance.durationTenths += BigInt(from.allowance.durationTenths);
+  into.allowance.discountScaled += BigInt(from.allowance.discountScaled);
 }
 
 /** A count or a duration in tenths as the statement's JSON carries it: a number, exact or not at all. */
@@ -122,7 +140,7 @@ function exactFigure(value: bigint, what: string): number {
   return figure;
 }
 
-function renderTable(sums: TableSums<number | bigint>, decimals: number): StatementTable {
+function renderTable(sums: TableSums<number | bigint>, decimals: number, withAllowance: boolean): StatementTable {
   const total = sums.rows.reduce<{ count: bigint; durationTenths: bigint; chargeScaled: bigint }>(
     (sum, row) => ({
       count: sum.count + BigInt(row.count),
@@ -131,7 +149,7 @@ function renderTable(sums: TableSums<number | bigint>, decimals: number): Statem
     }),
     { count: 0n, durationTenths: 0n, chargeScaled: 0n },
   );
-  const discount = BigInt(sums.chakuwari.discountScaled);
+  const negated = (amount: number | bigint): string => (BigInt(amount) === 0n ? formatScaledYen(0, decimals) : formatScaledYen(-BigInt(amount), decimals));
   const durationOf = (tenths: number | bigint): { durationTenths: number; duration: string } => {
     const durationTenths = exactFigure(BigInt(tenths), 'duration in tenths');
     return { durationTenths, duration: formatTenths(durationTenths) };
@@ -152,10 +170,19 @@ function renderTable(sums: TableSums<number | bigint>, decimals: number): Statem
       ...durationOf(total.durationTenths),
       charge: formatScaledYen(total.chargeScaled, decimals),
     },
+    ...(withAllowance
+      ? {
+          allowance: {
+            count: exactFigure(BigInt(sums.allowance.count), 'count'),
+            ...durationOf(sums.allowance.durationTenths),
+            discount: negated(sums.allowance.discountScaled),
+          },
+        }
+      : {}),
     chakuwari: {
       count: exactFigure(BigInt(sums.chakuwari.count), 'count'),
       ...durationOf(sums.chakuwari.durationTenths),
-      discount: discount === 0n ? formatScaledYen(0, decimals) : formatScaledYen(-discount, decimals),
+      discount: negated(sums.chakuwari.discountScaled),
     },
   };
 }

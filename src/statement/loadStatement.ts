@@ -1,3 +1,4 @@
+import { AllowanceCall, AllowanceUse, applyAllowances } from '../discount/allowance';
 import { RunFailedError } from '../errors';
 import { ReferenceData } from '../reference/referenceData';
 import { StoreReader } from '../store/types';
@@ -62,7 +63,25 @@ export async function buildCurrentStatement(store: StoreReader, reference: Refer
 export async function findCurrentStatement(store: StoreReader, reference: ReferenceData, contractId: string, month: string): Promise<Statement | undefined> {
   const { typeTotals, chakuwariTotals } = await store.contractTotals(contractId, month);
   if (typeTotals.length === 0 && chakuwariTotals.length === 0) return undefined;
-  return buildStatement({ contractId, month, revision: 1, tariff: tariffForMonth(reference, contractId, month), typeTotals, chakuwariTotals });
+  const tariff = tariffForMonth(reference, contractId, month);
+  const allowanceUse = tariff.allowances.length === 0 ? undefined : await monthAllowanceUse(store, tariff, contractId, month);
+  return buildStatement({ contractId, month, revision: 1, tariff, typeTotals, chakuwariTotals, ...(allowanceUse === undefined ? {} : { allowanceUse }) });
+}
+
+/**
+ * The 無料通話分 of a contract-month, from its billed outbound calls as stored now (late and
+ * unrated calls are out of the totals, so out of the allowance too): recomputed over the whole
+ * month in call order each time, so a late or out-of-order call, or a re-rate, changes it exactly
+ * as if the calls had come in order.
+ */
+export async function monthAllowanceUse(store: StoreReader, tariff: Tariff, contractId: string, month: string): Promise<AllowanceUse> {
+  return applyAllowances(await monthBilledOutboundCalls(store, contractId, month), tariff.allowances);
+}
+
+/** The contract-month's outbound calls in the totals (neither late nor unrated), as an allowance reads them. */
+export async function monthBilledOutboundCalls(store: StoreReader, contractId: string, month: string): Promise<AllowanceCall[]> {
+  const calls = await store.callDetails({ contractId, month, direction: 'out' });
+  return calls.filter((call) => call.late === 0 && call.unratedCode === null);
 }
 
 /** One number's statement: its table stands for "all numbers" too, so it foots on its own. */
@@ -76,7 +95,7 @@ export function narrowToNumber(statement: Statement, number: string): Statement 
 }
 
 /**
- * The version that finishes a contract's month (row rounding, 着割): of the contract's plan when
+ * The version that finishes a contract's month (row rounding, 無料通話分, 着割): of the contract's plan when
  * the month begins (its subscription then, else the default plan), the version in effect when the
  * month begins in Japan time, or, for the month the plan starts in, its first one of that month.
  */

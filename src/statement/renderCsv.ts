@@ -1,6 +1,6 @@
 import { stringify } from 'csv-stringify/sync';
 import { neutraliseFormula } from '../export/csvOutput';
-import { CHAKUWARI_LABEL, SECTION_LABELS } from './renderText';
+import { ALLOWANCE_LABEL, CHAKUWARI_LABEL, SECTION_LABELS } from './renderText';
 import { Statement, StatementTable } from './statement';
 
 /**
@@ -83,5 +83,15 @@ function tableRowFields(table: StatementTable): TableRowFields[] {
     duration: table.chakuwari.duration,
     amount: table.chakuwari.discount,
   };
-  return [...callRows, totalRow, chakuwariRow];
+  if (table.allowance === undefined) return [...callRows, totalRow, chakuwariRow];
+  const allowanceRow: TableRowFields = {
+    section: 'allowance',
+    type: '',
+    label: ALLOWANCE_LABEL,
+    count: String(table.allowance.count),
+    duration_tenths: String(table.allowance.durationTenths),
+    duration: table.allowance.duration,
+    amount: table.allowance.discount,
+  };
+  return [...callRows, totalRow, allowanceRow, chakuwariRow];
 }

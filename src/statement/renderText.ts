@@ -15,15 +15,18 @@ export const STATEMENT_FOOTNOTES = [
 ];
 export const COLUMN_HEADINGS = ['明細種別', '通話種別', '通話数', '通話時間 (時-分-秒)', '通話料金 (円)'];
 
-export type RowSection = 'call' | 'total' | 'chakuwari';
+export type RowSection = 'call' | 'total' | 'allowance' | 'chakuwari';
 
 export const SECTION_LABELS: Record<RowSection, string> = {
   call: '通話',
   total: '合計',
+  allowance: '無料通話',
   chakuwari: '着割',
 };
 
 export const CHAKUWARI_LABEL = '着割対象通話';
+/** The allowance row's 通話種別 cell: the calls the allowance covered. */
+export const ALLOWANCE_LABEL = '無料通話分';
 
 /** One printed row of a statement table, every figure already formatted for display. */
 export interface DisplayRow {
@@ -87,7 +90,7 @@ function tableSections(statement: Statement, options: RenderOptions): TableSecti
   return [allNumbers, ...perNumber];
 }
 
-/** The seven rows of one table, in the seed's order: five call types, 合計, 着割. */
+/** The rows of one table, in the seed's order: five call types, 合計, 着割; a plan with allowances has 無料通話分 before 着割. */
 export function displayRows(table: StatementTable): DisplayRow[] {
   const callRows: DisplayRow[] = table.calls.map((call) => ({
     section: 'call',
@@ -110,7 +113,15 @@ export function displayRows(table: StatementTable): DisplayRow[] {
     duration: table.chakuwari.duration,
     amount: formatMoney(table.chakuwari.discount),
   };
-  return [...callRows, totalRow, chakuwariRow];
+  if (table.allowance === undefined) return [...callRows, totalRow, chakuwariRow];
+  const allowanceRow: DisplayRow = {
+    section: 'allowance',
+    label: ALLOWANCE_LABEL,
+    count: String(table.allowance.count),
+    duration: table.allowance.duration,
+    amount: formatMoney(table.allowance.discount),
+  };
+  return [...callRows, totalRow, allowanceRow, chakuwariRow];
 }
 
 /** The 明細種別 cell is printed on the first row of its section only, as on the seed's screen. */
@@ -125,7 +136,7 @@ export function startsSection(rows: DisplayRow[], index: number): boolean {
   return previous === undefined || previous.section !== rows[index]!.section;
 }
 
-/** Heading, then the rows with a rule before each section (通話, 合計, 着割) and at the end. */
+/** Heading, then the rows with a rule before each section (通話, 合計, 無料通話, 着割) and at the end. */
 function tableLines(rows: DisplayRow[], widths: number[]): string[] {
   const rule = ruleLine(widths);
   const lines = [rule, cellLine(COLUMN_HEADINGS, widths)];

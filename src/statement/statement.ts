@@ -15,6 +15,8 @@ export interface StatementTable {
   /** Always all five call types, in statement order, zero rows included. */
   calls: CallRow[];
   total: TotalRow;
+  /** 無料通話分: only on the statement of a plan with allowances (applied before 着割). */
+  allowance?: AllowanceRow;
   chakuwari: ChakuwariRow;
 }
 
@@ -45,5 +47,14 @@ export interface ChakuwariRow {
   durationTenths: number;
   duration: string;
   /** Negative (a discount) or "0". */
+  discount: string;
+}
+
+/** The allowance used: the calls it covered (wholly or in part), their duration, the charge covered. */
+export interface AllowanceRow {
+  count: number;
+  durationTenths: number;
+  duration: string;
+  /** Negative (the charge covered) or "0". */
   discount: string;
 }

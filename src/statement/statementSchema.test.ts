@@ -25,6 +25,15 @@ describe('statement.schema.json', () => {
     expect(validateStatement(JSON.parse(JSON.stringify(empty)))).toBe(true);
   });
 
+  it('accepts an allowance row (無料通話分) in every table, and refuses a positive one', () => {
+    const statement = seedJson();
+    const row = { count: 2, durationTenths: 3000, duration: '0:05:00.0', discount: '-20' };
+    for (const table of [statement.allNumbers, ...statement.numbers]) table.allowance = { ...row };
+    expect(validateStatement(statement)).toBe(true);
+    statement.numbers[0].allowance.discount = '20';
+    expect(validateStatement(statement)).toBe(false);
+  });
+
   it('accepts fraction digits in charges and discounts', () => {
     const statement = seedJson();
     statement.allNumbers.calls[0].charge = '10240.50';

@@ -2,7 +2,7 @@ import { parseYenAmount, RoundingRule, roundingRuleProblem, shownDecimals } from
 import { CALL_TYPES, CallType } from '../rate/callType';
 import { japanDateStartMs } from '../time/japanTime';
 import { HolidayCalendar } from './holidayCalendar';
-import { CallRoundingRule, RateFile, StepFile, TariffFile, TimeBandsFile } from './tariffFile';
+import { AllowanceFile, CallRoundingRule, RateFile, StepFile, TariffFile, TimeBandsFile } from './tariffFile';
 import { TimeBands } from './timeBands';
 
 /**
@@ -66,6 +66,18 @@ export interface Chakuwari {
   rounding: RoundingRule;
 }
 
+/** A monthly allowance (無料通話分) ready for arithmetic: an amount of scaled yen or of milliseconds. */
+export interface Allowance {
+  id: string;
+  per: 'contract' | 'number';
+  unit: 'yen' | 'minutes';
+  /** Scaled yen (unit yen) or milliseconds (unit minutes) each month. */
+  amount: number;
+  callTypes: ReadonlySet<CallType>;
+  /** Peer prefixes it is limited to, or null for every peer of its types. */
+  prefixes: readonly string[] | null;
+}
+
 interface RateTable {
   defaultRate: Rate;
   byPrefix: Map<string, Rate>;
@@ -84,6 +96,8 @@ export class Tariff {
   readonly callRounding: CallRoundingRule;
   readonly statementRounding: RoundingRule;
   readonly chakuwari: Chakuwari;
+  /** 無料通話分, in the file's order (the order a call uses them in); empty when the plan has none. */
+  readonly allowances: readonly Allowance[];
   /** Null when the version has no time bands. */
   readonly timeBands: TimeBands | null;
   private readonly tables = new Map<string, Map<CallType, RateTable>>();
@@ -113,6 +127,7 @@ export class Tariff {
       discountPerUnit: parseYenAmount(file.chakuwari.discountPerUnit),
       rounding: file.chakuwari.rounding,
     };
+    this.allowances = compileAllowances(file);
     this.timeBands = file.timeBands === undefined ? null : compileTimeBands(`tariff ${file.id}`, file.timeBands, calendars);
     this.compileRates(file.rates, calendars);
     if (file.rounding.call.mode === 'none') {
@@ -194,6 +209,33 @@ export class Tariff {
       this.tables.set(band, table);
     }
   }
+}
+
+/**
+ * Allowances cover calls' charges as rounded per call: a plan with call rounding `none` (charges
+ * kept to a fraction of a part) cannot have one, and an id names one allowance only.
+ */
+function compileAllowances(file: TariffFile): Allowance[] {
+  const allowances = file.allowances ?? [];
+  if (allowances.length > 0 && file.rounding.call.mode === 'none') {
+    throw new RangeError(`tariff ${file.id}: allowances cover charges rounded per call; call rounding none cannot have them`);
+  }
+  const seen = new Set<string>();
+  return allowances.map((allowance: AllowanceFile) => {
+    const where = `tariff ${file.id}: allowance ${allowance.id}`;
+    if (seen.has(allowance.id)) throw new RangeError(`${where} is declared twice`);
+    seen.add(allowance.id);
+    if ((allowance.yen === undefined) === (allowance.minutes === undefined)) throw new RangeError(`${where}: give exactly one of yen and minutes`);
+    if ((allowance.callTypes as string[]).includes('international')) throw new RangeError(`${where}: covers domestic call types only (international calls are tax-exempt)`);
+    return {
+      id: allowance.id,
+      per: allowance.per,
+      unit: allowance.yen === undefined ? 'minutes' : 'yen',
+      amount: allowance.yen === undefined ? allowance.minutes! * 60_000 : parseYenAmount(allowance.yen),
+      callTypes: new Set(allowance.callTypes),
+      prefixes: allowance.prefixes ?? null,
+    };
+  });
 }
 
 function compileTimeBands(where: string, bands: TimeBandsFile, calendars: ReadonlyMap<string, HolidayCalendar>): TimeBands {

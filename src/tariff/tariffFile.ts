@@ -21,6 +21,8 @@ export interface TariffFile {
   timeBands?: TimeBandsFile;
   rates: RateFile[];
   chakuwari: ChakuwariFile;
+  /** 無料通話分: monthly allowances covering outbound charges before 着割; absent: none. */
+  allowances?: AllowanceFile[];
 }
 
 /**
@@ -105,4 +107,19 @@ export interface ChakuwariFile {
   discountPerUnit: string;
   rounding: RoundingRule;
   cap: 'outbound-call-charges';
+}
+
+/**
+ * A monthly allowance (無料通話分): `yen` of charges or `minutes` of call time (exactly one), for
+ * the outbound calls of `callTypes` (and, when given, to peers starting with one of `prefixes`),
+ * shared by the contract's numbers or one for each number. Unused allowance is not carried over.
+ */
+export interface AllowanceFile {
+  id: string;
+  per: 'contract' | 'number';
+  yen?: string;
+  minutes?: number;
+  callTypes: Exclude<CallType, 'international'>[];
+  prefixes?: string[];
+  note?: string;
 }

@@ -123,3 +123,29 @@ describe('tariffs check: time bands per rate', () => {
     expect(check(tariff)).toBe('FILE: tariff RATE-BANDS: rate MOBILE: time band NEW_YEAR is declared twice');
   });
 });
+
+describe('tariffs check: allowances', () => {
+  test('accepts allowances in yen and in minutes, per contract and per number', () => {
+    expect(check(fixture('allowances'))).toBe('tariff');
+  });
+
+  test.each([
+    [{ id: 'X', per: 'month', yen: '1000', callTypes: ['general'] }, '$.allowances[0].per must be equal to one of the allowed values'],
+    [{ id: 'X', per: 'contract', yen: '1,000', callTypes: ['general'] }, '$.allowances[0].yen must match pattern'],
+    [{ id: 'X', per: 'contract', minutes: -1, callTypes: ['general'] }, '$.allowances[0].minutes must be >= 0'],
+    [{ id: 'X', per: 'contract', minutes: 1.5, callTypes: ['general'] }, '$.allowances[0].minutes must be integer'],
+    [{ id: 'X', per: 'contract', yen: '1', callTypes: ['international'] }, '$.allowances[0].callTypes[0] must be equal to one of the allowed values'],
+    [{ id: 'X', per: 'contract', yen: '1', callTypes: [] }, '$.allowances[0].callTypes must NOT have fewer than 1 items'],
+    [{ id: 'X', per: 'contract', yen: '1', callTypes: ['general'], carryOver: true }, '$.allowances[0] must NOT have additional properties'],
+  ])('refuses %j in the schema', (allowance, message) => {
+    const tariff = fixture('allowances');
+    tariff.allowances = [allowance];
+    expect(check(tariff)).toContain(message);
+  });
+
+  test('refuses an allowance with both yen and minutes when compiled', () => {
+    const tariff = fixture('allowances');
+    tariff.allowances = [{ id: 'X', per: 'contract', yen: '1', minutes: 1, callTypes: ['general'] }];
+    expect(check(tariff)).toBe('FILE: tariff ALLOWANCE-2006-12: allowance X: give exactly one of yen and minutes');
+  });
+});

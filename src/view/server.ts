@@ -3,7 +3,7 @@ import { Socket } from 'node:net';
 import { setImmediate as yieldToQueuedRequests } from 'node:timers/promises';
 import pino from 'pino';
 import { ConfigurationError, MeisaiError, RunFailedError, StoreConfigurationError, StoreFailedError } from '../errors';
-import { readCallDetails, renderCallDetailsCsv } from '../export/callDetails';
+import { readAllowanceCoverage, readCallDetails, renderCallDetailsCsv } from '../export/callDetails';
 import { ReferenceData } from '../reference/referenceData';
 import { loadShownStatement, ShownStatement } from '../statement/loadStatement';
 import { renderCsv } from '../statement/renderCsv';
@@ -251,14 +251,15 @@ export function buildViewServer(options: ViewOptions): FastifyInstance {
       const { contract, month } = request.params as { contract: string; month: string };
       const query = request.query as { number?: string; mask?: string };
       const number = query.number === undefined ? undefined : numberOption(query.number);
-      const calls = await read(async (store) => {
+      const { calls, allowanceCovered } = await read(async (store) => {
         await callsIn(store, contract, month);
-        return readCallDetails(store, { contractId: contract, month, number, direction: 'all' });
+        const details = await readCallDetails(store, { contractId: contract, month, number, direction: 'all' });
+        return { calls: details, allowanceCovered: await readAllowanceCoverage(store, await withStoredSubscriptions(store, options.reference), contract, month) };
       });
       return reply
         .type('text/csv; charset=utf-8')
         .header('content-disposition', `attachment; filename="calls-${contract}-${month}.csv"`)
-        .send(renderCallDetailsCsv(calls, { mask: query.mask !== 'false' }));
+        .send(renderCallDetailsCsv(calls, { mask: query.mask !== 'false', ...(allowanceCovered === undefined ? {} : { allowanceCovered }) }));
     },
   );
 

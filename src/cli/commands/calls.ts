@@ -1,5 +1,7 @@
 import { Command, Option } from 'commander';
-import { DirectionFilter, readCallDetails, renderCallDetailsCsv } from '../../export/callDetails';
+import { DirectionFilter, readAllowanceCoverage, readCallDetails, renderCallDetailsCsv } from '../../export/callDetails';
+import { loadReferenceData } from '../../reference/referenceData';
+import { withStoredSubscriptions } from '../../subscription/storedSubscriptions';
 import { CsvEncoding, csvEncodingOption, writeCsv } from '../../export/csvOutput';
 import { contractOption, dbOption, Io, monthOption, numberOption, withStore } from '../options';
 
@@ -25,6 +27,7 @@ export function registerCalls(program: Command, io: Io): void {
     .addOption(csvEncodingOption())
     .addOption(dbOption())
     .action(async (options: CallsOptions) => {
+      const reference = loadReferenceData();
       await withStore(options.db, async (store) => {
         const calls = await readCallDetails(store, {
           contractId: options.contract,
@@ -32,7 +35,8 @@ export function registerCalls(program: Command, io: Io): void {
           number: options.number,
           direction: options.direction,
         });
-        writeCsv(io, renderCallDetailsCsv(calls, { mask: options.mask === true }), options.csvEncoding);
+        const allowanceCovered = await readAllowanceCoverage(store, await withStoredSubscriptions(store, reference), options.contract, options.month);
+        writeCsv(io, renderCallDetailsCsv(calls, { mask: options.mask === true, ...(allowanceCovered === undefined ? {} : { allowanceCovered }) }), options.csvEncoding);
       });
     });
 }

@@ -1,4 +1,4 @@
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_DATA_DIR, PROJECT_ROOT } from '../../reference/referenceData';
@@ -101,5 +101,54 @@ describe('meisai quote explains the external worked examples', () => {
     expect(badPeer.stderr).toContain('this call would be rejected NOT_CALLABLE');
     const badStart = await runCli(['quote', '--contract', 'N000000001', '--peer', '09012345678', '--start', 'yesterday', '--duration', '24', '--plan', 'CGRATES-CONNECT-FEE']);
     expect(badStart.code).toBe(2);
+  });
+});
+
+describe('meisai quote says what the allowance (無料通話分) would cover', () => {
+  /** fixtures/tariffs/allowances.json: mobile 18 yen a minute by the second; 30 minutes to 090/080/070 per number. */
+  const MOBILE_CALL = ['quote', '--contract', 'N000000001', '--number', '05012345678', '--peer', '090-1234-5678', '--start', '2011-04-01 10:00:00', '--duration', '600'];
+  let storeDir: string;
+  beforeAll(() => {
+    storeDir = mkdtempSync(join(tmpdir(), 'meisai-quote-store-'));
+  });
+  afterAll(() => rmSync(storeDir, { recursive: true, force: true }));
+
+  test('without a store the month has no calls yet: a 10-minute call (180 yen) is covered wholly', async () => {
+    const result = await runCli([...MOBILE_CALL, '--plan', 'ALLOWANCE', '--db', join(storeDir, 'absent.sqlite'), '--json']);
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout)).toMatchObject({ charge: '180', allowance: { allowances: ['MOBILE_30_MIN'], covered: '180', charged: '0' } });
+  });
+
+  test('after 25 stored minutes the 5 left cover half of it: 180 × 5/10 = 90 covered, 90 charged', async () => {
+    process.env.MEISAI_DEFAULT_PLAN = 'ALLOWANCE';
+    try {
+      const db = join(storeDir, 'meisai.sqlite');
+      const cdrs = join(storeDir, 'calls.csv');
+      writeFileSync(cdrs, 'record_id,contract_id,number,direction,peer,start,duration\nM1,N000000001,05012345678,out,09011112222,2011-04-01 09:00:00,1500\n');
+      expect((await runCli(['ingest', cdrs, '--db', db])).code).toBe(0);
+      const text = await runCli([...MOBILE_CALL, '--db', db]);
+      expect(text.stdout).toContain("allowance: MOBILE_30_MIN would cover 90 of 180 yen after the month's stored calls in call order; 90 yen charged\n");
+      const json = await runCli([...MOBILE_CALL, '--db', db, '--json']);
+      expect(JSON.parse(json.stdout)).toMatchObject({ allowance: { allowances: ['MOBILE_30_MIN'], covered: '90', charged: '90' } });
+    } finally {
+      process.env.MEISAI_DEFAULT_PLAN = 'none';
+    }
+  });
+
+  test('a plan without allowances prints no allowance at all', async () => {
+    const result = await runCli([...MOBILE_CALL, '--plan', 'OPENRATE-STEPS', '--db', join(storeDir, 'absent.sqlite'), '--json']);
+    expect(JSON.parse(result.stdout)).not.toHaveProperty('allowance');
+  });
+
+  test('a general call names no allowance of the mobile kind; the yen allowance covers it', async () => {
+    const result = await runCli(['quote', '--contract', 'N000000001', '--peer', '03-1234-5678', '--start', '2011-04-01 10:00:00', '--duration', '61', '--plan', 'ALLOWANCE', '--db', join(storeDir, 'absent.sqlite')]);
+    // 61 s → 2 started minutes × 10 = 20 yen, within the 1,000
+    expect(result.stdout).toContain("allowance: DOMESTIC_1000_YEN would cover 20 of 20 yen after the month's stored calls in call order; 0 yen charged\n");
+  });
+
+  test('a call of a type no allowance names says so', async () => {
+    const result = await runCli(['quote', '--contract', 'N000000001', '--peer', '050-3300-1234', '--start', '2011-04-01 10:00:00', '--duration', '61', '--plan', 'ALLOWANCE', '--db', join(storeDir, 'absent.sqlite')]);
+    expect(result.stdout).toContain('class:     ip');
+    expect(result.stdout).toContain("allowance: none of the plan's allowances covers this call\n");
   });
 });

@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { coverOfOneMore, OneMoreCall } from '../../discount/allowance';
 import { ConfigurationError, RunFailedError } from '../../errors';
 import { formatExactParts, formatScaledYen } from '../../money/scaledYen';
 import { normalisePeer } from '../../numbering/peer';
@@ -7,7 +8,8 @@ import { Quote, quoteCall } from '../../rate/quoteCall';
 import { loadReferenceData } from '../../reference/referenceData';
 import { SubscriptionBook } from '../../subscription/subscriptions';
 import { parseDuration } from '../../time/duration';
-import { formatJapanTime, parseStart } from '../../time/japanTime';
+import { formatJapanTime, japanMonth, parseStart } from '../../time/japanTime';
+import { monthBilledOutboundCalls } from '../../statement/loadStatement';
 import { contractOption, dbOption, Io, numberOption, withStoreIfThere } from '../options';
 
 interface QuoteOptions {
@@ -54,7 +56,17 @@ export function registerQuote(program: Command, io: Io): void {
         if (options.json === true) io.stdout(`${JSON.stringify({ contract: request.contractId, peer: request.peer, rejected: { code: result.code, message: result.message } })}\n`);
         throw new RunFailedError(`this call would be rejected ${result.code}: ${result.message}`);
       }
-      io.stdout(options.json === true ? `${JSON.stringify(quoteJson(request, result.quote))}\n` : quoteText(request, result.quote));
+      // A plan with allowances: what they would cover of this call after the month's stored calls (none without a store).
+      const allowances = reference.tariffs.versions.find((version) => version.id === result.quote.tariffId)?.allowances ?? [];
+      const allowance =
+        allowances.length === 0
+          ? null
+          : coverOfOneMore(
+              await withStoreIfThere(options.db, (store) => monthBilledOutboundCalls(store, request.contractId, japanMonth(request.startMs)), () => []),
+              { number: request.number ?? '', direction: 'out', peer: request.peer, peerClass: result.quote.type, startMs: request.startMs, durationMs: request.durationMs, chargeScaled: result.quote.chargeScaled },
+              allowances,
+            );
+      io.stdout(options.json === true ? `${JSON.stringify(withAllowance(quoteJson(request, result.quote), result.quote, allowance))}\n` : quoteText(request, result.quote) + allowanceText(result.quote, allowance));
     });
 }
 
@@ -142,4 +154,16 @@ function quoteJson(request: { contractId: string; number: string | null; peer: s
 function jsonAmount(parts: number, partsDenominator = 1): string {
   const exact = formatExactParts(parts, partsDenominator);
   return exact.exact ? exact.decimal : exact.fraction;
+}
+
+/** The 無料通話分 line of a plan with allowances (nothing for one without). */
+function allowanceText(quote: Quote, allowance: OneMoreCall | null): string {
+  if (allowance === null) return '';
+  if (allowance.allowanceIds.length === 0) return 'allowance: none of the plan\'s allowances covers this call\n';
+  return `allowance: ${allowance.allowanceIds.join(', ')} would cover ${yen(allowance.coveredScaled)} of ${yen(quote.chargeScaled)} yen after the month's stored calls in call order; ${yen(quote.chargeScaled - allowance.coveredScaled)} yen charged\n`;
+}
+
+function withAllowance(json: unknown, quote: Quote, allowance: OneMoreCall | null): unknown {
+  if (allowance === null) return json;
+  return { ...(json as object), allowance: { allowances: allowance.allowanceIds, covered: yen(allowance.coveredScaled), charged: yen(quote.chargeScaled - allowance.coveredScaled) } };
 }

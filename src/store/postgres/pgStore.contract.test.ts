@@ -3,6 +3,7 @@ import { parityContract } from '../../test-support/parityContract';
 import { billingContract } from '../../test-support/billingContract';
 import { listingsContract } from '../../test-support/listingsContract';
 import { sumsContract } from '../../test-support/sumsContract';
+import { allowanceContract } from '../../test-support/allowanceContract';
 import { createTestDatabase, describePostgres } from '../../test-support/postgres';
 import { duplicateContract } from '../../test-support/duplicateContract';
 import { PgStore } from './pgStore';
@@ -44,6 +45,7 @@ describePostgres('PostgreSQL', () => {
   });
   parityContract('PostgreSQL', openEmptyStore, /^PostgreSQL amcheck \(bt_index_check\) on \d+ indexes: ok \(the b-trees of the store are sound, and every stored call has its record_ids row\)$/);
   sumsContract('PostgreSQL', openEmptyStore);
+  allowanceContract('PostgreSQL', openEmptyStore);
   billingContract('PostgreSQL', openEmptyStore);
   listingsContract('PostgreSQL', openEmptyStore);
 });

@@ -5,6 +5,7 @@ import { SqliteFileTransaction } from './sqliteFileTransaction';
 import { SqliteStore } from './sqliteStore';
 import { OpenedStore, storeContract } from '../../test-support/storeContract';
 import { sumsContract } from '../../test-support/sumsContract';
+import { allowanceContract } from '../../test-support/allowanceContract';
 import { duplicateContract } from '../../test-support/duplicateContract';
 import { parityContract } from '../../test-support/parityContract';
 import { billingContract } from '../../test-support/billingContract';
@@ -44,6 +45,7 @@ parityContract(
 );
 
 sumsContract('SQLite', openEmptyStore);
+allowanceContract('SQLite', openEmptyStore);
 
 billingContract('SQLite', openEmptyStore);
 listingsContract('SQLite', openEmptyStore);

@@ -1,0 +1,114 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse } from 'csv-parse/sync';
+import { readAllowanceCoverage, readCallDetails, renderCallDetailsCsv } from '../export/callDetails';
+import { ingestFile } from '../ingest/ingestFile';
+import { loadReferenceData, ReferenceData } from '../reference/referenceData';
+import { closeMonth } from '../rerate/closeMonth';
+import { rerateMonth } from '../rerate/rerateMonth';
+import { loadStatement } from '../statement/loadStatement';
+import { statementJson } from '../statement/revisions';
+import { copyReferenceData, removeReferenceCopies } from './referenceVariant';
+import { OpenedStore } from './storeContract';
+import { csv } from './tempStore';
+
+/**
+ * 無料通話分 on every engine from this one file (called by each engine's contract test). The
+ * reference plan (一般通話 8 yen per started 180 s; 着割 0.5 yen per 60 s, half-up) gets an
+ * allowance of 20 yen of general calls per contract. The month's calls:
+ *   G1 09:00 200 s → 2 units = 16 yen    G2 10:00 100 s → 8 yen    G3 11:00 100 s → 8 yen
+ *   I1 12:00 inbound 3,600 s from a general number → 60 min × 0.5 = 30 yen of 着割
+ * In call order G1 takes 16, G2 the last 4, G3 nothing: 20 yen used of 32; 着割 is capped at
+ * 32 − 20 = 12 yen.
+ */
+const CONTRACT = 'N000000001';
+const NUMBER = '05012345678';
+const MONTH = '2011-04';
+const G1 = `G1,${CONTRACT},${NUMBER},out,0312345678,2011-04-01 09:00:00,200`;
+const G2 = `G2,${CONTRACT},${NUMBER},out,0312345678,2011-04-01 10:00:00,100`;
+const G3 = `G3,${CONTRACT},${NUMBER},out,0312345678,2011-04-01 11:00:00,100`;
+const I1 = `I1,${CONTRACT},${NUMBER},in,0311112222,2011-04-01 12:00:00,3600`;
+
+function allowanceReference(): ReferenceData {
+  const variant = copyReferenceData();
+  variant.edit('tariffs/reference-2006-12.json', (tariff) => {
+    tariff.allowances = [{ id: 'GENERAL_20_YEN', per: 'contract', yen: '20', callTypes: ['general'] }];
+  });
+  return loadReferenceData(variant.dataDir);
+}
+
+export function allowanceContract(engine: string, openEmptyStore: () => Promise<OpenedStore>): void {
+  describe(`allowances (無料通話分): ${engine}`, () => {
+    let opened: OpenedStore;
+    let directory: string;
+    let reference: ReferenceData;
+    let files = 0;
+    const ingest = async (...rows: string[]): Promise<void> => {
+      files += 1;
+      const path = join(directory, `calls-${files}.csv`);
+      writeFileSync(path, csv(rows));
+      await ingestFile(opened.store, reference, path);
+    };
+    const statementOf = async () => loadStatement(opened.store, reference, { contractId: CONTRACT, month: MONTH });
+    /** The call detail CSV's record_id, status and allowance columns. */
+    const coverage = async (): Promise<string[]> => {
+      const calls = await readCallDetails(opened.store, { contractId: CONTRACT, month: MONTH, direction: 'all' });
+      const allowanceCovered = await readAllowanceCoverage(opened.store, reference, CONTRACT, MONTH);
+      const rows = parse(renderCallDetailsCsv(calls, { mask: false, ...(allowanceCovered === undefined ? {} : { allowanceCovered }) }), { columns: true }) as Record<string, string>[];
+      return rows.map((row) => `${row.record_id} ${row.status} ${row.allowance}`);
+    };
+
+    beforeEach(async () => {
+      opened = await openEmptyStore();
+      directory = mkdtempSync(join(tmpdir(), 'meisai-allowance-'));
+      reference = allowanceReference();
+    });
+    afterEach(async () => {
+      await opened.cleanUp();
+      rmSync(directory, { recursive: true, force: true });
+      removeReferenceCopies();
+    });
+
+    test('the statement shows 20 of 32 yen covered and 着割 capped at the 12 left; the call detail shows each call covered', async () => {
+      await ingest(G1, G2, G3, I1);
+      const table = (await statementOf()).numbers[0]!;
+      expect(table.calls[0]).toMatchObject({ type: 'general', count: 3, charge: '32' });
+      // G1 (2:00.0 → 200 s) and G2 (100 s): 300 s = 0:05:00.0
+      expect(table.allowance).toEqual({ count: 2, durationTenths: 3000, duration: '0:05:00.0', discount: '-20' });
+      expect(table.chakuwari.discount).toBe('-12');
+      expect(await coverage()).toEqual(['G1 billed 16', 'G2 billed 4', 'G3 billed 0', 'I1 billed 0']);
+    });
+
+    test('a call that started earlier but arrives later takes the allowance first: the month ends as if the calls came in order', async () => {
+      await ingest(G1, G2, G3, I1);
+      const inOrder = statementJson(await statementOf());
+      await opened.cleanUp();
+      opened = await openEmptyStore();
+      await ingest(G3, I1, G2);
+      // G2 8 + G3 8 = 16 of 20 covered; 着割 capped at 16 − 16 = 0
+      expect(await coverage()).toEqual(['G2 billed 8', 'G3 billed 8', 'I1 billed 0']);
+      expect((await statementOf()).numbers[0]!.chakuwari.discount).toBe('0');
+      await ingest(G1);
+      expect(await coverage()).toEqual(['G1 billed 16', 'G2 billed 4', 'G3 billed 0', 'I1 billed 0']);
+      expect(statementJson(await statementOf())).toBe(inOrder);
+    });
+
+    test('a closed month keeps its allowance figures when a late call arrives, until rerate --force', async () => {
+      await ingest(G2, G3, I1);
+      await closeMonth(opened.store, reference, MONTH);
+      const issued = statementJson(await statementOf());
+      expect((await statementOf()).numbers[0]!.allowance!.discount).toBe('-16');
+      await ingest(G1);
+      // G1 is stored late: out of the totals and of the allowance
+      expect(await coverage()).toEqual(['G1 late 0', 'G2 billed 8', 'G3 billed 8', 'I1 billed 0']);
+      expect(statementJson(await statementOf())).toBe(issued);
+      await rerateMonth(opened.store, reference, { month: MONTH, reason: 'late G1 billed', force: true });
+      const revised = await statementOf();
+      expect(revised.revision).toBe(2);
+      expect(revised.numbers[0]!.allowance!.discount).toBe('-20');
+      expect(revised.numbers[0]!.chakuwari.discount).toBe('-12');
+      expect(await coverage()).toEqual(['G1 billed 16', 'G2 billed 4', 'G3 billed 0', 'I1 billed 0']);
+    });
+  });
+}
