@@ -1,15 +1,14 @@
 import { CallRecord } from '../input/callRecord';
 import { reject, Rejection } from '../input/rejection';
 import { NumberingPlan } from '../numbering/classify';
-import { isWithheldCaller } from '../numbering/peer';
 import { SubscriptionBook } from '../subscription/subscriptions';
 import { Tariff, TariffBook } from '../tariff/tariff';
 import { japanMonth } from '../time/japanTime';
 import { CallType } from './callType';
 import { chargeCall, outboundCallType } from './chargeCall';
+import { chakuwariIneligibility, inboundPeerClass, PeerClass } from './inboundCall';
 
-/** How the peer was classified: a call type, or (inbound only) why the caller has none. */
-export type PeerClass = CallType | 'withheld' | 'not-callable' | 'unknown';
+export type { PeerClass } from './inboundCall';
 
 /** A call, classified and rated: everything a statement row needs, and how it was derived. */
 export interface RatedCall extends CallRecord {
@@ -70,12 +69,8 @@ export function rateRecord(record: CallRecord, tariffs: TariffBook, numbering: N
     const { rate, charge } = charged;
     return ratedCall(record, callType.type, tariff.plan, tariff.id, numbering.id, rate.id, rate.prefix, charge.units, charge.chargeScaled, charge.chargeRemainderParts, false);
   }
-  let peerClass: PeerClass;
-  if (classification === null) peerClass = isWithheldCaller(record.peer) ? 'withheld' : 'unknown';
-  else if (classification.kind === 'callable') peerClass = classification.type;
-  else peerClass = classification.kind === 'not-callable' ? 'not-callable' : 'unknown';
-  const chakuwariEligible =
-    record.durationMs > 0 && peerClass !== 'withheld' && tariff.chakuwari.eligibleCallerTypes.has(peerClass as CallType);
+  const peerClass = inboundPeerClass(classification, record.peer);
+  const chakuwariEligible = chakuwariIneligibility(peerClass, record.durationMs, tariff.chakuwari) === null;
   return ratedCall(record, peerClass, tariff.plan, tariff.id, numbering.id, null, null, 0, 0, 0, chakuwariEligible);
 }
 
