@@ -1,11 +1,12 @@
 import { Rejection } from '../input/rejection';
 import { inboundCaller } from '../input/callRecord';
 import { NumberingPlan } from '../numbering/classify';
+import { ContractNumbers } from '../subscription/contractNumbers';
 import { SubscriptionBook } from '../subscription/subscriptions';
 import { Chakuwari, Tariff, TariffBook } from '../tariff/tariff';
 import { CallRoundingRule } from '../tariff/tariffFile';
 import { CallType } from './callType';
-import { chargeCall, outboundCallType } from './chargeCall';
+import { chargeCall, outboundCallType, sameContractRate } from './chargeCall';
 import { ChakuwariIneligibility, chakuwariIneligibility, inboundPeerClass, PeerClass } from './inboundCall';
 import { ChargedPiece, newChargeExplanation } from './rateCall';
 import { tariffForCall } from './rateRecord';
@@ -55,7 +56,13 @@ export interface Quote {
 export type QuoteResult = { ok: true; quote: Quote } | { ok: false; code: string; message: string };
 
 /** Rates one hypothetical outbound call exactly as ingest would, keeping every step of the arithmetic. */
-export function quoteCall(request: QuoteRequest, tariffs: TariffBook, numbering: NumberingPlan, subscriptions: SubscriptionBook): QuoteResult {
+export function quoteCall(
+  request: QuoteRequest,
+  tariffs: TariffBook,
+  numbering: NumberingPlan,
+  subscriptions: SubscriptionBook,
+  contractNumbers: ContractNumbers = new ContractNumbers(),
+): QuoteResult {
   const planned = quotedTariff(request, tariffs, subscriptions);
   if ('ok' in planned) return planned;
   const { tariff, head } = planned;
@@ -63,7 +70,8 @@ export function quoteCall(request: QuoteRequest, tariffs: TariffBook, numbering:
   const callType = outboundCallType(classification, tariff, request.peer);
   if (!callType.ok) return callType;
   const explanation = newChargeExplanation();
-  const charged = chargeCall(tariff, callType.type, request.peer, request.startMs, request.durationMs, explanation);
+  const fixedRate = sameContractRate(tariff, request.contractId, request.number, request.peer, request.startMs, contractNumbers);
+  const charged = chargeCall(tariff, callType.type, request.peer, request.startMs, request.durationMs, explanation, fixedRate);
   if (!charged.ok) return { ok: false, code: 'NO_TARIFF', message: charged.message };
   return {
     ok: true,

@@ -1,7 +1,11 @@
 import { ReferenceData } from '../reference/referenceData';
 import { StoreReader } from '../store/types';
+import { ContractNumbers } from './contractNumbers';
 
-/** The reference data with the store's subscriptions, for a command that rates or builds statements. */
+/**
+ * The reference data with the store's subscriptions and customer lines (the numbers of each
+ * contract, for same-contract rates), read once for a command that rates or builds statements.
+ */
 export async function withStoredSubscriptions(store: StoreReader, reference: ReferenceData): Promise<ReferenceData> {
-  return { ...reference, subscriptions: await store.subscriptionBook() };
+  return { ...reference, subscriptions: await store.subscriptionBook(), contractNumbers: new ContractNumbers(await store.customers(null)) };
 }

@@ -7,7 +7,7 @@ import { CALL_TYPE_LABELS } from '../../rate/callType';
 import { ChakuwariIneligibility, peerClassLabel } from '../../rate/inboundCall';
 import { InboundQuote, InboundQuoteRequest, Quote, quoteCall, quoteInboundCall } from '../../rate/quoteCall';
 import { loadReferenceData } from '../../reference/referenceData';
-import { SubscriptionBook } from '../../subscription/subscriptions';
+import { withStoredSubscriptions } from '../../subscription/storedSubscriptions';
 import { CallRoundingRule } from '../../tariff/tariffFile';
 import { parseDuration } from '../../time/duration';
 import { formatJapanTime, parseStart } from '../../time/japanTime';
@@ -48,8 +48,9 @@ export function registerQuote(program: Command, io: Io): void {
         throw new ConfigurationError(`--plan ${options.plan} has no tariff version (plans: ${[...reference.tariffs.plans.keys()].sort().join(', ')})`);
       }
       // Without --plan the subscriptions decide: the store's (either engine), or, with no SQLite file yet, none: the default plan.
-      const subscriptions =
-        options.plan === undefined ? await withStoreIfThere(options.db, (store) => store.subscriptionBook(), () => new SubscriptionBook()) : new SubscriptionBook();
+      // The store's customer lines, read with them, say which numbers are the contract's own (a sameContract rate, --plan or not).
+      const stored = await withStoreIfThere(options.db, (store) => withStoredSubscriptions(store, reference), () => reference);
+      const subscriptions = stored.subscriptions;
       if (options.direction === 'in') {
         const inbound = { contractId: options.contract, number: options.number ?? null, rawPeer: options.peer, startMs: start.startMs, durationMs: duration.durationMs, plan: options.plan };
         const result = quoteInboundCall(inbound, reference.tariffs, reference.numbering, subscriptions);
@@ -63,7 +64,7 @@ export function registerQuote(program: Command, io: Io): void {
       const peer = normalisePeer(options.peer);
       if (!peer.ok) throw new ConfigurationError(`--peer: ${peer.message}`);
       const request = { contractId: options.contract, number: options.number ?? null, peer: peer.digits, startMs: start.startMs, durationMs: duration.durationMs, plan: options.plan };
-      const result = quoteCall(request, reference.tariffs, reference.numbering, subscriptions);
+      const result = quoteCall(request, reference.tariffs, reference.numbering, subscriptions, stored.contractNumbers);
       if (!result.ok) {
         // A script asking for JSON gets JSON either way: the verdict, then the same failure (exit 1).
         if (options.json === true) io.stdout(`${JSON.stringify({ contract: request.contractId, peer: request.peer, rejected: { code: result.code, message: result.message } })}\n`);
