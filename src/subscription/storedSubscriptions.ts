@@ -7,5 +7,6 @@ import { ContractNumbers } from './contractNumbers';
  * contract, for same-contract rates), read once for a command that rates or builds statements.
  */
 export async function withStoredSubscriptions(store: StoreReader, reference: ReferenceData): Promise<ReferenceData> {
-  return { ...reference, subscriptions: await store.subscriptionBook(), contractNumbers: new ContractNumbers(await store.customers(null)) };
+  const lines = (await store.customers(null)).map(({ contractId, number, activeFrom, activeTo }) => ({ contractId, number, activeFrom, activeTo }));
+  return { ...reference, subscriptions: await store.subscriptionBook(), contractNumbers: new ContractNumbers(lines) };
 }
