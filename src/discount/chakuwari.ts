@@ -11,3 +11,18 @@ export function chakuwariDiscount(eligibleMs: number, outboundChargeScaled: numb
   const uncapped = roundScaledQuotient(BigInt(eligibleMs) * BigInt(rule.discountPerUnit), BigInt(rule.unitMs), rule.rounding);
   return Math.min(uncapped, Math.max(0, outboundChargeScaled));
 }
+
+/**
+ * What one eligible inbound call adds to its number's 着割: exactly `durationMs / unitMs ×
+ * discountPerUnit`, as parts of a yen (36,000,000 to the yen) over `partsDenominator`; and what
+ * the call alone would earn in a month, rounded by the rule before the cap (the month rounds the
+ * sum of its eligible time, so calls' shares do not add up to the rounded discount).
+ *   e.g. 93.5 s at 0.5 yen per 60 s: 93,500 × 5,000 × 3,600 / 60,000 parts = 0.779166… (187/240) yen; alone half-up 1 yen
+ */
+export function chakuwariShare(durationMs: number, rule: Chakuwari): { parts: bigint; partsDenominator: bigint; aloneScaled: number } {
+  return {
+    parts: BigInt(durationMs) * BigInt(rule.discountPerUnit) * 3600n,
+    partsDenominator: BigInt(rule.unitMs),
+    aloneScaled: chakuwariDiscount(durationMs, Number.MAX_SAFE_INTEGER, rule),
+  };
+}

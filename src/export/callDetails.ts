@@ -1,8 +1,7 @@
 import { stringify } from 'csv-stringify/sync';
 import { RunFailedError } from '../errors';
 import { formatScaledYen, MAX_FRACTION_DIGITS } from '../money/scaledYen';
-import { CALL_TYPE_LABELS, isCallType } from '../rate/callType';
-import { PeerClass } from '../rate/rateRecord';
+import { peerClassLabel } from '../rate/inboundCall';
 import { CallDetailsRequest, StoredCallDetail, StoreReader } from '../store/types';
 import { formatTenths, truncateToTenths } from '../time/duration';
 import { formatJapanTime } from '../time/japanTime';
@@ -80,13 +79,6 @@ export async function readAllowanceCoverage(store: StoreReader, reference: Pick<
   return new Map(use.covered.map((covered) => [covered.recordId, covered.coveredScaled]));
 }
 
-/** Labels of the inbound caller classes that are not call types. */
-const CALLER_CLASS_LABELS: Record<Exclude<PeerClass, keyof typeof CALL_TYPE_LABELS>, string> = {
-  withheld: WITHHELD_CALLER,
-  'not-callable': '特殊番号',
-  unknown: '不明',
-};
-
 /** One call as a CSV line's fields: Japan time, dialled peer, duration as the statement shows it, exact charge. */
 export function callDetailRow(call: StoredCallDetail, options: CallDetailOptions): CallDetailRow {
   const durationTenths = truncateToTenths(call.durationMs);
@@ -98,7 +90,7 @@ export function callDetailRow(call: StoredCallDetail, options: CallDetailOptions
     duration: formatTenths(durationTenths),
     duration_tenths: String(durationTenths),
     type: call.peerClass,
-    label: isCallType(call.peerClass) ? CALL_TYPE_LABELS[call.peerClass] : CALLER_CLASS_LABELS[call.peerClass],
+    label: peerClassLabel(call.peerClass),
     tariff_version: call.tariffId,
     rate: call.rateId ?? '',
     units: String(call.units),

@@ -57,7 +57,7 @@ export function parseRecords(records: CsvRecord[], columns: Columns, reference: 
       items.push({ line: record.line, raw: record.raw, call: null, outcome: call });
       continue;
     }
-    items.push({ line: record.line, raw: record.raw, call, outcome: rateRecord(call, reference.tariffs, reference.numbering, reference.subscriptions) });
+    items.push({ line: record.line, raw: record.raw, call, outcome: rateRecord(call, reference.tariffs, reference.numbering, reference.subscriptions, reference.contractNumbers) });
   }
   return items;
 }
@@ -76,7 +76,7 @@ export function parseMappedRecords(records: CsvRecord[], mapper: RecordMapper, r
       items.push({ line: record.line, raw: record.raw, call: null, outcome: call });
       continue;
     }
-    const rated = rateRecord(call, reference.tariffs, reference.numbering, reference.subscriptions);
+    const rated = rateRecord(call, reference.tariffs, reference.numbering, reference.subscriptions, reference.contractNumbers);
     items.push({ line: record.line, raw: record.raw, call, outcome: 'ok' in rated ? mapper.named(rated) : rated });
   }
   return items;

@@ -1,6 +1,7 @@
 import { NumberingPlan } from '../numbering/classify';
 import { NumberingPlanFile } from '../numbering/plan';
 import { ReferenceData } from '../reference/referenceData';
+import { ContractNumberLine, ContractNumbers } from '../subscription/contractNumbers';
 import { Subscription, SubscriptionBook } from '../subscription/subscriptions';
 import { HolidayCalendar, HolidayCalendarFile } from '../tariff/holidayCalendar';
 import { Tariff, TariffBook } from '../tariff/tariff';
@@ -17,6 +18,7 @@ export interface PortableReference {
   numbering: NumberingPlanFile;
   calendars: HolidayCalendarFile[];
   subscriptions: readonly Subscription[];
+  contractNumbers: readonly ContractNumberLine[];
   dataDir: string;
 }
 
@@ -27,6 +29,7 @@ export function portableReference(reference: ReferenceData): PortableReference {
     numbering: reference.numbering.file,
     calendars: [...reference.calendars.values()].map((calendar) => calendar.file),
     subscriptions: reference.subscriptions.subscriptions,
+    contractNumbers: reference.contractNumbers.lines,
     dataDir: reference.dataDir,
   };
 }
@@ -42,6 +45,7 @@ export function compilePortableReference(portable: PortableReference): Reference
     numbering: new NumberingPlan(portable.numbering),
     calendars,
     subscriptions: new SubscriptionBook(portable.subscriptions),
+    contractNumbers: new ContractNumbers(portable.contractNumbers),
     dataDir: portable.dataDir,
   };
 }

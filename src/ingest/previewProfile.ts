@@ -48,7 +48,7 @@ export async function previewRecords(
       rows.push({ line: record.line, fields: mapped, outcome: `rejected ${call.code}: ${call.message}` });
       return;
     }
-    const rated = rateRecord(call, reference.tariffs, reference.numbering, reference.subscriptions);
+    const rated = rateRecord(call, reference.tariffs, reference.numbering, reference.subscriptions, reference.contractNumbers);
     const outcome = 'ok' in rated ? `rejected ${rated.code}: ${mapper.named(rated).message}` : `accepted (${rated.peerClass}, ${rated.tariffId})`;
     rows.push({ line: record.line, fields: mapped, outcome });
   };

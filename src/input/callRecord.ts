@@ -60,18 +60,23 @@ export function readCallRecord(fields: string[], positions: ColumnPositions): Ca
     if (!normalised.ok) return reject('BAD_PEER', normalised.message);
     peer = normalised.digits;
     peerIsNumber = true;
-  } else if (isWithheldCaller(rawPeer)) {
-    // Every way of saying "withheld" (empty, anonymous, 非通知) is stored as one, so a re-send that
-    // says it another way is a duplicate, not a conflict.
-    peer = WITHHELD_CALLER;
   } else {
-    const normalised = normalisePeer(rawPeer);
-    if (normalised.ok) {
-      peer = normalised.digits;
-      peerIsNumber = true;
-    }
+    const caller = inboundCaller(rawPeer);
+    peer = caller.peer;
+    peerIsNumber = caller.isNumber;
   }
   return { recordId, contractId, number, direction, peer, peerIsNumber, startMs: start.startMs, durationMs: duration.durationMs };
+}
+
+/**
+ * An inbound call's caller id as stored: the digits of a number; every way of saying "withheld"
+ * (empty, anonymous, 非通知) as one, so a re-send that says it another way is a duplicate, not a
+ * conflict; anything else as given (an unknown caller).
+ */
+export function inboundCaller(rawPeer: string): { peer: string; isNumber: boolean } {
+  if (isWithheldCaller(rawPeer)) return { peer: WITHHELD_CALLER, isNumber: false };
+  const normalised = normalisePeer(rawPeer);
+  return normalised.ok ? { peer: normalised.digits, isNumber: true } : { peer: rawPeer, isNumber: false };
 }
 
 function trimmed(fields: string[], position: number): string {

@@ -180,7 +180,7 @@ export const PARTS_PER_YEN = 36_000_000n;
  * An exact amount in parts (or in 1/partsDenominator of a part), in yen: a plain decimal when it has one (`16.2666` is not: it is
  * printed `16.26666…` with the fraction `244/15`), so a quote never shows a rounded figure as exact.
  */
-export function formatExactParts(parts: number, partsDenominator = 1): { decimal: string; fraction: string; exact: boolean } {
+export function formatExactParts(parts: number | bigint, partsDenominator: number | bigint = 1): { decimal: string; fraction: string; exact: boolean } {
   const numerator = BigInt(parts);
   const perYen = PARTS_PER_YEN * BigInt(partsDenominator);
   let divisor = gcd(numerator, perYen);
@@ -192,7 +192,7 @@ export function formatExactParts(parts: number, partsDenominator = 1): { decimal
   while (rest % 2n === 0n) rest /= 2n;
   while (rest % 5n === 0n) rest /= 5n;
   const exact = rest === 1n;
-  const value = new Decimal(parts).dividedBy(perYen.toString());
+  const value = new Decimal(parts.toString()).dividedBy(perYen.toString());
   return { decimal: exact ? value.toFixed() : `${value.toFixed(6, Decimal.ROUND_DOWN)}…`, fraction, exact };
 }
 

@@ -1,5 +1,6 @@
 import { reject, Rejection } from '../input/rejection';
 import { Classification } from '../numbering/classify';
+import { ContractNumbers } from '../subscription/contractNumbers';
 import { CallType } from './callType';
 import { Rate, Tariff } from '../tariff/tariff';
 import { ChargeExplanation, RatedCharge, rateSegments, RateSegment } from './rateCall';
@@ -18,14 +19,16 @@ export function chargeCall(
   startMs: number,
   durationMs: number,
   explanation?: ChargeExplanation,
+  /** A rate that prices the call in every band of the tariff (`sameContractRate`); null: the tariff's rate for the type, peer and band. */
+  fixedRate: Rate | null = null,
 ): ChargedCall {
   let segments: RateSegment[];
   if (tariff.timeBands === null) {
-    segments = [{ fromMs: 0, toMs: durationMs, band: null, rate: tariff.rateFor(type, digits) }];
+    segments = [{ fromMs: 0, toMs: durationMs, band: null, rate: fixedRate ?? tariff.rateFor(type, digits) }];
   } else {
     const banded = tariff.timeBands.segments(startMs, durationMs);
     if (!banded.ok) return { ok: false, message: `tariff ${tariff.id}: ${banded.message}` };
-    segments = banded.segments.map((segment) => ({ ...segment, rate: tariff.rateFor(type, digits, segment.band) }));
+    segments = banded.segments.map((segment) => ({ ...segment, rate: fixedRate ?? tariff.rateFor(type, digits, segment.band) }));
   }
   if (segments.some((segment) => segment.rate.ownBands !== null)) {
     const expanded = withOwnBands(segments, startMs);
@@ -46,6 +49,16 @@ export function outboundCallType(classification: Classification | null, tariff: 
   if (classification.kind === 'callable') return { ok: true, type: classification.type };
   if (classification.pricedAs !== undefined && tariff.pricesPrefix(classification.pricedAs, digits)) return { ok: true, type: classification.pricedAs };
   return reject('NOT_CALLABLE', `${digits} (${classification.prefix}…) cannot be called from a 050 phone`);
+}
+
+/**
+ * The rate of a call between numbers of one contract (内線通話), or null when the call is rated
+ * as any other: the tariff version has a `sameContract` rate, and the peer is another 050 number
+ * of the caller's contract on the day of the call (the customers file, `ContractNumbers`).
+ */
+export function sameContractRate(tariff: Tariff, contractId: string, number: string | null, peer: string, startMs: number, contractNumbers: ContractNumbers): Rate | null {
+  if (tariff.sameContractRate === null || peer === number) return null;
+  return contractNumbers.isActive(contractId, peer, startMs) ? tariff.sameContractRate : null;
 }
 
 /** Segments whose rate has time bands of its own, cut by those bands and priced by the band's variant of the rate. */

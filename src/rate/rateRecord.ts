@@ -1,15 +1,15 @@
 import { CallRecord } from '../input/callRecord';
 import { reject, Rejection } from '../input/rejection';
 import { NumberingPlan } from '../numbering/classify';
-import { isWithheldCaller } from '../numbering/peer';
 import { SubscriptionBook } from '../subscription/subscriptions';
 import { Tariff, TariffBook } from '../tariff/tariff';
 import { japanMonth } from '../time/japanTime';
 import { CallType } from './callType';
-import { chargeCall, outboundCallType } from './chargeCall';
+import { ContractNumbers } from '../subscription/contractNumbers';
+import { chargeCall, outboundCallType, sameContractRate } from './chargeCall';
+import { chakuwariIneligibility, inboundPeerClass, PeerClass } from './inboundCall';
 
-/** How the peer was classified: a call type, or (inbound only) why the caller has none. */
-export type PeerClass = CallType | 'withheld' | 'not-callable' | 'unknown';
+export type { PeerClass } from './inboundCall';
 
 /** A call, classified and rated: everything a statement row needs, and how it was derived. */
 export interface RatedCall extends CallRecord {
@@ -34,6 +34,7 @@ export interface RatedCall extends CallRecord {
 }
 
 const NO_SUBSCRIPTIONS = new SubscriptionBook();
+const NO_CONTRACT_NUMBERS = new ContractNumbers();
 
 /**
  * The plan of a call: its number's or contract's subscription in effect at the call's start,
@@ -58,24 +59,27 @@ export function tariffForCall(
 }
 
 /** Classify and rate one record with its plan's tariff version and the numbering plan in effect at its start. */
-export function rateRecord(record: CallRecord, tariffs: TariffBook, numbering: NumberingPlan, subscriptions?: SubscriptionBook): RatedCall | Rejection {
+export function rateRecord(
+  record: CallRecord,
+  tariffs: TariffBook,
+  numbering: NumberingPlan,
+  subscriptions?: SubscriptionBook,
+  contractNumbers: ContractNumbers = NO_CONTRACT_NUMBERS,
+): RatedCall | Rejection {
   const tariff = tariffForCall(record.contractId, record.number, record.startMs, tariffs, subscriptions);
   if ('ok' in tariff) return tariff;
   const classification = record.peerIsNumber ? numbering.classify(record.peer, record.startMs) : null;
   if (record.direction === 'out') {
     const callType = outboundCallType(classification, tariff, record.peer);
     if (!callType.ok) return callType;
-    const charged = chargeCall(tariff, callType.type, record.peer, record.startMs, record.durationMs);
+    const fixedRate = sameContractRate(tariff, record.contractId, record.number, record.peer, record.startMs, contractNumbers);
+    const charged = chargeCall(tariff, callType.type, record.peer, record.startMs, record.durationMs, undefined, fixedRate);
     if (!charged.ok) return reject('NO_TARIFF', charged.message);
     const { rate, charge } = charged;
     return ratedCall(record, callType.type, tariff.plan, tariff.id, numbering.id, rate.id, rate.prefix, charge.units, charge.chargeScaled, charge.chargeRemainderParts, false);
   }
-  let peerClass: PeerClass;
-  if (classification === null) peerClass = isWithheldCaller(record.peer) ? 'withheld' : 'unknown';
-  else if (classification.kind === 'callable') peerClass = classification.type;
-  else peerClass = classification.kind === 'not-callable' ? 'not-callable' : 'unknown';
-  const chakuwariEligible =
-    record.durationMs > 0 && peerClass !== 'withheld' && tariff.chakuwari.eligibleCallerTypes.has(peerClass as CallType);
+  const peerClass = inboundPeerClass(classification, record.peer);
+  const chakuwariEligible = chakuwariIneligibility(peerClass, record.durationMs, tariff.chakuwari) === null;
   return ratedCall(record, peerClass, tariff.plan, tariff.id, numbering.id, null, null, 0, 0, 0, chakuwariEligible);
 }
 

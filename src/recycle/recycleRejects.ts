@@ -44,7 +44,7 @@ export async function recycleRejects(store: Store, reference: ReferenceData, req
     for (const reject of await writer.recyclableRejects(request.codes)) {
       if (request.month !== undefined && japanMonth(reject.record.startMs) !== request.month) continue;
       result.considered += 1;
-      const rated = rateRecord(reject.record, reference.tariffs, reference.numbering, reference.subscriptions);
+      const rated = rateRecord(reject.record, reference.tariffs, reference.numbering, reference.subscriptions, reference.contractNumbers);
       if ('ok' in rated) {
         await writer.updateReject(reject, rated.code, rated.message);
         result.stillRejected[rated.code] = (result.stillRejected[rated.code] ?? 0) + 1;

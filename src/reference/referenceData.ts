@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { ConfigurationError } from '../errors';
 import { NumberingPlan } from '../numbering/classify';
 import { NumberingPlanFile } from '../numbering/plan';
+import { ContractNumbers } from '../subscription/contractNumbers';
 import { SubscriptionBook } from '../subscription/subscriptions';
 import { HolidayCalendar, HolidayCalendarFile } from '../tariff/holidayCalendar';
 import { isTariffFileV1 } from '../tariff/migrateTariffFile';
@@ -22,6 +23,8 @@ export interface ReferenceData {
   calendars: ReadonlyMap<string, HolidayCalendar>;
   /** The store's subscriptions (empty until a command that has a store reads them). */
   subscriptions: SubscriptionBook;
+  /** The store's customer lines: which 050 numbers a contract has on a day (empty until a command that has a store reads them). */
+  contractNumbers: ContractNumbers;
   /** The folder it was loaded from. */
   dataDir: string;
 }
@@ -63,7 +66,7 @@ export function loadReferenceData(dataDir = process.env.MEISAI_DATA_DIR ?? DEFAU
     );
   }
   try {
-    return { tariffs: new TariffBook(tariffs, defaultPlan), numbering, calendars, subscriptions: new SubscriptionBook(), dataDir };
+    return { tariffs: new TariffBook(tariffs, defaultPlan), numbering, calendars, subscriptions: new SubscriptionBook(), contractNumbers: new ContractNumbers(), dataDir };
   } catch (error) {
     throw new ConfigurationError(`tariffs in ${dataDir}: ${(error as Error).message}`);
   }

@@ -69,7 +69,7 @@ export function planRerate(calls: StoredCall[], reference: ReferenceData): Rerat
     const { late, rating, storeRow } = call;
     if (late) plan.lateBilled += 1;
     // The stored call is its own record (rateRecord reads only the record's fields): no copy per call.
-    const rated = rateRecord(call, reference.tariffs, reference.numbering, reference.subscriptions);
+    const rated = rateRecord(call, reference.tariffs, reference.numbering, reference.subscriptions, reference.contractNumbers);
     if ('ok' in rated) {
       plan.unrated[rated.code] = (plan.unrated[rated.code] ?? 0) + 1;
       // Its earlier rating stays for the trace; the code marks it as left out of the totals.

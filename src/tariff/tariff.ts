@@ -100,6 +100,8 @@ export class Tariff {
   readonly allowances: readonly Allowance[];
   /** Null when the version has no time bands. */
   readonly timeBands: TimeBands | null;
+  /** The rate of calls between numbers of one contract, or null (rated as any other call). */
+  readonly sameContractRate: Rate | null;
   private readonly tables = new Map<string, Map<CallType, RateTable>>();
 
   constructor(
@@ -130,10 +132,13 @@ export class Tariff {
     this.allowances = compileAllowances(file);
     this.timeBands = file.timeBands === undefined ? null : compileTimeBands(`tariff ${file.id}`, file.timeBands, calendars);
     this.compileRates(file.rates, calendars);
+    const sameContract = file.sameContract === undefined ? undefined : ({ ...file.sameContract, type: 'ip' } satisfies RateFile);
+    if (sameContract !== undefined && file.rates.some((rate) => rate.id === sameContract.id)) throw new RangeError(`tariff ${this.id}: rate id ${sameContract.id} is used twice`);
+    this.sameContractRate = sameContract === undefined ? null : compileRate(file, sameContract, null, calendars);
     if (file.rounding.call.mode === 'none') {
       const fractional = (rate: Rate): boolean =>
         rate.steps.some((step) => step.partsPerIncrement === null) || [...(rate.ownBands?.variants.values() ?? [])].some(fractional);
-      const inexact = file.rates.find((rate) => fractional(compileRate(file, rate, null, calendars)));
+      const inexact = [...file.rates, ...(sameContract === undefined ? [] : [sameContract])].find((rate) => fractional(compileRate(file, rate, null, calendars)));
       if (inexact !== undefined) {
         throw new RangeError(
           `tariff ${file.id}: rate ${inexact.id} has a step whose increment costs a fraction of a part (1/36,000,000 yen); call rounding none cannot keep it, give the call a rounding rule`,

@@ -20,10 +20,19 @@ export interface TariffFile {
   rounding: { call: CallRoundingRule; statementRow: RoundingRule };
   timeBands?: TimeBandsFile;
   rates: RateFile[];
+  /**
+   * Calls between numbers of one contract (内線通話 / family calls): the rate of an outbound call
+   * whose peer is another 050 number of the caller's own contract on the day of the call (the
+   * customers file). Absent: such calls are rated as any other IP call.
+   */
+  sameContract?: SameContractRateFile;
   chakuwari: ChakuwariFile;
   /** 無料通話分: monthly allowances covering outbound charges before 着割; absent: none. */
   allowances?: AllowanceFile[];
 }
+
+/** A rate without a type, prefixes or band of its own: it prices every same-contract call (IP calls), at any hour unless it has `timeBands`. */
+export type SameContractRateFile = Omit<RateFile, 'type' | 'prefixes' | 'band'>;
 
 /**
  * Time bands choose a rate by when a call is made (Japan time). The first band that matches a

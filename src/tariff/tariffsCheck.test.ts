@@ -149,3 +149,45 @@ describe('tariffs check: allowances', () => {
     expect(check(tariff)).toBe('FILE: tariff ALLOWANCE-2006-12: allowance X: give exactly one of yen and minutes');
   });
 });
+
+describe('tariffs check: the same-contract rate', () => {
+  const family = (): Json => JSON.parse(readFileSync(join(PROJECT_ROOT, 'fixtures', 'same-contract', 'family-2011-01.json'), 'utf8'));
+
+  test('accepts the fixture, and a same-contract rate with its own time bands', () => {
+    expect(check(family())).toBe('tariff');
+    const banded = family();
+    banded.sameContract.timeBands = { boundary: 'split', bands: [{ id: 'NIGHT', from: '23:00', to: '08:00', steps: [{ fromSeconds: 0, price: '0', rateUnitSeconds: 60, incrementSeconds: 60 }] }] };
+    expect(check(banded)).toBe('tariff');
+  });
+
+  test.each([
+    ['type', 'ip', '$.sameContract must NOT have additional properties: type'],
+    ['prefixes', ['050'], '$.sameContract must NOT have additional properties: prefixes'],
+    ['band', 'NIGHT', '$.sameContract must NOT have additional properties: band'],
+    ['steps', [], '$.sameContract.steps must NOT have fewer than 1 items'],
+    ['connectFee', 10, '$.sameContract.connectFee must be string'],
+  ])('refuses %s = %j in the schema', (field, value, message) => {
+    const tariff = family();
+    tariff.sameContract[field] = value;
+    expect(check(tariff)).toContain(message);
+  });
+
+  test('refuses a same-contract rate whose id another rate uses', () => {
+    const tariff = family();
+    tariff.sameContract.id = 'IP_OFF_NET';
+    expect(check(tariff)).toBe('FILE: tariff FAMILY-2011-01: rate id IP_OFF_NET is used twice');
+  });
+
+  test('refuses a same-contract step that does not start at 0 s, as any rate', () => {
+    const tariff = family();
+    tariff.sameContract.steps[0].fromSeconds = 1;
+    expect(check(tariff)).toBe('FILE: tariff FAMILY-2011-01: rate FAMILY: the first step must start at 0 s');
+  });
+
+  test('refuses call rounding none when a same-contract increment costs a fraction of a part', () => {
+    const tariff = family();
+    tariff.rounding.call = { mode: 'none' };
+    tariff.sameContract.steps[0] = { fromSeconds: 0, price: '2', rateUnitSeconds: 7, incrementSeconds: 1 };
+    expect(check(tariff)).toContain('rate FAMILY has a step whose increment costs a fraction of a part');
+  });
+});

@@ -126,7 +126,7 @@ export function duplicateContract(engine: string, openEmptyStore: () => Promise<
     test('reconcile finds a record_id billed twice across a month end in a store that holds one', async () => {
       await ingest('april.csv', [END_OF_APRIL, ...filler(2)]);
       expect((await reconcileMonth(store, reference, { month: '2011-04', contractId: null })).checks.find((check) => check.name === 'record-ids')).toMatchObject({ ok: true });
-      const rated = rateRecord({ ...parsedMayCopy() }, reference.tariffs, reference.numbering, reference.subscriptions);
+      const rated = rateRecord({ ...parsedMayCopy() }, reference.tariffs, reference.numbering, reference.subscriptions, reference.contractNumbers);
       if ('ok' in rated) throw new Error(rated.message);
       await hooks.billAgain(opened, rated, 'april.csv', 9);
       for (const month of ['2011-04', '2011-05']) {

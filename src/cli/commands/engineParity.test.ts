@@ -62,6 +62,7 @@ async function session(db: string): Promise<Step[]> {
   await run('calls', '--contract', 'N000000002', '--month', '2011-04', '--csv-encoding', 'utf8');
   await run('statement', '--contract', 'N000000002', '--month', '2011-04', '--format', 'json');
   await run('reconcile', '--month', '2011-04');
+  await run('quote', '--direction', 'in', '--contract', 'N000000002', '--peer', '090-1111-2222', '--start', '2011-04-02 09:00:00', '--duration', '61', '--json');
   return steps;
 }
 
@@ -78,7 +79,7 @@ describePostgres('every command on a PostgreSQL store URL', () => {
     // What an operator sees on PostgreSQL, step by step.
     expect(postgres.map((step) => [step.args[0], step.code])).toEqual([
       ['subscriptions', 0], ['ingest', 0], ['rejects', 0], ['quote', 1], ['subscriptions', 0], ['subscriptions', 0], ['quote', 0], ['recycle', 0],
-      ['rejects', 0], ['calls', 0], ['statement', 0], ['reconcile', 0],
+      ['rejects', 0], ['calls', 0], ['statement', 0], ['reconcile', 0], ['quote', 0],
     ]);
     expect(postgres[2]!.stdout.split('\r\n').filter((line) => line !== '').map((line) => line.split(',').slice(0, 3).join(','))).toEqual([
       'file,line,code', 'day-1.csv,3,NO_TARIFF', 'day-1.csv,4,NO_TARIFF', 'day-1.csv,5,NO_TARIFF',
@@ -93,6 +94,8 @@ describePostgres('every command on a PostgreSQL store URL', () => {
     expect(JSON.parse(postgres[10]!.stdout).allNumbers.total.charge).toBe('16');
     expect(postgres[11]!.stdout).toMatch(/PostgreSQL amcheck \(bt_index_check\) on \d+ indexes: ok/);
     expect(postgres[11]!.stdout).not.toContain('SQLite');
+    // inbound, by the stored subscription: a mobile caller, 61 / 60 × 0.5 = 61/120 yen of 着割, alone half-up 1
+    expect(JSON.parse(postgres[12]!.stdout)).toMatchObject({ plan: 'BUSINESS', planSource: 'subscription', class: 'mobile', chakuwari: { eligible: true, share: '61/120', alone: '1' } });
 
     // The same, byte for byte, on SQLite: all but the line naming the engine's check.
     const withoutCheck = (text: string): string => text.replace(/^.*(SQLite quick_check|PostgreSQL amcheck).*$/m, '<integrity check>');

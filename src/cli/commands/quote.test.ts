@@ -10,6 +10,7 @@ const saved = { data: process.env.MEISAI_DATA_DIR, plan: process.env.MEISAI_DEFA
 beforeAll(() => {
   dataDir = mkdtempSync(join(tmpdir(), 'meisai-quote-'));
   cpSync(join(PROJECT_ROOT, 'fixtures', 'tariffs'), join(dataDir, 'tariffs'), { recursive: true });
+  cpSync(join(PROJECT_ROOT, 'fixtures', 'same-contract', 'family-2011-01.json'), join(dataDir, 'tariffs', 'family-2011-01.json'));
   cpSync(join(DEFAULT_DATA_DIR, 'numbering'), join(dataDir, 'numbering'), { recursive: true });
   cpSync(join(DEFAULT_DATA_DIR, 'holidays'), join(dataDir, 'holidays'), { recursive: true });
   process.env.MEISAI_DATA_DIR = dataDir;
@@ -150,5 +151,20 @@ describe('meisai quote says what the allowance (無料通話分) would cover', (
     const result = await runCli(['quote', '--contract', 'N000000001', '--peer', '050-3300-1234', '--start', '2011-04-01 10:00:00', '--duration', '61', '--plan', 'ALLOWANCE', '--db', join(storeDir, 'absent.sqlite')]);
     expect(result.stdout).toContain('class:     ip');
     expect(result.stdout).toContain("allowance: none of the plan's allowances covers this call\n");
+  });
+});
+
+describe('meisai quote and calls between numbers of one contract', () => {
+  test('a peer of the caller\'s contract on the day of the call is quoted at the sameContract rate (customers read from the store)', async () => {
+    const customers = join(dataDir, 'customers.csv');
+    writeFileSync(customers, 'contract_id,name,number,active_from,active_to\nN000000001,株式会社サンプル商事,05012345678,2010-01-01,\nN000000001,株式会社サンプル商事,05012345679,2011-04-20,\n');
+    const db = join(dataDir, 'family.sqlite');
+    expect((await runCli(['customers', 'import', customers, '--db', db])).code).toBe(0);
+    const family = async (start: string): Promise<Record<string, unknown>> =>
+      JSON.parse((await runCli(['quote', '--contract', 'N000000001', '--number', '05012345678', '--peer', '050-1234-5679', '--start', start, '--duration', '61', '--plan', 'FAMILY', '--json', '--db', db])).stdout) as Record<string, unknown>;
+    // ceil(61 / 30) = 3 × (1 yen / 60 s × 30 s) = 1.5 → down 1
+    expect(await family('2011-04-21 10:00:00')).toMatchObject({ type: 'ip', rate: 'FAMILY', subtotal: '1.5', charge: '1' });
+    // the day before the peer's first day: the IP rate, ceil(61 / 180) = 1 × 8
+    expect(await family('2011-04-19 10:00:00')).toMatchObject({ type: 'ip', rate: 'IP_OFF_NET', charge: '8' });
   });
 });

@@ -2,6 +2,7 @@ import { OpenedStore, storeContract } from '../../test-support/storeContract';
 import { parityContract } from '../../test-support/parityContract';
 import { billingContract } from '../../test-support/billingContract';
 import { listingsContract } from '../../test-support/listingsContract';
+import { sameContractContract } from '../../test-support/sameContractContract';
 import { sumsContract } from '../../test-support/sumsContract';
 import { allowanceContract } from '../../test-support/allowanceContract';
 import { createTestDatabase, describePostgres } from '../../test-support/postgres';
@@ -48,4 +49,5 @@ describePostgres('PostgreSQL', () => {
   allowanceContract('PostgreSQL', openEmptyStore);
   billingContract('PostgreSQL', openEmptyStore);
   listingsContract('PostgreSQL', openEmptyStore);
+  sameContractContract('PostgreSQL', openEmptyStore);
 });

@@ -10,6 +10,7 @@ import { duplicateContract } from '../../test-support/duplicateContract';
 import { parityContract } from '../../test-support/parityContract';
 import { billingContract } from '../../test-support/billingContract';
 import { listingsContract } from '../../test-support/listingsContract';
+import { sameContractContract } from '../../test-support/sameContractContract';
 
 async function openEmptyStore(): Promise<OpenedStore> {
   const directory = mkdtempSync(join(tmpdir(), 'meisai-sqlite-contract-'));
@@ -49,3 +50,4 @@ allowanceContract('SQLite', openEmptyStore);
 
 billingContract('SQLite', openEmptyStore);
 listingsContract('SQLite', openEmptyStore);
+sameContractContract('SQLite', openEmptyStore);
