@@ -36,9 +36,9 @@ describe('listing the store without SQL', () => {
     const listed = await run('files', '--csv-encoding', 'utf8');
     expect(listed.code).toBe(0);
     const [header, day, late] = lines(listed.stdout);
-    expect(header).toBe('name,sha256,ingested_at,source,profile,bytes,encoding,read,accepted,rejected,duplicates,skipped,late,recycled');
-    expect(day).toMatch(/^day\.csv,[0-9a-f]{64},\d{4}-\d\d-\d\dT[^,]+,,,\d+,utf8,2,2,0,0,0,0,0$/);
-    expect(late).toMatch(/^late\.csv,[0-9a-f]{64},[^,]+,,,\d+,utf8,1,1,0,0,0,1,0$/);
+    expect(header).toBe('name,sha256,ingested_at,source,profile,bytes,encoding,read,accepted,rejected,duplicates,skipped,late,recycled,removed_at,removed_by,removal_reason');
+    expect(day).toMatch(/^day\.csv,[0-9a-f]{64},\d{4}-\d\d-\d\dT[^,]+,,,\d+,utf8,2,2,0,0,0,0,0,,,$/);
+    expect(late).toMatch(/^late\.csv,[0-9a-f]{64},[^,]+,,,\d+,utf8,1,1,0,0,0,1,0,,,$/);
     const json = JSON.parse((await run('files', '--json')).stdout) as { name: string; recordsRead: number }[];
     expect(json.map((file) => [file.name, file.recordsRead])).toEqual([['day.csv', 2], ['late.csv', 1]]);
   });

@@ -6,7 +6,8 @@ import { duplicateBuckets } from '../duplicateScope';
 import { AcceptedCall, FileBatch, FileOutcome, FileTransaction, StoredCallIdentity } from '../types';
 import { CALL_COLUMNS, QueryName, RECORD_ID_COLUMNS } from './queries';
 import type { PgStore } from './pgStore';
-import { addTotals, findFile, PgSession } from './pgSession';
+import { findFile, PgSession } from './pgSession';
+import { addTotals } from './pgTotals';
 
 /** Batches of one file written again in a row (each after a concurrent file committed) before the whole file is applied again. */
 const RACED_BATCH_LIMIT = 20;

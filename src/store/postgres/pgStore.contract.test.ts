@@ -2,6 +2,7 @@ import { OpenedStore, storeContract } from '../../test-support/storeContract';
 import { parityContract } from '../../test-support/parityContract';
 import { billingContract } from '../../test-support/billingContract';
 import { listingsContract } from '../../test-support/listingsContract';
+import { removalContract } from '../../test-support/removalContract';
 import { sumsContract } from '../../test-support/sumsContract';
 import { createTestDatabase, describePostgres } from '../../test-support/postgres';
 import { duplicateContract } from '../../test-support/duplicateContract';
@@ -46,4 +47,5 @@ describePostgres('PostgreSQL', () => {
   sumsContract('PostgreSQL', openEmptyStore);
   billingContract('PostgreSQL', openEmptyStore);
   listingsContract('PostgreSQL', openEmptyStore);
+  removalContract('PostgreSQL', openEmptyStore);
 });

@@ -9,6 +9,7 @@ import { duplicateContract } from '../../test-support/duplicateContract';
 import { parityContract } from '../../test-support/parityContract';
 import { billingContract } from '../../test-support/billingContract';
 import { listingsContract } from '../../test-support/listingsContract';
+import { removalContract } from '../../test-support/removalContract';
 
 async function openEmptyStore(): Promise<OpenedStore> {
   const directory = mkdtempSync(join(tmpdir(), 'meisai-sqlite-contract-'));
@@ -47,3 +48,4 @@ sumsContract('SQLite', openEmptyStore);
 
 billingContract('SQLite', openEmptyStore);
 listingsContract('SQLite', openEmptyStore);
+removalContract('SQLite', openEmptyStore);
