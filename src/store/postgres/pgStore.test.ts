@@ -5,6 +5,8 @@ import { createTestDatabase, describePostgres, PASSWORD_ROLE, useTestDatabase, w
 import { parseInt8, redactUrl } from './connection';
 import { PgStore } from './pgStore';
 import { applyCalls, heldFile, ratedCall } from './pgTestKit';
+import { loadReferenceData } from '../../reference/referenceData';
+import { removeFile } from '../../removal/removeFile';
 import { RERATE_BATCH } from '../rows';
 import { TOTAL_BOUND } from '../totalsBound';
 
@@ -311,6 +313,25 @@ describePostgres('concurrent files on PostgreSQL', () => {
     expect(await first.done).toMatchObject({ outcome: 'applied', accepted: 1 });
     expect(await second).toEqual({ outcome: 'applied', accepted: 1, duplicates: 1, conflicts: 0 });
     expect((await stores[0]!.contractTotals('N000000200', '2011-04')).typeTotals[0]).toMatchObject({ calls: 2 });
+  });
+
+  test('files remove waits for a file still writing calls of its month (the exclusive side of the month lock), then removes', async () => {
+    await applyCalls(stores[0]!, 'x1.csv', 'sha-x1', [ratedCall({ recordId: 'x-1', contractId: 'N000000210' })]);
+    const writing = await heldFile(stores[1]!, 'x2.csv', 'sha-x2', [ratedCall({ recordId: 'x-2', contractId: 'N000000210' })]);
+    let finished = false;
+    const removal = removeFile(stores[2]!, loadReferenceData(), {
+      selector: { name: 'x1.csv' }, reason: 'test', removedBy: 'test', force: false, dryRun: false, removedAt: '2011-05-03T00:00:00.000Z',
+    }).then((result) => {
+      finished = true;
+      return result;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(finished).toBe(false);
+    writing.release();
+    expect(await writing.done).toMatchObject({ outcome: 'applied', accepted: 1 });
+    expect(await removal).toMatchObject({ removed: { calls: 1 } });
+    // x2.csv's call, committed before the removal went on, is in the rebuilt totals.
+    expect((await stores[0]!.contractTotals('N000000210', '2011-04')).typeTotals[0]).toMatchObject({ calls: 1, chargeScaled: 240_000 });
   });
 
   test('a record_id raced with other content is a CONFLICT of the second file, its earlier batches kept', async () => {
