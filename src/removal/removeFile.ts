@@ -3,7 +3,7 @@ import { ConfigurationError, RunFailedError } from '../errors';
 import { ReferenceData } from '../reference/referenceData';
 import { ContractRerate, reviseContract, StandingStatement, standingStatement } from '../rerate/rerateMonth';
 import { monthTotalsDiff } from '../store/rows';
-import { FileRemovalCounts, FileSelector, MonthScope, Store, StoreWriter } from '../store/types';
+import { FileCall, FileRemovalCounts, FileSelector, MonthScope, Store, StoreWriter } from '../store/types';
 import { planRemoval } from './planRemoval';
 
 export interface RemoveFileRequest {
@@ -76,9 +76,7 @@ async function removeInTransaction(writer: StoreWriter, reference: ReferenceData
   const file = files[0]!;
   if (file.removedAt !== null) throw new ConfigurationError(`${file.name} (sha256 ${file.sha256}) was already removed at ${file.removedAt}`);
 
-  // Ingest is kept out of the file's months (PostgreSQL); its calls are read again under the lock.
-  await writer.lockMonths([...new Set((await writer.fileCalls(file.fileId)).map((call) => call.month))]);
-  const calls = await writer.fileCalls(file.fileId);
+  const calls = await callsUnderLock(writer, file.fileId);
   const plan = planRemoval(calls, await writer.duplicatesOf([...new Set(calls.map((call) => call.recordId))], file.fileId));
   const closed = await writer.closedMonths();
   const closedMonths = plan.months.filter((month) => closed.has(month));
@@ -126,6 +124,23 @@ async function removeInTransaction(writer: StoreWriter, reference: ReferenceData
   };
   if (request.dryRun) throw new DryRunRollback(result);
   return result;
+}
+
+/**
+ * The file's calls, read with ingest kept out of their months: on PostgreSQL they are read again
+ * once the months are locked (a recycle may have added a call of another month meanwhile, whose
+ * month is locked in turn); on SQLite the store's lock file already keeps every other writer out.
+ */
+async function callsUnderLock(writer: StoreWriter, fileId: number): Promise<FileCall[]> {
+  const locked = new Set<string>();
+  let calls = await writer.fileCalls(fileId);
+  for (;;) {
+    const fresh = [...new Set(calls.map((call) => call.month))].filter((month) => !locked.has(month));
+    if (fresh.length === 0) return calls;
+    for (const month of fresh) locked.add(month);
+    if (!(await writer.lockMonths(fresh))) return calls;
+    calls = await writer.fileCalls(fileId);
+  }
 }
 
 /** A contract-month's totals made again from its billed calls, as reconcile makes them: only the rows that differ are written. */

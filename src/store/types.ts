@@ -418,9 +418,10 @@ export interface StoreWriter extends StoreReader {
   /**
    * Keeps ingest out of these months until the transaction ends: PostgreSQL takes the exclusive
    * side of each month's advisory lock (the shared side a file holds per month it writes); SQLite's
-   * writer already holds the store's lock file.
+   * writer already holds the store's lock file. True when rows read before it may have changed
+   * meanwhile (read them again), false when nothing else can write (SQLite).
    */
-  lockMonths(months: readonly string[]): Promise<void>;
+  lockMonths(months: readonly string[]): Promise<boolean>;
   /**
    * Takes a file's effect back: promoted calls move to their duplicate's file and line (that file's
    * counts move: duplicates − 1, accepted + 1, late + 1 if late) and the duplicate row goes; the

@@ -31,8 +31,9 @@ export async function duplicatesOf(store: PgStore, client: Queryable, recordIds:
 }
 
 /** The exclusive side of each month's advisory lock, in month order (a file holds the shared side of the months it writes). */
-export async function lockMonths(store: PgStore, client: Queryable, months: readonly string[]): Promise<void> {
+export async function lockMonths(store: PgStore, client: Queryable, months: readonly string[]): Promise<boolean> {
   for (const month of [...new Set(months)].sort()) await store.run(client, 'lockExclusive', [`${MONTH_LOCK}${month}`]);
+  return true;
 }
 
 export async function removeFile(store: PgStore, client: Queryable, removal: FileRemoval): Promise<FileRemovalCounts> {

@@ -184,7 +184,7 @@ export class PgSession implements StoreWriter {
     return removal.duplicatesOf(this.store, this.client, recordIds, exceptFileId);
   }
 
-  lockMonths(months: readonly string[]): Promise<void> {
+  lockMonths(months: readonly string[]): Promise<boolean> {
     return removal.lockMonths(this.store, this.client, months);
   }
 

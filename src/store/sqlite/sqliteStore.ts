@@ -143,8 +143,9 @@ export class SqliteStore extends SqliteReader implements Store {
     return duplicatesOf(this.db, recordIds, exceptFileId);
   }
 
-  async lockMonths(): Promise<void> {
+  async lockMonths(): Promise<boolean> {
     // The writer holds the store's lock file: no ingest runs meanwhile.
+    return false;
   }
 
   async removeFile(removal: FileRemoval): Promise<FileRemovalCounts> {
