@@ -40,6 +40,13 @@ describe('planRemoval', () => {
     expect(plan.undecided).toEqual(['K1']);
   });
 
+  test('a record_id another file stores as a call too is not promoted: the duplicate may repeat that call', () => {
+    const plan = planRemoval([call('K1', '2011-04'), call('K2', '2011-04')], [duplicate(3, 1, 'K1'), duplicate(3, 2, 'K2')], new Set(['K1']));
+    expect(plan.promotions.map(({ call: promoted }) => promoted.recordId)).toEqual(['K2']);
+    expect(plan.undecided).toEqual(['K1']);
+    expect(plan.removed.map((removed) => removed.recordId)).toEqual(['K1']);
+  });
+
   test('every call is either promoted once or removed; each record_id is promoted at most once, to its first duplicate', () => {
     const recordId = fc.constantFrom('K1', 'K2', 'K3', 'K4');
     fc.assert(

@@ -29,7 +29,7 @@ export interface RemoveFileResult {
   removed: FileRemovalCounts;
   /** Duplicates of other files that became the stored call, in the original order. */
   promoted: { recordId: string; fileName: string; line: number }[];
-  /** Record_ids the file held twice whose duplicates were left as they are (which call each was of cannot be told). */
+  /** Record_ids whose duplicates were left as they are: the file held them twice, or another file stores them too (which call each repeated cannot be told). */
   undecided: string[];
   /** The months of the file's calls, and which of them are closed. */
   months: string[];
@@ -77,7 +77,8 @@ async function removeInTransaction(writer: StoreWriter, reference: ReferenceData
   if (file.removedAt !== null) throw new ConfigurationError(`${file.name} (sha256 ${file.sha256}) was already removed at ${file.removedAt}`);
 
   const calls = await callsUnderLock(writer, file.fileId);
-  const plan = planRemoval(calls, await writer.duplicatesOf([...new Set(calls.map((call) => call.recordId))], file.fileId));
+  const duplicates = await writer.duplicatesOf([...new Set(calls.map((call) => call.recordId))], file.fileId);
+  const plan = planRemoval(calls, duplicates, await writer.recordIdsElsewhere([...new Set(duplicates.map((duplicate) => duplicate.recordId))], file.fileId));
   const closed = await writer.closedMonths();
   const closedMonths = plan.months.filter((month) => closed.has(month));
   if (closedMonths.length > 0 && !request.force) {

@@ -413,6 +413,8 @@ export interface StoreWriter extends StoreReader {
   filesMatching(selector: FileSelector): Promise<StoredFile[]>;
   /** A file's stored calls (its own and its recycled ones). */
   fileCalls(fileId: number): Promise<FileCall[]>;
+  /** Of these record_ids, those stored as a call of another file too (any month). */
+  recordIdsElsewhere(recordIds: readonly string[], exceptFileId: number): Promise<Set<string>>;
   /** Duplicate rows of other files with these record_ids, in ingest order (file, then line). */
   duplicatesOf(recordIds: readonly string[], exceptFileId: number): Promise<StoredDuplicate[]>;
   /**

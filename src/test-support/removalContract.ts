@@ -115,6 +115,24 @@ export function removalContract(engine: string, openEmptyStore: () => Promise<Op
       expect(await reconciled()).toBe(true);
     });
 
+    test('a duplicate whose record_id another file stores as a call months away stays a duplicate (it may repeat that call)', async () => {
+      await ingest('a.csv', ['K1,N000000001,05012345678,out,03-1234-5678,2011-04-01 09:15:02,93.5']);
+      await ingest('x.csv', ['K1,N000000001,05012345678,out,03-1234-5678,2011-07-01 09:15:02,93.5']);
+      await ingest('b.csv', ['K1,N000000001,05012345678,out,03-1234-5678,2011-07-01 09:15:02,93.5', 'K6,N000000001,05012345678,out,03-1234-5678,2011-07-02 09:00:00,60']);
+
+      const result = await remove({ name: 'a.csv' });
+
+      expect(result.promoted).toEqual([]);
+      expect(result.undecided).toEqual(['K1']);
+      expect((await store.ingestedFiles()).find((file) => file.name === 'b.csv')).toMatchObject({ accepted: 1, duplicates: 1 });
+      expect(await store.callDetails({ contractId: 'N000000001', month: '2011-04', direction: 'all' })).toEqual([]);
+      expect((await store.callDetails({ contractId: 'N000000001', month: '2011-07', direction: 'all' })).map((call) => [call.recordId, call.fileName])).toEqual([
+        ['K1', 'x.csv'],
+        ['K6', 'b.csv'],
+      ]);
+      expect(await reconciled('2011-04')).toBe(true);
+    });
+
     test('a file with calls of a closed month is refused (exit 2) and changes nothing; --force issues a revision', async () => {
       await ingest('a.csv', A_ROWS);
       await ingest('d.csv', ['K9,N000000001,05012345678,out,03-1234-5678,2011-04-04 08:00:00,60']);

@@ -76,7 +76,7 @@ export function formatRemoval(result: RemoveFileResult): string {
     `  by ${result.removedBy} at ${result.removedAt}: ${result.reason}`,
   ];
   for (const promoted of result.promoted) lines.push(`  promoted: ${promoted.recordId} now billed from ${promoted.fileName} line ${promoted.line}`);
-  for (const recordId of result.undecided) lines.push(`  left as duplicates: ${recordId} (the file held it twice; which call each duplicate was of cannot be told)`);
+  for (const recordId of result.undecided) lines.push(`  left as duplicates: ${recordId} (the file held it twice, or another file stores it too: which call each duplicate repeated cannot be told)`);
   for (const revision of result.revisions) {
     if (!revision.issued) {
       lines.push(`${revision.contractId} ${revision.month}: no change (${revision.toRevision === null ? 'no revision issued' : `revision ${revision.toRevision} stands`})`);

@@ -236,6 +236,7 @@ describePostgres('the Citus layout on a migrated store', () => {
           const calls = await writer.fileCalls(file!.fileId);
           await writer.lockMonths(calls.map((call) => call.month));
           const [duplicate] = await writer.duplicatesOf(calls.map((call) => call.recordId), file!.fileId);
+          expect(await writer.recordIdsElsewhere([duplicate!.recordId], file!.fileId)).toEqual(new Set());
           const removal = { fileId: file!.fileId, removedAt: 'now', removedBy: 'w', reason: 'r', months: calls.map((call) => call.month) };
           expect(await writer.removeFile({ ...removal, promotions: [{ call: calls[0]!, duplicate: duplicate! }] })).toMatchObject({ calls: 0, promoted: 1 });
         });

@@ -30,6 +30,11 @@ export async function duplicatesOf(store: PgStore, client: Queryable, recordIds:
   }));
 }
 
+export async function recordIdsElsewhere(store: PgStore, client: Queryable, recordIds: readonly string[], exceptFileId: number): Promise<Set<string>> {
+  if (recordIds.length === 0) return new Set();
+  return new Set((await store.run(client, 'recordIdsElsewhere', [[...new Set(recordIds)], exceptFileId])).rows.map((row) => row.recordId as string));
+}
+
 /** The exclusive side of each month's advisory lock, in month order (a file holds the shared side of the months it writes). */
 export async function lockMonths(store: PgStore, client: Queryable, months: readonly string[]): Promise<boolean> {
   for (const month of [...new Set(months)].sort()) await store.run(client, 'lockExclusive', [`${MONTH_LOCK}${month}`]);

@@ -180,6 +180,10 @@ export class PgSession implements StoreWriter {
     return removal.fileCalls(this.store, this.client, fileId);
   }
 
+  recordIdsElsewhere(recordIds: readonly string[], exceptFileId: number): Promise<Set<string>> {
+    return removal.recordIdsElsewhere(this.store, this.client, recordIds, exceptFileId);
+  }
+
   duplicatesOf(recordIds: readonly string[], exceptFileId: number): Promise<StoredDuplicate[]> {
     return removal.duplicatesOf(this.store, this.client, recordIds, exceptFileId);
   }

@@ -22,6 +22,10 @@ export const REMOVAL_QUERIES = {
       WHERE d.record_id = ANY($1::text[]) AND d.file_id <> $2 ORDER BY d.file_id, d.line`,
     multi('files remove looks for duplicates of a file\'s record_ids in every other file'),
   ),
+  recordIdsElsewhere: q(
+    'SELECT DISTINCT record_id AS "recordId" FROM record_ids WHERE record_id = ANY($1::text[]) AND file_id <> $2',
+    multi('files remove asks whether record_ids it could promote are stored by other files, on the shards of those ids'),
+  ),
   movePromotedCall: q(
     'UPDATE calls SET file_id = $1, line = $2 WHERE contract_id = $3 AND month = $4 AND record_id = $5 AND file_id = $6',
     router,

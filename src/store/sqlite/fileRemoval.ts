@@ -59,6 +59,15 @@ export function duplicatesOf(db: Db, recordIds: readonly string[], exceptFileId:
   return rows.filter((row) => wanted.has(row.recordId));
 }
 
+export function recordIdsElsewhere(db: Db, recordIds: readonly string[], exceptFileId: number): Set<string> {
+  if (recordIds.length === 0) return new Set();
+  // No index on record_id (callKeys.ts): a scan, asked only for the few record_ids a removal could promote.
+  const rows = db
+    .prepare('SELECT DISTINCT record_id AS recordId FROM call_rows WHERE file_id <> ? AND record_id IN (SELECT value FROM json_each(?))')
+    .all(exceptFileId, JSON.stringify(recordIds)) as { recordId: string }[];
+  return new Set(rows.map((row) => row.recordId));
+}
+
 export function removeFile(db: Db, removal: FileRemoval): FileRemovalCounts {
   const { fileId } = removal;
   const parts = keyParts(db, fileId);

@@ -5,7 +5,7 @@ import { SubscriptionBook } from '../../subscription/subscriptions';
 import { importSubscriptions, readContractSubscriptions, readSubscriptionBook } from './subscriptions';
 import { countUnrecyclableRejects, markRecycled, readRecyclableRejects, updateReject } from './recycle';
 import { readRejects } from './rejects';
-import { duplicatesOf, fileCalls, filesMatching, removeFile } from './fileRemoval';
+import { duplicatesOf, fileCalls, filesMatching, recordIdsElsewhere, removeFile } from './fileRemoval';
 import { importCustomers, insertInvoice, nextInvoiceSequence, readCustomers, readInvoices } from './billing';
 import { CustomerLine } from '../../billing/customers';
 import { Subscription } from '../../subscription/subscriptions';
@@ -137,6 +137,10 @@ export class SqliteStore extends SqliteReader implements Store {
 
   async fileCalls(fileId: number): Promise<FileCall[]> {
     return fileCalls(this.db, fileId);
+  }
+
+  async recordIdsElsewhere(recordIds: readonly string[], exceptFileId: number): Promise<Set<string>> {
+    return recordIdsElsewhere(this.db, recordIds, exceptFileId);
   }
 
   async duplicatesOf(recordIds: readonly string[], exceptFileId: number): Promise<StoredDuplicate[]> {
