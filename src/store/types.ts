@@ -56,6 +56,8 @@ export interface RejectRow {
 export interface DuplicateRow {
   line: number;
   recordId: string;
+  /** The month of the call it repeats (PostgreSQL holds that month's lock, so `files remove` cannot take the call away meanwhile). */
+  month?: string;
 }
 
 /** A record an input profile says is not a call (unanswered, an internal leg), with its reason. */
