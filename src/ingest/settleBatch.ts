@@ -54,7 +54,7 @@ export function settleBatch(items: ParsedItem[], stored: Map<string, StoredCallI
     const batchFirst = storedFirst === undefined && batchSightings !== undefined ? firstInScope(call, batchSightings, (earlier) => earlier.call!) : undefined;
     if (storedFirst !== undefined || batchFirst !== undefined) {
       if (sameContent(storedFirst ?? batchFirst!.call!, call)) {
-        settled.duplicates.push({ line: item.line, recordId: call.recordId });
+        settled.duplicates.push({ line: item.line, recordId: call.recordId, month: japanMonth(call.startMs) });
       } else {
         const where = storedFirst !== undefined ? `${storedFirst.fileName} line ${storedFirst.line}` : `${fileName} line ${batchFirst!.line}`;
         reject(item, 'CONFLICT', `record_id ${call.recordId} was first seen at ${where} with different content`);

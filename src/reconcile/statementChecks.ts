@@ -49,6 +49,10 @@ export function checkContractStatements(input: ContractStatements, validate: Sta
   if (lastIssued === undefined) {
     const said = `${closedOrOpen}, no revision issued yet: nothing issued to compare`;
     details.push(information(`${prefix}: ${said}`, said));
+  } else if (built === undefined && latest !== undefined && latest.statement.numbers.length === 0) {
+    // files remove --force took every call of the contract-month back: the revision it issued is empty, as the store is.
+    const said = `${closedOrOpen}, revision ${latest.revision} is empty (its calls were removed), as the store holds no totals for it`;
+    details.push(information(`${prefix}: ${said}`, said));
   } else if (built === undefined) {
     const message = `${prefix}: revision ${lastIssued.revision} was issued, but the store now holds no totals for it`;
     details.push(input.closed ? difference(`${closedOrOpen}: ${message}`) : information(message, 'a revision was issued, but the store now holds no totals for it'));

@@ -5,13 +5,13 @@ import { RejectCode } from '../input/rejection';
 import { rateRecord } from '../rate/rateRecord';
 import { ReferenceData } from '../reference/referenceData';
 import { diffStatements, RowChange } from '../statement/diffStatements';
-import { findCurrentStatement } from '../statement/loadStatement';
+import { emptyStatement, findCurrentStatement } from '../statement/loadStatement';
 import { issueRevision, latestRevision } from '../statement/revisions';
 import { Statement } from '../statement/statement';
 import { RatedCall } from '../rate/rateRecord';
 import { monthTotalsDiff } from '../store/rows';
 import { totalsPastBound } from '../store/totalsBound';
-import { contractsOfDiff, MonthScope, Rerating, Store, StoreReader, StoredCall, StoredRating } from '../store/types';
+import { contractsOfDiff, MonthScope, Rerating, Store, StoreReader, StoreWriter, StoredCall, StoredRating } from '../store/types';
 
 export interface RerateRequest {
   month: string;
@@ -151,18 +151,7 @@ async function rerateInTransaction(store: Store, reference: ReferenceData, reque
           result.contracts.push({ contractId, fromRevision: null, toRevision: null, issued: false, changes: [] });
           continue;
         }
-        const old = before.get(contractId);
-        const now = await findCurrentStatement(writer, reference, contractId, request.month);
-        const changes = diffStatements(old?.statement, now);
-        let fromRevision = old?.issued === true ? old.revision : null;
-        let toRevision = fromRevision;
-        let issued = false;
-        if (now !== undefined && changes.length > 0) {
-          // The figures before the re-rate were never issued: keep them as revision 1, so the change has a "before".
-          if (old !== undefined && !old.issued) fromRevision = (await issueRevision(writer, old.statement, 'as it stood before the first re-rate')).revision;
-          ({ revision: toRevision, issued } = await issueRevision(writer, now, request.reason));
-        }
-        result.contracts.push({ contractId, fromRevision, toRevision, issued, changes });
+        result.contracts.push(await reviseContract(writer, reference, contractId, request.month, before.get(contractId), request.reason));
       }
       if (request.dryRun === true) throw new DryRunRollback(result);
       return result;
@@ -171,14 +160,42 @@ async function rerateInTransaction(store: Store, reference: ReferenceData, reque
   );
 }
 
-interface StandingStatement {
+export interface StandingStatement {
   statement: Statement;
   revision: number;
   issued: boolean;
 }
 
+/**
+ * Issues a new revision of a contract-month whose figures changed since `old` (its standing
+ * statement before the change): what a re-rate does per contract, and `files remove --force`.
+ */
+export async function reviseContract(
+  writer: StoreWriter,
+  reference: ReferenceData,
+  contractId: string,
+  month: string,
+  old: StandingStatement | undefined,
+  reason: string,
+  options: { emptyWhenGone?: boolean } = {},
+): Promise<ContractRerate> {
+  // `emptyWhenGone` (files remove): an issued statement whose every call is gone is revised to an empty one, not left standing.
+  const found = await findCurrentStatement(writer, reference, contractId, month);
+  const now = found === undefined && options.emptyWhenGone === true && old?.issued === true ? emptyStatement(reference, contractId, month) : found;
+  const changes = diffStatements(old?.statement, now);
+  let fromRevision = old?.issued === true ? old.revision : null;
+  let toRevision = fromRevision;
+  let issued = false;
+  if (now !== undefined && changes.length > 0) {
+    // The figures before the change were never issued: keep them as revision 1, so the change has a "before".
+    if (old !== undefined && !old.issued) fromRevision = (await issueRevision(writer, old.statement, 'as it stood before the first re-rate')).revision;
+    ({ revision: toRevision, issued } = await issueRevision(writer, now, reason));
+  }
+  return { contractId, fromRevision, toRevision, issued, changes };
+}
+
 /** What the contract's statement stands at before re-rating: its latest issued revision, else its figures now. */
-async function standingStatement(store: StoreReader, reference: ReferenceData, contractId: string, month: string): Promise<StandingStatement | undefined> {
+export async function standingStatement(store: StoreReader, reference: ReferenceData, contractId: string, month: string): Promise<StandingStatement | undefined> {
   const latest = await latestRevision(store, contractId, month);
   if (latest !== undefined) return { statement: latest.statement, revision: latest.revision, issued: true };
   const current = await findCurrentStatement(store, reference, contractId, month);

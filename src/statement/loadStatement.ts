@@ -84,6 +84,11 @@ export async function monthBilledOutboundCalls(store: StoreReader, contractId: s
   return calls.filter((call) => call.late === 0 && call.unratedCode === null);
 }
 
+/** A contract-month's statement without a call: what an issued statement becomes when every call of it is removed. */
+export function emptyStatement(reference: ReferenceData, contractId: string, month: string): Statement {
+  return buildStatement({ contractId, month, revision: 1, tariff: tariffForMonth(reference, contractId, month), typeTotals: [], chakuwariTotals: [] });
+}
+
 /** One number's statement: its table stands for "all numbers" too, so it foots on its own. */
 export function narrowToNumber(statement: Statement, number: string): Statement {
   const table = statement.numbers.find((candidate) => candidate.number === number);

@@ -50,6 +50,10 @@ export interface IngestedFile {
   late: number;
   recycled: number;
   skipped: number;
+  /** When `files remove` took the file's effect back (null: it stands), by whom and why. */
+  removedAt: string | null;
+  removedBy: string | null;
+  removalReason: string | null;
 }
 
 /** A closed (invoiced) month and when it was closed. */

@@ -182,6 +182,17 @@ export function issuedRevisionsOf(rows: Row[], contractId: string, month: string
   return { values, unreadable };
 }
 
+/**
+ * A file's control totals for reconcile (files f, file_removals x): as ingested, or all zero for a
+ * removed file (its rows left the store; `meisai files` still lists its counts as ingested).
+ */
+export const REMOVED_FILE_COUNTS = ['records_read AS "recordsRead"', 'accepted', 'rejected', 'duplicates', 'recycled', 'skipped']
+  .map((column) => {
+    const [name, alias] = column.split(' AS ');
+    return `CASE WHEN x.file_id IS NULL THEN f.${name} ELSE 0 END AS ${alias ?? name}`;
+  })
+  .join(', ');
+
 const FILE_COUNTS = { recordsRead: 'records_read', accepted: 'accepted', rejected: 'rejected', duplicates: 'duplicates', recycled: 'recycled', skipped: 'skipped' } as const;
 
 /**
@@ -246,7 +257,10 @@ export function totalledCallsOf(rows: Row[], checkedRow: (row: Row) => Row): Rea
 
 /** The columns `meisai files` lists, aliased alike on both engines (`ingestedFileOf` maps them). */
 export const INGESTED_FILE_COLUMNS = `name, sha256, source, ingested_at AS "ingestedAt", bytes, encoding, profile, records_read AS "recordsRead",
-  accepted, rejected, duplicates, late, recycled, skipped`;
+  accepted, rejected, duplicates, late, recycled, skipped, removed_at AS "removedAt", removed_by AS "removedBy", reason AS "removalReason"`;
+
+/** Where `meisai files` reads: each file with its removal, if any (file_removals, migration 8 on SQLite, 7 on PostgreSQL). */
+export const INGESTED_FILES_FROM = 'files f LEFT JOIN file_removals r ON r.file_id = f.file_id ORDER BY f.file_id';
 
 /** A files row (INGESTED_FILE_COLUMNS) as an IngestedFile. */
 export function ingestedFileOf(row: Row): IngestedFile {
@@ -266,6 +280,9 @@ export function ingestedFileOf(row: Row): IngestedFile {
     late: count(row.late),
     recycled: count(row.recycled),
     skipped: count(row.skipped),
+    removedAt: (row.removedAt as string | null) ?? null,
+    removedBy: (row.removedBy as string | null) ?? null,
+    removalReason: (row.removalReason as string | null) ?? null,
   };
 }
 

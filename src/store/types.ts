@@ -6,6 +6,8 @@ import { CustomerLine } from '../billing/customers';
 import { ClosedMonth, CustomersImported, IngestedFile, InvoiceFilter, RevisionSummary, StoredInvoice } from './listingTypes';
 
 export type { ClosedMonth, CustomersImported, IngestedFile, InvoiceFilter, RevisionSummary, StoredInvoice } from './listingTypes';
+import { FileCall, FileRemoval, FileRemovalCounts, FileSelector, StoredDuplicate, StoredFile } from './removalTypes';
+export type { FileCall, FileRemoval, FileRemovalCounts, FileSelector, Promotion, StoredDuplicate, StoredFile } from './removalTypes';
 
 /**
  * The store as the rest of meisai sees it: typed reads and writes, no SQL. Two engines implement
@@ -54,6 +56,8 @@ export interface RejectRow {
 export interface DuplicateRow {
   line: number;
   recordId: string;
+  /** The month of the call it repeats (PostgreSQL holds that month's lock, so `files remove` cannot take the call away meanwhile). */
+  month?: string;
 }
 
 /** A record an input profile says is not a call (unanswered, an internal leg), with its reason. */
@@ -406,6 +410,29 @@ export interface StoreWriter extends StoreReader {
   acceptRecycled(recycled: readonly RecycledCall[]): Promise<void>;
   /** A reject that still fails keeps its place; its code and message become today's. */
   updateReject(reject: Pick<RecyclableReject, 'fileId' | 'line'>, code: string, message: string): Promise<void>;
+
+  /** The ingested files a selector names (a name may be several files), in ingest order. */
+  filesMatching(selector: FileSelector): Promise<StoredFile[]>;
+  /** A file's stored calls (its own and its recycled ones). */
+  fileCalls(fileId: number): Promise<FileCall[]>;
+  /** Of these record_ids, those stored as a call of another file too (any month). */
+  recordIdsElsewhere(recordIds: readonly string[], exceptFileId: number): Promise<Set<string>>;
+  /** Duplicate rows of other files with these record_ids, in ingest order (file, then line). */
+  duplicatesOf(recordIds: readonly string[], exceptFileId: number): Promise<StoredDuplicate[]>;
+  /**
+   * Keeps ingest out of these months until the transaction ends: PostgreSQL takes the exclusive
+   * side of each month's advisory lock (the shared side a file holds per month it writes); SQLite's
+   * writer already holds the store's lock file. True when rows read before it may have changed
+   * meanwhile (read them again), false when nothing else can write (SQLite).
+   */
+  lockMonths(months: readonly string[]): Promise<boolean>;
+  /**
+   * Takes a file's effect back: promoted calls move to their duplicate's file and line (that file's
+   * counts move: duplicates − 1, accepted + 1, late + 1 if late) and the duplicate row goes; the
+   * file's other calls, rejects, duplicates, skips and recycled rows go; a file_removals row records
+   * it. The totals are the caller's.
+   */
+  removeFile(removal: FileRemoval): Promise<FileRemovalCounts>;
 }
 
 export interface FileClaim {

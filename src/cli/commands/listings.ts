@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { stringify } from 'csv-stringify/sync';
 import { RunFailedError } from '../../errors';
 import { CsvEncoding, csvEncodingOption, safeCell, writeCsv } from '../../export/csvOutput';
+import { registerFilesRemove } from './filesRemove';
 import { contractOption, dbOption, Io, monthOption, withStore } from '../options';
 
 /**
@@ -35,20 +36,25 @@ export function registerListings(program: Command, io: Io): void {
       print(options, ['contract'], contracts.map((contract) => ({ contract })), (row) => [row.contract]);
     });
 
-  program
+  const files = program
     .command('files')
-    .description('The ingested files, in ingest order, with their control totals, as CSV or --json.')
+    .description('The ingested files, in ingest order, with their control totals and removal, as CSV or --json; files remove takes one back.')
     .option('--json', 'one JSON array')
     .addOption(csvEncodingOption())
     .addOption(dbOption())
     .action(async (options: { json?: boolean; csvEncoding: CsvEncoding; db?: string }) => {
-      const files = await withStore(options.db, (store) => store.ingestedFiles());
-      const columns = ['name', 'sha256', 'ingested_at', 'source', 'profile', 'bytes', 'encoding', 'read', 'accepted', 'rejected', 'duplicates', 'skipped', 'late', 'recycled'];
-      print(options, columns, files as unknown as Record<string, unknown>[], (file) => [
+      const rows = await withStore(options.db, (store) => store.ingestedFiles());
+      const columns = [
+        'name', 'sha256', 'ingested_at', 'source', 'profile', 'bytes', 'encoding', 'read', 'accepted', 'rejected', 'duplicates', 'skipped', 'late', 'recycled',
+        'removed_at', 'removed_by', 'removal_reason',
+      ];
+      print(options, columns, rows as unknown as Record<string, unknown>[], (file) => [
         file.name, file.sha256, file.ingestedAt, file.source, file.profile, file.bytes, file.encoding,
         file.recordsRead, file.accepted, file.rejected, file.duplicates, file.skipped, file.late, file.recycled,
+        file.removedAt, file.removedBy, file.removalReason,
       ]);
     });
+  registerFilesRemove(files, io);
 
   program
     .command('closed-months')

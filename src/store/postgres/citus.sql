@@ -11,7 +11,7 @@
 -- record_id: ingest looks record_ids up by record_id = ANY(…), which Citus prunes to the shards
 -- of those ids. rejects, duplicates, skips and recycled are a file's rows: distributed by file_id.
 --
--- files, closed_months and schema_migrations are small and read by every node: reference
+-- files, file_removals, closed_months and schema_migrations are small and read by every node: reference
 -- tables (a copy on every worker).
 --
 -- Partitions: each month's partition is attached by meisai (ALTER TABLE … ATTACH PARTITION) when
@@ -26,6 +26,7 @@ CREATE EXTENSION IF NOT EXISTS citus;
 SELECT create_reference_table('schema_migrations');
 SELECT create_reference_table('files');
 SELECT create_reference_table('closed_months');
+SELECT create_reference_table('file_removals');
 SELECT create_reference_table('invoice_sequences');
 
 SELECT create_distributed_table('calls', 'contract_id');

@@ -229,6 +229,17 @@ describePostgres('the Citus layout on a migrated store', () => {
           await reader.callMonths('N000000001');
           await reader.hasCalls('N000000001', '2011-04');
         });
+        // files remove: w-race-1.csv's call goes, w-race-2.csv's duplicate of it is promoted.
+        await store.transaction(async (writer) => {
+          const [file] = await writer.filesMatching({ name: 'w-race-1.csv' });
+          await writer.filesMatching({ sha256: file!.sha256 });
+          const calls = await writer.fileCalls(file!.fileId);
+          await writer.lockMonths(calls.map((call) => call.month));
+          const [duplicate] = await writer.duplicatesOf(calls.map((call) => call.recordId), file!.fileId);
+          expect(await writer.recordIdsElsewhere([duplicate!.recordId], file!.fileId)).toEqual(new Set());
+          const removal = { fileId: file!.fileId, removedAt: 'now', removedBy: 'w', reason: 'r', months: calls.map((call) => call.month) };
+          expect(await writer.removeFile({ ...removal, promotions: [{ call: calls[0]!, duplicate: duplicate! }] })).toMatchObject({ calls: 0, promoted: 1 });
+        });
         await store.migrate();
       } finally {
         await store.close();

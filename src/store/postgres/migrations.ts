@@ -267,6 +267,25 @@ export const PG_MIGRATIONS: { version: number; description: string; sql: string 
       CREATE TRIGGER invoices_never_change BEFORE UPDATE OR DELETE ON invoices FOR EACH ROW EXECUTE FUNCTION meisai_invoices_never_change();
     `,
   },
+  {
+    version: 7,
+    description: 'file removals: who took a file back, when, why, and what left the store (as SQLite migration 8)',
+    sql: `
+      -- A file taken back by files remove: its rows leave the store, its files row stays; this row
+      -- says who removed it, when, why, and how many rows went or were promoted.
+      CREATE TABLE file_removals (
+        file_id             bigint PRIMARY KEY REFERENCES files(file_id),
+        removed_at          text NOT NULL,
+        removed_by          text NOT NULL,
+        reason              text NOT NULL,
+        calls_removed       bigint NOT NULL,
+        rejects_removed     bigint NOT NULL,
+        duplicates_removed  bigint NOT NULL,
+        skips_removed       bigint NOT NULL,
+        promoted            bigint NOT NULL
+      );
+    `,
+  },
 ];
 
 export const PG_KNOWN_VERSION = Math.max(...PG_MIGRATIONS.map((migration) => migration.version));

@@ -6,7 +6,8 @@ import { duplicateBuckets } from '../duplicateScope';
 import { AcceptedCall, FileBatch, FileOutcome, FileTransaction, StoredCallIdentity } from '../types';
 import { CALL_COLUMNS, QueryName, RECORD_ID_COLUMNS } from './queries';
 import type { PgStore } from './pgStore';
-import { addTotals, findFile, PgSession } from './pgSession';
+import { findFile, PgSession } from './pgSession';
+import { addTotals } from './pgTotals';
 
 /** Batches of one file written again in a row (each after a concurrent file committed) before the whole file is applied again. */
 const RACED_BATCH_LIMIT = 20;
@@ -93,6 +94,8 @@ export class PgFileTransaction implements FileTransaction {
   readonly settleRecords = 32_768;
   private done = false;
   private readonly lockedMonths = new Set<string>();
+  /** Months of calls this file's duplicates repeat, held shared (apart from lockedMonths: a call of one still has its closed check). */
+  private readonly repeatedMonths = new Set<string>();
   private wroteRejects = false;
   private wroteDuplicates = false;
   /** Batches written again in a row because a concurrent file stored some of their record_ids first. */
@@ -149,6 +152,14 @@ export class PgFileTransaction implements FileTransaction {
       this.wroteRejects ||= batch.rejects.length > 0;
       if (batch.duplicates.length > 0 && !this.wroteDuplicates) await this.store.partitions.ensure('duplicates', [this.receivedMonth]);
       this.wroteDuplicates ||= batch.duplicates.length > 0;
+      // The month of a call a duplicate repeats is held too (shared), so files remove cannot take the call away
+      // meanwhile; a batch settled before that month was held is looked up and settled again under it.
+      const repeated = [...new Set(batch.duplicates.map((duplicate) => duplicate.month))].filter((month): month is string => month !== undefined && !this.repeatedMonths.has(month));
+      if (repeated.length > 0) {
+        for (const month of repeated.sort()) await this.run('lockShared', [`${MONTH_LOCK}${month}`]);
+        for (const month of repeated) this.repeatedMonths.add(month);
+        return 'raced';
+      }
       const months = [...new Set(batch.calls.map((accepted) => accepted.call.month))].sort();
       if (months.length > 0) {
         await this.lockMonths(months, batch.calls);

@@ -4,9 +4,9 @@ import { checkIntegrity } from './pgIntegrity';
 import { acceptRecycled, countRejectsWithoutRecord, readRecyclableRejects, readRejects, updateReject } from './pgRecycle';
 import { importSubscriptions, readContractSubscriptions, readSubscriptionBook } from './pgSubscriptions';
 import * as billing from './pgBilling';
+import * as removal from './pgFileRemoval';
+import { addTotals } from './pgTotals';
 import { CustomerLine } from '../../billing/customers';
-import { ChakuwariTotalSums, TOTAL_BOUND, totalsPastBound, TypeTotalSums } from '../totalsBound';
-import { TotalsBoundError } from '../../errors';
 import pg from 'pg';
 import { ChakuwariTotal, NumberTypeTotal, TotalledCall } from '../../aggregate/monthlyTotals';
 import { RatedCall } from '../../rate/rateRecord';
@@ -45,6 +45,12 @@ import {
   CustomersImported,
   InvoiceFilter,
   StoredInvoice,
+  FileCall,
+  FileRemoval,
+  FileRemovalCounts,
+  FileSelector,
+  StoredDuplicate,
+  StoredFile,
 } from '../types';
 import { QueryName } from './queries';
 import { doubleBilledOf, duplicateBuckets, duplicateScopeMonths } from '../duplicateScope';
@@ -162,6 +168,32 @@ export class PgSession implements StoreWriter {
 
   addTotals(typeTotals: NumberTypeTotal[], chakuwariTotals: ChakuwariTotal[]): Promise<void> {
     return addTotals(this.store, this.client, typeTotals, chakuwariTotals);
+  }
+
+  // ---- files remove (pgFileRemoval.ts)
+
+  filesMatching(selector: FileSelector): Promise<StoredFile[]> {
+    return removal.filesMatching(this.store, this.client, selector);
+  }
+
+  fileCalls(fileId: number): Promise<FileCall[]> {
+    return removal.fileCalls(this.store, this.client, fileId);
+  }
+
+  recordIdsElsewhere(recordIds: readonly string[], exceptFileId: number): Promise<Set<string>> {
+    return removal.recordIdsElsewhere(this.store, this.client, recordIds, exceptFileId);
+  }
+
+  duplicatesOf(recordIds: readonly string[], exceptFileId: number): Promise<StoredDuplicate[]> {
+    return removal.duplicatesOf(this.store, this.client, recordIds, exceptFileId);
+  }
+
+  lockMonths(months: readonly string[]): Promise<boolean> {
+    return removal.lockMonths(this.store, this.client, months);
+  }
+
+  removeFile(fileRemoval: FileRemoval): Promise<FileRemovalCounts> {
+    return removal.removeFile(this.store, this.client, fileRemoval);
   }
 
   /**
@@ -459,36 +491,3 @@ export class PgSession implements StoreWriter {
     return (await this.run('hasCalls', [contractId, month, number ?? null])).rows.length > 0;
   }
 }
-
-/** Adds sums to the stored monthly totals (a row not there yet starts from zero), rows in key order. */
-export async function addTotals(store: PgStore, client: Queryable, typeTotals: NumberTypeTotal[], chakuwariTotals: ChakuwariTotal[]): Promise<void> {
-  if (typeTotals.length > 0) {
-    await store.partitions.ensure('number_type_totals', typeTotals.map((total) => total.month));
-    const past = await store.run(client, 'addTypeTotals', [
-      typeTotals.map((total) => total.contractId),
-      typeTotals.map((total) => total.month),
-      typeTotals.map((total) => total.number),
-      typeTotals.map((total) => total.type),
-      typeTotals.map((total) => total.calls),
-      typeTotals.map((total) => total.durationTenths),
-      typeTotals.map((total) => total.chargeScaled),
-      typeTotals.map((total) => total.chargeRemainderParts),
-      TOTAL_BOUND,
-    ]);
-    if (past.rows.length > 0) throw new TotalsBoundError(totalsPastBound(past.rows as TypeTotalSums[], [])!);
-  }
-  if (chakuwariTotals.length > 0) {
-    await store.partitions.ensure('chakuwari_totals', chakuwariTotals.map((total) => total.month));
-    const past = await store.run(client, 'addChakuwariTotals', [
-      chakuwariTotals.map((total) => total.contractId),
-      chakuwariTotals.map((total) => total.month),
-      chakuwariTotals.map((total) => total.number),
-      chakuwariTotals.map((total) => total.calls),
-      chakuwariTotals.map((total) => total.durationTenths),
-      chakuwariTotals.map((total) => total.durationMs),
-      TOTAL_BOUND,
-    ]);
-    if (past.rows.length > 0) throw new TotalsBoundError(totalsPastBound([], past.rows as ChakuwariTotalSums[])!);
-  }
-}
-

@@ -3,6 +3,7 @@ import { parityContract } from '../../test-support/parityContract';
 import { billingContract } from '../../test-support/billingContract';
 import { listingsContract } from '../../test-support/listingsContract';
 import { sameContractContract } from '../../test-support/sameContractContract';
+import { removalContract } from '../../test-support/removalContract';
 import { sumsContract } from '../../test-support/sumsContract';
 import { allowanceContract } from '../../test-support/allowanceContract';
 import { createTestDatabase, describePostgres } from '../../test-support/postgres';
@@ -50,4 +51,5 @@ describePostgres('PostgreSQL', () => {
   billingContract('PostgreSQL', openEmptyStore);
   listingsContract('PostgreSQL', openEmptyStore);
   sameContractContract('PostgreSQL', openEmptyStore);
+  removalContract('PostgreSQL', openEmptyStore);
 });

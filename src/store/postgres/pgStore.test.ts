@@ -5,6 +5,13 @@ import { createTestDatabase, describePostgres, PASSWORD_ROLE, useTestDatabase, w
 import { parseInt8, redactUrl } from './connection';
 import { PgStore } from './pgStore';
 import { applyCalls, heldFile, ratedCall } from './pgTestKit';
+import { loadReferenceData } from '../../reference/referenceData';
+import { removeFile } from '../../removal/removeFile';
+import { ingestFile } from '../../ingest/ingestFile';
+import { csv } from '../../test-support/tempStore';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { RERATE_BATCH } from '../rows';
 import { TOTAL_BOUND } from '../totalsBound';
 
@@ -311,6 +318,64 @@ describePostgres('concurrent files on PostgreSQL', () => {
     expect(await first.done).toMatchObject({ outcome: 'applied', accepted: 1 });
     expect(await second).toEqual({ outcome: 'applied', accepted: 1, duplicates: 1, conflicts: 0 });
     expect((await stores[0]!.contractTotals('N000000200', '2011-04')).typeTotals[0]).toMatchObject({ calls: 2 });
+  });
+
+  test('files remove waits for a file still writing calls of its month (the exclusive side of the month lock), then removes', async () => {
+    await applyCalls(stores[0]!, 'x1.csv', 'sha-x1', [ratedCall({ recordId: 'x-1', contractId: 'N000000210' })]);
+    const writing = await heldFile(stores[1]!, 'x2.csv', 'sha-x2', [ratedCall({ recordId: 'x-2', contractId: 'N000000210' })]);
+    let finished = false;
+    const removal = removeFile(stores[2]!, loadReferenceData(), {
+      selector: { name: 'x1.csv' }, reason: 'test', removedBy: 'test', force: false, dryRun: false, removedAt: '2011-05-03T00:00:00.000Z',
+    }).then((result) => {
+      finished = true;
+      return result;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(finished).toBe(false);
+    writing.release();
+    expect(await writing.done).toMatchObject({ outcome: 'applied', accepted: 1 });
+    expect(await removal).toMatchObject({ removed: { calls: 1 } });
+    // x2.csv's call, committed before the removal went on, is in the rebuilt totals.
+    expect((await stores[0]!.contractTotals('N000000210', '2011-04')).typeTotals[0]).toMatchObject({ calls: 1, chargeScaled: 240_000 });
+  });
+
+  test('a re-send of a call that files remove is taking away waits for the removal, then is stored as the call', async () => {
+    const directory = mkdtempSync(join(tmpdir(), 'meisai-removal-race-'));
+    const write = (name: string, rows: string[]): string => {
+      writeFileSync(join(directory, name), csv(rows));
+      return join(directory, name);
+    };
+    const reference = loadReferenceData();
+    try {
+      const row = 'y-1,N000000220,05012345678,out,03-1234-5678,2011-04-01 09:15:02,60';
+      await ingestFile(stores[0]!, reference, write('y1.csv', [row]));
+      let commit!: () => void;
+      const gate = new Promise<void>((resolve) => (commit = resolve));
+      let removing!: () => void;
+      const removed = new Promise<void>((resolve) => (removing = resolve));
+      const removal = stores[2]!.transaction(async (writer) => {
+        const [file] = await writer.filesMatching({ name: 'y1.csv' });
+        const calls = await writer.fileCalls(file!.fileId);
+        await writer.lockMonths(['2011-04']);
+        await writer.removeFile({ fileId: file!.fileId, removedAt: 'now', removedBy: 'test', reason: 'test', months: ['2011-04'], promotions: [] });
+        removing();
+        await gate;
+        return calls.length;
+      });
+      await removed;
+      // The re-send finds y-1 stored (the removal has not committed): a duplicate, until it holds 2011-04.
+      const resend = ingestFile(stores[1]!, reference, write('y2.csv', [row, 'y-2,N000000220,05012345678,out,03-1234-5678,2011-04-02 09:15:02,60']));
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      commit();
+      expect(await removal).toBe(1);
+      expect(await resend).toMatchObject({ accepted: 2, duplicates: 0 });
+      expect((await stores[0]!.callDetails({ contractId: 'N000000220', month: '2011-04', direction: 'all' })).map((call) => [call.recordId, call.fileName])).toEqual([
+        ['y-1', 'y2.csv'],
+        ['y-2', 'y2.csv'],
+      ]);
+    } finally {
+      rmSync(directory, { recursive: true, force: true });
+    }
   });
 
   test('a record_id raced with other content is a CONFLICT of the second file, its earlier batches kept', async () => {

@@ -8,30 +8,11 @@
  * contracts, multi-shard; `…Contract` for one, single-shard): `($2 IS NULL OR contract_id = $2)`
  * would stop Citus from pruning to one shard.
  */
-import { INGESTED_FILE_COLUMNS, RERATE_BATCH } from '../rows';
+import { INGESTED_FILE_COLUMNS, INGESTED_FILES_FROM, REMOVED_FILE_COUNTS, RERATE_BATCH } from '../rows';
+import { local, multi, q, QueryEntry, router } from './citusPlans';
+import { REMOVAL_QUERIES } from './removalQueries';
 
-export type CitusPlan =
-  /** No distributed table: catalog, locks, transaction control, the session's temp table, reference tables only. */
-  | { kind: 'local' }
-  /** Every distributed table it reads or writes is filtered (or, for INSERT … VALUES, keyed) on its distribution column. */
-  | { kind: 'router' }
-  /** Runs on several shards, on purpose. */
-  | { kind: 'multi-shard'; why: string };
-
-export interface QueryEntry {
-  text: string;
-  citus: CitusPlan;
-  /** Sent as a named prepared statement (DML); utility statements are not. */
-  prepare: boolean;
-}
-
-const local: CitusPlan = { kind: 'local' };
-const router: CitusPlan = { kind: 'router' };
-const multi = (why: string): CitusPlan => ({ kind: 'multi-shard', why });
-
-function q(text: string, citus: CitusPlan, prepare = true): QueryEntry {
-  return { text: text.replace(/\s+/g, ' ').trim(), citus, prepare };
-}
+export type { CitusPlan, QueryEntry } from './citusPlans';
 
 const MONTH = 'month = $1';
 /** A month's number (year × 12 + month − 1) in SQL, as duplicateScope.ts monthNumber: record_ids' buckets (migration 4). */
@@ -111,6 +92,9 @@ export const QUERIES = {
     local,
   ),
 
+  // ---- files remove (removalQueries.ts)
+  ...REMOVAL_QUERIES,
+
   // ---- one file's batches
   storedCalls: q(
     `SELECT DISTINCT ON (r.record_id, r.month) r.record_id AS "recordId", r.contract_id AS "contractId", r.number, r.direction, r.peer,
@@ -176,7 +160,7 @@ export const QUERIES = {
   // ---- months and statements
   closedMonths: q('SELECT month FROM closed_months', local),
   closedMonthList: q('SELECT month, closed_at AS "closedAt" FROM closed_months ORDER BY month', local),
-  ingestedFiles: q(`SELECT ${INGESTED_FILE_COLUMNS} FROM files ORDER BY file_id`, local),
+  ingestedFiles: q(`SELECT ${INGESTED_FILE_COLUMNS} FROM ${INGESTED_FILES_FROM}`, local),
   revisionHistory: q(
     'SELECT revision, created_at AS "createdAt", reason, sha256 FROM statements WHERE contract_id = $1 AND month = $2 ORDER BY revision',
     router,
@@ -302,7 +286,7 @@ export const QUERIES = {
     router,
   ),
   fileRows: q(
-    `SELECT file_id AS "fileId", name, records_read AS "recordsRead", accepted, rejected, duplicates, recycled, skipped FROM files ORDER BY file_id`,
+    `SELECT f.file_id AS "fileId", f.name, ${REMOVED_FILE_COUNTS} FROM files f LEFT JOIN file_removals x ON x.file_id = f.file_id ORDER BY f.file_id`,
     local,
   ),
   callRowsByFile: q('SELECT file_id AS "fileId", count(*) AS rows FROM calls GROUP BY file_id', multi('reconcile counts every file\'s rows over all shards')),
@@ -496,4 +480,4 @@ export const DISTRIBUTED_TABLES: Record<string, string> = {
 };
 
 /** Reference tables (a copy on every node). */
-export const REFERENCE_TABLES = ['files', 'closed_months', 'schema_migrations', 'invoice_sequences'];
+export const REFERENCE_TABLES = ['files', 'file_removals', 'closed_months', 'schema_migrations', 'invoice_sequences'];

@@ -41,11 +41,12 @@ describe('the store lock', () => {
     expect(existsSync(`${workspace.dbPath}.lock`)).toBe(false);
   });
 
-  test('rerate and close take the lock too', async () => {
+  test('rerate, close and files remove take the lock too', async () => {
     const held = acquireLock(workspace.dbPath, 'ingest');
     try {
       expect((await run('rerate', '--month', '2011-04', '--db', workspace.dbPath)).code).toBe(3);
       expect((await run('close', '--month', '2011-04', '--db', workspace.dbPath)).code).toBe(3);
+      expect((await run('files', 'remove', '--name', 'a.csv', '--reason', 'x', '--db', workspace.dbPath)).code).toBe(3);
     } finally {
       held.release();
     }

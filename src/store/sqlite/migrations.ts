@@ -296,6 +296,26 @@ export const MIGRATIONS: {
       CREATE TRIGGER invoices_never_deleted BEFORE DELETE ON invoices BEGIN SELECT RAISE(ABORT, 'an issued invoice is never deleted'); END;
     `,
   },
+  {
+    version: 8,
+    description: 'file removals: who took a file back, when, why, and what left the store',
+    sql: `
+      -- A file ingested by mistake and taken back by files remove: its calls, rejects, duplicates
+      -- and skips leave the store; its files row stays (its sha256 and control totals as ingested),
+      -- and this row says who removed it, when, why, and how many rows went or were promoted.
+      CREATE TABLE file_removals (
+        file_id             INTEGER PRIMARY KEY REFERENCES files(file_id),
+        removed_at          TEXT NOT NULL,
+        removed_by          TEXT NOT NULL,
+        reason              TEXT NOT NULL,
+        calls_removed       INTEGER NOT NULL,
+        rejects_removed     INTEGER NOT NULL,
+        duplicates_removed  INTEGER NOT NULL,
+        skips_removed       INTEGER NOT NULL,
+        promoted            INTEGER NOT NULL
+      );
+    `,
+  },
 ];
 
 function callsVersionSix(): string {

@@ -3,7 +3,7 @@ import { TotalledCall } from '../../aggregate/monthlyTotals';
 import { CallValues, decodeRows } from './callValues';
 import { monthRanges } from './callKeys';
 import { keyText, readableCalls } from '../rowChecks';
-import { totalledCallsOf, fileControlsOf, INGESTED_FILE_COLUMNS, ingestedFileOf, issuedRevisionsOf, revisionSummaryOf, monthTotalsOrFail, readableMonthTotals, RERATE_BATCH, storedCallFromRow, totalsDiff } from '../rows';
+import { totalledCallsOf, fileControlsOf, INGESTED_FILE_COLUMNS, INGESTED_FILES_FROM, ingestedFileOf, REMOVED_FILE_COUNTS, issuedRevisionsOf, revisionSummaryOf, monthTotalsOrFail, readableMonthTotals, RERATE_BATCH, storedCallFromRow, totalsDiff } from '../rows';
 import { doubleBilledCalls } from './doubleBilled';
 import { Db, storePath } from './connection';
 import {
@@ -64,7 +64,7 @@ export class SqliteReader {
   }
 
   async ingestedFiles(): Promise<IngestedFile[]> {
-    return (this.sql(`SELECT ${INGESTED_FILE_COLUMNS} FROM files ORDER BY file_id`).all() as Record<string, unknown>[]).map(ingestedFileOf);
+    return (this.sql(`SELECT ${INGESTED_FILE_COLUMNS} FROM ${INGESTED_FILES_FROM}`).all() as Record<string, unknown>[]).map(ingestedFileOf);
   }
 
   async revisionHistory(contractId: string, month: string): Promise<RevisionSummary[]> {
@@ -289,7 +289,7 @@ export class SqliteReader {
 
   async fileControls(): Promise<ReadableRows<FileControls[]>> {
     const rows = this.sql(
-      `SELECT f.file_id AS fileId, f.name, f.records_read AS recordsRead, f.accepted, f.rejected, f.duplicates, f.recycled, f.skipped,
+      `SELECT f.file_id AS fileId, f.name, ${REMOVED_FILE_COUNTS},
               COALESCE(c.row_count, 0) AS callRows, COALESCE(r.row_count, 0) AS rejectRows, COALESCE(d.row_count, 0) AS duplicateRows,
               COALESCE(y.row_count, 0) AS recycledRows, COALESCE(s.row_count, 0) AS skipRows
          FROM files f
@@ -298,6 +298,7 @@ export class SqliteReader {
          LEFT JOIN (SELECT file_id, COUNT(*) AS row_count FROM duplicates GROUP BY file_id) d ON d.file_id = f.file_id
          LEFT JOIN (SELECT file_id, COUNT(*) AS row_count FROM recycled GROUP BY file_id) y ON y.file_id = f.file_id
          LEFT JOIN (SELECT file_id, COUNT(*) AS row_count FROM skips GROUP BY file_id) s ON s.file_id = f.file_id
+         LEFT JOIN file_removals x ON x.file_id = f.file_id
         ORDER BY f.file_id`,
     ).all() as Record<string, unknown>[];
     return fileControlsOf(rows);

@@ -11,6 +11,7 @@ import { parityContract } from '../../test-support/parityContract';
 import { billingContract } from '../../test-support/billingContract';
 import { listingsContract } from '../../test-support/listingsContract';
 import { sameContractContract } from '../../test-support/sameContractContract';
+import { removalContract } from '../../test-support/removalContract';
 
 async function openEmptyStore(): Promise<OpenedStore> {
   const directory = mkdtempSync(join(tmpdir(), 'meisai-sqlite-contract-'));
@@ -51,3 +52,4 @@ allowanceContract('SQLite', openEmptyStore);
 billingContract('SQLite', openEmptyStore);
 listingsContract('SQLite', openEmptyStore);
 sameContractContract('SQLite', openEmptyStore);
+removalContract('SQLite', openEmptyStore);

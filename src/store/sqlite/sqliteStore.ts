@@ -5,6 +5,7 @@ import { SubscriptionBook } from '../../subscription/subscriptions';
 import { importSubscriptions, readContractSubscriptions, readSubscriptionBook } from './subscriptions';
 import { countUnrecyclableRejects, markRecycled, readRecyclableRejects, updateReject } from './recycle';
 import { readRejects } from './rejects';
+import { duplicatesOf, fileCalls, filesMatching, recordIdsElsewhere, removeFile } from './fileRemoval';
 import { importCustomers, insertInvoice, nextInvoiceSequence, readCustomers, readInvoices } from './billing';
 import { CustomerLine } from '../../billing/customers';
 import { Subscription } from '../../subscription/subscriptions';
@@ -39,6 +40,12 @@ import {
   StoreWriter,
   TotalsDiff,
   StoredCallIdentity,
+  FileCall,
+  FileRemoval,
+  FileRemovalCounts,
+  FileSelector,
+  StoredDuplicate,
+  StoredFile,
 } from '../types';
 import { SqliteReader } from './sqliteReader';
 
@@ -120,6 +127,33 @@ export class SqliteStore extends SqliteReader implements Store {
 
   async updateReject(reject: Pick<RecyclableReject, 'fileId' | 'line'>, code: string, message: string): Promise<void> {
     updateReject(this.db, reject, code, message);
+  }
+
+  // ---- files remove (its SQL: fileRemoval.ts)
+
+  async filesMatching(selector: FileSelector): Promise<StoredFile[]> {
+    return filesMatching(this.db, selector);
+  }
+
+  async fileCalls(fileId: number): Promise<FileCall[]> {
+    return fileCalls(this.db, fileId);
+  }
+
+  async recordIdsElsewhere(recordIds: readonly string[], exceptFileId: number): Promise<Set<string>> {
+    return recordIdsElsewhere(this.db, recordIds, exceptFileId);
+  }
+
+  async duplicatesOf(recordIds: readonly string[], exceptFileId: number): Promise<StoredDuplicate[]> {
+    return duplicatesOf(this.db, recordIds, exceptFileId);
+  }
+
+  async lockMonths(): Promise<boolean> {
+    // The writer holds the store's lock file: no ingest runs meanwhile.
+    return false;
+  }
+
+  async removeFile(removal: FileRemoval): Promise<FileRemovalCounts> {
+    return removeFile(this.db, removal);
   }
 
   async schemaVersion(): Promise<number> {
