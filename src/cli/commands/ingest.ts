@@ -1,7 +1,7 @@
 import { Command, Option } from 'commander';
 import { InputEncoding } from '../../input/csvRecords';
 import { listInbox } from '../../ingest/inbox';
-import { ingestFiles } from '../../ingest/ingestRun';
+import { ingestFiles, IngestRun } from '../../ingest/ingestRun';
 import { formatRunSummary, summariseRun } from '../../ingest/runSummary';
 import { loadReferenceData } from '../../reference/referenceData';
 import { loadProfile } from '../../reference/inputProfiles';
@@ -64,9 +64,16 @@ export function registerIngest(program: Command, io: Io): void {
         logger.error({ event: 'inbox-entry-skipped', file: path }, message);
       }
       const progress = createIngestProgress();
+      /** The run's summary, printed for the files applied even when the store stops the run at a later one (cron's runs.jsonl gets it). */
+      const report = (run: IngestRun): void => {
+        const summary = summariseRun(run.summaries, failures.length + run.failures.length + (run.stoppedBy === undefined ? 0 : 1));
+        logger.info({ event: 'run', ...summary }, 'ingest finished');
+        io.stdout(options.json ? `${JSON.stringify(summary)}\n` : formatRunSummary(summary));
+      };
       const run = await withWriterStore(options.db, 'ingest', async (store) => {
+        let applied: IngestRun;
         try {
-          return await ingestFiles(
+          applied = await ingestFiles(
             store,
             await withStoredSubscriptions(store, reference),
             paths,
@@ -81,12 +88,15 @@ export function registerIngest(program: Command, io: Io): void {
         } finally {
           progress.stop();
         }
+        if (applied.stoppedBy !== undefined) {
+          // Said inside the store's scope, so the failure that follows is mapped (exit code, one line) as any other.
+          report(applied);
+          throw applied.stoppedBy;
+        }
+        return applied;
       });
+      report(run);
       failures.push(...run.failures);
-      const summaries = run.summaries;
-      const summary = summariseRun(summaries, failures.length);
-      logger.info({ event: 'run', ...summary }, 'ingest finished');
-      io.stdout(options.json ? `${JSON.stringify(summary)}\n` : formatRunSummary(summary));
       if (failures.length > 0) throw new RunFailedError(failures.join('\n'));
     });
 }
