@@ -8,7 +8,7 @@ import { loadProfile } from '../../reference/inputProfiles';
 import { InputProfile } from '../../input/profile';
 import { basename } from 'node:path';
 import { ConfigurationError, RunFailedError } from '../../errors';
-import { createLogger } from '../logger';
+import { createLogger, logFailure } from '../logger';
 import { createIngestProgress } from '../progress';
 import { withStoredSubscriptions } from '../../subscription/storedSubscriptions';
 import { dbOption, Io, requireMatch, withWriterStore } from '../options';
@@ -61,7 +61,7 @@ export function registerIngest(program: Command, io: Io): void {
       for (const { path, reason } of inbox.skipped) {
         const message = `${path}: skipped: ${reason}`;
         failures.push(message);
-        logger.error({ event: 'inbox-entry-skipped', file: path }, message);
+        logFailure(logger, { event: 'inbox-entry-skipped', file: path }, message);
       }
       const progress = createIngestProgress();
       /** The run's summary, printed for the files applied even when the store stops the run at a later one (cron's runs.jsonl gets it). */
@@ -81,7 +81,7 @@ export function registerIngest(program: Command, io: Io): void {
             profileFor,
             {
               applied: (summary) => logger.info({ event: 'file', ...summary }, summary.alreadyIngested ? 'already ingested, skipped' : 'file applied'),
-              refused: (path, message) => logger.error({ event: 'file-refused', file: path }, message),
+              refused: (path, message) => logFailure(logger, { event: 'file-refused', file: path }, message),
               raced: (path, message) => logger.warn({ event: 'file-raced', file: path }, `${message}; applying it again`),
             },
           );
