@@ -36,6 +36,9 @@ export class LockedError extends MeisaiError {
  */
 export class StoreConfigurationError extends ConfigurationError {}
 
+/** The store's schema version is not one this meisai reads: newer (a newer meisai migrated it), or older on a read (run meisai migrate). Exit 2. */
+export class StoreVersionError extends StoreConfigurationError {}
+
 /**
  * The store failed during a run: the disk is full, the file is damaged, an I/O error. Exit 1;
  * SQLite has rolled back the unfinished transaction, so nothing of it was applied.

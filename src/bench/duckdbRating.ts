@@ -367,13 +367,12 @@ export function ratingStatements(csvPath: string, reference: ReferenceFiles): st
                 WHEN direction NOT IN ('out', 'in') THEN 'BAD_DIRECTION'
                 WHEN start_ms IS NULL THEN 'BAD_START'
                 WHEN duration_ms IS NULL OR duration_ms > 86400000 THEN 'BAD_DURATION'
-                WHEN direction = 'out' AND NOT peer_is_digits THEN 'BAD_PEER'
               END AS input_code,
               CASE WHEN direction = 'out' THEN peer_digits
                    WHEN withheld THEN lower(peer_text)
                    WHEN peer_is_digits THEN peer_digits
                    ELSE peer_text END AS peer,
-              direction = 'out' OR (NOT withheld AND peer_is_digits) AS peer_is_number
+              peer_is_digits AND (direction = 'out' OR NOT withheld) AS peer_is_number
          FROM timed
      ), classified AS (
        SELECT *,
@@ -385,6 +384,8 @@ export function ratingStatements(csvPath: string, reference: ReferenceFiles): st
      SELECT line, record_id, contract_id, number, direction, peer, peer_is_number, start_ms, duration_ms,
             input_code,
             CASE WHEN input_code IS NOT NULL THEN NULL
+                 -- An outbound peer that is no number is rejected by rating, first, keeping its record (as meisai does).
+                 WHEN direction = 'out' AND NOT peer_is_digits THEN 'BAD_PEER'
                  WHEN NOT (${tariffInEffect}) THEN 'NO_TARIFF'
                  WHEN direction = 'out' AND number_class = 'invalid' THEN 'BAD_PEER'
                  WHEN direction = 'out' AND number_class = 'not-callable' THEN 'NOT_CALLABLE'

@@ -18,7 +18,7 @@ import { registerStatement } from './commands/statement';
 import { registerSubscriptions } from './commands/subscriptions';
 import { registerTariffs } from './commands/tariffs';
 import { MeisaiError } from '../errors';
-import { createFailureLogger, logLevel } from './logger';
+import { createFailureLogger, logFailure, logFormat, logLevel } from './logger';
 import { Io } from './options';
 import { stopProgressBars } from './progress';
 
@@ -42,7 +42,8 @@ export function buildProgram(io: Io, writeCommanderErr: (text: string) => void =
     .version(meisaiVersion(), '-V, --version', 'print the version')
     .exitOverride()
     .hook('preAction', () => {
-      logLevel(); // a bad MEISAI_LOG_LEVEL is bad configuration, whatever the command
+      logLevel(); // a bad MEISAI_LOG_LEVEL or MEISAI_LOG_FORMAT is bad configuration, whatever the command
+      logFormat();
     });
   registerIngest(program, io);
   registerStatement(program, io);
@@ -142,7 +143,7 @@ export async function main(argv: string[], io: Io = realIo()): Promise<number> {
     }
     const { name, message, code } = (error instanceof Error ? error : new Error(String(error))) as NodeJS.ErrnoException;
     // The log names the error, not its stack: no stack trace reaches the operator.
-    createFailureLogger().error({ err: { type: name, message, code } }, 'unexpected failure');
+    logFailure(createFailureLogger(), { err: { type: name, message, code } }, 'unexpected failure');
     io.stderr(`meisai: unexpected failure: ${oneLine(message)}\n`);
     return 1;
   }

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { oneLine } from './main';
 import { createWorkspace, csv, TempWorkspace } from '../test-support/tempStore';
+import { describePostgres, useTestDatabase } from '../test-support/postgres';
 import { runCli } from '../test-support/runCli';
 
 /** Issue 19 item 5: messages that were wrong or missing, each one. */
@@ -20,15 +21,39 @@ test('rejects --code with a code meisai never gives is bad usage (exit 2), namin
   expect(result.stderr).toMatch(/^meisai: reject code "FOO" is not valid: expected one of MALFORMED_ROW, .*NO_TARIFF, CONFLICT\n$/);
 });
 
-test('recycle on a new store: an outbound reject without a dialled number is not said to predate store version 4; singular words', async () => {
-  await run('ingest', workspace.writeFile('day.csv', csv(['K1,N000000001,05012345678,out,,2011-04-01 09:00:00,60'])));
-  const result = await run('recycle');
-  expect(result.code).toBe(0);
-  expect(result.stdout).toBe(
-    'recycled 0 of 0 rejects; still rejected: none; already billed from another delivery: 0\n' +
-      '1 reject was stored without its record (the line itself is wrong, e.g. an outbound call without a dialled number, or it was stored before store version 4): ' +
-      'recycle cannot read it again; correct and re-deliver (meisai rejects lists them)\n',
-  );
+/** An outbound call without a dialled number and one to `anonymous`: BAD_PEER rejects that keep their record. */
+async function badPeerSession(db: string): Promise<{ listed: string; other: string; recycled: string; json: unknown }> {
+  const runOn = (...args: string[]) => runCli([...args, '--db', db]);
+  const day = workspace.writeFile('day.csv', csv(['K1,N000000001,05012345678,out,,2011-04-01 09:00:00,60', 'K2,N000000001,05012345678,out,anonymous,2011-04-02 09:00:00,60']));
+  expect((await runOn('ingest', day)).code).toBe(0);
+  const listed = await runOn('rejects', '--month', '2011-04', '--csv-encoding', 'utf8');
+  const other = await runOn('rejects', '--month', '2011-05', '--csv-encoding', 'utf8');
+  const recycled = await runOn('recycle');
+  const json = await runOn('recycle', '--month', '2011-04', '--json');
+  expect([listed.code, other.code, recycled.code, json.code]).toEqual([0, 1, 0, 0]);
+  return { listed: listed.stdout, other: other.stderr, recycled: recycled.stdout, json: JSON.parse(json.stdout) };
+}
+
+function expectBadPeerKept(seen: Awaited<ReturnType<typeof badPeerSession>>): void {
+  const rows = seen.listed.split('\r\n').filter((line) => line !== '');
+  expect(rows.map((line) => line.split(',').slice(0, 3).join(','))).toEqual(['file,line,code', 'day.csv,2,BAD_PEER', 'day.csv,3,BAD_PEER']);
+  expect(rows[1]).toContain('an outbound call needs the dialled number');
+  expect(rows[2]).toContain('""anonymous"" is not a telephone number');
+  expect(seen.other).toBe('meisai: no stored rejects for month 2011-05\n');
+  // Recycled with the data as it is now: still no number to call, so still BAD_PEER; no word of store version 4.
+  expect(seen.recycled).toBe('recycled 0 of 2 rejects; still rejected: BAD_PEER 2; already billed from another delivery: 0\n');
+  expect(seen.json).toMatchObject({ considered: 2, stillRejected: { BAD_PEER: 2 }, withoutRecord: 0 });
+}
+
+test('recycle on a new store: an outbound call without a dialled number keeps its record: listed by month, recyclable (SQLite)', async () => {
+  expectBadPeerKept(await badPeerSession(workspace.dbPath));
+});
+
+describePostgres('BAD_PEER rejects on PostgreSQL', () => {
+  const database = useTestDatabase('bad_peer');
+  test('recycle on a new store: an outbound call without a dialled number keeps its record: listed by month, recyclable (PostgreSQL)', async () => {
+    expectBadPeerKept(await badPeerSession(database.url));
+  });
 });
 
 test('quote --json on a call it would reject prints the verdict as JSON, exit 1; one unit is "1 unit"', async () => {

@@ -67,7 +67,7 @@ export function revisionOption(value: string): number {
  */
 export async function withWriterStore<T>(db: string | undefined, command: string, work: (store: Store) => T | Promise<T>): Promise<T> {
   const access: StoreAccess = command === 'ingest' || command === 'migrate' || command === 'subscriptions import' || command === 'customers import' ? 'create' : 'write';
-  return openWriterStore(db, command, access, work, (lock, previousOwner) =>
-    createLogger().warn({ event: 'stale-lock', lock, previousOwner }, 'took over a stale lock left by a run that no longer exists'),
+  return openWriterStore(db, command, access, work, (lock, previousOwner, staleBecause) =>
+    createLogger().warn({ event: 'stale-lock', lock, previousOwner, staleBecause }, `took over a stale lock left by a run that no longer exists (${staleBecause})`),
   );
 }

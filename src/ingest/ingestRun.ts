@@ -9,6 +9,11 @@ export interface IngestRun {
   summaries: FileSummary[];
   /** Files refused (nothing of each applied), one message each. */
   failures: string[];
+  /**
+   * What stopped the run at a file (the store failed: a full disk, an I/O error): that file was
+   * rolled back, the files before it stay applied (their summaries are above), none after is tried.
+   */
+  stoppedBy?: unknown;
 }
 
 export interface IngestRunEvents {
@@ -43,7 +48,10 @@ export async function ingestFiles(
       run.summaries.push(summary);
       events.applied?.(summary);
     } catch (error) {
-      if (!(error instanceof RunFailedError)) throw error;
+      if (!(error instanceof RunFailedError)) {
+        run.stoppedBy = error;
+        return true;
+      }
       run.failures.push(error.message);
       events.refused?.(path, error.message);
     } finally {
@@ -53,8 +61,12 @@ export async function ingestFiles(
   };
   for (const path of paths) {
     if (!(await ingestClaimed(path, false))) heldElsewhere.push(path);
+    if (run.stoppedBy !== undefined) return run;
   }
-  for (const path of heldElsewhere) await ingestClaimed(path, true);
+  for (const path of heldElsewhere) {
+    await ingestClaimed(path, true);
+    if (run.stoppedBy !== undefined) return run;
+  }
   return run;
 }
 

@@ -14,7 +14,7 @@ export interface CallRecord {
   /** The subscriber's 050 number, 11 digits. */
   number: string;
   direction: Direction;
-  /** The peer as dialled digits; for a withheld or unreadable caller id, the trimmed text. */
+  /** The peer as dialled digits; for a withheld or unreadable caller id or dialled number, the trimmed text. */
   peer: string;
   /** True when `peer` holds normalised digits. */
   peerIsNumber: boolean;
@@ -55,11 +55,13 @@ export function readCallRecord(fields: string[], positions: ColumnPositions): Ca
   let peer = rawPeer;
   let peerIsNumber = false;
   if (direction === 'out') {
-    if (rawPeer === '') return reject('BAD_PEER', 'an outbound call needs the dialled number');
-    const normalised = normalisePeer(rawPeer);
-    if (!normalised.ok) return reject('BAD_PEER', normalised.message);
-    peer = normalised.digits;
-    peerIsNumber = true;
+    // An outbound peer that is no number (empty, `anonymous`, `12a`) is kept as written: rating
+    // rejects it as BAD_PEER with its record, so that it is listed by month and recyclable.
+    const normalised = rawPeer === '' ? null : normalisePeer(rawPeer);
+    if (normalised?.ok === true) {
+      peer = normalised.digits;
+      peerIsNumber = true;
+    }
   } else {
     const caller = inboundCaller(rawPeer);
     peer = caller.peer;

@@ -21,6 +21,13 @@ export function normalisePeer(rawPeer: string): NormalisedPeer {
   return { ok: true, digits };
 }
 
+/** Why an outbound call's peer, kept as written because it is no number, cannot be rated (BAD_PEER). */
+export function outboundPeerProblem(rawPeer: string): string {
+  if (rawPeer === '') return 'an outbound call needs the dialled number';
+  const normalised = normalisePeer(rawPeer);
+  return normalised.ok ? `${quoteInput(rawPeer)} is not a telephone number` : normalised.message;
+}
+
 /** How a withheld caller is stored and printed, however the switch wrote it. */
 export const WITHHELD_CALLER = '非通知';
 

@@ -137,6 +137,15 @@ describe('rateRecord, tariff in effect', () => {
   test('NO_TARIFF comes before the peer is looked at', () => {
     expect(rate(record('out', '110', '60', '2006-11-30 23:59:59'))).toMatchObject({ code: 'NO_TARIFF' });
   });
+
+  test.each([
+    ['', 'an outbound call needs the dialled number'],
+    ['anonymous', '"anonymous" is not a telephone number'],
+    ['12a', '"12a" is not a telephone number'],
+  ])('an outbound peer %j that is no number is BAD_PEER, tariff or not (the field before the data)', (peer, message) => {
+    expect(rate(record('out', peer, '60', '2011-04-01 09:00:00'))).toEqual({ ok: false, code: 'BAD_PEER', message });
+    expect(rate(record('out', peer, '60', '2006-11-30 23:59:59'))).toEqual({ ok: false, code: 'BAD_PEER', message });
+  });
 });
 
 describe('rateRecord, inbound and 着割 eligibility', () => {

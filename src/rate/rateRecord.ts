@@ -1,6 +1,7 @@
 import { CallRecord } from '../input/callRecord';
 import { reject, Rejection } from '../input/rejection';
 import { NumberingPlan } from '../numbering/classify';
+import { isWithheldCaller, outboundPeerProblem } from '../numbering/peer';
 import { SubscriptionBook } from '../subscription/subscriptions';
 import { Tariff, TariffBook } from '../tariff/tariff';
 import { japanMonth } from '../time/japanTime';
@@ -66,6 +67,8 @@ export function rateRecord(
   subscriptions?: SubscriptionBook,
   contractNumbers: ContractNumbers = NO_CONTRACT_NUMBERS,
 ): RatedCall | Rejection {
+  // A field's fault comes before the data's: an outbound call to no number is BAD_PEER, tariff or not.
+  if (record.direction === 'out' && !record.peerIsNumber) return reject('BAD_PEER', outboundPeerProblem(record.peer));
   const tariff = tariffForCall(record.contractId, record.number, record.startMs, tariffs, subscriptions);
   if ('ok' in tariff) return tariff;
   const classification = record.peerIsNumber ? numbering.classify(record.peer, record.startMs) : null;

@@ -27,7 +27,7 @@ export interface RecycleResult {
   stillRejected: Record<string, number>;
   /** Rated now, but its record_id is billed already (a corrected copy was delivered): left rejected, never counted twice. */
   alreadyBilled: { fileName: string; line: number; billedIn: string }[];
-  /** Rejects of these codes stored before store version 4, without their record. */
+  /** Rejects of these codes stored without their record (before store version 4; or an outbound call without a number, before meisai kept those). */
   withoutRecord: number;
 }
 

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { acquireLock, LockOwner } from './sqlite/lock';
+import { acquireLock, LockOwner, StaleReason } from './sqlite/lock';
 import { checkStorePath, resolveDbPath, StoreAccess } from './sqlite/connection';
 import { SqliteStore } from './sqlite/sqliteStore';
 import { storeFault } from './storeErrors';
@@ -50,13 +50,13 @@ export async function withWriterStore<T>(
   command: string,
   access: StoreAccess,
   work: (store: Store) => T | Promise<T>,
-  onStaleLock: (lockPath: string, previousOwner: LockOwner) => void,
+  onStaleLock: (lockPath: string, previousOwner: LockOwner, staleBecause: StaleReason) => void,
 ): Promise<T> {
   const location = resolveDbPath(db);
   if (isPostgresUrl(location)) return withPostgresStore(location, access, work);
   checkStorePath(location, access);
   const lock = acquireLock(location, command);
-  if (lock.tookOverFrom !== null) onStaleLock(lock.path, lock.tookOverFrom);
+  if (lock.tookOverFrom !== null) onStaleLock(lock.path, lock.tookOverFrom, lock.staleBecause ?? 'its process is gone');
   const releaseOnSignal = (signal: NodeJS.Signals): void => {
     lock.release();
     process.exit(signal === 'SIGINT' ? 130 : 143);

@@ -1,14 +1,14 @@
 import { Command, Option } from 'commander';
 import { InputEncoding } from '../../input/csvRecords';
 import { listInbox } from '../../ingest/inbox';
-import { ingestFiles } from '../../ingest/ingestRun';
+import { ingestFiles, IngestRun } from '../../ingest/ingestRun';
 import { formatRunSummary, summariseRun } from '../../ingest/runSummary';
 import { loadReferenceData } from '../../reference/referenceData';
 import { loadProfile } from '../../reference/inputProfiles';
 import { InputProfile } from '../../input/profile';
 import { basename } from 'node:path';
 import { ConfigurationError, RunFailedError } from '../../errors';
-import { createLogger } from '../logger';
+import { createLogger, logFailure } from '../logger';
 import { createIngestProgress } from '../progress';
 import { withStoredSubscriptions } from '../../subscription/storedSubscriptions';
 import { dbOption, Io, requireMatch, withWriterStore } from '../options';
@@ -61,12 +61,19 @@ export function registerIngest(program: Command, io: Io): void {
       for (const { path, reason } of inbox.skipped) {
         const message = `${path}: skipped: ${reason}`;
         failures.push(message);
-        logger.error({ event: 'inbox-entry-skipped', file: path }, message);
+        logFailure(logger, { event: 'inbox-entry-skipped', file: path }, message);
       }
       const progress = createIngestProgress();
+      /** The run's summary, printed for the files applied even when the store stops the run at a later one (cron's runs.jsonl gets it). */
+      const report = (run: IngestRun): void => {
+        const summary = summariseRun(run.summaries, failures.length + run.failures.length + (run.stoppedBy === undefined ? 0 : 1));
+        logger.info({ event: 'run', ...summary }, 'ingest finished');
+        io.stdout(options.json ? `${JSON.stringify(summary)}\n` : formatRunSummary(summary));
+      };
       const run = await withWriterStore(options.db, 'ingest', async (store) => {
+        let applied: IngestRun;
         try {
-          return await ingestFiles(
+          applied = await ingestFiles(
             store,
             await withStoredSubscriptions(store, reference),
             paths,
@@ -74,19 +81,22 @@ export function registerIngest(program: Command, io: Io): void {
             profileFor,
             {
               applied: (summary) => logger.info({ event: 'file', ...summary }, summary.alreadyIngested ? 'already ingested, skipped' : 'file applied'),
-              refused: (path, message) => logger.error({ event: 'file-refused', file: path }, message),
+              refused: (path, message) => logFailure(logger, { event: 'file-refused', file: path }, message),
               raced: (path, message) => logger.warn({ event: 'file-raced', file: path }, `${message}; applying it again`),
             },
           );
         } finally {
           progress.stop();
         }
+        if (applied.stoppedBy !== undefined) {
+          // Said inside the store's scope, so the failure that follows is mapped (exit code, one line) as any other.
+          report(applied);
+          throw applied.stoppedBy;
+        }
+        return applied;
       });
+      report(run);
       failures.push(...run.failures);
-      const summaries = run.summaries;
-      const summary = summariseRun(summaries, failures.length);
-      logger.info({ event: 'run', ...summary }, 'ingest finished');
-      io.stdout(options.json ? `${JSON.stringify(summary)}\n` : formatRunSummary(summary));
       if (failures.length > 0) throw new RunFailedError(failures.join('\n'));
     });
 }

@@ -37,8 +37,8 @@ function recycleText(result: RecycleResult, verbose: boolean): string {
   if (result.withoutRecord > 0) {
     const one = result.withoutRecord === 1;
     lines.push(
-      `${result.withoutRecord} ${one ? 'reject was' : 'rejects were'} stored without ${one ? 'its' : 'their'} record (the line itself is wrong, ` +
-        `e.g. an outbound call without a dialled number, or it was stored before store version 4): recycle cannot read ${one ? 'it' : 'them'} again; ` +
+      `${result.withoutRecord} ${one ? 'reject was' : 'rejects were'} stored without ${one ? 'its' : 'their'} record ` +
+        `(before store version 4, or an outbound call without a number ingested before meisai kept those): recycle cannot read ${one ? 'it' : 'them'} again; ` +
         'correct and re-deliver (meisai rejects lists them)',
     );
   }

@@ -1,3 +1,4 @@
+import Database from 'better-sqlite3';
 import { execFileSync, spawn } from 'node:child_process';
 import { get as httpGet } from 'node:http';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -72,6 +73,18 @@ function get(url: string): Promise<{ status: number; body: string }> {
     }).on('error', reject);
   });
 }
+
+test('meisai serve on a store of a newer schema refuses at start (exit 2), naming both versions, instead of a 503 for ever', async () => {
+  const newer = join(directory, 'newer.sqlite');
+  expect((await runCli(['ingest', SEED, '--db', newer])).code).toBe(0);
+  const db = new Database(newer);
+  db.prepare('INSERT INTO schema_migrations VALUES (?, ?, ?)').run(99, 'a migration of a newer meisai', '2027-01-01T00:00:00Z');
+  db.close();
+  const result = await withSecret(() => runCli(['serve', '--db', newer, '--port', '0']));
+  expect(result.code).toBe(2);
+  expect(result.stderr).toMatch(/^meisai: serve: the store .*newer\.sqlite has schema version 99, newer than this meisai knows \(\d+\)\n$/);
+  expect(result.stdout).toBe('');
+});
 
 test('meisai serve: listens on 127.0.0.1, serves the page, logs access as JSON on stderr without the token, stops on SIGTERM', async () => {
   const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--db', dbPath, '--window-end', '2011-04'], {

@@ -1,5 +1,6 @@
 import { Command, Option } from 'commander';
-import { ConfigurationError, RunFailedError } from '../../errors';
+import { ConfigurationError, RunFailedError, StoreConfigurationError, StoreVersionError } from '../../errors';
+import { withOpenStore } from '../../store/openStore';
 import { loadReferenceData } from '../../reference/referenceData';
 import { mintToken, parseTtl, readViewSecret } from '../../view/token';
 import { currentJapanMonth, windowMonths } from '../../view/window';
@@ -23,6 +24,21 @@ function secretFileOption(): Option {
 
 function maxInFlightOption(value: string): number {
   return Number(requireMatch(value, /^([1-9]\d{0,3})$/, 'max in flight', 'a number of requests from 1 to 9999'));
+}
+
+/**
+ * A store of a newer schema (or an older one: a read never migrates) does not get better by
+ * waiting: refused at start, exit 2, saying the versions, instead of answering 503 for ever. A store
+ * that is not there yet, or a server not reachable yet, is waited for (503 until it is).
+ */
+async function refuseUnreadableSchema(db: string | undefined): Promise<void> {
+  try {
+    await withOpenStore(db, 'read', () => undefined);
+  } catch (error) {
+    if (error instanceof StoreVersionError) {
+      throw new StoreConfigurationError(`serve: ${error.message}`);
+    }
+  }
 }
 
 interface ServeOptions {
@@ -52,6 +68,7 @@ export function registerServe(program: Command, io: Io): void {
     .addOption(secretFileOption())
     .action(async (options: ServeOptions) => {
       const secret = readViewSecret(options.secretFile);
+      await refuseUnreadableSchema(options.db);
       const window = options.windowEnd === undefined ? { length: options.windowMonths } : windowMonths(options.windowEnd, options.windowMonths);
       // fastify is loaded by serve only: every other command starts without it.
       const { buildViewServer } = await import('../../view/server');

@@ -246,6 +246,27 @@ describePostgres('opening a PostgreSQL store', () => {
     }
   });
 
+  test("meisai's schema_migrations without the tables, a missing migration row, an older schema: a read refuses and never migrates", async () => {
+    const database = await createTestDatabase('damaged');
+    try {
+      await sql(database.url, 'CREATE TABLE schema_migrations (version bigint PRIMARY KEY, description text NOT NULL, applied_at text NOT NULL)');
+      for (const migration of PG_MIGRATIONS) await sql(database.url, 'INSERT INTO schema_migrations VALUES ($1, $2, $3)', [migration.version, migration.description, 'x']);
+      await expect(PgStore.open(database.url, 'read')).rejects.toThrow(/is not a meisai store: it has meisai's schema_migrations table but none of a store's tables/);
+      await expect(PgStore.open(database.url, 'write')).rejects.toThrow(/is not a meisai store: it has meisai's schema_migrations table but none of a store's tables/);
+      await sql(database.url, 'DROP TABLE schema_migrations');
+      await (await PgStore.open(database.url, 'create')).close();
+      await sql(database.url, 'DELETE FROM schema_migrations WHERE version = 5');
+      await expect(PgStore.open(database.url, 'read')).rejects.toThrow(/is not a meisai store: its schema_migrations says version 6 but lacks the row of migration 5/);
+      await sql(database.url, "INSERT INTO schema_migrations VALUES (5, $1, 'x')", [PG_MIGRATIONS.find((migration) => migration.version === 5)!.description]);
+      await sql(database.url, 'DELETE FROM schema_migrations WHERE version = 6');
+      const refused = await PgStore.open(database.url, 'read').catch((error: unknown) => error);
+      expect((refused as Error).message).toMatch(/has schema version 5, older than this meisai's \(6\): run meisai migrate --db .* first \(a read never migrates\)$/);
+      expect(await sql(database.url, 'SELECT max(version)::int AS v FROM schema_migrations')).toEqual([{ v: 5 }]);
+    } finally {
+      await database.drop();
+    }
+  });
+
   test('a server that is not there, or a database that does not exist: one line naming --db without the password', async () => {
     const nowhere = 'postgres://meisai:s3cret@127.0.0.1:1/billing';
     const refused = await PgStore.open(nowhere, 'read').catch((error: unknown) => error);

@@ -1,4 +1,4 @@
-import { appliedVersion, AppliedMigrationRow, pendingMigrations } from '../schema';
+import { appliedVersion, AppliedMigrationRow, checkStoreTables, pendingMigrations, refuseOlderForRead } from '../schema';
 import { SubscriptionBook } from '../../subscription/subscriptions';
 import { CustomerLine } from '../../billing/customers';
 import pg from 'pg';
@@ -172,7 +172,8 @@ export class PgStore implements Store {
     const client = await this.connect();
     try {
       const version = await this.readSchemaVersion(client, access);
-      if (access !== 'read' || version < PG_KNOWN_VERSION) await this.migrateOn(client);
+      if (access === 'read') refuseOlderForRead(this.location, version, PG_KNOWN_VERSION);
+      else await this.migrateOn(client);
     } finally {
       client.release();
     }
@@ -223,6 +224,7 @@ export class PgStore implements Store {
     if (newest === 0 && access !== 'create') {
       throw new StoreConfigurationError(`the PostgreSQL store --db ${this.location} has no meisai schema yet: run meisai migrate, or ingest files first`);
     }
+    if (newest > 0) checkStoreTables(tables, notAStore);
     return newest;
   }
 

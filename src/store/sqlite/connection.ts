@@ -1,4 +1,4 @@
-import { appliedVersion, AppliedMigrationRow, knownVersion, pendingMigrations } from '../schema';
+import { appliedVersion, AppliedMigrationRow, checkStoreTables, knownVersion, pendingMigrations, refuseOlderForRead } from '../schema';
 import Database from 'better-sqlite3';
 import { accessSync, closeSync, constants as fsConstants, existsSync, openSync, readFileSync, readSync, Stats, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -95,11 +95,7 @@ export function openStore(path = resolveDbPath(), access: StoreAccess = 'create'
     // 16 MiB of page cache: enough for the hot end of the calls tree (ingest appends in record_id
     // order) and the totals; more buys no speed and counts against the 256 MB memory budget.
     db.pragma('cache_size = -16384');
-    if (access === 'read' && version < KNOWN_VERSION) {
-      // An older store: bring it up to date as a writer would (this needs write access).
-      db.close();
-      return openStore(path, 'write');
-    }
+    if (access === 'read') refuseOlderForRead(path, version, KNOWN_VERSION);
     if (access !== 'read') migrate(db);
     STORE_PATHS.set(db, path);
     return db;
@@ -185,6 +181,7 @@ function meisaiSchemaVersion(db: Db, path: string, access: StoreAccess): number 
   }
   const newest = appliedVersion(path, MIGRATIONS, applied, (why) => notAStore(path, why));
   if (newest === 0) throw notAStore(path, 'its schema_migrations table is empty');
+  checkStoreTables(objects, (why) => notAStore(path, why));
   return newest;
 }
 

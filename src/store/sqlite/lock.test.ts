@@ -1,6 +1,7 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
+import { join } from 'node:path';
 import { acquireLock } from './lock';
 import { createWorkspace, csv, TempWorkspace } from '../../test-support/tempStore';
 import { runCli } from '../../test-support/runCli';
@@ -13,6 +14,7 @@ beforeEach(() => {
 afterEach(() => workspace.cleanUp());
 
 const run = (...args: string[]) => runCli(args);
+const MEISAI = join(__dirname, '..', '..', '..', 'bin', 'meisai');
 
 const FILE_ROWS = ['K1,N000000001,05012345678,out,0312345678,2011-04-01 09:00:00,60'];
 
@@ -39,6 +41,40 @@ describe('the store lock', () => {
     expect(result.code).toBe(0);
     expect(JSON.parse(result.stdout)).toMatchObject({ accepted: 1 });
     expect(existsSync(`${workspace.dbPath}.lock`)).toBe(false);
+  });
+
+  test('a stale lock whose pid another live process has taken since (started after the lock) is taken over, with a log line', async () => {
+    const other = spawn('sleep', ['30'], { stdio: 'ignore' });
+    try {
+      await new Promise((resolve) => other.once('spawn', resolve));
+      // The lock says its run started in 2011: the live process of that pid started just now.
+      writeFileSync(`${workspace.dbPath}.lock`, JSON.stringify({ pid: other.pid, hostname: hostname(), startedAt: '2011-04-01T00:00:00.000Z', command: 'ingest' }));
+      // A real process: the log lines go to fd 2.
+      const file = workspace.writeFile('a.csv', csv(FILE_ROWS));
+      const result = spawnSync(process.execPath, [MEISAI, 'ingest', file, '--db', workspace.dbPath, '--json'], { encoding: 'utf8', env: { ...process.env, MEISAI_LOG_LEVEL: 'info' } });
+      expect(result.status).toBe(0);
+      expect(JSON.parse(result.stdout)).toMatchObject({ accepted: 1 });
+      const logged = result.stderr.split('\n').filter((line) => line.includes('"stale-lock"')).map((line) => JSON.parse(line) as Record<string, unknown>);
+      expect(logged).toEqual([
+        expect.objectContaining({ level: 40, previousOwner: expect.objectContaining({ pid: other.pid }), staleBecause: 'its pid now belongs to a process started after the lock' }),
+      ]);
+      expect(existsSync(`${workspace.dbPath}.lock`)).toBe(false);
+    } finally {
+      other.kill();
+    }
+  });
+
+  test('a live process that started before its lock was written still holds it (exit 3)', async () => {
+    const other = spawn('sleep', ['30'], { stdio: 'ignore' });
+    try {
+      await new Promise((resolve) => other.once('spawn', resolve));
+      writeFileSync(`${workspace.dbPath}.lock`, JSON.stringify({ pid: other.pid, hostname: hostname(), startedAt: new Date().toISOString(), command: 'ingest' }));
+      const result = await run('ingest', workspace.writeFile('a.csv', csv(FILE_ROWS)), '--db', workspace.dbPath);
+      expect(result.code).toBe(3);
+      expect(result.stderr).toContain(`another meisai run holds the store's lock ${workspace.dbPath}.lock (pid ${other.pid}`);
+    } finally {
+      other.kill();
+    }
   });
 
   test('rerate, close and files remove take the lock too', async () => {

@@ -11,10 +11,14 @@ export interface LockOwner {
   command: string;
 }
 
+export type StaleReason = 'its process is gone' | 'its pid now belongs to a process started after the lock';
+
 export interface HeldLock {
   path: string;
-  /** True when a lock left by a process that no longer runs was taken over. */
+  /** The owner of a stale lock that was taken over (its process gone, or its pid now another process's). */
   tookOverFrom: LockOwner | null;
+  /** Why that lock was stale, for the log line. */
+  staleBecause: StaleReason | null;
   release(): void;
 }
 
@@ -27,7 +31,8 @@ const DEAD_GUARD_AGE_MS = 2_000;
  * One writer at a time per store: a lock file beside the database, created atomically with its
  * owner inside (written to a private file, then hard-linked into place, which fails if a lock
  * exists). A lock whose owner process is gone (killed, crashed) on this host is stale and is
- * taken over; a live owner makes this run stop with exit code 3.
+ * taken over, as is one whose pid another process has taken since (it started after the lock was
+ * written); a live owner makes this run stop with exit code 3.
  *
  * The takeover is atomic: only the run holding the takeover guard (`<lock>.takeover`, created
  * exclusively) may remove a lock, and only if the lock still holds, byte for byte, the stale
@@ -44,6 +49,7 @@ export function acquireLock(dbPath: string, command: string): HeldLock {
     throw lockFileError(error, dbPath, path);
   }
   let tookOverFrom: LockOwner | null = null;
+  let staleBecause: StaleReason | null = null;
   try {
     const giveUpAt = Date.now() + TAKEOVER_PATIENCE_MS;
     for (;;) {
@@ -54,7 +60,7 @@ export function acquireLock(dbPath: string, command: string): HeldLock {
         continue; // released meanwhile: try again
       }
       const holder = parseOwner(seen);
-      if (holder !== null && isAlive(holder)) {
+      if (holder !== null && isAlive(holder) && !pidReused(holder)) {
         throw new LockedError(
           `another meisai run holds the store's lock ${path} (pid ${holder.pid} on ${holder.hostname}, ${holder.command}, since ${holder.startedAt})`,
         );
@@ -63,6 +69,7 @@ export function acquireLock(dbPath: string, command: string): HeldLock {
       const outcome = takeOver(path, seen, privatePath, dbPath);
       if (outcome === 'taken') {
         tookOverFrom = holder ?? { pid: 0, hostname: 'unknown', startedAt: 'unknown', command: 'unreadable lock' };
+        staleBecause = holder !== null && isAlive(holder) ? 'its pid now belongs to a process started after the lock' : 'its process is gone';
         break;
       }
       if (Date.now() > giveUpAt) throw new LockedError(`another meisai run is taking over the store's stale lock ${path}; try again`);
@@ -79,6 +86,7 @@ export function acquireLock(dbPath: string, command: string): HeldLock {
   return {
     path,
     tookOverFrom,
+    staleBecause,
     release() {
       if (released) return;
       released = true;
@@ -182,6 +190,40 @@ function isAlive(owner: Pick<LockOwner, 'pid' | 'hostname'>): boolean {
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
+}
+
+/** Linux reports process start times in clock ticks of USER_HZ, 100 on every architecture Node runs on. */
+const USER_HZ = 100;
+/**
+ * The lock is written a moment after its process started; /proc/stat's boot time is in whole
+ * seconds and moves when the clock is stepped. A minute of slack keeps a live owner from ever being
+ * judged a newcomer; a pid handed on within a minute of the lock is still waited for (exit 3).
+ */
+const START_SLACK_MS = 60_000;
+
+/**
+ * A live pid on this host that started after the lock was written is not the lock's owner: the
+ * owner died and the pid was handed to another process since (a reboot, a busy host). Judged by
+ * the process start time in /proc/PID/stat (field 22, ticks since boot) and the boot time in
+ * /proc/stat; where /proc cannot tell (not Linux), the pid counts as the owner.
+ */
+function pidReused(owner: LockOwner): boolean {
+  if (owner.hostname !== hostname() || owner.pid === process.pid) return false;
+  const lockedAtMs = Date.parse(owner.startedAt);
+  const startedMs = processStartMs(owner.pid);
+  return Number.isFinite(lockedAtMs) && startedMs !== null && startedMs > lockedAtMs + START_SLACK_MS;
+}
+
+/** When the process started (ms since the epoch), or null where /proc does not say. */
+export function processStartMs(pid: number): number | null {
+  const stat = readRaw(`/proc/${pid}/stat`);
+  const bootLine = /^btime (\d+)$/m.exec(readRaw('/proc/stat') ?? '');
+  if (stat === null || bootLine === null) return null;
+  // The command name (field 2) is in parentheses and may hold spaces: fields are counted after its last ')'.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const startTicks = fields[19]; // field 22 of the line: 22 - 3
+  if (startTicks === undefined || !/^\d+$/.test(startTicks)) return null;
+  return Number.parseInt(bootLine[1]!, 10) * 1000 + (Number.parseInt(startTicks, 10) * 1000) / USER_HZ;
 }
 
 function sleep(ms: number): void {

@@ -136,4 +136,17 @@ describeWithMount('a store on a full disk', () => {
     expect(calls.stdout.split('\n').filter((line) => line !== '')).toHaveLength(1 + DAY.length);
     expect(readFileSync(dbPath).subarray(0, 15).toString('latin1')).toBe('SQLite format 3');
   });
+
+  test('ingest --json still prints the summary of the files it committed before the disk filled (exit 1, one line)', async () => {
+    mountTmpfs('2m');
+    expect((await runCli(['ingest', inputFile('day.csv', DAY), '--db', dbPath])).code).toBe(0);
+    fillDisk(256 * 1024); // room for a one-call file, not for 40,000 calls
+
+    const small = inputFile('small.csv', ['S1,N000000001,05012345678,out,0312345678,2011-04-03 09:00:00,60']);
+    const big = Array.from({ length: 40_000 }, (_, index) => `B${String(index).padStart(6, '0')},N000000001,05012345678,out,0312345678,2011-04-05 09:00:00,60`);
+    const result = await runCli(['ingest', small, inputFile('big.csv', big), '--db', dbPath, '--json']);
+    expect(result.code).toBe(1);
+    expect(JSON.parse(result.stdout)).toMatchObject({ files: 1, failed: 1, read: 1, accepted: 1 });
+    expectOneLine(result.stderr, `the disk of the store ${dbPath} is full`);
+  });
 });

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { csv } from '../../test-support/tempStore';
 import { checkStorePath } from './connection';
+import { MIGRATIONS } from './migrations';
 import { runCli } from '../../test-support/runCli';
 
 /**
@@ -73,12 +74,12 @@ describe('a --db path where there is no store', () => {
 });
 
 describe('a file at --db that is not a meisai store', () => {
-  async function expectRefusedByEveryCommand(dbPath: string, commands = everyCommand()): Promise<void> {
+  async function expectRefusedByEveryCommand(dbPath: string, commands = everyCommand(), why = `${dbPath} is not a meisai store`): Promise<void> {
     const before = readFileSync(dbPath);
     for (const [name, args] of commands) {
       const result = await runCli([...args, '--db', dbPath]);
       expect({ name, code: result.code }).toEqual({ name, code: 2 });
-      expectOneLine(result.stderr, `${dbPath} is not a meisai store`);
+      expectOneLine(result.stderr, why);
       expect(readFileSync(dbPath).equals(before)).toBe(true);
       expect(existsSync(`${dbPath}.lock`)).toBe(false);
     }
@@ -113,6 +114,38 @@ describe('a file at --db that is not a meisai store', () => {
       await expectRefusedByEveryCommand(dbPath, everyCommand().filter(([name]) => name !== 'ingest'));
       expect((await runCli(['ingest', input(), '--db', dbPath])).code).toBe(0);
     }
+  });
+
+  /** A store ingested into, then changed by hand with `sql`. */
+  async function storeEditedBy(name: string, sql: string): Promise<string> {
+    const dbPath = join(directory, name);
+    expect((await runCli(['ingest', input(), '--db', dbPath])).code).toBe(0);
+    const db = new Database(dbPath);
+    db.exec(sql);
+    db.close();
+    return dbPath;
+  }
+
+  test("meisai's schema_migrations with every row but none of the tables: every command exits 2, untouched", async () => {
+    const dbPath = join(directory, 'migrations-only.sqlite');
+    const db = new Database(dbPath);
+    db.exec('CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, description TEXT NOT NULL, applied_at TEXT NOT NULL)');
+    for (const migration of MIGRATIONS) db.prepare('INSERT INTO schema_migrations VALUES (?, ?, ?)').run(migration.version, migration.description, '2026-11-01T00:00:00Z');
+    db.close();
+    await expectRefusedByEveryCommand(dbPath);
+  });
+
+  test('a store missing the row of migration 6 (7 applied): every command exits 2 naming it, nothing migrated', async () => {
+    const dbPath = await storeEditedBy('hole.sqlite', 'DELETE FROM schema_migrations WHERE version = 6');
+    await expectRefusedByEveryCommand(dbPath, everyCommand(), `${dbPath} is not a meisai store: its schema_migrations says version 7 but lacks the row of migration 6`);
+  });
+
+  test('a read never migrates: a store of an older schema is refused by the read commands (run meisai migrate), migrated by a writer', async () => {
+    const dbPath = await storeEditedBy('older.sqlite', 'DELETE FROM schema_migrations WHERE version = 7; DROP TABLE invoices; DROP TABLE invoice_sequences; DROP TABLE customers');
+    const reads = everyCommand().filter(([command]) => ['statement', 'months', 'calls', 'reconcile'].includes(command));
+    await expectRefusedByEveryCommand(dbPath, reads, `the store ${dbPath} has schema version 6, older than this meisai's (7): run meisai migrate --db ${dbPath} first (a read never migrates)`);
+    expect((await runCli(['migrate', '--db', dbPath])).stdout).toBe(`${dbPath}: sqlite store at schema version 7\n`);
+    expect((await runCli(['months', '--contract', 'N000000001', '--db', dbPath])).stdout).toBe('2011-04\n');
   });
 
   test("another application's SQLite database: every command exits 2 and it is not migrated", async () => {
