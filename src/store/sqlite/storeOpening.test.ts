@@ -7,6 +7,9 @@ import { checkStorePath } from './connection';
 import { MIGRATIONS } from './migrations';
 import { runCli } from '../../test-support/runCli';
 
+/** The newest migration this meisai knows. */
+const LATEST = MIGRATIONS[MIGRATIONS.length - 1]!.version;
+
 /**
  * What each command does with the path --db gives: only ingest creates a store, and only in a
  * folder that exists; a file that is not a meisai store (another file, another SQLite database,
@@ -135,16 +138,17 @@ describe('a file at --db that is not a meisai store', () => {
     await expectRefusedByEveryCommand(dbPath);
   });
 
-  test('a store missing the row of migration 6 (7 applied): every command exits 2 naming it, nothing migrated', async () => {
+  test('a store missing the row of migration 6 (later ones applied): every command exits 2 naming it, nothing migrated', async () => {
     const dbPath = await storeEditedBy('hole.sqlite', 'DELETE FROM schema_migrations WHERE version = 6');
-    await expectRefusedByEveryCommand(dbPath, everyCommand(), `${dbPath} is not a meisai store: its schema_migrations says version 7 but lacks the row of migration 6`);
+    await expectRefusedByEveryCommand(dbPath, everyCommand(), `${dbPath} is not a meisai store: its schema_migrations says version ${LATEST} but lacks the row of migration 6`);
   });
 
   test('a read never migrates: a store of an older schema is refused by the read commands (run meisai migrate), migrated by a writer', async () => {
-    const dbPath = await storeEditedBy('older.sqlite', 'DELETE FROM schema_migrations WHERE version = 7; DROP TABLE invoices; DROP TABLE invoice_sequences; DROP TABLE customers');
+    // The store as migration 7 left it: migration 8 (file_removals) not yet applied.
+    const dbPath = await storeEditedBy('older.sqlite', 'DELETE FROM schema_migrations WHERE version = 8; DROP TABLE file_removals');
     const reads = everyCommand().filter(([command]) => ['statement', 'months', 'calls', 'reconcile'].includes(command));
-    await expectRefusedByEveryCommand(dbPath, reads, `the store ${dbPath} has schema version 6, older than this meisai's (7): run meisai migrate --db ${dbPath} first (a read never migrates)`);
-    expect((await runCli(['migrate', '--db', dbPath])).stdout).toBe(`${dbPath}: sqlite store at schema version 7\n`);
+    await expectRefusedByEveryCommand(dbPath, reads, `the store ${dbPath} has schema version 7, older than this meisai's (${LATEST}): run meisai migrate --db ${dbPath} first (a read never migrates)`);
+    expect((await runCli(['migrate', '--db', dbPath])).stdout).toBe(`${dbPath}: sqlite store at schema version ${LATEST}\n`);
     expect((await runCli(['months', '--contract', 'N000000001', '--db', dbPath])).stdout).toBe('2011-04\n');
   });
 
