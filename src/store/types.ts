@@ -102,6 +102,13 @@ export interface FileTransaction {
    */
   readonly settleRecords?: number;
   /**
+   * True when `storedCalls` may be asked while the previous `writeBatch` is still in flight and
+   * answers as if it had completed (the engine knows the file's own calls without asking the
+   * write's connection): the ingest then looks the next batch up and settles it while one is
+   * written. Absent: each batch is written before the next one is looked up.
+   */
+  readonly overlapsWrites?: boolean;
+  /**
    * The stored sightings of these calls' record_ids within the duplicate scope (duplicateScope.ts:
    * a start in the call's month or the month on either side), committed and of this file so far,
    * by record_id: the same on both engines.

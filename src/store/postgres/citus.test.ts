@@ -57,7 +57,7 @@ describe('the catalog of PostgreSQL statements, for Citus', () => {
     const routers: QueryName[] = [
       'contractTypeTotals', 'contractChakuwariTotals', 'latestRevision', 'revision', 'insertRevision', 'statementMonths',
       'callDetails', 'callMonths', 'hasCalls', 'monthCallBatchContract', 'revisedContractsContract', 'countCallsContract', 'storedTypeTotalsContract', 'storedChakuwariTotalsContract',
-      'contractsOfMonthContract', 'issuedRevisions', 'declareBilledContract', 'storedCalls',
+      'contractsOfMonthContract', 'issuedRevisions', 'declareBilledContract',
     ];
     for (const name of routers) expect({ name, kind: QUERIES[name].citus.kind }).toEqual({ name, kind: 'router' });
   });

@@ -283,7 +283,7 @@ export class PgStore implements Store {
     try {
       await this.run(client, 'begin');
       const fileId = Number((await this.run(client, 'insertFile', [file.name, `pending:${pendingId()}`, file.source, file.ingestedAt])).rows[0].fileId);
-      return new PgFileTransaction(this, client, fileId, receivedMonth(file.ingestedAt));
+      return new PgFileTransaction(this, client, fileId, receivedMonth(file.ingestedAt), file.name);
     } catch (error) {
       await this.run(client, 'rollback').catch(() => undefined);
       client.release(true);

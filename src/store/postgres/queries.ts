@@ -58,7 +58,7 @@ const INVOICE_COLUMNS = `issuer, sequence, invoice_number AS "invoiceNumber", ki
   statement_revision AS "statementRevision", issued_at AS "issuedAt", total, invoice_json AS "invoiceJson", sha256`;
 
 /** The columns of a call's record_ids rows (one per duplicate bucket), in the order of their COPY lines. */
-export const RECORD_ID_COLUMNS = ['record_id', 'contract_id', 'number', 'direction', 'peer', 'start_ms', 'duration_ms', 'month', 'file_id', 'line', 'bucket'] as const;
+export const RECORD_ID_COLUMNS = ['record_id', 'contract_id', 'month', 'bucket'] as const;
 /** The columns of a calls row as a file writes it (unrated_code is NULL), in the order of its COPY lines. */
 export const CALL_COLUMNS = [
   'contract_id', 'month', 'record_id', 'file_id', 'line', 'number', 'direction', 'peer', 'peer_is_number', 'start_ms', 'duration_ms',
@@ -112,13 +112,25 @@ export const QUERIES = {
   ),
 
   // ---- one file's batches
+  // Where the batch's record_ids are stored within the range of its buckets (the two rows of a call
+  // may both match; a batch of several months may bring calls of others along): one probe of the primary key per record_id (OFFSET 0 keeps the planner from turning
+  // the probes into a scan of record_ids, which it costs too low while the table's statistics lag).
+  storedCallKeys: q(
+    `SELECT DISTINCT r.record_id AS "recordId", r.contract_id AS "contractId", r.month
+       FROM unnest($1::text[]) AS k(record_id)
+       CROSS JOIN LATERAL (SELECT record_id, contract_id, month FROM record_ids
+                            WHERE record_id = k.record_id AND bucket BETWEEN $2 AND $3 OFFSET 0) AS r`,
+    multi('a batch\'s record_ids hash to every shard of record_ids'),
+  ),
+  // The calls found there, by their primary key (few: de-duplication only reads what it found).
   storedCalls: q(
-    `SELECT DISTINCT ON (r.record_id, r.month) r.record_id AS "recordId", r.contract_id AS "contractId", r.number, r.direction, r.peer,
-            r.start_ms AS "startMs", r.duration_ms AS "durationMs", f.name AS "fileName", r.line
-       FROM record_ids r JOIN files f ON f.file_id = r.file_id
-      WHERE r.record_id = ANY($1::text[]) AND r.bucket = ANY($2::integer[])
-      ORDER BY r.record_id, r.month`,
-    router,
+    `SELECT c.record_id AS "recordId", c.contract_id AS "contractId", c.number, c.direction, c.peer,
+            c.start_ms AS "startMs", c.duration_ms AS "durationMs", f.name AS "fileName", c.line
+       FROM unnest($1::text[], $2::text[], $3::text[]) AS k(contract_id, month, record_id)
+       JOIN calls c ON c.contract_id = k.contract_id AND c.month = k.month AND c.record_id = k.record_id
+       JOIN files f ON f.file_id = c.file_id
+      ORDER BY c.record_id, c.month`,
+    multi('the calls found are of many contracts; each is matched on its contract_id'),
   ),
   // The record_ids rows of a batch's calls: its primary key makes a record_id stored once, and two
   // files writing the same one at once serialise there (the second waits, then loses: a race).
@@ -449,8 +461,8 @@ export const QUERIES = {
        SELECT * FROM unnest($1::text[], $2::bigint[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::text[], $8::boolean[], $9::bigint[], $10::bigint[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[], $16::text[], $17::bigint[], $18::bigint[], $19::boolean[], $20::boolean[], $21::text[], $22::bigint[])
               AS u(record_id, line, file_id, contract_id, number, direction, peer, peer_is_number, start_ms, duration_ms, month, peer_class, tariff_id, numbering_plan_id, rate_id, rate_prefix, units, charge_scaled, chakuwari_eligible, late, plan_id, charge_remainder_parts)
      ), ids AS (
-       INSERT INTO record_ids (record_id, contract_id, number, direction, peer, start_ms, duration_ms, month, file_id, line, bucket)
-       SELECT record_id, contract_id, number, direction, peer, start_ms, duration_ms, month, file_id, line, ${MONTH_NUMBER} + shift
+       INSERT INTO record_ids (record_id, contract_id, month, bucket)
+       SELECT record_id, contract_id, month, ${MONTH_NUMBER} + shift
          FROM u CROSS JOIN (VALUES (0), (1)) AS buckets(shift)
      )
      INSERT INTO calls (contract_id, month, record_id, file_id, line, number, direction, peer, peer_is_number, start_ms, duration_ms,
