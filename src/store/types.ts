@@ -437,6 +437,11 @@ export interface Store extends StoreReader {
    * lock), so every claim succeeds there.
    */
   claimFile(name: string, options?: { wait?: boolean }): Promise<FileClaim | null>;
+  /**
+   * Whether another worker holds a claim on any of these deliveries (by file name) now. A hint
+   * for the order files are taken in, nothing rests on it; SQLite: never (one writer).
+   */
+  claimedElsewhere(names: string[]): Promise<boolean>;
   /** Starts one file's transaction (its files row is created inside it). */
   beginFile(file: FileStart): Promise<FileTransaction>;
 

@@ -142,6 +142,7 @@ describePostgres('the Citus layout on a migrated store', () => {
         const claim = await store.claimFile('w2.csv');
         await claim?.release();
         await (await store.claimFile('w2.csv', { wait: true }))?.release();
+        expect(await store.claimedElsewhere(['w2.csv'])).toBe(false);
         expect(await store.schemaVersion()).toBe(PG_KNOWN_VERSION);
         const month = { month: '2011-04', contractId: null };
         const contract = { month: '2011-04', contractId: 'N000000001' };

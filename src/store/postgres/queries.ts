@@ -82,6 +82,16 @@ export const QUERIES = {
   lockShared: q('SELECT pg_advisory_xact_lock_shared(hashtextextended($1, 0))', local),
   tryClaim: q('SELECT pg_try_advisory_lock(hashtextextended($1, 0)) AS claimed', local),
   releaseClaim: q('SELECT pg_advisory_unlock(hashtextextended($1, 0)) AS released', local),
+  // A bigint advisory lock shows in pg_locks as classid (high 32 bits) and objid (low 32 bits), objsubid 1.
+  claimedElsewhere: q(
+    `SELECT EXISTS (
+       SELECT 1 FROM pg_locks l
+        WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1 AND l.pid <> pg_backend_pid()
+          AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
+          AND ((l.classid::bigint << 32) | l.objid::bigint) = ANY (SELECT hashtextextended(key, 0) FROM unnest($1::text[]) AS k(key))
+     ) AS claimed`,
+    local,
+  ),
 
   // ---- schema and migrations
   sessionLock: q('SELECT pg_advisory_lock(hashtextextended($1, 0))', local),
