@@ -6,7 +6,8 @@ import { createTestDatabase, describePostgres, useTestDatabase } from '../../tes
 import { PARTITIONED_TABLES } from './migrations';
 import { observePostgresQueries, PgStore } from './pgStore';
 import { applyCalls, heldFile, ratedCall } from './pgTestKit';
-import { DISTRIBUTED_TABLES, QUERIES, QueryEntry, QueryName, REFERENCE_TABLES } from './queries';
+import { DISTRIBUTED_TABLES, REFERENCE_TABLES } from './citusTables';
+import { QUERIES, QueryEntry, QueryName } from './queries';
 
 /**
  * The Citus layout, without Citus (it is not packaged here): every statement the adapter sends

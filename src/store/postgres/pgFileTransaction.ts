@@ -4,7 +4,8 @@ import { StoreFailedError, StoreRaceError } from '../../errors';
 import { CallRecord } from '../../input/callRecord';
 import { duplicateBuckets } from '../duplicateScope';
 import { AcceptedCall, FileBatch, FileOutcome, FileTransaction, StoredCallIdentity } from '../types';
-import { CALL_COLUMNS, QueryName, RECORD_ID_COLUMNS } from './queries';
+import { QueryName } from './queries';
+import { CALL_COLUMNS, callLine, copyChunks, RECORD_ID_COLUMNS, recordIdLines } from './copyLines';
 import type { PgStore } from './pgStore';
 import { addTotals, findFile, PgSession } from './pgSession';
 
@@ -16,73 +17,6 @@ const RACE_CONSTRAINT = /^(record_ids_pkey|calls_\d{4}_\d{2}_pkey)$/;
 
 /** The advisory lock of a month: `meisai:month:2011-04` (a transaction's lockKey `month:2011-04`). */
 export const MONTH_LOCK = 'meisai:month:';
-
-const COPY_SPECIAL = /[\\\t\n\r]/;
-
-/** Text in COPY's text format: backslash, tab, newline and carriage return escaped. */
-function text(value: string): string {
-  if (!COPY_SPECIAL.test(value)) return value;
-  return value.replace(/[\\\t\n\r]/g, (character) => (character === '\\' ? '\\\\' : character === '\t' ? '\\t' : character === '\n' ? '\\n' : '\\r'));
-}
-
-/** Text or \N for NULL. */
-function nullable(value: string | null): string {
-  return value === null ? '\\N' : text(value);
-}
-
-/** An exact integer (meisai stores no other numbers). */
-function integer(value: number | bigint): string {
-  if (typeof value === 'number' && !Number.isSafeInteger(value)) throw new StoreFailedError(`cannot store ${value}: meisai stores exact integers only`);
-  return String(value);
-}
-
-function flag(value: boolean): string {
-  return value ? 't' : 'f';
-}
-
-/** COPY lines (each ending in a newline; a call may make more than one) of a batch's calls, in chunks of 1,024 lines; the first line is checked to have a field per column. */
-function* copyChunks(calls: AcceptedCall[], columns: readonly string[], line: (accepted: AcceptedCall) => string): Generator<string> {
-  const lines: string[] = [];
-  for (const accepted of calls) {
-    const next = line(accepted);
-    if (lines.length === 0 && next.slice(0, next.indexOf('\n')).split('\t').length !== columns.length) throw new Error('COPY columns and values disagree');
-    lines.push(next);
-    if (lines.length === 1024) {
-      yield lines.join('');
-      lines.length = 0;
-    }
-  }
-  if (lines.length > 0) yield lines.join('');
-}
-
-/**
- * A call's two record_ids rows (RECORD_ID_COLUMNS), one per duplicate bucket of its month
- * (duplicateScope.ts): where the unique key refuses a second sighting in scope, and where a later
- * look-up of its record_id finds the call (its contract and month; the content is the call's).
- */
-function recordIdLines(): (accepted: AcceptedCall) => string {
-  const bucketsOf = new Map<string, [string, string]>();
-  return ({ call }) => {
-    let buckets = bucketsOf.get(call.month);
-    if (buckets === undefined) {
-      const [own, next] = duplicateBuckets(call.month);
-      buckets = [`\t${integer(own)}\n`, `\t${integer(next)}\n`];
-      bucketsOf.set(call.month, buckets);
-    }
-    const row = `${text(call.recordId)}\t${text(call.contractId)}\t${text(call.month)}`;
-    return `${row}${buckets[0]}${row}${buckets[1]}`;
-  };
-}
-
-/** A call's calls row (CALL_COLUMNS). */
-function callLine(fileId: number): (accepted: AcceptedCall) => string {
-  const file = integer(fileId);
-  return ({ call, line, late }) =>
-    `${text(call.contractId)}\t${text(call.month)}\t${text(call.recordId)}\t${file}\t${integer(line)}\t${text(call.number)}\t${text(call.direction)}\t` +
-    `${text(call.peer)}\t${flag(call.peerIsNumber)}\t${integer(call.startMs)}\t${integer(call.durationMs)}\t${text(call.peerClass)}\t${text(call.tariffId)}\t` +
-    `${text(call.numberingPlanId)}\t${nullable(call.rateId)}\t${nullable(call.ratePrefix)}\t${integer(call.units)}\t${integer(call.chargeScaled)}\t` +
-    `${flag(call.chakuwariEligible)}\t${flag(late)}\t${nullable(call.planId)}\t${integer(call.chargeRemainderParts)}\n`;
-}
 
 /**
  * Calls of one file kept in memory for de-duplication (about 100 bytes each); a bigger file looks

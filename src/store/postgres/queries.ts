@@ -9,6 +9,7 @@
  * would stop Citus from pruning to one shard.
  */
 import { INGESTED_FILE_COLUMNS, RERATE_BATCH } from '../rows';
+import { CALL_COLUMNS, RECORD_ID_COLUMNS } from './copyLines';
 
 export type CitusPlan =
   /** No distributed table: catalog, locks, transaction control, the session's temp table, reference tables only. */
@@ -57,15 +58,6 @@ const REVISION_SELECT = `SELECT contract_id AS "contractId", month, revision, cr
 const INVOICE_COLUMNS = `issuer, sequence, invoice_number AS "invoiceNumber", kind, contract_id AS "contractId", month, corrects,
   statement_revision AS "statementRevision", issued_at AS "issuedAt", total, invoice_json AS "invoiceJson", sha256`;
 
-/** The columns of a call's record_ids rows (one per duplicate bucket), in the order of their COPY lines. */
-export const RECORD_ID_COLUMNS = ['record_id', 'contract_id', 'month', 'bucket'] as const;
-/** The columns of a calls row as a file writes it (unrated_code is NULL), in the order of its COPY lines. */
-export const CALL_COLUMNS = [
-  'contract_id', 'month', 'record_id', 'file_id', 'line', 'number', 'direction', 'peer', 'peer_is_number', 'start_ms', 'duration_ms',
-  'peer_class', 'tariff_id', 'numbering_plan_id', 'rate_id', 'rate_prefix', 'units', 'charge_scaled', 'chakuwari_eligible', 'late',
-  'plan_id', 'charge_remainder_parts',
-] as const;
-
 const ALL_CONTRACTS = 'a month over all contracts (close, rerate and reconcile of a whole month)';
 const BULK = "a batch holds calls of many contracts: Citus routes each row to its shard by contract_id";
 
@@ -82,13 +74,11 @@ export const QUERIES = {
   lockShared: q('SELECT pg_advisory_xact_lock_shared(hashtextextended($1, 0))', local),
   tryClaim: q('SELECT pg_try_advisory_lock(hashtextextended($1, 0)) AS claimed', local),
   releaseClaim: q('SELECT pg_advisory_unlock(hashtextextended($1, 0)) AS released', local),
-  // A bigint advisory lock shows in pg_locks as classid (high 32 bits) and objid (low 32 bits), objsubid 1.
+  // A bigint advisory lock is in pg_locks as classid (its high 32 bits) and objid (low 32 bits), objsubid 1.
   claimedElsewhere: q(
-    `SELECT EXISTS (
-       SELECT 1 FROM pg_locks l
-        WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1 AND l.pid <> pg_backend_pid()
-          AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
-          AND ((l.classid::bigint << 32) | l.objid::bigint) = ANY (SELECT hashtextextended(key, 0) FROM unnest($1::text[]) AS k(key))
+    `SELECT EXISTS (SELECT 1 FROM pg_locks l WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1 AND l.pid <> pg_backend_pid()
+       AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
+       AND ((l.classid::bigint << 32) | l.objid::bigint) = ANY (SELECT hashtextextended(key, 0) FROM unnest($1::text[]) AS k(key))
      ) AS claimed`,
     local,
   ),
@@ -122,9 +112,8 @@ export const QUERIES = {
   ),
 
   // ---- one file's batches
-  // Where the batch's record_ids are stored within the range of its buckets (the two rows of a call
-  // may both match; a batch of several months may bring calls of others along): one probe of the primary key per record_id (OFFSET 0 keeps the planner from turning
-  // the probes into a scan of record_ids, which it costs too low while the table's statistics lag).
+  // The batch's record_ids over the range of its buckets: a primary key probe each (OFFSET 0 stops the
+  // planner from making them a scan of record_ids, which it underrates while statistics lag).
   storedCallKeys: q(
     `SELECT DISTINCT r.record_id AS "recordId", r.contract_id AS "contractId", r.month
        FROM unnest($1::text[]) AS k(record_id)
@@ -500,22 +489,3 @@ export const QUERIES = {
 } satisfies Record<string, QueryEntry>;
 
 export type QueryName = keyof typeof QUERIES;
-
-/** The tables distributed by Citus, with their distribution column (citus.sql). */
-export const DISTRIBUTED_TABLES: Record<string, string> = {
-  calls: 'contract_id',
-  number_type_totals: 'contract_id',
-  chakuwari_totals: 'contract_id',
-  statements: 'contract_id',
-  record_ids: 'record_id',
-  rejects: 'file_id',
-  duplicates: 'file_id',
-  skips: 'file_id',
-  subscriptions: 'contract_id',
-  customers: 'contract_id',
-  invoices: 'contract_id',
-  recycled: 'file_id',
-};
-
-/** Reference tables (a copy on every node). */
-export const REFERENCE_TABLES = ['files', 'closed_months', 'schema_migrations', 'invoice_sequences'];
