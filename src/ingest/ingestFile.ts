@@ -7,6 +7,7 @@ import { InputEncoding } from '../input/csvRecords';
 import { InputProfile } from '../input/profile';
 import { InputFile } from '../input/inputFile';
 import { RejectCode } from '../input/rejection';
+import { CallRecord } from '../input/callRecord';
 import { ReferenceData } from '../reference/referenceData';
 import { FileTransaction, Store } from '../store/types';
 import { openParseSource, ParseIn, ParseSource } from './parseSource';
@@ -116,16 +117,13 @@ async function applyParsed(
   let pending: ParsedItem[] = [];
   let wellFormed = 0;
   const settleRecords = transaction.settleRecords ?? SETTLE_BATCH;
+  /** The batch being written: with an engine that overlaps writes, the next one is looked up and settled meanwhile. */
+  let inFlight: { items: ParsedItem[]; calls: CallRecord[]; settled: SettledBatch; write: Promise<'written' | 'raced'> } | null = null;
 
-  /** One de-duplication look-up and one batch of writes per `settleRecords` well-formed records. */
-  const settle = async (): Promise<void> => {
-    const calls = pending.filter((item) => item.call !== null).map((item) => item.call!);
-    let settled: SettledBatch;
-    // A batch raced by a concurrent file (it stored some of these record_ids first) is looked up and settled again.
-    do {
-      const stored = calls.length === 0 ? new Map() : await transaction.storedCalls(calls);
-      settled = settleBatch(pending, stored, closed, fileName);
-    } while ((await transaction.writeBatch(settled)) === 'raced');
+  const lookUpAndSettle = async (items: ParsedItem[], calls: CallRecord[]): Promise<SettledBatch> =>
+    settleBatch(items, calls.length === 0 ? new Map() : await transaction.storedCalls(calls), closed, fileName);
+
+  const count = (settled: SettledBatch): void => {
     for (const call of settled.billed) totals.add(call);
     for (const [code, count] of Object.entries(settled.rejectedByCode) as [RejectCode, number][]) {
       summary.rejected[code] = (summary.rejected[code] ?? 0) + count;
@@ -134,8 +132,40 @@ async function applyParsed(
     summary.duplicates += settled.duplicates.length;
     for (const [reason, count] of Object.entries(settled.skippedByReason)) summary.skipped[reason] = (summary.skipped[reason] ?? 0) + count;
     summary.late += settled.late;
+  };
+
+  /**
+   * Waits for the batch in flight to be written. One raced by a concurrent file (it stored some of
+   * these record_ids first) is looked up, settled and written again; true when that happened.
+   */
+  const land = async (): Promise<boolean> => {
+    if (inFlight === null) return false;
+    const { items, calls, write } = inFlight;
+    let { settled } = inFlight;
+    inFlight = null;
+    let outcome = await write;
+    const raced = outcome === 'raced';
+    while (outcome === 'raced') {
+      settled = await lookUpAndSettle(items, calls);
+      outcome = await transaction.writeBatch(settled);
+    }
+    count(settled);
+    return raced;
+  };
+
+  /** One de-duplication look-up and one batch of writes per `settleRecords` well-formed records. */
+  const settle = async (): Promise<void> => {
+    const items = pending;
+    const calls = items.filter((item) => item.call !== null).map((item) => item.call!);
     pending = [];
     wellFormed = 0;
+    if (transaction.overlapsWrites !== true) await land();
+    let settled = await lookUpAndSettle(items, calls);
+    // The batch before, written again after a race, may hold other calls than the look-up saw.
+    if (await land()) settled = await lookUpAndSettle(items, calls);
+    const write = transaction.writeBatch(settled);
+    write.catch(() => undefined); // awaited by land(); a failure meanwhile is not unhandled
+    inFlight = { items, calls, settled, write };
   };
 
   for (let batch = await source.next(); batch !== null; batch = await source.next()) {
@@ -148,6 +178,7 @@ async function applyParsed(
     options.onProgress?.({ file: path, records: summary.read, bytesRead: batch.bytesRead, bytesTotal });
   }
   await settle();
+  await land();
 
   // The records applied and the hash recorded come from the same bytes, of a file that did not change meanwhile.
   const { facts, encoding } = await source.finish();

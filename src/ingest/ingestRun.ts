@@ -25,9 +25,10 @@ export interface IngestRunEvents {
 
 /**
  * Applies files one after another, each in its own transaction; a refused file does not stop the
- * others. A file another worker is reading (PostgreSQL, several `ingest --inbox` at once) is left
- * for the end, then waited for: by then it is usually applied and is skipped by its content hash,
- * and if that worker died, this one applies it. No file is applied twice or lost.
+ * others. A file another worker is reading (PostgreSQL, several `ingest --inbox` at once), or next
+ * to one it is reading, is left for a later pass; at the end the files still held are waited for:
+ * by then they are usually applied and skipped by their content hash, and if that worker died,
+ * this one applies them. No file is applied twice or lost.
  */
 export async function ingestFiles(
   store: Store,
@@ -59,10 +60,22 @@ export async function ingestFiles(
     }
     return true;
   };
-  for (const path of paths) {
-    if (!(await ingestClaimed(path, false))) heldElsewhere.push(path);
-    if (run.stoppedBy !== undefined) return run;
+  // A file next to one another worker is applying (in the order given: an inbox's name order)
+  // likely holds records re-sent from it: applied at once, one of the two would wait for the
+  // other's commit at their shared record_ids. It is left for a later pass, while files apart
+  // are applied side by side.
+  const neighbours = (index: number): string[] => [paths[index - 1], paths[index + 1]].filter((path): path is string => path !== undefined).map((path) => basename(path));
+  let left = paths.map((path, index) => ({ path, index }));
+  for (;;) {
+    const next: typeof left = [];
+    for (const file of left) {
+      if ((await store.claimedElsewhere(neighbours(file.index))) || !(await ingestClaimed(file.path, false))) next.push(file);
+      if (run.stoppedBy !== undefined) return run;
+    }
+    if (next.length === left.length) break;
+    left = next;
   }
+  for (const file of left) heldElsewhere.push(file.path);
   for (const path of heldElsewhere) {
     await ingestClaimed(path, true);
     if (run.stoppedBy !== undefined) return run;

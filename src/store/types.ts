@@ -106,6 +106,13 @@ export interface FileTransaction {
    */
   readonly settleRecords?: number;
   /**
+   * True when `storedCalls` may be asked while the previous `writeBatch` is still in flight and
+   * answers as if it had completed (the engine knows the file's own calls without asking the
+   * write's connection): the ingest then looks the next batch up and settles it while one is
+   * written. Absent: each batch is written before the next one is looked up.
+   */
+  readonly overlapsWrites?: boolean;
+  /**
    * The stored sightings of these calls' record_ids within the duplicate scope (duplicateScope.ts:
    * a start in the call's month or the month on either side), committed and of this file so far,
    * by record_id: the same on both engines.
@@ -457,6 +464,11 @@ export interface Store extends StoreReader {
    * lock), so every claim succeeds there.
    */
   claimFile(name: string, options?: { wait?: boolean }): Promise<FileClaim | null>;
+  /**
+   * Whether another worker holds a claim on any of these deliveries (by file name) now. A hint
+   * for the order files are taken in, nothing rests on it; SQLite: never (one writer).
+   */
+  claimedElsewhere(names: string[]): Promise<boolean>;
   /** Starts one file's transaction (its files row is created inside it). */
   beginFile(file: FileStart): Promise<FileTransaction>;
 

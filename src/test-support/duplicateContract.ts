@@ -90,6 +90,15 @@ export function duplicateContract(engine: string, openEmptyStore: () => Promise<
       expect(await ingest('day.csv', [END_OF_APRIL, ...filler(600), END_OF_APRIL])).toMatchObject({ accepted: 601, duplicates: 1 });
     });
 
+    test('past the biggest batch an engine settles at once (40,000 records apart): a copy is a duplicate, a correction a CONFLICT naming the first line', async () => {
+      const summary = await ingest('day.csv', [END_OF_APRIL, ...filler(40_000), END_OF_APRIL, START_OF_MAY]);
+      expect(summary).toMatchObject({ read: 40_003, accepted: 40_001, duplicates: 1, rejected: { CONFLICT: 1 } });
+      expect((await store.rejects({ code: 'CONFLICT' })).map((reject) => `${reject.line} ${reject.message}`)).toEqual([
+        '40004 record_id R1 was first seen at day.csv line 2 with different content',
+      ]);
+      expect(await billedIn('2011-05')).toEqual([]);
+    }, 60_000);
+
     test('the same file twice is already ingested, a copy of its records in another file all duplicates', async () => {
       const rows = [END_OF_APRIL, ...filler(3)];
       await ingest('day.csv', rows);

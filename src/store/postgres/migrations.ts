@@ -18,8 +18,8 @@
  * record_ids holds two rows per accepted call (migration 4: its month's bucket and the next, see
  * duplicateScope.ts): its primary key (record_id, bucket) is what makes two concurrent files with
  * the same record_id in duplicate scope serialise (the second waits for the first, then loses and
- * is applied again), and it answers de-duplication with the first sighting's content without
- * touching the calls partitions.
+ * is applied again). Since migration 7 a row holds only the key and where its call is (contract_id,
+ * month): de-duplication reads the content of the few record_ids it finds from calls.
  *
  * Citus: see citus.sql for the distribution (contract_id for calls, totals and statements;
  * reference tables for files and closed_months).
@@ -284,6 +284,18 @@ export const PG_MIGRATIONS: { version: number; description: string; sql: string 
         skips_removed       bigint NOT NULL,
         promoted            bigint NOT NULL
       );
+    `,
+  },
+  {
+    version: 8,
+    description: 'thin record_ids: the key, where the call is (contract_id, month) and the file line that stored it; its content is read from calls',
+    sql: `
+      -- Every accepted call writes two record_ids rows (its buckets): they carried a copy of the
+      -- call's identity, which de-duplication now reads from the call itself (calls' primary key,
+      -- only for the record_ids found). Dropping the columns rewrites nothing; new rows are narrow.
+      -- file_id and line stay: files remove (migration 7) finds and moves a file's rows by them.
+      ALTER TABLE record_ids
+        DROP COLUMN number, DROP COLUMN direction, DROP COLUMN peer, DROP COLUMN start_ms, DROP COLUMN duration_ms;
     `,
   },
 ];

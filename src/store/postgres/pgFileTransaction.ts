@@ -4,7 +4,8 @@ import { StoreFailedError, StoreRaceError } from '../../errors';
 import { CallRecord } from '../../input/callRecord';
 import { duplicateBuckets } from '../duplicateScope';
 import { AcceptedCall, FileBatch, FileOutcome, FileTransaction, StoredCallIdentity } from '../types';
-import { CALL_COLUMNS, QueryName, RECORD_ID_COLUMNS } from './queries';
+import { QueryName } from './queries';
+import { CALL_COLUMNS, callLine, copyChunks, RECORD_ID_COLUMNS, recordIdLines } from './copyLines';
 import type { PgStore } from './pgStore';
 import { findFile, PgSession } from './pgSession';
 import { addTotals } from './pgTotals';
@@ -18,80 +19,28 @@ const RACE_CONSTRAINT = /^(record_ids_pkey|calls_\d{4}_\d{2}_pkey)$/;
 /** The advisory lock of a month: `meisai:month:2011-04` (a transaction's lockKey `month:2011-04`). */
 export const MONTH_LOCK = 'meisai:month:';
 
-const COPY_SPECIAL = /[\\\t\n\r]/;
-
-/** Text in COPY's text format: backslash, tab, newline and carriage return escaped. */
-function text(value: string): string {
-  if (!COPY_SPECIAL.test(value)) return value;
-  return value.replace(/[\\\t\n\r]/g, (character) => (character === '\\' ? '\\\\' : character === '\t' ? '\\t' : character === '\n' ? '\\n' : '\\r'));
-}
-
-/** Text or \N for NULL. */
-function nullable(value: string | null): string {
-  return value === null ? '\\N' : text(value);
-}
-
-/** An exact integer (meisai stores no other numbers). */
-function integer(value: number | bigint): string {
-  if (typeof value === 'number' && !Number.isSafeInteger(value)) throw new StoreFailedError(`cannot store ${value}: meisai stores exact integers only`);
-  return String(value);
-}
-
-function flag(value: boolean): string {
-  return value ? 't' : 'f';
-}
-
-/** COPY lines (each ending in a newline; a call may make more than one) of a batch's calls, in chunks of 1,024 lines; the first line is checked to have a field per column. */
-function* copyChunks(calls: AcceptedCall[], columns: readonly string[], line: (accepted: AcceptedCall) => string): Generator<string> {
-  const lines: string[] = [];
-  for (const accepted of calls) {
-    const next = line(accepted);
-    if (lines.length === 0 && next.slice(0, next.indexOf('\n')).split('\t').length !== columns.length) throw new Error('COPY columns and values disagree');
-    lines.push(next);
-    if (lines.length === 1024) {
-      yield lines.join('');
-      lines.length = 0;
-    }
-  }
-  if (lines.length > 0) yield lines.join('');
-}
-
 /**
- * A call's two record_ids rows (RECORD_ID_COLUMNS), one per duplicate bucket of its month
- * (duplicateScope.ts): what a later look-up of its record_id finds, and where the unique key
- * refuses a second sighting in scope.
+ * Calls of one file kept in memory for de-duplication (about 100 bytes each); a bigger file looks
+ * its batches up on its own connection, each after the batch before is written.
  */
-function recordIdLines(fileId: number): (accepted: AcceptedCall) => string {
-  const file = integer(fileId);
-  const bucketsOf = new Map<string, [string, string]>();
-  return ({ call, line }) => {
-    let buckets = bucketsOf.get(call.month);
-    if (buckets === undefined) {
-      const [own, next] = duplicateBuckets(call.month);
-      buckets = [integer(own), integer(next)];
-      bucketsOf.set(call.month, buckets);
-    }
-    const row =
-      `${text(call.recordId)}\t${text(call.contractId)}\t${text(call.number)}\t${text(call.direction)}\t${text(call.peer)}\t${integer(call.startMs)}\t` +
-      `${integer(call.durationMs)}\t${text(call.month)}\t${file}\t${integer(line)}\t`;
-    return `${row}${buckets[0]}\n${row}${buckets[1]}\n`;
-  };
-}
-
-/** A call's calls row (CALL_COLUMNS). */
-function callLine(fileId: number): (accepted: AcceptedCall) => string {
-  const file = integer(fileId);
-  return ({ call, line, late }) =>
-    `${text(call.contractId)}\t${text(call.month)}\t${text(call.recordId)}\t${file}\t${integer(line)}\t${text(call.number)}\t${text(call.direction)}\t` +
-    `${text(call.peer)}\t${flag(call.peerIsNumber)}\t${integer(call.startMs)}\t${integer(call.durationMs)}\t${text(call.peerClass)}\t${text(call.tariffId)}\t` +
-    `${text(call.numberingPlanId)}\t${nullable(call.rateId)}\t${nullable(call.ratePrefix)}\t${integer(call.units)}\t${integer(call.chargeScaled)}\t` +
-    `${flag(call.chakuwariEligible)}\t${flag(late)}\t${nullable(call.planId)}\t${integer(call.chargeRemainderParts)}\n`;
-}
+const OWN_CALLS_KEPT = 1 << 19;
 
 /** One file's writes, on a connection of its own, inside the transaction beginFile opened. */
 export class PgFileTransaction implements FileTransaction {
   /** Each statement is a round trip to the server: a file is settled in few, big batches. */
   readonly settleRecords = 32_768;
+  /**
+   * A batch is looked up on another connection (committed calls) and against this file's calls
+   * in memory while the batch before is written: meisai settles one batch while the server
+   * stores the other. What that look-up cannot see — a concurrent file's record_id stored since —
+   * the unique key of record_ids catches: the batch is `raced`, looked up again here.
+   */
+  readonly overlapsWrites = true;
+  /** This file's calls written so far (the batch in flight included), by record_id; null past OWN_CALLS_KEPT. */
+  private ownCalls: Map<string, StoredCallIdentity[]> | null = new Map();
+  private ownCallCount = 0;
+  /** The batch being written (settled, whatever its outcome): this connection's next statement waits for it. */
+  private writing: Promise<unknown> = Promise.resolve();
   private done = false;
   private readonly lockedMonths = new Set<string>();
   /** Months of calls this file's duplicates repeat, held shared (apart from lockedMonths: a call of one still has its closed check). */
@@ -106,6 +55,7 @@ export class PgFileTransaction implements FileTransaction {
     private readonly client: pg.PoolClient,
     private readonly fileId: number,
     private readonly receivedMonth: string,
+    private readonly fileName: string,
   ) {}
 
   private run(name: QueryName, values: unknown[] = []): Promise<pg.QueryResult> {
@@ -134,8 +84,56 @@ export class PgFileTransaction implements FileTransaction {
     }
   }
 
+  /**
+   * The stored sightings of the calls' record_ids: committed ones (on a pooled connection, while
+   * this one may be writing the batch before) and this file's own, from memory. A file too big to
+   * keep in memory asks its own connection, once the batch in flight is written.
+   */
   storedCalls(calls: Pick<CallRecord, 'recordId' | 'startMs'>[]): Promise<Map<string, StoredCallIdentity[]>> {
-    return this.guarded(() => new PgSession(this.store, this.client).storedCalls(calls));
+    return this.guarded(async () => {
+      const ownCalls = this.ownCalls;
+      if (ownCalls === null) {
+        await this.writing;
+        return new PgSession(this.store, this.client).storedCalls(calls);
+      }
+      const found = await new PgSession(this.store, this.store.pool).storedCalls(calls);
+      for (const recordId of new Set(calls.map((call) => call.recordId))) {
+        const own = ownCalls.get(recordId);
+        if (own !== undefined) found.set(recordId, [...(found.get(recordId) ?? []), ...own]);
+      }
+      return found;
+    });
+  }
+
+  /** Keeps the batch's calls as sightings of this file (until OWN_CALLS_KEPT; then none are kept). */
+  private keepOwnCalls(calls: AcceptedCall[]): void {
+    if (this.ownCalls === null) return;
+    this.ownCallCount += calls.length;
+    if (this.ownCallCount > OWN_CALLS_KEPT) {
+      this.ownCalls = null;
+      return;
+    }
+    for (const { call, line } of calls) {
+      const identity: StoredCallIdentity = {
+        contractId: call.contractId, number: call.number, direction: call.direction, peer: call.peer, startMs: call.startMs,
+        durationMs: call.durationMs, fileName: this.fileName, line,
+      };
+      const sightings = this.ownCalls.get(call.recordId);
+      if (sightings === undefined) this.ownCalls.set(call.recordId, [identity]);
+      else sightings.push(identity);
+    }
+  }
+
+  /** Forgets the calls of a batch that was not written (raced). */
+  private forgetOwnCalls(calls: AcceptedCall[]): void {
+    if (this.ownCalls === null) return;
+    this.ownCallCount -= calls.length;
+    const lines = new Set(calls.map((accepted) => accepted.line));
+    for (const { call } of calls) {
+      const kept = (this.ownCalls.get(call.recordId) ?? []).filter((sighting) => !lines.has(sighting.line));
+      if (kept.length === 0) this.ownCalls.delete(call.recordId);
+      else this.ownCalls.set(call.recordId, kept);
+    }
   }
 
   /**
@@ -146,38 +144,46 @@ export class PgFileTransaction implements FileTransaction {
    * row the whole file is given up (StoreRaceError, applied again).
    */
   writeBatch(batch: FileBatch): Promise<'written' | 'raced'> {
-    return this.guarded(async () => {
-      // Taken before the savepoint: locks and partitions outlive a batch written again.
-      if (batch.rejects.length > 0 && !this.wroteRejects) await this.store.partitions.ensure('rejects', [this.receivedMonth]);
-      this.wroteRejects ||= batch.rejects.length > 0;
-      if (batch.duplicates.length > 0 && !this.wroteDuplicates) await this.store.partitions.ensure('duplicates', [this.receivedMonth]);
-      this.wroteDuplicates ||= batch.duplicates.length > 0;
-      // The month of a call a duplicate repeats is held too (shared), so files remove cannot take the call away
-      // meanwhile; a batch settled before that month was held is looked up and settled again under it.
-      const repeated = [...new Set(batch.duplicates.map((duplicate) => duplicate.month))].filter((month): month is string => month !== undefined && !this.repeatedMonths.has(month));
-      if (repeated.length > 0) {
-        for (const month of repeated.sort()) await this.run('lockShared', [`${MONTH_LOCK}${month}`]);
-        for (const month of repeated) this.repeatedMonths.add(month);
-        return 'raced';
-      }
-      const months = [...new Set(batch.calls.map((accepted) => accepted.call.month))].sort();
-      if (months.length > 0) {
-        await this.lockMonths(months, batch.calls);
-        await this.store.partitions.ensure('calls', months);
-      }
-      await this.run('savepointBatch');
-      try {
-        await this.insertBatch(batch);
-      } catch (error) {
-        if (!isRecordIdRace(error) || this.racedBatches >= RACED_BATCH_LIMIT) throw error;
-        await this.run('rollbackBatch');
-        this.racedBatches += 1;
-        return 'raced';
-      }
-      await this.run('releaseBatch');
-      this.racedBatches = 0;
-      return 'written';
-    });
+    // Known before the write starts: the next batch's look-up may run meanwhile.
+    this.keepOwnCalls(batch.calls);
+    const write = this.guarded(() => this.write(batch));
+    this.writing = write.catch(() => undefined);
+    return write;
+  }
+
+  private async write(batch: FileBatch): Promise<'written' | 'raced'> {
+    // Taken before the savepoint: locks and partitions outlive a batch written again.
+    if (batch.rejects.length > 0 && !this.wroteRejects) await this.store.partitions.ensure('rejects', [this.receivedMonth]);
+    this.wroteRejects ||= batch.rejects.length > 0;
+    if (batch.duplicates.length > 0 && !this.wroteDuplicates) await this.store.partitions.ensure('duplicates', [this.receivedMonth]);
+    this.wroteDuplicates ||= batch.duplicates.length > 0;
+    // The month of a call a duplicate repeats is held too (shared), so files remove cannot take the call away
+    // meanwhile; a batch settled before that month was held is looked up and settled again under it.
+    const repeated = [...new Set(batch.duplicates.map((duplicate) => duplicate.month))].filter((month): month is string => month !== undefined && !this.repeatedMonths.has(month));
+    if (repeated.length > 0) {
+      for (const month of repeated.sort()) await this.run('lockShared', [`${MONTH_LOCK}${month}`]);
+      for (const month of repeated) this.repeatedMonths.add(month);
+      this.forgetOwnCalls(batch.calls);
+      return 'raced';
+    }
+    const months = [...new Set(batch.calls.map((accepted) => accepted.call.month))].sort();
+    if (months.length > 0) {
+      await this.lockMonths(months, batch.calls);
+      await this.store.partitions.ensure('calls', months);
+    }
+    await this.run('savepointBatch');
+    try {
+      await this.insertBatch(batch);
+    } catch (error) {
+      if (!isRecordIdRace(error) || this.racedBatches >= RACED_BATCH_LIMIT) throw error;
+      await this.run('rollbackBatch');
+      this.racedBatches += 1;
+      this.forgetOwnCalls(batch.calls);
+      return 'raced';
+    }
+    await this.run('releaseBatch');
+    this.racedBatches = 0;
+    return 'written';
   }
 
   private async insertBatch(batch: FileBatch): Promise<void> {
@@ -239,12 +245,16 @@ export class PgFileTransaction implements FileTransaction {
   }
 
   addTotals(typeTotals: NumberTypeTotal[], chakuwariTotals: ChakuwariTotal[]): Promise<void> {
-    return this.guarded(() => addTotals(this.store, this.client, typeTotals, chakuwariTotals));
+    return this.guarded(async () => {
+      await this.writing;
+      await addTotals(this.store, this.client, typeTotals, chakuwariTotals);
+    });
   }
 
   async finish(outcome: FileOutcome): Promise<'applied' | 'already-ingested'> {
     if (this.done) throw new Error('the file transaction is over');
     try {
+      await this.writing;
       if ((await findFile(this.store, this.client, outcome.sha256)) !== undefined) {
         await this.end('rollback');
         return 'already-ingested';
@@ -271,6 +281,8 @@ export class PgFileTransaction implements FileTransaction {
   }
 
   async rollback(): Promise<void> {
+    if (this.done) return;
+    await this.writing;
     if (this.done) return;
     await this.end('rollback');
   }

@@ -200,7 +200,7 @@ export class PgSession implements StoreWriter {
    * The stored sightings of these calls' record_ids within the duplicate scope, by record_id: the
    * de-duplication rule of ingest and recycle alike. A call of month m asks for buckets m and m+1
    * (duplicateScope.ts duplicateBuckets), which hold the calls of m−1, m and m+1 (found by the
-   * primary key of record_ids).
+   * primary key of record_ids); the content of those found is read from calls, by its primary key.
    */
   async storedCalls(calls: Pick<CallRecord, 'recordId' | 'startMs'>[]): Promise<Map<string, StoredCallIdentity[]>> {
     const found = new Map<string, StoredCallIdentity[]>();
@@ -213,7 +213,10 @@ export class PgSession implements StoreWriter {
       recordIds.add(call.recordId);
       for (const bucket of duplicateBuckets(japanMonth(call.startMs))) buckets.add(bucket);
     }
-    for (const row of (await this.run('storedCalls', [[...recordIds], [...buckets]])).rows as (StoredCallIdentity & { recordId: string })[]) {
+    const keys = (await this.run('storedCallKeys', [[...recordIds], Math.min(...buckets), Math.max(...buckets)])).rows as { recordId: string; contractId: string; month: string }[];
+    if (keys.length === 0) return found;
+    const located = [keys.map((key) => key.contractId), keys.map((key) => key.month), keys.map((key) => key.recordId)];
+    for (const row of (await this.run('storedCalls', located)).rows as (StoredCallIdentity & { recordId: string })[]) {
       const { recordId, ...identity } = row;
       const sighting = { ...identity, line: Number(identity.line) };
       const sightings = found.get(recordId);

@@ -438,6 +438,14 @@ describePostgres('concurrent files on PostgreSQL', () => {
     await again!.release();
   });
 
+  test('another worker\'s claim shows to claimedElsewhere until it is released; a worker\'s own does not', async () => {
+    const claim = await stores[0]!.claimFile('day-2.csv');
+    expect(await stores[1]!.claimedElsewhere(['day-1.csv', 'day-2.csv'])).toBe(true);
+    expect(await stores[1]!.claimedElsewhere(['day-1.csv', 'day-3.csv'])).toBe(false);
+    await claim!.release();
+    expect(await stores[1]!.claimedElsewhere(['day-2.csv'])).toBe(false);
+  });
+
   test('a month transaction (rerate, close) waits for a file writing that month, and a file then finds it closed', async () => {
     const order: string[] = [];
     let releaseFile!: () => void;

@@ -75,6 +75,11 @@ export function observePostgresQueries(next: QueryObserver | undefined): void {
 
 export type PgAccess = 'read' | 'write' | 'create';
 
+/** The advisory lock key of a delivery's claim. */
+function claimKey(name: string): string {
+  return `meisai:claim:${name}`;
+}
+
 export class PgStore implements Store {
   readonly engine = 'postgres' as const;
   readonly location: string;
@@ -242,7 +247,7 @@ export class PgStore implements Store {
    * record_ids, not on the claim: it only keeps two workers from parsing one file.
    */
   async claimFile(name: string, options: { wait?: boolean } = {}): Promise<FileClaim | null> {
-    const key = `meisai:claim:${name}`;
+    const key = claimKey(name);
     const client = await this.connect();
     try {
       if (options.wait === true) {
@@ -270,6 +275,12 @@ export class PgStore implements Store {
     };
   }
 
+  /** Whether another session holds the claim (claimFile's advisory lock) of any of these names. */
+  async claimedElsewhere(names: string[]): Promise<boolean> {
+    if (names.length === 0) return false;
+    return (await this.run(this.pool, 'claimedElsewhere', [names.map(claimKey)])).rows[0]?.claimed === true;
+  }
+
   // ---- files and ingest
 
   async hasFileOfSize(bytes: number): Promise<boolean> {
@@ -285,7 +296,7 @@ export class PgStore implements Store {
     try {
       await this.run(client, 'begin');
       const fileId = Number((await this.run(client, 'insertFile', [file.name, `pending:${pendingId()}`, file.source, file.ingestedAt])).rows[0].fileId);
-      return new PgFileTransaction(this, client, fileId, receivedMonth(file.ingestedAt));
+      return new PgFileTransaction(this, client, fileId, receivedMonth(file.ingestedAt), file.name);
     } catch (error) {
       await this.run(client, 'rollback').catch(() => undefined);
       client.release(true);

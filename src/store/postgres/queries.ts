@@ -11,6 +11,7 @@
 import { INGESTED_FILE_COLUMNS, INGESTED_FILES_FROM, REMOVED_FILE_COUNTS, RERATE_BATCH } from '../rows';
 import { local, multi, q, QueryEntry, router } from './citusPlans';
 import { REMOVAL_QUERIES } from './removalQueries';
+import { CALL_COLUMNS, RECORD_ID_COLUMNS } from './copyLines';
 
 export type { CitusPlan, QueryEntry } from './citusPlans';
 
@@ -38,15 +39,6 @@ const REVISION_SELECT = `SELECT contract_id AS "contractId", month, revision, cr
 const INVOICE_COLUMNS = `issuer, sequence, invoice_number AS "invoiceNumber", kind, contract_id AS "contractId", month, corrects,
   statement_revision AS "statementRevision", issued_at AS "issuedAt", total, invoice_json AS "invoiceJson", sha256`;
 
-/** The columns of a call's record_ids rows (one per duplicate bucket), in the order of their COPY lines. */
-export const RECORD_ID_COLUMNS = ['record_id', 'contract_id', 'number', 'direction', 'peer', 'start_ms', 'duration_ms', 'month', 'file_id', 'line', 'bucket'] as const;
-/** The columns of a calls row as a file writes it (unrated_code is NULL), in the order of its COPY lines. */
-export const CALL_COLUMNS = [
-  'contract_id', 'month', 'record_id', 'file_id', 'line', 'number', 'direction', 'peer', 'peer_is_number', 'start_ms', 'duration_ms',
-  'peer_class', 'tariff_id', 'numbering_plan_id', 'rate_id', 'rate_prefix', 'units', 'charge_scaled', 'chakuwari_eligible', 'late',
-  'plan_id', 'charge_remainder_parts',
-] as const;
-
 const ALL_CONTRACTS = 'a month over all contracts (close, rerate and reconcile of a whole month)';
 const BULK = "a batch holds calls of many contracts: Citus routes each row to its shard by contract_id";
 
@@ -63,6 +55,14 @@ export const QUERIES = {
   lockShared: q('SELECT pg_advisory_xact_lock_shared(hashtextextended($1, 0))', local),
   tryClaim: q('SELECT pg_try_advisory_lock(hashtextextended($1, 0)) AS claimed', local),
   releaseClaim: q('SELECT pg_advisory_unlock(hashtextextended($1, 0)) AS released', local),
+  // A bigint advisory lock is in pg_locks as classid (its high 32 bits) and objid (low 32 bits), objsubid 1.
+  claimedElsewhere: q(
+    `SELECT EXISTS (SELECT 1 FROM pg_locks l WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1 AND l.pid <> pg_backend_pid()
+       AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
+       AND ((l.classid::bigint << 32) | l.objid::bigint) = ANY (SELECT hashtextextended(key, 0) FROM unnest($1::text[]) AS k(key))
+     ) AS claimed`,
+    local,
+  ),
 
   // ---- schema and migrations
   sessionLock: q('SELECT pg_advisory_lock(hashtextextended($1, 0))', local),
@@ -96,13 +96,24 @@ export const QUERIES = {
   ...REMOVAL_QUERIES,
 
   // ---- one file's batches
+  // The batch's record_ids over the range of its buckets: a primary key probe each (OFFSET 0 stops the
+  // planner from making them a scan of record_ids, which it underrates while statistics lag).
+  storedCallKeys: q(
+    `SELECT DISTINCT r.record_id AS "recordId", r.contract_id AS "contractId", r.month
+       FROM unnest($1::text[]) AS k(record_id)
+       CROSS JOIN LATERAL (SELECT record_id, contract_id, month FROM record_ids
+                            WHERE record_id = k.record_id AND bucket BETWEEN $2 AND $3 OFFSET 0) AS r`,
+    multi('a batch\'s record_ids hash to every shard of record_ids'),
+  ),
+  // The calls found there, by their primary key (few: de-duplication only reads what it found).
   storedCalls: q(
-    `SELECT DISTINCT ON (r.record_id, r.month) r.record_id AS "recordId", r.contract_id AS "contractId", r.number, r.direction, r.peer,
-            r.start_ms AS "startMs", r.duration_ms AS "durationMs", f.name AS "fileName", r.line
-       FROM record_ids r JOIN files f ON f.file_id = r.file_id
-      WHERE r.record_id = ANY($1::text[]) AND r.bucket = ANY($2::integer[])
-      ORDER BY r.record_id, r.month`,
-    router,
+    `SELECT c.record_id AS "recordId", c.contract_id AS "contractId", c.number, c.direction, c.peer,
+            c.start_ms AS "startMs", c.duration_ms AS "durationMs", f.name AS "fileName", c.line
+       FROM unnest($1::text[], $2::text[], $3::text[]) AS k(contract_id, month, record_id)
+       JOIN calls c ON c.contract_id = k.contract_id AND c.month = k.month AND c.record_id = k.record_id
+       JOIN files f ON f.file_id = c.file_id
+      ORDER BY c.record_id, c.month`,
+    multi('the calls found are of many contracts; each is matched on its contract_id'),
   ),
   // The record_ids rows of a batch's calls: its primary key makes a record_id stored once, and two
   // files writing the same one at once serialise there (the second waits, then loses: a race).
@@ -433,8 +444,8 @@ export const QUERIES = {
        SELECT * FROM unnest($1::text[], $2::bigint[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::text[], $8::boolean[], $9::bigint[], $10::bigint[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[], $16::text[], $17::bigint[], $18::bigint[], $19::boolean[], $20::boolean[], $21::text[], $22::bigint[])
               AS u(record_id, line, file_id, contract_id, number, direction, peer, peer_is_number, start_ms, duration_ms, month, peer_class, tariff_id, numbering_plan_id, rate_id, rate_prefix, units, charge_scaled, chakuwari_eligible, late, plan_id, charge_remainder_parts)
      ), ids AS (
-       INSERT INTO record_ids (record_id, contract_id, number, direction, peer, start_ms, duration_ms, month, file_id, line, bucket)
-       SELECT record_id, contract_id, number, direction, peer, start_ms, duration_ms, month, file_id, line, ${MONTH_NUMBER} + shift
+       INSERT INTO record_ids (record_id, contract_id, month, bucket)
+       SELECT record_id, contract_id, month, ${MONTH_NUMBER} + shift
          FROM u CROSS JOIN (VALUES (0), (1)) AS buckets(shift)
      )
      INSERT INTO calls (contract_id, month, record_id, file_id, line, number, direction, peer, peer_is_number, start_ms, duration_ms,
@@ -462,22 +473,3 @@ export const QUERIES = {
 } satisfies Record<string, QueryEntry>;
 
 export type QueryName = keyof typeof QUERIES;
-
-/** The tables distributed by Citus, with their distribution column (citus.sql). */
-export const DISTRIBUTED_TABLES: Record<string, string> = {
-  calls: 'contract_id',
-  number_type_totals: 'contract_id',
-  chakuwari_totals: 'contract_id',
-  statements: 'contract_id',
-  record_ids: 'record_id',
-  rejects: 'file_id',
-  duplicates: 'file_id',
-  skips: 'file_id',
-  subscriptions: 'contract_id',
-  customers: 'contract_id',
-  invoices: 'contract_id',
-  recycled: 'file_id',
-};
-
-/** Reference tables (a copy on every node). */
-export const REFERENCE_TABLES = ['files', 'file_removals', 'closed_months', 'schema_migrations', 'invoice_sequences'];

@@ -179,6 +179,10 @@ export class SqliteStore extends SqliteReader implements Store {
     return { release: async () => undefined };
   }
 
+  async claimedElsewhere(): Promise<boolean> {
+    return false;
+  }
+
   async beginFile(file: FileStart): Promise<FileTransaction> {
     this.db.exec('BEGIN IMMEDIATE');
     try {
