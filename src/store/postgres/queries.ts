@@ -444,8 +444,8 @@ export const QUERIES = {
        SELECT * FROM unnest($1::text[], $2::bigint[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::text[], $8::boolean[], $9::bigint[], $10::bigint[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[], $16::text[], $17::bigint[], $18::bigint[], $19::boolean[], $20::boolean[], $21::text[], $22::bigint[])
               AS u(record_id, line, file_id, contract_id, number, direction, peer, peer_is_number, start_ms, duration_ms, month, peer_class, tariff_id, numbering_plan_id, rate_id, rate_prefix, units, charge_scaled, chakuwari_eligible, late, plan_id, charge_remainder_parts)
      ), ids AS (
-       INSERT INTO record_ids (record_id, contract_id, month, bucket)
-       SELECT record_id, contract_id, month, ${MONTH_NUMBER} + shift
+       INSERT INTO record_ids (record_id, contract_id, month, file_id, line, bucket)
+       SELECT record_id, contract_id, month, file_id, line, ${MONTH_NUMBER} + shift
          FROM u CROSS JOIN (VALUES (0), (1)) AS buckets(shift)
      )
      INSERT INTO calls (contract_id, month, record_id, file_id, line, number, direction, peer, peer_is_number, start_ms, duration_ms,
