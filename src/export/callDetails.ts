@@ -1,7 +1,7 @@
 import { stringify } from 'csv-stringify/sync';
 import { RunFailedError } from '../errors';
 import { formatScaledYen, MAX_FRACTION_DIGITS } from '../money/scaledYen';
-import { CALL_TYPE_LABELS, isCallType } from '../rate/callType';
+import { CALL_TYPE_LABELS, isCallType } from '../numbering/callType';
 import { PeerClass } from '../rate/rateRecord';
 import { CallDetailsRequest, StoredCallDetail, StoreReader } from '../store/types';
 import { formatTenths, truncateToTenths } from '../time/duration';

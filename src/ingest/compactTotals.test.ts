@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { MonthlyTotals, TotalledCall } from '../aggregate/monthlyTotals';
-import { CALL_TYPES } from '../rate/callType';
+import { CALL_TYPES } from '../numbering/callType';
 import { CompactTotals } from './compactTotals';
 import { readTotals, StreamReader, StreamWriter } from './packedBatch';
 

@@ -1,5 +1,5 @@
 import { ChakuwariTotal, NumberTypeTotal, TotalledCall } from '../aggregate/monthlyTotals';
-import { CALL_TYPES, CallType } from '../rate/callType';
+import { CALL_TYPES, CallType } from '../numbering/callType';
 import { truncateToTenths } from '../time/duration';
 import { CHAKUWARI_ROW, grown, StreamWriter, TYPE_ROW } from './packedBatch';
 

@@ -2,7 +2,7 @@ import { ChakuwariTotal, NumberTypeTotal } from '../aggregate/monthlyTotals';
 import { CallRecord } from '../input/callRecord';
 import { Skip } from '../input/profile';
 import { RejectCode, Rejection } from '../input/rejection';
-import { CallType } from '../rate/callType';
+import { CallType } from '../numbering/callType';
 import { PeerClass, RatedCall } from '../rate/rateRecord';
 import { ParsedItem } from './parseStage';
 

@@ -1,5 +1,5 @@
 import { japanDateStartMs } from '../time/japanTime';
-import { CallType } from '../rate/callType';
+import { CallType } from './callType';
 import { DatedRule, NumberClass, NumberingPlanFile } from './plan';
 
 export type Classification =

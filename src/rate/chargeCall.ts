@@ -1,6 +1,6 @@
 import { reject, Rejection } from '../input/rejection';
 import { Classification } from '../numbering/classify';
-import { CallType } from './callType';
+import { CallType } from '../numbering/callType';
 import { Rate, Tariff } from '../tariff/tariff';
 import { ChargeExplanation, RatedCharge, rateSegments, RateSegment } from './rateCall';
 

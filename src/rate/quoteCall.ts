@@ -2,7 +2,7 @@ import { NumberingPlan } from '../numbering/classify';
 import { SubscriptionBook } from '../subscription/subscriptions';
 import { TariffBook } from '../tariff/tariff';
 import { CallRoundingRule } from '../tariff/tariffFile';
-import { CallType } from './callType';
+import { CallType } from '../numbering/callType';
 import { chargeCall, outboundCallType } from './chargeCall';
 import { ChargedPiece, newChargeExplanation } from './rateCall';
 import { tariffForCall } from './rateRecord';

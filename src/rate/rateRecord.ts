@@ -5,7 +5,7 @@ import { isWithheldCaller } from '../numbering/peer';
 import { SubscriptionBook } from '../subscription/subscriptions';
 import { Tariff, TariffBook } from '../tariff/tariff';
 import { japanMonth } from '../time/japanTime';
-import { CallType } from './callType';
+import { CallType } from '../numbering/callType';
 import { chargeCall, outboundCallType } from './chargeCall';
 
 /** How the peer was classified: a call type, or (inbound only) why the caller has none. */

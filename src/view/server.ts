@@ -11,8 +11,9 @@ import { renderHtml } from '../statement/renderHtml';
 import { shownStatementJson } from '../statement/revisions';
 import { Statement } from '../statement/statement';
 import { Store } from '../store/types';
-import { withStoredSubscriptions } from '../subscription/storedSubscriptions';
-import { numberOption, withStore } from '../cli/options';
+import { withStoredSubscriptions } from '../store/storedSubscriptions';
+import { requireSubscriberNumber } from '../numbering/peer';
+import { withOpenStore } from '../store/openStore';
 import { formatStatementMonth } from '../statement/renderText';
 import { CALLS_PER_PAGE, renderCallsPage, renderErrorPage, renderStatementPage } from './page';
 import { MonthSummary, summariseWindow } from './summary';
@@ -166,7 +167,7 @@ export function buildViewServer(options: ViewOptions): FastifyInstance {
 
   app.get('/health', async () => ({ status: 'ok' }));
 
-  const read = <T>(work: (store: Store) => Promise<T>): Promise<T> => withStore(options.db, work);
+  const read = <T>(work: (store: Store) => Promise<T>): Promise<T> => withOpenStore(options.db, 'read', work);
 
   app.get(
     '/api/contracts/:contract/months',
@@ -229,7 +230,7 @@ export function buildViewServer(options: ViewOptions): FastifyInstance {
     async (request, reply) => {
       const { contract, month } = request.params as { contract: string; month: string };
       const query = request.query as { number?: string; mask?: string };
-      const number = query.number === undefined ? undefined : numberOption(query.number);
+      const number = query.number === undefined ? undefined : requireSubscriberNumber(query.number);
       const calls = await read(async (store) => {
         await callsIn(store, contract, month);
         return readCallDetails(store, { contractId: contract, month, number, direction: 'all' });
@@ -301,7 +302,7 @@ export function buildViewServer(options: ViewOptions): FastifyInstance {
   }
 
   async function statementFor(store: Store, contract: string, month: string, query: { number?: string; revision?: string }): Promise<ShownStatement> {
-    const number = query.number === undefined ? undefined : numberOption(query.number);
+    const number = query.number === undefined ? undefined : requireSubscriberNumber(query.number);
     return loadShownStatement(store, await withStoredSubscriptions(store, options.reference), {
       contractId: contract,
       month,

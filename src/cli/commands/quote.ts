@@ -2,7 +2,7 @@ import { Command } from 'commander';
 import { ConfigurationError, RunFailedError } from '../../errors';
 import { formatExactParts, formatScaledYen } from '../../money/scaledYen';
 import { normalisePeer } from '../../numbering/peer';
-import { CALL_TYPE_LABELS } from '../../rate/callType';
+import { CALL_TYPE_LABELS } from '../../numbering/callType';
 import { Quote, quoteCall } from '../../rate/quoteCall';
 import { loadReferenceData } from '../../reference/referenceData';
 import { SubscriptionBook } from '../../subscription/subscriptions';

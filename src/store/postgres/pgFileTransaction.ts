@@ -4,6 +4,7 @@ import { StoreFailedError, StoreRaceError } from '../../errors';
 import { CallRecord } from '../../input/callRecord';
 import { duplicateBuckets } from '../duplicateScope';
 import { AcceptedCall, FileBatch, FileOutcome, FileTransaction, StoredCallIdentity } from '../types';
+import { MONTH_LOCK } from './advisoryLocks';
 import { CALL_COLUMNS, QueryName, RECORD_ID_COLUMNS } from './queries';
 import type { PgStore } from './pgStore';
 import { addTotals, findFile, PgSession } from './pgSession';
@@ -13,9 +14,6 @@ const RACED_BATCH_LIMIT = 20;
 
 /** The keys that meet a concurrent file's record_id: record_ids' own, or a calls partition's. */
 const RACE_CONSTRAINT = /^(record_ids_pkey|calls_\d{4}_\d{2}_pkey)$/;
-
-/** The advisory lock of a month: `meisai:month:2011-04` (a transaction's lockKey `month:2011-04`). */
-export const MONTH_LOCK = 'meisai:month:';
 
 const COPY_SPECIAL = /[\\\t\n\r]/;
 

@@ -1,4 +1,4 @@
-import type { Db } from './connection';
+import type { Db } from './db';
 
 /**
  * De-duplication keys of the SQLite store's calls, without an index on record_id.

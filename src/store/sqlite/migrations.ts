@@ -1,5 +1,5 @@
 import { buildKeyParts } from './callKeys';
-import type { Db } from './connection';
+import type { Db } from './db';
 
 /**
  * The columns of calls whose few values repeat (direction, month, class, tariff, rate and plan ids,
