@@ -166,13 +166,6 @@ export class RunList {
   }
 }
 
-/** 32-bit integers as a little-endian blob (the store's byte order on every machine). */
-export function uint32Blob(values: ArrayLike<number>): Buffer {
-  const blob = Buffer.alloc(values.length * 4);
-  for (let index = 0; index < values.length; index += 1) blob.writeUInt32LE(values[index]!, index * 4);
-  return blob;
-}
-
 /** A `call_keys` part as stored: its keys and call_ids, in call_id order. */
 interface KeyPart {
   keys: Buffer;
@@ -269,24 +262,3 @@ function orderByContract(contracts: string[]): Uint32Array {
 
 /** Rows per multi-row INSERT of call_index (4 values each). */
 const INDEX_ROWS = 200;
-
-/** Builds every month's key parts and index rows (one part per file and month) from the calls table: for migration 6. */
-export function buildKeyParts(db: Db): void {
-  let current: { month: string; fileId: number; keys: number[]; callIds: number[]; contracts: string[] } | undefined;
-  const flush = (): void => {
-    if (current !== undefined) writeKeyPart(db, current.month, current.fileId, uint32Blob(current.keys), uint32Blob(current.callIds), current.contracts);
-  };
-  const rows = db
-    .prepare('SELECT call_id AS callId, month, file_id AS fileId, record_id AS recordId, contract_id AS contractId FROM calls ORDER BY month, file_id, call_id')
-    .all() as { callId: number; month: string; fileId: number; recordId: string; contractId: string }[];
-  for (const row of rows) {
-    if (current === undefined || current.month !== row.month || current.fileId !== row.fileId) {
-      flush();
-      current = { month: row.month, fileId: row.fileId, keys: [], callIds: [], contracts: [] };
-    }
-    current.keys.push(recordKey(row.recordId));
-    current.callIds.push(row.callId);
-    current.contracts.push(row.contractId);
-  }
-  flush();
-}
