@@ -9,7 +9,6 @@ export type { Io } from '../export/csvOutput';
 
 export const CONTRACT_PATTERN = /^N\d{9}$/;
 export const MONTH_PATTERN = /^\d{4}-(0[1-9]|1[0-2])$/;
-export const NUMBER_PATTERN = /^050\d{8}$/;
 
 export function dbOption(): Option {
   return new Option('--db <path|url>', 'SQLite store path, or a postgres://… URL (default: $MEISAI_DB or data/meisai.sqlite)');

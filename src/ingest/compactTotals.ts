@@ -7,9 +7,11 @@ const TYPES = CALL_TYPES.length;
 
 /**
  * The monthly sums of MonthlyTotals (src/aggregate/monthlyTotals.ts: the same rule, the same rows
- * in the same order), kept in typed columns instead of an object per row, for the ingest worker:
- * a file's totals take a third of the memory there, and are written out for the main thread
- * without building a row object. Slots (contract, month, number) are found by number first.
+ * in the same order), kept in typed columns instead of an object per row, for the ingest worker.
+ * The worker sends them in chunks (`writeChunks`) without building a row object; the main thread
+ * turns the chunks into rows only once the worker has ended (parseSource.ts `finish`), so the
+ * worker's heap and the rows are never held at once. Slots (contract, month, number) are found by
+ * number first.
  */
 export class CompactTotals {
   /** Each number's first slot, in the order numbers were first seen. */

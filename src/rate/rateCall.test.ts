@@ -3,7 +3,7 @@ import { RoundingRule } from '../money/scaledYen';
 import { DEFAULT_DATA_DIR, loadTariffFile } from '../reference/referenceData';
 import { expandPrefixRange, Tariff, TariffBook } from '../tariff/tariff';
 import { migrateRateV1, RateFileV1 } from '../tariff/migrateTariffFile';
-import { RateFile, TariffFile } from '../tariff/tariffFile';
+import { TariffFile } from '../tariff/tariffFile';
 import { CallType } from '../numbering/callType';
 import { rateCall } from './rateCall';
 

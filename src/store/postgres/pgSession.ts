@@ -1,4 +1,4 @@
-import { totalledCallsOf, fileControlsOf, ingestedFileOf, issuedRevisionsOf, revisionSummaryOf, monthTotalsOrFail, readableMonthTotals, RERATE_BATCH, storedCallFromRow, totalsDiff } from '../rows';
+import { totalledCallsOf, fileControlsOf, ingestedFileOf, issuedRevisionsOf, revisionSummaryOf, monthTotalsOrFail, readableMonthTotals, RERATE_BATCH, storedCallFromRow } from '../rows';
 import { Subscription, SubscriptionBook } from '../../subscription/subscriptions';
 import { checkIntegrity } from './pgIntegrity';
 import { acceptRecycled, countRejectsWithoutRecord, readRecyclableRejects, readRejects, updateReject } from './pgRecycle';
@@ -259,10 +259,6 @@ export class PgSession implements StoreWriter {
       yield readableCalls(this.store.location, rows.map(callRowForChecks)).map(storedCallFromRow);
       if (rows.length < RERATE_BATCH) return;
     }
-  }
-
-  async diffMonthTotals(scope: MonthScope, totals: MonthTotals): Promise<TotalsDiff> {
-    return totalsDiff((await this.storedTotals(scope)).values, totals);
   }
 
   revisedContracts(scope: MonthScope): Promise<string[]> {
