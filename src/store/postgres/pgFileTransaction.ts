@@ -34,7 +34,8 @@ function integer(value: number | bigint): string {
   return String(value);
 }
 
-function flag(value: boolean): string {
+/** A boolean as COPY text takes it. */
+function copyBoolean(value: boolean): string {
   return value ? 't' : 'f';
 }
 
@@ -80,9 +81,9 @@ function callLine(fileId: number): (accepted: AcceptedCall) => string {
   const file = integer(fileId);
   return ({ call, line, late }) =>
     `${text(call.contractId)}\t${text(call.month)}\t${text(call.recordId)}\t${file}\t${integer(line)}\t${text(call.number)}\t${text(call.direction)}\t` +
-    `${text(call.peer)}\t${flag(call.peerIsNumber)}\t${integer(call.startMs)}\t${integer(call.durationMs)}\t${text(call.peerClass)}\t${text(call.tariffId)}\t` +
+    `${text(call.peer)}\t${copyBoolean(call.peerIsNumber)}\t${integer(call.startMs)}\t${integer(call.durationMs)}\t${text(call.peerClass)}\t${text(call.tariffId)}\t` +
     `${text(call.numberingPlanId)}\t${nullable(call.rateId)}\t${nullable(call.ratePrefix)}\t${integer(call.units)}\t${integer(call.chargeScaled)}\t` +
-    `${flag(call.chakuwariEligible)}\t${flag(late)}\t${nullable(call.planId)}\t${integer(call.chargeRemainderParts)}\n`;
+    `${copyBoolean(call.chakuwariEligible)}\t${copyBoolean(late)}\t${nullable(call.planId)}\t${integer(call.chargeRemainderParts)}\n`;
 }
 
 /** One file's writes, on a connection of its own, inside the transaction beginFile opened. */
@@ -108,7 +109,7 @@ export class PgFileTransaction implements FileTransaction {
   }
 
   /** A failure inside the file's transaction: a record_id written by a concurrent file is a lost race (apply the file again). */
-  private raced(error: unknown): unknown {
+  private lostRaceOrError(error: unknown): unknown {
     const constraint = (error as { constraint?: unknown }).constraint;
     // The file's own records never collide (the rules settle them against the stored ones and
     // the file's earlier ones): a collision on a stored call's key is a concurrent file's.
@@ -125,7 +126,7 @@ export class PgFileTransaction implements FileTransaction {
     try {
       return await work();
     } catch (error) {
-      throw this.raced(error);
+      throw this.lostRaceOrError(error);
     }
   }
 
@@ -253,7 +254,7 @@ export class PgFileTransaction implements FileTransaction {
       return 'applied';
     } catch (error) {
       if (!this.done) await this.end('rollback').catch(() => undefined);
-      throw this.raced(error);
+      throw this.lostRaceOrError(error);
     }
   }
 
