@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { CALL_TYPES } from '../rate/callType';
+import { CALL_TYPES } from '../numbering/callType';
 import { PeerClass } from '../rate/rateRecord';
 import { monthTotalsDiff, totalsDiff } from '../store/rows';
 import { truncateToTenths } from '../time/duration';

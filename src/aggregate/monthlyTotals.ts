@@ -1,4 +1,4 @@
-import { CALL_TYPES, CallType } from '../rate/callType';
+import { CALL_TYPES, CallType } from '../numbering/callType';
 import { RatedCall } from '../rate/rateRecord';
 import { truncateToTenths } from '../time/duration';
 

@@ -61,7 +61,6 @@ import { clusterCpuMicroseconds } from './serverCpu';
 import { benchStoreTargets, ingestDifferences, StoreTargetsResult } from './storeTargets';
 import { evaluateTargets, perSecondText, verdictRows } from './targets';
 
-const PROJECT_ROOT = join(__dirname, '..', '..');
 const DIFFERENCES_SHOWN = 10;
 
 interface MeisaiRun {

@@ -3,7 +3,7 @@ import { ReferenceData } from '../reference/referenceData';
 import { tariffForMonth } from '../statement/loadStatement';
 import { latestRevision } from '../statement/revisions';
 import { Store, StoreReader, StoreWriter } from '../store/types';
-import { withStoredSubscriptions } from '../subscription/storedSubscriptions';
+import { withStoredSubscriptions } from '../store/storedSubscriptions';
 import { buildCorrection, buildInvoice } from './buildInvoice';
 import { ChargeTables, Issuer, monthCharges } from './chargeTables';
 import { activeDays, CustomerLine } from './customers';

@@ -1,6 +1,6 @@
 import Decimal from 'decimal.js';
 import fc from 'fast-check';
-import { CALL_TYPE_LABELS, CALL_TYPES } from '../rate/callType';
+import { CALL_TYPE_LABELS, CALL_TYPES } from '../numbering/callType';
 import { NumberStatement, Statement, StatementTable } from '../statement/statement';
 import { buildCorrection, buildInvoice, taxOf } from './buildInvoice';
 import { MonthCharges } from './chargeTables';

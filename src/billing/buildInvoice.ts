@@ -4,7 +4,7 @@ import { CallRow, Statement } from '../statement/statement';
 import { formatSubscriberNumber } from '../statement/renderText';
 import { ChakuwariTarget, Issuer, MonthCharges } from './chargeTables';
 import { activeDays, CustomerLine, daysInMonth } from './customers';
-import { Invoice, InvoiceKind, InvoiceLine, InvoiceTax, TaxCategory } from './invoice';
+import { Invoice, InvoiceKind, InvoiceLine, InvoiceTax } from './invoice';
 
 /** Everything one contract's invoice for a closed month is made of; building it reads nothing else. */
 export interface InvoiceInput {

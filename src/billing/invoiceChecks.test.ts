@@ -1,7 +1,7 @@
 import { buildInvoice } from './buildInvoice';
 import { footingProblems, issuedInvoiceProblems, usageProblems } from './invoiceChecks';
 import { invoiceJson, sha256, toStored } from './issuedInvoices';
-import { CALL_TYPE_LABELS, CALL_TYPES } from '../rate/callType';
+import { CALL_TYPE_LABELS, CALL_TYPES } from '../numbering/callType';
 import { Statement } from '../statement/statement';
 import { MonthCharges } from './chargeTables';
 

@@ -51,6 +51,7 @@ export function logsArePretty(): boolean {
 let prettify: ((line: string) => string) | null = null;
 function pretty(line: string): string {
   if (prettify === null) {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded only for a terminal: its start-up cost stays off every other run
     const { prettyFactory } = require('pino-pretty') as typeof import('pino-pretty');
     prettify = prettyFactory({ colorize: process.stderr.hasColors?.() === true, translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname,name', singleLine: true });
   }

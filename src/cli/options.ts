@@ -1,21 +1,14 @@
 import { Option } from 'commander';
 import { ConfigurationError } from '../errors';
-import { normaliseSubscriberNumber } from '../numbering/peer';
+import { requireSubscriberNumber } from '../numbering/peer';
 import { StoreAccess, storeMayBeThere, withOpenStore, withWriterStore as openWriterStore } from '../store/openStore';
 import { Store } from '../store/types';
 import { createLogger } from './logger';
 
-/** Where a command writes: results to stdout, messages to stderr (tests capture both). */
-export interface Io {
-  stdout: (text: string) => void;
-  stderr: (text: string) => void;
-  /** Encoded output (CSV in CP932 or with a BOM); absent, CSV is written as UTF-8 text through `stdout`. */
-  stdoutBytes?: (bytes: Buffer) => void;
-}
+export type { Io } from '../export/csvOutput';
 
 export const CONTRACT_PATTERN = /^N\d{9}$/;
 export const MONTH_PATTERN = /^\d{4}-(0[1-9]|1[0-2])$/;
-export const NUMBER_PATTERN = /^050\d{8}$/;
 
 export function dbOption(): Option {
   return new Option('--db <path|url>', 'SQLite store path, or a postgres://… URL (default: $MEISAI_DB or data/meisai.sqlite)');
@@ -35,14 +28,8 @@ export function monthOption(value: string): string {
   return requireMatch(value, MONTH_PATTERN, 'month', 'YYYY-MM, e.g. 2011-04');
 }
 
-/** Every form ingest takes (`05012345678`, `050-1234-5678`, `+81 50 1234 5678`) → `05012345678`. */
-export function numberOption(value: string): string {
-  const number = normaliseSubscriberNumber(value);
-  if (number === null) {
-    throw new ConfigurationError(`number "${value}" is not valid: expected an 11-digit 050 number, e.g. 05012345678, 050-1234-5678 or +81 50 1234 5678`);
-  }
-  return number;
-}
+/** `--number`: every form ingest takes → `05012345678`, else bad usage (numbering/peer.ts). */
+export const numberOption = requireSubscriberNumber;
 
 /**
  * Opens an existing store read-only for a command that reads, and always closes it. A store that

@@ -2,7 +2,7 @@ import { parse } from 'csv-parse/sync';
 import { join } from 'node:path';
 import { ingestFile } from '../ingest/ingestFile';
 import { parseYenAmount } from '../money/scaledYen';
-import { CALL_TYPES } from '../rate/callType';
+import { CALL_TYPES } from '../numbering/callType';
 import { loadReferenceData, PROJECT_ROOT } from '../reference/referenceData';
 import { loadStatement } from '../statement/loadStatement';
 import { createWorkspace, TempWorkspace } from '../test-support/tempStore';

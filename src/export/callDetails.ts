@@ -7,8 +7,6 @@ import { formatTenths, truncateToTenths } from '../time/duration';
 import { formatJapanTime } from '../time/japanTime';
 import { WITHHELD_CALLER } from '../numbering/peer';
 import { neutraliseFormula } from './csvOutput';
-import { ReferenceData } from '../reference/referenceData';
-import { monthAllowanceUse, tariffForMonth } from '../statement/loadStatement';
 
 /**
  * The per-call detail (通話明細) of a contract and month: one CSV line per stored call, with
@@ -64,19 +62,6 @@ export interface CallDetailOptions {
   mask: boolean;
   /** A plan with allowances: the scaled yen of each call (by record_id) the 無料通話分 covered, printed in an `allowance` column. */
   allowanceCovered?: ReadonlyMap<string, number>;
-}
-
-/**
- * What the 無料通話分 covered of each billed call of the contract-month, by record_id, as its
- * statement applies it (the whole month in call order); undefined when the month's plan has no allowances.
- */
-export async function readAllowanceCoverage(store: StoreReader, reference: Pick<ReferenceData, 'tariffs' | 'subscriptions'>, contractId: string, month: string): Promise<Map<string, number> | undefined> {
-  // Data without any allowance never asks for the month's plan: the call details need none.
-  if (!reference.tariffs.versions.some((version) => version.allowances.length > 0)) return undefined;
-  const tariff = tariffForMonth(reference, contractId, month);
-  if (tariff.allowances.length === 0) return undefined;
-  const use = await monthAllowanceUse(store, tariff, contractId, month);
-  return new Map(use.covered.map((covered) => [covered.recordId, covered.coveredScaled]));
 }
 
 /** One call as a CSV line's fields: Japan time, dialled peer, duration as the statement shows it, exact charge. */

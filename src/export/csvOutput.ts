@@ -1,7 +1,6 @@
 import { Option } from 'commander';
 import iconv from 'iconv-lite';
 import { ConfigurationError } from '../errors';
-import type { Io } from '../cli/options';
 
 /**
  * The one place where meisai finishes CSV for the spreadsheets finance opens it in: every
@@ -9,6 +8,14 @@ import type { Io } from '../cli/options';
  * `neutraliseFormula`), and the text is encoded as UTF-8, UTF-8 with a byte-order mark, or
  * CP932, refusing characters CP932 cannot hold rather than printing `?` in their place.
  */
+
+/** Where a command writes: results to stdout, messages to stderr (tests capture both). */
+export interface Io {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  /** Encoded output (CSV in CP932 or with a BOM); absent, CSV is written as UTF-8 text through `stdout`. */
+  stdoutBytes?: (bytes: Buffer) => void;
+}
 
 export const CSV_ENCODINGS = ['utf8', 'utf8bom', 'cp932'] as const;
 export type CsvEncoding = (typeof CSV_ENCODINGS)[number];

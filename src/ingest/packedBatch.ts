@@ -1,7 +1,6 @@
 import { CallRecord } from '../input/callRecord';
 import { Skip } from '../input/profile';
 import { RejectCode, Rejection } from '../input/rejection';
-import { CallType } from '../rate/callType';
 import { PeerClass, RatedCall } from '../rate/rateRecord';
 import { ParsedItem } from './parseStage';
 

@@ -266,9 +266,3 @@ export interface RecordFramer {
   end(): CsvRecord[];
 }
 
-/** Records of a whole text (tests, tools): the same framing as a file. */
-export function frameText(bytes: Buffer, encoding?: InputEncoding): CsvRecord[] {
-  const framer = new LineFramer(encoding);
-  return [...framer.push(bytes), ...framer.end()];
-}
-

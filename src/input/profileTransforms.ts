@@ -13,8 +13,6 @@ export interface MappingFailure {
   failure: string;
 }
 
-export const ZONE_PATTERN = /^(Asia\/Tokyo|UTC|[+-](0\d|1[0-4]):[0-5]\d)$/;
-
 /** The offset text a zone adds to a start written without one (`Z`, `+09:00`). */
 export function zoneSuffix(zone: TimeZone): string {
   if (zone === 'Asia/Tokyo') return '+09:00';

@@ -1,9 +1,9 @@
 import { japanDateStartMs } from '../time/japanTime';
-import { CallType } from '../rate/callType';
+import { CallType } from './callType';
 import { DatedRule, NumberClass, NumberingPlanFile } from './plan';
 
 export type Classification =
-  | { kind: 'callable'; type: Exclude<NumberClass, 'not-callable'>; ruleNote?: string }
+  | { kind: 'callable'; type: Exclude<NumberClass, 'not-callable'> }
   /** `pricedAs`: a tariff with a rate for the number's prefix may rate it as that type (`pricedOutboundType`). */
   | { kind: 'not-callable'; prefix: string; pricedAs?: CallType }
   | { kind: 'invalid'; message: string };
@@ -59,7 +59,7 @@ export class NumberingPlan {
       if (!lengthFits) {
         return { kind: 'invalid', message: `${digits} has ${digits.length} digits; numbers starting ${prefix} have ${lengthText(rule)}` };
       }
-      return { kind: 'callable', type: rule.class, ruleNote: rule.note };
+      return { kind: 'callable', type: rule.class };
     }
     return { kind: 'invalid', message: `${digits} matches no number range of the numbering plan` };
   }

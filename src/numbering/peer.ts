@@ -1,3 +1,4 @@
+import { ConfigurationError } from '../errors';
 import { quoteInput } from '../text/quoteInput';
 
 /**
@@ -46,4 +47,13 @@ export function normaliseSubscriberNumber(rawNumber: string): string | null {
   const normalised = normalisePeer(rawNumber.trim());
   if (!normalised.ok || !SUBSCRIBER_NUMBER.test(normalised.digits)) return null;
   return normalised.digits;
+}
+
+/** Every form ingest takes (`05012345678`, `050-1234-5678`, `+81 50 1234 5678`) → `05012345678`; else bad usage (exit 2). */
+export function requireSubscriberNumber(value: string): string {
+  const number = normaliseSubscriberNumber(value);
+  if (number === null) {
+    throw new ConfigurationError(`number "${value}" is not valid: expected an 11-digit 050 number, e.g. 05012345678, 050-1234-5678 or +81 50 1234 5678`);
+  }
+  return number;
 }

@@ -1,4 +1,4 @@
-import { CallType } from '../rate/callType';
+import { CallType } from './callType';
 
 /** What a rule says about numbers that start with its prefix. */
 export type NumberClass = CallType | 'not-callable';

@@ -1,7 +1,7 @@
 import { reject, Rejection } from '../input/rejection';
 import { Classification } from '../numbering/classify';
 import { ContractNumbers } from '../subscription/contractNumbers';
-import { CallType } from './callType';
+import { CallType } from '../numbering/callType';
 import { Rate, Tariff } from '../tariff/tariff';
 import { ChargeExplanation, RatedCharge, rateSegments, RateSegment } from './rateCall';
 

@@ -1,7 +1,7 @@
 import { Classification } from '../numbering/classify';
 import { isWithheldCaller, WITHHELD_CALLER } from '../numbering/peer';
 import { Chakuwari } from '../tariff/tariff';
-import { CALL_TYPE_LABELS, CallType, isCallType } from './callType';
+import { CALL_TYPE_LABELS, CallType, isCallType } from '../numbering/callType';
 
 /** How the peer was classified: a call type, or (inbound only) why the caller has none. */
 export type PeerClass = CallType | 'withheld' | 'not-callable' | 'unknown';

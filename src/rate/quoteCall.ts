@@ -5,7 +5,7 @@ import { ContractNumbers } from '../subscription/contractNumbers';
 import { SubscriptionBook } from '../subscription/subscriptions';
 import { Chakuwari, Tariff, TariffBook } from '../tariff/tariff';
 import { CallRoundingRule } from '../tariff/tariffFile';
-import { CallType } from './callType';
+import { CallType } from '../numbering/callType';
 import { chargeCall, outboundCallType, sameContractRate } from './chargeCall';
 import { ChakuwariIneligibility, chakuwariIneligibility, inboundPeerClass, PeerClass } from './inboundCall';
 import { ChargedPiece, newChargeExplanation } from './rateCall';

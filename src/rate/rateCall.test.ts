@@ -3,8 +3,8 @@ import { RoundingRule } from '../money/scaledYen';
 import { DEFAULT_DATA_DIR, loadTariffFile } from '../reference/referenceData';
 import { expandPrefixRange, Tariff, TariffBook } from '../tariff/tariff';
 import { migrateRateV1, RateFileV1 } from '../tariff/migrateTariffFile';
-import { RateFile, TariffFile } from '../tariff/tariffFile';
-import { CallType } from './callType';
+import { TariffFile } from '../tariff/tariffFile';
+import { CallType } from '../numbering/callType';
 import { rateCall } from './rateCall';
 
 const REFERENCE_FILE: TariffFile = loadTariffFile(join(DEFAULT_DATA_DIR, 'tariffs', 'reference-2006-12.json'));

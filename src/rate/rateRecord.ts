@@ -1,11 +1,10 @@
 import { CallRecord } from '../input/callRecord';
 import { reject, Rejection } from '../input/rejection';
 import { NumberingPlan } from '../numbering/classify';
-import { isWithheldCaller, outboundPeerProblem } from '../numbering/peer';
+import { outboundPeerProblem } from '../numbering/peer';
 import { SubscriptionBook } from '../subscription/subscriptions';
 import { Tariff, TariffBook } from '../tariff/tariff';
 import { japanMonth } from '../time/japanTime';
-import { CallType } from './callType';
 import { ContractNumbers } from '../subscription/contractNumbers';
 import { chargeCall, outboundCallType, sameContractRate } from './chargeCall';
 import { chakuwariIneligibility, inboundPeerClass, PeerClass } from './inboundCall';

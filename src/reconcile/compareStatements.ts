@@ -1,4 +1,4 @@
-import { CALL_TYPES } from '../rate/callType';
+import { CALL_TYPES } from '../numbering/callType';
 import { FootingProblem } from './footing';
 import { Detail, difference, information } from './report';
 import {

@@ -1,4 +1,4 @@
-import { CALL_TYPES } from '../rate/callType';
+import { CALL_TYPES } from '../numbering/callType';
 import { formatTenths } from '../time/duration';
 import { parseDurationText } from './readStatementFile';
 import {

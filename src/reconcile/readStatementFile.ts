@@ -1,7 +1,7 @@
 import { parse as parseCsv } from 'csv-parse/sync';
 import { parseYenAmountExact } from '../money/scaledYen';
 import { normaliseSubscriberNumber } from '../numbering/peer';
-import { CALL_TYPE_LABELS, CALL_TYPES, CallType, isCallType } from '../rate/callType';
+import { CALL_TYPE_LABELS, CALL_TYPES, CallType, isCallType } from '../numbering/callType';
 import { ALLOWANCE_LABEL, CHAKUWARI_LABEL, SECTION_LABELS } from '../statement/renderText';
 import { formatTenths, parseDigits } from '../time/duration';
 import { RowFigures, RowKey, StatementFigures, TableFigures } from './statementFigures';

@@ -3,8 +3,8 @@ import { basename } from 'node:path';
 import iconv from 'iconv-lite';
 import { MeisaiError, RunFailedError } from '../errors';
 import { describeSchemaErrors, ReferenceData, schemaValidator } from '../reference/referenceData';
-import { buildCurrentStatement, loadStatement } from '../statement/loadStatement';
-import { readRevision } from '../statement/revisions';
+import { buildCurrentStatement, findCurrentStatement } from '../statement/loadStatement';
+import { numberRevision, readRevision } from '../statement/revisions';
 import { Statement } from '../statement/statement';
 import { DoubleBilled, ReadableRows, StoreReader, Store } from '../store/types';
 import { compareStatementFigures } from './compareStatements';
@@ -52,21 +52,21 @@ export async function reconcileMonth(store: Store, reference: ReferenceData, req
     const checks: Check[] = [
       // The store-wide checks read the whole store (every page, every call): a month-wide
       // reconcile runs them; one contract's reconcile answers in its own time, whatever the store's size.
-      request.contractId === null ? await guarded('integrity', 'store integrity', () => integrityCheck(reader)) : storeWide('integrity', 'store integrity'),
+      request.contractId === null ? await findingOnStoreFault('integrity', 'store integrity', () => integrityCheck(reader)) : storeWide('integrity', 'store integrity'),
       request.contractId === null
-        ? await guarded('record-ids', 'record_ids billed once', async () => recordIdsCheck(await reader.doubleBilled(request.month)))
+        ? await findingOnStoreFault('record-ids', 'record_ids billed once', async () => recordIdsCheck(await reader.doubleBilled(request.month)))
         : storeWide('record-ids', 'record_ids billed once'),
-      await guarded('totals', 'totals from calls', async () => {
+      await findingOnStoreFault('totals', 'totals from calls', async () => {
         const checked = await totalsCheck(reader, request, unreadableTotals);
         withTotals = checked.withTotals;
         return checked.check;
       }),
-      await guarded('statements', 'statements', async () =>
+      await findingOnStoreFault('statements', 'statements', async () =>
         statementsCheck(reader, reference, request, withTotals ?? contractsWithTotals(readInto(await reader.storedTotals(scope), unreadableTotals))),
       ),
       ...(await invoicesCheck(reader, request)),
       request.contractId === null
-        ? await guarded('files', 'files', async () => {
+        ? await findingOnStoreFault('files', 'files', async () => {
             const files = await reader.fileControls();
             return makeCheck('files', 'files', [...files.unreadable.map(difference), ...checkFileControls(files.values)]);
           })
@@ -74,7 +74,7 @@ export async function reconcileMonth(store: Store, reference: ReferenceData, req
     ];
     if (request.against !== undefined) {
       const against = request.against;
-      checks.push(await guarded('against', `against ${basename(against.source)}`, () => againstCheck(reader, reference, request, against)));
+      checks.push(await findingOnStoreFault('against', `against ${basename(against.source)}`, () => againstCheck(reader, reference, request, against)));
     }
     return makeReport(request.month, request.contractId, checks);
   });
@@ -85,16 +85,28 @@ function storeWide(name: CheckName, title: string): Check {
   return makeCheck(name, title, [information(`store-wide: not run for one contract; \`reconcile --month\` without --contract runs it`)]);
 }
 
-/** A check that fails on reading the store (damaged pages, a value no reader expects) fails as a difference. */
-async function guarded(name: CheckName, title: string, run: () => Promise<Check>): Promise<Check> {
+/**
+ * A check that fails on reading the store (damaged pages, a value no reader expects) fails as a
+ * difference. Any other error is a bug, not a finding: it is thrown on, and the run ends with
+ * exit 1 and one line (cli/main.ts).
+ */
+export async function findingOnStoreFault(name: CheckName, title: string, run: () => Promise<Check>): Promise<Check> {
   try {
     return await run();
   } catch (error) {
+    if (!isStoreFault(error)) throw error;
     const code = (error as { code?: unknown }).code;
     const message = (error as Error).message ?? String(error);
     const said = `${typeof code === 'string' ? `${code}: ` : ''}${message.length > 300 ? `${message.slice(0, 300)}…` : message}`;
     return makeCheck(name, title, [difference(`the check could not read the store: ${said}`)]);
   }
+}
+
+/** What reading a damaged store throws: a MeisaiError (a row no reader expects; PostgreSQL's faults) or an SQLite result code. */
+function isStoreFault(error: unknown): boolean {
+  if (error instanceof MeisaiError) return true;
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && code.startsWith('SQLITE_');
 }
 
 async function integrityCheck(reader: StoreReader): Promise<Check> {
@@ -201,7 +213,7 @@ async function invoicesCheck(reader: StoreReader, request: ReconcileRequest): Pr
   const rows = await reader.invoices({ month: request.month, ...(request.contractId === null ? {} : { contractId: request.contractId }) });
   if (rows.length === 0) return [];
   return [
-    await guarded('invoices', 'invoices', async () => {
+    await findingOnStoreFault('invoices', 'invoices', async () => {
       const rounding = loadChargeTables().tax.rounding.mode;
       const details: Detail[] = [];
       const contracts = [...new Set(rows.map((row) => row.contractId))].sort();
@@ -212,7 +224,10 @@ async function invoicesCheck(reader: StoreReader, request: ReconcileRequest): Pr
           const revision = await reader.revision(contract, request.month, number);
           if (revision !== undefined) revisions.set(number, JSON.parse(revision.statementJson) as Statement);
         }
-        const latest = await latestRevision(reader, contract, request.month).catch(() => undefined);
+        const latest = await latestRevision(reader, contract, request.month).catch((error: unknown) => {
+          if (isStoreFault(error)) return undefined;
+          throw error;
+        });
         details.push(...issuedInvoiceProblems({ rows: ofContract, revisions, latestRevision: latest?.revision ?? null }, rounding).map(difference));
       }
       details.unshift(information(`${rows.length} invoice${rows.length === 1 ? '' : 's'} and notes of ${contracts.length} contract${contracts.length === 1 ? '' : 's'}: sha256, footing, usage lines against the statement revision each was built from`));
@@ -234,16 +249,9 @@ async function againstCheck(reader: StoreReader, reference: ReferenceData, reque
   const title = `against ${basename(against.source)}`;
   const theirs = against.figures;
   const details: Detail[] = [];
-  let ours: Statement;
-  try {
-    ours =
-      request.revision === undefined
-        ? await loadStatement(reader, reference, { contractId: theirs.contract, month: theirs.month })
-        : (await readRevision(reader, theirs.contract, theirs.month, request.revision)).statement;
-  } catch (error) {
-    if (!(error instanceof MeisaiError)) throw error;
-    return makeCheck('against', title, [difference(`meisai has no statement to compare with: ${error.message}`)]);
-  }
+  const found = await ourStatement(reader, reference, theirs.contract, theirs.month, request.revision);
+  if ('missing' in found) return makeCheck('against', title, [difference(`meisai has no statement to compare with: ${found.missing}`)]);
+  const ours = found.statement;
   const oursRead = readStatementDocument(ours);
   if (!oursRead.ok) return makeCheck('against', title, [difference(`meisai's revision ${ours.revision} cannot be read: ${oursRead.message}`)]);
   const which = request.revision === undefined ? 'the statement as the store stands' : 'issued';
@@ -259,6 +267,23 @@ async function againstCheck(reader: StoreReader, reference: ReferenceData, reque
     ),
   );
   return makeCheck('against', title, details);
+}
+
+/** Our statement to compare with theirs (the issued `revision`, else as the store stands), or why there is none: not found is an answer. */
+async function ourStatement(
+  reader: StoreReader,
+  reference: ReferenceData,
+  contractId: string,
+  month: string,
+  revision: number | undefined,
+): Promise<{ statement: Statement } | { missing: string }> {
+  if (revision === undefined) {
+    const current = await findCurrentStatement(reader, reference, contractId, month);
+    if (current === undefined) return { missing: `contract ${contractId} has no calls in ${month}` };
+    return { statement: await numberRevision(reader, current) };
+  }
+  if ((await reader.revision(contractId, month, revision)) === undefined) return { missing: `no revision ${revision} of the statement of ${contractId} ${month}` };
+  return { statement: (await readRevision(reader, contractId, month, revision)).statement };
 }
 
 /** Reads a statement file from elsewhere: UTF-8 (with or without BOM) or, if not valid UTF-8, CP932. */

@@ -1,5 +1,5 @@
 import Decimal from 'decimal.js';
-import { CALL_TYPE_LABELS, CALL_TYPES, CallType } from '../rate/callType';
+import { CALL_TYPE_LABELS, CALL_TYPES, CallType } from '../numbering/callType';
 import { SECTION_LABELS } from '../statement/renderText';
 import { YEN_SCALE } from '../money/scaledYen';
 import { formatTenths } from '../time/duration';

@@ -2,7 +2,7 @@ import { ChakuwariTotal, NumberTypeTotal } from '../aggregate/monthlyTotals';
 import { AllowanceUse } from '../discount/allowance';
 import { chakuwariDiscount } from '../discount/chakuwari';
 import { formatScaledYen, roundScaledQuotient, roundScaledYen, shownDecimals } from '../money/scaledYen';
-import { CALL_TYPE_LABELS, CALL_TYPES } from '../rate/callType';
+import { CALL_TYPE_LABELS, CALL_TYPES } from '../numbering/callType';
 import { EXACT_PARTS_PER_SCALED_YEN, Tariff } from '../tariff/tariff';
 import { formatTenths } from '../time/duration';
 import { NumberStatement, Statement, StatementTable } from './statement';

@@ -1,4 +1,4 @@
-import { CALL_TYPE_LABELS } from '../rate/callType';
+import { CALL_TYPE_LABELS } from '../numbering/callType';
 import { formatMoney } from './renderText';
 import { Statement, StatementTable } from './statement';
 

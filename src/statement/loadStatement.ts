@@ -114,3 +114,16 @@ export function tariffForMonth(reference: Pick<ReferenceData, 'tariffs' | 'subsc
   if (tariff === undefined) throw new RunFailedError(`no version of plan ${plan} is in effect in ${month}`);
   return tariff;
 }
+
+/**
+ * What the 無料通話分 covered of each billed call of the contract-month, by record_id, as its
+ * statement applies it (the whole month in call order); undefined when the month's plan has no allowances.
+ */
+export async function readAllowanceCoverage(store: StoreReader, reference: Pick<ReferenceData, 'tariffs' | 'subscriptions'>, contractId: string, month: string): Promise<Map<string, number> | undefined> {
+  // Data without any allowance never asks for the month's plan: the call details need none.
+  if (!reference.tariffs.versions.some((version) => version.allowances.length > 0)) return undefined;
+  const tariff = tariffForMonth(reference, contractId, month);
+  if (tariff.allowances.length === 0) return undefined;
+  const use = await monthAllowanceUse(store, tariff, contractId, month);
+  return new Map(use.covered.map((covered) => [covered.recordId, covered.coveredScaled]));
+}

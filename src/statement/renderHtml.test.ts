@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { NumberTypeTotal } from '../aggregate/monthlyTotals';
 import { YEN_SCALE } from '../money/scaledYen';
-import { CallType } from '../rate/callType';
+import { CallType } from '../numbering/callType';
 import { Tariff } from '../tariff/tariff';
 import { buildStatement } from './buildStatement';
 import { escapeHtml, renderHtml } from './renderHtml';

@@ -1,4 +1,4 @@
-import { CallType } from '../rate/callType';
+import { CallType } from '../numbering/callType';
 
 /** The usage statement (ご利用明細) of one contract and month, in the JSON shape of spec §6. */
 export interface Statement {

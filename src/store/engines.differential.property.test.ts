@@ -11,7 +11,7 @@ import { closeMonth } from '../rerate/closeMonth';
 import { rerateMonth } from '../rerate/rerateMonth';
 import { loadStatement } from '../statement/loadStatement';
 import { statementJson } from '../statement/revisions';
-import { withStoredSubscriptions } from '../subscription/storedSubscriptions';
+import { withStoredSubscriptions } from './storedSubscriptions';
 import { createTestDatabase, describePostgres } from '../test-support/postgres';
 import { csv } from '../test-support/tempStore';
 import { PgStore } from './postgres/pgStore';

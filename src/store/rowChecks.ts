@@ -1,4 +1,4 @@
-import { CALL_TYPES, isCallType } from '../rate/callType';
+import { CALL_TYPES, isCallType } from '../numbering/callType';
 import { StoreFailedError } from '../errors';
 
 /**

@@ -1,5 +1,5 @@
 import { ChakuwariTotal, MonthlyTotals, NumberTypeTotal, TotalledCall } from '../aggregate/monthlyTotals';
-import { CallType } from '../rate/callType';
+import { CallType } from '../numbering/callType';
 import {
   callProblem,
   chakuwariTotalKey,

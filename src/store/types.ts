@@ -352,8 +352,6 @@ export interface StoreReader {
 
   /** The month's calls for a re-rate, a batch at a time (memory stays flat); a damaged row is a failed run naming it. */
   monthCallBatches(scope: MonthScope): AsyncIterable<StoredCall[]>;
-  /** How these totals differ from the stored ones of the scope: the rows to write and the rows gone. */
-  diffMonthTotals(scope: MonthScope, totals: MonthTotals): Promise<TotalsDiff>;
   /** Contracts with an issued revision in the scope. */
   revisedContracts(scope: MonthScope): Promise<string[]>;
 
@@ -393,7 +391,7 @@ export interface StoreWriter extends StoreReader {
   markMonthClosed(month: string, closedAt: string): Promise<void>;
   /** Stores each call's new rating (clearing late), or marks it unrated (its earlier rating kept for the trace). */
   applyReratings(reratings: Rerating[]): Promise<void>;
-  /** Brings the scope's totals to the ones `diffMonthTotals` was given: only the rows that differ are written. */
+  /** Brings the scope's totals to those the diff was made against (rows.ts `monthTotalsDiff`): only the rows that differ are written. */
   applyTotalsDiff(scope: MonthScope, diff: TotalsDiff): Promise<void>;
   /** Adds sums to the stored monthly totals (a row not there yet starts from zero). */
   addTotals(typeTotals: NumberTypeTotal[], chakuwariTotals: ChakuwariTotal[]): Promise<void>;

@@ -1,5 +1,5 @@
 import { RoundingRule } from '../money/scaledYen';
-import { CallType } from '../rate/callType';
+import { CallType } from '../numbering/callType';
 import { ChakuwariFile, RateFile, StepFile, TARIFF_FORMAT, TariffFile } from './tariffFile';
 
 /** A rate of the first tariff format: a per-call fee, an optional initial block, then one unit. */

@@ -1,5 +1,5 @@
 import { parseYenAmount, RoundingRule, roundingRuleProblem, shownDecimals } from '../money/scaledYen';
-import { CALL_TYPES, CallType } from '../rate/callType';
+import { CALL_TYPES, CallType } from '../numbering/callType';
 import { japanDateStartMs } from '../time/japanTime';
 import { HolidayCalendar } from './holidayCalendar';
 import { AllowanceFile, CallRoundingRule, RateFile, StepFile, TariffFile, TimeBandsFile } from './tariffFile';

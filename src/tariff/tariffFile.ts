@@ -1,5 +1,5 @@
 import { RoundingRule } from '../money/scaledYen';
-import { CallType } from '../rate/callType';
+import { CallType } from '../numbering/callType';
 
 /** The tariff file format this code reads; older files are migrated by `meisai tariffs migrate`. */
 export const TARIFF_FORMAT = 2;

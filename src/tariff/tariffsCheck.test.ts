@@ -11,7 +11,6 @@ const directory = mkdtempSync(join(tmpdir(), 'meisai-tariffs-check-'));
 afterAll(() => rmSync(directory, { recursive: true, force: true }));
 const calendars = loadHolidayCalendars(DEFAULT_DATA_DIR);
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Json = any;
 const fixture = (name: string): Json => JSON.parse(readFileSync(join(PROJECT_ROOT, 'fixtures', 'tariffs', `${name}.json`), 'utf8'));
 

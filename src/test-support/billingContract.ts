@@ -11,7 +11,7 @@ import { closeMonth } from '../rerate/closeMonth';
 import { rerateMonth } from '../rerate/rerateMonth';
 import { Store } from '../store/types';
 import { reconcileMonth } from '../reconcile/reconcileMonth';
-import { withStoredSubscriptions } from '../subscription/storedSubscriptions';
+import { withStoredSubscriptions } from '../store/storedSubscriptions';
 import { readSubscriptionsCsv } from '../subscription/subscriptionsCsv';
 import { OpenedStore } from './storeContract';
 import { csv } from './tempStore';

@@ -9,7 +9,7 @@ import { reconcileMonth } from '../reconcile/reconcileMonth';
 import { closeMonth } from '../rerate/closeMonth';
 import { loadShownStatement, loadStatement } from '../statement/loadStatement';
 import { shownStatementJson } from '../statement/revisions';
-import { withStoredSubscriptions } from '../subscription/storedSubscriptions';
+import { withStoredSubscriptions } from '../store/storedSubscriptions';
 import { Subscription } from '../subscription/subscriptions';
 import { readSubscriptionsCsv } from '../subscription/subscriptionsCsv';
 import { TariffBook } from '../tariff/tariff';

@@ -40,7 +40,7 @@ export function findPostgresBinaries(): string | undefined {
   const given = process.env[PG_BIN_VARIABLE];
   if (given !== undefined && given !== '') return hasBinaries(given) ? given : undefined;
   const root = '/usr/lib/postgresql';
-  let versions: string[] = [];
+  let versions: string[];
   try {
     versions = readdirSync(root).filter((name) => /^\d+$/.test(name));
   } catch {

@@ -7,7 +7,7 @@ import { loadReferenceData, PROJECT_ROOT, ReferenceData } from '../reference/ref
 import { rerateMonth } from '../rerate/rerateMonth';
 import { loadStatement } from '../statement/loadStatement';
 import { Store } from '../store/types';
-import { withStoredSubscriptions } from '../subscription/storedSubscriptions';
+import { withStoredSubscriptions } from '../store/storedSubscriptions';
 import { copyReferenceData, removeReferenceCopies } from './referenceVariant';
 import { OpenedStore } from './storeContract';
 import { csv } from './tempStore';

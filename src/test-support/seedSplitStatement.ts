@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ChakuwariTotal, NumberTypeTotal } from '../aggregate/monthlyTotals';
 import { YEN_SCALE } from '../money/scaledYen';
-import { CallType } from '../rate/callType';
+import { CallType } from '../numbering/callType';
 import { DEFAULT_DATA_DIR } from '../reference/referenceData';
 import { buildStatement } from '../statement/buildStatement';
 import { Statement } from '../statement/statement';

@@ -145,13 +145,16 @@ describe('the statement view API', () => {
     expect(response.body).toBe(cli.stdout);
   });
 
-  test('?number= and ?revision=', async () => {
+  test('?number= gives that number\'s statement as the CLI does; a number without calls, and ?revision= never issued, are 404', async () => {
+    // 05012345678 has calls of N000000001 in the April seed
     const cli = await runCli(['statement', '--contract', CONTRACT, '--month', '2011-04', '--format', 'json', '--number', '05012345678', '--db', workspace.dbPath]);
-    const response = await get(app, { url: `/api/contracts/${CONTRACT}/statements/2011-04?number=05012345678`, headers: auth() });
-    if (cli.code === 0) {
-      expect(response.statusCode).toBe(200);
-      expect(response.body).toBe(cli.stdout);
-    } else expect(response.statusCode).toBe(404);
+    expect(cli.code).toBe(0);
+    const response = await get(app, { url: `/api/contracts/${CONTRACT}/statements/2011-04?number=050-1234-5678`, headers: auth() });
+    expect(response.statusCode).toBe(200);
+    expect(response.body).toBe(cli.stdout);
+    const silent = await get(app, { url: `/api/contracts/${CONTRACT}/statements/2011-04?number=05099990000`, headers: auth() });
+    expect(silent.statusCode).toBe(404);
+    expect(silent.json()).toEqual({ error: expect.stringContaining('number 05099990000 has no calls') });
     const revision = await get(app, { url: `/api/contracts/${CONTRACT}/statements/2011-04?revision=9`, headers: auth() });
     expect(revision.statusCode).toBe(404);
     expect(revision.json()).toEqual({ error: expect.stringContaining('no revision 9') });

@@ -3,9 +3,9 @@ import { Socket } from 'node:net';
 import { setImmediate as yieldToQueuedRequests } from 'node:timers/promises';
 import pino from 'pino';
 import { ConfigurationError, MeisaiError, RunFailedError, StoreConfigurationError, StoreFailedError } from '../errors';
-import { readAllowanceCoverage, readCallDetails, renderCallDetailsCsv } from '../export/callDetails';
+import { readCallDetails, renderCallDetailsCsv } from '../export/callDetails';
 import { ReferenceData } from '../reference/referenceData';
-import { loadShownStatement, ShownStatement } from '../statement/loadStatement';
+import { ShownStatement, loadShownStatement, readAllowanceCoverage } from '../statement/loadStatement';
 import { renderCsv } from '../statement/renderCsv';
 import { renderHtml } from '../statement/renderHtml';
 import { shownStatementJson } from '../statement/revisions';
@@ -15,8 +15,9 @@ import { isIntact } from '../billing/issuedInvoices';
 import { renderInvoiceHtml } from '../billing/renderInvoiceHtml';
 import { renderInvoicePdf } from '../billing/renderInvoicePdf';
 import { Store, StoredInvoice } from '../store/types';
-import { withStoredSubscriptions } from '../subscription/storedSubscriptions';
-import { numberOption, withStore } from '../cli/options';
+import { withStoredSubscriptions } from '../store/storedSubscriptions';
+import { requireSubscriberNumber } from '../numbering/peer';
+import { withOpenStore } from '../store/openStore';
 import { formatStatementMonth } from '../statement/renderText';
 import { InvoiceStatus } from './invoiceTabs';
 import { CALLS_PER_PAGE, renderCallsPage, renderErrorPage, renderInvoiceInquiryPage, renderInvoiceListPage, renderStatementPage } from './page';
@@ -187,7 +188,7 @@ export function buildViewServer(options: ViewOptions): FastifyInstance {
 
   app.get('/health', async () => ({ status: 'ok' }));
 
-  const read = <T>(work: (store: Store) => Promise<T>): Promise<T> => withStore(options.db, work);
+  const read = <T>(work: (store: Store) => Promise<T>): Promise<T> => withOpenStore(options.db, 'read', work);
 
   app.get(
     '/api/contracts/:contract/months',
@@ -250,7 +251,7 @@ export function buildViewServer(options: ViewOptions): FastifyInstance {
     async (request, reply) => {
       const { contract, month } = request.params as { contract: string; month: string };
       const query = request.query as { number?: string; mask?: string };
-      const number = query.number === undefined ? undefined : numberOption(query.number);
+      const number = query.number === undefined ? undefined : requireSubscriberNumber(query.number);
       const { calls, allowanceCovered } = await read(async (store) => {
         await callsIn(store, contract, month);
         const details = await readCallDetails(store, { contractId: contract, month, number, direction: 'all' });
@@ -442,7 +443,7 @@ export function buildViewServer(options: ViewOptions): FastifyInstance {
   }
 
   async function statementFor(store: Store, contract: string, month: string, query: { number?: string; revision?: string }): Promise<ShownStatement> {
-    const number = query.number === undefined ? undefined : numberOption(query.number);
+    const number = query.number === undefined ? undefined : requireSubscriberNumber(query.number);
     return loadShownStatement(store, await withStoredSubscriptions(store, options.reference), {
       contractId: contract,
       month,

@@ -1,5 +1,5 @@
 import { formatScaledYen, parseYenAmountExact, YEN_SCALE } from '../money/scaledYen';
-import { CALL_TYPE_LABELS, CALL_TYPES, CallType } from '../rate/callType';
+import { CALL_TYPE_LABELS, CALL_TYPES, CallType } from '../numbering/callType';
 import { escapeHtml } from '../statement/renderHtml';
 import { formatMoney, formatStatementMonth } from '../statement/renderText';
 import { Statement } from '../statement/statement';

@@ -1,7 +1,8 @@
 import { Command, Option } from 'commander';
-import { DirectionFilter, readAllowanceCoverage, readCallDetails, renderCallDetailsCsv } from '../../export/callDetails';
+import { DirectionFilter, readCallDetails, renderCallDetailsCsv } from '../../export/callDetails';
+import { readAllowanceCoverage } from '../../statement/loadStatement';
 import { loadReferenceData } from '../../reference/referenceData';
-import { withStoredSubscriptions } from '../../subscription/storedSubscriptions';
+import { withStoredSubscriptions } from '../../store/storedSubscriptions';
 import { CsvEncoding, csvEncodingOption, writeCsv } from '../../export/csvOutput';
 import { contractOption, dbOption, Io, monthOption, numberOption, withStore } from '../options';
 

@@ -5,7 +5,7 @@ import { loadReferenceData } from '../../reference/referenceData';
 import { RemoveFileResult, removeFile } from '../../removal/removeFile';
 import { formatRowChange } from '../../statement/diffStatements';
 import { FileSelector } from '../../store/types';
-import { withStoredSubscriptions } from '../../subscription/storedSubscriptions';
+import { withStoredSubscriptions } from '../../store/storedSubscriptions';
 import { dbOption, Io, requireMatch, withWriterStore } from '../options';
 
 interface RemoveOptions {

@@ -10,7 +10,7 @@ import { basename } from 'node:path';
 import { ConfigurationError, RunFailedError } from '../../errors';
 import { createLogger, logFailure } from '../logger';
 import { createIngestProgress } from '../progress';
-import { withStoredSubscriptions } from '../../subscription/storedSubscriptions';
+import { withStoredSubscriptions } from '../../store/storedSubscriptions';
 import { dbOption, Io, requireMatch, withWriterStore } from '../options';
 
 interface IngestCommandOptions {

@@ -7,7 +7,7 @@ import { describeMapping } from '../../input/profile';
 import { previewRecords } from '../../ingest/previewProfile';
 import { loadAllProfiles, loadProfile, loadProfileFile, profilesDir } from '../../reference/inputProfiles';
 import { loadReferenceData } from '../../reference/referenceData';
-import { withStoredSubscriptions } from '../../subscription/storedSubscriptions';
+import { withStoredSubscriptions } from '../../store/storedSubscriptions';
 import { dbOption, Io, requireMatch, withStoreIfThere } from '../options';
 
 export function registerProfiles(program: Command, io: Io): void {

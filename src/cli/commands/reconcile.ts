@@ -3,7 +3,7 @@ import { loadReferenceData } from '../../reference/referenceData';
 import { readStatementFile, reconcileMonth } from '../../reconcile/reconcileMonth';
 import { failureMessage, renderReportJson, renderReportText } from '../../reconcile/report';
 import { ConfigurationError, RunFailedError } from '../../errors';
-import { withStoredSubscriptions } from '../../subscription/storedSubscriptions';
+import { withStoredSubscriptions } from '../../store/storedSubscriptions';
 import { contractOption, dbOption, Io, monthOption, revisionOption, withStore } from '../options';
 
 interface ReconcileOptions {

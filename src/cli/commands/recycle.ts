@@ -3,7 +3,7 @@ import { RejectCode } from '../../input/rejection';
 import { RECYCLABLE_CODES } from '../../recycle/recyclable';
 import { RecycleResult, recycleRejects } from '../../recycle/recycleRejects';
 import { loadReferenceData } from '../../reference/referenceData';
-import { withStoredSubscriptions } from '../../subscription/storedSubscriptions';
+import { withStoredSubscriptions } from '../../store/storedSubscriptions';
 import { dbOption, Io, monthOption, withWriterStore } from '../options';
 
 export function registerRecycle(program: Command, io: Io): void {

@@ -5,7 +5,7 @@ import Decimal from 'decimal.js';
 import { ContractRerate, RerateResult, rerateMonth } from '../../rerate/rerateMonth';
 import { formatMoney } from '../../statement/renderText';
 import { formatRowChange } from '../../statement/diffStatements';
-import { withStoredSubscriptions } from '../../subscription/storedSubscriptions';
+import { withStoredSubscriptions } from '../../store/storedSubscriptions';
 import { contractOption, dbOption, Io, monthOption, withWriterStore } from '../options';
 import { plural } from '../../text/plural';
 

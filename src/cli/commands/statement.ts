@@ -3,7 +3,7 @@ import { CsvEncoding, csvEncodingOption, writeCsv } from '../../export/csvOutput
 import { loadReferenceData } from '../../reference/referenceData';
 import { loadShownStatement } from '../../statement/loadStatement';
 import { shownStatementJson } from '../../statement/revisions';
-import { withStoredSubscriptions } from '../../subscription/storedSubscriptions';
+import { withStoredSubscriptions } from '../../store/storedSubscriptions';
 import { renderCsv } from '../../statement/renderCsv';
 import { renderHtml } from '../../statement/renderHtml';
 import { RenderOptions, renderText } from '../../statement/renderText';

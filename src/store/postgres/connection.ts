@@ -6,9 +6,6 @@ import { MeisaiError, StoreConfigurationError, StoreFailedError, StoreRaceError 
  * message names the store as `--db postgres://user:***@host:port/db`: never its password.
  */
 
-/** Whether a --db value (or MEISAI_DB) names a PostgreSQL store rather than an SQLite file. */
-export { isPostgresUrl } from '../storeUrl';
-
 /** The URL without its password (and without any password=… parameter), for messages. */
 export function redactUrl(url: string): string {
   try {

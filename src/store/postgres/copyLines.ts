@@ -34,7 +34,8 @@ function integer(value: number | bigint): string {
   return String(value);
 }
 
-function flag(value: boolean): string {
+/** A boolean as COPY text takes it. */
+function copyBoolean(value: boolean): string {
   return value ? 't' : 'f';
 }
 
@@ -79,8 +80,8 @@ export function callLine(fileId: number): (accepted: AcceptedCall) => string {
   const file = integer(fileId);
   return ({ call, line, late }) =>
     `${text(call.contractId)}\t${text(call.month)}\t${text(call.recordId)}\t${file}\t${integer(line)}\t${text(call.number)}\t${text(call.direction)}\t` +
-    `${text(call.peer)}\t${flag(call.peerIsNumber)}\t${integer(call.startMs)}\t${integer(call.durationMs)}\t${text(call.peerClass)}\t${text(call.tariffId)}\t` +
+    `${text(call.peer)}\t${copyBoolean(call.peerIsNumber)}\t${integer(call.startMs)}\t${integer(call.durationMs)}\t${text(call.peerClass)}\t${text(call.tariffId)}\t` +
     `${text(call.numberingPlanId)}\t${nullable(call.rateId)}\t${nullable(call.ratePrefix)}\t${integer(call.units)}\t${integer(call.chargeScaled)}\t` +
-    `${flag(call.chakuwariEligible)}\t${flag(late)}\t${nullable(call.planId)}\t${integer(call.chargeRemainderParts)}\n`;
+    `${copyBoolean(call.chakuwariEligible)}\t${copyBoolean(late)}\t${nullable(call.planId)}\t${integer(call.chargeRemainderParts)}\n`;
 }
 

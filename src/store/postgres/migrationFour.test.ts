@@ -3,7 +3,7 @@ import { createTestDatabase, describePostgres, TestDatabase } from '../../test-s
 import { PG_MIGRATIONS } from './migrations';
 import { partitionDdl } from './partitions';
 import { PgStore } from './pgStore';
-import { applyCalls, ratedCall } from './pgTestKit';
+import { applyCalls, ratedCall } from '../../test-support/pgTestKit';
 
 /**
  * Migration 4 turns a store-wide unique record_ids into the one duplicate rule: a store written

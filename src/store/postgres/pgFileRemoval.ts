@@ -1,5 +1,5 @@
 import { FileCall, FileRemoval, FileRemovalCounts, FileSelector, StoredDuplicate, StoredFile } from '../types';
-import { MONTH_LOCK } from './pgFileTransaction';
+import { MONTH_LOCK } from './advisoryLocks';
 import type { PgStore } from './pgStore';
 import type { Queryable } from './pgSession';
 

@@ -1,11 +1,11 @@
 import pg from 'pg';
 import { ChakuwariTotal, NumberTypeTotal } from '../../aggregate/monthlyTotals';
-import { StoreFailedError, StoreRaceError } from '../../errors';
+import { StoreRaceError } from '../../errors';
 import { CallRecord } from '../../input/callRecord';
-import { duplicateBuckets } from '../duplicateScope';
 import { AcceptedCall, FileBatch, FileOutcome, FileTransaction, StoredCallIdentity } from '../types';
 import { QueryName } from './queries';
 import { CALL_COLUMNS, callLine, copyChunks, RECORD_ID_COLUMNS, recordIdLines } from './copyLines';
+import { MONTH_LOCK } from './advisoryLocks';
 import type { PgStore } from './pgStore';
 import { findFile, PgSession } from './pgSession';
 import { addTotals } from './pgTotals';
@@ -16,8 +16,6 @@ const RACED_BATCH_LIMIT = 20;
 /** The keys that meet a concurrent file's record_id: record_ids' own, or a calls partition's. */
 const RACE_CONSTRAINT = /^(record_ids_pkey|calls_\d{4}_\d{2}_pkey)$/;
 
-/** The advisory lock of a month: `meisai:month:2011-04` (a transaction's lockKey `month:2011-04`). */
-export const MONTH_LOCK = 'meisai:month:';
 
 /**
  * Calls of one file kept in memory for de-duplication (about 100 bytes each); a bigger file looks
@@ -63,7 +61,7 @@ export class PgFileTransaction implements FileTransaction {
   }
 
   /** A failure inside the file's transaction: a record_id written by a concurrent file is a lost race (apply the file again). */
-  private raced(error: unknown): unknown {
+  private lostRaceOrError(error: unknown): unknown {
     const constraint = (error as { constraint?: unknown }).constraint;
     // The file's own records never collide (the rules settle them against the stored ones and
     // the file's earlier ones): a collision on a stored call's key is a concurrent file's.
@@ -80,7 +78,7 @@ export class PgFileTransaction implements FileTransaction {
     try {
       return await work();
     } catch (error) {
-      throw this.raced(error);
+      throw this.lostRaceOrError(error);
     }
   }
 
@@ -276,7 +274,7 @@ export class PgFileTransaction implements FileTransaction {
       return 'applied';
     } catch (error) {
       if (!this.done) await this.end('rollback').catch(() => undefined);
-      throw this.raced(error);
+      throw this.lostRaceOrError(error);
     }
   }
 

@@ -4,7 +4,7 @@ import { loadReferenceData } from '../../reference/referenceData';
 import { reconcileMonth } from '../../reconcile/reconcileMonth';
 import { describePostgres, PG_URL_VARIABLE, useTestDatabase } from '../../test-support/postgres';
 import { PgStore } from './pgStore';
-import { applyCalls, ratedCall } from './pgTestKit';
+import { applyCalls, ratedCall } from '../../test-support/pgTestKit';
 
 /**
  * reconcile's integrity check on PostgreSQL checks what it says: amcheck on every b-tree index of

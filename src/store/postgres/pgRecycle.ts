@@ -3,7 +3,7 @@ import { StoreRaceError } from '../../errors';
 import { CallRecord } from '../../input/callRecord';
 import { RecyclableReject, RecycledCall, RejectFilter, StoredReject } from '../types';
 import type { PgStore } from './pgStore';
-import { MONTH_LOCK } from './pgFileTransaction';
+import { MONTH_LOCK } from './advisoryLocks';
 import type { Queryable } from './pgSession';
 
 /** Stored rejects, by file (in ingest order) and line; the raw line back as the text it was received as. */

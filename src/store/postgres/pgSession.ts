@@ -1,4 +1,4 @@
-import { totalledCallsOf, fileControlsOf, ingestedFileOf, issuedRevisionsOf, revisionSummaryOf, monthTotalsOrFail, readableMonthTotals, RERATE_BATCH, storedCallFromRow, totalsDiff } from '../rows';
+import { totalledCallsOf, fileControlsOf, ingestedFileOf, issuedRevisionsOf, revisionSummaryOf, monthTotalsOrFail, readableMonthTotals, RERATE_BATCH, storedCallFromRow } from '../rows';
 import { Subscription, SubscriptionBook } from '../../subscription/subscriptions';
 import { checkIntegrity } from './pgIntegrity';
 import { acceptRecycled, countRejectsWithoutRecord, readRecyclableRejects, readRejects, updateReject } from './pgRecycle';
@@ -106,7 +106,7 @@ export class PgSession implements StoreWriter {
     return (await this.run(name, values)).rows.map((row) => (typeof row[column] === 'string' ? row[column] : keyText(row[column])));
   }
 
-  private scoped(scope: MonthScope, month: QueryName, contract: QueryName): [QueryName, unknown[]] {
+  private queryForScope(scope: MonthScope, month: QueryName, contract: QueryName): [QueryName, unknown[]] {
     return scope.contractId === null ? [month, [scope.month]] : [contract, [scope.month, scope.contractId]];
   }
 
@@ -296,12 +296,8 @@ export class PgSession implements StoreWriter {
     }
   }
 
-  async diffMonthTotals(scope: MonthScope, totals: MonthTotals): Promise<TotalsDiff> {
-    return totalsDiff((await this.storedTotals(scope)).values, totals);
-  }
-
   revisedContracts(scope: MonthScope): Promise<string[]> {
-    const [name, values] = this.scoped(scope, 'revisedContractsMonth', 'revisedContractsContract');
+    const [name, values] = this.queryForScope(scope, 'revisedContractsMonth', 'revisedContractsContract');
     return this.strings(name, values, 'contractId');
   }
 
@@ -384,7 +380,7 @@ export class PgSession implements StoreWriter {
   // ---- reconciliation
 
   async *billedCalls(scope: MonthScope): AsyncIterable<ReadableRows<TotalledCall[]>> {
-    const [declare, values] = this.scoped(scope, 'declareBilledMonth', 'declareBilledContract');
+    const [declare, values] = this.queryForScope(scope, 'declareBilledMonth', 'declareBilledContract');
     // A cursor needs a transaction: inside one, this session's; else a snapshot of its own.
     const own = this.client instanceof pg.Pool;
     const client = own ? await this.store.connect() : (this.client as pg.PoolClient);
@@ -412,7 +408,7 @@ export class PgSession implements StoreWriter {
   }
 
   async countCalls(scope: MonthScope): Promise<HeldOutCalls> {
-    const [name, values] = this.scoped(scope, 'countCallsMonth', 'countCallsContract');
+    const [name, values] = this.queryForScope(scope, 'countCallsMonth', 'countCallsContract');
     const rows = (await this.run(name, values)).rows as { late: boolean; unratedCode: string | null; calls: number }[];
     const counts: HeldOutCalls = { billed: 0, late: 0, unratedByCode: {} };
     for (const row of rows) {
@@ -424,15 +420,15 @@ export class PgSession implements StoreWriter {
   }
 
   async storedTotals(scope: MonthScope): Promise<ReadableRows<MonthTotals>> {
-    const [typeName, values] = this.scoped(scope, 'storedTypeTotalsMonth', 'storedTypeTotalsContract');
-    const [chakuwariName] = this.scoped(scope, 'storedChakuwariTotalsMonth', 'storedChakuwariTotalsContract');
+    const [typeName, values] = this.queryForScope(scope, 'storedTypeTotalsMonth', 'storedTypeTotalsContract');
+    const [chakuwariName] = this.queryForScope(scope, 'storedChakuwariTotalsMonth', 'storedChakuwariTotalsContract');
     const typeTotals = (await this.run(typeName, values)).rows as Record<string, unknown>[];
     const chakuwariTotals = (await this.run(chakuwariName, values)).rows as Record<string, unknown>[];
     return readableMonthTotals(typeTotals, chakuwariTotals);
   }
 
   contractsOfMonth(scope: MonthScope): Promise<string[]> {
-    const [name, values] = this.scoped(scope, 'contractsOfMonthMonth', 'contractsOfMonthContract');
+    const [name, values] = this.queryForScope(scope, 'contractsOfMonthMonth', 'contractsOfMonthContract');
     return this.strings(name, values, 'contractId');
   }
 

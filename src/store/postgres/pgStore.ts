@@ -35,7 +35,6 @@ import {
   StoreWriter,
   StoredCall,
   StoredCallDetail,
-  TotalsDiff,
   ReadableRows,
 } from '../types';
 import { createPool, pgFault, redactUrl } from './connection';
@@ -401,9 +400,6 @@ export class PgStore implements Store {
   }
   monthCallBatches(scope: MonthScope): AsyncIterable<StoredCall[]> {
     return this.reads.monthCallBatches(scope);
-  }
-  diffMonthTotals(scope: MonthScope, totals: MonthTotals): Promise<TotalsDiff> {
-    return this.reads.diffMonthTotals(scope, totals);
   }
   revisedContracts(scope: MonthScope): Promise<string[]> {
     return this.reads.revisedContracts(scope);

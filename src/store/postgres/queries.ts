@@ -13,7 +13,7 @@ import { local, multi, q, QueryEntry, router } from './citusPlans';
 import { REMOVAL_QUERIES } from './removalQueries';
 import { CALL_COLUMNS, RECORD_ID_COLUMNS } from './copyLines';
 
-export type { CitusPlan, QueryEntry } from './citusPlans';
+export type { QueryEntry } from './citusPlans';
 
 const MONTH = 'month = $1';
 /** A month's number (year × 12 + month − 1) in SQL, as duplicateScope.ts monthNumber: record_ids' buckets (migration 4). */

@@ -1,4 +1,4 @@
-import type { Db } from './connection';
+import type { Db } from './db';
 
 /**
  * De-duplication keys of the SQLite store's calls, without an index on record_id.
@@ -269,24 +269,3 @@ function orderByContract(contracts: string[]): Uint32Array {
 
 /** Rows per multi-row INSERT of call_index (4 values each). */
 const INDEX_ROWS = 200;
-
-/** Builds every month's key parts and index rows (one part per file and month) from the calls table: for migration 6. */
-export function buildKeyParts(db: Db): void {
-  let current: { month: string; fileId: number; keys: number[]; callIds: number[]; contracts: string[] } | undefined;
-  const flush = (): void => {
-    if (current !== undefined) writeKeyPart(db, current.month, current.fileId, uint32Blob(current.keys), uint32Blob(current.callIds), current.contracts);
-  };
-  const rows = db
-    .prepare('SELECT call_id AS callId, month, file_id AS fileId, record_id AS recordId, contract_id AS contractId FROM calls ORDER BY month, file_id, call_id')
-    .all() as { callId: number; month: string; fileId: number; recordId: string; contractId: string }[];
-  for (const row of rows) {
-    if (current === undefined || current.month !== row.month || current.fileId !== row.fileId) {
-      flush();
-      current = { month: row.month, fileId: row.fileId, keys: [], callIds: [], contracts: [] };
-    }
-    current.keys.push(recordKey(row.recordId));
-    current.callIds.push(row.callId);
-    current.contracts.push(row.contractId);
-  }
-  flush();
-}

@@ -4,12 +4,13 @@ import { accessSync, closeSync, constants as fsConstants, existsSync, openSync, 
 import { dirname, join } from 'node:path';
 import { StoreConfigurationError } from '../../errors';
 import { PROJECT_ROOT } from '../../reference/referenceData';
+import type { Db } from './db';
 import { MIGRATIONS } from './migrations';
 import { notAStore, storeFault } from '../storeErrors';
 
 export const DEFAULT_DB_PATH = join(PROJECT_ROOT, 'data', 'meisai.sqlite');
 
-export type Db = Database.Database;
+export type { Db } from './db';
 
 export function resolveDbPath(path?: string): string {
   return path ?? process.env.MEISAI_DB ?? DEFAULT_DB_PATH;

@@ -1,17 +1,13 @@
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { runCli } from '../../test-support/runCli';
+import { sqliteStoreAtVersion } from '../../test-support/storeAtVersion';
 import { createWorkspace, csv } from '../../test-support/tempStore';
 import { MIGRATIONS } from './migrations';
 
 /** A store written by meisai before plans existed (schema version 3), with one billed call. */
 function versionThreeStore(dbPath: string): void {
-  const db = new Database(dbPath);
-  db.exec('CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, description TEXT NOT NULL, applied_at TEXT NOT NULL)');
-  for (const migration of MIGRATIONS.filter((candidate) => candidate.version <= 3)) {
-    db.exec(migration.sql);
-    db.prepare('INSERT INTO schema_migrations VALUES (?, ?, ?)').run(migration.version, migration.description, '2026-11-01T00:00:00.000Z');
-  }
+  const db = sqliteStoreAtVersion(dbPath, 3);
   db.exec(`INSERT INTO files (file_id, name, sha256, bytes, encoding, ingested_at, records_read, accepted, rejected, duplicates)
              VALUES (1, 'old.csv', 'x', 1, 'utf8', '2026-11-01T00:00:00.000Z', 1, 1, 0, 0);
            INSERT INTO calls (record_id, file_id, line, contract_id, number, direction, peer, peer_is_number, start_ms, duration_ms, month,

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MIGRATIONS } from './migrations';
 import { openStore } from './connection';
+import { sqliteStoreAtVersion } from '../../test-support/storeAtVersion';
 
 /** Migration 5 rebuilds `files` (its CHECK gains skipped) under the tables that reference it. */
 describe('migration 5: the skipped bucket', () => {
@@ -15,12 +16,7 @@ describe('migration 5: the skipped bucket', () => {
 
   /** A store as version 3 left it, with one file's calls, rejects and duplicates. */
   function versionThreeStore(path: string): void {
-    const db = new Database(path);
-    db.exec('CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, description TEXT NOT NULL, applied_at TEXT NOT NULL)');
-    for (const migration of MIGRATIONS.filter((candidate) => candidate.version <= 3)) {
-      db.exec(migration.sql);
-      db.prepare('INSERT INTO schema_migrations VALUES (?, ?, ?)').run(migration.version, migration.description, '2026-11-01T00:00:00Z');
-    }
+    const db = sqliteStoreAtVersion(path, 3, '2026-11-01T00:00:00Z');
     db.exec(`
       INSERT INTO files (file_id, name, sha256, bytes, encoding, source, ingested_at, records_read, accepted, rejected, duplicates, late)
         VALUES (7, 'day.csv', 'abc', 100, 'utf8', NULL, '2026-11-01', 3, 1, 1, 1, 0);
@@ -73,12 +69,7 @@ test('a files table with a column migration 5 does not know stops the migration:
   const directory = mkdtempSync(join(tmpdir(), 'meisai-migration-'));
   try {
     const path = join(directory, 'meisai.sqlite');
-    const db = new Database(path);
-    db.exec('CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, description TEXT NOT NULL, applied_at TEXT NOT NULL)');
-    for (const migration of MIGRATIONS.filter((candidate) => candidate.version <= 3)) {
-      db.exec(migration.sql);
-      db.prepare('INSERT INTO schema_migrations VALUES (?, ?, ?)').run(migration.version, migration.description, '2026-11-01T00:00:00Z');
-    }
+    const db = sqliteStoreAtVersion(path, 3, '2026-11-01T00:00:00Z');
     db.exec("ALTER TABLE files ADD COLUMN someone_elses TEXT; INSERT INTO files VALUES (1, 'a', 'x', 1, 'utf8', NULL, 'now', 0, 0, 0, 0, 0, 'kept')");
     db.close();
     expect(() => openStore(path, 'write')).toThrow();

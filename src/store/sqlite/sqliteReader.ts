@@ -3,7 +3,7 @@ import { TotalledCall } from '../../aggregate/monthlyTotals';
 import { CallValues, decodeRows } from './callValues';
 import { monthRanges } from './callKeys';
 import { keyText, readableCalls } from '../rowChecks';
-import { totalledCallsOf, fileControlsOf, INGESTED_FILE_COLUMNS, INGESTED_FILES_FROM, ingestedFileOf, REMOVED_FILE_COUNTS, issuedRevisionsOf, revisionSummaryOf, monthTotalsOrFail, readableMonthTotals, RERATE_BATCH, storedCallFromRow, totalsDiff } from '../rows';
+import { totalledCallsOf, fileControlsOf, INGESTED_FILE_COLUMNS, INGESTED_FILES_FROM, ingestedFileOf, REMOVED_FILE_COUNTS, issuedRevisionsOf, revisionSummaryOf, monthTotalsOrFail, readableMonthTotals, RERATE_BATCH, storedCallFromRow } from '../rows';
 import { doubleBilledCalls } from './doubleBilled';
 import { Db, storePath } from './connection';
 import {
@@ -21,7 +21,6 @@ import {
   RevisionRow,
   StoredCall,
   StoredCallDetail,
-  TotalsDiff,
   ReadableRows,
 } from '../types';
 
@@ -179,10 +178,6 @@ export class SqliteReader {
     for (const range of monthRanges(this.db, scope.month)) {
       yield* batchesAfter(range.first - 1, range.last, (after) => read(select, { month, after, last: range.last }));
     }
-  }
-
-  async diffMonthTotals(scope: MonthScope, totals: MonthTotals): Promise<TotalsDiff> {
-    return totalsDiff((await this.storedTotals(scope)).values, totals);
   }
 
   async revisedContracts(scope: MonthScope): Promise<string[]> {

@@ -50,9 +50,11 @@ import {
 import { SqliteReader } from './sqliteReader';
 
 /**
- * The embedded engine: one SQLite file, one connection. Every query of meisai's SQLite store is
- * here; the row ⇄ value mapping of each table is written once. better-sqlite3 is synchronous,
- * so each method does its work at once and returns a settled promise.
+ * The embedded engine: one SQLite file, one connection. Its queries are in this folder: reads in
+ * sqliteReader.ts, a file's writes in sqliteFileTransaction.ts, the rest beside them (billing.ts,
+ * subscriptions.ts, recycle.ts, …); the row ⇄ value mapping of each table is written once
+ * (../rows.ts). better-sqlite3 is synchronous, so each method does its work at once and returns
+ * a settled promise.
  */
 export class SqliteStore extends SqliteReader implements Store {
   /** Opens the SQLite store at a path (see openStore: checks, migrations, read-only access). */

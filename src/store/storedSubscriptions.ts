@@ -1,6 +1,6 @@
 import { ReferenceData } from '../reference/referenceData';
-import { StoreReader } from '../store/types';
-import { ContractNumbers } from './contractNumbers';
+import { StoreReader } from './types';
+import { ContractNumbers } from '../subscription/contractNumbers';
 
 /**
  * The reference data with the store's subscriptions and customer lines (the numbers of each

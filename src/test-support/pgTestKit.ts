@@ -1,9 +1,9 @@
-import { inDuplicateScope } from '../duplicateScope';
-import { japanMonth } from '../../time/japanTime';
-import { MonthlyTotals } from '../../aggregate/monthlyTotals';
-import { sameContent } from '../../input/callRecord';
-import { RatedCall } from '../../rate/rateRecord';
-import { FileBatch, Store } from '../types';
+import { inDuplicateScope } from '../store/duplicateScope';
+import { japanMonth } from '../time/japanTime';
+import { MonthlyTotals } from '../aggregate/monthlyTotals';
+import { sameContent } from '../input/callRecord';
+import { RatedCall } from '../rate/rateRecord';
+import { FileBatch, Store } from '../store/types';
 
 /** A rated call for tests: an outbound general call of N000000001 in April 2011 unless told otherwise. */
 export function ratedCall(overrides: Partial<RatedCall> & { recordId: string }): RatedCall {
