@@ -5,7 +5,7 @@ import { acceptRecycled, countRejectsWithoutRecord, readRecyclableRejects, readR
 import { importSubscriptions, readContractSubscriptions, readSubscriptionBook } from './pgSubscriptions';
 import * as billing from './pgBilling';
 import * as removal from './pgFileRemoval';
-import { addTotals } from './pgTotals';
+import { addTotals, chakuwariTotalColumns, typeTotalColumns } from './pgTotals';
 import { CustomerLine } from '../../billing/customers';
 import pg from 'pg';
 import { ChakuwariTotal, NumberTypeTotal, TotalledCall } from '../../aggregate/monthlyTotals';
@@ -342,27 +342,11 @@ export class PgSession implements StoreWriter {
     const { typeTotals, chakuwariTotals, goneTypeTotals, goneChakuwariTotals } = diff;
     if (typeTotals.length > 0) {
       await this.store.partitions.ensure('number_type_totals', typeTotals.map((total) => total.month));
-      await this.run('setTypeTotals', [
-        typeTotals.map((total) => total.contractId),
-        typeTotals.map((total) => total.month),
-        typeTotals.map((total) => total.number),
-        typeTotals.map((total) => total.type),
-        typeTotals.map((total) => total.calls),
-        typeTotals.map((total) => total.durationTenths),
-        typeTotals.map((total) => total.chargeScaled),
-        typeTotals.map((total) => total.chargeRemainderParts),
-      ]);
+      await this.run('setTypeTotals', typeTotalColumns(typeTotals));
     }
     if (chakuwariTotals.length > 0) {
       await this.store.partitions.ensure('chakuwari_totals', chakuwariTotals.map((total) => total.month));
-      await this.run('setChakuwariTotals', [
-        chakuwariTotals.map((total) => total.contractId),
-        chakuwariTotals.map((total) => total.month),
-        chakuwariTotals.map((total) => total.number),
-        chakuwariTotals.map((total) => total.calls),
-        chakuwariTotals.map((total) => total.durationTenths),
-        chakuwariTotals.map((total) => total.durationMs),
-      ]);
+      await this.run('setChakuwariTotals', chakuwariTotalColumns(chakuwariTotals));
     }
     if (goneTypeTotals.length > 0) {
       await this.run('deleteTypeTotals', [

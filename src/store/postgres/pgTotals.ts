@@ -4,34 +4,42 @@ import { ChakuwariTotalSums, TOTAL_BOUND, totalsPastBound, TypeTotalSums } from 
 import type { PgStore } from './pgStore';
 import type { Queryable } from './pgSession';
 
+/** Type totals rows as the column arrays the add and set statements take ($1..$8). */
+export function typeTotalColumns(rows: NumberTypeTotal[]): unknown[][] {
+  return [
+    rows.map((total) => total.contractId),
+    rows.map((total) => total.month),
+    rows.map((total) => total.number),
+    rows.map((total) => total.type),
+    rows.map((total) => total.calls),
+    rows.map((total) => total.durationTenths),
+    rows.map((total) => total.chargeScaled),
+    rows.map((total) => total.chargeRemainderParts),
+  ];
+}
+
+/** 着割 totals rows as the column arrays the add and set statements take ($1..$6). */
+export function chakuwariTotalColumns(rows: ChakuwariTotal[]): unknown[][] {
+  return [
+    rows.map((total) => total.contractId),
+    rows.map((total) => total.month),
+    rows.map((total) => total.number),
+    rows.map((total) => total.calls),
+    rows.map((total) => total.durationTenths),
+    rows.map((total) => total.durationMs),
+  ];
+}
+
 /** Adds sums to the stored monthly totals (a row not there yet starts from zero), rows in key order. */
 export async function addTotals(store: PgStore, client: Queryable, typeTotals: NumberTypeTotal[], chakuwariTotals: ChakuwariTotal[]): Promise<void> {
   if (typeTotals.length > 0) {
     await store.partitions.ensure('number_type_totals', typeTotals.map((total) => total.month));
-    const past = await store.run(client, 'addTypeTotals', [
-      typeTotals.map((total) => total.contractId),
-      typeTotals.map((total) => total.month),
-      typeTotals.map((total) => total.number),
-      typeTotals.map((total) => total.type),
-      typeTotals.map((total) => total.calls),
-      typeTotals.map((total) => total.durationTenths),
-      typeTotals.map((total) => total.chargeScaled),
-      typeTotals.map((total) => total.chargeRemainderParts),
-      TOTAL_BOUND,
-    ]);
+    const past = await store.run(client, 'addTypeTotals', [...typeTotalColumns(typeTotals), TOTAL_BOUND]);
     if (past.rows.length > 0) throw new TotalsBoundError(totalsPastBound(past.rows as TypeTotalSums[], [])!);
   }
   if (chakuwariTotals.length > 0) {
     await store.partitions.ensure('chakuwari_totals', chakuwariTotals.map((total) => total.month));
-    const past = await store.run(client, 'addChakuwariTotals', [
-      chakuwariTotals.map((total) => total.contractId),
-      chakuwariTotals.map((total) => total.month),
-      chakuwariTotals.map((total) => total.number),
-      chakuwariTotals.map((total) => total.calls),
-      chakuwariTotals.map((total) => total.durationTenths),
-      chakuwariTotals.map((total) => total.durationMs),
-      TOTAL_BOUND,
-    ]);
+    const past = await store.run(client, 'addChakuwariTotals', [...chakuwariTotalColumns(chakuwariTotals), TOTAL_BOUND]);
     if (past.rows.length > 0) throw new TotalsBoundError(totalsPastBound([], past.rows as ChakuwariTotalSums[])!);
   }
 }
