@@ -228,7 +228,9 @@ export class PgStore implements Store {
     if (newest === 0 && access !== 'create') {
       throw new StoreConfigurationError(`the PostgreSQL store --db ${this.location} has no meisai schema yet: run meisai migrate, or ingest files first`);
     }
-    if (newest > 0) checkStoreTables(tables, notAStore);
+    // Read again after the migrations: a concurrent first run may have committed one (its tables
+    // with its row) between the two reads above, which would look like a row without tables.
+    if (newest > 0) checkStoreTables((await this.run(client, 'schemaTables')).rows.map((row) => row.name as string), notAStore);
     return newest;
   }
 
