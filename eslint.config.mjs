@@ -1,5 +1,6 @@
 // @ts-check
 import js from '@eslint/js';
+import prettierConfig from 'eslint-config-prettier';
 import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescript';
 import importX from 'eslint-plugin-import-x';
 import tseslint from 'typescript-eslint';
@@ -30,7 +31,8 @@ const LAYERS = [
  */
 const KNOWN_UPWARD = { store: { folder: 'billing', files: ['./customers.ts', './invoice.ts'] } };
 
-const message = 'this folder sits above the importing one (layers in eslint.config.mjs): move the shared piece down instead';
+const message =
+  'this folder sits above the importing one (layers in eslint.config.mjs): move the shared piece down instead';
 const layerZones = LAYERS.flatMap((layer, index) =>
   layer.flatMap((folder) => {
     const known = KNOWN_UPWARD[folder];
@@ -38,8 +40,12 @@ const layerZones = LAYERS.flatMap((layer, index) =>
       .flat()
       .filter((name) => name !== known?.folder);
     return [
-      ...(above.length === 0 ? [] : [{ target: `./src/${folder}`, from: above.map((name) => `./src/${name}`), message }]),
-      ...(known === undefined ? [] : [{ target: `./src/${folder}`, from: `./src/${known.folder}`, except: known.files, message }]),
+      ...(above.length === 0
+        ? []
+        : [{ target: `./src/${folder}`, from: above.map((name) => `./src/${name}`), message }]),
+      ...(known === undefined
+        ? []
+        : [{ target: `./src/${folder}`, from: `./src/${known.folder}`, except: known.files, message }]),
     ];
   }),
 );
@@ -64,7 +70,10 @@ export default tseslint.config(
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/no-misused-promises': 'error',
       // `_name`: left out on purpose (a destructured field dropped, a parameter a signature needs).
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', ignoreRestSiblings: true }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', ignoreRestSiblings: true },
+      ],
       'import-x/no-cycle': ['error', { ignoreExternal: true }],
       // Control characters in patterns are what input checks look for (quoteInput, csvOutput).
       'no-control-regex': 'off',
@@ -88,7 +97,17 @@ export default tseslint.config(
   },
   {
     files: ['**/*.js', '**/*.mjs'],
-    languageOptions: { globals: { require: 'readonly', module: 'writable', process: 'readonly', __dirname: 'readonly', console: 'readonly' } },
+    languageOptions: {
+      globals: {
+        require: 'readonly',
+        module: 'writable',
+        process: 'readonly',
+        __dirname: 'readonly',
+        console: 'readonly',
+      },
+    },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
+  // Last: turns off the style rules Prettier owns (`npm run format`).
+  prettierConfig,
 );

@@ -15,7 +15,16 @@ function referenceTotals(calls: TotalledCall[]): { typeTotals: NumberTypeTotal[]
     if (call.direction === 'out') {
       const type = call.peerClass as NumberTypeTotal['type'];
       const key = `${contractId}|${month}|${number}|${type}`;
-      const total = types.get(key) ?? { contractId, month, number, type, calls: 0, durationTenths: 0, chargeScaled: 0, chargeRemainderParts: 0 };
+      const total = types.get(key) ?? {
+        contractId,
+        month,
+        number,
+        type,
+        calls: 0,
+        durationTenths: 0,
+        chargeScaled: 0,
+        chargeRemainderParts: 0,
+      };
       total.calls += 1;
       total.durationTenths += truncateToTenths(call.durationMs);
       total.chargeScaled += call.chargeScaled;
@@ -47,7 +56,15 @@ const INBOUND_CLASSES: PeerClass[] = [...CALL_TYPES, 'withheld', 'not-callable',
  */
 const contracts = ['N000000001', 'N000000002', 'N000000003', 'N00000000x', 'n000000001', 'N0000000010'];
 const months = ['2011-03', '2011-04', '2011-4', '2011/04'];
-const numbers = ['05011111111', '05022222222', '05033333333', '05044444444', '0501111111', '0601111111x', '05011111111 '];
+const numbers = [
+  '05011111111',
+  '05022222222',
+  '05033333333',
+  '05044444444',
+  '0501111111',
+  '0601111111x',
+  '05011111111 ',
+];
 const call: fc.Arbitrary<TotalledCall> = fc.oneof(
   fc.record({
     contractId: fc.constantFrom(...contracts),
@@ -108,8 +125,28 @@ describe('MonthlyTotals', () => {
     const calls: TotalledCall[] = [];
     for (let index = 0; index < 5000; index += 1) {
       const number = `050${String(index).padStart(8, '0')}`;
-      calls.push({ contractId: 'N000000001', month: '2011-04', number, direction: 'out', peerClass: 'mobile', durationMs: 61_234, chargeScaled: 1_000 + index, chargeRemainderParts: 0, chakuwariEligible: false });
-      calls.push({ contractId: 'N000000001', month: '2011-04', number, direction: 'in', peerClass: 'general', durationMs: 10_050, chargeScaled: 0, chargeRemainderParts: 0, chakuwariEligible: true });
+      calls.push({
+        contractId: 'N000000001',
+        month: '2011-04',
+        number,
+        direction: 'out',
+        peerClass: 'mobile',
+        durationMs: 61_234,
+        chargeScaled: 1_000 + index,
+        chargeRemainderParts: 0,
+        chakuwariEligible: false,
+      });
+      calls.push({
+        contractId: 'N000000001',
+        month: '2011-04',
+        number,
+        direction: 'in',
+        peerClass: 'general',
+        durationMs: 10_050,
+        chargeScaled: 0,
+        chargeRemainderParts: 0,
+        chakuwariEligible: true,
+      });
     }
     const totals = new MonthlyTotals();
     for (const each of calls) totals.add(each);
@@ -119,7 +156,14 @@ describe('MonthlyTotals', () => {
   });
 
   it('lists the rows in the order their numbers first came, a number’s types in statement order', () => {
-    const base = { month: '2011-04', durationMs: 1_000, chargeScaled: 10, chargeRemainderParts: 0, chakuwariEligible: false, direction: 'out' as const };
+    const base = {
+      month: '2011-04',
+      durationMs: 1_000,
+      chargeScaled: 10,
+      chargeRemainderParts: 0,
+      chakuwariEligible: false,
+      direction: 'out' as const,
+    };
     const totals = new MonthlyTotals();
     totals.add({ ...base, contractId: 'N000000002', number: '05022222222', peerClass: 'phs' });
     totals.add({ ...base, contractId: 'N000000001', number: '05011111111', peerClass: 'mobile' });
@@ -137,39 +181,52 @@ describe('MonthlyTotals', () => {
     /** The stored rows: the computed ones, some changed in one figure, some dropped, plus rows of other calls. */
     const edit = fc.constantFrom('same', 'same', 'calls', 'duration', 'charge', 'drop');
     fc.assert(
-      fc.property(fc.array(call, { maxLength: 400 }), fc.array(call, { maxLength: 100 }), fc.infiniteStream(edit), (calls, otherCalls, edits) => {
-        const month = (each: TotalledCall): TotalledCall => ({ ...each, month: '2011-04' });
-        const totals = new MonthlyTotals();
-        for (const each of calls) totals.add(month(each));
-        const other = new MonthlyTotals();
-        for (const each of otherCalls) other.add(month(each));
-        const computedKeys = new Set(totals.numberTypeTotals().map((row) => `${row.contractId}|${row.number}|${row.type}`));
-        const computedChakuwariKeys = new Set(totals.numberChakuwariTotals().map((row) => `${row.contractId}|${row.number}`));
-        const stored = {
-          typeTotals: [
-            ...other.numberTypeTotals().filter((row) => !computedKeys.has(`${row.contractId}|${row.number}|${row.type}`)),
-            ...totals.numberTypeTotals().flatMap((row) => {
-              const change = edits.next().value;
-              if (change === 'drop') return [];
-              if (change === 'calls') return [{ ...row, calls: row.calls + 1 }];
-              if (change === 'duration') return [{ ...row, durationTenths: row.durationTenths + 1 }];
-              if (change === 'charge') return [{ ...row, chargeRemainderParts: row.chargeRemainderParts + 1 }];
-              return [row];
-            }),
-          ].reverse(),
-          chakuwariTotals: [
-            ...totals.numberChakuwariTotals().flatMap((row) => {
-              const change = edits.next().value;
-              if (change === 'drop') return [];
-              if (change === 'same') return [row];
-              return [{ ...row, durationMs: row.durationMs + 1 }];
-            }),
-            ...other.numberChakuwariTotals().filter((row) => !computedChakuwariKeys.has(`${row.contractId}|${row.number}`)),
-          ],
-        };
-        const computed = { typeTotals: totals.numberTypeTotals(), chakuwariTotals: totals.numberChakuwariTotals() };
-        expect(monthTotalsDiff(stored, totals)).toEqual(totalsDiff(stored, computed));
-      }),
+      fc.property(
+        fc.array(call, { maxLength: 400 }),
+        fc.array(call, { maxLength: 100 }),
+        fc.infiniteStream(edit),
+        (calls, otherCalls, edits) => {
+          const month = (each: TotalledCall): TotalledCall => ({ ...each, month: '2011-04' });
+          const totals = new MonthlyTotals();
+          for (const each of calls) totals.add(month(each));
+          const other = new MonthlyTotals();
+          for (const each of otherCalls) other.add(month(each));
+          const computedKeys = new Set(
+            totals.numberTypeTotals().map((row) => `${row.contractId}|${row.number}|${row.type}`),
+          );
+          const computedChakuwariKeys = new Set(
+            totals.numberChakuwariTotals().map((row) => `${row.contractId}|${row.number}`),
+          );
+          const stored = {
+            typeTotals: [
+              ...other
+                .numberTypeTotals()
+                .filter((row) => !computedKeys.has(`${row.contractId}|${row.number}|${row.type}`)),
+              ...totals.numberTypeTotals().flatMap((row) => {
+                const change = edits.next().value;
+                if (change === 'drop') return [];
+                if (change === 'calls') return [{ ...row, calls: row.calls + 1 }];
+                if (change === 'duration') return [{ ...row, durationTenths: row.durationTenths + 1 }];
+                if (change === 'charge') return [{ ...row, chargeRemainderParts: row.chargeRemainderParts + 1 }];
+                return [row];
+              }),
+            ].reverse(),
+            chakuwariTotals: [
+              ...totals.numberChakuwariTotals().flatMap((row) => {
+                const change = edits.next().value;
+                if (change === 'drop') return [];
+                if (change === 'same') return [row];
+                return [{ ...row, durationMs: row.durationMs + 1 }];
+              }),
+              ...other
+                .numberChakuwariTotals()
+                .filter((row) => !computedChakuwariKeys.has(`${row.contractId}|${row.number}`)),
+            ],
+          };
+          const computed = { typeTotals: totals.numberTypeTotals(), chakuwariTotals: totals.numberChakuwariTotals() };
+          expect(monthTotalsDiff(stored, totals)).toEqual(totalsDiff(stored, computed));
+        },
+      ),
       { numRuns: 300 },
     );
   });

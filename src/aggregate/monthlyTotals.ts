@@ -27,7 +27,18 @@ export interface ChakuwariTotal {
 }
 
 /** What the totals are made of: the fields of a rated call they read. */
-export type TotalledCall = Pick<RatedCall, 'contractId' | 'month' | 'number' | 'direction' | 'peerClass' | 'durationMs' | 'chargeScaled' | 'chargeRemainderParts' | 'chakuwariEligible'>;
+export type TotalledCall = Pick<
+  RatedCall,
+  | 'contractId'
+  | 'month'
+  | 'number'
+  | 'direction'
+  | 'peerClass'
+  | 'durationMs'
+  | 'chargeScaled'
+  | 'chargeRemainderParts'
+  | 'chakuwariEligible'
+>;
 
 /** A row of the computed totals and the stored row of the same key, where they differ; either may be missing. */
 export interface TotalsMismatch<Row> {
@@ -101,7 +112,8 @@ export class MonthlyTotals {
     const totals: NumberTypeTotal[] = [];
     for (const slot of this.slotsInOrder()) {
       for (let typeIndex = 0; typeIndex < CALL_TYPES.length; typeIndex += 1) {
-        if (this.sums[slot * SUMS_PER_SLOT + typeIndex * SUMS_PER_ROW] !== 0) totals.push(this.typeTotalAt(slot, typeIndex));
+        if (this.sums[slot * SUMS_PER_SLOT + typeIndex * SUMS_PER_ROW] !== 0)
+          totals.push(this.typeTotalAt(slot, typeIndex));
       }
     }
     return totals;
@@ -110,7 +122,8 @@ export class MonthlyTotals {
   numberChakuwariTotals(): ChakuwariTotal[] {
     const totals: ChakuwariTotal[] = [];
     for (const slot of this.slotsInOrder()) {
-      if (this.sums[slot * SUMS_PER_SLOT + CHAKUWARI_ROW * SUMS_PER_ROW] !== 0) totals.push(this.chakuwariTotalAt(slot));
+      if (this.sums[slot * SUMS_PER_SLOT + CHAKUWARI_ROW * SUMS_PER_ROW] !== 0)
+        totals.push(this.chakuwariTotalAt(slot));
     }
     return totals;
   }
@@ -134,7 +147,10 @@ export class MonthlyTotals {
    * totals lack, in their order. The stored rows are read once each, in order, and kept only when
    * they differ: a store may hand them over as they are read.
    */
-  mismatchesWith(stored: { typeTotals: Iterable<NumberTypeTotal>; chakuwariTotals: Iterable<ChakuwariTotal> }): TotalsMismatches {
+  mismatchesWith(stored: {
+    typeTotals: Iterable<NumberTypeTotal>;
+    chakuwariTotals: Iterable<ChakuwariTotal>;
+  }): TotalsMismatches {
     /** Per slot row (slot * ROWS_PER_SLOT + row): 1 where `stored` has it with the same figures. */
     const equal = new Uint8Array(this.numberOfSlot.length * ROWS_PER_SLOT);
     /** The stored rows with other figures (few), by slot row. */
@@ -163,7 +179,11 @@ export class MonthlyTotals {
       const at = slot * SUMS_PER_SLOT + CHAKUWARI_ROW * SUMS_PER_ROW;
       if (slot === NO_SLOT || this.sums[at] === 0) {
         storedOnlyChakuwari.push(row);
-      } else if (this.sums[at] === row.calls && this.sums[at + 1] === row.durationTenths && this.sums[at + 2] === row.durationMs) {
+      } else if (
+        this.sums[at] === row.calls &&
+        this.sums[at + 1] === row.durationTenths &&
+        this.sums[at + 2] === row.durationMs
+      ) {
         equal[slot * ROWS_PER_SLOT + CHAKUWARI_ROW] = 1;
       } else {
         storedRows.set(slot * ROWS_PER_SLOT + CHAKUWARI_ROW, row);
@@ -174,13 +194,19 @@ export class MonthlyTotals {
       for (let typeIndex = 0; typeIndex < CALL_TYPES.length; typeIndex += 1) {
         const row = slot * ROWS_PER_SLOT + typeIndex;
         if (this.sums[slot * SUMS_PER_SLOT + typeIndex * SUMS_PER_ROW] === 0 || equal[row] === 1) continue;
-        mismatches.typeTotals.push({ computed: this.typeTotalAt(slot, typeIndex), stored: storedRows.get(row) as NumberTypeTotal | undefined });
+        mismatches.typeTotals.push({
+          computed: this.typeTotalAt(slot, typeIndex),
+          stored: storedRows.get(row) as NumberTypeTotal | undefined,
+        });
       }
     }
     for (const slot of this.slotsInOrder()) {
       const row = slot * ROWS_PER_SLOT + CHAKUWARI_ROW;
       if (this.sums[slot * SUMS_PER_SLOT + CHAKUWARI_ROW * SUMS_PER_ROW] === 0 || equal[row] === 1) continue;
-      mismatches.chakuwariTotals.push({ computed: this.chakuwariTotalAt(slot), stored: storedRows.get(row) as ChakuwariTotal | undefined });
+      mismatches.chakuwariTotals.push({
+        computed: this.chakuwariTotalAt(slot),
+        stored: storedRows.get(row) as ChakuwariTotal | undefined,
+      });
     }
     for (const row of storedOnlyTypes) mismatches.typeTotals.push({ computed: undefined, stored: row });
     for (const row of storedOnlyChakuwari) mismatches.chakuwariTotals.push({ computed: undefined, stored: row });
@@ -221,7 +247,9 @@ export class MonthlyTotals {
     const first = numberCode >= 0 ? this.firstSlotOfNumberCode.get(numberCode) : this.firstSlotOfNumberText.get(number);
     for (let slot = first ?? NO_SLOT; slot !== NO_SLOT; slot = this.nextSlotOfNumber[slot]!) {
       if (
-        (contractCode >= 0 ? this.contractCodeOfSlot[slot] === contractCode : this.contractOfSlot[slot] === contractId) &&
+        (contractCode >= 0
+          ? this.contractCodeOfSlot[slot] === contractCode
+          : this.contractOfSlot[slot] === contractId) &&
         (monthCode >= 0 ? this.monthCodeOfSlot[slot] === monthCode : this.monthOfSlot[slot] === month)
       ) {
         return slot;
@@ -242,7 +270,8 @@ export class MonthlyTotals {
     if (found !== NO_SLOT) return found;
     const slot = this.newSlot(call);
     const numberCode = codeOfDigits(call.number, NUMBER_PREFIX, NUMBER_DIGITS);
-    const first = numberCode >= 0 ? this.firstSlotOfNumberCode.get(numberCode) : this.firstSlotOfNumberText.get(call.number);
+    const first =
+      numberCode >= 0 ? this.firstSlotOfNumberCode.get(numberCode) : this.firstSlotOfNumberText.get(call.number);
     if (first === undefined) {
       if (numberCode >= 0) this.firstSlotOfNumberCode.set(numberCode, slot);
       else this.firstSlotOfNumberText.set(call.number, slot);
@@ -291,7 +320,8 @@ const NINE = 57;
 /** The digits after `prefix` as an integer (below 2^30), when the text is the prefix and exactly `digits` ASCII digits; else -1. */
 function codeOfDigits(text: string, prefix: string, digits: number): number {
   if (text.length !== prefix.length + digits) return -1;
-  for (let index = 0; index < prefix.length; index += 1) if (text.charCodeAt(index) !== prefix.charCodeAt(index)) return -1;
+  for (let index = 0; index < prefix.length; index += 1)
+    if (text.charCodeAt(index) !== prefix.charCodeAt(index)) return -1;
   let code = 0;
   for (let index = prefix.length; index < text.length; index += 1) {
     const digit = text.charCodeAt(index);

@@ -53,7 +53,15 @@ import { findPostgresBinaries, startTestCluster, TestCluster, withDatabase } fro
 import { BenchOptions, HelpRequested, parseBenchArguments, USAGE, UsageError } from './benchOptions';
 import { cdrFile, progress } from './cdrFiles';
 import { ControlTotals, rateWithDuckDb } from './duckdbRating';
-import { decimalText, megabytesText, millisecondsSince, quotientText, secondsText, sizeLabel, tableText } from './figures';
+import {
+  decimalText,
+  megabytesText,
+  millisecondsSince,
+  quotientText,
+  secondsText,
+  sizeLabel,
+  tableText,
+} from './figures';
 import { RecordIds } from './generateCdrs';
 import { lastJsonLine, runMeisaiProcess } from './meisaiProcess';
 import { writeFixedWidthCopies } from './profileLayouts';
@@ -72,9 +80,22 @@ interface MeisaiRun {
 }
 
 /** `node bin/meisai ingest FILE --db DB --json` in a child process: its wall time, peak RSS and summary. */
-async function runMeisai(csvPath: string, databasePath: string, runDirectory: string, extraArguments: string[] = []): Promise<MeisaiRun> {
-  const run = await runMeisaiProcess(['ingest', csvPath, '--db', databasePath, '--json', ...extraArguments], runDirectory);
-  return { milliseconds: run.milliseconds, peakRssKilobytes: run.peakRssKilobytes, cpuMicroseconds: run.cpuMicroseconds, summary: lastJsonLine<ControlTotals>(run) };
+async function runMeisai(
+  csvPath: string,
+  databasePath: string,
+  runDirectory: string,
+  extraArguments: string[] = [],
+): Promise<MeisaiRun> {
+  const run = await runMeisaiProcess(
+    ['ingest', csvPath, '--db', databasePath, '--json', ...extraArguments],
+    runDirectory,
+  );
+  return {
+    milliseconds: run.milliseconds,
+    peakRssKilobytes: run.peakRssKilobytes,
+    cpuMicroseconds: run.cpuMicroseconds,
+    summary: lastJsonLine<ControlTotals>(run),
+  };
 }
 
 /** Rows keyed by their identifying columns, with their exact integer figures. */
@@ -89,7 +110,13 @@ interface TableComparison {
 }
 
 function compareFigures(name: string, columns: string[], meisai: FiguresByKey, duckdb: FiguresByKey): TableComparison {
-  const comparison: TableComparison = { name, meisaiRows: meisai.size, duckdbRows: duckdb.size, differences: [], differenceCount: 0 };
+  const comparison: TableComparison = {
+    name,
+    meisaiRows: meisai.size,
+    duckdbRows: duckdb.size,
+    differences: [],
+    differenceCount: 0,
+  };
   const note = (text: string): void => {
     comparison.differenceCount += 1;
     if (comparison.differences.length < DIFFERENCES_SHOWN) comparison.differences.push(text);
@@ -110,8 +137,14 @@ function compareFigures(name: string, columns: string[], meisai: FiguresByKey, d
 function figuresFromRows(rows: unknown[][], keyColumns: number): FiguresByKey {
   const figures: FiguresByKey = new Map();
   for (const row of rows) {
-    const key = row.slice(0, keyColumns).map((value) => String(value)).join(' | ');
-    figures.set(key, row.slice(keyColumns).map((value) => (value === null ? 0n : BigInt(value as bigint | number))));
+    const key = row
+      .slice(0, keyColumns)
+      .map((value) => String(value))
+      .join(' | ');
+    figures.set(
+      key,
+      row.slice(keyColumns).map((value) => (value === null ? 0n : BigInt(value as bigint | number))),
+    );
   }
   return figures;
 }
@@ -148,7 +181,12 @@ async function crossCheckStores(meisaiPath: string, duckdbPath: string): Promise
       const meisaiRows = meisai.prepare(query.sql).raw(true).safeIntegers(true).all() as unknown[][];
       const duckdbRows = (await duckdb.runAndReadAll(query.sql)).getRows() as unknown[][];
       comparisons.push(
-        compareFigures(query.name, [...query.figureColumns], figuresFromRows(meisaiRows, query.keyColumns), figuresFromRows(duckdbRows, query.keyColumns)),
+        compareFigures(
+          query.name,
+          [...query.figureColumns],
+          figuresFromRows(meisaiRows, query.keyColumns),
+          figuresFromRows(duckdbRows, query.keyColumns),
+        ),
       );
     }
     return comparisons;
@@ -158,7 +196,6 @@ async function crossCheckStores(meisaiPath: string, duckdbPath: string): Promise
     duckdbInstance.closeSync();
   }
 }
-
 
 function printTable(rows: string[][], leftAligned?: number[]): void {
   process.stdout.write(`${tableText(rows, leftAligned)}\n`);
@@ -205,13 +242,19 @@ async function ratioRun(options: BenchOptions, cdrs: number, ids: RecordIds, run
   const failures = [
     ...ingestDifferences('meisai', meisai.summary, file.expected),
     ...ingestDifferences('DuckDB', duckdbTotals, file.expected),
-    ...postgresRuns.flatMap((run) => [...ingestDifferences(`meisai on PostgreSQL, ${run.workers} workers`, run.summary, file.expected), ...run.failures]),
+    ...postgresRuns.flatMap((run) => [
+      ...ingestDifferences(`meisai on PostgreSQL, ${run.workers} workers`, run.summary, file.expected),
+      ...run.failures,
+    ]),
   ];
   const comparisons = await crossCheckStores(meisaiPath, duckdbPath);
   for (const comparison of comparisons) {
-    for (const difference of comparison.differences) failures.push(`${sizeLabel(cdrs)} ${ids}, ${comparison.name}: ${difference}`);
+    for (const difference of comparison.differences)
+      failures.push(`${sizeLabel(cdrs)} ${ids}, ${comparison.name}: ${difference}`);
     if (comparison.differenceCount > comparison.differences.length) {
-      failures.push(`${sizeLabel(cdrs)} ${ids}, ${comparison.name}: … and ${comparison.differenceCount - comparison.differences.length} more`);
+      failures.push(
+        `${sizeLabel(cdrs)} ${ids}, ${comparison.name}: … and ${comparison.differenceCount - comparison.differences.length} more`,
+      );
     }
   }
   if (failures.length === 0 && !options.keep) rmSync(directory, { recursive: true, force: true });
@@ -229,13 +272,20 @@ function ratioFigures(run: RatioRun): Record<string, number | string> {
     cdrsPerSecond: Number(perSecondText(run.cdrs, run.meisai.milliseconds)),
     peakRssMb: Number(megabytesText(run.meisai.peakRssKilobytes)),
   };
-  if (run.postgresRuns.length > 0) figures.cpuSecondsPer1M = Number(cpuPerMillionText(run.meisai.cpuMicroseconds, run.cdrs));
+  if (run.postgresRuns.length > 0)
+    figures.cpuSecondsPer1M = Number(cpuPerMillionText(run.meisai.cpuMicroseconds, run.cdrs));
   for (const postgres of run.postgresRuns) {
     figures[`postgresCdrsPerSecond${postgres.workers}`] = Number(perSecondText(run.cdrs, postgres.milliseconds));
-    figures[`postgresPercentOfSqlite${postgres.workers}`] = Number(quotientText(run.meisai.milliseconds * 100n, postgres.milliseconds, 1));
-    figures[`postgresMeisaiCpuSecondsPer1M${postgres.workers}`] = Number(cpuPerMillionText(postgres.cpuMicroseconds, run.cdrs));
+    figures[`postgresPercentOfSqlite${postgres.workers}`] = Number(
+      quotientText(run.meisai.milliseconds * 100n, postgres.milliseconds, 1),
+    );
+    figures[`postgresMeisaiCpuSecondsPer1M${postgres.workers}`] = Number(
+      cpuPerMillionText(postgres.cpuMicroseconds, run.cdrs),
+    );
     if (postgres.serverCpuMicroseconds !== null) {
-      figures[`postgresServerCpuSecondsPer1M${postgres.workers}`] = Number(cpuPerMillionText(postgres.serverCpuMicroseconds, run.cdrs));
+      figures[`postgresServerCpuSecondsPer1M${postgres.workers}`] = Number(
+        cpuPerMillionText(postgres.serverCpuMicroseconds, run.cdrs),
+      );
     }
   }
   return figures;
@@ -246,7 +296,15 @@ function printRatioRuns(runs: RatioRun[]): void {
     ['cdrs', 'ids', 'meisai s', 'duckdb s', 'ratio', 'CDRs/s', 'peak RSS MB'],
     ...runs.map((run) => {
       const ratio = quotientText(run.meisai.milliseconds, run.duckdbMilliseconds, 3);
-      return [String(run.cdrs), run.ids, secondsText(run.meisai.milliseconds), secondsText(run.duckdbMilliseconds), ratio, perSecondText(run.cdrs, run.meisai.milliseconds), megabytesText(run.meisai.peakRssKilobytes)];
+      return [
+        String(run.cdrs),
+        run.ids,
+        secondsText(run.meisai.milliseconds),
+        secondsText(run.duckdbMilliseconds),
+        ratio,
+        perSecondText(run.cdrs, run.meisai.milliseconds),
+        megabytesText(run.meisai.peakRssKilobytes),
+      ];
     }),
   ]);
   for (const run of runs.filter((candidate) => candidate.postgresRuns.length > 0)) {
@@ -254,31 +312,57 @@ function printRatioRuns(runs: RatioRun[]): void {
     printTable([
       ['engine', 'workers', 'files', 'seconds', 'CDRs/s', '% of sqlite', 'meisai CPU s/1M', 'server CPU s/1M'],
       [
-        'sqlite', '1', '1', secondsText(run.meisai.milliseconds), perSecondText(run.cdrs, run.meisai.milliseconds), '100.0',
-        cpuPerMillionText(run.meisai.cpuMicroseconds, run.cdrs), '-',
+        'sqlite',
+        '1',
+        '1',
+        secondsText(run.meisai.milliseconds),
+        perSecondText(run.cdrs, run.meisai.milliseconds),
+        '100.0',
+        cpuPerMillionText(run.meisai.cpuMicroseconds, run.cdrs),
+        '-',
       ],
       ...run.postgresRuns.map((postgres) => [
-        'postgres', String(postgres.workers), String(POSTGRES_PARTS), secondsText(postgres.milliseconds), perSecondText(run.cdrs, postgres.milliseconds),
-        quotientText(run.meisai.milliseconds * 100n, postgres.milliseconds, 1), cpuPerMillionText(postgres.cpuMicroseconds, run.cdrs),
+        'postgres',
+        String(postgres.workers),
+        String(POSTGRES_PARTS),
+        secondsText(postgres.milliseconds),
+        perSecondText(run.cdrs, postgres.milliseconds),
+        quotientText(run.meisai.milliseconds * 100n, postgres.milliseconds, 1),
+        cpuPerMillionText(postgres.cpuMicroseconds, run.cdrs),
         postgres.serverCpuMicroseconds === null ? 'n/a' : cpuPerMillionText(postgres.serverCpuMicroseconds, run.cdrs),
       ]),
-      ['duckdb', '2 threads', '1', secondsText(run.duckdbMilliseconds), perSecondText(run.cdrs, run.duckdbMilliseconds), '', '', ''],
+      [
+        'duckdb',
+        '2 threads',
+        '1',
+        secondsText(run.duckdbMilliseconds),
+        perSecondText(run.cdrs, run.duckdbMilliseconds),
+        '',
+        '',
+        '',
+      ],
     ]);
     process.stdout.write(
       'CPU s/1M: user + system seconds per million CDRs, of the meisai processes (worker threads included) and of the PostgreSQL server ' +
         '(its processes, from /proc; n/a for a server of yours)\n',
     );
     for (const postgres of run.postgresRuns) {
-      process.stdout.write(`cross-check PostgreSQL (${postgres.workers} workers) against DuckDB: ${postgres.failures.length === 0 ? 'identical' : `${postgres.failures.length} differences`}\n`);
+      process.stdout.write(
+        `cross-check PostgreSQL (${postgres.workers} workers) against DuckDB: ${postgres.failures.length === 0 ? 'identical' : `${postgres.failures.length} differences`}\n`,
+      );
     }
   }
   for (const run of runs) {
     for (const comparison of run.comparisons) {
       const verdict = comparison.differenceCount === 0 ? 'identical' : `${comparison.differenceCount} rows differ`;
-      process.stdout.write(`cross-check ${sizeLabel(run.cdrs)} ${run.ids}, ${comparison.name}: meisai ${comparison.meisaiRows} rows, DuckDB ${comparison.duckdbRows} rows, ${verdict}\n`);
+      process.stdout.write(
+        `cross-check ${sizeLabel(run.cdrs)} ${run.ids}, ${comparison.name}: meisai ${comparison.meisaiRows} rows, DuckDB ${comparison.duckdbRows} rows, ${verdict}\n`,
+      );
     }
     const { read, accepted, duplicates } = run.meisai.summary;
-    process.stdout.write(`control totals ${sizeLabel(run.cdrs)} ${run.ids}: read ${read} = accepted ${accepted} + rejected ${read - accepted - duplicates} + duplicates ${duplicates}, as generated\n`);
+    process.stdout.write(
+      `control totals ${sizeLabel(run.cdrs)} ${run.ids}: read ${read} = accepted ${accepted} + rejected ${read - accepted - duplicates} + duplicates ${duplicates}, as generated\n`,
+    );
   }
 }
 
@@ -300,14 +384,17 @@ async function bench(options: BenchOptions): Promise<number> {
   let failed = false;
   try {
     const runs: RatioRun[] = [];
-    for (const cdrs of options.cdrs) for (const ids of options.ids) runs.push(await ratioRun(options, cdrs, ids, runDirectory));
+    for (const cdrs of options.cdrs)
+      for (const ids of options.ids) runs.push(await ratioRun(options, cdrs, ids, runDirectory));
     const store = options.targets ? await benchStoreTargets(options, runDirectory, 'sequential') : null;
     const loadAfter = noteMachineLoad('after the runs');
 
     printRatioRuns(runs);
     const failures = [...runs.flatMap((run) => run.failures), ...(store?.failures ?? [])];
     if (failures.length > 0) {
-      process.stdout.write(`CROSS-CHECK FAILED (stores kept in ${runDirectory}):\n${failures.map((line) => `  ${line}`).join('\n')}\n`);
+      process.stdout.write(
+        `CROSS-CHECK FAILED (stores kept in ${runDirectory}):\n${failures.map((line) => `  ${line}`).join('\n')}\n`,
+      );
       failed = true;
       return 1;
     }
@@ -317,12 +404,25 @@ async function bench(options: BenchOptions): Promise<number> {
       return 0;
     }
     printStoreTargets(store);
-    const verdicts = evaluateTargets({ ratioRuns: runs.map((run) => ({ cdrs: run.cdrs, ids: run.ids, meisai: run.meisai, duckdbMilliseconds: run.duckdbMilliseconds })), ...store });
+    const verdicts = evaluateTargets({
+      ratioRuns: runs.map((run) => ({
+        cdrs: run.cdrs,
+        ids: run.ids,
+        meisai: run.meisai,
+        duckdbMilliseconds: run.duckdbMilliseconds,
+      })),
+      ...store,
+    });
     printTable(verdictRows(verdicts), [1, 2, 3, 4]);
     const metCount = verdicts.filter((verdict) => verdict.met).length;
     const benchMilliseconds = millisecondsSince(startedAt);
-    process.stdout.write(`targets met: ${metCount} of ${verdicts.length}; cross-checks passed; the run took ${secondsText(benchMilliseconds)} s (load ${loadBefore} before, ${loadAfter} after)\n`);
-    const process_ = (measure: { milliseconds: bigint; peakRssKilobytes: bigint }) => ({ seconds: Number(secondsText(measure.milliseconds)), peakRssMb: Number(megabytesText(measure.peakRssKilobytes)) });
+    process.stdout.write(
+      `targets met: ${metCount} of ${verdicts.length}; cross-checks passed; the run took ${secondsText(benchMilliseconds)} s (load ${loadBefore} before, ${loadAfter} after)\n`,
+    );
+    const process_ = (measure: { milliseconds: bigint; peakRssKilobytes: bigint }) => ({
+      seconds: Number(secondsText(measure.milliseconds)),
+      peakRssMb: Number(megabytesText(measure.peakRssKilobytes)),
+    });
     process.stdout.write(
       `${JSON.stringify({
         targetsMet: metCount,
@@ -335,19 +435,37 @@ async function bench(options: BenchOptions): Promise<number> {
           ids: store.growth.ids,
           baseCdrs: store.growth.baseCdrs,
           baseCalls: store.growth.baseCalls,
-          intoEmpty: { ...process_(store.growth.intoEmpty), cdrsPerSecond: Number(perSecondText(store.growth.cdrs, store.growth.intoEmpty.milliseconds)) },
-          intoGrown: { ...process_(store.growth.intoGrown), cdrsPerSecond: Number(perSecondText(store.growth.cdrs, store.growth.intoGrown.milliseconds)) },
-          percentOfEmpty: Number(quotientText(store.growth.intoEmpty.milliseconds * 100n, store.growth.intoGrown.milliseconds, 1)),
+          intoEmpty: {
+            ...process_(store.growth.intoEmpty),
+            cdrsPerSecond: Number(perSecondText(store.growth.cdrs, store.growth.intoEmpty.milliseconds)),
+          },
+          intoGrown: {
+            ...process_(store.growth.intoGrown),
+            cdrsPerSecond: Number(perSecondText(store.growth.cdrs, store.growth.intoGrown.milliseconds)),
+          },
+          percentOfEmpty: Number(
+            quotientText(store.growth.intoEmpty.milliseconds * 100n, store.growth.intoGrown.milliseconds, 1),
+          ),
           baseBuildSeconds: Number(secondsText(store.baseBuild.milliseconds)),
           baseBuildMonthSeconds: store.baseBuild.monthSeconds.map(Number),
           baseBuildPeakRssMb: Number(megabytesText(store.baseBuild.peakRssKilobytes)),
         },
         contract: store.contract,
         readRuns: options.readRuns,
-        reads: store.reads.map((read) => ({ command: read.command, smallStore: process_(read.small), grownStore: process_(read.grown) })),
+        reads: store.reads.map((read) => ({
+          command: read.command,
+          smallStore: process_(read.small),
+          grownStore: process_(read.grown),
+        })),
         smallStoreCdrs: store.smallStoreCdrs,
         grownStoreCdrs: store.grownStoreCdrs,
-        monthWide: store.monthWide.map((run) => ({ command: run.command, cdrs: run.cdrs, calls: run.calls, ...process_(run.run), callsPerSecond: Number(perSecondText(run.calls, run.run.milliseconds)) })),
+        monthWide: store.monthWide.map((run) => ({
+          command: run.command,
+          cdrs: run.cdrs,
+          calls: run.calls,
+          ...process_(run.run),
+          callsPerSecond: Number(perSecondText(run.calls, run.run.milliseconds)),
+        })),
         benchSeconds: Number(secondsText(benchMilliseconds)),
         loadBefore: Number(loadBefore),
         loadAfter: Number(loadAfter),
@@ -389,7 +507,10 @@ async function splitIntoInbox(csvPath: string, inbox: string): Promise<void> {
   const body = rows.filter((row) => row !== '');
   const per = Math.ceil(body.length / POSTGRES_PARTS);
   for (let part = 0; part < POSTGRES_PARTS; part += 1) {
-    writeFileSync(join(inbox, `part-${String(part).padStart(2, '0')}.csv`), `${[header, ...body.slice(part * per, (part + 1) * per)].join('\n')}\n`);
+    writeFileSync(
+      join(inbox, `part-${String(part).padStart(2, '0')}.csv`),
+      `${[header, ...body.slice(part * per, (part + 1) * per)].join('\n')}\n`,
+    );
   }
 }
 
@@ -410,7 +531,11 @@ async function runPostgresWorkers(
   workers: number,
 ): Promise<{ milliseconds: bigint; cpuMicroseconds: bigint; summary: ControlTotals }> {
   const startedAt = process.hrtime.bigint();
-  const runs = await Promise.all(Array.from({ length: workers }, () => runMeisaiProcess(['ingest', '--inbox', inbox, '--db', url, '--json'], dirname(inbox))));
+  const runs = await Promise.all(
+    Array.from({ length: workers }, () =>
+      runMeisaiProcess(['ingest', '--inbox', inbox, '--db', url, '--json'], dirname(inbox)),
+    ),
+  );
   const milliseconds = millisecondsSince(startedAt);
   const cpuMicroseconds = runs.reduce((sum, run) => sum + run.cpuMicroseconds, 0n);
   const outputs = runs.map((run) => lastJsonLine<ControlTotals>(run));
@@ -419,7 +544,8 @@ async function runPostgresWorkers(
     summary.read += output.read;
     summary.accepted += output.accepted;
     summary.duplicates += output.duplicates;
-    for (const [code, count] of Object.entries(output.rejected)) summary.rejected[code] = (summary.rejected[code] ?? 0) + count;
+    for (const [code, count] of Object.entries(output.rejected))
+      summary.rejected[code] = (summary.rejected[code] ?? 0) + count;
   }
   return { milliseconds, cpuMicroseconds, summary };
 }
@@ -437,7 +563,12 @@ async function crossCheckPostgres(url: string, duckdbPath: string): Promise<stri
       const sql = query.sql.replace(', sum(line)', '');
       const postgresRows = (await client.query({ text: sql, rowMode: 'array' })).rows as unknown[][];
       const duckdbRows = (await duckdb.runAndReadAll(sql)).getRows() as unknown[][];
-      const comparison = compareFigures(query.name, [...figureColumns], figuresFromRows(postgresRows, query.keyColumns), figuresFromRows(duckdbRows, query.keyColumns));
+      const comparison = compareFigures(
+        query.name,
+        [...figureColumns],
+        figuresFromRows(postgresRows, query.keyColumns),
+        figuresFromRows(duckdbRows, query.keyColumns),
+      );
       failures.push(...comparison.differences.map((difference) => `PostgreSQL ${query.name}: ${difference}`));
     }
     return failures;
@@ -448,12 +579,20 @@ async function crossCheckPostgres(url: string, duckdbPath: string): Promise<stri
   }
 }
 
-async function benchPostgres(options: BenchOptions, csvPath: string, runDirectory: string, duckdbPath: string): Promise<PostgresRun[]> {
+async function benchPostgres(
+  options: BenchOptions,
+  csvPath: string,
+  runDirectory: string,
+  duckdbPath: string,
+): Promise<PostgresRun[]> {
   let cluster: TestCluster | undefined;
   let serverUrl = options.db;
   if (options.db === 'postgres') {
     const bin = findPostgresBinaries();
-    if (bin === undefined) throw new Error('--db postgres needs the PostgreSQL binaries (apt-get install -y postgresql), or give --db postgres://… of a server');
+    if (bin === undefined)
+      throw new Error(
+        '--db postgres needs the PostgreSQL binaries (apt-get install -y postgresql), or give --db postgres://… of a server',
+      );
     progress('starting a throwaway PostgreSQL (default durability: fsync and synchronous commit on)');
     cluster = await startTestCluster(bin, { durable: true });
     serverUrl = cluster.url;
@@ -464,7 +603,10 @@ async function benchPostgres(options: BenchOptions, csvPath: string, runDirector
     const runs: PostgresRun[] = [];
     for (const workers of POSTGRES_WORKERS) {
       const name = `meisai_bench_${process.pid}_${workers}`;
-      await adminQuery(serverUrl, `CREATE DATABASE ${name} TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C'`);
+      await adminQuery(
+        serverUrl,
+        `CREATE DATABASE ${name} TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C'`,
+      );
       try {
         const url = withDatabase(serverUrl, name);
         progress(`meisai on PostgreSQL, ${workers} ingest --inbox workers over ${POSTGRES_PARTS} files`);
@@ -509,11 +651,14 @@ function storeFigures(path: string, query: (typeof CROSS_CHECK_QUERIES)[number])
 async function benchProfile(options: BenchOptions, profile: string): Promise<number> {
   const cdrCount = options.cdrs[0]!;
   const file = cdrFile(options.workDirectory, { cdrs: cdrCount, seed: options.seed, ids: options.ids[0]! });
-  const copies = profile === 'canonical' ? { canonicalPath: file.path, profilePath: file.path } : (() => {
-    progress(`writing the records in the layout of ${profile}`);
-    const written = writeFixedWidthCopies(file.path);
-    return { canonicalPath: written.canonicalPath, profilePath: written.fixedPath };
-  })();
+  const copies =
+    profile === 'canonical'
+      ? { canonicalPath: file.path, profilePath: file.path }
+      : (() => {
+          progress(`writing the records in the layout of ${profile}`);
+          const written = writeFixedWidthCopies(file.path);
+          return { canonicalPath: written.canonicalPath, profilePath: written.fixedPath };
+        })();
   noteMachineLoad('before the runs');
   const runDirectory = mkdtempSync(join(options.workDirectory, 'run-'));
   try {
@@ -522,7 +667,12 @@ async function benchProfile(options: BenchOptions, profile: string): Promise<num
     for (let run = 1; run <= options.runs; run += 1) {
       for (const kind of ['canonical', 'profile'] as const) {
         const store = join(runDirectory, `${kind}-${run}.sqlite`);
-        const result = await runMeisai(kind === 'canonical' ? copies.canonicalPath : copies.profilePath, store, runDirectory, kind === 'profile' ? ['--profile', profile] : []);
+        const result = await runMeisai(
+          kind === 'canonical' ? copies.canonicalPath : copies.profilePath,
+          store,
+          runDirectory,
+          kind === 'profile' ? ['--profile', profile] : [],
+        );
         progress(`run ${run}, ${kind}: ${decimalText(result.milliseconds, 3)} s`);
         if (fastest[kind] === null || result.milliseconds < fastest[kind]!.milliseconds) fastest[kind] = result;
         stores[kind] = store;
@@ -533,15 +683,26 @@ async function benchProfile(options: BenchOptions, profile: string): Promise<num
     const mapped = fastest.profile!;
     const failures: string[] = [];
     if (summaryFigures(canonical.summary) !== summaryFigures(mapped.summary)) {
-      failures.push(`control totals: canonical ${summaryFigures(canonical.summary)}; profile ${summaryFigures(mapped.summary)}`);
+      failures.push(
+        `control totals: canonical ${summaryFigures(canonical.summary)}; profile ${summaryFigures(mapped.summary)}`,
+      );
     }
     for (const query of CROSS_CHECK_QUERIES.slice(0, 2)) {
-      const comparison = compareFigures(query.name, [...query.figureColumns], storeFigures(stores.canonical, query), storeFigures(stores.profile, query));
-      process.stdout.write(`cross-check ${query.name}: canonical ${comparison.meisaiRows} rows, profile ${comparison.duckdbRows} rows, ${comparison.differenceCount === 0 ? 'identical' : `${comparison.differenceCount} rows differ`}\n`);
+      const comparison = compareFigures(
+        query.name,
+        [...query.figureColumns],
+        storeFigures(stores.canonical, query),
+        storeFigures(stores.profile, query),
+      );
+      process.stdout.write(
+        `cross-check ${query.name}: canonical ${comparison.meisaiRows} rows, profile ${comparison.duckdbRows} rows, ${comparison.differenceCount === 0 ? 'identical' : `${comparison.differenceCount} rows differ`}\n`,
+      );
       failures.push(...comparison.differences.map((difference) => `${query.name}: ${difference}`));
     }
     if (failures.length > 0) {
-      process.stdout.write(`CROSS-CHECK FAILED (stores kept in ${runDirectory}):\n${failures.map((line) => `  ${line}`).join('\n')}\n`);
+      process.stdout.write(
+        `CROSS-CHECK FAILED (stores kept in ${runDirectory}):\n${failures.map((line) => `  ${line}`).join('\n')}\n`,
+      );
       options.keep = true;
       return 1;
     }
@@ -550,7 +711,8 @@ async function benchProfile(options: BenchOptions, profile: string): Promise<num
     const profileMs = mapped.milliseconds > 0n ? mapped.milliseconds : 1n;
     // (profile - canonical) / canonical in percent, one decimal, rounded half up on its magnitude
     const slower = profileMs >= canonicalMs;
-    const costTenthsOfPercent = ((slower ? profileMs - canonicalMs : canonicalMs - profileMs) * 2000n + canonicalMs) / (canonicalMs * 2n);
+    const costTenthsOfPercent =
+      ((slower ? profileMs - canonicalMs : canonicalMs - profileMs) * 2000n + canonicalMs) / (canonicalMs * 2n);
     const figures = {
       canonicalSeconds: decimalText(canonical.milliseconds, 3),
       profileSeconds: decimalText(mapped.milliseconds, 3),
@@ -561,7 +723,15 @@ async function benchProfile(options: BenchOptions, profile: string): Promise<num
     };
     printTable([
       ['cdrs', 'profile', 'canonical s', 'profile s', 'cost %', 'canonical CDRs/s', 'profile CDRs/s'],
-      [String(cdrCount), profile, figures.canonicalSeconds, figures.profileSeconds, figures.profileCostPercent, figures.canonicalCdrsPerSecond, figures.profileCdrsPerSecond],
+      [
+        String(cdrCount),
+        profile,
+        figures.canonicalSeconds,
+        figures.profileSeconds,
+        figures.profileCostPercent,
+        figures.canonicalCdrsPerSecond,
+        figures.profileCdrsPerSecond,
+      ],
     ]);
     process.stdout.write(`control totals of both: ${summaryFigures(mapped.summary)}\n`);
     process.stdout.write(

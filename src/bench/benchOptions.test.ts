@@ -8,7 +8,17 @@ describe('parseBenchArguments', () => {
 
   it('keeps the quick run of issue 4 by default: 100k CDRs, sequential ids, SQLite, no targets', () => {
     const options = parseBenchArguments([]);
-    expect(options).toMatchObject({ cdrs: [100_000], ids: ['sequential'], db: 'sqlite', profile: null, targets: false, seed: 1, keep: false, runs: 2, readRuns: 3 });
+    expect(options).toMatchObject({
+      cdrs: [100_000],
+      ids: ['sequential'],
+      db: 'sqlite',
+      profile: null,
+      targets: false,
+      seed: 1,
+      keep: false,
+      runs: 2,
+      readRuns: 3,
+    });
   });
 
   it('takes a list of sizes (underscores allowed, repeats dropped) and runs both kinds of ids with --ids both', () => {
@@ -21,11 +31,28 @@ describe('parseBenchArguments', () => {
 
   it('with --targets defaults to issue 11: 2M and 10M CDRs, both kinds of ids, a 10M base of 1M months', () => {
     expect(parseBenchArguments(['--targets'])).toMatchObject({ targets: true, ...TARGET_DEFAULTS });
-    expect(TARGET_DEFAULTS).toEqual({ cdrs: [2_000_000, 10_000_000], ids: ['sequential', 'uuid'], growthBase: 10_000_000, monthCdrs: 1_000_000 });
+    expect(TARGET_DEFAULTS).toEqual({
+      cdrs: [2_000_000, 10_000_000],
+      ids: ['sequential', 'uuid'],
+      growthBase: 10_000_000,
+      monthCdrs: 1_000_000,
+    });
   });
 
   it('lets a --targets run be made smaller, the options in any order', () => {
-    expect(parseBenchArguments(['--growth-base', '2000000', '--targets', '--cdrs', '200000', '--ids', 'sequential', '--read-runs', '1'])).toMatchObject({
+    expect(
+      parseBenchArguments([
+        '--growth-base',
+        '2000000',
+        '--targets',
+        '--cdrs',
+        '200000',
+        '--ids',
+        'sequential',
+        '--read-runs',
+        '1',
+      ]),
+    ).toMatchObject({
       targets: true,
       cdrs: [200_000],
       ids: ['sequential'],
@@ -33,13 +60,19 @@ describe('parseBenchArguments', () => {
       monthCdrs: 1_000_000,
       readRuns: 1,
     });
-    expect(parseBenchArguments(['--targets', '--month-cdrs', '100000', '--growth-base', '300000'])).toMatchObject({ monthCdrs: 100_000, growthBase: 300_000 });
+    expect(parseBenchArguments(['--targets', '--month-cdrs', '100000', '--growth-base', '300000'])).toMatchObject({
+      monthCdrs: 100_000,
+      growthBase: 300_000,
+    });
   });
 
   it('keeps --db and --profile as they were', () => {
     expect(parseBenchArguments(['--db', 'postgres']).db).toBe('postgres');
     expect(parseBenchArguments(['--db', 'postgresql://u@host/db']).db).toBe('postgresql://u@host/db');
-    expect(parseBenchArguments(['--profile', 'jp-fixed-128-cp932', '--runs', '3'])).toMatchObject({ profile: 'jp-fixed-128-cp932', runs: 3 });
+    expect(parseBenchArguments(['--profile', 'jp-fixed-128-cp932', '--runs', '3'])).toMatchObject({
+      profile: 'jp-fixed-128-cp932',
+      runs: 3,
+    });
   });
 
   it.each([

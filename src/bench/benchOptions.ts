@@ -47,7 +47,12 @@ export class HelpRequested extends UsageError {
 }
 
 /** Issue 11's sizes: the ratio at 2M and 10M CDRs, a store of 10M calls, months of 1M. */
-export const TARGET_DEFAULTS = { cdrs: [2_000_000, 10_000_000], ids: ['sequential', 'uuid'] as RecordIds[], growthBase: 10_000_000, monthCdrs: 1_000_000 };
+export const TARGET_DEFAULTS = {
+  cdrs: [2_000_000, 10_000_000],
+  ids: ['sequential', 'uuid'] as RecordIds[],
+  growthBase: 10_000_000,
+  monthCdrs: 1_000_000,
+};
 
 function sizeList(name: string, value: string): number[] {
   const sizes = value.split(',').map((part) => wholeNumber(name, part.trim()));
@@ -92,11 +97,15 @@ export function parseBenchArguments(argv: string[]): BenchOptions {
       else if (name === '--work-dir') options.workDirectory = value;
       else if (name === '--ids') given.ids = idsList(value);
       else if (name === '--profile') {
-        if (!BENCH_PROFILES.includes(value)) throw new UsageError(`--profile: the bench writes its records in the layouts of ${BENCH_PROFILES.join(' and ')} only`);
+        if (!BENCH_PROFILES.includes(value))
+          throw new UsageError(
+            `--profile: the bench writes its records in the layouts of ${BENCH_PROFILES.join(' and ')} only`,
+          );
         options.profile = value;
       } else if (name === '--runs') options.runs = wholeNumber(name, value);
       else if (name === '--db') {
-        if (value !== 'sqlite' && value !== 'postgres' && !/^postgres(ql)?:\/\//.test(value)) throw new UsageError('--db is sqlite, postgres or a postgres://… URL');
+        if (value !== 'sqlite' && value !== 'postgres' && !/^postgres(ql)?:\/\//.test(value))
+          throw new UsageError('--db is sqlite, postgres or a postgres://… URL');
         options.db = value;
       } else if (name === '--growth-base') given.growthBase = wholeNumber(name, value);
       else if (name === '--month-cdrs') given.monthCdrs = wholeNumber(name, value);
@@ -110,17 +119,22 @@ export function parseBenchArguments(argv: string[]): BenchOptions {
   options.ids = given.ids ?? (options.targets ? TARGET_DEFAULTS.ids : options.ids);
   options.growthBase = given.growthBase ?? options.growthBase;
   options.monthCdrs = given.monthCdrs ?? options.monthCdrs;
-  if (!options.targets && (given.growthBase !== undefined || given.monthCdrs !== undefined)) throw new UsageError('--growth-base and --month-cdrs belong to --targets');
+  if (!options.targets && (given.growthBase !== undefined || given.monthCdrs !== undefined))
+    throw new UsageError('--growth-base and --month-cdrs belong to --targets');
   if (options.targets && options.profile !== null) throw new UsageError('--targets and --profile are separate runs');
-  if (options.profile !== null && (options.cdrs.length > 1 || options.ids.length > 1)) throw new UsageError('--profile runs one size with one kind of record ids');
+  if (options.profile !== null && (options.cdrs.length > 1 || options.ids.length > 1))
+    throw new UsageError('--profile runs one size with one kind of record ids');
   if (options.runs < 1 || options.readRuns < 1) throw new UsageError('--runs and --read-runs are at least 1');
   if (options.targets) {
     if (options.monthCdrs < 1) throw new UsageError('--month-cdrs must be at least 1');
     if (options.growthBase < options.monthCdrs || options.growthBase % options.monthCdrs !== 0) {
-      throw new UsageError(`--growth-base is a whole number of months of --month-cdrs ${options.monthCdrs} calls, not ${options.growthBase}`);
+      throw new UsageError(
+        `--growth-base is a whole number of months of --month-cdrs ${options.monthCdrs} calls, not ${options.growthBase}`,
+      );
     }
     // the fresh month comes after the base months; a later month's file holds fewer than 10^8 rows
-    if (options.growthBase / options.monthCdrs > MAX_MONTH_OFFSET) throw new UsageError(`--growth-base holds at most ${MAX_MONTH_OFFSET} months of --month-cdrs`);
+    if (options.growthBase / options.monthCdrs > MAX_MONTH_OFFSET)
+      throw new UsageError(`--growth-base holds at most ${MAX_MONTH_OFFSET} months of --month-cdrs`);
     if (options.monthCdrs >= 100_000_000) throw new UsageError('--month-cdrs is below 100000000');
   }
   return options;

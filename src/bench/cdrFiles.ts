@@ -25,7 +25,9 @@ export function cdrFile(workDirectory: string, options: GeneratorOptions): CdrFi
     progress(`reusing ${path}`);
     return { path, expected: JSON.parse(readFileSync(countsPath(path), 'utf8')) as ExpectedCounts };
   }
-  progress(`generating ${options.cdrs} CDRs (seed ${options.seed}, ${options.ids ?? 'sequential'} ids, ${generatedMonth(options.monthOffset ?? 0).text}) into ${path}`);
+  progress(
+    `generating ${options.cdrs} CDRs (seed ${options.seed}, ${options.ids ?? 'sequential'} ids, ${generatedMonth(options.monthOffset ?? 0).text}) into ${path}`,
+  );
   const startedAt = process.hrtime.bigint();
   const expected = generateCdrs({ ...options, out: path });
   progress(`generated in ${secondsText(millisecondsSince(startedAt))} s`);

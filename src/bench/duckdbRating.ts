@@ -74,7 +74,13 @@ interface TariffRateFile {
   minimumCharge?: string;
   maximumCharge?: string;
   pricing?: string;
-  steps: { fromSeconds: number; price: string; rateUnitSeconds?: number; incrementSeconds?: number; flatFee?: string }[];
+  steps: {
+    fromSeconds: number;
+    price: string;
+    rateUnitSeconds?: number;
+    incrementSeconds?: number;
+    flatFee?: string;
+  }[];
 }
 
 interface TariffDocument {
@@ -101,7 +107,10 @@ export interface ReferenceFiles {
   tariff: Tariff;
 }
 
-export function loadReferenceFiles(numberingPath = REFERENCE_NUMBERING_PATH, tariffPath = REFERENCE_TARIFF_PATH): ReferenceFiles {
+export function loadReferenceFiles(
+  numberingPath = REFERENCE_NUMBERING_PATH,
+  tariffPath = REFERENCE_TARIFF_PATH,
+): ReferenceFiles {
   return {
     numbering: JSON.parse(readFileSync(numberingPath, 'utf8')) as NumberingPlan,
     tariff: benchTariff(JSON.parse(readFileSync(tariffPath, 'utf8')) as TariffDocument),
@@ -153,7 +162,10 @@ function effectiveSql(startMs: string, effectiveFrom?: string, effectiveTo?: str
 export function classificationSql(plan: NumberingPlan, digits: string, startMs: string): string {
   const longestFirst = [...plan.rules].sort((left, right) => right.prefix.length - left.prefix.length);
   const branches = longestFirst.map((rule) => {
-    const conditions = [`starts_with(${digits}, ${sqlText(rule.prefix)})`, ...effectiveSql(startMs, rule.effectiveFrom, rule.effectiveTo)];
+    const conditions = [
+      `starts_with(${digits}, ${sqlText(rule.prefix)})`,
+      ...effectiveSql(startMs, rule.effectiveFrom, rule.effectiveTo),
+    ];
     let outcome = sqlText(rule.class);
     if (rule.class !== 'not-callable' && (rule.minLength !== undefined || rule.maxLength !== undefined)) {
       const lengthLimits = [
@@ -179,11 +191,16 @@ interface RatePrefix {
  * The rate of an outbound call as two CASEs (rate id and the prefix that chose it): per call
  * type, the longest matching prefix override, else the type's default rate.
  */
-export function rateChoiceSql(tariff: Tariff, callType: string, digits: string): { rateId: string; ratePrefix: string } {
+export function rateChoiceSql(
+  tariff: Tariff,
+  callType: string,
+  digits: string,
+): { rateId: string; ratePrefix: string } {
   const prefixes: RatePrefix[] = tariff.rates.flatMap((rate) =>
     (rate.prefixes ?? []).map((prefixOrRange) => {
       const [first, last = first] = prefixOrRange.split('-') as [string, string?];
-      if (first.length !== last.length || first > last) throw new RangeError(`prefix range ${prefixOrRange} must run upward between same-length prefixes`);
+      if (first.length !== last.length || first > last)
+        throw new RangeError(`prefix range ${prefixOrRange} must run upward between same-length prefixes`);
       return { rateId: rate.id, type: rate.type, first, last };
     }),
   );
@@ -198,7 +215,9 @@ export function rateChoiceSql(tariff: Tariff, callType: string, digits: string):
         : `length(${digits}) >= ${length} AND substr(${digits}, 1, ${length}) BETWEEN ${sqlText(prefix.first)} AND ${sqlText(prefix.last)}`;
     const when = `WHEN ${callType} = ${sqlText(prefix.type)} AND ${matches}`;
     idBranches.push(`${when} THEN ${sqlText(prefix.rateId)}`);
-    prefixBranches.push(`${when} THEN ${prefix.first === prefix.last ? sqlText(prefix.first) : `substr(${digits}, 1, ${length})`}`);
+    prefixBranches.push(
+      `${when} THEN ${prefix.first === prefix.last ? sqlText(prefix.first) : `substr(${digits}, 1, ${length})`}`,
+    );
   }
   for (const rate of tariff.rates.filter((candidate) => candidate.prefixes === undefined)) {
     idBranches.push(`WHEN ${callType} = ${sqlText(rate.type)} THEN ${sqlText(rate.id)}`);
@@ -222,17 +241,41 @@ function benchTariff(document: TariffDocument): Tariff {
   if (document.timeBands !== undefined) refuse('time bands');
   if (document.rounding.call.mode === 'none') refuse('call rounding none');
   const rates = document.rates.map((rate): TariffRate => {
-    if (rate.band !== undefined || rate.minimumCharge !== undefined || rate.maximumCharge !== undefined) refuse(`rate ${rate.id} with a band, minimum or maximum`);
-    if (rate.pricing === 'volume' || rate.steps.some((step) => step.flatFee !== undefined || step.rateUnitSeconds === undefined)) refuse(`rate ${rate.id} with volume pricing, a step fee or a unit in milliseconds`);
-    if (rate.steps.some((step) => step.incrementSeconds !== step.rateUnitSeconds)) refuse(`rate ${rate.id} charged by increments other than its unit`);
+    if (rate.band !== undefined || rate.minimumCharge !== undefined || rate.maximumCharge !== undefined)
+      refuse(`rate ${rate.id} with a band, minimum or maximum`);
+    if (
+      rate.pricing === 'volume' ||
+      rate.steps.some((step) => step.flatFee !== undefined || step.rateUnitSeconds === undefined)
+    )
+      refuse(`rate ${rate.id} with volume pricing, a step fee or a unit in milliseconds`);
+    if (rate.steps.some((step) => step.incrementSeconds !== step.rateUnitSeconds))
+      refuse(`rate ${rate.id} charged by increments other than its unit`);
     const [first, second, ...more] = rate.steps;
     if (more.length > 0) refuse(`rate ${rate.id} with more than two steps`);
-    const base = { id: rate.id, type: rate.type, ...(rate.prefixes === undefined ? {} : { prefixes: rate.prefixes }), perCallFee: rate.connectFee ?? '0' };
+    const base = {
+      id: rate.id,
+      type: rate.type,
+      ...(rate.prefixes === undefined ? {} : { prefixes: rate.prefixes }),
+      perCallFee: rate.connectFee ?? '0',
+    };
     if (second === undefined) return { ...base, unitSeconds: first!.rateUnitSeconds!, unitPrice: first!.price };
     if (second.fromSeconds !== first!.rateUnitSeconds) refuse(`rate ${rate.id} whose first step is not one block`);
-    return { ...base, initialSeconds: first!.rateUnitSeconds!, initialPrice: first!.price, unitSeconds: second.rateUnitSeconds!, unitPrice: second.price };
+    return {
+      ...base,
+      initialSeconds: first!.rateUnitSeconds!,
+      initialPrice: first!.price,
+      unitSeconds: second.rateUnitSeconds!,
+      unitPrice: second.price,
+    };
   });
-  return { id: document.id, effectiveFrom: document.effectiveFrom, ...(document.effectiveTo === undefined ? {} : { effectiveTo: document.effectiveTo }), rounding: document.rounding, rates, chakuwari: document.chakuwari };
+  return {
+    id: document.id,
+    effectiveFrom: document.effectiveFrom,
+    ...(document.effectiveTo === undefined ? {} : { effectiveTo: document.effectiveTo }),
+    rounding: document.rounding,
+    rates,
+    chakuwari: document.chakuwari,
+  };
 }
 
 /** The tariff's rates as rows of exact integers: scaled yen and milliseconds. */
@@ -274,7 +317,8 @@ export function roundedSql(expression: string, rule: RoundingRule): string {
 }
 
 /** `2011-04-01 09:15:02`, `2011-04-01T09:15:02.250+09:00`, `2011-03-31T15:00:00Z`: fixed places up to the seconds. */
-const START_FORM = '[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}:[0-9]{2}(?:[.][0-9]{1,9})?(?:Z|[+-][0-9]{2}:?[0-9]{2})?';
+const START_FORM =
+  '[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}:[0-9]{2}(?:[.][0-9]{1,9})?(?:Z|[+-][0-9]{2}:?[0-9]{2})?';
 
 /** The statements, in order, that rate `csvPath` into the open database. */
 export function ratingStatements(csvPath: string, reference: ReferenceFiles): string[] {
@@ -479,7 +523,6 @@ export function ratingStatements(csvPath: string, reference: ReferenceFiles): st
             count(*) FILTER (WHERE outcome IS NOT NULL AND outcome <> 'DUPLICATE')::BIGINT AS rejected,
             count(*) FILTER (WHERE outcome = 'DUPLICATE')::BIGINT AS duplicates
        FROM outcomes`,
-
   ];
 }
 
@@ -494,7 +537,8 @@ export interface DuckDbRatingOptions {
 /** Rates the file into a new DuckDB database and returns its control totals; on failure the file is removed. */
 export async function rateWithDuckDb(options: DuckDbRatingOptions): Promise<ControlTotals> {
   const reference = options.reference ?? loadReferenceFiles();
-  if (existsSync(options.databasePath)) throw new Error(`${options.databasePath} exists already: the rating writes a new database`);
+  if (existsSync(options.databasePath))
+    throw new Error(`${options.databasePath} exists already: the rating writes a new database`);
   const instance = await DuckDBInstance.create(options.databasePath, {
     threads: String(options.threads ?? 2),
     preserve_insertion_order: 'true',
@@ -507,7 +551,9 @@ export async function rateWithDuckDb(options: DuckDbRatingOptions): Promise<Cont
         const startedAt = process.hrtime.bigint();
         await connection.run(statement);
         if (process.env.MEISAI_BENCH_SQL_TIMES === '1') {
-          process.stderr.write(`${(process.hrtime.bigint() - startedAt) / 1_000_000n} ms  ${statement.trim().split('\n')[0]}\n`);
+          process.stderr.write(
+            `${(process.hrtime.bigint() - startedAt) / 1_000_000n} ms  ${statement.trim().split('\n')[0]}\n`,
+          );
         }
       }
       const totals = await readControlTotals(connection);
@@ -518,13 +564,18 @@ export async function rateWithDuckDb(options: DuckDbRatingOptions): Promise<Cont
     }
   } finally {
     instance.closeSync();
-    if (!completed) for (const path of [options.databasePath, `${options.databasePath}.wal`]) rmSync(path, { force: true });
+    if (!completed)
+      for (const path of [options.databasePath, `${options.databasePath}.wal`]) rmSync(path, { force: true });
   }
 }
 
 async function readControlTotals(connection: Awaited<ReturnType<DuckDBInstance['connect']>>): Promise<ControlTotals> {
-  const totals = (await connection.runAndReadAll('SELECT records_read, accepted, duplicates FROM control_totals')).getRows()[0]!;
-  const byCode = (await connection.runAndReadAll('SELECT code, count(*) FROM rejects GROUP BY code ORDER BY code')).getRows();
+  const totals = (
+    await connection.runAndReadAll('SELECT records_read, accepted, duplicates FROM control_totals')
+  ).getRows()[0]!;
+  const byCode = (
+    await connection.runAndReadAll('SELECT code, count(*) FROM rejects GROUP BY code ORDER BY code')
+  ).getRows();
   return {
     read: Number(totals[0]),
     accepted: Number(totals[1]),
@@ -542,7 +593,8 @@ function parseArguments(argv: string[]): { csvPath: string; databasePath: string
     else if (name === '--db') options.databasePath = argv[++index] ?? '';
     else throw new Error(`unknown option ${name ?? ''}`);
   }
-  if (options.csvPath === '' || (options.databasePath === '' && !options.printSql)) throw new Error('--csv FILE and --db PATH are required');
+  if (options.csvPath === '' || (options.databasePath === '' && !options.printSql))
+    throw new Error('--csv FILE and --db PATH are required');
   return options;
 }
 
@@ -551,7 +603,9 @@ if (require.main === module) {
     try {
       return parseArguments(process.argv.slice(2));
     } catch (error) {
-      process.stderr.write(`duckdbRating: ${(error as Error).message}\nusage: tsx src/bench/duckdbRating.ts --csv FILE --db OUT.duckdb [--print-sql]\n`);
+      process.stderr.write(
+        `duckdbRating: ${(error as Error).message}\nusage: tsx src/bench/duckdbRating.ts --csv FILE --db OUT.duckdb [--print-sql]\n`,
+      );
       process.exit(2);
     }
   })();

@@ -2,14 +2,27 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { busiestContract, CDR_HEADER, CdrRows, countsPath, generatedMonth, generateCdrs, GeneratorOptions, monthOffsetOf, mulberry32, subscriberCounts } from './generateCdrs';
+import {
+  busiestContract,
+  CDR_HEADER,
+  CdrRows,
+  countsPath,
+  generatedMonth,
+  generateCdrs,
+  GeneratorOptions,
+  monthOffsetOf,
+  mulberry32,
+  subscriberCounts,
+} from './generateCdrs';
 
 /** The Japan-time month `YYYY-MM` of a start as the generator writes it (local, +09:00 or Z). */
 function japanMonthOf(start: string): string {
   const match = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})(Z|\+09:00)?$/.exec(start);
   if (match === null) throw new Error(`not a generated start: ${start}`);
   const [, year, month, day, hour, minute, second, zone] = match;
-  const utcMs = Date.UTC(Number(year), Number(month) - 1, Number(day), Number(hour), Number(minute), Number(second)) - (zone === 'Z' ? 0 : 9 * 3_600_000);
+  const utcMs =
+    Date.UTC(Number(year), Number(month) - 1, Number(day), Number(hour), Number(minute), Number(second)) -
+    (zone === 'Z' ? 0 : 9 * 3_600_000);
   return new Date(utcMs + 9 * 3_600_000).toISOString().slice(0, 7);
 }
 
@@ -49,7 +62,9 @@ describe('generateCdrs', () => {
     const [before, after] = [rows('sequential.csv'), rows('uuid.csv')];
     expect(after.map((row) => row.slice(row.indexOf(',')))).toEqual(before.map((row) => row.slice(row.indexOf(','))));
     // a re-send repeats its row (and so its id); a bad record_id is spoiled as in the sequential file
-    const ids = after.map((row) => row.slice(0, row.indexOf(','))).filter((id) => /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/.test(id));
+    const ids = after
+      .map((row) => row.slice(0, row.indexOf(',')))
+      .filter((id) => /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/.test(id));
     const sequentialIds = before.map((row) => row.slice(0, row.indexOf(','))).filter((id) => /^R\d{10}$/.test(id));
     expect(ids.length).toBe(sequentialIds.length);
     expect(new Set(ids).size).toBe(new Set(sequentialIds).size);
@@ -76,9 +91,16 @@ describe('generateCdrs', () => {
     expect(rejectedCount).toBeLessThan(600);
     expect(duplicates).toBeGreaterThan(400);
     expect(duplicates).toBeLessThan(600);
-    expect(Object.keys(rejected).sort()).toEqual(
-      ['BAD_CONTRACT', 'BAD_DIRECTION', 'BAD_DURATION', 'BAD_NUMBER', 'BAD_PEER', 'BAD_START', 'MISSING_FIELD', 'NOT_CALLABLE'],
-    );
+    expect(Object.keys(rejected).sort()).toEqual([
+      'BAD_CONTRACT',
+      'BAD_DIRECTION',
+      'BAD_DURATION',
+      'BAD_NUMBER',
+      'BAD_PEER',
+      'BAD_START',
+      'MISSING_FIELD',
+      'NOT_CALLABLE',
+    ]);
   });
 
   it('makes about 70% of the accepted calls outbound and 30% inbound', () => {
@@ -140,7 +162,8 @@ describe('generateCdrs', () => {
       expect(generatedMonth(11)).toEqual({ text: '2012-03', days: 31, previousText: '2012-02', previousDays: 29 });
       expect(monthOffsetOf('2011-04')).toBe(0);
       expect(monthOffsetOf('2012-02')).toBe(10);
-      for (const bad of ['2011-03', '2011-4', '2011-13', 'April', '2019-07']) expect(() => monthOffsetOf(bad)).toThrow(/--month/);
+      for (const bad of ['2011-03', '2011-4', '2011-13', 'April', '2019-07'])
+        expect(() => monthOffsetOf(bad)).toThrow(/--month/);
       expect(() => generatedMonth(-1)).toThrow();
     });
 
@@ -148,28 +171,41 @@ describe('generateCdrs', () => {
       ['sequential', 10],
       ['uuid', 10],
       ['sequential', 1],
-    ] as const)('starts every accepted call (%s ids, offset %i) in its month, Japan time, UTC starts of the 1st included', (ids, monthOffset) => {
-      const month = generatedMonth(monthOffset).text;
-      const rows = rowsOf({ cdrs: 30_000, seed: 2, ids, monthOffset });
-      const months = new Map<string, number>();
-      let utcOnTheDayBefore = 0;
-      for (const { line } of rows.filter((row) => row.accepted)) {
-        const start = line.split(',')[5]!;
-        months.set(japanMonthOf(start), (months.get(japanMonthOf(start)) ?? 0) + 1);
-        if (start.startsWith(generatedMonth(monthOffset).previousText)) utcOnTheDayBefore += 1;
-      }
-      expect([...months.keys()]).toEqual([month]);
-      expect(utcOnTheDayBefore).toBeGreaterThan(0); // 3% of starts are UTC; 9 h of the month's first day fall on the day before
-      // bad rows too: every start written is of the month, or a UTC one of its day before
-      const { text, previousText } = generatedMonth(monthOffset);
-      expect(rows.map(({ line }) => line.split(',')[5]!).filter((start) => start !== '' && !start.startsWith(text) && !start.startsWith(previousText))).toEqual([]);
-    });
+    ] as const)(
+      'starts every accepted call (%s ids, offset %i) in its month, Japan time, UTC starts of the 1st included',
+      (ids, monthOffset) => {
+        const month = generatedMonth(monthOffset).text;
+        const rows = rowsOf({ cdrs: 30_000, seed: 2, ids, monthOffset });
+        const months = new Map<string, number>();
+        let utcOnTheDayBefore = 0;
+        for (const { line } of rows.filter((row) => row.accepted)) {
+          const start = line.split(',')[5]!;
+          months.set(japanMonthOf(start), (months.get(japanMonthOf(start)) ?? 0) + 1);
+          if (start.startsWith(generatedMonth(monthOffset).previousText)) utcOnTheDayBefore += 1;
+        }
+        expect([...months.keys()]).toEqual([month]);
+        expect(utcOnTheDayBefore).toBeGreaterThan(0); // 3% of starts are UTC; 9 h of the month's first day fall on the day before
+        // bad rows too: every start written is of the month, or a UTC one of its day before
+        const { text, previousText } = generatedMonth(monthOffset);
+        expect(
+          rows
+            .map(({ line }) => line.split(',')[5]!)
+            .filter((start) => start !== '' && !start.startsWith(text) && !start.startsWith(previousText)),
+        ).toEqual([]);
+      },
+    );
 
     it('writes the same calls as April, only the starts and record ids differ, and the same counts but the month', () => {
       const april = rowsOf({ cdrs: 5000, seed: 4 });
       const february = rowsOf({ cdrs: 5000, seed: 4, monthOffset: 10 });
-      const withoutIdAndStart = (line: string) => line.split(',').filter((_, index) => index !== 0 && index !== 5).join(',');
-      expect(february.map(({ line }) => withoutIdAndStart(line))).toEqual(april.map(({ line }) => withoutIdAndStart(line)));
+      const withoutIdAndStart = (line: string) =>
+        line
+          .split(',')
+          .filter((_, index) => index !== 0 && index !== 5)
+          .join(',');
+      expect(february.map(({ line }) => withoutIdAndStart(line))).toEqual(
+        april.map(({ line }) => withoutIdAndStart(line)),
+      );
       expect(february.map(({ accepted }) => accepted)).toEqual(april.map(({ accepted }) => accepted));
       const counts = (monthOffset: number) => {
         const rows = new CdrRows({ cdrs: 5000, seed: 4, monthOffset });
@@ -181,7 +217,8 @@ describe('generateCdrs', () => {
     });
 
     it.each(['sequential', 'uuid'] as const)('gives no two months a record id in common (%s ids)', (ids) => {
-      const idsOf = (monthOffset: number) => new Set(rowsOf({ cdrs: 20_000, seed: 1, ids, monthOffset }).map(({ line }) => recordIdOf(line)));
+      const idsOf = (monthOffset: number) =>
+        new Set(rowsOf({ cdrs: 20_000, seed: 1, ids, monthOffset }).map(({ line }) => recordIdOf(line)));
       const months = [0, 1, 9, 10].map(idsOf);
       for (const [index, first] of months.entries()) {
         for (const second of months.slice(index + 1)) expect([...first].filter((id) => second.has(id))).toEqual([]);
@@ -189,7 +226,8 @@ describe('generateCdrs', () => {
     });
 
     it('counts sequential ids of a later month from offset × 10^8, increasing across months', () => {
-      const idsOf = (monthOffset: number) => rowsOf({ cdrs: 3, seed: 1, monthOffset }).map(({ line }) => recordIdOf(line));
+      const idsOf = (monthOffset: number) =>
+        rowsOf({ cdrs: 3, seed: 1, monthOffset }).map(({ line }) => recordIdOf(line));
       expect(idsOf(0)).toEqual(['R0000000001', 'R0000000002', 'R0000000003']);
       expect(idsOf(1)).toEqual(['R0100000001', 'R0100000002', 'R0100000003']);
       expect(idsOf(10)).toEqual(['R1000000001', 'R1000000002', 'R1000000003']);
@@ -198,16 +236,26 @@ describe('generateCdrs', () => {
     });
 
     it('marks a UUID with its month offset in hex digits 13-14 and keeps it a UUID v4', () => {
-      const uuids = rowsOf({ cdrs: 200, seed: 1, ids: 'uuid', monthOffset: 10 }).map(({ line }) => recordIdOf(line)).filter((id) => id.length === 36);
+      const uuids = rowsOf({ cdrs: 200, seed: 1, ids: 'uuid', monthOffset: 10 })
+        .map(({ line }) => recordIdOf(line))
+        .filter((id) => id.length === 36);
       expect(uuids.length).toBeGreaterThan(190);
-      for (const uuid of uuids) expect(uuid).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-40a[0-9a-f]-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+      for (const uuid of uuids)
+        expect(uuid).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-40a[0-9a-f]-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     });
 
     it('spoils a bad start of a later month with that month (the day after its last, a 25th hour, no time)', () => {
       const bad = rowsOf({ cdrs: 200_000, seed: 1, monthOffset: 10 })
         .map(({ line }) => line.split(',')[5]!)
-        .filter((start) => !/^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}/.test(start) || start.includes(' 25:') || start.startsWith('2012-02-30'));
-      expect(new Set(bad.filter((start) => start !== ''))).toEqual(new Set(['2012-02-30 10:00:00', '2012-02-01 25:00:00', '2012-02-01']));
+        .filter(
+          (start) =>
+            !/^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}/.test(start) ||
+            start.includes(' 25:') ||
+            start.startsWith('2012-02-30'),
+        );
+      expect(new Set(bad.filter((start) => start !== ''))).toEqual(
+        new Set(['2012-02-30 10:00:00', '2012-02-01 25:00:00', '2012-02-01']),
+      );
     });
   });
 
@@ -220,7 +268,10 @@ describe('generateCdrs', () => {
       calls.set(contractId, (calls.get(contractId) ?? 0) + 1);
     }
     const most = Math.max(...calls.values());
-    const first = [...calls].filter(([, count]) => count === most).map(([contractId]) => contractId).sort()[0];
+    const first = [...calls]
+      .filter(([, count]) => count === most)
+      .map(([contractId]) => contractId)
+      .sort()[0];
     expect(busiestContract(options)).toEqual({ contractId: first, calls: most });
     // the same calls in every month, so the same contract
     expect(busiestContract({ ...options, monthOffset: 7, ids: 'uuid' })).toEqual(busiestContract(options));
@@ -231,7 +282,11 @@ test('npm run cdrs writes a file of N records and prints its control totals', ()
   const directory = mkdtempSync(join(tmpdir(), 'meisai-cdrs-script-'));
   try {
     const out = join(directory, 'cdrs.csv');
-    const printed = execFileSync('npm', ['run', '--silent', 'cdrs', '--', '--cdrs', '25', '--seed', '3', '--out', out], { cwd: join(__dirname, '..', '..'), encoding: 'utf8' });
+    const printed = execFileSync(
+      'npm',
+      ['run', '--silent', 'cdrs', '--', '--cdrs', '25', '--seed', '3', '--out', out],
+      { cwd: join(__dirname, '..', '..'), encoding: 'utf8' },
+    );
     const lines = readFileSync(out, 'utf8').trim().split('\n');
     expect(lines).toHaveLength(26);
     expect(JSON.parse(printed)).toMatchObject({ read: 25 });

@@ -117,11 +117,17 @@ function daysInMonth(year: number, month: number): number {
 
 /** The month `offset` months after April 2011. */
 export function generatedMonth(offset: number): GeneratedMonth {
-  if (!Number.isInteger(offset) || offset < 0 || offset > MAX_MONTH_OFFSET) throw new Error(`the month offset is a whole number from 0 to ${MAX_MONTH_OFFSET}, not ${offset}`);
+  if (!Number.isInteger(offset) || offset < 0 || offset > MAX_MONTH_OFFSET)
+    throw new Error(`the month offset is a whole number from 0 to ${MAX_MONTH_OFFSET}, not ${offset}`);
   const index = 2011 * 12 + 3 + offset; // months since year 0, January = 0
   const [year, month] = [Math.floor(index / 12), (index % 12) + 1];
   const [previousYear, previousMonth] = [Math.floor((index - 1) / 12), ((index - 1) % 12) + 1];
-  return { text: monthText(year, month), days: daysInMonth(year, month), previousText: monthText(previousYear, previousMonth), previousDays: daysInMonth(previousYear, previousMonth) };
+  return {
+    text: monthText(year, month),
+    days: daysInMonth(year, month),
+    previousText: monthText(previousYear, previousMonth),
+    previousDays: daysInMonth(previousYear, previousMonth),
+  };
 }
 
 /** The offset of `YYYY-MM` from April 2011 (the inverse of generatedMonth). */
@@ -129,7 +135,9 @@ export function monthOffsetOf(text: string): number {
   const match = /^(\d{4})-(\d{2})$/.exec(text);
   const offset = match === null ? -1 : Number(match[1]) * 12 + Number(match[2]) - 1 - (2011 * 12 + 3);
   if (match === null || Number(match[2]) < 1 || Number(match[2]) > 12 || offset < 0 || offset > MAX_MONTH_OFFSET) {
-    throw new Error(`--month is a month YYYY-MM from 2011-04 to ${generatedMonth(MAX_MONTH_OFFSET).text}, not "${text}"`);
+    throw new Error(
+      `--month is a month YYYY-MM from 2011-04 to ${generatedMonth(MAX_MONTH_OFFSET).text}, not "${text}"`,
+    );
   }
   return offset;
 }
@@ -195,7 +203,8 @@ function phs(draw: Draw): string {
 const ON_NET_BLOCKS = ['3300', '3450', '5000', '5001', '5002', '5003', '3900', '3901', '7000'];
 
 function onNetIp(draw: Draw): string {
-  const block = below(draw, 2) === 0 ? String(3300 + below(draw, 151)) : ON_NET_BLOCKS[below(draw, ON_NET_BLOCKS.length)]!;
+  const block =
+    below(draw, 2) === 0 ? String(3300 + below(draw, 151)) : ON_NET_BLOCKS[below(draw, ON_NET_BLOCKS.length)]!;
   return `050${block}${randomDigits(draw, 4)}`;
 }
 
@@ -300,7 +309,8 @@ function start(draw: Draw, month: GeneratedMonth): string {
   if (form < 97) return `${month.text}-${clockText(secondOfMonth, 'T')}+09:00`;
   // UTC: nine hours earlier, so the first hours of the 1st are still the last day of the month before.
   const utcSecond = secondOfMonth - JAPAN_OFFSET_SECONDS;
-  if (utcSecond < 0) return `${month.previousText}-${clockText(utcSecond + month.previousDays * SECONDS_PER_DAY, 'T')}Z`;
+  if (utcSecond < 0)
+    return `${month.previousText}-${clockText(utcSecond + month.previousDays * SECONDS_PER_DAY, 'T')}Z`;
   return `${month.text}-${clockText(utcSecond, 'T')}Z`;
 }
 
@@ -331,7 +341,13 @@ function csvLine(fields: CdrFields): string {
 
 /** Each bad row has exactly one problem, and the code meisai must give it. */
 const BAD_ROWS = new WeightedChoice<readonly [string, (fields: CdrFields, draw: Draw, month: GeneratedMonth) => void]>([
-  [25, ['BAD_DURATION', (fields, draw) => (fields.duration = ['-12.5', '93.5000', 'abc', '86400.001', '90000'][below(draw, 5)]!)]],
+  [
+    25,
+    [
+      'BAD_DURATION',
+      (fields, draw) => (fields.duration = ['-12.5', '93.5000', 'abc', '86400.001', '90000'][below(draw, 5)]!),
+    ],
+  ],
   [15, ['BAD_DIRECTION', (fields, draw) => (fields.direction = ['both', 'outgoing', 'x'][below(draw, 3)]!)]],
   [
     20,
@@ -339,7 +355,14 @@ const BAD_ROWS = new WeightedChoice<readonly [string, (fields: CdrFields, draw: 
       'NOT_CALLABLE',
       (fields, draw) => {
         fields.direction = 'out';
-        fields.peer = ['110', '117', '119', `0570${randomDigits(draw, 6)}`, `0990${randomDigits(draw, 6)}`, `0180${randomDigits(draw, 6)}`][below(draw, 6)]!;
+        fields.peer = [
+          '110',
+          '117',
+          '119',
+          `0570${randomDigits(draw, 6)}`,
+          `0990${randomDigits(draw, 6)}`,
+          `0180${randomDigits(draw, 6)}`,
+        ][below(draw, 6)]!;
       },
     ],
   ],
@@ -350,9 +373,13 @@ const BAD_ROWS = new WeightedChoice<readonly [string, (fields: CdrFields, draw: 
       (fields, draw) => {
         fields.direction = 'out';
         // Right prefixes, wrong lengths.
-        fields.peer = [`090${randomDigits(draw, 7)}`, `03${randomDigits(draw, 7)}`, `0120${randomDigits(draw, 7)}`, `050${randomDigits(draw, 9)}`, `0101${randomDigits(draw, 2)}`][
-          below(draw, 5)
-        ]!;
+        fields.peer = [
+          `090${randomDigits(draw, 7)}`,
+          `03${randomDigits(draw, 7)}`,
+          `0120${randomDigits(draw, 7)}`,
+          `050${randomDigits(draw, 9)}`,
+          `0101${randomDigits(draw, 2)}`,
+        ][below(draw, 5)]!;
       },
     ],
   ],
@@ -360,10 +387,19 @@ const BAD_ROWS = new WeightedChoice<readonly [string, (fields: CdrFields, draw: 
   [
     5,
     // the day after the month's last (2011-04-31), an hour past the day, no time of day
-    ['BAD_START', (fields, draw, month) => (fields.start = [`${month.text}-${month.days + 1} 10:00:00`, `${month.text}-01 25:00:00`, `${month.text}-01`][below(draw, 3)]!)],
+    [
+      'BAD_START',
+      (fields, draw, month) =>
+        (fields.start = [`${month.text}-${month.days + 1} 10:00:00`, `${month.text}-01 25:00:00`, `${month.text}-01`][
+          below(draw, 3)
+        ]!),
+    ],
   ],
   [5, ['BAD_CONTRACT', (fields, draw) => (fields.contractId = ['N12345', 'X000000001'][below(draw, 2)]!)]],
-  [5, ['BAD_NUMBER', (fields, draw) => (fields.number = ['0312345678', `050${randomDigits(draw, 7)}`][below(draw, 2)]!)]],
+  [
+    5,
+    ['BAD_NUMBER', (fields, draw) => (fields.number = ['0312345678', `050${randomDigits(draw, 7)}`][below(draw, 2)]!)],
+  ],
 ]);
 
 /** The subscribers: numbers, each with its contract. */
@@ -414,11 +450,15 @@ export class CdrRows {
   constructor(options: GeneratorOptions) {
     const monthOffset = options.monthOffset ?? 0;
     this.month = generatedMonth(monthOffset);
-    if (monthOffset > 0 && options.cdrs >= SEQUENTIAL_IDS_PER_MONTH) throw new Error(`a file of a later month holds fewer than ${SEQUENTIAL_IDS_PER_MONTH} rows`);
+    if (monthOffset > 0 && options.cdrs >= SEQUENTIAL_IDS_PER_MONTH)
+      throw new Error(`a file of a later month holds fewer than ${SEQUENTIAL_IDS_PER_MONTH} rows`);
     this.nextRecord = monthOffset * SEQUENTIAL_IDS_PER_MONTH + 1;
     this.monthMark = monthOffset.toString(16).padStart(2, '0');
     this.draw = mulberry32(options.seed);
-    this.idDraw = options.ids === 'uuid' ? mulberry32(((options.seed ^ 0x9e3779b9) + Math.imul(monthOffset, 0x61c88647)) >>> 0) : null;
+    this.idDraw =
+      options.ids === 'uuid'
+        ? mulberry32(((options.seed ^ 0x9e3779b9) + Math.imul(monthOffset, 0x61c88647)) >>> 0)
+        : null;
     this.subscribers = makeSubscribers(this.draw, subscriberCounts(options.cdrs));
     this.counts = emptyCounts(options);
     this.counts.contracts = this.subscribers.contracts;
@@ -437,7 +477,8 @@ export class CdrRows {
     const subscriber = below(draw, this.subscribers.numbers.length);
     const outbound = below(draw, 10) < 7;
     const fields: CdrFields = {
-      recordId: this.idDraw === null ? `R${String(this.nextRecord).padStart(10, '0')}` : uuidFrom(this.idDraw, this.monthMark),
+      recordId:
+        this.idDraw === null ? `R${String(this.nextRecord).padStart(10, '0')}` : uuidFrom(this.idDraw, this.monthMark),
       contractId: this.subscribers.contractOfNumber[subscriber]!,
       number: this.subscribers.numbers[subscriber]!,
       direction: outbound ? 'out' : 'in',
@@ -463,7 +504,19 @@ export class CdrRows {
 }
 
 export function emptyCounts(options: GeneratorOptions): ExpectedCounts {
-  return { cdrs: options.cdrs, seed: options.seed, month: generatedMonth(options.monthOffset ?? 0).text, contracts: 0, numbers: 0, read: 0, accepted: 0, rejected: {}, duplicates: 0, outbound: 0, inbound: 0 };
+  return {
+    cdrs: options.cdrs,
+    seed: options.seed,
+    month: generatedMonth(options.monthOffset ?? 0).text,
+    contracts: 0,
+    numbers: 0,
+    read: 0,
+    accepted: 0,
+    rejected: {},
+    duplicates: 0,
+    outbound: 0,
+    inbound: 0,
+  };
 }
 
 /**
@@ -531,7 +584,9 @@ if (require.main === module) {
     process.stdout.write(`${JSON.stringify(counts)}\n`);
   } catch (error) {
     process.stderr.write(`generateCdrs: ${(error as Error).message}\n`);
-    process.stderr.write('usage: tsx src/bench/generateCdrs.ts --cdrs N [--seed S] [--ids sequential|uuid] [--month YYYY-MM] --out FILE\n');
+    process.stderr.write(
+      'usage: tsx src/bench/generateCdrs.ts --cdrs N [--seed S] [--ids sequential|uuid] [--month YYYY-MM] --out FILE\n',
+    );
     process.exitCode = 2;
   }
 }
@@ -552,7 +607,8 @@ export function busiestContract(options: GeneratorOptions): { contractId: string
   }
   let busiest = { contractId: '', calls: 0 };
   for (const [contractId, count] of calls) {
-    if (count > busiest.calls || (count === busiest.calls && contractId < busiest.contractId)) busiest = { contractId, calls: count };
+    if (count > busiest.calls || (count === busiest.calls && contractId < busiest.contractId))
+      busiest = { contractId, calls: count };
   }
   return busiest;
 }

@@ -28,7 +28,11 @@ let runsStarted = 0;
  * Runs `meisai ARGS`; an exit code other than those allowed (0 by default) is an error carrying
  * the end of its stderr.
  */
-export async function runMeisaiProcess(args: string[], scratchDirectory: string, allowedExitCodes: number[] = [0]): Promise<MeisaiProcessRun> {
+export async function runMeisaiProcess(
+  args: string[],
+  scratchDirectory: string,
+  allowedExitCodes: number[] = [0],
+): Promise<MeisaiProcessRun> {
   runsStarted += 1;
   const peakRssFile = join(scratchDirectory, `peak-rss-${process.pid}-${runsStarted}.txt`);
   const startedAt = process.hrtime.bigint();
@@ -52,7 +56,14 @@ export async function runMeisaiProcess(args: string[], scratchDirectory: string,
   }
   const [peakRss, cpu] = readFileSync(peakRssFile, 'utf8').trim().split(' ');
   rmSync(peakRssFile, { force: true });
-  return { milliseconds, peakRssKilobytes: BigInt(peakRss!), cpuMicroseconds: BigInt(cpu ?? '0'), exitCode, stdout: Buffer.concat(stdout), stderr: stderrText };
+  return {
+    milliseconds,
+    peakRssKilobytes: BigInt(peakRss!),
+    cpuMicroseconds: BigInt(cpu ?? '0'),
+    exitCode,
+    stdout: Buffer.concat(stdout),
+    stderr: stderrText,
+  };
 }
 
 /** The last line of a run's stdout as JSON (`--json` prints one object last). */

@@ -41,7 +41,15 @@ const PEER_NAMES = ['東京本社', '大阪支店', '携帯', '', 'ＩＰ電話'
 /** One canonical row as a fixed-width record and as its rounded canonical line; null: not representable. */
 function convertRow(fields: string[], index: number): { fixed: Buffer; canonical: string } | null {
   if (fields.length !== 7) return null;
-  const [recordId, contractId, number, direction, peer, start, duration] = fields as [string, string, string, string, string, string, string];
+  const [recordId, contractId, number, direction, peer, start, duration] = fields as [
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+  ];
   const parsedStart = parseStart(start);
   const parsedDuration = parseDuration(duration);
   const startMs = parsedStart.ok ? Math.floor(parsedStart.startMs / 1000) * 1000 : null;
@@ -67,7 +75,15 @@ function convertRow(fields: string[], index: number): { fixed: Buffer; canonical
   if (fixed.length !== RECORD_BYTES) return null;
   const roundedStart = startMs === null ? start : japanText(startMs);
   const roundedDuration = tenths === null ? duration : `${Math.floor(tenths / 10)}.${tenths % 10}`;
-  const canonical = [recordId, contractId, number, flag === '3' ? direction : lower, peer, roundedStart, roundedDuration]
+  const canonical = [
+    recordId,
+    contractId,
+    number,
+    flag === '3' ? direction : lower,
+    peer,
+    roundedStart,
+    roundedDuration,
+  ]
     .map((value) => (/[",]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value))
     .join(',');
   return { fixed: Buffer.concat([fixed, Buffer.from('\r\n')]), canonical };
@@ -95,7 +111,9 @@ export function writeFixedWidthCopies(csvPath: string): { fixedPath: string; can
       if (line === '') continue;
       let fields: string[];
       try {
-        fields = line.includes('"') ? (parseCsv(line, { relax_column_count: true }) as string[][])[0]! : line.split(',');
+        fields = line.includes('"')
+          ? (parseCsv(line, { relax_column_count: true }) as string[][])[0]!
+          : line.split(',');
       } catch {
         fields = [];
       }

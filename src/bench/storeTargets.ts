@@ -26,7 +26,15 @@ import type { ControlTotals } from './duckdbRating';
 import { megabytesText, millisecondsSince, secondsText, sizeLabel } from './figures';
 import { busiestContract, ExpectedCounts, RecordIds } from './generateCdrs';
 import { lastJsonLine, MeisaiProcessRun, runMeisaiProcess } from './meisaiProcess';
-import { GrowthMeasure, MonthWideCommand, MonthWideMeasure, ProcessMeasure, READ_COMMANDS, ReadCommand, ReadMeasure } from './targets';
+import {
+  GrowthMeasure,
+  MonthWideCommand,
+  MonthWideMeasure,
+  ProcessMeasure,
+  READ_COMMANDS,
+  ReadCommand,
+  ReadMeasure,
+} from './targets';
 
 export interface StoreTargetsResult {
   growth: GrowthMeasure;
@@ -47,10 +55,13 @@ export function ingestDifferences(who: string, totals: ControlTotals, expected: 
   const differences: string[] = [];
   const rejectedCount = Object.values(totals.rejected).reduce((sum, count) => sum + count, 0);
   if (totals.read !== totals.accepted + rejectedCount + totals.duplicates) {
-    differences.push(`${who}: read ${totals.read} ≠ accepted ${totals.accepted} + rejected ${rejectedCount} + duplicates ${totals.duplicates}`);
+    differences.push(
+      `${who}: read ${totals.read} ≠ accepted ${totals.accepted} + rejected ${rejectedCount} + duplicates ${totals.duplicates}`,
+    );
   }
   for (const field of ['read', 'accepted', 'duplicates'] as const) {
-    if (totals[field] !== expected[field]) differences.push(`${who}: ${field} ${totals[field]}, the generator made ${expected[field]}`);
+    if (totals[field] !== expected[field])
+      differences.push(`${who}: ${field} ${totals[field]}, the generator made ${expected[field]}`);
   }
   const codes = [...new Set([...Object.keys(totals.rejected), ...Object.keys(expected.rejected)])].sort();
   for (const code of codes) {
@@ -71,7 +82,10 @@ function describe(run: MeisaiProcessRun): string {
 
 /** The number of calls a `calls` CSV lists: its lines after the header (a BOM may lead). */
 function csvCallCount(output: Buffer): number {
-  const lines = output.toString('utf8').split('\n').filter((line) => line.trim() !== '');
+  const lines = output
+    .toString('utf8')
+    .split('\n')
+    .filter((line) => line.trim() !== '');
   return Math.max(0, lines.length - 1);
 }
 
@@ -95,18 +109,33 @@ function readArguments(command: ReadCommand, store: string, contractId: string, 
 }
 
 /** Each read `runs` times on the store: the fastest run of each, and its output. */
-async function timeReads(run: StoreRun, store: string, storeName: string, contractId: string, month: string, runs: number): Promise<Map<ReadCommand, MeisaiProcessRun>> {
+async function timeReads(
+  run: StoreRun,
+  store: string,
+  storeName: string,
+  contractId: string,
+  month: string,
+  runs: number,
+): Promise<Map<ReadCommand, MeisaiProcessRun>> {
   const fastest = new Map<ReadCommand, MeisaiProcessRun>();
   for (let attempt = 1; attempt <= runs; attempt += 1) {
     for (const command of READ_COMMANDS) {
       // reconcile exits 1 when something disagrees: a finding, not a crash
-      const result = await runMeisaiProcess(readArguments(command, store, contractId, month), run.scratch, command.startsWith('reconcile') ? [0, 1] : [0]);
-      if (result.exitCode !== 0) run.failures.push(`${command} on the ${storeName} store exited ${result.exitCode}:\n${result.stdout.toString('utf8').slice(0, 2000)}`);
+      const result = await runMeisaiProcess(
+        readArguments(command, store, contractId, month),
+        run.scratch,
+        command.startsWith('reconcile') ? [0, 1] : [0],
+      );
+      if (result.exitCode !== 0)
+        run.failures.push(
+          `${command} on the ${storeName} store exited ${result.exitCode}:\n${result.stdout.toString('utf8').slice(0, 2000)}`,
+        );
       const best = fastest.get(command);
       if (best === undefined || result.milliseconds < best.milliseconds) fastest.set(command, result);
     }
   }
-  for (const [command, result] of fastest) progress(`${command} on the ${storeName} store: ${describe(result)} (fastest of ${runs})`);
+  for (const [command, result] of fastest)
+    progress(`${command} on the ${storeName} store: ${describe(result)} (fastest of ${runs})`);
   return fastest;
 }
 
@@ -116,10 +145,15 @@ const MONTH_WIDE_ARGUMENTS: Record<MonthWideCommand, (month: string, store: stri
   'close --month': (month, store) => ['close', '--month', month, '--db', store],
 };
 
-export async function benchStoreTargets(options: BenchOptions, runDirectory: string, ids: RecordIds): Promise<StoreTargetsResult> {
+export async function benchStoreTargets(
+  options: BenchOptions,
+  runDirectory: string,
+  ids: RecordIds,
+): Promise<StoreTargetsResult> {
   const run: StoreRun = { scratch: runDirectory, failures: [] };
   const months = options.growthBase / options.monthCdrs;
-  const monthFile = (monthOffset: number): CdrFile => cdrFile(options.workDirectory, { cdrs: options.monthCdrs, seed: options.seed, ids, monthOffset });
+  const monthFile = (monthOffset: number): CdrFile =>
+    cdrFile(options.workDirectory, { cdrs: options.monthCdrs, seed: options.seed, ids, monthOffset });
   const firstMonth = monthFile(0);
   const freshMonth = monthFile(months);
   const month = firstMonth.expected.month;
@@ -132,16 +166,37 @@ export async function benchStoreTargets(options: BenchOptions, runDirectory: str
   progress(`one-month store: ingest ${firstMonth.path}`);
   const smallIngest = await ingest(run, firstMonth, smallStore, 'one-month store ingest');
   progress(`one-month store: ${describe(smallIngest)}`);
-  const smallReads = await timeReads(run, smallStore, `${sizeLabel(options.monthCdrs)}-CDR`, busiest.contractId, month, options.readRuns);
+  const smallReads = await timeReads(
+    run,
+    smallStore,
+    `${sizeLabel(options.monthCdrs)}-CDR`,
+    busiest.contractId,
+    month,
+    options.readRuns,
+  );
   const listed = csvCallCount(smallReads.get('calls')!.stdout);
-  if (listed !== busiest.calls) run.failures.push(`calls of ${busiest.contractId} ${month}: the export lists ${listed}, the generator made ${busiest.calls}`);
+  if (listed !== busiest.calls)
+    run.failures.push(
+      `calls of ${busiest.contractId} ${month}: the export lists ${listed}, the generator made ${busiest.calls}`,
+    );
   const monthWide: MonthWideMeasure[] = [];
-  for (const [command, argumentsOf] of Object.entries(MONTH_WIDE_ARGUMENTS) as [MonthWideCommand, (typeof MONTH_WIDE_ARGUMENTS)[MonthWideCommand]][]) {
-    const result = await runMeisaiProcess(argumentsOf(month, smallStore), run.scratch, command.startsWith('reconcile') ? [0, 1] : [0]);
-    if (result.exitCode !== 0) run.failures.push(`${command} ${month} exited ${result.exitCode}:\n${result.stdout.toString('utf8').slice(0, 2000)}`);
+  for (const [command, argumentsOf] of Object.entries(MONTH_WIDE_ARGUMENTS) as [
+    MonthWideCommand,
+    (typeof MONTH_WIDE_ARGUMENTS)[MonthWideCommand],
+  ][]) {
+    const result = await runMeisaiProcess(
+      argumentsOf(month, smallStore),
+      run.scratch,
+      command.startsWith('reconcile') ? [0, 1] : [0],
+    );
+    if (result.exitCode !== 0)
+      run.failures.push(
+        `${command} ${month} exited ${result.exitCode}:\n${result.stdout.toString('utf8').slice(0, 2000)}`,
+      );
     if (command === 'rerate --month') {
       const rerated = lastJsonLine<{ calls: number }>(result).calls;
-      if (rerated !== firstMonth.expected.accepted) run.failures.push(`rerate --month ${month}: ${rerated} calls, the month holds ${firstMonth.expected.accepted}`);
+      if (rerated !== firstMonth.expected.accepted)
+        run.failures.push(`rerate --month ${month}: ${rerated} calls, the month holds ${firstMonth.expected.accepted}`);
     }
     progress(`${command} ${month}: ${describe(result)}`);
     monthWide.push({ command, cdrs: options.monthCdrs, calls: firstMonth.expected.accepted, run: measureOf(result) });
@@ -162,12 +217,26 @@ export async function benchStoreTargets(options: BenchOptions, runDirectory: str
     if (result.peakRssKilobytes > buildPeakRss) buildPeakRss = result.peakRssKilobytes;
     progress(`grown store: month ${file.expected.month} in ${describe(result)}, ${grownStoreCalls} calls stored`);
   }
-  const baseBuild = { months, milliseconds: millisecondsSince(buildStartedAt), monthSeconds, peakRssKilobytes: buildPeakRss };
+  const baseBuild = {
+    months,
+    milliseconds: millisecondsSince(buildStartedAt),
+    monthSeconds,
+    peakRssKilobytes: buildPeakRss,
+  };
   progress(`grown store of ${grownStoreCalls} calls built in ${secondsText(baseBuild.milliseconds)} s`);
-  const grownReads = await timeReads(run, grownStore, `${sizeLabel(options.growthBase)}-CDR`, busiest.contractId, month, options.readRuns);
+  const grownReads = await timeReads(
+    run,
+    grownStore,
+    `${sizeLabel(options.growthBase)}-CDR`,
+    busiest.contractId,
+    month,
+    options.readRuns,
+  );
   for (const command of ['statement', 'calls'] as const) {
     if (!smallReads.get(command)!.stdout.equals(grownReads.get(command)!.stdout)) {
-      run.failures.push(`${command} --contract ${busiest.contractId} --month ${month}: the grown store prints other bytes than the one-month store`);
+      run.failures.push(
+        `${command} --contract ${busiest.contractId} --month ${month}: the grown store prints other bytes than the one-month store`,
+      );
     }
   }
 
@@ -175,16 +244,39 @@ export async function benchStoreTargets(options: BenchOptions, runDirectory: str
   const emptyStore = join(runDirectory, 'fresh-month.sqlite');
   const intoEmpty = await ingest(run, freshMonth, emptyStore, 'fresh month into an empty store');
   progress(`fresh month ${freshMonth.expected.month} into an empty store: ${describe(intoEmpty)}`);
-  const intoGrown = await ingest(run, freshMonth, grownStore, `fresh month into the ${sizeLabel(grownStoreCalls)}-call store`);
+  const intoGrown = await ingest(
+    run,
+    freshMonth,
+    grownStore,
+    `fresh month into the ${sizeLabel(grownStoreCalls)}-call store`,
+  );
   progress(`fresh month ${freshMonth.expected.month} into the ${grownStoreCalls}-call store: ${describe(intoGrown)}`);
   const statementOf = async (store: string) =>
-    (await runMeisaiProcess(['statement', '--contract', busiest.contractId, '--month', freshMonth.expected.month, '--db', store], run.scratch)).stdout;
+    (
+      await runMeisaiProcess(
+        ['statement', '--contract', busiest.contractId, '--month', freshMonth.expected.month, '--db', store],
+        run.scratch,
+      )
+    ).stdout;
   if (!(await statementOf(emptyStore)).equals(await statementOf(grownStore))) {
-    run.failures.push(`statement of ${busiest.contractId} ${freshMonth.expected.month}: the grown store and the empty one differ`);
+    run.failures.push(
+      `statement of ${busiest.contractId} ${freshMonth.expected.month}: the grown store and the empty one differ`,
+    );
   }
   return {
-    growth: { cdrs: options.monthCdrs, baseCdrs: options.growthBase, baseCalls: grownStoreCalls, ids, intoEmpty: measureOf(intoEmpty), intoGrown: measureOf(intoGrown) },
-    reads: READ_COMMANDS.map((command) => ({ command, small: measureOf(smallReads.get(command)!), grown: measureOf(grownReads.get(command)!) })),
+    growth: {
+      cdrs: options.monthCdrs,
+      baseCdrs: options.growthBase,
+      baseCalls: grownStoreCalls,
+      ids,
+      intoEmpty: measureOf(intoEmpty),
+      intoGrown: measureOf(intoGrown),
+    },
+    reads: READ_COMMANDS.map((command) => ({
+      command,
+      small: measureOf(smallReads.get(command)!),
+      grown: measureOf(grownReads.get(command)!),
+    })),
     monthWide,
     smallStoreCdrs: options.monthCdrs,
     grownStoreCdrs: options.growthBase,

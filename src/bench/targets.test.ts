@@ -1,6 +1,9 @@
 import { evaluateTargets, ProcessMeasure, TargetMeasures, verdictRows } from './targets';
 
-const run = (milliseconds: number, peakRssMb = 200): ProcessMeasure => ({ milliseconds: BigInt(milliseconds), peakRssKilobytes: BigInt(peakRssMb * 1024) });
+const run = (milliseconds: number, peakRssMb = 200): ProcessMeasure => ({
+  milliseconds: BigInt(milliseconds),
+  peakRssKilobytes: BigInt(peakRssMb * 1024),
+});
 
 /** Every target just met, at its edge. */
 function measuresAtTheEdges(): TargetMeasures {
@@ -10,7 +13,14 @@ function measuresAtTheEdges(): TargetMeasures {
       { cdrs: 10_000_000, ids: 'uuid', meisai: run(30_000, 256), duckdbMilliseconds: 36_000n },
     ],
     // 10 000 ms empty, 11 111 ms grown: 10000 / 11111 = 90.0009% ≥ 90%
-    growth: { cdrs: 1_000_000, baseCdrs: 10_000_000, baseCalls: 9_900_000, ids: 'sequential', intoEmpty: run(10_000), intoGrown: run(11_111) },
+    growth: {
+      cdrs: 1_000_000,
+      baseCdrs: 10_000_000,
+      baseCalls: 9_900_000,
+      ids: 'sequential',
+      intoEmpty: run(10_000),
+      intoGrown: run(11_111),
+    },
     // 500 ms on the grown store, and 500 ≤ 1.2 × 417 = 500.4
     reads: [{ command: 'calls', small: run(417, 90), grown: run(500, 95) }],
     smallStoreCdrs: 1_000_000,
@@ -39,7 +49,9 @@ describe('evaluateTargets', () => {
       [5, 'peak RSS, rerate --month', true],
     ]);
     expect(verdicts.find((verdict) => verdict.target === 2)!.figure).toBe('90.0% (90001 vs 100000 CDRs/s)');
-    expect(verdicts.find((verdict) => verdict.measure === 'calls, 10M vs 1M store')!.figure).toBe('+19.9% (0.417 s on 1M)');
+    expect(verdicts.find((verdict) => verdict.measure === 'calls, 10M vs 1M store')!.figure).toBe(
+      '+19.9% (0.417 s on 1M)',
+    );
     expect(verdicts.find((verdict) => verdict.target === 4)!.figure).toBe('200000 calls/s (4.950 s)');
   });
 
@@ -76,7 +88,9 @@ describe('evaluateTargets', () => {
   it('shows a read faster on the grown store as a negative change, and a quick run without a store part has only ratio and RSS rows', () => {
     const measures = measuresAtTheEdges();
     measures.reads = [{ command: 'statement', small: run(400), grown: run(300) }];
-    expect(evaluateTargets(measures).find((verdict) => verdict.measure === 'statement, 10M vs 1M store')!.figure).toBe('-25.0% (0.400 s on 1M)');
+    expect(evaluateTargets(measures).find((verdict) => verdict.measure === 'statement, 10M vs 1M store')!.figure).toBe(
+      '-25.0% (0.400 s on 1M)',
+    );
     const quick = evaluateTargets({ ...measuresAtTheEdges(), growth: undefined, reads: [], monthWide: [] });
     expect(new Set(quick.map((verdict) => verdict.target))).toEqual(new Set([1, 5]));
   });
@@ -86,7 +100,13 @@ describe('evaluateTargets', () => {
     measures.monthWide[0]!.run = run(9900);
     const rows = verdictRows(evaluateTargets(measures));
     expect(rows[0]).toEqual(['#', 'measure', 'figure', 'target', 'verdict']);
-    expect(rows.find((row) => row[0] === '4')).toEqual(['4', 'rerate --month, 1M-CDR month (990000 calls)', '100000 calls/s (9.900 s)', '≥ 200000 calls/s', 'NOT MET']);
+    expect(rows.find((row) => row[0] === '4')).toEqual([
+      '4',
+      'rerate --month, 1M-CDR month (990000 calls)',
+      '100000 calls/s (9.900 s)',
+      '≥ 200000 calls/s',
+      'NOT MET',
+    ]);
     expect(rows.filter((row) => row[4] === 'met').length).toBe(rows.length - 2);
   });
 });

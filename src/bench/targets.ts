@@ -116,7 +116,10 @@ export function evaluateTargets(measures: TargetMeasures): TargetVerdict[] {
       goal: '≥ 90% of empty',
       met: growth.intoEmpty.milliseconds * 10n >= growth.intoGrown.milliseconds * 9n,
     });
-    processes.push([`fresh month into an empty store`, growth.intoEmpty], [`fresh month into the ${sizeLabel(growth.baseCdrs)} store`, growth.intoGrown]);
+    processes.push(
+      [`fresh month into an empty store`, growth.intoEmpty],
+      [`fresh month into the ${sizeLabel(growth.baseCdrs)} store`, growth.intoGrown],
+    );
   }
   const [small, grown] = [sizeLabel(measures.smallStoreCdrs), sizeLabel(measures.grownStoreCdrs)];
   for (const read of measures.reads) {
@@ -148,12 +151,27 @@ export function evaluateTargets(measures: TargetMeasures): TargetVerdict[] {
     processes.push([run.command, run.run]);
   }
   for (const [name, run] of processes) {
-    verdicts.push({ target: 5, measure: `peak RSS, ${name}`, figure: `${megabytesText(run.peakRssKilobytes)} MB`, goal: '≤ 256 MB', met: run.peakRssKilobytes <= RSS_LIMIT_KILOBYTES });
+    verdicts.push({
+      target: 5,
+      measure: `peak RSS, ${name}`,
+      figure: `${megabytesText(run.peakRssKilobytes)} MB`,
+      goal: '≤ 256 MB',
+      met: run.peakRssKilobytes <= RSS_LIMIT_KILOBYTES,
+    });
   }
   return verdicts;
 }
 
 /** The verdicts as table rows, a header first. */
 export function verdictRows(verdicts: TargetVerdict[]): string[][] {
-  return [['#', 'measure', 'figure', 'target', 'verdict'], ...verdicts.map((verdict) => [String(verdict.target), verdict.measure, verdict.figure, verdict.goal, verdict.met ? 'met' : 'NOT MET'])];
+  return [
+    ['#', 'measure', 'figure', 'target', 'verdict'],
+    ...verdicts.map((verdict) => [
+      String(verdict.target),
+      verdict.measure,
+      verdict.figure,
+      verdict.goal,
+      verdict.met ? 'met' : 'NOT MET',
+    ]),
+  ];
 }

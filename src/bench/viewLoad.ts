@@ -49,16 +49,21 @@ function parseArguments(argv: string[]): LoadOptions {
 }
 
 function whole(name: string, text: string, maximum: number): number {
-  if (!/^\d{1,6}$/.test(text) || Number.parseInt(text, 10) < 1 || Number.parseInt(text, 10) > maximum) throw new Error(`${name} is a whole number from 1 to ${maximum}`);
+  if (!/^\d{1,6}$/.test(text) || Number.parseInt(text, 10) < 1 || Number.parseInt(text, 10) > maximum)
+    throw new Error(`${name} is a whole number from 1 to ${maximum}`);
   return Number.parseInt(text, 10);
 }
 
 /** Starts `meisai serve` on a free loopback port; resolves with its base URL once it listens. */
 function serve(options: LoadOptions, secret: string): Promise<{ url: string; stop: () => Promise<void> }> {
-  const child = spawn(process.execPath, [MEISAI_BIN, 'serve', '--host', '127.0.0.1', '--port', '0', '--db', options.store, '--window-end', options.month], {
-    env: { ...process.env, MEISAI_VIEW_SECRET: secret, MEISAI_LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    [MEISAI_BIN, 'serve', '--host', '127.0.0.1', '--port', '0', '--db', options.store, '--window-end', options.month],
+    {
+      env: { ...process.env, MEISAI_VIEW_SECRET: secret, MEISAI_LOG_LEVEL: 'warn' },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   return new Promise((resolve, reject) => {
     let output = '';
     child.on('error', reject);
@@ -85,7 +90,9 @@ function timedGet(url: string, token: string): Promise<{ status: number; ms: num
   return new Promise((resolve, reject) => {
     const outgoing = request(url, { headers: { authorization: `Bearer ${token}` }, agent: false }, (response) => {
       response.resume();
-      response.on('end', () => resolve({ status: response.statusCode ?? 0, ms: Number(process.hrtime.bigint() - startedAt) / 1e6 }));
+      response.on('end', () =>
+        resolve({ status: response.statusCode ?? 0, ms: Number(process.hrtime.bigint() - startedAt) / 1e6 }),
+      );
     });
     outgoing.on('error', reject);
     outgoing.setTimeout(30_000, () => outgoing.destroy(new Error('a request took over 30 s')));
@@ -104,7 +111,10 @@ async function main(): Promise<void> {
     if (options.ingest !== null) {
       const copy = join(scratch, `load-${Date.now()}.csv`);
       copyFileSync(options.ingest, copy);
-      const child = spawn(process.execPath, [MEISAI_BIN, 'ingest', copy, '--db', options.store, '--json'], { stdio: 'ignore', env: { ...process.env, MEISAI_LOG_LEVEL: 'silent' } });
+      const child = spawn(process.execPath, [MEISAI_BIN, 'ingest', copy, '--db', options.store, '--json'], {
+        stdio: 'ignore',
+        env: { ...process.env, MEISAI_LOG_LEVEL: 'silent' },
+      });
       ingest = new Promise((resolve) => child.on('exit', resolve));
     }
     const url = `${server.url}/api/contracts/${options.contract}/statements/${options.month}`;
@@ -126,7 +136,8 @@ async function main(): Promise<void> {
     );
     const seconds = Number(process.hrtime.bigint() - startedAt) / 1e9;
     latencies.sort((left, right) => left - right);
-    const percentile = (share: number): number => Math.round(latencies[Math.min(latencies.length - 1, Math.floor(share * latencies.length))]! * 10) / 10;
+    const percentile = (share: number): number =>
+      Math.round(latencies[Math.min(latencies.length - 1, Math.floor(share * latencies.length))]! * 10) / 10;
     const ingestExit = ingest === null ? null : await ingest;
     process.stdout.write(
       `${JSON.stringify({

@@ -44,20 +44,39 @@ const DRY_RUN_NUMBER = '(dry run)';
 export async function billMonth(store: Store, reference: ReferenceData, request: BillRequest): Promise<BillResult> {
   const work = async (reader: StoreReader, writer: StoreWriter | null): Promise<BillResult> => {
     if (!(await reader.isMonthClosed(request.month))) {
-      throw new RunFailedError(`${request.month} is open: only a closed month is billed (meisai close --month ${request.month} first)`);
+      throw new RunFailedError(
+        `${request.month} is open: only a closed month is billed (meisai close --month ${request.month} first)`,
+      );
     }
     const withPlans = await withStoredSubscriptions(reader, reference);
     const customers = await reader.customers(request.contractId);
-    const withCalls = new Set([...(await reader.revisedContracts({ month: request.month, contractId: request.contractId }))]);
-    const active = new Set(customers.filter((line) => activeDays(line, request.month).size > 0).map((line) => line.contractId));
+    const withCalls = new Set([
+      ...(await reader.revisedContracts({ month: request.month, contractId: request.contractId })),
+    ]);
+    const active = new Set(
+      customers.filter((line) => activeDays(line, request.month).size > 0).map((line) => line.contractId),
+    );
     const known = new Set(customers.map((line) => line.contractId));
     const outcomes: BillOutcome[] = [];
     for (const contractId of [...new Set([...withCalls, ...active])].sort()) {
       if (!known.has(contractId)) {
-        outcomes.push({ contractId, action: 'refused', why: `contract ${contractId} has calls in ${request.month} but no customer line (meisai customers import)` });
+        outcomes.push({
+          contractId,
+          action: 'refused',
+          why: `contract ${contractId} has calls in ${request.month} but no customer line (meisai customers import)`,
+        });
         continue;
       }
-      outcomes.push(await billContract(reader, writer, withPlans, request, contractId, customers.filter((line) => line.contractId === contractId)));
+      outcomes.push(
+        await billContract(
+          reader,
+          writer,
+          withPlans,
+          request,
+          contractId,
+          customers.filter((line) => line.contractId === contractId),
+        ),
+      );
     }
     return { month: request.month, dryRun: request.dryRun, outcomes };
   };
@@ -79,7 +98,16 @@ async function billContract(
   const issuedRows = await reader.invoices({ contractId, month: request.month });
   const issued = issuedRows.map(readIssued);
   const build = (invoiceNumber: string): Invoice =>
-    buildInvoice({ invoiceNumber, issuedOn: request.issuedOn, issuer: request.issuer, contractId, month: request.month, statement: revision?.statement ?? null, customers, charges });
+    buildInvoice({
+      invoiceNumber,
+      issuedOn: request.issuedOn,
+      issuer: request.issuer,
+      contractId,
+      month: request.month,
+      statement: revision?.statement ?? null,
+      customers,
+      charges,
+    });
   const take = async (): Promise<{ sequence: number; invoiceNumber: string }> => {
     if (writer === null) return { sequence: 0, invoiceNumber: DRY_RUN_NUMBER };
     const sequence = await writer.nextInvoiceSequence(request.issuer.registrationNumber);
@@ -92,12 +120,24 @@ async function billContract(
     sequence = taken.sequence;
     document = build(taken.invoiceNumber);
   } else {
-    const note = buildCorrection({ issued, current: build(DRY_RUN_NUMBER), invoiceNumber: DRY_RUN_NUMBER, issuedOn: request.issuedOn, rounding: charges.taxRounding });
-    if (note === null) return { contractId, action: 'unchanged', invoiceNumber: issued.find((one) => one.kind === 'invoice')!.invoiceNumber };
+    const note = buildCorrection({
+      issued,
+      current: build(DRY_RUN_NUMBER),
+      invoiceNumber: DRY_RUN_NUMBER,
+      issuedOn: request.issuedOn,
+      rounding: charges.taxRounding,
+    });
+    if (note === null)
+      return {
+        contractId,
+        action: 'unchanged',
+        invoiceNumber: issued.find((one) => one.kind === 'invoice')!.invoiceNumber,
+      };
     const taken = await take();
     sequence = taken.sequence;
     document = { ...note, invoiceNumber: taken.invoiceNumber };
   }
-  if (writer !== null) await writer.insertInvoice(toStored(document, sequence, revision?.revision ?? null, new Date().toISOString()));
+  if (writer !== null)
+    await writer.insertInvoice(toStored(document, sequence, revision?.revision ?? null, new Date().toISOString()));
   return { contractId, action: issued.length === 0 ? 'issued' : 'corrected', document };
 }

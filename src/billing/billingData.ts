@@ -2,9 +2,19 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigurationError } from '../errors';
 import { DEFAULT_DATA_DIR, readValidated } from '../reference/referenceData';
-import { BasicFeeRow, ChargeTables, checkDatedRows, DatedRow, Issuer, LevyKind, LevyTable, TaxTable } from './chargeTables';
+import {
+  BasicFeeRow,
+  ChargeTables,
+  checkDatedRows,
+  DatedRow,
+  Issuer,
+  LevyKind,
+  LevyTable,
+  TaxTable,
+} from './chargeTables';
 
-type ChargesFile = { kind: 'basic-fees'; plans: BasicFeeRow[] } | { kind: LevyKind; label: string; rows: LevyTable['rows'] };
+type ChargesFile =
+  { kind: 'basic-fees'; plans: BasicFeeRow[] } | { kind: LevyKind; label: string; rows: LevyTable['rows'] };
 
 /** The data folder a bill reads, as the tariffs: MEISAI_DATA_DIR or the project's `data/`. */
 export function billingDataDir(): string {
@@ -13,7 +23,10 @@ export function billingDataDir(): string {
 
 /** `issuer.json` of the data folder, schema-checked; missing or bad: exit 2. */
 export function loadIssuer(dataDir = billingDataDir()): Issuer {
-  const { $schema: _schema, ...issuer } = readValidated<Issuer & { $schema?: string }>(join(dataDir, 'issuer.json'), 'issuer');
+  const { $schema: _schema, ...issuer } = readValidated<Issuer & { $schema?: string }>(
+    join(dataDir, 'issuer.json'),
+    'issuer',
+  );
   return issuer;
 }
 
@@ -25,9 +38,13 @@ export function loadChargeTables(dataDir = billingDataDir()): ChargeTables {
   const folder = join(dataDir, 'charges');
   let names: string[];
   try {
-    names = readdirSync(folder).filter((name) => name.endsWith('.json')).sort();
+    names = readdirSync(folder)
+      .filter((name) => name.endsWith('.json'))
+      .sort();
   } catch {
-    throw new ConfigurationError(`no monthly charges: ${folder} is missing (basic fees, levies and the consumption tax table)`);
+    throw new ConfigurationError(
+      `no monthly charges: ${folder} is missing (basic fees, levies and the consumption tax table)`,
+    );
   }
   const basicFees: BasicFeeRow[] = [];
   const levies = new Map<LevyKind, LevyTable>();
@@ -58,12 +75,16 @@ export function loadChargeTables(dataDir = billingDataDir()): ChargeTables {
     relayService === undefined ? 'relay-service' : null,
     tax === undefined ? 'consumption tax' : null,
   ].filter((what) => what !== null);
-  if (missing.length > 0) throw new ConfigurationError(`${folder} lacks the table${missing.length > 1 ? 's' : ''} of ${missing.join(', ')}`);
+  if (missing.length > 0)
+    throw new ConfigurationError(`${folder} lacks the table${missing.length > 1 ? 's' : ''} of ${missing.join(', ')}`);
   return { basicFees, universalService: universalService!, relayService: relayService!, tax: tax! };
 }
 
 /** One file of `charges/`, schema-checked and its dated rows checked (a levy's or the tax's; basic fees are checked together). */
-function readChargesFile(path: string, document: Record<string, unknown>): { kind: 'tax'; tax: TaxTable } | { kind: 'charges'; file: ChargesFile } {
+function readChargesFile(
+  path: string,
+  document: Record<string, unknown>,
+): { kind: 'tax'; tax: TaxTable } | { kind: 'charges'; file: ChargesFile } {
   if (Array.isArray(document.rates)) {
     const tax = readValidated<TaxTable>(path, 'consumption-tax', document);
     reportRows(path, tax.rates);

@@ -27,7 +27,12 @@ const ROUNDING: Record<RoundingMode, Decimal.Rounding> = {
   'half-even': Decimal.ROUND_HALF_EVEN,
 };
 
-const ROUNDING_WORDS: Record<RoundingMode, string> = { down: '切り捨てて', up: '切り上げて', 'half-up': '四捨五入して', 'half-even': '偶数丸めして' };
+const ROUNDING_WORDS: Record<RoundingMode, string> = {
+  down: '切り捨てて',
+  up: '切り上げて',
+  'half-up': '四捨五入して',
+  'half-even': '偶数丸めして',
+};
 
 /** Money as a decimal string, never `-0` nor an exponent. */
 export function money(amount: Decimal): string {
@@ -60,7 +65,12 @@ export function buildInvoice(input: InvoiceInput): Invoice {
     .filter((line) => line.contractId === input.contractId)
     .map((line) => ({ line, days: activeDays(line, month) }))
     .filter((entry) => entry.days.size > 0);
-  const numbers = [...new Set([...(input.statement?.numbers ?? []).map((table) => table.number), ...active.map((entry) => entry.line.number)])].sort();
+  const numbers = [
+    ...new Set([
+      ...(input.statement?.numbers ?? []).map((table) => table.number),
+      ...active.map((entry) => entry.line.number),
+    ]),
+  ].sort();
   const lines: InvoiceLine[] = [];
   for (const number of numbers) {
     const table = input.statement?.numbers.find((candidate) => candidate.number === number);
@@ -68,13 +78,25 @@ export function buildInvoice(input: InvoiceInput): Invoice {
       const allowance = new Decimal(table.allowance?.discount ?? 0).negated();
       lines.push(...usageLines(number, table.calls, rate));
       if (!allowance.isZero()) lines.push(allowanceLine(number, table.allowance!.count, allowance, rate));
-      lines.push(...chakuwariLines(number, table.calls, allowance, new Decimal(table.chakuwari.discount).negated(), rate, charges.basicFee.chakuwariOrder));
+      lines.push(
+        ...chakuwariLines(
+          number,
+          table.calls,
+          allowance,
+          new Decimal(table.chakuwari.discount).negated(),
+          rate,
+          charges.basicFee.chakuwariOrder,
+        ),
+      );
     }
     const days = unionOfDays(active.filter((entry) => entry.line.number === number).map((entry) => entry.days));
     if (days.size === 0) continue;
     const label = formatSubscriberNumber(number);
-    if (charges.basicFee.per === 'number') lines.push(basicFeeLine(`${label} 基本料`, number, charges, days.size, month));
-    lines.push(levyLine('universal-service', `${label} ユニバーサルサービス料`, number, charges.universalService, rate));
+    if (charges.basicFee.per === 'number')
+      lines.push(basicFeeLine(`${label} 基本料`, number, charges, days.size, month));
+    lines.push(
+      levyLine('universal-service', `${label} ユニバーサルサービス料`, number, charges.universalService, rate),
+    );
     lines.push(levyLine('relay-service', `${label} 電話リレーサービス料`, number, charges.relayService, rate));
   }
   if (charges.basicFee.per === 'contract') {
@@ -117,8 +139,16 @@ function usageLines(number: string, rows: readonly CallRow[], rate: InvoiceTax['
 }
 
 /** Splits a number's 着割 (a positive amount) across taxable and exempt charges in the plan's order. */
-export function allocateChakuwari(discount: Decimal, taxable: Decimal, exempt: Decimal, order: readonly ChakuwariTarget[]): Record<ChakuwariTarget, Decimal> {
-  const capacity: Record<ChakuwariTarget, Decimal> = { taxable: Decimal.max(taxable, 0), exempt: Decimal.max(exempt, 0) };
+export function allocateChakuwari(
+  discount: Decimal,
+  taxable: Decimal,
+  exempt: Decimal,
+  order: readonly ChakuwariTarget[],
+): Record<ChakuwariTarget, Decimal> {
+  const capacity: Record<ChakuwariTarget, Decimal> = {
+    taxable: Decimal.max(taxable, 0),
+    exempt: Decimal.max(exempt, 0),
+  };
   const [first, second] = order as [ChakuwariTarget, ChakuwariTarget];
   const onFirst = Decimal.min(discount, capacity[first]);
   // The rest goes on the second target even past its charges: the lines always sum to the statement's 着割.
@@ -127,13 +157,32 @@ export function allocateChakuwari(discount: Decimal, taxable: Decimal, exempt: D
 
 /** A number's 無料通話分 (a positive amount, shown negative): on the taxable charges, for the calls it covered. */
 function allowanceLine(number: string, calls: number, allowance: Decimal, rate: InvoiceTax['rate']): InvoiceLine {
-  return { kind: 'allowance', label: `${formatSubscriberNumber(number)} 無料通話分`, number, quantity: String(calls), amount: money(allowance.negated()), tax: rate };
+  return {
+    kind: 'allowance',
+    label: `${formatSubscriberNumber(number)} 無料通話分`,
+    number,
+    quantity: String(calls),
+    amount: money(allowance.negated()),
+    tax: rate,
+  };
 }
 
-function chakuwariLines(number: string, rows: readonly CallRow[], allowance: Decimal, discount: Decimal, rate: InvoiceTax['rate'], order: readonly ChakuwariTarget[]): InvoiceLine[] {
+function chakuwariLines(
+  number: string,
+  rows: readonly CallRow[],
+  allowance: Decimal,
+  discount: Decimal,
+  rate: InvoiceTax['rate'],
+  order: readonly ChakuwariTarget[],
+): InvoiceLine[] {
   if (discount.isZero()) return [];
-  const exempt = rows.filter((row) => row.type === 'international').reduce((sum, row) => sum.plus(row.charge), new Decimal(0));
-  const taxable = rows.filter((row) => row.type !== 'international').reduce((sum, row) => sum.plus(row.charge), new Decimal(0)).minus(allowance);
+  const exempt = rows
+    .filter((row) => row.type === 'international')
+    .reduce((sum, row) => sum.plus(row.charge), new Decimal(0));
+  const taxable = rows
+    .filter((row) => row.type !== 'international')
+    .reduce((sum, row) => sum.plus(row.charge), new Decimal(0))
+    .minus(allowance);
   const allocated = allocateChakuwari(discount, taxable, exempt, order);
   const label = formatSubscriberNumber(number);
   return order.map((target) => ({
@@ -146,7 +195,13 @@ function chakuwariLines(number: string, rows: readonly CallRow[], allowance: Dec
   }));
 }
 
-function basicFeeLine(label: string, number: string | null, charges: MonthCharges, days: number, month: string): InvoiceLine {
+function basicFeeLine(
+  label: string,
+  number: string | null,
+  charges: MonthCharges,
+  days: number,
+  month: string,
+): InvoiceLine {
   const fee = new Decimal(charges.basicFee.amount);
   const monthDays = daysInMonth(month);
   if (charges.basicFee.proration === 'none' || days === monthDays) {
@@ -154,10 +209,23 @@ function basicFeeLine(label: string, number: string | null, charges: MonthCharge
   }
   // Daily: the fee × active days / days of the month, rounded down to whole yen.
   const amount = fee.times(days).dividedBy(monthDays).toDecimalPlaces(0, Decimal.ROUND_DOWN);
-  return { kind: 'basic', label: `${label} (日割 ${days}/${monthDays}日)`, number, quantity: String(days), amount: money(amount), tax: charges.taxRate };
+  return {
+    kind: 'basic',
+    label: `${label} (日割 ${days}/${monthDays}日)`,
+    number,
+    quantity: String(days),
+    amount: money(amount),
+    tax: charges.taxRate,
+  };
 }
 
-function levyLine(kind: 'universal-service' | 'relay-service', label: string, number: string, amount: string, rate: InvoiceTax['rate']): InvoiceLine {
+function levyLine(
+  kind: 'universal-service' | 'relay-service',
+  label: string,
+  number: string,
+  amount: string,
+  rate: InvoiceTax['rate'],
+): InvoiceLine {
   return { kind, label, number, quantity: '1', amount: money(new Decimal(amount)), tax: rate };
 }
 
@@ -166,10 +234,14 @@ function unionOfDays(sets: readonly Set<number>[]): Set<number> {
 }
 
 function invoiceNotes(charges: MonthCharges, lines: readonly InvoiceLine[]): string[] {
-  const notes = [`消費税は税率ごとに合計した金額に対して請求書ごとに1回計算し、1円未満を${ROUNDING_WORDS[charges.taxRounding]}います。`];
+  const notes = [
+    `消費税は税率ごとに合計した金額に対して請求書ごとに1回計算し、1円未満を${ROUNDING_WORDS[charges.taxRounding]}います。`,
+  ];
   if (lines.some((line) => line.tax === 'exempt')) notes.push('国際通話料は輸出免税（免税）です。');
   if (lines.some((line) => line.kind === 'chakuwari')) {
-    const [first, second] = charges.basicFee.chakuwariOrder.map((target) => (target === 'taxable' ? '課税対象の通話料' : '免税の国際通話料'));
+    const [first, second] = charges.basicFee.chakuwariOrder.map((target) =>
+      target === 'taxable' ? '課税対象の通話料' : '免税の国際通話料',
+    );
     notes.push(`着信割引は${first}から先に差し引き、残りを${second}から差し引いています。`);
   }
   return notes;
@@ -179,7 +251,8 @@ type DocumentHead = Omit<Invoice, 'lines' | 'taxes' | 'exempt' | 'subtotal' | 't
 
 /** Adds the totals to a document's lines: each rate's base and tax (rounded once), the exempt total, the amount due. */
 export function finishDocument(head: DocumentHead, lines: InvoiceLine[], rounding: RoundingMode): Invoice {
-  const sumOf = (selected: readonly InvoiceLine[]): Decimal => selected.reduce((sum, line) => sum.plus(line.amount), new Decimal(0));
+  const sumOf = (selected: readonly InvoiceLine[]): Decimal =>
+    selected.reduce((sum, line) => sum.plus(line.amount), new Decimal(0));
   const rates = (['10', '8', '5'] as const).filter((rate) => lines.some((line) => line.tax === rate));
   const taxes: InvoiceTax[] = rates.map((rate) => {
     const base = sumOf(lines.filter((line) => line.tax === rate));
@@ -220,7 +293,8 @@ export interface CorrectionInput {
  */
 export function buildCorrection(input: CorrectionInput): Invoice | null {
   const original = input.issued.find((document) => document.kind === 'invoice');
-  if (original === undefined) throw new Error(`a correction needs the issued invoice of ${input.current.contract} ${input.current.month}`);
+  if (original === undefined)
+    throw new Error(`a correction needs the issued invoice of ${input.current.contract} ${input.current.month}`);
   const issued = new Map<string, { line: InvoiceLine; amount: Decimal; quantity: Decimal }>();
   for (const document of input.issued) {
     for (const line of document.lines) {
@@ -240,7 +314,12 @@ export function buildCorrection(input: CorrectionInput): Invoice | null {
     seen.add(key);
     const before = issued.get(key);
     const amount = new Decimal(line.amount).minus(before?.amount ?? 0);
-    if (!amount.isZero()) lines.push({ ...line, quantity: money(new Decimal(line.quantity).minus(before?.quantity ?? 0)), amount: money(amount) });
+    if (!amount.isZero())
+      lines.push({
+        ...line,
+        quantity: money(new Decimal(line.quantity).minus(before?.quantity ?? 0)),
+        amount: money(amount),
+      });
   }
   for (const [key, before] of issued) {
     if (seen.has(key) || before.amount.isZero()) continue;
@@ -260,7 +339,10 @@ export function buildCorrection(input: CorrectionInput): Invoice | null {
       issuer: input.current.issuer,
       recipient: input.current.recipient,
       corrects: original.invoiceNumber,
-      notes: [`${what}: 請求書 ${original.invoiceNumber} (${original.month} ご利用分) の金額の訂正です。`, ...input.current.notes],
+      notes: [
+        `${what}: 請求書 ${original.invoiceNumber} (${original.month} ご利用分) の金額の訂正です。`,
+        ...input.current.notes,
+      ],
     },
     lines,
     input.rounding,

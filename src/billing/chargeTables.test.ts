@@ -25,12 +25,21 @@ describe('the shipped monthly charges and tax table', () => {
     ['2026-01', 'REFERENCE', '2', '1', '10'],
   ])('%s (%s): universal service %s, relay %s, tax %s%%', (month, plan, universal, relay, rate) => {
     const charges = monthCharges(tables, plan, month);
-    expect([charges.universalService, charges.relayService, charges.taxRate, charges.taxRounding]).toEqual([universal, relay, rate, 'down']);
+    expect([charges.universalService, charges.relayService, charges.taxRate, charges.taxRounding]).toEqual([
+      universal,
+      relay,
+      rate,
+      'down',
+    ]);
   });
 
   test('a month no row covers stops the bill, naming the month and the table', () => {
-    expect(() => monthCharges(tables, 'REFERENCE', '2026-04')).toThrow(/電話リレーサービス料 table does not cover the month of use 2026-04/);
-    expect(() => monthCharges(tables, 'NOPLAN', '2011-04')).toThrow(/basic fees \(基本料\) of plan NOPLAN does not cover the month of use 2011-04/);
+    expect(() => monthCharges(tables, 'REFERENCE', '2026-04')).toThrow(
+      /電話リレーサービス料 table does not cover the month of use 2026-04/,
+    );
+    expect(() => monthCharges(tables, 'NOPLAN', '2011-04')).toThrow(
+      /basic fees \(基本料\) of plan NOPLAN does not cover the month of use 2011-04/,
+    );
   });
 
   test('the issuer carries a registration number T and 13 digits', () => {
@@ -50,10 +59,20 @@ describe('the shipped monthly charges and tax table', () => {
     cpSync(join(DEFAULT_DATA_DIR, 'charges'), join(dir, 'charges'), { recursive: true });
     writeFileSync(
       join(dir, 'charges', 'relay-service.json'),
-      JSON.stringify({ kind: 'relay-service', label: 'r', unit: 'u', rows: [{ from: '2021-01', to: '2021-12', amount: '1', source: 's' }, { from: '2021-06', to: null, amount: '1', source: 's' }] }),
+      JSON.stringify({
+        kind: 'relay-service',
+        label: 'r',
+        unit: 'u',
+        rows: [
+          { from: '2021-01', to: '2021-12', amount: '1', source: 's' },
+          { from: '2021-06', to: null, amount: '1', source: 's' },
+        ],
+      }),
     );
     expect(() => loadChargeTables(dir)).toThrow(/rows 0 and 1 both cover 2021-06/);
-    expect(checkDatedRows([{ from: '2021-05', to: '2021-04', source: '' }])).toEqual(['row 0: to 2021-04 is before from 2021-05']);
+    expect(checkDatedRows([{ from: '2021-05', to: '2021-04', source: '' }])).toEqual([
+      'row 0: to 2021-04 is before from 2021-05',
+    ]);
   });
 });
 
@@ -64,10 +83,16 @@ describe('the rules of an invoice, at their edges', () => {
     ['100', '60', '50', '60', '40'],
     ['100', '0', '300', '0', '100'], // an international-only number: 着割 reaches the exempt charges
     ['100', '30', '50', '30', '70'], // past both: the rest stays on the last target, the lines still sum to the discount
-  ])('着割 %s on taxable %s and exempt %s, taxable first: %s and %s', (discount, taxable, exempt, onTaxable, onExempt) => {
-    const allocated = allocateChakuwari(new Decimal(discount), new Decimal(taxable), new Decimal(exempt), ['taxable', 'exempt']);
-    expect([allocated.taxable.toFixed(), allocated.exempt.toFixed()]).toEqual([onTaxable, onExempt]);
-  });
+  ])(
+    '着割 %s on taxable %s and exempt %s, taxable first: %s and %s',
+    (discount, taxable, exempt, onTaxable, onExempt) => {
+      const allocated = allocateChakuwari(new Decimal(discount), new Decimal(taxable), new Decimal(exempt), [
+        'taxable',
+        'exempt',
+      ]);
+      expect([allocated.taxable.toFixed(), allocated.exempt.toFixed()]).toEqual([onTaxable, onExempt]);
+    },
+  );
 
   test.each([
     // base, rate, mode → tax

@@ -79,7 +79,8 @@ function covers(row: DatedRow, month: string): boolean {
 /** The one row covering the month, or a ConfigurationError naming the month and the table. */
 export function rowFor<R extends DatedRow>(rows: readonly R[], month: string, table: string): R {
   const row = rows.find((candidate) => covers(candidate, month));
-  if (row === undefined) throw new ConfigurationError(`${table} does not cover the month of use ${month}: add a row for it (data/charges/)`);
+  if (row === undefined)
+    throw new ConfigurationError(`${table} does not cover the month of use ${month}: add a row for it (data/charges/)`);
   return row;
 }
 

@@ -37,7 +37,8 @@ export function readCustomersCsv(text: string): CustomersRead {
   const header = rows[0]!.map((name) => name.toLowerCase());
   const position = new Map(COLUMNS.map((column) => [column, header.indexOf(column)]));
   const missing = COLUMNS.filter((column) => position.get(column)! < 0);
-  if (missing.length > 0) return { ok: false, problems: [`line 1: the header lacks ${missing.join(', ')} (expected ${COLUMNS.join(',')})`] };
+  if (missing.length > 0)
+    return { ok: false, problems: [`line 1: the header lacks ${missing.join(', ')} (expected ${COLUMNS.join(',')})`] };
   const problems: string[] = [];
   const customers: (CustomerLine & { line: number })[] = [];
   rows.slice(1).forEach((row, index) => {
@@ -58,16 +59,27 @@ export function readCustomersCsv(text: string): CustomersRead {
     const number = normaliseSubscriberNumber(rawNumber);
     if (number === null) lineProblems.push(`number ${quoteInput(rawNumber)} is not an 11-digit 050 number`);
     if (!isDate(activeFrom)) lineProblems.push(`active_from ${quoteInput(activeFrom)} is not a date YYYY-MM-DD`);
-    if (rawActiveTo !== '' && !isDate(rawActiveTo)) lineProblems.push(`active_to ${quoteInput(rawActiveTo)} is not a date YYYY-MM-DD (or empty while active)`);
-    else if (rawActiveTo !== '' && isDate(activeFrom) && rawActiveTo < activeFrom) lineProblems.push(`active_to ${rawActiveTo} is before active_from ${activeFrom}`);
+    if (rawActiveTo !== '' && !isDate(rawActiveTo))
+      lineProblems.push(`active_to ${quoteInput(rawActiveTo)} is not a date YYYY-MM-DD (or empty while active)`);
+    else if (rawActiveTo !== '' && isDate(activeFrom) && rawActiveTo < activeFrom)
+      lineProblems.push(`active_to ${rawActiveTo} is before active_from ${activeFrom}`);
     if (lineProblems.length > 0) {
       problems.push(`line ${line}: ${lineProblems.join('; ')}`);
       return;
     }
-    customers.push({ contractId, name, number: number!, activeFrom, activeTo: rawActiveTo === '' ? null : rawActiveTo, line });
+    customers.push({
+      contractId,
+      name,
+      number: number!,
+      activeFrom,
+      activeTo: rawActiveTo === '' ? null : rawActiveTo,
+      line,
+    });
   });
   problems.push(...crossLineProblems(customers));
-  return problems.length > 0 ? { ok: false, problems } : { ok: true, customers: customers.map(({ line: _line, ...customer }) => customer) };
+  return problems.length > 0
+    ? { ok: false, problems }
+    : { ok: true, customers: customers.map(({ line: _line, ...customer }) => customer) };
 }
 
 /** One name per contract; one line per number and day. */
@@ -79,17 +91,23 @@ function crossLineProblems(customers: readonly (CustomerLine & { line: number })
     const named = names.get(customer.contractId);
     if (named === undefined) names.set(customer.contractId, { name: customer.name, line: customer.line });
     else if (named.name !== customer.name) {
-      problems.push(`line ${customer.line}: contract ${customer.contractId} is named ${quoteInput(customer.name)} here and ${quoteInput(named.name)} on line ${named.line}`);
+      problems.push(
+        `line ${customer.line}: contract ${customer.contractId} is named ${quoteInput(customer.name)} here and ${quoteInput(named.name)} on line ${named.line}`,
+      );
     }
     byNumber.set(customer.number, [...(byNumber.get(customer.number) ?? []), customer]);
   }
   for (const lines of byNumber.values()) {
-    const sorted = [...lines].sort((left, right) => (left.activeFrom < right.activeFrom ? -1 : left.activeFrom > right.activeFrom ? 1 : left.line - right.line));
+    const sorted = [...lines].sort((left, right) =>
+      left.activeFrom < right.activeFrom ? -1 : left.activeFrom > right.activeFrom ? 1 : left.line - right.line,
+    );
     for (let at = 1; at < sorted.length; at += 1) {
       const previous = sorted[at - 1]!;
       const current = sorted[at]!;
       if (previous.activeTo === null || previous.activeTo >= current.activeFrom) {
-        problems.push(`line ${current.line}: number ${current.number} is already active on ${current.activeFrom} (line ${previous.line})`);
+        problems.push(
+          `line ${current.line}: number ${current.number} is already active on ${current.activeFrom} (line ${previous.line})`,
+        );
       }
     }
   }

@@ -8,13 +8,7 @@
 export type TaxCategory = '10' | '8' | '5' | 'exempt';
 
 export type InvoiceLineKind =
-  | 'usage'
-  | 'chakuwari'
-  | 'allowance'
-  | 'basic'
-  | 'universal-service'
-  | 'relay-service'
-  | 'adjustment';
+  'usage' | 'chakuwari' | 'allowance' | 'basic' | 'universal-service' | 'relay-service' | 'adjustment';
 
 export interface InvoiceLine {
   kind: InvoiceLineKind;

@@ -6,23 +6,32 @@ import { taxOf } from './buildInvoice';
 import { Invoice } from './invoice';
 import { sha256 } from './issuedInvoices';
 
-const sum = (amounts: readonly string[]): Decimal => amounts.reduce((total, amount) => total.plus(amount), new Decimal(0));
+const sum = (amounts: readonly string[]): Decimal =>
+  amounts.reduce((total, amount) => total.plus(amount), new Decimal(0));
 const same = (left: Decimal | string, right: Decimal | string): boolean => new Decimal(left).equals(right);
 
 /** What is wrong with an issued document's own figures: lines = subtotal, each rate's base and tax, exempt, total. */
 export function footingProblems(invoice: Invoice, rounding: RoundingMode): string[] {
   const problems: string[] = [];
   const name = `${invoice.kind} ${invoice.invoiceNumber}`;
-  if (!same(sum(invoice.lines.map((line) => line.amount)), invoice.subtotal)) problems.push(`${name}: its lines do not add up to its subtotal ${invoice.subtotal}`);
+  if (!same(sum(invoice.lines.map((line) => line.amount)), invoice.subtotal))
+    problems.push(`${name}: its lines do not add up to its subtotal ${invoice.subtotal}`);
   for (const tax of invoice.taxes) {
     const base = sum(invoice.lines.filter((line) => line.tax === tax.rate).map((line) => line.amount));
-    if (!same(base, tax.base)) problems.push(`${name}: the ${tax.rate}% lines add up to ${base.toFixed()}, not its base ${tax.base}`);
+    if (!same(base, tax.base))
+      problems.push(`${name}: the ${tax.rate}% lines add up to ${base.toFixed()}, not its base ${tax.base}`);
     const expected = taxOf(new Decimal(tax.base), tax.rate, rounding);
-    if (!same(expected, tax.tax)) problems.push(`${name}: ${tax.rate}% of ${tax.base} rounded ${rounding} is ${expected.toFixed()}, not ${tax.tax}`);
+    if (!same(expected, tax.tax))
+      problems.push(
+        `${name}: ${tax.rate}% of ${tax.base} rounded ${rounding} is ${expected.toFixed()}, not ${tax.tax}`,
+      );
   }
-  if (!same(sum(invoice.lines.filter((line) => line.tax === 'exempt').map((line) => line.amount)), invoice.exempt)) problems.push(`${name}: its exempt lines do not add up to ${invoice.exempt}`);
-  if (!same(sum(invoice.taxes.map((tax) => tax.tax)), invoice.taxTotal)) problems.push(`${name}: its taxes do not add up to ${invoice.taxTotal}`);
-  if (!same(new Decimal(invoice.subtotal).plus(invoice.taxTotal), invoice.total)) problems.push(`${name}: subtotal + tax is not its total ${invoice.total}`);
+  if (!same(sum(invoice.lines.filter((line) => line.tax === 'exempt').map((line) => line.amount)), invoice.exempt))
+    problems.push(`${name}: its exempt lines do not add up to ${invoice.exempt}`);
+  if (!same(sum(invoice.taxes.map((tax) => tax.tax)), invoice.taxTotal))
+    problems.push(`${name}: its taxes do not add up to ${invoice.taxTotal}`);
+  if (!same(new Decimal(invoice.subtotal).plus(invoice.taxTotal), invoice.total))
+    problems.push(`${name}: subtotal + tax is not its total ${invoice.total}`);
   return problems;
 }
 
@@ -32,7 +41,8 @@ export function usageProblems(invoice: Invoice, statement: Statement): string[] 
   const name = `invoice ${invoice.invoiceNumber}`;
   const expected = new Map<string, string>();
   for (const table of statement.numbers) {
-    for (const row of table.calls) if (row.count > 0 || !same(row.charge, '0')) expected.set(`usage ${table.number} ${row.label}`, row.charge);
+    for (const row of table.calls)
+      if (row.count > 0 || !same(row.charge, '0')) expected.set(`usage ${table.number} ${row.label}`, row.charge);
     expected.set(`chakuwari ${table.number}`, table.chakuwari.discount);
     if (table.allowance !== undefined) expected.set(`allowance ${table.number}`, table.allowance.discount);
   }
@@ -45,9 +55,13 @@ export function usageProblems(invoice: Invoice, statement: Statement): string[] 
   }
   for (const [key, amount] of expected) {
     const got = found.get(key) ?? new Decimal(0);
-    if (!got.equals(amount)) problems.push(`${name}: ${key} is ${got.toFixed()} on the invoice, ${amount} in statement revision ${statement.revision}`);
+    if (!got.equals(amount))
+      problems.push(
+        `${name}: ${key} is ${got.toFixed()} on the invoice, ${amount} in statement revision ${statement.revision}`,
+      );
   }
-  for (const key of found.keys()) if (!expected.has(key)) problems.push(`${name}: ${key} is not a row of statement revision ${statement.revision}`);
+  for (const key of found.keys())
+    if (!expected.has(key)) problems.push(`${name}: ${key} is not a row of statement revision ${statement.revision}`);
   return problems;
 }
 
@@ -70,26 +84,41 @@ export function issuedInvoiceProblems(issued: IssuedContractMonth, rounding: Rou
   const problems: string[] = [];
   for (const row of issued.rows) {
     if (sha256(row.invoiceJson) !== row.sha256) {
-      problems.push(`${row.kind} ${row.invoiceNumber} of ${row.contractId} ${row.month} was altered after it was issued (sha256 mismatch)`);
+      problems.push(
+        `${row.kind} ${row.invoiceNumber} of ${row.contractId} ${row.month} was altered after it was issued (sha256 mismatch)`,
+      );
       continue;
     }
     const invoice = JSON.parse(row.invoiceJson) as Invoice;
     const columns: [string, unknown, unknown][] = [
-      ['invoice number', row.invoiceNumber, invoice.invoiceNumber], ['kind', row.kind, invoice.kind], ['contract', row.contractId, invoice.contract],
-      ['month', row.month, invoice.month], ['total', row.total, invoice.total], ['corrects', row.corrects, invoice.corrects],
+      ['invoice number', row.invoiceNumber, invoice.invoiceNumber],
+      ['kind', row.kind, invoice.kind],
+      ['contract', row.contractId, invoice.contract],
+      ['month', row.month, invoice.month],
+      ['total', row.total, invoice.total],
+      ['corrects', row.corrects, invoice.corrects],
     ];
-    for (const [what, stored, inJson] of columns) if (stored !== inJson) problems.push(`${row.invoiceNumber}: its ${what} is ${String(stored)} in the store, ${String(inJson)} in its JSON`);
+    for (const [what, stored, inJson] of columns)
+      if (stored !== inJson)
+        problems.push(
+          `${row.invoiceNumber}: its ${what} is ${String(stored)} in the store, ${String(inJson)} in its JSON`,
+        );
     problems.push(...footingProblems(invoice, rounding));
     if (row.kind === 'invoice' && row.statementRevision !== null) {
       const statement = issued.revisions.get(row.statementRevision);
-      if (statement === undefined) problems.push(`invoice ${row.invoiceNumber}: statement revision ${row.statementRevision} it was built from is not in the store`);
+      if (statement === undefined)
+        problems.push(
+          `invoice ${row.invoiceNumber}: statement revision ${row.statementRevision} it was built from is not in the store`,
+        );
       else problems.push(...usageProblems(invoice, statement));
     }
   }
   const billed = Math.max(0, ...issued.rows.map((row) => row.statementRevision ?? 0));
   if (issued.rows.length > 0 && issued.latestRevision !== null && issued.latestRevision > billed) {
     const first = issued.rows[0]!;
-    problems.push(`${first.contractId} ${first.month}: statement revision ${issued.latestRevision} was issued after the invoice (built from revision ${billed}): meisai bill --month ${first.month} issues the note`);
+    problems.push(
+      `${first.contractId} ${first.month}: statement revision ${issued.latestRevision} was issued after the invoice (built from revision ${billed}): meisai bill --month ${first.month} issues the note`,
+    );
   }
   return problems;
 }

@@ -70,9 +70,34 @@ const RATE_ORDER: TaxCategory[] = ['10', '8', '5'];
  * carries only the name, so the honorific is read from it.
  */
 const ORGANISATION_WORDS = [
-  '株式会社', '有限会社', '合同会社', '合資会社', '合名会社', '(株)', '（株）', '㈱', '(有)', '（有）', '㈲',
-  '社団法人', '財団法人', '特定非営利活動法人', 'NPO法人', '医療法人', '学校法人', '社会福祉法人', '宗教法人',
-  '協同組合', '事務所', '役所', '役場', '大学', '学校', '病院', '組合', '協会',
+  '株式会社',
+  '有限会社',
+  '合同会社',
+  '合資会社',
+  '合名会社',
+  '(株)',
+  '（株）',
+  '㈱',
+  '(有)',
+  '（有）',
+  '㈲',
+  '社団法人',
+  '財団法人',
+  '特定非営利活動法人',
+  'NPO法人',
+  '医療法人',
+  '学校法人',
+  '社会福祉法人',
+  '宗教法人',
+  '協同組合',
+  '事務所',
+  '役所',
+  '役場',
+  '大学',
+  '学校',
+  '病院',
+  '組合',
+  '協会',
 ];
 
 export function honorific(name: string): '御中' | '様' {
@@ -124,7 +149,9 @@ export function invoiceLayout(invoice: Invoice): InvoiceLayout {
   }
   const categories = new Set(invoice.lines.map((line) => line.tax));
   const footnotes = [
-    ...(['8', 'exempt'] as const).filter((category) => categories.has(category)).map((category) => MARKS[category]!.footnote),
+    ...(['8', 'exempt'] as const)
+      .filter((category) => categories.has(category))
+      .map((category) => MARKS[category]!.footnote),
     '消費税額は、税率ごとに区分した合計金額に対して請求書ごとに一度だけ端数処理をしています。',
   ];
   return {
@@ -132,7 +159,10 @@ export function invoiceLayout(invoice: Invoice): InvoiceLayout {
     recipient: `${invoice.recipient.name} ${honorific(invoice.recipient.name)}`,
     issuer: { ...invoice.issuer },
     fields,
-    amountDue: { heading: invoice.kind === 'credit-note' ? 'ご請求金額（税込・マイナスは返還額）' : 'ご請求金額（税込）', value: formatYen(invoice.total) },
+    amountDue: {
+      heading: invoice.kind === 'credit-note' ? 'ご請求金額（税込・マイナスは返還額）' : 'ご請求金額（税込）',
+      value: formatYen(invoice.total),
+    },
     lineHeadings: ['区分', '内容', '電話番号', '数量', '金額(円・税抜)', '税率'],
     lines,
     taxHeadings: ['税率区分', '対象金額(税抜)', '消費税額'],

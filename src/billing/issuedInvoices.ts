@@ -25,13 +25,20 @@ export function isIntact(row: StoredInvoice): boolean {
 /** An issued invoice is read only if it is byte for byte what was issued (its sha256 matches). */
 export function readIssued(row: StoredInvoice): Invoice {
   if (!isIntact(row)) {
-    throw new RunFailedError(`invoice ${row.invoiceNumber} of ${row.contractId} ${row.month} was altered after it was issued (sha256 mismatch); run meisai reconcile`);
+    throw new RunFailedError(
+      `invoice ${row.invoiceNumber} of ${row.contractId} ${row.month} was altered after it was issued (sha256 mismatch); run meisai reconcile`,
+    );
   }
   return JSON.parse(row.invoiceJson) as Invoice;
 }
 
 /** The stored row of a document being issued. */
-export function toStored(invoice: Invoice, sequence: number, statementRevision: number | null, issuedAt: string): StoredInvoice {
+export function toStored(
+  invoice: Invoice,
+  sequence: number,
+  statementRevision: number | null,
+  issuedAt: string,
+): StoredInvoice {
   const json = invoiceJson(invoice);
   return {
     issuer: invoice.issuer.registrationNumber,

@@ -3,7 +3,8 @@ import { Invoice } from './invoice';
 import { formatIssueDate, honorific } from './invoiceLayout';
 import { renderInvoiceHtml } from './renderInvoiceHtml';
 
-const fixture = (name: string): Invoice => JSON.parse(readFileSync(`fixtures/invoices/${name}.json`, 'utf8')) as Invoice;
+const fixture = (name: string): Invoice =>
+  JSON.parse(readFileSync(`fixtures/invoices/${name}.json`, 'utf8')) as Invoice;
 
 const rowsOf = (html: string, tableClass: string): string[] => {
   const start = html.indexOf(`<table class="${tableClass}">`);
@@ -41,7 +42,9 @@ describe('renderInvoiceHtml', () => {
       '<dl class="fields">\n<dt>請求書番号</dt><dd>2026-000101</dd>\n<dt>発行日</dt><dd>2026年5月8日</dd>\n' +
         '<dt>ご利用月</dt><dd>2026年4月分</dd>\n<dt>ご契約番号</dt><dd>N000000001</dd>\n</dl>',
     );
-    expect(html).toContain('<p class="amount-due"><span class="heading">ご請求金額（税込）</span><span class="value">35,917円</span></p>');
+    expect(html).toContain(
+      '<p class="amount-due"><span class="heading">ご請求金額（税込）</span><span class="value">35,917円</span></p>',
+    );
   });
 
   it('gives each rate its own total and tax, 10% first, and marks the 8% lines ※1', () => {
@@ -60,9 +63,13 @@ describe('renderInvoiceHtml', () => {
 
   it('shows the exempt total apart, marks the exempt lines ※2 and prints how 着割 was allocated', () => {
     const html = renderInvoiceHtml(fixture('international-exempt'));
-    expect(rowsOf(html, 'taxes')).toContain('<tr data-tax="exempt"><th scope="row">免税対象</th><td class="number">96,580円</td><td class="number">-</td></tr>');
+    expect(rowsOf(html, 'taxes')).toContain(
+      '<tr data-tax="exempt"><th scope="row">免税対象</th><td class="number">96,580円</td><td class="number">-</td></tr>',
+    );
     expect(html).toContain('<td class="tax">免税<span class="mark">※2</span></td>');
-    expect(html).toContain('<section class="notes">\n<h2>備考</h2>\n<p>着割 450円は、課税対象（10%）の通話料 160円に先に充て');
+    expect(html).toContain(
+      '<section class="notes">\n<h2>備考</h2>\n<p>着割 450円は、課税対象（10%）の通話料 160円に先に充て',
+    );
   });
 
   it('titles a credit note 返還インボイス and names the invoice it corrects', () => {
@@ -92,7 +99,9 @@ describe('renderInvoiceHtml', () => {
     });
     expect(html).not.toContain('<script');
     // title, 請求書番号, recipient, issuer name, registration number, address, the note, and each line's label
-    expect(html.split('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&amp;&#39;').length - 1).toBe(7 + invoice.lines.length);
+    expect(html.split('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&amp;&#39;').length - 1).toBe(
+      7 + invoice.lines.length,
+    );
   });
 
   it('refuses an amount that is not a decimal string rather than print it', () => {

@@ -131,9 +131,18 @@ export function invoiceDocument(invoice: Invoice): string[] {
     '</section>',
   ];
   if (layout.notes.length > 0) {
-    lines.push('<section class="notes">', '<h2>備考</h2>', ...layout.notes.map((note) => `<p>${escapeHtml(note)}</p>`), '</section>');
+    lines.push(
+      '<section class="notes">',
+      '<h2>備考</h2>',
+      ...layout.notes.map((note) => `<p>${escapeHtml(note)}</p>`),
+      '</section>',
+    );
   }
-  lines.push('<div class="footnotes">', ...layout.footnotes.map((footnote) => `<p>${escapeHtml(footnote)}</p>`), '</div>');
+  lines.push(
+    '<div class="footnotes">',
+    ...layout.footnotes.map((footnote) => `<p>${escapeHtml(footnote)}</p>`),
+    '</div>',
+  );
   lines.push('</main>');
   return lines;
 }

@@ -15,7 +15,15 @@ function manyNumbersInvoice(): Invoice {
     amount: '100',
     tax: '10',
   }));
-  return { ...base, lines, taxes: [{ rate: '10', base: '12000', tax: '1200' }], subtotal: '12000', taxTotal: '1200', total: '13200', notes: [] };
+  return {
+    ...base,
+    lines,
+    taxes: [{ rate: '10', base: '12000', tax: '1200' }],
+    subtotal: '12000',
+    taxTotal: '1200',
+    total: '13200',
+    notes: [],
+  };
 }
 
 describe('renderInvoicePdf on more lines than a page holds', () => {

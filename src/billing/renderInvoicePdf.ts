@@ -116,13 +116,31 @@ class InvoicePainter {
       LINE_COLUMNS,
       PAGE.margin,
       this.layout.lineHeadings,
-      this.layout.lines.map((line) => [line.kindLabel, line.label, line.number, line.quantity, line.amount, `${line.taxLabel}${line.mark}`]),
+      this.layout.lines.map((line) => [
+        line.kindLabel,
+        line.label,
+        line.number,
+        line.quantity,
+        line.amount,
+        `${line.taxLabel}${line.mark}`,
+      ]),
     );
     const summaryX = PAGE.margin + CONTENT_WIDTH - SUMMARY_WIDTH;
     this.heading('税率ごとに区分した合計');
-    this.table(TAX_COLUMNS, summaryX, this.layout.taxHeadings, this.layout.taxRows.map((row) => [row.heading, row.base, row.tax]));
+    this.table(
+      TAX_COLUMNS,
+      summaryX,
+      this.layout.taxHeadings,
+      this.layout.taxRows.map((row) => [row.heading, row.base, row.tax]),
+    );
     this.y += 4;
-    this.table(TOTAL_COLUMNS, summaryX, null, this.layout.totals.map((total) => [total.heading, total.value]), this.layout.totals.length - 1);
+    this.table(
+      TOTAL_COLUMNS,
+      summaryX,
+      null,
+      this.layout.totals.map((total) => [total.heading, total.value]),
+      this.layout.totals.length - 1,
+    );
     if (this.layout.notes.length > 0) {
       this.heading('備考');
       for (const note of this.layout.notes) this.paragraph(note, BODY_SIZE + 0.5);
@@ -139,7 +157,12 @@ class InvoicePainter {
     doc.font('bold').fontSize(18).fillColor('#222222');
     doc.text(this.layout.title, left, this.y, { width: CONTENT_WIDTH, align: 'center', characterSpacing: 3 });
     this.y += 28;
-    doc.moveTo(left, this.y).lineTo(left + CONTENT_WIDTH, this.y).lineWidth(1.5).strokeColor(ACCENT).stroke();
+    doc
+      .moveTo(left, this.y)
+      .lineTo(left + CONTENT_WIDTH, this.y)
+      .lineWidth(1.5)
+      .strokeColor(ACCENT)
+      .stroke();
     this.y += 16;
 
     const top = this.y;
@@ -147,7 +170,12 @@ class InvoicePainter {
     doc.font('regular').fontSize(13);
     doc.text(this.layout.recipient, left, top, { width: recipientWidth });
     const recipientBottom = top + doc.heightOfString(this.layout.recipient, { width: recipientWidth }) + 2;
-    doc.moveTo(left, recipientBottom).lineTo(left + recipientWidth, recipientBottom).lineWidth(0.8).strokeColor('#222222').stroke();
+    doc
+      .moveTo(left, recipientBottom)
+      .lineTo(left + recipientWidth, recipientBottom)
+      .lineWidth(0.8)
+      .strokeColor('#222222')
+      .stroke();
 
     const issuerX = left + CONTENT_WIDTH - 220;
     const issuer = this.layout.issuer;
@@ -165,7 +193,10 @@ class InvoicePainter {
     this.y = Math.max(recipientBottom + 14, issuerY + 8);
     for (const field of this.layout.fields) {
       doc.font('bold').fontSize(9).text(field.heading, left, this.y, { width: 110, lineBreak: false });
-      doc.font('regular').fontSize(9).text(field.value, left + 110, this.y, { width: 200, lineBreak: false });
+      doc
+        .font('regular')
+        .fontSize(9)
+        .text(field.value, left + 110, this.y, { width: 200, lineBreak: false });
       this.y += 14;
     }
     this.y += 6;
@@ -175,14 +206,22 @@ class InvoicePainter {
     doc.font('regular').fontSize(10).fillColor('#222222');
     doc.text(this.layout.amountDue.heading, left + 8, this.y + 9, { width: boxWidth - 16, lineBreak: false });
     doc.font('bold').fontSize(14);
-    doc.text(this.layout.amountDue.value, left + 8, this.y + 6, { width: boxWidth - 16, align: 'right', lineBreak: false });
+    doc.text(this.layout.amountDue.value, left + 8, this.y + 6, {
+      width: boxWidth - 16,
+      align: 'right',
+      lineBreak: false,
+    });
     this.y += 42;
   }
 
   private heading(text: string): void {
     this.ensureRoom(34);
     this.y += 8;
-    this.doc.font('bold').fontSize(10.5).fillColor('#222222').text(text, PAGE.margin, this.y, { width: CONTENT_WIDTH, lineBreak: false });
+    this.doc
+      .font('bold')
+      .fontSize(10.5)
+      .fillColor('#222222')
+      .text(text, PAGE.margin, this.y, { width: CONTENT_WIDTH, lineBreak: false });
     this.y += 18;
   }
 
@@ -213,11 +252,20 @@ class InvoicePainter {
 
   private rowHeight(columns: Column[], cells: string[], font: FontName): number {
     this.doc.font(font).fontSize(BODY_SIZE);
-    const heights = cells.map((cell, index) => this.doc.heightOfString(cell === '' ? ' ' : cell, { width: columns[index]!.width - 2 * PADDING }));
+    const heights = cells.map((cell, index) =>
+      this.doc.heightOfString(cell === '' ? ' ' : cell, { width: columns[index]!.width - 2 * PADDING }),
+    );
     return Math.max(...heights) + 2 * PADDING;
   }
 
-  private row(columns: Column[], x: number, cells: string[], font: FontName, fill: string | null, align?: Column['align']): void {
+  private row(
+    columns: Column[],
+    x: number,
+    cells: string[],
+    font: FontName,
+    fill: string | null,
+    align?: Column['align'],
+  ): void {
     const doc = this.doc;
     const height = this.rowHeight(columns, cells, font);
     let cellX = x;
@@ -227,7 +275,10 @@ class InvoicePainter {
       const text = cells[index] ?? '';
       if (text !== '') {
         doc.font(font).fontSize(BODY_SIZE).fillColor('#222222');
-        doc.text(text, cellX + PADDING, this.y + PADDING, { width: column.width - 2 * PADDING, align: align ?? column.align });
+        doc.text(text, cellX + PADDING, this.y + PADDING, {
+          width: column.width - 2 * PADDING,
+          align: align ?? column.align,
+        });
       }
       cellX += column.width;
     });
@@ -252,7 +303,12 @@ class InvoicePainter {
       this.doc.page.margins.bottom = 0;
       const text = `${this.invoiceNumber}  ${page + 1} / ${range.count}`;
       this.doc.font('regular').fontSize(7.5).fillColor('#555555');
-      this.doc.text(text, PAGE.margin, PAGE.height - PAGE.margin - 10, { width: CONTENT_WIDTH, align: 'center', lineBreak: false, height: 12 });
+      this.doc.text(text, PAGE.margin, PAGE.height - PAGE.margin - 10, {
+        width: CONTENT_WIDTH,
+        align: 'center',
+        lineBreak: false,
+        height: 12,
+      });
     }
   }
 }

@@ -18,7 +18,11 @@ let directory: string;
 let dbPath: string;
 
 beforeAll(async () => {
-  execFileSync(process.execPath, [join(PROJECT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(PROJECT, 'tsconfig.build.json')]);
+  execFileSync(process.execPath, [
+    join(PROJECT, 'node_modules', 'typescript', 'bin', 'tsc'),
+    '-p',
+    join(PROJECT, 'tsconfig.build.json'),
+  ]);
   directory = mkdtempSync(join(tmpdir(), 'meisai-pipe-'));
   dbPath = join(directory, 'meisai.sqlite');
   expect((await runCli(['ingest', SEED, '--db', dbPath])).code).toBe(0);
@@ -67,13 +71,21 @@ function expectQuietEnd(run: PipedRun): void {
 }
 
 test('calls | head: the reader closing the pipe after the first lines ends the run quietly with exit 0', async () => {
-  const run = await runPiped(['calls', '--contract', 'N000000001', '--month', '2011-04', '--csv-encoding', 'utf8', '--db', dbPath], 200);
+  const run = await runPiped(
+    ['calls', '--contract', 'N000000001', '--month', '2011-04', '--csv-encoding', 'utf8', '--db', dbPath],
+    200,
+  );
   expect(run.stdoutBytes).toBeGreaterThanOrEqual(200);
   expectQuietEnd(run);
 });
 
 test('statement --format html into a closed pipe exits 0 without a stack', async () => {
-  expectQuietEnd(await runPiped(['statement', '--contract', 'N000000001', '--month', '2011-04', '--format', 'html', '--db', dbPath], 0));
+  expectQuietEnd(
+    await runPiped(
+      ['statement', '--contract', 'N000000001', '--month', '2011-04', '--format', 'html', '--db', dbPath],
+      0,
+    ),
+  );
 });
 
 test('reconcile into a closed pipe exits 0 without a stack', async () => {
@@ -89,7 +101,7 @@ test('close into a closed pipe has committed the month and exits 0', async () =>
   expectQuietEnd(run);
   const db = openStore(dbPath);
   try {
-    expect(db.prepare("SELECT month FROM closed_months").all()).toEqual([{ month: '2011-04' }]);
+    expect(db.prepare('SELECT month FROM closed_months').all()).toEqual([{ month: '2011-04' }]);
   } finally {
     db.close();
   }
@@ -102,13 +114,18 @@ test('ingest into a closed pipe exits 0 without a stack', async () => {
 test('a MEISAI_LOG_LEVEL that is not a level is one plain line and exit 2', async () => {
   const run = await runPiped(['months', '--contract', 'N000000001', '--db', dbPath], 1, { MEISAI_LOG_LEVEL: 'loud' });
   expect(run.code).toBe(2);
-  expect(run.stderr).toBe('meisai: MEISAI_LOG_LEVEL "loud" is not valid: use one of fatal, error, warn, info, debug, trace, silent\n');
+  expect(run.stderr).toBe(
+    'meisai: MEISAI_LOG_LEVEL "loud" is not valid: use one of fatal, error, warn, info, debug, trace, silent\n',
+  );
 });
 
 test('an error thrown outside any command (an async callback) is one plain line and exit 1, not a stack', async () => {
   const child = spawn(
     process.execPath,
-    ['-e', `process.argv.push('meisai', '--version'); require(${JSON.stringify(join(PROJECT, 'dist', 'cli', 'run.js'))}); setTimeout(() => { throw new Error('boom'); }, 50);`],
+    [
+      '-e',
+      `process.argv.push('meisai', '--version'); require(${JSON.stringify(join(PROJECT, 'dist', 'cli', 'run.js'))}); setTimeout(() => { throw new Error('boom'); }, 50);`,
+    ],
     { env: { ...process.env, MEISAI_LOG_LEVEL: 'silent' }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let stderr = '';

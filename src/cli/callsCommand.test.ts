@@ -42,8 +42,20 @@ describe('meisai calls', () => {
 
   test('--mask, --number, --direction and --csv-encoding cp932 together', async () => {
     const result = await run(
-      'calls', '--contract', 'N000000001', '--month', '2011-04', '--number', '050-1234-5678', '--direction', 'in', '--mask',
-      '--csv-encoding', 'cp932', '--db', workspace.dbPath,
+      'calls',
+      '--contract',
+      'N000000001',
+      '--month',
+      '2011-04',
+      '--number',
+      '050-1234-5678',
+      '--direction',
+      'in',
+      '--mask',
+      '--csv-encoding',
+      'cp932',
+      '--db',
+      workspace.dbPath,
     );
     expect(result.code).toBe(0);
     expect(result.stdoutBytes.subarray(0, 3).equals(BOM)).toBe(false);
@@ -56,31 +68,101 @@ describe('meisai calls', () => {
   });
 
   test('--mask hides the last four digits of a dialled number', async () => {
-    const result = await run('calls', '--contract', 'N000000001', '--month', '2011-04', '--direction', 'out', '--mask', '--csv-encoding', 'utf8', '--db', workspace.dbPath);
-    expect(result.stdoutBytes.toString('utf8').split('\r\n').slice(1, 3).map((line) => line.split(',')[3])).toEqual(['031234****', '0901111****']);
+    const result = await run(
+      'calls',
+      '--contract',
+      'N000000001',
+      '--month',
+      '2011-04',
+      '--direction',
+      'out',
+      '--mask',
+      '--csv-encoding',
+      'utf8',
+      '--db',
+      workspace.dbPath,
+    );
+    expect(
+      result.stdoutBytes
+        .toString('utf8')
+        .split('\r\n')
+        .slice(1, 3)
+        .map((line) => line.split(',')[3]),
+    ).toEqual(['031234****', '0901111****']);
   });
 
   test('an unknown contract or a month without calls exits 1 with a clear message', async () => {
-    const unknownContract = await run('calls', '--contract', 'N000000009', '--month', '2011-04', '--db', workspace.dbPath);
+    const unknownContract = await run(
+      'calls',
+      '--contract',
+      'N000000009',
+      '--month',
+      '2011-04',
+      '--db',
+      workspace.dbPath,
+    );
     expect(unknownContract.code).toBe(1);
-    expect(unknownContract.stderr).toBe('meisai: no calls: contract N000000009 has no calls in 2011-04 (it has no calls at all)\n');
+    expect(unknownContract.stderr).toBe(
+      'meisai: no calls: contract N000000009 has no calls in 2011-04 (it has no calls at all)\n',
+    );
     const emptyMonth = await run('calls', '--contract', 'N000000001', '--month', '2011-06', '--db', workspace.dbPath);
     expect(emptyMonth.code).toBe(1);
-    expect(emptyMonth.stderr).toBe('meisai: no calls: contract N000000001 has no calls in 2011-06 (months with calls: 2011-04)\n');
+    expect(emptyMonth.stderr).toBe(
+      'meisai: no calls: contract N000000001 has no calls in 2011-06 (months with calls: 2011-04)\n',
+    );
     expect(emptyMonth.stdoutBytes.length).toBe(0);
   });
 
   test('bad usage exits 2: an unknown --csv-encoding or --direction, a malformed contract', async () => {
-    const badEncoding = await run('calls', '--contract', 'N000000001', '--month', '2011-04', '--csv-encoding', 'latin1', '--db', workspace.dbPath);
+    const badEncoding = await run(
+      'calls',
+      '--contract',
+      'N000000001',
+      '--month',
+      '2011-04',
+      '--csv-encoding',
+      'latin1',
+      '--db',
+      workspace.dbPath,
+    );
     expect(badEncoding.code).toBe(2);
     expect(badEncoding.stderr).toContain("option '--csv-encoding <encoding>' argument 'latin1' is invalid");
-    expect((await run('calls', '--contract', 'N000000001', '--month', '2011-04', '--direction', 'both', '--db', workspace.dbPath)).code).toBe(2);
+    expect(
+      (
+        await run(
+          'calls',
+          '--contract',
+          'N000000001',
+          '--month',
+          '2011-04',
+          '--direction',
+          'both',
+          '--db',
+          workspace.dbPath,
+        )
+      ).code,
+    ).toBe(2);
     expect((await run('calls', '--contract', 'N1', '--month', '2011-04', '--db', workspace.dbPath)).code).toBe(2);
   });
 
   test('a caller id CP932 cannot hold exits 2 and suggests utf8bom, writing nothing', async () => {
-    await run('ingest', workspace.writeFile('emoji.csv', csv(['E1,N000000001,05012345678,in,📞,2011-04-03 10:00:00,30'])), '--db', workspace.dbPath);
-    const result = await run('calls', '--contract', 'N000000001', '--month', '2011-04', '--csv-encoding', 'cp932', '--db', workspace.dbPath);
+    await run(
+      'ingest',
+      workspace.writeFile('emoji.csv', csv(['E1,N000000001,05012345678,in,📞,2011-04-03 10:00:00,30'])),
+      '--db',
+      workspace.dbPath,
+    );
+    const result = await run(
+      'calls',
+      '--contract',
+      'N000000001',
+      '--month',
+      '2011-04',
+      '--csv-encoding',
+      'cp932',
+      '--db',
+      workspace.dbPath,
+    );
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('"📞" (U+1F4DE), which CP932 cannot encode: use --csv-encoding utf8bom');
     expect(result.stdoutBytes.length).toBe(0);
@@ -95,7 +177,17 @@ describe('meisai calls', () => {
 
 describe('meisai statement --format csv', () => {
   test('is written with a BOM by default, as CP932 on request, and keeps the negative discount a number', async () => {
-    const args = ['statement', '--contract', 'N000000001', '--month', '2011-04', '--format', 'csv', '--db', workspace.dbPath];
+    const args = [
+      'statement',
+      '--contract',
+      'N000000001',
+      '--month',
+      '2011-04',
+      '--format',
+      'csv',
+      '--db',
+      workspace.dbPath,
+    ];
     const withBom = await run(...args);
     expect(withBom.code).toBe(0);
     expect(withBom.stdoutBytes.subarray(0, 3).equals(BOM)).toBe(true);
@@ -109,7 +201,19 @@ describe('meisai statement --format csv', () => {
   });
 
   test('other formats ignore --csv-encoding and print text', async () => {
-    const result = await run('statement', '--contract', 'N000000001', '--month', '2011-04', '--format', 'json', '--csv-encoding', 'cp932', '--db', workspace.dbPath);
+    const result = await run(
+      'statement',
+      '--contract',
+      'N000000001',
+      '--month',
+      '2011-04',
+      '--format',
+      'json',
+      '--csv-encoding',
+      'cp932',
+      '--db',
+      workspace.dbPath,
+    );
     expect(result.code).toBe(0);
     expect(JSON.parse(result.stdout).contract).toBe('N000000001');
     expect(result.stdoutBytes.length).toBe(0);

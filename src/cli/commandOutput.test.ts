@@ -48,7 +48,15 @@ describe('rerate', () => {
   test('a whole month prints a summary and the contracts that changed; --verbose also the unchanged ones', async () => {
     await ingestApril();
     correctMobileRate();
-    const result = await run('rerate', '--month', '2011-04', '--reason', 'mobile rate corrected', '--db', workspace.dbPath);
+    const result = await run(
+      'rerate',
+      '--month',
+      '2011-04',
+      '--reason',
+      'mobile rate corrected',
+      '--db',
+      workspace.dbPath,
+    );
     expect(result.code).toBe(0);
     const lines = result.stdout.trimEnd().split('\n');
     expect(lines[0]).toBe('re-rated 2011-04: 4 calls of 3 contracts; 1 new revision, 2 contracts unchanged');
@@ -71,7 +79,7 @@ describe('close', () => {
     expect(result.stdout).toBe('closed 2011-04: 3 contracts, 3 statements issued now, 0 confirmed as issued\n');
   });
 
-  test('--verbose lists each contract\'s revision', async () => {
+  test("--verbose lists each contract's revision", async () => {
     await ingestApril();
     const result = await run('close', '--month', '2011-04', '--verbose', '--db', workspace.dbPath);
     expect(result.stdout.split('\n')).toEqual([
@@ -99,8 +107,16 @@ describe('close', () => {
     await ingestApril();
     const result = await run('close', '--month', '2011-05', '--db', workspace.dbPath);
     expect(result.code).toBe(1);
-    expect(result.stderr).toBe('meisai: 2011-05 has no calls: nothing to close (add --allow-empty to close it anyway)\n');
-    const late = await run('ingest', workspace.writeFile('may.csv', csv(['M1,N000000001,05012345678,out,0312345678,2011-05-02 09:00:00,30'])), '--db', workspace.dbPath, '--json');
+    expect(result.stderr).toBe(
+      'meisai: 2011-05 has no calls: nothing to close (add --allow-empty to close it anyway)\n',
+    );
+    const late = await run(
+      'ingest',
+      workspace.writeFile('may.csv', csv(['M1,N000000001,05012345678,out,0312345678,2011-05-02 09:00:00,30'])),
+      '--db',
+      workspace.dbPath,
+      '--json',
+    );
     expect(JSON.parse(late.stdout).late).toBe(0);
   });
 
@@ -121,7 +137,9 @@ describe('reconcile', () => {
     expect(result.stdout).not.toContain('N000000002');
     const verbose = await run('reconcile', '--month', '2011-04', '--verbose', '--db', workspace.dbPath);
     for (const contract of ['N000000001', 'N000000002', 'N000000003']) {
-      expect(verbose.stdout).toContain(`  - ${contract} 2011-04: open month, no revision issued yet: nothing issued to compare\n`);
+      expect(verbose.stdout).toContain(
+        `  - ${contract} 2011-04: open month, no revision issued yet: nothing issued to compare\n`,
+      );
     }
   });
 });
@@ -140,18 +158,47 @@ describe('options', () => {
   test('--number takes every form ingest takes, +81 included', async () => {
     await ingestApril();
     for (const form of ['05022223333', '050-2222-3333', '+81 50 2222 3333', '+81-50-2222-3333']) {
-      const result = await run('statement', '--contract', 'N000000002', '--month', '2011-04', '--number', form, '--format', 'json', '--db', workspace.dbPath);
+      const result = await run(
+        'statement',
+        '--contract',
+        'N000000002',
+        '--month',
+        '2011-04',
+        '--number',
+        form,
+        '--format',
+        'json',
+        '--db',
+        workspace.dbPath,
+      );
       expect(result.code).toBe(0);
-      expect(JSON.parse(result.stdout).numbers.map((number: { number: string }) => number.number)).toEqual(['05022223333']);
+      expect(JSON.parse(result.stdout).numbers.map((number: { number: string }) => number.number)).toEqual([
+        '05022223333',
+      ]);
     }
   });
 
   test.each([
-    [['statement', '--contract', 'N1', '--month', '2011-04'], 'meisai: contract "N1" is not valid: expected N and 9 digits, e.g. N000000001\n'],
-    [['statement', '--contract', 'N000000001', '--month', '2011-4'], 'meisai: month "2011-4" is not valid: expected YYYY-MM, e.g. 2011-04\n'],
-    [['statement', '--contract', 'N000000001', '--month', '2011-04', '--number', '0901234'], 'meisai: number "0901234" is not valid: expected an 11-digit 050 number, e.g. 05012345678, 050-1234-5678 or +81 50 1234 5678\n'],
-    [['statement', '--contract', 'N000000001', '--month', '2011-04', '--revision', '0'], 'meisai: revision "0" is not valid: expected a revision number ≥ 1\n'],
-    [['ingest', 'x.csv', '--max-reject-rate', '5%'], 'meisai: --max-reject-rate "5%" is not valid: expected a share between 0 and 1, e.g. 0.05\n'],
+    [
+      ['statement', '--contract', 'N1', '--month', '2011-04'],
+      'meisai: contract "N1" is not valid: expected N and 9 digits, e.g. N000000001\n',
+    ],
+    [
+      ['statement', '--contract', 'N000000001', '--month', '2011-4'],
+      'meisai: month "2011-4" is not valid: expected YYYY-MM, e.g. 2011-04\n',
+    ],
+    [
+      ['statement', '--contract', 'N000000001', '--month', '2011-04', '--number', '0901234'],
+      'meisai: number "0901234" is not valid: expected an 11-digit 050 number, e.g. 05012345678, 050-1234-5678 or +81 50 1234 5678\n',
+    ],
+    [
+      ['statement', '--contract', 'N000000001', '--month', '2011-04', '--revision', '0'],
+      'meisai: revision "0" is not valid: expected a revision number ≥ 1\n',
+    ],
+    [
+      ['ingest', 'x.csv', '--max-reject-rate', '5%'],
+      'meisai: --max-reject-rate "5%" is not valid: expected a share between 0 and 1, e.g. 0.05\n',
+    ],
   ])('%j says what form is expected (exit 2)', async (args, message) => {
     const result = await run(...args, '--db', workspace.dbPath);
     expect(result.code).toBe(2);
@@ -162,10 +209,32 @@ describe('options', () => {
 describe('a per-number statement', () => {
   test('is titled with its number, not 全番号合計, as text and as HTML', async () => {
     await ingestApril();
-    const text = await run('statement', '--contract', 'N000000002', '--month', '2011-04', '--number', '05022223333', '--db', workspace.dbPath);
+    const text = await run(
+      'statement',
+      '--contract',
+      'N000000002',
+      '--month',
+      '2011-04',
+      '--number',
+      '05022223333',
+      '--db',
+      workspace.dbPath,
+    );
     expect(text.stdout).toContain('ご利用明細(050-2222-3333)');
     expect(text.stdout).not.toContain('全番号合計');
-    const html = await run('statement', '--contract', 'N000000002', '--month', '2011-04', '--number', '05022223333', '--format', 'html', '--db', workspace.dbPath);
+    const html = await run(
+      'statement',
+      '--contract',
+      'N000000002',
+      '--month',
+      '2011-04',
+      '--number',
+      '05022223333',
+      '--format',
+      'html',
+      '--db',
+      workspace.dbPath,
+    );
     expect(html.stdout).toContain('ご利用明細(050-2222-3333)');
     expect(html.stdout).not.toContain('全番号合計');
     expect(html.stdout.match(/<table/g)).toHaveLength(1);

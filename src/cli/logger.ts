@@ -21,7 +21,10 @@ export type LogFormat = (typeof LOG_FORMATS)[number];
  * parsed stays JSON. MEISAI_LOG_FORMAT=json|pretty chooses either way; another value is bad
  * configuration (exit 2).
  */
-export function logFormat(stderrIsTerminal: boolean = process.stderr.isTTY === true, setting: string | undefined = process.env.MEISAI_LOG_FORMAT): LogFormat {
+export function logFormat(
+  stderrIsTerminal: boolean = process.stderr.isTTY === true,
+  setting: string | undefined = process.env.MEISAI_LOG_FORMAT,
+): LogFormat {
   if (setting === undefined || setting === '') return stderrIsTerminal ? 'pretty' : 'json';
   if (!(LOG_FORMATS as readonly string[]).includes(setting)) {
     throw new ConfigurationError(`MEISAI_LOG_FORMAT "${setting}" is not valid: use one of ${LOG_FORMATS.join(', ')}`);
@@ -53,7 +56,12 @@ function pretty(line: string): string {
   if (prettify === null) {
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded only for a terminal: its start-up cost stays off every other run
     const { prettyFactory } = require('pino-pretty') as typeof import('pino-pretty');
-    prettify = prettyFactory({ colorize: process.stderr.hasColors?.() === true, translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname,name', singleLine: true });
+    prettify = prettyFactory({
+      colorize: process.stderr.hasColors?.() === true,
+      translateTime: 'SYS:HH:MM:ss',
+      ignore: 'pid,hostname,name',
+      singleLine: true,
+    });
   }
   return prettify(line);
 }

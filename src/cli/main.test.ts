@@ -43,7 +43,9 @@ describe('meisai ingest', () => {
     const file = workspace.writeFile('bad.csv', 'record_id,number\nx,05012345678\n');
     const result = await run('ingest', file, '--db', workspace.dbPath);
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain('refused, nothing applied: the header lacks the required columns contract_id, direction, peer, start, duration');
+    expect(result.stderr).toContain(
+      'refused, nothing applied: the header lacks the required columns contract_id, direction, peer, start, duration',
+    );
     expect(result.stderr).not.toMatch(/\n\s+at /);
   });
 
@@ -54,7 +56,7 @@ describe('meisai ingest', () => {
     expect(result.stderr).toContain('nope.csv: ENOENT');
   });
 
-  test('--inbox takes the folder\'s files by name and skips one already ingested', async () => {
+  test("--inbox takes the folder's files by name and skips one already ingested", async () => {
     const inbox = join(workspace.directory, 'inbox');
     mkdirSync(inbox);
     writeFileSync(join(inbox, 'b.csv'), csv(ROWS.slice(2)));
@@ -78,27 +80,73 @@ describe('meisai statement and months', () => {
   });
 
   test('--format json prints the shape of spec §6, valid against schemas/statement.schema.json', async () => {
-    const result = await run('statement', '--contract', 'N000000001', '--month', '2011-04', '--format', 'json', '--db', workspace.dbPath);
+    const result = await run(
+      'statement',
+      '--contract',
+      'N000000001',
+      '--month',
+      '2011-04',
+      '--format',
+      'json',
+      '--db',
+      workspace.dbPath,
+    );
     expect(result.code).toBe(0);
     const statement = JSON.parse(result.stdout);
     expect(schemaValidator('statement')(statement)).toBe(true);
     // 180 s = 1 unit (8 yen); 180.001 s = 2 units (16 yen): 24 yen of general calls
-    expect(statement.allNumbers.calls[0]).toEqual({ type: 'general', label: '一般通話', count: 2, durationTenths: 3600, duration: '0:06:00.0', charge: '24' });
+    expect(statement.allNumbers.calls[0]).toEqual({
+      type: 'general',
+      label: '一般通話',
+      count: 2,
+      durationTenths: 3600,
+      duration: '0:06:00.0',
+      charge: '24',
+    });
     // 600 s from a mobile to 05087654321, which made no calls: its 着割 is capped at its 0 yen of charges
-    expect(statement.numbers.map((number: { number: string; chakuwari: { discount: string } }) => [number.number, number.chakuwari.discount])).toEqual([
+    expect(
+      statement.numbers.map((number: { number: string; chakuwari: { discount: string } }) => [
+        number.number,
+        number.chakuwari.discount,
+      ]),
+    ).toEqual([
       ['05012345678', '0'],
       ['05087654321', '0'],
     ]);
   });
 
   test('--number prints the statement of that number alone', async () => {
-    const result = await run('statement', '--contract', 'N000000001', '--month', '2011-04', '--number', '050-1234-5678', '--format', 'json', '--db', workspace.dbPath);
-    expect(JSON.parse(result.stdout).numbers.map((number: { number: string }) => number.number)).toEqual(['05012345678']);
+    const result = await run(
+      'statement',
+      '--contract',
+      'N000000001',
+      '--month',
+      '2011-04',
+      '--number',
+      '050-1234-5678',
+      '--format',
+      'json',
+      '--db',
+      workspace.dbPath,
+    );
+    expect(JSON.parse(result.stdout).numbers.map((number: { number: string }) => number.number)).toEqual([
+      '05012345678',
+    ]);
   });
 
   test('text, csv and html formats all print', async () => {
     for (const format of ['text', 'csv', 'html']) {
-      const result = await run('statement', '--contract', 'N000000001', '--month', '2011-04', '--format', format, '--db', workspace.dbPath);
+      const result = await run(
+        'statement',
+        '--contract',
+        'N000000001',
+        '--month',
+        '2011-04',
+        '--format',
+        format,
+        '--db',
+        workspace.dbPath,
+      );
       expect(result.code).toBe(0);
       expect(result.stdout).toContain(format === 'csv' ? '一般通話' : '着割対象通話');
     }
@@ -111,8 +159,15 @@ describe('meisai statement and months', () => {
   });
 
   test('months lists the months with a statement, newest first', async () => {
-    await run('ingest', workspace.writeFile('may.csv', csv(['M1,N000000001,05012345678,out,0312345678,2011-04-30T15:00:00Z,10'])), '--db', workspace.dbPath);
-    expect((await run('months', '--contract', 'N000000001', '--db', workspace.dbPath)).stdout).toBe('2011-05\n2011-04\n');
+    await run(
+      'ingest',
+      workspace.writeFile('may.csv', csv(['M1,N000000001,05012345678,out,0312345678,2011-04-30T15:00:00Z,10'])),
+      '--db',
+      workspace.dbPath,
+    );
+    expect((await run('months', '--contract', 'N000000001', '--db', workspace.dbPath)).stdout).toBe(
+      '2011-05\n2011-04\n',
+    );
   });
 });
 
@@ -137,14 +192,19 @@ describe('meisai tariffs check', () => {
   test('a tariff without a default rate for a call type exits 2', async () => {
     const tariff = JSON.parse(readFileSync('data/tariffs/reference-2006-12.json', 'utf8'));
     tariff.rates = tariff.rates.filter((rate: { id: string }) => rate.id !== 'MOBILE');
-    tariff.rates.push({ id: 'MOBILE_DOCOMO', type: 'mobile', prefixes: ['090'], steps: [{ fromSeconds: 0, price: '16', rateUnitSeconds: 60, incrementSeconds: 60 }] });
+    tariff.rates.push({
+      id: 'MOBILE_DOCOMO',
+      type: 'mobile',
+      prefixes: ['090'],
+      steps: [{ fromSeconds: 0, price: '16', rateUnitSeconds: 60, incrementSeconds: 60 }],
+    });
     const result = await run('tariffs', 'check', workspace.writeFile('no-mobile.json', JSON.stringify(tariff)));
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('no default rate for mobile calls');
   });
 });
 
-describe('meisai tariffs check: the bill\'s data', () => {
+describe("meisai tariffs check: the bill's data", () => {
   /** A copy of data/ in the workspace, to break one file of it. */
   const copyOfData = (name: string): string => {
     const dataDir = join(workspace.directory, name);
@@ -170,7 +230,13 @@ describe('meisai tariffs check: the bill\'s data', () => {
   });
 
   test('named files: the issuer and each charges file by its shape', async () => {
-    const result = await run('tariffs', 'check', 'data/issuer.json', 'data/charges/consumption-tax.json', 'data/charges/universal-service.json');
+    const result = await run(
+      'tariffs',
+      'check',
+      'data/issuer.json',
+      'data/charges/consumption-tax.json',
+      'data/charges/universal-service.json',
+    );
     expect([result.code, result.stdout]).toEqual([
       0,
       'ok  issuer data/issuer.json\nok  consumption tax JP-CONSUMPTION-TAX data/charges/consumption-tax.json\nok  monthly charges universal-service data/charges/universal-service.json\n',
@@ -206,7 +272,9 @@ describe('meisai tariffs check: the bill\'s data', () => {
     rmSync(join(dataDir, 'charges'), { recursive: true });
     const ratingOnly = await withDataDir(dataDir);
     expect(ratingOnly.code).toBe(0);
-    expect(ratingOnly.stdout).toContain(`--  no billing data (issuer.json, charges/) in ${dataDir}: meisai bill refuses to run\n`);
+    expect(ratingOnly.stdout).toContain(
+      `--  no billing data (issuer.json, charges/) in ${dataDir}: meisai bill refuses to run\n`,
+    );
     cpSync('data/issuer.json', join(dataDir, 'issuer.json'));
     const half = await withDataDir(dataDir);
     expect(half.code).toBe(2);
@@ -221,7 +289,9 @@ describe('the default plan', () => {
       const result = await run('tariffs', 'check');
       expect(result.code).toBe(2);
       expect(result.stderr).toContain('the default plan GOLD has no tariff version');
-      expect(result.stderr).toContain('(plans: BUSINESS, REFERENCE); set MEISAI_DEFAULT_PLAN to one of them, or to none');
+      expect(result.stderr).toContain(
+        '(plans: BUSINESS, REFERENCE); set MEISAI_DEFAULT_PLAN to one of them, or to none',
+      );
     } finally {
       delete process.env.MEISAI_DEFAULT_PLAN;
     }
@@ -234,13 +304,20 @@ describe('the default plan', () => {
 
 describe('meisai tariffs migrate', () => {
   test('a format-1 tariff is refused on check, naming the command that converts it; migrate converts it charge for charge', async () => {
-    const file = workspace.writeFile('old.json', readFileSync('fixtures/tariff-format-1-reference-2006-12.json', 'utf8'));
+    const file = workspace.writeFile(
+      'old.json',
+      readFileSync('fixtures/tariff-format-1-reference-2006-12.json', 'utf8'),
+    );
     const check = await run('tariffs', 'check', file);
     expect(check.code).toBe(2);
-    expect(check.stderr).toContain(`${file} is a tariff of format 1 (no "format" field): convert it with meisai tariffs migrate ${file}`);
+    expect(check.stderr).toContain(
+      `${file} is a tariff of format 1 (no "format" field): convert it with meisai tariffs migrate ${file}`,
+    );
     const migrate = await run('tariffs', 'migrate', file);
     expect(migrate.stdout).toBe(`migrated  ${file} (format 1 → 2)\n`);
-    expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual(JSON.parse(readFileSync('data/tariffs/reference-2006-12.json', 'utf8')));
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual(
+      JSON.parse(readFileSync('data/tariffs/reference-2006-12.json', 'utf8')),
+    );
     expect((await run('tariffs', 'check', file)).code).toBe(0);
     expect((await run('tariffs', 'migrate', file)).stdout).toBe(`unchanged  ${file} (not a format-1 tariff)\n`);
   });
@@ -248,7 +325,15 @@ describe('meisai tariffs migrate', () => {
 
 describe('stores that are missing or altered', () => {
   test('a read command on a store that does not exist exits 2 instead of reporting nothing', async () => {
-    const result = await run('statement', '--contract', 'N000000001', '--month', '2011-04', '--db', join(workspace.directory, 'typo.sqlite'));
+    const result = await run(
+      'statement',
+      '--contract',
+      'N000000001',
+      '--month',
+      '2011-04',
+      '--db',
+      join(workspace.directory, 'typo.sqlite'),
+    );
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('there is no store at');
   });
@@ -257,11 +342,23 @@ describe('stores that are missing or altered', () => {
     await run('ingest', workspace.writeFile('day.csv', csv(ROWS)), '--db', workspace.dbPath);
     await run('close', '--month', '2011-04', '--db', workspace.dbPath);
     const db = new Database(workspace.dbPath);
-    db.prepare("UPDATE statements SET statement_json = replace(statement_json, '\"24\"', '\"2400\"')").run();
+    db.prepare('UPDATE statements SET statement_json = replace(statement_json, \'"24"\', \'"2400"\')').run();
     db.close();
-    const result = await run('statement', '--contract', 'N000000001', '--month', '2011-04', '--revision', '1', '--db', workspace.dbPath);
+    const result = await run(
+      'statement',
+      '--contract',
+      'N000000001',
+      '--month',
+      '2011-04',
+      '--revision',
+      '1',
+      '--db',
+      workspace.dbPath,
+    );
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain('revision 1 of the statement of N000000001 2011-04 was altered after it was issued');
+    expect(result.stderr).toContain(
+      'revision 1 of the statement of N000000001 2011-04 was altered after it was issued',
+    );
   });
 });
 
@@ -278,7 +375,15 @@ describe('what stderr carries on failure', () => {
       await run('statement', '--month', '2011-04'),
       await run('statement', '--contract', 'N1', '--month', '2011-04', '--db', workspace.dbPath),
       await run('ingest', missingColumns, alsoMissing, '--db', workspace.dbPath),
-      await run('statement', '--contract', 'N000000001', '--month', '2011-04', '--db', join(workspace.directory, 'typo.sqlite')),
+      await run(
+        'statement',
+        '--contract',
+        'N000000001',
+        '--month',
+        '2011-04',
+        '--db',
+        join(workspace.directory, 'typo.sqlite'),
+      ),
     ];
     for (const failure of failures) {
       expect(failure.code).not.toBe(0);

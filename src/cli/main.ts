@@ -84,7 +84,8 @@ function realIo(): Io {
   if (processIo !== null) return processIo;
   let stdoutGone = false;
   let stderrGone = false;
-  const isClosedPipe = (error: NodeJS.ErrnoException): boolean => error.code === 'EPIPE' || error.code === 'ERR_STREAM_DESTROYED';
+  const isClosedPipe = (error: NodeJS.ErrnoException): boolean =>
+    error.code === 'EPIPE' || error.code === 'ERR_STREAM_DESTROYED';
   process.stdout.on('error', (error: NodeJS.ErrnoException) => {
     if (isClosedPipe(error)) {
       stdoutGone = true;
@@ -129,19 +130,28 @@ export async function main(argv: string[], io: Io = realIo()): Promise<number> {
     if (error instanceof CommanderError) {
       if (error.code === 'commander.help' && error.exitCode !== 0) {
         // No command given (`meisai`, `meisai tariffs`): say so in one line instead of the help.
-        const command = argv.slice(2).filter((arg) => !arg.startsWith('-')).join(' ');
-        io.stderr(`meisai: ${command === '' ? '' : `${command}: `}a command is needed (see ${['meisai', command].filter(Boolean).join(' ')} --help)\n`);
+        const command = argv
+          .slice(2)
+          .filter((arg) => !arg.startsWith('-'))
+          .join(' ');
+        io.stderr(
+          `meisai: ${command === '' ? '' : `${command}: `}a command is needed (see ${['meisai', command].filter(Boolean).join(' ')} --help)\n`,
+        );
         return 2;
       }
       if (commanderStderr !== '') io.stderr(commanderStderr);
-      return error.exitCode === 0 || error.code === 'commander.helpDisplayed' || error.code === 'commander.version' ? 0 : 2;
+      return error.exitCode === 0 || error.code === 'commander.helpDisplayed' || error.code === 'commander.version'
+        ? 0
+        : 2;
     }
     if (commanderStderr !== '') io.stderr(commanderStderr);
     if (error instanceof MeisaiError) {
       io.stderr(`meisai: ${oneLine(error.message)}\n`);
       return error.exitCode;
     }
-    const { name, message, code } = (error instanceof Error ? error : new Error(String(error))) as NodeJS.ErrnoException;
+    const { name, message, code } = (
+      error instanceof Error ? error : new Error(String(error))
+    ) as NodeJS.ErrnoException;
     // The log names the error, not its stack: no stack trace reaches the operator.
     logFailure(createFailureLogger(), { err: { type: name, message, code } }, 'unexpected failure');
     io.stderr(`meisai: unexpected failure: ${oneLine(message)}\n`);

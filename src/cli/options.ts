@@ -11,12 +11,18 @@ export const CONTRACT_PATTERN = /^N\d{9}$/;
 export const MONTH_PATTERN = /^\d{4}-(0[1-9]|1[0-2])$/;
 
 export function dbOption(): Option {
-  return new Option('--db <path|url>', 'SQLite store path, or a postgres://… URL (default: $MEISAI_DB or data/meisai.sqlite)');
+  return new Option(
+    '--db <path|url>',
+    'SQLite store path, or a postgres://… URL (default: $MEISAI_DB or data/meisai.sqlite)',
+  );
 }
 
 /** The value if it matches; else bad usage (exit 2), saying what form is expected (give `expected`). */
 export function requireMatch(value: string, pattern: RegExp, what: string, expected?: string): string {
-  if (!pattern.test(value)) throw new ConfigurationError(`${what} "${value}" is not valid${expected === undefined ? '' : `: expected ${expected}`}`);
+  if (!pattern.test(value))
+    throw new ConfigurationError(
+      `${what} "${value}" is not valid${expected === undefined ? '' : `: expected ${expected}`}`,
+    );
   return value;
 }
 
@@ -40,7 +46,11 @@ export async function withStore<T>(db: string | undefined, work: (store: Store) 
 }
 
 /** Like `withStore`, for a command that can answer without a store (quote): `absent` when --db is a SQLite path with no file there yet. */
-export async function withStoreIfThere<T>(db: string | undefined, work: (store: Store) => T | Promise<T>, absent: () => T): Promise<T> {
+export async function withStoreIfThere<T>(
+  db: string | undefined,
+  work: (store: Store) => T | Promise<T>,
+  absent: () => T,
+): Promise<T> {
   return storeMayBeThere(db) ? withOpenStore(db, 'read', work) : absent();
 }
 
@@ -52,9 +62,22 @@ export function revisionOption(value: string): number {
  * Opens the store for a command that writes (openStore.ts: the SQLite lock file, exit 3 if another
  * run holds it). Only ingest, migrate, subscriptions import and customers import create a store.
  */
-export async function withWriterStore<T>(db: string | undefined, command: string, work: (store: Store) => T | Promise<T>): Promise<T> {
-  const access: StoreAccess = command === 'ingest' || command === 'migrate' || command === 'subscriptions import' || command === 'customers import' ? 'create' : 'write';
+export async function withWriterStore<T>(
+  db: string | undefined,
+  command: string,
+  work: (store: Store) => T | Promise<T>,
+): Promise<T> {
+  const access: StoreAccess =
+    command === 'ingest' ||
+    command === 'migrate' ||
+    command === 'subscriptions import' ||
+    command === 'customers import'
+      ? 'create'
+      : 'write';
   return openWriterStore(db, command, access, work, (lock, previousOwner, staleBecause) =>
-    createLogger().warn({ event: 'stale-lock', lock, previousOwner, staleBecause }, `took over a stale lock left by a run that no longer exists (${staleBecause})`),
+    createLogger().warn(
+      { event: 'stale-lock', lock, previousOwner, staleBecause },
+      `took over a stale lock left by a run that no longer exists (${staleBecause})`,
+    ),
   );
 }

@@ -45,9 +45,7 @@ const WRAP_ON = '\x1b[?7h';
 
 /** The frames the bar drew, in order (the text between control sequences that mentions a percentage). */
 function frames(output: string): string[] {
-  return output
-    .split(/\x1b\[[0-9;?]*[A-Za-z]|\x1b[78]|\r|\n/)
-    .filter((text) => /\d+%/.test(text));
+  return output.split(/\x1b\[[0-9;?]*[A-Za-z]|\x1b[78]|\r|\n/).filter((text) => /\d+%/.test(text));
 }
 
 describe('the ingest progress bar on a terminal', () => {
@@ -70,7 +68,7 @@ describe('the ingest progress bar on a terminal', () => {
     expect(text.lastIndexOf(SHOW_CURSOR)).toBeGreaterThan(text.lastIndexOf(HIDE_CURSOR));
   });
 
-  test('each file\'s bar ends at 100% before the next file\'s starts', () => {
+  test("each file's bar ends at 100% before the next file's starts", () => {
     const { stream, output } = fakeTerminal();
     const progress = createIngestProgress(stream);
     progress.update({ file: 'a.csv', records: 5, bytesRead: 50, bytesTotal: 200 });

@@ -8,7 +8,9 @@ function crontabBlock(): string[] {
   const start = README.indexOf('# crontab:');
   expect(start).toBeGreaterThan(-1);
   const end = README.indexOf('```', start);
-  return README.slice(start, end).split('\n').filter((line) => line.trim() !== '');
+  return README.slice(start, end)
+    .split('\n')
+    .filter((line) => line.trim() !== '');
 }
 
 test('every line of the README crontab example is a comment, a variable or one whole cron entry', () => {

@@ -12,8 +12,19 @@ function allowancesOf(...files: AllowanceFile[]): readonly Allowance[] {
   return new Tariff({ ...fixture, allowances: files }).allowances;
 }
 
-const domesticYen = (yen: string, per: 'contract' | 'number' = 'contract'): AllowanceFile => ({ id: 'DOMESTIC', per, yen, callTypes: ['general', 'phs'] });
-const mobileMinutes = (minutes: number, per: 'contract' | 'number' = 'number'): AllowanceFile => ({ id: 'MOBILE', per, minutes, callTypes: ['mobile'], prefixes: ['090', '080', '070'] });
+const domesticYen = (yen: string, per: 'contract' | 'number' = 'contract'): AllowanceFile => ({
+  id: 'DOMESTIC',
+  per,
+  yen,
+  callTypes: ['general', 'phs'],
+});
+const mobileMinutes = (minutes: number, per: 'contract' | 'number' = 'number'): AllowanceFile => ({
+  id: 'MOBILE',
+  per,
+  minutes,
+  callTypes: ['mobile'],
+  prefixes: ['090', '080', '070'],
+});
 
 const A = '05011110001';
 const B = '05011110002';
@@ -21,13 +32,30 @@ const B = '05011110002';
 const NINE = Date.UTC(2026, 11, 1, 0, 0, 0);
 const at = (minutes: number): number => NINE + minutes * MINUTE;
 
-function call(recordId: string, startMinute: number, yen: number, overrides: Partial<AllowanceCall> = {}): AllowanceCall {
-  return { recordId, number: A, direction: 'out', peer: '0312345678', peerClass: 'general', startMs: at(startMinute), durationMs: MINUTE, chargeScaled: yen * YEN, ...overrides };
+function call(
+  recordId: string,
+  startMinute: number,
+  yen: number,
+  overrides: Partial<AllowanceCall> = {},
+): AllowanceCall {
+  return {
+    recordId,
+    number: A,
+    direction: 'out',
+    peer: '0312345678',
+    peerClass: 'general',
+    startMs: at(startMinute),
+    durationMs: MINUTE,
+    chargeScaled: yen * YEN,
+    ...overrides,
+  };
 }
 
 /** Covered yen of each call by record_id (calls covered nothing are absent). */
 function coveredYen(calls: AllowanceCall[], allowances: readonly Allowance[]): Record<string, number> {
-  return Object.fromEntries(applyAllowances(calls, allowances).covered.map((covered) => [covered.recordId, covered.coveredScaled / YEN]));
+  return Object.fromEntries(
+    applyAllowances(calls, allowances).covered.map((covered) => [covered.recordId, covered.coveredScaled / YEN]),
+  );
 }
 
 describe('a yen allowance covers charges in call order', () => {
@@ -37,17 +65,24 @@ describe('a yen allowance covers charges in call order', () => {
 
   test('calls inside the allowance are covered wholly', () => {
     // 300 + 200 = 500 of 1,000 yen
-    expect(coveredYen([call('r1', 0, 300), call('r2', 5, 200)], allowancesOf(domesticYen('1000')))).toEqual({ r1: 300, r2: 200 });
+    expect(coveredYen([call('r1', 0, 300), call('r2', 5, 200)], allowancesOf(domesticYen('1000')))).toEqual({
+      r1: 300,
+      r2: 200,
+    });
   });
 
   test('a call exactly using it up is covered wholly, the next not at all', () => {
     // 600 + 400 = 1,000: nothing left for r3
-    expect(coveredYen([call('r1', 0, 600), call('r2', 5, 400), call('r3', 10, 100)], allowancesOf(domesticYen('1000')))).toEqual({ r1: 600, r2: 400 });
+    expect(
+      coveredYen([call('r1', 0, 600), call('r2', 5, 400), call('r3', 10, 100)], allowancesOf(domesticYen('1000'))),
+    ).toEqual({ r1: 600, r2: 400 });
   });
 
   test('the call crossing the rest is covered up to it', () => {
     // 600 + 300 = 900; r3 of 250 yen gets the last 100; 150 yen of it is charged
-    expect(coveredYen([call('r1', 0, 600), call('r2', 5, 300), call('r3', 10, 250)], allowancesOf(domesticYen('1000')))).toEqual({ r1: 600, r2: 300, r3: 100 });
+    expect(
+      coveredYen([call('r1', 0, 600), call('r2', 5, 300), call('r3', 10, 250)], allowancesOf(domesticYen('1000'))),
+    ).toEqual({ r1: 600, r2: 300, r3: 100 });
   });
 
   test('a late call that started earlier takes the allowance first, whatever the arrival order', () => {
@@ -61,7 +96,10 @@ describe('a yen allowance covers charges in call order', () => {
 
   test('calls starting together are ordered by record_id', () => {
     // both at 09:00; "r-1" < "r-2": r-1 takes 800, r-2 the last 200
-    expect(coveredYen([call('r-2', 0, 800), call('r-1', 0, 800)], allowancesOf(domesticYen('1000')))).toEqual({ 'r-1': 800, 'r-2': 200 });
+    expect(coveredYen([call('r-2', 0, 800), call('r-1', 0, 800)], allowancesOf(domesticYen('1000')))).toEqual({
+      'r-1': 800,
+      'r-2': 200,
+    });
   });
 
   test('per contract the numbers share one allowance; per number each has its own', () => {
@@ -83,14 +121,23 @@ describe('a yen allowance covers charges in call order', () => {
   });
 
   test('the totals by number count the calls covered, their tenths and the yen', () => {
-    const use = applyAllowances([call('r1', 0, 600, { durationMs: 61_234 }), call('r2', 5, 600, { durationMs: 30_000 }), call('r3', 10, 600)], allowancesOf(domesticYen('1000')));
+    const use = applyAllowances(
+      [call('r1', 0, 600, { durationMs: 61_234 }), call('r2', 5, 600, { durationMs: 30_000 }), call('r3', 10, 600)],
+      allowancesOf(domesticYen('1000')),
+    );
     // r1 wholly (612 tenths), r2 400 of 600 (300 tenths); r3 nothing
     expect(use.byNumber.get(A)).toEqual({ calls: 2, durationTenths: 912, coveredScaled: 1_000 * YEN });
   });
 });
 
 describe('a minutes allowance covers call time in call order', () => {
-  const mobile = (recordId: string, startMinute: number, durationMs: number, yen: number, overrides: Partial<AllowanceCall> = {}): AllowanceCall =>
+  const mobile = (
+    recordId: string,
+    startMinute: number,
+    durationMs: number,
+    yen: number,
+    overrides: Partial<AllowanceCall> = {},
+  ): AllowanceCall =>
     call(recordId, startMinute, yen, { peerClass: 'mobile', peer: '09012345678', durationMs, ...overrides });
 
   test('a call wholly inside is covered wholly; the one crossing by the share of its time', () => {
@@ -120,7 +167,9 @@ describe('a minutes allowance covers call time in call order', () => {
 
   test('covers only peers of its prefixes', () => {
     // 060 is a mobile number but not one of 090/080/070
-    expect(coveredYen([mobile('r1', 0, MINUTE, 18, { peer: '06012345678' })], allowancesOf(mobileMinutes(30)))).toEqual({});
+    expect(coveredYen([mobile('r1', 0, MINUTE, 18, { peer: '06012345678' })], allowancesOf(mobileMinutes(30)))).toEqual(
+      {},
+    );
   });
 
   test('zero minutes covers nothing', () => {
@@ -130,7 +179,10 @@ describe('a minutes allowance covers call time in call order', () => {
 
 describe('several allowances apply in the plan order', () => {
   test('what the first leaves of a call, the next covers', () => {
-    const both = allowancesOf({ id: 'SMALL', per: 'contract', yen: '100', callTypes: ['general'] }, { id: 'LARGE', per: 'contract', yen: '1000', callTypes: ['general'] });
+    const both = allowancesOf(
+      { id: 'SMALL', per: 'contract', yen: '100', callTypes: ['general'] },
+      { id: 'LARGE', per: 'contract', yen: '1000', callTypes: ['general'] },
+    );
     // r1 300 yen: SMALL 100, LARGE 200 → 300 covered; r2 900: LARGE's last 800
     expect(coveredYen([call('r1', 0, 300), call('r2', 5, 900)], both)).toEqual({ r1: 300, r2: 800 });
   });
@@ -139,9 +191,18 @@ describe('several allowances apply in the plan order', () => {
 describe('the tariff refuses allowances it cannot apply exactly', () => {
   test.each([
     [[domesticYen('1000'), domesticYen('500')], 'tariff ALLOWANCE-2006-12: allowance DOMESTIC is declared twice'],
-    [[{ id: 'X', per: 'contract', callTypes: ['general'] }], 'tariff ALLOWANCE-2006-12: allowance X: give exactly one of yen and minutes'],
-    [[{ id: 'X', per: 'contract', yen: '1', minutes: 1, callTypes: ['general'] }], 'tariff ALLOWANCE-2006-12: allowance X: give exactly one of yen and minutes'],
-    [[{ id: 'X', per: 'contract', yen: '1', callTypes: ['international'] }], 'tariff ALLOWANCE-2006-12: allowance X: covers domestic call types only (international calls are tax-exempt)'],
+    [
+      [{ id: 'X', per: 'contract', callTypes: ['general'] }],
+      'tariff ALLOWANCE-2006-12: allowance X: give exactly one of yen and minutes',
+    ],
+    [
+      [{ id: 'X', per: 'contract', yen: '1', minutes: 1, callTypes: ['general'] }],
+      'tariff ALLOWANCE-2006-12: allowance X: give exactly one of yen and minutes',
+    ],
+    [
+      [{ id: 'X', per: 'contract', yen: '1', callTypes: ['international'] }],
+      'tariff ALLOWANCE-2006-12: allowance X: covers domestic call types only (international calls are tax-exempt)',
+    ],
   ])('%j', (files, message) => {
     expect(() => new Tariff({ ...fixture, allowances: files as AllowanceFile[] })).toThrow(message);
   });
@@ -161,12 +222,18 @@ describe('what the allowance would cover of one more call (quote)', () => {
   };
 
   test('the month so far uses 900 of 1,000 yen: a 250-yen call later is covered 100', () => {
-    expect(coverOfOneMore([call('r1', 0, 900)], quoted(60, 250), allowances)).toEqual({ allowanceIds: ['DOMESTIC'], coveredScaled: 100 * YEN });
+    expect(coverOfOneMore([call('r1', 0, 900)], quoted(60, 250), allowances)).toEqual({
+      allowanceIds: ['DOMESTIC'],
+      coveredScaled: 100 * YEN,
+    });
   });
 
   test('a call starting before the stored ones is covered first', () => {
     // at 08:00, before r1's 09:00: 250 wholly (r1 would then get 750)
-    expect(coverOfOneMore([call('r1', 0, 900)], quoted(-60, 250), allowances)).toEqual({ allowanceIds: ['DOMESTIC'], coveredScaled: 250 * YEN });
+    expect(coverOfOneMore([call('r1', 0, 900)], quoted(-60, 250), allowances)).toEqual({
+      allowanceIds: ['DOMESTIC'],
+      coveredScaled: 250 * YEN,
+    });
   });
 
   test('at the same start it comes after the stored calls', () => {

@@ -3,7 +3,10 @@ import { Allowance } from '../tariff/tariff';
 import { truncateToTenths } from '../time/duration';
 
 /** A billed call of the month as the allowance reads it (neither late nor unrated); its charge is after the per-call rounding. */
-export type AllowanceCall = Pick<RatedCall, 'recordId' | 'number' | 'direction' | 'peer' | 'peerClass' | 'startMs' | 'durationMs' | 'chargeScaled'>;
+export type AllowanceCall = Pick<
+  RatedCall,
+  'recordId' | 'number' | 'direction' | 'peer' | 'peerClass' | 'startMs' | 'durationMs' | 'chargeScaled'
+>;
 
 /** How much of one call the allowances covered. */
 export interface CoveredCall {
@@ -22,7 +25,10 @@ export interface AllowanceUse {
 }
 
 /** Call order: start, then record_id (code units), whatever order the calls were stored in. */
-export function compareCallOrder(left: Pick<AllowanceCall, 'startMs' | 'recordId'>, right: Pick<AllowanceCall, 'startMs' | 'recordId'>): number {
+export function compareCallOrder(
+  left: Pick<AllowanceCall, 'startMs' | 'recordId'>,
+  right: Pick<AllowanceCall, 'startMs' | 'recordId'>,
+): number {
   if (left.startMs !== right.startMs) return left.startMs - right.startMs;
   if (left.recordId === right.recordId) return 0;
   return left.recordId < right.recordId ? -1 : 1;
@@ -67,7 +73,10 @@ export function applyAllowances(calls: readonly AllowanceCall[], allowances: rea
         uncovered -= taken;
       } else {
         const coveredMs = Math.min(available, call.durationMs);
-        const share = coveredMs === call.durationMs ? call.chargeScaled : Number((BigInt(call.chargeScaled) * BigInt(coveredMs)) / BigInt(call.durationMs));
+        const share =
+          coveredMs === call.durationMs
+            ? call.chargeScaled
+            : Number((BigInt(call.chargeScaled) * BigInt(coveredMs)) / BigInt(call.durationMs));
         remaining.set(key, available - coveredMs);
         uncovered -= Math.min(uncovered, share);
       }
@@ -98,7 +107,11 @@ const AFTER_EVERY_RECORD_ID = '\uffff';
  * call after the stored ones of its very start), and what the allowances would cover of it.
  *   e.g. 1,000 yen, 900 used by earlier calls; a 250-yen call → 100 covered, 150 charged
  */
-export function coverOfOneMore(monthCalls: readonly AllowanceCall[], call: Omit<AllowanceCall, 'recordId'>, allowances: readonly Allowance[]): OneMoreCall {
+export function coverOfOneMore(
+  monthCalls: readonly AllowanceCall[],
+  call: Omit<AllowanceCall, 'recordId'>,
+  allowances: readonly Allowance[],
+): OneMoreCall {
   const quoted: AllowanceCall = { ...call, recordId: AFTER_EVERY_RECORD_ID };
   const use = applyAllowances([...monthCalls, quoted], allowances);
   return {

@@ -4,7 +4,8 @@ import { Chakuwari, Tariff } from '../tariff/tariff';
 import { chakuwariDiscount } from './chakuwari';
 
 /** The reference rule: 0.5 yen per 60 s of the month's total eligible time, half-up to whole yen. */
-const rule: Chakuwari = new Tariff(loadTariffFile(join(DEFAULT_DATA_DIR, 'tariffs', 'reference-2006-12.json'))).chakuwari;
+const rule: Chakuwari = new Tariff(loadTariffFile(join(DEFAULT_DATA_DIR, 'tariffs', 'reference-2006-12.json')))
+  .chakuwari;
 
 const YEN = 10_000;
 /** Outbound charges large enough never to cap the discount. */

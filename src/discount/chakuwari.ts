@@ -8,7 +8,11 @@ import { Chakuwari } from '../tariff/tariff';
  *   e.g. 39:07:43.0 = 140,863 s → 140,863 / 60 × 0.5 = 1,173.86 → half-up 1,174 yen
  */
 export function chakuwariDiscount(eligibleMs: number, outboundChargeScaled: number, rule: Chakuwari): number {
-  const uncapped = roundScaledQuotient(BigInt(eligibleMs) * BigInt(rule.discountPerUnit), BigInt(rule.unitMs), rule.rounding);
+  const uncapped = roundScaledQuotient(
+    BigInt(eligibleMs) * BigInt(rule.discountPerUnit),
+    BigInt(rule.unitMs),
+    rule.rounding,
+  );
   return Math.min(uncapped, Math.max(0, outboundChargeScaled));
 }
 
@@ -19,7 +23,10 @@ export function chakuwariDiscount(eligibleMs: number, outboundChargeScaled: numb
  * sum of its eligible time, so calls' shares do not add up to the rounded discount).
  *   e.g. 93.5 s at 0.5 yen per 60 s: 93,500 × 5,000 × 3,600 / 60,000 parts = 0.779166… (187/240) yen; alone half-up 1 yen
  */
-export function chakuwariShare(durationMs: number, rule: Chakuwari): { parts: bigint; partsDenominator: bigint; aloneScaled: number } {
+export function chakuwariShare(
+  durationMs: number,
+  rule: Chakuwari,
+): { parts: bigint; partsDenominator: bigint; aloneScaled: number } {
   return {
     parts: BigInt(durationMs) * BigInt(rule.discountPerUnit) * 3600n,
     partsDenominator: BigInt(rule.unitMs),

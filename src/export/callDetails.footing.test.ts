@@ -22,7 +22,9 @@ type CsvRow = Record<string, string>;
 describe('call details foot to the statement', () => {
   test("on the seed month, each number's outbound charges per type add up to its statement row", async () => {
     const request = { contractId: 'N000000001', month: '2011-04' };
-    const details = renderCallDetailsCsv(await readCallDetails(workspace.store, { ...request, direction: 'out' }), { mask: true });
+    const details = renderCallDetailsCsv(await readCallDetails(workspace.store, { ...request, direction: 'out' }), {
+      mask: true,
+    });
     const rows = parse(details, { columns: true, record_delimiter: '\r\n' }) as CsvRow[];
     expect(rows.every((row) => row.status === 'billed')).toBe(true);
 
@@ -53,16 +55,26 @@ describe('call details foot to the statement', () => {
   test('the export holds the calls behind each statement row: count (duration > 0) and summed tenths', async () => {
     const request = { contractId: 'N000000001', month: '2011-04' };
     const calls = await readCallDetails(workspace.store, { ...request, direction: 'out' });
-    const rows = parse(renderCallDetailsCsv(calls, { mask: false }), { columns: true, record_delimiter: '\r\n' }) as CsvRow[];
+    const rows = parse(renderCallDetailsCsv(calls, { mask: false }), {
+      columns: true,
+      record_delimiter: '\r\n',
+    }) as CsvRow[];
     expect(rows.map((row) => row.record_id)).toEqual(calls.map((call) => call.recordId));
     const statement = await loadStatement(workspace.store, reference, request);
     for (const numberTable of statement.numbers) {
       for (const call of numberTable.calls) {
-        const indexes = calls.flatMap((stored, index) => (stored.number === numberTable.number && stored.peerClass === call.type ? [index] : []));
+        const indexes = calls.flatMap((stored, index) =>
+          stored.number === numberTable.number && stored.peerClass === call.type ? [index] : [],
+        );
         // a call under 0.1 s prints 0:00:00.0 but is still a call: count by the exact duration
         const counted = indexes.filter((index) => calls[index]!.durationMs > 0).length;
         const tenths = indexes.reduce((sum, index) => sum + Number.parseInt(rows[index]!.duration_tenths!, 10), 0);
-        expect([numberTable.number, call.type, counted, tenths]).toEqual([numberTable.number, call.type, call.count, call.durationTenths]);
+        expect([numberTable.number, call.type, counted, tenths]).toEqual([
+          numberTable.number,
+          call.type,
+          call.count,
+          call.durationTenths,
+        ]);
       }
     }
   });

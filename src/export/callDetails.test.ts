@@ -25,7 +25,10 @@ const APRIL: CallDetailsRequest = { contractId: 'N000000001', month: '2011-04', 
 type CsvRow = Record<string, string>;
 
 async function exportRows(request: CallDetailsRequest = APRIL, mask = false): Promise<CsvRow[]> {
-  return parse(renderCallDetailsCsv(await readCallDetails(workspace.store, request), { mask }), { columns: true, record_delimiter: '\r\n' }) as CsvRow[];
+  return parse(renderCallDetailsCsv(await readCallDetails(workspace.store, request), { mask }), {
+    columns: true,
+    record_delimiter: '\r\n',
+  }) as CsvRow[];
 }
 
 beforeEach(async () => {
@@ -37,14 +40,20 @@ afterEach(() => workspace.cleanUp());
 describe('call details export', () => {
   test('prints the header and one line per call with Japan time, duration as the statement shows it, rate and trace', async () => {
     const lines = renderCallDetailsCsv(await readCallDetails(workspace.store, APRIL), { mask: false }).split('\r\n');
-    expect(lines[0]).toBe('number,direction,start,peer,duration,duration_tenths,type,label,tariff_version,rate,units,charge,record_id,file,line,status');
+    expect(lines[0]).toBe(
+      'number,direction,start,peer,duration,duration_tenths,type,label,tariff_version,rate,units,charge,record_id,file,line,status',
+    );
     // 93.5 s of a general call: 1 unit of 180 s at 8 yen
-    expect(lines[1]).toBe('05012345678,out,2011-04-01 09:15:02.000,0312345678,0:01:33.5,935,general,一般通話,REF-2006-12,GENERAL,1,8,D1,day.csv,5,billed');
+    expect(lines[1]).toBe(
+      '05012345678,out,2011-04-01 09:15:02.000,0312345678,0:01:33.5,935,general,一般通話,REF-2006-12,GENERAL,1,8,D1,day.csv,5,billed',
+    );
     // 60.001 s to the US: 2 units of 60 s at 9 yen = 18
     expect(lines[2]).toBe(
       '05012345678,out,2011-04-01 09:15:02.000,01012125550100,0:01:00.0,600,international,国際通話,REF-2006-12,INTERNATIONAL_US_CANADA,2,18,D2,day.csv,4,billed',
     );
-    expect(lines[3]).toBe('05012345678,in,2011-04-02 10:00:00.000,非通知,0:02:00.0,1200,withheld,非通知,REF-2006-12,,0,0,D3,day.csv,7,billed');
+    expect(lines[3]).toBe(
+      '05012345678,in,2011-04-02 10:00:00.000,非通知,0:02:00.0,1200,withheld,非通知,REF-2006-12,,0,0,D3,day.csv,7,billed',
+    );
   });
 
   test('orders by number, then start, then record_id, and keeps only the contract and Japan-time month', async () => {
@@ -54,28 +63,40 @@ describe('call details export', () => {
   test('a call starting at 15:00 UTC on March 31 is April 1 00:00 in Japan, its duration truncated to tenths', async () => {
     const mobile = (await exportRows()).find((row) => row.record_id === 'D4')!;
     // 59.99 s: shown as 59.9 s, billed as 1 unit of 60 s at 16 yen
-    expect([mobile.start, mobile.duration, mobile.duration_tenths, mobile.type, mobile.label, mobile.rate, mobile.units, mobile.charge]).toEqual([
-      '2011-04-01 00:00:00.000',
-      '0:00:59.9',
-      '599',
-      'mobile',
-      '携帯通話',
-      'MOBILE',
-      '1',
-      '16',
-    ]);
+    expect([
+      mobile.start,
+      mobile.duration,
+      mobile.duration_tenths,
+      mobile.type,
+      mobile.label,
+      mobile.rate,
+      mobile.units,
+      mobile.charge,
+    ]).toEqual(['2011-04-01 00:00:00.000', '0:00:59.9', '599', 'mobile', '携帯通話', 'MOBILE', '1', '16']);
   });
 
   test("inbound rows carry the caller's class: a mobile caller, and an unreadable caller id neutralised as text", async () => {
-    const rows = (await exportRows());
+    const rows = await exportRows();
     const mobileCaller = rows.find((row) => row.record_id === 'D5')!;
-    expect([mobileCaller.direction, mobileCaller.type, mobileCaller.label, mobileCaller.charge]).toEqual(['in', 'mobile', '携帯通話', '0']);
+    expect([mobileCaller.direction, mobileCaller.type, mobileCaller.label, mobileCaller.charge]).toEqual([
+      'in',
+      'mobile',
+      '携帯通話',
+      '0',
+    ]);
     const unreadable = rows.find((row) => row.record_id === 'D6')!;
     expect([unreadable.peer, unreadable.type, unreadable.label]).toEqual(["'=1+1", 'unknown', '不明']);
   });
 
   test('--mask hides the last four digits of each peer and still prints a withheld caller as 非通知', async () => {
-    expect((await exportRows(APRIL, true)).map((row) => row.peer)).toEqual(['031234****', '0101212555****', '非通知', '****', '0901111****', '0901111****']);
+    expect((await exportRows(APRIL, true)).map((row) => row.peer)).toEqual([
+      '031234****',
+      '0101212555****',
+      '非通知',
+      '****',
+      '0901111****',
+      '0901111****',
+    ]);
   });
 
   test('the direction filter keeps outbound or inbound calls only', async () => {
@@ -91,13 +112,24 @@ describe('call details export', () => {
     workspace.db.prepare("UPDATE calls SET late = 1 WHERE record_id IN ('D2', 'D4')").run();
     workspace.db.prepare("UPDATE calls SET unrated_code = 'NOT_CALLABLE' WHERE record_id = 'D4'").run();
     const statuses = Object.fromEntries((await exportRows()).map((row) => [row.record_id, row.status]));
-    expect(statuses).toEqual({ D1: 'billed', D2: 'late', D3: 'billed', D6: 'billed', D4: 'unrated:NOT_CALLABLE', D5: 'billed' });
+    expect(statuses).toEqual({
+      D1: 'billed',
+      D2: 'late',
+      D3: 'billed',
+      D6: 'billed',
+      D4: 'unrated:NOT_CALLABLE',
+      D5: 'billed',
+    });
   });
 
   test('a charge with a fraction of a yen is printed exactly, never cut to whole yen', async () => {
     workspace.db.prepare("UPDATE calls SET charge_scaled = 84000 WHERE record_id = 'D1'").run(); // 8.4 yen
     workspace.db.prepare("UPDATE calls SET charge_scaled = 5 WHERE record_id = 'D2'").run(); // 0.0005 yen
-    expect((await exportRows({ ...APRIL, direction: 'out' })).map((row) => row.charge)).toEqual(['8.4', '0.0005', '16']);
+    expect((await exportRows({ ...APRIL, direction: 'out' })).map((row) => row.charge)).toEqual([
+      '8.4',
+      '0.0005',
+      '16',
+    ]);
   });
 
   test('a month, contract or number without calls is a failed run that says what exists', async () => {
@@ -114,7 +146,9 @@ describe('call details export', () => {
 
   test('a direction without calls in a month that has calls gives the header alone', async () => {
     workspace.db.prepare("DELETE FROM calls WHERE direction = 'in'").run();
-    expect(renderCallDetailsCsv(await readCallDetails(workspace.store, { ...APRIL, direction: 'in' }), { mask: false })).toBe(
+    expect(
+      renderCallDetailsCsv(await readCallDetails(workspace.store, { ...APRIL, direction: 'in' }), { mask: false }),
+    ).toBe(
       'number,direction,start,peer,duration,duration_tenths,type,label,tariff_version,rate,units,charge,record_id,file,line,status\r\n',
     );
   });

@@ -23,7 +23,8 @@ export type { CallDetailsRequest, DirectionFilter, StoredCallDetail } from '../s
  * number without any call is a failed run, not an empty file.
  */
 export async function readCallDetails(store: StoreReader, request: CallDetailsRequest): Promise<StoredCallDetail[]> {
-  if (!(await store.hasCalls(request.contractId, request.month, request.number))) throw new RunFailedError(await noCallsMessage(store, request));
+  if (!(await store.hasCalls(request.contractId, request.month, request.number)))
+    throw new RunFailedError(await noCallsMessage(store, request));
   return store.callDetails(request);
 }
 
@@ -94,7 +95,11 @@ export function callDetailRow(call: StoredCallDetail, options: CallDetailOptions
 export function renderCallDetailsCsv(calls: StoredCallDetail[], options: CallDetailOptions): string {
   const covered = options.allowanceCovered;
   return stringify(
-    calls.map((call) => (covered === undefined ? callDetailRow(call, options) : { ...callDetailRow(call, options), allowance: formatExactYen(covered.get(call.recordId) ?? 0) })),
+    calls.map((call) =>
+      covered === undefined
+        ? callDetailRow(call, options)
+        : { ...callDetailRow(call, options), allowance: formatExactYen(covered.get(call.recordId) ?? 0) },
+    ),
     {
       header: true,
       columns: covered === undefined ? [...CALL_DETAIL_COLUMNS] : [...CALL_DETAIL_COLUMNS, 'allowance'],

@@ -77,7 +77,11 @@ describe('encodeCsv', () => {
 describe('writeCsv', () => {
   test('writes the encoded bytes when the output takes bytes', () => {
     const written: Buffer[] = [];
-    writeCsv({ stdout: () => undefined, stderr: () => undefined, stdoutBytes: (bytes) => written.push(bytes) }, 'a\r\n', 'utf8bom');
+    writeCsv(
+      { stdout: () => undefined, stderr: () => undefined, stdoutBytes: (bytes) => written.push(bytes) },
+      'a\r\n',
+      'utf8bom',
+    );
     expect(written).toEqual([Buffer.from([0xef, 0xbb, 0xbf, 0x61, 0x0d, 0x0a])]);
   });
 

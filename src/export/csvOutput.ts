@@ -93,7 +93,9 @@ function encodeCp932(text: string): Buffer {
     const character = firstCharacterOutsideCp932(text);
     if (character !== undefined) {
       const codePoint = `U+${character.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
-      throw new ConfigurationError(`the CSV holds "${character}" (${codePoint}), which CP932 cannot encode: use --csv-encoding utf8bom`);
+      throw new ConfigurationError(
+        `the CSV holds "${character}" (${codePoint}), which CP932 cannot encode: use --csv-encoding utf8bom`,
+      );
     }
   }
   return bytes;

@@ -21,13 +21,18 @@ let directory: string;
 let files: string[];
 
 beforeAll(() => {
-  execFileSync(process.execPath, [join(PROJECT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(PROJECT, 'tsconfig.build.json')]);
+  execFileSync(process.execPath, [
+    join(PROJECT, 'node_modules', 'typescript', 'bin', 'tsc'),
+    '-p',
+    join(PROJECT, 'tsconfig.build.json'),
+  ]);
   directory = mkdtempSync(join(tmpdir(), 'meisai-crash-'));
   // Three deliveries of the seed month, each with its own record_ids (so each adds calls), the
   // third also re-sending the first 500 rows of the first (duplicates across files).
   const seed = readFileSync(join(PROJECT, 'fixtures', 'seed-2011-04.csv'), 'utf8').split('\n');
   const [header, ...rows] = seed;
-  const delivery = (prefix: string): string[] => rows.filter((row) => row !== '').map((row) => (row.startsWith('SW1-') ? `${prefix}${row}` : row));
+  const delivery = (prefix: string): string[] =>
+    rows.filter((row) => row !== '').map((row) => (row.startsWith('SW1-') ? `${prefix}${row}` : row));
   files = ['a', 'b', 'c'].map((prefix) => {
     const body = prefix === 'c' ? [...delivery('c'), ...delivery('a').slice(0, 500)] : delivery(prefix);
     const path = join(directory, `day-${prefix}.csv`);
@@ -48,15 +53,22 @@ async function snapshot(dbPath: string): Promise<StoreSnapshot> {
   const db = openStore(dbPath);
   const store = new SqliteStore(db);
   try {
-    const contracts = (db.prepare('SELECT DISTINCT contract_id FROM calls ORDER BY 1').all() as { contract_id: string }[]).map((row) => row.contract_id);
+    const contracts = (
+      db.prepare('SELECT DISTINCT contract_id FROM calls ORDER BY 1').all() as { contract_id: string }[]
+    ).map((row) => row.contract_id);
     const statements = [];
     for (const contractId of contracts) {
-      for (const month of await store.statementMonths(contractId)) statements.push(await loadStatement(store, reference, { contractId, month }));
+      for (const month of await store.statementMonths(contractId))
+        statements.push(await loadStatement(store, reference, { contractId, month }));
     }
-    const control = db.prepare('SELECT name, records_read, accepted, rejected, duplicates FROM files ORDER BY name').all();
+    const control = db
+      .prepare('SELECT name, records_read, accepted, rejected, duplicates FROM files ORDER BY name')
+      .all();
     const rows = db
-      .prepare(`SELECT (SELECT COUNT(*) FROM calls) AS calls, (SELECT COUNT(*) FROM rejects) AS rejects,
-                       (SELECT COUNT(*) FROM duplicates) AS duplicates, (SELECT SUM(charge_scaled) FROM calls) AS charge`)
+      .prepare(
+        `SELECT (SELECT COUNT(*) FROM calls) AS calls, (SELECT COUNT(*) FROM rejects) AS rejects,
+                       (SELECT COUNT(*) FROM duplicates) AS duplicates, (SELECT SUM(charge_scaled) FROM calls) AS charge`,
+      )
       .get();
     return { statements, control, rows };
   } finally {
@@ -88,35 +100,31 @@ function killDelays(count: number, maxMs: number): number[] {
   return Array.from({ length: count }, () => Math.floor(next() * maxMs));
 }
 
-test(
-  'a run killed with SIGKILL at any point, then run again, ends exactly like one uninterrupted run',
-  async () => {
-    const referenceDb = join(directory, 'uninterrupted.sqlite');
-    const started = Date.now();
-    expect(await exitOf(runIngest(referenceDb))).toBe(0);
-    const uninterruptedMs = Date.now() - started;
-    const expected = await snapshot(referenceDb);
-    expect((expected.control as unknown[]).length).toBe(3);
+test('a run killed with SIGKILL at any point, then run again, ends exactly like one uninterrupted run', async () => {
+  const referenceDb = join(directory, 'uninterrupted.sqlite');
+  const started = Date.now();
+  expect(await exitOf(runIngest(referenceDb))).toBe(0);
+  const uninterruptedMs = Date.now() - started;
+  const expected = await snapshot(referenceDb);
+  expect((expected.control as unknown[]).length).toBe(3);
 
-    const committedAtKill: number[] = [];
-    for (const [index, delay] of killDelays(KILL_POINTS, uninterruptedMs).entries()) {
-      const dbPath = join(directory, `killed-${index}.sqlite`);
-      const child = runIngest(dbPath);
-      await new Promise((wait) => setTimeout(wait, delay));
-      child.kill('SIGKILL');
-      await exitOf(child);
-      try {
-        const db = openStore(dbPath);
-        committedAtKill.push((db.prepare('SELECT COUNT(*) AS n FROM files').get() as { n: number }).n);
-        db.close();
-      } catch {
-        committedAtKill.push(-1); // killed before the store existed
-      }
-      expect(await exitOf(runIngest(dbPath))).toBe(0); // the stale lock is taken over
-      expect(await snapshot(dbPath)).toEqual(expected);
+  const committedAtKill: number[] = [];
+  for (const [index, delay] of killDelays(KILL_POINTS, uninterruptedMs).entries()) {
+    const dbPath = join(directory, `killed-${index}.sqlite`);
+    const child = runIngest(dbPath);
+    await new Promise((wait) => setTimeout(wait, delay));
+    child.kill('SIGKILL');
+    await exitOf(child);
+    try {
+      const db = openStore(dbPath);
+      committedAtKill.push((db.prepare('SELECT COUNT(*) AS n FROM files').get() as { n: number }).n);
+      db.close();
+    } catch {
+      committedAtKill.push(-1); // killed before the store existed
     }
-    // The kills must have landed mid-run, not only after the run had finished (3 files committed).
-    expect(committedAtKill.filter((committed) => committed < 3).length).toBeGreaterThan(KILL_POINTS / 2);
-  },
-  180_000,
-);
+    expect(await exitOf(runIngest(dbPath))).toBe(0); // the stale lock is taken over
+    expect(await snapshot(dbPath)).toEqual(expected);
+  }
+  // The kills must have landed mid-run, not only after the run had finished (3 files committed).
+  expect(committedAtKill.filter((committed) => committed < 3).length).toBeGreaterThan(KILL_POINTS / 2);
+}, 180_000);

@@ -26,14 +26,17 @@ export function listInbox(directory: string, options: { followSymlinks: boolean 
     throw new ConfigurationError(`cannot read the inbox ${directory}: ${describeErrno(error)}`);
   }
   const listing: InboxListing = { files: [], skipped: [] };
-  for (const entry of entries.filter((candidate) => !candidate.name.startsWith('.')).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+  for (const entry of entries
+    .filter((candidate) => !candidate.name.startsWith('.'))
+    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
     const path = join(directory, entry.name);
     if (entry.isFile()) listing.files.push(path);
     else if (entry.isSymbolicLink()) {
       const reason = symlinkProblem(path, inboxPath, options.followSymlinks);
       if (reason === null) listing.files.push(path);
       else listing.skipped.push({ path, reason });
-    } else if (!entry.isDirectory()) listing.skipped.push({ path, reason: 'not a regular file (a FIFO, socket or device)' });
+    } else if (!entry.isDirectory())
+      listing.skipped.push({ path, reason: 'not a regular file (a FIFO, socket or device)' });
   }
   return listing;
 }

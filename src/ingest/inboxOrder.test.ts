@@ -29,7 +29,10 @@ describePostgres('the order an inbox is taken in beside another worker', () => {
   test('a file next to one another worker holds is left for later; the held one is waited for; each is applied once', async () => {
     const paths = ['a', 'b', 'c', 'd'].map((name, index) => {
       const path = join(directory, `${name}.csv`);
-      writeFileSync(path, csv([`${name.toUpperCase()}1,N000000001,05012345678,out,0312345678,2011-04-1${index} 10:00:00,60`]));
+      writeFileSync(
+        path,
+        csv([`${name.toUpperCase()}1,N000000001,05012345678,out,0312345678,2011-04-1${index} 10:00:00,60`]),
+      );
       return path;
     });
     const claim = await stores[0]!.claimFile('b.csv');

@@ -58,7 +58,11 @@ describe('ingestFile', () => {
 
   test('a conflict names where the record_id was first seen', async () => {
     await ingestFile(workspace.store, reference, workspace.writeFile('first.csv', csv(APRIL_CALLS)));
-    await ingestFile(workspace.store, reference, workspace.writeFile('second.csv', csv(['A1,N000000001,05012345678,out,0312345678,2011-04-01T09:15:02+09:00,94'])));
+    await ingestFile(
+      workspace.store,
+      reference,
+      workspace.writeFile('second.csv', csv(['A1,N000000001,05012345678,out,0312345678,2011-04-01T09:15:02+09:00,94'])),
+    );
     const reject = workspace.db.prepare('SELECT code, message FROM rejects').get() as { code: string; message: string };
     expect(reject.code).toBe('CONFLICT');
     expect(reject.message).toContain('first.csv line 2');
@@ -72,20 +76,38 @@ describe('ingestFile', () => {
     expect(again).toMatchObject({ alreadyIngested: true, read: 0, accepted: 0, duplicates: 0 });
     expect(count('files')).toBe(1);
     expect(count('calls')).toBe(3);
-    expect(await loadStatement(workspace.store, reference, { contractId: 'N000000001', month: '2011-04' })).toEqual(before);
+    expect(await loadStatement(workspace.store, reference, { contractId: 'N000000001', month: '2011-04' })).toEqual(
+      before,
+    );
   });
 
   test('the same records in a renamed, reformatted file are duplicates, not billed twice', async () => {
     await ingestFile(workspace.store, reference, workspace.writeFile('day1.csv', csv(APRIL_CALLS)));
     const before = await loadStatement(workspace.store, reference, { contractId: 'N000000001', month: '2011-04' });
-    const summary = await ingestFile(workspace.store, reference, workspace.writeFile('day1-copy.csv', csv(APRIL_CALLS).replace(/\n/g, '\r\n')));
+    const summary = await ingestFile(
+      workspace.store,
+      reference,
+      workspace.writeFile('day1-copy.csv', csv(APRIL_CALLS).replace(/\n/g, '\r\n')),
+    );
     expect(summary).toMatchObject({ read: 3, accepted: 0, duplicates: 3, rejected: {} });
-    expect(await loadStatement(workspace.store, reference, { contractId: 'N000000001', month: '2011-04' })).toEqual(before);
+    expect(await loadStatement(workspace.store, reference, { contractId: 'N000000001', month: '2011-04' })).toEqual(
+      before,
+    );
   });
 
   test('a header lacking a required column refuses the whole file and applies nothing', async () => {
-    const path = workspace.writeFile('no-duration.csv', csv(['A1,N000000001,05012345678,out,0312345678,2011-04-01 09:00:00'], 'record_id,contract_id,number,direction,peer,start'));
-    await expect(ingestFile(workspace.store, reference, path)).rejects.toThrow(new RunFailedError(`${path}: refused, nothing applied: the header lacks the required column duration (found: record_id, contract_id, number, direction, peer, start)`));
+    const path = workspace.writeFile(
+      'no-duration.csv',
+      csv(
+        ['A1,N000000001,05012345678,out,0312345678,2011-04-01 09:00:00'],
+        'record_id,contract_id,number,direction,peer,start',
+      ),
+    );
+    await expect(ingestFile(workspace.store, reference, path)).rejects.toThrow(
+      new RunFailedError(
+        `${path}: refused, nothing applied: the header lacks the required column duration (found: record_id, contract_id, number, direction, peer, start)`,
+      ),
+    );
     expect(count('files')).toBe(0);
     expect(count('calls')).toBe(0);
   });
@@ -93,7 +115,10 @@ describe('ingestFile', () => {
   test('header names are case-insensitive, in any order, and extra columns are ignored', async () => {
     const path = workspace.writeFile(
       'layout.csv',
-      csv(['0312345678,93.5,extra,N000000001,2011-04-01 09:00:00,out,A1,05012345678'], 'PEER,Duration,switch_name,CONTRACT_ID,Start,direction,Record_ID,number'),
+      csv(
+        ['0312345678,93.5,extra,N000000001,2011-04-01 09:00:00,out,A1,05012345678'],
+        'PEER,Duration,switch_name,CONTRACT_ID,Start,direction,Record_ID,number',
+      ),
     );
     const summary = await ingestFile(workspace.store, reference, path);
     expect(summary).toMatchObject({ read: 1, accepted: 1 });
@@ -103,7 +128,11 @@ describe('ingestFile', () => {
     // A real store whose calls table refuses one record stands in for a crash inside the transaction.
     workspace.db.exec(`CREATE TRIGGER fail_on_a3 BEFORE INSERT ON call_rows WHEN NEW.record_id = 'A3'
                        BEGIN SELECT RAISE(ABORT, 'disk on fire'); END`);
-    const outcome = await ingestFile(workspace.store, reference, workspace.writeFile('day1.csv', csv(APRIL_CALLS))).catch((e: Error) => e.message);
+    const outcome = await ingestFile(
+      workspace.store,
+      reference,
+      workspace.writeFile('day1.csv', csv(APRIL_CALLS)),
+    ).catch((e: Error) => e.message);
     expect(outcome).toBe('disk on fire');
     expect(count('files')).toBe(0);
     expect(count('calls')).toBe(0);
@@ -114,7 +143,14 @@ describe('ingestFile', () => {
   });
 
   test('a zero-duration call is accepted but counted nowhere and costs nothing', async () => {
-    await ingestFile(workspace.store, reference, workspace.writeFile('zero.csv', csv([...APRIL_CALLS, 'Z1,N000000001,05012345678,out,07012345678,2011-04-04 10:00:00,0'])));
+    await ingestFile(
+      workspace.store,
+      reference,
+      workspace.writeFile(
+        'zero.csv',
+        csv([...APRIL_CALLS, 'Z1,N000000001,05012345678,out,07012345678,2011-04-04 10:00:00,0']),
+      ),
+    );
     expect(count('calls')).toBe(4);
     const statement = await loadStatement(workspace.store, reference, { contractId: 'N000000001', month: '2011-04' });
     const phs = statement.allNumbers.calls.find((row) => row.type === 'phs');
@@ -122,7 +158,14 @@ describe('ingestFile', () => {
   });
 
   test('a call at 2011-04-30T15:00:00Z belongs to May in Japan time', async () => {
-    await ingestFile(workspace.store, reference, workspace.writeFile('edge.csv', csv([...APRIL_CALLS, 'M1,N000000001,05012345678,out,0312345678,2011-04-30T15:00:00Z,10'])));
+    await ingestFile(
+      workspace.store,
+      reference,
+      workspace.writeFile(
+        'edge.csv',
+        csv([...APRIL_CALLS, 'M1,N000000001,05012345678,out,0312345678,2011-04-30T15:00:00Z,10']),
+      ),
+    );
     const may = await loadStatement(workspace.store, reference, { contractId: 'N000000001', month: '2011-05' });
     expect(may.allNumbers.total).toMatchObject({ count: 1, charge: '8' });
     const april = await loadStatement(workspace.store, reference, { contractId: 'N000000001', month: '2011-04' });
@@ -146,6 +189,8 @@ describe('ingestFile', () => {
       )
       .all();
     // 60.001 s on 16 yen per 60 s: ceil(60.001 / 60) = 2 units = 32 yen = 320,000 scaled
-    expect(trace).toEqual([{ name: 'day1.csv', line: 3, tariff_id: 'REF-2006-12', rate_id: 'MOBILE', units: 2, charge_scaled: 320000 }]);
+    expect(trace).toEqual([
+      { name: 'day1.csv', line: 3, tariff_id: 'REF-2006-12', rate_id: 'MOBILE', units: 2, charge_scaled: 320000 },
+    ]);
   });
 });

@@ -55,7 +55,12 @@ export interface FileSummary {
  * kept) or duplicate. An error midway rolls the whole file back. A file whose header lacks a
  * required column is refused before anything is written.
  */
-export async function ingestFile(store: Store, reference: ReferenceData, path: string, options: IngestOptions = {}): Promise<FileSummary> {
+export async function ingestFile(
+  store: Store,
+  reference: ReferenceData,
+  path: string,
+  options: IngestOptions = {},
+): Promise<FileSummary> {
   const file = await InputFile.open(path);
   try {
     return await ingestOpenFile(store, reference, file, options);
@@ -64,7 +69,12 @@ export async function ingestFile(store: Store, reference: ReferenceData, path: s
   }
 }
 
-async function ingestOpenFile(store: Store, reference: ReferenceData, file: InputFile, options: IngestOptions): Promise<FileSummary> {
+async function ingestOpenFile(
+  store: Store,
+  reference: ReferenceData,
+  file: InputFile,
+  options: IngestOptions,
+): Promise<FileSummary> {
   const path = file.path;
   const summary: FileSummary = {
     file: path,
@@ -86,11 +96,19 @@ async function ingestOpenFile(store: Store, reference: ReferenceData, file: Inpu
     if ((await store.findFileBySha(sha256)) !== undefined) return { ...summary, sha256, alreadyIngested: true };
   }
   // The header is checked before the transaction starts: a refused file writes nothing.
-  const source = await openParseSource(file, reference, { encoding: options.encoding, profile: options.profile, parseIn: options.parseIn });
+  const source = await openParseSource(file, reference, {
+    encoding: options.encoding,
+    profile: options.profile,
+    parseIn: options.parseIn,
+  });
 
   const fileName = basename(path);
   try {
-    const transaction = await store.beginFile({ name: fileName, source: options.source ?? null, ingestedAt: new Date().toISOString() });
+    const transaction = await store.beginFile({
+      name: fileName,
+      source: options.source ?? null,
+      ingestedAt: new Date().toISOString(),
+    });
     try {
       return await applyParsed(transaction, source, summary, fileName, await store.closedMonths(), file.size, options);
     } catch (error) {
@@ -118,7 +136,12 @@ async function applyParsed(
   let wellFormed = 0;
   const settleRecords = transaction.settleRecords ?? SETTLE_BATCH;
   /** The batch being written: with an engine that overlaps writes, the next one is looked up and settled meanwhile. */
-  let inFlight: { items: ParsedItem[]; calls: CallRecord[]; settled: SettledBatch; write: Promise<'written' | 'raced'> } | null = null;
+  let inFlight: {
+    items: ParsedItem[];
+    calls: CallRecord[];
+    settled: SettledBatch;
+    write: Promise<'written' | 'raced'>;
+  } | null = null;
 
   const lookUpAndSettle = async (items: ParsedItem[], calls: CallRecord[]): Promise<SettledBatch> =>
     settleBatch(items, calls.length === 0 ? new Map() : await transaction.storedCalls(calls), closed, fileName);
@@ -130,7 +153,8 @@ async function applyParsed(
     }
     summary.accepted += settled.calls.length;
     summary.duplicates += settled.duplicates.length;
-    for (const [reason, count] of Object.entries(settled.skippedByReason)) summary.skipped[reason] = (summary.skipped[reason] ?? 0) + count;
+    for (const [reason, count] of Object.entries(settled.skippedByReason))
+      summary.skipped[reason] = (summary.skipped[reason] ?? 0) + count;
     summary.late += settled.late;
   };
 
@@ -186,7 +210,11 @@ async function applyParsed(
   summary.encoding = encoding;
 
   const rejectedCount = Object.values(summary.rejected).reduce((sum, count) => sum + count, 0);
-  if (options.maxRejectRate !== undefined && summary.read > 0 && new Decimal(rejectedCount).div(summary.read).gt(options.maxRejectRate)) {
+  if (
+    options.maxRejectRate !== undefined &&
+    summary.read > 0 &&
+    new Decimal(rejectedCount).div(summary.read).gt(options.maxRejectRate)
+  ) {
     throw new RunFailedError(
       `${path}: refused, nothing applied: ${rejectedCount} of ${summary.read} records rejected ` +
         `(${new Decimal(rejectedCount).div(summary.read).times(100).toFixed(2)}%), over --max-reject-rate ${options.maxRejectRate}`,
@@ -200,7 +228,8 @@ async function applyParsed(
     if (pastBound !== null) throw new TotalsBoundError(pastBound);
     await transaction.addTotals(billed.typeTotals, billed.chakuwariTotals);
   } catch (error) {
-    if (error instanceof TotalsBoundError) throw new TotalsBoundError(`${path}: refused, nothing applied: ${error.message}`);
+    if (error instanceof TotalsBoundError)
+      throw new TotalsBoundError(`${path}: refused, nothing applied: ${error.message}`);
     throw error;
   }
   const outcome = await transaction.finish({
@@ -217,7 +246,17 @@ async function applyParsed(
   });
   if (outcome === 'already-ingested') {
     // The same bytes were applied meanwhile (another worker, or the same content earlier in this run).
-    return { ...summary, encoding: null, read: 0, accepted: 0, rejected: {}, duplicates: 0, skipped: {}, late: 0, alreadyIngested: true };
+    return {
+      ...summary,
+      encoding: null,
+      read: 0,
+      accepted: 0,
+      rejected: {},
+      duplicates: 0,
+      skipped: {},
+      late: 0,
+      alreadyIngested: true,
+    };
   }
   return summary;
 }

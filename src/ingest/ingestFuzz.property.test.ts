@@ -19,7 +19,18 @@ import { CDR_HEADER, createWorkspace } from '../test-support/tempStore';
  */
 const RUNS = Number.parseInt(process.env.MEISAI_FUZZ_RUNS ?? '100', 10);
 
-const PEERS = ['0312345678', '03-1234-5678', '09011112222', '+1 212 555 0100', '0120123456', '05033001234', '110', '非通知', 'anonymous', ''];
+const PEERS = [
+  '0312345678',
+  '03-1234-5678',
+  '09011112222',
+  '+1 212 555 0100',
+  '0120123456',
+  '05033001234',
+  '110',
+  '非通知',
+  'anonymous',
+  '',
+];
 
 const validRow = fc
   .record({
@@ -32,7 +43,9 @@ const validRow = fc
     durationMs: fc.integer({ min: 0, max: 7_200_000 }),
   })
   .map(({ id, number, direction, peer, day, second, durationMs }) => {
-    const time = [Math.floor(second / 3600), Math.floor(second / 60) % 60, second % 60].map((part) => String(part).padStart(2, '0')).join(':');
+    const time = [Math.floor(second / 3600), Math.floor(second / 60) % 60, second % 60]
+      .map((part) => String(part).padStart(2, '0'))
+      .join(':');
     const duration = `${Math.floor(durationMs / 1000)}.${String(durationMs % 1000).padStart(3, '0')}`;
     return `F${id},N000000001,${number},${direction},${peer},2011-04-${String(day).padStart(2, '0')} ${time},${duration}`;
   });
@@ -52,12 +65,21 @@ type Mutation =
 
 const position = fc.double({ min: 0, max: 1, noNaN: true, maxExcluded: true });
 const mutation: fc.Arbitrary<Mutation> = fc.oneof(
-  fc.record({ kind: fc.constant('bytes' as const), at: position, bytes: fc.array(fc.integer({ min: 0, max: 255 }), { minLength: 1, maxLength: 8 }) }),
+  fc.record({
+    kind: fc.constant('bytes' as const),
+    at: position,
+    bytes: fc.array(fc.integer({ min: 0, max: 255 }), { minLength: 1, maxLength: 8 }),
+  }),
   fc.record({ kind: fc.constant('nul' as const), at: position }),
   fc.record({ kind: fc.constant('truncate' as const), at: position }),
   fc.record({ kind: fc.constant('quote' as const), at: position }),
   fc.record({ kind: fc.constant('fieldQuote' as const), line: position, field: fc.integer({ min: 0, max: 6 }) }),
-  fc.record({ kind: fc.constant('fieldControl' as const), line: position, field: fc.integer({ min: 0, max: 6 }), code: fc.constantFrom(0, 0x1b, 0x07, 0x7f, 0x0d) }),
+  fc.record({
+    kind: fc.constant('fieldControl' as const),
+    line: position,
+    field: fc.integer({ min: 0, max: 6 }),
+    code: fc.constantFrom(0, 0x1b, 0x07, 0x7f, 0x0d),
+  }),
   fc.record({ kind: fc.constant('longField' as const), at: position, length: fc.constantFrom(100, 70_000) }),
   fc.record({ kind: fc.constant('otherEncoding' as const), line: position }),
   fc.record({ kind: fc.constant('bom' as const) }),
@@ -111,12 +133,19 @@ function mutate(buffer: Buffer, change: Mutation): Buffer {
       if (change.kind === 'fieldQuote' || change.kind === 'fieldControl') {
         // at the start of a field: a quote that opens a quoted field, or a control character in it
         let fieldStart = 0;
-        for (let field = 0; field < change.field && fieldStart >= 0; field += 1) fieldStart = line.indexOf(0x2c, fieldStart) + 1 || -1;
+        for (let field = 0; field < change.field && fieldStart >= 0; field += 1)
+          fieldStart = line.indexOf(0x2c, fieldStart) + 1 || -1;
         if (fieldStart < 0) return buffer;
         return insert(buffer, start + fieldStart, Buffer.from([change.kind === 'fieldQuote' ? 0x22 : change.code]));
       }
-      if (change.kind === 'resend') return Buffer.concat([buffer, line.at(-1) === 0x0a ? line : Buffer.concat([Buffer.from('\n'), line, Buffer.from('\n')])]);
-      const other = isUtf8(line) ? iconv.encode(line.toString('utf8'), 'cp932') : Buffer.from(iconv.decode(line, 'cp932'), 'utf8');
+      if (change.kind === 'resend')
+        return Buffer.concat([
+          buffer,
+          line.at(-1) === 0x0a ? line : Buffer.concat([Buffer.from('\n'), line, Buffer.from('\n')]),
+        ]);
+      const other = isUtf8(line)
+        ? iconv.encode(line.toString('utf8'), 'cp932')
+        : Buffer.from(iconv.decode(line, 'cp932'), 'utf8');
       return Buffer.concat([buffer.subarray(0, start), other, buffer.subarray(end)]);
     }
   }
@@ -141,72 +170,99 @@ function acceptableLine(line: Buffer): string[] | null {
 describe('ingest under fuzzed input', () => {
   test('every record read ends in exactly one bucket; no exception, no invalid row accepted', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(validRow, { minLength: 1, maxLength: 30 }), fc.array(mutation, { minLength: 1, maxLength: 4 }), async (rows, mutations) => {
-        const workspace = createWorkspace();
-        workspace.db.close();
-        try {
-          const bytes = mutations.reduce(mutate, Buffer.from(`${CDR_HEADER}\r\n${rows.join('\r\n')}\r\n`, 'utf8'));
-          const path = workspace.writeFile('fuzz.csv', bytes);
-          const result = await runCli(['ingest', path, '--db', workspace.dbPath, '--json']);
-          expect(result.stderr).not.toMatch(/\n\s+at |unexpected failure/);
-          const summary = JSON.parse(result.stdout) as { read: number; accepted: number; rejected: Record<string, number>; duplicates: number; failed: number };
-          // exit 1 says the file was refused (nothing of it applied), exit 0 that it was applied
-          expect(result.code).toBe(summary.failed > 0 ? 1 : 0);
-          const rejected = Object.values(summary.rejected).reduce((sum, count) => sum + count, 0);
-          expect(summary.read).toBe(summary.accepted + rejected + summary.duplicates);
-
-          const db = new Database(join(workspace.directory, 'meisai.sqlite'), { readonly: true });
+      fc.asyncProperty(
+        fc.array(validRow, { minLength: 1, maxLength: 30 }),
+        fc.array(mutation, { minLength: 1, maxLength: 4 }),
+        async (rows, mutations) => {
+          const workspace = createWorkspace();
+          workspace.db.close();
           try {
-            const files = db.prepare('SELECT file_id, records_read, accepted, rejected, duplicates FROM files').all() as {
-              file_id: number;
-              records_read: number;
+            const bytes = mutations.reduce(mutate, Buffer.from(`${CDR_HEADER}\r\n${rows.join('\r\n')}\r\n`, 'utf8'));
+            const path = workspace.writeFile('fuzz.csv', bytes);
+            const result = await runCli(['ingest', path, '--db', workspace.dbPath, '--json']);
+            expect(result.stderr).not.toMatch(/\n\s+at |unexpected failure/);
+            const summary = JSON.parse(result.stdout) as {
+              read: number;
               accepted: number;
-              rejected: number;
+              rejected: Record<string, number>;
               duplicates: number;
-            }[];
-            if (result.code === 1) {
-              // refused whole (the header, CR-only line ends): nothing of it applied
-              expect(summary.failed).toBe(1);
-              expect(files).toEqual([]);
-              expect(db.prepare('SELECT COUNT(*) AS n FROM calls').get()).toEqual({ n: 0 });
-              return;
-            }
-            expect(files).toHaveLength(1);
-            const file = files[0]!;
-            expect(file.records_read).toBe(expectedRecordsRead(bytes));
-            expect(file).toMatchObject({ records_read: summary.read, accepted: summary.accepted, rejected, duplicates: summary.duplicates });
-            const rowsOf = (table: string): number => (db.prepare(`SELECT COUNT(*) AS n FROM ${table} WHERE file_id = ?`).get(file.file_id) as { n: number }).n;
-            expect([rowsOf('calls'), rowsOf('rejects'), rowsOf('duplicates')]).toEqual([file.accepted, file.rejected, file.duplicates]);
+              failed: number;
+            };
+            // exit 1 says the file was refused (nothing of it applied), exit 0 that it was applied
+            expect(result.code).toBe(summary.failed > 0 ? 1 : 0);
+            const rejected = Object.values(summary.rejected).reduce((sum, count) => sum + count, 0);
+            expect(summary.read).toBe(summary.accepted + rejected + summary.duplicates);
 
-            const lines = lineRanges(bytes).map(([start, end]) => bytes.subarray(start, bytes[end - 1] === 0x0a ? end - 1 : end));
-            const calls = db.prepare('SELECT record_id, contract_id, number, direction, peer, peer_class, line FROM calls').all() as {
-              record_id: string;
-              contract_id: string;
-              number: string;
-              direction: string;
-              peer: string;
-              peer_class: string;
-              line: number;
-            }[];
-            for (const call of calls) {
-              const fields = acceptableLine(lines[call.line - 1]!);
-              expect(fields).not.toBeNull();
-              expect(fields![0]!.trim()).toBe(call.record_id);
-              expect(fields![1]!.trim()).toBe(call.contract_id);
-              expect(fields![2]!.replace(/-/g, '').trim()).toBe(call.number);
-              expect(fields![3]!.trim().toLowerCase()).toBe(call.direction);
-              // a withheld caller, however written, is stored as withheld (never as mojibake or as text)
-              if (call.direction === 'in' && ['', 'anonymous', '非通知'].includes(fields![4]!.trim())) {
-                expect([call.peer, call.peer_class]).toEqual(['非通知', 'withheld']);
+            const db = new Database(join(workspace.directory, 'meisai.sqlite'), { readonly: true });
+            try {
+              const files = db
+                .prepare('SELECT file_id, records_read, accepted, rejected, duplicates FROM files')
+                .all() as {
+                file_id: number;
+                records_read: number;
+                accepted: number;
+                rejected: number;
+                duplicates: number;
+              }[];
+              if (result.code === 1) {
+                // refused whole (the header, CR-only line ends): nothing of it applied
+                expect(summary.failed).toBe(1);
+                expect(files).toEqual([]);
+                expect(db.prepare('SELECT COUNT(*) AS n FROM calls').get()).toEqual({ n: 0 });
+                return;
               }
+              expect(files).toHaveLength(1);
+              const file = files[0]!;
+              expect(file.records_read).toBe(expectedRecordsRead(bytes));
+              expect(file).toMatchObject({
+                records_read: summary.read,
+                accepted: summary.accepted,
+                rejected,
+                duplicates: summary.duplicates,
+              });
+              const rowsOf = (table: string): number =>
+                (db.prepare(`SELECT COUNT(*) AS n FROM ${table} WHERE file_id = ?`).get(file.file_id) as { n: number })
+                  .n;
+              expect([rowsOf('calls'), rowsOf('rejects'), rowsOf('duplicates')]).toEqual([
+                file.accepted,
+                file.rejected,
+                file.duplicates,
+              ]);
+
+              const lines = lineRanges(bytes).map(([start, end]) =>
+                bytes.subarray(start, bytes[end - 1] === 0x0a ? end - 1 : end),
+              );
+              const calls = db
+                .prepare('SELECT record_id, contract_id, number, direction, peer, peer_class, line FROM calls')
+                .all() as {
+                record_id: string;
+                contract_id: string;
+                number: string;
+                direction: string;
+                peer: string;
+                peer_class: string;
+                line: number;
+              }[];
+              for (const call of calls) {
+                const fields = acceptableLine(lines[call.line - 1]!);
+                expect(fields).not.toBeNull();
+                expect(fields![0]!.trim()).toBe(call.record_id);
+                expect(fields![1]!.trim()).toBe(call.contract_id);
+                expect(fields![2]!.replace(/-/g, '').trim()).toBe(call.number);
+                expect(fields![3]!.trim().toLowerCase()).toBe(call.direction);
+                // a withheld caller, however written, is stored as withheld (never as mojibake or as text)
+                if (call.direction === 'in' && ['', 'anonymous', '非通知'].includes(fields![4]!.trim())) {
+                  expect([call.peer, call.peer_class]).toEqual(['非通知', 'withheld']);
+                }
+              }
+            } finally {
+              db.close();
             }
           } finally {
-            db.close();
+            workspace.cleanUp();
           }
-        } finally {
-          workspace.cleanUp();
-        }
-      }),
+        },
+      ),
       { numRuns: RUNS },
     );
   }, 600_000);

@@ -8,7 +8,18 @@ import { createWorkspace, csv } from '../test-support/tempStore';
 
 const reference = loadReferenceData();
 
-const PEERS = ['0312345678', '0120123456', '09011112222', '07012345678', '05033001234', '05099991234', '0101212555', '01086101234567', '0664443333', 'anonymous'];
+const PEERS = [
+  '0312345678',
+  '0120123456',
+  '09011112222',
+  '07012345678',
+  '05033001234',
+  '05099991234',
+  '0101212555',
+  '01086101234567',
+  '0664443333',
+  'anonymous',
+];
 const NUMBERS = ['05012345678', '05087654321', '05011110000'];
 
 /** Random calls for one contract over March–May 2011, some sharing a record_id with identical content. */
@@ -49,7 +60,8 @@ async function statementsAfter(files: string[][], data: ReferenceData = referenc
 }
 
 function expectTableFoots(table: StatementTable): void {
-  const sum = (pick: (row: StatementTable['calls'][number]) => number): number => table.calls.reduce((total, row) => total + pick(row), 0);
+  const sum = (pick: (row: StatementTable['calls'][number]) => number): number =>
+    table.calls.reduce((total, row) => total + pick(row), 0);
   expect(table.total.count).toBe(sum((row) => row.count));
   expect(table.total.durationTenths).toBe(sum((row) => row.durationTenths));
   expect(BigInt(table.total.charge)).toBe(table.calls.reduce((total, row) => total + BigInt(row.charge), 0n));
@@ -110,7 +122,9 @@ describe('ingest order and repetition', () => {
               expect(used).toBeLessThanOrEqual(BigInt(table.total.charge));
               expect(used - BigInt(table.chakuwari.discount)).toBeLessThanOrEqual(BigInt(table.total.charge));
             }
-            expect(BigInt(statement.allNumbers.allowance!.discount)).toBe(statement.numbers.reduce((sum, number) => sum + BigInt(number.allowance!.discount), 0n));
+            expect(BigInt(statement.allNumbers.allowance!.discount)).toBe(
+              statement.numbers.reduce((sum, number) => sum + BigInt(number.allowance!.discount), 0n),
+            );
           }
         }),
         { numRuns: 25 },

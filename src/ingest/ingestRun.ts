@@ -64,12 +64,16 @@ export async function ingestFiles(
   // likely holds records re-sent from it: applied at once, one of the two would wait for the
   // other's commit at their shared record_ids. It is left for a later pass, while files apart
   // are applied side by side.
-  const neighbours = (index: number): string[] => [paths[index - 1], paths[index + 1]].filter((path): path is string => path !== undefined).map((path) => basename(path));
+  const neighbours = (index: number): string[] =>
+    [paths[index - 1], paths[index + 1]]
+      .filter((path): path is string => path !== undefined)
+      .map((path) => basename(path));
   let left = paths.map((path, index) => ({ path, index }));
   for (;;) {
     const next: typeof left = [];
     for (const file of left) {
-      if ((await store.claimedElsewhere(neighbours(file.index))) || !(await ingestClaimed(file.path, false))) next.push(file);
+      if ((await store.claimedElsewhere(neighbours(file.index))) || !(await ingestClaimed(file.path, false)))
+        next.push(file);
       if (run.stoppedBy !== undefined) return run;
     }
     if (next.length === left.length) break;
@@ -91,7 +95,13 @@ const RACE_RETRIES = 20;
  * with a file applied at the same moment, a deadlock, its month closed meanwhile), nothing of
  * it was applied: it is applied again, and then sees what the other worker committed.
  */
-async function ingestRacing(store: Store, reference: ReferenceData, path: string, options: IngestOptions, events: IngestRunEvents): Promise<FileSummary> {
+async function ingestRacing(
+  store: Store,
+  reference: ReferenceData,
+  path: string,
+  options: IngestOptions,
+  events: IngestRunEvents,
+): Promise<FileSummary> {
   for (let attempt = 1; ; attempt += 1) {
     try {
       return await ingestFile(store, reference, path, options);

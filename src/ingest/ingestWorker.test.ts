@@ -28,7 +28,11 @@ afterEach(() => {
 
 /** Every row of every table, sorted, without the wall-clock times (a file ingested, a migration applied). */
 function storeRows(workspace: TempWorkspace): Record<string, string[]> {
-  const tables = workspace.db.prepare("SELECT name FROM sqlite_master WHERE type IN ('table', 'view') AND name NOT LIKE 'sqlite_%' ORDER BY name").all() as { name: string }[];
+  const tables = workspace.db
+    .prepare(
+      "SELECT name FROM sqlite_master WHERE type IN ('table', 'view') AND name NOT LIKE 'sqlite_%' ORDER BY name",
+    )
+    .all() as { name: string }[];
   const rows: Record<string, string[]> = {};
   for (const { name } of tables) {
     rows[name] = (workspace.db.prepare(`SELECT * FROM "${name}"`).all() as Record<string, unknown>[])
@@ -38,16 +42,33 @@ function storeRows(workspace: TempWorkspace): Record<string, string[]> {
   return rows;
 }
 
-async function ingestBoth(name: string, content: string, options: IngestOptions = {}): Promise<[FileSummary, FileSummary]> {
-  const inThread = await ingestFile(thread.store, reference, thread.writeFile(name, content), { ...options, parseIn: 'thread' });
-  const inWorker = await ingestFile(worker.store, reference, worker.writeFile(name, content), { ...options, parseIn: 'worker' });
+async function ingestBoth(
+  name: string,
+  content: string,
+  options: IngestOptions = {},
+): Promise<[FileSummary, FileSummary]> {
+  const inThread = await ingestFile(thread.store, reference, thread.writeFile(name, content), {
+    ...options,
+    parseIn: 'thread',
+  });
+  const inWorker = await ingestFile(worker.store, reference, worker.writeFile(name, content), {
+    ...options,
+    parseIn: 'worker',
+  });
   return [inThread, inWorker];
 }
 
 /** Rejects of many codes, duplicates and conflicts (in the file and with an earlier one), late and zero-duration calls, over many batches. */
 function mixedDelivery(): string[] {
   const rows: string[] = [];
-  const peers = ['03-1234-5678', '090-1111-2222', '0120-444-444', '010-1-212-555-0100', '050-3333-4444', '070-5555-6666'];
+  const peers = [
+    '03-1234-5678',
+    '090-1111-2222',
+    '0120-444-444',
+    '010-1-212-555-0100',
+    '050-3333-4444',
+    '070-5555-6666',
+  ];
   for (let index = 0; index < 3000; index += 1) {
     const number = `0501234${String(index % 97).padStart(4, '0')}`;
     const contract = `N${String(1 + (index % 13)).padStart(9, '0')}`;
@@ -56,9 +77,12 @@ function mixedDelivery(): string[] {
     const direction = index % 3 === 0 ? 'in' : 'out';
     const peer = direction === 'in' && index % 7 === 0 ? 'anonymous' : peers[index % peers.length]!;
     const duration = index % 41 === 0 ? '0' : `${(index * 7) % 600}.${index % 10}`;
-    rows.push(`W${index},${contract},${number},${direction},${peer},2011-${month}-${day} ${String(index % 24).padStart(2, '0')}:10:00,${duration}`);
+    rows.push(
+      `W${index},${contract},${number},${direction},${peer},2011-${month}-${day} ${String(index % 24).padStart(2, '0')}:10:00,${duration}`,
+    );
     if (index % 101 === 0) rows.push(rows[rows.length - 1]!.replace('2011-', ' 2011-')); // same content: duplicate
-    if (index % 103 === 0) rows.push(`W${index},${contract},${number},${direction},${peer},2011-${month}-${day} 00:00:01,5`); // conflict
+    if (index % 103 === 0)
+      rows.push(`W${index},${contract},${number},${direction},${peer},2011-${month}-${day} 00:00:01,5`); // conflict
     if (index % 211 === 0) rows.push(`P${index % 5},N000000001,05012345678,out,03-1234-5678,2011-04-01 09:00:00,30`); // the earlier file's
   }
   rows.push(
@@ -77,7 +101,11 @@ function mixedDelivery(): string[] {
   return rows;
 }
 
-const EARLIER = csv([0, 1, 2, 3, 4].map((index) => `P${index},N000000001,05012345678,out,03-1234-5678,2011-04-01 09:00:00,${index === 2 ? 31 : 30}`));
+const EARLIER = csv(
+  [0, 1, 2, 3, 4].map(
+    (index) => `P${index},N000000001,05012345678,out,03-1234-5678,2011-04-01 09:00:00,${index === 2 ? 31 : 30}`,
+  ),
+);
 
 describe('ingest through the worker thread', () => {
   test('a file of every kind of record leaves exactly the store the in-thread parse leaves', async () => {
@@ -100,7 +128,10 @@ describe('ingest through the worker thread', () => {
     for (let index = 0; index < 1500; index += 1) {
       const context = ['from-internal', 'from-pstn', 'ext-local', 'from-internal'][index % 4]!;
       const disposition = index % 9 === 0 ? 'NO ANSWER' : 'ANSWERED';
-      const [src, dst] = context === 'from-internal' ? ['05012345678', index % 50 === 0 ? '110' : '0312345678'] : ['0312345678', '05012345678'];
+      const [src, dst] =
+        context === 'from-internal'
+          ? ['05012345678', index % 50 === 0 ? '110' : '0312345678']
+          : ['0312345678', '05012345678'];
       const billsec = index % 31 === 0 ? 'x' : String(index % 300);
       rows.push(
         `N00000000${1 + (index % 3)},${src},${dst},${context},"名前 <${src}>",SIP/a,SIP/b,Dial,x,2011-04-02 10:00:00,2011-04-02 10:00:0${index % 10},2011-04-02 10:05:00,310,${billsec},${disposition},DOCUMENTATION,17${index}.${index % 7}`,
@@ -114,17 +145,24 @@ describe('ingest through the worker thread', () => {
   });
 
   test('a header the worker refuses is the same error, and nothing is written', async () => {
-    const content = csv(['A1,N000000001,05012345678,out,2011-04-01 09:00:00'], 'record_id,contract_id,number,direction,start');
+    const content = csv(
+      ['A1,N000000001,05012345678,out,2011-04-01 09:00:00'],
+      'record_id,contract_id,number,direction,start',
+    );
     const refusals = await Promise.all(
       (['thread', 'worker'] as ParseIn[]).map((parseIn, index) =>
-        ingestFile([thread, worker][index]!.store, reference, [thread, worker][index]!.writeFile('bad.csv', content), { parseIn }).then(
+        ingestFile([thread, worker][index]!.store, reference, [thread, worker][index]!.writeFile('bad.csv', content), {
+          parseIn,
+        }).then(
           () => null,
           (error: unknown) => error,
         ),
       ),
     );
     expect(refusals[1]).toBeInstanceOf(RunFailedError);
-    expect((refusals[1] as Error).message.replace(worker.directory, '')).toBe((refusals[0] as Error).message.replace(thread.directory, ''));
+    expect((refusals[1] as Error).message.replace(worker.directory, '')).toBe(
+      (refusals[0] as Error).message.replace(thread.directory, ''),
+    );
     expect(storeRows(worker)).toEqual(storeRows(thread));
     expect(storeRows(worker).files).toEqual([]);
   });
@@ -132,13 +170,18 @@ describe('ingest through the worker thread', () => {
   test('--max-reject-rate refuses the file through the worker as in-thread: nothing applied', async () => {
     const content = csv(mixedDelivery());
     const refuse = (workspace: TempWorkspace, parseIn: ParseIn): Promise<unknown> =>
-      ingestFile(workspace.store, reference, workspace.writeFile('mixed.csv', content), { parseIn, maxRejectRate: '0.001' }).then(
+      ingestFile(workspace.store, reference, workspace.writeFile('mixed.csv', content), {
+        parseIn,
+        maxRejectRate: '0.001',
+      }).then(
         () => null,
         (error: unknown) => error,
       );
     const [inThread, inWorker] = [await refuse(thread, 'thread'), await refuse(worker, 'worker')];
     expect(inWorker).toBeInstanceOf(RunFailedError);
-    expect((inWorker as Error).message.replace(worker.directory, '')).toBe((inThread as Error).message.replace(thread.directory, ''));
+    expect((inWorker as Error).message.replace(worker.directory, '')).toBe(
+      (inThread as Error).message.replace(thread.directory, ''),
+    );
     expect(storeRows(worker).calls).toEqual([]);
   });
 
@@ -159,10 +202,17 @@ describe('ingest through the worker thread', () => {
 
 describe('bin/meisai ingest, built', () => {
   beforeAll(() => {
-    execFileSync(process.execPath, [join(PROJECT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(PROJECT, 'tsconfig.build.json')]);
+    execFileSync(process.execPath, [
+      join(PROJECT, 'node_modules', 'typescript', 'bin', 'tsc'),
+      '-p',
+      join(PROJECT, 'tsconfig.build.json'),
+    ]);
   }, 120_000);
 
-  const meisai = (args: string[], env: Record<string, string> = {}): { status: number | null; stdout: string; stderr: string } => {
+  const meisai = (
+    args: string[],
+    env: Record<string, string> = {},
+  ): { status: number | null; stdout: string; stderr: string } => {
     const result = spawnSync(process.execPath, [join(PROJECT, 'bin', 'meisai'), ...args], {
       encoding: 'utf8',
       env: { ...process.env, MEISAI_LOG_LEVEL: 'silent', ...env },
@@ -182,7 +232,9 @@ describe('bin/meisai ingest, built', () => {
 
   test('a large file goes through the compiled worker by default and leaves the store the in-thread run leaves', () => {
     const content = largeDelivery();
-    const inThread = meisai(['ingest', thread.writeFile('large.csv', content), '--db', thread.dbPath, '--json'], { MEISAI_INGEST_WORKER: 'thread' });
+    const inThread = meisai(['ingest', thread.writeFile('large.csv', content), '--db', thread.dbPath, '--json'], {
+      MEISAI_INGEST_WORKER: 'thread',
+    });
     const byDefault = meisai(['ingest', worker.writeFile('large.csv', content), '--db', worker.dbPath, '--json']);
     expect(byDefault.stderr).toBe('');
     expect(byDefault.status).toBe(0);
@@ -194,8 +246,12 @@ describe('bin/meisai ingest, built', () => {
 
   test('a large file the worker refuses ends in the same one line and exit code as in-thread, no stack trace', () => {
     const content = largeDelivery().replace('record_id,', 'record,');
-    const inThread = meisai(['ingest', thread.writeFile('large.csv', content), '--db', thread.dbPath], { MEISAI_INGEST_WORKER: 'thread' });
-    const inWorker = meisai(['ingest', worker.writeFile('large.csv', content), '--db', worker.dbPath], { MEISAI_INGEST_WORKER: 'worker' });
+    const inThread = meisai(['ingest', thread.writeFile('large.csv', content), '--db', thread.dbPath], {
+      MEISAI_INGEST_WORKER: 'thread',
+    });
+    const inWorker = meisai(['ingest', worker.writeFile('large.csv', content), '--db', worker.dbPath], {
+      MEISAI_INGEST_WORKER: 'worker',
+    });
     expect(inWorker.status).toBe(1);
     expect(inWorker.status).toBe(inThread.status);
     expect(inWorker.stderr.replace(worker.directory, '')).toBe(inThread.stderr.replace(thread.directory, ''));
@@ -204,7 +260,9 @@ describe('bin/meisai ingest, built', () => {
   });
 
   test('a bad MEISAI_INGEST_WORKER is bad configuration (exit 2)', () => {
-    const result = meisai(['ingest', worker.writeFile('large.csv', largeDelivery()), '--db', worker.dbPath], { MEISAI_INGEST_WORKER: 'sometimes' });
+    const result = meisai(['ingest', worker.writeFile('large.csv', largeDelivery()), '--db', worker.dbPath], {
+      MEISAI_INGEST_WORKER: 'sometimes',
+    });
     expect(result.status).toBe(2);
     expect(result.stderr).toMatch(/^meisai: MEISAI_INGEST_WORKER is "sometimes": expected auto, worker or thread\n$/);
   });

@@ -61,7 +61,9 @@ describe('a file changed while it is read', () => {
     const text = csv([callRow(1), callRow(2)]);
     const summary = await ingestFile(workspace.store, reference, workspace.writeFile('day.csv', text));
     const file = workspace.db.prepare('SELECT sha256, bytes, encoding FROM files').get();
-    const expectedSha = execFileSync('sha256sum', [join(workspace.directory, 'day.csv')], { encoding: 'utf8' }).split(' ')[0];
+    const expectedSha = execFileSync('sha256sum', [join(workspace.directory, 'day.csv')], { encoding: 'utf8' }).split(
+      ' ',
+    )[0];
     expect(file).toEqual({ sha256: expectedSha, bytes: Buffer.byteLength(text), encoding: 'utf8' });
     expect(summary.sha256).toBe(expectedSha);
   });
@@ -81,9 +83,17 @@ describe('a stray quote', () => {
 describe('a line with no end', () => {
   test('a record over 64 KiB is rejected RECORD_TOO_LONG with its length and a truncated raw text; the rows after it are read', async () => {
     const long = `R0,N000000001,05012345678,out,0312345678,2011-04-01 09:00:00,${'9'.repeat(3_000_000)}`;
-    const summary = await ingestFile(workspace.store, reference, workspace.writeFile('long.csv', csv([callRow(1), long, callRow(2)])));
+    const summary = await ingestFile(
+      workspace.store,
+      reference,
+      workspace.writeFile('long.csv', csv([callRow(1), long, callRow(2)])),
+    );
     expect(summary).toMatchObject({ read: 3, accepted: 2, rejected: { RECORD_TOO_LONG: 1 } });
-    const reject = workspace.db.prepare('SELECT line, message, length(raw) AS rawLength FROM rejects').get() as { line: number; message: string; rawLength: number };
+    const reject = workspace.db.prepare('SELECT line, message, length(raw) AS rawLength FROM rejects').get() as {
+      line: number;
+      message: string;
+      rawLength: number;
+    };
     expect(reject.line).toBe(3);
     expect(reject.message).toContain(`${long.length} bytes`);
     expect(reject.rawLength).toBeLessThanOrEqual(4096);
@@ -162,25 +172,35 @@ describe('only regular files are ingested', () => {
 
 describe('input values', () => {
   test('the same withheld caller written as empty, anonymous or 非通知 is a duplicate, not a conflict', async () => {
-    const rows = ['', 'anonymous', 'Anonymous', '非通知'].map((peer) => `W1,N000000001,05012345678,in,${peer},2011-04-02 10:00:00,60`);
+    const rows = ['', 'anonymous', 'Anonymous', '非通知'].map(
+      (peer) => `W1,N000000001,05012345678,in,${peer},2011-04-02 10:00:00,60`,
+    );
     const summary = await ingestFile(workspace.store, reference, workspace.writeFile('withheld.csv', csv(rows)));
     expect(summary).toMatchObject({ read: 4, accepted: 1, duplicates: 3, rejected: {} });
   });
 
   test('a UTF-8 file with one CP932 line keeps its 非通知 and rejects that line BAD_ENCODING', async () => {
-    const utf8Row = (id: string) => Buffer.from(`${id},N000000001,05012345678,in,非通知,2011-04-02 10:00:00,60\n`, 'utf8');
+    const utf8Row = (id: string) =>
+      Buffer.from(`${id},N000000001,05012345678,in,非通知,2011-04-02 10:00:00,60\n`, 'utf8');
     const cp932Row = iconv.encode('X2,N000000001,05012345678,in,非通知,2011-04-02 10:00:00,60\n', 'cp932');
     const bytes = Buffer.concat([Buffer.from(`${CDR_HEADER}\n`), utf8Row('X1'), cp932Row, utf8Row('X3')]);
     const summary = await ingestFile(workspace.store, reference, workspace.writeFile('mixed.csv', bytes));
     expect(summary).toMatchObject({ read: 3, accepted: 2, rejected: { BAD_ENCODING: 1 } });
-    expect(workspace.db.prepare("SELECT DISTINCT peer_class FROM calls").all()).toEqual([{ peer_class: 'withheld' }]);
+    expect(workspace.db.prepare('SELECT DISTINCT peer_class FROM calls').all()).toEqual([{ peer_class: 'withheld' }]);
     expect(workspace.db.prepare('SELECT line FROM rejects').all()).toEqual([{ line: 3 }]);
   });
 
   test('a CP932 file with one UTF-8 line rejects that line instead of decoding it as mojibake', async () => {
-    const cp932 = iconv.encode(`${CDR_HEADER}\r\nX1,N000000001,05012345678,in,非通知,2011-04-02 10:00:00,60\r\n`, 'cp932');
+    const cp932 = iconv.encode(
+      `${CDR_HEADER}\r\nX1,N000000001,05012345678,in,非通知,2011-04-02 10:00:00,60\r\n`,
+      'cp932',
+    );
     const utf8Line = Buffer.from('X2,N000000001,05012345678,in,非通知,2011-04-02 11:00:00,60\r\n', 'utf8');
-    const summary = await ingestFile(workspace.store, reference, workspace.writeFile('mixed932.csv', Buffer.concat([cp932, utf8Line])));
+    const summary = await ingestFile(
+      workspace.store,
+      reference,
+      workspace.writeFile('mixed932.csv', Buffer.concat([cp932, utf8Line])),
+    );
     expect(summary).toMatchObject({ read: 2, accepted: 1, rejected: { BAD_ENCODING: 1 } });
   });
 
@@ -193,7 +213,11 @@ describe('input values', () => {
   });
 
   test('a NUL byte in a record is rejected', async () => {
-    const summary = await ingestFile(workspace.store, reference, workspace.writeFile('nul.csv', csv([callRow(1), `${callRow(2)}\0`])));
+    const summary = await ingestFile(
+      workspace.store,
+      reference,
+      workspace.writeFile('nul.csv', csv([callRow(1), `${callRow(2)}\0`])),
+    );
     expect(summary).toMatchObject({ read: 2, accepted: 1, rejected: { BAD_CHARACTER: 1 } });
   });
 });

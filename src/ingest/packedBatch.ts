@@ -79,7 +79,14 @@ export class StreamWriter {
   }
 
   take(): PackedStreams {
-    const packed: PackedStreams = { ints: this.ints, intCount: this.intCount, floats: this.floats, floatCount: this.floatCount, text: this.text.join(''), words: this.words };
+    const packed: PackedStreams = {
+      ints: this.ints,
+      intCount: this.intCount,
+      floats: this.floats,
+      floatCount: this.floatCount,
+      text: this.text.join(''),
+      words: this.words,
+    };
     this.ints = new Int32Array(Math.max(this.initialCapacity * 2, this.intCount));
     this.floats = new Float64Array(Math.max(this.initialCapacity, this.floatCount));
     this.intCount = 0;
@@ -187,7 +194,11 @@ export function writeItem(writer: StreamWriter, item: ParsedItem): void {
     return;
   }
   const rated = outcome as RatedCall;
-  writer.int((call.direction === 'in' ? INBOUND : 0) | (call.peerIsNumber ? PEER_IS_NUMBER : 0) | (rated.chakuwariEligible ? CHAKUWARI : 0));
+  writer.int(
+    (call.direction === 'in' ? INBOUND : 0) |
+      (call.peerIsNumber ? PEER_IS_NUMBER : 0) |
+      (rated.chakuwariEligible ? CHAKUWARI : 0),
+  );
   writer.word(rated.month);
   writer.word(rated.peerClass);
   writer.word(rated.planId);

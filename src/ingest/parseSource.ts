@@ -46,13 +46,20 @@ function configuredParseIn(request: ParseRequest): ParseIn {
   const configured = process.env.MEISAI_INGEST_WORKER;
   if (configured === undefined || configured === '' || configured === 'auto') return 'auto';
   if (configured === 'worker' || configured === 'thread') return configured;
-  throw new ConfigurationError(`MEISAI_INGEST_WORKER is ${JSON.stringify(configured)}: expected auto, worker or thread`);
+  throw new ConfigurationError(
+    `MEISAI_INGEST_WORKER is ${JSON.stringify(configured)}: expected auto, worker or thread`,
+  );
 }
 
 /** Opens the parse of a file; a file whose header is refused throws here, before anything is written. */
-export async function openParseSource(file: InputFile, reference: ReferenceData, request: ParseRequest): Promise<ParseSource> {
+export async function openParseSource(
+  file: InputFile,
+  reference: ReferenceData,
+  request: ParseRequest,
+): Promise<ParseSource> {
   const parseIn = configuredParseIn(request);
-  if (parseIn === 'thread' || (parseIn === 'auto' && file.size < WORKER_MIN_BYTES)) return threadSource(file, reference, request);
+  if (parseIn === 'thread' || (parseIn === 'auto' && file.size < WORKER_MIN_BYTES))
+    return threadSource(file, reference, request);
   return workerSource(file.path, reference, request);
 }
 
@@ -90,7 +97,13 @@ function workerError(message: Extract<WorkerMessage, { type: 'error' }>): Error 
 
 async function workerSource(path: string, reference: ReferenceData, request: ParseRequest): Promise<ParseSource> {
   const profile = request.profile === undefined ? null : { file: request.profile.file, origin: request.profile.origin };
-  const worker = startWorker({ path, encoding: request.encoding, profile, reference: portableReference(reference), credits: WORKER_CREDITS });
+  const worker = startWorker({
+    path,
+    encoding: request.encoding,
+    profile,
+    reference: portableReference(reference),
+    credits: WORKER_CREDITS,
+  });
   const queue: WorkerMessage[] = [];
   let failure: Error | null = null;
   let waiting: (() => void) | null = null;

@@ -57,13 +57,29 @@ export function parseRecords(records: CsvRecord[], columns: Columns, reference: 
       items.push({ line: record.line, raw: record.raw, call: null, outcome: call });
       continue;
     }
-    items.push({ line: record.line, raw: record.raw, call, outcome: rateRecord(call, reference.tariffs, reference.numbering, reference.subscriptions, reference.contractNumbers) });
+    items.push({
+      line: record.line,
+      raw: record.raw,
+      call,
+      outcome: rateRecord(
+        call,
+        reference.tariffs,
+        reference.numbering,
+        reference.subscriptions,
+        reference.contractNumbers,
+      ),
+    });
   }
   return items;
 }
 
 /** The same for records of a profile's layout: mapped onto the canonical fields first (or skipped). */
-export function parseMappedRecords(records: CsvRecord[], mapper: RecordMapper, reference: ReferenceData, from = 0): ParsedItem[] {
+export function parseMappedRecords(
+  records: CsvRecord[],
+  mapper: RecordMapper,
+  reference: ReferenceData,
+  from = 0,
+): ParsedItem[] {
   const items: ParsedItem[] = [];
   for (let index = from; index < records.length; index += 1) {
     const record = records[index]!;
@@ -76,7 +92,13 @@ export function parseMappedRecords(records: CsvRecord[], mapper: RecordMapper, r
       items.push({ line: record.line, raw: record.raw, call: null, outcome: call });
       continue;
     }
-    const rated = rateRecord(call, reference.tariffs, reference.numbering, reference.subscriptions, reference.contractNumbers);
+    const rated = rateRecord(
+      call,
+      reference.tariffs,
+      reference.numbering,
+      reference.subscriptions,
+      reference.contractNumbers,
+    );
     items.push({ line: record.line, raw: record.raw, call, outcome: 'ok' in rated ? mapper.named(rated) : rated });
   }
   return items;
@@ -86,11 +108,17 @@ export function parseMappedRecords(records: CsvRecord[], mapper: RecordMapper, r
 export function readProfileHeader(header: CsvRecord | undefined, path: string, profile: InputProfile): RecordMapper {
   if (header === undefined) throw new RunFailedError(`${path}: the file is empty (no header row)`);
   const refused = (why: string): RunFailedError => new RunFailedError(`${path}: refused, nothing applied: ${why}`);
-  if (header.raw.includes('\r')) throw refused('its lines end in CR alone (classic Mac OS line ends); convert them to LF or CRLF');
-  if (header.fields === null) throw refused(`the header row is unreadable: ${header.problem?.message ?? 'bad row'} (it begins ${quoteInput(header.raw)})`);
+  if (header.raw.includes('\r'))
+    throw refused('its lines end in CR alone (classic Mac OS line ends); convert them to LF or CRLF');
+  if (header.fields === null)
+    throw refused(
+      `the header row is unreadable: ${header.problem?.message ?? 'bad row'} (it begins ${quoteInput(header.raw)})`,
+    );
   const bound = profile.bind(header.fields);
   if ('missing' in bound) {
-    throw refused(`the header lacks the column${bound.missing.length > 1 ? 's' : ''} ${bound.missing.join(', ')} that profile ${profile.id} reads (found: ${header.fields.map((name) => name.trim()).join(', ')})`);
+    throw refused(
+      `the header lacks the column${bound.missing.length > 1 ? 's' : ''} ${bound.missing.join(', ')} that profile ${profile.id} reads (found: ${header.fields.map((name) => name.trim()).join(', ')})`,
+    );
   }
   return bound;
 }
@@ -109,7 +137,10 @@ export function readColumns(header: CsvRecord | undefined, path: string): Column
   if (header.raw.includes('\r')) {
     throw refused('its lines end in CR alone (classic Mac OS line ends); convert them to LF or CRLF');
   }
-  if (header.fields === null) throw refused(`the header row is unreadable: ${header.problem?.message ?? 'bad row'} (it begins ${quoteInput(header.raw)})`);
+  if (header.fields === null)
+    throw refused(
+      `the header row is unreadable: ${header.problem?.message ?? 'bad row'} (it begins ${quoteInput(header.raw)})`,
+    );
   const columns = readHeader(header.fields);
   if (!columns.ok) throw refused(columns.message);
   return columns;
@@ -152,7 +183,10 @@ export async function parseFile(
   return parsed();
 }
 
-async function* recordBatches(file: InputFile, framer: RecordFramer): AsyncGenerator<{ records: CsvRecord[]; bytesRead: number }> {
+async function* recordBatches(
+  file: InputFile,
+  framer: RecordFramer,
+): AsyncGenerator<{ records: CsvRecord[]; bytesRead: number }> {
   let bytesRead = 0;
   for await (const chunk of file.chunks()) {
     bytesRead += chunk.length;

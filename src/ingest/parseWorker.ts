@@ -68,5 +68,11 @@ async function run(): Promise<void> {
 // The main thread ends the worker once it has the last message (the port keeps it alive until then).
 run().catch((error: unknown) => {
   const { name, message, code } = (error instanceof Error ? error : new Error(String(error))) as NodeJS.ErrnoException;
-  post({ type: 'error', name, message, code: code ?? null, exitCode: error instanceof MeisaiError ? error.exitCode : null });
+  post({
+    type: 'error',
+    name,
+    message,
+    code: code ?? null,
+    exitCode: error instanceof MeisaiError ? error.exitCode : null,
+  });
 });

@@ -14,7 +14,6 @@ export interface PreviewRow {
   outcome: string;
 }
 
-
 /**
  * The first records of a file mapped by a profile, each with what ingest would make of it
  * (validation and rating, not de-duplication: nothing is read from or written to a store).
@@ -34,12 +33,20 @@ export async function previewRecords(
       return;
     }
     if (record.fields === null) {
-      rows.push({ line: record.line, fields: [], outcome: `rejected ${record.problem?.code ?? 'MALFORMED_ROW'}: ${record.problem?.message ?? 'unreadable row'}` });
+      rows.push({
+        line: record.line,
+        fields: [],
+        outcome: `rejected ${record.problem?.code ?? 'MALFORMED_ROW'}: ${record.problem?.message ?? 'unreadable row'}`,
+      });
       return;
     }
     const mapped = mapper.mapFields(record.fields, record.cutFields);
     if (!Array.isArray(mapped)) {
-      rows.push({ line: record.line, fields: [], outcome: 'skipped' in mapped ? `skipped ${mapped.reason}` : `rejected ${mapped.code}: ${mapped.message}` });
+      rows.push({
+        line: record.line,
+        fields: [],
+        outcome: 'skipped' in mapped ? `skipped ${mapped.reason}` : `rejected ${mapped.code}: ${mapped.message}`,
+      });
       return;
     }
     const call = mapper.map(record.fields, record.cutFields);
@@ -48,8 +55,17 @@ export async function previewRecords(
       rows.push({ line: record.line, fields: mapped, outcome: `rejected ${call.code}: ${call.message}` });
       return;
     }
-    const rated = rateRecord(call, reference.tariffs, reference.numbering, reference.subscriptions, reference.contractNumbers);
-    const outcome = 'ok' in rated ? `rejected ${rated.code}: ${mapper.named(rated).message}` : `accepted (${rated.peerClass}, ${rated.tariffId})`;
+    const rated = rateRecord(
+      call,
+      reference.tariffs,
+      reference.numbering,
+      reference.subscriptions,
+      reference.contractNumbers,
+    );
+    const outcome =
+      'ok' in rated
+        ? `rejected ${rated.code}: ${mapper.named(rated).message}`
+        : `accepted (${rated.peerClass}, ${rated.tariffId})`;
     rows.push({ line: record.line, fields: mapped, outcome });
   };
   for await (const chunk of file.chunks()) {

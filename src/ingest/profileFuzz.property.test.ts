@@ -14,7 +14,10 @@ import { createWorkspace } from '../test-support/tempStore';
  * record read is in exactly one of the four buckets, in the summary, the files table and the rows
  * of calls, rejects, duplicates and skips.
  */
-const RUNS = Number.parseInt(process.env.MEISAI_FUZZ_RUNS ?? '100', 10) > 100 ? Number.parseInt(process.env.MEISAI_FUZZ_RUNS!, 10) : 40;
+const RUNS =
+  Number.parseInt(process.env.MEISAI_FUZZ_RUNS ?? '100', 10) > 100
+    ? Number.parseInt(process.env.MEISAI_FUZZ_RUNS!, 10)
+    : 40;
 
 const NAMES = ['東京本社', '携帯　山田', '', 'ＩＰ電話', 'abc'];
 
@@ -52,10 +55,21 @@ const fixedRecord = fc
     ]),
   );
 
-type Mutation = { kind: 'bytes'; at: number; bytes: number[] } | { kind: 'truncate'; at: number } | { kind: 'utf8'; line: number } | { kind: 'resend'; line: number };
+type Mutation =
+  | { kind: 'bytes'; at: number; bytes: number[] }
+  | { kind: 'truncate'; at: number }
+  | { kind: 'utf8'; line: number }
+  | { kind: 'resend'; line: number };
 const position = fc.double({ min: 0, max: 1, noNaN: true, maxExcluded: true });
 const mutation: fc.Arbitrary<Mutation> = fc.oneof(
-  fc.record({ kind: fc.constant('bytes' as const), at: position, bytes: fc.array(fc.constantFrom(0, 0x0a, 0x0d, 0x22, 0x2c, 0x81, 0x82, 0xe0, 0xff, 0x41), { minLength: 1, maxLength: 4 }) }),
+  fc.record({
+    kind: fc.constant('bytes' as const),
+    at: position,
+    bytes: fc.array(fc.constantFrom(0, 0x0a, 0x0d, 0x22, 0x2c, 0x81, 0x82, 0xe0, 0xff, 0x41), {
+      minLength: 1,
+      maxLength: 4,
+    }),
+  }),
   fc.record({ kind: fc.constant('truncate' as const), at: position }),
   fc.record({ kind: fc.constant('utf8' as const), line: position }),
   fc.record({ kind: fc.constant('resend' as const), line: position }),
@@ -77,7 +91,11 @@ function mutate(records: Buffer[], change: Mutation): Buffer[] {
       const index = Math.floor(change.line * records.length);
       const record = records[index]!;
       if (change.kind === 'resend') return [...records, record];
-      return [...records.slice(0, index), Buffer.from(iconv.decode(record, 'cp932'), 'utf8'), ...records.slice(index + 1)];
+      return [
+        ...records.slice(0, index),
+        Buffer.from(iconv.decode(record, 'cp932'), 'utf8'),
+        ...records.slice(index + 1),
+      ];
     }
   }
 }
@@ -85,39 +103,83 @@ function mutate(records: Buffer[], change: Mutation): Buffer[] {
 describe('ingest with a profile under fuzzed input', () => {
   test('fixed-width CP932: every record read ends in exactly one of four buckets; no exception', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(fixedRecord, { minLength: 1, maxLength: 25 }), fc.array(mutation, { minLength: 1, maxLength: 3 }), async (records, mutations) => {
-        const workspace = createWorkspace();
-        workspace.db.close();
-        try {
-          const bytes = Buffer.concat(mutations.reduce(mutate, records));
-          const path = workspace.writeFile('fuzz.dat', bytes);
-          const result = await runCli(['ingest', path, '--profile', 'jp-fixed-128-cp932', '--db', workspace.dbPath, '--json']);
-          expect(result.stderr).not.toMatch(/\n\s+at |unexpected failure/);
-          expect(result.code).toBe(0);
-          const summary = JSON.parse(result.stdout) as { read: number; accepted: number; rejected: Record<string, number>; duplicates: number; skipped: Record<string, number> };
-          const sum = (counts: Record<string, number>): number => Object.values(counts).reduce((total, count) => total + count, 0);
-          expect(summary.read).toBe(summary.accepted + sum(summary.rejected) + summary.duplicates + sum(summary.skipped));
-          // an independent count: non-empty lines
-          expect(summary.read).toBe(bytes.toString('latin1').split('\n').filter((line) => line.replace(/\r$/, '') !== '').length);
-          const db = new Database(join(workspace.directory, 'meisai.sqlite'), { readonly: true });
+      fc.asyncProperty(
+        fc.array(fixedRecord, { minLength: 1, maxLength: 25 }),
+        fc.array(mutation, { minLength: 1, maxLength: 3 }),
+        async (records, mutations) => {
+          const workspace = createWorkspace();
+          workspace.db.close();
           try {
-            const file = db.prepare('SELECT file_id, records_read, accepted, rejected, duplicates, skipped FROM files').get() as Record<string, number> | undefined;
-            if (summary.read === 0 && file === undefined) return;
-            expect(file).toMatchObject({ records_read: summary.read, accepted: summary.accepted, rejected: sum(summary.rejected), duplicates: summary.duplicates, skipped: sum(summary.skipped) });
-            const rowsOf = (table: string): number => (db.prepare(`SELECT COUNT(*) AS n FROM ${table}`).get() as { n: number }).n;
-            expect([rowsOf('calls'), rowsOf('rejects'), rowsOf('duplicates'), rowsOf('skips')]).toEqual([file!.accepted, file!.rejected, file!.duplicates, file!.skipped]);
-            // an accepted call comes from a data record of a connected call with a known direction flag
-            for (const call of db.prepare('SELECT record_id, direction, line FROM calls').all() as { record_id: string; direction: string; line: number }[]) {
-              expect(call.record_id).toMatch(/^F\d+$/);
-              expect(['out', 'in']).toContain(call.direction);
+            const bytes = Buffer.concat(mutations.reduce(mutate, records));
+            const path = workspace.writeFile('fuzz.dat', bytes);
+            const result = await runCli([
+              'ingest',
+              path,
+              '--profile',
+              'jp-fixed-128-cp932',
+              '--db',
+              workspace.dbPath,
+              '--json',
+            ]);
+            expect(result.stderr).not.toMatch(/\n\s+at |unexpected failure/);
+            expect(result.code).toBe(0);
+            const summary = JSON.parse(result.stdout) as {
+              read: number;
+              accepted: number;
+              rejected: Record<string, number>;
+              duplicates: number;
+              skipped: Record<string, number>;
+            };
+            const sum = (counts: Record<string, number>): number =>
+              Object.values(counts).reduce((total, count) => total + count, 0);
+            expect(summary.read).toBe(
+              summary.accepted + sum(summary.rejected) + summary.duplicates + sum(summary.skipped),
+            );
+            // an independent count: non-empty lines
+            expect(summary.read).toBe(
+              bytes
+                .toString('latin1')
+                .split('\n')
+                .filter((line) => line.replace(/\r$/, '') !== '').length,
+            );
+            const db = new Database(join(workspace.directory, 'meisai.sqlite'), { readonly: true });
+            try {
+              const file = db
+                .prepare('SELECT file_id, records_read, accepted, rejected, duplicates, skipped FROM files')
+                .get() as Record<string, number> | undefined;
+              if (summary.read === 0 && file === undefined) return;
+              expect(file).toMatchObject({
+                records_read: summary.read,
+                accepted: summary.accepted,
+                rejected: sum(summary.rejected),
+                duplicates: summary.duplicates,
+                skipped: sum(summary.skipped),
+              });
+              const rowsOf = (table: string): number =>
+                (db.prepare(`SELECT COUNT(*) AS n FROM ${table}`).get() as { n: number }).n;
+              expect([rowsOf('calls'), rowsOf('rejects'), rowsOf('duplicates'), rowsOf('skips')]).toEqual([
+                file!.accepted,
+                file!.rejected,
+                file!.duplicates,
+                file!.skipped,
+              ]);
+              // an accepted call comes from a data record of a connected call with a known direction flag
+              for (const call of db.prepare('SELECT record_id, direction, line FROM calls').all() as {
+                record_id: string;
+                direction: string;
+                line: number;
+              }[]) {
+                expect(call.record_id).toMatch(/^F\d+$/);
+                expect(['out', 'in']).toContain(call.direction);
+              }
+            } finally {
+              db.close();
             }
           } finally {
-            db.close();
+            workspace.cleanUp();
           }
-        } finally {
-          workspace.cleanUp();
-        }
-      }),
+        },
+      ),
       { numRuns: RUNS },
     );
   }, 600_000);

@@ -62,7 +62,9 @@ export function formatRunSummary(summary: RunSummary): string {
     `duplicates  ${summary.duplicates}`,
     `skipped     ${skippedTotal(summary)}`,
     ...Object.entries(summary.skipped).map(([reason, count]) => `  ${reason.padEnd(16)}${count}`),
-    ...(summary.late > 0 ? [`late        ${summary.late} (calls of closed months: stored, not billed until rerate --force)`] : []),
+    ...(summary.late > 0
+      ? [`late        ${summary.late} (calls of closed months: stored, not billed until rerate --force)`]
+      : []),
   ];
   return `${lines.join('\n')}\n`;
 }

@@ -27,10 +27,30 @@ export interface SettledBatch extends FileBatch {
  * accepted call of a closed month is late (stored, not totalled). `stored` holds the stored
  * sightings of the batch's record_ids (FileTransaction.storedCalls).
  */
-export function settleBatch(items: ParsedItem[], stored: Map<string, StoredCallIdentity[]>, closedMonths: Set<string>, fileName: string): SettledBatch {
-  const settled: SettledBatch = { calls: [], rejects: [], duplicates: [], skips: [], billed: [], rejectedByCode: {}, skippedByReason: {}, late: 0 };
+export function settleBatch(
+  items: ParsedItem[],
+  stored: Map<string, StoredCallIdentity[]>,
+  closedMonths: Set<string>,
+  fileName: string,
+): SettledBatch {
+  const settled: SettledBatch = {
+    calls: [],
+    rejects: [],
+    duplicates: [],
+    skips: [],
+    billed: [],
+    rejectedByCode: {},
+    skippedByReason: {},
+    late: 0,
+  };
   const reject = (item: ParsedItem, code: RejectCode, message: string): void => {
-    settled.rejects.push({ line: item.line, code, message, raw: item.raw, record: RECYCLABLE_CODES.has(code) ? item.call : null });
+    settled.rejects.push({
+      line: item.line,
+      code,
+      message,
+      raw: item.raw,
+      record: RECYCLABLE_CODES.has(code) ? item.call : null,
+    });
     settled.rejectedByCode[code] = (settled.rejectedByCode[code] ?? 0) + 1;
   };
   const firstInBatch = new Map<string, ParsedItem[]>();
@@ -50,13 +70,20 @@ export function settleBatch(items: ParsedItem[], stored: Map<string, StoredCallI
     const storedSightings = stored.get(call.recordId);
     const batchSightings = firstInBatch.get(call.recordId);
     // Most records have no earlier sighting: the month arithmetic is for those that do.
-    const storedFirst = storedSightings === undefined ? undefined : firstInScope(call, storedSightings, (identity) => identity);
-    const batchFirst = storedFirst === undefined && batchSightings !== undefined ? firstInScope(call, batchSightings, (earlier) => earlier.call!) : undefined;
+    const storedFirst =
+      storedSightings === undefined ? undefined : firstInScope(call, storedSightings, (identity) => identity);
+    const batchFirst =
+      storedFirst === undefined && batchSightings !== undefined
+        ? firstInScope(call, batchSightings, (earlier) => earlier.call!)
+        : undefined;
     if (storedFirst !== undefined || batchFirst !== undefined) {
       if (sameContent(storedFirst ?? batchFirst!.call!, call)) {
         settled.duplicates.push({ line: item.line, recordId: call.recordId, month: japanMonth(call.startMs) });
       } else {
-        const where = storedFirst !== undefined ? `${storedFirst.fileName} line ${storedFirst.line}` : `${fileName} line ${batchFirst!.line}`;
+        const where =
+          storedFirst !== undefined
+            ? `${storedFirst.fileName} line ${storedFirst.line}`
+            : `${fileName} line ${batchFirst!.line}`;
         reject(item, 'CONFLICT', `record_id ${call.recordId} was first seen at ${where} with different content`);
       }
       continue;
@@ -83,6 +110,8 @@ export function settleBatch(items: ParsedItem[], stored: Map<string, StoredCallI
  */
 function firstInScope<T>(call: CallContent, sightings: T[], recordOf: (sighting: T) => CallContent): T | undefined {
   const month = japanMonth(call.startMs);
-  const inScope = sightings.map((sighting) => ({ sighting, month: japanMonth(recordOf(sighting).startMs) })).filter((seen) => inDuplicateScope(seen.month, month));
+  const inScope = sightings
+    .map((sighting) => ({ sighting, month: japanMonth(recordOf(sighting).startMs) }))
+    .filter((seen) => inDuplicateScope(seen.month, month));
   return settlingSighting(inScope, (seen) => sameContent(recordOf(seen.sighting), call))?.sighting;
 }

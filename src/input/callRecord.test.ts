@@ -48,8 +48,26 @@ describe('readCallRecord', () => {
   });
 
   test('reads the columns where the header put them', () => {
-    const positions = positionsOf(['Duration', 'extra', 'START', 'peer', 'Direction', 'number', 'contract_id', 'record_id']);
-    const fields = ['180.001', 'ignored', '2011-04-01 09:15:02', '+81 90 1111 2222', 'OUT', '050-1234-5678', 'N000000001', 'A1'];
+    const positions = positionsOf([
+      'Duration',
+      'extra',
+      'START',
+      'peer',
+      'Direction',
+      'number',
+      'contract_id',
+      'record_id',
+    ]);
+    const fields = [
+      '180.001',
+      'ignored',
+      '2011-04-01 09:15:02',
+      '+81 90 1111 2222',
+      'OUT',
+      '050-1234-5678',
+      'N000000001',
+      'A1',
+    ];
     expect(readCallRecord(fields, positions)).toEqual({
       recordId: 'A1',
       contractId: 'N000000001',
@@ -179,7 +197,9 @@ describe('readHeader', () => {
   });
 
   test('matches names case-insensitively and around blanks, in any order, ignoring extra columns', () => {
-    expect(readHeader(['switch', ' DURATION ', 'Start', 'peer', 'Direction', 'NUMBER', 'Contract_ID', 'Record_Id', 'note'])).toEqual({
+    expect(
+      readHeader(['switch', ' DURATION ', 'Start', 'peer', 'Direction', 'NUMBER', 'Contract_ID', 'Record_Id', 'note']),
+    ).toEqual({
       ok: true,
       positions: { record_id: 7, contract_id: 6, number: 5, direction: 4, peer: 3, start: 2, duration: 1 },
       width: 9,
@@ -189,7 +209,8 @@ describe('readHeader', () => {
   test('names the missing column', () => {
     expect(readHeader(['record_id', 'contract_id', 'number', 'direction', 'peer', 'start'])).toEqual({
       ok: false,
-      message: 'the header lacks the required column duration (found: record_id, contract_id, number, direction, peer, start)',
+      message:
+        'the header lacks the required column duration (found: record_id, contract_id, number, direction, peer, start)',
     });
   });
 
@@ -197,12 +218,16 @@ describe('readHeader', () => {
     const result = readHeader(['record_id', 'number', 'direction', 'start']);
     expect(result).toEqual({
       ok: false,
-      message: 'the header lacks the required columns contract_id, peer, duration (found: record_id, number, direction, start)',
+      message:
+        'the header lacks the required columns contract_id, peer, duration (found: record_id, number, direction, start)',
     });
   });
 
   test('refuses a column named twice', () => {
-    expect(readHeader([...CANONICAL_HEADER, 'Peer'])).toEqual({ ok: false, message: 'the header names peer more than once' });
+    expect(readHeader([...CANONICAL_HEADER, 'Peer'])).toEqual({
+      ok: false,
+      message: 'the header names peer more than once',
+    });
   });
 
   test('an extra column named twice is no problem', () => {
@@ -223,7 +248,13 @@ describe('sameContent', () => {
   test('the same call written in other forms has the same content', () => {
     const first = read(row());
     const second = read(
-      row({ number: '050-1234-5678', peer: '+81 3 1234 5678', start: '2011-04-01T00:15:02Z', duration: '0:01:33.500', direction: 'OUT' }),
+      row({
+        number: '050-1234-5678',
+        peer: '+81 3 1234 5678',
+        start: '2011-04-01T00:15:02Z',
+        duration: '0:01:33.500',
+        direction: 'OUT',
+      }),
     );
     expect('code' in first || 'code' in second).toBe(false);
     expect(sameContent(first as CallRecord, second as CallRecord)).toBe(true);

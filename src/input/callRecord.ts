@@ -34,18 +34,27 @@ export function readCallRecord(fields: string[], positions: ColumnPositions): Ca
   const rawDirection = trimmed(fields, positions.direction);
   const rawStart = trimmed(fields, positions.start);
   const rawDuration = trimmed(fields, positions.duration);
-  if (recordId === '' || rawContract === '' || rawNumber === '' || rawDirection === '' || rawStart === '' || rawDuration === '') {
+  if (
+    recordId === '' ||
+    rawContract === '' ||
+    rawNumber === '' ||
+    rawDirection === '' ||
+    rawStart === '' ||
+    rawDuration === ''
+  ) {
     const empty = ALWAYS_REQUIRED.filter((column) => trimmed(fields, positions[column]) === '');
     return reject('MISSING_FIELD', `empty ${empty.join(', ')}`);
   }
 
   if (!RECORD_ID.test(recordId)) return reject('BAD_RECORD_ID', 'record_id must be 1-64 printable ASCII characters');
   const contractId = rawContract;
-  if (!CONTRACT_ID.test(contractId)) return reject('BAD_CONTRACT', `contract ${quoteInput(contractId)} is not N followed by 9 digits`);
+  if (!CONTRACT_ID.test(contractId))
+    return reject('BAD_CONTRACT', `contract ${quoteInput(contractId)} is not N followed by 9 digits`);
   const number = normaliseSubscriberNumber(rawNumber);
   if (number === null) return reject('BAD_NUMBER', `subscriber ${quoteInput(rawNumber)} is not an 11-digit 050 number`);
   const direction = rawDirection === 'out' || rawDirection === 'in' ? rawDirection : rawDirection.toLowerCase();
-  if (direction !== 'out' && direction !== 'in') return reject('BAD_DIRECTION', `direction ${quoteInput(rawDirection)} is neither out nor in`);
+  if (direction !== 'out' && direction !== 'in')
+    return reject('BAD_DIRECTION', `direction ${quoteInput(rawDirection)} is neither out nor in`);
   const start = parseStart(rawStart);
   if (!start.ok) return reject('BAD_START', start.message);
   const duration = parseDuration(rawDuration);
@@ -67,7 +76,16 @@ export function readCallRecord(fields: string[], positions: ColumnPositions): Ca
     peer = caller.peer;
     peerIsNumber = caller.isNumber;
   }
-  return { recordId, contractId, number, direction, peer, peerIsNumber, startMs: start.startMs, durationMs: duration.durationMs };
+  return {
+    recordId,
+    contractId,
+    number,
+    direction,
+    peer,
+    peerIsNumber,
+    startMs: start.startMs,
+    durationMs: duration.durationMs,
+  };
 }
 
 /**
@@ -100,7 +118,8 @@ export function sameContent(left: CallContent, right: CallContent): boolean {
     left.contractId === right.contractId &&
     left.number === right.number &&
     left.direction === right.direction &&
-    (left.peer === right.peer || (left.direction === 'in' && isWithheldCaller(left.peer) && isWithheldCaller(right.peer))) &&
+    (left.peer === right.peer ||
+      (left.direction === 'in' && isWithheldCaller(left.peer) && isWithheldCaller(right.peer))) &&
     left.startMs === right.startMs &&
     left.durationMs === right.durationMs
   );

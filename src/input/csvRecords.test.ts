@@ -22,7 +22,10 @@ function writeTemp(content: string | Buffer): string {
 }
 
 /** A file's records as ingest frames them (64 KiB reads), and the file's sha256 and encoding. */
-async function readFile(path: string, encoding?: InputEncoding): Promise<{ records: CsvRecord[]; sha256: string; bytes: number; encoding: InputEncoding }> {
+async function readFile(
+  path: string,
+  encoding?: InputEncoding,
+): Promise<{ records: CsvRecord[]; sha256: string; bytes: number; encoding: InputEncoding }> {
   const file = await InputFile.open(path);
   const framer = new LineFramer(encoding);
   const records: CsvRecord[] = [];
@@ -58,7 +61,9 @@ describe('readCsvRecords', () => {
     ['UTF-8, no newline at the end', `${HEADER}\n${ROW_1}\n${ROW_2}`, false],
     ['UTF-8 with BOM, CRLF, no newline at the end', `${HEADER}\r\n${ROW_1}\r\n${ROW_2}`, true],
   ])('%s gives the same records', async (_what, text, withBom) => {
-    const path = writeTemp(withBom ? Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text, 'utf8')]) : text);
+    const path = writeTemp(
+      withBom ? Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text, 'utf8')]) : text,
+    );
     expect(await readAll(path)).toEqual(EXPECTED);
   });
 
@@ -90,8 +95,24 @@ describe('readCsvRecords', () => {
     const path = writeTemp([HEADER, 'A1,"first', 'second",3', ROW_2, ''].join(eol));
     expect(await readAll(path)).toEqual([
       { line: 1, raw: HEADER, fields: HEADER.split(',') },
-      { line: 2, raw: 'A1,"first', fields: null, problem: { code: 'MALFORMED_ROW', message: 'bad quoting (CSV_QUOTE_NOT_CLOSED); a record ends at its line end' } },
-      { line: 3, raw: 'second",3', fields: null, problem: { code: 'MALFORMED_ROW', message: 'bad quoting (INVALID_OPENING_QUOTE); a record ends at its line end' } },
+      {
+        line: 2,
+        raw: 'A1,"first',
+        fields: null,
+        problem: {
+          code: 'MALFORMED_ROW',
+          message: 'bad quoting (CSV_QUOTE_NOT_CLOSED); a record ends at its line end',
+        },
+      },
+      {
+        line: 3,
+        raw: 'second",3',
+        fields: null,
+        problem: {
+          code: 'MALFORMED_ROW',
+          message: 'bad quoting (INVALID_OPENING_QUOTE); a record ends at its line end',
+        },
+      },
       { line: 4, raw: ROW_2, fields: ROW_2.split(',') },
     ]);
   });
@@ -101,7 +122,15 @@ describe('readCsvRecords', () => {
     const records = await readAll(path);
     expect(records).toEqual([
       { line: 1, raw: 'good,1,2', fields: ['good', '1', '2'] },
-      { line: 2, raw: 'bad,"x"y,1', fields: null, problem: { code: 'MALFORMED_ROW', message: 'bad quoting (CSV_INVALID_CLOSING_QUOTE); a record ends at its line end' } },
+      {
+        line: 2,
+        raw: 'bad,"x"y,1',
+        fields: null,
+        problem: {
+          code: 'MALFORMED_ROW',
+          message: 'bad quoting (CSV_INVALID_CLOSING_QUOTE); a record ends at its line end',
+        },
+      },
       { line: 3, raw: 'good,3,4', fields: ['good', '3', '4'] },
       { line: 4, raw: 'good,5,6', fields: ['good', '5', '6'] },
     ]);
@@ -122,7 +151,15 @@ describe('readCsvRecords', () => {
     const path = writeTemp(['good,1,2', 'bad,"never closed,1'].join('\n'));
     expect(await readAll(path)).toEqual([
       { line: 1, raw: 'good,1,2', fields: ['good', '1', '2'] },
-      { line: 2, raw: 'bad,"never closed,1', fields: null, problem: { code: 'MALFORMED_ROW', message: 'bad quoting (CSV_QUOTE_NOT_CLOSED); a record ends at its line end' } },
+      {
+        line: 2,
+        raw: 'bad,"never closed,1',
+        fields: null,
+        problem: {
+          code: 'MALFORMED_ROW',
+          message: 'bad quoting (CSV_QUOTE_NOT_CLOSED); a record ends at its line end',
+        },
+      },
     ]);
   });
 
@@ -134,7 +171,10 @@ describe('readCsvRecords', () => {
       line: 2,
       raw: long.slice(0, KEPT_RAW_BYTES),
       fields: null,
-      problem: { code: 'RECORD_TOO_LONG', message: `the record is ${long.length} bytes, over the ${MAX_RECORD_BYTES}-byte limit; its first ${KEPT_RAW_BYTES} bytes are kept` },
+      problem: {
+        code: 'RECORD_TOO_LONG',
+        message: `the record is ${long.length} bytes, over the ${MAX_RECORD_BYTES}-byte limit; its first ${KEPT_RAW_BYTES} bytes are kept`,
+      },
     });
     expect(records[2]).toEqual({ line: 3, raw: 'good,2', fields: ['good', '2'] });
   });
@@ -158,7 +198,12 @@ describe('readCsvRecords', () => {
   test('a control character spoils its line: BAD_CHARACTER with where it is', async () => {
     const records = await readAll(writeTemp('a,b\x1b[2Jc\nd,e\n'));
     expect(records).toEqual([
-      { line: 1, raw: 'a,b\x1b[2Jc', fields: null, problem: { code: 'BAD_CHARACTER', message: 'the line holds the control character U+001B at column 4' } },
+      {
+        line: 1,
+        raw: 'a,b\x1b[2Jc',
+        fields: null,
+        problem: { code: 'BAD_CHARACTER', message: 'the line holds the control character U+001B at column 4' },
+      },
       { line: 2, raw: 'd,e', fields: ['d', 'e'] },
     ]);
   });
@@ -186,7 +231,10 @@ describe('readCsvRecords', () => {
 
   test('a long file is read across stream chunks without losing or splitting a record', async () => {
     // 20,000 rows of ~80 bytes ≈ 1.6 MB: many 64 KiB chunks, and multi-byte 非通知 across their edges
-    const rows = Array.from({ length: 20_000 }, (_, index) => `R${index},N000000001,05012345678,in,非通知,2011-04-02 10:00:00,${index}`);
+    const rows = Array.from(
+      { length: 20_000 },
+      (_, index) => `R${index},N000000001,05012345678,in,非通知,2011-04-02 10:00:00,${index}`,
+    );
     const records = await readAll(writeTemp(`${rows.join('\r\n')}\r\n`));
     expect(records.map((record) => record.raw)).toEqual(rows);
     expect(records.map((record) => record.line)).toEqual(rows.map((_, index) => index + 1));
@@ -212,7 +260,11 @@ describe('the file facts come from the bytes read', () => {
 
   test('UTF-8 with Japanese text is utf8', async () => {
     const text = `${HEADER}\n${ROW_2}\n`;
-    expect(await facts(writeTemp(text))).toEqual({ sha256: sha256(text), bytes: Buffer.byteLength(text, 'utf8'), encoding: 'utf8' });
+    expect(await facts(writeTemp(text))).toEqual({
+      sha256: sha256(text),
+      bytes: Buffer.byteLength(text, 'utf8'),
+      encoding: 'utf8',
+    });
   });
 
   test('plain ASCII is utf8', async () => {
@@ -254,6 +306,9 @@ describe('the file facts come from the bytes read', () => {
 
   test('a BOM makes the file UTF-8 and is not part of the first field', async () => {
     const bytes = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('a,b\n')]);
-    expect(await readFile(writeTemp(bytes))).toMatchObject({ encoding: 'utf8', records: [{ line: 1, raw: 'a,b', fields: ['a', 'b'] }] });
+    expect(await readFile(writeTemp(bytes))).toMatchObject({
+      encoding: 'utf8',
+      records: [{ line: 1, raw: 'a,b', fields: ['a', 'b'] }],
+    });
   });
 });

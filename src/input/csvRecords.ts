@@ -165,16 +165,22 @@ export class LineFramer {
 
   private lineRecordFromBytes(bytes: Buffer): CsvRecord {
     const line = this.lineNumber;
-    if (bytes.length > MAX_RECORD_BYTES) return tooLong(line, this.lenient(bytes.subarray(0, KEPT_RAW_BYTES)), bytes.length);
+    if (bytes.length > MAX_RECORD_BYTES)
+      return tooLong(line, this.lenient(bytes.subarray(0, KEPT_RAW_BYTES)), bytes.length);
     if (isAscii(bytes)) return this.lineRecord(bytes.toString('latin1'));
     if (this.decided === 'utf8') {
       if (isUtf8(bytes)) return this.lineRecord(bytes.toString('utf8'));
       return badEncoding(line, bytes.toString('utf8'), 'the line is not valid UTF-8, the encoding of this file');
     }
     const text = iconv.decode(bytes, 'cp932');
-    if (text.includes('\ufffd')) return badEncoding(line, text, 'the line is not valid CP932, the encoding of this file');
+    if (text.includes('\ufffd'))
+      return badEncoding(line, text, 'the line is not valid CP932, the encoding of this file');
     if (this.forced === undefined && isUtf8(bytes)) {
-      return badEncoding(line, bytes.toString('utf8'), 'the line is UTF-8 in a file read as CP932 (its first non-ASCII line was CP932)');
+      return badEncoding(
+        line,
+        bytes.toString('utf8'),
+        'the line is UTF-8 in a file read as CP932 (its first non-ASCII line was CP932)',
+      );
     }
     return this.lineRecord(text);
   }
@@ -252,7 +258,12 @@ export function problem(line: number, raw: string, code: RecordProblem['code'], 
 }
 
 export function tooLong(line: number, head: string, bytes: number): CsvRecord {
-  return problem(line, head, 'RECORD_TOO_LONG', `the record is ${bytes} bytes, over the ${MAX_RECORD_BYTES}-byte limit; its first ${KEPT_RAW_BYTES} bytes are kept`);
+  return problem(
+    line,
+    head,
+    'RECORD_TOO_LONG',
+    `the record is ${bytes} bytes, over the ${MAX_RECORD_BYTES}-byte limit; its first ${KEPT_RAW_BYTES} bytes are kept`,
+  );
 }
 
 function badEncoding(line: number, raw: string, message: string): CsvRecord {
@@ -265,4 +276,3 @@ export interface RecordFramer {
   push(chunk: Buffer): CsvRecord[];
   end(): CsvRecord[];
 }
-

@@ -13,7 +13,12 @@ const LAYOUT: FixedLayout = {
   ],
 };
 
-function frame(bytes: Buffer, layout = LAYOUT, chunk = bytes.length, forced?: 'cp932'): ReturnType<FixedWidthFramer['end']> {
+function frame(
+  bytes: Buffer,
+  layout = LAYOUT,
+  chunk = bytes.length,
+  forced?: 'cp932',
+): ReturnType<FixedWidthFramer['end']> {
   const framer = new FixedWidthFramer(layout, forced);
   const records = [];
   for (let at = 0; at < bytes.length; at += chunk) records.push(...framer.push(bytes.subarray(at, at + chunk)));
@@ -34,13 +39,19 @@ describe('FixedWidthFramer', () => {
 
   test('the same, cut at every byte into chunks', () => {
     const bytes = cp932('A001東京    0042\r\nA002ABCDEFGH0043\r\n');
-    for (let chunk = 1; chunk <= bytes.length; chunk += 1) expect(frame(bytes, LAYOUT, chunk).map((record) => record.fields![2])).toEqual(['0042', '0043']);
+    for (let chunk = 1; chunk <= bytes.length; chunk += 1)
+      expect(frame(bytes, LAYOUT, chunk).map((record) => record.fields![2])).toEqual(['0042', '0043']);
   });
 
   test('a record of the wrong length is MALFORMED_ROW, its line kept; empty lines are not records', () => {
     const records = frame(Buffer.from('A001ABCDEFGH0042\n\nA002ABC0043\n'));
     expect(records).toHaveLength(2);
-    expect(records[1]).toMatchObject({ line: 3, raw: 'A002ABC0043', fields: null, problem: { code: 'MALFORMED_ROW', message: "the record is 11 bytes where the layout's records are 16" } });
+    expect(records[1]).toMatchObject({
+      line: 3,
+      raw: 'A002ABC0043',
+      fields: null,
+      problem: { code: 'MALFORMED_ROW', message: "the record is 11 bytes where the layout's records are 16" },
+    });
   });
 
   test('a field that cuts a CP932 character is noted on the record (a problem only if the profile reads it)', () => {
@@ -57,8 +68,20 @@ describe('FixedWidthFramer', () => {
   });
 
   test('a record not valid CP932, or UTF-8 in a CP932 file, is BAD_ENCODING; a control character BAD_CHARACTER', () => {
-    const records = frame(Buffer.concat([cp932('A001東京    0042\n'), Buffer.from('A002\x82\x20      0043\n', 'latin1'), Buffer.from('A003東京0043\n'), Buffer.from('A004AB\x1bDEFGH0043\n')]));
-    expect(records.map((record) => record.problem?.code ?? 'ok')).toEqual(['ok', 'BAD_ENCODING', 'BAD_ENCODING', 'BAD_CHARACTER']);
+    const records = frame(
+      Buffer.concat([
+        cp932('A001東京    0042\n'),
+        Buffer.from('A002\x82\x20      0043\n', 'latin1'),
+        Buffer.from('A003東京0043\n'),
+        Buffer.from('A004AB\x1bDEFGH0043\n'),
+      ]),
+    );
+    expect(records.map((record) => record.problem?.code ?? 'ok')).toEqual([
+      'ok',
+      'BAD_ENCODING',
+      'BAD_ENCODING',
+      'BAD_CHARACTER',
+    ]);
   });
 
   test('CP932 forced (lines decoded whole, records sliced from the text) gives what record-by-record decoding gives', () => {
@@ -70,7 +93,8 @@ describe('FixedWidthFramer', () => {
       Buffer.from('A004AB\x1bDEFGH0043\n'), // control character
       cp932('  B1全角　　0044\r\n'),
     ]);
-    for (const chunk of [1, 7, 40, bytes.length]) expect(frame(bytes, LAYOUT, chunk, 'cp932')).toEqual(frame(bytes, LAYOUT, chunk));
+    for (const chunk of [1, 7, 40, bytes.length])
+      expect(frame(bytes, LAYOUT, chunk, 'cp932')).toEqual(frame(bytes, LAYOUT, chunk));
     expect(frame(bytes, LAYOUT, bytes.length, 'cp932').at(-1)!.fields).toEqual(['B1', '全角　　', '0044']);
   });
 
@@ -86,7 +110,11 @@ describe('FixedWidthFramer', () => {
   });
 
   test('a line over 64 KiB is RECORD_TOO_LONG, and the next line is read', () => {
-    const records = frame(Buffer.concat([Buffer.alloc(70_000, 'x'), Buffer.from('\nA002ABCDEFGH0043\n')]), LAYOUT, 65_536);
+    const records = frame(
+      Buffer.concat([Buffer.alloc(70_000, 'x'), Buffer.from('\nA002ABCDEFGH0043\n')]),
+      LAYOUT,
+      65_536,
+    );
     expect(records.map((record) => record.problem?.code ?? record.fields![0])).toEqual(['RECORD_TOO_LONG', 'A002']);
     expect(records[1]!.line).toBe(2);
   });

@@ -1,7 +1,16 @@
 import { isAscii, isUtf8 } from 'node:buffer';
 import iconv from 'iconv-lite';
 import { controlCharacterAt } from '../text/quoteInput';
-import { controlProblem, CsvRecord, InputEncoding, KEPT_RAW_BYTES, MAX_RECORD_BYTES, problem, RecordFramer, tooLong } from './csvRecords';
+import {
+  controlProblem,
+  CsvRecord,
+  InputEncoding,
+  KEPT_RAW_BYTES,
+  MAX_RECORD_BYTES,
+  problem,
+  RecordFramer,
+  tooLong,
+} from './csvRecords';
 import { FixedLayout } from './profile';
 
 const LF = 0x0a;
@@ -66,7 +75,14 @@ export class FixedWidthFramer implements RecordFramer {
       if (body.length > 0) records.push(this.record(body));
     } else {
       const raw = this.lenient(rest.subarray(0, KEPT_RAW_BYTES));
-      records.push(problem(this.lineNumber, raw, 'MALFORMED_ROW', `the file ends in a partial record of ${rest.length} bytes (records are ${this.layout.recordBytes})`));
+      records.push(
+        problem(
+          this.lineNumber,
+          raw,
+          'MALFORMED_ROW',
+          `the file ends in a partial record of ${rest.length} bytes (records are ${this.layout.recordBytes})`,
+        ),
+      );
     }
     return records;
   }
@@ -95,12 +111,19 @@ export class FixedWidthFramer implements RecordFramer {
     for (let lineEnd = part.indexOf(LF); lineEnd >= 0; lineEnd = part.indexOf(LF, start)) {
       this.lineNumber += 1;
       const stop = lineEnd > start && part[lineEnd - 1] === CR ? lineEnd - 1 : lineEnd;
-      if (stop > start) records.push(whole === null ? this.record(part.subarray(start, stop)) : this.recordOfText(part, whole, start, stop));
+      if (stop > start)
+        records.push(
+          whole === null ? this.record(part.subarray(start, stop)) : this.recordOfText(part, whole, start, stop),
+        );
       start = lineEnd + 1;
     }
     const rest = part.subarray(start);
     if (rest.length > MAX_RECORD_BYTES) {
-      this.overflow = { line: this.lineNumber + 1, head: Buffer.from(rest.subarray(0, KEPT_RAW_BYTES)), bytes: rest.length };
+      this.overflow = {
+        line: this.lineNumber + 1,
+        head: Buffer.from(rest.subarray(0, KEPT_RAW_BYTES)),
+        bytes: rest.length,
+      };
     } else if (rest.length > 0) this.carry = Buffer.from(rest);
     return records;
   }
@@ -136,7 +159,12 @@ export class FixedWidthFramer implements RecordFramer {
   }
 
   /** The record at bytes start..stop of a part decoded whole. */
-  private recordOfText(part: Buffer, whole: { text: string; at: Int32Array | null }, start: number, stop: number): CsvRecord {
+  private recordOfText(
+    part: Buffer,
+    whole: { text: string; at: Int32Array | null },
+    start: number,
+    stop: number,
+  ): CsvRecord {
     const line = this.lineNumber;
     const { text, at } = whole;
     const charAt = (offset: number): number => (at === null ? offset : at[offset]!);
@@ -154,7 +182,10 @@ export class FixedWidthFramer implements RecordFramer {
       const to = charAt(start + field.offset + field.length);
       if (from < 0 || to < 0) {
         (record.cutFields ??= []).push({ position, message: cutMessage(field, 'CP932') });
-        record.fields![position] = iconv.decode(part.subarray(start + field.offset, start + field.offset + field.length), 'cp932');
+        record.fields![position] = iconv.decode(
+          part.subarray(start + field.offset, start + field.offset + field.length),
+          'cp932',
+        );
         continue;
       }
       record.fields![position] = unpadded(text, from, to);
@@ -166,13 +197,18 @@ export class FixedWidthFramer implements RecordFramer {
   private record(bytes: Buffer): CsvRecord {
     const line = this.lineNumber;
     const size = this.layout.recordBytes;
-    if (bytes.length > MAX_RECORD_BYTES) return tooLong(line, this.lenient(bytes.subarray(0, KEPT_RAW_BYTES)), bytes.length);
+    if (bytes.length > MAX_RECORD_BYTES)
+      return tooLong(line, this.lenient(bytes.subarray(0, KEPT_RAW_BYTES)), bytes.length);
     if (isAscii(bytes)) {
       const raw = bytes.toString('latin1');
       if (bytes.length !== size) return wrongLength(line, raw, bytes.length, size);
       const control = controlCharacterAt(raw);
       if (control >= 0) return controlProblem(line, raw, control);
-      return { line, raw, fields: this.layout.fields.map((field) => unpadded(raw, field.offset, field.offset + field.length)) };
+      return {
+        line,
+        raw,
+        fields: this.layout.fields.map((field) => unpadded(raw, field.offset, field.offset + field.length)),
+      };
     }
     if (this.decided === null) this.decided = isUtf8(bytes) ? 'utf8' : 'cp932';
     const raw = this.decode(bytes);
@@ -200,23 +236,30 @@ export class FixedWidthFramer implements RecordFramer {
       }
     }
     // UTF-8 (or a CP932 text whose characters do not line up one to one): each field decoded on its own.
-    const decode = this.decided === 'cp932' ? (slice: Buffer) => iconv.decode(slice, 'cp932') : (slice: Buffer) => slice.toString('utf8');
+    const decode =
+      this.decided === 'cp932'
+        ? (slice: Buffer) => iconv.decode(slice, 'cp932')
+        : (slice: Buffer) => slice.toString('utf8');
     fields.forEach((field, position) => {
       const text = decode(bytes.subarray(field.offset, field.offset + field.length));
       record.fields!.push(unpadded(text, 0, text.length));
       // A field that cuts a character (a header record of another layout, a shifted record) spoils the
       // record only if the profile reads that field: a header or trailer can still be skipped.
       if (this.isBoundary(bytes, field.offset) && this.isBoundary(bytes, field.offset + field.length)) return;
-      (record.cutFields ??= []).push({ position, message: cutMessage(field, this.decided === 'cp932' ? 'CP932' : 'UTF-8') });
+      (record.cutFields ??= []).push({
+        position,
+        message: cutMessage(field, this.decided === 'cp932' ? 'CP932' : 'UTF-8'),
+      });
     });
     return record;
   }
 
   /** For each byte offset of a CP932 record, the character index that starts there (-1 inside a character). */
   private characterOffsets(bytes: Buffer): { at: Int32Array; characters: number } {
-    const at = this.offsets.length === bytes.length + 1 ? this.offsets : (this.offsets = new Int32Array(bytes.length + 1));
+    const at =
+      this.offsets.length === bytes.length + 1 ? this.offsets : (this.offsets = new Int32Array(bytes.length + 1));
     let characters = 0;
-    for (let index = 0; index < bytes.length; ) {
+    for (let index = 0; index < bytes.length;) {
       const byte = bytes[index]!;
       at[index] = characters;
       characters += 1;
@@ -233,12 +276,23 @@ export class FixedWidthFramer implements RecordFramer {
     const line = this.lineNumber;
     if (this.decided === 'utf8') {
       if (isUtf8(bytes)) return bytes.toString('utf8');
-      return problem(line, bytes.toString('utf8'), 'BAD_ENCODING', 'the record is not valid UTF-8, the encoding of this file');
+      return problem(
+        line,
+        bytes.toString('utf8'),
+        'BAD_ENCODING',
+        'the record is not valid UTF-8, the encoding of this file',
+      );
     }
     const text = iconv.decode(bytes, 'cp932');
-    if (text.includes('\ufffd')) return problem(line, text, 'BAD_ENCODING', 'the record is not valid CP932, the encoding of this file');
+    if (text.includes('\ufffd'))
+      return problem(line, text, 'BAD_ENCODING', 'the record is not valid CP932, the encoding of this file');
     if (this.forced === undefined && isUtf8(bytes)) {
-      return problem(line, bytes.toString('utf8'), 'BAD_ENCODING', 'the record is UTF-8 in a file read as CP932 (its first non-ASCII record was CP932)');
+      return problem(
+        line,
+        bytes.toString('utf8'),
+        'BAD_ENCODING',
+        'the record is UTF-8 in a file read as CP932 (its first non-ASCII record was CP932)',
+      );
     }
     return text;
   }

@@ -19,8 +19,14 @@ export function readHeader(headerFields: string[]): HeaderResult {
   }
   if (missing.length > 0) {
     // Not one canonical name: most likely no header at all, a switch's own layout read without its profile.
-    const hint = missing.length === CDR_COLUMNS.length ? '; a file in a switch\'s own layout (no canonical header) needs --profile NAME (meisai profiles check lists them)' : '';
-    return { ok: false, message: `the header lacks the required column${missing.length > 1 ? 's' : ''} ${missing.join(', ')} (found: ${names.join(', ')})${hint}` };
+    const hint =
+      missing.length === CDR_COLUMNS.length
+        ? "; a file in a switch's own layout (no canonical header) needs --profile NAME (meisai profiles check lists them)"
+        : '';
+    return {
+      ok: false,
+      message: `the header lacks the required column${missing.length > 1 ? 's' : ''} ${missing.join(', ')} (found: ${names.join(', ')})${hint}`,
+    };
   }
   if (repeated.length > 0) return { ok: false, message: `the header names ${repeated.join(', ')} more than once` };
   return { ok: true, positions: positions as ColumnPositions, width: names.length };

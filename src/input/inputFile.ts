@@ -40,7 +40,9 @@ export class InputFile {
     if (!stats.isFile()) {
       await handle.close();
       const folderHint = stats.isDirectory() ? ` (to take the files of a folder: --inbox ${path})` : '';
-      throw new RunFailedError(`${path}: refused: not a regular file (${fileKind(stats)}); only regular files are ingested${folderHint}`);
+      throw new RunFailedError(
+        `${path}: refused: not a regular file (${fileKind(stats)}); only regular files are ingested${folderHint}`,
+      );
     }
     return new InputFile(path, handle, stats);
   }
@@ -87,7 +89,7 @@ export class InputFile {
   }
 
   private async *read(): AsyncGenerator<Buffer> {
-    for (let position = 0; ; ) {
+    for (let position = 0; ;) {
       const buffer = Buffer.allocUnsafe(READ_CHUNK_BYTES);
       let bytesRead: number;
       try {

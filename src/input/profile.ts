@@ -118,7 +118,8 @@ export class InputProfile {
     this.encoding = file.encoding === 'detect' ? undefined : file.encoding;
     const referenced = new Set<string>();
     const collect = (mapping: FieldMapping): void => {
-      if (mapping.time !== undefined && mapping.duration !== undefined) throw new Error('a mapping has either time or duration, not both');
+      if (mapping.time !== undefined && mapping.duration !== undefined)
+        throw new Error('a mapping has either time or duration, not both');
       if (mapping.from !== undefined) referenced.add(mapping.from);
       mapping.concat?.forEach(collect);
       if (mapping.choose !== undefined) {
@@ -156,22 +157,27 @@ export class InputProfile {
   private checkLayout(): void {
     const layout = this.layout;
     if (layout.type === 'csv' && layout.header) {
-      if (layout.columns !== undefined) throw new Error('a CSV layout with a header takes its columns from the header: remove layout.columns');
+      if (layout.columns !== undefined)
+        throw new Error('a CSV layout with a header takes its columns from the header: remove layout.columns');
       return;
     }
-    if (layout.type === 'csv' && layout.columns === undefined) throw new Error('a CSV layout without a header needs layout.columns');
+    if (layout.type === 'csv' && layout.columns === undefined)
+      throw new Error('a CSV layout without a header needs layout.columns');
     const names = this.layoutColumnNames();
     const repeated = names.filter((name, index) => names.indexOf(name) !== index);
     if (repeated.length > 0) throw new Error(`the layout names ${[...new Set(repeated)].join(', ')} more than once`);
     const unknown = this.referencedColumns.filter((name) => !names.includes(name));
-    if (unknown.length > 0) throw new Error(`the profile reads ${unknown.join(', ')}, which the layout does not define`);
+    if (unknown.length > 0)
+      throw new Error(`the profile reads ${unknown.join(', ')}, which the layout does not define`);
     if (layout.type === 'csv' && layout.minColumns !== undefined && layout.minColumns > names.length) {
       throw new Error(`layout.minColumns ${layout.minColumns} is more than the ${names.length} columns named`);
     }
     if (layout.type === 'fixed') {
       for (const field of layout.fields) {
         if (field.offset + field.length > layout.recordBytes) {
-          throw new Error(`field ${field.name} (bytes ${field.offset}..${field.offset + field.length - 1}) runs past the ${layout.recordBytes}-byte record`);
+          throw new Error(
+            `field ${field.name} (bytes ${field.offset}..${field.offset + field.length - 1}) runs past the ${layout.recordBytes}-byte record`,
+          );
         }
       }
     }
@@ -188,7 +194,9 @@ export class InputProfile {
       if (!positionOf.has(name)) positionOf.set(name, index);
     });
     const lookup = (name: string): number => positionOf.get(this.hasHeader ? name.toLowerCase() : name)!;
-    const missing = this.referencedColumns.filter((name) => !positionOf.has(this.hasHeader ? name.toLowerCase() : name));
+    const missing = this.referencedColumns.filter(
+      (name) => !positionOf.has(this.hasHeader ? name.toLowerCase() : name),
+    );
     if (missing.length > 0) return { missing };
     const layout = this.layout;
     const width =
@@ -214,12 +222,21 @@ export class RecordMapper {
     readonly width: { min: number; max: number },
   ) {
     this.getters = CDR_COLUMNS.map((column) => this.compile(profile.file.fields[column]));
-    this.skipTests = (profile.file.skip ?? []).map((rule) => ({ reason: rule.reason, test: this.condition(rule.when) }));
+    this.skipTests = (profile.file.skip ?? []).map((rule) => ({
+      reason: rule.reason,
+      test: this.condition(rule.when),
+    }));
     const rules = profile.file.skip ?? [];
     this.skipPositions = new Set(rules.map((rule) => positionOf(rule.when.field)));
     const skipOnly = new Set(rules.map((rule) => rule.when.field));
-    this.mappedPositions = new Set(profile.referencedColumns.filter((name) => !skipOnly.has(name) || mappingReads(profile.file, name)).map(positionOf));
-    this.sources = Object.fromEntries(CDR_COLUMNS.map((column) => [column, describeMapping(profile.file.fields[column])])) as Record<CdrColumn, string>;
+    this.mappedPositions = new Set(
+      profile.referencedColumns
+        .filter((name) => !skipOnly.has(name) || mappingReads(profile.file, name))
+        .map(positionOf),
+    );
+    this.sources = Object.fromEntries(
+      CDR_COLUMNS.map((column) => [column, describeMapping(profile.file.fields[column])]),
+    ) as Record<CdrColumn, string>;
   }
 
   /**
@@ -229,7 +246,8 @@ export class RecordMapper {
    */
   mapFields(fields: string[], cutFields?: { position: number; message: string }[]): string[] | Skip | Rejection {
     if (fields.length < this.width.min || fields.length > this.width.max) {
-      const expected = this.width.min === this.width.max ? `${this.width.min}` : `${this.width.min} to ${this.width.max}`;
+      const expected =
+        this.width.min === this.width.max ? `${this.width.min}` : `${this.width.min} to ${this.width.max}`;
       return reject('MALFORMED_ROW', `${fields.length} fields where profile ${this.profile.id} has ${expected}`);
     }
     if (cutFields !== undefined) {
@@ -246,7 +264,10 @@ export class RecordMapper {
       const value = this.getters[index]!(fields);
       if (typeof value !== 'string') {
         const column = CDR_COLUMNS[index]!;
-        return reject(FIELD_CODES[column], `profile ${this.profile.id}, field ${column} (${this.sources[column]}): ${value.failure}`);
+        return reject(
+          FIELD_CODES[column],
+          `profile ${this.profile.id}, field ${column} (${this.sources[column]}): ${value.failure}`,
+        );
       }
       mapped[index] = value;
     }
@@ -264,19 +285,26 @@ export class RecordMapper {
 
   /** A canonical rejection with the profile fields it came from, so that the operator can find the column. */
   named(rejection: Rejection): Rejection {
-    const column = (Object.keys(FIELD_CODES) as CdrColumn[]).find((candidate) => FIELD_CODES[candidate] === rejection.code);
+    const column = (Object.keys(FIELD_CODES) as CdrColumn[]).find(
+      (candidate) => FIELD_CODES[candidate] === rejection.code,
+    );
     const where =
       column !== undefined
         ? `field ${column} (${this.sources[column]})`
         : rejection.code === 'MISSING_FIELD'
-          ? CDR_COLUMNS.filter((candidate) => rejection.message.includes(candidate)).map((candidate) => `${candidate} (${this.sources[candidate]})`).join(', ')
+          ? CDR_COLUMNS.filter((candidate) => rejection.message.includes(candidate))
+              .map((candidate) => `${candidate} (${this.sources[candidate]})`)
+              .join(', ')
           : '';
-    return where === '' ? rejection : reject(rejection.code, `${rejection.message} (profile ${this.profile.id}, ${where})`);
+    return where === ''
+      ? rejection
+      : reject(rejection.code, `${rejection.message} (profile ${this.profile.id}, ${where})`);
   }
 
   private column(name: string): Getter {
     const position = this.positionOf(name);
-    return (fields) => fields[position] ?? { failure: `the record has no column ${name} (it has ${fields.length} fields)` };
+    return (fields) =>
+      fields[position] ?? { failure: `the record has no column ${name} (it has ${fields.length} fields)` };
   }
 
   private compile(mapping: FieldMapping): Getter {
@@ -358,7 +386,8 @@ export function describeMapping(mapping: FieldMapping): string {
   else if (mapping.value !== undefined) text = `the value "${mapping.value}"`;
   else if (mapping.concat !== undefined) text = `${mapping.concat.map(describeMapping).join(' + ')}`;
   else text = `chosen by ${mapping.choose!.by}`;
-  if (mapping.time !== undefined) text += `, ${mapping.time}${mapping.time === 'iso' || mapping.time === 'yyyymmddhhmmss' ? ` ${mapping.zone ?? 'Asia/Tokyo'}` : ''}`;
+  if (mapping.time !== undefined)
+    text += `, ${mapping.time}${mapping.time === 'iso' || mapping.time === 'yyyymmddhhmmss' ? ` ${mapping.zone ?? 'Asia/Tokyo'}` : ''}`;
   if (mapping.duration !== undefined) text += `, ${mapping.duration}`;
   return text;
 }
@@ -369,6 +398,8 @@ function mappingReads(file: ProfileFile, name: string): boolean {
     mapping.from === name ||
     (mapping.concat?.some(reads) ?? false) ||
     (mapping.choose !== undefined &&
-      (mapping.choose.by === name || Object.values(mapping.choose.cases).some(reads) || (mapping.choose.default !== undefined && reads(mapping.choose.default))));
+      (mapping.choose.by === name ||
+        Object.values(mapping.choose.cases).some(reads) ||
+        (mapping.choose.default !== undefined && reads(mapping.choose.default))));
   return CDR_COLUMNS.some((column) => reads(file.fields[column]));
 }

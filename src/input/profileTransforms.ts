@@ -50,21 +50,24 @@ export function startText(raw: string, format: TimeFormat, zone: TimeZone): stri
       return new Date(parseDigits(match[1]!) * 1000 + fraction).toISOString();
     }
     case 'epoch-milliseconds':
-      if (!EPOCH_MILLISECONDS.test(text)) return { failure: `${quoteInput(raw)} is not epoch milliseconds (up to 14 digits)` };
+      if (!EPOCH_MILLISECONDS.test(text))
+        return { failure: `${quoteInput(raw)} is not epoch milliseconds (up to 14 digits)` };
       return new Date(parseDigits(text)).toISOString();
     case 'yyyymmddhhmmss':
-      if (text.length !== 14 || !allDigits(text)) return { failure: `${quoteInput(raw)} is not 14 digits YYYYMMDDHHmmss` };
+      if (text.length !== 14 || !allDigits(text))
+        return { failure: `${quoteInput(raw)} is not 14 digits YYYYMMDDHHmmss` };
       return `${text.slice(0, 4)}-${text.slice(4, 6)}-${text.slice(6, 8)}T${text.slice(8, 10)}:${text.slice(10, 12)}:${text.slice(12, 14)}${zoneSuffix(zone)}`;
   }
 }
-
 
 /** A duration as canonical decimal seconds for `parseDuration` (which checks the 86400 s limit). */
 export function durationText(raw: string, unit: DurationUnit): string | MappingFailure {
   if (unit === 'seconds') return raw;
   const text = raw.trim();
   if (text.length === 0 || text.length > 12 || !allDigits(text)) {
-    return { failure: `${quoteInput(raw)} is not a whole number of ${unit === 'tenths' ? 'tenths of a second' : 'milliseconds'}` };
+    return {
+      failure: `${quoteInput(raw)} is not a whole number of ${unit === 'tenths' ? 'tenths of a second' : 'milliseconds'}`,
+    };
   }
   const fractionDigits = unit === 'tenths' ? 1 : 3;
   let first = 0;

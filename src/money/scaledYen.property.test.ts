@@ -1,6 +1,14 @@
 import Decimal from 'decimal.js';
 import fc from 'fast-check';
-import { formatScaledYen, parseYenAmount, parseYenAmountExact, roundScaledQuotient, roundScaledYen, RoundingRule, YEN_SCALE } from './scaledYen';
+import {
+  formatScaledYen,
+  parseYenAmount,
+  parseYenAmountExact,
+  roundScaledQuotient,
+  roundScaledYen,
+  RoundingRule,
+  YEN_SCALE,
+} from './scaledYen';
 
 /** The reference: decimal.js with room for every digit. */
 const Exact = Decimal.clone({ precision: 40 });
@@ -42,7 +50,9 @@ describe('formatScaledYen', () => {
     );
     fc.assert(
       fc.property(scaled, fc.integer({ min: 0, max: 6 }), (value, decimals) => {
-        expect(formatScaledYen(value, decimals)).toBe(new Exact(value).dividedBy(YEN_SCALE).toFixed(decimals, Exact.ROUND_DOWN));
+        expect(formatScaledYen(value, decimals)).toBe(
+          new Exact(value).dividedBy(YEN_SCALE).toFixed(decimals, Exact.ROUND_DOWN),
+        );
       }),
       { numRuns: 5000 },
     );
@@ -59,7 +69,9 @@ describe('formatScaledYen and parseYenAmountExact on bigint sums of any size', (
   it('prints a bigint with 0 to 6 fraction digits as decimal.js cuts it toward zero', () => {
     fc.assert(
       fc.property(big, fc.integer({ min: 0, max: 6 }), (value, decimals) => {
-        expect(formatScaledYen(value, decimals)).toBe(new Exact(value.toString()).dividedBy(YEN_SCALE).toFixed(decimals, Exact.ROUND_DOWN));
+        expect(formatScaledYen(value, decimals)).toBe(
+          new Exact(value.toString()).dividedBy(YEN_SCALE).toFixed(decimals, Exact.ROUND_DOWN),
+        );
       }),
       { numRuns: 3000 },
     );
@@ -95,26 +107,42 @@ describe('formatScaledYen and parseYenAmountExact on bigint sums of any size', (
   });
 
   it('refuses text that is not a yen amount of at most 4 fraction digits', () => {
-    for (const text of ['', '1.', '.5', '1.23456', '1e3', '+1', '1,000', ' 1']) expect(() => parseYenAmountExact(text)).toThrow(RangeError);
+    for (const text of ['', '1.', '.5', '1.23456', '1e3', '+1', '1,000', ' 1'])
+      expect(() => parseYenAmountExact(text)).toThrow(RangeError);
   });
 });
 
 describe('rounding to decimals or to a step', () => {
-  const MODES: Record<RoundingRule['mode'], Decimal.Rounding> = { down: Exact.ROUND_DOWN, up: Exact.ROUND_UP, 'half-up': Exact.ROUND_HALF_UP, 'half-even': Exact.ROUND_HALF_EVEN };
+  const MODES: Record<RoundingRule['mode'], Decimal.Rounding> = {
+    down: Exact.ROUND_DOWN,
+    up: Exact.ROUND_UP,
+    'half-up': Exact.ROUND_HALF_UP,
+    'half-even': Exact.ROUND_HALF_EVEN,
+  };
   const rule: fc.Arbitrary<RoundingRule> = fc.oneof(
-    fc.record({ mode: fc.constantFrom('down' as const, 'up' as const, 'half-up' as const, 'half-even' as const), decimals: fc.integer({ min: -4, max: 4 }) }),
-    fc.record({ mode: fc.constantFrom('down' as const, 'up' as const, 'half-up' as const, 'half-even' as const), decimals: fc.constant(4), step: fc.constantFrom('0.5', '0.25', '0.05', '5', '10', '3', '1.5', '0.0003', '1000') }),
+    fc.record({
+      mode: fc.constantFrom('down' as const, 'up' as const, 'half-up' as const, 'half-even' as const),
+      decimals: fc.integer({ min: -4, max: 4 }),
+    }),
+    fc.record({
+      mode: fc.constantFrom('down' as const, 'up' as const, 'half-up' as const, 'half-even' as const),
+      decimals: fc.constant(4),
+      step: fc.constantFrom('0.5', '0.25', '0.05', '5', '10', '3', '1.5', '0.0003', '1000'),
+    }),
   );
   /** decimal.js: the amount counted in steps, rounded to a whole count by the mode, times the step. */
   const reference = (yen: Decimal, roundingRule: RoundingRule): Decimal => {
-    const step = roundingRule.step === undefined ? new Exact(10).pow(-roundingRule.decimals) : new Exact(roundingRule.step);
+    const step =
+      roundingRule.step === undefined ? new Exact(10).pow(-roundingRule.decimals) : new Exact(roundingRule.step);
     return yen.dividedBy(step).toDecimalPlaces(0, MODES[roundingRule.mode]).times(step);
   };
 
   it('roundScaledYen agrees with decimal.js for any sign, decimals from -4 to 4 and any step', () => {
     fc.assert(
       fc.property(fc.integer({ min: -1e12, max: 1e12 }), rule, (scaled, roundingRule) => {
-        expect(roundScaledYen(scaled, roundingRule)).toBe(reference(new Exact(scaled).dividedBy(YEN_SCALE), roundingRule).times(YEN_SCALE).toNumber());
+        expect(roundScaledYen(scaled, roundingRule)).toBe(
+          reference(new Exact(scaled).dividedBy(YEN_SCALE), roundingRule).times(YEN_SCALE).toNumber(),
+        );
       }),
       { numRuns: 5000 },
     );
@@ -122,10 +150,17 @@ describe('rounding to decimals or to a step', () => {
 
   it('roundScaledQuotient agrees with decimal.js on exact quotients', () => {
     fc.assert(
-      fc.property(fc.bigInt({ min: 0n, max: 10n ** 15n }), fc.bigInt({ min: 1n, max: 10n ** 6n }), rule, (numerator, denominator, roundingRule) => {
-        const exact = new Exact(numerator.toString()).dividedBy(denominator.toString()).dividedBy(YEN_SCALE);
-        expect(roundScaledQuotient(numerator, denominator, roundingRule)).toBe(reference(exact, roundingRule).times(YEN_SCALE).toNumber());
-      }),
+      fc.property(
+        fc.bigInt({ min: 0n, max: 10n ** 15n }),
+        fc.bigInt({ min: 1n, max: 10n ** 6n }),
+        rule,
+        (numerator, denominator, roundingRule) => {
+          const exact = new Exact(numerator.toString()).dividedBy(denominator.toString()).dividedBy(YEN_SCALE);
+          expect(roundScaledQuotient(numerator, denominator, roundingRule)).toBe(
+            reference(exact, roundingRule).times(YEN_SCALE).toNumber(),
+          );
+        },
+      ),
       { numRuns: 5000 },
     );
   });

@@ -128,7 +128,10 @@ describe('roundScaledYen', () => {
         fc.constantFrom<RoundingMode>('down', 'up', 'half-up', 'half-even'),
         fc.integer({ min: 0, max: 4 }),
         (scaled, mode, decimals) => {
-          const expected = new Decimal(scaled).div(YEN_SCALE).toDecimalPlaces(decimals, DECIMAL_MODES[mode]).times(YEN_SCALE);
+          const expected = new Decimal(scaled)
+            .div(YEN_SCALE)
+            .toDecimalPlaces(decimals, DECIMAL_MODES[mode])
+            .times(YEN_SCALE);
           const actual = roundScaledYen(scaled, { mode, decimals });
           // compared as decimal strings: -0 and 0 are the same amount of money
           expect(new Decimal(actual).eq(expected)).toBe(true);

@@ -51,7 +51,8 @@ export function roundingRuleProblem(rule: RoundingRule): string | null {
   } catch (error) {
     return (error as Error).message;
   }
-  if (step % 10 ** (MAX_FRACTION_DIGITS - shownDecimals(rule)) !== 0) return `a rounding step of ${rule.step} yen is not shown exactly with ${rule.decimals} decimals`;
+  if (step % 10 ** (MAX_FRACTION_DIGITS - shownDecimals(rule)) !== 0)
+    return `a rounding step of ${rule.step} yen is not shown exactly with ${rule.decimals} decimals`;
   return null;
 }
 
@@ -84,7 +85,8 @@ const EXACT_DECIMAL_AMOUNT = /^(-?)(\d+)(?:\.(\d{1,4}))?$/;
  */
 export function parseYenAmountExact(text: string): bigint {
   const match = EXACT_DECIMAL_AMOUNT.exec(text);
-  if (match === null) throw new RangeError(`"${text}" is not a yen amount with at most ${MAX_FRACTION_DIGITS} fraction digits`);
+  if (match === null)
+    throw new RangeError(`"${text}" is not a yen amount with at most ${MAX_FRACTION_DIGITS} fraction digits`);
   const scaled = BigInt(match[2]!) * BIG_YEN_SCALE + BigInt((match[3] ?? '').padEnd(MAX_FRACTION_DIGITS, '0'));
   return match[1] === '-' ? -scaled : scaled;
 }
@@ -159,7 +161,8 @@ export function assertSafe(scaledYen: number): void {
  * price applies to a share of a unit, as 着割 does (0.5 yen per 60 s of total time).
  */
 export function roundScaledQuotient(numerator: bigint, denominator: bigint, rule: RoundingRule): number {
-  if (denominator <= 0n || numerator < 0n) throw new RangeError('roundScaledQuotient takes a non-negative numerator and a positive denominator');
+  if (denominator <= 0n || numerator < 0n)
+    throw new RangeError('roundScaledQuotient takes a non-negative numerator and a positive denominator');
   const step = BigInt(roundingStepScaled(rule));
   const divisor = denominator * step;
   const whole = numerator / divisor;
@@ -167,7 +170,8 @@ export function roundScaledQuotient(numerator: bigint, denominator: bigint, rule
   let steps = whole;
   if (rule.mode === 'up' && remainder > 0n) steps += 1n;
   else if (rule.mode === 'half-up' && remainder * 2n >= divisor) steps += 1n;
-  else if (rule.mode === 'half-even' && (remainder * 2n > divisor || (remainder * 2n === divisor && whole % 2n === 1n))) steps += 1n;
+  else if (rule.mode === 'half-even' && (remainder * 2n > divisor || (remainder * 2n === divisor && whole % 2n === 1n)))
+    steps += 1n;
   const rounded = Number(steps * step);
   assertSafe(rounded);
   return rounded;
@@ -180,14 +184,18 @@ export const PARTS_PER_YEN = 36_000_000n;
  * An exact amount in parts (or in 1/partsDenominator of a part), in yen: a plain decimal when it has one (`16.2666` is not: it is
  * printed `16.26666…` with the fraction `244/15`), so a quote never shows a rounded figure as exact.
  */
-export function formatExactParts(parts: number | bigint, partsDenominator: number | bigint = 1): { decimal: string; fraction: string; exact: boolean } {
+export function formatExactParts(
+  parts: number | bigint,
+  partsDenominator: number | bigint = 1,
+): { decimal: string; fraction: string; exact: boolean } {
   const numerator = BigInt(parts);
   const perYen = PARTS_PER_YEN * BigInt(partsDenominator);
   let divisor = gcd(numerator, perYen);
   if (divisor === 0n) divisor = 1n;
   const reducedNumerator = numerator / divisor;
   const reducedDenominator = perYen / divisor;
-  const fraction = reducedDenominator === 1n ? reducedNumerator.toString() : `${reducedNumerator}/${reducedDenominator}`;
+  const fraction =
+    reducedDenominator === 1n ? reducedNumerator.toString() : `${reducedNumerator}/${reducedDenominator}`;
   let rest = reducedDenominator;
   while (rest % 2n === 0n) rest /= 2n;
   while (rest % 5n === 0n) rest /= 5n;

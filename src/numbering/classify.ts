@@ -37,7 +37,9 @@ export class NumberingPlan {
         }
       }
       if (rule.pricedAs !== undefined && rule.class !== 'not-callable') {
-        throw new RangeError(`numbering plan ${file.id}: prefix ${rule.prefix} is ${rule.class}; only a not-callable rule takes pricedAs`);
+        throw new RangeError(
+          `numbering plan ${file.id}: prefix ${rule.prefix} is ${rule.class}; only a not-callable rule takes pricedAs`,
+        );
       }
       sharing.push(dated);
       this.rulesByPrefix.set(rule.prefix, sharing);
@@ -49,15 +51,24 @@ export class NumberingPlan {
   classify(digits: string, atMs: number): Classification {
     for (let length = Math.min(this.longestPrefix, digits.length); length > 0; length -= 1) {
       const prefix = digits.slice(0, length);
-      const rule = this.rulesByPrefix.get(prefix)?.find((candidate) => candidate.fromMs <= atMs && atMs < candidate.toMs);
+      const rule = this.rulesByPrefix
+        .get(prefix)
+        ?.find((candidate) => candidate.fromMs <= atMs && atMs < candidate.toMs);
       if (rule === undefined) continue;
-      const lengthFits = (rule.minLength === undefined || digits.length >= rule.minLength) && (rule.maxLength === undefined || digits.length <= rule.maxLength);
+      const lengthFits =
+        (rule.minLength === undefined || digits.length >= rule.minLength) &&
+        (rule.maxLength === undefined || digits.length <= rule.maxLength);
       if (rule.class === 'not-callable') {
         // A number the plan may price must have the rule's length; any other stays not callable.
-        return rule.pricedAs !== undefined && lengthFits ? { kind: 'not-callable', prefix, pricedAs: rule.pricedAs } : { kind: 'not-callable', prefix };
+        return rule.pricedAs !== undefined && lengthFits
+          ? { kind: 'not-callable', prefix, pricedAs: rule.pricedAs }
+          : { kind: 'not-callable', prefix };
       }
       if (!lengthFits) {
-        return { kind: 'invalid', message: `${digits} has ${digits.length} digits; numbers starting ${prefix} have ${lengthText(rule)}` };
+        return {
+          kind: 'invalid',
+          message: `${digits} has ${digits.length} digits; numbers starting ${prefix} have ${lengthText(rule)}`,
+        };
       }
       return { kind: 'callable', type: rule.class };
     }

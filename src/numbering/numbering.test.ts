@@ -214,7 +214,10 @@ describe('the numbering plan of 2026 (issue 18)', () => {
 
   test('060 at another length is invalid once it is mobile, not callable before', () => {
     expect(plan.classify('0601234567', jst('2026-12-01T00:00:00+09:00'))).toMatchObject({ kind: 'invalid' });
-    expect(plan.classify('0601234567', jst('2026-06-01T00:00:00+09:00'))).toEqual({ kind: 'not-callable', prefix: '060' });
+    expect(plan.classify('0601234567', jst('2026-06-01T00:00:00+09:00'))).toEqual({
+      kind: 'not-callable',
+      prefix: '060',
+    });
   });
 
   test.each([
@@ -230,9 +233,9 @@ describe('the numbering plan of 2026 (issue 18)', () => {
   });
 
   test('refuses pricedAs on a rule that is callable already', () => {
-    expect(() => new NumberingPlan({ id: 'TEST', rules: [{ prefix: '03', class: 'general', pricedAs: 'general' }] })).toThrow(
-      'numbering plan TEST: prefix 03 is general; only a not-callable rule takes pricedAs',
-    );
+    expect(
+      () => new NumberingPlan({ id: 'TEST', rules: [{ prefix: '03', class: 'general', pricedAs: 'general' }] }),
+    ).toThrow('numbering plan TEST: prefix 03 is general; only a not-callable rule takes pricedAs');
   });
 });
 
@@ -265,6 +268,9 @@ describe('NumberingPlan construction', () => {
   test('a number outside every rule in effect is invalid', () => {
     const future = new NumberingPlan(base([{ prefix: '03', class: 'general', effectiveFrom: '2020-01-01' }]));
     expect(future.classify('0312345678', jst('2019-12-31T23:59:59+09:00'))).toMatchObject({ kind: 'invalid' });
-    expect(future.classify('0312345678', jst('2020-01-01T00:00:00+09:00'))).toMatchObject({ kind: 'callable', type: 'general' });
+    expect(future.classify('0312345678', jst('2020-01-01T00:00:00+09:00'))).toMatchObject({
+      kind: 'callable',
+      type: 'general',
+    });
   });
 });

@@ -53,7 +53,9 @@ export function normaliseSubscriberNumber(rawNumber: string): string | null {
 export function requireSubscriberNumber(value: string): string {
   const number = normaliseSubscriberNumber(value);
   if (number === null) {
-    throw new ConfigurationError(`number "${value}" is not valid: expected an 11-digit 050 number, e.g. 05012345678, 050-1234-5678 or +81 50 1234 5678`);
+    throw new ConfigurationError(
+      `number "${value}" is not valid: expected an 11-digit 050 number, e.g. 05012345678, 050-1234-5678 or +81 50 1234 5678`,
+    );
   }
   return number;
 }

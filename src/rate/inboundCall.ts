@@ -38,7 +38,11 @@ export type ChakuwariIneligibility = 'zero-duration' | 'withheld-caller' | 'call
  * longer than 0 ms, and its caller must be of one of the plan's eligible call types (a
  * withheld, not-callable or unknown caller never is). Null: eligible.
  */
-export function chakuwariIneligibility(peerClass: PeerClass, durationMs: number, rule: Chakuwari): ChakuwariIneligibility | null {
+export function chakuwariIneligibility(
+  peerClass: PeerClass,
+  durationMs: number,
+  rule: Chakuwari,
+): ChakuwariIneligibility | null {
   if (durationMs <= 0) return 'zero-duration';
   if (peerClass === 'withheld') return 'withheld-caller';
   return rule.eligibleCallerTypes.has(peerClass as CallType) ? null : 'caller-class-not-eligible';

@@ -70,8 +70,23 @@ export function quoteCall(
   const callType = outboundCallType(classification, tariff, request.peer);
   if (!callType.ok) return callType;
   const explanation = newChargeExplanation();
-  const fixedRate = sameContractRate(tariff, request.contractId, request.number, request.peer, request.startMs, contractNumbers);
-  const charged = chargeCall(tariff, callType.type, request.peer, request.startMs, request.durationMs, explanation, fixedRate);
+  const fixedRate = sameContractRate(
+    tariff,
+    request.contractId,
+    request.number,
+    request.peer,
+    request.startMs,
+    contractNumbers,
+  );
+  const charged = chargeCall(
+    tariff,
+    callType.type,
+    request.peer,
+    request.startMs,
+    request.durationMs,
+    explanation,
+    fixedRate,
+  );
   if (!charged.ok) return { ok: false, code: 'NO_TARIFF', message: charged.message };
   return {
     ok: true,
@@ -106,11 +121,22 @@ function quotedTariff(
   subscriptions: SubscriptionBook,
 ): { tariff: Tariff; head: { plan: string; planSource: PlanSource; tariffId: string } } | Rejection {
   const asked = request.plan !== undefined;
-  const book = asked ? new SubscriptionBook([{ contractId: request.contractId, number: null, plan: request.plan!, effectiveFrom: '1900-01-01' }]) : subscriptions;
+  const book = asked
+    ? new SubscriptionBook([
+        { contractId: request.contractId, number: null, plan: request.plan!, effectiveFrom: '1900-01-01' },
+      ])
+    : subscriptions;
   const tariff = tariffForCall(request.contractId, asked ? null : request.number, request.startMs, tariffs, book);
   if ('ok' in tariff) return tariff;
   const subscribed = subscriptions.planAt(request.contractId, request.number, request.startMs);
-  return { tariff, head: { plan: tariff.plan, planSource: asked ? 'asked for' : subscribed !== undefined ? 'subscription' : 'default plan', tariffId: tariff.id } };
+  return {
+    tariff,
+    head: {
+      plan: tariff.plan,
+      planSource: asked ? 'asked for' : subscribed !== undefined ? 'subscription' : 'default plan',
+      tariffId: tariff.id,
+    },
+  };
 }
 
 /** An inbound call to quote: the caller id as the CDR gives it (a number, 非通知, anonymous or empty). */
@@ -138,7 +164,12 @@ export type InboundQuoteResult = { ok: true; quote: InboundQuote } | Rejection;
  * id, `inboundPeerClass`, `chakuwariIneligibility`): an inbound call is never charged; it may
  * count toward the number's 着割.
  */
-export function quoteInboundCall(request: InboundQuoteRequest, tariffs: TariffBook, numbering: NumberingPlan, subscriptions: SubscriptionBook): InboundQuoteResult {
+export function quoteInboundCall(
+  request: InboundQuoteRequest,
+  tariffs: TariffBook,
+  numbering: NumberingPlan,
+  subscriptions: SubscriptionBook,
+): InboundQuoteResult {
   const planned = quotedTariff({ ...request, peer: request.rawPeer }, tariffs, subscriptions);
   if ('ok' in planned) return planned;
   const { tariff, head } = planned;

@@ -14,7 +14,11 @@ const reference = new Tariff(REFERENCE_FILE);
 const YEN = 10_000;
 
 /** Rates one call of the reference tariff: the rate it chose, its units and its charge in yen. */
-function rateReference(type: CallType, digits: string, durationMs: number): { rateId: string; units: number; chargeYen: number } {
+function rateReference(
+  type: CallType,
+  digits: string,
+  durationMs: number,
+): { rateId: string; units: number; chargeYen: number } {
   const rate = reference.rateFor(type, digits);
   const charge = rateCall(durationMs, rate, reference.callRounding);
   return { rateId: rate.id, units: charge.units, chargeYen: charge.chargeScaled / YEN };
@@ -143,7 +147,15 @@ describe('rateCall: an initial block, then an increment, with a per-call fee', (
   const halfUpWhole: RoundingRule = { mode: 'half-up', decimals: 0 };
   const tariff = new Tariff(
     tariffFile({ rounding: { call: halfUpWhole, statementRow: { mode: 'down', decimals: 0 } } }, [
-      { id: 'MOBILE_BLOCK', type: 'mobile', perCallFee: '3', initialSeconds: 30, initialPrice: '10', unitSeconds: 1, unitPrice: '0.35' },
+      {
+        id: 'MOBILE_BLOCK',
+        type: 'mobile',
+        perCallFee: '3',
+        initialSeconds: 30,
+        initialPrice: '10',
+        unitSeconds: 1,
+        unitPrice: '0.35',
+      },
     ]),
   );
   const rate = tariff.rateFor('mobile', '09012345678');
@@ -162,13 +174,31 @@ describe('rateCall: an initial block, then an increment, with a per-call fee', (
       steps: [
         // the block: 10 yen per 30 s, charged per 30 s; parts per increment = 30,000 ms × 100,000 × 3600 / 30,000 ms
         {
-          fromMs: 0, toMs: 30_000, priceScaled: 100_000, rateUnitSeconds: 30, incrementSeconds: 30, rateUnitMs: 30_000, incrementMs: 30_000,
-          partsPerIncrement: 360_000_000, partsPerIncrementNumerator: 360_000_000n, partsPerIncrementDenominator: 1n, flatFee: 0,
+          fromMs: 0,
+          toMs: 30_000,
+          priceScaled: 100_000,
+          rateUnitSeconds: 30,
+          incrementSeconds: 30,
+          rateUnitMs: 30_000,
+          incrementMs: 30_000,
+          partsPerIncrement: 360_000_000,
+          partsPerIncrementNumerator: 360_000_000n,
+          partsPerIncrementDenominator: 1n,
+          flatFee: 0,
         },
         // then 0.35 yen per started second: 1,000 ms × 3,500 × 3600 / 1,000 ms
         {
-          fromMs: 30_000, toMs: Number.POSITIVE_INFINITY, priceScaled: 3_500, rateUnitSeconds: 1, incrementSeconds: 1, rateUnitMs: 1_000, incrementMs: 1_000,
-          partsPerIncrement: 12_600_000, partsPerIncrementNumerator: 12_600_000n, partsPerIncrementDenominator: 1n, flatFee: 0,
+          fromMs: 30_000,
+          toMs: Number.POSITIVE_INFINITY,
+          priceScaled: 3_500,
+          rateUnitSeconds: 1,
+          incrementSeconds: 1,
+          rateUnitMs: 1_000,
+          incrementMs: 1_000,
+          partsPerIncrement: 12_600_000,
+          partsPerIncrementNumerator: 12_600_000n,
+          partsPerIncrementDenominator: 1n,
+          flatFee: 0,
         },
       ],
     });
@@ -193,10 +223,9 @@ describe('rateCall: an initial block, then an increment, with a per-call fee', (
 
 describe('rateCall: prices with fractions of a yen and the call rounding rule', () => {
   // 1.25 yen per started 60 s
-  const rate = new Tariff(tariffFile({}, [{ id: 'GENERAL_FRACTION', type: 'general', unitSeconds: 60, unitPrice: '1.25' }])).rateFor(
-    'general',
-    '0312345678',
-  );
+  const rate = new Tariff(
+    tariffFile({}, [{ id: 'GENERAL_FRACTION', type: 'general', unitSeconds: 60, unitPrice: '1.25' }]),
+  ).rateFor('general', '0312345678');
 
   test.each([
     // [ms, rounding, scaled yen]
@@ -264,7 +293,9 @@ describe('Tariff', () => {
     ],
     [
       'a prefix inside a range priced twice',
-      tariffFile({}, [{ id: 'PARTNER', type: 'ip', prefixes: ['0503300-0503450', '0503400'], unitSeconds: 180, unitPrice: '0' }]),
+      tariffFile({}, [
+        { id: 'PARTNER', type: 'ip', prefixes: ['0503300-0503450', '0503400'], unitSeconds: 180, unitPrice: '0' },
+      ]),
       'tariff TEST-1: prefix 0503400 of ip is priced twice',
     ],
     [
@@ -279,12 +310,17 @@ describe('Tariff', () => {
     ],
     [
       'two default rates for one type',
-      tariffFile({}, [{ id: 'GENERAL_AGAIN', type: 'general', unitSeconds: 180, unitPrice: '8' }, { id: 'GENERAL_THIRD', type: 'general', unitSeconds: 60, unitPrice: '3' }]),
+      tariffFile({}, [
+        { id: 'GENERAL_AGAIN', type: 'general', unitSeconds: 180, unitPrice: '8' },
+        { id: 'GENERAL_THIRD', type: 'general', unitSeconds: 60, unitPrice: '3' },
+      ]),
       'tariff TEST-1: two default rates for general',
     ],
     [
       'a rate id used twice',
-      tariffFile({}, [{ id: 'GENERAL_DEFAULT', type: 'general', prefixes: ['0120'], unitSeconds: 180, unitPrice: '0' }]),
+      tariffFile({}, [
+        { id: 'GENERAL_DEFAULT', type: 'general', prefixes: ['0120'], unitSeconds: 180, unitPrice: '0' },
+      ]),
       'tariff TEST-1: rate id GENERAL_DEFAULT is used twice',
     ],
     [

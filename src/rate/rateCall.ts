@@ -62,7 +62,12 @@ export interface ChargeExplanation {
  * One call, rated on its own by one rate (`rateSegments` for a call split between bands).
  * A zero-duration call costs nothing (not even the connect fee).
  */
-export function rateCall(durationMs: number, rate: Rate, callRounding: CallRoundingRule, explanation?: ChargeExplanation): RatedCharge {
+export function rateCall(
+  durationMs: number,
+  rate: Rate,
+  callRounding: CallRoundingRule,
+  explanation?: ChargeExplanation,
+): RatedCharge {
   return rateSegments(durationMs, [{ fromMs: 0, toMs: durationMs, band: rate.band, rate }], callRounding, explanation);
 }
 
@@ -91,14 +96,26 @@ function piecesOf(durationMs: number, segments: RateSegment[]): Piece[] {
       for (const step of steps) if (step.fromMs < durationMs) reached = step;
       const elapsedMs = segment.toMs - segment.fromMs;
       if (elapsedMs <= 0) continue;
-      pieces.push({ segment, step: reached, elapsedMs, units: Math.ceil(elapsedMs / reached.incrementMs), flatFee: segment.fromMs === 0 ? reached.flatFee : 0 });
+      pieces.push({
+        segment,
+        step: reached,
+        elapsedMs,
+        units: Math.ceil(elapsedMs / reached.incrementMs),
+        flatFee: segment.fromMs === 0 ? reached.flatFee : 0,
+      });
       continue;
     }
     for (const step of steps) {
       const fromMs = Math.max(segment.fromMs, step.fromMs);
       const toMs = Math.min(segment.toMs, step.toMs);
       if (toMs <= fromMs) continue;
-      pieces.push({ segment, step, elapsedMs: toMs - fromMs, units: Math.ceil((toMs - fromMs) / step.incrementMs), flatFee: fromMs === step.fromMs ? step.flatFee : 0 });
+      pieces.push({
+        segment,
+        step,
+        elapsedMs: toMs - fromMs,
+        units: Math.ceil((toMs - fromMs) / step.incrementMs),
+        flatFee: fromMs === step.fromMs ? step.flatFee : 0,
+      });
     }
   }
   return pieces;
@@ -113,7 +130,12 @@ function piecesOf(durationMs: number, segments: RateSegment[]): Piece[] {
  * unit dividing 3600 s, charged per whole seconds, always does); otherwise exact fractions of
  * parts over a common denominator, in bigint. Never a float. Then the call rounding.
  */
-export function rateSegments(durationMs: number, segments: RateSegment[], callRounding: CallRoundingRule, explanation?: ChargeExplanation): RatedCharge {
+export function rateSegments(
+  durationMs: number,
+  segments: RateSegment[],
+  callRounding: CallRoundingRule,
+  explanation?: ChargeExplanation,
+): RatedCharge {
   if (durationMs <= 0) return { units: 0, chargeScaled: 0, chargeRemainderParts: 0 };
   const startRate = segments[0]!.rate;
   const pieces = piecesOf(durationMs, segments);
@@ -121,21 +143,29 @@ export function rateSegments(durationMs: number, segments: RateSegment[], callRo
   let denominator = 1n;
   for (const piece of pieces) {
     units += piece.units;
-    if (piece.step.partsPerIncrement === null) denominator = leastCommonMultiple(denominator, piece.step.partsPerIncrementDenominator);
+    if (piece.step.partsPerIncrement === null)
+      denominator = leastCommonMultiple(denominator, piece.step.partsPerIncrementDenominator);
   }
   if (denominator === 1n) return chargeInParts(pieces, units, startRate, callRounding, explanation);
   return chargeInFractions(pieces, units, denominator, startRate, callRounding, explanation);
 }
 
 /** Every increment costs whole parts: sums of safe integers. */
-function chargeInParts(pieces: Piece[], units: number, startRate: Rate, callRounding: CallRoundingRule, explanation?: ChargeExplanation): RatedCharge {
+function chargeInParts(
+  pieces: Piece[],
+  units: number,
+  startRate: Rate,
+  callRounding: CallRoundingRule,
+  explanation?: ChargeExplanation,
+): RatedCharge {
   let subtotalParts = startRate.connectFee * EXACT_PARTS_PER_SCALED_YEN;
   for (const piece of pieces) {
     const chargeParts = piece.units * piece.step.partsPerIncrement! + piece.flatFee * EXACT_PARTS_PER_SCALED_YEN;
     subtotalParts += chargeParts;
     if (explanation !== undefined) explanation.pieces.push(explainedPiece(piece, chargeParts));
   }
-  if (!Number.isSafeInteger(subtotalParts)) throw new RangeError(`a call's charge (${subtotalParts} parts) is beyond exact integers`);
+  if (!Number.isSafeInteger(subtotalParts))
+    throw new RangeError(`a call's charge (${subtotalParts} parts) is beyond exact integers`);
   let exactParts = subtotalParts;
   const minimumParts = startRate.minimumCharge === null ? null : startRate.minimumCharge * EXACT_PARTS_PER_SCALED_YEN;
   const maximumParts = startRate.maximumCharge === null ? null : startRate.maximumCharge * EXACT_PARTS_PER_SCALED_YEN;
@@ -143,18 +173,31 @@ function chargeInParts(pieces: Piece[], units: number, startRate: Rate, callRoun
   if (minimumApplied) exactParts = minimumParts;
   const maximumApplied = maximumParts !== null && exactParts > maximumParts;
   if (maximumApplied) exactParts = maximumParts;
-  if (explanation !== undefined) fillExplanation(explanation, startRate, 1, subtotalParts, exactParts, minimumApplied, maximumApplied, callRounding);
+  if (explanation !== undefined)
+    fillExplanation(explanation, startRate, 1, subtotalParts, exactParts, minimumApplied, maximumApplied, callRounding);
   return { units, ...roundParts(exactParts, callRounding) };
 }
 
 /** Some increment costs a fraction of a part: every amount counted in 1/denominator of a part, in bigint. */
-function chargeInFractions(pieces: Piece[], units: number, denominator: bigint, startRate: Rate, callRounding: CallRoundingRule, explanation?: ChargeExplanation): RatedCharge {
-  if (callRounding.mode === 'none') throw new RangeError(`rate ${startRate.id}: a charge in fractions of a part needs a call rounding rule (the tariff check refuses none)`);
+function chargeInFractions(
+  pieces: Piece[],
+  units: number,
+  denominator: bigint,
+  startRate: Rate,
+  callRounding: CallRoundingRule,
+  explanation?: ChargeExplanation,
+): RatedCharge {
+  if (callRounding.mode === 'none')
+    throw new RangeError(
+      `rate ${startRate.id}: a charge in fractions of a part needs a call rounding rule (the tariff check refuses none)`,
+    );
   const partsOfScaled = BigInt(EXACT_PARTS_PER_SCALED_YEN) * denominator;
   let subtotal = BigInt(startRate.connectFee) * partsOfScaled;
   for (const piece of pieces) {
     const step = piece.step;
-    const charge = BigInt(piece.units) * step.partsPerIncrementNumerator * (denominator / step.partsPerIncrementDenominator) + BigInt(piece.flatFee) * partsOfScaled;
+    const charge =
+      BigInt(piece.units) * step.partsPerIncrementNumerator * (denominator / step.partsPerIncrementDenominator) +
+      BigInt(piece.flatFee) * partsOfScaled;
     subtotal += charge;
     if (explanation !== undefined) explanation.pieces.push(explainedPiece(piece, safeNumber(charge)));
   }
@@ -165,7 +208,17 @@ function chargeInFractions(pieces: Piece[], units: number, denominator: bigint, 
   if (minimumApplied) exact = minimum;
   const maximumApplied = maximum !== null && exact > maximum;
   if (maximumApplied) exact = maximum;
-  if (explanation !== undefined) fillExplanation(explanation, startRate, safeNumber(denominator), safeNumber(subtotal), safeNumber(exact), minimumApplied, maximumApplied, callRounding);
+  if (explanation !== undefined)
+    fillExplanation(
+      explanation,
+      startRate,
+      safeNumber(denominator),
+      safeNumber(subtotal),
+      safeNumber(exact),
+      minimumApplied,
+      maximumApplied,
+      callRounding,
+    );
   return { units, chargeScaled: roundScaledQuotient(exact, partsOfScaled, callRounding), chargeRemainderParts: 0 };
 }
 
@@ -207,7 +260,8 @@ function fillExplanation(
 }
 
 function safeNumber(value: bigint): number {
-  if (value > BigInt(Number.MAX_SAFE_INTEGER)) throw new RangeError(`a call's charge (${value} fractions of a part) is beyond exact integers`);
+  if (value > BigInt(Number.MAX_SAFE_INTEGER))
+    throw new RangeError(`a call's charge (${value} fractions of a part) is beyond exact integers`);
   return Number(value);
 }
 
@@ -219,15 +273,30 @@ function leastCommonMultiple(left: bigint, right: bigint): bigint {
 }
 
 /** Exact parts to the call's stored charge: rounded by the rule, or (none) cut to scaled yen with the remainder kept. */
-export function roundParts(exactParts: number, rule: CallRoundingRule): { chargeScaled: number; chargeRemainderParts: number } {
+export function roundParts(
+  exactParts: number,
+  rule: CallRoundingRule,
+): { chargeScaled: number; chargeRemainderParts: number } {
   const wholeScaled = Math.floor(exactParts / EXACT_PARTS_PER_SCALED_YEN);
   const remainderParts = exactParts - wholeScaled * EXACT_PARTS_PER_SCALED_YEN;
   if (rule.mode === 'none') return { chargeScaled: wholeScaled, chargeRemainderParts: remainderParts };
   if (remainderParts === 0) return { chargeScaled: roundScaledYen(wholeScaled, rule), chargeRemainderParts: 0 };
-  return { chargeScaled: roundScaledQuotient(BigInt(exactParts), BigInt(EXACT_PARTS_PER_SCALED_YEN), rule), chargeRemainderParts: 0 };
+  return {
+    chargeScaled: roundScaledQuotient(BigInt(exactParts), BigInt(EXACT_PARTS_PER_SCALED_YEN), rule),
+    chargeRemainderParts: 0,
+  };
 }
 
 /** An empty explanation for `rateCall` to fill. */
 export function newChargeExplanation(): ChargeExplanation {
-  return { pieces: [], connectFeeScaled: 0, partsDenominator: 1, subtotalParts: 0, minimumApplied: false, maximumApplied: false, exactParts: 0, rounding: { mode: 'none' } };
+  return {
+    pieces: [],
+    connectFeeScaled: 0,
+    partsDenominator: 1,
+    subtotalParts: 0,
+    minimumApplied: false,
+    maximumApplied: false,
+    exactParts: 0,
+    rounding: { mode: 'none' },
+  };
 }

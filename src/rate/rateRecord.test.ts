@@ -11,7 +11,12 @@ if (!header.ok) throw new Error(header.message);
 const positions = header.positions;
 
 /** A well-formed record from raw fields, as the input stage would hand it on. */
-function record(direction: 'out' | 'in', peer: string, duration = '93.5', start = '2011-04-01T09:15:02+09:00'): CallRecord {
+function record(
+  direction: 'out' | 'in',
+  peer: string,
+  duration = '93.5',
+  start = '2011-04-01T09:15:02+09:00',
+): CallRecord {
   const result = readCallRecord(['A1', 'N000000001', '05012345678', direction, peer, start, duration], positions);
   if ('code' in result) throw new Error(`test record rejected: ${result.code} ${result.message}`);
   return result;
@@ -62,17 +67,20 @@ describe('rateRecord, outbound', () => {
     ['050-1234-9999', '180', 'ip', 'IP_OFF_NET', null, 1, 8],
     ['0312345678', '0', 'general', 'GENERAL', null, 0, 0], // zero duration: accepted, free
     ['070-1234-5678', '0', 'phs', 'PHS', null, 0, 0], // not even the PHS per-call fee
-  ])('out to %s for %s s: %s, %s (prefix %p), %p units, %p yen', (peer, duration, peerClass, rateId, ratePrefix, units, yen) => {
-    expect(rate(record('out', peer, duration))).toMatchObject({
-      peerClass,
-      rateId,
-      ratePrefix,
-      units,
-      chargeScaled: yen * YEN,
-      tariffId: 'REF-2006-12',
-      chakuwariEligible: false,
-    });
-  });
+  ])(
+    'out to %s for %s s: %s, %s (prefix %p), %p units, %p yen',
+    (peer, duration, peerClass, rateId, ratePrefix, units, yen) => {
+      expect(rate(record('out', peer, duration))).toMatchObject({
+        peerClass,
+        rateId,
+        ratePrefix,
+        units,
+        chargeScaled: yen * YEN,
+        tariffId: 'REF-2006-12',
+        chakuwariEligible: false,
+      });
+    },
+  );
 
   test.each([
     ['0570-123-456', '0570'],
@@ -106,8 +114,14 @@ describe('rateRecord, outbound', () => {
 
   test('a 070 call is rated by the numbering plan in effect at its start', () => {
     // 07012345678: PHS until 2013-10-31, mobile from 2013-11-01 (Japan time)
-    expect(rate(record('out', '07012345678', '60', '2013-10-31 23:59:59'))).toMatchObject({ peerClass: 'phs', chargeScaled: 20 * YEN });
-    expect(rate(record('out', '07012345678', '60', '2013-11-01 00:00:00'))).toMatchObject({ peerClass: 'mobile', chargeScaled: 16 * YEN });
+    expect(rate(record('out', '07012345678', '60', '2013-10-31 23:59:59'))).toMatchObject({
+      peerClass: 'phs',
+      chargeScaled: 20 * YEN,
+    });
+    expect(rate(record('out', '07012345678', '60', '2013-11-01 00:00:00'))).toMatchObject({
+      peerClass: 'mobile',
+      chargeScaled: 16 * YEN,
+    });
   });
 
   test('the month is the Japan-time month of the start', () => {
@@ -142,10 +156,13 @@ describe('rateRecord, tariff in effect', () => {
     ['', 'an outbound call needs the dialled number'],
     ['anonymous', '"anonymous" is not a telephone number'],
     ['12a', '"12a" is not a telephone number'],
-  ])('an outbound peer %j that is no number is BAD_PEER, tariff or not (the field before the data)', (peer, message) => {
-    expect(rate(record('out', peer, '60', '2011-04-01 09:00:00'))).toEqual({ ok: false, code: 'BAD_PEER', message });
-    expect(rate(record('out', peer, '60', '2006-11-30 23:59:59'))).toEqual({ ok: false, code: 'BAD_PEER', message });
-  });
+  ])(
+    'an outbound peer %j that is no number is BAD_PEER, tariff or not (the field before the data)',
+    (peer, message) => {
+      expect(rate(record('out', peer, '60', '2011-04-01 09:00:00'))).toEqual({ ok: false, code: 'BAD_PEER', message });
+      expect(rate(record('out', peer, '60', '2006-11-30 23:59:59'))).toEqual({ ok: false, code: 'BAD_PEER', message });
+    },
+  );
 });
 
 describe('rateRecord, inbound and 着割 eligibility', () => {
@@ -197,7 +214,13 @@ describe('rateRecord, inbound and 着割 eligibility', () => {
   });
 
   test('an inbound 070 call after number portability is mobile and eligible', () => {
-    expect(rate(record('in', '070-5123-4567', '60', '2014-10-01 00:00:00'))).toMatchObject({ peerClass: 'mobile', chakuwariEligible: true });
-    expect(rate(record('in', '070-5123-4567', '60', '2014-09-30 23:59:59'))).toMatchObject({ peerClass: 'phs', chakuwariEligible: true });
+    expect(rate(record('in', '070-5123-4567', '60', '2014-10-01 00:00:00'))).toMatchObject({
+      peerClass: 'mobile',
+      chakuwariEligible: true,
+    });
+    expect(rate(record('in', '070-5123-4567', '60', '2014-09-30 23:59:59'))).toMatchObject({
+      peerClass: 'phs',
+      chakuwariEligible: true,
+    });
   });
 });

@@ -50,10 +50,17 @@ export function tariffForCall(
 ): Tariff | Rejection {
   const subscribed = subscriptions.planAt(contractId, number, startMs);
   const plan = subscribed ?? tariffs.defaultPlan;
-  if (plan === null) return reject('NO_TARIFF', `contract ${contractId} has no subscription at the call start, and no default plan is configured`);
+  if (plan === null)
+    return reject(
+      'NO_TARIFF',
+      `contract ${contractId} has no subscription at the call start, and no default plan is configured`,
+    );
   const tariff = tariffs.at(startMs, plan);
   if (tariff === undefined) {
-    return reject('NO_TARIFF', `no version of plan ${plan}${subscribed === undefined ? ' (the default plan)' : ''} is in effect at the call start`);
+    return reject(
+      'NO_TARIFF',
+      `no version of plan ${plan}${subscribed === undefined ? ' (the default plan)' : ''} is in effect at the call start`,
+    );
   }
   return tariff;
 }
@@ -74,11 +81,38 @@ export function rateRecord(
   if (record.direction === 'out') {
     const callType = outboundCallType(classification, tariff, record.peer);
     if (!callType.ok) return callType;
-    const fixedRate = sameContractRate(tariff, record.contractId, record.number, record.peer, record.startMs, contractNumbers);
-    const charged = chargeCall(tariff, callType.type, record.peer, record.startMs, record.durationMs, undefined, fixedRate);
+    const fixedRate = sameContractRate(
+      tariff,
+      record.contractId,
+      record.number,
+      record.peer,
+      record.startMs,
+      contractNumbers,
+    );
+    const charged = chargeCall(
+      tariff,
+      callType.type,
+      record.peer,
+      record.startMs,
+      record.durationMs,
+      undefined,
+      fixedRate,
+    );
     if (!charged.ok) return reject('NO_TARIFF', charged.message);
     const { rate, charge } = charged;
-    return ratedCall(record, callType.type, tariff.plan, tariff.id, numbering.id, rate.id, rate.prefix, charge.units, charge.chargeScaled, charge.chargeRemainderParts, false);
+    return ratedCall(
+      record,
+      callType.type,
+      tariff.plan,
+      tariff.id,
+      numbering.id,
+      rate.id,
+      rate.prefix,
+      charge.units,
+      charge.chargeScaled,
+      charge.chargeRemainderParts,
+      false,
+    );
   }
   const peerClass = inboundPeerClass(classification, record.peer);
   const chakuwariEligible = chakuwariIneligibility(peerClass, record.durationMs, tariff.chakuwari) === null;

@@ -41,7 +41,13 @@ describe('compareStatementFigures', () => {
     delete theirs.phs;
     const ours = footingTable();
     expect(
-      differences(statementFigures(theirs, [['05012345678', footingTable()]]), statementFigures(ours, [['05012345678', footingTable()], ['05099999999', footingTable()]])),
+      differences(
+        statementFigures(theirs, [['05012345678', footingTable()]]),
+        statementFigures(ours, [
+          ['05012345678', footingTable()],
+          ['05099999999', footingTable()],
+        ]),
+      ),
     ).toEqual(
       expect.arrayContaining([
         'all numbers, PHS通話 (phs): only ours has this row (count 0, duration 0:00:00.0, amount 0)',
@@ -51,8 +57,13 @@ describe('compareStatementFigures', () => {
   });
 
   test('without per-number tables on one side, the all-number tables alone are compared, and that is said', () => {
-    const details = compareStatementFigures(side('theirs', statementFigures(footingTable())), side('ours', statementFigures(footingTable(), [['05012345678', footingTable()]])));
-    expect(details).toEqual([{ kind: 'information', message: 'theirs gives no per-number tables: the all-number tables alone are compared' }]);
+    const details = compareStatementFigures(
+      side('theirs', statementFigures(footingTable())),
+      side('ours', statementFigures(footingTable(), [['05012345678', footingTable()]])),
+    );
+    expect(details).toEqual([
+      { kind: 'information', message: 'theirs gives no per-number tables: the all-number tables alone are compared' },
+    ]);
   });
 
   test('without an all-number table on one side, the per-number tables alone are compared', () => {

@@ -41,14 +41,26 @@ export interface ComparisonOptions {
   unattachedFooting?: boolean;
 }
 
-export function compareStatementFigures(left: ComparedSide, right: ComparedSide, options: ComparisonOptions = {}): Detail[] {
+export function compareStatementFigures(
+  left: ComparedSide,
+  right: ComparedSide,
+  options: ComparisonOptions = {},
+): Detail[] {
   const details: Detail[] = [];
   const used = new Set<FootingProblem>();
 
-  const compareTable = (table: TableName, leftTable: TableFigures | undefined, rightTable: TableFigures | undefined): void => {
+  const compareTable = (
+    table: TableName,
+    leftTable: TableFigures | undefined,
+    rightTable: TableFigures | undefined,
+  ): void => {
     if (leftTable === undefined || rightTable === undefined) {
       const [present, side] = leftTable === undefined ? [rightTable!, right] : [leftTable, left];
-      details.push(difference(`${tableName(table)}: only ${side.name} has this table${present.total ? ` (total ${describeRow(present.total)})` : ''}`));
+      details.push(
+        difference(
+          `${tableName(table)}: only ${side.name} has this table${present.total ? ` (total ${describeRow(present.total)})` : ''}`,
+        ),
+      );
       return;
     }
     for (const row of ROW_KEYS) {
@@ -57,7 +69,9 @@ export function compareStatementFigures(left: ComparedSide, right: ComparedSide,
       if (leftRow === undefined && rightRow === undefined) continue;
       if (leftRow === undefined || rightRow === undefined) {
         const [present, side] = leftRow === undefined ? [rightRow!, right] : [leftRow, left];
-        details.push(difference(`${tableName(table)}, ${rowName(row)}: only ${side.name} has this row (${describeRow(present)})`));
+        details.push(
+          difference(`${tableName(table)}, ${rowName(row)}: only ${side.name} has this row (${describeRow(present)})`),
+        );
         continue;
       }
       for (const field of FIGURE_FIELDS) {
@@ -67,7 +81,9 @@ export function compareStatementFigures(left: ComparedSide, right: ComparedSide,
         const notes = [left, right].map((side) => {
           const problems = side.footing.filter((problem) => concerns(problem, table, row, field));
           problems.forEach((problem) => used.add(problem));
-          return problems.length === 0 ? `${side.name} foots` : `${side.name} does not foot: ${problems.map((problem) => problem.message).join('; and ')}`;
+          return problems.length === 0
+            ? `${side.name} foots`
+            : `${side.name} does not foot: ${problems.map((problem) => problem.message).join('; and ')}`;
         });
         details.push(
           difference(
@@ -81,16 +97,21 @@ export function compareStatementFigures(left: ComparedSide, right: ComparedSide,
 
   const withoutAllNumbers = [left, right].filter((side) => side.figures.allNumbers === undefined);
   if (withoutAllNumbers.length === 1) {
-    details.push(information(`${withoutAllNumbers[0]!.name} gives no all-number table: the per-number tables alone are compared`));
+    details.push(
+      information(`${withoutAllNumbers[0]!.name} gives no all-number table: the per-number tables alone are compared`),
+    );
   } else if (withoutAllNumbers.length === 0) {
     compareTable(null, left.figures.allNumbers, right.figures.allNumbers);
   }
   const withoutNumbers = [left, right].filter((side) => side.figures.numbers.size === 0);
   if (withoutNumbers.length === 1) {
-    details.push(information(`${withoutNumbers[0]!.name} gives no per-number tables: the all-number tables alone are compared`));
+    details.push(
+      information(`${withoutNumbers[0]!.name} gives no per-number tables: the all-number tables alone are compared`),
+    );
   } else {
     const numbers = [...new Set([...left.figures.numbers.keys(), ...right.figures.numbers.keys()])].sort();
-    for (const number of numbers) compareTable(number, left.figures.numbers.get(number), right.figures.numbers.get(number));
+    for (const number of numbers)
+      compareTable(number, left.figures.numbers.get(number), right.figures.numbers.get(number));
   }
 
   // A side that does not foot somewhere no differing figure points at is a difference of its own.
@@ -100,7 +121,11 @@ export function compareStatementFigures(left: ComparedSide, right: ComparedSide,
       if (used.has(problem)) continue;
       if (withoutNumbers.length === 1 && problem.table !== null) continue;
       if (withoutAllNumbers.length === 1 && problem.table === null) continue;
-      details.push(difference(`${side.name} does not foot: ${tableName(problem.table)}, ${rowName(problem.row)} ${fieldName(problem.field, problem.row)}: ${problem.message}`));
+      details.push(
+        difference(
+          `${side.name} does not foot: ${tableName(problem.table)}, ${rowName(problem.row)} ${fieldName(problem.field, problem.row)}: ${problem.message}`,
+        ),
+      );
     }
   }
   return details;

@@ -1,4 +1,10 @@
-import { ChakuwariTotal, MonthlyTotals, NumberTypeTotal, TotalledCall, TotalsMismatch } from '../aggregate/monthlyTotals';
+import {
+  ChakuwariTotal,
+  MonthlyTotals,
+  NumberTypeTotal,
+  TotalledCall,
+  TotalsMismatch,
+} from '../aggregate/monthlyTotals';
 import { RatedCall } from '../rate/rateRecord';
 import { MonthTotals } from '../store/types';
 import { formatTenths } from '../time/duration';
@@ -57,7 +63,12 @@ function chakuwariKey(row: ChakuwariTotal): string {
   return `${row.contractId} ${row.month} ${row.number}`;
 }
 
-function compareRows<Row>(table: string, mismatches: TotalsMismatch<Row>[], keyOf: (row: Row) => string, figures: Figure<Row>[]): Detail[] {
+function compareRows<Row>(
+  table: string,
+  mismatches: TotalsMismatch<Row>[],
+  keyOf: (row: Row) => string,
+  figures: Figure<Row>[],
+): Detail[] {
   const keyed = mismatches.map((mismatch) => ({ key: keyOf((mismatch.computed ?? mismatch.stored)!), ...mismatch }));
   keyed.sort((left, right) => (left.key < right.key ? -1 : left.key > right.key ? 1 : 0));
   const details: Detail[] = [];
@@ -65,13 +76,19 @@ function compareRows<Row>(table: string, mismatches: TotalsMismatch<Row>[], keyO
     if (storedRow === undefined) {
       details.push(difference(`${table} ${key}: missing; the calls give ${describe(computed!, figures)}`));
     } else if (computed === undefined) {
-      details.push(difference(`${table} ${key}: stored (${describe(storedRow, figures)}) but no call of the month makes it`));
+      details.push(
+        difference(`${table} ${key}: stored (${describe(storedRow, figures)}) but no call of the month makes it`),
+      );
     } else {
       for (const figure of figures) {
         const storedValue = figure.value(storedRow);
         const computedValue = figure.value(computed);
         if (storedValue === computedValue) continue;
-        details.push(difference(`${table} ${key}: ${figure.column} stored ${show(figure, storedValue)}, from the calls ${show(figure, computedValue)}`));
+        details.push(
+          difference(
+            `${table} ${key}: ${figure.column} stored ${show(figure, storedValue)}, from the calls ${show(figure, computedValue)}`,
+          ),
+        );
       }
     }
   }

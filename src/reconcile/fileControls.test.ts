@@ -1,6 +1,20 @@
 import { checkFileControls, FileControls } from './fileControls';
 
-const FILE: FileControls = { fileId: 1, name: 'day.csv', recordsRead: 10, accepted: 7, rejected: 2, duplicates: 1, recycled: 0, skipped: 0, callRows: 7, rejectRows: 2, duplicateRows: 1, recycledRows: 0, skipRows: 0 };
+const FILE: FileControls = {
+  fileId: 1,
+  name: 'day.csv',
+  recordsRead: 10,
+  accepted: 7,
+  rejected: 2,
+  duplicates: 1,
+  recycled: 0,
+  skipped: 0,
+  callRows: 7,
+  rejectRows: 2,
+  duplicateRows: 1,
+  recycledRows: 0,
+  skipRows: 0,
+};
 
 describe('checkFileControls', () => {
   test('read = accepted + rejected + duplicates + skipped, each backed by its rows: no difference', () => {
@@ -8,7 +22,10 @@ describe('checkFileControls', () => {
   });
 
   test('control totals that do not add up, or rows that do not match them, are differences', () => {
-    const messages = checkFileControls([{ ...FILE, recordsRead: 11 }, { ...FILE, fileId: 2, accepted: 8, rejected: 1 }])
+    const messages = checkFileControls([
+      { ...FILE, recordsRead: 11 },
+      { ...FILE, fileId: 2, accepted: 8, rejected: 1 },
+    ])
       .filter((detail) => detail.kind === 'difference')
       .map((detail) => detail.message);
     expect(messages).toEqual([
@@ -24,7 +41,10 @@ describe('checkFileControls', () => {
     expect(checkFileControls([skipping])[0]!.message).toBe(
       "1 file, 13 records read (3 skipped as not calls), each file's read = accepted + rejected + duplicates + skipped checked against its rows",
     );
-    const messages = checkFileControls([{ ...skipping, skipRows: 2 }, { ...skipping, fileId: 2, skipped: 2, skipRows: 2 }])
+    const messages = checkFileControls([
+      { ...skipping, skipRows: 2 },
+      { ...skipping, fileId: 2, skipped: 2, skipRows: 2 },
+    ])
       .filter((detail) => detail.kind === 'difference')
       .map((detail) => detail.message);
     expect(messages).toEqual([
@@ -37,11 +57,25 @@ describe('checkFileControls', () => {
 describe('checkFileControls after recycle', () => {
   test('recycled rejects are among accepted; the count must match the recycled table', () => {
     // 10 read = 8 accepted (1 of them recycled) + 1 rejected + 1 duplicate
-    const recycled: FileControls = { ...FILE, accepted: 8, rejected: 1, recycled: 1, callRows: 8, rejectRows: 1, recycledRows: 1 };
+    const recycled: FileControls = {
+      ...FILE,
+      accepted: 8,
+      rejected: 1,
+      recycled: 1,
+      callRows: 8,
+      rejectRows: 1,
+      recycledRows: 1,
+    };
     expect(checkFileControls([recycled])).toEqual([
-      { kind: 'information', message: "1 file, 10 records read (1 rejects recycled since, among accepted), each file's read = accepted + rejected + duplicates + skipped checked against its rows" },
+      {
+        kind: 'information',
+        message:
+          "1 file, 10 records read (1 rejects recycled since, among accepted), each file's read = accepted + rejected + duplicates + skipped checked against its rows",
+      },
     ]);
-    expect(checkFileControls([{ ...recycled, recycledRows: 0 }]).filter((detail) => detail.kind === 'difference')).toEqual([
+    expect(
+      checkFileControls([{ ...recycled, recycledRows: 0 }]).filter((detail) => detail.kind === 'difference'),
+    ).toEqual([
       { kind: 'difference', message: 'file 1 (day.csv): recycled 1 but the recycled table holds 0 rows of the file' },
     ]);
   });

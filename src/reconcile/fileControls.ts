@@ -34,7 +34,8 @@ export function checkFileControls(files: FileControls[]): Detail[] {
       ['skipped', file.skipped, 'skips', file.skipRows],
     ];
     for (const [column, count, table, rows] of buckets) {
-      if (count !== rows) details.push(difference(`${label}: ${column} ${count} but the ${table} table holds ${rows} rows of the file`));
+      if (count !== rows)
+        details.push(difference(`${label}: ${column} ${count} but the ${table} table holds ${rows} rows of the file`));
     }
   }
   const plural = files.length === 1 ? '' : 's';

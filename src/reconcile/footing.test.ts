@@ -8,11 +8,17 @@ describe('footingProblems', () => {
     expect(footingProblems(statement(footingTable()), STRICT)).toEqual([]);
   });
 
-  test('a total duration that is not the sum of the call rows is a down problem, told in the statement\'s own figures', () => {
+  test("a total duration that is not the sum of the call rows is a down problem, told in the statement's own figures", () => {
     const table = footingTable();
     table.total = row(3, 900 + 360_000, 32); // ten hours too many, as the seed prints
     expect(footingProblems(statement(table), STRICT)).toEqual([
-      { table: null, row: 'total', field: 'duration', kind: 'down', message: 'its call rows add up to 0:01:30.0, its total row says 10:01:30.0' },
+      {
+        table: null,
+        row: 'total',
+        field: 'duration',
+        kind: 'down',
+        message: 'its call rows add up to 0:01:30.0, its total row says 10:01:30.0',
+      },
     ]);
   });
 
@@ -32,8 +38,18 @@ describe('footingProblems', () => {
     const second = footingTable();
     const allNumbers = footingTable();
     // 2 + 2 = 4 general calls, 600 + 600 = 1200 tenths, 16 + 16 = 32 yen; the all-number table says otherwise
-    const problems = footingProblems(statement(allNumbers, [['05012345678', first], ['05012345679', second]]), STRICT);
-    expect(problems.filter((problem) => problem.kind === 'across' && problem.row === 'general').map((problem) => problem.message)).toEqual([
+    const problems = footingProblems(
+      statement(allNumbers, [
+        ['05012345678', first],
+        ['05012345679', second],
+      ]),
+      STRICT,
+    );
+    expect(
+      problems
+        .filter((problem) => problem.kind === 'across' && problem.row === 'general')
+        .map((problem) => problem.message),
+    ).toEqual([
       'its per-number 一般通話 (general) rows add up to 4, its all-number row says 2',
       'its per-number 一般通話 (general) rows add up to 0:02:00.0, its all-number row says 0:01:00.0',
       'its per-number 一般通話 (general) rows add up to 32, its all-number row says 16',
@@ -49,7 +65,9 @@ describe('footingProblems', () => {
     ]);
     const positive = footingTable();
     positive.chakuwari = row(4, 1200, 1);
-    expect(footingProblems(statement(positive), STRICT)[0]?.message).toBe('its 着割 discount 1 is not a discount (above zero)');
+    expect(footingProblems(statement(positive), STRICT)[0]?.message).toBe(
+      'its 着割 discount 1 is not a discount (above zero)',
+    );
   });
 
   test('exactly at the cap foots', () => {
@@ -58,7 +76,7 @@ describe('footingProblems', () => {
     expect(footingProblems(statement(table), STRICT)).toEqual([]);
   });
 
-  test('meisai\'s own duration text must be formatTenths exactly; a statement from elsewhere only has to mean the same time', () => {
+  test("meisai's own duration text must be formatTenths exactly; a statement from elsewhere only has to mean the same time", () => {
     const table = footingTable();
     table.general = { ...table.general!, durationText: '0:01:00' };
     expect(footingProblems(statement(table), STRICT).map((problem) => problem.kind)).toEqual(['duration-text']);

@@ -46,9 +46,14 @@ export function footingProblems(figures: StatementFigures, options: FootingOptio
   if (figures.allNumbers !== undefined) tables.push([null, figures.allNumbers]);
   for (const number of [...figures.numbers.keys()].sort()) tables.push([number, figures.numbers.get(number)!]);
   for (const [table, rows] of tables) {
-    problems.push(...downProblems(table, rows), ...durationTextProblems(table, rows, options), ...discountProblems(table, rows));
+    problems.push(
+      ...downProblems(table, rows),
+      ...durationTextProblems(table, rows, options),
+      ...discountProblems(table, rows),
+    );
   }
-  if (figures.allNumbers !== undefined && figures.numbers.size > 0) problems.push(...acrossProblems(figures.allNumbers, figures.numbers));
+  if (figures.allNumbers !== undefined && figures.numbers.size > 0)
+    problems.push(...acrossProblems(figures.allNumbers, figures.numbers));
   return problems;
 }
 
@@ -98,7 +103,9 @@ function durationTextProblems(table: TableName, rows: TableFigures, options: Foo
     const figures = rows[row];
     if (figures === undefined) return [];
     const canonical = formatTenths(figures.durationTenths);
-    const agrees = options.strictDurationText ? figures.durationText === canonical : readsAs(figures.durationText, figures.durationTenths);
+    const agrees = options.strictDurationText
+      ? figures.durationText === canonical
+      : readsAs(figures.durationText, figures.durationTenths);
     if (agrees) return [];
     const message = `its ${rowName(row)} row prints duration ${figures.durationText} for ${figures.durationTenths} tenths (${canonical})`;
     return [{ table, row, field: 'duration' as const, kind: 'duration-text' as const, message }];
@@ -124,14 +131,31 @@ function discountProblems(table: TableName, rows: TableFigures): FootingProblem[
   const problems: FootingProblem[] = [];
   for (const [row, name, cap, capName] of [
     ['allowance', '無料通話分', charge, 'its call charges'],
-    ['chakuwari', '着割', charge + (allowance < 0n ? allowance : 0n), allowance < 0n ? 'its call charges after 無料通話分' : 'its call charges'],
+    [
+      'chakuwari',
+      '着割',
+      charge + (allowance < 0n ? allowance : 0n),
+      allowance < 0n ? 'its call charges after 無料通話分' : 'its call charges',
+    ],
   ] as const) {
     const discount = rows[row]?.amountScaled;
     if (discount === undefined) continue;
     if (discount > 0n) {
-      problems.push({ table, row, field: 'amount', kind: 'discount', message: `its ${name} discount ${displayYen(discount)} is not a discount (above zero)` });
+      problems.push({
+        table,
+        row,
+        field: 'amount',
+        kind: 'discount',
+        message: `its ${name} discount ${displayYen(discount)} is not a discount (above zero)`,
+      });
     } else if (-discount > cap) {
-      problems.push({ table, row, field: 'amount', kind: 'discount', message: `its ${name} discount ${displayYen(discount)} exceeds ${capName} ${displayYen(cap)} (the cap)` });
+      problems.push({
+        table,
+        row,
+        field: 'amount',
+        kind: 'discount',
+        message: `its ${name} discount ${displayYen(discount)} exceeds ${capName} ${displayYen(cap)} (the cap)`,
+      });
     }
   }
   return problems;

@@ -88,16 +88,33 @@ describe('a CSV of statement rows', () => {
 
   test('keeps both duration_tenths and the text when both are given, for the footing check to compare', () => {
     const read = figures(`${HEADER}\nN000000001,2011-04,,all,,total,,合計,1,600,0:02:00.0,16\n`);
-    expect(read.allNumbers?.total).toEqual({ count: 1, durationTenths: 600, durationText: '0:02:00.0', amountScaled: 160_000n });
+    expect(read.allNumbers?.total).toEqual({
+      count: 1,
+      durationTenths: 600,
+      durationText: '0:02:00.0',
+      amountScaled: 160_000n,
+    });
   });
 
   test.each([
     ['a missing column', 'contract,month,scope,section,count,duration\n', 'the header lacks the columns amount'],
     ['no rows', `${HEADER}\n`, 'no rows'],
-    ['two contracts', `${HEADER}\nN000000001,2011-04,,all,,total,,,1,,0:00:01.0,1\nN000000002,2011-04,,all,,call,ip,,1,,0:00:01.0,0\n`, 'line 3'],
-    ['a row twice', `${HEADER}\nN000000001,2011-04,,all,,total,,,1,,0:00:01.0,1\nN000000001,2011-04,,all,,total,,,1,,0:00:01.0,1\n`, 'a second total row'],
+    [
+      'two contracts',
+      `${HEADER}\nN000000001,2011-04,,all,,total,,,1,,0:00:01.0,1\nN000000002,2011-04,,all,,call,ip,,1,,0:00:01.0,0\n`,
+      'line 3',
+    ],
+    [
+      'a row twice',
+      `${HEADER}\nN000000001,2011-04,,all,,total,,,1,,0:00:01.0,1\nN000000001,2011-04,,all,,total,,,1,,0:00:01.0,1\n`,
+      'a second total row',
+    ],
     ['an unknown type', `${HEADER}\nN000000001,2011-04,,all,,call,satellite,,1,,0:00:01.0,1\n`, 'type "satellite"'],
-    ['a float count', `${HEADER}\nN000000001,2011-04,,all,,total,,,1.5,,0:00:01.0,1\n`, 'count: "1.5" is not a whole number'],
+    [
+      'a float count',
+      `${HEADER}\nN000000001,2011-04,,all,,total,,,1.5,,0:00:01.0,1\n`,
+      'count: "1.5" is not a whole number',
+    ],
     ['a bad month', `${HEADER}\nN000000001,2011-13,,all,,total,,,1,,0:00:01.0,1\n`, 'month "2011-13"'],
   ])('refuses %s', (_name, text, message) => {
     expect(problem(text)).toContain(message);
@@ -109,24 +126,41 @@ describe('a JSON statement (spec §6), read loosely', () => {
 
   test('may hold only allNumbers, with numbers empty, and durations as text alone', () => {
     const read = figures(
-      JSON.stringify({ contract: 'N000000001', month: '2011-04', allNumbers: { calls: [{ type: 'ip', count: 2, duration: '0:00:10.5', charge: '0' }] }, numbers: [] }),
+      JSON.stringify({
+        contract: 'N000000001',
+        month: '2011-04',
+        allNumbers: { calls: [{ type: 'ip', count: 2, duration: '0:00:10.5', charge: '0' }] },
+        numbers: [],
+      }),
     );
-    expect(read.allNumbers).toEqual({ ip: { count: 2, durationTenths: 105, durationText: '0:00:10.5', amountScaled: 0n } });
+    expect(read.allNumbers).toEqual({
+      ip: { count: 2, durationTenths: 105, durationText: '0:00:10.5', amountScaled: 0n },
+    });
     expect(read.numbers.size).toBe(0);
   });
 
   test('may hold only some numbers', () => {
-    const read = figures(JSON.stringify({ contract: 'N000000001', month: '2011-04', numbers: [{ number: '05012345678', calls: [row] }] }));
+    const read = figures(
+      JSON.stringify({ contract: 'N000000001', month: '2011-04', numbers: [{ number: '05012345678', calls: [row] }] }),
+    );
     expect([...read.numbers.keys()]).toEqual(['05012345678']);
     expect(read.allNumbers).toBeUndefined();
   });
 
   test.each([
-    ['money as a JSON number with a fraction', { allNumbers: { calls: [{ ...row, charge: 8.5 }] } }, 'must be a decimal string'],
+    [
+      'money as a JSON number with a fraction',
+      { allNumbers: { calls: [{ ...row, charge: 8.5 }] } },
+      'must be a decimal string',
+    ],
     ['a tax-included statement', { taxIncluded: true, allNumbers: {} }, 'taxIncluded is not false'],
     ['another currency', { currency: 'USD', allNumbers: {} }, 'only JPY'],
     ['no table at all', { numbers: [] }, 'neither allNumbers nor any numbers'],
-    ['a negative count', { allNumbers: { calls: [{ ...row, count: -1 }] } }, 'allNumbers.calls[0].count is not a whole number'],
+    [
+      'a negative count',
+      { allNumbers: { calls: [{ ...row, count: -1 }] } },
+      'allNumbers.calls[0].count is not a whole number',
+    ],
     ['a row without a duration', { allNumbers: { total: { count: 1, charge: '1' } } }, 'no duration'],
   ])('refuses %s', (_name, extra, message) => {
     expect(problem(JSON.stringify({ contract: 'N000000001', month: '2011-04', ...extra }))).toContain(message);

@@ -59,18 +59,23 @@ function figuresFromDocument(document: unknown): StatementFigures {
   }
   const figures: StatementFigures = { contract, month, numbers: new Map() };
   // `"revision": null` (with `"issued": false`): figures never issued, no revision to compare.
-  if (statement.revision !== undefined && statement.revision !== null) figures.revision = wholeNumber(statement.revision, 'revision');
+  if (statement.revision !== undefined && statement.revision !== null)
+    figures.revision = wholeNumber(statement.revision, 'revision');
   if (statement.allNumbers !== undefined) figures.allNumbers = tableFromDocument(statement.allNumbers, 'allNumbers');
   if (statement.numbers !== undefined) {
     if (!Array.isArray(statement.numbers)) fail('numbers is not an array');
     (statement.numbers as unknown[]).forEach((entry, index) => {
       const where = `numbers[${index}]`;
-      const number = subscriberNumber(requiredText(asObject(entry, where).number, `${where}.number`), `${where}.number`);
+      const number = subscriberNumber(
+        requiredText(asObject(entry, where).number, `${where}.number`),
+        `${where}.number`,
+      );
       if (figures.numbers.has(number)) fail(`${where}: number ${number} appears twice`);
       figures.numbers.set(number, tableFromDocument(entry, where));
     });
   }
-  if (figures.allNumbers === undefined && figures.numbers.size === 0) fail('the statement has neither allNumbers nor any numbers');
+  if (figures.allNumbers === undefined && figures.numbers.size === 0)
+    fail('the statement has neither allNumbers nor any numbers');
   return figures;
 }
 
@@ -82,30 +87,48 @@ function tableFromDocument(value: unknown, where: string): TableFigures {
     (table.calls as unknown[]).forEach((entry, index) => {
       const rowWhere = `${where}.calls[${index}]`;
       const row = asObject(entry, rowWhere);
-      const type = callTypeOf(optionalText(row.type, `${rowWhere}.type`), optionalText(row.label, `${rowWhere}.label`), rowWhere);
+      const type = callTypeOf(
+        optionalText(row.type, `${rowWhere}.type`),
+        optionalText(row.label, `${rowWhere}.label`),
+        rowWhere,
+      );
       if (figures[type] !== undefined) fail(`${rowWhere}: a second ${type} row`);
       figures[type] = rowFromDocument(row, 'charge', rowWhere);
     });
   }
-  if (table.total !== undefined) figures.total = rowFromDocument(asObject(table.total, `${where}.total`), 'charge', `${where}.total`);
+  if (table.total !== undefined)
+    figures.total = rowFromDocument(asObject(table.total, `${where}.total`), 'charge', `${where}.total`);
   if (table.allowance !== undefined) {
-    figures.allowance = rowFromDocument(asObject(table.allowance, `${where}.allowance`), 'discount', `${where}.allowance`);
+    figures.allowance = rowFromDocument(
+      asObject(table.allowance, `${where}.allowance`),
+      'discount',
+      `${where}.allowance`,
+    );
   }
   if (table.chakuwari !== undefined) {
-    figures.chakuwari = rowFromDocument(asObject(table.chakuwari, `${where}.chakuwari`), 'discount', `${where}.chakuwari`);
+    figures.chakuwari = rowFromDocument(
+      asObject(table.chakuwari, `${where}.chakuwari`),
+      'discount',
+      `${where}.chakuwari`,
+    );
   }
   return figures;
 }
 
 function rowFromDocument(row: Record<string, unknown>, amountKey: 'charge' | 'discount', where: string): RowFigures {
   const count = wholeNumber(row.count, `${where}.count`);
-  const tenths = row.durationTenths === undefined ? undefined : wholeNumber(row.durationTenths, `${where}.durationTenths`);
+  const tenths =
+    row.durationTenths === undefined ? undefined : wholeNumber(row.durationTenths, `${where}.durationTenths`);
   const text = optionalText(row.duration, `${where}.duration`);
   const amount = row[amountKey];
   let amountScaled: bigint;
   if (typeof amount === 'string') amountScaled = parseAmount(amount, `${where}.${amountKey}`);
-  else if (typeof amount === 'number' && Number.isSafeInteger(amount)) amountScaled = parseAmount(String(amount), `${where}.${amountKey}`);
-  else fail(`${where}.${amountKey} must be a decimal string such as "130090" (a JSON number with a fraction is not exact)`);
+  else if (typeof amount === 'number' && Number.isSafeInteger(amount))
+    amountScaled = parseAmount(String(amount), `${where}.${amountKey}`);
+  else
+    fail(
+      `${where}.${amountKey} must be a decimal string such as "130090" (a JSON number with a fraction is not exact)`,
+    );
   return { count, ...durationFigures(tenths, text, where), amountScaled };
 }
 
@@ -135,7 +158,8 @@ function figuresFromCsvRecords(records: string[][]): StatementFigures {
     const revisionText = field('revision');
     if (revisionText !== '') {
       const revision = wholeNumberText(revisionText, `${where}: revision`);
-      if (figures.revision !== undefined && figures.revision !== revision) fail(`${where}: revision ${revision} after revision ${figures.revision}`);
+      if (figures.revision !== undefined && figures.revision !== revision)
+        fail(`${where}: revision ${revision} after revision ${figures.revision}`);
       figures.revision = revision;
     }
     const table = csvTable(figures, field('scope'), field('number'), where);
@@ -144,7 +168,11 @@ function figuresFromCsvRecords(records: string[][]): StatementFigures {
     const tenthsText = field('duration_tenths');
     table[key] = {
       count: wholeNumberText(field('count'), `${where}: count`),
-      ...durationFigures(tenthsText === '' ? undefined : wholeNumberText(tenthsText, `${where}: duration_tenths`), field('duration') || undefined, where),
+      ...durationFigures(
+        tenthsText === '' ? undefined : wholeNumberText(tenthsText, `${where}: duration_tenths`),
+        field('duration') || undefined,
+        where,
+      ),
       amountScaled: parseAmount(field('amount'), `${where}: amount`),
     };
   });
@@ -172,9 +200,12 @@ function csvTable(figures: StatementFigures, scope: string, rawNumber: string, w
 function csvRowKey(section: string, type: string, label: string, where: string): RowKey {
   const sectionName = section.toLowerCase();
   if (sectionName === 'total' || section === SECTION_LABELS.total) return 'total';
-  if (sectionName === 'chakuwari' || section === SECTION_LABELS.chakuwari || label === CHAKUWARI_LABEL) return 'chakuwari';
-  if (sectionName === 'allowance' || section === SECTION_LABELS.allowance || label === ALLOWANCE_LABEL) return 'allowance';
-  if (sectionName === 'call' || section === SECTION_LABELS.call) return callTypeOf(type || undefined, label || undefined, where);
+  if (sectionName === 'chakuwari' || section === SECTION_LABELS.chakuwari || label === CHAKUWARI_LABEL)
+    return 'chakuwari';
+  if (sectionName === 'allowance' || section === SECTION_LABELS.allowance || label === ALLOWANCE_LABEL)
+    return 'allowance';
+  if (sectionName === 'call' || section === SECTION_LABELS.call)
+    return callTypeOf(type || undefined, label || undefined, where);
   fail(`${where}: section "${section}" is not call, total, allowance or chakuwari`);
 }
 
@@ -190,7 +221,11 @@ function callTypeOf(type: string | undefined, label: string | undefined, where: 
 }
 
 /** Tenths and printed text from whichever the row gives; when it gives both, both are kept for the footing check. */
-function durationFigures(tenths: number | undefined, text: string | undefined, where: string): Pick<RowFigures, 'durationTenths' | 'durationText'> {
+function durationFigures(
+  tenths: number | undefined,
+  text: string | undefined,
+  where: string,
+): Pick<RowFigures, 'durationTenths' | 'durationText'> {
   if (tenths !== undefined) return { durationTenths: tenths, durationText: text ?? formatTenths(tenths) };
   if (text === undefined) fail(`${where}: no duration (neither duration nor duration_tenths)`);
   return { durationTenths: parseDurationText(text, where), durationText: text };

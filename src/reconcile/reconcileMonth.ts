@@ -43,7 +43,11 @@ export interface ReconcileRequest {
  * value meisai never writes is a difference of its check (and left out of its sums), and a check
  * that cannot read the store at all is a difference saying so; the other checks still run.
  */
-export async function reconcileMonth(store: Store, reference: ReferenceData, request: ReconcileRequest): Promise<ReconcileReport> {
+export async function reconcileMonth(
+  store: Store,
+  reference: ReferenceData,
+  request: ReconcileRequest,
+): Promise<ReconcileReport> {
   const scope = { month: request.month, contractId: request.contractId };
   return store.readTransaction(async (reader) => {
     const unreadableTotals: string[] = [];
@@ -52,9 +56,13 @@ export async function reconcileMonth(store: Store, reference: ReferenceData, req
     const checks: Check[] = [
       // The store-wide checks read the whole store (every page, every call): a month-wide
       // reconcile runs them; one contract's reconcile answers in its own time, whatever the store's size.
-      request.contractId === null ? await findingOnStoreFault('integrity', 'store integrity', () => integrityCheck(reader)) : storeWide('integrity', 'store integrity'),
       request.contractId === null
-        ? await findingOnStoreFault('record-ids', 'record_ids billed once', async () => recordIdsCheck(await reader.doubleBilled(request.month)))
+        ? await findingOnStoreFault('integrity', 'store integrity', () => integrityCheck(reader))
+        : storeWide('integrity', 'store integrity'),
+      request.contractId === null
+        ? await findingOnStoreFault('record-ids', 'record_ids billed once', async () =>
+            recordIdsCheck(await reader.doubleBilled(request.month)),
+          )
         : storeWide('record-ids', 'record_ids billed once'),
       await findingOnStoreFault('totals', 'totals from calls', async () => {
         const checked = await totalsCheck(reader, request, unreadableTotals);
@@ -62,19 +70,31 @@ export async function reconcileMonth(store: Store, reference: ReferenceData, req
         return checked.check;
       }),
       await findingOnStoreFault('statements', 'statements', async () =>
-        statementsCheck(reader, reference, request, withTotals ?? contractsWithTotals(readInto(await reader.storedTotals(scope), unreadableTotals))),
+        statementsCheck(
+          reader,
+          reference,
+          request,
+          withTotals ?? contractsWithTotals(readInto(await reader.storedTotals(scope), unreadableTotals)),
+        ),
       ),
       ...(await invoicesCheck(reader, request)),
       request.contractId === null
         ? await findingOnStoreFault('files', 'files', async () => {
             const files = await reader.fileControls();
-            return makeCheck('files', 'files', [...files.unreadable.map(difference), ...checkFileControls(files.values)]);
+            return makeCheck('files', 'files', [
+              ...files.unreadable.map(difference),
+              ...checkFileControls(files.values),
+            ]);
           })
         : storeWide('files', 'files'),
     ];
     if (request.against !== undefined) {
       const against = request.against;
-      checks.push(await findingOnStoreFault('against', `against ${basename(against.source)}`, () => againstCheck(reader, reference, request, against)));
+      checks.push(
+        await findingOnStoreFault('against', `against ${basename(against.source)}`, () =>
+          againstCheck(reader, reference, request, against),
+        ),
+      );
     }
     return makeReport(request.month, request.contractId, checks);
   });
@@ -82,7 +102,9 @@ export async function reconcileMonth(store: Store, reference: ReferenceData, req
 
 /** A store-wide check left to the month-wide reconcile, saying so. */
 function storeWide(name: CheckName, title: string): Check {
-  return makeCheck(name, title, [information(`store-wide: not run for one contract; \`reconcile --month\` without --contract runs it`)]);
+  return makeCheck(name, title, [
+    information(`store-wide: not run for one contract; \`reconcile --month\` without --contract runs it`),
+  ]);
 }
 
 /**
@@ -111,9 +133,12 @@ function isStoreFault(error: unknown): boolean {
 
 async function integrityCheck(reader: StoreReader): Promise<Check> {
   const { check, soundMeans, whenDamaged, problems } = await reader.integrityCheck();
-  if (problems.length === 0) return makeCheck('integrity', 'store integrity', [information(`${check}: ok (${soundMeans})`)]);
+  if (problems.length === 0)
+    return makeCheck('integrity', 'store integrity', [information(`${check}: ok (${soundMeans})`)]);
   return makeCheck('integrity', 'store integrity', [
-    ...problems.map((problem) => difference(`${check}: ${problem.length > 300 ? `${problem.slice(0, 300)}…` : problem}`)),
+    ...problems.map((problem) =>
+      difference(`${check}: ${problem.length > 300 ? `${problem.slice(0, 300)}…` : problem}`),
+    ),
     information(whenDamaged),
   ]);
 }
@@ -124,7 +149,10 @@ async function integrityCheck(reader: StoreReader): Promise<Check> {
  * rule held on both engines, or damage). Each is a difference naming every stored copy.
  */
 export function recordIdsCheck(found: DoubleBilled[]): Check {
-  if (found.length === 0) return makeCheck('record-ids', 'record_ids billed once', [information('no record_id is stored as two calls within a month and its neighbours')]);
+  if (found.length === 0)
+    return makeCheck('record-ids', 'record_ids billed once', [
+      information('no record_id is stored as two calls within a month and its neighbours'),
+    ]);
   return makeCheck(
     'record-ids',
     'record_ids billed once',
@@ -140,7 +168,11 @@ export function recordIdsCheck(found: DoubleBilled[]): Check {
  * The month's calls are summed first and the stored rows read after, so the two are never both
  * in memory as rows: the calls stream through MonthlyTotals, then the stored rows meet its sums.
  */
-async function totalsCheck(reader: StoreReader, request: ReconcileRequest, unreadableTotals: string[]): Promise<{ check: Check; withTotals: Set<string> }> {
+async function totalsCheck(
+  reader: StoreReader,
+  request: ReconcileRequest,
+  unreadableTotals: string[],
+): Promise<{ check: Check; withTotals: Set<string> }> {
   const scope = { month: request.month, contractId: request.contractId };
   const unreadableCalls: string[] = [];
   const fromCalls = await recomputeTotalsFrom(readBatchesInto(reader.billedCalls(scope), unreadableCalls));
@@ -182,7 +214,12 @@ function contractsWithTotals(stored: MonthTotals): Set<string> {
   return contracts;
 }
 
-async function statementsCheck(reader: StoreReader, reference: ReferenceData, request: ReconcileRequest, withTotals: Set<string>): Promise<Check> {
+async function statementsCheck(
+  reader: StoreReader,
+  reference: ReferenceData,
+  request: ReconcileRequest,
+  withTotals: Set<string>,
+): Promise<Check> {
   const closed = await reader.isMonthClosed(request.month);
   const contracts = await reader.contractsOfMonth({ month: request.month, contractId: request.contractId });
   const details: Detail[] = [];
@@ -194,7 +231,9 @@ async function statementsCheck(reader: StoreReader, reference: ReferenceData, re
         {
           contract,
           month: request.month,
-          current: withTotals.has(contract) ? await buildCurrentStatement(reader, reference, contract, request.month) : undefined,
+          current: withTotals.has(contract)
+            ? await buildCurrentStatement(reader, reference, contract, request.month)
+            : undefined,
           revisions: readInto(await reader.issuedRevisions(contract, request.month), unreadable),
           closed,
         },
@@ -210,7 +249,10 @@ async function statementsCheck(reader: StoreReader, reference: ReferenceData, re
  * month has invoices: a store that bills elsewhere reconciles as before).
  */
 async function invoicesCheck(reader: StoreReader, request: ReconcileRequest): Promise<Check[]> {
-  const rows = await reader.invoices({ month: request.month, ...(request.contractId === null ? {} : { contractId: request.contractId }) });
+  const rows = await reader.invoices({
+    month: request.month,
+    ...(request.contractId === null ? {} : { contractId: request.contractId }),
+  });
   if (rows.length === 0) return [];
   return [
     await findingOnStoreFault('invoices', 'invoices', async () => {
@@ -220,7 +262,9 @@ async function invoicesCheck(reader: StoreReader, request: ReconcileRequest): Pr
       for (const contract of contracts) {
         const ofContract = rows.filter((row) => row.contractId === contract);
         const revisions = new Map<number, Statement>();
-        for (const number of new Set(ofContract.map((row) => row.statementRevision).filter((revision) => revision !== null))) {
+        for (const number of new Set(
+          ofContract.map((row) => row.statementRevision).filter((revision) => revision !== null),
+        )) {
           const revision = await reader.revision(contract, request.month, number);
           if (revision !== undefined) revisions.set(number, JSON.parse(revision.statementJson) as Statement);
         }
@@ -228,9 +272,18 @@ async function invoicesCheck(reader: StoreReader, request: ReconcileRequest): Pr
           if (isStoreFault(error)) return undefined;
           throw error;
         });
-        details.push(...issuedInvoiceProblems({ rows: ofContract, revisions, latestRevision: latest?.revision ?? null }, rounding).map(difference));
+        details.push(
+          ...issuedInvoiceProblems(
+            { rows: ofContract, revisions, latestRevision: latest?.revision ?? null },
+            rounding,
+          ).map(difference),
+        );
       }
-      details.unshift(information(`${rows.length} invoice${rows.length === 1 ? '' : 's'} and notes of ${contracts.length} contract${contracts.length === 1 ? '' : 's'}: sha256, footing, usage lines against the statement revision each was built from`));
+      details.unshift(
+        information(
+          `${rows.length} invoice${rows.length === 1 ? '' : 's'} and notes of ${contracts.length} contract${contracts.length === 1 ? '' : 's'}: sha256, footing, usage lines against the statement revision each was built from`,
+        ),
+      );
       return makeCheck('invoices', 'invoices', details);
     }),
   ];
@@ -245,15 +298,24 @@ const validateStatement: StatementValidator = (document) => {
     .join('; ');
 };
 
-async function againstCheck(reader: StoreReader, reference: ReferenceData, request: ReconcileRequest, against: AgainstStatement): Promise<Check> {
+async function againstCheck(
+  reader: StoreReader,
+  reference: ReferenceData,
+  request: ReconcileRequest,
+  against: AgainstStatement,
+): Promise<Check> {
   const title = `against ${basename(against.source)}`;
   const theirs = against.figures;
   const details: Detail[] = [];
   const found = await ourStatement(reader, reference, theirs.contract, theirs.month, request.revision);
-  if ('missing' in found) return makeCheck('against', title, [difference(`meisai has no statement to compare with: ${found.missing}`)]);
+  if ('missing' in found)
+    return makeCheck('against', title, [difference(`meisai has no statement to compare with: ${found.missing}`)]);
   const ours = found.statement;
   const oursRead = readStatementDocument(ours);
-  if (!oursRead.ok) return makeCheck('against', title, [difference(`meisai's revision ${ours.revision} cannot be read: ${oursRead.message}`)]);
+  if (!oursRead.ok)
+    return makeCheck('against', title, [
+      difference(`meisai's revision ${ours.revision} cannot be read: ${oursRead.message}`),
+    ]);
   const which = request.revision === undefined ? 'the statement as the store stands' : 'issued';
   details.push(
     information(
@@ -263,7 +325,11 @@ async function againstCheck(reader: StoreReader, reference: ReferenceData, reque
   details.push(
     ...compareStatementFigures(
       { name: 'theirs', figures: theirs, footing: footingProblems(theirs, { strictDurationText: false }) },
-      { name: 'ours', figures: oursRead.figures, footing: footingProblems(oursRead.figures, { strictDurationText: true }) },
+      {
+        name: 'ours',
+        figures: oursRead.figures,
+        footing: footingProblems(oursRead.figures, { strictDurationText: true }),
+      },
     ),
   );
   return makeCheck('against', title, details);
@@ -282,7 +348,8 @@ async function ourStatement(
     if (current === undefined) return { missing: `contract ${contractId} has no calls in ${month}` };
     return { statement: await numberRevision(reader, current) };
   }
-  if ((await reader.revision(contractId, month, revision)) === undefined) return { missing: `no revision ${revision} of the statement of ${contractId} ${month}` };
+  if ((await reader.revision(contractId, month, revision)) === undefined)
+    return { missing: `no revision ${revision} of the statement of ${contractId} ${month}` };
   return { statement: (await readRevision(reader, contractId, month, revision)).statement };
 }
 
@@ -292,7 +359,9 @@ export function readStatementFile(path: string): AgainstStatement {
   try {
     bytes = readFileSync(path);
   } catch (error) {
-    throw new RunFailedError(`cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    throw new RunFailedError(
+      `cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+    );
   }
   let text: string;
   try {

@@ -75,7 +75,8 @@ export function renderReportText(report: ReconcileReport, options: { verbose?: b
 /** The details with each group of two or more told as one line, where its first one was. */
 function groupDetails(details: Detail[]): Detail[] {
   const counts = new Map<string, number>();
-  for (const detail of details) if (detail.group !== undefined) counts.set(detail.group, (counts.get(detail.group) ?? 0) + 1);
+  for (const detail of details)
+    if (detail.group !== undefined) counts.set(detail.group, (counts.get(detail.group) ?? 0) + 1);
   const told = new Set<string>();
   const grouped: Detail[] = [];
   for (const detail of details) {
@@ -94,7 +95,10 @@ function groupDetails(details: Detail[]): Detail[] {
  * every detail (contract by contract).
  */
 export function renderReportJson(report: ReconcileReport): string {
-  const checks = report.checks.map((check) => ({ ...check, details: check.details.map(({ kind, message }) => ({ kind, message })) }));
+  const checks = report.checks.map((check) => ({
+    ...check,
+    details: check.details.map(({ kind, message }) => ({ kind, message })),
+  }));
   return `${JSON.stringify({ ...report, checks }, null, 2)}\n`;
 }
 

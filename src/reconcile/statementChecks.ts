@@ -32,8 +32,10 @@ export type StatementValidator = (document: unknown) => string | null;
 export function checkContractStatements(input: ContractStatements, validate: StatementValidator): Detail[] {
   const details: Detail[] = [];
   const prefix = `${input.contract} ${input.month}`;
-  const built = input.current === undefined ? undefined : { statement: input.current, figures: figuresOf(input.current) };
-  if (built !== undefined) details.push(...footingDetails(`${prefix}, statement built now from the stored totals`, built.figures));
+  const built =
+    input.current === undefined ? undefined : { statement: input.current, figures: figuresOf(input.current) };
+  if (built !== undefined)
+    details.push(...footingDetails(`${prefix}, statement built now from the stored totals`, built.figures));
 
   let latest: { revision: number; statement: Statement; figures: StatementFigures } | undefined;
   for (const issued of input.revisions) {
@@ -41,7 +43,10 @@ export function checkContractStatements(input: ContractStatements, validate: Sta
     const read = readIssuedRevision(input, issued, validate);
     details.push(...read.problems.map((problem) => difference(`${label}: ${problem}`)));
     if (read.figures !== undefined) details.push(...footingDetails(label, read.figures));
-    latest = read.figures === undefined ? undefined : { revision: issued.revision, statement: read.statement!, figures: read.figures };
+    latest =
+      read.figures === undefined
+        ? undefined
+        : { revision: issued.revision, statement: read.statement!, figures: read.figures };
   }
 
   const lastIssued = input.revisions[input.revisions.length - 1];
@@ -55,9 +60,17 @@ export function checkContractStatements(input: ContractStatements, validate: Sta
     details.push(information(`${prefix}: ${said}`, said));
   } else if (built === undefined) {
     const message = `${prefix}: revision ${lastIssued.revision} was issued, but the store now holds no totals for it`;
-    details.push(input.closed ? difference(`${closedOrOpen}: ${message}`) : information(message, 'a revision was issued, but the store now holds no totals for it'));
+    details.push(
+      input.closed
+        ? difference(`${closedOrOpen}: ${message}`)
+        : information(message, 'a revision was issued, but the store now holds no totals for it'),
+    );
   } else if (latest === undefined) {
-    details.push(difference(`${prefix}: the latest revision ${lastIssued.revision} cannot be read, so the statement built now cannot be compared with it`));
+    details.push(
+      difference(
+        `${prefix}: the latest revision ${lastIssued.revision} cannot be read, so the statement built now cannot be compared with it`,
+      ),
+    );
   } else if (!sameFigures(latest.statement, built.statement)) {
     const side = `revision ${latest.revision}`;
     const changes = compareStatementFigures(
@@ -65,11 +78,16 @@ export function checkContractStatements(input: ContractStatements, validate: Sta
       { name: 'now', figures: built.figures, footing: footingProblems(built.figures, { strictDurationText: true }) },
       { unattachedFooting: false },
     ).filter((detail) => detail.kind === 'difference');
-    const messages = changes.length > 0 ? changes.map((change) => change.message) : ['the same figures, but not the same statement text'];
+    const messages =
+      changes.length > 0
+        ? changes.map((change) => change.message)
+        : ['the same figures, but not the same statement text'];
     if (input.closed) {
       details.push(
         ...messages.map((message) =>
-          difference(`${prefix}: closed month, the statement built now differs from issued ${side} (changed since the month was invoiced): ${message}`),
+          difference(
+            `${prefix}: closed month, the statement built now differs from issued ${side} (changed since the month was invoiced): ${message}`,
+          ),
         ),
       );
     } else {
@@ -83,7 +101,10 @@ export function checkContractStatements(input: ContractStatements, validate: Sta
     }
   } else {
     details.push(
-      information(`${prefix}: ${closedOrOpen}, revision ${latest.revision} has the figures of the statement built now`, `${closedOrOpen}, the latest revision has the figures of the statement built now`),
+      information(
+        `${prefix}: ${closedOrOpen}, revision ${latest.revision} has the figures of the statement built now`,
+        `${closedOrOpen}, the latest revision has the figures of the statement built now`,
+      ),
     );
   }
   return details;
@@ -96,7 +117,8 @@ function readIssuedRevision(
 ): { problems: string[]; statement?: Statement; figures?: StatementFigures } {
   const problems: string[] = [];
   const hash = createHash('sha256').update(issued.statementJson).digest('hex');
-  if (hash !== issued.sha256) problems.push('its JSON no longer has the sha256 recorded when it was issued (edited since)');
+  if (hash !== issued.sha256)
+    problems.push('its JSON no longer has the sha256 recorded when it was issued (edited since)');
   let document: unknown;
   try {
     document = JSON.parse(issued.statementJson);
@@ -123,6 +145,8 @@ export function figuresOf(statement: Statement): StatementFigures {
 
 function footingDetails(label: string, figures: StatementFigures): Detail[] {
   return footingProblems(figures, { strictDurationText: true }).map((problem) =>
-    difference(`${label} does not foot: ${tableName(problem.table)}, ${rowName(problem.row)} ${fieldName(problem.field, problem.row)}: ${problem.message}`),
+    difference(
+      `${label} does not foot: ${tableName(problem.table)}, ${rowName(problem.row)} ${fieldName(problem.field, problem.row)}: ${problem.message}`,
+    ),
   );
 }

@@ -36,15 +36,32 @@ export interface RecycleResult {
  * plan as they are now, in one transaction. A record that now rates joins the calls on its own
  * file and line (a closed month takes it as a late call); one that still fails stays rejected.
  */
-export async function recycleRejects(store: Store, reference: ReferenceData, request: RecycleRequest, recycledAt = new Date().toISOString()): Promise<RecycleResult> {
+export async function recycleRejects(
+  store: Store,
+  reference: ReferenceData,
+  request: RecycleRequest,
+  recycledAt = new Date().toISOString(),
+): Promise<RecycleResult> {
   return store.transaction(async (writer) => {
-    const result: RecycleResult = { considered: 0, recycled: [], stillRejected: {}, alreadyBilled: [], withoutRecord: await writer.rejectsWithoutRecord(request.codes) };
+    const result: RecycleResult = {
+      considered: 0,
+      recycled: [],
+      stillRejected: {},
+      alreadyBilled: [],
+      withoutRecord: await writer.rejectsWithoutRecord(request.codes),
+    };
     const closed = await writer.closedMonths();
     const totals = new MonthlyTotals();
     for (const reject of await writer.recyclableRejects(request.codes)) {
       if (request.month !== undefined && japanMonth(reject.record.startMs) !== request.month) continue;
       result.considered += 1;
-      const rated = rateRecord(reject.record, reference.tariffs, reference.numbering, reference.subscriptions, reference.contractNumbers);
+      const rated = rateRecord(
+        reject.record,
+        reference.tariffs,
+        reference.numbering,
+        reference.subscriptions,
+        reference.contractNumbers,
+      );
       if ('ok' in rated) {
         await writer.updateReject(reject, rated.code, rated.message);
         result.stillRejected[rated.code] = (result.stillRejected[rated.code] ?? 0) + 1;
@@ -53,13 +70,24 @@ export async function recycleRejects(store: Store, reference: ReferenceData, req
       // The one de-duplication rule of ingest (the store's), also against the records recycled before this one.
       const billed = (await writer.storedCalls([rated])).get(rated.recordId)?.[0];
       if (billed !== undefined) {
-        result.alreadyBilled.push({ fileName: reject.fileName, line: reject.line, billedIn: `${billed.fileName} line ${billed.line}` });
+        result.alreadyBilled.push({
+          fileName: reject.fileName,
+          line: reject.line,
+          billedIn: `${billed.fileName} line ${billed.line}`,
+        });
         continue;
       }
       const late = closed.has(rated.month);
       await writer.acceptRecycled([{ reject, call: rated, late, recycledAt }]);
       if (!late) totals.add(rated);
-      result.recycled.push({ fileName: reject.fileName, line: reject.line, recordId: rated.recordId, month: rated.month, formerCode: reject.code, late });
+      result.recycled.push({
+        fileName: reject.fileName,
+        line: reject.line,
+        recordId: rated.recordId,
+        month: rated.month,
+        formerCode: reject.code,
+        late,
+      });
     }
     await writer.addTotals(totals.numberTypeTotals(), totals.numberChakuwariTotals());
     return result;

@@ -20,7 +20,9 @@ export function loadProfile(nameOrPath: string, dataDir?: string): InputProfile 
   const path = byName ? join(profilesDir(dataDir), `${nameOrPath}.json`) : nameOrPath;
   if (byName && !existsSync(path)) {
     const known = jsonFilesIn(profilesDir(dataDir)).map((file) => basename(file, '.json'));
-    throw new ConfigurationError(`there is no profile ${nameOrPath} in ${profilesDir(dataDir)} (profiles: ${known.join(', ') || 'none'}); give a name or a file`);
+    throw new ConfigurationError(
+      `there is no profile ${nameOrPath} in ${profilesDir(dataDir)} (profiles: ${known.join(', ') || 'none'}); give a name or a file`,
+    );
   }
   return loadProfileFile(path);
 }
@@ -34,7 +36,8 @@ export function loadProfileFile(path: string): InputProfile {
 export function loadAllProfiles(dataDir?: string): InputProfile[] {
   return jsonFilesIn(profilesDir(dataDir)).map((path) => {
     const profile = loadProfileFile(path);
-    if (basename(path, '.json') !== profile.id) throw new ConfigurationError(`${path}: its id is ${profile.id}; a profile's file is named after its id`);
+    if (basename(path, '.json') !== profile.id)
+      throw new ConfigurationError(`${path}: its id is ${profile.id}; a profile's file is named after its id`);
     return profile;
   });
 }

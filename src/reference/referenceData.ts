@@ -29,7 +29,15 @@ export interface ReferenceData {
   dataDir: string;
 }
 
-export type SchemaName = 'tariff' | 'numbering' | 'statement' | 'holidays' | 'input-profile' | 'issuer' | 'monthly-charges' | 'consumption-tax';
+export type SchemaName =
+  | 'tariff'
+  | 'numbering'
+  | 'statement'
+  | 'holidays'
+  | 'input-profile'
+  | 'issuer'
+  | 'monthly-charges'
+  | 'consumption-tax';
 const validators = new Map<SchemaName, ValidateFunction>();
 
 export function schemaValidator(name: SchemaName): ValidateFunction {
@@ -52,10 +60,14 @@ export function loadReferenceData(dataDir = process.env.MEISAI_DATA_DIR ?? DEFAU
   const numberingFiles = jsonFilesIn(join(dataDir, 'numbering'));
   if (tariffFiles.length === 0) throw new ConfigurationError(`no tariff files in ${join(dataDir, 'tariffs')}`);
   if (numberingFiles.length !== 1) {
-    throw new ConfigurationError(`expected exactly one numbering plan in ${join(dataDir, 'numbering')}, found ${numberingFiles.length}`);
+    throw new ConfigurationError(
+      `expected exactly one numbering plan in ${join(dataDir, 'numbering')}, found ${numberingFiles.length}`,
+    );
   }
   const calendars = loadHolidayCalendars(dataDir);
-  const tariffs = tariffFiles.map((path) => compileChecked(path, loadTariffFile(path), (file) => new Tariff(file, calendars)));
+  const tariffs = tariffFiles.map((path) =>
+    compileChecked(path, loadTariffFile(path), (file) => new Tariff(file, calendars)),
+  );
   const numberingPath = numberingFiles[0]!;
   const numbering = compileChecked(numberingPath, loadNumberingFile(numberingPath), (file) => new NumberingPlan(file));
   const defaultPlan = configuredDefaultPlan();
@@ -66,7 +78,14 @@ export function loadReferenceData(dataDir = process.env.MEISAI_DATA_DIR ?? DEFAU
     );
   }
   try {
-    return { tariffs: new TariffBook(tariffs, defaultPlan), numbering, calendars, subscriptions: new SubscriptionBook(), contractNumbers: new ContractNumbers(), dataDir };
+    return {
+      tariffs: new TariffBook(tariffs, defaultPlan),
+      numbering,
+      calendars,
+      subscriptions: new SubscriptionBook(),
+      contractNumbers: new ContractNumbers(),
+      dataDir,
+    };
   } catch (error) {
     throw new ConfigurationError(`tariffs in ${dataDir}: ${(error as Error).message}`);
   }
@@ -87,7 +106,9 @@ export function configuredDefaultPlan(): string | null {
 export function loadTariffFile(path: string): TariffFile {
   const document = readJson(path);
   if (isTariffFileV1(document)) {
-    throw new ConfigurationError(`${path} is a tariff of format 1 (no "format" field): convert it with meisai tariffs migrate ${path}`);
+    throw new ConfigurationError(
+      `${path} is a tariff of format 1 (no "format" field): convert it with meisai tariffs migrate ${path}`,
+    );
   }
   return readValidated<TariffFile>(path, 'tariff', document);
 }
@@ -96,8 +117,13 @@ export function loadTariffFile(path: string): TariffFile {
 export function loadHolidayCalendars(dataDir: string): ReadonlyMap<string, HolidayCalendar> {
   const calendars = new Map<string, HolidayCalendar>();
   for (const path of jsonFilesIn(join(dataDir, 'holidays'))) {
-    const calendar = compileChecked(path, readValidated<HolidayCalendarFile>(path, 'holidays'), (file) => new HolidayCalendar(file));
-    if (calendars.has(calendar.id)) throw new ConfigurationError(`${path}: holiday calendar ${calendar.id} is in two files`);
+    const calendar = compileChecked(
+      path,
+      readValidated<HolidayCalendarFile>(path, 'holidays'),
+      (file) => new HolidayCalendar(file),
+    );
+    if (calendars.has(calendar.id))
+      throw new ConfigurationError(`${path}: holiday calendar ${calendar.id} is in two files`);
     calendars.set(calendar.id, calendar);
   }
   return calendars;
@@ -125,7 +151,9 @@ export function checkReferenceFile(path: string, calendars: ReadonlyMap<string, 
 export function readValidated<T>(path: string, schema: SchemaName, document: unknown = readJson(path)): T {
   const validate = schemaValidator(schema);
   if (!validate(document)) {
-    throw new ConfigurationError(`${path} is not a valid ${schema} file:\n${describeSchemaErrors(validate.errors ?? [])}`);
+    throw new ConfigurationError(
+      `${path} is not a valid ${schema} file:\n${describeSchemaErrors(validate.errors ?? [])}`,
+    );
   }
   return document as T;
 }
@@ -143,7 +171,9 @@ function readJson(path: string): unknown {
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
-    throw new ConfigurationError(`cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    throw new ConfigurationError(
+      `cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+    );
   }
   try {
     return JSON.parse(text) as unknown;
@@ -161,7 +191,10 @@ export function describeSchemaErrors(errors: ErrorObject[]): string {
         .slice(1)
         .map((part) => (/^\d+$/.test(part) ? `[${part}]` : `.${part}`))
         .join('');
-      const detail = error.keyword === 'additionalProperties' ? `${error.message}: ${String(error.params.additionalProperty)}` : error.message;
+      const detail =
+        error.keyword === 'additionalProperties'
+          ? `${error.message}: ${String(error.params.additionalProperty)}`
+          : error.message;
       return `  $${path} ${detail ?? 'is invalid'}`;
     })
     .join('\n');
@@ -174,5 +207,8 @@ export function jsonFilesIn(directory: string): string[] {
   } catch {
     return [];
   }
-  return names.filter((name) => name.endsWith('.json')).sort().map((name) => join(directory, name));
+  return names
+    .filter((name) => name.endsWith('.json'))
+    .sort()
+    .map((name) => join(directory, name));
 }

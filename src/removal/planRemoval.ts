@@ -28,7 +28,11 @@ export interface RemovalPlan {
  *   file A: r1 (line 1), r2 (line 2); file B: duplicate r1 at line 7; file C: duplicates r1 at 3, r2 at 4
  *   → r1 moves to B line 7, r2 moves to C line 4, C line 3 stays a duplicate (of B line 7).
  */
-export function planRemoval(calls: readonly FileCall[], duplicates: readonly StoredDuplicate[], elsewhere: ReadonlySet<string> = new Set()): RemovalPlan {
+export function planRemoval(
+  calls: readonly FileCall[],
+  duplicates: readonly StoredDuplicate[],
+  elsewhere: ReadonlySet<string> = new Set(),
+): RemovalPlan {
   const callsOf = new Map<string, FileCall[]>();
   for (const call of calls) {
     const same = callsOf.get(call.recordId);
@@ -38,7 +42,12 @@ export function planRemoval(calls: readonly FileCall[], duplicates: readonly Sto
   const inOrder = [...duplicates].sort((left, right) => left.fileId - right.fileId || left.line - right.line);
   const promotedTo = new Map<string, StoredDuplicate>();
   for (const duplicate of inOrder) {
-    if (callsOf.get(duplicate.recordId)?.length !== 1 || elsewhere.has(duplicate.recordId) || promotedTo.has(duplicate.recordId)) continue;
+    if (
+      callsOf.get(duplicate.recordId)?.length !== 1 ||
+      elsewhere.has(duplicate.recordId) ||
+      promotedTo.has(duplicate.recordId)
+    )
+      continue;
     promotedTo.set(duplicate.recordId, duplicate);
   }
   const plan: RemovalPlan = { promotions: [], removed: [], undecided: [], months: [], contractMonths: [] };
@@ -53,9 +62,14 @@ export function planRemoval(calls: readonly FileCall[], duplicates: readonly Sto
     contractMonths.set(`${call.month} ${call.contractId}`, { contractId: call.contractId, month: call.month });
   }
   const duplicated = new Set(inOrder.map((duplicate) => duplicate.recordId));
-  plan.undecided = [...callsOf].filter(([recordId, same]) => (same.length > 1 || elsewhere.has(recordId)) && duplicated.has(recordId)).map(([recordId]) => recordId).sort();
+  plan.undecided = [...callsOf]
+    .filter(([recordId, same]) => (same.length > 1 || elsewhere.has(recordId)) && duplicated.has(recordId))
+    .map(([recordId]) => recordId)
+    .sort();
   plan.months = [...new Set(calls.map((call) => call.month))].sort();
   plan.contractMonths = [...contractMonths.keys()].sort().map((key) => contractMonths.get(key)!);
-  plan.promotions.sort((left, right) => left.duplicate.fileId - right.duplicate.fileId || left.duplicate.line - right.duplicate.line);
+  plan.promotions.sort(
+    (left, right) => left.duplicate.fileId - right.duplicate.fileId || left.duplicate.line - right.duplicate.line,
+  );
   return plan;
 }

@@ -58,7 +58,11 @@ function describe(selector: FileSelector): string {
  * (so reconcile agrees), and a file_removals row says who, when and why. A file with calls of a
  * closed month is refused unless `force`, which issues new revisions where figures change.
  */
-export async function removeFile(store: Store, reference: ReferenceData, request: RemoveFileRequest): Promise<RemoveFileResult> {
+export async function removeFile(
+  store: Store,
+  reference: ReferenceData,
+  request: RemoveFileRequest,
+): Promise<RemoveFileResult> {
   try {
     return await store.transaction((writer) => removeInTransaction(writer, reference, request));
   } catch (error) {
@@ -67,18 +71,30 @@ export async function removeFile(store: Store, reference: ReferenceData, request
   }
 }
 
-async function removeInTransaction(writer: StoreWriter, reference: ReferenceData, request: RemoveFileRequest): Promise<RemoveFileResult> {
+async function removeInTransaction(
+  writer: StoreWriter,
+  reference: ReferenceData,
+  request: RemoveFileRequest,
+): Promise<RemoveFileResult> {
   const files = await writer.filesMatching(request.selector);
-  if (files.length === 0) throw new ConfigurationError(`no ingested file ${describe(request.selector)} (meisai files lists them)`);
+  if (files.length === 0)
+    throw new ConfigurationError(`no ingested file ${describe(request.selector)} (meisai files lists them)`);
   if (files.length > 1) {
-    throw new ConfigurationError(`${files.length} ingested files are ${describe(request.selector)} (sha256 ${files.map((file) => file.sha256).join(', ')}): name one with --sha256`);
+    throw new ConfigurationError(
+      `${files.length} ingested files are ${describe(request.selector)} (sha256 ${files.map((file) => file.sha256).join(', ')}): name one with --sha256`,
+    );
   }
   const file = files[0]!;
-  if (file.removedAt !== null) throw new ConfigurationError(`${file.name} (sha256 ${file.sha256}) was already removed at ${file.removedAt}`);
+  if (file.removedAt !== null)
+    throw new ConfigurationError(`${file.name} (sha256 ${file.sha256}) was already removed at ${file.removedAt}`);
 
   const calls = await callsUnderLock(writer, file.fileId);
   const duplicates = await writer.duplicatesOf([...new Set(calls.map((call) => call.recordId))], file.fileId);
-  const plan = planRemoval(calls, duplicates, await writer.recordIdsElsewhere([...new Set(duplicates.map((duplicate) => duplicate.recordId))], file.fileId));
+  const plan = planRemoval(
+    calls,
+    duplicates,
+    await writer.recordIdsElsewhere([...new Set(duplicates.map((duplicate) => duplicate.recordId))], file.fileId),
+  );
   const closed = await writer.closedMonths();
   const closedMonths = plan.months.filter((month) => closed.has(month));
   if (closedMonths.length > 0 && !request.force) {
@@ -90,7 +106,8 @@ async function removeInTransaction(writer: StoreWriter, reference: ReferenceData
 
   const revised = plan.contractMonths.filter(({ month }) => closed.has(month));
   const before = new Map<string, StandingStatement | undefined>();
-  for (const { contractId, month } of revised) before.set(`${contractId} ${month}`, await standingStatement(writer, reference, contractId, month));
+  for (const { contractId, month } of revised)
+    before.set(`${contractId} ${month}`, await standingStatement(writer, reference, contractId, month));
 
   const removed = await writer.removeFile({
     fileId: file.fileId,
@@ -105,7 +122,12 @@ async function removeInTransaction(writer: StoreWriter, reference: ReferenceData
   const revisions: RemoveFileResult['revisions'] = [];
   for (const { contractId, month } of revised) {
     const reason = `file ${file.name} removed: ${request.reason}`;
-    revisions.push({ month, ...(await reviseContract(writer, reference, contractId, month, before.get(`${contractId} ${month}`), reason, { emptyWhenGone: true })) });
+    revisions.push({
+      month,
+      ...(await reviseContract(writer, reference, contractId, month, before.get(`${contractId} ${month}`), reason, {
+        emptyWhenGone: true,
+      })),
+    });
   }
   const result: RemoveFileResult = {
     name: file.name,
@@ -116,7 +138,11 @@ async function removeInTransaction(writer: StoreWriter, reference: ReferenceData
     reason: request.reason,
     dryRun: request.dryRun,
     removed,
-    promoted: plan.promotions.map(({ call, duplicate }) => ({ recordId: call.recordId, fileName: duplicate.fileName, line: duplicate.line })),
+    promoted: plan.promotions.map(({ call, duplicate }) => ({
+      recordId: call.recordId,
+      fileName: duplicate.fileName,
+      line: duplicate.line,
+    })),
     undecided: plan.undecided,
     months: plan.months,
     closedMonths,
@@ -148,10 +174,16 @@ async function callsUnderLock(writer: StoreWriter, fileId: number): Promise<File
 async function rebuildTotals(writer: StoreWriter, scope: MonthScope): Promise<void> {
   const totals = new MonthlyTotals();
   for await (const batch of writer.billedCalls(scope)) {
-    if (batch.unreadable.length > 0) throw new RunFailedError(`${scope.contractId} ${scope.month}: ${batch.unreadable[0]} (nothing was removed; run meisai reconcile)`);
+    if (batch.unreadable.length > 0)
+      throw new RunFailedError(
+        `${scope.contractId} ${scope.month}: ${batch.unreadable[0]} (nothing was removed; run meisai reconcile)`,
+      );
     for (const call of batch.values) totals.add(call);
   }
   const stored = await writer.storedTotals(scope);
-  if (stored.unreadable.length > 0) throw new RunFailedError(`${scope.contractId} ${scope.month}: ${stored.unreadable[0]} (nothing was removed; run meisai reconcile)`);
+  if (stored.unreadable.length > 0)
+    throw new RunFailedError(
+      `${scope.contractId} ${scope.month}: ${stored.unreadable[0]} (nothing was removed; run meisai reconcile)`,
+    );
   await writer.applyTotalsDiff(scope, monthTotalsDiff(stored.values, totals));
 }

@@ -15,7 +15,12 @@ export interface CloseResult {
  * when the latest one has these figures). Calls of the month that arrive later are stored as late.
  * A month without calls is refused (exit 1) unless `allowEmpty`.
  */
-export async function closeMonth(store: Store, reference: ReferenceData, month: string, options: { allowEmpty?: boolean } = {}): Promise<CloseResult> {
+export async function closeMonth(
+  store: Store,
+  reference: ReferenceData,
+  month: string,
+  options: { allowEmpty?: boolean } = {},
+): Promise<CloseResult> {
   return store.transaction(
     async (writer): Promise<CloseResult> => {
       if (await writer.isMonthClosed(month)) return { month, alreadyClosed: true, statements: [] };
@@ -26,7 +31,11 @@ export async function closeMonth(store: Store, reference: ReferenceData, month: 
       }
       const statements: CloseResult['statements'] = [];
       for (const contractId of contracts) {
-        const { revision, issued } = await issueRevision(writer, await buildCurrentStatement(writer, reference, contractId, month), 'month closed');
+        const { revision, issued } = await issueRevision(
+          writer,
+          await buildCurrentStatement(writer, reference, contractId, month),
+          'month closed',
+        );
         statements.push({ contractId, revision, issued });
       }
       await writer.markMonthClosed(month, new Date().toISOString());

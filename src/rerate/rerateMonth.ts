@@ -11,7 +11,16 @@ import { Statement } from '../statement/statement';
 import { RatedCall } from '../rate/rateRecord';
 import { monthTotalsDiff } from '../store/rows';
 import { totalsPastBound } from '../store/totalsBound';
-import { contractsOfDiff, MonthScope, Rerating, Store, StoreReader, StoreWriter, StoredCall, StoredRating } from '../store/types';
+import {
+  contractsOfDiff,
+  MonthScope,
+  Rerating,
+  Store,
+  StoreReader,
+  StoreWriter,
+  StoredCall,
+  StoredRating,
+} from '../store/types';
 
 export interface RerateRequest {
   month: string;
@@ -69,11 +78,24 @@ export function planRerate(calls: StoredCall[], reference: ReferenceData): Rerat
     const { late, rating, storeRow } = call;
     if (late) plan.lateBilled += 1;
     // The stored call is its own record (rateRecord reads only the record's fields): no copy per call.
-    const rated = rateRecord(call, reference.tariffs, reference.numbering, reference.subscriptions, reference.contractNumbers);
+    const rated = rateRecord(
+      call,
+      reference.tariffs,
+      reference.numbering,
+      reference.subscriptions,
+      reference.contractNumbers,
+    );
     if ('ok' in rated) {
       plan.unrated[rated.code] = (plan.unrated[rated.code] ?? 0) + 1;
       // Its earlier rating stays for the trace; the code marks it as left out of the totals.
-      if (late || rating.unratedCode !== rated.code) plan.reratings.push({ recordId: call.recordId, storeRow, unratedCode: rated.code, contractId: call.contractId, month: japanMonth(call.startMs) });
+      if (late || rating.unratedCode !== rated.code)
+        plan.reratings.push({
+          recordId: call.recordId,
+          storeRow,
+          unratedCode: rated.code,
+          contractId: call.contractId,
+          month: japanMonth(call.startMs),
+        });
       continue;
     }
     if (late || !sameRating(rating, rated)) plan.reratings.push({ recordId: call.recordId, storeRow, rated });
@@ -103,7 +125,11 @@ function sameRating(stored: StoredRating, rated: RatedCall): boolean {
  * by the versions in effect at its start), rebuilds the month's totals from them, and issues a new
  * statement revision per contract whose figures changed. One transaction: all or nothing.
  */
-export async function rerateMonth(store: Store, reference: ReferenceData, request: RerateRequest): Promise<RerateResult> {
+export async function rerateMonth(
+  store: Store,
+  reference: ReferenceData,
+  request: RerateRequest,
+): Promise<RerateResult> {
   try {
     return await rerateInTransaction(store, reference, request);
   } catch (error) {
@@ -113,14 +139,27 @@ export async function rerateMonth(store: Store, reference: ReferenceData, reques
 }
 
 /** The re-rate in one transaction; a dry run throws its report out, so the transaction rolls back. */
-async function rerateInTransaction(store: Store, reference: ReferenceData, request: RerateRequest): Promise<RerateResult> {
+async function rerateInTransaction(
+  store: Store,
+  reference: ReferenceData,
+  request: RerateRequest,
+): Promise<RerateResult> {
   const scope: MonthScope = { month: request.month, contractId: request.contractId ?? null };
   return store.transaction(
     async (writer) => {
       if ((await writer.isMonthClosed(request.month)) && !request.force) {
-        throw new ConfigurationError(`${request.month} is closed (invoiced): re-rating changes its statement; add --force to do so`);
+        throw new ConfigurationError(
+          `${request.month} is closed (invoiced): re-rating changes its statement; add --force to do so`,
+        );
       }
-      const result: RerateResult = { month: request.month, calls: 0, unrated: {}, lateBilled: 0, contracts: [], dryRun: request.dryRun === true };
+      const result: RerateResult = {
+        month: request.month,
+        calls: 0,
+        unrated: {},
+        lateBilled: 0,
+        contracts: [],
+        dryRun: request.dryRun === true,
+      };
       const monthTotals = new MonthlyTotals();
       const contractSet = new Set<string>();
       for await (const calls of writer.monthCallBatches(scope)) {
@@ -130,10 +169,13 @@ async function rerateInTransaction(store: Store, reference: ReferenceData, reque
         for (const call of plan.billed) monthTotals.add(call);
         result.calls += calls.length;
         result.lateBilled += plan.lateBilled;
-        for (const [code, count] of Object.entries(plan.unrated) as [RejectCode, number][]) result.unrated[code] = (result.unrated[code] ?? 0) + count;
+        for (const [code, count] of Object.entries(plan.unrated) as [RejectCode, number][])
+          result.unrated[code] = (result.unrated[code] ?? 0) + count;
       }
       if (contractSet.size === 0) {
-        throw new RunFailedError(`no calls to re-rate in ${request.month}${request.contractId === undefined ? '' : ` for ${request.contractId}`}`);
+        throw new RunFailedError(
+          `no calls to re-rate in ${request.month}${request.contractId === undefined ? '' : ` for ${request.contractId}`}`,
+        );
       }
       const contracts = [...contractSet].sort();
       // Only a contract whose totals change, or that has an issued revision to compare with, can need a new revision.
@@ -141,9 +183,11 @@ async function rerateInTransaction(store: Store, reference: ReferenceData, reque
       const changed = contractsOfDiff(diff);
       const examined = new Set([...changed, ...(await writer.revisedContracts(scope))]);
       const before = new Map<string, StandingStatement | undefined>();
-      for (const contractId of examined) before.set(contractId, await standingStatement(writer, reference, contractId, request.month));
+      for (const contractId of examined)
+        before.set(contractId, await standingStatement(writer, reference, contractId, request.month));
       const pastBound = totalsPastBound(diff.typeTotals, diff.chakuwariTotals);
-      if (pastBound !== null) throw new TotalsBoundError(`re-rate of ${request.month} refused, nothing applied: ${pastBound}`);
+      if (pastBound !== null)
+        throw new TotalsBoundError(`re-rate of ${request.month} refused, nothing applied: ${pastBound}`);
       await writer.applyTotalsDiff(scope, diff);
 
       for (const contractId of contracts) {
@@ -151,7 +195,9 @@ async function rerateInTransaction(store: Store, reference: ReferenceData, reque
           result.contracts.push({ contractId, fromRevision: null, toRevision: null, issued: false, changes: [] });
           continue;
         }
-        result.contracts.push(await reviseContract(writer, reference, contractId, request.month, before.get(contractId), request.reason));
+        result.contracts.push(
+          await reviseContract(writer, reference, contractId, request.month, before.get(contractId), request.reason),
+        );
       }
       if (request.dryRun === true) throw new DryRunRollback(result);
       return result;
@@ -181,21 +227,30 @@ export async function reviseContract(
 ): Promise<ContractRerate> {
   // `emptyWhenGone` (files remove): an issued statement whose every call is gone is revised to an empty one, not left standing.
   const found = await findCurrentStatement(writer, reference, contractId, month);
-  const now = found === undefined && options.emptyWhenGone === true && old?.issued === true ? emptyStatement(reference, contractId, month) : found;
+  const now =
+    found === undefined && options.emptyWhenGone === true && old?.issued === true
+      ? emptyStatement(reference, contractId, month)
+      : found;
   const changes = diffStatements(old?.statement, now);
   let fromRevision = old?.issued === true ? old.revision : null;
   let toRevision = fromRevision;
   let issued = false;
   if (now !== undefined && changes.length > 0) {
     // The figures before the change were never issued: keep them as revision 1, so the change has a "before".
-    if (old !== undefined && !old.issued) fromRevision = (await issueRevision(writer, old.statement, 'as it stood before the first re-rate')).revision;
+    if (old !== undefined && !old.issued)
+      fromRevision = (await issueRevision(writer, old.statement, 'as it stood before the first re-rate')).revision;
     ({ revision: toRevision, issued } = await issueRevision(writer, now, reason));
   }
   return { contractId, fromRevision, toRevision, issued, changes };
 }
 
 /** What the contract's statement stands at before re-rating: its latest issued revision, else its figures now. */
-export async function standingStatement(store: StoreReader, reference: ReferenceData, contractId: string, month: string): Promise<StandingStatement | undefined> {
+export async function standingStatement(
+  store: StoreReader,
+  reference: ReferenceData,
+  contractId: string,
+  month: string,
+): Promise<StandingStatement | undefined> {
   const latest = await latestRevision(store, contractId, month);
   if (latest !== undefined) return { statement: latest.statement, revision: latest.revision, issued: true };
   const current = await findCurrentStatement(store, reference, contractId, month);

@@ -58,7 +58,11 @@ export function buildStatement(input: StatementInput): Statement {
       row.chargeScaled =
         parts === 0
           ? roundScaledYen(row.chargeScaled, input.tariff.statementRounding)
-          : roundScaledQuotient(BigInt(row.chargeScaled) * BigInt(EXACT_PARTS_PER_SCALED_YEN) + BigInt(parts), BigInt(EXACT_PARTS_PER_SCALED_YEN), input.tariff.statementRounding);
+          : roundScaledQuotient(
+              BigInt(row.chargeScaled) * BigInt(EXACT_PARTS_PER_SCALED_YEN) + BigInt(parts),
+              BigInt(EXACT_PARTS_PER_SCALED_YEN),
+              input.tariff.statementRounding,
+            );
     });
     const outboundChargeScaled = sums.rows.reduce((sum, row) => sum + row.chargeScaled, 0);
     const used = input.allowanceUse?.byNumber.get(number);
@@ -67,7 +71,10 @@ export function buildStatement(input: StatementInput): Statement {
       sums.allowance.durationTenths = used.durationTenths;
       // Capped at the domestic rows (allowances cover no international call), so a rounding up never passes them.
       const domesticChargeScaled = outboundChargeScaled - sums.rows[CALL_TYPES.indexOf('international')]!.chargeScaled;
-      sums.allowance.discountScaled = Math.min(roundScaledYen(used.coveredScaled, input.tariff.statementRounding), domesticChargeScaled);
+      sums.allowance.discountScaled = Math.min(
+        roundScaledYen(used.coveredScaled, input.tariff.statementRounding),
+        domesticChargeScaled,
+      );
     }
     for (const eligible of totals.chakuwariTotals) {
       sums.chakuwari.count += eligible.calls;
@@ -75,7 +82,11 @@ export function buildStatement(input: StatementInput): Statement {
       sums.chakuwari.eligibleMs += eligible.durationMs;
     }
     // 着割 is capped at the charges the allowance left: 1,500 yen of calls, 1,000 covered → 着割 at most 500.
-    sums.chakuwari.discountScaled = chakuwariDiscount(sums.chakuwari.eligibleMs, outboundChargeScaled - sums.allowance.discountScaled, input.tariff.chakuwari);
+    sums.chakuwari.discountScaled = chakuwariDiscount(
+      sums.chakuwari.eligibleMs,
+      outboundChargeScaled - sums.allowance.discountScaled,
+      input.tariff.chakuwari,
+    );
     addSums(allSums, sums);
     numberStatements.push({ number, ...renderTable(sums, decimals, input.allowanceUse !== undefined) });
   }
@@ -93,9 +104,15 @@ export function buildStatement(input: StatementInput): Statement {
 /** Each number's totals; a total of another contract or month is a caller's bug, not data to mix in. */
 function groupByNumber(input: StatementInput): Map<string, Pick<StatementInput, 'typeTotals' | 'chakuwariTotals'>> {
   const byNumber = new Map<string, Pick<StatementInput, 'typeTotals' | 'chakuwariTotals'>>();
-  const entry = (total: { contractId: string; month: string; number: string }): Pick<StatementInput, 'typeTotals' | 'chakuwariTotals'> => {
+  const entry = (total: {
+    contractId: string;
+    month: string;
+    number: string;
+  }): Pick<StatementInput, 'typeTotals' | 'chakuwariTotals'> => {
     if (total.contractId !== input.contractId || total.month !== input.month) {
-      throw new Error(`a total of ${total.contractId} ${total.month} was given for the statement of ${input.contractId} ${input.month}`);
+      throw new Error(
+        `a total of ${total.contractId} ${total.month} was given for the statement of ${input.contractId} ${input.month}`,
+      );
     }
     let found = byNumber.get(total.number);
     if (found === undefined) {
@@ -149,7 +166,8 @@ function renderTable(sums: TableSums<number | bigint>, decimals: number, withAll
     }),
     { count: 0n, durationTenths: 0n, chargeScaled: 0n },
   );
-  const negated = (amount: number | bigint): string => (BigInt(amount) === 0n ? formatScaledYen(0, decimals) : formatScaledYen(-BigInt(amount), decimals));
+  const negated = (amount: number | bigint): string =>
+    BigInt(amount) === 0n ? formatScaledYen(0, decimals) : formatScaledYen(-BigInt(amount), decimals);
   const durationOf = (tenths: number | bigint): { durationTenths: number; duration: string } => {
     const durationTenths = exactFigure(BigInt(tenths), 'duration in tenths');
     return { durationTenths, duration: formatTenths(durationTenths) };

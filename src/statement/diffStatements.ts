@@ -28,7 +28,9 @@ export function diffStatements(before: Statement | undefined, after: Statement |
   };
   put(before, 'before');
   put(after, 'after');
-  const ordered = [...scopes.keys()].sort((left, right) => (left === 'all' ? -1 : right === 'all' ? 1 : left < right ? -1 : 1));
+  const ordered = [...scopes.keys()].sort((left, right) =>
+    left === 'all' ? -1 : right === 'all' ? 1 : left < right ? -1 : 1,
+  );
   for (const scope of ordered) {
     const { before: old, after: now } = scopes.get(scope)!;
     for (const row of tableRows(old, now)) {
@@ -41,10 +43,15 @@ export function diffStatements(before: Statement | undefined, after: Statement |
 }
 
 function tableRows(before: StatementTable | undefined, after: StatementTable | undefined): Omit<RowChange, 'scope'>[] {
-  const pick = (table: StatementTable | undefined, row: string): { count: number; duration: string; amount: string } => {
+  const pick = (
+    table: StatementTable | undefined,
+    row: string,
+  ): { count: number; duration: string; amount: string } => {
     if (table === undefined) return EMPTY_TABLE_ROW;
-    if (row === 'total') return { count: table.total.count, duration: table.total.duration, amount: table.total.charge };
-    if (row === 'chakuwari') return { count: table.chakuwari.count, duration: table.chakuwari.duration, amount: table.chakuwari.discount };
+    if (row === 'total')
+      return { count: table.total.count, duration: table.total.duration, amount: table.total.charge };
+    if (row === 'chakuwari')
+      return { count: table.chakuwari.count, duration: table.chakuwari.duration, amount: table.chakuwari.discount };
     const call = table.calls.find((candidate) => candidate.type === row)!;
     return { count: call.count, duration: call.duration, amount: call.charge };
   };
@@ -56,7 +63,13 @@ function tableRows(before: StatementTable | undefined, after: StatementTable | u
   return rows.map(([row, label]) => {
     const old = pick(before, row);
     const now = pick(after, row);
-    return { row, label, count: [old.count, now.count], duration: [old.duration, now.duration], amount: [old.amount, now.amount] };
+    return {
+      row,
+      label,
+      count: [old.count, now.count],
+      duration: [old.duration, now.duration],
+      amount: [old.amount, now.amount],
+    };
   });
 }
 

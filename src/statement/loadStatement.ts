@@ -21,7 +21,11 @@ export interface StatementRequest {
  * The statement of a contract and month: an issued revision when asked for, else built from the
  * stored totals and numbered (the latest revision when its figures are unchanged, else the next).
  */
-export async function loadStatement(store: StoreReader, reference: ReferenceData, request: StatementRequest): Promise<Statement> {
+export async function loadStatement(
+  store: StoreReader,
+  reference: ReferenceData,
+  request: StatementRequest,
+): Promise<Statement> {
   const statement =
     request.revision === undefined
       ? await numberRevision(store, await buildCurrentStatement(store, reference, request.contractId, request.month))
@@ -42,14 +46,23 @@ export interface ShownStatement {
 }
 
 /** `loadStatement`, and whether what it gives is an issued revision (with its reason) or figures never issued. */
-export async function loadShownStatement(store: StoreReader, reference: ReferenceData, request: StatementRequest): Promise<ShownStatement> {
+export async function loadShownStatement(
+  store: StoreReader,
+  reference: ReferenceData,
+  request: StatementRequest,
+): Promise<ShownStatement> {
   const statement = await loadStatement(store, reference, request);
   const row = await store.revision(request.contractId, request.month, statement.revision);
   return { statement, issue: row === undefined ? null : { revision: row.revision, reason: row.reason } };
 }
 
 /** The statement from the totals as they stand (revision 1 until numbered against the issued ones). */
-export async function buildCurrentStatement(store: StoreReader, reference: ReferenceData, contractId: string, month: string): Promise<Statement> {
+export async function buildCurrentStatement(
+  store: StoreReader,
+  reference: ReferenceData,
+  contractId: string,
+  month: string,
+): Promise<Statement> {
   const current = await findCurrentStatement(store, reference, contractId, month);
   if (current === undefined) {
     const months = await store.statementMonths(contractId);
@@ -60,12 +73,26 @@ export async function buildCurrentStatement(store: StoreReader, reference: Refer
 }
 
 /** The statement from the totals as they stand, or undefined when the contract has none in the month ("not found" is a value). */
-export async function findCurrentStatement(store: StoreReader, reference: ReferenceData, contractId: string, month: string): Promise<Statement | undefined> {
+export async function findCurrentStatement(
+  store: StoreReader,
+  reference: ReferenceData,
+  contractId: string,
+  month: string,
+): Promise<Statement | undefined> {
   const { typeTotals, chakuwariTotals } = await store.contractTotals(contractId, month);
   if (typeTotals.length === 0 && chakuwariTotals.length === 0) return undefined;
   const tariff = tariffForMonth(reference, contractId, month);
-  const allowanceUse = tariff.allowances.length === 0 ? undefined : await monthAllowanceUse(store, tariff, contractId, month);
-  return buildStatement({ contractId, month, revision: 1, tariff, typeTotals, chakuwariTotals, ...(allowanceUse === undefined ? {} : { allowanceUse }) });
+  const allowanceUse =
+    tariff.allowances.length === 0 ? undefined : await monthAllowanceUse(store, tariff, contractId, month);
+  return buildStatement({
+    contractId,
+    month,
+    revision: 1,
+    tariff,
+    typeTotals,
+    chakuwariTotals,
+    ...(allowanceUse === undefined ? {} : { allowanceUse }),
+  });
 }
 
 /**
@@ -74,19 +101,35 @@ export async function findCurrentStatement(store: StoreReader, reference: Refere
  * month in call order each time, so a late or out-of-order call, or a re-rate, changes it exactly
  * as if the calls had come in order.
  */
-export async function monthAllowanceUse(store: StoreReader, tariff: Tariff, contractId: string, month: string): Promise<AllowanceUse> {
+export async function monthAllowanceUse(
+  store: StoreReader,
+  tariff: Tariff,
+  contractId: string,
+  month: string,
+): Promise<AllowanceUse> {
   return applyAllowances(await monthBilledOutboundCalls(store, contractId, month), tariff.allowances);
 }
 
 /** The contract-month's outbound calls in the totals (neither late nor unrated), as an allowance reads them. */
-export async function monthBilledOutboundCalls(store: StoreReader, contractId: string, month: string): Promise<AllowanceCall[]> {
+export async function monthBilledOutboundCalls(
+  store: StoreReader,
+  contractId: string,
+  month: string,
+): Promise<AllowanceCall[]> {
   const calls = await store.callDetails({ contractId, month, direction: 'out' });
   return calls.filter((call) => call.late === 0 && call.unratedCode === null);
 }
 
 /** A contract-month's statement without a call: what an issued statement becomes when every call of it is removed. */
 export function emptyStatement(reference: ReferenceData, contractId: string, month: string): Statement {
-  return buildStatement({ contractId, month, revision: 1, tariff: tariffForMonth(reference, contractId, month), typeTotals: [], chakuwariTotals: [] });
+  return buildStatement({
+    contractId,
+    month,
+    revision: 1,
+    tariff: tariffForMonth(reference, contractId, month),
+    typeTotals: [],
+    chakuwariTotals: [],
+  });
 }
 
 /** One number's statement: its table stands for "all numbers" too, so it foots on its own. */
@@ -104,13 +147,23 @@ export function narrowToNumber(statement: Statement, number: string): Statement 
  * the month begins (its subscription then, else the default plan), the version in effect when the
  * month begins in Japan time, or, for the month the plan starts in, its first one of that month.
  */
-export function tariffForMonth(reference: Pick<ReferenceData, 'tariffs' | 'subscriptions'>, contractId: string, month: string): Tariff {
+export function tariffForMonth(
+  reference: Pick<ReferenceData, 'tariffs' | 'subscriptions'>,
+  contractId: string,
+  month: string,
+): Tariff {
   const { fromMs, toMs } = japanMonthRange(month);
   const { tariffs } = reference;
-  const plan = reference.subscriptions.planAt(contractId, null, fromMs) ?? tariffs.defaultPlan ?? reference.subscriptions.planAt(contractId, null, toMs - 1) ?? null;
-  if (plan === null) throw new RunFailedError(`contract ${contractId} has no plan in ${month}: no subscription and no default plan`);
+  const plan =
+    reference.subscriptions.planAt(contractId, null, fromMs) ??
+    tariffs.defaultPlan ??
+    reference.subscriptions.planAt(contractId, null, toMs - 1) ??
+    null;
+  if (plan === null)
+    throw new RunFailedError(`contract ${contractId} has no plan in ${month}: no subscription and no default plan`);
   const versions = tariffs.plans.get(plan);
-  const tariff = versions?.at(fromMs) ?? versions?.versions.find((version) => version.fromMs >= fromMs && version.fromMs < toMs);
+  const tariff =
+    versions?.at(fromMs) ?? versions?.versions.find((version) => version.fromMs >= fromMs && version.fromMs < toMs);
   if (tariff === undefined) throw new RunFailedError(`no version of plan ${plan} is in effect in ${month}`);
   return tariff;
 }
@@ -119,7 +172,12 @@ export function tariffForMonth(reference: Pick<ReferenceData, 'tariffs' | 'subsc
  * What the 無料通話分 covered of each billed call of the contract-month, by record_id, as its
  * statement applies it (the whole month in call order); undefined when the month's plan has no allowances.
  */
-export async function readAllowanceCoverage(store: StoreReader, reference: Pick<ReferenceData, 'tariffs' | 'subscriptions'>, contractId: string, month: string): Promise<Map<string, number> | undefined> {
+export async function readAllowanceCoverage(
+  store: StoreReader,
+  reference: Pick<ReferenceData, 'tariffs' | 'subscriptions'>,
+  contractId: string,
+  month: string,
+): Promise<Map<string, number> | undefined> {
   // Data without any allowance never asks for the month's plan: the call details need none.
   if (!reference.tariffs.versions.some((version) => version.allowances.length > 0)) return undefined;
   const tariff = tariffForMonth(reference, contractId, month);

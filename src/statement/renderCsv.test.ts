@@ -44,7 +44,12 @@ describe('renderCsv', () => {
       'number 05087654321 chakuwari ',
     ]);
     const firstNumberPhs = rows[11]!;
-    expect([firstNumberPhs.count, firstNumberPhs.duration_tenths, firstNumberPhs.duration, firstNumberPhs.amount]).toEqual(['0', '0', '0:00:00.0', '0']);
+    expect([
+      firstNumberPhs.count,
+      firstNumberPhs.duration_tenths,
+      firstNumberPhs.duration,
+      firstNumberPhs.amount,
+    ]).toEqual(['0', '0', '0:00:00.0', '0']);
   });
 
   it('foots: in every scope the call rows add up to the total row', () => {
@@ -69,7 +74,9 @@ describe('renderCsv', () => {
     const allRows = rows.filter((row) => row.scope === 'all');
     expect(allRows).toHaveLength(7);
     for (const allRow of allRows) {
-      const numberRows = rows.filter((row) => row.scope === 'number' && row.section === allRow.section && row.type === allRow.type);
+      const numberRows = rows.filter(
+        (row) => row.scope === 'number' && row.section === allRow.section && row.type === allRow.type,
+      );
       expect(numberRows).toHaveLength(2);
       // e.g. 着割: -583 + -591 = -1174
       expect(numberRows.reduce((sum, row) => sum + Number(row.amount), 0)).toBe(Number(allRow.amount));
@@ -79,7 +86,11 @@ describe('renderCsv', () => {
 
   it('puts the negative 着割 discount in the amount column of the chakuwari row', () => {
     const rows = parseRows(renderCsv(seedSplitStatement(2)));
-    expect(rows.filter((row) => row.section === 'chakuwari').map((row) => row.amount)).toEqual(['-1174', '-583', '-591']);
+    expect(rows.filter((row) => row.section === 'chakuwari').map((row) => row.amount)).toEqual([
+      '-1174',
+      '-583',
+      '-591',
+    ]);
   });
 
   it('ends every line with CRLF, including the last, and starts without a byte-order mark', () => {
@@ -92,7 +103,14 @@ describe('renderCsv', () => {
   });
 
   it('prints only the header and the all-number rows for a month without calls', () => {
-    const empty = buildStatement({ contractId: CONTRACT, month: MONTH, revision: 1, tariff, typeTotals: [], chakuwariTotals: [] });
+    const empty = buildStatement({
+      contractId: CONTRACT,
+      month: MONTH,
+      revision: 1,
+      tariff,
+      typeTotals: [],
+      chakuwariTotals: [],
+    });
     const rows = parseRows(renderCsv(empty));
     expect(rows).toHaveLength(7);
     expect(rows.every((row) => row.scope === 'all' && row.amount === '0')).toBe(true);
@@ -102,6 +120,8 @@ describe('renderCsv', () => {
     const statement = seedSplitStatement(2);
     statement.allNumbers.calls[0]!.label = 'general, "domestic"';
     const lines = renderCsv(statement).split('\r\n');
-    expect(lines[1]).toBe('N000000001,2011-04,2,all,,call,general,"general, ""domestic""",1096,1037935,28:49:53.5,10240');
+    expect(lines[1]).toBe(
+      'N000000001,2011-04,2,all,,call,general,"general, ""domestic""",1096,1037935,28:49:53.5,10240',
+    );
   });
 });

@@ -30,7 +30,10 @@ type CsvColumn = (typeof CSV_COLUMNS)[number];
 type CsvRecord = Record<CsvColumn, string>;
 
 /** The columns that change from row to row within one table. */
-type TableRowFields = Pick<CsvRecord, 'section' | 'type' | 'label' | 'count' | 'duration_tenths' | 'duration' | 'amount'>;
+type TableRowFields = Pick<
+  CsvRecord,
+  'section' | 'type' | 'label' | 'count' | 'duration_tenths' | 'duration' | 'amount'
+>;
 
 export function renderCsv(statement: Statement): string {
   const records: CsvRecord[] = [];

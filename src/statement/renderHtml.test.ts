@@ -11,8 +11,23 @@ const CONTRACT = 'N000000001';
 const MONTH = '2011-04';
 const tariff = new Tariff(JSON.parse(readFileSync('data/tariffs/reference-2006-12.json', 'utf8')));
 
-function typeTotal(number: string, type: CallType, calls: number, durationTenths: number, chargeYen: number): NumberTypeTotal {
-  return { contractId: CONTRACT, month: MONTH, number, type, calls, durationTenths, chargeScaled: chargeYen * YEN_SCALE, chargeRemainderParts: 0 };
+function typeTotal(
+  number: string,
+  type: CallType,
+  calls: number,
+  durationTenths: number,
+  chargeYen: number,
+): NumberTypeTotal {
+  return {
+    contractId: CONTRACT,
+    month: MONTH,
+    number,
+    type,
+    calls,
+    durationTenths,
+    chargeScaled: chargeYen * YEN_SCALE,
+    chargeRemainderParts: 0,
+  };
 }
 
 /**
@@ -25,8 +40,13 @@ function twoNumberStatement(contractId = CONTRACT): Statement {
     month: MONTH,
     revision: 1,
     tariff,
-    typeTotals: [typeTotal('05012345678', 'general', 1096, 1037935, 10240), typeTotal('05087654321', 'international', 600, 1980600, 96870)],
-    chakuwariTotals: [{ contractId, month: MONTH, number: '05012345678', calls: 3016, durationTenths: 1408630, durationMs: 140863000 }],
+    typeTotals: [
+      typeTotal('05012345678', 'general', 1096, 1037935, 10240),
+      typeTotal('05087654321', 'international', 600, 1980600, 96870),
+    ],
+    chakuwariTotals: [
+      { contractId, month: MONTH, number: '05012345678', calls: 3016, durationTenths: 1408630, durationMs: 140863000 },
+    ],
   });
 }
 
@@ -59,7 +79,7 @@ describe('renderHtml', () => {
     expect(html).toContain('<p>通話料金に消費税は含まれておりません。</p>');
   });
 
-  it("lays the table out like the seed: the scope over all seven rows, 通話 over the five call rows", () => {
+  it('lays the table out like the seed: the scope over all seven rows, 通話 over the five call rows', () => {
     const section = sectionOf(renderHtml(twoNumberStatement()), '全番号合計');
     expect(section).toContain(
       '<thead><tr><th scope="col"></th><th scope="col">明細種別</th><th scope="col">通話種別</th><th scope="col">通話数</th>' +
@@ -84,11 +104,17 @@ describe('renderHtml', () => {
   it('follows with one table per number, headed 050-XXXX-XXXX, and the footnotes once at the end', () => {
     const html = renderHtml(twoNumberStatement());
     const headings = html.split('\n').filter((line) => line.startsWith('<h2>'));
-    expect(headings).toEqual(['<h2>ご利用明細(全番号合計)</h2>', '<h2>ご利用明細(050-1234-5678)</h2>', '<h2>ご利用明細(050-8765-4321)</h2>']);
+    expect(headings).toEqual([
+      '<h2>ご利用明細(全番号合計)</h2>',
+      '<h2>ご利用明細(050-1234-5678)</h2>',
+      '<h2>ご利用明細(050-8765-4321)</h2>',
+    ]);
     expect(sectionOf(html, '050-8765-4321')).toContain('<th scope="rowgroup" rowspan="7">050-8765-4321</th>');
     expect(sectionOf(html, '050-8765-4321')).toContain('<td class="number">0</td></tr>\n</tbody>'); // no 着割: zero discount
     expect(html.split('*着割対象通話: 着割の割引額の計算対象となった着信通話です。')).toHaveLength(2);
-    expect(html.indexOf('*着割の最大割引額: 通話料金を上限として割引を適用します。')).toBeGreaterThan(html.lastIndexOf('</table>'));
+    expect(html.indexOf('*着割の最大割引額: 通話料金を上限として割引を適用します。')).toBeGreaterThan(
+      html.lastIndexOf('</table>'),
+    );
   });
 
   it('escapes a hostile string wherever it appears', () => {
@@ -112,7 +138,15 @@ describe('renderHtml layout', () => {
     const body = /body \{[^}]*font-family: ([^;]+);/.exec(style);
     expect(body).not.toBeNull();
     const fonts = body![1]!.split(',').map((font) => font.trim());
-    expect(fonts).toEqual(['"Hiragino Kaku Gothic ProN"', '"Hiragino Sans"', '"Yu Gothic"', 'Meiryo', '"Noto Sans CJK JP"', '"Noto Sans JP"', 'sans-serif']);
+    expect(fonts).toEqual([
+      '"Hiragino Kaku Gothic ProN"',
+      '"Hiragino Sans"',
+      '"Yu Gothic"',
+      'Meiryo',
+      '"Noto Sans CJK JP"',
+      '"Noto Sans JP"',
+      'sans-serif',
+    ]);
   });
 
   it('gives every table one width and fixed column widths, so the sections line up', () => {

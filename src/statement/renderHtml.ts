@@ -26,7 +26,8 @@ export const PAGE_TITLE = '050IP電話利用明細';
  * A Japanese font stack (macOS, Windows, Linux/Android), so that a machine whose default
  * sans-serif has no kanji does not draw boxes; then the generic family.
  */
-export const FONT_STACK = '"Hiragino Kaku Gothic ProN", "Hiragino Sans", "Yu Gothic", Meiryo, "Noto Sans CJK JP", "Noto Sans JP", sans-serif';
+export const FONT_STACK =
+  '"Hiragino Kaku Gothic ProN", "Hiragino Sans", "Yu Gothic", Meiryo, "Noto Sans CJK JP", "Noto Sans JP", sans-serif';
 
 /** The six columns of every table (scope, 明細種別, 通話種別, 通話数, 通話時間, 通話料金) and their share of the one table width. */
 const COLUMNS: { name: string; percent: number }[] = [
@@ -74,13 +75,20 @@ export function renderHtml(statement: Statement, options: RenderOptions = {}): s
 }
 
 /** The tables (all numbers, then each number's) with the notes and footnotes: the page's body below the selection line. */
-export function statementSections(statement: Statement, options: RenderOptions & { footnotesId?: string } = {}): string[] {
+export function statementSections(
+  statement: Statement,
+  options: RenderOptions & { footnotesId?: string } = {},
+): string[] {
   const single = options.singleNumber === true;
   const lines: string[] = single ? [] : tableSection(ALL_NUMBERS_SCOPE, statement.allNumbers, true);
   statement.numbers.forEach((numberTable, index) => {
     lines.push(...tableSection(formatSubscriberNumber(numberTable.number), numberTable, single && index === 0));
   });
-  lines.push(options.footnotesId === undefined ? '<div class="footnotes">' : `<div class="footnotes" id="${escapeHtml(options.footnotesId)}">`);
+  lines.push(
+    options.footnotesId === undefined
+      ? '<div class="footnotes">'
+      : `<div class="footnotes" id="${escapeHtml(options.footnotesId)}">`,
+  );
   for (const footnote of STATEMENT_FOOTNOTES) lines.push(`<p>${escapeHtml(footnote)}</p>`);
   lines.push('</div>');
   return lines;
@@ -130,7 +138,10 @@ function columnGroup(): string {
 
 /** The first heading cell is empty: the column below it holds the scope, as on the seed. */
 function headingRow(): string {
-  const cells = ['<th scope="col"></th>', ...COLUMN_HEADINGS.map((heading) => `<th scope="col">${escapeHtml(heading)}</th>`)];
+  const cells = [
+    '<th scope="col"></th>',
+    ...COLUMN_HEADINGS.map((heading) => `<th scope="col">${escapeHtml(heading)}</th>`),
+  ];
   return `<thead><tr>${cells.join('')}</tr></thead>`;
 }
 

@@ -1,7 +1,13 @@
 import { buildStatement } from './buildStatement';
 import { displayWidth, formatMoney, formatStatementMonth, formatSubscriberNumber, renderText } from './renderText';
 import { Statement } from './statement';
-import { CONTRACT, FIRST_NUMBER, referenceTariff as tariff, seedSplitStatement, typeTotal } from '../test-support/seedSplitStatement';
+import {
+  CONTRACT,
+  FIRST_NUMBER,
+  referenceTariff as tariff,
+  seedSplitStatement,
+  typeTotal,
+} from '../test-support/seedSplitStatement';
 
 /** One number with general calls only, no 着割: four zero rows and a zero discount. */
 function generalOnlyStatement(): Statement {
@@ -61,8 +67,12 @@ describe('renderText', () => {
     const headings = text.split('\n').filter((line) => line.startsWith('ご利用明細('));
     expect(headings).toEqual(['ご利用明細(全番号合計)', 'ご利用明細(050-1234-5678)', 'ご利用明細(050-8765-4321)']);
     // 583 yen of 着割 for the first number, 591 for the second
-    expect(sectionOf(text, '050-1234-5678')).toContain('| 着割     | 着割対象通話 |   1500 |          19:26:40.0 |          -583 |');
-    expect(sectionOf(text, '050-8765-4321')).toContain('| 着割     | 着割対象通話 |   1516 |          19:41:03.0 |          -591 |');
+    expect(sectionOf(text, '050-1234-5678')).toContain(
+      '| 着割     | 着割対象通話 |   1500 |          19:26:40.0 |          -583 |',
+    );
+    expect(sectionOf(text, '050-8765-4321')).toContain(
+      '| 着割     | 着割対象通話 |   1516 |          19:41:03.0 |          -591 |',
+    );
   });
 
   it('shows zero rows for call types without calls, and a zero discount without 着割 calls', () => {
@@ -89,14 +99,24 @@ describe('renderText', () => {
     statement.allNumbers.total.count = 12345678;
     const lines = tableLines(renderText(statement));
     expect(new Set(lines.map(displayWidth)).size).toBe(1);
-    expect(lines).toContain('|          | 国際通話（米国・カナダ） |      600 |          55:01:00.0 |          96,870 |');
-    expect(lines).toContain('| 合計     |                          | 12345678 |         109:54:23.5 | 123,456,789,012 |');
-    expect(lines).toContain('| 着割     | 着割対象通話             |     1500 |          19:26:40.0 |            -583 |');
+    expect(lines).toContain(
+      '|          | 国際通話（米国・カナダ） |      600 |          55:01:00.0 |          96,870 |',
+    );
+    expect(lines).toContain(
+      '| 合計     |                          | 12345678 |         109:54:23.5 | 123,456,789,012 |',
+    );
+    expect(lines).toContain(
+      '| 着割     | 着割対象通話             |     1500 |          19:26:40.0 |            -583 |',
+    );
   });
 
   it('prints the footnotes once, at the end, with a single trailing newline', () => {
     const text = renderText(seedSplitStatement());
-    expect(text.endsWith('\n*着割対象通話: 着割の割引額の計算対象となった着信通話です。\n*着割の最大割引額: 通話料金を上限として割引を適用します。\n')).toBe(true);
+    expect(
+      text.endsWith(
+        '\n*着割対象通話: 着割の割引額の計算対象となった着信通話です。\n*着割の最大割引額: 通話料金を上限として割引を適用します。\n',
+      ),
+    ).toBe(true);
     expect(text.endsWith('\n\n')).toBe(false);
     expect(text.split('*着割対象通話:').length - 1).toBe(1);
   });

@@ -8,7 +8,10 @@ import { Statement, StatementTable } from './statement';
  */
 
 export const ALL_NUMBERS_SCOPE = '全番号合計';
-export const STATEMENT_NOTES = ['ご利用になった合計通話数と合計通話時間です。', '通話料金に消費税は含まれておりません。'];
+export const STATEMENT_NOTES = [
+  'ご利用になった合計通話数と合計通話時間です。',
+  '通話料金に消費税は含まれておりません。',
+];
 export const STATEMENT_FOOTNOTES = [
   '*着割対象通話: 着割の割引額の計算対象となった着信通話です。',
   '*着割の最大割引額: 通話料金を上限として割引を適用します。',

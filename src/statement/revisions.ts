@@ -43,12 +43,21 @@ function sha256(text: string): string {
   return createHash('sha256').update(text).digest('hex');
 }
 
-export async function latestRevision(store: StoreReader, contractId: string, month: string): Promise<StoredRevision | undefined> {
+export async function latestRevision(
+  store: StoreReader,
+  contractId: string,
+  month: string,
+): Promise<StoredRevision | undefined> {
   const row = await store.latestRevision(contractId, month);
   return row === undefined ? undefined : fromRow(row);
 }
 
-export async function readRevision(store: StoreReader, contractId: string, month: string, revision: number): Promise<StoredRevision> {
+export async function readRevision(
+  store: StoreReader,
+  contractId: string,
+  month: string,
+  revision: number,
+): Promise<StoredRevision> {
   const row = await store.revision(contractId, month, revision);
   if (row === undefined) {
     const latest = await latestRevision(store, contractId, month);
@@ -80,10 +89,15 @@ export async function numberRevision(store: StoreReader, statement: Statement): 
  * Issues the statement as a stored revision unless the latest revision already has these
  * figures. Returns the revision that now stands and whether it is new.
  */
-export async function issueRevision(store: StoreWriter, statement: Statement, reason: string): Promise<{ revision: number; issued: boolean }> {
+export async function issueRevision(
+  store: StoreWriter,
+  statement: Statement,
+  reason: string,
+): Promise<{ revision: number; issued: boolean }> {
   const latest = await latestRevision(store, statement.contract, statement.month);
   const numbered = numberAgainst(latest, statement);
-  if (latest !== undefined && latest.revision === numbered.revision) return { revision: latest.revision, issued: false };
+  if (latest !== undefined && latest.revision === numbered.revision)
+    return { revision: latest.revision, issued: false };
   const json = statementJson(numbered);
   await store.insertRevision({
     contractId: numbered.contract,

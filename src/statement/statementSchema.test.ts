@@ -21,7 +21,14 @@ describe('statement.schema.json', () => {
   it('accepts the built seed statement and a month without any call', () => {
     expect(validateStatement(seedJson())).toBe(true);
     expect(validateStatement.errors).toBeNull();
-    const empty = buildStatement({ contractId: CONTRACT, month: '2011-12', revision: 3, tariff, typeTotals: [], chakuwariTotals: [] });
+    const empty = buildStatement({
+      contractId: CONTRACT,
+      month: '2011-12',
+      revision: 3,
+      tariff,
+      typeTotals: [],
+      chakuwariTotals: [],
+    });
     expect(validateStatement(JSON.parse(JSON.stringify(empty)))).toBe(true);
   });
 

@@ -54,7 +54,10 @@ export function duplicateBuckets(month: string): [number, number] {
  * sighting is settled against: one with the same content if there is one (a duplicate), else the
  * earliest month's (whose file and line a CONFLICT names). Deterministic, so both engines agree.
  */
-export function settlingSighting<T extends { month: string }>(sightings: T[], sameContent: (sighting: T) => boolean): T | undefined {
+export function settlingSighting<T extends { month: string }>(
+  sightings: T[],
+  sameContent: (sighting: T) => boolean,
+): T | undefined {
   const same = sightings.find(sameContent);
   if (same !== undefined) return same;
   let earliest: T | undefined;
@@ -71,7 +74,10 @@ export function doubleBilledOf(byRecord: Map<string, DoubleBilled['calls']>, mon
   const found: DoubleBilled[] = [];
   for (const [recordId, calls] of byRecord) {
     if (calls.length < 2 || !calls.some((call) => call.month === month)) continue;
-    calls.sort((left, right) => compareText(left.month, right.month) || compareText(left.fileName, right.fileName) || left.line - right.line);
+    calls.sort(
+      (left, right) =>
+        compareText(left.month, right.month) || compareText(left.fileName, right.fileName) || left.line - right.line,
+    );
     found.push({ recordId, calls });
   }
   return found.sort((left, right) => compareText(left.recordId, right.recordId));

@@ -31,7 +31,18 @@ const NUMBERS = ['05012345678', '05087654321'];
 const MONTHS = ['2011-03', '2011-04', '2011-05'];
 const RECORD_IDS = ['R1', 'R2', 'R3', 'R4', 'R5', 'R6', 'R7', 'R8'];
 // Valid peers of each class, a withheld caller, and peers that are rejected when dialled.
-const PEERS = ['03-1234-5678', '090-1111-2222', '070-5123-4567', '0120-123-456', '+1 212 555 0100', '050-3300-1234', '050-9999-0000', '', '110', '12'];
+const PEERS = [
+  '03-1234-5678',
+  '090-1111-2222',
+  '070-5123-4567',
+  '0120-123-456',
+  '+1 212 555 0100',
+  '050-3300-1234',
+  '050-9999-0000',
+  '',
+  '110',
+  '12',
+];
 const STARTS = [
   '2011-03-31 23:59:50',
   '2011-04-01 00:00:10',
@@ -63,13 +74,25 @@ type Step =
   | { kind: 'close'; month: string };
 
 const step: fc.Arbitrary<Step> = fc.oneof(
-  { weight: 5, arbitrary: fc.array(record, { minLength: 1, maxLength: 12 }).map((rows): Step => ({ kind: 'file', rows })) },
-  { weight: 1, arbitrary: fc.record({ month: fc.constantFrom(...MONTHS), force: fc.boolean() }).map((r): Step => ({ kind: 'rerate', ...r })) },
+  {
+    weight: 5,
+    arbitrary: fc.array(record, { minLength: 1, maxLength: 12 }).map((rows): Step => ({ kind: 'file', rows })),
+  },
+  {
+    weight: 1,
+    arbitrary: fc
+      .record({ month: fc.constantFrom(...MONTHS), force: fc.boolean() })
+      .map((r): Step => ({ kind: 'rerate', ...r })),
+  },
   { weight: 1, arbitrary: fc.constantFrom(...MONTHS).map((month): Step => ({ kind: 'close', month })) },
   {
     weight: 1,
     arbitrary: fc
-      .record({ contractId: fc.constantFrom(...CONTRACTS), plan: fc.constantFrom('REFERENCE', 'BUSINESS'), effectiveFrom: fc.constantFrom('2011-03-01', '2011-04-15', '2011-05-01') })
+      .record({
+        contractId: fc.constantFrom(...CONTRACTS),
+        plan: fc.constantFrom('REFERENCE', 'BUSINESS'),
+        effectiveFrom: fc.constantFrom('2011-03-01', '2011-04-15', '2011-05-01'),
+      })
       .map((r): Step => ({ kind: 'subscribe', ...r })),
   },
   { weight: 1, arbitrary: fc.constant<Step>({ kind: 'recycle' }) },
@@ -80,7 +103,9 @@ async function apply(store: Store, directory: string, index: number, current: St
   try {
     if (current.kind === 'subscribe') {
       const { kind: _kind, ...subscription } = current;
-      return await store.transaction((writer) => writer.importSubscriptions([{ ...subscription, number: null }], `crm-${index}.csv`, '2011-05-02T00:00:00.000Z'));
+      return await store.transaction((writer) =>
+        writer.importSubscriptions([{ ...subscription, number: null }], `crm-${index}.csv`, '2011-05-02T00:00:00.000Z'),
+      );
     }
     const reference = await withStoredSubscriptions(store, plainReference);
     if (current.kind === 'recycle') {
@@ -95,7 +120,11 @@ async function apply(store: Store, directory: string, index: number, current: St
     if (current.kind === 'close') {
       return await closeMonth(store, reference, current.month, { allowEmpty: true });
     }
-    const result = await rerateMonth(store, reference, { month: current.month, reason: 'differential', force: current.force });
+    const result = await rerateMonth(store, reference, {
+      month: current.month,
+      reason: 'differential',
+      force: current.force,
+    });
     return result;
   } catch (error) {
     return { failed: (error as Error).message };
@@ -114,12 +143,18 @@ async function observe(store: Store): Promise<unknown> {
       } catch (error) {
         statement = { failed: (error as Error).message };
       }
-      const calls = await readCallDetails(store, { contractId, month, direction: 'all' }).catch((error: Error) => ({ failed: error.message }));
+      const calls = await readCallDetails(store, { contractId, month, direction: 'all' }).catch((error: Error) => ({
+        failed: error.message,
+      }));
       seen[`${contractId} ${month}`] = { statement, calls };
     }
     const report = await reconcileMonth(store, reference, { month, contractId: null });
     // The storage check (integrity) is each engine's own and says so: only its verdict must agree.
-    seen[`reconcile ${month}`] = report.checks.map((check) => [check.name, check.ok, check.name === 'integrity' ? null : check.details]);
+    seen[`reconcile ${month}`] = report.checks.map((check) => [
+      check.name,
+      check.ok,
+      check.name === 'integrity' ? null : check.details,
+    ]);
   }
   seen.files = (await store.fileControls()).values.map(({ fileId: _fileId, ...controls }) => controls);
   seen.closed = [...(await store.closedMonths())].sort();
@@ -140,7 +175,11 @@ describePostgres('SQLite and PostgreSQL', () => {
           for (const [index, current] of steps.entries()) {
             const onSqlite = await apply(sqlite, directory, index, current);
             const onPostgres = await apply(postgres, directory, index, current);
-            expect({ step: index, ...current, outcome: onPostgres }).toEqual({ step: index, ...current, outcome: onSqlite });
+            expect({ step: index, ...current, outcome: onPostgres }).toEqual({
+              step: index,
+              ...current,
+              outcome: onSqlite,
+            });
           }
           expect(await observe(postgres)).toEqual(await observe(sqlite));
         } finally {

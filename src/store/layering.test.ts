@@ -24,19 +24,27 @@ function productFiles(): string[] {
   return files.sort();
 }
 
-const inEngineFolder = (file: string): boolean => file.startsWith('store/sqlite/') || file.startsWith('store/postgres/');
-const SQL = /\b(SELECT\s+[\w*"(]|INSERT\s+INTO|UPDATE\s+\w+\s+SET|DELETE\s+FROM|CREATE\s+(TABLE|INDEX|VIEW)|PRAGMA\s+\w)/;
+const inEngineFolder = (file: string): boolean =>
+  file.startsWith('store/sqlite/') || file.startsWith('store/postgres/');
+const SQL =
+  /\b(SELECT\s+[\w*"(]|INSERT\s+INTO|UPDATE\s+\w+\s+SET|DELETE\s+FROM|CREATE\s+(TABLE|INDEX|VIEW)|PRAGMA\s+\w)/;
 const DRIVER = /from '(better-sqlite3|pg|pg-copy-streams)'/;
 const ENGINE_IMPORT = /from '[./]*\/?(store\/)?(sqlite|postgres)\/[^']*'/;
 
 describe('the store layering', () => {
   test('SQL and database drivers appear only in the engine folders', () => {
-    const offending = productFiles().filter((file) => !inEngineFolder(file) && (SQL.test(readFileSync(join(SRC, file), 'utf8')) || DRIVER.test(readFileSync(join(SRC, file), 'utf8'))));
+    const offending = productFiles().filter(
+      (file) =>
+        !inEngineFolder(file) &&
+        (SQL.test(readFileSync(join(SRC, file), 'utf8')) || DRIVER.test(readFileSync(join(SRC, file), 'utf8'))),
+    );
     expect(offending).toEqual([]);
   });
 
   test('nothing outside src/store/ imports an engine: commands get a Store and never learn which engine it is', () => {
-    const offending = productFiles().filter((file) => !file.startsWith('store/') && ENGINE_IMPORT.test(readFileSync(join(SRC, file), 'utf8')));
+    const offending = productFiles().filter(
+      (file) => !file.startsWith('store/') && ENGINE_IMPORT.test(readFileSync(join(SRC, file), 'utf8')),
+    );
     expect(offending).toEqual([]);
   });
 

@@ -15,7 +15,11 @@ export type { StoreAccess } from './sqlite/connection';
  */
 
 /** Opens the store at `--db` for the work, and always closes it; its faults while the work runs end as MeisaiErrors. */
-export async function withOpenStore<T>(db: string | undefined, access: StoreAccess, work: (store: Store) => T | Promise<T>): Promise<T> {
+export async function withOpenStore<T>(
+  db: string | undefined,
+  access: StoreAccess,
+  work: (store: Store) => T | Promise<T>,
+): Promise<T> {
   const location = resolveDbPath(db);
   if (isPostgresUrl(location)) return withPostgresStore(location, access, work);
   const store = SqliteStore.open(location, access);
@@ -73,7 +77,11 @@ export async function withWriterStore<T>(
 }
 
 /** PostgreSQL: its faults are already MeisaiErrors naming --db without the password. */
-async function withPostgresStore<T>(url: string, access: StoreAccess, work: (store: Store) => T | Promise<T>): Promise<T> {
+async function withPostgresStore<T>(
+  url: string,
+  access: StoreAccess,
+  work: (store: Store) => T | Promise<T>,
+): Promise<T> {
   // Loaded only for a postgres:// store: pg costs every other command a tenth of a second to start.
   const { PgStore } = await import('./postgres/pgStore');
   const store = await PgStore.open(url, access);

@@ -19,12 +19,17 @@ export function describeValue(value: unknown): string {
 
 /** A row key for a message: the values as stored, each cut short. */
 export function keyText(...values: unknown[]): string {
-  return values.map((value) => (typeof value === 'string' ? (value.length > 40 ? `${value.slice(0, 40)}…` : value) : describeValue(value))).join(' ');
+  return values
+    .map((value) =>
+      typeof value === 'string' ? (value.length > 40 ? `${value.slice(0, 40)}…` : value) : describeValue(value),
+    )
+    .join(' ');
 }
 
 export function integerProblem(column: string, value: unknown, minimum = Number.MIN_SAFE_INTEGER): ValueProblem {
   if (typeof value === 'number' && Number.isSafeInteger(value) && value >= minimum) return null;
-  if (typeof value === 'number' && Number.isSafeInteger(value)) return `${column} is ${describeValue(value)}, below ${minimum}`;
+  if (typeof value === 'number' && Number.isSafeInteger(value))
+    return `${column} is ${describeValue(value)}, below ${minimum}`;
   return `${column} is ${describeValue(value)}, not an integer`;
 }
 
@@ -54,7 +59,9 @@ export function typeTotalProblem(row: Record<string, unknown>): ValueProblem {
     textProblem('contract_id', row.contractId),
     textProblem('month', row.month),
     subscriberNumberProblem('number', row.number),
-    typeof row.type === 'string' && isCallType(row.type) ? null : `call_type ${typeof row.type === 'string' ? `'${keyText(row.type)}'` : describeValue(row.type)} is not a call type`,
+    typeof row.type === 'string' && isCallType(row.type)
+      ? null
+      : `call_type ${typeof row.type === 'string' ? `'${keyText(row.type)}'` : describeValue(row.type)} is not a call type`,
     integerProblem('calls', row.calls, 0),
     integerProblem('duration_tenths', row.durationTenths, 0),
     integerProblem('charge_scaled', row.chargeScaled),

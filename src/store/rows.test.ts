@@ -12,7 +12,14 @@ const typeRow = {
   chargeScaled: 1_234_500,
   chargeRemainderParts: 0,
 };
-const chakuwariRow = { contractId: 'N000000001', month: '2011-04', number: '05012345678', calls: 2, durationTenths: 600, durationMs: 60_000 };
+const chakuwariRow = {
+  contractId: 'N000000001',
+  month: '2011-04',
+  number: '05012345678',
+  calls: 2,
+  durationTenths: 600,
+  durationMs: 60_000,
+};
 
 describe('stored totals rows', () => {
   test('rows as meisai writes them become the same values on a statement and in reconcile', () => {
@@ -24,7 +31,9 @@ describe('stored totals rows', () => {
   test('a statement stops at a damaged totals row, naming it; reconcile lists it and sums the rest', () => {
     const damaged = { ...typeRow, number: '05087654321', chargeScaled: '12.5' };
     expect(() => monthTotalsOrFail('/tmp/store.sqlite', [typeRow, damaged], [])).toThrow(StoreFailedError);
-    expect(() => monthTotalsOrFail('/tmp/store.sqlite', [typeRow, damaged], [])).toThrow(/number_type_totals .*05087654321.* is damaged/);
+    expect(() => monthTotalsOrFail('/tmp/store.sqlite', [typeRow, damaged], [])).toThrow(
+      /number_type_totals .*05087654321.* is damaged/,
+    );
     const { values, unreadable } = readableMonthTotals([typeRow, damaged], [{ ...chakuwariRow, durationMs: null }]);
     expect(values).toEqual({ typeTotals: [typeRow], chakuwariTotals: [] });
     expect(unreadable).toHaveLength(2);
@@ -40,15 +49,31 @@ describe('issued revisions and file controls', () => {
     ];
     const { values, unreadable } = issuedRevisionsOf(rows, 'N000000001', '2011-04');
     expect(values).toEqual([{ revision: 1, statementJson: '{"a":1}', sha256: 'ab' }]);
-    expect(unreadable).toEqual([expect.stringMatching(/^N000000001 2011-04, issued revision the number 0: cannot be read: revision is the number 0, below 1/)]);
+    expect(unreadable).toEqual([
+      expect.stringMatching(
+        /^N000000001 2011-04, issued revision the number 0: cannot be read: revision is the number 0, below 1/,
+      ),
+    ]);
   });
 
   test("a file's control totals and its counted rows become numbers; absent counts are none; a negative count is damage", () => {
-    const file = { fileId: 7, name: 'a.csv', recordsRead: 5, accepted: 3, rejected: 1, duplicates: 1, recycled: 0, skipped: 0 };
-    const { values, unreadable } = fileControlsOf([{ ...file, callRows: 3, rejectRows: 1, duplicateRows: 1 }, { ...file, fileId: 8, accepted: -1 }]);
-    expect(values).toEqual([
-      { ...file, callRows: 3, rejectRows: 1, duplicateRows: 1, recycledRows: 0, skipRows: 0 },
+    const file = {
+      fileId: 7,
+      name: 'a.csv',
+      recordsRead: 5,
+      accepted: 3,
+      rejected: 1,
+      duplicates: 1,
+      recycled: 0,
+      skipped: 0,
+    };
+    const { values, unreadable } = fileControlsOf([
+      { ...file, callRows: 3, rejectRows: 1, duplicateRows: 1 },
+      { ...file, fileId: 8, accepted: -1 },
     ]);
-    expect(unreadable).toEqual([expect.stringMatching(/^file 8 \(a\.csv\): cannot be read: accepted is the number -1, below 0/)]);
+    expect(values).toEqual([{ ...file, callRows: 3, rejectRows: 1, duplicateRows: 1, recycledRows: 0, skipRows: 0 }]);
+    expect(unreadable).toEqual([
+      expect.stringMatching(/^file 8 \(a\.csv\): cannot be read: accepted is the number -1, below 0/),
+    ]);
   });
 });

@@ -12,7 +12,17 @@ import {
   typeTotalKey,
   typeTotalProblem,
 } from './rowChecks';
-import { FileControls, IngestedFile, IssuedRevision, MonthTotals, RevisionSummary, ReadableRows, StoredCall, StoredRating, TotalsDiff } from './types';
+import {
+  FileControls,
+  IngestedFile,
+  IssuedRevision,
+  MonthTotals,
+  RevisionSummary,
+  ReadableRows,
+  StoredCall,
+  StoredRating,
+  TotalsDiff,
+} from './types';
 
 /**
  * Row ⇄ value mappings and row rules both engines share, written once: the adapters select the
@@ -69,7 +79,8 @@ export function storedCallFromRow(row: Record<string, unknown>): StoredCall {
 
 /** The rows of `totals` that differ from the stored ones, and the stored rows it no longer has (pure). */
 export function totalsDiff(stored: MonthTotals, totals: MonthTotals): TotalsDiff {
-  const typeKey = (row: { contractId: string; number: string; type: string }): string => `${row.contractId}|${row.number}|${row.type}`;
+  const typeKey = (row: { contractId: string; number: string; type: string }): string =>
+    `${row.contractId}|${row.number}|${row.type}`;
   const chakuwariKey = (row: { contractId: string; number: string }): string => `${row.contractId}|${row.number}`;
   const storedTypes = new Map(stored.typeTotals.map((row) => [typeKey(row), row]));
   const storedChakuwari = new Map(stored.chakuwariTotals.map((row) => [chakuwariKey(row), row]));
@@ -87,7 +98,12 @@ export function totalsDiff(stored: MonthTotals, totals: MonthTotals): TotalsDiff
   const chakuwariTotals = totals.chakuwariTotals.filter((total) => {
     const before = storedChakuwari.get(chakuwariKey(total));
     storedChakuwari.delete(chakuwariKey(total));
-    return before === undefined || before.calls !== total.calls || before.durationTenths !== total.durationTenths || before.durationMs !== total.durationMs;
+    return (
+      before === undefined ||
+      before.calls !== total.calls ||
+      before.durationTenths !== total.durationTenths ||
+      before.durationMs !== total.durationMs
+    );
   });
   return {
     typeTotals,
@@ -149,11 +165,13 @@ function chakuwariTotalOf(row: Row): ChakuwariTotal {
  * the run naming the row (exit 1), never a wrong figure.
  */
 export function monthTotalsOrFail(location: string, typeRows: Row[], chakuwariRows: Row[]): MonthTotals {
-  const checked = (problemOf: (row: Row) => string | null, keyOf: (row: Row) => string) => (row: Row): Row => {
-    const problem = problemOf(row);
-    if (problem === null) return row;
-    throw damagedRowError(location, keyOf(row), problem);
-  };
+  const checked =
+    (problemOf: (row: Row) => string | null, keyOf: (row: Row) => string) =>
+    (row: Row): Row => {
+      const problem = problemOf(row);
+      if (problem === null) return row;
+      throw damagedRowError(location, keyOf(row), problem);
+    };
   return {
     typeTotals: typeRows.map(checked(typeTotalProblem, typeTotalKey)).map(typeTotalOf),
     chakuwariTotals: chakuwariRows.map(checked(chakuwariTotalProblem, chakuwariTotalKey)).map(chakuwariTotalOf),
@@ -165,7 +183,9 @@ export function readableMonthTotals(typeRows: Row[], chakuwariRows: Row[]): Read
   const unreadable: string[] = [];
   const values = {
     typeTotals: readableRows(typeRows, typeTotalProblem, typeTotalKey, unreadable).map(typeTotalOf),
-    chakuwariTotals: readableRows(chakuwariRows, chakuwariTotalProblem, chakuwariTotalKey, unreadable).map(chakuwariTotalOf),
+    chakuwariTotals: readableRows(chakuwariRows, chakuwariTotalProblem, chakuwariTotalKey, unreadable).map(
+      chakuwariTotalOf,
+    ),
   };
   return { values, unreadable };
 }
@@ -175,10 +195,19 @@ export function issuedRevisionsOf(rows: Row[], contractId: string, month: string
   const unreadable: string[] = [];
   const values = readableRows(
     rows,
-    (row) => problems(integerProblem('revision', row.revision, 1), textProblem('statement_json', row.statementJson), textProblem('sha256', row.sha256)),
+    (row) =>
+      problems(
+        integerProblem('revision', row.revision, 1),
+        textProblem('statement_json', row.statementJson),
+        textProblem('sha256', row.sha256),
+      ),
     (row) => `${contractId} ${month}, issued revision ${keyText(row.revision)}`,
     unreadable,
-  ).map((row) => ({ revision: row.revision as number, statementJson: row.statementJson as string, sha256: row.sha256 as string }));
+  ).map((row) => ({
+    revision: row.revision as number,
+    statementJson: row.statementJson as string,
+    sha256: row.sha256 as string,
+  }));
   return { values, unreadable };
 }
 
@@ -186,14 +215,28 @@ export function issuedRevisionsOf(rows: Row[], contractId: string, month: string
  * A file's control totals for reconcile (files f, file_removals x): as ingested, or all zero for a
  * removed file (its rows left the store; `meisai files` still lists its counts as ingested).
  */
-export const REMOVED_FILE_COUNTS = ['records_read AS "recordsRead"', 'accepted', 'rejected', 'duplicates', 'recycled', 'skipped']
+export const REMOVED_FILE_COUNTS = [
+  'records_read AS "recordsRead"',
+  'accepted',
+  'rejected',
+  'duplicates',
+  'recycled',
+  'skipped',
+]
   .map((column) => {
     const [name, alias] = column.split(' AS ');
     return `CASE WHEN x.file_id IS NULL THEN f.${name} ELSE 0 END AS ${alias ?? name}`;
   })
   .join(', ');
 
-const FILE_COUNTS = { recordsRead: 'records_read', accepted: 'accepted', rejected: 'rejected', duplicates: 'duplicates', recycled: 'recycled', skipped: 'skipped' } as const;
+const FILE_COUNTS = {
+  recordsRead: 'records_read',
+  accepted: 'accepted',
+  rejected: 'rejected',
+  duplicates: 'duplicates',
+  recycled: 'recycled',
+  skipped: 'skipped',
+} as const;
 
 /**
  * Each file's control totals and its stored rows (files rows with callRows, rejectRows,
@@ -205,7 +248,11 @@ export function fileControlsOf(rows: Row[]): ReadableRows<FileControls[]> {
   const unreadable: string[] = [];
   const values = readableRows(
     rows,
-    (row) => problems(textProblem('name', row.name), ...Object.entries(FILE_COUNTS).map(([field, column]) => integerProblem(column, row[field], 0))),
+    (row) =>
+      problems(
+        textProblem('name', row.name),
+        ...Object.entries(FILE_COUNTS).map(([field, column]) => integerProblem(column, row[field], 0)),
+      ),
     (row) => `file ${String(row.fileId)} (${keyText(row.name)})`,
     unreadable,
   ).map((row) => ({
@@ -237,7 +284,9 @@ export function totalledCallsOf(rows: Row[], checkedRow: (row: Row) => Row): Rea
   for (const row of rows) {
     const problem = callProblem(checkedRow(row));
     if (problem !== null) {
-      unreadable.push(`call ${keyText(row.recordId)} (file ${String(row.fileId)}, line ${String(row.line)}): cannot be read: ${problem}`);
+      unreadable.push(
+        `call ${keyText(row.recordId)} (file ${String(row.fileId)}, line ${String(row.line)}): cannot be read: ${problem}`,
+      );
       continue;
     }
     calls.push({
@@ -288,5 +337,10 @@ export function ingestedFileOf(row: Row): IngestedFile {
 
 /** A statements row (revision, createdAt, reason, sha256) as a RevisionSummary. */
 export function revisionSummaryOf(row: Row): RevisionSummary {
-  return { revision: Number(row.revision), createdAt: row.createdAt as string, reason: row.reason as string, sha256: row.sha256 as string };
+  return {
+    revision: Number(row.revision),
+    createdAt: row.createdAt as string,
+    reason: row.reason as string,
+    sha256: row.sha256 as string,
+  };
 }

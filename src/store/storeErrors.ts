@@ -18,16 +18,22 @@ export function storeFault(error: unknown, dbPath: string): unknown {
     );
   }
   if (code === 'SQLITE_FULL') {
-    return new StoreFailedError(`the disk of the store ${dbPath} is full (${said}): the run stopped and nothing of its unfinished work was applied; free space and run it again`);
+    return new StoreFailedError(
+      `the disk of the store ${dbPath} is full (${said}): the run stopped and nothing of its unfinished work was applied; free space and run it again`,
+    );
   }
   if (code.startsWith('SQLITE_READONLY')) {
-    return new StoreConfigurationError(`the store ${dbPath} is read-only (${said}): a command that writes needs write access to the store and its folder`);
+    return new StoreConfigurationError(
+      `the store ${dbPath} is read-only (${said}): a command that writes needs write access to the store and its folder`,
+    );
   }
   if (code.startsWith('SQLITE_CANTOPEN')) {
     return new StoreConfigurationError(`cannot open the store ${dbPath} (${said}): check the path and its permissions`);
   }
   if (code.startsWith('SQLITE_IOERR')) {
-    return new StoreFailedError(`cannot read or write the store ${dbPath} (${said}): the run stopped and nothing of its unfinished work was applied`);
+    return new StoreFailedError(
+      `cannot read or write the store ${dbPath} (${said}): the run stopped and nothing of its unfinished work was applied`,
+    );
   }
   if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) {
     return new StoreFailedError(`the store ${dbPath} stayed busy (${said}): another process kept it locked`);
@@ -43,14 +49,17 @@ export function notAStore(dbPath: string, why: string): StoreConfigurationError 
 export function lockFileError(error: unknown, dbPath: string, lockPath: string): unknown {
   const code = (error as NodeJS.ErrnoException | null)?.code;
   if (code === 'ENOSPC' || code === 'EDQUOT') {
-    return new StoreFailedError(`the disk of the store ${dbPath} is full (${code}): cannot write its lock ${lockPath}; nothing was applied`);
+    return new StoreFailedError(
+      `the disk of the store ${dbPath} is full (${code}): cannot write its lock ${lockPath}; nothing was applied`,
+    );
   }
   if (code === 'EROFS' || code === 'EACCES' || code === 'EPERM') {
     return new StoreConfigurationError(
       `the store ${dbPath} is read-only (${code}): cannot create its lock ${lockPath}; a command that writes needs write access to the store's folder`,
     );
   }
-  if (code === 'ENOENT' || code === 'ENOTDIR') return new StoreConfigurationError(`the folder of the store ${dbPath} does not exist (${code})`);
+  if (code === 'ENOENT' || code === 'ENOTDIR')
+    return new StoreConfigurationError(`the folder of the store ${dbPath} does not exist (${code})`);
   return error;
 }
 

@@ -28,8 +28,15 @@ export function pastBound(value: number | bigint): boolean {
 }
 
 type Sums<Row> = { [Key in keyof Row]: Row[Key] extends number ? number | bigint : Row[Key] };
-export type TypeTotalSums = Sums<Pick<NumberTypeTotal, 'contractId' | 'month' | 'number' | 'type' | 'calls' | 'durationTenths' | 'chargeScaled' | 'chargeRemainderParts'>>;
-export type ChakuwariTotalSums = Sums<Pick<ChakuwariTotal, 'contractId' | 'month' | 'number' | 'calls' | 'durationTenths' | 'durationMs'>>;
+export type TypeTotalSums = Sums<
+  Pick<
+    NumberTypeTotal,
+    'contractId' | 'month' | 'number' | 'type' | 'calls' | 'durationTenths' | 'chargeScaled' | 'chargeRemainderParts'
+  >
+>;
+export type ChakuwariTotalSums = Sums<
+  Pick<ChakuwariTotal, 'contractId' | 'month' | 'number' | 'calls' | 'durationTenths' | 'durationMs'>
+>;
 
 const TYPE_COLUMNS = [
   ['calls', 'calls'],
@@ -44,7 +51,10 @@ const CHAKUWARI_COLUMNS = [
 ] as const;
 
 /** What is past the bound in these rows, in words (the first such row), or null when every sum is within it. */
-export function totalsPastBound(typeTotals: Iterable<TypeTotalSums>, chakuwariTotals: Iterable<ChakuwariTotalSums>): string | null {
+export function totalsPastBound(
+  typeTotals: Iterable<TypeTotalSums>,
+  chakuwariTotals: Iterable<ChakuwariTotalSums>,
+): string | null {
   for (const row of typeTotals) {
     for (const [key, column] of TYPE_COLUMNS) {
       if (pastBound(row[key])) return describe(`the ${row.type} calls of ${row.number}`, row, column, row[key]);
@@ -58,8 +68,14 @@ export function totalsPastBound(typeTotals: Iterable<TypeTotalSums>, chakuwariTo
   return null;
 }
 
-function describe(what: string, row: { contractId: string; month: string }, column: string, value: number | bigint): string {
-  const shown = typeof value === 'number' && !Number.isSafeInteger(value) ? `about ${value.toExponential(3)}` : String(value);
+function describe(
+  what: string,
+  row: { contractId: string; month: string },
+  column: string,
+  value: number | bigint,
+): string {
+  const shown =
+    typeof value === 'number' && !Number.isSafeInteger(value) ? `about ${value.toExponential(3)}` : String(value);
   return (
     `the ${row.month} total of ${what} (contract ${row.contractId}) would reach ${column} ${shown}, ` +
     `past the bound of ${TOTAL_BOUND_WORDS} that keeps every statement figure exact`

@@ -3,11 +3,33 @@ import { CallContent, CallRecord } from '../input/callRecord';
 import { PeerClass, RatedCall } from '../rate/rateRecord';
 import { Subscription, SubscriptionBook } from '../subscription/subscriptions';
 import { CustomerLine } from '../billing/customers';
-import { ClosedMonth, CustomersImported, IngestedFile, InvoiceFilter, RevisionSummary, StoredInvoice } from './listingTypes';
+import {
+  ClosedMonth,
+  CustomersImported,
+  IngestedFile,
+  InvoiceFilter,
+  RevisionSummary,
+  StoredInvoice,
+} from './listingTypes';
 
-export type { ClosedMonth, CustomersImported, IngestedFile, InvoiceFilter, RevisionSummary, StoredInvoice } from './listingTypes';
+export type {
+  ClosedMonth,
+  CustomersImported,
+  IngestedFile,
+  InvoiceFilter,
+  RevisionSummary,
+  StoredInvoice,
+} from './listingTypes';
 import { FileCall, FileRemoval, FileRemovalCounts, FileSelector, StoredDuplicate, StoredFile } from './removalTypes';
-export type { FileCall, FileRemoval, FileRemovalCounts, FileSelector, Promotion, StoredDuplicate, StoredFile } from './removalTypes';
+export type {
+  FileCall,
+  FileRemoval,
+  FileRemovalCounts,
+  FileSelector,
+  Promotion,
+  StoredDuplicate,
+  StoredFile,
+} from './removalTypes';
 
 /**
  * The store as the rest of meisai sees it: typed reads and writes, no SQL. Two engines implement
@@ -136,7 +158,16 @@ export interface FileTransaction {
 /** The rating a stored call carries: what a re-rate compares its new rating with. */
 export type StoredRating = Pick<
   RatedCall,
-  'peerClass' | 'planId' | 'tariffId' | 'numberingPlanId' | 'rateId' | 'ratePrefix' | 'units' | 'chargeScaled' | 'chargeRemainderParts' | 'chakuwariEligible'
+  | 'peerClass'
+  | 'planId'
+  | 'tariffId'
+  | 'numberingPlanId'
+  | 'rateId'
+  | 'ratePrefix'
+  | 'units'
+  | 'chargeScaled'
+  | 'chargeRemainderParts'
+  | 'chakuwariEligible'
 > & {
   /** Set when a re-rate could not rate it (it is out of the totals). */
   unratedCode: string | null;
@@ -151,7 +182,10 @@ export interface StoredCall extends CallRecord {
 }
 
 /** A re-rate's verdict on one stored call: its new rating, or why it can no longer be rated. */
-export type Rerating = ({ rated: RatedCall } | { unratedCode: string; contractId: string; month: string }) & { recordId: string; storeRow?: number };
+export type Rerating = ({ rated: RatedCall } | { unratedCode: string; contractId: string; month: string }) & {
+  recordId: string;
+  storeRow?: number;
+};
 
 export interface RevisionRow {
   contractId: string;
@@ -189,7 +223,11 @@ export interface TotalsDiff extends MonthTotals {
 
 /** The contracts a totals diff touches. */
 export function contractsOfDiff(diff: TotalsDiff): Set<string> {
-  return new Set([...diff.typeTotals, ...diff.chakuwariTotals, ...diff.goneTypeTotals, ...diff.goneChakuwariTotals].map((row) => row.contractId));
+  return new Set(
+    [...diff.typeTotals, ...diff.chakuwariTotals, ...diff.goneTypeTotals, ...diff.goneChakuwariTotals].map(
+      (row) => row.contractId,
+    ),
+  );
 }
 
 /** Every file's control totals beside the count of its rows in calls, rejects and duplicates. */
@@ -397,9 +435,17 @@ export interface StoreWriter extends StoreReader {
   addTotals(typeTotals: NumberTypeTotal[], chakuwariTotals: ChakuwariTotal[]): Promise<void>;
 
   /** Stores subscriptions: a line for a (contract, number, date) already stored replaces its plan. */
-  importSubscriptions(subscriptions: readonly Subscription[], importedFrom: string, importedAt: string): Promise<SubscriptionsImported>;
+  importSubscriptions(
+    subscriptions: readonly Subscription[],
+    importedFrom: string,
+    importedAt: string,
+  ): Promise<SubscriptionsImported>;
   /** Stores customer lines: a line for a (contract, number, active_from) already stored replaces its name and active_to. */
-  importCustomers(customers: readonly CustomerLine[], importedFrom: string, importedAt: string): Promise<CustomersImported>;
+  importCustomers(
+    customers: readonly CustomerLine[],
+    importedFrom: string,
+    importedAt: string,
+  ): Promise<CustomersImported>;
   /**
    * The issuer's next invoice number (1, 2, …): taken inside the bill's transaction, so a rolled
    * back run gives its numbers back and concurrent runs wait for each other (never a gap, never reused).

@@ -20,7 +20,7 @@ describe('ContractNumbers: a number of a contract on the day of a call', () => {
     expect(numbers.isActive(contractId, '05012345679', japan(at))).toBe(active);
   });
 
-  test('a number without a line is nobody\'s', () => {
+  test("a number without a line is nobody's", () => {
     expect(numbers.isActive('N000000001', '05099999999', japan('2011-04-21T00:00:00.000'))).toBe(false);
   });
 });

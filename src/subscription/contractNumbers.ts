@@ -26,7 +26,11 @@ export class ContractNumbers {
     for (const line of lines) {
       const periods = this.byNumber.get(line.number) ?? [];
       // Active from 00:00 of activeFrom until 00:00 after activeTo, Japan time (no DST in Japan: a day is 24 h).
-      periods.push({ contractId: line.contractId, fromMs: japanDateStartMs(line.activeFrom), toMs: line.activeTo === null ? Number.POSITIVE_INFINITY : japanDateStartMs(line.activeTo) + DAY_MS });
+      periods.push({
+        contractId: line.contractId,
+        fromMs: japanDateStartMs(line.activeFrom),
+        toMs: line.activeTo === null ? Number.POSITIVE_INFINITY : japanDateStartMs(line.activeTo) + DAY_MS,
+      });
       this.byNumber.set(line.number, periods);
     }
   }

@@ -34,7 +34,10 @@ describe('SubscriptionBook.planAt', () => {
 
 describe('readSubscriptionsCsv', () => {
   test('reads contract- and number-level lines in any column order, numbers in any form', () => {
-    const read = readSubscriptionsCsv('\uFEFFplan,contract_id,effective_from,number\nBUSINESS,N000000002,2011-04-15,\nREFERENCE,N000000002,2011-04-20,050-3333-4444\n', PLANS);
+    const read = readSubscriptionsCsv(
+      '\uFEFFplan,contract_id,effective_from,number\nBUSINESS,N000000002,2011-04-15,\nREFERENCE,N000000002,2011-04-20,050-3333-4444\n',
+      PLANS,
+    );
     expect(read).toEqual({
       ok: true,
       subscriptions: [
@@ -72,7 +75,9 @@ describe('readSubscriptionsCsv', () => {
   test('a header without the required columns is refused', () => {
     expect(readSubscriptionsCsv('contract,plan\nN000000002,BUSINESS\n', PLANS)).toEqual({
       ok: false,
-      problems: ['line 1: the header lacks contract_id, effective_from (expected contract_id,plan,effective_from[,number])'],
+      problems: [
+        'line 1: the header lacks contract_id, effective_from (expected contract_id,plan,effective_from[,number])',
+      ],
     });
   });
 });
@@ -81,7 +86,10 @@ describe('meisai subscriptions import', () => {
   test('a file with a bad line imports nothing, lists each bad line, and exits 2', async () => {
     const workspace = createWorkspace();
     try {
-      const file = workspace.writeFile('crm.csv', 'contract_id,plan,effective_from\nN000000002,BUSINESS,2011-04-15\nN000000003,GOLD,2011-04-15\n');
+      const file = workspace.writeFile(
+        'crm.csv',
+        'contract_id,plan,effective_from\nN000000002,BUSINESS,2011-04-15\nN000000003,GOLD,2011-04-15\n',
+      );
       const result = await runCli(['subscriptions', 'import', file, '--db', workspace.dbPath]);
       expect(result.code).toBe(2);
       expect(result.stdout).toBe(`${file}: line 3: plan "GOLD" has no tariff version (plans: BUSINESS, REFERENCE)\n`);
@@ -106,12 +114,17 @@ describe('meisai subscriptions import', () => {
 
 describe('tariffForCall: the plan of the subscription, else the default plan', () => {
   const { tariffs } = loadReferenceData();
-  const book = new SubscriptionBook([{ contractId: 'N000000002', number: null, plan: 'BUSINESS', effectiveFrom: '2011-04-15' }]);
+  const book = new SubscriptionBook([
+    { contractId: 'N000000002', number: null, plan: 'BUSINESS', effectiveFrom: '2011-04-15' },
+  ]);
   const at = japan('2011-04-20T10:00:00');
 
-  test('a subscribed contract gets its plan\'s version, another the default plan\'s', () => {
+  test("a subscribed contract gets its plan's version, another the default plan's", () => {
     expect(tariffForCall('N000000002', null, at, tariffs, book)).toMatchObject({ id: 'BIZ-2010-04', plan: 'BUSINESS' });
-    expect(tariffForCall('N000000001', null, at, tariffs, book)).toMatchObject({ id: 'REF-2006-12', plan: 'REFERENCE' });
+    expect(tariffForCall('N000000001', null, at, tariffs, book)).toMatchObject({
+      id: 'REF-2006-12',
+      plan: 'REFERENCE',
+    });
   });
 
   test('with no default plan (MEISAI_DEFAULT_PLAN=none) a contract without a subscription is NO_TARIFF', () => {
@@ -125,7 +138,15 @@ describe('tariffForCall: the plan of the subscription, else the default plan', (
   });
 
   test('a plan with no version at the call start is NO_TARIFF, naming the plan', () => {
-    expect(tariffForCall('N000000002', null, japan('2011-04-20T10:00:00'), new TariffBook(tariffs.versions.filter((version) => version.plan !== 'BUSINESS')), book)).toEqual({
+    expect(
+      tariffForCall(
+        'N000000002',
+        null,
+        japan('2011-04-20T10:00:00'),
+        new TariffBook(tariffs.versions.filter((version) => version.plan !== 'BUSINESS')),
+        book,
+      ),
+    ).toEqual({
       ok: false,
       code: 'NO_TARIFF',
       message: 'no version of plan BUSINESS is in effect at the call start',

@@ -22,11 +22,16 @@ export function readSubscriptionsCsv(text: string, knownPlans: ReadonlySet<strin
   } catch (error) {
     return { ok: false, problems: [`not a readable CSV: ${(error as Error).message}`] };
   }
-  if (rows.length === 0) return { ok: false, problems: ['the file is empty: a header contract_id,plan,effective_from[,number] is needed'] };
+  if (rows.length === 0)
+    return { ok: false, problems: ['the file is empty: a header contract_id,plan,effective_from[,number] is needed'] };
   const header = rows[0]!.map((name) => name.toLowerCase());
   const position = new Map(COLUMNS.map((column) => [column, header.indexOf(column)]));
   const missing = COLUMNS.slice(0, 3).filter((column) => position.get(column)! < 0);
-  if (missing.length > 0) return { ok: false, problems: [`line 1: the header lacks ${missing.join(', ')} (expected contract_id,plan,effective_from[,number])`] };
+  if (missing.length > 0)
+    return {
+      ok: false,
+      problems: [`line 1: the header lacks ${missing.join(', ')} (expected contract_id,plan,effective_from[,number])`],
+    };
   const problems: string[] = [];
   const subscriptions: Subscription[] = [];
   const seen = new Map<string, { line: number; plan: string }>();
@@ -46,8 +51,10 @@ export function readSubscriptionsCsv(text: string, knownPlans: ReadonlySet<strin
     const rawNumber = field('number');
     const lineProblems: string[] = [];
     if (!CONTRACT.test(contractId)) lineProblems.push(`contract_id ${quoteInput(contractId)} is not N and 9 digits`);
-    if (!knownPlans.has(plan)) lineProblems.push(`plan ${quoteInput(plan)} has no tariff version (plans: ${[...knownPlans].sort().join(', ')})`);
-    if (!DATE.test(effectiveFrom) || !isRealDate(effectiveFrom)) lineProblems.push(`effective_from ${quoteInput(effectiveFrom)} is not a date YYYY-MM-DD`);
+    if (!knownPlans.has(plan))
+      lineProblems.push(`plan ${quoteInput(plan)} has no tariff version (plans: ${[...knownPlans].sort().join(', ')})`);
+    if (!DATE.test(effectiveFrom) || !isRealDate(effectiveFrom))
+      lineProblems.push(`effective_from ${quoteInput(effectiveFrom)} is not a date YYYY-MM-DD`);
     let number: string | null = null;
     if (rawNumber !== '') {
       number = normaliseSubscriberNumber(rawNumber);
@@ -60,7 +67,10 @@ export function readSubscriptionsCsv(text: string, knownPlans: ReadonlySet<strin
     const key = `${contractId} ${number ?? ''} ${effectiveFrom}`;
     const earlier = seen.get(key);
     if (earlier !== undefined) {
-      if (earlier.plan !== plan) problems.push(`line ${line}: ${contractId}${number === null ? '' : ` ${number}`} from ${effectiveFrom} is ${plan} here and ${earlier.plan} on line ${earlier.line}`);
+      if (earlier.plan !== plan)
+        problems.push(
+          `line ${line}: ${contractId}${number === null ? '' : ` ${number}`} from ${effectiveFrom} is ${plan} here and ${earlier.plan} on line ${earlier.line}`,
+        );
       return;
     }
     seen.set(key, { line, plan });

@@ -37,13 +37,30 @@ describe('HolidayCalendar', () => {
   });
 
   test('the pinned hash is of the sorted dates, whatever their order in the file', () => {
-    const calendar = new HolidayCalendar({ id: 'T', source: 't', firstYear: 2020, lastYear: 2020, dates: ['2020-07-24', '2020-01-01'] });
+    const calendar = new HolidayCalendar({
+      id: 'T',
+      source: 't',
+      firstYear: 2020,
+      lastYear: 2020,
+      dates: ['2020-07-24', '2020-01-01'],
+    });
     expect(calendar.sha256).toBe(holidaySetSha256(['2020-01-01', '2020-07-24']));
     expect(calendar.sha256).not.toBe(holidaySetSha256(['2020-01-01']));
   });
 
   test('refuses a date listed twice or outside its years', () => {
-    expect(() => new HolidayCalendar({ id: 'T', source: 't', firstYear: 2020, lastYear: 2020, dates: ['2020-01-01', '2020-01-01'] })).toThrow('listed twice');
-    expect(() => new HolidayCalendar({ id: 'T', source: 't', firstYear: 2020, lastYear: 2020, dates: ['2021-01-01'] })).toThrow('outside 2020–2020');
+    expect(
+      () =>
+        new HolidayCalendar({
+          id: 'T',
+          source: 't',
+          firstYear: 2020,
+          lastYear: 2020,
+          dates: ['2020-01-01', '2020-01-01'],
+        }),
+    ).toThrow('listed twice');
+    expect(
+      () => new HolidayCalendar({ id: 'T', source: 't', firstYear: 2020, lastYear: 2020, dates: ['2021-01-01'] }),
+    ).toThrow('outside 2020–2020');
   });
 });

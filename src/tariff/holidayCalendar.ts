@@ -32,8 +32,10 @@ export class HolidayCalendar {
     for (let index = 0; index < sorted.length; index += 1) {
       const date = sorted[index]!;
       const year = Number.parseInt(date.slice(0, 4), 10);
-      if (year < file.firstYear || year > file.lastYear) throw new RangeError(`holiday calendar ${file.id}: ${date} is outside ${file.firstYear}–${file.lastYear}`);
-      if (index > 0 && sorted[index - 1] === date) throw new RangeError(`holiday calendar ${file.id}: ${date} is listed twice`);
+      if (year < file.firstYear || year > file.lastYear)
+        throw new RangeError(`holiday calendar ${file.id}: ${date} is outside ${file.firstYear}–${file.lastYear}`);
+      if (index > 0 && sorted[index - 1] === date)
+        throw new RangeError(`holiday calendar ${file.id}: ${date} is listed twice`);
     }
     this.dates = new Set(sorted);
     this.sha256 = holidaySetSha256(sorted);
@@ -49,7 +51,9 @@ export class HolidayCalendar {
 
 /** The hash a tariff pins: sha256 of the sorted dates, one per line (independent of the file's layout). */
 export function holidaySetSha256(dates: readonly string[]): string {
-  return createHash('sha256').update([...dates].sort().join('\n')).digest('hex');
+  return createHash('sha256')
+    .update([...dates].sort().join('\n'))
+    .digest('hex');
 }
 
 /**

@@ -52,9 +52,19 @@ export function migrateRateV1(old: RateFileV1): RateFile {
   }
   const steps: StepFile[] = [];
   if (old.initialSeconds !== undefined) {
-    steps.push({ fromSeconds: 0, price: old.initialPrice!, rateUnitSeconds: old.initialSeconds, incrementSeconds: old.initialSeconds });
+    steps.push({
+      fromSeconds: 0,
+      price: old.initialPrice!,
+      rateUnitSeconds: old.initialSeconds,
+      incrementSeconds: old.initialSeconds,
+    });
   }
-  steps.push({ fromSeconds: old.initialSeconds ?? 0, price: old.unitPrice, rateUnitSeconds: old.unitSeconds, incrementSeconds: old.unitSeconds });
+  steps.push({
+    fromSeconds: old.initialSeconds ?? 0,
+    price: old.unitPrice,
+    rateUnitSeconds: old.unitSeconds,
+    incrementSeconds: old.unitSeconds,
+  });
   return {
     id: old.id,
     type: old.type,
@@ -67,5 +77,10 @@ export function migrateRateV1(old: RateFileV1): RateFile {
 
 /** Format 1 files have no `format` field. */
 export function isTariffFileV1(document: unknown): document is TariffFileV1 {
-  return typeof document === 'object' && document !== null && !('format' in document) && Array.isArray((document as { rates?: unknown }).rates);
+  return (
+    typeof document === 'object' &&
+    document !== null &&
+    !('format' in document) &&
+    Array.isArray((document as { rates?: unknown }).rates)
+  );
 }

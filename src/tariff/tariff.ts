@@ -113,7 +113,11 @@ export class Tariff {
     this.fromMs = japanDateStartMs(file.effectiveFrom);
     this.toMs = file.effectiveTo === undefined ? Number.POSITIVE_INFINITY : japanDateStartMs(file.effectiveTo);
     if (this.toMs <= this.fromMs) throw new RangeError(`tariff ${file.id}: effectiveTo is not after effectiveFrom`);
-    const roundings: [string, RoundingRule | { mode: 'none' }][] = [['rounding.call', file.rounding.call], ['rounding.statementRow', file.rounding.statementRow], ['chakuwari.rounding', file.chakuwari.rounding]];
+    const roundings: [string, RoundingRule | { mode: 'none' }][] = [
+      ['rounding.call', file.rounding.call],
+      ['rounding.statementRow', file.rounding.statementRow],
+      ['chakuwari.rounding', file.chakuwari.rounding],
+    ];
     for (const [where, rule] of roundings) {
       const problem = rule.mode === 'none' ? null : roundingRuleProblem(rule);
       if (problem !== null) throw new RangeError(`tariff ${file.id}: ${where}: ${problem}`);
@@ -130,15 +134,21 @@ export class Tariff {
       rounding: file.chakuwari.rounding,
     };
     this.allowances = compileAllowances(file);
-    this.timeBands = file.timeBands === undefined ? null : compileTimeBands(`tariff ${file.id}`, file.timeBands, calendars);
+    this.timeBands =
+      file.timeBands === undefined ? null : compileTimeBands(`tariff ${file.id}`, file.timeBands, calendars);
     this.compileRates(file.rates, calendars);
-    const sameContract = file.sameContract === undefined ? undefined : ({ ...file.sameContract, type: 'ip' } satisfies RateFile);
-    if (sameContract !== undefined && file.rates.some((rate) => rate.id === sameContract.id)) throw new RangeError(`tariff ${this.id}: rate id ${sameContract.id} is used twice`);
+    const sameContract =
+      file.sameContract === undefined ? undefined : ({ ...file.sameContract, type: 'ip' } satisfies RateFile);
+    if (sameContract !== undefined && file.rates.some((rate) => rate.id === sameContract.id))
+      throw new RangeError(`tariff ${this.id}: rate id ${sameContract.id} is used twice`);
     this.sameContractRate = sameContract === undefined ? null : compileRate(file, sameContract, null, calendars);
     if (file.rounding.call.mode === 'none') {
       const fractional = (rate: Rate): boolean =>
-        rate.steps.some((step) => step.partsPerIncrement === null) || [...(rate.ownBands?.variants.values() ?? [])].some(fractional);
-      const inexact = [...file.rates, ...(sameContract === undefined ? [] : [sameContract])].find((rate) => fractional(compileRate(file, rate, null, calendars)));
+        rate.steps.some((step) => step.partsPerIncrement === null) ||
+        [...(rate.ownBands?.variants.values() ?? [])].some(fractional);
+      const inexact = [...file.rates, ...(sameContract === undefined ? [] : [sameContract])].find((rate) =>
+        fractional(compileRate(file, rate, null, calendars)),
+      );
       if (inexact !== undefined) {
         throw new RangeError(
           `tariff ${file.id}: rate ${inexact.id} has a step whose increment costs a fraction of a part (1/36,000,000 yen); call rounding none cannot keep it, give the call a rounding rule`,
@@ -179,12 +189,17 @@ export class Tariff {
       seenIds.add(rateFile.id);
       const band = rateFile.band ?? ANY_BAND;
       if (band !== ANY_BAND && !(this.timeBands?.ids.has(band) ?? false)) {
-        throw new RangeError(`tariff ${this.id}: rate ${rateFile.id} names band ${band}, which timeBands does not declare`);
+        throw new RangeError(
+          `tariff ${this.id}: rate ${rateFile.id} names band ${band}, which timeBands does not declare`,
+        );
       }
       const compiled = (prefix: string | null): Rate => compileRate(this.file, rateFile, prefix, calendars);
       if (rateFile.prefixes === undefined) {
         const bandDefaults = defaults.get(band) ?? new Map<CallType, Rate>();
-        if (bandDefaults.has(rateFile.type)) throw new RangeError(`tariff ${this.id}: two default rates for ${rateFile.type}${band === ANY_BAND ? '' : ` in band ${band}`}`);
+        if (bandDefaults.has(rateFile.type))
+          throw new RangeError(
+            `tariff ${this.id}: two default rates for ${rateFile.type}${band === ANY_BAND ? '' : ` in band ${band}`}`,
+          );
         bandDefaults.set(rateFile.type, compiled(null));
         defaults.set(band, bandDefaults);
         continue;
@@ -192,7 +207,10 @@ export class Tariff {
       const bandOverrides = overrides.get(band) ?? new Map<CallType, Map<string, Rate>>();
       const byPrefix = bandOverrides.get(rateFile.type) ?? new Map<string, Rate>();
       for (const prefix of rateFile.prefixes.flatMap(expandPrefixRange)) {
-        if (byPrefix.has(prefix)) throw new RangeError(`tariff ${this.id}: prefix ${prefix} of ${rateFile.type} is priced twice${band === ANY_BAND ? '' : ` in band ${band}`}`);
+        if (byPrefix.has(prefix))
+          throw new RangeError(
+            `tariff ${this.id}: prefix ${prefix} of ${rateFile.type} is priced twice${band === ANY_BAND ? '' : ` in band ${band}`}`,
+          );
         byPrefix.set(prefix, compiled(prefix));
       }
       bandOverrides.set(rateFile.type, byPrefix);
@@ -204,10 +222,13 @@ export class Tariff {
       for (const type of CALL_TYPES) {
         const defaultRate = defaults.get(band)?.get(type) ?? defaults.get(ANY_BAND)?.get(type);
         if (defaultRate === undefined) {
-          throw new RangeError(`tariff ${this.id}: no default rate for ${type} calls${band === ANY_BAND ? '' : ` in band ${band}`}`);
+          throw new RangeError(
+            `tariff ${this.id}: no default rate for ${type} calls${band === ANY_BAND ? '' : ` in band ${band}`}`,
+          );
         }
         const byPrefix = new Map<string, Rate>(overrides.get(ANY_BAND)?.get(type) ?? []);
-        if (band !== ANY_BAND) for (const [prefix, rate] of overrides.get(band)?.get(type) ?? []) byPrefix.set(prefix, rate);
+        if (band !== ANY_BAND)
+          for (const [prefix, rate] of overrides.get(band)?.get(type) ?? []) byPrefix.set(prefix, rate);
         const longestPrefix = Math.max(0, ...Array.from(byPrefix.keys(), (prefix) => prefix.length));
         table.set(type, { defaultRate, byPrefix, longestPrefix });
       }
@@ -223,15 +244,19 @@ export class Tariff {
 function compileAllowances(file: TariffFile): Allowance[] {
   const allowances = file.allowances ?? [];
   if (allowances.length > 0 && file.rounding.call.mode === 'none') {
-    throw new RangeError(`tariff ${file.id}: allowances cover charges rounded per call; call rounding none cannot have them`);
+    throw new RangeError(
+      `tariff ${file.id}: allowances cover charges rounded per call; call rounding none cannot have them`,
+    );
   }
   const seen = new Set<string>();
   return allowances.map((allowance: AllowanceFile) => {
     const where = `tariff ${file.id}: allowance ${allowance.id}`;
     if (seen.has(allowance.id)) throw new RangeError(`${where} is declared twice`);
     seen.add(allowance.id);
-    if ((allowance.yen === undefined) === (allowance.minutes === undefined)) throw new RangeError(`${where}: give exactly one of yen and minutes`);
-    if ((allowance.callTypes as string[]).includes('international')) throw new RangeError(`${where}: covers domestic call types only (international calls are tax-exempt)`);
+    if ((allowance.yen === undefined) === (allowance.minutes === undefined))
+      throw new RangeError(`${where}: give exactly one of yen and minutes`);
+    if ((allowance.callTypes as string[]).includes('international'))
+      throw new RangeError(`${where}: covers domestic call types only (international calls are tax-exempt)`);
     return {
       id: allowance.id,
       per: allowance.per,
@@ -243,11 +268,16 @@ function compileAllowances(file: TariffFile): Allowance[] {
   });
 }
 
-function compileTimeBands(where: string, bands: TimeBandsFile, calendars: ReadonlyMap<string, HolidayCalendar>): TimeBands {
+function compileTimeBands(
+  where: string,
+  bands: TimeBandsFile,
+  calendars: ReadonlyMap<string, HolidayCalendar>,
+): TimeBands {
   let calendar: HolidayCalendar | undefined;
   if (bands.holidayCalendar !== undefined) {
     calendar = calendars.get(bands.holidayCalendar.id);
-    if (calendar === undefined) throw new RangeError(`${where}: holiday calendar ${bands.holidayCalendar.id} is not in data/holidays`);
+    if (calendar === undefined)
+      throw new RangeError(`${where}: holiday calendar ${bands.holidayCalendar.id} is not in data/holidays`);
     if (calendar.sha256 !== bands.holidayCalendar.sha256) {
       throw new RangeError(
         `${where}: holiday calendar ${calendar.id} has sha256 ${calendar.sha256}, the tariff pins ${bands.holidayCalendar.sha256} (a changed table must be a new calendar file)`,
@@ -265,21 +295,40 @@ function compileTimeBands(where: string, bands: TimeBandsFile, calendars: Readon
  * A rate's own time bands: each band a variant of the rate (its own steps; the rate's fee,
  * limits and pricing), id `RATE.BAND`. The tariff's holiday calendar serves when the rate names none.
  */
-function compileOwnBands(tariff: TariffFile, rateFile: RateFile, prefix: string | null, calendars: ReadonlyMap<string, HolidayCalendar>): RateBands | null {
+function compileOwnBands(
+  tariff: TariffFile,
+  rateFile: RateFile,
+  prefix: string | null,
+  calendars: ReadonlyMap<string, HolidayCalendar>,
+): RateBands | null {
   const own = rateFile.timeBands;
   if (own === undefined) return null;
   const where = `tariff ${tariff.id}: rate ${rateFile.id}`;
   const holidayCalendar = own.holidayCalendar ?? tariff.timeBands?.holidayCalendar;
-  const timeBands = compileTimeBands(where, { boundary: own.boundary, ...(holidayCalendar === undefined ? {} : { holidayCalendar }), bands: own.bands }, calendars);
+  const timeBands = compileTimeBands(
+    where,
+    { boundary: own.boundary, ...(holidayCalendar === undefined ? {} : { holidayCalendar }), bands: own.bands },
+    calendars,
+  );
   const variants = new Map<string, Rate>();
   for (const band of own.bands) {
-    const variant = compileRate(tariff, { ...rateFile, id: `${rateFile.id}.${band.id}`, steps: band.steps, timeBands: undefined }, prefix, calendars);
+    const variant = compileRate(
+      tariff,
+      { ...rateFile, id: `${rateFile.id}.${band.id}`, steps: band.steps, timeBands: undefined },
+      prefix,
+      calendars,
+    );
     variants.set(band.id, { ...variant, band: band.id });
   }
   return { timeBands, variants };
 }
 
-function compileRate(tariff: TariffFile, rateFile: RateFile, prefix: string | null, calendars: ReadonlyMap<string, HolidayCalendar>): Rate {
+function compileRate(
+  tariff: TariffFile,
+  rateFile: RateFile,
+  prefix: string | null,
+  calendars: ReadonlyMap<string, HolidayCalendar>,
+): Rate {
   const tariffId = tariff.id;
   const where = `tariff ${tariffId}: rate ${rateFile.id}`;
   const steps = rateFile.steps.map((step, index) => compileStep(where, step, rateFile.steps[index + 1]));
@@ -304,7 +353,8 @@ function compileRate(tariff: TariffFile, rateFile: RateFile, prefix: string | nu
 }
 
 function compileStep(where: string, step: StepFile, next: StepFile | undefined): RateStep {
-  if (next !== undefined && next.fromSeconds <= step.fromSeconds) throw new RangeError(`${where}: steps must start at increasing offsets`);
+  if (next !== undefined && next.fromSeconds <= step.fromSeconds)
+    throw new RangeError(`${where}: steps must start at increasing offsets`);
   const rateUnitMs = millisecondsOf(where, 'rateUnit', step.rateUnitSeconds, step.rateUnitMilliseconds);
   const incrementMs = millisecondsOf(where, 'increment', step.incrementSeconds, step.incrementMilliseconds);
   const priceScaled = parseYenAmount(step.price);
@@ -329,10 +379,17 @@ function compileStep(where: string, step: StepFile, next: StepFile | undefined):
 }
 
 /** A step's rate unit or increment, given in whole seconds or in milliseconds (exactly one of them). */
-function millisecondsOf(where: string, name: string, seconds: number | undefined, milliseconds: number | undefined): number {
-  if ((seconds === undefined) === (milliseconds === undefined)) throw new RangeError(`${where}: give a step's ${name} in ${name}Seconds or ${name}Milliseconds, exactly one`);
+function millisecondsOf(
+  where: string,
+  name: string,
+  seconds: number | undefined,
+  milliseconds: number | undefined,
+): number {
+  if ((seconds === undefined) === (milliseconds === undefined))
+    throw new RangeError(`${where}: give a step's ${name} in ${name}Seconds or ${name}Milliseconds, exactly one`);
   const value = seconds === undefined ? milliseconds! : seconds * 1000;
-  if (!Number.isSafeInteger(value) || value <= 0) throw new RangeError(`${where}: a step's ${name} must be a positive whole number of seconds or milliseconds`);
+  if (!Number.isSafeInteger(value) || value <= 0)
+    throw new RangeError(`${where}: a step's ${name} must be a positive whole number of seconds or milliseconds`);
   return value;
 }
 
@@ -372,7 +429,8 @@ export class PlanVersions {
       const version = this.versions[index]!;
       const next = this.versions[index + 1];
       if (next === undefined) continue;
-      if (next.fromMs === version.fromMs) throw new RangeError(`tariffs ${version.id} and ${next.id} start on the same day`);
+      if (next.fromMs === version.fromMs)
+        throw new RangeError(`tariffs ${version.id} and ${next.id} start on the same day`);
       // A version without an end runs until the next one starts.
       if (version.toMs === Number.POSITIVE_INFINITY) version.toMs = next.fromMs;
       if (version.toMs > next.fromMs) throw new RangeError(`tariffs ${version.id} and ${next.id} overlap`);
@@ -417,8 +475,10 @@ export class TariffBook {
     }
     this.plans = new Map([...byPlan].map(([plan, planVersions]) => [plan, new PlanVersions(plan, planVersions)]));
     // Without a word on it, a book of one plan defaults to that plan (as before plans existed).
-    this.defaultPlan = defaultPlan === undefined ? (this.plans.size === 1 ? [...this.plans.keys()][0]! : null) : defaultPlan;
-    if (this.defaultPlan !== null && !this.plans.has(this.defaultPlan)) throw new RangeError(`the default plan ${this.defaultPlan} has no tariff version`);
+    this.defaultPlan =
+      defaultPlan === undefined ? (this.plans.size === 1 ? [...this.plans.keys()][0]! : null) : defaultPlan;
+    if (this.defaultPlan !== null && !this.plans.has(this.defaultPlan))
+      throw new RangeError(`the default plan ${this.defaultPlan} has no tariff version`);
   }
 
   /** The version of a plan (default: the default plan) in effect at an instant. */

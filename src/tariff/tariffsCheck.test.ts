@@ -12,7 +12,8 @@ afterAll(() => rmSync(directory, { recursive: true, force: true }));
 const calendars = loadHolidayCalendars(DEFAULT_DATA_DIR);
 
 type Json = any;
-const fixture = (name: string): Json => JSON.parse(readFileSync(join(PROJECT_ROOT, 'fixtures', 'tariffs', `${name}.json`), 'utf8'));
+const fixture = (name: string): Json =>
+  JSON.parse(readFileSync(join(PROJECT_ROOT, 'fixtures', 'tariffs', `${name}.json`), 'utf8'));
 
 let written = 0;
 function check(document: Json): string {
@@ -43,8 +44,14 @@ describe('tariffs check: rounding steps', () => {
   });
 
   test.each([
-    [{ mode: 'up', decimals: 0, step: '0.5' }, 'FILE: tariff ROUND-HALF-YEN: rounding.call: a rounding step of 0.5 yen is not shown exactly with 0 decimals'],
-    [{ mode: 'up', decimals: 1, step: '0' }, 'FILE: tariff ROUND-HALF-YEN: rounding.call: a rounding step must be more than 0 yen, not 0'],
+    [
+      { mode: 'up', decimals: 0, step: '0.5' },
+      'FILE: tariff ROUND-HALF-YEN: rounding.call: a rounding step of 0.5 yen is not shown exactly with 0 decimals',
+    ],
+    [
+      { mode: 'up', decimals: 1, step: '0' },
+      'FILE: tariff ROUND-HALF-YEN: rounding.call: a rounding step must be more than 0 yen, not 0',
+    ],
   ])('refuses the call rounding %j when compiled', (rule, message) => {
     const tariff = fixture('round-half-yen');
     tariff.rounding.call = rule;
@@ -54,7 +61,9 @@ describe('tariffs check: rounding steps', () => {
   test('refuses a statement row step shown with too few decimals', () => {
     const tariff = fixture('round-half-yen');
     tariff.rounding.statementRow = { mode: 'down', decimals: 1, step: '0.05' };
-    expect(check(tariff)).toBe('FILE: tariff ROUND-HALF-YEN: rounding.statementRow: a rounding step of 0.05 yen is not shown exactly with 1 decimals');
+    expect(check(tariff)).toBe(
+      'FILE: tariff ROUND-HALF-YEN: rounding.statementRow: a rounding step of 0.05 yen is not shown exactly with 1 decimals',
+    );
   });
 });
 
@@ -66,8 +75,14 @@ describe('tariffs check: increments, rate units, volume pricing and step fees', 
   });
 
   test.each([
-    [{ rateUnitSeconds: 60, rateUnitMilliseconds: 60_000, incrementSeconds: 1 }, "rate IP_TENTHS: give a step's rateUnit in rateUnitSeconds or rateUnitMilliseconds, exactly one"],
-    [{ rateUnitSeconds: 60 }, "rate IP_TENTHS: give a step's increment in incrementSeconds or incrementMilliseconds, exactly one"],
+    [
+      { rateUnitSeconds: 60, rateUnitMilliseconds: 60_000, incrementSeconds: 1 },
+      "rate IP_TENTHS: give a step's rateUnit in rateUnitSeconds or rateUnitMilliseconds, exactly one",
+    ],
+    [
+      { rateUnitSeconds: 60 },
+      "rate IP_TENTHS: give a step's increment in incrementSeconds or incrementMilliseconds, exactly one",
+    ],
   ])('refuses the step %j', (unitAndIncrement, message) => {
     const tariff = fixture('any-increment');
     tariff.rates[3].steps[0] = { fromSeconds: 0, price: '12', ...unitAndIncrement };
@@ -113,7 +128,9 @@ describe('tariffs check: time bands per rate', () => {
   test('refuses a rate band that reads holidays without a calendar', () => {
     const tariff = fixture('rate-bands');
     tariff.rates[0].timeBands.bands[0].days = ['holiday'];
-    expect(check(tariff)).toBe('FILE: tariff RATE-BANDS: rate MOBILE: time band NEW_YEAR reads national holidays (weekday or holiday): name a holidayCalendar');
+    expect(check(tariff)).toBe(
+      'FILE: tariff RATE-BANDS: rate MOBILE: time band NEW_YEAR reads national holidays (weekday or holiday): name a holidayCalendar',
+    );
   });
 
   test('refuses a rate band declared twice', () => {
@@ -129,13 +146,25 @@ describe('tariffs check: allowances', () => {
   });
 
   test.each([
-    [{ id: 'X', per: 'month', yen: '1000', callTypes: ['general'] }, '$.allowances[0].per must be equal to one of the allowed values'],
+    [
+      { id: 'X', per: 'month', yen: '1000', callTypes: ['general'] },
+      '$.allowances[0].per must be equal to one of the allowed values',
+    ],
     [{ id: 'X', per: 'contract', yen: '1,000', callTypes: ['general'] }, '$.allowances[0].yen must match pattern'],
     [{ id: 'X', per: 'contract', minutes: -1, callTypes: ['general'] }, '$.allowances[0].minutes must be >= 0'],
     [{ id: 'X', per: 'contract', minutes: 1.5, callTypes: ['general'] }, '$.allowances[0].minutes must be integer'],
-    [{ id: 'X', per: 'contract', yen: '1', callTypes: ['international'] }, '$.allowances[0].callTypes[0] must be equal to one of the allowed values'],
-    [{ id: 'X', per: 'contract', yen: '1', callTypes: [] }, '$.allowances[0].callTypes must NOT have fewer than 1 items'],
-    [{ id: 'X', per: 'contract', yen: '1', callTypes: ['general'], carryOver: true }, '$.allowances[0] must NOT have additional properties'],
+    [
+      { id: 'X', per: 'contract', yen: '1', callTypes: ['international'] },
+      '$.allowances[0].callTypes[0] must be equal to one of the allowed values',
+    ],
+    [
+      { id: 'X', per: 'contract', yen: '1', callTypes: [] },
+      '$.allowances[0].callTypes must NOT have fewer than 1 items',
+    ],
+    [
+      { id: 'X', per: 'contract', yen: '1', callTypes: ['general'], carryOver: true },
+      '$.allowances[0] must NOT have additional properties',
+    ],
   ])('refuses %j in the schema', (allowance, message) => {
     const tariff = fixture('allowances');
     tariff.allowances = [allowance];
@@ -150,12 +179,23 @@ describe('tariffs check: allowances', () => {
 });
 
 describe('tariffs check: the same-contract rate', () => {
-  const family = (): Json => JSON.parse(readFileSync(join(PROJECT_ROOT, 'fixtures', 'same-contract', 'family-2011-01.json'), 'utf8'));
+  const family = (): Json =>
+    JSON.parse(readFileSync(join(PROJECT_ROOT, 'fixtures', 'same-contract', 'family-2011-01.json'), 'utf8'));
 
   test('accepts the fixture, and a same-contract rate with its own time bands', () => {
     expect(check(family())).toBe('tariff');
     const banded = family();
-    banded.sameContract.timeBands = { boundary: 'split', bands: [{ id: 'NIGHT', from: '23:00', to: '08:00', steps: [{ fromSeconds: 0, price: '0', rateUnitSeconds: 60, incrementSeconds: 60 }] }] };
+    banded.sameContract.timeBands = {
+      boundary: 'split',
+      bands: [
+        {
+          id: 'NIGHT',
+          from: '23:00',
+          to: '08:00',
+          steps: [{ fromSeconds: 0, price: '0', rateUnitSeconds: 60, incrementSeconds: 60 }],
+        },
+      ],
+    };
     expect(check(banded)).toBe('tariff');
   });
 

@@ -44,19 +44,31 @@ describe('TimeBands.bandAt: the first band whose days and hours hold the moment 
   });
 
   test('a moment no band holds has none', () => {
-    const onlyNights = new TimeBands({ boundary: 'start-band', bands: [{ id: 'NIGHT', from: '23:00', to: '08:00' }] }, undefined);
+    const onlyNights = new TimeBands(
+      { boundary: 'start-band', bands: [{ id: 'NIGHT', from: '23:00', to: '08:00' }] },
+      undefined,
+    );
     expect(onlyNights.bandAt(japan('2011-04-01T12:00:00'))).toEqual({ ok: true, band: null });
   });
 
   test('a day outside the calendar cannot be told: the call is not rated (never a guess)', () => {
-    expect(bands.bandAt(japan('2051-01-04T12:00:00'))).toEqual({ ok: false, message: `the holiday calendar ${calendar.id} covers 1970–2050 only` });
+    expect(bands.bandAt(japan('2051-01-04T12:00:00'))).toEqual({
+      ok: false,
+      message: `the holiday calendar ${calendar.id} covers 1970–2050 only`,
+    });
   });
 
   test.each([
-    [{ boundary: 'start-band', bands: [{ id: 'H', days: ['holiday'] }] }, 'time band H reads national holidays (weekday or holiday): name a holidayCalendar'],
+    [
+      { boundary: 'start-band', bands: [{ id: 'H', days: ['holiday'] }] },
+      'time band H reads national holidays (weekday or holiday): name a holidayCalendar',
+    ],
     [{ boundary: 'start-band', bands: [{ id: 'A' }, { id: 'A' }] }, 'time band A is declared twice'],
     [{ boundary: 'start-band', bands: [{ id: 'N', from: '23:00' }] }, 'time band N needs both from and to, or neither'],
-    [{ boundary: 'start-band', bands: [{ id: 'X', days: ['13-01'] }] }, 'time band X: "13-01" is not weekday, saturday, sunday, holiday, MM-DD or MM-DD..MM-DD'],
+    [
+      { boundary: 'start-band', bands: [{ id: 'X', days: ['13-01'] }] },
+      'time band X: "13-01" is not weekday, saturday, sunday, holiday, MM-DD or MM-DD..MM-DD',
+    ],
   ] as [TimeBandsFile, string][])('refuses %j', (file, message) => {
     expect(() => new TimeBands(file, undefined)).toThrow(message);
   });
@@ -68,7 +80,11 @@ function step(price: string, rateUnitSeconds = 60, incrementSeconds = 60, fromSe
 
 /** Mobile 10 yen per 60 s by day, 5 at night (23:00–08:00); the other types a flat rate. */
 function nightTariff(boundary: 'start-band' | 'split', mobileDay: RateFile['steps'] = [step('10')]): Tariff {
-  const others: RateFile[] = (['general', 'international', 'ip', 'phs'] as const).map((type) => ({ id: type, type, steps: [step('8', 180, 180)] }));
+  const others: RateFile[] = (['general', 'international', 'ip', 'phs'] as const).map((type) => ({
+    id: type,
+    type,
+    steps: [step('8', 180, 180)],
+  }));
   const file: TariffFile = {
     format: 2,
     id: `NIGHT-${boundary}`,
@@ -83,7 +99,13 @@ function nightTariff(boundary: 'start-band' | 'split', mobileDay: RateFile['step
       { id: 'MOBILE_NIGHT', type: 'mobile', band: 'NIGHT', connectFee: '3', steps: [step('5')] },
       ...others,
     ],
-    chakuwari: { eligibleCallerTypes: ['mobile'], unitSeconds: 60, discountPerUnit: '0.5', rounding: { mode: 'half-up', decimals: 0 }, cap: 'outbound-call-charges' },
+    chakuwari: {
+      eligibleCallerTypes: ['mobile'],
+      unitSeconds: 60,
+      discountPerUnit: '0.5',
+      rounding: { mode: 'half-up', decimals: 0 },
+      cap: 'outbound-call-charges',
+    },
   };
   return new Tariff(file);
 }
@@ -109,7 +131,7 @@ describe('a call that crosses a band boundary', () => {
     expect(chargeYen(nightTariff('split'), start, seconds)).toBe(splitYen);
   });
 
-  test('split: steps run on the call\'s elapsed time across segments', () => {
+  test("split: steps run on the call's elapsed time across segments", () => {
     // day rate: first 60 s at 10 per 60 s, then 2 per 60 s. Start 22:59:00, 180 s:
     // day 0–60 s: 1 × 10; night 60–180 s: by the night rate, 2 × 5. Fee 1 (day).
     const tariff = nightTariff('split', [step('10'), step('2', 60, 60, 60)]);
@@ -123,16 +145,31 @@ describe('Tariff with time bands', () => {
   test('a rate naming an undeclared band is refused', () => {
     expect(() => {
       const tariff = nightTariff('split');
-      new Tariff({ ...tariff.file, rates: [...tariff.file.rates, { id: 'X', type: 'ip', band: 'EVENING', steps: [step('1')] }] });
+      new Tariff({
+        ...tariff.file,
+        rates: [...tariff.file.rates, { id: 'X', type: 'ip', band: 'EVENING', steps: [step('1')] }],
+      });
     }).toThrow('tariff NIGHT-split: rate X names band EVENING, which timeBands does not declare');
   });
 
   test('a calendar whose dates changed since the tariff pinned it is refused', () => {
     const file = nightTariff('split').file;
-    const withHolidays: TariffFile = { ...file, timeBands: { ...file.timeBands!, holidayCalendar: { id: calendar.id, sha256: '0'.repeat(64) } } };
-    expect(() => new Tariff(withHolidays, calendars)).toThrow(`holiday calendar ${calendar.id} has sha256 ${calendar.sha256}, the tariff pins ${'0'.repeat(64)}`);
-    expect(() => new Tariff({ ...withHolidays, timeBands: { ...withHolidays.timeBands!, holidayCalendar: { id: 'JP-1999', sha256: calendar.sha256 } } }, calendars)).toThrow(
-      'holiday calendar JP-1999 is not in data/holidays',
+    const withHolidays: TariffFile = {
+      ...file,
+      timeBands: { ...file.timeBands!, holidayCalendar: { id: calendar.id, sha256: '0'.repeat(64) } },
+    };
+    expect(() => new Tariff(withHolidays, calendars)).toThrow(
+      `holiday calendar ${calendar.id} has sha256 ${calendar.sha256}, the tariff pins ${'0'.repeat(64)}`,
     );
+    expect(
+      () =>
+        new Tariff(
+          {
+            ...withHolidays,
+            timeBands: { ...withHolidays.timeBands!, holidayCalendar: { id: 'JP-1999', sha256: calendar.sha256 } },
+          },
+          calendars,
+        ),
+    ).toThrow('holiday calendar JP-1999 is not in data/holidays');
   });
 });

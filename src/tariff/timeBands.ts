@@ -61,7 +61,9 @@ export class TimeBands {
       ids.add(band.id);
       const needsCalendar = band.days?.some((day) => day.kind === 'holiday' || day.kind === 'weekday') ?? false;
       if (needsCalendar && calendar === undefined) {
-        throw new RangeError(`time band ${band.id} reads national holidays (weekday or holiday): name a holidayCalendar`);
+        throw new RangeError(
+          `time band ${band.id} reads national holidays (weekday or holiday): name a holidayCalendar`,
+        );
       }
     }
     this.ids = ids;
@@ -76,12 +78,18 @@ export class TimeBands {
   bandAt(atMs: number): BandAt {
     const day = this.japanDay(atMs);
     if (day === undefined) {
-      return { ok: false, message: `the holiday calendar ${this.calendar!.id} covers ${this.calendar!.firstYear}–${this.calendar!.lastYear} only` };
+      return {
+        ok: false,
+        message: `the holiday calendar ${this.calendar!.id} covers ${this.calendar!.firstYear}–${this.calendar!.lastYear} only`,
+      };
     }
-    const minute = Math.floor((atMs + JAPAN_OFFSET_MS - Math.floor((atMs + JAPAN_OFFSET_MS) / DAY_MS) * DAY_MS) / MINUTE_MS);
+    const minute = Math.floor(
+      (atMs + JAPAN_OFFSET_MS - Math.floor((atMs + JAPAN_OFFSET_MS) / DAY_MS) * DAY_MS) / MINUTE_MS,
+    );
     for (const band of this.bands) {
       if (!inHours(band, minute)) continue;
-      if (band.days === null || band.days.some((condition) => dayHolds(condition, day))) return { ok: true, band: band.id };
+      if (band.days === null || band.days.some((condition) => dayHolds(condition, day)))
+        return { ok: true, band: band.id };
     }
     return { ok: true, band: null };
   }
@@ -90,10 +98,14 @@ export class TimeBands {
    * The call's elapsed time cut where its band changes (`split`), or one segment in the start
    * band (`start-band`).
    */
-  segments(startMs: number, durationMs: number): { ok: true; segments: BandSegment[] } | { ok: false; message: string } {
+  segments(
+    startMs: number,
+    durationMs: number,
+  ): { ok: true; segments: BandSegment[] } | { ok: false; message: string } {
     const first = this.bandAt(startMs);
     if (!first.ok) return first;
-    if (this.boundary === 'start-band' || durationMs <= 0) return { ok: true, segments: [{ fromMs: 0, toMs: durationMs, band: first.band }] };
+    if (this.boundary === 'start-band' || durationMs <= 0)
+      return { ok: true, segments: [{ fromMs: 0, toMs: durationMs, band: first.band }] };
     const endMs = startMs + durationMs;
     const segments: BandSegment[] = [];
     let segmentStartMs = startMs;
@@ -164,10 +176,12 @@ const MONTH_DAY = /^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
 
 function compileBand(file: TimeBandFile): CompiledBand {
   const days = file.days === undefined ? null : file.days.map((text) => dayCondition(file.id, text));
-  if ((file.from === undefined) !== (file.to === undefined)) throw new RangeError(`time band ${file.id} needs both from and to, or neither`);
+  if ((file.from === undefined) !== (file.to === undefined))
+    throw new RangeError(`time band ${file.id} needs both from and to, or neither`);
   const fromMinute = file.from === undefined ? 0 : minuteOfDay(file.id, file.from);
   const toMinute = file.to === undefined ? 0 : minuteOfDay(file.id, file.to);
-  if (file.from !== undefined && fromMinute === toMinute) throw new RangeError(`time band ${file.id} starts and ends at ${file.from}: leave from/to out for the whole day`);
+  if (file.from !== undefined && fromMinute === toMinute)
+    throw new RangeError(`time band ${file.id} starts and ends at ${file.from}: leave from/to out for the whole day`);
   return { id: file.id, days, fromMinute, toMinute };
 }
 
@@ -177,7 +191,9 @@ function dayCondition(bandId: string, text: string): DayCondition {
   const first = parts[0]!;
   const last = parts[1] ?? first;
   if (parts.length > 2 || !MONTH_DAY.test(first) || !MONTH_DAY.test(last)) {
-    throw new RangeError(`time band ${bandId}: "${text}" is not weekday, saturday, sunday, holiday, MM-DD or MM-DD..MM-DD`);
+    throw new RangeError(
+      `time band ${bandId}: "${text}" is not weekday, saturday, sunday, holiday, MM-DD or MM-DD..MM-DD`,
+    );
   }
   return { kind: 'dates', first, last };
 }

@@ -55,7 +55,10 @@ export function allowanceContract(engine: string, openEmptyStore: () => Promise<
     const coverage = async (): Promise<string[]> => {
       const calls = await readCallDetails(opened.store, { contractId: CONTRACT, month: MONTH, direction: 'all' });
       const allowanceCovered = await readAllowanceCoverage(opened.store, reference, CONTRACT, MONTH);
-      const rows = parse(renderCallDetailsCsv(calls, { mask: false, ...(allowanceCovered === undefined ? {} : { allowanceCovered }) }), { columns: true }) as Record<string, string>[];
+      const rows = parse(
+        renderCallDetailsCsv(calls, { mask: false, ...(allowanceCovered === undefined ? {} : { allowanceCovered }) }),
+        { columns: true },
+      ) as Record<string, string>[];
       return rows.map((row) => `${row.record_id} ${row.status} ${row.allowance}`);
     };
 

@@ -74,15 +74,20 @@ export function billingContract(engine: string, openEmptyStore: () => Promise<Op
 
     test('customers round-trip: listed by contract, number and date; a changed name or end date replaces the stored line', async () => {
       expect(await importCustomers(CUSTOMERS)).toEqual({ added: 3, replaced: 0 });
-      const again = 'contract_id,name,number,active_from,active_to\nN000000003,山田太郎,05011112222,2011-01-01,2011-04-30\nN000000004,佐藤花子,05022223333,2011-04-01,\n';
+      const again =
+        'contract_id,name,number,active_from,active_to\nN000000003,山田太郎,05011112222,2011-01-01,2011-04-30\nN000000004,佐藤花子,05022223333,2011-04-01,\n';
       expect(await importCustomers(again)).toEqual({ added: 1, replaced: 1 });
-      expect((await store.customers(null)).map((line) => [line.contractId, line.number, line.activeFrom, line.activeTo])).toEqual([
+      expect(
+        (await store.customers(null)).map((line) => [line.contractId, line.number, line.activeFrom, line.activeTo]),
+      ).toEqual([
         ['N000000001', '05012345678', '2010-01-01', null],
         ['N000000001', '05012345679', '2011-04-20', null],
         ['N000000003', '05011112222', '2011-01-01', '2011-04-30'],
         ['N000000004', '05022223333', '2011-04-01', null],
       ]);
-      expect(await store.customers('N000000004')).toEqual([{ contractId: 'N000000004', name: '佐藤花子', number: '05022223333', activeFrom: '2011-04-01', activeTo: null }]);
+      expect(await store.customers('N000000004')).toEqual([
+        { contractId: 'N000000004', name: '佐藤花子', number: '05022223333', activeFrom: '2011-04-01', activeTo: null },
+      ]);
       expect(await store.customers('N000000009')).toEqual([]);
     });
 
@@ -101,11 +106,19 @@ export function billingContract(engine: string, openEmptyStore: () => Promise<Op
     test('an open month is refused; a closed one gets one invoice per contract, numbered in order, stored with its sha256', async () => {
       await importCustomers(CUSTOMERS);
       await ingestRows(ROWS);
-      await expect(billMonth(store, reference, request())).rejects.toThrow('2011-04 is open: only a closed month is billed');
+      await expect(billMonth(store, reference, request())).rejects.toThrow(
+        '2011-04 is open: only a closed month is billed',
+      );
       await closeMonth(store, await withStoredSubscriptions(store, reference), '2011-04');
       const result = await billMonth(store, reference, request());
       // N000000002 has a call but no customer line: named and refused; N000000003's number was active 04-01..04-10 (levies and fee, no calls).
-      expect(result.outcomes.map((outcome) => [outcome.contractId, outcome.action, 'document' in outcome ? outcome.document.invoiceNumber : ''])).toEqual([
+      expect(
+        result.outcomes.map((outcome) => [
+          outcome.contractId,
+          outcome.action,
+          'document' in outcome ? outcome.document.invoiceNumber : '',
+        ]),
+      ).toEqual([
         ['N000000001', 'issued', 'T1234567890123-00000001'],
         ['N000000002', 'refused', ''],
         ['N000000003', 'issued', 'T1234567890123-00000002'],
@@ -115,24 +128,40 @@ export function billingContract(engine: string, openEmptyStore: () => Promise<Op
       const invoice = readIssued(stored[0]!);
       // usage: K1 93.5 s general 8, B2 60.001 s mobile 2 × 16 = 32; 着割 1200 s / 60 × 0.5 = 10;
       // two numbers × (basic 300 + universal service 7); 5% of 40 − 10 + 614 = 644 → 32.2 → 32.
-      expect([invoice.subtotal, invoice.taxes, invoice.total]).toEqual(['644', [{ rate: '5', base: '644', tax: '32' }], '676']);
+      expect([invoice.subtotal, invoice.taxes, invoice.total]).toEqual([
+        '644',
+        [{ rate: '5', base: '644', tax: '32' }],
+        '676',
+      ]);
       expect(stored[0]!.statementRevision).toBe(1);
       // Billing again changes nothing.
       const again = await billMonth(store, reference, request());
-      expect(again.outcomes.filter((outcome) => outcome.action !== 'refused').map((outcome) => outcome.action)).toEqual(['unchanged', 'unchanged']);
-      expect((await store.invoices({ month: '2011-04' })).map((row) => row.invoiceNumber)).toEqual(['T1234567890123-00000001', 'T1234567890123-00000002']);
+      expect(again.outcomes.filter((outcome) => outcome.action !== 'refused').map((outcome) => outcome.action)).toEqual(
+        ['unchanged', 'unchanged'],
+      );
+      expect((await store.invoices({ month: '2011-04' })).map((row) => row.invoiceNumber)).toEqual([
+        'T1234567890123-00000001',
+        'T1234567890123-00000002',
+      ]);
     });
 
     // SQLite has one writer (the store's lock file keeps a second run out, exit 3); PostgreSQL takes concurrent runs.
-    (engine === 'PostgreSQL' ? test : test.skip)('concurrent bill runs never share nor skip an invoice number', async () => {
-      await importCustomers(CUSTOMERS);
-      await ingestRows(ROWS.slice(0, 3));
-      await closeMonth(store, await withStoredSubscriptions(store, reference), '2011-04');
-      const runs = await Promise.all(['N000000001', 'N000000003'].map((contractId) => billMonth(store, reference, request({ contractId }))));
-      const numbers = runs.flatMap((run) => run.outcomes.map((outcome) => ('document' in outcome ? outcome.document.invoiceNumber : outcome.action)));
-      expect(numbers.sort()).toEqual(['T1234567890123-00000001', 'T1234567890123-00000002']);
-      expect(await store.transaction((writer) => writer.nextInvoiceSequence(issuer.registrationNumber))).toBe(3);
-    });
+    (engine === 'PostgreSQL' ? test : test.skip)(
+      'concurrent bill runs never share nor skip an invoice number',
+      async () => {
+        await importCustomers(CUSTOMERS);
+        await ingestRows(ROWS.slice(0, 3));
+        await closeMonth(store, await withStoredSubscriptions(store, reference), '2011-04');
+        const runs = await Promise.all(
+          ['N000000001', 'N000000003'].map((contractId) => billMonth(store, reference, request({ contractId }))),
+        );
+        const numbers = runs.flatMap((run) =>
+          run.outcomes.map((outcome) => ('document' in outcome ? outcome.document.invoiceNumber : outcome.action)),
+        );
+        expect(numbers.sort()).toEqual(['T1234567890123-00000001', 'T1234567890123-00000002']);
+        expect(await store.transaction((writer) => writer.nextInvoiceSequence(issuer.registrationNumber))).toBe(3);
+      },
+    );
 
     test('a second invoice for a contract-month is refused by the store', async () => {
       await importCustomers(CUSTOMERS);
@@ -144,10 +173,12 @@ export function billingContract(engine: string, openEmptyStore: () => Promise<Op
       const second = { ...rows[0]!, sequence: 99, invoiceNumber: 'T1234567890123-00000099' };
       // The refusal's message, or 'stored' when the store took the second invoice: a failure says
       // which (this test failed intermittently as `.rejects.toThrow`, 'did not throw'; cause not found).
-      const refusal = await store.transaction((writer) => writer.insertInvoice(second)).then(
-        () => 'stored',
-        (error: unknown) => (error as { message?: unknown }).message,
-      );
+      const refusal = await store
+        .transaction((writer) => writer.insertInvoice(second))
+        .then(
+          () => 'stored',
+          (error: unknown) => (error as { message?: unknown }).message,
+        );
       expect(refusal).toMatch(/UNIQUE|unique|duplicate/);
       expect(await store.invoices({ contractId: 'N000000001' })).toHaveLength(1);
     });
@@ -157,7 +188,9 @@ export function billingContract(engine: string, openEmptyStore: () => Promise<Op
       await ingestRows(ROWS.slice(0, 3));
       await closeMonth(store, await withStoredSubscriptions(store, reference), '2011-04');
       const dry = await billMonth(store, reference, request({ dryRun: true }));
-      expect(dry.outcomes.map((outcome) => ('document' in outcome ? outcome.document.invoiceNumber : outcome.action))).toEqual(['(dry run)', '(dry run)']);
+      expect(
+        dry.outcomes.map((outcome) => ('document' in outcome ? outcome.document.invoiceNumber : outcome.action)),
+      ).toEqual(['(dry run)', '(dry run)']);
       expect(await store.invoices({ month: '2011-04' })).toEqual([]);
       expect(await store.transaction((writer) => writer.nextInvoiceSequence(issuer.registrationNumber))).toBe(1);
     });
@@ -167,19 +200,37 @@ export function billingContract(engine: string, openEmptyStore: () => Promise<Op
       await ingestRows(ROWS.slice(0, 3));
       await closeMonth(store, await withStoredSubscriptions(store, reference), '2011-04');
       await billMonth(store, reference, request({ contractId: 'N000000001' }));
-      const subscriptions = readSubscriptionsCsv('contract_id,plan,effective_from\nN000000001,BUSINESS,2011-04-01\n', new Set(reference.tariffs.plans.keys()));
+      const subscriptions = readSubscriptionsCsv(
+        'contract_id,plan,effective_from\nN000000001,BUSINESS,2011-04-01\n',
+        new Set(reference.tariffs.plans.keys()),
+      );
       if (!subscriptions.ok) throw new Error(subscriptions.problems.join('\n'));
-      await store.transaction((writer) => writer.importSubscriptions(subscriptions.subscriptions, 'crm.csv', '2011-05-20T00:00:00.000Z'));
-      await rerateMonth(store, await withStoredSubscriptions(store, reference), { month: '2011-04', contractId: 'N000000001', reason: 'plan corrected', force: true });
+      await store.transaction((writer) =>
+        writer.importSubscriptions(subscriptions.subscriptions, 'crm.csv', '2011-05-20T00:00:00.000Z'),
+      );
+      await rerateMonth(store, await withStoredSubscriptions(store, reference), {
+        month: '2011-04',
+        contractId: 'N000000001',
+        reason: 'plan corrected',
+        force: true,
+      });
       const invoicesCheck = async (): Promise<unknown> => {
-        const report = await reconcileMonth(store, await withStoredSubscriptions(store, reference), { month: '2011-04', contractId: 'N000000001' });
+        const report = await reconcileMonth(store, await withStoredSubscriptions(store, reference), {
+          month: '2011-04',
+          contractId: 'N000000001',
+        });
         const check = report.checks.find((candidate) => candidate.name === 'invoices')!;
-        return { ok: check.ok, differences: check.details.filter((detail) => detail.kind === 'difference').map((detail) => detail.message) };
+        return {
+          ok: check.ok,
+          differences: check.details.filter((detail) => detail.kind === 'difference').map((detail) => detail.message),
+        };
       };
       // Revision 2 of the statement is not billed yet: reconcile says a note is due.
       expect(await invoicesCheck()).toEqual({
         ok: false,
-        differences: ['N000000001 2011-04: statement revision 2 was issued after the invoice (built from revision 1): meisai bill --month 2011-04 issues the note'],
+        differences: [
+          'N000000001 2011-04: statement revision 2 was issued after the invoice (built from revision 1): meisai bill --month 2011-04 issues the note',
+        ],
       });
       const result = await billMonth(store, reference, request({ contractId: 'N000000001', issuedOn: '2011-05-25' }));
       expect(await invoicesCheck()).toEqual({ ok: true, differences: [] });

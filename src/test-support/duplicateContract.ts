@@ -33,10 +33,17 @@ const START_OF_MAY = 'R1,N000000001,05012345678,out,0312345678,2011-05-01 00:00:
 
 /** Calls of other record_ids in mid-April, to put distance between two records of one file. */
 function filler(count: number): string[] {
-  return Array.from({ length: count }, (_, index) => `F${String(index).padStart(5, '0')},N000000001,05012345678,out,0312345678,2011-04-15 10:00:00,30`);
+  return Array.from(
+    { length: count },
+    (_, index) => `F${String(index).padStart(5, '0')},N000000001,05012345678,out,0312345678,2011-04-15 10:00:00,30`,
+  );
 }
 
-export function duplicateContract(engine: string, openEmptyStore: () => Promise<OpenedStore>, hooks: DuplicateHooks): void {
+export function duplicateContract(
+  engine: string,
+  openEmptyStore: () => Promise<OpenedStore>,
+  hooks: DuplicateHooks,
+): void {
   describe(`duplicate rule: ${engine}`, () => {
     let opened: OpenedStore;
     let store: Store;
@@ -49,7 +56,9 @@ export function duplicateContract(engine: string, openEmptyStore: () => Promise<
     /** The month's calls of the contract, as record_id file:line (none: the month has no calls). */
     const billedIn = async (month: string) =>
       (await store.hasCalls('N000000001', month))
-        ? (await readCallDetails(store, { contractId: 'N000000001', month, direction: 'all' })).map((call) => `${call.recordId} ${call.fileName}:${call.line}`)
+        ? (await readCallDetails(store, { contractId: 'N000000001', month, direction: 'all' })).map(
+            (call) => `${call.recordId} ${call.fileName}:${call.line}`,
+          )
         : [];
 
     beforeEach(async () => {
@@ -77,7 +86,9 @@ export function duplicateContract(engine: string, openEmptyStore: () => Promise<
 
     test('the same record_id with starts two months apart is two calls (the declared bound)', async () => {
       await ingest('april.csv', [END_OF_APRIL]);
-      expect(await ingest('june.csv', ['R1,N000000001,05012345678,out,0312345678,2011-06-01 00:00:10,60'])).toMatchObject({ accepted: 1 });
+      expect(
+        await ingest('june.csv', ['R1,N000000001,05012345678,out,0312345678,2011-06-01 00:00:10,60']),
+      ).toMatchObject({ accepted: 1 });
     });
 
     test('inside one file the corrected copy is a CONFLICT at any distance (600 records apart)', async () => {
@@ -87,7 +98,10 @@ export function duplicateContract(engine: string, openEmptyStore: () => Promise<
     });
 
     test('the same record_id twice in one file, far apart, is a duplicate', async () => {
-      expect(await ingest('day.csv', [END_OF_APRIL, ...filler(600), END_OF_APRIL])).toMatchObject({ accepted: 601, duplicates: 1 });
+      expect(await ingest('day.csv', [END_OF_APRIL, ...filler(600), END_OF_APRIL])).toMatchObject({
+        accepted: 601,
+        duplicates: 1,
+      });
     });
 
     test('past the biggest batch an engine settles at once (40,000 records apart): a copy is a duplicate, a correction a CONFLICT naming the first line', async () => {
@@ -103,14 +117,20 @@ export function duplicateContract(engine: string, openEmptyStore: () => Promise<
       const rows = [END_OF_APRIL, ...filler(3)];
       await ingest('day.csv', rows);
       expect(await ingest('day.csv', rows)).toMatchObject({ alreadyIngested: true, read: 0 });
-      expect(await ingest('again.csv', [...rows, START_OF_MAY])).toMatchObject({ accepted: 0, duplicates: 4, rejected: { CONFLICT: 1 } });
+      expect(await ingest('again.csv', [...rows, START_OF_MAY])).toMatchObject({
+        accepted: 0,
+        duplicates: 4,
+        rejected: { CONFLICT: 1 },
+      });
       expect(await billedIn('2011-04')).toHaveLength(4);
     });
 
     test('after close, a late record is held out, and a corrected copy into the next month is a CONFLICT, not a May call', async () => {
       await ingest('april.csv', [END_OF_APRIL]);
       await closeMonth(store, reference, '2011-04');
-      expect(await ingest('late.csv', ['L1,N000000001,05012345678,out,0312345678,2011-04-30 23:00:00,60', START_OF_MAY])).toMatchObject({
+      expect(
+        await ingest('late.csv', ['L1,N000000001,05012345678,out,0312345678,2011-04-30 23:00:00,60', START_OF_MAY]),
+      ).toMatchObject({
         accepted: 1,
         late: 1,
         rejected: { CONFLICT: 1 },
@@ -124,18 +144,36 @@ export function duplicateContract(engine: string, openEmptyStore: () => Promise<
       const noPlan = loadReferenceData();
       if (savedDefault === undefined) delete process.env.MEISAI_DEFAULT_PLAN;
       else process.env.MEISAI_DEFAULT_PLAN = savedDefault;
-      const subscribed = { ...noPlan, subscriptions: new SubscriptionBook([{ contractId: 'N000000001', number: null, plan: 'REFERENCE', effectiveFrom: '2011-01-01' }]) };
+      const subscribed = {
+        ...noPlan,
+        subscriptions: new SubscriptionBook([
+          { contractId: 'N000000001', number: null, plan: 'REFERENCE', effectiveFrom: '2011-01-01' },
+        ]),
+      };
       expect(await ingest('april.csv', [END_OF_APRIL], noPlan)).toMatchObject({ rejected: { NO_TARIFF: 1 } });
       expect(await ingest('may.csv', [START_OF_MAY], subscribed)).toMatchObject({ accepted: 1 });
-      expect(await recycleRejects(opened.store, subscribed, { codes: ['NO_TARIFF'] })).toMatchObject({ recycled: [], alreadyBilled: [expect.anything()] });
+      expect(await recycleRejects(opened.store, subscribed, { codes: ['NO_TARIFF'] })).toMatchObject({
+        recycled: [],
+        alreadyBilled: [expect.anything()],
+      });
       expect(await billedIn('2011-04')).toEqual([]);
       expect(await billedIn('2011-05')).toEqual(['R1 may.csv:2']);
     });
 
     test('reconcile finds a record_id billed twice across a month end in a store that holds one', async () => {
       await ingest('april.csv', [END_OF_APRIL, ...filler(2)]);
-      expect((await reconcileMonth(store, reference, { month: '2011-04', contractId: null })).checks.find((check) => check.name === 'record-ids')).toMatchObject({ ok: true });
-      const rated = rateRecord({ ...parsedMayCopy() }, reference.tariffs, reference.numbering, reference.subscriptions, reference.contractNumbers);
+      expect(
+        (await reconcileMonth(store, reference, { month: '2011-04', contractId: null })).checks.find(
+          (check) => check.name === 'record-ids',
+        ),
+      ).toMatchObject({ ok: true });
+      const rated = rateRecord(
+        { ...parsedMayCopy() },
+        reference.tariffs,
+        reference.numbering,
+        reference.subscriptions,
+        reference.contractNumbers,
+      );
       if ('ok' in rated) throw new Error(rated.message);
       await hooks.billAgain(opened, rated, 'april.csv', 9);
       for (const month of ['2011-04', '2011-05']) {
@@ -145,11 +183,21 @@ export function duplicateContract(engine: string, openEmptyStore: () => Promise<
           name: 'record-ids',
           title: 'record_ids billed once',
           ok: false,
-          details: [{ kind: 'difference', message: 'record_id R1 is billed 2 times: N000000001 2011-04 (april.csv line 2), N000000001 2011-05 (april.csv line 9)' }],
+          details: [
+            {
+              kind: 'difference',
+              message:
+                'record_id R1 is billed 2 times: N000000001 2011-04 (april.csv line 2), N000000001 2011-05 (april.csv line 9)',
+            },
+          ],
         });
       }
       // Two months on, the April call is out of scope: nothing to say.
-      expect((await reconcileMonth(store, reference, { month: '2011-06', contractId: null, }).then((report) => report.checks.find((check) => check.name === 'record-ids')))).toMatchObject({ ok: true });
+      expect(
+        await reconcileMonth(store, reference, { month: '2011-06', contractId: null }).then((report) =>
+          report.checks.find((check) => check.name === 'record-ids'),
+        ),
+      ).toMatchObject({ ok: true });
     });
   });
 }

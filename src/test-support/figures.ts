@@ -19,6 +19,9 @@ export function footingTable(): TableFigures {
   };
 }
 
-export function statementFigures(allNumbers: TableFigures | undefined, numbers: [string, TableFigures][] = []): StatementFigures {
+export function statementFigures(
+  allNumbers: TableFigures | undefined,
+  numbers: [string, TableFigures][] = [],
+): StatementFigures {
   return { contract: 'N000000001', month: '2011-04', allNumbers, numbers: new Map(numbers) };
 }

@@ -42,8 +42,14 @@ function subscriptionsOf(text: string): Subscription[] {
   return read.subscriptions;
 }
 
-async function importSubscriptions(store: Store, text: string, from = 'crm.csv'): Promise<{ added: number; replaced: number }> {
-  return store.transaction((writer) => writer.importSubscriptions(subscriptionsOf(text), from, '2011-05-01T00:00:00.000Z'));
+async function importSubscriptions(
+  store: Store,
+  text: string,
+  from = 'crm.csv',
+): Promise<{ added: number; replaced: number }> {
+  return store.transaction((writer) =>
+    writer.importSubscriptions(subscriptionsOf(text), from, '2011-05-01T00:00:00.000Z'),
+  );
 }
 
 /** Ingests as `meisai ingest` does: rated with the store's subscriptions. */
@@ -51,7 +57,11 @@ async function ingest(store: Store, path: string, data: ReferenceData = referenc
   return ingestFile(store, await withStoredSubscriptions(store, data), path);
 }
 
-export function parityContract(engine: string, openEmptyStore: () => Promise<OpenedStore>, integrityCheck: RegExp): void {
+export function parityContract(
+  engine: string,
+  openEmptyStore: () => Promise<OpenedStore>,
+  integrityCheck: RegExp,
+): void {
   describe(`store parity: ${engine}`, () => {
     let opened: OpenedStore;
     let store: Store;
@@ -73,17 +83,45 @@ export function parityContract(engine: string, openEmptyStore: () => Promise<Ope
     });
 
     test('subscriptions round-trip: imported, listed by number then date, a changed plan replaces the stored one', async () => {
-      const first = 'contract_id,plan,effective_from,number\nN000000002,REFERENCE,2011-04-01,\nN000000002,BUSINESS,2011-04-15,\nN000000002,REFERENCE,2011-04-20,050-3333-4444\n';
+      const first =
+        'contract_id,plan,effective_from,number\nN000000002,REFERENCE,2011-04-01,\nN000000002,BUSINESS,2011-04-15,\nN000000002,REFERENCE,2011-04-20,050-3333-4444\n';
       expect(await importSubscriptions(store, first)).toEqual({ added: 3, replaced: 0 });
       // The same line again is no change; a changed plan for a stored (contract, number, date) replaces it.
-      expect(await importSubscriptions(store, 'contract_id,plan,effective_from\nN000000002,BUSINESS,2011-04-15\nN000000002,BUSINESS,2011-04-01\nN000000003,BUSINESS,2011-04-01\n', 'crm-2.csv')).toEqual({
+      expect(
+        await importSubscriptions(
+          store,
+          'contract_id,plan,effective_from\nN000000002,BUSINESS,2011-04-15\nN000000002,BUSINESS,2011-04-01\nN000000003,BUSINESS,2011-04-01\n',
+          'crm-2.csv',
+        ),
+      ).toEqual({
         added: 1,
         replaced: 1,
       });
       expect(await store.contractSubscriptions('N000000002')).toEqual([
-        { contractId: 'N000000002', number: null, plan: 'BUSINESS', effectiveFrom: '2011-04-01', importedFrom: 'crm-2.csv', importedAt: '2011-05-01T00:00:00.000Z' },
-        { contractId: 'N000000002', number: null, plan: 'BUSINESS', effectiveFrom: '2011-04-15', importedFrom: 'crm-2.csv', importedAt: '2011-05-01T00:00:00.000Z' },
-        { contractId: 'N000000002', number: '05033334444', plan: 'REFERENCE', effectiveFrom: '2011-04-20', importedFrom: 'crm.csv', importedAt: '2011-05-01T00:00:00.000Z' },
+        {
+          contractId: 'N000000002',
+          number: null,
+          plan: 'BUSINESS',
+          effectiveFrom: '2011-04-01',
+          importedFrom: 'crm-2.csv',
+          importedAt: '2011-05-01T00:00:00.000Z',
+        },
+        {
+          contractId: 'N000000002',
+          number: null,
+          plan: 'BUSINESS',
+          effectiveFrom: '2011-04-15',
+          importedFrom: 'crm-2.csv',
+          importedAt: '2011-05-01T00:00:00.000Z',
+        },
+        {
+          contractId: 'N000000002',
+          number: '05033334444',
+          plan: 'REFERENCE',
+          effectiveFrom: '2011-04-20',
+          importedFrom: 'crm.csv',
+          importedAt: '2011-05-01T00:00:00.000Z',
+        },
       ]);
       expect(await store.contractSubscriptions('N000000009')).toEqual([]);
       const book = await store.subscriptionBook();
@@ -104,57 +142,122 @@ export function parityContract(engine: string, openEmptyStore: () => Promise<Ope
         ['K3', 'BIZ-2010-04', null, 0],
         ['K4', 'BIZ-2010-04', 'BIZ_PHS', 300_000],
       ]);
-      const statement = await loadStatement(store, await withStoredSubscriptions(store, reference), { contractId: 'N000000001', month: '2011-04' });
+      const statement = await loadStatement(store, await withStoredSubscriptions(store, reference), {
+        contractId: 'N000000001',
+        month: '2011-04',
+      });
       expect(statement.allNumbers.total.charge).toBe(BUSINESS_TOTAL);
     });
 
     test('a plan change mid-month gives the golden statement (fixtures/plan-change)', async () => {
       await importSubscriptions(store, readFileSync(join(PLAN_CHANGE, 'subscriptions.csv'), 'utf8'));
       await ingest(store, join(PLAN_CHANGE, 'calls-2011-04.csv'));
-      const { statement, issue } = await loadShownStatement(store, await withStoredSubscriptions(store, reference), { contractId: 'N000000002', month: '2011-04' });
-      expect(JSON.parse(shownStatementJson(statement, issue !== null))).toEqual(JSON.parse(readFileSync(join(PLAN_CHANGE, 'statement-2011-04.json'), 'utf8')));
+      const { statement, issue } = await loadShownStatement(store, await withStoredSubscriptions(store, reference), {
+        contractId: 'N000000002',
+        month: '2011-04',
+      });
+      expect(JSON.parse(shownStatementJson(statement, issue !== null))).toEqual(
+        JSON.parse(readFileSync(join(PLAN_CHANGE, 'statement-2011-04.json'), 'utf8')),
+      );
     });
 
     test('rejects are listed by file and line with their raw line, each filter applied', async () => {
       await ingest(
         store,
-        write('a.csv', csv([ROWS[0]!, 'X1,N000000001,05012345678,sideways,0312345678,2011-04-01 10:00:00,5', 'X2,N000000001,05012345678,out,110,2011-04-02 10:00:00,5'])),
+        write(
+          'a.csv',
+          csv([
+            ROWS[0]!,
+            'X1,N000000001,05012345678,sideways,0312345678,2011-04-01 10:00:00,5',
+            'X2,N000000001,05012345678,out,110,2011-04-02 10:00:00,5',
+          ]),
+        ),
       );
-      await ingest(store, write('b.csv', csv(['X3,N000000001,05012345678,out,0312345678,2011-04-31 10:00:00,5', 'K1,N000000001,05012345678,out,03-1234-5678,2011-04-01T09:15:02+09:00,94'])));
+      await ingest(
+        store,
+        write(
+          'b.csv',
+          csv([
+            'X3,N000000001,05012345678,out,0312345678,2011-04-31 10:00:00,5',
+            'K1,N000000001,05012345678,out,03-1234-5678,2011-04-01T09:15:02+09:00,94',
+          ]),
+        ),
+      );
       const all = await store.rejects({});
       expect(all.map((reject) => [reject.fileName, reject.line, reject.code, reject.raw, reject.startMs])).toEqual([
         ['a.csv', 3, 'BAD_DIRECTION', 'X1,N000000001,05012345678,sideways,0312345678,2011-04-01 10:00:00,5', null],
-        ['a.csv', 4, 'NOT_CALLABLE', 'X2,N000000001,05012345678,out,110,2011-04-02 10:00:00,5', Date.parse('2011-04-02T10:00:00+09:00')],
+        [
+          'a.csv',
+          4,
+          'NOT_CALLABLE',
+          'X2,N000000001,05012345678,out,110,2011-04-02 10:00:00,5',
+          Date.parse('2011-04-02T10:00:00+09:00'),
+        ],
         ['b.csv', 2, 'BAD_START', 'X3,N000000001,05012345678,out,0312345678,2011-04-31 10:00:00,5', null],
         ['b.csv', 3, 'CONFLICT', 'K1,N000000001,05012345678,out,03-1234-5678,2011-04-01T09:15:02+09:00,94', null],
       ]);
       expect((await store.rejects({ fileName: 'b.csv' })).map((reject) => reject.line)).toEqual([2, 3]);
-      expect((await store.rejects({ code: 'NOT_CALLABLE' })).map((reject) => reject.message)).toEqual([all[1]!.message]);
+      expect((await store.rejects({ code: 'NOT_CALLABLE' })).map((reject) => reject.message)).toEqual([
+        all[1]!.message,
+      ]);
       expect(await store.rejects({ fileName: 'b.csv', code: 'NOT_CALLABLE' })).toEqual([]);
     });
 
     test('recycle accepts a NO_TARIFF reject once its tariff is there: on its own file and line, counted in the file controls', async () => {
       await ingest(store, write('day.csv', csv(ROWS)), withoutDefaultPlan);
       expect((await store.rejects({ code: 'NO_TARIFF' })).length).toBe(4);
-      const before = await recycleRejects(store, await withStoredSubscriptions(store, withoutDefaultPlan), { codes: ['NO_TARIFF'] }, 'then');
+      const before = await recycleRejects(
+        store,
+        await withStoredSubscriptions(store, withoutDefaultPlan),
+        { codes: ['NO_TARIFF'] },
+        'then',
+      );
       expect(before).toMatchObject({ considered: 4, recycled: [], stillRejected: { NO_TARIFF: 4 } });
       // The contract's plan arrives: K1 and K2 of April recycle; the rest of the month's (K3, K4) too.
       await importSubscriptions(store, 'contract_id,plan,effective_from\nN000000001,REFERENCE,2011-04-01\n');
-      const result = await recycleRejects(store, await withStoredSubscriptions(store, withoutDefaultPlan), { codes: ['NO_TARIFF'], month: '2011-04' }, 'now');
+      const result = await recycleRejects(
+        store,
+        await withStoredSubscriptions(store, withoutDefaultPlan),
+        { codes: ['NO_TARIFF'], month: '2011-04' },
+        'now',
+      );
       expect(result).toEqual({
         considered: 4,
-        recycled: ['K1', 'K2', 'K3', 'K4'].map((recordId, index) => ({ fileName: 'day.csv', line: index + 2, recordId, month: '2011-04', formerCode: 'NO_TARIFF', late: false })),
+        recycled: ['K1', 'K2', 'K3', 'K4'].map((recordId, index) => ({
+          fileName: 'day.csv',
+          line: index + 2,
+          recordId,
+          month: '2011-04',
+          formerCode: 'NO_TARIFF',
+          late: false,
+        })),
         stillRejected: {},
         alreadyBilled: [],
         withoutRecord: 0,
       });
       expect(await store.rejects({})).toEqual([]);
       const [file] = (await store.fileControls()).values;
-      expect(file).toMatchObject({ recordsRead: 4, accepted: 4, rejected: 0, recycled: 4, callRows: 4, rejectRows: 0, recycledRows: 4 });
-      const statement = await loadStatement(store, await withStoredSubscriptions(store, reference), { contractId: 'N000000001', month: '2011-04' });
+      expect(file).toMatchObject({
+        recordsRead: 4,
+        accepted: 4,
+        rejected: 0,
+        recycled: 4,
+        callRows: 4,
+        rejectRows: 0,
+        recycledRows: 4,
+      });
+      const statement = await loadStatement(store, await withStoredSubscriptions(store, reference), {
+        contractId: 'N000000001',
+        month: '2011-04',
+      });
       // REFERENCE: 93.5 s general 1 × 8; 60.001 s mobile 2 × 16; 61 s PHS 30 → 70
       expect(statement.allNumbers.total.charge).toBe('70');
-      const again = await recycleRejects(store, await withStoredSubscriptions(store, reference), { codes: ['NO_TARIFF'] }, 'later');
+      const again = await recycleRejects(
+        store,
+        await withStoredSubscriptions(store, reference),
+        { codes: ['NO_TARIFF'] },
+        'later',
+      );
       expect(again).toMatchObject({ considered: 0, recycled: [] });
       const report = await reconcileMonth(store, reference, { month: '2011-04', contractId: null });
       expect(report.checks.filter((check) => !check.ok)).toEqual([]);
@@ -165,8 +268,14 @@ export function parityContract(engine: string, openEmptyStore: () => Promise<Ope
       // A corrected copy (another duration) is delivered and billed before the recycle.
       await ingest(store, write('corrected.csv', csv([ROWS[1]!.replace(',60.001', ',60.5')])), reference);
       const result = await recycleRejects(store, reference, { codes: ['NO_TARIFF'] }, 'now');
-      expect(result).toMatchObject({ considered: 1, recycled: [], alreadyBilled: [{ fileName: 'first.csv', line: 2, billedIn: 'corrected.csv line 2' }] });
-      expect((await store.fileControls()).values.map((file) => [file.name, file.accepted, file.rejected, file.recycled])).toEqual([
+      expect(result).toMatchObject({
+        considered: 1,
+        recycled: [],
+        alreadyBilled: [{ fileName: 'first.csv', line: 2, billedIn: 'corrected.csv line 2' }],
+      });
+      expect(
+        (await store.fileControls()).values.map((file) => [file.name, file.accepted, file.rejected, file.recycled]),
+      ).toEqual([
         ['first.csv', 0, 1, 0],
         ['corrected.csv', 1, 0, 0],
       ]);
@@ -175,15 +284,28 @@ export function parityContract(engine: string, openEmptyStore: () => Promise<Ope
     test('a recycled call of a closed month is late: stored, counted, out of the issued totals', async () => {
       await ingest(store, write('day.csv', csv(ROWS.slice(0, 2))), withoutDefaultPlan);
       await importSubscriptions(store, 'contract_id,plan,effective_from\nN000000009,REFERENCE,2011-04-01\n');
-      await ingest(store, write('other.csv', csv(['O1,N000000009,05099998888,out,0312345678,2011-04-05 10:00:00,60'])), withoutDefaultPlan);
+      await ingest(
+        store,
+        write('other.csv', csv(['O1,N000000009,05099998888,out,0312345678,2011-04-05 10:00:00,60'])),
+        withoutDefaultPlan,
+      );
       await closeMonth(store, await withStoredSubscriptions(store, reference), '2011-04');
       const result = await recycleRejects(store, reference, { codes: ['NO_TARIFF'] }, 'now');
       expect(result.recycled.map((record) => [record.recordId, record.late])).toEqual([
         ['K1', true],
         ['K2', true],
       ]);
-      expect((await store.fileControls()).values[0]).toMatchObject({ accepted: 2, rejected: 0, recycled: 2, recycledRows: 2 });
-      expect(await store.countCalls({ month: '2011-04', contractId: 'N000000001' })).toEqual({ billed: 0, late: 2, unratedByCode: {} });
+      expect((await store.fileControls()).values[0]).toMatchObject({
+        accepted: 2,
+        rejected: 0,
+        recycled: 2,
+        recycledRows: 2,
+      });
+      expect(await store.countCalls({ month: '2011-04', contractId: 'N000000001' })).toEqual({
+        billed: 0,
+        late: 2,
+        unratedByCode: {},
+      });
     });
 
     test('reconcile names the check the engine ran', async () => {

@@ -90,7 +90,8 @@ export function embeddedFonts(pdf: ParsedPdf): EmbeddedFont[] {
     const name = /\/FontName \/([^\s/]+)/.exec(object.body)?.[1] ?? '?';
     for (const fileKey of ['FontFile2', 'FontFile3', 'FontFile']) {
       const id = reference(object.body, fileKey);
-      if (id !== undefined) fonts.push({ name, fileKey, program: objectOf(pdf, id, fileKey).stream ?? Buffer.alloc(0) });
+      if (id !== undefined)
+        fonts.push({ name, fileKey, program: objectOf(pdf, id, fileKey).stream ?? Buffer.alloc(0) });
     }
   }
   return fonts;
@@ -99,9 +100,11 @@ export function embeddedFonts(pdf: ParsedPdf): EmbeddedFont[] {
 /** Code → text from a ToUnicode CMap's bfchar and bfrange sections (2-byte codes, as Identity-H). */
 function parseToUnicode(cmap: string): Map<number, string> {
   const map = new Map<number, string>();
-  const utf16 = (hex: string): string => String.fromCharCode(...(hex.match(/.{4}/g) ?? []).map((unit) => parseInt(unit, 16)));
+  const utf16 = (hex: string): string =>
+    String.fromCharCode(...(hex.match(/.{4}/g) ?? []).map((unit) => parseInt(unit, 16)));
   for (const section of cmap.matchAll(/beginbfchar([\s\S]*?)endbfchar/g)) {
-    for (const pair of section[1]!.matchAll(/<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]+)>/g)) map.set(parseInt(pair[1]!, 16), utf16(pair[2]!));
+    for (const pair of section[1]!.matchAll(/<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]+)>/g))
+      map.set(parseInt(pair[1]!, 16), utf16(pair[2]!));
   }
   for (const section of cmap.matchAll(/beginbfrange([\s\S]*?)endbfrange/g)) {
     for (const range of section[1]!.matchAll(/<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]+)>\s*(\[[^\]]*\]|<[0-9a-fA-F]+>)/g)) {
@@ -148,7 +151,10 @@ export function pageTexts(pdf: ParsedPdf): string[][] {
           if (map === undefined) throw new Error(`font ${operation[1]} is not in the page's resources`);
           continue;
         }
-        const shown = operation[2] !== undefined ? [...operation[2].matchAll(/<([0-9a-fA-F]*)>/g)].map((hex) => hex[1]!) : [operation[3]!];
+        const shown =
+          operation[2] !== undefined
+            ? [...operation[2].matchAll(/<([0-9a-fA-F]*)>/g)].map((hex) => hex[1]!)
+            : [operation[3]!];
         for (const hex of shown) {
           for (const unit of hex.match(/.{4}/g) ?? []) {
             const decoded = map?.get(parseInt(unit, 16));

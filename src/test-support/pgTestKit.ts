@@ -66,14 +66,23 @@ export async function applyCalls(
         const billed: RatedCall[] = [];
         items.forEach((call, index) => {
           const line = start + index + 2;
-          const inScope = (seen: { startMs: number }): boolean => inDuplicateScope(japanMonth(seen.startMs), call.month);
-          const first = stored.get(call.recordId)?.find(inScope) ?? [firstInBatch.get(call.recordId)?.call].find((seen) => seen !== undefined && inScope(seen));
+          const inScope = (seen: { startMs: number }): boolean =>
+            inDuplicateScope(japanMonth(seen.startMs), call.month);
+          const first =
+            stored.get(call.recordId)?.find(inScope) ??
+            [firstInBatch.get(call.recordId)?.call].find((seen) => seen !== undefined && inScope(seen));
           if (first !== undefined) {
             if (sameContent(first, call)) {
               batch.duplicates.push({ line, recordId: call.recordId });
               batchCounts.duplicates += 1;
             } else {
-              batch.rejects.push({ line, code: 'CONFLICT', message: `record_id ${call.recordId} was first seen with different content`, raw: call.recordId, record: null });
+              batch.rejects.push({
+                line,
+                code: 'CONFLICT',
+                message: `record_id ${call.recordId} was first seen with different content`,
+                raw: call.recordId,
+                record: null,
+              });
               batchCounts.conflicts += 1;
             }
             return;
@@ -118,7 +127,12 @@ export async function applyCalls(
  * A file applied up to its finish and held there until `release`: its rows written, not
  * committed (what a concurrent file meets). `done` ends once released.
  */
-export async function heldFile(store: Store, name: string, sha256: string, calls: RatedCall[]): Promise<{ done: Promise<AppliedFile>; release: () => void }> {
+export async function heldFile(
+  store: Store,
+  name: string,
+  sha256: string,
+  calls: RatedCall[],
+): Promise<{ done: Promise<AppliedFile>; release: () => void }> {
   let release!: () => void;
   const held = new Promise<void>((resolve) => {
     release = resolve;

@@ -1,6 +1,15 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chownSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
@@ -84,7 +93,10 @@ function postgresUserIds(): { uid: number; gid: number } {
   const line = readFileSync('/etc/passwd', 'utf8')
     .split('\n')
     .find((entry) => entry.startsWith('postgres:'));
-  if (line === undefined) throw new Error('running as root, but there is no `postgres` user to run the test PostgreSQL as (initdb refuses root)');
+  if (line === undefined)
+    throw new Error(
+      'running as root, but there is no `postgres` user to run the test PostgreSQL as (initdb refuses root)',
+    );
   const fields = line.split(':');
   return { uid: Number(fields[2]), gid: Number(fields[3]) };
 }
@@ -108,9 +120,13 @@ export async function startTestCluster(bin: string, options: { durable?: boolean
   const logFile = join(directory, 'postgres.log');
   let started = false;
   try {
-    runAsOwner(join(bin, 'initdb'), ['-D', dataDirectory, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--locale=C', '--no-sync'], {
-      cwd: directory,
-    });
+    runAsOwner(
+      join(bin, 'initdb'),
+      ['-D', dataDirectory, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--locale=C', '--no-sync'],
+      {
+        cwd: directory,
+      },
+    );
     // Trust for every role but one, which must give its password: the tests of a refused login use it.
     writeFileSync(
       join(dataDirectory, 'pg_hba.conf'),
@@ -137,17 +153,29 @@ export async function startTestCluster(bin: string, options: { durable?: boolean
         '-c max_locks_per_transaction=256',
       ].join(' ');
       try {
-        runAsOwner(join(bin, 'pg_ctl'), ['start', '-D', dataDirectory, '-w', '-t', '60', '-l', logFile, '-o', settings], { cwd: directory });
+        runAsOwner(
+          join(bin, 'pg_ctl'),
+          ['start', '-D', dataDirectory, '-w', '-t', '60', '-l', logFile, '-o', settings],
+          { cwd: directory },
+        );
         started = true;
         break;
       } catch (error) {
         // Another process may have taken the port between the probe and the start: try another one.
-        if (attempt >= 3) throw new Error(`the test PostgreSQL did not start: ${describeFailure(error)}\n${tail(logFile)}`);
+        if (attempt >= 3)
+          throw new Error(`the test PostgreSQL did not start: ${describeFailure(error)}\n${tail(logFile)}`);
       }
     }
     const stop = (): void => stopCluster(bin, dataDirectory, directory);
     watchUntilParentDies(bin, dataDirectory, directory);
-    return { url: `postgres://postgres@127.0.0.1:${port}/postgres`, directory, dataDirectory, binDirectory: bin, port, stop };
+    return {
+      url: `postgres://postgres@127.0.0.1:${port}/postgres`,
+      directory,
+      dataDirectory,
+      binDirectory: bin,
+      port,
+      stop,
+    };
   } catch (error) {
     if (started) stopCluster(bin, dataDirectory, directory);
     else rmSync(directory, { recursive: true, force: true });
@@ -158,7 +186,9 @@ export async function startTestCluster(bin: string, options: { durable?: boolean
 function stopCluster(bin: string, dataDirectory: string, directory: string): void {
   try {
     if (existsSync(join(dataDirectory, 'postmaster.pid'))) {
-      runAsOwner(join(bin, 'pg_ctl'), ['stop', '-D', dataDirectory, '-m', 'fast', '-w', '-t', '60'], { cwd: directory });
+      runAsOwner(join(bin, 'pg_ctl'), ['stop', '-D', dataDirectory, '-m', 'fast', '-w', '-t', '60'], {
+        cwd: directory,
+      });
     }
   } finally {
     rmSync(directory, { recursive: true, force: true });
@@ -190,7 +220,15 @@ function watchUntilParentDies(bin: string, dataDirectory: string, directory: str
   `;
   const watchdog = spawn(
     process.execPath,
-    ['-e', script, String(process.pid), join(bin, 'pg_ctl'), dataDirectory, directory, userInfo().uid === 0 ? '1' : '0'],
+    [
+      '-e',
+      script,
+      String(process.pid),
+      join(bin, 'pg_ctl'),
+      dataDirectory,
+      directory,
+      userInfo().uid === 0 ? '1' : '0',
+    ],
     { detached: true, stdio: 'ignore' },
   );
   watchdog.unref();
@@ -236,8 +274,12 @@ export function withDatabase(url: string, database: string): string {
 /** A new, empty database on the test server (`CREATE DATABASE … TEMPLATE template0`: cheap). */
 export async function createTestDatabase(label = 'test'): Promise<TestDatabase> {
   const serverUrl = process.env[PG_URL_VARIABLE];
-  if (serverUrl === undefined || serverUrl === '') throw new Error(`${PG_URL_VARIABLE} is not set: there is no test PostgreSQL in this run`);
-  const name = `meisai_${label.toLowerCase().replace(/[^a-z0-9_]/g, '_').slice(0, 30)}_${process.pid}_${randomBytes(4).toString('hex')}`;
+  if (serverUrl === undefined || serverUrl === '')
+    throw new Error(`${PG_URL_VARIABLE} is not set: there is no test PostgreSQL in this run`);
+  const name = `meisai_${label
+    .toLowerCase()
+    .replace(/[^a-z0-9_]/g, '_')
+    .slice(0, 30)}_${process.pid}_${randomBytes(4).toString('hex')}`;
   const admin = new Client({ connectionString: serverUrl });
   await admin.connect();
   try {

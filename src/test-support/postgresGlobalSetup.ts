@@ -1,4 +1,12 @@
-import { findPostgresBinaries, PG_BIN_VARIABLE, PG_REQUIRE_VARIABLE, PG_SKIP_VARIABLE, PG_URL_VARIABLE, startTestCluster, TestCluster } from './postgres';
+import {
+  findPostgresBinaries,
+  PG_BIN_VARIABLE,
+  PG_REQUIRE_VARIABLE,
+  PG_SKIP_VARIABLE,
+  PG_URL_VARIABLE,
+  startTestCluster,
+  TestCluster,
+} from './postgres';
 
 /**
  * Jest globalSetup: a throwaway PostgreSQL for the run, its URL in MEISAI_TEST_PG_URL for the

@@ -14,7 +14,11 @@ export function removeReferenceCopies(): void {
   for (const directory of copies.splice(0)) rmSync(directory, { recursive: true, force: true });
 }
 
-export function copyReferenceData(): { dataDir: string; edit(relativePath: string, change: (document: any) => void): void; add(relativePath: string, document: unknown): void } {
+export function copyReferenceData(): {
+  dataDir: string;
+  edit(relativePath: string, change: (document: any) => void): void;
+  add(relativePath: string, document: unknown): void;
+} {
   const dataDir = mkdtempSync(join(tmpdir(), 'meisai-data-'));
   copies.push(dataDir);
   cpSync(join(DEFAULT_DATA_DIR, 'tariffs'), join(dataDir, 'tariffs'), { recursive: true });

@@ -43,11 +43,20 @@ export function removalContract(engine: string, openEmptyStore: () => Promise<Op
       return path;
     };
     const remove = (selector: FileSelector, options: Partial<RemoveFileRequest> = {}) =>
-      removeFile(store, reference, { selector, reason: 'delivered twice by mistake', removedBy: 'clerk', force: false, dryRun: false, removedAt: '2026-12-05T09:00:00.000Z', ...options });
+      removeFile(store, reference, {
+        selector,
+        reason: 'delivered twice by mistake',
+        removedBy: 'clerk',
+        force: false,
+        dryRun: false,
+        removedAt: '2026-12-05T09:00:00.000Z',
+        ...options,
+      });
     /** The contract-month's total charge (scaled yen) over its number/type totals. */
     const charge = async (month = '2011-04'): Promise<number> =>
       (await store.contractTotals('N000000001', month)).typeTotals.reduce((sum, row) => sum + row.chargeScaled, 0);
-    const reconciled = async (month = '2011-04'): Promise<boolean> => (await reconcileMonth(store, reference, { month, contractId: null })).ok;
+    const reconciled = async (month = '2011-04'): Promise<boolean> =>
+      (await reconcileMonth(store, reference, { month, contractId: null })).ok;
     const refusal = async (work: Promise<unknown>): Promise<{ exitCode: number; message: string }> => {
       try {
         await work;
@@ -81,11 +90,25 @@ export function removalContract(engine: string, openEmptyStore: () => Promise<Op
       expect(left).toBeLessThan(before);
       expect(left).toBeGreaterThan(0); // d.csv's call stays billed
       expect(await store.rejects({ fileName: 'a.csv' })).toEqual([]);
-      expect((await store.callDetails({ contractId: 'N000000001', month: '2011-04', direction: 'all' })).map((call) => call.recordId)).toEqual(['K9']);
+      expect(
+        (await store.callDetails({ contractId: 'N000000001', month: '2011-04', direction: 'all' })).map(
+          (call) => call.recordId,
+        ),
+      ).toEqual(['K9']);
       expect(await reconciled()).toBe(true);
       const listed = (await store.ingestedFiles()).find((file) => file.name === 'a.csv');
-      expect(listed).toMatchObject({ recordsRead: 4, accepted: 2, removedAt: '2026-12-05T09:00:00.000Z', removedBy: 'clerk', removalReason: 'delivered twice by mistake' });
-      expect((await store.ingestedFiles()).find((file) => file.name === 'd.csv')).toMatchObject({ removedAt: null, removedBy: null, removalReason: null });
+      expect(listed).toMatchObject({
+        recordsRead: 4,
+        accepted: 2,
+        removedAt: '2026-12-05T09:00:00.000Z',
+        removedBy: 'clerk',
+        removalReason: 'delivered twice by mistake',
+      });
+      expect((await store.ingestedFiles()).find((file) => file.name === 'd.csv')).toMatchObject({
+        removedAt: null,
+        removedBy: null,
+        removalReason: null,
+      });
     });
 
     test('a duplicate of a removed call in a later file becomes the billed call, the first in ingest order; the totals stay', async () => {
@@ -111,22 +134,36 @@ export function removalContract(engine: string, openEmptyStore: () => Promise<Op
       expect(await reconciled()).toBe(true);
       // The promoted call is found by de-duplication again: a re-send of K1 is a duplicate, not a second call.
       await ingest('e.csv', [...C_ROWS, 'K8,N000000001,05012345678,out,03-1234-5678,2011-04-07 08:00:00,60']);
-      expect((await store.ingestedFiles()).find((file) => file.name === 'e.csv')).toMatchObject({ accepted: 1, duplicates: 1 });
+      expect((await store.ingestedFiles()).find((file) => file.name === 'e.csv')).toMatchObject({
+        accepted: 1,
+        duplicates: 1,
+      });
       expect(await reconciled()).toBe(true);
     });
 
     test('a duplicate whose record_id another file stores as a call months away stays a duplicate (it may repeat that call)', async () => {
       await ingest('a.csv', ['K1,N000000001,05012345678,out,03-1234-5678,2011-04-01 09:15:02,93.5']);
       await ingest('x.csv', ['K1,N000000001,05012345678,out,03-1234-5678,2011-07-01 09:15:02,93.5']);
-      await ingest('b.csv', ['K1,N000000001,05012345678,out,03-1234-5678,2011-07-01 09:15:02,93.5', 'K6,N000000001,05012345678,out,03-1234-5678,2011-07-02 09:00:00,60']);
+      await ingest('b.csv', [
+        'K1,N000000001,05012345678,out,03-1234-5678,2011-07-01 09:15:02,93.5',
+        'K6,N000000001,05012345678,out,03-1234-5678,2011-07-02 09:00:00,60',
+      ]);
 
       const result = await remove({ name: 'a.csv' });
 
       expect(result.promoted).toEqual([]);
       expect(result.undecided).toEqual(['K1']);
-      expect((await store.ingestedFiles()).find((file) => file.name === 'b.csv')).toMatchObject({ accepted: 1, duplicates: 1 });
+      expect((await store.ingestedFiles()).find((file) => file.name === 'b.csv')).toMatchObject({
+        accepted: 1,
+        duplicates: 1,
+      });
       expect(await store.callDetails({ contractId: 'N000000001', month: '2011-04', direction: 'all' })).toEqual([]);
-      expect((await store.callDetails({ contractId: 'N000000001', month: '2011-07', direction: 'all' })).map((call) => [call.recordId, call.fileName])).toEqual([
+      expect(
+        (await store.callDetails({ contractId: 'N000000001', month: '2011-07', direction: 'all' })).map((call) => [
+          call.recordId,
+          call.fileName,
+        ]),
+      ).toEqual([
         ['K1', 'x.csv'],
         ['K6', 'b.csv'],
       ]);
@@ -148,7 +185,15 @@ export function removalContract(engine: string, openEmptyStore: () => Promise<Op
 
       const forced = await remove({ name: 'a.csv' }, { force: true });
       expect(forced.closedMonths).toEqual(['2011-04']);
-      expect(forced.revisions).toMatchObject([{ contractId: 'N000000001', month: '2011-04', fromRevision: issued.length, toRevision: issued.length + 1, issued: true }]);
+      expect(forced.revisions).toMatchObject([
+        {
+          contractId: 'N000000001',
+          month: '2011-04',
+          fromRevision: issued.length,
+          toRevision: issued.length + 1,
+          issued: true,
+        },
+      ]);
       const history = await store.revisionHistory('N000000001', '2011-04');
       expect(history).toHaveLength(issued.length + 1);
       expect(history[history.length - 1]!.reason).toBe('file a.csv removed: delivered twice by mistake');
@@ -162,7 +207,9 @@ export function removalContract(engine: string, openEmptyStore: () => Promise<Op
 
       const forced = await remove({ name: 'a.csv' }, { force: true });
 
-      expect(forced.revisions).toMatchObject([{ contractId: 'N000000001', month: '2011-04', fromRevision: 1, toRevision: 2, issued: true }]);
+      expect(forced.revisions).toMatchObject([
+        { contractId: 'N000000001', month: '2011-04', fromRevision: 1, toRevision: 2, issued: true },
+      ]);
       expect(await charge()).toBe(0);
       const latest = await store.latestRevision('N000000001', '2011-04');
       expect((JSON.parse(latest!.statementJson) as { numbers: unknown[] }).numbers).toEqual([]);
@@ -175,18 +222,32 @@ export function removalContract(engine: string, openEmptyStore: () => Promise<Op
       const files = await store.ingestedFiles();
       const before = await charge();
 
-      const result = await remove({ sha256: createHash('sha256').update(readFileSync(path)).digest('hex') }, { dryRun: true });
+      const result = await remove(
+        { sha256: createHash('sha256').update(readFileSync(path)).digest('hex') },
+        { dryRun: true },
+      );
 
-      expect(result).toMatchObject({ dryRun: true, name: 'a.csv', removed: { calls: 1, promoted: 1, rejects: 1, duplicates: 1 } });
+      expect(result).toMatchObject({
+        dryRun: true,
+        name: 'a.csv',
+        removed: { calls: 1, promoted: 1, rejects: 1, duplicates: 1 },
+      });
       expect(await store.ingestedFiles()).toEqual(files);
       expect(await charge()).toBe(before);
-      expect((await store.callDetails({ contractId: 'N000000001', month: '2011-04', direction: 'all' })).find((call) => call.recordId === 'K1')).toMatchObject({ fileName: 'a.csv' });
+      expect(
+        (await store.callDetails({ contractId: 'N000000001', month: '2011-04', direction: 'all' })).find(
+          (call) => call.recordId === 'K1',
+        ),
+      ).toMatchObject({ fileName: 'a.csv' });
       expect(await store.rejects({ fileName: 'a.csv' })).toHaveLength(1);
     });
 
     test('an unknown name or sha256, a name of two files and a second removal are refused (exit 2)', async () => {
       await ingest('a.csv', A_ROWS);
-      expect(await refusal(remove({ name: 'nope.csv' }))).toEqual({ exitCode: 2, message: 'no ingested file named "nope.csv" (meisai files lists them)' });
+      expect(await refusal(remove({ name: 'nope.csv' }))).toEqual({
+        exitCode: 2,
+        message: 'no ingested file named "nope.csv" (meisai files lists them)',
+      });
       expect((await refusal(remove({ sha256: '0'.repeat(64) }))).exitCode).toBe(2);
       await ingest('a.csv', ['K7,N000000001,05012345678,out,03-1234-5678,2011-04-06 08:00:00,60']);
       const twice = await refusal(remove({ name: 'a.csv' }));

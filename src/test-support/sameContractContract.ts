@@ -57,9 +57,18 @@ export function sameContractContract(engine: string, openEmptyStore: () => Promi
       store = opened.store;
       directory = mkdtempSync(join(tmpdir(), 'meisai-same-contract-'));
       const data = copyReferenceData();
-      data.add('tariffs/family-2011-01.json', JSON.parse(readFileSync(join(PROJECT_ROOT, 'fixtures', 'same-contract', 'family-2011-01.json'), 'utf8')));
+      data.add(
+        'tariffs/family-2011-01.json',
+        JSON.parse(readFileSync(join(PROJECT_ROOT, 'fixtures', 'same-contract', 'family-2011-01.json'), 'utf8')),
+      );
       reference = loadReferenceData(data.dataDir);
-      await store.transaction((writer) => writer.importSubscriptions([{ contractId: 'N000000001', number: null, plan: 'FAMILY', effectiveFrom: '2011-01-01' }], 'subscriptions.csv', '2011-05-01T00:00:00.000Z'));
+      await store.transaction((writer) =>
+        writer.importSubscriptions(
+          [{ contractId: 'N000000001', number: null, plan: 'FAMILY', effectiveFrom: '2011-01-01' }],
+          'subscriptions.csv',
+          '2011-05-01T00:00:00.000Z',
+        ),
+      );
       await importCustomers(CUSTOMERS);
     });
     afterEach(async () => {
@@ -71,7 +80,9 @@ export function sameContractContract(engine: string, openEmptyStore: () => Promi
     async function importCustomers(text: string): Promise<void> {
       const read = readCustomersCsv(text);
       if (!read.ok) throw new Error(read.problems.join('\n'));
-      await store.transaction((writer) => writer.importCustomers(read.customers, 'customers.csv', '2011-05-01T00:00:00.000Z'));
+      await store.transaction((writer) =>
+        writer.importCustomers(read.customers, 'customers.csv', '2011-05-01T00:00:00.000Z'),
+      );
     }
 
     const ratedCalls = async (): Promise<[string, string | null, number][]> =>
@@ -80,7 +91,10 @@ export function sameContractContract(engine: string, openEmptyStore: () => Promi
         .sort((left, right) => left[0].localeCompare(right[0]));
 
     const ipRow = async (): Promise<unknown> => {
-      const statement = await loadStatement(store, await withStoredSubscriptions(store, reference), { contractId: 'N000000001', month: '2011-04' });
+      const statement = await loadStatement(store, await withStoredSubscriptions(store, reference), {
+        contractId: 'N000000001',
+        month: '2011-04',
+      });
       return statement.allNumbers.calls.find((row) => row.type === 'ip');
     };
 
@@ -93,12 +107,20 @@ export function sameContractContract(engine: string, openEmptyStore: () => Promi
       expect(await ipRow()).toMatchObject({ count: 4, charge: '18' });
 
       // rerate reads the same customer lines: the same figures.
-      await rerateMonth(store, await withStoredSubscriptions(store, reference), { month: '2011-04', reason: 'same figures', force: false });
+      await rerateMonth(store, await withStoredSubscriptions(store, reference), {
+        month: '2011-04',
+        reason: 'same figures',
+        force: false,
+      });
       expect(await ratedCalls()).toEqual(RATED);
 
       // A corrected customers file (the number active from 04-01) re-rates S2 as a same-contract call: 3 × 0.5 = 1.5 → 1 yen.
       await importCustomers(CUSTOMERS.replace('05012345679,2011-04-20', '05012345679,2011-04-01'));
-      await rerateMonth(store, await withStoredSubscriptions(store, reference), { month: '2011-04', reason: 'customers corrected', force: false });
+      await rerateMonth(store, await withStoredSubscriptions(store, reference), {
+        month: '2011-04',
+        reason: 'customers corrected',
+        force: false,
+      });
       expect((await ratedCalls()).find((call) => call[0] === 'S2')).toEqual(['S2', 'FAMILY', 10_000]);
       // 1 + 1 + 1 + 8 = 11 yen
       expect(await ipRow()).toMatchObject({ count: 4, charge: '11' });

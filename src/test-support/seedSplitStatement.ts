@@ -13,10 +13,27 @@ export const CONTRACT = 'N000000001';
 export const MONTH = '2011-04';
 export const FIRST_NUMBER = '05012345678';
 export const SECOND_NUMBER = '05087654321';
-export const referenceTariff = new Tariff(JSON.parse(readFileSync(join(DEFAULT_DATA_DIR, 'tariffs', 'reference-2006-12.json'), 'utf8')));
+export const referenceTariff = new Tariff(
+  JSON.parse(readFileSync(join(DEFAULT_DATA_DIR, 'tariffs', 'reference-2006-12.json'), 'utf8')),
+);
 
-export function typeTotal(number: string, type: CallType, calls: number, durationTenths: number, chargeYen: number): NumberTypeTotal {
-  return { contractId: CONTRACT, month: MONTH, number, type, calls, durationTenths, chargeScaled: chargeYen * YEN_SCALE, chargeRemainderParts: 0 };
+export function typeTotal(
+  number: string,
+  type: CallType,
+  calls: number,
+  durationTenths: number,
+  chargeYen: number,
+): NumberTypeTotal {
+  return {
+    contractId: CONTRACT,
+    month: MONTH,
+    number,
+    type,
+    calls,
+    durationTenths,
+    chargeScaled: chargeYen * YEN_SCALE,
+    chargeRemainderParts: 0,
+  };
 }
 
 export function chakuwariTotal(number: string, calls: number, durationTenths: number): ChakuwariTotal {

@@ -55,37 +55,61 @@ export function storeContract(engine: string, openEmptyStore: () => Promise<Open
       rmSync(directory, { recursive: true, force: true });
     });
 
-    test('the seed month gives the seed statement, byte for byte, and the generator\'s control totals', async () => {
+    test("the seed month gives the seed statement, byte for byte, and the generator's control totals", async () => {
       const summary = await ingestFile(opened.store, reference, SEED_CSV);
-      expect(summary).toMatchObject({ read: seedExpected.read, accepted: seedExpected.accepted, duplicates: seedExpected.duplicates, rejected: seedExpected.rejected });
+      expect(summary).toMatchObject({
+        read: seedExpected.read,
+        accepted: seedExpected.accepted,
+        duplicates: seedExpected.duplicates,
+        rejected: seedExpected.rejected,
+      });
       const statement = await loadStatement(opened.store, reference, { contractId: 'N000000001', month: '2011-04' });
       expect(statement).toEqual(seedExpected.statement);
       expect(renderText(statement)).toBe(readFileSync(join(FIXTURES, 'seed-2011-04.statement.txt'), 'utf8'));
       const files = (await opened.store.fileControls()).values;
       expect(files).toEqual([
-        expect.objectContaining({ recordsRead: seedExpected.read, callRows: seedExpected.accepted, duplicateRows: seedExpected.duplicates }),
+        expect.objectContaining({
+          recordsRead: seedExpected.read,
+          callRows: seedExpected.accepted,
+          duplicateRows: seedExpected.duplicates,
+        }),
       ]);
     });
 
     test('the same file twice changes nothing; a renamed copy is skipped by its content', async () => {
       const path = write('day.csv', csv(ROWS));
       await ingestFile(opened.store, reference, path);
-      const before = statementJson(await loadStatement(opened.store, reference, { contractId: 'N000000001', month: '2011-04' }));
+      const before = statementJson(
+        await loadStatement(opened.store, reference, { contractId: 'N000000001', month: '2011-04' }),
+      );
       expect(await ingestFile(opened.store, reference, path)).toMatchObject({ alreadyIngested: true, read: 0 });
-      expect(await ingestFile(opened.store, reference, write('renamed.csv', csv(ROWS)))).toMatchObject({ alreadyIngested: true });
-      expect(statementJson(await loadStatement(opened.store, reference, { contractId: 'N000000001', month: '2011-04' }))).toBe(before);
+      expect(await ingestFile(opened.store, reference, write('renamed.csv', csv(ROWS)))).toMatchObject({
+        alreadyIngested: true,
+      });
+      expect(
+        statementJson(await loadStatement(opened.store, reference, { contractId: 'N000000001', month: '2011-04' })),
+      ).toBe(before);
     });
 
-    test('re-sends across files are duplicates, a changed re-send is a conflict; each file\'s rows foot', async () => {
+    test("re-sends across files are duplicates, a changed re-send is a conflict; each file's rows foot", async () => {
       await ingestFile(opened.store, reference, write('first.csv', csv(ROWS)));
       const second = await ingestFile(
         opened.store,
         reference,
-        write('second.csv', csv([ROWS[0]!, 'K2,N000000001,05012345678,out,090-1111-2222,2011-04-02 10:00:00,61', 'K5,N000000001,05012345678,out,110,2011-04-02 10:00:00,5'])),
+        write(
+          'second.csv',
+          csv([
+            ROWS[0]!,
+            'K2,N000000001,05012345678,out,090-1111-2222,2011-04-02 10:00:00,61',
+            'K5,N000000001,05012345678,out,110,2011-04-02 10:00:00,5',
+          ]),
+        ),
       );
       expect(second).toMatchObject({ read: 3, accepted: 0, duplicates: 1, rejected: { CONFLICT: 1, NOT_CALLABLE: 1 } });
       const controls = (await opened.store.fileControls()).values;
-      expect(controls.map((file) => [file.name, file.recordsRead, file.callRows, file.rejectRows, file.duplicateRows])).toEqual([
+      expect(
+        controls.map((file) => [file.name, file.recordsRead, file.callRows, file.rejectRows, file.duplicateRows]),
+      ).toEqual([
         ['first.csv', 4, 4, 0, 0],
         ['second.csv', 3, 0, 2, 1],
       ]);
@@ -100,7 +124,8 @@ export function storeContract(engine: string, openEmptyStore: () => Promise<Open
       try {
         await ingestFile(other.store, reference, write('a2.csv', first));
         await ingestFile(other.store, reference, write('b2.csv', second));
-        const json = async (store: Store) => statementJson(await loadStatement(store, reference, { contractId: 'N000000001', month: '2011-04' }));
+        const json = async (store: Store) =>
+          statementJson(await loadStatement(store, reference, { contractId: 'N000000001', month: '2011-04' }));
         expect(await json(opened.store)).toBe(await json(other.store));
       } finally {
         await other.cleanUp();
@@ -108,8 +133,13 @@ export function storeContract(engine: string, openEmptyStore: () => Promise<Open
     });
 
     test('a file refused for its reject rate leaves nothing behind', async () => {
-      const path = write('bad.csv', csv([ROWS[0]!, 'X1,N000000001,05012345678,sideways,0312345678,2011-04-01 10:00:00,5']));
-      await expect(ingestFile(opened.store, reference, path, { maxRejectRate: '0.1' })).rejects.toThrow('refused, nothing applied');
+      const path = write(
+        'bad.csv',
+        csv([ROWS[0]!, 'X1,N000000001,05012345678,sideways,0312345678,2011-04-01 10:00:00,5']),
+      );
+      await expect(ingestFile(opened.store, reference, path, { maxRejectRate: '0.1' })).rejects.toThrow(
+        'refused, nothing applied',
+      );
       expect((await opened.store.fileControls()).values).toEqual([]);
       expect(await opened.store.statementMonths('N000000001')).toEqual([]);
     });
@@ -120,21 +150,45 @@ export function storeContract(engine: string, openEmptyStore: () => Promise<Open
       expect(closed.statements).toEqual([{ contractId: 'N000000001', revision: 1, issued: true }]);
       expect(await opened.store.isMonthClosed('2011-04')).toBe(true);
       const invoiced = await loadStatement(opened.store, reference, { contractId: 'N000000001', month: '2011-04' });
-      expect(await ingestFile(opened.store, reference, write('late.csv', csv(['L1,N000000001,05012345678,out,0312345678,2011-04-30 23:00:00,60'])))).toMatchObject({ late: 1 });
-      expect(await loadStatement(opened.store, reference, { contractId: 'N000000001', month: '2011-04' })).toEqual(invoiced);
-      const forced = await rerateMonth(opened.store, reference, { month: '2011-04', reason: 'late calls', force: true });
-      expect(forced).toMatchObject({ calls: 5, lateBilled: 1, contracts: [{ contractId: 'N000000001', fromRevision: 1, toRevision: 2, issued: true }] });
+      expect(
+        await ingestFile(
+          opened.store,
+          reference,
+          write('late.csv', csv(['L1,N000000001,05012345678,out,0312345678,2011-04-30 23:00:00,60'])),
+        ),
+      ).toMatchObject({ late: 1 });
+      expect(await loadStatement(opened.store, reference, { contractId: 'N000000001', month: '2011-04' })).toEqual(
+        invoiced,
+      );
+      const forced = await rerateMonth(opened.store, reference, {
+        month: '2011-04',
+        reason: 'late calls',
+        force: true,
+      });
+      expect(forced).toMatchObject({
+        calls: 5,
+        lateBilled: 1,
+        contracts: [{ contractId: 'N000000001', fromRevision: 1, toRevision: 2, issued: true }],
+      });
       // L1: 60 s general = 8 yen more
       const now = await loadStatement(opened.store, reference, { contractId: 'N000000001', month: '2011-04' });
-      expect(Number.parseInt(now.allNumbers.total.charge, 10) - Number.parseInt(invoiced.allNumbers.total.charge, 10)).toBe(8);
-      expect(await loadStatement(opened.store, reference, { contractId: 'N000000001', month: '2011-04', revision: 1 })).toEqual(invoiced);
+      expect(
+        Number.parseInt(now.allNumbers.total.charge, 10) - Number.parseInt(invoiced.allNumbers.total.charge, 10),
+      ).toBe(8);
+      expect(
+        await loadStatement(opened.store, reference, { contractId: 'N000000001', month: '2011-04', revision: 1 }),
+      ).toEqual(invoiced);
     });
 
     test('reconcile agrees on a clean month, and the call details trace each call to its file and line', async () => {
       await ingestFile(opened.store, reference, write('day.csv', csv(ROWS)));
       const report = await reconcileMonth(opened.store, reference, { month: '2011-04', contractId: null });
       expect(report.checks.filter((check) => !check.ok)).toEqual([]);
-      const details = await readCallDetails(opened.store, { contractId: 'N000000001', month: '2011-04', direction: 'all' });
+      const details = await readCallDetails(opened.store, {
+        contractId: 'N000000001',
+        month: '2011-04',
+        direction: 'all',
+      });
       expect(details.map((call) => [call.recordId, call.fileName, call.line, call.chargeScaled])).toEqual([
         ['K1', 'day.csv', 2, 80_000],
         ['K2', 'day.csv', 3, 320_000],

@@ -72,10 +72,18 @@ export function sumsContract(engine: string, openEmptyStore: () => Promise<Opene
     });
 
     test('a month total exactly at the bound is stored, and its statement and reconcile are exact', async () => {
-      await ingestFile(opened.store, reference, write('at-bound.csv', generalCalls('B', '05012345678', CALLS_AT_BOUND)));
+      await ingestFile(
+        opened.store,
+        reference,
+        write('at-bound.csv', generalCalls('B', '05012345678', CALLS_AT_BOUND)),
+      );
       const statement = await statementOf();
       // 400 × 250,000,000 yen = 100,000,000,000 yen
-      expect(statement.numbers[0]!.calls[0]).toMatchObject({ type: 'general', count: 400, charge: '100000000000.0000' });
+      expect(statement.numbers[0]!.calls[0]).toMatchObject({
+        type: 'general',
+        count: 400,
+        charge: '100000000000.0000',
+      });
       expect(statement.allNumbers.total.charge).toBe('100000000000.0000');
       expect(renderText(statement)).toContain('100,000,000,000');
       const report = await reconcileMonth(opened.store, reference, { month: MONTH, contractId: null });
@@ -83,9 +91,17 @@ export function sumsContract(engine: string, openEmptyStore: () => Promise<Opene
     });
 
     test('a file that would carry a month total past the bound is refused whole with exit 1, nothing written', async () => {
-      await ingestFile(opened.store, reference, write('at-bound.csv', generalCalls('B', '05012345678', CALLS_AT_BOUND)));
+      await ingestFile(
+        opened.store,
+        reference,
+        write('at-bound.csv', generalCalls('B', '05012345678', CALLS_AT_BOUND)),
+      );
       const before = statementJson(await statementOf());
-      const over = ingestFile(opened.store, reference, write('one-more.csv', generalCalls('C', '05012345678', 1, CALLS_AT_BOUND)));
+      const over = ingestFile(
+        opened.store,
+        reference,
+        write('one-more.csv', generalCalls('C', '05012345678', 1, CALLS_AT_BOUND)),
+      );
       await expect(over).rejects.toThrow(TotalsBoundError);
       await expect(over).rejects.toMatchObject({ exitCode: 1 });
       await expect(over).rejects.toThrow(
@@ -98,15 +114,24 @@ export function sumsContract(engine: string, openEmptyStore: () => Promise<Opene
 
     test('one file past the bound on its own is refused and leaves the store empty', async () => {
       const path = write('too-much.csv', generalCalls('D', '05012345678', CALLS_AT_BOUND + 1));
-      await expect(ingestFile(opened.store, reference, path)).rejects.toThrow(/too-much\.csv: refused, nothing applied: .* charge_scaled 1002500000000000, past the bound/);
+      await expect(ingestFile(opened.store, reference, path)).rejects.toThrow(
+        /too-much\.csv: refused, nothing applied: .* charge_scaled 1002500000000000, past the bound/,
+      );
       expect((await opened.store.fileControls()).values).toEqual([]);
       expect(await opened.store.statementMonths(CONTRACT)).toEqual([]);
     });
 
     test('a file past the bound is refused the same when its records are rated in a worker thread', async () => {
-      await ingestFile(opened.store, reference, write('at-bound.csv', generalCalls('B', '05012345678', CALLS_AT_BOUND)), { parseIn: 'worker' });
+      await ingestFile(
+        opened.store,
+        reference,
+        write('at-bound.csv', generalCalls('B', '05012345678', CALLS_AT_BOUND)),
+        { parseIn: 'worker' },
+      );
       const path = write('one-more.csv', generalCalls('C', '05012345678', 1, CALLS_AT_BOUND));
-      await expect(ingestFile(opened.store, reference, path, { parseIn: 'worker' })).rejects.toThrow(/one-more\.csv: refused, nothing applied: .* charge_scaled 1002500000000000/);
+      await expect(ingestFile(opened.store, reference, path, { parseIn: 'worker' })).rejects.toThrow(
+        /one-more\.csv: refused, nothing applied: .* charge_scaled 1002500000000000/,
+      );
       expect((await opened.store.fileControls()).values.map((file) => file.name)).toEqual(['at-bound.csv']);
     });
 
@@ -118,7 +143,9 @@ export function sumsContract(engine: string, openEmptyStore: () => Promise<Opene
         tariff.rates.find((rate: { id: string }) => rate.id === 'GENERAL').steps[0].price = '250000001';
         tariff.rounding = { call: { mode: 'down', decimals: 4 }, statementRow: { mode: 'down', decimals: 4 } };
       });
-      await expect(rerateMonth(opened.store, loadReferenceData(dearer.dataDir), { month: MONTH, reason: 'dearer', force: false })).rejects.toThrow(
+      await expect(
+        rerateMonth(opened.store, loadReferenceData(dearer.dataDir), { month: MONTH, reason: 'dearer', force: false }),
+      ).rejects.toThrow(
         /re-rate of 2011-04 refused, nothing applied: .* charge_scaled 1000000004000000, past the bound/,
       );
       expect(statementJson(await statementOf())).toBe(before);
@@ -132,7 +159,13 @@ export function sumsContract(engine: string, openEmptyStore: () => Promise<Opene
       const statement = await statementOf();
       // 10 × 10^15 + 160,001 scaled yen = 10,000,000,000,160,001 > 2^53 (9,007,199,254,740,992): a float would print it even
       expect(statement.allNumbers.total.charge).toBe('1000000000016.0001');
-      expect(statement.allNumbers.calls.map((row) => row.charge)).toEqual(['1000000000000.0000', '0.0000', '16.0001', '0.0000', '0.0000']);
+      expect(statement.allNumbers.calls.map((row) => row.charge)).toEqual([
+        '1000000000000.0000',
+        '0.0000',
+        '16.0001',
+        '0.0000',
+        '0.0000',
+      ]);
       expect(statement.allNumbers.total.count).toBe(4001);
       expect(renderText(statement)).toContain('1,000,000,000,016.0001');
       const report = await reconcileMonth(opened.store, reference, { month: MONTH, contractId: null });

@@ -10,7 +10,10 @@ const CONTROL_CHARACTERS = /[\x00-\x1f\x7f-\x9f]/g;
  */
 export function quoteInput(text: string, maxCharacters = QUOTED_INPUT_CHARACTERS): string {
   const cut = text.length > maxCharacters ? text.slice(0, maxCharacters) : text;
-  const visible = cut.replace(CONTROL_CHARACTERS, (character) => `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  const visible = cut.replace(
+    CONTROL_CHARACTERS,
+    (character) => `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
   return text.length > maxCharacters ? `"${visible}…" (${text.length} characters)` : `"${visible}"`;
 }
 

@@ -45,7 +45,10 @@ describe('parseDuration', () => {
 
   test('names the reason: negative, too many fraction digits, over the maximum', () => {
     expect(parseDuration('-5')).toEqual({ ok: false, message: 'negative duration "-5"' });
-    expect(parseDuration('12.3456')).toEqual({ ok: false, message: 'duration "12.3456" has more than 3 fraction digits' });
+    expect(parseDuration('12.3456')).toEqual({
+      ok: false,
+      message: 'duration "12.3456" has more than 3 fraction digits',
+    });
     expect(parseDuration('86400.001')).toEqual({ ok: false, message: 'duration "86400.001" is over 86400 s' });
   });
 

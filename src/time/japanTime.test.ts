@@ -1,4 +1,11 @@
-import { formatJapanTime, JAPAN_OFFSET_MS, japanDateStartMs, japanMonth, japanMonthRange, parseStart } from './japanTime';
+import {
+  formatJapanTime,
+  JAPAN_OFFSET_MS,
+  japanDateStartMs,
+  japanMonth,
+  japanMonthRange,
+  parseStart,
+} from './japanTime';
 
 /** 2011-04-01T09:15:02+09:00 = 2011-04-01T00:15:02Z */
 const APRIL_FIRST_0915 = Date.UTC(2011, 3, 1, 0, 15, 2);

@@ -6,8 +6,7 @@ export const JAPAN_OFFSET_MS = 9 * 3600 * 1000;
 
 export type StartResult = { ok: true; startMs: number } | { ok: false; message: string };
 
-const START_FORM =
-  /^(\d{4})([-/])(\d{2})\2(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(Z|[+-]\d{2}:?\d{2})?$/;
+const START_FORM = /^(\d{4})([-/])(\d{2})\2(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(Z|[+-]\d{2}:?\d{2})?$/;
 
 /**
  * Parses a call start into epoch milliseconds. ISO 8601 with an offset (`…+09:00`, `…Z`) is
@@ -34,7 +33,8 @@ export function parseStart(rawStart: string): StartResult {
     return { ok: false, message: `start ${quoteInput(rawStart)} is not a real date and time` };
   }
   const offsetFromUtcMs = offsetMs(offset);
-  if (offsetFromUtcMs === null) return { ok: false, message: `start ${quoteInput(rawStart)} has an impossible UTC offset` };
+  if (offsetFromUtcMs === null)
+    return { ok: false, message: `start ${quoteInput(rawStart)} has an impossible UTC offset` };
   const millisecond = fraction === undefined ? 0 : parseDigits(fraction.slice(0, 3).padEnd(3, '0'));
   return { ok: true, startMs: utcMs(year, month, day, hour, minute, second, millisecond) - offsetFromUtcMs };
 }
@@ -50,7 +50,13 @@ const NINE = 57;
 function plainStartMs(text: string): number | null {
   if (text.length !== 19) return null;
   const dateTime = text.charCodeAt(10);
-  if (text.charCodeAt(4) !== 45 || text.charCodeAt(7) !== 45 || (dateTime !== 32 && dateTime !== 84) || text.charCodeAt(13) !== 58 || text.charCodeAt(16) !== 58) {
+  if (
+    text.charCodeAt(4) !== 45 ||
+    text.charCodeAt(7) !== 45 ||
+    (dateTime !== 32 && dateTime !== 84) ||
+    text.charCodeAt(13) !== 58 ||
+    text.charCodeAt(16) !== 58
+  ) {
     return null;
   }
   const year = digitsAt(text, 0, 4);
@@ -59,7 +65,19 @@ function plainStartMs(text: string): number | null {
   const hour = digitsAt(text, 11, 2);
   const minute = digitsAt(text, 14, 2);
   const second = digitsAt(text, 17, 2);
-  if (year < 0 || month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month) || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59) {
+  if (
+    year < 0 ||
+    month < 1 ||
+    month > 12 ||
+    day < 1 ||
+    day > daysInMonth(year, month) ||
+    hour < 0 ||
+    hour > 23 ||
+    minute < 0 ||
+    minute > 59 ||
+    second < 0 ||
+    second > 59
+  ) {
     return null;
   }
   return utcMs(year, month, day, hour, minute, second, 0) - JAPAN_OFFSET_MS;
@@ -132,7 +150,8 @@ export function japanDateStartMs(date: string): number {
   const year = parseDigits(match[1]!);
   const month = parseDigits(match[2]!);
   const day = parseDigits(match[3]!);
-  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) throw new RangeError(`"${date}" is not a real date`);
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month))
+    throw new RangeError(`"${date}" is not a real date`);
   return utcMs(year, month, day) - JAPAN_OFFSET_MS;
 }
 

@@ -43,7 +43,12 @@ function get(server: FastifyInstance, path: string, headers: Record<string, stri
       response.on('data', (chunk: Buffer) => chunks.push(chunk));
       response.on('end', () => {
         const body = Buffer.concat(chunks);
-        resolve({ status: response.statusCode ?? 0, headers: response.headers as Record<string, string>, body, text: body.toString('utf8') });
+        resolve({
+          status: response.statusCode ?? 0,
+          headers: response.headers as Record<string, string>,
+          body,
+          text: body.toString('utf8'),
+        });
       });
     }).on('error', reject);
   });
@@ -91,7 +96,13 @@ function invoiceRoutes(engine: string, storeOf: () => EngineStore): void {
           done();
         },
       });
-      app = buildViewServer({ db, secret: SECRET, reference: loadReferenceData(), window: windowMonths('2011-04', 7), logger: pino({ level: 'info' }, sink) });
+      app = buildViewServer({
+        db,
+        secret: SECRET,
+        reference: loadReferenceData(),
+        window: windowMonths('2011-04', 7),
+        logger: pino({ level: 'info' }, sink),
+      });
       await app.listen({ host: '127.0.0.1', port: 0 });
     });
 
@@ -99,19 +110,42 @@ function invoiceRoutes(engine: string, storeOf: () => EngineStore): void {
       await app?.close();
     });
 
-    test('API list: the window\'s invoices with month, number, kind, amount and status', async () => {
+    test("API list: the window's invoices with month, number, kind, amount and status", async () => {
       const response = await get(app, `/api/contracts/${CONTRACT}/invoices`, auth());
       expect(response.status).toBe(200);
       expect(response.headers['content-type']).toBe('application/json; charset=utf-8');
       expect(JSON.parse(response.text)).toEqual({
         contract: CONTRACT,
-        invoices: [{ month: '2011-04', invoiceNumber: NUMBER, kind: 'invoice', corrects: null, issuedOn: '2011-05-10', total: '131807', status: 'issued' }],
+        invoices: [
+          {
+            month: '2011-04',
+            invoiceNumber: NUMBER,
+            kind: 'invoice',
+            corrects: null,
+            issuedOn: '2011-05-10',
+            total: '131807',
+            status: 'issued',
+          },
+        ],
       });
     });
 
     test('API document: the stored JSON byte for byte (what meisai invoice --format json prints), and its PDF', async () => {
-      const printed = await cli('invoice', '--contract', CONTRACT, '--month', '2011-04', '--format', 'json', '--db', db);
-      for (const path of [`/api/contracts/${CONTRACT}/invoices/${NUMBER}`, `/api/contracts/${CONTRACT}/invoices/${NUMBER}.json`]) {
+      const printed = await cli(
+        'invoice',
+        '--contract',
+        CONTRACT,
+        '--month',
+        '2011-04',
+        '--format',
+        'json',
+        '--db',
+        db,
+      );
+      for (const path of [
+        `/api/contracts/${CONTRACT}/invoices/${NUMBER}`,
+        `/api/contracts/${CONTRACT}/invoices/${NUMBER}.json`,
+      ]) {
         const response = await get(app, path, auth());
         expect(response.status).toBe(200);
         expect(response.headers['content-type']).toBe('application/json; charset=utf-8');
@@ -125,23 +159,35 @@ function invoiceRoutes(engine: string, storeOf: () => EngineStore): void {
       expect(pdf.headers['x-content-type-options']).toBe('nosniff');
       const html = await get(app, `/api/contracts/${CONTRACT}/invoices/${NUMBER}.html`, auth());
       expect(html.headers['content-security-policy']).toBe("default-src 'none'; style-src 'unsafe-inline'");
-      expect(html.text).toBe(await cli('invoice', '--contract', CONTRACT, '--month', '2011-04', '--format', 'html', '--db', db));
+      expect(html.text).toBe(
+        await cli('invoice', '--contract', CONTRACT, '--month', '2011-04', '--format', 'html', '--db', db),
+      );
     });
 
     test('請求情報一覧: the tab bar with the list current, one linked row; 請求情報照会: the invoice and its PDF link', async () => {
       const list = await get(app, `/contracts/${CONTRACT}/invoices?token=${token()}`);
       expect(list.status).toBe(200);
-      expect(list.headers['content-security-policy']).toBe("default-src 'none'; style-src 'unsafe-inline'; form-action 'self'");
+      expect(list.headers['content-security-policy']).toBe(
+        "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'",
+      );
       expect(list.text).toContain('<li class="current"><span aria-current="page">請求情報一覧</span></li>');
       expect(list.text).toContain(
         `<tr data-status="issued"><td data-label="ご利用月">2011年4月分</td><td data-label="請求書番号"><a href="/contracts/${CONTRACT}/invoice?number=${NUMBER}&amp;token=${token().split('.')[0]}`,
       );
-      expect(list.text).toContain('<td class="number" data-label="ご請求金額(税込)">131,807円</td><td data-label="状態">発行済</td>');
-      for (const path of [`/contracts/${CONTRACT}/invoice`, `/contracts/${CONTRACT}/invoice?month=2011-04`, `/contracts/${CONTRACT}/invoice?number=${NUMBER}`]) {
+      expect(list.text).toContain(
+        '<td class="number" data-label="ご請求金額(税込)">131,807円</td><td data-label="状態">発行済</td>',
+      );
+      for (const path of [
+        `/contracts/${CONTRACT}/invoice`,
+        `/contracts/${CONTRACT}/invoice?month=2011-04`,
+        `/contracts/${CONTRACT}/invoice?number=${NUMBER}`,
+      ]) {
         const inquiry = await get(app, path, { ...auth(), accept: 'text/html' });
         expect(inquiry.status).toBe(200);
         expect(inquiry.text).toContain('<li class="current"><span aria-current="page">請求情報照会</span></li>');
-        expect(inquiry.text).toContain(`<a href="/api/contracts/${CONTRACT}/invoices/${NUMBER}.pdf" download>PDFで表示・保存（${NUMBER}）</a>`);
+        expect(inquiry.text).toContain(
+          `<a href="/api/contracts/${CONTRACT}/invoices/${NUMBER}.pdf" download>PDFで表示・保存（${NUMBER}）</a>`,
+        );
         expect(inquiry.text).toContain('<main class="invoice" data-kind="invoice">');
       }
       const empty = await get(app, `/contracts/${CONTRACT}/invoice?month=2011-03`, auth());
@@ -152,7 +198,10 @@ function invoiceRoutes(engine: string, storeOf: () => EngineStore): void {
     test('a token for another contract: 403 on every invoice route, the page in Japanese, the API in JSON', async () => {
       for (const path of [`/api/contracts/${CONTRACT}/invoices`, `/api/contracts/${CONTRACT}/invoices/${NUMBER}.pdf`]) {
         const refused = await get(app, path, auth(OTHER));
-        expect([refused.status, JSON.parse(refused.text)]).toEqual([403, { error: 'this token does not give access to that contract' }]);
+        expect([refused.status, JSON.parse(refused.text)]).toEqual([
+          403,
+          { error: 'this token does not give access to that contract' },
+        ]);
       }
       for (const path of [`/contracts/${CONTRACT}/invoices`, `/contracts/${CONTRACT}/invoice?number=${NUMBER}`]) {
         const refused = await get(app, path, auth(OTHER));
@@ -163,20 +212,28 @@ function invoiceRoutes(engine: string, storeOf: () => EngineStore): void {
       }
       // the other contract's own token finds no document of that number: the same 404 as a number that does not exist
       const mine = await get(app, `/api/contracts/${OTHER}/invoices/${NUMBER}`, auth(OTHER));
-      expect([mine.status, JSON.parse(mine.text)]).toEqual([404, { error: `no invoice ${NUMBER} of contract ${OTHER}` }]);
+      expect([mine.status, JSON.parse(mine.text)]).toEqual([
+        404,
+        { error: `no invoice ${NUMBER} of contract ${OTHER}` },
+      ]);
       expect((await get(app, `/api/contracts/${CONTRACT}/invoices`)).status).toBe(401);
     });
 
     test('an unknown invoice number: 404; a month outside the window: 404; an unknown parameter or a bad number: 400', async () => {
       const unknown = await get(app, `/api/contracts/${CONTRACT}/invoices/${UNKNOWN}.pdf`, auth());
-      expect([unknown.status, JSON.parse(unknown.text)]).toEqual([404, { error: `no invoice ${UNKNOWN} of contract ${CONTRACT}` }]);
+      expect([unknown.status, JSON.parse(unknown.text)]).toEqual([
+        404,
+        { error: `no invoice ${UNKNOWN} of contract ${CONTRACT}` },
+      ]);
       const page = await get(app, `/contracts/${CONTRACT}/invoice?number=${UNKNOWN}`, auth());
       expect(page.status).toBe(404);
       expect(page.text).toContain(`請求書番号 ${UNKNOWN} の請求情報は見つかりません。`);
       expect(page.text).toContain('<h2>請求情報が見つかりません</h2>');
       const outside = await get(app, `/contracts/${CONTRACT}/invoice?month=2010-09`, auth());
       expect(outside.status).toBe(404);
-      expect(outside.text).toContain('2010年9月分の請求情報はご確認いただけません。ご確認いただける月は2010年10月分から2011年4月分までです。');
+      expect(outside.text).toContain(
+        '2010年9月分の請求情報はご確認いただけません。ご確認いただける月は2010年10月分から2011年4月分までです。',
+      );
       const mismatch = await get(app, `/contracts/${CONTRACT}/invoice?month=2011-03&number=${NUMBER}`, auth());
       expect(mismatch.status).toBe(404);
       expect((await get(app, `/contracts/${CONTRACT}/invoices?month=2011-04`, auth())).status).toBe(400);
@@ -186,13 +243,27 @@ function invoiceRoutes(engine: string, storeOf: () => EngineStore): void {
     });
 
     test('a window that ends before the billed month: the invoice is neither listed nor served', async () => {
-      const earlier = buildViewServer({ db, secret: SECRET, reference: loadReferenceData(), window: windowMonths('2011-03', 7), logger: pino({ level: 'silent' }) });
+      const earlier = buildViewServer({
+        db,
+        secret: SECRET,
+        reference: loadReferenceData(),
+        window: windowMonths('2011-03', 7),
+        logger: pino({ level: 'silent' }),
+      });
       await earlier.listen({ host: '127.0.0.1', port: 0 });
       try {
-        expect(JSON.parse((await get(earlier, `/api/contracts/${CONTRACT}/invoices`, auth())).text)).toEqual({ contract: CONTRACT, invoices: [] });
+        expect(JSON.parse((await get(earlier, `/api/contracts/${CONTRACT}/invoices`, auth())).text)).toEqual({
+          contract: CONTRACT,
+          invoices: [],
+        });
         const served = await get(earlier, `/api/contracts/${CONTRACT}/invoices/${NUMBER}`, auth());
-        expect([served.status, JSON.parse(served.text)]).toEqual([404, { error: 'month 2011-04 is outside the months shown (2010-09 to 2011-03)' }]);
-        expect((await get(earlier, `/contracts/${CONTRACT}/invoices`, auth())).text).toContain('<p class="empty">請求情報はありません。</p>');
+        expect([served.status, JSON.parse(served.text)]).toEqual([
+          404,
+          { error: 'month 2011-04 is outside the months shown (2010-09 to 2011-03)' },
+        ]);
+        expect((await get(earlier, `/contracts/${CONTRACT}/invoices`, auth())).text).toContain(
+          '<p class="empty">請求情報はありません。</p>',
+        );
       } finally {
         await earlier.close();
       }
@@ -203,19 +274,33 @@ function invoiceRoutes(engine: string, storeOf: () => EngineStore): void {
       const noteDb = storeOf().noteDb;
       await billEdgeMonthThenRerate(noteDb);
       await cli('bill', '--month', '2011-04', '--issued-on', '2011-05-25', '--db', noteDb);
-      const server = buildViewServer({ db: noteDb, secret: SECRET, reference: loadReferenceData(), window: windowMonths('2011-04', 7), logger: pino({ level: 'silent' }) });
+      const server = buildViewServer({
+        db: noteDb,
+        secret: SECRET,
+        reference: loadReferenceData(),
+        window: windowMonths('2011-04', 7),
+        logger: pino({ level: 'silent' }),
+      });
       await server.listen({ host: '127.0.0.1', port: 0 });
       try {
-        const list = JSON.parse((await get(server, '/api/contracts/N000000014/invoices', auth('N000000014'))).text) as { invoices: { invoiceNumber: string; kind: string; total: string; status: string; corrects: string | null }[] };
+        const list = JSON.parse((await get(server, '/api/contracts/N000000014/invoices', auth('N000000014'))).text) as {
+          invoices: { invoiceNumber: string; kind: string; total: string; status: string; corrects: string | null }[];
+        };
         expect(list.invoices.map((row) => [row.invoiceNumber, row.kind, row.total, row.status, row.corrects])).toEqual([
           ['T1234567890123-00000005', 'credit-note', '-1243', 'issued', 'T1234567890123-00000004'],
           ['T1234567890123-00000004', 'invoice', expect.stringMatching(/^\d+$/), 'corrected', null],
         ]);
         const page = await get(server, '/contracts/N000000014/invoice?month=2011-04', auth('N000000014'));
         expect(page.text).toContain('<main class="invoice" data-kind="credit-note">');
-        expect(page.text).toContain('<li class="current"><span aria-current="page">適格返還請求書（返還インボイス） T1234567890123-00000005</span></li>');
-        expect(page.text).toContain('<a href="/contracts/N000000014/invoice?number=T1234567890123-00000004">適格請求書 T1234567890123-00000004</a>');
-        expect((await get(server, '/contracts/N000000014/invoices', auth('N000000014'))).text).toContain('<td data-label="状態">訂正あり</td>');
+        expect(page.text).toContain(
+          '<li class="current"><span aria-current="page">適格返還請求書（返還インボイス） T1234567890123-00000005</span></li>',
+        );
+        expect(page.text).toContain(
+          '<a href="/contracts/N000000014/invoice?number=T1234567890123-00000004">適格請求書 T1234567890123-00000004</a>',
+        );
+        expect((await get(server, '/contracts/N000000014/invoices', auth('N000000014'))).text).toContain(
+          '<td data-label="状態">訂正あり</td>',
+        );
       } finally {
         await server.close();
       }
@@ -224,15 +309,24 @@ function invoiceRoutes(engine: string, storeOf: () => EngineStore): void {
     // Last: it damages the store.
     test('a stored invoice altered after issue: 500 on the list, the page, the JSON and the PDF, logged, never re-rendered', async () => {
       await storeOf().alterInvoice();
-      for (const path of [`/api/contracts/${CONTRACT}/invoices`, `/api/contracts/${CONTRACT}/invoices/${NUMBER}`, `/api/contracts/${CONTRACT}/invoices/${NUMBER}.pdf`]) {
+      for (const path of [
+        `/api/contracts/${CONTRACT}/invoices`,
+        `/api/contracts/${CONTRACT}/invoices/${NUMBER}`,
+        `/api/contracts/${CONTRACT}/invoices/${NUMBER}.pdf`,
+      ]) {
         const damaged = await get(app, path, auth());
-        expect([damaged.status, JSON.parse(damaged.text)]).toEqual([500, { error: 'the store is damaged: a stored invoice does not match its sha256' }]);
+        expect([damaged.status, JSON.parse(damaged.text)]).toEqual([
+          500,
+          { error: 'the store is damaged: a stored invoice does not match its sha256' },
+        ]);
       }
       const page = await get(app, `/contracts/${CONTRACT}/invoice?number=${NUMBER}`, auth());
       expect(page.status).toBe(500);
       expect(page.text).toContain('請求情報を表示できません。');
       expect(page.text).not.toContain('131,807');
-      const damage = logLines.map((line) => JSON.parse(line) as Record<string, unknown>).filter((line) => line.event === 'store-damaged');
+      const damage = logLines
+        .map((line) => JSON.parse(line) as Record<string, unknown>)
+        .filter((line) => line.event === 'store-damaged');
       expect(damage.length).toBe(4);
       expect(damage[0]).toMatchObject({ level: 50, invoiceNumber: NUMBER, contract: CONTRACT, month: '2011-04' });
     });
@@ -251,7 +345,9 @@ invoiceRoutes('SQLite', () => ({
   noteDb: join(workspace.directory, 'notes.sqlite'),
   async alterInvoice() {
     const db = new Database(workspace.dbPath);
-    db.exec("DROP TRIGGER invoices_never_change; UPDATE invoices SET invoice_json = replace(invoice_json, '\"131807\"', '\"1\"')");
+    db.exec(
+      'DROP TRIGGER invoices_never_change; UPDATE invoices SET invoice_json = replace(invoice_json, \'"131807"\', \'"1"\')',
+    );
     db.close();
   },
 }));
@@ -267,7 +363,7 @@ describePostgres('on PostgreSQL', () => {
       await client.connect();
       try {
         await client.query('ALTER TABLE invoices DISABLE TRIGGER invoices_never_change');
-        await client.query("UPDATE invoices SET invoice_json = replace(invoice_json, '\"131807\"', '\"1\"')");
+        await client.query('UPDATE invoices SET invoice_json = replace(invoice_json, \'"131807"\', \'"1"\')');
       } finally {
         await client.end();
       }

@@ -6,9 +6,30 @@ import { InvoiceListRow, renderInvoiceInquiry, renderInvoiceList } from './invoi
 const invoice = JSON.parse(readFileSync('fixtures/invoices/ten-percent-chakuwari-levies.json', 'utf8')) as Invoice;
 
 const rows: InvoiceListRow[] = [
-  { month: '2026-04', invoiceNumber: '2026-000187', kind: 'credit-note', total: '-440', status: 'issued', href: '/i/2026-000187' },
-  { month: '2026-04', invoiceNumber: '2026-000101', kind: 'invoice', total: '35917', status: 'corrected', href: '/i/2026-000101' },
-  { month: '2026-03', invoiceNumber: '2026-000034', kind: 'invoice', total: '1234567', status: 'issued', href: '/i/2026-000034' },
+  {
+    month: '2026-04',
+    invoiceNumber: '2026-000187',
+    kind: 'credit-note',
+    total: '-440',
+    status: 'issued',
+    href: '/i/2026-000187',
+  },
+  {
+    month: '2026-04',
+    invoiceNumber: '2026-000101',
+    kind: 'invoice',
+    total: '35917',
+    status: 'corrected',
+    href: '/i/2026-000101',
+  },
+  {
+    month: '2026-03',
+    invoiceNumber: '2026-000034',
+    kind: 'invoice',
+    total: '1234567',
+    status: 'issued',
+    href: '/i/2026-000034',
+  },
 ];
 
 describe('renderInvoiceList (請求情報一覧)', () => {
@@ -38,7 +59,9 @@ describe('renderInvoiceList (請求情報一覧)', () => {
 describe('renderInvoiceInquiry (請求情報照会)', () => {
   it('links the PDF, then shows the invoice exactly as its printable page does', () => {
     const html = renderInvoiceInquiry(invoice, '/contracts/N000000001/invoices/2026-04.pdf?token=t');
-    expect(html).toContain('<p class="invoice-pdf"><a href="/contracts/N000000001/invoices/2026-04.pdf?token=t" download>PDFで表示・保存（2026-000101）</a></p>');
+    expect(html).toContain(
+      '<p class="invoice-pdf"><a href="/contracts/N000000001/invoices/2026-04.pdf?token=t" download>PDFで表示・保存（2026-000101）</a></p>',
+    );
     const page = renderInvoiceHtml(invoice);
     const main = page.slice(page.indexOf('<main'), page.indexOf('</main>') + '</main>'.length);
     expect(html).toContain(main);

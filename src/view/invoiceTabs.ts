@@ -66,7 +66,8 @@ function checkedHref(href: string): string {
 
 /** 請求情報一覧: one row per invoice or note, newest month first as given; a sentence when there is none. */
 export function renderInvoiceList(rows: InvoiceListRow[]): string {
-  if (rows.length === 0) return '<section class="invoice-list">\n<h2>請求情報一覧</h2>\n<p class="empty">請求情報はありません。</p>\n</section>';
+  if (rows.length === 0)
+    return '<section class="invoice-list">\n<h2>請求情報一覧</h2>\n<p class="empty">請求情報はありません。</p>\n</section>';
   const lines = [
     '<section class="invoice-list">',
     '<h2>請求情報一覧</h2>',

@@ -20,7 +20,9 @@ const CHROMIUM = process.env.MEISAI_CHROMIUM ?? '/usr/bin/chromium';
 const HAVE_CHROMIUM = existsSync(CHROMIUM);
 const REQUIRE_CHROMIUM = process.env.MEISAI_REQUIRE_CHROMIUM === '1';
 if (!HAVE_CHROMIUM && !REQUIRE_CHROMIUM) {
-  process.stderr.write(`browser test skipped: ${CHROMIUM} is missing (apt-get install chromium fonts-noto-cjk; MEISAI_REQUIRE_CHROMIUM=1 fails instead)\n`);
+  process.stderr.write(
+    `browser test skipped: ${CHROMIUM} is missing (apt-get install chromium fonts-noto-cjk; MEISAI_REQUIRE_CHROMIUM=1 fails instead)\n`,
+  );
 }
 const describeInBrowser = HAVE_CHROMIUM || REQUIRE_CHROMIUM ? describe : describe.skip;
 
@@ -47,7 +49,8 @@ describeInBrowser('the statement page in Chromium', () => {
   let base: string;
 
   beforeAll(async () => {
-    if (!HAVE_CHROMIUM) throw new Error(`MEISAI_REQUIRE_CHROMIUM=1 but ${CHROMIUM} is missing: apt-get install chromium fonts-noto-cjk`);
+    if (!HAVE_CHROMIUM)
+      throw new Error(`MEISAI_REQUIRE_CHROMIUM=1 but ${CHROMIUM} is missing: apt-get install chromium fonts-noto-cjk`);
     workspace = createWorkspace();
     await ingestFile(workspace.store, loadReferenceData(), join(PROJECT_ROOT, 'fixtures', 'seed-2011-04.csv'));
     // the seed month billed, for 請求情報一覧 and 請求情報照会: one invoice of 131,807 yen
@@ -60,13 +63,25 @@ describeInBrowser('the statement page in Chromium', () => {
       const result = await runCli([...args, '--db', workspace.dbPath]);
       if (result.code !== 0) throw new Error(`meisai ${args.join(' ')} exited ${result.code}: ${result.stderr}`);
     }
-    app = buildViewServer({ db: workspace.dbPath, secret: SECRET, reference: loadReferenceData(), window: windowMonths('2011-04', 7), logger: pino({ level: 'silent' }) });
+    app = buildViewServer({
+      db: workspace.dbPath,
+      secret: SECRET,
+      reference: loadReferenceData(),
+      window: windowMonths('2011-04', 7),
+      logger: pino({ level: 'silent' }),
+    });
     base = await app.listen({ host: '127.0.0.1', port: 0 });
     const { chromium } = await import('playwright-core');
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--no-first-run',
+      ],
     });
   });
 
@@ -90,11 +105,14 @@ describeInBrowser('the statement page in Chromium', () => {
     const table = page.locator('section').first();
     expect(await table.locator('h2').textContent()).toBe('ご利用明細(全番号合計)');
     const cells: string[][] = [];
-    for (const row of await table.locator('tr').all()) cells.push((await row.locator('th, td').allTextContents()).map((text) => text.trim()));
+    for (const row of await table.locator('tr').all())
+      cells.push((await row.locator('th, td').allTextContents()).map((text) => text.trim()));
     expect(cells).toEqual(SEED_TABLE);
     expect(await page.locator('section').count()).toBeGreaterThan(1);
     // the chart above the tables: April's bar pieces add up to its statement total (130,090 yen)
-    const pieces = await page.locator('svg.summary rect.bar[data-month="2011-04"]').evaluateAll((rects) => rects.map((rect) => rect.getAttribute('data-yen') ?? ''));
+    const pieces = await page
+      .locator('svg.summary rect.bar[data-month="2011-04"]')
+      .evaluateAll((rects) => rects.map((rect) => rect.getAttribute('data-yen') ?? ''));
     expect(pieces.reduce((sum, yen) => sum + Number.parseInt(yen, 10), 0)).toBe(130_090);
     mkdirSync(ARTEFACTS, { recursive: true });
     await page.screenshot({ path: join(ARTEFACTS, 'statement-page.png'), fullPage: true });
@@ -140,7 +158,9 @@ describeInBrowser('the statement page in Chromium', () => {
     const peers = await page.locator('table.calls tbody tr td:nth-child(4)').allTextContents();
     expect(peers.filter((peer) => peer !== '非通知').every((peer) => peer.endsWith('****'))).toBe(true);
     expect(await page.locator('p.count').textContent()).toContain('1〜100件目');
-    const [scrollWidth, clientWidth] = (await page.evaluate('[document.documentElement.scrollWidth, document.documentElement.clientWidth]')) as [number, number];
+    const [scrollWidth, clientWidth] = (await page.evaluate(
+      '[document.documentElement.scrollWidth, document.documentElement.clientWidth]',
+    )) as [number, number];
     expect(scrollWidth).toBeLessThanOrEqual(clientWidth);
     const href = await page.getByRole('link', { name: '通話明細をダウンロード (CSV)' }).getAttribute('href');
     const csv = await page.request.get(new URL(href!, base).toString());
@@ -154,22 +174,32 @@ describeInBrowser('the statement page in Chromium', () => {
     const page = await browser.newPage({ javaScriptEnabled: false, viewport: { width: 390, height: 844 } });
     const token = mintToken(SECRET, CONTRACT, 600);
     const noSidewaysScroll = async () => {
-      const [scrollWidth, clientWidth] = (await page.evaluate('[document.documentElement.scrollWidth, document.documentElement.clientWidth]')) as [number, number];
+      const [scrollWidth, clientWidth] = (await page.evaluate(
+        '[document.documentElement.scrollWidth, document.documentElement.clientWidth]',
+      )) as [number, number];
       expect(scrollWidth).toBeLessThanOrEqual(clientWidth);
     };
     await page.goto(`${base}/contracts/${CONTRACT}?month=2011-04&token=${token}`);
     // the three tabs on one line, inside the screen
-    const tabs = await page.locator('nav.tabs li').evaluateAll((items) => items.map((item) => item.getBoundingClientRect()).map((box) => [box.top, box.right]));
+    const tabs = await page
+      .locator('nav.tabs li')
+      .evaluateAll((items) => items.map((item) => item.getBoundingClientRect()).map((box) => [box.top, box.right]));
     expect(new Set(tabs.map(([top]) => top)).size).toBe(1);
     expect(Math.max(...tabs.map(([, right]) => right!))).toBeLessThanOrEqual(390);
-    await Promise.all([page.waitForURL(/\/invoices\?/), page.locator('nav.tabs').getByRole('link', { name: '請求情報一覧' }).click()]);
+    await Promise.all([
+      page.waitForURL(/\/invoices\?/),
+      page.locator('nav.tabs').getByRole('link', { name: '請求情報一覧' }).click(),
+    ]);
     expect(await page.locator('nav.tabs [aria-current="page"]').textContent()).toBe('請求情報一覧');
     const row = (await page.locator('table.invoice-list tbody tr td').allTextContents()).map((text) => text.trim());
     expect(row).toEqual(['2011年4月分', 'T1234567890123-00000001', '適格請求書', '131,807円', '発行済']);
     await noSidewaysScroll();
     mkdirSync(ARTEFACTS, { recursive: true });
     await page.screenshot({ path: join(ARTEFACTS, 'invoice-list-390.png'), fullPage: true });
-    await Promise.all([page.waitForURL(/\/invoice\?/), page.getByRole('link', { name: 'T1234567890123-00000001' }).click()]);
+    await Promise.all([
+      page.waitForURL(/\/invoice\?/),
+      page.getByRole('link', { name: 'T1234567890123-00000001' }).click(),
+    ]);
     expect(new URL(page.url()).searchParams.get('token')).toBe(token);
     expect(await page.locator('nav.tabs [aria-current="page"]').textContent()).toBe('請求情報照会');
     expect(await page.locator('main.invoice p.amount-due .value').textContent()).toBe('131,807円');
@@ -190,9 +220,14 @@ describeInBrowser('the statement page in Chromium', () => {
   test.each([360, 420])('at %i px the two invoice tabs do not scroll sideways either', async (width) => {
     const page = await browser.newPage({ javaScriptEnabled: false, viewport: { width, height: 800 } });
     const token = mintToken(SECRET, CONTRACT, 600);
-    for (const path of [`/contracts/${CONTRACT}/invoices?token=${token}`, `/contracts/${CONTRACT}/invoice?token=${token}`]) {
+    for (const path of [
+      `/contracts/${CONTRACT}/invoices?token=${token}`,
+      `/contracts/${CONTRACT}/invoice?token=${token}`,
+    ]) {
       expect((await page.goto(`${base}${path}`))?.status()).toBe(200);
-      const [scrollWidth, clientWidth] = (await page.evaluate('[document.documentElement.scrollWidth, document.documentElement.clientWidth]')) as [number, number];
+      const [scrollWidth, clientWidth] = (await page.evaluate(
+        '[document.documentElement.scrollWidth, document.documentElement.clientWidth]',
+      )) as [number, number];
       expect(scrollWidth).toBeLessThanOrEqual(clientWidth);
     }
     await page.close();

@@ -20,7 +20,13 @@ let port: number;
 beforeAll(async () => {
   workspace = createWorkspace();
   await ingestFile(workspace.store, loadReferenceData(), join(__dirname, '..', '..', 'fixtures', 'seed-2011-04.csv'));
-  app = buildViewServer({ db: workspace.dbPath, secret: SECRET, reference: loadReferenceData(), window: windowMonths('2011-04', 7), logger: pino({ level: 'silent' }) });
+  app = buildViewServer({
+    db: workspace.dbPath,
+    secret: SECRET,
+    reference: loadReferenceData(),
+    window: windowMonths('2011-04', 7),
+    logger: pino({ level: 'silent' }),
+  });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const address = app.server.address();
   port = typeof address === 'object' && address !== null ? address.port : 0;
@@ -38,7 +44,12 @@ function page(path: string): Promise<{ status: number; type: string; csp: string
       response.setEncoding('utf8');
       response.on('data', (chunk: string) => (body += chunk));
       response.on('end', () =>
-        resolve({ status: response.statusCode ?? 0, type: String(response.headers['content-type']), csp: String(response.headers['content-security-policy']), body }),
+        resolve({
+          status: response.statusCode ?? 0,
+          type: String(response.headers['content-type']),
+          csp: String(response.headers['content-security-policy']),
+          body,
+        }),
       );
     }).on('error', reject);
   });
@@ -46,7 +57,9 @@ function page(path: string): Promise<{ status: number; type: string; csp: string
 
 /** The text of each table row, cells joined by |, tags dropped. */
 function rows(html: string): string[] {
-  return [...html.matchAll(/<tr>(.*?)<\/tr>/g)].map((match) => [...match[1]!.matchAll(/<t[hd][^>]*>(.*?)<\/t[hd]>/g)].map((cell) => cell[1]).join('|'));
+  return [...html.matchAll(/<tr>(.*?)<\/tr>/g)].map((match) =>
+    [...match[1]!.matchAll(/<t[hd][^>]*>(.*?)<\/t[hd]>/g)].map((cell) => cell[1]).join('|'),
+  );
 }
 
 describe('the statement page', () => {
@@ -60,8 +73,18 @@ describe('the statement page', () => {
     expect(html).not.toMatch(/<script/i);
     expect(html).toContain(`<form class="selection" method="get" action="/contracts/${CONTRACT}">`);
     expect(html).toContain(`<span class="field">ご契約番号</span><span class="value" id="contract">${CONTRACT}</span>`);
-    const options = [...html.matchAll(/<option value="([^"]+)"( selected)?>([^<]+)<\/option>/g)].map((match) => [match[1], match[2] !== undefined, match[3]]);
-    expect(options).toEqual(windowMonths('2011-04', 7).map((month) => [month, month === '2011-04', `${Number(month.slice(0, 4))}年${Number(month.slice(5))}月分`]));
+    const options = [...html.matchAll(/<option value="([^"]+)"( selected)?>([^<]+)<\/option>/g)].map((match) => [
+      match[1],
+      match[2] !== undefined,
+      match[3],
+    ]);
+    expect(options).toEqual(
+      windowMonths('2011-04', 7).map((month) => [
+        month,
+        month === '2011-04',
+        `${Number(month.slice(0, 4))}年${Number(month.slice(5))}月分`,
+      ]),
+    );
     expect(html).toContain(`<input type="hidden" name="token" value="${token}">`);
     expect(html).toContain('<button type="submit">表示</button>');
     const tableAt = html.indexOf('ご利用明細(全番号合計)');
@@ -104,7 +127,13 @@ describe('the statement page', () => {
   });
 
   test('the token is escaped in the hidden field', () => {
-    const html = renderStatementPage({ contract: CONTRACT, month: '2011-04', window: ['2011-04'], token: '"><script>', statement: undefined });
+    const html = renderStatementPage({
+      contract: CONTRACT,
+      month: '2011-04',
+      window: ['2011-04'],
+      token: '"><script>',
+      statement: undefined,
+    });
     expect(html).toContain('value="&quot;&gt;&lt;script&gt;"');
   });
 });
@@ -117,17 +146,38 @@ describe('the tab bar, one for the three tabs', () => {
         `<li><a href="/contracts/${CONTRACT}/invoice?month=2011-04&amp;token=t%261">請求情報照会</a></li>` +
         '<li class="current"><span aria-current="page">利用状況照会</span></li></ul></nav>',
     );
-    expect(tabBar(CONTRACT, 't', 'list', undefined)).toContain('<li class="current"><span aria-current="page">請求情報一覧</span></li>');
-    expect(tabBar(CONTRACT, 't', 'list', undefined)).toContain(`<a href="/contracts/${CONTRACT}?token=t">利用状況照会</a>`);
+    expect(tabBar(CONTRACT, 't', 'list', undefined)).toContain(
+      '<li class="current"><span aria-current="page">請求情報一覧</span></li>',
+    );
+    expect(tabBar(CONTRACT, 't', 'list', undefined)).toContain(
+      `<a href="/contracts/${CONTRACT}?token=t">利用状況照会</a>`,
+    );
   });
 
   test('every page draws the same bar: the statement, the invoice list and the inquiry', () => {
     /** The bar's labels in order, the current one in [brackets]. */
     const bar = (html: string) =>
-      [.../<nav class="tabs"[^]*?<\/nav>/.exec(html)![0].matchAll(/<li( class="current")?>(?:<a [^>]*>|<span [^>]*>)([^<]+)</g)].map((match) => (match[1] === undefined ? match[2] : `[${match[2]}]`));
-    const statement = renderStatementPage({ contract: CONTRACT, month: '2011-04', window: ['2011-04'], token: 't', statement: undefined });
+      [
+        .../<nav class="tabs"[^]*?<\/nav>/
+          .exec(html)![0]
+          .matchAll(/<li( class="current")?>(?:<a [^>]*>|<span [^>]*>)([^<]+)</g),
+      ].map((match) => (match[1] === undefined ? match[2] : `[${match[2]}]`));
+    const statement = renderStatementPage({
+      contract: CONTRACT,
+      month: '2011-04',
+      window: ['2011-04'],
+      token: 't',
+      statement: undefined,
+    });
     const list = renderInvoiceListPage({ contract: CONTRACT, token: 't', window: ['2011-04'], documents: [] });
-    const inquiry = renderInvoiceInquiryPage({ contract: CONTRACT, month: '2011-04', window: ['2011-04'], token: 't', invoice: undefined, monthDocuments: [] });
+    const inquiry = renderInvoiceInquiryPage({
+      contract: CONTRACT,
+      month: '2011-04',
+      window: ['2011-04'],
+      token: 't',
+      invoice: undefined,
+      monthDocuments: [],
+    });
     expect(bar(statement)).toEqual(['請求情報一覧', '請求情報照会', '[利用状況照会]']);
     expect(bar(list)).toEqual(['[請求情報一覧]', '請求情報照会', '利用状況照会']);
     expect(bar(inquiry)).toEqual(['請求情報一覧', '[請求情報照会]', '利用状況照会']);

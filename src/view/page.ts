@@ -1,6 +1,11 @@
 import { callDetailRow } from '../export/callDetails';
 import { escapeHtml, PAGE_TITLE, statementSections, STYLE } from '../statement/renderHtml';
-import { formatMoney, formatStatementMonth, formatSubscriberNumber, STATEMENT_FOOTNOTES } from '../statement/renderText';
+import {
+  formatMoney,
+  formatStatementMonth,
+  formatSubscriberNumber,
+  STATEMENT_FOOTNOTES,
+} from '../statement/renderText';
 import { Statement } from '../statement/statement';
 import { StoredCallDetail } from '../store/types';
 import { Invoice, InvoiceKind } from '../billing/invoice';
@@ -137,7 +142,10 @@ export function renderStatementPage(input: PageInput): string {
   const body = [
     ...(input.summary === undefined ? [] : ['<div class="glance">', renderSummary(input.summary), '</div>']),
     ...(input.statement === undefined
-      ? [`<p class="empty">${escapeHtml(`${formatStatementMonth(input.month)}のご利用明細はありません。`)}</p>`, ...notesWithoutStatement()]
+      ? [
+          `<p class="empty">${escapeHtml(`${formatStatementMonth(input.month)}のご利用明細はありません。`)}</p>`,
+          ...notesWithoutStatement(),
+        ]
       : statementSections(input.statement, { footnotesId: 'notes' })),
   ];
   return usagePage(input, 'statement', body);
@@ -199,7 +207,16 @@ function errorTitle(status: number, subject: string): string {
   }
 }
 
-const CALL_COLUMNS = ['ご利用番号', '発着信', '通話開始日時', '相手先番号', '通話種別', '通話時間 (時-分-秒)', '通話料金 (円)', '備考'];
+const CALL_COLUMNS = [
+  'ご利用番号',
+  '発着信',
+  '通話開始日時',
+  '相手先番号',
+  '通話種別',
+  '通話時間 (時-分-秒)',
+  '通話料金 (円)',
+  '備考',
+];
 
 function callRow(call: StoredCallDetail): string {
   const row = callDetailRow(call, { mask: true });
@@ -219,19 +236,33 @@ function callRow(call: StoredCallDetail): string {
 
 function pagingLinks(input: CallsPageInput): string {
   const links: string[] = [];
-  if (input.page > 1) links.push(`<a rel="prev" href="${escapeHtml(callsHref(input.contract, input.month, input.token, input.page - 1))}">前の${CALLS_PER_PAGE}件</a>`);
+  if (input.page > 1)
+    links.push(
+      `<a rel="prev" href="${escapeHtml(callsHref(input.contract, input.month, input.token, input.page - 1))}">前の${CALLS_PER_PAGE}件</a>`,
+    );
   links.push(`<span>${escapeHtml(`${input.page} / ${input.pageCount}ページ`)}</span>`);
-  if (input.page < input.pageCount) links.push(`<a rel="next" href="${escapeHtml(callsHref(input.contract, input.month, input.token, input.page + 1))}">次の${CALLS_PER_PAGE}件</a>`);
+  if (input.page < input.pageCount)
+    links.push(
+      `<a rel="next" href="${escapeHtml(callsHref(input.contract, input.month, input.token, input.page + 1))}">次の${CALLS_PER_PAGE}件</a>`,
+    );
   return `<p class="paging">${links.join('')}</p>`;
 }
 
 /** The notes the note line points to, when no statement brings them. */
 function notesWithoutStatement(): string[] {
-  return ['<div class="footnotes" id="notes">', ...STATEMENT_FOOTNOTES.map((footnote) => `<p>${escapeHtml(footnote)}</p>`), '</div>'];
+  return [
+    '<div class="footnotes" id="notes">',
+    ...STATEMENT_FOOTNOTES.map((footnote) => `<p>${escapeHtml(footnote)}</p>`),
+    '</div>',
+  ];
 }
 
 /** The frame of 利用状況照会: the tabs, the heading, the ご確認月 form, the note line, ご利用明細 | 通話明細, then the body. */
-function usagePage(input: { contract: string; month: string; window: string[]; token: string }, view: UsageView, body: string[]): string {
+function usagePage(
+  input: { contract: string; month: string; window: string[]; token: string },
+  view: UsageView,
+  body: string[],
+): string {
   const action = view === 'statement' ? `/contracts/${input.contract}` : `/contracts/${input.contract}/calls`;
   const views: [UsageView, string, string][] = [
     ['statement', 'ご利用明細', pageHref(input.contract, input.month, input.token)],
@@ -244,7 +275,9 @@ function usagePage(input: { contract: string; month: string; window: string[]; t
     `<p class="caution">${escapeHtml(NOTE_LINE_BEFORE)}<a href="#notes">${escapeHtml(NOTE_LINE_LINK)}</a>${escapeHtml(NOTE_LINE_AFTER)}</p>`,
     `<nav class="views"><ul>${views
       .map(([id, label, href]) =>
-        id === view ? `<li class="current"><span aria-current="page">${escapeHtml(label)}</span></li>` : `<li><a href="${escapeHtml(href)}">${escapeHtml(label)}</a></li>`,
+        id === view
+          ? `<li class="current"><span aria-current="page">${escapeHtml(label)}</span></li>`
+          : `<li><a href="${escapeHtml(href)}">${escapeHtml(label)}</a></li>`,
       )
       .join('')}</ul></nav>`,
     ...body,
@@ -252,9 +285,13 @@ function usagePage(input: { contract: string; month: string; window: string[]; t
 }
 
 /** ご契約番号, the ご確認月 `<select>` of the window and 表示: a GET form keeping the token in a hidden field (no script needed). */
-function selectionForm(action: string, input: { contract: string; month: string; window: string[]; token: string }): string[] {
+function selectionForm(
+  action: string,
+  input: { contract: string; month: string; window: string[]; token: string },
+): string[] {
   const options = input.window.map(
-    (month) => `<option value="${escapeHtml(month)}"${month === input.month ? ' selected' : ''}>${escapeHtml(formatStatementMonth(month))}</option>`,
+    (month) =>
+      `<option value="${escapeHtml(month)}"${month === input.month ? ' selected' : ''}>${escapeHtml(formatStatementMonth(month))}</option>`,
   );
   return [
     `<form class="selection" method="get" action="${escapeHtml(action)}">`,
@@ -269,7 +306,10 @@ function selectionForm(action: string, input: { contract: string; month: string;
 
 /** 請求情報一覧: the tabs, ご契約番号 and the months shown, then one row per invoice or note of the window. */
 export function renderInvoiceListPage(input: InvoiceListPageInput): string {
-  const rows = input.documents.map((document) => ({ ...document, href: invoiceHref(input.contract, { number: document.invoiceNumber }, input.token) }));
+  const rows = input.documents.map((document) => ({
+    ...document,
+    href: invoiceHref(input.contract, { number: document.invoiceNumber }, input.token),
+  }));
   const first = input.window.at(-1);
   const last = input.window[0];
   return shell(
@@ -278,7 +318,11 @@ export function renderInvoiceListPage(input: InvoiceListPageInput): string {
       tabBar(input.contract, input.token, 'list', undefined),
       `<h1>${escapeHtml(PAGE_TITLE)}</h1>`,
       `<p class="selection"><span class="field">ご契約番号</span><span class="value" id="contract">${escapeHtml(input.contract)}</span></p>`,
-      ...(first === undefined || last === undefined ? [] : [`<p class="caution">${escapeHtml(`${formatStatementMonth(first)}から${formatStatementMonth(last)}までの請求情報です。`)}</p>`]),
+      ...(first === undefined || last === undefined
+        ? []
+        : [
+            `<p class="caution">${escapeHtml(`${formatStatementMonth(first)}から${formatStatementMonth(last)}までの請求情報です。`)}</p>`,
+          ]),
       renderInvoiceList(rows),
     ],
     INVOICE_TAB_STYLE,
@@ -287,7 +331,11 @@ export function renderInvoiceListPage(input: InvoiceListPageInput): string {
 
 /** 請求情報照会: the tabs, the ご確認月 form, the month's other documents, then the invoice with its PDF link. */
 export function renderInvoiceInquiryPage(input: InvoiceInquiryPageInput): string {
-  const body = [tabBar(input.contract, input.token, 'inquiry', input.month), `<h1>${escapeHtml(PAGE_TITLE)}</h1>`, ...selectionForm(`/contracts/${input.contract}/invoice`, input)];
+  const body = [
+    tabBar(input.contract, input.token, 'inquiry', input.month),
+    `<h1>${escapeHtml(PAGE_TITLE)}</h1>`,
+    ...selectionForm(`/contracts/${input.contract}/invoice`, input),
+  ];
   if (input.monthDocuments.length > 1) {
     const items = input.monthDocuments.map((document) => {
       const label = `${TITLES[document.kind]} ${document.invoiceNumber}`;
@@ -345,11 +393,18 @@ function query(parameters: [string, string | undefined][]): string {
 }
 
 function pageHref(contract: string, month: string | undefined, token: string): string {
-  return `/contracts/${contract}${query([['month', month], ['token', token]])}`;
+  return `/contracts/${contract}${query([
+    ['month', month],
+    ['token', token],
+  ])}`;
 }
 
 function callsHref(contract: string, month: string, token: string, page: number): string {
-  return `/contracts/${contract}/calls${query([['month', month], ['page', page === 1 ? undefined : String(page)], ['token', token]])}`;
+  return `/contracts/${contract}/calls${query([
+    ['month', month],
+    ['page', page === 1 ? undefined : String(page)],
+    ['token', token],
+  ])}`;
 }
 
 /** The CSV of all the month's calls, masked: the API route, under the same token. */
@@ -364,7 +419,11 @@ function invoicesHref(contract: string, token: string): string {
 
 /** 請求情報照会 of a month (its newest document) or of one invoice number; neither: the newest of the window. */
 function invoiceHref(contract: string, which: { month?: string; number?: string }, token: string): string {
-  return `/contracts/${contract}/invoice${query([['month', which.month], ['number', which.number], ['token', token]])}`;
+  return `/contracts/${contract}/invoice${query([
+    ['month', which.month],
+    ['number', which.number],
+    ['token', token],
+  ])}`;
 }
 
 /** The stored invoice as PDF: the API route, under the same token. */

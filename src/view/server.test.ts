@@ -33,24 +33,35 @@ function get(server: FastifyInstance, options: { url: string; headers?: Record<s
   const port = typeof address === 'object' && address !== null ? address.port : 0;
   return new Promise((resolve, reject) => {
     // No keep-alive agent: no socket outlives the test.
-    const request = httpGet({ host: '127.0.0.1', port, path: options.url, headers: options.headers, agent: false }, (response) => {
-      const chunks: Buffer[] = [];
-      response.on('data', (chunk: Buffer) => chunks.push(chunk));
-      response.on('end', () => {
-        const body = Buffer.concat(chunks).toString('utf8');
-        resolve({ statusCode: response.statusCode ?? 0, headers: response.headers as Record<string, string>, body, json: () => JSON.parse(body) });
-      });
-    });
+    const request = httpGet(
+      { host: '127.0.0.1', port, path: options.url, headers: options.headers, agent: false },
+      (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () => {
+          const body = Buffer.concat(chunks).toString('utf8');
+          resolve({
+            statusCode: response.statusCode ?? 0,
+            headers: response.headers as Record<string, string>,
+            body,
+            json: () => JSON.parse(body),
+          });
+        });
+      },
+    );
     request.on('error', reject);
   });
 }
 
 function fetchStatus(port: number, method: string, path: string): Promise<number> {
   return new Promise((resolve, reject) => {
-    const request = httpRequest({ host: '127.0.0.1', port, path, method, agent: false, headers: auth() }, (response) => {
-      response.resume();
-      response.on('end', () => resolve(response.statusCode ?? 0));
-    });
+    const request = httpRequest(
+      { host: '127.0.0.1', port, path, method, agent: false, headers: auth() },
+      (response) => {
+        response.resume();
+        response.on('end', () => resolve(response.statusCode ?? 0));
+      },
+    );
     request.on('error', reject);
     request.end();
   });
@@ -73,7 +84,13 @@ beforeAll(async () => {
       done();
     },
   });
-  app = buildViewServer({ db: workspace.dbPath, secret: SECRET, reference: loadReferenceData(), window: windowMonths('2011-04', 7), logger: pino({ level: 'info' }, sink) });
+  app = buildViewServer({
+    db: workspace.dbPath,
+    secret: SECRET,
+    reference: loadReferenceData(),
+    window: windowMonths('2011-04', 7),
+    logger: pino({ level: 'info' }, sink),
+  });
   await started(app);
 });
 
@@ -101,13 +118,23 @@ describe('the statement view API', () => {
     expect(response.json()).toEqual({ contract: CONTRACT, months: ['2011-04', '2011-03'] });
   });
 
-  test('summary: every window month oldest first, each one\'s charges adding up to its statement total; the page draws it', async () => {
+  test("summary: every window month oldest first, each one's charges adding up to its statement total; the page draws it", async () => {
     const summary = await get(app, { url: `/api/contracts/${CONTRACT}/summary`, headers: auth() });
     expect(summary.statusCode).toBe(200);
-    const { months } = summary.json() as { months: { month: string; statement: boolean; charges: Record<string, string>; total: string; chakuwari: string }[] };
+    const { months } = summary.json() as {
+      months: {
+        month: string;
+        statement: boolean;
+        charges: Record<string, string>;
+        total: string;
+        chakuwari: string;
+      }[];
+    };
     expect(months.map((month) => month.month)).toEqual([...windowMonths('2011-04', 7)].reverse());
     for (const month of months) {
-      expect(Object.values(month.charges).reduce((sum, charge) => sum + Number.parseInt(charge, 10), 0)).toBe(Number.parseInt(month.total, 10));
+      expect(Object.values(month.charges).reduce((sum, charge) => sum + Number.parseInt(charge, 10), 0)).toBe(
+        Number.parseInt(month.total, 10),
+      );
     }
     expect(months.at(-1)).toMatchObject({ month: '2011-04', statement: true, total: '130090', chakuwari: '-1174' });
     expect((await get(app, { url: `/api/contracts/${CONTRACT}/summary` })).statusCode).toBe(401);
@@ -117,14 +144,32 @@ describe('the statement view API', () => {
   });
 
   test('a window that ends before the data shows no months', async () => {
-    const other = await started(buildViewServer({ db: workspace.dbPath, secret: SECRET, reference: loadReferenceData(), window: windowMonths('2011-02', 7), logger: pino({ level: 'silent' }) }));
+    const other = await started(
+      buildViewServer({
+        db: workspace.dbPath,
+        secret: SECRET,
+        reference: loadReferenceData(),
+        window: windowMonths('2011-02', 7),
+        logger: pino({ level: 'silent' }),
+      }),
+    );
     const response = await get(other, { url: `/api/contracts/${CONTRACT}/months`, headers: auth() });
     expect(response.json()).toEqual({ contract: CONTRACT, months: [] });
     await other.close();
   });
 
   test('the statement JSON is exactly what meisai statement --format json prints', async () => {
-    const cli = await runCli(['statement', '--contract', CONTRACT, '--month', '2011-04', '--format', 'json', '--db', workspace.dbPath]);
+    const cli = await runCli([
+      'statement',
+      '--contract',
+      CONTRACT,
+      '--month',
+      '2011-04',
+      '--format',
+      'json',
+      '--db',
+      workspace.dbPath,
+    ]);
     expect(cli.code).toBe(0);
     const response = await get(app, { url: `/api/contracts/${CONTRACT}/statements/2011-04`, headers: auth() });
     expect(response.statusCode).toBe(200);
@@ -138,37 +183,97 @@ describe('the statement view API', () => {
     ['csv', 'text/csv; charset=utf-8'],
     ['html', 'text/html; charset=utf-8'],
   ])('the .%s variant is the CLI format', async (format, type) => {
-    const cli = await runCli(['statement', '--contract', CONTRACT, '--month', '2011-04', '--format', format, '--csv-encoding', 'utf8', '--db', workspace.dbPath]);
-    const response = await get(app, { url: `/api/contracts/${CONTRACT}/statements/2011-04.${format}`, headers: auth() });
+    const cli = await runCli([
+      'statement',
+      '--contract',
+      CONTRACT,
+      '--month',
+      '2011-04',
+      '--format',
+      format,
+      '--csv-encoding',
+      'utf8',
+      '--db',
+      workspace.dbPath,
+    ]);
+    const response = await get(app, {
+      url: `/api/contracts/${CONTRACT}/statements/2011-04.${format}`,
+      headers: auth(),
+    });
     expect(response.statusCode).toBe(200);
     expect(response.headers['content-type']).toBe(type);
     expect(response.body).toBe(cli.stdout);
   });
 
-  test('?number= gives that number\'s statement as the CLI does; a number without calls, and ?revision= never issued, are 404', async () => {
+  test("?number= gives that number's statement as the CLI does; a number without calls, and ?revision= never issued, are 404", async () => {
     // 05012345678 has calls of N000000001 in the April seed
-    const cli = await runCli(['statement', '--contract', CONTRACT, '--month', '2011-04', '--format', 'json', '--number', '05012345678', '--db', workspace.dbPath]);
+    const cli = await runCli([
+      'statement',
+      '--contract',
+      CONTRACT,
+      '--month',
+      '2011-04',
+      '--format',
+      'json',
+      '--number',
+      '05012345678',
+      '--db',
+      workspace.dbPath,
+    ]);
     expect(cli.code).toBe(0);
-    const response = await get(app, { url: `/api/contracts/${CONTRACT}/statements/2011-04?number=050-1234-5678`, headers: auth() });
+    const response = await get(app, {
+      url: `/api/contracts/${CONTRACT}/statements/2011-04?number=050-1234-5678`,
+      headers: auth(),
+    });
     expect(response.statusCode).toBe(200);
     expect(response.body).toBe(cli.stdout);
-    const silent = await get(app, { url: `/api/contracts/${CONTRACT}/statements/2011-04?number=05099990000`, headers: auth() });
+    const silent = await get(app, {
+      url: `/api/contracts/${CONTRACT}/statements/2011-04?number=05099990000`,
+      headers: auth(),
+    });
     expect(silent.statusCode).toBe(404);
     expect(silent.json()).toEqual({ error: expect.stringContaining('number 05099990000 has no calls') });
-    const revision = await get(app, { url: `/api/contracts/${CONTRACT}/statements/2011-04?revision=9`, headers: auth() });
+    const revision = await get(app, {
+      url: `/api/contracts/${CONTRACT}/statements/2011-04?revision=9`,
+      headers: auth(),
+    });
     expect(revision.statusCode).toBe(404);
     expect(revision.json()).toEqual({ error: expect.stringContaining('no revision 9') });
   });
 
   test('calls: CSV, masked by default', async () => {
-    const masked = await runCli(['calls', '--contract', CONTRACT, '--month', '2011-04', '--mask', '--csv-encoding', 'utf8', '--db', workspace.dbPath]);
-    const plain = await runCli(['calls', '--contract', CONTRACT, '--month', '2011-04', '--csv-encoding', 'utf8', '--db', workspace.dbPath]);
+    const masked = await runCli([
+      'calls',
+      '--contract',
+      CONTRACT,
+      '--month',
+      '2011-04',
+      '--mask',
+      '--csv-encoding',
+      'utf8',
+      '--db',
+      workspace.dbPath,
+    ]);
+    const plain = await runCli([
+      'calls',
+      '--contract',
+      CONTRACT,
+      '--month',
+      '2011-04',
+      '--csv-encoding',
+      'utf8',
+      '--db',
+      workspace.dbPath,
+    ]);
     const response = await get(app, { url: `/api/contracts/${CONTRACT}/statements/2011-04/calls`, headers: auth() });
     expect(response.statusCode).toBe(200);
     expect(response.headers['content-type']).toBe('text/csv; charset=utf-8');
     expect(response.body).toBe(masked.stdout);
     expect(response.body).not.toBe(plain.stdout);
-    const unmasked = await get(app, { url: `/api/contracts/${CONTRACT}/statements/2011-04/calls?mask=false`, headers: auth() });
+    const unmasked = await get(app, {
+      url: `/api/contracts/${CONTRACT}/statements/2011-04/calls?mask=false`,
+      headers: auth(),
+    });
     expect(unmasked.body).toBe(plain.stdout);
   });
 
@@ -203,7 +308,15 @@ describe('the statement view API', () => {
   });
 
   test('a missing store is a 503, and the service recovers when it is there', async () => {
-    const other = await started(buildViewServer({ db: join(workspace.directory, 'nothing.sqlite'), secret: SECRET, reference: loadReferenceData(), window: windowMonths('2011-04', 7), logger: pino({ level: 'silent' }) }));
+    const other = await started(
+      buildViewServer({
+        db: join(workspace.directory, 'nothing.sqlite'),
+        secret: SECRET,
+        reference: loadReferenceData(),
+        window: windowMonths('2011-04', 7),
+        logger: pino({ level: 'silent' }),
+      }),
+    );
     const response = await get(other, { url: `/api/contracts/${CONTRACT}/months`, headers: auth() });
     expect(response.statusCode).toBe(503);
     expect(response.json()).toEqual({ error: expect.any(String) });
@@ -217,7 +330,12 @@ describe('the statement view API', () => {
 });
 
 describe('access tokens', () => {
-  const urls = [`/api/contracts/${CONTRACT}/months`, `/api/contracts/${CONTRACT}/statements/2011-04`, `/api/contracts/${CONTRACT}/statements/2011-04/calls`, `/contracts/${CONTRACT}?month=2011-04`];
+  const urls = [
+    `/api/contracts/${CONTRACT}/months`,
+    `/api/contracts/${CONTRACT}/statements/2011-04`,
+    `/api/contracts/${CONTRACT}/statements/2011-04/calls`,
+    `/contracts/${CONTRACT}?month=2011-04`,
+  ];
 
   test.each(urls.filter((url) => url.startsWith('/api/')))('no token: 401 on %s', async (url) => {
     const response = await get(app, { url });
@@ -291,15 +409,27 @@ function rawRequest(server: FastifyInstance, text: string): Promise<string> {
 
 function headersOf(raw: string): Record<string, string> {
   const [head] = raw.split('\r\n\r\n') as [string];
-  return Object.fromEntries(head.split('\r\n').slice(1).map((line) => [line.slice(0, line.indexOf(':')).toLowerCase(), line.slice(line.indexOf(':') + 1).trim()]));
+  return Object.fromEntries(
+    head
+      .split('\r\n')
+      .slice(1)
+      .map((line) => [line.slice(0, line.indexOf(':')).toLowerCase(), line.slice(line.indexOf(':') + 1).trim()]),
+  );
 }
 
-const SAFE_HEADERS = { 'cache-control': 'no-store', 'x-content-type-options': 'nosniff', 'referrer-policy': 'no-referrer' };
+const SAFE_HEADERS = {
+  'cache-control': 'no-store',
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+};
 
-describe("the edges: what fastify and Node answer themselves", () => {
+describe('the edges: what fastify and Node answer themselves', () => {
   test('an undecodable URL (/%): 400 with the usual headers, the path not echoed, an access line written', async () => {
     const before = logLines.length;
-    const raw = await rawRequest(app, 'GET /%<script>alert(1)</script> HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
+    const raw = await rawRequest(
+      app,
+      'GET /%<script>alert(1)</script> HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n',
+    );
     expect(raw).toMatch(/^HTTP\/1\.1 400 /);
     expect(headersOf(raw)).toMatchObject(SAFE_HEADERS);
     expect(raw).not.toContain('script');
@@ -322,7 +452,9 @@ describe("the edges: what fastify and Node answer themselves", () => {
     const raw = await rawRequest(app, `GET /health HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`);
     expect(raw).toMatch(/^HTTP\/1\.1 431 /);
     expect(headersOf(raw)).toMatchObject(SAFE_HEADERS);
-    expect(logLines.slice(before).some((line) => line.includes('"event":"access"') && line.includes('"status":431'))).toBe(true);
+    expect(
+      logLines.slice(before).some((line) => line.includes('"event":"access"') && line.includes('"status":431')),
+    ).toBe(true);
   });
 
   test('months refuses an unknown query parameter like the other routes', async () => {
@@ -339,7 +471,14 @@ describe("the edges: what fastify and Node answer themselves", () => {
 
   test('many clients at once past the bound: some answered, the rest 503 with Retry-After at once, then served again', async () => {
     const bounded = await started(
-      buildViewServer({ db: workspace.dbPath, secret: SECRET, reference: loadReferenceData(), window: windowMonths('2011-04', 7), logger: pino({ level: 'silent' }), maxInFlight: 2 }),
+      buildViewServer({
+        db: workspace.dbPath,
+        secret: SECRET,
+        reference: loadReferenceData(),
+        window: windowMonths('2011-04', 7),
+        logger: pino({ level: 'silent' }),
+        maxInFlight: 2,
+      }),
     );
     const value = token();
     const url = `/contracts/${CONTRACT}?month=2011-04&token=${value}`;
@@ -368,10 +507,25 @@ describe('the page answers a browser in Japanese HTML; the API keeps JSON', () =
   test.each([
     ['400: a bad month', () => `/contracts/${CONTRACT}?month=2011-13&token=${token()}`, 400, 'ご指定の内容'],
     ['401: no token', () => `/contracts/${CONTRACT}?month=2011-04`, 401, '有効期限'],
-    ['401: an expired token', () => `/contracts/${CONTRACT}?token=${mintToken(SECRET, CONTRACT, 600, Date.now() - 3_600_000)}`, 401, '有効期限'],
+    [
+      '401: an expired token',
+      () => `/contracts/${CONTRACT}?token=${mintToken(SECRET, CONTRACT, 600, Date.now() - 3_600_000)}`,
+      401,
+      '有効期限',
+    ],
     ['403: another contract', () => `/contracts/N000000002?token=${token()}`, 403, 'このご契約'],
-    ['404: a month outside the window', () => `/contracts/${CONTRACT}?month=2010-01&token=${token()}`, 404, '2010年10月分から2011年4月分'],
-    ['404: a call page past the last', () => `/contracts/${CONTRACT}/calls?month=2011-04&page=999&token=${token()}`, 404, 'ページまで'],
+    [
+      '404: a month outside the window',
+      () => `/contracts/${CONTRACT}?month=2010-01&token=${token()}`,
+      404,
+      '2010年10月分から2011年4月分',
+    ],
+    [
+      '404: a call page past the last',
+      () => `/contracts/${CONTRACT}/calls?month=2011-04&page=999&token=${token()}`,
+      404,
+      'ページまで',
+    ],
   ])('%s', async (_name, url, status, words) => {
     const response = await get(app, { url: url(), headers: browser });
     expect(response.statusCode).toBe(status);
@@ -384,7 +538,15 @@ describe('the page answers a browser in Japanese HTML; the API keeps JSON', () =
   });
 
   test('503: the store missing', async () => {
-    const other = await started(buildViewServer({ db: join(workspace.directory, 'absent.sqlite'), secret: SECRET, reference: loadReferenceData(), window: windowMonths('2011-04', 7), logger: pino({ level: 'silent' }) }));
+    const other = await started(
+      buildViewServer({
+        db: join(workspace.directory, 'absent.sqlite'),
+        secret: SECRET,
+        reference: loadReferenceData(),
+        window: windowMonths('2011-04', 7),
+        logger: pino({ level: 'silent' }),
+      }),
+    );
     const response = await get(other, { url: `/contracts/${CONTRACT}?token=${token()}`, headers: browser });
     expect(response.statusCode).toBe(503);
     expect(response.headers['content-type']).toBe('text/html; charset=utf-8');
@@ -406,7 +568,10 @@ describe('the page answers a browser in Japanese HTML; the API keeps JSON', () =
   });
 
   test('the API routes keep JSON for a browser too', async () => {
-    const response = await get(app, { url: `/api/contracts/${CONTRACT}/statements/2011-13`, headers: { ...auth(), ...browser } });
+    const response = await get(app, {
+      url: `/api/contracts/${CONTRACT}/statements/2011-13`,
+      headers: { ...auth(), ...browser },
+    });
     expect(response.statusCode).toBe(400);
     expect(response.json()).toEqual({ error: expect.any(String) });
   });
@@ -414,8 +579,21 @@ describe('the page answers a browser in Japanese HTML; the API keeps JSON', () =
 
 describe('the window and its 404s', () => {
   test('a 404 never names a month outside the window (the store has 2011-03 and 2011-04)', async () => {
-    const early = await started(buildViewServer({ db: workspace.dbPath, secret: SECRET, reference: loadReferenceData(), window: windowMonths('2011-02', 2), logger: pino({ level: 'silent' }) }));
-    for (const url of [`/api/contracts/${CONTRACT}/statements/2011-02`, `/api/contracts/${CONTRACT}/statements/2011-02/calls`, `/api/contracts/${CONTRACT}/statements/2011-04`, `/contracts/${CONTRACT}?month=2011-04`]) {
+    const early = await started(
+      buildViewServer({
+        db: workspace.dbPath,
+        secret: SECRET,
+        reference: loadReferenceData(),
+        window: windowMonths('2011-02', 2),
+        logger: pino({ level: 'silent' }),
+      }),
+    );
+    for (const url of [
+      `/api/contracts/${CONTRACT}/statements/2011-02`,
+      `/api/contracts/${CONTRACT}/statements/2011-02/calls`,
+      `/api/contracts/${CONTRACT}/statements/2011-04`,
+      `/contracts/${CONTRACT}?month=2011-04`,
+    ]) {
       const response = await get(early, { url, headers: auth() });
       expect(response.statusCode).toBe(404);
       // the month asked for may be named; the store's other months never
@@ -426,8 +604,19 @@ describe('the window and its 404s', () => {
 
   test('the default window on a store whose months are long past: it ends at the newest month with a statement', async () => {
     const now = () => Date.parse('2026-12-04T00:00:00Z');
-    const current = await started(buildViewServer({ db: workspace.dbPath, secret: SECRET, reference: loadReferenceData(), window: { length: 7, now }, logger: pino({ level: 'silent' }) }));
-    expect((await get(current, { url: `/api/contracts/${CONTRACT}/months`, headers: auth() })).json()).toEqual({ contract: CONTRACT, months: ['2011-05', '2011-04', '2011-03'] });
+    const current = await started(
+      buildViewServer({
+        db: workspace.dbPath,
+        secret: SECRET,
+        reference: loadReferenceData(),
+        window: { length: 7, now },
+        logger: pino({ level: 'silent' }),
+      }),
+    );
+    expect((await get(current, { url: `/api/contracts/${CONTRACT}/months`, headers: auth() })).json()).toEqual({
+      contract: CONTRACT,
+      months: ['2011-05', '2011-04', '2011-03'],
+    });
     const page = await get(current, { url: `/contracts/${CONTRACT}?token=${token()}` });
     expect(page.statusCode).toBe(200);
     expect(page.body).toContain('<option value="2011-05" selected>');

@@ -20,7 +20,14 @@ import { requireSubscriberNumber } from '../numbering/peer';
 import { withOpenStore } from '../store/openStore';
 import { formatStatementMonth } from '../statement/renderText';
 import { InvoiceStatus } from './invoiceTabs';
-import { CALLS_PER_PAGE, renderCallsPage, renderErrorPage, renderInvoiceInquiryPage, renderInvoiceListPage, renderStatementPage } from './page';
+import {
+  CALLS_PER_PAGE,
+  renderCallsPage,
+  renderErrorPage,
+  renderInvoiceInquiryPage,
+  renderInvoiceListPage,
+  renderStatementPage,
+} from './page';
 import { MonthSummary, summariseWindow } from './summary';
 import { verifyToken } from './token';
 import { DEFAULT_MAX_IN_FLIGHT } from './limits';
@@ -43,7 +50,11 @@ const RETRY_AFTER_BUSY = '1';
 const RETRY_AFTER_STORE = '10';
 
 /** Headers every response carries, those fastify or Node write themselves included. */
-const COMMON_HEADERS = { 'cache-control': 'no-store', 'x-content-type-options': 'nosniff', 'referrer-policy': 'no-referrer' } as const;
+const COMMON_HEADERS = {
+  'cache-control': 'no-store',
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+} as const;
 const PAGE_CSP = "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'";
 const STATEMENT_HTML_CSP = "default-src 'none'; style-src 'unsafe-inline'";
 
@@ -97,9 +108,16 @@ const INVOICE_PAGE = { page: true, subject: INVOICE_SUBJECT };
 const STORE_DAMAGED_PAGE = '請求情報を表示できません。お手数ですが、お問い合わせ窓口までご連絡ください。';
 
 const FORMATS = {
-  json: { type: 'application/json; charset=utf-8', render: ({ statement, issue }: ShownStatement) => shownStatementJson(statement, issue !== null) },
+  json: {
+    type: 'application/json; charset=utf-8',
+    render: ({ statement, issue }: ShownStatement) => shownStatementJson(statement, issue !== null),
+  },
   csv: { type: 'text/csv; charset=utf-8', render: ({ statement }: ShownStatement) => renderCsv(statement) },
-  html: { type: 'text/html; charset=utf-8', render: ({ statement, issue }: ShownStatement, single: boolean) => renderHtml(statement, { singleNumber: single, issue }) },
+  html: {
+    type: 'text/html; charset=utf-8',
+    render: ({ statement, issue }: ShownStatement, single: boolean) =>
+      renderHtml(statement, { singleNumber: single, issue }),
+  },
 } as const;
 
 /** The read-only statement view (no write endpoints). Every route but /health needs a token for its contract. */
@@ -126,10 +144,26 @@ export function buildViewServer(options: ViewOptions): FastifyInstance {
     clientErrorHandler: (error: Error & { code?: string }, socket: Socket) => {
       if (error.code === 'ECONNRESET' || socket.destroyed) return;
       const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
-      const body = JSON.stringify({ error: status === 431 ? 'the request headers are too large' : status === 408 ? 'the request took too long' : 'bad request' });
-      const headers = { ...COMMON_HEADERS, 'content-type': 'application/json; charset=utf-8', 'content-length': String(Buffer.byteLength(body)), connection: 'close' };
+      const body = JSON.stringify({
+        error:
+          status === 431
+            ? 'the request headers are too large'
+            : status === 408
+              ? 'the request took too long'
+              : 'bad request',
+      });
+      const headers = {
+        ...COMMON_HEADERS,
+        'content-type': 'application/json; charset=utf-8',
+        'content-length': String(Buffer.byteLength(body)),
+        connection: 'close',
+      };
       if (socket.writable) {
-        socket.write(`HTTP/1.1 ${status} ${STATUS_TEXT[status]}\r\n${Object.entries(headers).map(([name, value]) => `${name}: ${value}`).join('\r\n')}\r\n\r\n${body}`);
+        socket.write(
+          `HTTP/1.1 ${status} ${STATUS_TEXT[status]}\r\n${Object.entries(headers)
+            .map(([name, value]) => `${name}: ${value}`)
+            .join('\r\n')}\r\n\r\n${body}`,
+        );
       }
       // The request line was not read: the access line has no method or path.
       accessLine(null, null, status, 0);
@@ -181,10 +215,13 @@ export function buildViewServer(options: ViewOptions): FastifyInstance {
     const [status, message] = describeError(error);
     if (status >= 500) request.log.error({ err: { type: error.name, message: error.message } }, 'request failed');
     if (status === 503 && !reply.hasHeader('retry-after')) reply.header('retry-after', RETRY_AFTER_STORE);
-    const pageMessage = (error instanceof HttpError ? error.pageMessage : undefined) ?? pageMessageFor(status, pageSubject(request));
+    const pageMessage =
+      (error instanceof HttpError ? error.pageMessage : undefined) ?? pageMessageFor(status, pageSubject(request));
     return sendFailure(request, reply, status, message, pageMessage, isPageRoute(request));
   });
-  app.setNotFoundHandler((request, reply) => sendFailure(request, reply, 404, 'not found', pageMessageFor(404, USAGE_SUBJECT), wantsPage(request)));
+  app.setNotFoundHandler((request, reply) =>
+    sendFailure(request, reply, 404, 'not found', pageMessageFor(404, USAGE_SUBJECT), wantsPage(request)),
+  );
 
   app.get('/health', async () => ({ status: 'ok' }));
 
@@ -192,7 +229,12 @@ export function buildViewServer(options: ViewOptions): FastifyInstance {
 
   app.get(
     '/api/contracts/:contract/months',
-    { schema: { params: contractParams, querystring: { type: 'object', additionalProperties: false, properties: { token: TOKEN_QUERY } } } },
+    {
+      schema: {
+        params: contractParams,
+        querystring: { type: 'object', additionalProperties: false, properties: { token: TOKEN_QUERY } },
+      },
+    },
     async (request) => {
       const { contract } = request.params as { contract: string };
       const shown = await read((store) => shownMonths(store, contract));
@@ -200,10 +242,22 @@ export function buildViewServer(options: ViewOptions): FastifyInstance {
     },
   );
 
-  app.get('/api/contracts/:contract/summary', { schema: { params: contractParams, querystring: { type: 'object', additionalProperties: false, properties: { token: TOKEN_QUERY } } } }, async (request) => {
-    const { contract } = request.params as { contract: string };
-    return { contract, months: await read(async (store) => windowSummary(store, contract, await shownMonths(store, contract))) };
-  });
+  app.get(
+    '/api/contracts/:contract/summary',
+    {
+      schema: {
+        params: contractParams,
+        querystring: { type: 'object', additionalProperties: false, properties: { token: TOKEN_QUERY } },
+      },
+    },
+    async (request) => {
+      const { contract } = request.params as { contract: string };
+      return {
+        contract,
+        months: await read(async (store) => windowSummary(store, contract, await shownMonths(store, contract))),
+      };
+    },
+  );
 
   app.get(
     '/api/contracts/:contract/statements/:month',
@@ -212,12 +266,19 @@ export function buildViewServer(options: ViewOptions): FastifyInstance {
         params: {
           type: 'object',
           required: ['contract', 'month'],
-          properties: { contract: { type: 'string', pattern: CONTRACT }, month: { type: 'string', pattern: '^\\d{4}-(0[1-9]|1[0-2])(\\.(json|csv|html))?$' } },
+          properties: {
+            contract: { type: 'string', pattern: CONTRACT },
+            month: { type: 'string', pattern: '^\\d{4}-(0[1-9]|1[0-2])(\\.(json|csv|html))?$' },
+          },
         },
         querystring: {
           type: 'object',
           additionalProperties: false,
-          properties: { number: { type: 'string', maxLength: 20 }, revision: { type: 'string', pattern: '^[1-9]\\d{0,5}$' }, token: TOKEN_QUERY },
+          properties: {
+            number: { type: 'string', maxLength: 20 },
+            revision: { type: 'string', pattern: '^[1-9]\\d{0,5}$' },
+            token: TOKEN_QUERY,
+          },
         },
       },
     },
@@ -240,11 +301,19 @@ export function buildViewServer(options: ViewOptions): FastifyInstance {
     '/api/contracts/:contract/statements/:month/calls',
     {
       schema: {
-        params: { type: 'object', required: ['contract', 'month'], properties: { contract: { type: 'string', pattern: CONTRACT }, month: { type: 'string', pattern: MONTH } } },
+        params: {
+          type: 'object',
+          required: ['contract', 'month'],
+          properties: { contract: { type: 'string', pattern: CONTRACT }, month: { type: 'string', pattern: MONTH } },
+        },
         querystring: {
           type: 'object',
           additionalProperties: false,
-          properties: { number: { type: 'string', maxLength: 20 }, mask: { type: 'string', enum: ['true', 'false'] }, token: TOKEN_QUERY },
+          properties: {
+            number: { type: 'string', maxLength: 20 },
+            mask: { type: 'string', enum: ['true', 'false'] },
+            token: TOKEN_QUERY,
+          },
         },
       },
     },
@@ -255,12 +324,25 @@ export function buildViewServer(options: ViewOptions): FastifyInstance {
       const { calls, allowanceCovered } = await read(async (store) => {
         await callsIn(store, contract, month);
         const details = await readCallDetails(store, { contractId: contract, month, number, direction: 'all' });
-        return { calls: details, allowanceCovered: await readAllowanceCoverage(store, await withStoredSubscriptions(store, options.reference), contract, month) };
+        return {
+          calls: details,
+          allowanceCovered: await readAllowanceCoverage(
+            store,
+            await withStoredSubscriptions(store, options.reference),
+            contract,
+            month,
+          ),
+        };
       });
       return reply
         .type('text/csv; charset=utf-8')
         .header('content-disposition', `attachment; filename="calls-${contract}-${month}.csv"`)
-        .send(renderCallDetailsCsv(calls, { mask: query.mask !== 'false', ...(allowanceCovered === undefined ? {} : { allowanceCovered }) }));
+        .send(
+          renderCallDetailsCsv(calls, {
+            mask: query.mask !== 'false',
+            ...(allowanceCovered === undefined ? {} : { allowanceCovered }),
+          }),
+        );
     },
   );
 
@@ -268,7 +350,13 @@ export function buildViewServer(options: ViewOptions): FastifyInstance {
 
   app.get(
     '/contracts/:contract',
-    { config: { page: true }, schema: { params: contractParams, querystring: { type: 'object', additionalProperties: false, properties: pageQuery } } },
+    {
+      config: { page: true },
+      schema: {
+        params: contractParams,
+        querystring: { type: 'object', additionalProperties: false, properties: pageQuery },
+      },
+    },
     async (request, reply) => {
       const { contract } = request.params as { contract: string };
       const query = request.query as { month?: string; token?: string };
@@ -276,9 +364,18 @@ export function buildViewServer(options: ViewOptions): FastifyInstance {
         const shown = await shownMonths(store, contract);
         const month = query.month ?? shown.withStatement[0] ?? shown.months[0]!;
         inWindow(shown, month);
-        const statement = shown.withStatement.includes(month) ? (await statementFor(store, contract, month, {})).statement : undefined;
+        const statement = shown.withStatement.includes(month)
+          ? (await statementFor(store, contract, month, {})).statement
+          : undefined;
         const summary = await windowSummary(store, contract, shown);
-        return renderStatementPage({ contract, month, window: shown.months, token: query.token ?? '', statement, summary });
+        return renderStatementPage({
+          contract,
+          month,
+          window: shown.months,
+          token: query.token ?? '',
+          statement,
+          summary,
+        });
       });
       return reply.type('text/html; charset=utf-8').header('content-security-policy', PAGE_CSP).send(html);
     },
@@ -288,7 +385,14 @@ export function buildViewServer(options: ViewOptions): FastifyInstance {
     '/contracts/:contract/calls',
     {
       config: { page: true },
-      schema: { params: contractParams, querystring: { type: 'object', additionalProperties: false, properties: { ...pageQuery, page: { type: 'string', pattern: '^[1-9]\\d{0,5}$' } } } },
+      schema: {
+        params: contractParams,
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: { ...pageQuery, page: { type: 'string', pattern: '^[1-9]\\d{0,5}$' } },
+        },
+      },
     },
     async (request, reply) => {
       const { contract } = request.params as { contract: string };
@@ -297,13 +401,30 @@ export function buildViewServer(options: ViewOptions): FastifyInstance {
         const shown = await shownMonths(store, contract);
         const month = query.month ?? shown.withStatement[0] ?? shown.months[0]!;
         inWindow(shown, month);
-        const all = (await store.hasCalls(contract, month)) ? await store.callDetails({ contractId: contract, month, direction: 'all' }) : [];
+        const all = (await store.hasCalls(contract, month))
+          ? await store.callDetails({ contractId: contract, month, direction: 'all' })
+          : [];
         const pageCount = Math.max(1, Math.ceil(all.length / CALLS_PER_PAGE));
         const page = Number(query.page ?? '1');
-        if (page > pageCount) throw new HttpError(404, `page ${page} is past the last (${pageCount})`, `通話明細は${pageCount}ページまでです。`);
+        if (page > pageCount)
+          throw new HttpError(
+            404,
+            `page ${page} is past the last (${pageCount})`,
+            `通話明細は${pageCount}ページまでです。`,
+          );
         const first = (page - 1) * CALLS_PER_PAGE;
         const calls = all.length === 0 ? undefined : all.slice(first, first + CALLS_PER_PAGE);
-        return renderCallsPage({ contract, month, window: shown.months, token: query.token ?? '', calls, page, pageCount, callCount: all.length, firstIndex: first + 1 });
+        return renderCallsPage({
+          contract,
+          month,
+          window: shown.months,
+          token: query.token ?? '',
+          calls,
+          page,
+          pageCount,
+          callCount: all.length,
+          firstIndex: first + 1,
+        });
       });
       return reply.type('text/html; charset=utf-8').header('content-security-policy', PAGE_CSP).send(html);
     },
@@ -312,14 +433,18 @@ export function buildViewServer(options: ViewOptions): FastifyInstance {
   // 請求情報一覧 and 請求情報照会: the contract's issued invoices and notes of the window's months,
   // served as stored (a document whose sha256 no longer matches is a 500, logged, never re-rendered).
 
-  app.get('/api/contracts/:contract/invoices', { schema: { params: contractParams, querystring: TOKEN_ONLY } }, async (request) => {
-    const { contract } = request.params as { contract: string };
-    const documents = await read(async (store) => {
-      const rows = await contractInvoices(store, contract);
-      return listed(request, rows, await shownMonths(store, contract));
-    });
-    return { contract, invoices: documents };
-  });
+  app.get(
+    '/api/contracts/:contract/invoices',
+    { schema: { params: contractParams, querystring: TOKEN_ONLY } },
+    async (request) => {
+      const { contract } = request.params as { contract: string };
+      const documents = await read(async (store) => {
+        const rows = await contractInvoices(store, contract);
+        return listed(request, rows, await shownMonths(store, contract));
+      });
+      return { contract, invoices: documents };
+    },
+  );
 
   app.get(
     '/api/contracts/:contract/invoices/:number',
@@ -328,7 +453,10 @@ export function buildViewServer(options: ViewOptions): FastifyInstance {
         params: {
           type: 'object',
           required: ['contract', 'number'],
-          properties: { contract: { type: 'string', pattern: CONTRACT }, number: { type: 'string', pattern: `^${INVOICE_NUMBER}(\\.(json|html|pdf))?$` } },
+          properties: {
+            contract: { type: 'string', pattern: CONTRACT },
+            number: { type: 'string', pattern: `^${INVOICE_NUMBER}(\\.(json|html|pdf))?$` },
+          },
         },
         querystring: TOKEN_ONLY,
       },
@@ -342,25 +470,41 @@ export function buildViewServer(options: ViewOptions): FastifyInstance {
         inWindow(await shownMonths(store, contract), row.month, INVOICE_SUBJECT);
         return asIssued(request, row);
       });
-      if (suffix === 'html') return reply.type('text/html; charset=utf-8').header('content-security-policy', STATEMENT_HTML_CSP).send(renderInvoiceHtml(document.invoice));
+      if (suffix === 'html')
+        return reply
+          .type('text/html; charset=utf-8')
+          .header('content-security-policy', STATEMENT_HTML_CSP)
+          .send(renderInvoiceHtml(document.invoice));
       if (suffix === 'pdf') {
         const pdf = await renderInvoicePdf(document.invoice);
-        return reply.type('application/pdf').header('content-disposition', `inline; filename="${number}.pdf"`).send(pdf);
+        return reply
+          .type('application/pdf')
+          .header('content-disposition', `inline; filename="${number}.pdf"`)
+          .send(pdf);
       }
       return reply.type('application/json; charset=utf-8').send(document.stored.invoiceJson);
     },
   );
 
-  app.get('/contracts/:contract/invoices', { config: INVOICE_PAGE, schema: { params: contractParams, querystring: TOKEN_ONLY } }, async (request, reply) => {
-    const { contract } = request.params as { contract: string };
-    const query = request.query as { token?: string };
-    const html = await read(async (store) => {
-      const rows = await contractInvoices(store, contract);
-      const shown = await shownMonths(store, contract);
-      return renderInvoiceListPage({ contract, token: query.token ?? '', window: shown.months, documents: listed(request, rows, shown) });
-    });
-    return reply.type('text/html; charset=utf-8').header('content-security-policy', PAGE_CSP).send(html);
-  });
+  app.get(
+    '/contracts/:contract/invoices',
+    { config: INVOICE_PAGE, schema: { params: contractParams, querystring: TOKEN_ONLY } },
+    async (request, reply) => {
+      const { contract } = request.params as { contract: string };
+      const query = request.query as { token?: string };
+      const html = await read(async (store) => {
+        const rows = await contractInvoices(store, contract);
+        const shown = await shownMonths(store, contract);
+        return renderInvoiceListPage({
+          contract,
+          token: query.token ?? '',
+          window: shown.months,
+          documents: listed(request, rows, shown),
+        });
+      });
+      return reply.type('text/html; charset=utf-8').header('content-security-policy', PAGE_CSP).send(html);
+    },
+  );
 
   app.get(
     '/contracts/:contract/invoice',
@@ -368,7 +512,15 @@ export function buildViewServer(options: ViewOptions): FastifyInstance {
       config: INVOICE_PAGE,
       schema: {
         params: contractParams,
-        querystring: { type: 'object', additionalProperties: false, properties: { month: { type: 'string', pattern: MONTH }, number: { type: 'string', pattern: `^${INVOICE_NUMBER}$` }, token: TOKEN_QUERY } },
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            month: { type: 'string', pattern: MONTH },
+            number: { type: 'string', pattern: `^${INVOICE_NUMBER}$` },
+            token: TOKEN_QUERY,
+          },
+        },
       },
     },
     async (request, reply) => {
@@ -380,10 +532,14 @@ export function buildViewServer(options: ViewOptions): FastifyInstance {
         const inShown = rows.filter((row) => shown.months.includes(row.month));
         // a number: that document; else the month's newest; no month: the newest month with one (else the window's newest)
         const picked = query.number === undefined ? undefined : byNumber(rows, contract, query.number);
-        const newestWithOne = inShown.map((row) => row.month).sort().at(-1);
+        const newestWithOne = inShown
+          .map((row) => row.month)
+          .sort()
+          .at(-1);
         const month = picked?.month ?? query.month ?? newestWithOne ?? shown.months[0]!;
         inWindow(shown, month, INVOICE_SUBJECT);
-        if (picked !== undefined && query.month !== undefined && query.month !== picked.month) throw notInvoiceOf(contract, picked.invoiceNumber);
+        if (picked !== undefined && query.month !== undefined && query.month !== picked.month)
+          throw notInvoiceOf(contract, picked.invoiceNumber);
         const monthRows = inShown.filter((row) => row.month === month);
         const shownRow = picked ?? monthRows.at(-1);
         return renderInvoiceInquiryPage({
@@ -412,7 +568,15 @@ export function buildViewServer(options: ViewOptions): FastifyInstance {
     return newestFirst.map((row) => {
       const { invoice } = asIssued(request, row);
       const status: InvoiceStatus = corrected.has(row.invoiceNumber) ? 'corrected' : 'issued';
-      return { month: invoice.month, invoiceNumber: invoice.invoiceNumber, kind: invoice.kind, corrects: invoice.corrects, issuedOn: invoice.issuedOn, total: invoice.total, status };
+      return {
+        month: invoice.month,
+        invoiceNumber: invoice.invoiceNumber,
+        kind: invoice.kind,
+        corrects: invoice.corrects,
+        issuedOn: invoice.issuedOn,
+        total: invoice.total,
+        status,
+      };
     });
   }
 
@@ -438,11 +602,17 @@ export function buildViewServer(options: ViewOptions): FastifyInstance {
   /** The window's months at a glance, oldest first (a month without a statement is all zeros). */
   async function windowSummary(store: Store, contract: string, shown: ShownMonths): Promise<MonthSummary[]> {
     const statements = new Map<string, Statement>();
-    for (const month of shown.withStatement) statements.set(month, (await statementFor(store, contract, month, {})).statement);
+    for (const month of shown.withStatement)
+      statements.set(month, (await statementFor(store, contract, month, {})).statement);
     return summariseWindow(shown.months, statements);
   }
 
-  async function statementFor(store: Store, contract: string, month: string, query: { number?: string; revision?: string }): Promise<ShownStatement> {
+  async function statementFor(
+    store: Store,
+    contract: string,
+    month: string,
+    query: { number?: string; revision?: string },
+  ): Promise<ShownStatement> {
     const number = query.number === undefined ? undefined : requireSubscriberNumber(query.number);
     return loadShownStatement(store, await withStoredSubscriptions(store, options.reference), {
       contractId: contract,
@@ -467,11 +637,22 @@ export function buildViewServer(options: ViewOptions): FastifyInstance {
     return (request.routeOptions.config as { page?: boolean } | undefined)?.page === true;
   }
 
-  function sendFailure(request: FastifyRequest, reply: FastifyReply, status: number, message: string, pageMessage: string, page: boolean): FastifyReply {
+  function sendFailure(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    status: number,
+    message: string,
+    pageMessage: string,
+    page: boolean,
+  ): FastifyReply {
     reply.headers(COMMON_HEADERS);
     if (status === 503 && !reply.hasHeader('retry-after')) reply.header('retry-after', RETRY_AFTER_STORE);
     if (!page) return reply.code(status).type('application/json; charset=utf-8').send({ error: message });
-    return reply.code(status).type('text/html; charset=utf-8').header('content-security-policy', PAGE_CSP).send(renderErrorPage(status, pageMessage, pageSubject(request)));
+    return reply
+      .code(status)
+      .type('text/html; charset=utf-8')
+      .header('content-security-policy', PAGE_CSP)
+      .send(renderErrorPage(status, pageMessage, pageSubject(request)));
   }
 
   return app;
@@ -514,7 +695,11 @@ function byNumber(rows: StoredInvoice[], contract: string, number: string): Stor
 }
 
 function notInvoiceOf(contract: string, number: string): HttpError {
-  return new HttpError(404, `no invoice ${number} of contract ${contract}`, `請求書番号 ${number} の請求情報は見つかりません。`);
+  return new HttpError(
+    404,
+    `no invoice ${number} of contract ${contract}`,
+    `請求書番号 ${number} の請求情報は見つかりません。`,
+  );
 }
 
 function withStatementIn(shown: ShownMonths, contract: string, month: string): void {
@@ -523,8 +708,15 @@ function withStatementIn(shown: ShownMonths, contract: string, month: string): v
 }
 
 function noFigures(shown: ShownMonths, contract: string, month: string): HttpError {
-  const known = shown.withStatement.length === 0 ? 'none of the months shown has one' : `months shown with one: ${shown.withStatement.join(', ')}`;
-  return new HttpError(404, `no statement: contract ${contract} has no calls in ${month} (${known})`, `${formatStatementMonth(month)}のご利用明細はありません。`);
+  const known =
+    shown.withStatement.length === 0
+      ? 'none of the months shown has one'
+      : `months shown with one: ${shown.withStatement.join(', ')}`;
+  return new HttpError(
+    404,
+    `no statement: contract ${contract} has no calls in ${month} (${known})`,
+    `${formatStatementMonth(month)}のご利用明細はありません。`,
+  );
 }
 
 /** A browser asking for a page that is not an API route: it gets the Japanese page, anything else JSON. */
@@ -538,7 +730,11 @@ function pathOf(url: string | undefined): string | null {
   return url === undefined ? null : url.split('?')[0]!;
 }
 
-const STATUS_TEXT: Record<number, string> = { 400: 'Bad Request', 408: 'Request Timeout', 431: 'Request Header Fields Too Large' };
+const STATUS_TEXT: Record<number, string> = {
+  400: 'Bad Request',
+  408: 'Request Timeout',
+  431: 'Request Header Fields Too Large',
+};
 
 function bearerToken(request: FastifyRequest): string | undefined {
   const header = request.headers.authorization;
@@ -554,11 +750,12 @@ function bearerToken(request: FastifyRequest): string | undefined {
 function describeError(error: Error & { statusCode?: number; validation?: unknown; code?: string }): [number, string] {
   if (error instanceof HttpError) return [error.statusCode, error.message];
   if (error.validation !== undefined) return [400, `bad request: ${error.message}`];
-  if (error instanceof StoreConfigurationError || error instanceof StoreFailedError) return [503, 'the store is not available; try again later'];
+  if (error instanceof StoreConfigurationError || error instanceof StoreFailedError)
+    return [503, 'the store is not available; try again later'];
   if (error instanceof ConfigurationError) return [400, error.message];
   if (error instanceof RunFailedError) return [404, error.message];
   if (error instanceof MeisaiError) return [500, 'internal error'];
-  if (typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500) return [error.statusCode, error.message];
+  if (typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500)
+    return [error.statusCode, error.message];
   return [500, 'internal error'];
 }
-

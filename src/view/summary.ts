@@ -26,11 +26,23 @@ export function summariseWindow(window: string[], statements: Map<string, Statem
     const charges = Object.fromEntries(CALL_TYPES.map((type) => [type, '0'])) as Record<CallType, string>;
     if (statement === undefined) return { month, statement: false, charges, total: '0', chakuwari: '0' };
     for (const row of statement.allNumbers.calls) charges[row.type] = row.charge;
-    return { month, statement: true, charges, total: statement.allNumbers.total.charge, chakuwari: statement.allNumbers.chakuwari.discount };
+    return {
+      month,
+      statement: true,
+      charges,
+      total: statement.allNumbers.total.charge,
+      chakuwari: statement.allNumbers.chakuwari.discount,
+    };
   });
 }
 
-const COLOURS: Record<CallType, string> = { general: '#4e79a7', international: '#f28e2b', mobile: '#59a14f', ip: '#b07aa1', phs: '#edc948' };
+const COLOURS: Record<CallType, string> = {
+  general: '#4e79a7',
+  international: '#f28e2b',
+  mobile: '#59a14f',
+  ip: '#b07aa1',
+  phs: '#edc948',
+};
 /** The drawing's own units: the SVG scales to the width it is given (a phone's 340 px or a desk's 600). */
 const WIDTH = 480;
 const HEIGHT = 240;
@@ -99,7 +111,10 @@ export function renderSummary(months: MonthSummary[]): string {
     '</svg>',
   ];
   const legend = [
-    ...CALL_TYPES.map((type) => `<li><span class="swatch" style="background: ${COLOURS[type]}"></span>${escapeHtml(CALL_TYPE_LABELS[type])}</li>`),
+    ...CALL_TYPES.map(
+      (type) =>
+        `<li><span class="swatch" style="background: ${COLOURS[type]}"></span>${escapeHtml(CALL_TYPE_LABELS[type])}</li>`,
+    ),
     '<li><span class="swatch line" style="background: #e15759"></span>着割</li>',
   ];
   const header = ['ご確認月', ...CALL_TYPES.map((type) => CALL_TYPE_LABELS[type]), '合計', '着割'];

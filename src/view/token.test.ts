@@ -25,7 +25,9 @@ test('every other spelling of the signature is refused, the last character inclu
 
 test('a malformed token, another secret', () => {
   expect(verifyToken(SECRET, 'N000000001.1.2.3', NOW)).toEqual({ ok: false, reason: 'malformed' });
-  expect(verifyToken(SECRET, mintToken('another-secret-that-is-long-enough-0123456789', 'N000000001', 600, NOW), NOW)).toEqual({ ok: false, reason: 'signature' });
+  expect(
+    verifyToken(SECRET, mintToken('another-secret-that-is-long-enough-0123456789', 'N000000001', 600, NOW), NOW),
+  ).toEqual({ ok: false, reason: 'signature' });
 });
 
 test('--ttl', () => {

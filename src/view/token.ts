@@ -22,7 +22,8 @@ export function mintToken(secret: string, contract: string, ttlSeconds: number, 
   return `${contract}.${expiry}.${nonce}.${signature(secret, contract, expiry, nonce).toString('base64url')}`;
 }
 
-export type TokenCheck = { ok: true; contract: string; expiresAt: number } | { ok: false; reason: 'malformed' | 'signature' | 'expired' };
+export type TokenCheck =
+  { ok: true; contract: string; expiresAt: number } | { ok: false; reason: 'malformed' | 'signature' | 'expired' };
 
 /** Checks the signature (in constant time) before anything the token says is believed. */
 export function verifyToken(secret: string, token: string, nowMs = Date.now()): TokenCheck {
@@ -33,7 +34,8 @@ export function verifyToken(secret: string, token: string, nowMs = Date.now()): 
   // bits, so comparing decoded bytes would accept several spellings of one signature.
   const expected = Buffer.from(signature(secret, contract, expiry, nonce).toString('base64url'));
   const givenText = Buffer.from(given);
-  if (givenText.length !== expected.length || !timingSafeEqual(givenText, expected)) return { ok: false, reason: 'signature' };
+  if (givenText.length !== expected.length || !timingSafeEqual(givenText, expected))
+    return { ok: false, reason: 'signature' };
   const expiresAt = Number(expiry);
   if (expiresAt * 1000 <= nowMs) return { ok: false, reason: 'expired' };
   return { ok: true, contract, expiresAt };
@@ -43,7 +45,8 @@ export function verifyToken(secret: string, token: string, nowMs = Date.now()): 
 export function parseTtl(value: string): number {
   const match = /^([1-9]\d{0,5})([smh])$/.exec(value);
   const seconds = match === null ? NaN : Number(match[1]) * { s: 1, m: 60, h: 3600 }[match[2] as 's' | 'm' | 'h'];
-  if (!(seconds <= MAX_TTL_SECONDS)) throw new ConfigurationError(`ttl "${value}" is not valid: expected a number and s, m or h, at most 24h, e.g. 10m`);
+  if (!(seconds <= MAX_TTL_SECONDS))
+    throw new ConfigurationError(`ttl "${value}" is not valid: expected a number and s, m or h, at most 24h, e.g. 10m`);
   return seconds;
 }
 
@@ -54,12 +57,17 @@ export function readViewSecret(secretFile: string | undefined, env: NodeJS.Proce
     try {
       secret = readFileSync(secretFile, 'utf8').replace(/\r?\n$/, '');
     } catch (error) {
-      throw new ConfigurationError(`cannot read the secret file ${secretFile}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+      throw new ConfigurationError(
+        `cannot read the secret file ${secretFile}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
+      );
     }
   } else {
     secret = env.MEISAI_VIEW_SECRET ?? '';
     if (secret === '') throw new ConfigurationError('no secret: set MEISAI_VIEW_SECRET or give --secret-file FILE');
   }
-  if (secret.length < MIN_SECRET_LENGTH) throw new ConfigurationError(`the secret is too short: at least ${MIN_SECRET_LENGTH} characters (e.g. openssl rand -hex 32)`);
+  if (secret.length < MIN_SECRET_LENGTH)
+    throw new ConfigurationError(
+      `the secret is too short: at least ${MIN_SECRET_LENGTH} characters (e.g. openssl rand -hex 32)`,
+    );
   return secret;
 }

@@ -29,7 +29,10 @@ function lastLine(stderr: string): string {
 
 test('an open month is refused with exit 1, naming the close it needs', async () => {
   const result = await runCli(['bill', '--month', '2014-03', '--db', db]);
-  expect([result.code, lastLine(result.stderr)]).toEqual([1, 'meisai: 2014-03 is open: only a closed month is billed (meisai close --month 2014-03 first)']);
+  expect([result.code, lastLine(result.stderr)]).toEqual([
+    1,
+    'meisai: 2014-03 is open: only a closed month is billed (meisai close --month 2014-03 first)',
+  ]);
 });
 
 test('a data folder without issuer.json is bad configuration: exit 2 before anything is issued', async () => {
@@ -47,31 +50,71 @@ test('a data folder without issuer.json is bad configuration: exit 2 before anyt
 
 test('a month the levy tables do not cover stops the bill, naming it', async () => {
   const late = join(directory, 'late.csv');
-  writeFileSync(late, 'record_id,contract_id,number,direction,peer,start,duration\nL-1,N000000010,05010000001,out,0311112222,2026-05-01 10:00:00,60\n');
+  writeFileSync(
+    late,
+    'record_id,contract_id,number,direction,peer,start,duration\nL-1,N000000010,05010000001,out,0311112222,2026-05-01 10:00:00,60\n',
+  );
   await runCli(['ingest', late, '--db', db]);
   await runCli(['close', '--month', '2026-05', '--db', db]);
   const result = await runCli(['bill', '--month', '2026-05', '--db', db]);
-  expect([result.code, lastLine(result.stderr)]).toEqual([2, 'meisai: the 電話リレーサービス料 table does not cover the month of use 2026-05: add a row for it (data/charges/)']);
+  expect([result.code, lastLine(result.stderr)]).toEqual([
+    2,
+    'meisai: the 電話リレーサービス料 table does not cover the month of use 2026-05: add a row for it (data/charges/)',
+  ]);
 });
 
 test('invoice --format html and pdf print the issued invoice; an unknown --number is refused (exit 2)', async () => {
   await runCli(['close', '--month', '2014-03', '--db', db]);
   expect((await runCli(['bill', '--month', '2014-03', '--issued-on', '2014-04-10', '--db', db])).code).toBe(0);
-  const json = JSON.parse((await runCli(['invoice', '--contract', 'N000000010', '--month', '2014-03', '--format', 'json', '--db', db])).stdout) as { invoiceNumber: string };
-  const html = await runCli(['invoice', '--contract', 'N000000010', '--month', '2014-03', '--format', 'html', '--db', db]);
+  const json = JSON.parse(
+    (await runCli(['invoice', '--contract', 'N000000010', '--month', '2014-03', '--format', 'json', '--db', db]))
+      .stdout,
+  ) as { invoiceNumber: string };
+  const html = await runCli([
+    'invoice',
+    '--contract',
+    'N000000010',
+    '--month',
+    '2014-03',
+    '--format',
+    'html',
+    '--db',
+    db,
+  ]);
   expect(html.code).toBe(0);
   expect(html.stdout).toContain(json.invoiceNumber);
   expect(html.stdout.startsWith('<!DOCTYPE html>')).toBe(true);
-  const pdf = await runCli(['invoice', '--contract', 'N000000010', '--month', '2014-03', '--format', 'pdf', '--db', db], { bytes: true });
+  const pdf = await runCli(
+    ['invoice', '--contract', 'N000000010', '--month', '2014-03', '--format', 'pdf', '--db', db],
+    { bytes: true },
+  );
   expect(pdf.code).toBe(0);
   expect(pdf.stdoutBytes.subarray(0, 5).toString('latin1')).toBe('%PDF-');
-  const unknown = await runCli(['invoice', '--contract', 'N000000010', '--month', '2014-03', '--format', 'html', '--number', 'NO-SUCH', '--db', db]);
-  expect([unknown.code, lastLine(unknown.stderr)]).toEqual([2, `meisai: --number NO-SUCH is not a document of this contract and month (it has ${json.invoiceNumber})`]);
+  const unknown = await runCli([
+    'invoice',
+    '--contract',
+    'N000000010',
+    '--month',
+    '2014-03',
+    '--format',
+    'html',
+    '--number',
+    'NO-SUCH',
+    '--db',
+    db,
+  ]);
+  expect([unknown.code, lastLine(unknown.stderr)]).toEqual([
+    2,
+    `meisai: --number NO-SUCH is not a document of this contract and month (it has ${json.invoiceNumber})`,
+  ]);
 });
 
 test('customers import names every bad line and imports nothing (exit 2)', async () => {
   const bad = join(directory, 'bad.csv');
-  writeFileSync(bad, 'contract_id,name,number,active_from,active_to\nN1,x,05010000009,2011-04-01,\nN000000020,,0312345678,2011-02-30,2011-01-01\nN000000021,a,05010000009,2011-04-01,\n');
+  writeFileSync(
+    bad,
+    'contract_id,name,number,active_from,active_to\nN1,x,05010000009,2011-04-01,\nN000000020,,0312345678,2011-02-30,2011-01-01\nN000000021,a,05010000009,2011-04-01,\n',
+  );
   const result = await runCli(['customers', 'import', bad, '--db', db]);
   expect(result.code).toBe(2);
   expect(result.stdout.split('\n').filter((line) => line !== '')).toEqual([
@@ -83,7 +126,10 @@ test('customers import names every bad line and imports nothing (exit 2)', async
 
 test('a contract with calls but no customer line is named and refused (exit 1); the others are billed', async () => {
   const other = join(directory, 'other.csv');
-  writeFileSync(other, 'record_id,contract_id,number,direction,peer,start,duration\nO-1,N000000030,05030000001,out,0311112222,2014-03-10 10:00:00,60\n');
+  writeFileSync(
+    other,
+    'record_id,contract_id,number,direction,peer,start,duration\nO-1,N000000030,05030000001,out,0311112222,2014-03-10 10:00:00,60\n',
+  );
   await runCli(['ingest', other, '--db', db]);
   await runCli(['close', '--month', '2014-03', '--db', db]);
   const result = await runCli(['bill', '--month', '2014-03', '--issued-on', '2014-04-05', '--db', db]);
@@ -97,9 +143,16 @@ test('a contract with calls but no customer line is named and refused (exit 1); 
 });
 
 test('the summary line counts in words: 1 invoice, 2 invoices, 1 note, 0 notes', () => {
-  const unchanged = (contractId: string) => ({ contractId, action: 'unchanged' as const, invoiceNumber: 'T1234567890123-00000001' });
+  const unchanged = (contractId: string) => ({
+    contractId,
+    action: 'unchanged' as const,
+    invoiceNumber: 'T1234567890123-00000001',
+  });
   const refused = (contractId: string) => ({ contractId, action: 'refused' as const, why: 'no customer line' });
-  const one = formatBill({ month: '2014-03', dryRun: true, outcomes: [unchanged('N000000010'), refused('N000000030')] }, { verbose: false });
+  const one = formatBill(
+    { month: '2014-03', dryRun: true, outcomes: [unchanged('N000000010'), refused('N000000030')] },
+    { verbose: false },
+  );
   expect(one.split('\n')[0]).toBe('bill 2014-03 (dry run): would issue 0 invoices and 0 notes; 1 unchanged, 1 refused');
   expect(plural(1, 'invoice')).toBe('1 invoice');
   expect(plural(2, 'invoice')).toBe('2 invoices');
@@ -107,9 +160,14 @@ test('the summary line counts in words: 1 invoice, 2 invoices, 1 note, 0 notes',
 });
 
 test('a dry run of two contracts says 2 invoices', async () => {
-  writeFileSync(join(directory, 'second.csv'), 'contract_id,name,number,active_from,active_to\nN000000011,山田花子,05030000011,2014-01-01,\n');
+  writeFileSync(
+    join(directory, 'second.csv'),
+    'contract_id,name,number,active_from,active_to\nN000000011,山田花子,05030000011,2014-01-01,\n',
+  );
   expect((await runCli(['customers', 'import', join(directory, 'second.csv'), '--db', db])).code).toBe(0);
   await runCli(['close', '--month', '2014-03', '--allow-empty', '--db', db]);
   const result = await runCli(['bill', '--month', '2014-03', '--dry-run', '--issued-on', '2014-04-05', '--db', db]);
-  expect(result.stdout.split('\n')[0]).toBe('bill 2014-03 (dry run): would issue 2 invoices and 0 notes; 0 unchanged, 0 refused');
+  expect(result.stdout.split('\n')[0]).toBe(
+    'bill 2014-03 (dry run): would issue 2 invoices and 0 notes; 0 unchanged, 0 refused',
+  );
 });

@@ -24,7 +24,11 @@ export function registerCalls(program: Command, io: Io): void {
     .requiredOption('--month <YYYY-MM>', 'month of the call starts (Japan time)', monthOption)
     .option('--number <number>', 'only this 050 number', numberOption)
     .option('--mask', 'hide the last four digits of each peer as ****, as carriers print 通話明細')
-    .addOption(new Option('--direction <direction>', 'outbound, inbound or all calls').choices(['out', 'in', 'all']).default('all'))
+    .addOption(
+      new Option('--direction <direction>', 'outbound, inbound or all calls')
+        .choices(['out', 'in', 'all'])
+        .default('all'),
+    )
     .addOption(csvEncodingOption())
     .addOption(dbOption())
     .action(async (options: CallsOptions) => {
@@ -36,8 +40,20 @@ export function registerCalls(program: Command, io: Io): void {
           number: options.number,
           direction: options.direction,
         });
-        const allowanceCovered = await readAllowanceCoverage(store, await withStoredSubscriptions(store, reference), options.contract, options.month);
-        writeCsv(io, renderCallDetailsCsv(calls, { mask: options.mask === true, ...(allowanceCovered === undefined ? {} : { allowanceCovered }) }), options.csvEncoding);
+        const allowanceCovered = await readAllowanceCoverage(
+          store,
+          await withStoredSubscriptions(store, reference),
+          options.contract,
+          options.month,
+        );
+        writeCsv(
+          io,
+          renderCallDetailsCsv(calls, {
+            mask: options.mask === true,
+            ...(allowanceCovered === undefined ? {} : { allowanceCovered }),
+          }),
+          options.csvEncoding,
+        );
       });
     });
 }

@@ -36,7 +36,8 @@ async function session(db: string): Promise<Step[]> {
     const result = await runCli([...args, '--db', db]);
     const step = { args, code: result.code, stdout: result.stdout };
     steps.push(step);
-    if (result.code !== 0 && result.code !== 1) throw new Error(`meisai ${args.join(' ')} exited ${result.code}: ${result.stderr}`);
+    if (result.code !== 0 && result.code !== 1)
+      throw new Error(`meisai ${args.join(' ')} exited ${result.code}: ${result.stderr}`);
     return step;
   };
   const known = workspace.writeFile('crm-1.csv', 'contract_id,plan,effective_from\nN000000001,REFERENCE,2011-01-01\n');
@@ -52,17 +53,50 @@ async function session(db: string): Promise<Step[]> {
   );
   await run('ingest', day);
   await run('rejects', '--csv-encoding', 'utf8');
-  await run('quote', '--contract', 'N000000002', '--peer', '090-1111-2222', '--start', '2011-04-02 09:00:00', '--duration', '61');
+  await run(
+    'quote',
+    '--contract',
+    'N000000002',
+    '--peer',
+    '090-1111-2222',
+    '--start',
+    '2011-04-02 09:00:00',
+    '--duration',
+    '61',
+  );
   const crm = workspace.writeFile('crm-2.csv', 'contract_id,plan,effective_from\nN000000002,BUSINESS,2011-04-01\n');
   await run('subscriptions', 'import', crm);
   await run('subscriptions', 'list', '--contract', 'N000000002');
-  await run('quote', '--contract', 'N000000002', '--peer', '090-1111-2222', '--start', '2011-04-02 09:00:00', '--duration', '61');
+  await run(
+    'quote',
+    '--contract',
+    'N000000002',
+    '--peer',
+    '090-1111-2222',
+    '--start',
+    '2011-04-02 09:00:00',
+    '--duration',
+    '61',
+  );
   await run('recycle', '--month', '2011-04');
   await run('rejects', '--csv-encoding', 'utf8');
   await run('calls', '--contract', 'N000000002', '--month', '2011-04', '--csv-encoding', 'utf8');
   await run('statement', '--contract', 'N000000002', '--month', '2011-04', '--format', 'json');
   await run('reconcile', '--month', '2011-04');
-  await run('quote', '--direction', 'in', '--contract', 'N000000002', '--peer', '090-1111-2222', '--start', '2011-04-02 09:00:00', '--duration', '61', '--json');
+  await run(
+    'quote',
+    '--direction',
+    'in',
+    '--contract',
+    'N000000002',
+    '--peer',
+    '090-1111-2222',
+    '--start',
+    '2011-04-02 09:00:00',
+    '--duration',
+    '61',
+    '--json',
+  );
   return steps;
 }
 
@@ -72,35 +106,64 @@ describePostgres('every command on a PostgreSQL store URL', () => {
   test('subscriptions, rejects, recycle and quote print on PostgreSQL what they print on SQLite', async () => {
     const postgres = await session(database.url);
     const sqlite = await session(workspace.dbPath);
-    const byCommand = (steps: Step[]): Record<string, Step> => Object.fromEntries(steps.map((step) => [step.args.slice(0, 2).join(' ') + ` #${steps.indexOf(step)}`, step]));
+    const byCommand = (steps: Step[]): Record<string, Step> =>
+      Object.fromEntries(steps.map((step) => [step.args.slice(0, 2).join(' ') + ` #${steps.indexOf(step)}`, step]));
     const pg = byCommand(postgres);
     const lite = byCommand(sqlite);
 
     // What an operator sees on PostgreSQL, step by step.
     expect(postgres.map((step) => [step.args[0], step.code])).toEqual([
-      ['subscriptions', 0], ['ingest', 0], ['rejects', 0], ['quote', 1], ['subscriptions', 0], ['subscriptions', 0], ['quote', 0], ['recycle', 0],
-      ['rejects', 0], ['calls', 0], ['statement', 0], ['reconcile', 0], ['quote', 0],
+      ['subscriptions', 0],
+      ['ingest', 0],
+      ['rejects', 0],
+      ['quote', 1],
+      ['subscriptions', 0],
+      ['subscriptions', 0],
+      ['quote', 0],
+      ['recycle', 0],
+      ['rejects', 0],
+      ['calls', 0],
+      ['statement', 0],
+      ['reconcile', 0],
+      ['quote', 0],
     ]);
-    expect(postgres[2]!.stdout.split('\r\n').filter((line) => line !== '').map((line) => line.split(',').slice(0, 3).join(','))).toEqual([
-      'file,line,code', 'day-1.csv,3,NO_TARIFF', 'day-1.csv,4,NO_TARIFF', 'day-1.csv,5,NO_TARIFF',
-    ]);
-    expect(postgres[5]!.stdout).toBe('contract_id,number,plan,effective_from,imported_from\nN000000002,,BUSINESS,2011-04-01,crm-2.csv\n');
+    expect(
+      postgres[2]!.stdout
+        .split('\r\n')
+        .filter((line) => line !== '')
+        .map((line) => line.split(',').slice(0, 3).join(',')),
+    ).toEqual(['file,line,code', 'day-1.csv,3,NO_TARIFF', 'day-1.csv,4,NO_TARIFF', 'day-1.csv,5,NO_TARIFF']);
+    expect(postgres[5]!.stdout).toBe(
+      'contract_id,number,plan,effective_from,imported_from\nN000000002,,BUSINESS,2011-04-01,crm-2.csv\n',
+    );
     expect(postgres[6]!.stdout).toContain('plan:      BUSINESS (subscription');
     // 61 s by the second: 61 × 16 / 60 = 16.2666… (the default plan REFERENCE would charge 2 × 16 = 32)
     expect(postgres[6]!.stdout).toContain('charge:    16.266666… (244/15) yen (61 units)');
-    expect(postgres[7]!.stdout).toBe('recycled 1 of 2 rejects; still rejected: NOT_CALLABLE 1; already billed from another delivery: 0\n');
+    expect(postgres[7]!.stdout).toBe(
+      'recycled 1 of 2 rejects; still rejected: NOT_CALLABLE 1; already billed from another delivery: 0\n',
+    );
     // on its own file and line (3), rated by BUSINESS by the second: 61 × 16 / 60 = 16.2666…
     expect(postgres[9]!.stdout).toContain('BIZ-2010-04,BIZ_MOBILE,61,16.2666,R2,day-1.csv,3,billed');
     expect(JSON.parse(postgres[10]!.stdout).allNumbers.total.charge).toBe('16');
     expect(postgres[11]!.stdout).toMatch(/PostgreSQL amcheck \(bt_index_check\) on \d+ indexes: ok/);
     expect(postgres[11]!.stdout).not.toContain('SQLite');
     // inbound, by the stored subscription: a mobile caller, 61 / 60 × 0.5 = 61/120 yen of 着割, alone half-up 1
-    expect(JSON.parse(postgres[12]!.stdout)).toMatchObject({ plan: 'BUSINESS', planSource: 'subscription', class: 'mobile', chakuwari: { eligible: true, share: '61/120', alone: '1' } });
+    expect(JSON.parse(postgres[12]!.stdout)).toMatchObject({
+      plan: 'BUSINESS',
+      planSource: 'subscription',
+      class: 'mobile',
+      chakuwari: { eligible: true, share: '61/120', alone: '1' },
+    });
 
     // The same, byte for byte, on SQLite: all but the line naming the engine's check.
-    const withoutCheck = (text: string): string => text.replace(/^.*(SQLite quick_check|PostgreSQL amcheck).*$/m, '<integrity check>');
+    const withoutCheck = (text: string): string =>
+      text.replace(/^.*(SQLite quick_check|PostgreSQL amcheck).*$/m, '<integrity check>');
     for (const key of Object.keys(lite)) {
-      expect({ key, code: pg[key]!.code, stdout: withoutCheck(pg[key]!.stdout) }).toEqual({ key, code: lite[key]!.code, stdout: withoutCheck(lite[key]!.stdout) });
+      expect({ key, code: pg[key]!.code, stdout: withoutCheck(pg[key]!.stdout) }).toEqual({
+        key,
+        code: lite[key]!.code,
+        stdout: withoutCheck(lite[key]!.stdout),
+      });
     }
     expect(sqlite[11]!.stdout).toContain('SQLite quick_check: ok');
   });

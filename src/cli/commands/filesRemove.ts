@@ -23,7 +23,9 @@ interface RemoveOptions {
 export function registerFilesRemove(files: Command, io: Io): void {
   files
     .command('remove')
-    .description("Take one ingested file's effect back: its calls, rejects, duplicates and skips leave the store, the totals move with them; recorded in meisai files.")
+    .description(
+      "Take one ingested file's effect back: its calls, rejects, duplicates and skips leave the store, the totals move with them; recorded in meisai files.",
+    )
     .option('--name <name>', 'the file by the name it was ingested under (refused if several files have it)')
     .option('--sha256 <hex>', "the file by its content's sha256 (as meisai files lists it)")
     .requiredOption('--reason <text>', 'why (kept with the removal)')
@@ -41,14 +43,24 @@ export function registerFilesRemove(files: Command, io: Io): void {
       const removedBy = (options.by ?? loginName()).trim();
       if (removedBy === '') throw new ConfigurationError('--by must name who removes the file');
       const reference = loadReferenceData();
-      const request = { selector, reason, removedBy, force: options.force === true, dryRun: options.dryRun === true, removedAt: new Date().toISOString() };
-      const result = await withWriterStore(options.db, 'files remove', async (store) => removeFile(store, await withStoredSubscriptions(store, reference), request));
+      const request = {
+        selector,
+        reason,
+        removedBy,
+        force: options.force === true,
+        dryRun: options.dryRun === true,
+        removedAt: new Date().toISOString(),
+      };
+      const result = await withWriterStore(options.db, 'files remove', async (store) =>
+        removeFile(store, await withStoredSubscriptions(store, reference), request),
+      );
       io.stdout(options.json === true ? `${JSON.stringify(result)}\n` : formatRemoval(result));
     });
 }
 
 function fileSelector(options: RemoveOptions): FileSelector {
-  if ((options.name === undefined) === (options.sha256 === undefined)) throw new ConfigurationError('files remove needs one of --name NAME or --sha256 HEX');
+  if ((options.name === undefined) === (options.sha256 === undefined))
+    throw new ConfigurationError('files remove needs one of --name NAME or --sha256 HEX');
   if (options.name !== undefined) return { name: options.name };
   return { sha256: requireMatch(options.sha256!.toLowerCase(), /^[0-9a-f]{64}$/, 'sha256', '64 hexadecimal digits') };
 }
@@ -75,14 +87,22 @@ export function formatRemoval(result: RemoveFileResult): string {
       `totals of ${plural(result.contractMonths.length, 'contract-month')} changed`,
     `  by ${result.removedBy} at ${result.removedAt}: ${result.reason}`,
   ];
-  for (const promoted of result.promoted) lines.push(`  promoted: ${promoted.recordId} now billed from ${promoted.fileName} line ${promoted.line}`);
-  for (const recordId of result.undecided) lines.push(`  left as duplicates: ${recordId} (the file held it twice, or another file stores it too: which call each duplicate repeated cannot be told)`);
+  for (const promoted of result.promoted)
+    lines.push(`  promoted: ${promoted.recordId} now billed from ${promoted.fileName} line ${promoted.line}`);
+  for (const recordId of result.undecided)
+    lines.push(
+      `  left as duplicates: ${recordId} (the file held it twice, or another file stores it too: which call each duplicate repeated cannot be told)`,
+    );
   for (const revision of result.revisions) {
     if (!revision.issued) {
-      lines.push(`${revision.contractId} ${revision.month}: no change (${revision.toRevision === null ? 'no revision issued' : `revision ${revision.toRevision} stands`})`);
+      lines.push(
+        `${revision.contractId} ${revision.month}: no change (${revision.toRevision === null ? 'no revision issued' : `revision ${revision.toRevision} stands`})`,
+      );
       continue;
     }
-    lines.push(`${revision.contractId} ${revision.month}: revision ${revision.fromRevision ?? '-'} → ${revision.toRevision}`);
+    lines.push(
+      `${revision.contractId} ${revision.month}: revision ${revision.fromRevision ?? '-'} → ${revision.toRevision}`,
+    );
     for (const change of revision.changes) lines.push(formatRowChange(change));
   }
   return `${lines.join('\n')}\n`;

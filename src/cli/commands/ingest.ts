@@ -35,7 +35,10 @@ export function registerIngest(program: Command, io: Io): void {
     .addOption(dbOption())
     .addOption(new Option('--encoding <encoding>', 'input encoding (default: detect)').choices(['utf8', 'cp932']))
     .option('--source <name>', 'where the files came from, recorded with each file')
-    .option('--profile <name|file>', 'read the files with this input profile (data/profiles/NAME.json or a file; default: the canonical CSV)')
+    .option(
+      '--profile <name|file>',
+      'read the files with this input profile (data/profiles/NAME.json or a file; default: the canonical CSV)',
+    )
     .option(
       '--inbox-profile <pattern=profile>',
       'in --inbox, read the files whose name matches the glob (* and ?) with this profile; repeatable, the first match wins, others take --profile',
@@ -43,11 +46,20 @@ export function registerIngest(program: Command, io: Io): void {
       [],
     )
     .option('--json', 'print the run summary as one JSON object')
-    .option('--max-reject-rate <share>', 'refuse a file (nothing of it applied, exit 1) whose rejected share exceeds this, e.g. 0.05', shareOption)
+    .option(
+      '--max-reject-rate <share>',
+      'refuse a file (nothing of it applied, exit 1) whose rejected share exceeds this, e.g. 0.05',
+      shareOption,
+    )
     .action(async (files: string[], options: IngestCommandOptions) => {
-      if (files.length === 0 && options.inbox === undefined) throw new ConfigurationError('ingest needs files or --inbox DIR');
-      if ((options.inboxProfile ?? []).length > 0 && options.inbox === undefined) throw new ConfigurationError('--inbox-profile needs --inbox DIR');
-      const inbox = options.inbox === undefined ? { files: [], skipped: [] } : listInbox(options.inbox, { followSymlinks: options.followSymlinks === true });
+      if (files.length === 0 && options.inbox === undefined)
+        throw new ConfigurationError('ingest needs files or --inbox DIR');
+      if ((options.inboxProfile ?? []).length > 0 && options.inbox === undefined)
+        throw new ConfigurationError('--inbox-profile needs --inbox DIR');
+      const inbox =
+        options.inbox === undefined
+          ? { files: [], skipped: [] }
+          : listInbox(options.inbox, { followSymlinks: options.followSymlinks === true });
       const paths = [...files, ...inbox.files];
       const logger = createLogger();
       const reference = loadReferenceData();
@@ -56,7 +68,8 @@ export function registerIngest(program: Command, io: Io): void {
       const inboxProfiles = (options.inboxProfile ?? []).map(parseInboxProfile);
       const inboxFiles = new Set(inbox.files);
       const profileFor = (path: string): InputProfile | undefined =>
-        (inboxFiles.has(path) ? inboxProfiles.find((rule) => rule.pattern.test(basename(path)))?.profile : undefined) ?? defaultProfile;
+        (inboxFiles.has(path) ? inboxProfiles.find((rule) => rule.pattern.test(basename(path)))?.profile : undefined) ??
+        defaultProfile;
       const failures: string[] = [];
       for (const { path, reason } of inbox.skipped) {
         const message = `${path}: skipped: ${reason}`;
@@ -66,7 +79,10 @@ export function registerIngest(program: Command, io: Io): void {
       const progress = createIngestProgress();
       /** The run's summary, printed for the files applied even when the store stops the run at a later one (cron's runs.jsonl gets it). */
       const report = (run: IngestRun): void => {
-        const summary = summariseRun(run.summaries, failures.length + run.failures.length + (run.stoppedBy === undefined ? 0 : 1));
+        const summary = summariseRun(
+          run.summaries,
+          failures.length + run.failures.length + (run.stoppedBy === undefined ? 0 : 1),
+        );
         logger.info({ event: 'run', ...summary }, 'ingest finished');
         io.stdout(options.json ? `${JSON.stringify(summary)}\n` : formatRunSummary(summary));
       };
@@ -77,12 +93,22 @@ export function registerIngest(program: Command, io: Io): void {
             store,
             await withStoredSubscriptions(store, reference),
             paths,
-            { encoding: options.encoding, source: options.source, maxRejectRate: options.maxRejectRate, onProgress: progress.update },
+            {
+              encoding: options.encoding,
+              source: options.source,
+              maxRejectRate: options.maxRejectRate,
+              onProgress: progress.update,
+            },
             profileFor,
             {
-              applied: (summary) => logger.info({ event: 'file', ...summary }, summary.alreadyIngested ? 'already ingested, skipped' : 'file applied'),
+              applied: (summary) =>
+                logger.info(
+                  { event: 'file', ...summary },
+                  summary.alreadyIngested ? 'already ingested, skipped' : 'file applied',
+                ),
               refused: (path, message) => logFailure(logger, { event: 'file-refused', file: path }, message),
-              raced: (path, message) => logger.warn({ event: 'file-raced', file: path }, `${message}; applying it again`),
+              raced: (path, message) =>
+                logger.warn({ event: 'file-raced', file: path }, `${message}; applying it again`),
             },
           );
         } finally {
@@ -114,9 +140,14 @@ function collectOption(value: string, previous: string[]): string[] {
 function parseInboxProfile(rule: string): { pattern: RegExp; profile: InputProfile } {
   const separator = rule.lastIndexOf('=');
   if (separator <= 0 || separator === rule.length - 1) {
-    throw new ConfigurationError(`--inbox-profile "${rule}" is not valid: expected PATTERN=PROFILE, e.g. Master*.csv=asterisk-cdr-csv`);
+    throw new ConfigurationError(
+      `--inbox-profile "${rule}" is not valid: expected PATTERN=PROFILE, e.g. Master*.csv=asterisk-cdr-csv`,
+    );
   }
   const glob = rule.slice(0, separator);
-  const source = glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  const source = glob
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '.*')
+    .replace(/\?/g, '.');
   return { pattern: new RegExp(`^${source}$`), profile: loadProfile(rule.slice(separator + 1)) };
 }

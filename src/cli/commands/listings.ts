@@ -11,7 +11,12 @@ import { contractOption, dbOption, Io, monthOption, withStore } from '../options
  * Each prints CSV (a header, then one line per row) or, with `--json`, one JSON array.
  */
 export function registerListings(program: Command, io: Io): void {
-  const print = (options: { json?: boolean; csvEncoding: CsvEncoding }, columns: string[], rows: Record<string, unknown>[], cells: (row: Record<string, unknown>) => unknown[]): void => {
+  const print = (
+    options: { json?: boolean; csvEncoding: CsvEncoding },
+    columns: string[],
+    rows: Record<string, unknown>[],
+    cells: (row: Record<string, unknown>) => unknown[],
+  ): void => {
     if (options.json === true) {
       io.stdout(`${JSON.stringify(rows)}\n`);
       return;
@@ -33,25 +38,61 @@ export function registerListings(program: Command, io: Io): void {
     .action(async (options: { month: string; json?: boolean; csvEncoding: CsvEncoding; db?: string }) => {
       const contracts = await withStore(options.db, (store) => store.monthContracts(options.month));
       if (contracts.length === 0) throw new RunFailedError(`no contract has statement figures in ${options.month}`);
-      print(options, ['contract'], contracts.map((contract) => ({ contract })), (row) => [row.contract]);
+      print(
+        options,
+        ['contract'],
+        contracts.map((contract) => ({ contract })),
+        (row) => [row.contract],
+      );
     });
 
   const files = program
     .command('files')
-    .description('The ingested files, in ingest order, with their control totals and removal, as CSV or --json; files remove takes one back.')
+    .description(
+      'The ingested files, in ingest order, with their control totals and removal, as CSV or --json; files remove takes one back.',
+    )
     .option('--json', 'one JSON array')
     .addOption(csvEncodingOption())
     .addOption(dbOption())
     .action(async (options: { json?: boolean; csvEncoding: CsvEncoding; db?: string }) => {
       const rows = await withStore(options.db, (store) => store.ingestedFiles());
       const columns = [
-        'name', 'sha256', 'ingested_at', 'source', 'profile', 'bytes', 'encoding', 'read', 'accepted', 'rejected', 'duplicates', 'skipped', 'late', 'recycled',
-        'removed_at', 'removed_by', 'removal_reason',
+        'name',
+        'sha256',
+        'ingested_at',
+        'source',
+        'profile',
+        'bytes',
+        'encoding',
+        'read',
+        'accepted',
+        'rejected',
+        'duplicates',
+        'skipped',
+        'late',
+        'recycled',
+        'removed_at',
+        'removed_by',
+        'removal_reason',
       ];
       print(options, columns, rows as unknown as Record<string, unknown>[], (file) => [
-        file.name, file.sha256, file.ingestedAt, file.source, file.profile, file.bytes, file.encoding,
-        file.recordsRead, file.accepted, file.rejected, file.duplicates, file.skipped, file.late, file.recycled,
-        file.removedAt, file.removedBy, file.removalReason,
+        file.name,
+        file.sha256,
+        file.ingestedAt,
+        file.source,
+        file.profile,
+        file.bytes,
+        file.encoding,
+        file.recordsRead,
+        file.accepted,
+        file.rejected,
+        file.duplicates,
+        file.skipped,
+        file.late,
+        file.recycled,
+        file.removedAt,
+        file.removedBy,
+        file.removalReason,
       ]);
     });
   registerFilesRemove(files, io);
@@ -64,7 +105,10 @@ export function registerListings(program: Command, io: Io): void {
     .addOption(dbOption())
     .action(async (options: { json?: boolean; csvEncoding: CsvEncoding; db?: string }) => {
       const months = await withStore(options.db, (store) => store.closedMonthList());
-      print(options, ['month', 'closed_at'], months as unknown as Record<string, unknown>[], (row) => [row.month, row.closedAt]);
+      print(options, ['month', 'closed_at'], months as unknown as Record<string, unknown>[], (row) => [
+        row.month,
+        row.closedAt,
+      ]);
     });
 
   program
@@ -75,9 +119,21 @@ export function registerListings(program: Command, io: Io): void {
     .option('--json', 'one JSON array')
     .addOption(csvEncodingOption())
     .addOption(dbOption())
-    .action(async (options: { contract: string; month: string; json?: boolean; csvEncoding: CsvEncoding; db?: string }) => {
-      const revisions = await withStore(options.db, (store) => store.revisionHistory(options.contract, options.month));
-      if (revisions.length === 0) throw new RunFailedError(`no revision of ${options.contract} ${options.month} has been issued (the month is open and was never re-rated)`);
-      print(options, ['revision', 'created_at', 'reason', 'sha256'], revisions as unknown as Record<string, unknown>[], (row) => [row.revision, row.createdAt, row.reason, row.sha256]);
-    });
+    .action(
+      async (options: { contract: string; month: string; json?: boolean; csvEncoding: CsvEncoding; db?: string }) => {
+        const revisions = await withStore(options.db, (store) =>
+          store.revisionHistory(options.contract, options.month),
+        );
+        if (revisions.length === 0)
+          throw new RunFailedError(
+            `no revision of ${options.contract} ${options.month} has been issued (the month is open and was never re-rated)`,
+          );
+        print(
+          options,
+          ['revision', 'created_at', 'reason', 'sha256'],
+          revisions as unknown as Record<string, unknown>[],
+          (row) => [row.revision, row.createdAt, row.reason, row.sha256],
+        );
+      },
+    );
 }

@@ -30,14 +30,23 @@ interface QuoteOptions {
 export function registerQuote(program: Command, io: Io): void {
   program
     .command('quote')
-    .description('How a call would be rated, and why: plan, version, class, band, each step, fee, minimum/maximum, rounding, charge; inbound: class and 着割.')
+    .description(
+      'How a call would be rated, and why: plan, version, class, band, each step, fee, minimum/maximum, rounding, charge; inbound: class and 着割.',
+    )
     .requiredOption('--contract <id>', 'contract id', contractOption)
     .option('--number <number>', 'the 050 number calling (a number-level subscription applies)', numberOption)
-    .requiredOption('--peer <digits>', 'the number dialled (inbound: the caller id, 非通知 or anonymous too), as a CDR gives it')
+    .requiredOption(
+      '--peer <digits>',
+      'the number dialled (inbound: the caller id, 非通知 or anonymous too), as a CDR gives it',
+    )
     .requiredOption('--start <time>', 'call start, as a CDR gives it (Japan time without an offset)')
     .requiredOption('--duration <seconds>', 'connected time, as a CDR gives it (93.5, 0:01:33.5)')
     .option('--plan <plan>', 'quote by this plan instead of the subscription (no store needed)')
-    .addOption(new Option('--direction <direction>', 'an outbound call (rated) or an inbound one (classified for 着割)').choices(['out', 'in']).default('out'))
+    .addOption(
+      new Option('--direction <direction>', 'an outbound call (rated) or an inbound one (classified for 着割)')
+        .choices(['out', 'in'])
+        .default('out'),
+    )
     .option('--json', 'print the quote as one JSON object')
     .addOption(dbOption())
     .action(async (options: QuoteOptions) => {
@@ -47,42 +56,89 @@ export function registerQuote(program: Command, io: Io): void {
       if (!duration.ok) throw new ConfigurationError(`--duration: ${duration.message}`);
       const reference = loadReferenceData();
       if (options.plan !== undefined && !reference.tariffs.plans.has(options.plan)) {
-        throw new ConfigurationError(`--plan ${options.plan} has no tariff version (plans: ${[...reference.tariffs.plans.keys()].sort().join(', ')})`);
+        throw new ConfigurationError(
+          `--plan ${options.plan} has no tariff version (plans: ${[...reference.tariffs.plans.keys()].sort().join(', ')})`,
+        );
       }
       // Without --plan the subscriptions decide: the store's (either engine), or, with no SQLite file yet, none: the default plan.
       // The store's customer lines, read with them, say which numbers are the contract's own (a sameContract rate, --plan or not).
-      const stored = await withStoreIfThere(options.db, (store) => withStoredSubscriptions(store, reference), () => reference);
+      const stored = await withStoreIfThere(
+        options.db,
+        (store) => withStoredSubscriptions(store, reference),
+        () => reference,
+      );
       const subscriptions = stored.subscriptions;
       if (options.direction === 'in') {
-        const inbound = { contractId: options.contract, number: options.number ?? null, rawPeer: options.peer, startMs: start.startMs, durationMs: duration.durationMs, plan: options.plan };
+        const inbound = {
+          contractId: options.contract,
+          number: options.number ?? null,
+          rawPeer: options.peer,
+          startMs: start.startMs,
+          durationMs: duration.durationMs,
+          plan: options.plan,
+        };
         const result = quoteInboundCall(inbound, reference.tariffs, reference.numbering, subscriptions);
         if (!result.ok) {
-          if (options.json === true) io.stdout(`${JSON.stringify({ contract: inbound.contractId, direction: 'in', peer: inbound.rawPeer, rejected: { code: result.code, message: result.message } })}\n`);
+          if (options.json === true)
+            io.stdout(
+              `${JSON.stringify({ contract: inbound.contractId, direction: 'in', peer: inbound.rawPeer, rejected: { code: result.code, message: result.message } })}\n`,
+            );
           throw new RunFailedError(`this call would be rejected ${result.code}: ${result.message}`);
         }
-        io.stdout(options.json === true ? `${JSON.stringify(inboundJson(inbound, result.quote))}\n` : inboundText(inbound, result.quote));
+        io.stdout(
+          options.json === true
+            ? `${JSON.stringify(inboundJson(inbound, result.quote))}\n`
+            : inboundText(inbound, result.quote),
+        );
         return;
       }
       const peer = normalisePeer(options.peer);
       if (!peer.ok) throw new ConfigurationError(`--peer: ${peer.message}`);
-      const request = { contractId: options.contract, number: options.number ?? null, peer: peer.digits, startMs: start.startMs, durationMs: duration.durationMs, plan: options.plan };
+      const request = {
+        contractId: options.contract,
+        number: options.number ?? null,
+        peer: peer.digits,
+        startMs: start.startMs,
+        durationMs: duration.durationMs,
+        plan: options.plan,
+      };
       const result = quoteCall(request, reference.tariffs, reference.numbering, subscriptions, stored.contractNumbers);
       if (!result.ok) {
         // A script asking for JSON gets JSON either way: the verdict, then the same failure (exit 1).
-        if (options.json === true) io.stdout(`${JSON.stringify({ contract: request.contractId, peer: request.peer, rejected: { code: result.code, message: result.message } })}\n`);
+        if (options.json === true)
+          io.stdout(
+            `${JSON.stringify({ contract: request.contractId, peer: request.peer, rejected: { code: result.code, message: result.message } })}\n`,
+          );
         throw new RunFailedError(`this call would be rejected ${result.code}: ${result.message}`);
       }
       // A plan with allowances: what they would cover of this call after the month's stored calls (none without a store).
-      const allowances = reference.tariffs.versions.find((version) => version.id === result.quote.tariffId)?.allowances ?? [];
+      const allowances =
+        reference.tariffs.versions.find((version) => version.id === result.quote.tariffId)?.allowances ?? [];
       const allowance =
         allowances.length === 0
           ? null
           : coverOfOneMore(
-              await withStoreIfThere(options.db, (store) => monthBilledOutboundCalls(store, request.contractId, japanMonth(request.startMs)), () => []),
-              { number: request.number ?? '', direction: 'out', peer: request.peer, peerClass: result.quote.type, startMs: request.startMs, durationMs: request.durationMs, chargeScaled: result.quote.chargeScaled },
+              await withStoreIfThere(
+                options.db,
+                (store) => monthBilledOutboundCalls(store, request.contractId, japanMonth(request.startMs)),
+                () => [],
+              ),
+              {
+                number: request.number ?? '',
+                direction: 'out',
+                peer: request.peer,
+                peerClass: result.quote.type,
+                startMs: request.startMs,
+                durationMs: request.durationMs,
+                chargeScaled: result.quote.chargeScaled,
+              },
               allowances,
             );
-      io.stdout(options.json === true ? `${JSON.stringify(withAllowance(quoteJson(request, result.quote), result.quote, allowance))}\n` : quoteText(request, result.quote) + allowanceText(result.quote, allowance));
+      io.stdout(
+        options.json === true
+          ? `${JSON.stringify(withAllowance(quoteJson(request, result.quote), result.quote, allowance))}\n`
+          : quoteText(request, result.quote) + allowanceText(result.quote, allowance),
+      );
     });
 }
 
@@ -94,13 +150,16 @@ function exactYen(parts: number, partsDenominator = 1): string {
 }
 
 function roundingText(rounding: CallRoundingRule): string {
-  if (rounding.mode === 'none') return 'none: the exact charge is kept; the statement row rounds the month\'s sum';
+  if (rounding.mode === 'none') return "none: the exact charge is kept; the statement row rounds the month's sum";
   if (rounding.step !== undefined) return `${rounding.mode} to a multiple of ${rounding.step} yen`;
   if (rounding.decimals < 0) return `${rounding.mode} to a multiple of ${10 ** -rounding.decimals} yen`;
   return `${rounding.mode} to ${rounding.decimals} decimal${rounding.decimals === 1 ? '' : 's'}`;
 }
 
-function quoteText(request: { contractId: string; number: string | null; peer: string; startMs: number; durationMs: number }, quote: Quote): string {
+function quoteText(
+  request: { contractId: string; number: string | null; peer: string; startMs: number; durationMs: number },
+  quote: Quote,
+): string {
   const lines = [
     `quote: ${request.contractId}${request.number === null ? '' : ` ${request.number}`} → ${request.peer}, ${formatJapanTime(request.startMs)}, ${request.durationMs / 1000} s`,
     `plan:      ${quote.plan} (${quote.planSource})`,
@@ -117,14 +176,26 @@ function quoteText(request: { contractId: string; number: string | null; peer: s
   }
   lines.push(`fee:       ${yen(quote.connectFeeScaled)} yen (connect fee)`);
   lines.push(`subtotal:  ${exactYen(quote.subtotalParts, quote.partsDenominator)} yen`);
-  const limits = [quote.minimumScaled === null ? null : `minimum ${yen(quote.minimumScaled)}${quote.minimumApplied ? ' (applied)' : ''}`, quote.maximumScaled === null ? null : `maximum ${yen(quote.maximumScaled)}${quote.maximumApplied ? ' (applied)' : ''}`].filter(Boolean);
+  const limits = [
+    quote.minimumScaled === null
+      ? null
+      : `minimum ${yen(quote.minimumScaled)}${quote.minimumApplied ? ' (applied)' : ''}`,
+    quote.maximumScaled === null
+      ? null
+      : `maximum ${yen(quote.maximumScaled)}${quote.maximumApplied ? ' (applied)' : ''}`,
+  ].filter(Boolean);
   lines.push(`limits:    ${limits.length === 0 ? 'none' : limits.join(', ')}`);
   lines.push(`rounding:  ${roundingText(quote.rounding)}`);
-  lines.push(`charge:    ${quote.rounding.mode === 'none' ? exactYen(quote.exactParts, quote.partsDenominator) : yen(quote.chargeScaled)} yen (${quote.units} ${quote.units === 1 ? 'unit' : 'units'})`);
+  lines.push(
+    `charge:    ${quote.rounding.mode === 'none' ? exactYen(quote.exactParts, quote.partsDenominator) : yen(quote.chargeScaled)} yen (${quote.units} ${quote.units === 1 ? 'unit' : 'units'})`,
+  );
   return `${lines.join('\n')}\n`;
 }
 
-function quoteJson(request: { contractId: string; number: string | null; peer: string; startMs: number; durationMs: number }, quote: Quote): unknown {
+function quoteJson(
+  request: { contractId: string; number: string | null; peer: string; startMs: number; durationMs: number },
+  quote: Quote,
+): unknown {
   return {
     contract: request.contractId,
     number: request.number,
@@ -162,7 +233,8 @@ function quoteJson(request: { contractId: string; number: string | null; peer: s
     maximumApplied: quote.maximumApplied,
     rounding: quote.rounding,
     exactCharge: jsonAmount(quote.exactParts, quote.partsDenominator),
-    charge: quote.rounding.mode === 'none' ? jsonAmount(quote.exactParts, quote.partsDenominator) : yen(quote.chargeScaled),
+    charge:
+      quote.rounding.mode === 'none' ? jsonAmount(quote.exactParts, quote.partsDenominator) : yen(quote.chargeScaled),
   };
 }
 
@@ -175,13 +247,20 @@ function jsonAmount(parts: number, partsDenominator = 1): string {
 /** The 無料通話分 line of a plan with allowances (nothing for one without). */
 function allowanceText(quote: Quote, allowance: OneMoreCall | null): string {
   if (allowance === null) return '';
-  if (allowance.allowanceIds.length === 0) return 'allowance: none of the plan\'s allowances covers this call\n';
+  if (allowance.allowanceIds.length === 0) return "allowance: none of the plan's allowances covers this call\n";
   return `allowance: ${allowance.allowanceIds.join(', ')} would cover ${yen(allowance.coveredScaled)} of ${yen(quote.chargeScaled)} yen after the month's stored calls in call order; ${yen(quote.chargeScaled - allowance.coveredScaled)} yen charged\n`;
 }
 
 function withAllowance(json: unknown, quote: Quote, allowance: OneMoreCall | null): unknown {
   if (allowance === null) return json;
-  return { ...(json as object), allowance: { allowances: allowance.allowanceIds, covered: yen(allowance.coveredScaled), charged: yen(quote.chargeScaled - allowance.coveredScaled) } };
+  return {
+    ...(json as object),
+    allowance: {
+      allowances: allowance.allowanceIds,
+      covered: yen(allowance.coveredScaled),
+      charged: yen(quote.chargeScaled - allowance.coveredScaled),
+    },
+  };
 }
 
 const INELIGIBILITY_TEXT: Record<ChakuwariIneligibility, string> = {
@@ -191,7 +270,10 @@ const INELIGIBILITY_TEXT: Record<ChakuwariIneligibility, string> = {
 };
 
 /** An inbound call's 着割 figures: its exact share of the month's discount, and what it would earn alone. */
-function inboundFigures(request: InboundQuoteRequest, quote: InboundQuote): { share: string; shareFraction: string; alone: string; eligibleTypes: string[]; roundingText: string } {
+function inboundFigures(
+  request: InboundQuoteRequest,
+  quote: InboundQuote,
+): { share: string; shareFraction: string; alone: string; eligibleTypes: string[]; roundingText: string } {
   const rule = quote.chakuwari;
   const eligible = quote.ineligibility === null;
   const share = chakuwariShare(eligible ? request.durationMs : 0, rule);

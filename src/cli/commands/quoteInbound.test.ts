@@ -12,7 +12,10 @@ beforeAll(() => {
   process.env.MEISAI_LOG_LEVEL = 'silent';
 });
 afterAll(() => {
-  for (const [name, value] of [['MEISAI_DEFAULT_PLAN', saved.plan], ['MEISAI_LOG_LEVEL', saved.level]] as const) {
+  for (const [name, value] of [
+    ['MEISAI_DEFAULT_PLAN', saved.plan],
+    ['MEISAI_LOG_LEVEL', saved.level],
+  ] as const) {
     if (value === undefined) delete process.env[name];
     else process.env[name] = value;
   }
@@ -21,7 +24,21 @@ afterAll(() => {
 const START = '2011-04-01 09:00:00';
 
 async function inbound(peer: string, duration: string, extra: string[] = []): Promise<Record<string, unknown>> {
-  const result = await runCli(['quote', '--direction', 'in', '--contract', 'N000000001', '--peer', peer, '--start', START, '--duration', duration, '--json', ...extra]);
+  const result = await runCli([
+    'quote',
+    '--direction',
+    'in',
+    '--contract',
+    'N000000001',
+    '--peer',
+    peer,
+    '--start',
+    START,
+    '--duration',
+    duration,
+    '--json',
+    ...extra,
+  ]);
   if (result.code !== 0) throw new Error(result.stderr);
   return JSON.parse(result.stdout) as Record<string, unknown>;
 }
@@ -44,7 +61,16 @@ describe('meisai quote --direction in classifies the caller and says what 着割
       tariff: 'REF-2006-12',
       class: 'mobile',
       charge: '0',
-      chakuwari: { eligible: true, ineligibility: null, eligibleCallerTypes: ['general', 'mobile', 'phs'], unitSeconds: 60, discountPerUnit: '0.5', share, alone, cap: 'outbound-call-charges' },
+      chakuwari: {
+        eligible: true,
+        ineligibility: null,
+        eligibleCallerTypes: ['general', 'mobile', 'phs'],
+        unitSeconds: 60,
+        discountPerUnit: '0.5',
+        share,
+        alone,
+        cap: 'outbound-call-charges',
+      },
     });
   });
 
@@ -64,7 +90,21 @@ describe('meisai quote --direction in classifies the caller and says what 着割
   });
 
   test('the text form walks through the arithmetic', async () => {
-    const result = await runCli(['quote', '--direction', 'in', '--contract', 'N000000001', '--number', '05011112222', '--peer', '090-1234-5678', '--start', START, '--duration', '93.5']);
+    const result = await runCli([
+      'quote',
+      '--direction',
+      'in',
+      '--contract',
+      'N000000001',
+      '--number',
+      '05011112222',
+      '--peer',
+      '090-1234-5678',
+      '--start',
+      START,
+      '--duration',
+      '93.5',
+    ]);
     expect(result.code).toBe(0);
     expect(result.stdout).toBe(
       [
@@ -86,13 +126,31 @@ describe('meisai quote --direction in classifies the caller and says what 着割
     try {
       const workspace = createWorkspace();
       try {
-        const result = await runCli(['quote', '--direction', 'in', '--contract', 'N000000001', '--peer', '09012345678', '--start', START, '--duration', '60', '--json', '--db', workspace.dbPath]);
+        const result = await runCli([
+          'quote',
+          '--direction',
+          'in',
+          '--contract',
+          'N000000001',
+          '--peer',
+          '09012345678',
+          '--start',
+          START,
+          '--duration',
+          '60',
+          '--json',
+          '--db',
+          workspace.dbPath,
+        ]);
         expect(result.code).toBe(1);
         expect(JSON.parse(result.stdout)).toEqual({
           contract: 'N000000001',
           direction: 'in',
           peer: '09012345678',
-          rejected: { code: 'NO_TARIFF', message: 'contract N000000001 has no subscription at the call start, and no default plan is configured' },
+          rejected: {
+            code: 'NO_TARIFF',
+            message: 'contract N000000001 has no subscription at the call start, and no default plan is configured',
+          },
         });
       } finally {
         workspace.cleanUp();
@@ -103,43 +161,97 @@ describe('meisai quote --direction in classifies the caller and says what 着割
   });
 
   test('a direction other than out or in is a usage error (exit 2)', async () => {
-    const result = await runCli(['quote', '--direction', 'both', '--contract', 'N000000001', '--peer', '09012345678', '--start', START, '--duration', '60']);
+    const result = await runCli([
+      'quote',
+      '--direction',
+      'both',
+      '--contract',
+      'N000000001',
+      '--peer',
+      '09012345678',
+      '--start',
+      START,
+      '--duration',
+      '60',
+    ]);
     expect(result.code).toBe(2);
   });
 });
 
-const CALLERS = ['03-1234-5678', '090-1234-5678', '070-1234-5678', '050-1234-5678', '+1 212 555 0100', '非通知', 'anonymous', '0990123456', 'switch-garbage'];
+const CALLERS = [
+  '03-1234-5678',
+  '090-1234-5678',
+  '070-1234-5678',
+  '050-1234-5678',
+  '+1 212 555 0100',
+  '非通知',
+  'anonymous',
+  '0990123456',
+  'switch-garbage',
+];
 
 describe('quote --direction in agrees with what ingest and the statement bill for the same call (SQLite)', () => {
   test('class, eligibility and the discount of the call alone in its month', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.constantFrom(...CALLERS), fc.integer({ min: 0, max: 7_200_000 }), async (peer, durationMs) => {
-        const duration = `${Math.floor(durationMs / 1000)}.${String(durationMs % 1000).padStart(3, '0')}`;
-        const quote = await inbound(peer, duration, ['--number', '05011112222']);
-        const workspace = createWorkspace();
-        try {
-          // An outbound mobile call of 2 h (120 × 16 = 1,920 yen) keeps the cap out of reach of any call's 着割 here (at most 60 yen).
-          const file = workspace.writeFile(
-            'calls.csv',
-            csv([
-              `Q-OUT,N000000001,05011112222,out,09087654321,${START},7200`,
-              `Q-IN,N000000001,05011112222,in,"${peer}",${START},${duration}`,
-            ]),
-          );
-          expect((await runCli(['ingest', file, '--db', workspace.dbPath])).code).toBe(0);
-          const statement = JSON.parse((await runCli(['statement', '--contract', 'N000000001', '--month', '2011-04', '--format', 'json', '--db', workspace.dbPath])).stdout) as {
-            allNumbers: { chakuwari: { count: number; discount: string } };
-          };
-          const chakuwari = quote.chakuwari as { eligible: boolean; alone: string };
-          expect(statement.allNumbers.chakuwari.count).toBe(chakuwari.eligible ? 1 : 0);
-          expect(statement.allNumbers.chakuwari.discount).toBe(chakuwari.alone === '0' ? '0' : `-${chakuwari.alone}`);
-          const details = (await runCli(['calls', '--contract', 'N000000001', '--month', '2011-04', '--direction', 'in', '--db', workspace.dbPath])).stdout.trim().split('\r\n');
-          const header = details[0]!.split(',');
-          expect(details[1]!.split(',')[header.indexOf('type')]).toBe(quote.class);
-        } finally {
-          workspace.cleanUp();
-        }
-      }),
+      fc.asyncProperty(
+        fc.constantFrom(...CALLERS),
+        fc.integer({ min: 0, max: 7_200_000 }),
+        async (peer, durationMs) => {
+          const duration = `${Math.floor(durationMs / 1000)}.${String(durationMs % 1000).padStart(3, '0')}`;
+          const quote = await inbound(peer, duration, ['--number', '05011112222']);
+          const workspace = createWorkspace();
+          try {
+            // An outbound mobile call of 2 h (120 × 16 = 1,920 yen) keeps the cap out of reach of any call's 着割 here (at most 60 yen).
+            const file = workspace.writeFile(
+              'calls.csv',
+              csv([
+                `Q-OUT,N000000001,05011112222,out,09087654321,${START},7200`,
+                `Q-IN,N000000001,05011112222,in,"${peer}",${START},${duration}`,
+              ]),
+            );
+            expect((await runCli(['ingest', file, '--db', workspace.dbPath])).code).toBe(0);
+            const statement = JSON.parse(
+              (
+                await runCli([
+                  'statement',
+                  '--contract',
+                  'N000000001',
+                  '--month',
+                  '2011-04',
+                  '--format',
+                  'json',
+                  '--db',
+                  workspace.dbPath,
+                ])
+              ).stdout,
+            ) as {
+              allNumbers: { chakuwari: { count: number; discount: string } };
+            };
+            const chakuwari = quote.chakuwari as { eligible: boolean; alone: string };
+            expect(statement.allNumbers.chakuwari.count).toBe(chakuwari.eligible ? 1 : 0);
+            expect(statement.allNumbers.chakuwari.discount).toBe(chakuwari.alone === '0' ? '0' : `-${chakuwari.alone}`);
+            const details = (
+              await runCli([
+                'calls',
+                '--contract',
+                'N000000001',
+                '--month',
+                '2011-04',
+                '--direction',
+                'in',
+                '--db',
+                workspace.dbPath,
+              ])
+            ).stdout
+              .trim()
+              .split('\r\n');
+            const header = details[0]!.split(',');
+            expect(details[1]!.split(',')[header.indexOf('type')]).toBe(quote.class);
+          } finally {
+            workspace.cleanUp();
+          }
+        },
+      ),
       { numRuns: 25 },
     );
   }, 120_000);

@@ -34,7 +34,12 @@ interface JsonReport {
   month: string;
   contract: string | null;
   ok: boolean;
-  checks: { name: string; title: string; ok: boolean; details: { kind: 'difference' | 'information'; message: string }[] }[];
+  checks: {
+    name: string;
+    title: string;
+    ok: boolean;
+    details: { kind: 'difference' | 'information'; message: string }[];
+  }[];
 }
 
 async function reconcileJson(...args: string[]): Promise<{ code: number; report: JsonReport; stderr: string }> {
@@ -100,16 +105,24 @@ describe('meisai reconcile on an untouched store', () => {
       for (const detail of check.details) expect(Object.keys(detail).sort()).toEqual(['kind', 'message']);
     }
     // C1 and C2 outbound, C3 inbound: 3 calls of N000000001 make 2 number/type rows and 1 着割 row
-    expect(informationOf(report, 'totals')[0]).toBe('3 calls of the month make 2 number/type rows and 1 着割 rows; the store holds 2 and 1');
+    expect(informationOf(report, 'totals')[0]).toBe(
+      '3 calls of the month make 2 number/type rows and 1 着割 rows; the store holds 2 and 1',
+    );
     // One contract's reconcile leaves the store-wide checks (every page, every file's rows) to the month-wide one, saying so.
     const storeWide = ['store-wide: not run for one contract; `reconcile --month` without --contract runs it'];
     expect(informationOf(report, 'files')).toEqual(storeWide);
     expect(informationOf(report, 'integrity')).toEqual(storeWide);
     expect(informationOf(report, 'record-ids')).toEqual(storeWide);
     const monthWide = (await reconcileJson()).report;
-    expect(informationOf(monthWide, 'files')).toEqual(["1 file, 6 records read, each file's read = accepted + rejected + duplicates + skipped checked against its rows"]);
-    expect(informationOf(monthWide, 'integrity')).toEqual(['SQLite quick_check: ok (pages, b-trees and records of the file are sound)']);
-    expect(informationOf(monthWide, 'record-ids')).toEqual(['no record_id is stored as two calls within a month and its neighbours']);
+    expect(informationOf(monthWide, 'files')).toEqual([
+      "1 file, 6 records read, each file's read = accepted + rejected + duplicates + skipped checked against its rows",
+    ]);
+    expect(informationOf(monthWide, 'integrity')).toEqual([
+      'SQLite quick_check: ok (pages, b-trees and records of the file are sound)',
+    ]);
+    expect(informationOf(monthWide, 'record-ids')).toEqual([
+      'no record_id is stored as two calls within a month and its neighbours',
+    ]);
   });
 
   test('a month after it is closed, and after a re-rate, still agrees', async () => {
@@ -132,10 +145,12 @@ describe('meisai reconcile on a tampered store', () => {
     expect(code).toBe(1);
     expect(stderr).toBe('meisai: reconcile 2011-04: differences in totals (1); the report is on stdout\n');
     expect(failingChecks(report)).toEqual(['totals']);
-    expect(differences(report, 'totals')).toEqual(['number_type_totals N000000001 2011-04 05012345678 mobile: calls stored 2, from the calls 1']);
+    expect(differences(report, 'totals')).toEqual([
+      'number_type_totals N000000001 2011-04 05012345678 mobile: calls stored 2, from the calls 1',
+    ]);
   });
 
-  test('a call\'s charge changed: the totals no longer come from the calls', async () => {
+  test("a call's charge changed: the totals no longer come from the calls", async () => {
     tamper("UPDATE calls SET charge_scaled = charge_scaled + 10000 WHERE record_id = 'C1'");
     const { code, report } = await reconcileJson();
     expect(code).toBe(1);
@@ -155,7 +170,7 @@ describe('meisai reconcile on a tampered store', () => {
     ]);
   });
 
-  test('a file\'s accepted count changed: the files check fails against the rows of the file', async () => {
+  test("a file's accepted count changed: the files check fails against the rows of the file", async () => {
     tamper('UPDATE files SET accepted = accepted + 1, rejected = rejected - 1');
     const { code, report } = await reconcileJson();
     expect(code).toBe(1);
@@ -166,19 +181,33 @@ describe('meisai reconcile on a tampered store', () => {
     ]);
   });
 
-  test('a file\'s records_read that no longer adds up (the CHECK constraint switched off) fails the files check', async () => {
+  test("a file's records_read that no longer adds up (the CHECK constraint switched off) fails the files check", async () => {
     tamper('PRAGMA ignore_check_constraints = ON; UPDATE files SET records_read = 7');
     const { report } = await reconcileJson();
-    expect(differences(report, 'files')).toEqual(['file 1 (day.csv): records_read 7 but accepted 4 + rejected 1 + duplicates 1 + skipped 0 = 6']);
+    expect(differences(report, 'files')).toEqual([
+      'file 1 (day.csv): records_read 7 but accepted 4 + rejected 1 + duplicates 1 + skipped 0 = 6',
+    ]);
   });
 
   test('an issued revision edited so it no longer foots: the statements check fails', async () => {
     const db = openStore(workspace.dbPath);
     const store = new SqliteStore(db);
-    await issueRevision(store, await buildCurrentStatement(store, loadReferenceData(), 'N000000001', '2011-04'), 'issued for the test');
-    const stored = JSON.parse((db.prepare("SELECT statement_json AS json FROM statements WHERE contract_id = 'N000000001'").get() as { json: string }).json);
+    await issueRevision(
+      store,
+      await buildCurrentStatement(store, loadReferenceData(), 'N000000001', '2011-04'),
+      'issued for the test',
+    );
+    const stored = JSON.parse(
+      (
+        db.prepare("SELECT statement_json AS json FROM statements WHERE contract_id = 'N000000001'").get() as {
+          json: string;
+        }
+      ).json,
+    );
     stored.allNumbers.total.count = 3; // its call rows are 1 general + 1 mobile = 2
-    db.prepare("UPDATE statements SET statement_json = ? WHERE contract_id = 'N000000001'").run(JSON.stringify(stored, null, 2));
+    db.prepare("UPDATE statements SET statement_json = ? WHERE contract_id = 'N000000001'").run(
+      JSON.stringify(stored, null, 2),
+    );
     db.close();
 
     const { code, report } = await reconcileJson();
@@ -198,7 +227,9 @@ describe('meisai reconcile on a tampered store', () => {
 
   test('a closed month whose totals were changed: totals and statements both fail', async () => {
     expect((await run('close', '--month', '2011-04')).code).toBe(0);
-    tamper("UPDATE number_type_totals SET charge_scaled = charge_scaled + 80000 WHERE number = '05012345678' AND call_type = 'general'");
+    tamper(
+      "UPDATE number_type_totals SET charge_scaled = charge_scaled + 80000 WHERE number = '05012345678' AND call_type = 'general'",
+    );
     const { code, report } = await reconcileJson();
     expect(code).toBe(1);
     expect(failingChecks(report)).toEqual(['totals', 'statements']);
@@ -212,40 +243,70 @@ describe('meisai reconcile on a tampered store', () => {
 
   test('late calls are information; late calls billed without a re-rate fail totals and the closed statement', async () => {
     expect((await run('close', '--month', '2011-04')).code).toBe(0);
-    const late = workspace.writeFile('late.csv', csv(['L1,N000000001,05012345678,out,0312345678,2011-04-20 09:00:00,100']));
+    const late = workspace.writeFile(
+      'late.csv',
+      csv(['L1,N000000001,05012345678,out,0312345678,2011-04-20 09:00:00,100']),
+    );
     expect((await run('ingest', late)).code).toBe(0);
     const held = await reconcileJson();
     expect(held.code).toBe(0);
-    expect(informationOf(held.report, 'totals')).toContain('held out of the totals: 1 late call (until rerate --force), 0 unrated calls');
+    expect(informationOf(held.report, 'totals')).toContain(
+      'held out of the totals: 1 late call (until rerate --force), 0 unrated calls',
+    );
 
     // L1 (100 s: 1 unit, 8 yen) added to the totals behind the closed statement's back
-    tamper("UPDATE number_type_totals SET calls = calls + 1, duration_tenths = duration_tenths + 1000, charge_scaled = charge_scaled + 80000 WHERE number = '05012345678' AND call_type = 'general'");
+    tamper(
+      "UPDATE number_type_totals SET calls = calls + 1, duration_tenths = duration_tenths + 1000, charge_scaled = charge_scaled + 80000 WHERE number = '05012345678' AND call_type = 'general'",
+    );
     const billed = await reconcileJson();
     expect(billed.code).toBe(1);
     expect(failingChecks(billed.report)).toEqual(['totals', 'statements']);
 
     // The proper way: rerate --force bills it in a new revision, and everything agrees again.
-    tamper("UPDATE number_type_totals SET calls = calls - 1, duration_tenths = duration_tenths - 1000, charge_scaled = charge_scaled - 80000 WHERE number = '05012345678' AND call_type = 'general'");
+    tamper(
+      "UPDATE number_type_totals SET calls = calls - 1, duration_tenths = duration_tenths - 1000, charge_scaled = charge_scaled - 80000 WHERE number = '05012345678' AND call_type = 'general'",
+    );
     expect((await run('rerate', '--month', '2011-04', '--force')).code).toBe(0);
     const rerated = await reconcileJson();
     expect(rerated.code).toBe(0);
-    expect(informationOf(rerated.report, 'totals')).toContain('held out of the totals: 0 late calls (until rerate --force), 0 unrated calls');
+    expect(informationOf(rerated.report, 'totals')).toContain(
+      'held out of the totals: 0 late calls (until rerate --force), 0 unrated calls',
+    );
   });
 });
 
 describe('meisai reconcile --against', () => {
-  const STATEMENT_CSV_HEADER = 'contract,month,revision,scope,number,section,type,label,count,duration_tenths,duration,amount';
+  const STATEMENT_CSV_HEADER =
+    'contract,month,revision,scope,number,section,type,label,count,duration_tenths,duration,amount';
 
-  test('meisai\'s own CSV statement, read back, agrees: exit 0', async () => {
+  test("meisai's own CSV statement, read back, agrees: exit 0", async () => {
     const printed = await run('statement', '--contract', 'N000000001', '--month', '2011-04', '--format', 'csv');
-    const result = await run('reconcile', '--month', '2011-04', '--against', workspace.writeFile('ours.csv', printed.stdout));
+    const result = await run(
+      'reconcile',
+      '--month',
+      '2011-04',
+      '--against',
+      workspace.writeFile('ours.csv', printed.stdout),
+    );
     expect(result.stdout).toContain('against ours.csv: OK');
     expect(result.code).toBe(0);
   });
 
-  test.each(['cp932', 'utf8bom'])('meisai\'s own CSV statement written as %s bytes agrees', async (encoding) => {
+  test.each(['cp932', 'utf8bom'])("meisai's own CSV statement written as %s bytes agrees", async (encoding) => {
     const statement = await runCli(
-      ['statement', '--contract', 'N000000001', '--month', '2011-04', '--format', 'csv', '--csv-encoding', encoding, '--db', workspace.dbPath],
+      [
+        'statement',
+        '--contract',
+        'N000000001',
+        '--month',
+        '2011-04',
+        '--format',
+        'csv',
+        '--csv-encoding',
+        encoding,
+        '--db',
+        workspace.dbPath,
+      ],
       { bytes: true },
     );
     expect(statement.code).toBe(0);
@@ -255,7 +316,7 @@ describe('meisai reconcile --against', () => {
     expect(result.code).toBe(0);
   });
 
-  test('meisai\'s own JSON statement agrees; --revision compares with an issued revision', async () => {
+  test("meisai's own JSON statement agrees; --revision compares with an issued revision", async () => {
     const printed = await run('statement', '--contract', 'N000000001', '--month', '2011-04', '--format', 'json');
     const file = workspace.writeFile('ours.json', printed.stdout);
     expect((await run('reconcile', '--month', '2011-04', '--against', file)).code).toBe(0);
@@ -268,9 +329,16 @@ describe('meisai reconcile --against', () => {
 
   test('--revision of a revision never issued: a difference naming it', async () => {
     const printed = await run('statement', '--contract', 'N000000001', '--month', '2011-04', '--format', 'json');
-    const { code, report } = await reconcileJson('--against', workspace.writeFile('ours.json', printed.stdout), '--revision', '3');
+    const { code, report } = await reconcileJson(
+      '--against',
+      workspace.writeFile('ours.json', printed.stdout),
+      '--revision',
+      '3',
+    );
     expect(code).toBe(1);
-    expect(differences(report, 'against')).toEqual(['meisai has no statement to compare with: no revision 3 of the statement of N000000001 2011-04']);
+    expect(differences(report, 'against')).toEqual([
+      'meisai has no statement to compare with: no revision 3 of the statement of N000000001 2011-04',
+    ]);
   });
 
   test('a number only in theirs and a figure of one number: each a difference, the contract taken from the file', async () => {
@@ -296,15 +364,23 @@ describe('meisai reconcile --against', () => {
       'number 05087654321: only ours has this table (total count 0, duration 0:00:00.0, amount 0)',
       'number 05099990000: only theirs has this table',
     ]);
-    expect(informationOf(report, 'against')).toContain('theirs gives no all-number table: the per-number tables alone are compared');
+    expect(informationOf(report, 'against')).toContain(
+      'theirs gives no all-number table: the per-number tables alone are compared',
+    );
   });
 
   test('a file of another month is bad usage (exit 2); of another contract than --contract too', async () => {
-    const file = workspace.writeFile('may.csv', `${STATEMENT_CSV_HEADER}\nN000000001,2011-05,,all,,total,,,1,,0:00:01.0,1\n`);
+    const file = workspace.writeFile(
+      'may.csv',
+      `${STATEMENT_CSV_HEADER}\nN000000001,2011-05,,all,,total,,,1,,0:00:01.0,1\n`,
+    );
     const otherMonth = await run('reconcile', '--month', '2011-04', '--against', file);
     expect(otherMonth.code).toBe(2);
     expect(otherMonth.stderr).toContain('is the statement of 2011-05, not of --month 2011-04');
-    const april = workspace.writeFile('april.csv', `${STATEMENT_CSV_HEADER}\nN000000001,2011-04,,all,,total,,,1,,0:00:01.0,1\n`);
+    const april = workspace.writeFile(
+      'april.csv',
+      `${STATEMENT_CSV_HEADER}\nN000000001,2011-04,,all,,total,,,1,,0:00:01.0,1\n`,
+    );
     expect((await run('reconcile', '--month', '2011-04', '--contract', 'N000000002', '--against', april)).code).toBe(2);
     expect((await run('reconcile', '--month', '2011-04', '--revision', '1')).code).toBe(2);
   });
@@ -313,12 +389,23 @@ describe('meisai reconcile --against', () => {
     const missing = await run('reconcile', '--month', '2011-04', '--against', `${workspace.directory}/nope.csv`);
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain('nope.csv: ENOENT');
-    const broken = await run('reconcile', '--month', '2011-04', '--against', workspace.writeFile('broken.csv', 'a,b\n1,2\n'));
+    const broken = await run(
+      'reconcile',
+      '--month',
+      '2011-04',
+      '--against',
+      workspace.writeFile('broken.csv', 'a,b\n1,2\n'),
+    );
     expect(broken.code).toBe(1);
     expect(broken.stderr).toContain('is not a statement meisai can compare: the header lacks the columns');
-    const stranger = workspace.writeFile('stranger.csv', `${STATEMENT_CSV_HEADER}\nN000000009,2011-04,,all,,total,,,1,,0:00:01.0,1\n`);
+    const stranger = workspace.writeFile(
+      'stranger.csv',
+      `${STATEMENT_CSV_HEADER}\nN000000009,2011-04,,all,,total,,,1,,0:00:01.0,1\n`,
+    );
     const { code, report } = await reconcileJson('--against', stranger);
     expect(code).toBe(1);
-    expect(differences(report, 'against')[0]).toEqual('meisai has no statement to compare with: contract N000000009 has no calls in 2011-04');
+    expect(differences(report, 'against')[0]).toEqual(
+      'meisai has no statement to compare with: contract N000000009 has no calls in 2011-04',
+    );
   });
 });

@@ -23,7 +23,10 @@ afterAll(() => rmSync(directory, { recursive: true, force: true }));
 
 let copies = 0;
 /** A copy of the pristine store, changed by `damage` (bytes of the file, or a connection). */
-function damagedCopy(damage: { bytes?: (file: Buffer, pageOf: (table: string) => { offset: number; size: number }) => void; sql?: string }): string {
+function damagedCopy(damage: {
+  bytes?: (file: Buffer, pageOf: (table: string) => { offset: number; size: number }) => void;
+  sql?: string;
+}): string {
   copies += 1;
   const path = join(directory, `damaged-${copies}.sqlite`);
   copyFileSync(pristine, path);
@@ -36,7 +39,12 @@ function damagedCopy(damage: { bytes?: (file: Buffer, pageOf: (table: string) =>
     const db = new Database(path, { readonly: true });
     const pageSize = db.pragma('page_size', { simple: true }) as number;
     const pages = new Map(
-      (db.prepare("SELECT name, pageno FROM dbstat WHERE pagetype = 'leaf'").all() as { name: string; pageno: number }[]).map((row) => [row.name, row.pageno]),
+      (
+        db.prepare("SELECT name, pageno FROM dbstat WHERE pagetype = 'leaf'").all() as {
+          name: string;
+          pageno: number;
+        }[]
+      ).map((row) => [row.name, row.pageno]),
     );
     db.close();
     const file = readFileSync(path);
@@ -51,14 +59,20 @@ interface JsonReport {
   checks: { name: string; title: string; ok: boolean; details: { kind: string; message: string }[] }[];
 }
 
-async function reconcile(dbPath: string, month = '2011-04'): Promise<{ code: number; report: JsonReport; stderr: string }> {
+async function reconcile(
+  dbPath: string,
+  month = '2011-04',
+): Promise<{ code: number; report: JsonReport; stderr: string }> {
   const result = await runCli(['reconcile', '--month', month, '--json', '--db', dbPath]);
   expect(result.stderr).not.toContain('unexpected failure');
   return { code: result.code, report: JSON.parse(result.stdout) as JsonReport, stderr: result.stderr };
 }
 
 function differences(report: JsonReport, name: string): string[] {
-  return report.checks.find((check) => check.name === name)!.details.filter((detail) => detail.kind === 'difference').map((detail) => detail.message);
+  return report.checks
+    .find((check) => check.name === name)!
+    .details.filter((detail) => detail.kind === 'difference')
+    .map((detail) => detail.message);
 }
 
 function expectOneLine(stderr: string, fragment: string): void {
@@ -71,7 +85,13 @@ describe('reconcile checks the integrity of the store first', () => {
   test('an untouched store: the integrity check comes first and is OK', async () => {
     const { code, report } = await reconcile(pristine);
     expect(code).toBe(0);
-    expect(report.checks.map((check) => check.name)).toEqual(['integrity', 'record-ids', 'totals', 'statements', 'files']);
+    expect(report.checks.map((check) => check.name)).toEqual([
+      'integrity',
+      'record-ids',
+      'totals',
+      'statements',
+      'files',
+    ]);
     expect(report.checks[0]).toMatchObject({ title: 'store integrity', ok: true });
   });
 
@@ -131,9 +151,15 @@ describe('values the readers cannot interpret are differences, not exceptions', 
     const totals = differences(report, 'totals');
     expect(totals).toEqual(
       expect.arrayContaining([
-        expect.stringMatching(/^number_type_totals N000000001 2011-04 05012345678 mobile: cannot be read: calls is the text 'many', not an integer/),
-        expect.stringMatching(/^number_type_totals N000000001 2011-04 05012345678 satellite: cannot be read: call_type 'satellite' is not a call type/),
-        expect.stringMatching(/^chakuwari_totals N000000001 2011-04 05012345678: cannot be read: duration_ms is the number 1.5, not an integer/),
+        expect.stringMatching(
+          /^number_type_totals N000000001 2011-04 05012345678 mobile: cannot be read: calls is the text 'many', not an integer/,
+        ),
+        expect.stringMatching(
+          /^number_type_totals N000000001 2011-04 05012345678 satellite: cannot be read: call_type 'satellite' is not a call type/,
+        ),
+        expect.stringMatching(
+          /^chakuwari_totals N000000001 2011-04 05012345678: cannot be read: duration_ms is the number 1.5, not an integer/,
+        ),
       ]),
     );
     expect(report.checks.find((check) => check.name === 'statements')!.ok).toBe(false);
@@ -154,15 +180,19 @@ describe('values the readers cannot interpret are differences, not exceptions', 
     const totals = differences(report, 'totals');
     expect(totals).toEqual(
       expect.arrayContaining([
-        expect.stringMatching(/^call SW1-\S+ \(file 1, line \d+\): cannot be read: duration_ms is the text 'long', not an integer/),
-        expect.stringMatching(/^call SW1-\S+ \(file 1, line \d+\): cannot be read: peer_class 'satellite' is not a peer class/),
+        expect.stringMatching(
+          /^call SW1-\S+ \(file 1, line \d+\): cannot be read: duration_ms is the text 'long', not an integer/,
+        ),
+        expect.stringMatching(
+          /^call SW1-\S+ \(file 1, line \d+\): cannot be read: peer_class 'satellite' is not a peer class/,
+        ),
       ]),
     );
     // Commands that compute from the calls refuse in one line instead of a wrong figure or a stack.
     const calls = await runCli(['calls', '--contract', 'N000000001', '--month', '2011-04', '--db', dbPath]);
     expect(calls.code).toBe(1);
     expect(calls.stdout).toBe('');
-    expectOneLine(calls.stderr, 'is damaged (duration_ms is the text \'long\', not an integer)');
+    expectOneLine(calls.stderr, "is damaged (duration_ms is the text 'long', not an integer)");
     const before = readFileSync(dbPath);
     const rerate = await runCli(['rerate', '--month', '2011-04', '--db', dbPath]);
     expect(rerate.code).toBe(1);
@@ -174,6 +204,8 @@ describe('values the readers cannot interpret are differences, not exceptions', 
     const dbPath = damagedCopy({ sql: "PRAGMA ignore_check_constraints = ON; UPDATE files SET accepted = 'x'" });
     const { code, report } = await reconcile(dbPath);
     expect(code).toBe(1);
-    expect(differences(report, 'files')).toEqual([expect.stringMatching(/^file 1 \(seed-2011-04.csv\): cannot be read: accepted is the text 'x', not an integer/)]);
+    expect(differences(report, 'files')).toEqual([
+      expect.stringMatching(/^file 1 \(seed-2011-04.csv\): cannot be read: accepted is the text 'x', not an integer/),
+    ]);
   });
 });

@@ -43,14 +43,41 @@ describe('meisai recycle', () => {
     const crm = workspace.writeFile('crm-2.csv', 'contract_id,plan,effective_from\nN000000002,BUSINESS,2011-04-01\n');
     expect((await runCli(['subscriptions', 'import', crm, '--db', workspace.dbPath])).code).toBe(0);
     const result = await runCli(['recycle', '--month', '2011-04', '--db', workspace.dbPath]);
-    expect(result.stdout).toBe('recycled 1 of 2 rejects; still rejected: NOT_CALLABLE 1; already billed from another delivery: 0\n');
-    const calls = await runCli(['calls', '--contract', 'N000000002', '--month', '2011-04', '--csv-encoding', 'utf8', '--db', workspace.dbPath]);
+    expect(result.stdout).toBe(
+      'recycled 1 of 2 rejects; still rejected: NOT_CALLABLE 1; already billed from another delivery: 0\n',
+    );
+    const calls = await runCli([
+      'calls',
+      '--contract',
+      'N000000002',
+      '--month',
+      '2011-04',
+      '--csv-encoding',
+      'utf8',
+      '--db',
+      workspace.dbPath,
+    ]);
     // on its own file and line (3), rated by BUSINESS by the second: 61 × 16 / 60 = 16.2666…
     expect(calls.stdout).toContain('BIZ-2010-04,BIZ_MOBILE,61,16.2666,R2,day-1.csv,3,billed');
-    const statement = await runCli(['statement', '--contract', 'N000000002', '--month', '2011-04', '--format', 'json', '--db', workspace.dbPath]);
+    const statement = await runCli([
+      'statement',
+      '--contract',
+      'N000000002',
+      '--month',
+      '2011-04',
+      '--format',
+      'json',
+      '--db',
+      workspace.dbPath,
+    ]);
     expect(JSON.parse(statement.stdout).allNumbers.total.charge).toBe('16');
     const rejects = await runCli(['rejects', '--csv-encoding', 'utf8', '--db', workspace.dbPath]);
-    expect(rejects.stdout.split('\r\n').filter((line) => line !== '').map((line) => line.split(',')[2])).toEqual(['code', 'NOT_CALLABLE', 'NO_TARIFF']);
+    expect(
+      rejects.stdout
+        .split('\r\n')
+        .filter((line) => line !== '')
+        .map((line) => line.split(',')[2]),
+    ).toEqual(['code', 'NOT_CALLABLE', 'NO_TARIFF']);
   });
 
   test('the file still adds up, and reconcile agrees; a second recycle counts nothing twice', async () => {
@@ -60,6 +87,8 @@ describe('meisai recycle', () => {
     const again = await runCli(['recycle', '--month', '2011-04', '--json', '--db', workspace.dbPath]);
     expect(JSON.parse(again.stdout)).toMatchObject({ considered: 1, recycled: [], stillRejected: { NOT_CALLABLE: 1 } });
     const may = await runCli(['recycle', '--json', '--db', workspace.dbPath]);
-    expect(JSON.parse(may.stdout)).toMatchObject({ recycled: [{ recordId: 'R4', month: '2011-05', formerCode: 'NO_TARIFF', late: false }] });
+    expect(JSON.parse(may.stdout)).toMatchObject({
+      recycled: [{ recordId: 'R4', month: '2011-05', formerCode: 'NO_TARIFF', late: false }],
+    });
   });
 });

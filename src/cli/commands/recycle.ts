@@ -9,20 +9,31 @@ import { dbOption, Io, monthOption, withWriterStore } from '../options';
 export function registerRecycle(program: Command, io: Io): void {
   program
     .command('recycle')
-    .description('Re-process stored rejects whose cause was data (a missing tariff or subscription, a numbering fix) with the data as it is now.')
-    .addOption(new Option('--code <code...>', 'only rejects of these codes (default: all three)').choices([...RECYCLABLE_CODES]))
+    .description(
+      'Re-process stored rejects whose cause was data (a missing tariff or subscription, a numbering fix) with the data as it is now.',
+    )
+    .addOption(
+      new Option('--code <code...>', 'only rejects of these codes (default: all three)').choices([...RECYCLABLE_CODES]),
+    )
     .option('--month <YYYY-MM>', 'only records whose call starts in this month (Japan time)', monthOption)
     .option('--verbose', 'list every recycled record')
     .option('--json', 'print the result as one JSON object')
     .addOption(dbOption())
-    .action(async (options: { code?: RejectCode[]; month?: string; verbose?: boolean; json?: boolean; db?: string }) => {
-      const reference = loadReferenceData();
-      const codes = options.code ?? [...RECYCLABLE_CODES];
-      const result = await withWriterStore(options.db, 'recycle', async (store) =>
-        recycleRejects(store, await withStoredSubscriptions(store, reference), { codes, ...(options.month === undefined ? {} : { month: options.month }) }),
-      );
-      io.stdout(options.json === true ? `${JSON.stringify(result)}\n` : recycleText(result, options.verbose === true));
-    });
+    .action(
+      async (options: { code?: RejectCode[]; month?: string; verbose?: boolean; json?: boolean; db?: string }) => {
+        const reference = loadReferenceData();
+        const codes = options.code ?? [...RECYCLABLE_CODES];
+        const result = await withWriterStore(options.db, 'recycle', async (store) =>
+          recycleRejects(store, await withStoredSubscriptions(store, reference), {
+            codes,
+            ...(options.month === undefined ? {} : { month: options.month }),
+          }),
+        );
+        io.stdout(
+          options.json === true ? `${JSON.stringify(result)}\n` : recycleText(result, options.verbose === true),
+        );
+      },
+    );
 }
 
 function recycleText(result: RecycleResult, verbose: boolean): string {
@@ -42,9 +53,15 @@ function recycleText(result: RecycleResult, verbose: boolean): string {
         'correct and re-deliver (meisai rejects lists them)',
     );
   }
-  for (const billed of result.alreadyBilled) lines.push(`  ${billed.fileName} line ${billed.line}: rates now, but is billed already (${billed.billedIn}); left rejected`);
+  for (const billed of result.alreadyBilled)
+    lines.push(
+      `  ${billed.fileName} line ${billed.line}: rates now, but is billed already (${billed.billedIn}); left rejected`,
+    );
   if (verbose) {
-    for (const record of result.recycled) lines.push(`  ${record.fileName} line ${record.line} ${record.recordId}: ${record.formerCode} → accepted into ${record.month}${record.late ? ' (late)' : ''}`);
+    for (const record of result.recycled)
+      lines.push(
+        `  ${record.fileName} line ${record.line} ${record.recordId}: ${record.formerCode} → accepted into ${record.month}${record.late ? ' (late)' : ''}`,
+      );
   }
   return `${lines.join('\n')}\n`;
 }

@@ -27,13 +27,25 @@ describe('meisai rejects', () => {
       'file,line,code,message,raw',
       'day-1.csv,3,NOT_CALLABLE,110 (1…) cannot be called from a 050 phone,"R2,N000000001,05012345678,out,110,2011-04-01 09:01:00,60"',
       'day-1.csv,4,NO_TARIFF,no version of plan REFERENCE (the default plan) is in effect at the call start,"R3,N000000001,05012345678,out,0312345678,2005-04-01 09:02:00,60"',
-      expect.stringMatching(/^day-1\.csv,5,BAD_DIRECTION,.*,"R4,N000000001,05012345678,sideways,0312345678,2011-04-01 09:03:00,60"$/),
+      expect.stringMatching(
+        /^day-1\.csv,5,BAD_DIRECTION,.*,"R4,N000000001,05012345678,sideways,0312345678,2011-04-01 09:03:00,60"$/,
+      ),
       '',
     ]);
   });
 
   test('--code and --file narrow the list; nothing left exits 1', async () => {
-    const noTariff = await runCli(['rejects', '--code', 'NO_TARIFF', '--file', 'day-1.csv', '--csv-encoding', 'utf8', '--db', workspace.dbPath]);
+    const noTariff = await runCli([
+      'rejects',
+      '--code',
+      'NO_TARIFF',
+      '--file',
+      'day-1.csv',
+      '--csv-encoding',
+      'utf8',
+      '--db',
+      workspace.dbPath,
+    ]);
     expect(noTariff.stdout.split('\r\n')).toHaveLength(3); // header, one reject, the final line end
     const none = await runCli(['rejects', '--file', 'day-2.csv', '--db', workspace.dbPath]);
     expect(none.code).toBe(1);

@@ -12,32 +12,69 @@ import { plural } from '../../text/plural';
 export function registerRerate(program: Command, io: Io): void {
   program
     .command('rerate')
-    .description('Re-rate a month from the stored calls with the tariff and numbering files as they are now; issue a new revision where figures change.')
+    .description(
+      'Re-rate a month from the stored calls with the tariff and numbering files as they are now; issue a new revision where figures change.',
+    )
     .requiredOption('--month <YYYY-MM>', 'month to re-rate (Japan time)', monthOption)
     .option('--contract <id>', 'only this contract', contractOption)
     .option('--reason <text>', 'why (kept with the new revision)', 're-rated')
     .option('--force', 're-rate a closed month (its statement changes; late calls are billed)')
     .option('--dry-run', 'report what the re-rate would change; write nothing')
-    .option('--verbose', `list every contract with its changed rows (by default, past ${SUMMARY_PAST} changed contracts, a summary and the largest changes)`)
+    .option(
+      '--verbose',
+      `list every contract with its changed rows (by default, past ${SUMMARY_PAST} changed contracts, a summary and the largest changes)`,
+    )
     .option('--json', 'print the changes as one JSON object (every contract)')
     .addOption(dbOption())
-    .action(async (options: { month: string; contract?: string; reason: string; force?: boolean; dryRun?: boolean; verbose?: boolean; json?: boolean; db?: string }) => {
-      const reference = loadReferenceData();
-      const request = { month: options.month, contractId: options.contract, reason: options.reason, force: options.force === true, dryRun: options.dryRun === true };
-      const result = await withWriterStore(options.db, 'rerate', async (store) => rerateMonth(store, await withStoredSubscriptions(store, reference), request));
-      io.stdout(options.json ? `${JSON.stringify(result)}\n` : formatRerate(result, { verbose: options.verbose === true || options.contract !== undefined }));
-    });
+    .action(
+      async (options: {
+        month: string;
+        contract?: string;
+        reason: string;
+        force?: boolean;
+        dryRun?: boolean;
+        verbose?: boolean;
+        json?: boolean;
+        db?: string;
+      }) => {
+        const reference = loadReferenceData();
+        const request = {
+          month: options.month,
+          contractId: options.contract,
+          reason: options.reason,
+          force: options.force === true,
+          dryRun: options.dryRun === true,
+        };
+        const result = await withWriterStore(options.db, 'rerate', async (store) =>
+          rerateMonth(store, await withStoredSubscriptions(store, reference), request),
+        );
+        io.stdout(
+          options.json
+            ? `${JSON.stringify(result)}\n`
+            : formatRerate(result, { verbose: options.verbose === true || options.contract !== undefined }),
+        );
+      },
+    );
 
   program
     .command('close')
-    .description('Mark a month as invoiced: its statements are issued as they stand; later calls of it are stored as late.')
+    .description(
+      'Mark a month as invoiced: its statements are issued as they stand; later calls of it are stored as late.',
+    )
     .requiredOption('--month <YYYY-MM>', 'month to close', monthOption)
-    .option('--allow-empty', 'close a month that has no calls (refused otherwise, exit 1: most likely a typo of the month)')
+    .option(
+      '--allow-empty',
+      'close a month that has no calls (refused otherwise, exit 1: most likely a typo of the month)',
+    )
     .option('--verbose', 'list every contract and its revision')
     .addOption(dbOption())
     .action(async (options: { month: string; allowEmpty?: boolean; verbose?: boolean; db?: string }) => {
       const reference = loadReferenceData();
-      const result = await withWriterStore(options.db, 'close', async (store) => closeMonth(store, await withStoredSubscriptions(store, reference), options.month, { allowEmpty: options.allowEmpty === true }));
+      const result = await withWriterStore(options.db, 'close', async (store) =>
+        closeMonth(store, await withStoredSubscriptions(store, reference), options.month, {
+          allowEmpty: options.allowEmpty === true,
+        }),
+      );
       io.stdout(formatClose(result, { verbose: options.verbose === true }));
     });
 }
@@ -69,7 +106,8 @@ export function formatRerate(result: RerateResult, options: { verbose: boolean }
     `${result.dryRun ? 'dry run, nothing written: would re-rate' : 're-rated'} ${result.month}: ${plural(result.calls, 'call')} of ${plural(result.contracts.length, 'contract')}${late}; ` +
       `${plural(issued, 'new revision')}, ${plural(unchanged, 'contract')} unchanged`,
   ];
-  for (const [code, count] of Object.entries(result.unrated)) lines.push(`  no longer rateable: ${count} ${code} (left out of the totals)`);
+  for (const [code, count] of Object.entries(result.unrated))
+    lines.push(`  no longer rateable: ${count} ${code} (left out of the totals)`);
   if (!options.verbose && issued > SUMMARY_PAST) return `${[...lines, ...largestChanges(result)].join('\n')}\n`;
   for (const contract of result.contracts) {
     if (!contract.issued) {
@@ -78,7 +116,9 @@ export function formatRerate(result: RerateResult, options: { verbose: boolean }
       lines.push(`${contract.contractId} ${result.month}: no change (${standing})`);
       continue;
     }
-    lines.push(`${contract.contractId} ${result.month}: revision ${contract.fromRevision ?? '-'} → ${contract.toRevision}`);
+    lines.push(
+      `${contract.contractId} ${result.month}: revision ${contract.fromRevision ?? '-'} → ${contract.toRevision}`,
+    );
     for (const change of contract.changes) lines.push(formatRowChange(change));
   }
   return `${lines.join('\n')}\n`;
@@ -98,14 +138,22 @@ function largestChanges(result: RerateResult): string[] {
     }
     changed.push({ contract, delta: charge === null ? new Decimal(0) : charge[1].minus(charge[0]), charge });
   }
-  changed.sort((left, right) => right.delta.abs().comparedTo(left.delta.abs()) || (left.contract.contractId < right.contract.contractId ? -1 : 1));
+  changed.sort(
+    (left, right) =>
+      right.delta.abs().comparedTo(left.delta.abs()) || (left.contract.contractId < right.contract.contractId ? -1 : 1),
+  );
   const lines = [
     `total charge of the changed contracts: ${formatMoney(before.toFixed())} → ${formatMoney(after.toFixed())} yen (${signedYen(after.minus(before))})`,
     `largest changes (${SUMMARY_PAST} of ${changed.length}; every contract with --verbose or --json):`,
   ];
   for (const { contract, delta, charge } of changed.slice(0, SUMMARY_PAST)) {
-    const figures = charge === null ? 'charge unchanged' : `charge ${formatMoney(charge[0].toFixed())} → ${formatMoney(charge[1].toFixed())} (${signedYen(delta)})`;
-    lines.push(`  ${contract.contractId} ${result.month}: revision ${contract.fromRevision ?? '-'} → ${contract.toRevision}, ${figures}`);
+    const figures =
+      charge === null
+        ? 'charge unchanged'
+        : `charge ${formatMoney(charge[0].toFixed())} → ${formatMoney(charge[1].toFixed())} (${signedYen(delta)})`;
+    lines.push(
+      `  ${contract.contractId} ${result.month}: revision ${contract.fromRevision ?? '-'} → ${contract.toRevision}, ${figures}`,
+    );
   }
   return lines;
 }
@@ -124,7 +172,11 @@ export function formatClose(result: CloseResult, options: { verbose: boolean }):
   for (const statement of result.statements) {
     const changed = statement.issued && statement.revision > 1;
     if (!options.verbose && !changed) continue;
-    const note = !statement.issued ? 'confirmed' : changed ? `issued now: figures changed since revision ${statement.revision - 1}` : 'issued now';
+    const note = !statement.issued
+      ? 'confirmed'
+      : changed
+        ? `issued now: figures changed since revision ${statement.revision - 1}`
+        : 'issued now';
     lines.push(`  ${statement.contractId}  revision ${statement.revision} (${note})`);
   }
   return `${lines.join('\n')}\n`;

@@ -19,7 +19,11 @@ beforeAll(async () => {
   directory = mkdtempSync(join(tmpdir(), 'meisai-serve-'));
   dbPath = join(directory, 'meisai.sqlite');
   expect((await runCli(['ingest', SEED, '--db', dbPath])).code).toBe(0);
-  execFileSync(process.execPath, [join(PROJECT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(PROJECT, 'tsconfig.build.json')]);
+  execFileSync(process.execPath, [
+    join(PROJECT, 'node_modules', 'typescript', 'bin', 'tsc'),
+    '-p',
+    join(PROJECT, 'tsconfig.build.json'),
+  ]);
 });
 afterAll(() => rmSync(directory, { recursive: true, force: true }));
 
@@ -78,11 +82,17 @@ test('meisai serve on a store of a newer schema refuses at start (exit 2), namin
   const newer = join(directory, 'newer.sqlite');
   expect((await runCli(['ingest', SEED, '--db', newer])).code).toBe(0);
   const db = new Database(newer);
-  db.prepare('INSERT INTO schema_migrations VALUES (?, ?, ?)').run(99, 'a migration of a newer meisai', '2027-01-01T00:00:00Z');
+  db.prepare('INSERT INTO schema_migrations VALUES (?, ?, ?)').run(
+    99,
+    'a migration of a newer meisai',
+    '2027-01-01T00:00:00Z',
+  );
   db.close();
   const result = await withSecret(() => runCli(['serve', '--db', newer, '--port', '0']));
   expect(result.code).toBe(2);
-  expect(result.stderr).toMatch(/^meisai: serve: the store .*newer\.sqlite has schema version 99, newer than this meisai knows \(\d+\)\n$/);
+  expect(result.stderr).toMatch(
+    /^meisai: serve: the store .*newer\.sqlite has schema version 99, newer than this meisai knows \(\d+\)\n$/,
+  );
   expect(result.stdout).toBe('');
 });
 

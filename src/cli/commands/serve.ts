@@ -19,7 +19,10 @@ function windowLengthOption(value: string): number {
 }
 
 function secretFileOption(): Option {
-  return new Option('--secret-file <file>', 'the shared token secret, read from this file (default: $MEISAI_VIEW_SECRET)');
+  return new Option(
+    '--secret-file <file>',
+    'the shared token secret, read from this file (default: $MEISAI_VIEW_SECRET)',
+  );
 }
 
 function maxInFlightOption(value: string): number {
@@ -58,27 +61,46 @@ export function registerServe(program: Command, io: Io): void {
     .addOption(new Option('--port <port>', 'TCP port').argParser(portOption).default(8050))
     .option('--host <address>', 'address to bind to', '127.0.0.1')
     .addOption(dbOption())
-    .addOption(new Option('--window-months <n>', 'how many months the portal shows').argParser(windowLengthOption).default(7))
     .addOption(
-      new Option('--window-end <YYYY-MM>', "the newest month shown (default: the current Japan-time month, or a contract's newest month with a statement when the window has none)").argParser(
-        monthOption,
-      ),
+      new Option('--window-months <n>', 'how many months the portal shows').argParser(windowLengthOption).default(7),
     )
-    .addOption(new Option('--max-in-flight <n>', 'requests worked on at once; past it 503 with Retry-After').argParser(maxInFlightOption).default(DEFAULT_MAX_IN_FLIGHT))
+    .addOption(
+      new Option(
+        '--window-end <YYYY-MM>',
+        "the newest month shown (default: the current Japan-time month, or a contract's newest month with a statement when the window has none)",
+      ).argParser(monthOption),
+    )
+    .addOption(
+      new Option('--max-in-flight <n>', 'requests worked on at once; past it 503 with Retry-After')
+        .argParser(maxInFlightOption)
+        .default(DEFAULT_MAX_IN_FLIGHT),
+    )
     .addOption(secretFileOption())
     .action(async (options: ServeOptions) => {
       const secret = readViewSecret(options.secretFile);
       await refuseUnreadableSchema(options.db);
-      const window = options.windowEnd === undefined ? { length: options.windowMonths } : windowMonths(options.windowEnd, options.windowMonths);
+      const window =
+        options.windowEnd === undefined
+          ? { length: options.windowMonths }
+          : windowMonths(options.windowEnd, options.windowMonths);
       // fastify is loaded by serve only: every other command starts without it.
       const { buildViewServer } = await import('../../view/server');
-      const app = buildViewServer({ db: options.db, secret, reference: loadReferenceData(), window, logger: createLogger(), maxInFlight: options.maxInFlight });
+      const app = buildViewServer({
+        db: options.db,
+        secret,
+        reference: loadReferenceData(),
+        window,
+        logger: createLogger(),
+        maxInFlight: options.maxInFlight,
+      });
       let address: string;
       try {
         address = await app.listen({ port: options.port, host: options.host });
       } catch (error) {
         await app.close();
-        throw new RunFailedError(`cannot listen on ${options.host}:${options.port}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+        throw new RunFailedError(
+          `cannot listen on ${options.host}:${options.port}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
+        );
       }
       const shown = Array.isArray(window)
         ? `months ${window.at(-1)} to ${window[0]}`
@@ -100,7 +122,11 @@ export function registerServe(program: Command, io: Io): void {
     .command('token')
     .description('Mint a statement view token for one contract, signed with the shared secret.')
     .requiredOption('--contract <id>', 'contract id, e.g. N000000001', contractOption)
-    .addOption(new Option('--ttl <duration>', 'how long it is valid: 90s, 10m, 2h (at most 24h)').argParser(parseTtl).default(600, '10m'))
+    .addOption(
+      new Option('--ttl <duration>', 'how long it is valid: 90s, 10m, 2h (at most 24h)')
+        .argParser(parseTtl)
+        .default(600, '10m'),
+    )
     .addOption(secretFileOption())
     .action((options: { contract: string; ttl: number; secretFile?: string }) => {
       io.stdout(`${mintToken(readViewSecret(options.secretFile), options.contract, options.ttl)}\n`);

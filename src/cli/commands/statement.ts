@@ -29,20 +29,34 @@ export function registerStatement(program: Command, io: Io): void {
     .addOption(new Option('--format <format>', 'output format').choices(Object.keys(RENDERERS)).default('text'))
     .addOption(csvEncodingOption())
     .addOption(dbOption())
-    .action(async (options: { contract: string; month: string; number?: string; revision?: number; format: string; csvEncoding: CsvEncoding; db?: string }) => {
-      const reference = loadReferenceData();
-      await withStore(options.db, async (store) => {
-        const { statement, issue } = await loadShownStatement(store, await withStoredSubscriptions(store, reference), {
-          contractId: options.contract,
-          month: options.month,
-          number: options.number,
-          revision: options.revision,
+    .action(
+      async (options: {
+        contract: string;
+        month: string;
+        number?: string;
+        revision?: number;
+        format: string;
+        csvEncoding: CsvEncoding;
+        db?: string;
+      }) => {
+        const reference = loadReferenceData();
+        await withStore(options.db, async (store) => {
+          const { statement, issue } = await loadShownStatement(
+            store,
+            await withStoredSubscriptions(store, reference),
+            {
+              contractId: options.contract,
+              month: options.month,
+              number: options.number,
+              revision: options.revision,
+            },
+          );
+          const output = RENDERERS[options.format]!(statement, { singleNumber: options.number !== undefined, issue });
+          if (options.format === 'csv') writeCsv(io, output, options.csvEncoding);
+          else io.stdout(output);
         });
-        const output = RENDERERS[options.format]!(statement, { singleNumber: options.number !== undefined, issue });
-        if (options.format === 'csv') writeCsv(io, output, options.csvEncoding);
-        else io.stdout(output);
-      });
-    });
+      },
+    );
 
   program
     .command('months')
@@ -52,7 +66,8 @@ export function registerStatement(program: Command, io: Io): void {
     .action(async (options: { contract: string; db?: string }) => {
       await withStore(options.db, async (store) => {
         const months = await store.statementMonths(options.contract);
-        if (months.length === 0) throw new RunFailedError(`no statement: contract ${options.contract} has no calls in any month`);
+        if (months.length === 0)
+          throw new RunFailedError(`no statement: contract ${options.contract} has no calls in any month`);
         io.stdout(months.map((month) => `${month}\n`).join(''));
       });
     });

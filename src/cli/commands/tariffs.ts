@@ -4,7 +4,12 @@ import { join } from 'node:path';
 import { checkBillingFile, describeBillingData } from '../../billing/billingData';
 import { readSubscriptionsCsv } from '../../subscription/subscriptionsCsv';
 import { ConfigurationError } from '../../errors';
-import { checkReferenceFile, DEFAULT_DATA_DIR, loadHolidayCalendars, loadReferenceData } from '../../reference/referenceData';
+import {
+  checkReferenceFile,
+  DEFAULT_DATA_DIR,
+  loadHolidayCalendars,
+  loadReferenceData,
+} from '../../reference/referenceData';
 import { isTariffFileV1, migrateTariffFileV1 } from '../../tariff/migrateTariffFile';
 import { Io } from '../options';
 
@@ -12,33 +17,44 @@ export function registerTariffs(program: Command, io: Io): void {
   const tariffs = program.command('tariffs').description('Tariff, holiday-calendar and numbering plan files.');
   tariffs
     .command('check')
-    .description('Validate tariff, holiday-calendar, numbering, subscription and billing files (issuer, monthly charges, tax) against schemas/ (default: all of data/).')
+    .description(
+      'Validate tariff, holiday-calendar, numbering, subscription and billing files (issuer, monthly charges, tax) against schemas/ (default: all of data/).',
+    )
     .argument('[files...]', 'files to check')
     .action((files: string[]) => {
       const dataDir = process.env.MEISAI_DATA_DIR ?? DEFAULT_DATA_DIR;
       if (files.length === 0) {
         const reference = loadReferenceData();
         for (const calendar of reference.calendars.values()) {
-          io.stdout(`ok  holiday calendar ${calendar.id} (${calendar.firstYear}–${calendar.lastYear}, sha256 ${calendar.sha256})\n`);
+          io.stdout(
+            `ok  holiday calendar ${calendar.id} (${calendar.firstYear}–${calendar.lastYear}, sha256 ${calendar.sha256})\n`,
+          );
         }
-        for (const version of reference.tariffs.versions) io.stdout(`ok  tariff ${version.id} of plan ${version.plan} (from ${version.file.effectiveFrom})\n`);
+        for (const version of reference.tariffs.versions)
+          io.stdout(`ok  tariff ${version.id} of plan ${version.plan} (from ${version.file.effectiveFrom})\n`);
         io.stdout(`ok  numbering plan ${reference.numbering.id}\n`);
         const plans = new Set(reference.tariffs.plans.keys());
-        io.stdout(`ok  plans ${[...plans].sort().join(', ')}; default plan ${reference.tariffs.defaultPlan ?? 'none (MEISAI_DEFAULT_PLAN=none)'}\n`);
-        for (const file of subscriptionFilesIn(join(dataDir, 'subscriptions'))) io.stdout(`ok  ${checkSubscriptionsFile(file, plans)} ${file}\n`);
+        io.stdout(
+          `ok  plans ${[...plans].sort().join(', ')}; default plan ${reference.tariffs.defaultPlan ?? 'none (MEISAI_DEFAULT_PLAN=none)'}\n`,
+        );
+        for (const file of subscriptionFilesIn(join(dataDir, 'subscriptions')))
+          io.stdout(`ok  ${checkSubscriptionsFile(file, plans)} ${file}\n`);
         for (const line of describeBillingData(dataDir)) io.stdout(`${line}\n`);
         io.stdout(`all reference data in ${dataDir} is valid\n`);
         return;
       }
       const calendars = loadHolidayCalendars(dataDir);
       for (const file of files) {
-        if (file.endsWith('.csv')) io.stdout(`ok  ${checkSubscriptionsFile(file, new Set(loadReferenceData().tariffs.plans.keys()))} ${file}\n`);
+        if (file.endsWith('.csv'))
+          io.stdout(`ok  ${checkSubscriptionsFile(file, new Set(loadReferenceData().tariffs.plans.keys()))} ${file}\n`);
         else io.stdout(`ok  ${checkBillingFile(file) ?? checkReferenceFile(file, calendars)} ${file}\n`);
       }
     });
   tariffs
     .command('migrate')
-    .description('Rewrite tariff files of format 1 in format 2, charge for charge (files already in format 2 are left alone).')
+    .description(
+      'Rewrite tariff files of format 1 in format 2, charge for charge (files already in format 2 are left alone).',
+    )
     .argument('<files...>', 'tariff files to convert in place')
     .action((files: string[]) => {
       for (const file of files) {
@@ -70,16 +86,24 @@ function checkSubscriptionsFile(path: string, plans: ReadonlySet<string>): strin
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
-    throw new ConfigurationError(`cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    throw new ConfigurationError(
+      `cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+    );
   }
   const read = readSubscriptionsCsv(text, plans);
-  if (!read.ok) throw new ConfigurationError(`${path} is not a valid subscriptions file:\n${read.problems.map((problem) => `  ${problem}`).join('\n')}`);
+  if (!read.ok)
+    throw new ConfigurationError(
+      `${path} is not a valid subscriptions file:\n${read.problems.map((problem) => `  ${problem}`).join('\n')}`,
+    );
   return `subscriptions (${read.subscriptions.length})`;
 }
 
 function subscriptionFilesIn(directory: string): string[] {
   try {
-    return readdirSync(directory).filter((name) => name.endsWith('.csv')).sort().map((name) => join(directory, name));
+    return readdirSync(directory)
+      .filter((name) => name.endsWith('.csv'))
+      .sort()
+      .map((name) => join(directory, name));
   } catch {
     return [];
   }

@@ -10,9 +10,28 @@ import { AcceptedCall } from '../types';
 export const RECORD_ID_COLUMNS = ['record_id', 'contract_id', 'month', 'file_id', 'line', 'bucket'] as const;
 /** The columns of a calls row as a file writes it (unrated_code is NULL), in the order of its COPY lines. */
 export const CALL_COLUMNS = [
-  'contract_id', 'month', 'record_id', 'file_id', 'line', 'number', 'direction', 'peer', 'peer_is_number', 'start_ms', 'duration_ms',
-  'peer_class', 'tariff_id', 'numbering_plan_id', 'rate_id', 'rate_prefix', 'units', 'charge_scaled', 'chakuwari_eligible', 'late',
-  'plan_id', 'charge_remainder_parts',
+  'contract_id',
+  'month',
+  'record_id',
+  'file_id',
+  'line',
+  'number',
+  'direction',
+  'peer',
+  'peer_is_number',
+  'start_ms',
+  'duration_ms',
+  'peer_class',
+  'tariff_id',
+  'numbering_plan_id',
+  'rate_id',
+  'rate_prefix',
+  'units',
+  'charge_scaled',
+  'chakuwari_eligible',
+  'late',
+  'plan_id',
+  'charge_remainder_parts',
 ] as const;
 
 const COPY_SPECIAL = /[\\\t\n\r]/;
@@ -20,7 +39,9 @@ const COPY_SPECIAL = /[\\\t\n\r]/;
 /** Text in COPY's text format: backslash, tab, newline and carriage return escaped. */
 function text(value: string): string {
   if (!COPY_SPECIAL.test(value)) return value;
-  return value.replace(/[\\\t\n\r]/g, (character) => (character === '\\' ? '\\\\' : character === '\t' ? '\\t' : character === '\n' ? '\\n' : '\\r'));
+  return value.replace(/[\\\t\n\r]/g, (character) =>
+    character === '\\' ? '\\\\' : character === '\t' ? '\\t' : character === '\n' ? '\\n' : '\\r',
+  );
 }
 
 /** Text or \N for NULL. */
@@ -30,7 +51,8 @@ function nullable(value: string | null): string {
 
 /** An exact integer (meisai stores no other numbers). */
 function integer(value: number | bigint): string {
-  if (typeof value === 'number' && !Number.isSafeInteger(value)) throw new StoreFailedError(`cannot store ${value}: meisai stores exact integers only`);
+  if (typeof value === 'number' && !Number.isSafeInteger(value))
+    throw new StoreFailedError(`cannot store ${value}: meisai stores exact integers only`);
   return String(value);
 }
 
@@ -40,11 +62,16 @@ function copyBoolean(value: boolean): string {
 }
 
 /** COPY lines (each ending in a newline; a call may make more than one) of a batch's calls, in chunks of 1,024 lines; the first line is checked to have a field per column. */
-export function* copyChunks(calls: AcceptedCall[], columns: readonly string[], line: (accepted: AcceptedCall) => string): Generator<string> {
+export function* copyChunks(
+  calls: AcceptedCall[],
+  columns: readonly string[],
+  line: (accepted: AcceptedCall) => string,
+): Generator<string> {
   const lines: string[] = [];
   for (const accepted of calls) {
     const next = line(accepted);
-    if (lines.length === 0 && next.slice(0, next.indexOf('\n')).split('\t').length !== columns.length) throw new Error('COPY columns and values disagree');
+    if (lines.length === 0 && next.slice(0, next.indexOf('\n')).split('\t').length !== columns.length)
+      throw new Error('COPY columns and values disagree');
     lines.push(next);
     if (lines.length === 1024) {
       yield lines.join('');
@@ -84,4 +111,3 @@ export function callLine(fileId: number): (accepted: AcceptedCall) => string {
     `${text(call.numberingPlanId)}\t${nullable(call.rateId)}\t${nullable(call.ratePrefix)}\t${integer(call.units)}\t${integer(call.chargeScaled)}\t` +
     `${copyBoolean(call.chakuwariEligible)}\t${copyBoolean(late)}\t${nullable(call.planId)}\t${integer(call.chargeRemainderParts)}\n`;
 }
-

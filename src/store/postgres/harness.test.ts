@@ -25,7 +25,9 @@ describePostgres('the test PostgreSQL', () => {
     const client = new Client({ connectionString: database.url });
     await client.connect();
     try {
-      const settings = await client.query("SELECT current_setting('listen_addresses') AS listen, datcollate FROM pg_database WHERE datname = current_database()");
+      const settings = await client.query(
+        "SELECT current_setting('listen_addresses') AS listen, datcollate FROM pg_database WHERE datname = current_database()",
+      );
       expect(settings.rows).toEqual([{ listen: '127.0.0.1', datcollate: 'C' }]);
       expect(new URL(process.env[PG_URL_VARIABLE]!).hostname).toBe('127.0.0.1');
     } finally {

@@ -14,12 +14,16 @@ function jestWithoutPostgres(extra: Record<string, string>): { status: number | 
   delete env.MEISAI_REQUIRE_POSTGRES;
   Object.assign(env, extra);
   delete env.JEST_WORKER_ID;
-  const run = spawnSync(process.execPath, [join(ROOT, 'node_modules', 'jest', 'bin', 'jest.js'), '--ci', 'src/store/postgres/harness.test.ts'], {
-    cwd: ROOT,
-    env,
-    encoding: 'utf8',
-    timeout: 120_000,
-  });
+  const run = spawnSync(
+    process.execPath,
+    [join(ROOT, 'node_modules', 'jest', 'bin', 'jest.js'), '--ci', 'src/store/postgres/harness.test.ts'],
+    {
+      cwd: ROOT,
+      env,
+      encoding: 'utf8',
+      timeout: 120_000,
+    },
+  );
   return { status: run.status, output: `${run.stdout}${run.stderr}` };
 }
 

@@ -19,10 +19,16 @@ describePostgres('PostgreSQL migration 4 (record_ids by month bucket)', () => {
     await client.connect();
     try {
       // A store as version 3 left it: one April call of R1, its record_ids row keyed on record_id alone.
-      await client.query('CREATE TABLE schema_migrations (version bigint PRIMARY KEY, description text NOT NULL, applied_at text NOT NULL)');
+      await client.query(
+        'CREATE TABLE schema_migrations (version bigint PRIMARY KEY, description text NOT NULL, applied_at text NOT NULL)',
+      );
       for (const migration of PG_MIGRATIONS.filter((migration) => migration.version <= 3)) {
         await client.query(migration.sql);
-        await client.query('INSERT INTO schema_migrations VALUES ($1, $2, $3)', [migration.version, migration.description, '2011-05-01T00:00:00.000Z']);
+        await client.query('INSERT INTO schema_migrations VALUES ($1, $2, $3)', [
+          migration.version,
+          migration.description,
+          '2011-05-01T00:00:00.000Z',
+        ]);
       }
       for (const statement of partitionDdl('calls', '2011-04')) await client.query(statement);
       const { rows } = await client.query(
@@ -33,13 +39,33 @@ describePostgres('PostgreSQL migration 4 (record_ids by month bucket)', () => {
       await client.query(
         `INSERT INTO record_ids (record_id, contract_id, number, direction, peer, start_ms, duration_ms, month, file_id, line)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 2)`,
-        [call.recordId, call.contractId, call.number, call.direction, call.peer, call.startMs, call.durationMs, call.month, rows[0].file_id],
+        [
+          call.recordId,
+          call.contractId,
+          call.number,
+          call.direction,
+          call.peer,
+          call.startMs,
+          call.durationMs,
+          call.month,
+          rows[0].file_id,
+        ],
       );
       await client.query(
         `INSERT INTO calls (contract_id, month, record_id, file_id, line, number, direction, peer, peer_is_number, start_ms, duration_ms,
                             peer_class, tariff_id, numbering_plan_id, rate_id, rate_prefix, units, charge_scaled, chakuwari_eligible, plan_id)
          VALUES ($1, $2, $3, $4, 2, $5, $6, $7, true, $8, $9, 'general', 'T1', 'P1', 'R1', NULL, 3, 240000, false, 'REFERENCE')`,
-        [call.contractId, call.month, call.recordId, rows[0].file_id, call.number, call.direction, call.peer, call.startMs, call.durationMs],
+        [
+          call.contractId,
+          call.month,
+          call.recordId,
+          rows[0].file_id,
+          call.number,
+          call.direction,
+          call.peer,
+          call.startMs,
+          call.durationMs,
+        ],
       );
     } finally {
       await client.end();

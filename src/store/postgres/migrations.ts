@@ -27,7 +27,8 @@
 export const PG_MIGRATIONS: { version: number; description: string; sql: string }[] = [
   {
     version: 1,
-    description: 'files, record_ids, calls, rejects, duplicates, monthly totals, statements, closed months (partitioned by month)',
+    description:
+      'files, record_ids, calls, rejects, duplicates, monthly totals, statements, closed months (partitioned by month)',
     sql: `
       CREATE TABLE files (
         file_id       bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
@@ -156,7 +157,8 @@ export const PG_MIGRATIONS: { version: number; description: string; sql: string 
   },
   {
     version: 3,
-    description: 'skipped records: a fourth bucket in files, the skips table, the profile of each file (as SQLite migration 5)',
+    description:
+      'skipped records: a fourth bucket in files, the skips table, the profile of each file (as SQLite migration 5)',
     sql: `
       ALTER TABLE files ADD COLUMN skipped bigint NOT NULL DEFAULT 0;
       -- The input profile the file was read with; NULL: the canonical CSV read without one.
@@ -181,7 +183,8 @@ export const PG_MIGRATIONS: { version: number; description: string; sql: string 
   },
   {
     version: 4,
-    description: 'the one duplicate rule: record_ids unique per (record_id, month bucket), a start month and the next (as SQLite)',
+    description:
+      'the one duplicate rule: record_ids unique per (record_id, month bucket), a start month and the next (as SQLite)',
     sql: `
       -- A record_id was unique store-wide; the rule of both engines (duplicateScope.ts) is a start in
       -- the same month or the month on either side. Each stored call now has two rows: bucket = its
@@ -198,7 +201,7 @@ export const PG_MIGRATIONS: { version: number; description: string; sql: string 
   },
   {
     version: 5,
-    description: 'subscriptions, recycled rejects and each file\'s recycled count (as SQLite migration 4)',
+    description: "subscriptions, recycled rejects and each file's recycled count (as SQLite migration 4)",
     sql: `
       -- Contracts (number = '') and single numbers subscribed to a plan from a Japan-time date on.
       CREATE TABLE subscriptions (
@@ -223,7 +226,8 @@ export const PG_MIGRATIONS: { version: number; description: string; sql: string 
         PRIMARY KEY (file_id, line)
       );
     `,
-  },  {
+  },
+  {
     version: 6,
     description: 'customers, invoices (immutable) and invoice numbers per issuer (as SQLite migration 7)',
     sql: `
@@ -288,7 +292,8 @@ export const PG_MIGRATIONS: { version: number; description: string; sql: string 
   },
   {
     version: 8,
-    description: 'thin record_ids: the key, where the call is (contract_id, month) and the file line that stored it; its content is read from calls',
+    description:
+      'thin record_ids: the key, where the call is (contract_id, month) and the file line that stored it; its content is read from calls',
     sql: `
       -- Every accepted call writes two record_ids rows (its buckets): they carried a copy of the
       -- call's identity, which de-duplication now reads from the call itself (calls' primary key,

@@ -15,7 +15,10 @@ import { PARTITIONED_TABLES, PartitionedTable } from './migrations';
 const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
 
 export function partitionName(table: PartitionedTable, month: string): string {
-  if (!MONTH.test(month)) throw new StoreFailedError(`cannot store rows of the month '${month.slice(0, 20)}' in ${table}: not a month YYYY-MM`);
+  if (!MONTH.test(month))
+    throw new StoreFailedError(
+      `cannot store rows of the month '${month.slice(0, 20)}' in ${table}: not a month YYYY-MM`,
+    );
   return `${table}_${month.replace('-', '_')}`;
 }
 
@@ -38,7 +41,11 @@ export function partitionDdl(table: PartitionedTable, month: string): string[] {
 }
 
 export type RunDdl = (client: pg.PoolClient, label: string, text: string) => Promise<unknown>;
-export type RunNamed = (client: pg.PoolClient, name: 'begin' | 'commit' | 'rollback' | 'lockExclusive' | 'relationExists', values?: unknown[]) => Promise<pg.QueryResult>;
+export type RunNamed = (
+  client: pg.PoolClient,
+  name: 'begin' | 'commit' | 'rollback' | 'lockExclusive' | 'relationExists',
+  values?: unknown[],
+) => Promise<pg.QueryResult>;
 
 /** The partitions known to exist, per store: each is checked in the database once per process. */
 export class Partitions {

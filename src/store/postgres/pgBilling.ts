@@ -15,8 +15,15 @@ function customerFromRow(row: Record<string, unknown>): CustomerLine {
   };
 }
 
-export async function readCustomers(store: PgStore, client: Queryable, contractId: string | null): Promise<CustomerLine[]> {
-  const result = contractId === null ? await store.run(client, 'customers') : await store.run(client, 'contractCustomers', [contractId]);
+export async function readCustomers(
+  store: PgStore,
+  client: Queryable,
+  contractId: string | null,
+): Promise<CustomerLine[]> {
+  const result =
+    contractId === null
+      ? await store.run(client, 'customers')
+      : await store.run(client, 'contractCustomers', [contractId]);
   return result.rows.map(customerFromRow);
 }
 
@@ -27,7 +34,8 @@ export async function importCustomers(
   importedFrom: string,
   importedAt: string,
 ): Promise<CustomersImported> {
-  const key = (contractId: string, number: string, activeFrom: string): string => `${contractId}\u0000${number}\u0000${activeFrom}`;
+  const key = (contractId: string, number: string, activeFrom: string): string =>
+    `${contractId}\u0000${number}\u0000${activeFrom}`;
   const contracts = customers.map((customer) => customer.contractId);
   const numbers = customers.map((customer) => customer.number);
   const froms = customers.map((customer) => customer.activeFrom);
@@ -45,7 +53,15 @@ export async function importCustomers(
     else if (before.name !== customer.name || before.activeTo !== customer.activeTo) replaced += 1;
   }
   if (customers.length > 0) {
-    await store.run(client, 'upsertCustomers', [contracts, numbers, froms, customers.map((customer) => customer.activeTo), customers.map((customer) => customer.name), importedFrom, importedAt]);
+    await store.run(client, 'upsertCustomers', [
+      contracts,
+      numbers,
+      froms,
+      customers.map((customer) => customer.activeTo),
+      customers.map((customer) => customer.name),
+      importedFrom,
+      importedAt,
+    ]);
   }
   return { added, replaced };
 }
@@ -56,8 +72,18 @@ export async function nextInvoiceSequence(store: PgStore, client: Queryable, iss
 
 export async function insertInvoice(store: PgStore, client: Queryable, invoice: StoredInvoice): Promise<void> {
   await store.run(client, 'insertInvoice', [
-    invoice.contractId, invoice.invoiceNumber, invoice.issuer, invoice.sequence, invoice.month, invoice.kind, invoice.corrects,
-    invoice.statementRevision, invoice.issuedAt, invoice.total, invoice.invoiceJson, invoice.sha256,
+    invoice.contractId,
+    invoice.invoiceNumber,
+    invoice.issuer,
+    invoice.sequence,
+    invoice.month,
+    invoice.kind,
+    invoice.corrects,
+    invoice.statementRevision,
+    invoice.issuedAt,
+    invoice.total,
+    invoice.invoiceJson,
+    invoice.sha256,
   ]);
 }
 

@@ -16,7 +16,6 @@ const RACED_BATCH_LIMIT = 20;
 /** The keys that meet a concurrent file's record_id: record_ids' own, or a calls partition's. */
 const RACE_CONSTRAINT = /^(record_ids_pkey|calls_\d{4}_\d{2}_pkey)$/;
 
-
 /**
  * Calls of one file kept in memory for de-duplication (about 100 bytes each); a bigger file looks
  * its batches up on its own connection, each after the batch before is written.
@@ -65,7 +64,11 @@ export class PgFileTransaction implements FileTransaction {
     const constraint = (error as { constraint?: unknown }).constraint;
     // The file's own records never collide (the rules settle them against the stored ones and
     // the file's earlier ones): a collision on a stored call's key is a concurrent file's.
-    if ((error as { code?: unknown }).code === '23505' && typeof constraint === 'string' && RACE_CONSTRAINT.test(constraint)) {
+    if (
+      (error as { code?: unknown }).code === '23505' &&
+      typeof constraint === 'string' &&
+      RACE_CONSTRAINT.test(constraint)
+    ) {
       return new StoreRaceError(
         `the PostgreSQL store --db ${this.store.location}: a file applied at the same time stored one of this file's record_ids first; nothing of this file was applied`,
       );
@@ -113,8 +116,14 @@ export class PgFileTransaction implements FileTransaction {
     }
     for (const { call, line } of calls) {
       const identity: StoredCallIdentity = {
-        contractId: call.contractId, number: call.number, direction: call.direction, peer: call.peer, startMs: call.startMs,
-        durationMs: call.durationMs, fileName: this.fileName, line,
+        contractId: call.contractId,
+        number: call.number,
+        direction: call.direction,
+        peer: call.peer,
+        startMs: call.startMs,
+        durationMs: call.durationMs,
+        fileName: this.fileName,
+        line,
       };
       const sightings = this.ownCalls.get(call.recordId);
       if (sightings === undefined) this.ownCalls.set(call.recordId, [identity]);
@@ -151,13 +160,17 @@ export class PgFileTransaction implements FileTransaction {
 
   private async write(batch: FileBatch): Promise<'written' | 'raced'> {
     // Taken before the savepoint: locks and partitions outlive a batch written again.
-    if (batch.rejects.length > 0 && !this.wroteRejects) await this.store.partitions.ensure('rejects', [this.receivedMonth]);
+    if (batch.rejects.length > 0 && !this.wroteRejects)
+      await this.store.partitions.ensure('rejects', [this.receivedMonth]);
     this.wroteRejects ||= batch.rejects.length > 0;
-    if (batch.duplicates.length > 0 && !this.wroteDuplicates) await this.store.partitions.ensure('duplicates', [this.receivedMonth]);
+    if (batch.duplicates.length > 0 && !this.wroteDuplicates)
+      await this.store.partitions.ensure('duplicates', [this.receivedMonth]);
     this.wroteDuplicates ||= batch.duplicates.length > 0;
     // The month of a call a duplicate repeats is held too (shared), so files remove cannot take the call away
     // meanwhile; a batch settled before that month was held is looked up and settled again under it.
-    const repeated = [...new Set(batch.duplicates.map((duplicate) => duplicate.month))].filter((month): month is string => month !== undefined && !this.repeatedMonths.has(month));
+    const repeated = [...new Set(batch.duplicates.map((duplicate) => duplicate.month))].filter(
+      (month): month is string => month !== undefined && !this.repeatedMonths.has(month),
+    );
     if (repeated.length > 0) {
       for (const month of repeated.sort()) await this.run('lockShared', [`${MONTH_LOCK}${month}`]);
       for (const month of repeated) this.repeatedMonths.add(month);
@@ -197,7 +210,11 @@ export class PgFileTransaction implements FileTransaction {
       ]);
     }
     if (batch.skips.length > 0) {
-      await this.run('insertSkips', [this.fileId, batch.skips.map((skip) => skip.line), batch.skips.map((skip) => skip.reason)]);
+      await this.run('insertSkips', [
+        this.fileId,
+        batch.skips.map((skip) => skip.line),
+        batch.skips.map((skip) => skip.reason),
+      ]);
     }
     if (batch.duplicates.length > 0) {
       await this.run('insertDuplicates', [
@@ -218,7 +235,11 @@ export class PgFileTransaction implements FileTransaction {
    * record_ids makes this one wait, then lose (a race, the file applied again).
    */
   private async insertRecordIds(calls: AcceptedCall[]): Promise<void> {
-    await this.store.copy(this.client, 'copyRecordIds', copyChunks(calls, RECORD_ID_COLUMNS, recordIdLines(this.fileId)));
+    await this.store.copy(
+      this.client,
+      'copyRecordIds',
+      copyChunks(calls, RECORD_ID_COLUMNS, recordIdLines(this.fileId)),
+    );
   }
 
   /**
@@ -259,8 +280,17 @@ export class PgFileTransaction implements FileTransaction {
       }
       try {
         await this.run('finishFile', [
-          outcome.sha256, outcome.bytes, outcome.encoding, outcome.read, outcome.accepted, outcome.rejected, outcome.duplicates, outcome.late,
-          outcome.skipped, outcome.profile, this.fileId,
+          outcome.sha256,
+          outcome.bytes,
+          outcome.encoding,
+          outcome.read,
+          outcome.accepted,
+          outcome.rejected,
+          outcome.duplicates,
+          outcome.late,
+          outcome.skipped,
+          outcome.profile,
+          this.fileId,
         ]);
       } catch (error) {
         // Another worker committed the same content meanwhile (this one waited on its hash): it wins.
@@ -303,10 +333,13 @@ export class PgFileTransaction implements FileTransaction {
 function isRecordIdRace(error: unknown): boolean {
   if (error instanceof StoreRaceError) return true; // a deadlock (40P01), as pgFault reports it
   const constraint = (error as { constraint?: unknown }).constraint;
-  return (error as { code?: unknown }).code === '23505' && typeof constraint === 'string' && RACE_CONSTRAINT.test(constraint);
+  return (
+    (error as { code?: unknown }).code === '23505' && typeof constraint === 'string' && RACE_CONSTRAINT.test(constraint)
+  );
 }
 
 function isUniqueViolation(error: unknown, constraint: string): boolean {
-  return (error as { code?: unknown })?.code === '23505' && (error as { constraint?: unknown }).constraint === constraint;
+  return (
+    (error as { code?: unknown })?.code === '23505' && (error as { constraint?: unknown }).constraint === constraint
+  );
 }
-

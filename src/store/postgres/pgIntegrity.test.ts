@@ -27,7 +27,7 @@ function asRole(url: string, role: string): string {
   return parsed.toString();
 }
 
-describePostgres('reconcile\'s integrity check on PostgreSQL', () => {
+describePostgres("reconcile's integrity check on PostgreSQL", () => {
   const database = useTestDatabase('integrity');
   const reference = loadReferenceData();
   const role = `meisai_plain_${randomBytes(4).toString('hex')}`;
@@ -35,7 +35,10 @@ describePostgres('reconcile\'s integrity check on PostgreSQL', () => {
   beforeAll(async () => {
     const store = await PgStore.open(database.url, 'create');
     try {
-      await applyCalls(store, 'a.csv', 'sha-a', [ratedCall({ recordId: 'a1' }), ratedCall({ recordId: 'a2', number: '05011112222' })]);
+      await applyCalls(store, 'a.csv', 'sha-a', [
+        ratedCall({ recordId: 'a1' }),
+        ratedCall({ recordId: 'a2', number: '05011112222' }),
+      ]);
     } finally {
       await store.close();
     }
@@ -51,7 +54,9 @@ describePostgres('reconcile\'s integrity check on PostgreSQL', () => {
     await sql(database.url, `GRANT SELECT ON ALL TABLES IN SCHEMA public TO ${role}`);
     const store = await PgStore.open(asRole(database.url, role), 'read');
     try {
-      await expect(store.integrityCheck()).rejects.toThrow(/with the amcheck extension, which is not installed and could not be: .*CREATE EXTENSION amcheck/);
+      await expect(store.integrityCheck()).rejects.toThrow(
+        /with the amcheck extension, which is not installed and could not be: .*CREATE EXTENSION amcheck/,
+      );
       const report = await reconcileMonth(store, reference, { month: '2011-04', contractId: null });
       const integrity = report.checks.find((check) => check.name === 'integrity')!;
       expect(integrity.ok).toBe(false);
@@ -78,7 +83,9 @@ describePostgres('reconcile\'s integrity check on PostgreSQL', () => {
         whenDamaged: expect.stringContaining('REINDEX'),
         problems: [],
       });
-      expect(await sql(database.url, "SELECT extname FROM pg_extension WHERE extname = 'amcheck'")).toEqual([{ extname: 'amcheck' }]);
+      expect(await sql(database.url, "SELECT extname FROM pg_extension WHERE extname = 'amcheck'")).toEqual([
+        { extname: 'amcheck' },
+      ]);
     } finally {
       await store.close();
     }
@@ -88,11 +95,18 @@ describePostgres('reconcile\'s integrity check on PostgreSQL', () => {
     await sql(database.url, "DELETE FROM record_ids WHERE record_id = 'a2'");
     const store = await PgStore.open(database.url, 'read');
     try {
-      expect((await store.integrityCheck()).problems).toEqual(['calls has 2 rows but record_ids 1: they must have one row per stored call each']);
+      expect((await store.integrityCheck()).problems).toEqual([
+        'calls has 2 rows but record_ids 1: they must have one row per stored call each',
+      ]);
       const report = await reconcileMonth(store, reference, { month: '2011-04', contractId: null });
       const integrity = report.checks.find((check) => check.name === 'integrity')!;
       expect(integrity.details.map((detail) => [detail.kind, detail.message])).toEqual([
-        ['difference', expect.stringMatching(/^PostgreSQL amcheck \(bt_index_check\) on \d+ indexes: calls has 2 rows but record_ids 1/)],
+        [
+          'difference',
+          expect.stringMatching(
+            /^PostgreSQL amcheck \(bt_index_check\) on \d+ indexes: calls has 2 rows but record_ids 1/,
+          ),
+        ],
         ['information', expect.stringContaining('the store is damaged')],
       ]);
     } finally {

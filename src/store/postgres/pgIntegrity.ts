@@ -23,11 +23,15 @@ export async function checkIntegrity(store: PgStore, client: Queryable): Promise
     }
   }
   const row = (await store.run(client, 'callsWithoutRecordId')).rows[0] as { calls: number; recordIds: number };
-  if (row.calls !== row.recordIds) problems.push(`calls has ${row.calls} rows but record_ids ${row.recordIds}: they must have one row per stored call each`);
+  if (row.calls !== row.recordIds)
+    problems.push(
+      `calls has ${row.calls} rows but record_ids ${row.recordIds}: they must have one row per stored call each`,
+    );
   return {
     check: `PostgreSQL amcheck (bt_index_check) on ${indexes.length} index${indexes.length === 1 ? '' : 'es'}`,
     soundMeans: 'the b-trees of the store are sound, and every stored call has its record_ids row',
-    whenDamaged: 'the store is damaged: REINDEX a damaged index, or restore the database from a backup; the figures below are read from the damaged store',
+    whenDamaged:
+      'the store is damaged: REINDEX a damaged index, or restore the database from a backup; the figures below are read from the damaged store',
     problems,
   };
 }

@@ -1,7 +1,23 @@
-import { totalledCallsOf, fileControlsOf, ingestedFileOf, issuedRevisionsOf, revisionSummaryOf, monthTotalsOrFail, readableMonthTotals, RERATE_BATCH, storedCallFromRow } from '../rows';
+import {
+  totalledCallsOf,
+  fileControlsOf,
+  ingestedFileOf,
+  issuedRevisionsOf,
+  revisionSummaryOf,
+  monthTotalsOrFail,
+  readableMonthTotals,
+  RERATE_BATCH,
+  storedCallFromRow,
+} from '../rows';
 import { Subscription, SubscriptionBook } from '../../subscription/subscriptions';
 import { checkIntegrity } from './pgIntegrity';
-import { acceptRecycled, countRejectsWithoutRecord, readRecyclableRejects, readRejects, updateReject } from './pgRecycle';
+import {
+  acceptRecycled,
+  countRejectsWithoutRecord,
+  readRecyclableRejects,
+  readRejects,
+  updateReject,
+} from './pgRecycle';
 import { importSubscriptions, readContractSubscriptions, readSubscriptionBook } from './pgSubscriptions';
 import * as billing from './pgBilling';
 import * as removal from './pgFileRemoval';
@@ -11,10 +27,7 @@ import pg from 'pg';
 import { ChakuwariTotal, NumberTypeTotal, TotalledCall } from '../../aggregate/monthlyTotals';
 import { RatedCall } from '../../rate/rateRecord';
 import { CallRecord } from '../../input/callRecord';
-import {
-  keyText,
-  readableCalls,
-} from '../rowChecks';
+import { keyText, readableCalls } from '../rowChecks';
 import {
   ClosedMonth,
   IngestedFile,
@@ -61,7 +74,9 @@ export type Queryable = pg.Pool | pg.PoolClient;
 
 export async function findFile(store: PgStore, client: Queryable, sha256: string): Promise<FileRow | undefined> {
   const row = (await store.run(client, 'fileBySha', [sha256])).rows[0];
-  return row === undefined ? undefined : { fileId: Number(row.fileId), name: row.name, sha256: row.sha256, ingestedAt: row.ingestedAt };
+  return row === undefined
+    ? undefined
+    : { fileId: Number(row.fileId), name: row.name, sha256: row.sha256, ingestedAt: row.ingestedAt };
 }
 
 // ---- row mapping, once per table
@@ -103,7 +118,9 @@ export class PgSession implements StoreWriter {
   }
 
   private async strings(name: QueryName, values: unknown[], column: string): Promise<string[]> {
-    return (await this.run(name, values)).rows.map((row) => (typeof row[column] === 'string' ? row[column] : keyText(row[column])));
+    return (await this.run(name, values)).rows.map((row) =>
+      typeof row[column] === 'string' ? row[column] : keyText(row[column]),
+    );
   }
 
   private queryForScope(scope: MonthScope, month: QueryName, contract: QueryName): [QueryName, unknown[]] {
@@ -120,7 +137,11 @@ export class PgSession implements StoreWriter {
     return readContractSubscriptions(this.store, this.client, contractId);
   }
 
-  importSubscriptions(subscriptions: readonly Subscription[], importedFrom: string, importedAt: string): Promise<SubscriptionsImported> {
+  importSubscriptions(
+    subscriptions: readonly Subscription[],
+    importedFrom: string,
+    importedAt: string,
+  ): Promise<SubscriptionsImported> {
     return importSubscriptions(this.store, this.client, subscriptions, importedFrom, importedAt);
   }
 
@@ -130,7 +151,11 @@ export class PgSession implements StoreWriter {
     return billing.readCustomers(this.store, this.client, contractId);
   }
 
-  importCustomers(customers: readonly CustomerLine[], importedFrom: string, importedAt: string): Promise<CustomersImported> {
+  importCustomers(
+    customers: readonly CustomerLine[],
+    importedFrom: string,
+    importedAt: string,
+  ): Promise<CustomersImported> {
     return billing.importCustomers(this.store, this.client, customers, importedFrom, importedAt);
   }
 
@@ -213,7 +238,8 @@ export class PgSession implements StoreWriter {
       recordIds.add(call.recordId);
       for (const bucket of duplicateBuckets(japanMonth(call.startMs))) buckets.add(bucket);
     }
-    const keys = (await this.run('storedCallKeys', [[...recordIds], Math.min(...buckets), Math.max(...buckets)])).rows as { recordId: string; contractId: string; month: string }[];
+    const keys = (await this.run('storedCallKeys', [[...recordIds], Math.min(...buckets), Math.max(...buckets)]))
+      .rows as { recordId: string; contractId: string; month: string }[];
     if (keys.length === 0) return found;
     const located = [keys.map((key) => key.contractId), keys.map((key) => key.month), keys.map((key) => key.recordId)];
     for (const row of (await this.run('storedCalls', located)).rows as (StoredCallIdentity & { recordId: string })[]) {
@@ -259,7 +285,10 @@ export class PgSession implements StoreWriter {
 
   async contractTotals(contractId: string, month: string): Promise<MonthTotals> {
     const typeRows = (await this.run('contractTypeTotals', [contractId, month])).rows as Record<string, unknown>[];
-    const chakuwariRows = (await this.run('contractChakuwariTotals', [contractId, month])).rows as Record<string, unknown>[];
+    const chakuwariRows = (await this.run('contractChakuwariTotals', [contractId, month])).rows as Record<
+      string,
+      unknown
+    >[];
     return monthTotalsOrFail(this.store.location, typeRows, chakuwariRows);
   }
 
@@ -272,7 +301,15 @@ export class PgSession implements StoreWriter {
   }
 
   async insertRevision(row: RevisionRow): Promise<void> {
-    await this.run('insertRevision', [row.contractId, row.month, row.revision, row.createdAt, row.reason, row.statementJson, row.sha256]);
+    await this.run('insertRevision', [
+      row.contractId,
+      row.month,
+      row.revision,
+      row.createdAt,
+      row.reason,
+      row.statementJson,
+      row.sha256,
+    ]);
   }
 
   // ---- re-rating
@@ -302,8 +339,12 @@ export class PgSession implements StoreWriter {
   }
 
   async applyReratings(reratings: Rerating[]): Promise<void> {
-    const rated = reratings.filter((rerating): rerating is { recordId: string; rated: RatedCall } => 'rated' in rerating);
-    const unrated = reratings.filter((rerating): rerating is Extract<Rerating, { unratedCode: string }> => 'unratedCode' in rerating);
+    const rated = reratings.filter(
+      (rerating): rerating is { recordId: string; rated: RatedCall } => 'rated' in rerating,
+    );
+    const unrated = reratings.filter(
+      (rerating): rerating is Extract<Rerating, { unratedCode: string }> => 'unratedCode' in rerating,
+    );
     for (let start = 0; start < rated.length; start += 5000) {
       const slice = rated.slice(start, start + 5000).map((rerating) => rerating.rated);
       await this.run('applyRatings', [
@@ -341,11 +382,17 @@ export class PgSession implements StoreWriter {
   async applyTotalsDiff(scope: MonthScope, diff: TotalsDiff): Promise<void> {
     const { typeTotals, chakuwariTotals, goneTypeTotals, goneChakuwariTotals } = diff;
     if (typeTotals.length > 0) {
-      await this.store.partitions.ensure('number_type_totals', typeTotals.map((total) => total.month));
+      await this.store.partitions.ensure(
+        'number_type_totals',
+        typeTotals.map((total) => total.month),
+      );
       await this.run('setTypeTotals', typeTotalColumns(typeTotals));
     }
     if (chakuwariTotals.length > 0) {
-      await this.store.partitions.ensure('chakuwari_totals', chakuwariTotals.map((total) => total.month));
+      await this.store.partitions.ensure(
+        'chakuwari_totals',
+        chakuwariTotals.map((total) => total.month),
+      );
       await this.run('setChakuwariTotals', chakuwariTotalColumns(chakuwariTotals));
     }
     if (goneTypeTotals.length > 0) {
@@ -357,7 +404,11 @@ export class PgSession implements StoreWriter {
       ]);
     }
     if (goneChakuwariTotals.length > 0) {
-      await this.run('deleteChakuwariTotals', [scope.month, goneChakuwariTotals.map((row) => row.contractId), goneChakuwariTotals.map((row) => row.number)]);
+      await this.run('deleteChakuwariTotals', [
+        scope.month,
+        goneChakuwariTotals.map((row) => row.contractId),
+        goneChakuwariTotals.map((row) => row.number),
+      ]);
     }
   }
 
@@ -396,7 +447,8 @@ export class PgSession implements StoreWriter {
     const rows = (await this.run(name, values)).rows as { late: boolean; unratedCode: string | null; calls: number }[];
     const counts: HeldOutCalls = { billed: 0, late: 0, unratedByCode: {} };
     for (const row of rows) {
-      if (row.unratedCode !== null) counts.unratedByCode[row.unratedCode] = (counts.unratedByCode[row.unratedCode] ?? 0) + row.calls;
+      if (row.unratedCode !== null)
+        counts.unratedByCode[row.unratedCode] = (counts.unratedByCode[row.unratedCode] ?? 0) + row.calls;
       else if (row.late) counts.late += row.calls;
       else counts.billed += row.calls;
     }
@@ -443,7 +495,9 @@ export class PgSession implements StoreWriter {
 
   async doubleBilled(month: string): Promise<DoubleBilled[]> {
     const byRecord = new Map<string, DoubleBilled['calls']>();
-    for (const row of (await this.run('doubleBilled', [month, duplicateScopeMonths(month)])).rows as ({ recordId: string } & DoubleBilled['calls'][number])[]) {
+    for (const row of (await this.run('doubleBilled', [month, duplicateScopeMonths(month)])).rows as ({
+      recordId: string;
+    } & DoubleBilled['calls'][number])[]) {
       const { recordId, ...call } = row;
       const calls = byRecord.get(recordId) ?? [];
       calls.push({ ...call, line: Number(call.line) });
@@ -460,9 +514,9 @@ export class PgSession implements StoreWriter {
   // ---- call details
 
   async callDetails(request: CallDetailsRequest): Promise<StoredCallDetail[]> {
-    const rows = (await this.run('callDetails', [request.contractId, request.month, request.number ?? null, request.direction])).rows.map(
-      callRowForChecks,
-    );
+    const rows = (
+      await this.run('callDetails', [request.contractId, request.month, request.number ?? null, request.direction])
+    ).rows.map(callRowForChecks);
     return readableCalls(this.store.location, rows) as unknown as StoredCallDetail[];
   }
 

@@ -38,14 +38,36 @@ describePostgres('PostgreSQL', () => {
          SELECT $1, $2, $3, file_id, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, false, $19, $20
            FROM files WHERE name = $21`,
         [
-          call.contractId, call.month, call.recordId, line, call.number, call.direction, call.peer, call.peerIsNumber, call.startMs, call.durationMs,
-          call.peerClass, call.tariffId, call.numberingPlanId, call.rateId, call.ratePrefix, call.units, call.chargeScaled, call.chakuwariEligible,
-          call.planId, call.chargeRemainderParts, fileName,
+          call.contractId,
+          call.month,
+          call.recordId,
+          line,
+          call.number,
+          call.direction,
+          call.peer,
+          call.peerIsNumber,
+          call.startMs,
+          call.durationMs,
+          call.peerClass,
+          call.tariffId,
+          call.numberingPlanId,
+          call.rateId,
+          call.ratePrefix,
+          call.units,
+          call.chargeScaled,
+          call.chakuwariEligible,
+          call.planId,
+          call.chargeRemainderParts,
+          fileName,
         ],
       );
     },
   });
-  parityContract('PostgreSQL', openEmptyStore, /^PostgreSQL amcheck \(bt_index_check\) on \d+ indexes: ok \(the b-trees of the store are sound, and every stored call has its record_ids row\)$/);
+  parityContract(
+    'PostgreSQL',
+    openEmptyStore,
+    /^PostgreSQL amcheck \(bt_index_check\) on \d+ indexes: ok \(the b-trees of the store are sound, and every stored call has its record_ids row\)$/,
+  );
   sumsContract('PostgreSQL', openEmptyStore);
   allowanceContract('PostgreSQL', openEmptyStore);
   billingContract('PostgreSQL', openEmptyStore);

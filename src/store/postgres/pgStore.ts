@@ -1,4 +1,10 @@
-import { appliedVersion, AppliedMigrationRow, checkStoreTables, pendingMigrations, refuseOlderForRead } from '../schema';
+import {
+  appliedVersion,
+  AppliedMigrationRow,
+  checkStoreTables,
+  pendingMigrations,
+  refuseOlderForRead,
+} from '../schema';
 import { SubscriptionBook } from '../../subscription/subscriptions';
 import { CustomerLine } from '../../billing/customers';
 import pg from 'pg';
@@ -129,7 +135,9 @@ export class PgStore implements Store {
     const entry = QUERIES[name];
     observer?.(name, entry.text);
     try {
-      return await client.query(entry.prepare ? { name: `meisai_${name}`, text: entry.text, values } : { text: entry.text, values });
+      return await client.query(
+        entry.prepare ? { name: `meisai_${name}`, text: entry.text, values } : { text: entry.text, values },
+      );
     } catch (error) {
       throw this.fault(error);
     }
@@ -202,7 +210,11 @@ export class PgStore implements Store {
         await this.run(client, 'begin');
         try {
           await this.runText(client, `migration ${migration.version}`, migration.sql);
-          await this.run(client, 'recordMigration', [migration.version, migration.description, new Date().toISOString()]);
+          await this.run(client, 'recordMigration', [
+            migration.version,
+            migration.description,
+            new Date().toISOString(),
+          ]);
           await this.run(client, 'commit');
         } catch (error) {
           await this.run(client, 'rollback').catch(() => undefined);
@@ -217,20 +229,30 @@ export class PgStore implements Store {
   /** 0 for an empty database; a database with other tables and no meisai schema is not a store. */
   private async readSchemaVersion(client: pg.PoolClient, access: PgAccess): Promise<number> {
     const tables = (await this.run(client, 'schemaTables')).rows.map((row) => row.name as string);
-    const notAStore = (why: string): StoreConfigurationError => new StoreConfigurationError(`--db ${this.location} is not a meisai store: ${why}`);
+    const notAStore = (why: string): StoreConfigurationError =>
+      new StoreConfigurationError(`--db ${this.location} is not a meisai store: ${why}`);
     if (!tables.includes('schema_migrations')) {
-      if (tables.length > 0) throw notAStore(`its schema has tables (${tables.slice(0, 3).join(', ')}…) but no schema_migrations`);
+      if (tables.length > 0)
+        throw notAStore(`its schema has tables (${tables.slice(0, 3).join(', ')}…) but no schema_migrations`);
       if (access === 'create') return 0;
-      throw new StoreConfigurationError(`the PostgreSQL store --db ${this.location} has no meisai schema yet: run meisai migrate, or ingest files first`);
+      throw new StoreConfigurationError(
+        `the PostgreSQL store --db ${this.location} has no meisai schema yet: run meisai migrate, or ingest files first`,
+      );
     }
     const applied = (await this.run(client, 'appliedMigrations')).rows as AppliedMigrationRow[];
     const newest = appliedVersion(this.location, PG_MIGRATIONS, applied, notAStore);
     if (newest === 0 && access !== 'create') {
-      throw new StoreConfigurationError(`the PostgreSQL store --db ${this.location} has no meisai schema yet: run meisai migrate, or ingest files first`);
+      throw new StoreConfigurationError(
+        `the PostgreSQL store --db ${this.location} has no meisai schema yet: run meisai migrate, or ingest files first`,
+      );
     }
     // Read again after the migrations: a concurrent first run may have committed one (its tables
     // with its row) between the two reads above, which would look like a row without tables.
-    if (newest > 0) checkStoreTables((await this.run(client, 'schemaTables')).rows.map((row) => row.name as string), notAStore);
+    if (newest > 0)
+      checkStoreTables(
+        (await this.run(client, 'schemaTables')).rows.map((row) => row.name as string),
+        notAStore,
+      );
     return newest;
   }
 
@@ -296,7 +318,10 @@ export class PgStore implements Store {
     const client = await this.connect();
     try {
       await this.run(client, 'begin');
-      const fileId = Number((await this.run(client, 'insertFile', [file.name, `pending:${pendingId()}`, file.source, file.ingestedAt])).rows[0].fileId);
+      const fileId = Number(
+        (await this.run(client, 'insertFile', [file.name, `pending:${pendingId()}`, file.source, file.ingestedAt]))
+          .rows[0].fileId,
+      );
       return new PgFileTransaction(this, client, fileId, receivedMonth(file.ingestedAt), file.name);
     } catch (error) {
       await this.run(client, 'rollback').catch(() => undefined);
@@ -448,7 +473,7 @@ function pendingId(): string {
 /** The month (UTC) a file was received: the partition of its rejects and duplicates. */
 function receivedMonth(ingestedAt: string): string {
   const month = ingestedAt.slice(0, 7);
-  if (!/^\d{4}-\d{2}$/.test(month)) throw new StoreFailedError(`the ingest time '${ingestedAt.slice(0, 40)}' is not an ISO date and time`);
+  if (!/^\d{4}-\d{2}$/.test(month))
+    throw new StoreFailedError(`the ingest time '${ingestedAt.slice(0, 40)}' is not an ISO date and time`);
   return month;
 }
-

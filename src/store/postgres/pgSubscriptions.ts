@@ -21,7 +21,11 @@ export async function readSubscriptionBook(store: PgStore, client: Queryable): P
 }
 
 /** A contract's subscriptions (its own and its numbers'), by number then date. */
-export async function readContractSubscriptions(store: PgStore, client: Queryable, contractId: string): Promise<StoredSubscription[]> {
+export async function readContractSubscriptions(
+  store: PgStore,
+  client: Queryable,
+  contractId: string,
+): Promise<StoredSubscription[]> {
   return (await store.run(client, 'contractSubscriptions', [contractId])).rows.map(fromRow);
 }
 
@@ -33,12 +37,16 @@ export async function importSubscriptions(
   importedFrom: string,
   importedAt: string,
 ): Promise<SubscriptionsImported> {
-  const key = (contractId: string, number: string, effectiveFrom: string): string => `${contractId}\u0000${number}\u0000${effectiveFrom}`;
+  const key = (contractId: string, number: string, effectiveFrom: string): string =>
+    `${contractId}\u0000${number}\u0000${effectiveFrom}`;
   const contracts = subscriptions.map((subscription) => subscription.contractId);
   const numbers = subscriptions.map((subscription) => subscription.number ?? '');
   const dates = subscriptions.map((subscription) => subscription.effectiveFrom);
   const stored = new Map(
-    (await store.run(client, 'storedPlans', [contracts, numbers, dates])).rows.map((row) => [key(row.contractId, row.number, row.effectiveFrom), row.plan as string]),
+    (await store.run(client, 'storedPlans', [contracts, numbers, dates])).rows.map((row) => [
+      key(row.contractId, row.number, row.effectiveFrom),
+      row.plan as string,
+    ]),
   );
   let added = 0;
   let replaced = 0;
@@ -48,7 +56,14 @@ export async function importSubscriptions(
     else if (plan !== subscription.plan) replaced += 1;
   });
   if (subscriptions.length > 0) {
-    await store.run(client, 'upsertSubscriptions', [contracts, numbers, dates, subscriptions.map((subscription) => subscription.plan), importedFrom, importedAt]);
+    await store.run(client, 'upsertSubscriptions', [
+      contracts,
+      numbers,
+      dates,
+      subscriptions.map((subscription) => subscription.plan),
+      importedFrom,
+      importedAt,
+    ]);
   }
   return { added, replaced };
 }

@@ -31,16 +31,29 @@ export function chakuwariTotalColumns(rows: ChakuwariTotal[]): unknown[][] {
 }
 
 /** Adds sums to the stored monthly totals (a row not there yet starts from zero), rows in key order. */
-export async function addTotals(store: PgStore, client: Queryable, typeTotals: NumberTypeTotal[], chakuwariTotals: ChakuwariTotal[]): Promise<void> {
+export async function addTotals(
+  store: PgStore,
+  client: Queryable,
+  typeTotals: NumberTypeTotal[],
+  chakuwariTotals: ChakuwariTotal[],
+): Promise<void> {
   if (typeTotals.length > 0) {
-    await store.partitions.ensure('number_type_totals', typeTotals.map((total) => total.month));
+    await store.partitions.ensure(
+      'number_type_totals',
+      typeTotals.map((total) => total.month),
+    );
     const past = await store.run(client, 'addTypeTotals', [...typeTotalColumns(typeTotals), TOTAL_BOUND]);
     if (past.rows.length > 0) throw new TotalsBoundError(totalsPastBound(past.rows as TypeTotalSums[], [])!);
   }
   if (chakuwariTotals.length > 0) {
-    await store.partitions.ensure('chakuwari_totals', chakuwariTotals.map((total) => total.month));
-    const past = await store.run(client, 'addChakuwariTotals', [...chakuwariTotalColumns(chakuwariTotals), TOTAL_BOUND]);
+    await store.partitions.ensure(
+      'chakuwari_totals',
+      chakuwariTotals.map((total) => total.month),
+    );
+    const past = await store.run(client, 'addChakuwariTotals', [
+      ...chakuwariTotalColumns(chakuwariTotals),
+      TOTAL_BOUND,
+    ]);
     if (past.rows.length > 0) throw new TotalsBoundError(totalsPastBound([], past.rows as ChakuwariTotalSums[])!);
   }
 }
-

@@ -40,7 +40,7 @@ const INVOICE_COLUMNS = `issuer, sequence, invoice_number AS "invoiceNumber", ki
   statement_revision AS "statementRevision", issued_at AS "issuedAt", total, invoice_json AS "invoiceJson", sha256`;
 
 const ALL_CONTRACTS = 'a month over all contracts (close, rerate and reconcile of a whole month)';
-const BULK = "a batch holds calls of many contracts: Citus routes each row to its shard by contract_id";
+const BULK = 'a batch holds calls of many contracts: Citus routes each row to its shard by contract_id';
 
 export const QUERIES = {
   // ---- transactions and locks
@@ -67,7 +67,10 @@ export const QUERIES = {
   // ---- schema and migrations
   sessionLock: q('SELECT pg_advisory_lock(hashtextextended($1, 0))', local),
   sessionUnlock: q('SELECT pg_advisory_unlock(hashtextextended($1, 0))', local),
-  schemaTables: q('SELECT tablename::text AS name FROM pg_tables WHERE schemaname = current_schema() ORDER BY 1', local),
+  schemaTables: q(
+    'SELECT tablename::text AS name FROM pg_tables WHERE schemaname = current_schema() ORDER BY 1',
+    local,
+  ),
   createSchemaMigrations: q(
     'CREATE TABLE IF NOT EXISTS schema_migrations (version bigint PRIMARY KEY, description text NOT NULL, applied_at text NOT NULL)',
     local,
@@ -79,7 +82,10 @@ export const QUERIES = {
 
   // ---- files (a reference table)
   fileOfSize: q('SELECT 1 AS found FROM files WHERE bytes = $1 LIMIT 1', local),
-  fileBySha: q('SELECT file_id AS "fileId", name, sha256, ingested_at AS "ingestedAt" FROM files WHERE sha256 = $1', local),
+  fileBySha: q(
+    'SELECT file_id AS "fileId", name, sha256, ingested_at AS "ingestedAt" FROM files WHERE sha256 = $1',
+    local,
+  ),
   insertFile: q(
     `INSERT INTO files (name, sha256, bytes, encoding, source, ingested_at, records_read, accepted, rejected, duplicates)
      VALUES ($1, $2, 0, 'utf8', $3, $4, 0, 0, 0, 0) RETURNING file_id AS "fileId"`,
@@ -103,7 +109,7 @@ export const QUERIES = {
        FROM unnest($1::text[]) AS k(record_id)
        CROSS JOIN LATERAL (SELECT record_id, contract_id, month FROM record_ids
                             WHERE record_id = k.record_id AND bucket BETWEEN $2 AND $3 OFFSET 0) AS r`,
-    multi('a batch\'s record_ids hash to every shard of record_ids'),
+    multi("a batch's record_ids hash to every shard of record_ids"),
   ),
   // The calls found there, by their primary key (few: de-duplication only reads what it found).
   storedCalls: q(
@@ -117,7 +123,11 @@ export const QUERIES = {
   ),
   // The record_ids rows of a batch's calls: its primary key makes a record_id stored once, and two
   // files writing the same one at once serialise there (the second waits, then loses: a race).
-  copyRecordIds: q(`COPY record_ids (${RECORD_ID_COLUMNS.join(', ')}) FROM STDIN`, multi(`${BULK} (record_ids by record_id)`), false),
+  copyRecordIds: q(
+    `COPY record_ids (${RECORD_ID_COLUMNS.join(', ')}) FROM STDIN`,
+    multi(`${BULK} (record_ids by record_id)`),
+    false,
+  ),
   // Straight into calls: PostgreSQL routes each row to its month's partition.
   copyCalls: q(`COPY calls (${CALL_COLUMNS.join(', ')}) FROM STDIN`, multi(BULK), false),
   insertRejects: q(
@@ -186,8 +196,14 @@ export const QUERIES = {
     'SELECT month FROM number_type_totals WHERE contract_id = $1 UNION SELECT month FROM chakuwari_totals WHERE contract_id = $1 ORDER BY 1 DESC',
     router,
   ),
-  contractTypeTotals: q(`${TYPE_TOTALS_SELECT} WHERE contract_id = $1 AND month = $2 ORDER BY number, call_type`, router),
-  contractChakuwariTotals: q(`${CHAKUWARI_TOTALS_SELECT} WHERE contract_id = $1 AND month = $2 ORDER BY number`, router),
+  contractTypeTotals: q(
+    `${TYPE_TOTALS_SELECT} WHERE contract_id = $1 AND month = $2 ORDER BY number, call_type`,
+    router,
+  ),
+  contractChakuwariTotals: q(
+    `${CHAKUWARI_TOTALS_SELECT} WHERE contract_id = $1 AND month = $2 ORDER BY number`,
+    router,
+  ),
   latestRevision: q(`${REVISION_SELECT} WHERE contract_id = $1 AND month = $2 ORDER BY revision DESC LIMIT 1`, router),
   revision: q(`${REVISION_SELECT} WHERE contract_id = $1 AND month = $2 AND revision = $3`, router),
   insertRevision: q(
@@ -205,8 +221,14 @@ export const QUERIES = {
     `${RERATE_SELECT} WHERE ${MONTH_CONTRACT} AND record_id > $3 ORDER BY record_id LIMIT ${RERATE_BATCH}`,
     router,
   ),
-  revisedContractsMonth: q(`SELECT DISTINCT contract_id AS "contractId" FROM statements WHERE ${MONTH} ORDER BY 1`, multi(ALL_CONTRACTS)),
-  revisedContractsContract: q(`SELECT DISTINCT contract_id AS "contractId" FROM statements WHERE ${MONTH_CONTRACT} ORDER BY 1`, router),
+  revisedContractsMonth: q(
+    `SELECT DISTINCT contract_id AS "contractId" FROM statements WHERE ${MONTH} ORDER BY 1`,
+    multi(ALL_CONTRACTS),
+  ),
+  revisedContractsContract: q(
+    `SELECT DISTINCT contract_id AS "contractId" FROM statements WHERE ${MONTH_CONTRACT} ORDER BY 1`,
+    router,
+  ),
   applyRatings: q(
     `UPDATE calls c SET peer_class = u.peer_class, tariff_id = u.tariff_id, numbering_plan_id = u.numbering_plan_id, rate_id = u.rate_id,
                         rate_prefix = u.rate_prefix, units = u.units, charge_scaled = u.charge_scaled,
@@ -232,7 +254,9 @@ export const QUERIES = {
      ON CONFLICT (contract_id, month, number, call_type) DO UPDATE SET
        calls = excluded.calls, duration_tenths = excluded.duration_tenths, charge_scaled = excluded.charge_scaled,
        charge_remainder_parts = excluded.charge_remainder_parts`,
-    multi('a re-rate of a whole month writes the changed totals of many contracts; each row is keyed on its contract_id'),
+    multi(
+      'a re-rate of a whole month writes the changed totals of many contracts; each row is keyed on its contract_id',
+    ),
   ),
   setChakuwariTotals: q(
     `INSERT INTO chakuwari_totals (contract_id, month, number, calls, duration_tenths, duration_ms)
@@ -240,7 +264,9 @@ export const QUERIES = {
       ORDER BY 1, 2, 3
      ON CONFLICT (contract_id, month, number) DO UPDATE SET
        calls = excluded.calls, duration_tenths = excluded.duration_tenths, duration_ms = excluded.duration_ms`,
-    multi('a re-rate of a whole month writes the changed totals of many contracts; each row is keyed on its contract_id'),
+    multi(
+      'a re-rate of a whole month writes the changed totals of many contracts; each row is keyed on its contract_id',
+    ),
   ),
   deleteTypeTotals: q(
     `DELETE FROM number_type_totals t USING unnest($2::text[], $3::text[], $4::text[]) AS g(contract_id, number, call_type)
@@ -300,16 +326,25 @@ export const QUERIES = {
     `SELECT f.file_id AS "fileId", f.name, ${REMOVED_FILE_COUNTS} FROM files f LEFT JOIN file_removals x ON x.file_id = f.file_id ORDER BY f.file_id`,
     local,
   ),
-  callRowsByFile: q('SELECT file_id AS "fileId", count(*) AS rows FROM calls GROUP BY file_id', multi('reconcile counts every file\'s rows over all shards')),
-  rejectRowsByFile: q('SELECT file_id AS "fileId", count(*) AS rows FROM rejects GROUP BY file_id', multi('reconcile counts every file\'s rows over all shards')),
+  callRowsByFile: q(
+    'SELECT file_id AS "fileId", count(*) AS rows FROM calls GROUP BY file_id',
+    multi("reconcile counts every file's rows over all shards"),
+  ),
+  rejectRowsByFile: q(
+    'SELECT file_id AS "fileId", count(*) AS rows FROM rejects GROUP BY file_id',
+    multi("reconcile counts every file's rows over all shards"),
+  ),
   recycledRowsByFile: q(
     'SELECT file_id AS "fileId", count(*) AS rows FROM recycled GROUP BY file_id',
-    multi('reconcile counts every file\'s rows over all shards'),
+    multi("reconcile counts every file's rows over all shards"),
   ),
-  skipRowsByFile: q('SELECT file_id AS "fileId", count(*) AS rows FROM skips GROUP BY file_id', multi('reconcile counts every file\'s rows over all shards')),
+  skipRowsByFile: q(
+    'SELECT file_id AS "fileId", count(*) AS rows FROM skips GROUP BY file_id',
+    multi("reconcile counts every file's rows over all shards"),
+  ),
   duplicateRowsByFile: q(
     'SELECT file_id AS "fileId", count(*) AS rows FROM duplicates GROUP BY file_id',
-    multi('reconcile counts every file\'s rows over all shards'),
+    multi("reconcile counts every file's rows over all shards"),
   ),
   storeIndexes: q(
     `SELECT c.oid::regclass::text AS name FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_am a ON a.oid = c.relam
@@ -322,7 +357,9 @@ export const QUERIES = {
   checkIndex: q('SELECT bt_index_check($1::regclass)', local),
   callsWithoutRecordId: q(
     `SELECT (SELECT count(*) FROM calls) AS calls, (SELECT count(*) FROM record_ids WHERE bucket = ${MONTH_NUMBER}) AS "recordIds"`,
-    multi('reconcile\'s integrity check: every call has its record_ids row (of its own month\'s bucket), over all shards'),
+    multi(
+      "reconcile's integrity check: every call has its record_ids row (of its own month's bucket), over all shards",
+    ),
   ),
   doubleBilled: q(
     `SELECT c.record_id AS "recordId", c.contract_id AS "contractId", c.month, f.name AS "fileName", c.line
@@ -330,14 +367,14 @@ export const QUERIES = {
       WHERE c.month = ANY($2::text[])
         AND c.record_id IN (SELECT record_id FROM calls WHERE month = ANY($2::text[]) GROUP BY record_id
                              HAVING count(*) > 1 AND bool_or(month = $1))`,
-    multi('reconcile\'s store-wide check: record_ids stored twice within a month\'s duplicate scope, over all shards'),
+    multi("reconcile's store-wide check: record_ids stored twice within a month's duplicate scope, over all shards"),
   ),
 
   // ---- subscriptions
   subscriptionBook: q(
     `SELECT contract_id AS "contractId", number, effective_from AS "effectiveFrom", plan, imported_from AS "importedFrom", imported_at AS "importedAt"
        FROM subscriptions`,
-    multi('rating reads the whole subscription book, every contract\'s'),
+    multi("rating reads the whole subscription book, every contract's"),
   ),
   contractSubscriptions: q(
     `SELECT contract_id AS "contractId", number, effective_from AS "effectiveFrom", plan, imported_from AS "importedFrom", imported_at AS "importedAt"
@@ -348,21 +385,21 @@ export const QUERIES = {
     `SELECT contract_id AS "contractId", number, effective_from AS "effectiveFrom", plan
        FROM subscriptions s JOIN unnest($1::text[], $2::text[], $3::text[]) AS u(c, n, e)
          ON s.contract_id = u.c AND s.number = u.n AND s.effective_from = u.e`,
-    multi('an import holds many contracts\' lines; each is matched on its contract_id'),
+    multi("an import holds many contracts' lines; each is matched on its contract_id"),
   ),
   upsertSubscriptions: q(
     `INSERT INTO subscriptions (contract_id, number, effective_from, plan, imported_from, imported_at)
      SELECT c, n, e, p, $5, $6 FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS u(c, n, e, p) ORDER BY 1, 2, 3
      ON CONFLICT (contract_id, number, effective_from) DO UPDATE SET
        plan = excluded.plan, imported_from = excluded.imported_from, imported_at = excluded.imported_at`,
-    multi('an import holds many contracts\' lines; Citus routes each row to its shard by contract_id'),
+    multi("an import holds many contracts' lines; Citus routes each row to its shard by contract_id"),
   ),
 
   // ---- customers and invoices (pgBilling.ts)
   customers: q(
     `SELECT contract_id AS "contractId", name, number, active_from AS "activeFrom", active_to AS "activeTo"
        FROM customers ORDER BY contract_id, number, active_from`,
-    multi('customers list and the bill run read every contract\'s lines'),
+    multi("customers list and the bill run read every contract's lines"),
   ),
   contractCustomers: q(
     `SELECT contract_id AS "contractId", name, number, active_from AS "activeFrom", active_to AS "activeTo"
@@ -373,14 +410,14 @@ export const QUERIES = {
     `SELECT contract_id AS "contractId", number, active_from AS "activeFrom", active_to AS "activeTo", name
        FROM customers s JOIN unnest($1::text[], $2::text[], $3::text[]) AS u(c, n, f)
          ON s.contract_id = u.c AND s.number = u.n AND s.active_from = u.f`,
-    multi('an import holds many contracts\' lines; each is matched on its contract_id'),
+    multi("an import holds many contracts' lines; each is matched on its contract_id"),
   ),
   upsertCustomers: q(
     `INSERT INTO customers (contract_id, number, active_from, active_to, name, imported_from, imported_at)
      SELECT c, n, f, t, m, $6, $7 FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[]) AS u(c, n, f, t, m) ORDER BY 1, 2, 3
      ON CONFLICT (contract_id, number, active_from) DO UPDATE SET
        active_to = excluded.active_to, name = excluded.name, imported_from = excluded.imported_from, imported_at = excluded.imported_at`,
-    multi('an import holds many contracts\' lines; Citus routes each row to its shard by contract_id'),
+    multi("an import holds many contracts' lines; Citus routes each row to its shard by contract_id"),
   ),
   nextInvoiceSequence: q(
     `INSERT INTO invoice_sequences (issuer, last_number) VALUES ($1, 1)
@@ -398,9 +435,12 @@ export const QUERIES = {
   ),
   monthInvoices: q(
     `SELECT ${INVOICE_COLUMNS} FROM invoices WHERE month = $1 ORDER BY issuer, sequence`,
-    multi('the accounting list of a month holds every contract\'s invoices'),
+    multi("the accounting list of a month holds every contract's invoices"),
   ),
-  allInvoices: q(`SELECT ${INVOICE_COLUMNS} FROM invoices ORDER BY issuer, sequence`, multi('every invoice of every contract')),
+  allInvoices: q(
+    `SELECT ${INVOICE_COLUMNS} FROM invoices ORDER BY issuer, sequence`,
+    multi('every invoice of every contract'),
+  ),
 
   // ---- rejects and recycle
   rejects: q(
@@ -469,7 +509,10 @@ export const QUERIES = {
     router,
   ),
   callMonths: q('SELECT DISTINCT month FROM calls WHERE contract_id = $1 ORDER BY month DESC', router),
-  hasCalls: q('SELECT 1 AS found FROM calls WHERE contract_id = $1 AND month = $2 AND ($3::text IS NULL OR number = $3) LIMIT 1', router),
+  hasCalls: q(
+    'SELECT 1 AS found FROM calls WHERE contract_id = $1 AND month = $2 AND ($3::text IS NULL OR number = $3) LIMIT 1',
+    router,
+  ),
 } satisfies Record<string, QueryEntry>;
 
 export type QueryName = keyof typeof QUERIES;

@@ -14,23 +14,28 @@ export const REMOVAL_QUERIES = {
   ),
   fileCalls: q(
     'SELECT record_id AS "recordId", contract_id AS "contractId", month, line, late FROM calls WHERE file_id = $1 ORDER BY month, line',
-    multi('files remove reads one file\'s calls, of any contract'),
+    multi("files remove reads one file's calls, of any contract"),
   ),
   duplicatesOf: q(
     `SELECT d.file_id AS "fileId", f.name AS "fileName", d.line, d.record_id AS "recordId"
        FROM duplicates d JOIN files f ON f.file_id = d.file_id
       WHERE d.record_id = ANY($1::text[]) AND d.file_id <> $2 ORDER BY d.file_id, d.line`,
-    multi('files remove looks for duplicates of a file\'s record_ids in every other file'),
+    multi("files remove looks for duplicates of a file's record_ids in every other file"),
   ),
   recordIdsElsewhere: q(
     'SELECT DISTINCT record_id AS "recordId" FROM record_ids WHERE record_id = ANY($1::text[]) AND file_id <> $2',
-    multi('files remove asks whether record_ids it could promote are stored by other files, on the shards of those ids'),
+    multi(
+      'files remove asks whether record_ids it could promote are stored by other files, on the shards of those ids',
+    ),
   ),
   movePromotedCall: q(
     'UPDATE calls SET file_id = $1, line = $2 WHERE contract_id = $3 AND month = $4 AND record_id = $5 AND file_id = $6',
     router,
   ),
-  movePromotedRecordId: q('UPDATE record_ids SET file_id = $1, line = $2 WHERE record_id = $3 AND file_id = $4', router),
+  movePromotedRecordId: q(
+    'UPDATE record_ids SET file_id = $1, line = $2 WHERE record_id = $3 AND file_id = $4',
+    router,
+  ),
   dropPromotedDuplicate: q('DELETE FROM duplicates WHERE file_id = $1 AND line = $2', router),
   countPromoted: q(
     'UPDATE files SET duplicates = duplicates - 1, accepted = accepted + 1, late = late + CASE WHEN $2::boolean THEN 1 ELSE 0 END WHERE file_id = $1',
@@ -38,13 +43,16 @@ export const REMOVAL_QUERIES = {
   ),
   fileRecordIds: q(
     'SELECT DISTINCT record_id AS "recordId" FROM calls WHERE file_id = $1 AND month = ANY($2::text[])',
-    multi('files remove reads one file\'s calls, of any contract'),
+    multi("files remove reads one file's calls, of any contract"),
   ),
   dropFileRecordIds: q(
     'DELETE FROM record_ids WHERE record_id = ANY($1::text[]) AND file_id = $2',
-    multi('a removed file\'s record_ids, on the shards of those ids'),
+    multi("a removed file's record_ids, on the shards of those ids"),
   ),
-  dropFileCalls: q('DELETE FROM calls WHERE file_id = $1 AND month = ANY($2::text[])', multi('a removed file\'s calls, of any contract')),
+  dropFileCalls: q(
+    'DELETE FROM calls WHERE file_id = $1 AND month = ANY($2::text[])',
+    multi("a removed file's calls, of any contract"),
+  ),
   dropFileRejects: q('DELETE FROM rejects WHERE file_id = $1', router),
   dropFileDuplicates: q('DELETE FROM duplicates WHERE file_id = $1', router),
   dropFileSkips: q('DELETE FROM skips WHERE file_id = $1', router),

@@ -24,7 +24,9 @@ let inbox: string;
 const databases: TestDatabase[] = [];
 
 function buildInbox(): void {
-  const [header, ...rows] = readFileSync(join(PROJECT, 'fixtures', 'seed-2011-04.csv'), 'utf8').split('\n').filter((row) => row !== '');
+  const [header, ...rows] = readFileSync(join(PROJECT, 'fixtures', 'seed-2011-04.csv'), 'utf8')
+    .split('\n')
+    .filter((row) => row !== '');
   const per = Math.ceil(rows.length / (FILES - 2));
   const bodies: string[][] = [];
   for (let index = 0; index < FILES - 2; index += 1) {
@@ -39,7 +41,10 @@ function buildInbox(): void {
   mkdirSync(inbox);
   bodies.forEach((own, index) => {
     const resent = index === 0 ? [] : bodies[index - 1]!.slice(0, 20);
-    writeFileSync(join(inbox, `cdr-${String(index).padStart(2, '0')}.csv`), `${[header, ...own, ...resent].join('\n')}\n`);
+    writeFileSync(
+      join(inbox, `cdr-${String(index).padStart(2, '0')}.csv`),
+      `${[header, ...own, ...resent].join('\n')}\n`,
+    );
   });
   // Two re-deliveries of the same bytes under other names.
   copyFileSync(join(inbox, 'cdr-00.csv'), join(inbox, 'cdr-98-copy-of-00.csv'));
@@ -89,7 +94,8 @@ async function snapshot(url: string): Promise<Snapshot> {
       )
     ).rows as { contract_id: string; month: string }[];
     const statements = [];
-    for (const { contract_id: contractId, month } of months) statements.push(statementJson(await loadStatement(store, reference, { contractId, month })));
+    for (const { contract_id: contractId, month } of months)
+      statements.push(statementJson(await loadStatement(store, reference, { contractId, month })));
     const rows = (
       await client.query(`SELECT (SELECT count(*)::int FROM calls) AS calls, (SELECT count(*)::int FROM duplicates) AS duplicates,
                                  (SELECT count(*)::int FROM rejects) AS rejects, (SELECT sum(charge_scaled)::text FROM calls) AS charge,
@@ -108,7 +114,11 @@ describePostgres('ingest workers on PostgreSQL (real processes)', () => {
   let sequential: Snapshot;
 
   beforeAll(async () => {
-    execFileSync(process.execPath, [join(PROJECT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(PROJECT, 'tsconfig.build.json')]);
+    execFileSync(process.execPath, [
+      join(PROJECT, 'node_modules', 'typescript', 'bin', 'tsc'),
+      '-p',
+      join(PROJECT, 'tsconfig.build.json'),
+    ]);
     directory = mkdtempSync(join(tmpdir(), 'meisai-workers-'));
     inbox = join(directory, 'inbox');
     buildInbox();
@@ -127,46 +137,41 @@ describePostgres('ingest workers on PostgreSQL (real processes)', () => {
     expect(sequential.statements.length).toBeGreaterThanOrEqual(4);
   });
 
-  test(
-    'four concurrent ingest --inbox processes over 40 files give exactly the statements and totals of one sequential run',
-    async () => {
-      const url = await freshDatabase('concurrent');
-      const started = Date.now();
-      await Promise.all([1, 2, 3, 4].map(() => run(ingestInbox(url))));
-      const elapsed = Date.now() - started;
-      expect(await snapshot(url)).toEqual(sequential);
-      expect(elapsed).toBeGreaterThan(0);
-    },
-    180_000,
-  );
+  test('four concurrent ingest --inbox processes over 40 files give exactly the statements and totals of one sequential run', async () => {
+    const url = await freshDatabase('concurrent');
+    const started = Date.now();
+    await Promise.all([1, 2, 3, 4].map(() => run(ingestInbox(url))));
+    const elapsed = Date.now() - started;
+    expect(await snapshot(url)).toEqual(sequential);
+    expect(elapsed).toBeGreaterThan(0);
+  }, 180_000);
 
-  test(
-    'a worker killed with SIGKILL mid-run, then a re-run, gives the clean run\'s statements',
-    async () => {
-      const cleanStarted = Date.now();
-      const timing = await freshDatabase('timing');
-      await run(ingestInbox(timing));
-      const cleanMs = Date.now() - cleanStarted;
-      const killedMidRun: number[] = [];
-      for (const fraction of [0.3, 0.6]) {
-        const url = await freshDatabase('killed');
-        const child = ingestInbox(url);
-        await new Promise((wait) => setTimeout(wait, Math.floor(cleanMs * fraction)));
-        child.kill('SIGKILL');
-        await exitOf(child);
-        const client = new Client({ connectionString: url });
-        await client.connect();
-        try {
-          const tables = (await client.query("SELECT to_regclass('files') IS NOT NULL AS present")).rows[0].present as boolean;
-          killedMidRun.push(tables ? ((await client.query('SELECT count(*)::int AS n FROM files')).rows[0].n as number) : 0);
-        } finally {
-          await client.end();
-        }
-        await run(ingestInbox(url));
-        expect(await snapshot(url)).toEqual(sequential);
+  test("a worker killed with SIGKILL mid-run, then a re-run, gives the clean run's statements", async () => {
+    const cleanStarted = Date.now();
+    const timing = await freshDatabase('timing');
+    await run(ingestInbox(timing));
+    const cleanMs = Date.now() - cleanStarted;
+    const killedMidRun: number[] = [];
+    for (const fraction of [0.3, 0.6]) {
+      const url = await freshDatabase('killed');
+      const child = ingestInbox(url);
+      await new Promise((wait) => setTimeout(wait, Math.floor(cleanMs * fraction)));
+      child.kill('SIGKILL');
+      await exitOf(child);
+      const client = new Client({ connectionString: url });
+      await client.connect();
+      try {
+        const tables = (await client.query("SELECT to_regclass('files') IS NOT NULL AS present")).rows[0]
+          .present as boolean;
+        killedMidRun.push(
+          tables ? ((await client.query('SELECT count(*)::int AS n FROM files')).rows[0].n as number) : 0,
+        );
+      } finally {
+        await client.end();
       }
-      expect(killedMidRun.some((committed) => committed < FILES - 2)).toBe(true);
-    },
-    240_000,
-  );
+      await run(ingestInbox(url));
+      expect(await snapshot(url)).toEqual(sequential);
+    }
+    expect(killedMidRun.some((committed) => committed < FILES - 2)).toBe(true);
+  }, 240_000);
 });

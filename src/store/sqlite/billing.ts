@@ -4,8 +4,15 @@ import { Db } from './connection';
 
 /** Customers and invoices on SQLite (migration 7): the SQL of the bill, inside the caller's transaction. */
 
-export function importCustomers(db: Db, customers: readonly CustomerLine[], importedFrom: string, importedAt: string): CustomersImported {
-  const find = db.prepare('SELECT name, active_to AS activeTo FROM customers WHERE contract_id = ? AND number = ? AND active_from = ?');
+export function importCustomers(
+  db: Db,
+  customers: readonly CustomerLine[],
+  importedFrom: string,
+  importedAt: string,
+): CustomersImported {
+  const find = db.prepare(
+    'SELECT name, active_to AS activeTo FROM customers WHERE contract_id = ? AND number = ? AND active_from = ?',
+  );
   const upsert = db.prepare(`
     INSERT INTO customers (contract_id, number, active_from, active_to, name, imported_from, imported_at) VALUES (?, ?, ?, ?, ?, ?, ?)
     ON CONFLICT (contract_id, number, active_from) DO UPDATE SET
@@ -13,10 +20,19 @@ export function importCustomers(db: Db, customers: readonly CustomerLine[], impo
   let added = 0;
   let replaced = 0;
   for (const customer of customers) {
-    const stored = find.get(customer.contractId, customer.number, customer.activeFrom) as { name: string; activeTo: string | null } | undefined;
+    const stored = find.get(customer.contractId, customer.number, customer.activeFrom) as
+      { name: string; activeTo: string | null } | undefined;
     if (stored === undefined) added += 1;
     else if (stored.name !== customer.name || stored.activeTo !== customer.activeTo) replaced += 1;
-    upsert.run(customer.contractId, customer.number, customer.activeFrom, customer.activeTo, customer.name, importedFrom, importedAt);
+    upsert.run(
+      customer.contractId,
+      customer.number,
+      customer.activeFrom,
+      customer.activeTo,
+      customer.name,
+      importedFrom,
+      importedAt,
+    );
   }
   return { added, replaced };
 }
@@ -45,8 +61,18 @@ export function insertInvoice(db: Db, invoice: StoredInvoice): void {
     `INSERT INTO invoices (contract_id, invoice_number, issuer, sequence, month, kind, corrects, statement_revision, issued_at, total, invoice_json, sha256)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   ).run(
-    invoice.contractId, invoice.invoiceNumber, invoice.issuer, invoice.sequence, invoice.month, invoice.kind, invoice.corrects,
-    invoice.statementRevision, invoice.issuedAt, invoice.total, invoice.invoiceJson, invoice.sha256,
+    invoice.contractId,
+    invoice.invoiceNumber,
+    invoice.issuer,
+    invoice.sequence,
+    invoice.month,
+    invoice.kind,
+    invoice.corrects,
+    invoice.statementRevision,
+    invoice.issuedAt,
+    invoice.total,
+    invoice.invoiceJson,
+    invoice.sha256,
   );
 }
 

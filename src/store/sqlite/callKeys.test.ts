@@ -13,16 +13,22 @@ const reference = loadReferenceData();
 describe('the key table', () => {
   test('gives back every call_id stored under a key, and only those, however many share it', () => {
     fc.assert(
-      fc.property(fc.array(fc.tuple(fc.integer({ min: 1, max: 40 }), fc.integer({ min: 1, max: 0xffff_ffff })), { maxLength: 3000 }), (entries) => {
-        const table = new KeyTable();
-        const expected = new Map<number, number[]>();
-        for (const [key, callId] of entries) {
-          table.add(key, callId);
-          expected.set(key, [...(expected.get(key) ?? []), callId]);
-        }
-        expect(table.size).toBe(entries.length);
-        for (let key = 1; key <= 41; key += 1) expect(table.candidates(key).sort()).toEqual((expected.get(key) ?? []).sort());
-      }),
+      fc.property(
+        fc.array(fc.tuple(fc.integer({ min: 1, max: 40 }), fc.integer({ min: 1, max: 0xffff_ffff })), {
+          maxLength: 3000,
+        }),
+        (entries) => {
+          const table = new KeyTable();
+          const expected = new Map<number, number[]>();
+          for (const [key, callId] of entries) {
+            table.add(key, callId);
+            expected.set(key, [...(expected.get(key) ?? []), callId]);
+          }
+          expect(table.size).toBe(entries.length);
+          for (let key = 1; key <= 41; key += 1)
+            expect(table.candidates(key).sort()).toEqual((expected.get(key) ?? []).sort());
+        },
+      ),
       { numRuns: 200 },
     );
   });
@@ -54,9 +60,17 @@ describe('de-duplication without a record_id index (SQLite)', () => {
   test('two record_ids with the same key are two calls; each sent again is a duplicate, changed a conflict', async () => {
     const [first, second] = COLLIDING;
     expect(recordKey(first)).toBe(recordKey(second));
-    const one = await ingestFile(workspace.store, reference, workspace.writeFile('one.csv', csv([call(first), call(second)])));
+    const one = await ingestFile(
+      workspace.store,
+      reference,
+      workspace.writeFile('one.csv', csv([call(first), call(second)])),
+    );
     expect(one).toMatchObject({ accepted: 2, duplicates: 0, rejected: {} });
-    const two = await ingestFile(workspace.store, reference, workspace.writeFile('two.csv', csv([call(second), call(first, '2011-04-02 10:00:00', '61')])));
+    const two = await ingestFile(
+      workspace.store,
+      reference,
+      workspace.writeFile('two.csv', csv([call(second), call(first, '2011-04-02 10:00:00', '61')])),
+    );
     expect(two).toMatchObject({ accepted: 0, duplicates: 1, rejected: { CONFLICT: 1 } });
   });
 
@@ -66,26 +80,50 @@ describe('de-duplication without a record_id index (SQLite)', () => {
     const other = new SqliteStore(openStore(workspace.dbPath, 'write'));
     await ingestFile(other, reference, workspace.writeFile('b.csv', csv([call('R3')])));
     await other.close();
-    const again = await ingestFile(workspace.store, reference, workspace.writeFile('c.csv', csv([call('R3'), call('R1'), call('R4')])));
+    const again = await ingestFile(
+      workspace.store,
+      reference,
+      workspace.writeFile('c.csv', csv([call('R3'), call('R1'), call('R4')])),
+    );
     expect(again).toMatchObject({ accepted: 1, duplicates: 2 });
     const fresh = new SqliteStore(openStore(workspace.dbPath, 'write'));
-    expect(await ingestFile(fresh, reference, workspace.writeFile('d.csv', csv([call('R4'), call('R2')])))).toMatchObject({ accepted: 0, duplicates: 2 });
+    expect(
+      await ingestFile(fresh, reference, workspace.writeFile('d.csv', csv([call('R4'), call('R2')]))),
+    ).toMatchObject({ accepted: 0, duplicates: 2 });
     await fresh.close();
   });
 
   test('a file refused midway leaves no keys behind: its records are new to the next file', async () => {
     const refused = workspace.writeFile('refused.csv', csv([call('S1'), call('S2'), 'S3,N000000001,05012345678,out']));
     await expect(ingestFile(workspace.store, reference, refused, { maxRejectRate: '0.1' })).rejects.toThrow(/refused/);
-    expect(await ingestFile(workspace.store, reference, workspace.writeFile('next.csv', csv([call('S1'), call('S2')])))).toMatchObject({ accepted: 2, duplicates: 0 });
+    expect(
+      await ingestFile(workspace.store, reference, workspace.writeFile('next.csv', csv([call('S1'), call('S2')]))),
+    ).toMatchObject({ accepted: 2, duplicates: 0 });
   });
 
   test('record_ids are looked up in the month of start and the months on either side: two months on, the same id is another call', async () => {
-    await ingestFile(workspace.store, reference, workspace.writeFile('april.csv', csv([call('M1', '2011-04-30 23:59:00')])));
-    const may = await ingestFile(workspace.store, reference, workspace.writeFile('may.csv', csv([call('M1', '2011-05-01 00:01:00')])));
+    await ingestFile(
+      workspace.store,
+      reference,
+      workspace.writeFile('april.csv', csv([call('M1', '2011-04-30 23:59:00')])),
+    );
+    const may = await ingestFile(
+      workspace.store,
+      reference,
+      workspace.writeFile('may.csv', csv([call('M1', '2011-05-01 00:01:00')])),
+    );
     expect(may).toMatchObject({ accepted: 0, duplicates: 0, rejected: { CONFLICT: 1 } });
-    const june = await ingestFile(workspace.store, reference, workspace.writeFile('june.csv', csv([call('M1', '2011-06-01 00:01:00')])));
+    const june = await ingestFile(
+      workspace.store,
+      reference,
+      workspace.writeFile('june.csv', csv([call('M1', '2011-06-01 00:01:00')])),
+    );
     expect(june).toMatchObject({ accepted: 1, duplicates: 0, rejected: {} });
-    const resent = await ingestFile(workspace.store, reference, workspace.writeFile('resent.csv', csv([call('M1', '2011-04-30 23:59:00', '60.0')])));
+    const resent = await ingestFile(
+      workspace.store,
+      reference,
+      workspace.writeFile('resent.csv', csv([call('M1', '2011-04-30 23:59:00', '60.0')])),
+    );
     expect(resent).toMatchObject({ accepted: 0, duplicates: 1 });
   });
 
@@ -98,9 +136,21 @@ describe('de-duplication without a record_id index (SQLite)', () => {
     }
     await ingestFile(workspace.store, reference, workspace.writeFile('span.csv', csv(lines)));
     const store = workspace.store;
-    expect(await store.countCalls({ month: '2011-04', contractId: null })).toEqual({ billed: 150, late: 0, unratedByCode: {} });
-    expect(await store.countCalls({ month: '2011-05', contractId: 'N000000002' })).toEqual({ billed: 50, late: 0, unratedByCode: {} });
-    expect(await store.contractsOfMonth({ month: '2011-05', contractId: null })).toEqual(['N000000001', 'N000000002', 'N000000003']);
+    expect(await store.countCalls({ month: '2011-04', contractId: null })).toEqual({
+      billed: 150,
+      late: 0,
+      unratedByCode: {},
+    });
+    expect(await store.countCalls({ month: '2011-05', contractId: 'N000000002' })).toEqual({
+      billed: 50,
+      late: 0,
+      unratedByCode: {},
+    });
+    expect(await store.contractsOfMonth({ month: '2011-05', contractId: null })).toEqual([
+      'N000000001',
+      'N000000002',
+      'N000000003',
+    ]);
     expect(await store.callMonths('N000000003')).toEqual(['2011-05', '2011-04']);
     const details = await store.callDetails({ contractId: 'N000000001', month: '2011-04', direction: 'all' });
     expect(details).toHaveLength(50);
@@ -108,7 +158,9 @@ describe('de-duplication without a record_id index (SQLite)', () => {
     let batched = 0;
     for await (const calls of store.monthCallBatches({ month: '2011-05', contractId: null })) {
       batched += calls.length;
-      expect(calls.every((stored) => stored.storeRow !== undefined && stored.startMs === Date.UTC(2011, 4, 1, 3))).toBe(true);
+      expect(calls.every((stored) => stored.storeRow !== undefined && stored.startMs === Date.UTC(2011, 4, 1, 3))).toBe(
+        true,
+      );
     }
     expect(batched).toBe(150);
   });
@@ -125,10 +177,16 @@ describe('migration 6: calls keyed by month', () => {
   test("a version 5 store's calls keep their rows and become de-duplication keys and index rows", async () => {
     const path = `${workspace.directory}/v5.sqlite`;
     const db = new Database(path);
-    db.exec('CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, description TEXT NOT NULL, applied_at TEXT NOT NULL)');
+    db.exec(
+      'CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, description TEXT NOT NULL, applied_at TEXT NOT NULL)',
+    );
     for (const migration of MIGRATIONS.filter((candidate) => candidate.version <= 5)) {
       db.exec(migration.sql);
-      db.prepare('INSERT INTO schema_migrations VALUES (?, ?, ?)').run(migration.version, migration.description, '2026-11-01T00:00:00Z');
+      db.prepare('INSERT INTO schema_migrations VALUES (?, ?, ?)').run(
+        migration.version,
+        migration.description,
+        '2026-11-01T00:00:00Z',
+      );
     }
     db.exec(`
       INSERT INTO files (file_id, name, sha256, bytes, encoding, source, ingested_at, records_read, accepted, rejected, duplicates)
@@ -156,7 +214,10 @@ describe('migration 6: calls keyed by month', () => {
       // The old call is found by its key: the same record again is a duplicate, not a second call.
       const again = workspace.writeFile(
         'again.csv',
-        csv(['OLD1,N000000001,05012345678,out,0312345678,2011-04-02 10:00:00,60', 'NEW1,N000000001,05012345678,out,0312345678,2011-04-02 10:00:00,60']),
+        csv([
+          'OLD1,N000000001,05012345678,out,0312345678,2011-04-02 10:00:00,60',
+          'NEW1,N000000001,05012345678,out,0312345678,2011-04-02 10:00:00,60',
+        ]),
       );
       expect(await ingestFile(store, reference, again)).toMatchObject({ accepted: 1, duplicates: 1 });
       expect(store.db.prepare('SELECT MAX(call_id) AS last FROM calls').get()).toEqual({ last: 3 });
@@ -169,18 +230,21 @@ describe('migration 6: calls keyed by month', () => {
 describe('the run list', () => {
   test('gives back each code pushed, by position, however the runs fall', () => {
     fc.assert(
-      fc.property(fc.array(fc.tuple(fc.integer({ min: 0, max: 3 }), fc.integer({ min: 1, max: 50 })), { maxLength: 30 }), (runs) => {
-        const list = new RunList();
-        const expected: number[] = [];
-        for (const [code, length] of runs) {
-          for (let index = 0; index < length; index += 1) {
-            list.push(code);
-            expected.push(code);
+      fc.property(
+        fc.array(fc.tuple(fc.integer({ min: 0, max: 3 }), fc.integer({ min: 1, max: 50 })), { maxLength: 30 }),
+        (runs) => {
+          const list = new RunList();
+          const expected: number[] = [];
+          for (const [code, length] of runs) {
+            for (let index = 0; index < length; index += 1) {
+              list.push(code);
+              expected.push(code);
+            }
           }
-        }
-        expect(list.length).toBe(expected.length);
-        expected.forEach((code, index) => expect(list.at(index)).toBe(code));
-      }),
+          expect(list.length).toBe(expected.length);
+          expected.forEach((code, index) => expect(list.at(index)).toBe(code));
+        },
+      ),
     );
   });
 });

@@ -51,7 +51,8 @@ export class KeyTable {
   }
 
   add(key: number, callId: number): void {
-    if (callId > MAX_CALL_ID) throw new Error(`call_id ${callId} is beyond the 32-bit range of the de-duplication keys`);
+    if (callId > MAX_CALL_ID)
+      throw new Error(`call_id ${callId} is beyond the 32-bit range of the de-duplication keys`);
     this.parts[key >>> 24]!.add(key, callId);
     this.used += 1;
   }
@@ -181,10 +182,15 @@ interface KeyPart {
 
 /** Reads the month's key parts into a table (keys of calls stored before this transaction). */
 export function loadMonthKeys(db: Db, month: string): KeyTable {
-  const { calls } = db.prepare('SELECT COALESCE(SUM(calls), 0) AS calls FROM call_keys WHERE month = ?').get(month) as { calls: number };
+  const { calls } = db.prepare('SELECT COALESCE(SUM(calls), 0) AS calls FROM call_keys WHERE month = ?').get(month) as {
+    calls: number;
+  };
   const table = new KeyTable(calls);
-  for (const part of db.prepare('SELECT keys, call_ids AS callIds FROM call_keys WHERE month = ?').iterate(month) as IterableIterator<KeyPart>) {
-    for (let at = 0; at < part.keys.length; at += 4) table.add(part.keys.readUInt32LE(at), part.callIds.readUInt32LE(at));
+  for (const part of db
+    .prepare('SELECT keys, call_ids AS callIds FROM call_keys WHERE month = ?')
+    .iterate(month) as IterableIterator<KeyPart>) {
+    for (let at = 0; at < part.keys.length; at += 4)
+      table.add(part.keys.readUInt32LE(at), part.callIds.readUInt32LE(at));
   }
   return table;
 }
@@ -196,7 +202,9 @@ export function loadMonthKeys(db: Db, month: string): KeyTable {
  */
 export function monthRanges(db: Db, month: string): { first: number; last: number }[] {
   const rows = db
-    .prepare('SELECT first_call_id AS first, last_call_id AS last FROM call_keys WHERE month = ? ORDER BY first_call_id')
+    .prepare(
+      'SELECT first_call_id AS first, last_call_id AS last FROM call_keys WHERE month = ? ORDER BY first_call_id',
+    )
     .all(month) as { first: number; last: number }[];
   const merged: { first: number; last: number }[] = [];
   for (const row of rows) {
@@ -212,15 +220,34 @@ export function monthRanges(db: Db, month: string): { first: number; last: numbe
  * and their call_index rows under the part, sorted by contract (then call_id): a part's rows
  * follow every earlier part's, so the index is only ever appended to, whatever the month.
  */
-export function writeKeyPart(db: Db, month: string, fileId: number, keys: Buffer, callIds: Buffer, contracts: string[]): void {
+export function writeKeyPart(
+  db: Db,
+  month: string,
+  fileId: number,
+  keys: Buffer,
+  callIds: Buffer,
+  contracts: string[],
+): void {
   if (keys.length === 0) return;
   const partId = Number(
     db
-      .prepare(`INSERT INTO call_keys (month, file_id, first_call_id, last_call_id, calls, keys, call_ids) VALUES (?, ?, ?, ?, ?, ?, ?)`)
-      .run(month, fileId, callIds.readUInt32LE(0), callIds.readUInt32LE(callIds.length - 4), keys.length / 4, keys, callIds).lastInsertRowid,
+      .prepare(
+        `INSERT INTO call_keys (month, file_id, first_call_id, last_call_id, calls, keys, call_ids) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(
+        month,
+        fileId,
+        callIds.readUInt32LE(0),
+        callIds.readUInt32LE(callIds.length - 4),
+        keys.length / 4,
+        keys,
+        callIds,
+      ).lastInsertRowid,
   );
   const order = orderByContract(contracts);
-  const insertMany = db.prepare(`INSERT INTO call_index (month, part_id, contract_id, call_id) VALUES ${Array(INDEX_ROWS).fill('(?, ?, ?, ?)').join(', ')}`);
+  const insertMany = db.prepare(
+    `INSERT INTO call_index (month, part_id, contract_id, call_id) VALUES ${Array(INDEX_ROWS).fill('(?, ?, ?, ?)').join(', ')}`,
+  );
   const insertOne = db.prepare('INSERT INTO call_index (month, part_id, contract_id, call_id) VALUES (?, ?, ?, ?)');
   const values: unknown[] = new Array(4 * INDEX_ROWS);
   let at = 0;
@@ -234,7 +261,8 @@ export function writeKeyPart(db: Db, month: string, fileId: number, keys: Buffer
     }
     insertMany.run(values);
   }
-  for (; at < order.length; at += 1) insertOne.run(month, partId, contracts[order[at]!], callIds.readUInt32LE(order[at]! * 4));
+  for (; at < order.length; at += 1)
+    insertOne.run(month, partId, contracts[order[at]!], callIds.readUInt32LE(order[at]! * 4));
 }
 
 /**

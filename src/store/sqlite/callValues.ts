@@ -66,7 +66,8 @@ export class CallValues {
     this.load();
     const value = this.values[code];
     if (value !== undefined) return value;
-    const row = this.db.prepare('SELECT value FROM call_values WHERE value_id = ?').get(code) as { value: string } | undefined;
+    const row = this.db.prepare('SELECT value FROM call_values WHERE value_id = ?').get(code) as
+      { value: string } | undefined;
     if (row !== undefined) this.remember(code, row.value);
     return row?.value;
   }
@@ -81,7 +82,10 @@ export class CallValues {
   private load(): void {
     if (this.loaded) return;
     this.loaded = true;
-    for (const row of this.db.prepare('SELECT value_id AS code, value FROM call_values').iterate() as IterableIterator<{ code: number; value: string }>) {
+    for (const row of this.db.prepare('SELECT value_id AS code, value FROM call_values').iterate() as IterableIterator<{
+      code: number;
+      value: string;
+    }>) {
       this.remember(row.code, row.value);
     }
   }
@@ -93,7 +97,17 @@ export class CallValues {
 }
 
 /** The camelCase names of coded columns as the adapter selects them. */
-export const CODED_FIELDS = ['direction', 'month', 'peerClass', 'tariffId', 'numberingPlanId', 'rateId', 'ratePrefix', 'unratedCode', 'planId'] as const;
+export const CODED_FIELDS = [
+  'direction',
+  'month',
+  'peerClass',
+  'tariffId',
+  'numberingPlanId',
+  'rateId',
+  'ratePrefix',
+  'unratedCode',
+  'planId',
+] as const;
 
 /** Replaces the codes in these rows' coded fields by their values (in place). */
 export function decodeRows(values: CallValues, rows: Record<string, unknown>[]): Record<string, unknown>[] {

@@ -1,6 +1,23 @@
-import { appliedVersion, AppliedMigrationRow, checkStoreTables, knownVersion, pendingMigrations, refuseOlderForRead } from '../schema';
+import {
+  appliedVersion,
+  AppliedMigrationRow,
+  checkStoreTables,
+  knownVersion,
+  pendingMigrations,
+  refuseOlderForRead,
+} from '../schema';
 import Database from 'better-sqlite3';
-import { accessSync, closeSync, constants as fsConstants, existsSync, openSync, readFileSync, readSync, Stats, statSync } from 'node:fs';
+import {
+  accessSync,
+  closeSync,
+  constants as fsConstants,
+  existsSync,
+  openSync,
+  readFileSync,
+  readSync,
+  Stats,
+  statSync,
+} from 'node:fs';
 import { dirname, join } from 'node:path';
 import { StoreConfigurationError } from '../../errors';
 import { PROJECT_ROOT } from '../../reference/referenceData';
@@ -39,10 +56,13 @@ export function checkStorePath(path: string, access: StoreAccess): void {
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code !== 'ENOENT' && code !== 'ENOTDIR') throw storeFileError(error, path);
-    if (access !== 'create') throw new StoreConfigurationError(`there is no store at ${path}: ingest files first, or give --db PATH`);
+    if (access !== 'create')
+      throw new StoreConfigurationError(`there is no store at ${path}: ingest files first, or give --db PATH`);
     const folder = dirname(path);
     if (!existsSync(folder) || !statSync(folder).isDirectory()) {
-      throw new StoreConfigurationError(`the folder ${folder} of the store does not exist: create it first (meisai creates a new store only in an existing folder)`);
+      throw new StoreConfigurationError(
+        `the folder ${folder} of the store does not exist: create it first (meisai creates a new store only in an existing folder)`,
+      );
     }
     return;
   }
@@ -164,10 +184,14 @@ const KNOWN_VERSION = knownVersion(MIGRATIONS);
  * ingest killed before its first migration committed leaves) is a new store for `create` only.
  */
 function meisaiSchemaVersion(db: Db, path: string, access: StoreAccess): number {
-  const objects = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[]).map((row) => row.name);
+  const objects = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[]).map(
+    (row) => row.name,
+  );
   const empty =
     objects.length === 0 ||
-    (objects.length === 1 && objects[0] === 'schema_migrations' && db.prepare('SELECT 1 FROM schema_migrations LIMIT 1').get() === undefined);
+    (objects.length === 1 &&
+      objects[0] === 'schema_migrations' &&
+      db.prepare('SELECT 1 FROM schema_migrations LIMIT 1').get() === undefined);
   if (empty) {
     if (access === 'create') return 0;
     throw notAStore(path, 'it is an empty database (no ingest has completed into it)');
@@ -175,9 +199,12 @@ function meisaiSchemaVersion(db: Db, path: string, access: StoreAccess): number 
   if (!objects.includes('schema_migrations')) throw notAStore(path, 'it has no schema_migrations table');
   let applied: AppliedMigrationRow[];
   try {
-    applied = db.prepare('SELECT version, description FROM schema_migrations ORDER BY version').all() as AppliedMigrationRow[];
+    applied = db
+      .prepare('SELECT version, description FROM schema_migrations ORDER BY version')
+      .all() as AppliedMigrationRow[];
   } catch (error) {
-    if ((error as { code?: string }).code === 'SQLITE_ERROR') throw notAStore(path, "its schema_migrations table is not meisai's");
+    if ((error as { code?: string }).code === 'SQLITE_ERROR')
+      throw notAStore(path, "its schema_migrations table is not meisai's");
     throw error;
   }
   const newest = appliedVersion(path, MIGRATIONS, applied, (why) => notAStore(path, why));
@@ -188,14 +215,19 @@ function meisaiSchemaVersion(db: Db, path: string, access: StoreAccess): number 
 
 function storeFileError(error: unknown, path: string): unknown {
   const code = (error as NodeJS.ErrnoException).code;
-  if (code === 'EACCES' || code === 'EPERM') return new StoreConfigurationError(`cannot read the store ${path} (${code}): check its permissions`);
+  if (code === 'EACCES' || code === 'EPERM')
+    return new StoreConfigurationError(`cannot read the store ${path} (${code}): check its permissions`);
   if (code === 'EISDIR') return notAStore(path, 'it is a folder');
   return error;
 }
 
 export function migrate(db: Db): void {
-  db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, description TEXT NOT NULL, applied_at TEXT NOT NULL)');
-  const applied = (db.prepare('SELECT version FROM schema_migrations').all() as { version: number }[]).map((row) => row.version);
+  db.exec(
+    'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, description TEXT NOT NULL, applied_at TEXT NOT NULL)',
+  );
+  const applied = (db.prepare('SELECT version FROM schema_migrations').all() as { version: number }[]).map(
+    (row) => row.version,
+  );
   for (const migration of pendingMigrations(storePath(db), MIGRATIONS, applied)) {
     // Foreign keys can only be switched off outside a transaction (SQLite's table rebuild procedure).
     const foreignKeys = db.pragma('foreign_keys', { simple: true }) as number;

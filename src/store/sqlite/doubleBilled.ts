@@ -38,7 +38,9 @@ export function doubleBilledCalls(db: Db, month: string): DoubleBilled[] {
   );
   const callIds = [...candidates];
   for (let start = 0; start < callIds.length; start += READ_BACK) {
-    for (const row of read.all(JSON.stringify(callIds.slice(start, start + READ_BACK))) as ({ recordId: string } & DoubleBilled['calls'][number])[]) {
+    for (const row of read.all(JSON.stringify(callIds.slice(start, start + READ_BACK))) as ({
+      recordId: string;
+    } & DoubleBilled['calls'][number])[]) {
       const { recordId, ...call } = row;
       const calls = byRecord.get(recordId);
       if (calls === undefined) byRecord.set(recordId, [call]);

@@ -28,7 +28,9 @@ interface KeyPartRange {
 
 function keyParts(db: Db, fileId: number): KeyPartRange[] {
   return db
-    .prepare('SELECT part_id AS partId, month, first_call_id AS first, last_call_id AS last FROM call_keys WHERE file_id = ? ORDER BY part_id')
+    .prepare(
+      'SELECT part_id AS partId, month, first_call_id AS first, last_call_id AS last FROM call_keys WHERE file_id = ? ORDER BY part_id',
+    )
     .all(fileId) as KeyPartRange[];
 }
 
@@ -39,7 +41,9 @@ export function fileCalls(db: Db, fileId: number): FileCall[] {
   );
   const calls: FileCall[] = [];
   for (const part of keyParts(db, fileId)) {
-    for (const row of read.all(part.first, part.last, fileId, part.month) as (Omit<FileCall, 'late'> & { late: number })[]) {
+    for (const row of read.all(part.first, part.last, fileId, part.month) as (Omit<FileCall, 'late'> & {
+      late: number;
+    })[]) {
       calls.push({ ...row, late: row.late === 1 });
     }
   }
@@ -63,7 +67,9 @@ export function recordIdsElsewhere(db: Db, recordIds: readonly string[], exceptF
   if (recordIds.length === 0) return new Set();
   // No index on record_id (callKeys.ts): a scan, asked only for the few record_ids a removal could promote.
   const rows = db
-    .prepare('SELECT DISTINCT record_id AS recordId FROM call_rows WHERE file_id <> ? AND record_id IN (SELECT value FROM json_each(?))')
+    .prepare(
+      'SELECT DISTINCT record_id AS recordId FROM call_rows WHERE file_id <> ? AND record_id IN (SELECT value FROM json_each(?))',
+    )
     .all(exceptFileId, JSON.stringify(recordIds)) as { recordId: string }[];
   return new Set(rows.map((row) => row.recordId));
 }
@@ -74,9 +80,12 @@ export function removeFile(db: Db, removal: FileRemoval): FileRemovalCounts {
   // Promoted calls keep their row (call_id, rating, late) and move to the duplicate's file and line.
   const moveCall = db.prepare('UPDATE call_rows SET file_id = ?, line = ? WHERE call_id = ? AND file_id = ?');
   const dropDuplicate = db.prepare('DELETE FROM duplicates WHERE file_id = ? AND line = ?');
-  const countPromoted = db.prepare('UPDATE files SET duplicates = duplicates - 1, accepted = accepted + 1, late = late + ? WHERE file_id = ?');
+  const countPromoted = db.prepare(
+    'UPDATE files SET duplicates = duplicates - 1, accepted = accepted + 1, late = late + ? WHERE file_id = ?',
+  );
   for (const { call, duplicate } of removal.promotions) {
-    if (moveCall.run(duplicate.fileId, duplicate.line, call.storeRow, fileId).changes !== 1) throw new Error(`call ${call.recordId} of file ${fileId} was not where it was read`);
+    if (moveCall.run(duplicate.fileId, duplicate.line, call.storeRow, fileId).changes !== 1)
+      throw new Error(`call ${call.recordId} of file ${fileId} was not where it was read`);
     dropDuplicate.run(duplicate.fileId, duplicate.line);
     countPromoted.run(call.late ? 1 : 0, duplicate.fileId);
   }
@@ -100,7 +109,17 @@ export function removeFile(db: Db, removal: FileRemoval): FileRemovalCounts {
   db.prepare(
     `INSERT INTO file_removals (file_id, removed_at, removed_by, reason, calls_removed, rejects_removed, duplicates_removed, skips_removed, promoted)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  ).run(fileId, removal.removedAt, removal.removedBy, removal.reason, counts.calls, counts.rejects, counts.duplicates, counts.skips, counts.promoted);
+  ).run(
+    fileId,
+    removal.removedAt,
+    removal.removedBy,
+    removal.reason,
+    counts.calls,
+    counts.rejects,
+    counts.duplicates,
+    counts.skips,
+    counts.promoted,
+  );
   return counts;
 }
 
@@ -115,6 +134,13 @@ function writePromotedParts(db: Db, removal: FileRemoval): void {
   }
   for (const { month, fileId, calls } of byPart.values()) {
     calls.sort((left, right) => left.storeRow! - right.storeRow!);
-    writeKeyPart(db, month, fileId, uint32Blob(calls.map((call) => recordKey(call.recordId))), uint32Blob(calls.map((call) => call.storeRow!)), calls.map((call) => call.contractId));
+    writeKeyPart(
+      db,
+      month,
+      fileId,
+      uint32Blob(calls.map((call) => recordKey(call.recordId))),
+      uint32Blob(calls.map((call) => call.storeRow!)),
+      calls.map((call) => call.contractId),
+    );
   }
 }

@@ -24,7 +24,9 @@ describe('the store lock', () => {
     try {
       const result = await run('ingest', workspace.writeFile('a.csv', csv(FILE_ROWS)), '--db', workspace.dbPath);
       expect(result.code).toBe(3);
-      expect(result.stderr).toContain(`another meisai run holds the store's lock ${workspace.dbPath}.lock (pid ${process.pid}`);
+      expect(result.stderr).toContain(
+        `another meisai run holds the store's lock ${workspace.dbPath}.lock (pid ${process.pid}`,
+      );
     } finally {
       held.release();
     }
@@ -35,9 +37,20 @@ describe('the store lock', () => {
     const finished = spawnSync(process.execPath, ['-e', 'process.exit(0)']);
     writeFileSync(
       `${workspace.dbPath}.lock`,
-      JSON.stringify({ pid: finished.pid, hostname: hostname(), startedAt: '2011-04-01T00:00:00.000Z', command: 'ingest' }),
+      JSON.stringify({
+        pid: finished.pid,
+        hostname: hostname(),
+        startedAt: '2011-04-01T00:00:00.000Z',
+        command: 'ingest',
+      }),
     );
-    const result = await run('ingest', workspace.writeFile('a.csv', csv(FILE_ROWS)), '--db', workspace.dbPath, '--json');
+    const result = await run(
+      'ingest',
+      workspace.writeFile('a.csv', csv(FILE_ROWS)),
+      '--db',
+      workspace.dbPath,
+      '--json',
+    );
     expect(result.code).toBe(0);
     expect(JSON.parse(result.stdout)).toMatchObject({ accepted: 1 });
     expect(existsSync(`${workspace.dbPath}.lock`)).toBe(false);
@@ -48,15 +61,33 @@ describe('the store lock', () => {
     try {
       await new Promise((resolve) => other.once('spawn', resolve));
       // The lock says its run started in 2011: the live process of that pid started just now.
-      writeFileSync(`${workspace.dbPath}.lock`, JSON.stringify({ pid: other.pid, hostname: hostname(), startedAt: '2011-04-01T00:00:00.000Z', command: 'ingest' }));
+      writeFileSync(
+        `${workspace.dbPath}.lock`,
+        JSON.stringify({
+          pid: other.pid,
+          hostname: hostname(),
+          startedAt: '2011-04-01T00:00:00.000Z',
+          command: 'ingest',
+        }),
+      );
       // A real process: the log lines go to fd 2.
       const file = workspace.writeFile('a.csv', csv(FILE_ROWS));
-      const result = spawnSync(process.execPath, [MEISAI, 'ingest', file, '--db', workspace.dbPath, '--json'], { encoding: 'utf8', env: { ...process.env, MEISAI_LOG_LEVEL: 'info' } });
+      const result = spawnSync(process.execPath, [MEISAI, 'ingest', file, '--db', workspace.dbPath, '--json'], {
+        encoding: 'utf8',
+        env: { ...process.env, MEISAI_LOG_LEVEL: 'info' },
+      });
       expect(result.status).toBe(0);
       expect(JSON.parse(result.stdout)).toMatchObject({ accepted: 1 });
-      const logged = result.stderr.split('\n').filter((line) => line.includes('"stale-lock"')).map((line) => JSON.parse(line) as Record<string, unknown>);
+      const logged = result.stderr
+        .split('\n')
+        .filter((line) => line.includes('"stale-lock"'))
+        .map((line) => JSON.parse(line) as Record<string, unknown>);
       expect(logged).toEqual([
-        expect.objectContaining({ level: 40, previousOwner: expect.objectContaining({ pid: other.pid }), staleBecause: 'its pid now belongs to a process started after the lock' }),
+        expect.objectContaining({
+          level: 40,
+          previousOwner: expect.objectContaining({ pid: other.pid }),
+          staleBecause: 'its pid now belongs to a process started after the lock',
+        }),
       ]);
       expect(existsSync(`${workspace.dbPath}.lock`)).toBe(false);
     } finally {
@@ -68,10 +99,20 @@ describe('the store lock', () => {
     const other = spawn('sleep', ['30'], { stdio: 'ignore' });
     try {
       await new Promise((resolve) => other.once('spawn', resolve));
-      writeFileSync(`${workspace.dbPath}.lock`, JSON.stringify({ pid: other.pid, hostname: hostname(), startedAt: new Date().toISOString(), command: 'ingest' }));
+      writeFileSync(
+        `${workspace.dbPath}.lock`,
+        JSON.stringify({
+          pid: other.pid,
+          hostname: hostname(),
+          startedAt: new Date().toISOString(),
+          command: 'ingest',
+        }),
+      );
       const result = await run('ingest', workspace.writeFile('a.csv', csv(FILE_ROWS)), '--db', workspace.dbPath);
       expect(result.code).toBe(3);
-      expect(result.stderr).toContain(`another meisai run holds the store's lock ${workspace.dbPath}.lock (pid ${other.pid}`);
+      expect(result.stderr).toContain(
+        `another meisai run holds the store's lock ${workspace.dbPath}.lock (pid ${other.pid}`,
+      );
     } finally {
       other.kill();
     }

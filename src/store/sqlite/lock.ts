@@ -69,10 +69,14 @@ export function acquireLock(dbPath: string, command: string): HeldLock {
       const outcome = takeOver(path, seen, privatePath, dbPath);
       if (outcome === 'taken') {
         tookOverFrom = holder ?? { pid: 0, hostname: 'unknown', startedAt: 'unknown', command: 'unreadable lock' };
-        staleBecause = holder !== null && isAlive(holder) ? 'its pid now belongs to a process started after the lock' : 'its process is gone';
+        staleBecause =
+          holder !== null && isAlive(holder)
+            ? 'its pid now belongs to a process started after the lock'
+            : 'its process is gone';
         break;
       }
-      if (Date.now() > giveUpAt) throw new LockedError(`another meisai run is taking over the store's stale lock ${path}; try again`);
+      if (Date.now() > giveUpAt)
+        throw new LockedError(`another meisai run is taking over the store's stale lock ${path}; try again`);
       if (outcome === 'busy') sleep(5);
     }
   } finally {
@@ -91,7 +95,12 @@ export function acquireLock(dbPath: string, command: string): HeldLock {
       if (released) return;
       released = true;
       const holder = parseOwner(readRaw(path));
-      if (holder !== null && holder.pid === process.pid && holder.hostname === owner.hostname && holder.startedAt === owner.startedAt) {
+      if (
+        holder !== null &&
+        holder.pid === process.pid &&
+        holder.hostname === owner.hostname &&
+        holder.startedAt === owner.startedAt
+      ) {
         unlinkSync(path);
       }
     },
@@ -113,7 +122,12 @@ function linkExclusive(privatePath: string, path: string, dbPath: string): boole
  * 'taken' (ours is in place), 'busy' (another run is taking over right now), 'changed' (the lock
  * is no longer that stale one: look again).
  */
-function takeOver(path: string, staleContent: string, privatePath: string, dbPath: string): 'taken' | 'busy' | 'changed' {
+function takeOver(
+  path: string,
+  staleContent: string,
+  privatePath: string,
+  dbPath: string,
+): 'taken' | 'busy' | 'changed' {
   const guard = `${path}.takeover`;
   try {
     writeFileSync(guard, `${JSON.stringify({ pid: process.pid, hostname: hostname() })}\n`, { flag: 'wx' });
@@ -158,7 +172,9 @@ function readLock(path: string, dbPath: string): string | null {
     return readFileSync(path, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw new StoreConfigurationError(`cannot read the lock ${path} of the store ${dbPath} (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+    throw new StoreConfigurationError(
+      `cannot read the lock ${path} of the store ${dbPath} (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
+    );
   }
 }
 
@@ -174,7 +190,11 @@ function parseOwner(content: string | null, needsStart = true): LockOwner | null
   if (content === null) return null;
   try {
     const owner = JSON.parse(content) as LockOwner;
-    return typeof owner.pid === 'number' && typeof owner.hostname === 'string' && (!needsStart || typeof owner.startedAt === 'string') ? owner : null;
+    return typeof owner.pid === 'number' &&
+      typeof owner.hostname === 'string' &&
+      (!needsStart || typeof owner.startedAt === 'string')
+      ? owner
+      : null;
   } catch {
     return null;
   }

@@ -15,7 +15,11 @@ const RUNS = 20;
 
 let directory: string;
 beforeAll(() => {
-  execFileSync(process.execPath, [join(PROJECT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(PROJECT, 'tsconfig.build.json')]);
+  execFileSync(process.execPath, [
+    join(PROJECT, 'node_modules', 'typescript', 'bin', 'tsc'),
+    '-p',
+    join(PROJECT, 'tsconfig.build.json'),
+  ]);
 }, 120_000);
 beforeEach(() => {
   directory = mkdtempSync(join(tmpdir(), 'meisai-lock-race-'));
@@ -27,7 +31,7 @@ function exitOf(child: ChildProcess): Promise<number> {
 }
 
 async function waitFor(condition: () => boolean, timeoutMs: number): Promise<void> {
-  for (const started = Date.now(); !condition(); ) {
+  for (const started = Date.now(); !condition();) {
     if (Date.now() - started > timeoutMs) throw new Error('timed out');
     await new Promise((resolveSleep) => setTimeout(resolveSleep, 20));
   }
@@ -38,11 +42,22 @@ test(`${RUNS} runs started at once against a stale lock: exactly one takes it ov
   const barrier = join(directory, 'barrier');
   mkdirSync(barrier);
   // The winner ingests 20,000 calls, so it still holds the lock when the others look.
-  const rows = Array.from({ length: 20_000 }, (_, index) => `R${String(index).padStart(6, '0')},N000000001,05012345678,out,0312345678,2011-04-01 09:00:00,60`);
+  const rows = Array.from(
+    { length: 20_000 },
+    (_, index) => `R${String(index).padStart(6, '0')},N000000001,05012345678,out,0312345678,2011-04-01 09:00:00,60`,
+  );
   const input = join(directory, 'day.csv');
   writeFileSync(input, `${[CDR_HEADER, ...rows].join('\n')}\n`);
   const finished = spawnSync(process.execPath, ['-e', 'process.exit(0)']);
-  writeFileSync(`${dbPath}.lock`, JSON.stringify({ pid: finished.pid, hostname: hostname(), startedAt: '2011-04-01T00:00:00.000Z', command: 'ingest' }));
+  writeFileSync(
+    `${dbPath}.lock`,
+    JSON.stringify({
+      pid: finished.pid,
+      hostname: hostname(),
+      startedAt: '2011-04-01T00:00:00.000Z',
+      command: 'ingest',
+    }),
+  );
 
   const stderr: string[] = Array(RUNS).fill('');
   const children = Array.from({ length: RUNS }, (_, index) => {

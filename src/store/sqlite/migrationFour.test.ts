@@ -26,16 +26,35 @@ describe('store version 4 on a store of version 3', () => {
       workspace.db.close();
       const dbPath = join(workspace.directory, 'old.sqlite');
       versionThreeStore(dbPath);
-      const file = workspace.writeFile('new.csv', csv(['NEW-1,N000000001,05012345678,out,0312345678,2011-04-02 09:00:00,60']));
+      const file = workspace.writeFile(
+        'new.csv',
+        csv(['NEW-1,N000000001,05012345678,out,0312345678,2011-04-02 09:00:00,60']),
+      );
       expect((await runCli(['ingest', file, '--db', dbPath])).code).toBe(0);
       const db = new Database(dbPath, { readonly: true });
-      expect(db.prepare('SELECT MAX(version) AS version FROM schema_migrations').get()).toEqual({ version: Math.max(...MIGRATIONS.map((migration) => migration.version)) });
-      expect(db.prepare('SELECT record_id, plan_id, charge_scaled, charge_remainder_parts FROM calls ORDER BY record_id').all()).toEqual([
+      expect(db.prepare('SELECT MAX(version) AS version FROM schema_migrations').get()).toEqual({
+        version: Math.max(...MIGRATIONS.map((migration) => migration.version)),
+      });
+      expect(
+        db
+          .prepare('SELECT record_id, plan_id, charge_scaled, charge_remainder_parts FROM calls ORDER BY record_id')
+          .all(),
+      ).toEqual([
         { record_id: 'NEW-1', plan_id: 'REFERENCE', charge_scaled: 80_000, charge_remainder_parts: 0 },
         { record_id: 'OLD-1', plan_id: null, charge_scaled: 80_000, charge_remainder_parts: 0 },
       ]);
       db.close();
-      const statement = await runCli(['statement', '--contract', 'N000000001', '--month', '2011-04', '--format', 'json', '--db', dbPath]);
+      const statement = await runCli([
+        'statement',
+        '--contract',
+        'N000000001',
+        '--month',
+        '2011-04',
+        '--format',
+        'json',
+        '--db',
+        dbPath,
+      ]);
       expect(JSON.parse(statement.stdout).allNumbers.total.charge).toBe('16'); // 8 + 8
       expect((await runCli(['reconcile', '--month', '2011-04', '--db', dbPath])).code).toBe(0);
     } finally {

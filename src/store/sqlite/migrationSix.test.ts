@@ -18,7 +18,14 @@ const MAY = Date.parse('2011-05-01T09:00:00+09:00');
  */
 function versionFiveStore(path: string): void {
   const db = sqliteStoreAtVersion(path, 5);
-  const call = (recordId: string, fileId: number, line: number, contractId: string, startMs: number, month: string): string =>
+  const call = (
+    recordId: string,
+    fileId: number,
+    line: number,
+    contractId: string,
+    startMs: number,
+    month: string,
+  ): string =>
     `INSERT INTO calls (record_id, file_id, line, contract_id, number, direction, peer, peer_is_number, start_ms, duration_ms, month,
                         peer_class, tariff_id, numbering_plan_id, rate_id, rate_prefix, units, charge_scaled, chakuwari_eligible)
        VALUES ('${recordId}', ${fileId}, ${line}, '${contractId}', '05012345678', 'out', '0312345678', 1, ${startMs}, 60000, '${month}',
@@ -53,16 +60,58 @@ describe('migration 6 (frozen) on a store of version 5', () => {
   test('writes one key part per file and month, keyed as the live store keys record ids, and indexes each part by contract', () => {
     const db = openStore(path, 'write');
     try {
-      const parts = db.prepare('SELECT part_id, month, file_id, first_call_id, last_call_id, calls, keys, call_ids FROM call_keys ORDER BY part_id').all() as {
-        part_id: number; month: string; file_id: number; first_call_id: number; last_call_id: number; calls: number; keys: Buffer; call_ids: Buffer;
+      const parts = db
+        .prepare(
+          'SELECT part_id, month, file_id, first_call_id, last_call_id, calls, keys, call_ids FROM call_keys ORDER BY part_id',
+        )
+        .all() as {
+        part_id: number;
+        month: string;
+        file_id: number;
+        first_call_id: number;
+        last_call_id: number;
+        calls: number;
+        keys: Buffer;
+        call_ids: Buffer;
       }[];
-      expect(parts.map(({ keys, call_ids, ...part }) => ({ ...part, keys: uint32s(keys), callIds: uint32s(call_ids) }))).toEqual([
-        { part_id: 1, month: '2011-04', file_id: 1, first_call_id: 1, last_call_id: 2, calls: 2, keys: [recordKey('A1'), recordKey('A2')], callIds: [1, 2] },
-        { part_id: 2, month: '2011-04', file_id: 2, first_call_id: 4, last_call_id: 4, calls: 1, keys: [recordKey('B1')], callIds: [4] },
-        { part_id: 3, month: '2011-05', file_id: 1, first_call_id: 3, last_call_id: 3, calls: 1, keys: [recordKey('A3')], callIds: [3] },
+      expect(
+        parts.map(({ keys, call_ids, ...part }) => ({ ...part, keys: uint32s(keys), callIds: uint32s(call_ids) })),
+      ).toEqual([
+        {
+          part_id: 1,
+          month: '2011-04',
+          file_id: 1,
+          first_call_id: 1,
+          last_call_id: 2,
+          calls: 2,
+          keys: [recordKey('A1'), recordKey('A2')],
+          callIds: [1, 2],
+        },
+        {
+          part_id: 2,
+          month: '2011-04',
+          file_id: 2,
+          first_call_id: 4,
+          last_call_id: 4,
+          calls: 1,
+          keys: [recordKey('B1')],
+          callIds: [4],
+        },
+        {
+          part_id: 3,
+          month: '2011-05',
+          file_id: 1,
+          first_call_id: 3,
+          last_call_id: 3,
+          calls: 1,
+          keys: [recordKey('A3')],
+          callIds: [3],
+        },
       ]);
       // each part's calls under their contracts (N…1's call 2 and N…2's call 1 in part 1)
-      expect(db.prepare('SELECT part_id, contract_id, call_id FROM call_index ORDER BY part_id, contract_id, call_id').all()).toEqual([
+      expect(
+        db.prepare('SELECT part_id, contract_id, call_id FROM call_index ORDER BY part_id, contract_id, call_id').all(),
+      ).toEqual([
         { part_id: 1, contract_id: 'N000000001', call_id: 2 },
         { part_id: 1, contract_id: 'N000000002', call_id: 1 },
         { part_id: 2, contract_id: 'N000000001', call_id: 4 },
@@ -75,11 +124,20 @@ describe('migration 6 (frozen) on a store of version 5', () => {
 
   test('a call stored before the migration is still refused as a duplicate after it', async () => {
     const file = join(directory, 'again.csv');
-    writeFileSync(file, csv(['A2,N000000001,05012345678,out,0312345678,2011-04-01 09:00:00,60', 'NEW-1,N000000001,05012345678,out,0312345678,2011-04-02 09:00:00,60']));
+    writeFileSync(
+      file,
+      csv([
+        'A2,N000000001,05012345678,out,0312345678,2011-04-01 09:00:00,60',
+        'NEW-1,N000000001,05012345678,out,0312345678,2011-04-02 09:00:00,60',
+      ]),
+    );
     expect((await runCli(['ingest', file, '--db', path])).code).toBe(0);
     const db = new Database(path, { readonly: true });
     try {
-      expect(db.prepare("SELECT accepted, duplicates FROM files WHERE name = 'again.csv'").get()).toEqual({ accepted: 1, duplicates: 1 });
+      expect(db.prepare("SELECT accepted, duplicates FROM files WHERE name = 'again.csv'").get()).toEqual({
+        accepted: 1,
+        duplicates: 1,
+      });
       expect(db.prepare('SELECT record_id FROM duplicates').all()).toEqual([{ record_id: 'A2' }]);
     } finally {
       db.close();

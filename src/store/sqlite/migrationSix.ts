@@ -15,24 +15,62 @@ import type { Db } from './db';
  * integers.
  */
 const CODED_CALL_COLUMNS = [
-  'direction', 'month', 'peer_class', 'tariff_id', 'numbering_plan_id', 'rate_id', 'rate_prefix', 'unrated_code', 'plan_id',
+  'direction',
+  'month',
+  'peer_class',
+  'tariff_id',
+  'numbering_plan_id',
+  'rate_id',
+  'rate_prefix',
+  'unrated_code',
+  'plan_id',
 ] as const;
 
 const CALL_COLUMN_ORDER = [
-  'call_id', 'record_id', 'file_id', 'line', 'contract_id', 'number', 'direction', 'peer', 'peer_is_number', 'start_ms', 'duration_ms', 'month',
-  'peer_class', 'tariff_id', 'numbering_plan_id', 'rate_id', 'rate_prefix', 'units', 'charge_scaled', 'chakuwari_eligible', 'late',
-  'unrated_code', 'plan_id', 'charge_remainder_parts',
+  'call_id',
+  'record_id',
+  'file_id',
+  'line',
+  'contract_id',
+  'number',
+  'direction',
+  'peer',
+  'peer_is_number',
+  'start_ms',
+  'duration_ms',
+  'month',
+  'peer_class',
+  'tariff_id',
+  'numbering_plan_id',
+  'rate_id',
+  'rate_prefix',
+  'units',
+  'charge_scaled',
+  'chakuwari_eligible',
+  'late',
+  'unrated_code',
+  'plan_id',
+  'charge_remainder_parts',
 ];
 
 export function callsVersionSix(): string {
   const coded = new Set<string>(CODED_CALL_COLUMNS);
   const written = CALL_COLUMN_ORDER.filter((column) => column !== 'call_id');
-  const decoded = (from: string) => (column: string): string =>
-    coded.has(column) ? `(SELECT value FROM call_values WHERE value_id = ${from}.${column}) AS ${column}` : `${from}.${column}`;
-  const encoded = (from: string) => (column: string): string =>
-    coded.has(column) ? `(SELECT value_id FROM call_values WHERE value = ${from}.${column})` : `${from}.${column}`;
+  const decoded =
+    (from: string) =>
+    (column: string): string =>
+      coded.has(column)
+        ? `(SELECT value FROM call_values WHERE value_id = ${from}.${column}) AS ${column}`
+        : `${from}.${column}`;
+  const encoded =
+    (from: string) =>
+    (column: string): string =>
+      coded.has(column) ? `(SELECT value_id FROM call_values WHERE value = ${from}.${column})` : `${from}.${column}`;
   const learn = (from: string): string =>
-    CODED_CALL_COLUMNS.map((column) => `INSERT OR IGNORE INTO call_values (value) SELECT ${from}.${column} WHERE ${from}.${column} IS NOT NULL;`).join('\n        ');
+    CODED_CALL_COLUMNS.map(
+      (column) =>
+        `INSERT OR IGNORE INTO call_values (value) SELECT ${from}.${column} WHERE ${from}.${column} IS NOT NULL;`,
+    ).join('\n        ');
   return `
       -- The unique index on record_id put every insert of random (UUID) ids at a random place in a
       -- tree bigger than the page cache, and 23 columns of mostly repeated text made each row
@@ -149,14 +187,19 @@ export function buildKeyPartsVersionSix(db: Db): void {
       keys.writeUInt32LE(recordKeyVersionSix(call.recordId), index * 4);
       callIds.writeUInt32LE(call.callId, index * 4);
     });
-    const partId = Number(insertPart.run(month, fileId, calls[0]!.callId, calls[calls.length - 1]!.callId, calls.length, keys, callIds).lastInsertRowid);
+    const partId = Number(
+      insertPart.run(month, fileId, calls[0]!.callId, calls[calls.length - 1]!.callId, calls.length, keys, callIds)
+        .lastInsertRowid,
+    );
     const byContract = [...calls].sort((left, right) =>
       left.contractId < right.contractId ? -1 : left.contractId > right.contractId ? 1 : left.callId - right.callId,
     );
     for (const call of byContract) insertIndex.run(month, partId, call.contractId, call.callId);
   };
   const rows = db
-    .prepare('SELECT call_id AS callId, month, file_id AS fileId, record_id AS recordId, contract_id AS contractId FROM calls ORDER BY month, file_id, call_id')
+    .prepare(
+      'SELECT call_id AS callId, month, file_id AS fileId, record_id AS recordId, contract_id AS contractId FROM calls ORDER BY month, file_id, call_id',
+    )
     .all() as Call[];
   let part: Call[] = [];
   for (const row of rows) {

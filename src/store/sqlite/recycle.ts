@@ -17,7 +17,13 @@ export function readRecyclableRejects(db: Db, codes: readonly string[]): Recycla
 
 /** Rejects of these codes stored without their record (ingested before version 4): recycle cannot read them again. */
 export function countUnrecyclableRejects(db: Db, codes: readonly string[]): number {
-  return (db.prepare('SELECT COUNT(*) AS n FROM rejects WHERE record_json IS NULL AND code IN (SELECT value FROM json_each(?))').get(JSON.stringify(codes)) as { n: number }).n;
+  return (
+    db
+      .prepare(
+        'SELECT COUNT(*) AS n FROM rejects WHERE record_json IS NULL AND code IN (SELECT value FROM json_each(?))',
+      )
+      .get(JSON.stringify(codes)) as { n: number }
+  ).n;
 }
 
 /**
@@ -28,18 +34,25 @@ export function countUnrecyclableRejects(db: Db, codes: readonly string[]): numb
  */
 export function markRecycled(db: Db, { reject, call, late, recycledAt }: RecycledCall): void {
   db.prepare('DELETE FROM rejects WHERE file_id = ? AND line = ?').run(reject.fileId, reject.line);
-  db.prepare('INSERT INTO recycled (file_id, line, record_id, code, message, recycled_at) VALUES (?, ?, ?, ?, ?, ?)').run(
-    reject.fileId,
-    reject.line,
-    call.recordId,
-    reject.code,
-    reject.message,
-    recycledAt,
-  );
-  db.prepare('UPDATE files SET accepted = accepted + 1, rejected = rejected - 1, recycled = recycled + 1, late = late + ? WHERE file_id = ?').run(late ? 1 : 0, reject.fileId);
+  db.prepare(
+    'INSERT INTO recycled (file_id, line, record_id, code, message, recycled_at) VALUES (?, ?, ?, ?, ?, ?)',
+  ).run(reject.fileId, reject.line, call.recordId, reject.code, reject.message, recycledAt);
+  db.prepare(
+    'UPDATE files SET accepted = accepted + 1, rejected = rejected - 1, recycled = recycled + 1, late = late + ? WHERE file_id = ?',
+  ).run(late ? 1 : 0, reject.fileId);
 }
 
 /** A reject that still fails keeps its place; its code and message become today's. */
-export function updateReject(db: Db, reject: Pick<RecyclableReject, 'fileId' | 'line'>, code: string, message: string): void {
-  db.prepare('UPDATE rejects SET code = ?, message = ? WHERE file_id = ? AND line = ?').run(code, message, reject.fileId, reject.line);
+export function updateReject(
+  db: Db,
+  reject: Pick<RecyclableReject, 'fileId' | 'line'>,
+  code: string,
+  message: string,
+): void {
+  db.prepare('UPDATE rejects SET code = ?, message = ? WHERE file_id = ? AND line = ?').run(
+    code,
+    message,
+    reject.fileId,
+    reject.line,
+  );
 }

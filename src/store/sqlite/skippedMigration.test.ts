@@ -33,16 +33,16 @@ describe('migration 5: the skipped bucket', () => {
     versionThreeStore(path);
     const db = openStore(path, 'write');
     try {
-      expect(db.prepare('SELECT file_id, records_read, accepted, rejected, duplicates, skipped, profile FROM files').all()).toEqual([
-        { file_id: 7, records_read: 3, accepted: 1, rejected: 1, duplicates: 1, skipped: 0, profile: null },
-      ]);
+      expect(
+        db.prepare('SELECT file_id, records_read, accepted, rejected, duplicates, skipped, profile FROM files').all(),
+      ).toEqual([{ file_id: 7, records_read: 3, accepted: 1, rejected: 1, duplicates: 1, skipped: 0, profile: null }]);
       expect(db.pragma('foreign_key_check')).toEqual([]);
       expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
       expect(db.prepare('SELECT COUNT(*) AS n FROM calls JOIN files USING (file_id)').get()).toEqual({ n: 1 });
       // the child tables still reference files: a call of a file that does not exist is refused
-      expect(() =>
-        db.prepare("INSERT INTO duplicates (file_id, line, record_id) VALUES (99, 1, 'X')").run(),
-      ).toThrow(/FOREIGN KEY/);
+      expect(() => db.prepare("INSERT INTO duplicates (file_id, line, record_id) VALUES (99, 1, 'X')").run()).toThrow(
+        /FOREIGN KEY/,
+      );
       expect((db.prepare("SELECT sql FROM sqlite_master WHERE name = 'files'").get() as { sql: string }).sql).toContain(
         'CHECK (records_read = accepted + rejected + duplicates + skipped)',
       );
@@ -56,7 +56,9 @@ describe('migration 5: the skipped bucket', () => {
   test('a new store gets the same schema', () => {
     const db = openStore(join(directory, 'new.sqlite'));
     try {
-      const versions = (db.prepare('SELECT version FROM schema_migrations ORDER BY version').all() as { version: number }[]).map((row) => row.version);
+      const versions = (
+        db.prepare('SELECT version FROM schema_migrations ORDER BY version').all() as { version: number }[]
+      ).map((row) => row.version);
       expect(versions).toEqual(MIGRATIONS.map((migration) => migration.version).sort((a, b) => a - b));
       expect(db.prepare("SELECT name FROM sqlite_master WHERE name = 'skips'").get()).toEqual({ name: 'skips' });
     } finally {
@@ -70,7 +72,9 @@ test('a files table with a column migration 5 does not know stops the migration:
   try {
     const path = join(directory, 'meisai.sqlite');
     const db = sqliteStoreAtVersion(path, 3, '2026-11-01T00:00:00Z');
-    db.exec("ALTER TABLE files ADD COLUMN someone_elses TEXT; INSERT INTO files VALUES (1, 'a', 'x', 1, 'utf8', NULL, 'now', 0, 0, 0, 0, 0, 'kept')");
+    db.exec(
+      "ALTER TABLE files ADD COLUMN someone_elses TEXT; INSERT INTO files VALUES (1, 'a', 'x', 1, 'utf8', NULL, 'now', 0, 0, 0, 0, 0, 'kept')",
+    );
     db.close();
     expect(() => openStore(path, 'write')).toThrow();
     const after = new Database(path, { readonly: true });

@@ -49,13 +49,23 @@ export class SqliteFileTransaction implements FileTransaction {
     const oneRow = `(${Array(CALL_COLUMNS).fill('?').join(', ')})`;
     this.insertCall = store.fileTransactionSql(insert + oneRow);
     this.insertCalls = store.fileTransactionSql(insert + Array(INSERT_ROWS).fill(oneRow).join(', '));
-    this.insertReject = store.fileTransactionSql('INSERT INTO rejects (file_id, line, code, message, raw, record_json) VALUES (?, ?, ?, ?, ?, ?)');
-    this.insertDuplicate = store.fileTransactionSql('INSERT INTO duplicates (file_id, line, record_id) VALUES (?, ?, ?)');
+    this.insertReject = store.fileTransactionSql(
+      'INSERT INTO rejects (file_id, line, code, message, raw, record_json) VALUES (?, ?, ?, ?, ?, ?)',
+    );
+    this.insertDuplicate = store.fileTransactionSql(
+      'INSERT INTO duplicates (file_id, line, record_id) VALUES (?, ?, ?)',
+    );
     this.insertSkip = store.fileTransactionSql('INSERT INTO skips (file_id, line, reason) VALUES (?, ?, ?)');
     const column = (): ((value: string | null) => number | null) => store.values.column();
     this.columnCodes = {
-      direction: column(), month: column(), peerClass: column(), tariffId: column(),
-      numberingPlanId: column(), rateId: column(), ratePrefix: column(), planId: column(),
+      direction: column(),
+      month: column(),
+      peerClass: column(),
+      tariffId: column(),
+      numberingPlanId: column(),
+      rateId: column(),
+      ratePrefix: column(),
+      planId: column(),
     };
     this.nextCallId = store.nextCallId();
     this.firstUnkeyed = this.nextCallId;
@@ -67,7 +77,14 @@ export class SqliteFileTransaction implements FileTransaction {
 
   async writeBatch(batch: FileBatch): Promise<'written'> {
     for (const reject of batch.rejects) {
-      this.insertReject.run(this.fileId, reject.line, reject.code, reject.message, reject.raw, reject.record === null ? null : JSON.stringify(reject.record));
+      this.insertReject.run(
+        this.fileId,
+        reject.line,
+        reject.code,
+        reject.message,
+        reject.raw,
+        reject.record === null ? null : JSON.stringify(reject.record),
+      );
     }
     for (const duplicate of batch.duplicates) this.insertDuplicate.run(this.fileId, duplicate.line, duplicate.recordId);
     for (const skip of batch.skips) this.insertSkip.run(this.fileId, skip.line, skip.reason);
@@ -79,7 +96,8 @@ export class SqliteFileTransaction implements FileTransaction {
   private insertAccepted(calls: AcceptedCall[]): void {
     let index = 0;
     for (; index + INSERT_ROWS <= calls.length; index += INSERT_ROWS) {
-      for (let row = 0; row < INSERT_ROWS; row += 1) this.putCallValues(this.manyRows, row * CALL_COLUMNS, calls[index + row]!);
+      for (let row = 0; row < INSERT_ROWS; row += 1)
+        this.putCallValues(this.manyRows, row * CALL_COLUMNS, calls[index + row]!);
       this.insertCalls.run(this.manyRows);
     }
     for (; index < calls.length; index += 1) {
@@ -204,4 +222,3 @@ class DenseCodes {
     this.names.length = 0;
   }
 }
-

@@ -3,7 +3,20 @@ import { TotalledCall } from '../../aggregate/monthlyTotals';
 import { CallValues, decodeRows } from './callValues';
 import { monthRanges } from './callKeys';
 import { keyText, readableCalls } from '../rowChecks';
-import { totalledCallsOf, fileControlsOf, INGESTED_FILE_COLUMNS, INGESTED_FILES_FROM, ingestedFileOf, REMOVED_FILE_COUNTS, issuedRevisionsOf, revisionSummaryOf, monthTotalsOrFail, readableMonthTotals, RERATE_BATCH, storedCallFromRow } from '../rows';
+import {
+  totalledCallsOf,
+  fileControlsOf,
+  INGESTED_FILE_COLUMNS,
+  INGESTED_FILES_FROM,
+  ingestedFileOf,
+  REMOVED_FILE_COUNTS,
+  issuedRevisionsOf,
+  revisionSummaryOf,
+  monthTotalsOrFail,
+  readableMonthTotals,
+  RERATE_BATCH,
+  storedCallFromRow,
+} from '../rows';
 import { doubleBilledCalls } from './doubleBilled';
 import { Db, storePath } from './connection';
 import {
@@ -63,15 +76,16 @@ export class SqliteReader {
   }
 
   async ingestedFiles(): Promise<IngestedFile[]> {
-    return (this.sql(`SELECT ${INGESTED_FILE_COLUMNS} FROM ${INGESTED_FILES_FROM}`).all() as Record<string, unknown>[]).map(ingestedFileOf);
+    return (
+      this.sql(`SELECT ${INGESTED_FILE_COLUMNS} FROM ${INGESTED_FILES_FROM}`).all() as Record<string, unknown>[]
+    ).map(ingestedFileOf);
   }
 
   async revisionHistory(contractId: string, month: string): Promise<RevisionSummary[]> {
     return (
-      this.sql('SELECT revision, created_at AS createdAt, reason, sha256 FROM statements WHERE contract_id = ? AND month = ? ORDER BY revision').all(
-        contractId,
-        month,
-      ) as Record<string, unknown>[]
+      this.sql(
+        'SELECT revision, created_at AS createdAt, reason, sha256 FROM statements WHERE contract_id = ? AND month = ? ORDER BY revision',
+      ).all(contractId, month) as Record<string, unknown>[]
     ).map(revisionSummaryOf);
   }
 
@@ -81,10 +95,9 @@ export class SqliteReader {
 
   async monthContracts(month: string): Promise<string[]> {
     return (
-      this.sql('SELECT contract_id FROM number_type_totals WHERE month = ? UNION SELECT contract_id FROM chakuwari_totals WHERE month = ? ORDER BY 1').all(
-        month,
-        month,
-      ) as { contract_id: string }[]
+      this.sql(
+        'SELECT contract_id FROM number_type_totals WHERE month = ? UNION SELECT contract_id FROM chakuwari_totals WHERE month = ? ORDER BY 1',
+      ).all(month, month) as { contract_id: string }[]
     ).map((row) => row.contract_id);
   }
 
@@ -116,15 +129,17 @@ export class SqliteReader {
                                                FROM statements`;
 
   async latestRevision(contractId: string, month: string): Promise<RevisionRow | undefined> {
-    return this.sql(`${SqliteReader.SELECT_REVISION} WHERE contract_id = ? AND month = ? ORDER BY revision DESC LIMIT 1`).get(contractId, month) as
-      | RevisionRow
-      | undefined;
+    return this.sql(
+      `${SqliteReader.SELECT_REVISION} WHERE contract_id = ? AND month = ? ORDER BY revision DESC LIMIT 1`,
+    ).get(contractId, month) as RevisionRow | undefined;
   }
 
   async revision(contractId: string, month: string, revision: number): Promise<RevisionRow | undefined> {
-    return this.sql(`${SqliteReader.SELECT_REVISION} WHERE contract_id = ? AND month = ? AND revision = ?`).get(contractId, month, revision) as
-      | RevisionRow
-      | undefined;
+    return this.sql(`${SqliteReader.SELECT_REVISION} WHERE contract_id = ? AND month = ? AND revision = ?`).get(
+      contractId,
+      month,
+      revision,
+    ) as RevisionRow | undefined;
   }
 
   // ---- re-rating
@@ -136,9 +151,27 @@ export class SqliteReader {
               c.chakuwari_eligible AS chakuwariEligible, c.unrated_code AS unratedCode, c.plan_id AS planId,
               c.charge_remainder_parts AS chargeRemainderParts`;
     const build = (r: unknown[]): Record<string, unknown> => ({
-      callId: r[0], recordId: r[1], contractId: r[2], number: r[3], direction: r[4], peer: r[5], peerIsNumber: r[6], startMs: r[7], durationMs: r[8],
-      late: r[9], peerClass: r[10], tariffId: r[11], numberingPlanId: r[12], rateId: r[13], ratePrefix: r[14], units: r[15], chargeScaled: r[16],
-      chakuwariEligible: r[17], unratedCode: r[18], planId: r[19], chargeRemainderParts: r[20],
+      callId: r[0],
+      recordId: r[1],
+      contractId: r[2],
+      number: r[3],
+      direction: r[4],
+      peer: r[5],
+      peerIsNumber: r[6],
+      startMs: r[7],
+      durationMs: r[8],
+      late: r[9],
+      peerClass: r[10],
+      tariffId: r[11],
+      numberingPlanId: r[12],
+      rateId: r[13],
+      ratePrefix: r[14],
+      units: r[15],
+      chargeScaled: r[16],
+      chakuwariEligible: r[17],
+      unratedCode: r[18],
+      planId: r[19],
+      chargeRemainderParts: r[20],
     });
     for (const rows of this.scopeRows(scope, columns, build)) {
       yield readableCalls(this.location, decodeRows(this.values, rows)).map((row) => {
@@ -156,7 +189,12 @@ export class SqliteReader {
    * No statement stays open while the caller writes. Rows are read as arrays (better-sqlite3's
    * row objects cost twice the time) and made objects by `build`, in the order of `columns`.
    */
-  private *scopeRows(scope: MonthScope, columns: string, build: (raw: unknown[]) => Record<string, unknown>, filter = ''): Generator<Record<string, unknown>[]> {
+  private *scopeRows(
+    scope: MonthScope,
+    columns: string,
+    build: (raw: unknown[]) => Record<string, unknown>,
+    filter = '',
+  ): Generator<Record<string, unknown>[]> {
     const read = (select: Database.Statement, parameters: Record<string, unknown>): Record<string, unknown>[] =>
       (select.raw(true).all(parameters) as unknown[][]).map(build);
     if (scope.contractId !== null) {
@@ -182,9 +220,9 @@ export class SqliteReader {
 
   async revisedContracts(scope: MonthScope): Promise<string[]> {
     return (
-      this.sql(`SELECT DISTINCT contract_id AS contractId FROM statements WHERE month = @month ${inScope(scope)} ORDER BY 1`).all(
-        scopeParameters(scope),
-      ) as { contractId: string }[]
+      this.sql(
+        `SELECT DISTINCT contract_id AS contractId FROM statements WHERE month = @month ${inScope(scope)} ORDER BY 1`,
+      ).all(scopeParameters(scope)) as { contractId: string }[]
     ).map((row) => row.contractId);
   }
 
@@ -196,8 +234,19 @@ export class SqliteReader {
                      c.peer_class AS peerClass, c.duration_ms AS durationMs, c.charge_scaled AS chargeScaled,
                      c.charge_remainder_parts AS chargeRemainderParts, c.chakuwari_eligible AS chakuwariEligible`;
     const build = (r: unknown[]): Record<string, unknown> => ({
-      callId: r[0], recordId: r[1], fileId: r[2], line: r[3], contractId: r[4], month: r[5], number: r[6], direction: r[7], peerClass: r[8],
-      durationMs: r[9], chargeScaled: r[10], chargeRemainderParts: r[11], chakuwariEligible: r[12],
+      callId: r[0],
+      recordId: r[1],
+      fileId: r[2],
+      line: r[3],
+      contractId: r[4],
+      month: r[5],
+      number: r[6],
+      direction: r[7],
+      peerClass: r[8],
+      durationMs: r[9],
+      chargeScaled: r[10],
+      chargeRemainderParts: r[11],
+      chakuwariEligible: r[12],
     });
     for (const rows of this.scopeRows(scope, columns, build, 'AND c.late = 0 AND c.unrated_code IS NULL')) {
       const batch = totalledCallsOf(decodeRows(this.values, rows), (row) => row);
@@ -221,12 +270,14 @@ export class SqliteReader {
           WHERE c.call_id BETWEEN @first AND @last AND c.month = @month ${grouped}`,
       );
       const month = this.values.find(scope.month);
-      for (const range of month === undefined ? [] : monthRanges(this.db, scope.month)) rows.push(...(select.all({ month, ...range }) as typeof rows));
+      for (const range of month === undefined ? [] : monthRanges(this.db, scope.month))
+        rows.push(...(select.all({ month, ...range }) as typeof rows));
     }
     decodeRows(this.values, rows);
     const counts: HeldOutCalls = { billed: 0, late: 0, unratedByCode: {} };
     for (const row of rows) {
-      if (row.unratedCode !== null) counts.unratedByCode[row.unratedCode] = (counts.unratedByCode[row.unratedCode] ?? 0) + row.calls;
+      if (row.unratedCode !== null)
+        counts.unratedByCode[row.unratedCode] = (counts.unratedByCode[row.unratedCode] ?? 0) + row.calls;
       else if (row.late !== 0) counts.late += row.calls;
       else counts.billed += row.calls;
     }
@@ -248,7 +299,13 @@ export class SqliteReader {
         .raw(true)
         .all(scopeParameters(scope)) as unknown[][]
     ).map((r) => ({
-      contractId: contractId(r[0]), month: scope.month, number: number(r[1]), type: type(r[2]), calls: r[3], durationTenths: r[4], chargeScaled: r[5],
+      contractId: contractId(r[0]),
+      month: scope.month,
+      number: number(r[1]),
+      type: type(r[2]),
+      calls: r[3],
+      durationTenths: r[4],
+      chargeScaled: r[5],
       chargeRemainderParts: r[6],
     }));
     const chakuwariTotals = (
@@ -258,7 +315,14 @@ export class SqliteReader {
       )
         .raw(true)
         .all(scopeParameters(scope)) as unknown[][]
-    ).map((r) => ({ contractId: contractId(r[0]), month: scope.month, number: number(r[1]), calls: r[2], durationTenths: r[3], durationMs: r[4] }));
+    ).map((r) => ({
+      contractId: contractId(r[0]),
+      month: scope.month,
+      number: number(r[1]),
+      calls: r[2],
+      durationTenths: r[3],
+      durationMs: r[4],
+    }));
     return readableMonthTotals(typeTotals, chakuwariTotals);
   }
 
@@ -309,7 +373,8 @@ export class SqliteReader {
     return {
       check: 'SQLite quick_check',
       soundMeans: 'pages, b-trees and records of the file are sound',
-      whenDamaged: 'the store file is damaged: restore it from a backup; the figures below are read from the damaged file',
+      whenDamaged:
+        'the store file is damaged: restore it from a backup; the figures below are read from the damaged file',
       problems: found.length === 1 && found[0] === 'ok' ? [] : found,
     };
   }
@@ -326,16 +391,21 @@ export class SqliteReader {
           AND (@number IS NULL OR c.number = @number)
           AND (@direction = 'all' OR c.direction = @direction)
         ORDER BY c.number, c.start_ms, c.record_id`,
-    ).all({ contract: request.contractId, month: request.month, number: request.number ?? null, direction: request.direction }) as StoredCallDetail[];
+    ).all({
+      contract: request.contractId,
+      month: request.month,
+      number: request.number ?? null,
+      direction: request.direction,
+    }) as StoredCallDetail[];
     return readableCalls(this.location, rows);
   }
 
   async callMonths(contractId: string): Promise<string[]> {
     // One index probe per key part of the store (a part is up to 65,536 calls of a month).
     return (
-      this.sql(
-        `SELECT DISTINCT k.month FROM ${CONTRACT_MONTH_CALLS} ORDER BY k.month DESC`,
-      ).all({ contract: contractId }) as { month: string }[]
+      this.sql(`SELECT DISTINCT k.month FROM ${CONTRACT_MONTH_CALLS} ORDER BY k.month DESC`).all({
+        contract: contractId,
+      }) as { month: string }[]
     ).map((row) => row.month);
   }
 
@@ -363,7 +433,11 @@ function sameAsLast(): (value: unknown) => unknown {
 }
 
 /** Batches from `fetch(after)` until it returns none, `after` the last row's callId each time (or `last` is passed). */
-function* batchesAfter(after: number, last: number, fetch: (after: number) => Record<string, unknown>[]): Generator<Record<string, unknown>[]> {
+function* batchesAfter(
+  after: number,
+  last: number,
+  fetch: (after: number) => Record<string, unknown>[],
+): Generator<Record<string, unknown>[]> {
   while (after < last) {
     const rows = fetch(after);
     if (rows.length === 0) return;
@@ -386,7 +460,8 @@ function inScope(scope: MonthScope): string {
  * (call_keys, by month), then in each part the contract's call_index rows, one short range each.
  * CROSS JOIN keeps SQLite to that order.
  */
-const CONTRACT_MONTH_CALLS = 'call_keys k CROSS JOIN call_index i ON i.month = k.month AND i.part_id = k.part_id AND i.contract_id = @contract';
+const CONTRACT_MONTH_CALLS =
+  'call_keys k CROSS JOIN call_index i ON i.month = k.month AND i.part_id = k.part_id AND i.contract_id = @contract';
 
 function scopeParameters(scope: MonthScope): { month: string; contract: string | null } {
   return { month: scope.month, contract: scope.contractId };

@@ -31,7 +31,9 @@ duplicateContract('SQLite', openEmptyStore, {
   async billAgain(opened, call, fileName, line) {
     // The engine's own writer, past the rule: what a store written before the rule may hold.
     const store = opened.store as SqliteStore;
-    const { fileId } = store.db.prepare('SELECT file_id AS fileId FROM files WHERE name = ?').get(fileName) as { fileId: number };
+    const { fileId } = store.db.prepare('SELECT file_id AS fileId FROM files WHERE name = ?').get(fileName) as {
+      fileId: number;
+    };
     store.db.exec('BEGIN IMMEDIATE');
     const transaction = new SqliteFileTransaction(store, fileId);
     await transaction.writeBatch({ calls: [{ call, line, late: false }], rejects: [], duplicates: [], skips: [] });

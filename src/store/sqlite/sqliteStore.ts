@@ -80,7 +80,11 @@ export class SqliteStore extends SqliteReader implements Store {
     return readContractSubscriptions(this.db, contractId);
   }
 
-  async importSubscriptions(subscriptions: readonly Subscription[], importedFrom: string, importedAt: string): Promise<SubscriptionsImported> {
+  async importSubscriptions(
+    subscriptions: readonly Subscription[],
+    importedFrom: string,
+    importedAt: string,
+  ): Promise<SubscriptionsImported> {
     return importSubscriptions(this.db, subscriptions, importedFrom, importedAt);
   }
 
@@ -90,7 +94,11 @@ export class SqliteStore extends SqliteReader implements Store {
     return readCustomers(this.db, contractId);
   }
 
-  async importCustomers(customers: readonly CustomerLine[], importedFrom: string, importedAt: string): Promise<CustomersImported> {
+  async importCustomers(
+    customers: readonly CustomerLine[],
+    importedFrom: string,
+    importedAt: string,
+  ): Promise<CustomersImported> {
     return importCustomers(this.db, customers, importedFrom, importedAt);
   }
 
@@ -121,7 +129,12 @@ export class SqliteStore extends SqliteReader implements Store {
   async acceptRecycled(recycled: readonly RecycledCall[]): Promise<void> {
     for (const one of recycled) {
       const transaction = new SqliteFileTransaction(this, one.reject.fileId);
-      await transaction.writeBatch({ calls: [{ call: one.call, line: one.reject.line, late: one.late }], rejects: [], duplicates: [], skips: [] });
+      await transaction.writeBatch({
+        calls: [{ call: one.call, line: one.reject.line, late: one.late }],
+        rejects: [],
+        duplicates: [],
+        skips: [],
+      });
       transaction.flushIndexes();
       markRecycled(this.db, one);
     }
@@ -159,7 +172,10 @@ export class SqliteStore extends SqliteReader implements Store {
   }
 
   async schemaVersion(): Promise<number> {
-    return (this.sql('SELECT MAX(version) AS version FROM schema_migrations').get() as { version: number | null }).version ?? 0;
+    return (
+      (this.sql('SELECT MAX(version) AS version FROM schema_migrations').get() as { version: number | null }).version ??
+      0
+    );
   }
 
   // ---- files and ingest
@@ -173,7 +189,9 @@ export class SqliteStore extends SqliteReader implements Store {
   }
 
   private findFile(sha256: string): FileRow | undefined {
-    return this.sql('SELECT file_id AS fileId, name, sha256, ingested_at AS ingestedAt FROM files WHERE sha256 = ?').get(sha256) as FileRow | undefined;
+    return this.sql(
+      'SELECT file_id AS fileId, name, sha256, ingested_at AS ingestedAt FROM files WHERE sha256 = ?',
+    ).get(sha256) as FileRow | undefined;
   }
 
   async claimFile(): Promise<FileClaim> {
@@ -191,8 +209,10 @@ export class SqliteStore extends SqliteReader implements Store {
       this.checkKeyTables();
       // The hash, size and encoding are known once the file is read through: set by finish().
       const fileId = Number(
-        this.sql(`INSERT INTO files (name, sha256, bytes, encoding, source, ingested_at, records_read, accepted, rejected, duplicates)
-                  VALUES (?, ?, 0, 'utf8', ?, ?, 0, 0, 0, 0)`).run(file.name, `pending:${randomUUID()}`, file.source, file.ingestedAt).lastInsertRowid,
+        this.sql(
+          `INSERT INTO files (name, sha256, bytes, encoding, source, ingested_at, records_read, accepted, rejected, duplicates)
+                  VALUES (?, ?, 0, 'utf8', ?, ?, 0, 0, 0, 0)`,
+        ).run(file.name, `pending:${randomUUID()}`, file.source, file.ingestedAt).lastInsertRowid,
       );
       return new SqliteFileTransaction(this, fileId);
     } catch (error) {
@@ -225,7 +245,10 @@ export class SqliteStore extends SqliteReader implements Store {
       for (const table of tables) for (const callId of table.candidates(key)) wanted.add(callId);
     }
     if (wanted.size === 0) return found;
-    for (const row of this.sql(FIND_CALLS).all(JSON.stringify([...wanted])) as (StoredCallIdentity & { callId: number; recordId: string })[]) {
+    for (const row of this.sql(FIND_CALLS).all(JSON.stringify([...wanted])) as (StoredCallIdentity & {
+      callId: number;
+      recordId: string;
+    })[]) {
       // A key is a candidate only: the record_id must be one asked for (settleBatch keeps the sightings in each call's scope).
       if (!asked.has(row.recordId)) continue;
       const { callId: _callId, ...identity } = row;
@@ -296,8 +319,17 @@ export class SqliteStore extends SqliteReader implements Store {
               skipped = ?, profile = ?
         WHERE file_id = ?`,
     ).run(
-      outcome.sha256, outcome.bytes, outcome.encoding, outcome.read, outcome.accepted, outcome.rejected, outcome.duplicates, outcome.late,
-      outcome.skipped, outcome.profile, fileId,
+      outcome.sha256,
+      outcome.bytes,
+      outcome.encoding,
+      outcome.read,
+      outcome.accepted,
+      outcome.rejected,
+      outcome.duplicates,
+      outcome.late,
+      outcome.skipped,
+      outcome.profile,
+      fileId,
     );
     this.db.exec('COMMIT');
     this.keepKeyTables(months);
@@ -323,7 +355,8 @@ export class SqliteStore extends SqliteReader implements Store {
 
   /** Adds sums to the stored monthly totals (a row not there yet starts from zero). */
   addTotalsNow(typeTotals: NumberTypeTotal[], chakuwariTotals: ChakuwariTotal[]): void {
-    const addTypeTotal = this.sql(`
+    const addTypeTotal = this.sql(
+      `
       INSERT INTO number_type_totals (contract_id, month, number, call_type, calls, duration_tenths, charge_scaled, charge_remainder_parts)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?)
       ON CONFLICT (contract_id, month, number, call_type) DO UPDATE SET
@@ -331,25 +364,46 @@ export class SqliteStore extends SqliteReader implements Store {
         duration_tenths = duration_tenths + excluded.duration_tenths,
         charge_scaled = charge_scaled + excluded.charge_scaled,
         charge_remainder_parts = charge_remainder_parts + excluded.charge_remainder_parts
-      RETURNING calls, duration_tenths, charge_scaled, charge_remainder_parts`).raw();
-    const addChakuwariTotal = this.sql(`
+      RETURNING calls, duration_tenths, charge_scaled, charge_remainder_parts`,
+    ).raw();
+    const addChakuwariTotal = this.sql(
+      `
       INSERT INTO chakuwari_totals (contract_id, month, number, calls, duration_tenths, duration_ms)
       VALUES (?, ?, ?, ?, ?, ?)
       ON CONFLICT (contract_id, month, number) DO UPDATE SET
         calls = calls + excluded.calls,
         duration_tenths = duration_tenths + excluded.duration_tenths,
         duration_ms = duration_ms + excluded.duration_ms
-      RETURNING calls, duration_tenths, duration_ms`).raw();
+      RETURNING calls, duration_tenths, duration_ms`,
+    ).raw();
     // Each row's new sums come back from its upsert: one past the bound fails the file (rolled back whole).
     for (const total of typeTotals) {
-      const sums = addTypeTotal.get(total.contractId, total.month, total.number, total.type, total.calls, total.durationTenths, total.chargeScaled, total.chargeRemainderParts) as number[];
+      const sums = addTypeTotal.get(
+        total.contractId,
+        total.month,
+        total.number,
+        total.type,
+        total.calls,
+        total.durationTenths,
+        total.chargeScaled,
+        total.chargeRemainderParts,
+      ) as number[];
       if (pastBound(sums[0]!) || pastBound(sums[1]!) || pastBound(sums[2]!) || pastBound(sums[3]!)) {
         const [calls, durationTenths, chargeScaled, chargeRemainderParts] = sums as [number, number, number, number];
-        throw new TotalsBoundError(totalsPastBound([{ ...total, calls, durationTenths, chargeScaled, chargeRemainderParts }], [])!);
+        throw new TotalsBoundError(
+          totalsPastBound([{ ...total, calls, durationTenths, chargeScaled, chargeRemainderParts }], [])!,
+        );
       }
     }
     for (const total of chakuwariTotals) {
-      const sums = addChakuwariTotal.get(total.contractId, total.month, total.number, total.calls, total.durationTenths, total.durationMs) as number[];
+      const sums = addChakuwariTotal.get(
+        total.contractId,
+        total.month,
+        total.number,
+        total.calls,
+        total.durationTenths,
+        total.durationMs,
+      ) as number[];
       if (pastBound(sums[0]!) || pastBound(sums[1]!) || pastBound(sums[2]!)) {
         const [calls, durationTenths, durationMs] = sums as [number, number, number];
         throw new TotalsBoundError(totalsPastBound([], [{ ...total, calls, durationTenths, durationMs }])!);
@@ -396,15 +450,9 @@ export class SqliteStore extends SqliteReader implements Store {
   }
 
   async insertRevision(row: RevisionRow): Promise<void> {
-    this.sql('INSERT INTO statements (contract_id, month, revision, created_at, reason, statement_json, sha256) VALUES (?, ?, ?, ?, ?, ?, ?)').run(
-      row.contractId,
-      row.month,
-      row.revision,
-      row.createdAt,
-      row.reason,
-      row.statementJson,
-      row.sha256,
-    );
+    this.sql(
+      'INSERT INTO statements (contract_id, month, revision, created_at, reason, statement_json, sha256) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    ).run(row.contractId, row.month, row.revision, row.createdAt, row.reason, row.statementJson, row.sha256);
   }
 
   async applyReratings(reratings: Rerating[]): Promise<void> {
@@ -416,16 +464,25 @@ export class SqliteStore extends SqliteReader implements Store {
     const values = this.values;
     for (const rerating of reratings) {
       const callId = rerating.storeRow;
-      if (callId === undefined) throw new Error(`re-rating of ${rerating.recordId} without the call_id monthCallBatches gave it`);
+      if (callId === undefined)
+        throw new Error(`re-rating of ${rerating.recordId} without the call_id monthCallBatches gave it`);
       if ('unratedCode' in rerating) {
         markUnrated.run(values.code(rerating.unratedCode), callId);
         continue;
       }
       const rated = rerating.rated;
       update.run(
-        values.code(rated.peerClass), values.code(rated.tariffId), values.code(rated.numberingPlanId), values.codeOrNull(rated.rateId),
-        values.codeOrNull(rated.ratePrefix), rated.units, rated.chargeScaled, rated.chakuwariEligible ? 1 : 0, values.codeOrNull(rated.planId),
-        rated.chargeRemainderParts, callId,
+        values.code(rated.peerClass),
+        values.code(rated.tariffId),
+        values.code(rated.numberingPlanId),
+        values.codeOrNull(rated.rateId),
+        values.codeOrNull(rated.ratePrefix),
+        rated.units,
+        rated.chargeScaled,
+        rated.chakuwariEligible ? 1 : 0,
+        values.codeOrNull(rated.planId),
+        rated.chargeRemainderParts,
+        callId,
       );
     }
   }
@@ -442,13 +499,31 @@ export class SqliteStore extends SqliteReader implements Store {
       INSERT INTO chakuwari_totals (contract_id, month, number, calls, duration_tenths, duration_ms) VALUES (?, ?, ?, ?, ?, ?)
       ON CONFLICT (contract_id, month, number) DO UPDATE SET
         calls = excluded.calls, duration_tenths = excluded.duration_tenths, duration_ms = excluded.duration_ms`);
-    const deleteType = this.sql('DELETE FROM number_type_totals WHERE contract_id = ? AND month = ? AND number = ? AND call_type = ?');
+    const deleteType = this.sql(
+      'DELETE FROM number_type_totals WHERE contract_id = ? AND month = ? AND number = ? AND call_type = ?',
+    );
     const deleteChakuwari = this.sql('DELETE FROM chakuwari_totals WHERE contract_id = ? AND month = ? AND number = ?');
     for (const total of diff.typeTotals) {
-      setType.run(total.contractId, total.month, total.number, total.type, total.calls, total.durationTenths, total.chargeScaled, total.chargeRemainderParts);
+      setType.run(
+        total.contractId,
+        total.month,
+        total.number,
+        total.type,
+        total.calls,
+        total.durationTenths,
+        total.chargeScaled,
+        total.chargeRemainderParts,
+      );
     }
     for (const total of diff.chakuwariTotals) {
-      setChakuwari.run(total.contractId, total.month, total.number, total.calls, total.durationTenths, total.durationMs);
+      setChakuwari.run(
+        total.contractId,
+        total.month,
+        total.number,
+        total.calls,
+        total.durationTenths,
+        total.durationMs,
+      );
     }
     for (const row of diff.goneTypeTotals) deleteType.run(row.contractId, scope.month, row.number, row.type);
     for (const row of diff.goneChakuwariTotals) deleteChakuwari.run(row.contractId, scope.month, row.number);

@@ -1,5 +1,14 @@
 import Database from 'better-sqlite3';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  truncateSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { csv } from '../../test-support/tempStore';
@@ -77,7 +86,11 @@ describe('a --db path where there is no store', () => {
 });
 
 describe('a file at --db that is not a meisai store', () => {
-  async function expectRefusedByEveryCommand(dbPath: string, commands = everyCommand(), why = `${dbPath} is not a meisai store`): Promise<void> {
+  async function expectRefusedByEveryCommand(
+    dbPath: string,
+    commands = everyCommand(),
+    why = `${dbPath} is not a meisai store`,
+  ): Promise<void> {
     const before = readFileSync(dbPath);
     for (const [name, args] of commands) {
       const result = await runCli([...args, '--db', dbPath]);
@@ -103,18 +116,27 @@ describe('a file at --db that is not a meisai store', () => {
   test('an empty file: every command but ingest exits 2; ingest makes it a store (a first ingest killed before it wrote leaves one)', async () => {
     const dbPath = join(directory, 'empty.sqlite');
     writeFileSync(dbPath, '');
-    await expectRefusedByEveryCommand(dbPath, everyCommand().filter(([name]) => name !== 'ingest'));
+    await expectRefusedByEveryCommand(
+      dbPath,
+      everyCommand().filter(([name]) => name !== 'ingest'),
+    );
     expect((await runCli(['ingest', input(), '--db', dbPath])).code).toBe(0);
     expect((await runCli(['months', '--contract', 'N000000001', '--db', dbPath])).stdout).toBe('2011-04\n');
   });
 
   test('an SQLite database without tables, or with an empty schema_migrations only: ingest makes it a store, the others exit 2', async () => {
-    for (const sql of ['PRAGMA journal_mode = WAL', 'CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, description TEXT NOT NULL, applied_at TEXT NOT NULL)']) {
+    for (const sql of [
+      'PRAGMA journal_mode = WAL',
+      'CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, description TEXT NOT NULL, applied_at TEXT NOT NULL)',
+    ]) {
       const dbPath = join(directory, `killed-first-run-${sql.length}.sqlite`);
       const db = new Database(dbPath);
       db.exec(sql);
       db.close();
-      await expectRefusedByEveryCommand(dbPath, everyCommand().filter(([name]) => name !== 'ingest'));
+      await expectRefusedByEveryCommand(
+        dbPath,
+        everyCommand().filter(([name]) => name !== 'ingest'),
+      );
       expect((await runCli(['ingest', input(), '--db', dbPath])).code).toBe(0);
     }
   });
@@ -132,30 +154,52 @@ describe('a file at --db that is not a meisai store', () => {
   test("meisai's schema_migrations with every row but none of the tables: every command exits 2, untouched", async () => {
     const dbPath = join(directory, 'migrations-only.sqlite');
     const db = new Database(dbPath);
-    db.exec('CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, description TEXT NOT NULL, applied_at TEXT NOT NULL)');
-    for (const migration of MIGRATIONS) db.prepare('INSERT INTO schema_migrations VALUES (?, ?, ?)').run(migration.version, migration.description, '2026-11-01T00:00:00Z');
+    db.exec(
+      'CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, description TEXT NOT NULL, applied_at TEXT NOT NULL)',
+    );
+    for (const migration of MIGRATIONS)
+      db.prepare('INSERT INTO schema_migrations VALUES (?, ?, ?)').run(
+        migration.version,
+        migration.description,
+        '2026-11-01T00:00:00Z',
+      );
     db.close();
     await expectRefusedByEveryCommand(dbPath);
   });
 
   test('a store missing the row of migration 6 (later ones applied): every command exits 2 naming it, nothing migrated', async () => {
     const dbPath = await storeEditedBy('hole.sqlite', 'DELETE FROM schema_migrations WHERE version = 6');
-    await expectRefusedByEveryCommand(dbPath, everyCommand(), `${dbPath} is not a meisai store: its schema_migrations says version ${LATEST} but lacks the row of migration 6`);
+    await expectRefusedByEveryCommand(
+      dbPath,
+      everyCommand(),
+      `${dbPath} is not a meisai store: its schema_migrations says version ${LATEST} but lacks the row of migration 6`,
+    );
   });
 
   test('a read never migrates: a store of an older schema is refused by the read commands (run meisai migrate), migrated by a writer', async () => {
     // The store as migration 7 left it: migration 8 (file_removals) not yet applied.
-    const dbPath = await storeEditedBy('older.sqlite', 'DELETE FROM schema_migrations WHERE version = 8; DROP TABLE file_removals');
+    const dbPath = await storeEditedBy(
+      'older.sqlite',
+      'DELETE FROM schema_migrations WHERE version = 8; DROP TABLE file_removals',
+    );
     const reads = everyCommand().filter(([command]) => ['statement', 'months', 'calls', 'reconcile'].includes(command));
-    await expectRefusedByEveryCommand(dbPath, reads, `the store ${dbPath} has schema version 7, older than this meisai's (${LATEST}): run meisai migrate --db ${dbPath} first (a read never migrates)`);
-    expect((await runCli(['migrate', '--db', dbPath])).stdout).toBe(`${dbPath}: sqlite store at schema version ${LATEST}\n`);
+    await expectRefusedByEveryCommand(
+      dbPath,
+      reads,
+      `the store ${dbPath} has schema version 7, older than this meisai's (${LATEST}): run meisai migrate --db ${dbPath} first (a read never migrates)`,
+    );
+    expect((await runCli(['migrate', '--db', dbPath])).stdout).toBe(
+      `${dbPath}: sqlite store at schema version ${LATEST}\n`,
+    );
     expect((await runCli(['months', '--contract', 'N000000001', '--db', dbPath])).stdout).toBe('2011-04\n');
   });
 
   test("another application's SQLite database: every command exits 2 and it is not migrated", async () => {
     const dbPath = join(directory, 'other.sqlite');
     const other = new Database(dbPath);
-    other.exec("CREATE TABLE schema_migrations (version TEXT PRIMARY KEY); INSERT INTO schema_migrations VALUES ('20110401000000'); CREATE TABLE users (id INTEGER)");
+    other.exec(
+      "CREATE TABLE schema_migrations (version TEXT PRIMARY KEY); INSERT INTO schema_migrations VALUES ('20110401000000'); CREATE TABLE users (id INTEGER)",
+    );
     other.close();
     await expectRefusedByEveryCommand(dbPath);
   });

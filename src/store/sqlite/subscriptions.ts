@@ -15,7 +15,12 @@ interface SubscriptionRow {
  * Stores subscriptions, inside the caller's transaction: a line for a (contract, number, date)
  * already stored replaces its plan. Returns how many were new and how many replaced a stored one.
  */
-export function importSubscriptions(db: Db, subscriptions: readonly Subscription[], importedFrom: string, importedAt: string): SubscriptionsImported {
+export function importSubscriptions(
+  db: Db,
+  subscriptions: readonly Subscription[],
+  importedFrom: string,
+  importedAt: string,
+): SubscriptionsImported {
   const find = db.prepare('SELECT plan FROM subscriptions WHERE contract_id = ? AND number = ? AND effective_from = ?');
   const upsert = db.prepare(`
     INSERT INTO subscriptions (contract_id, number, effective_from, plan, imported_from, imported_at) VALUES (?, ?, ?, ?, ?, ?)
@@ -25,10 +30,18 @@ export function importSubscriptions(db: Db, subscriptions: readonly Subscription
   let replaced = 0;
   for (const subscription of subscriptions) {
     const number = subscription.number ?? '';
-    const stored = find.get(subscription.contractId, number, subscription.effectiveFrom) as { plan: string } | undefined;
+    const stored = find.get(subscription.contractId, number, subscription.effectiveFrom) as
+      { plan: string } | undefined;
     if (stored === undefined) added += 1;
     else if (stored.plan !== subscription.plan) replaced += 1;
-    upsert.run(subscription.contractId, number, subscription.effectiveFrom, subscription.plan, importedFrom, importedAt);
+    upsert.run(
+      subscription.contractId,
+      number,
+      subscription.effectiveFrom,
+      subscription.plan,
+      importedFrom,
+      importedAt,
+    );
   }
   return { added, replaced };
 }
