@@ -17,11 +17,38 @@ export interface CoveredCall {
   coveredScaled: number;
 }
 
-/** The month's allowance use: each covered call in call order, and each number's sum. */
+/**
+ * One allowance's month, for the contract (`number` null) or for one number: what it was carried
+ * in with, what of that was used, and what of its own amount was used. Units: scaled yen or ms.
+ */
+export interface AllowanceBalance {
+  allowanceId: string;
+  number: string | null;
+  carriedIn: number;
+  carriedUsed: number;
+  /** The month's own amount (the allowance's amount). */
+  own: number;
+  ownUsed: number;
+}
+
+/** Carried-in amounts by balance key (`carryKey`): scaled yen or ms. */
+export type CarriedIn = ReadonlyMap<string, number>;
+
+/** The month's allowance use: each covered call in call order, each number's sum, and each allowance's balance. */
 export interface AllowanceUse {
   covered: CoveredCall[];
   /** Per number: the calls covered (wholly or in part), their duration in tenths as the statement sums it, and the charge covered. */
   byNumber: Map<string, { calls: number; durationTenths: number; coveredScaled: number }>;
+  /**
+   * Per allowance (plan order), then number (code-unit order): a per-contract allowance always
+   * has one; a per-number one has one for each number with a billed outbound call or a carry.
+   */
+  balances: AllowanceBalance[];
+}
+
+/** The key of an allowance's balance: the allowance id, and the number for a per-number one (null: per contract). */
+export function carryKey(allowanceId: string, number: string | null): string {
+  return number === null ? allowanceId : `${allowanceId}\u0000${number}`;
 }
 
 /** Call order: start, then record_id (code units), whatever order the calls were stored in. */
@@ -42,44 +69,79 @@ function covers(allowance: Allowance, call: AllowanceCall): boolean {
 /**
  * 無料通話分 of one contract and month: the allowances, in the plan's order, cover the billed
  * outbound calls of their types in call order (start, then record_id) until each is used up; the
- * order the calls arrived in does not matter. Each allowance starts the month full (nothing is
- * carried over); `per: 'number'` gives each number its own.
+ * order the calls arrived in does not matter. Each allowance starts the month with its own amount
+ * plus what `carriedIn` gives it (from `carriedInto`); the carried part is used first.
+ * `per: 'number'` gives each number its own.
  * - yen: covers min(remaining yen, the call's charge not yet covered).
  *     e.g. 1,000 yen; calls of 600, 300, 250 yen → 600 + 300 + 100 (the third crosses) = 1,000
+ *     e.g. 1,000 yen and 200 carried in; calls of 150, 600 → 150 carried; 50 carried + 550 own
  * - minutes: covers min(remaining time, the call's duration); a call wholly inside is covered
  *   wholly, one crossing the rest has the share of its charge that the covered time is of its
  *   duration, rounded down to the scaled yen (1/10,000 yen).
  *     e.g. 1 minute left; a 90 s call of 30 yen → 30 × 60/90 = 20 yen covered, 60 s used
  * A call whose charge is 0 uses nothing.
  */
-export function applyAllowances(calls: readonly AllowanceCall[], allowances: readonly Allowance[]): AllowanceUse {
-  const use: AllowanceUse = { covered: [], byNumber: new Map() };
+export function applyAllowances(
+  calls: readonly AllowanceCall[],
+  allowances: readonly Allowance[],
+  carriedIn: CarriedIn = new Map(),
+): AllowanceUse {
+  const use: AllowanceUse = { covered: [], byNumber: new Map(), balances: [] };
   if (allowances.length === 0) return use;
-  const remaining = new Map<string, number>();
-  const left = (allowance: Allowance, number: string): [string, number] => {
-    const key = allowance.per === 'contract' ? allowance.id : `${allowance.id}\u0000${number}`;
-    return [key, remaining.get(key) ?? allowance.amount];
+  const balances = new Map<string, AllowanceBalance>();
+  const balanceOf = (allowance: Allowance, number: string | null): AllowanceBalance => {
+    const owner = allowance.per === 'contract' ? null : number;
+    const key = carryKey(allowance.id, owner);
+    let balance = balances.get(key);
+    if (balance === undefined) {
+      balance = {
+        allowanceId: allowance.id,
+        number: owner,
+        carriedIn: carriedIn.get(key) ?? 0,
+        carriedUsed: 0,
+        own: allowance.amount,
+        ownUsed: 0,
+      };
+      balances.set(key, balance);
+    }
+    return balance;
   };
+  // Every balance the month has, before any call: a contract's, each number's with a call, each carried one.
+  const numbers = new Set(calls.map((call) => call.number));
+  for (const allowance of allowances) {
+    if (allowance.per === 'contract') balanceOf(allowance, null);
+    else for (const number of numbers) balanceOf(allowance, number);
+  }
+  for (const key of carriedIn.keys()) {
+    const [id, number] = key.split('\u0000');
+    const allowance = allowances.find((candidate) => candidate.id === id);
+    if (allowance !== undefined && (allowance.per === 'contract') === (number === undefined))
+      balanceOf(allowance, number ?? null);
+  }
   for (const call of [...calls].sort(compareCallOrder)) {
     let uncovered = call.chargeScaled;
     for (const allowance of allowances) {
       if (uncovered <= 0) break;
       if (!covers(allowance, call)) continue;
-      const [key, available] = left(allowance, call.number);
+      const balance = balanceOf(allowance, call.number);
+      const available = balance.carriedIn - balance.carriedUsed + balance.own - balance.ownUsed;
       if (available <= 0) continue;
+      let taken: number;
       if (allowance.unit === 'yen') {
-        const taken = Math.min(available, uncovered);
-        remaining.set(key, available - taken);
+        taken = Math.min(available, uncovered);
         uncovered -= taken;
       } else {
-        const coveredMs = Math.min(available, call.durationMs);
+        taken = Math.min(available, call.durationMs);
         const share =
-          coveredMs === call.durationMs
+          taken === call.durationMs
             ? call.chargeScaled
-            : Number((BigInt(call.chargeScaled) * BigInt(coveredMs)) / BigInt(call.durationMs));
-        remaining.set(key, available - coveredMs);
+            : Number((BigInt(call.chargeScaled) * BigInt(taken)) / BigInt(call.durationMs));
         uncovered -= Math.min(uncovered, share);
       }
+      // The carried part first, then the month's own.
+      const fromCarried = Math.min(taken, balance.carriedIn - balance.carriedUsed);
+      balance.carriedUsed += fromCarried;
+      balance.ownUsed += taken - fromCarried;
     }
     const coveredScaled = call.chargeScaled - uncovered;
     if (coveredScaled === 0) continue;
@@ -90,7 +152,42 @@ export function applyAllowances(calls: readonly AllowanceCall[], allowances: rea
     sums.coveredScaled += coveredScaled;
     use.byNumber.set(call.number, sums);
   }
+  const order = new Map(allowances.map((allowance, index) => [allowance.id, index]));
+  use.balances = [...balances.values()].sort(
+    (left, right) =>
+      order.get(left.allowanceId)! - order.get(right.allowanceId)! ||
+      ((left.number ?? '') < (right.number ?? '') ? -1 : (left.number ?? '') > (right.number ?? '') ? 1 : 0),
+  );
   return use;
+}
+
+/** A month's plan and allowances, as `carriedInto` compares two months. */
+export interface AllowanceMonth {
+  plan: string;
+  allowances: readonly Allowance[];
+}
+
+/**
+ * What month M's allowances are carried in with from M-1: an allowance of M with `carryOver:
+ * next-month` gets, per contract or per number, what was left of M-1's own amount of the allowance
+ * of the same id (M-1's carried part, used first there, lapsed at M-1's end: a carry never rolls
+ * again). Nothing when M-1's plan is another plan, or it has no allowance of that id, or that
+ * allowance has another unit or `per`.
+ *   e.g. 1,000 yen in M-1, 200 carried in, 900 used → 200 carried + 700 own used → 300 carried into M
+ */
+export function carriedInto(previous: AllowanceMonth & { use: AllowanceUse }, current: AllowanceMonth): CarriedIn {
+  const carried = new Map<string, number>();
+  if (previous.plan !== current.plan) return carried;
+  for (const allowance of current.allowances) {
+    if (allowance.carryOver !== 'next-month') continue;
+    const before = previous.allowances.find((candidate) => candidate.id === allowance.id);
+    if (before === undefined || before.unit !== allowance.unit || before.per !== allowance.per) continue;
+    for (const balance of previous.use.balances) {
+      if (balance.allowanceId !== allowance.id) continue;
+      carried.set(carryKey(allowance.id, balance.number), balance.own - balance.ownUsed);
+    }
+  }
+  return carried;
 }
 
 /** What the allowances would do for one more call: the ones that cover its kind, and how much of its charge they would cover. */
@@ -104,16 +201,18 @@ const AFTER_EVERY_RECORD_ID = '\uffff';
 
 /**
  * `quote`'s allowance: the month's billed calls as they stand plus this call, in call order (the
- * call after the stored ones of its very start), and what the allowances would cover of it.
+ * call after the stored ones of its very start), with what the month was carried in with, and
+ * what the allowances would cover of it.
  *   e.g. 1,000 yen, 900 used by earlier calls; a 250-yen call → 100 covered, 150 charged
  */
 export function coverOfOneMore(
   monthCalls: readonly AllowanceCall[],
   call: Omit<AllowanceCall, 'recordId'>,
   allowances: readonly Allowance[],
+  carriedIn: CarriedIn = new Map(),
 ): OneMoreCall {
   const quoted: AllowanceCall = { ...call, recordId: AFTER_EVERY_RECORD_ID };
-  const use = applyAllowances([...monthCalls, quoted], allowances);
+  const use = applyAllowances([...monthCalls, quoted], allowances, carriedIn);
   return {
     allowanceIds: allowances.filter((allowance) => covers(allowance, quoted)).map((allowance) => allowance.id),
     coveredScaled: use.covered.find((covered) => covered.recordId === AFTER_EVERY_RECORD_ID)?.coveredScaled ?? 0,

@@ -194,7 +194,9 @@ export function describeSchemaErrors(errors: ErrorObject[]): string {
       const detail =
         error.keyword === 'additionalProperties'
           ? `${error.message}: ${String(error.params.additionalProperty)}`
-          : error.message;
+          : error.keyword === 'enum'
+            ? `${error.message}: ${(error.params.allowedValues as unknown[]).map((value) => JSON.stringify(value)).join(', ')}`
+            : error.message;
       return `  $${path} ${detail ?? 'is invalid'}`;
     })
     .join('\n');

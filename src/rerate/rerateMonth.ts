@@ -196,7 +196,9 @@ async function rerateInTransaction(
           continue;
         }
         result.contracts.push(
-          await reviseContract(writer, reference, contractId, request.month, before.get(contractId), request.reason),
+          await reviseContract(writer, reference, contractId, request.month, before.get(contractId), request.reason, {
+            recomputeCarry: true,
+          }),
         );
       }
       if (request.dryRun === true) throw new DryRunRollback(result);
@@ -223,10 +225,13 @@ export async function reviseContract(
   month: string,
   old: StandingStatement | undefined,
   reason: string,
-  options: { emptyWhenGone?: boolean } = {},
+  options: { emptyWhenGone?: boolean; recomputeCarry?: boolean } = {},
 ): Promise<ContractRerate> {
   // `emptyWhenGone` (files remove): an issued statement whose every call is gone is revised to an empty one, not left standing.
-  const found = await findCurrentStatement(writer, reference, contractId, month);
+  // `recomputeCarry` (rerate): allowances carried in afresh from the month before, even into a closed month.
+  const found = await findCurrentStatement(writer, reference, contractId, month, {
+    recomputeCarry: options.recomputeCarry === true,
+  });
   const now =
     found === undefined && options.emptyWhenGone === true && old?.issued === true
       ? emptyStatement(reference, contractId, month)

@@ -39,6 +39,7 @@ const use = (entries: [string, number, number][]): AllowanceUse => ({
   byNumber: new Map(
     entries.map(([number, calls, coveredScaled]) => [number, { calls, durationTenths: calls * 600, coveredScaled }]),
   ),
+  balances: [],
 });
 
 describe('the statement of a plan with allowances', () => {

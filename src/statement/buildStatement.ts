@@ -5,7 +5,8 @@ import { formatScaledYen, roundScaledQuotient, roundScaledYen, shownDecimals } f
 import { CALL_TYPE_LABELS, CALL_TYPES } from '../numbering/callType';
 import { EXACT_PARTS_PER_SCALED_YEN, Tariff } from '../tariff/tariff';
 import { formatTenths } from '../time/duration';
-import { NumberStatement, Statement, StatementTable } from './statement';
+import { carriedInRow, carryingAllowances } from './carriedIn';
+import { CarriedAllowance, NumberStatement, Statement, StatementTable } from './statement';
 
 export interface StatementInput {
   contractId: string;
@@ -40,6 +41,10 @@ export function buildStatement(input: StatementInput): Statement {
   const byNumber = groupByNumber(input);
   const decimals = shownDecimals(input.tariff.statementRounding);
 
+  // A plan with an allowance that carries over shows what each was carried in with (none: as before).
+  const carrying = input.allowanceUse !== undefined && carryingAllowances(input.tariff.allowances).length > 0;
+  const carried = (number: string | null): CarriedAllowance[] | undefined =>
+    carrying ? carriedInRow(input.tariff.allowances, input.allowanceUse!, number, [...byNumber.keys()]) : undefined;
   const allSums = emptySums<bigint>(0n);
   const numberStatements: NumberStatement[] = [];
   for (const [number, totals] of [...byNumber].sort(([left], [right]) => (left < right ? -1 : 1))) {
@@ -88,7 +93,10 @@ export function buildStatement(input: StatementInput): Statement {
       input.tariff.chakuwari,
     );
     addSums(allSums, sums);
-    numberStatements.push({ number, ...renderTable(sums, decimals, input.allowanceUse !== undefined) });
+    numberStatements.push({
+      number,
+      ...renderTable(sums, decimals, input.allowanceUse !== undefined, carried(number)),
+    });
   }
   return {
     contract: input.contractId,
@@ -96,7 +104,7 @@ export function buildStatement(input: StatementInput): Statement {
     currency: 'JPY',
     taxIncluded: false,
     revision: input.revision,
-    allNumbers: renderTable(allSums, decimals, input.allowanceUse !== undefined),
+    allNumbers: renderTable(allSums, decimals, input.allowanceUse !== undefined, carried(null)),
     numbers: numberStatements,
   };
 }
@@ -157,7 +165,12 @@ function exactFigure(value: bigint, what: string): number {
   return figure;
 }
 
-function renderTable(sums: TableSums<number | bigint>, decimals: number, withAllowance: boolean): StatementTable {
+function renderTable(
+  sums: TableSums<number | bigint>,
+  decimals: number,
+  withAllowance: boolean,
+  carriedIn: CarriedAllowance[] | undefined,
+): StatementTable {
   const total = sums.rows.reduce<{ count: bigint; durationTenths: bigint; chargeScaled: bigint }>(
     (sum, row) => ({
       count: sum.count + BigInt(row.count),
@@ -194,6 +207,7 @@ function renderTable(sums: TableSums<number | bigint>, decimals: number, withAll
             count: exactFigure(BigInt(sums.allowance.count), 'count'),
             ...durationOf(sums.allowance.durationTenths),
             discount: negated(sums.allowance.discountScaled),
+            ...(carriedIn === undefined ? {} : { carriedIn }),
           },
         }
       : {}),

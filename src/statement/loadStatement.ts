@@ -1,11 +1,12 @@
-import { AllowanceCall, AllowanceUse, applyAllowances } from '../discount/allowance';
+import { AllowanceCall, AllowanceUse, applyAllowances, CarriedIn, carriedInto } from '../discount/allowance';
 import { RunFailedError } from '../errors';
 import { ReferenceData } from '../reference/referenceData';
 import { StoreReader } from '../store/types';
 import { Tariff } from '../tariff/tariff';
-import { japanMonthRange } from '../time/japanTime';
+import { japanMonth, japanMonthRange } from '../time/japanTime';
 import { buildStatement } from './buildStatement';
-import { numberRevision, readRevision } from './revisions';
+import { carriedInOfStatement, carryingAllowances } from './carriedIn';
+import { latestRevision, numberRevision, readRevision } from './revisions';
 import { Statement } from './statement';
 
 export interface StatementRequest {
@@ -72,18 +73,26 @@ export async function buildCurrentStatement(
   return current;
 }
 
+/** How a statement is built: `recomputeCarry` (rerate) carries allowances in afresh even into a closed month. */
+export interface CarryOptions {
+  recomputeCarry?: boolean;
+}
+
 /** The statement from the totals as they stand, or undefined when the contract has none in the month ("not found" is a value). */
 export async function findCurrentStatement(
   store: StoreReader,
   reference: ReferenceData,
   contractId: string,
   month: string,
+  options: CarryOptions = {},
 ): Promise<Statement | undefined> {
   const { typeTotals, chakuwariTotals } = await store.contractTotals(contractId, month);
   if (typeTotals.length === 0 && chakuwariTotals.length === 0) return undefined;
   const tariff = tariffForMonth(reference, contractId, month);
   const allowanceUse =
-    tariff.allowances.length === 0 ? undefined : await monthAllowanceUse(store, tariff, contractId, month);
+    tariff.allowances.length === 0
+      ? undefined
+      : await monthAllowanceUse(store, reference, { contractId, month, tariff }, options);
   return buildStatement({
     contractId,
     month,
@@ -99,15 +108,78 @@ export async function findCurrentStatement(
  * The 無料通話分 of a contract-month, from its billed outbound calls as stored now (late and
  * unrated calls are out of the totals, so out of the allowance too): recomputed over the whole
  * month in call order each time, so a late or out-of-order call, or a re-rate, changes it exactly
- * as if the calls had come in order.
+ * as if the calls had come in order. An allowance that carries over starts with what
+ * `monthCarriedIn` gives it.
  */
 export async function monthAllowanceUse(
   store: StoreReader,
-  tariff: Tariff,
+  reference: Pick<ReferenceData, 'tariffs' | 'subscriptions'>,
+  of: ContractMonthTariff,
+  options: CarryOptions = {},
+): Promise<AllowanceUse> {
+  const carriedIn = await monthCarriedIn(store, reference, of, options);
+  return applyAllowances(
+    await monthBilledOutboundCalls(store, of.contractId, of.month),
+    of.tariff.allowances,
+    carriedIn,
+  );
+}
+
+/** A contract-month and the tariff version that finishes it. */
+export interface ContractMonthTariff {
+  contractId: string;
+  month: string;
+  tariff: Tariff;
+}
+
+/**
+ * What a contract-month's allowances are carried in with (`carriedInto`): what was left of M-1's
+ * own amounts, M-1's allowance use worked out as its statement applies it (its own carry-in
+ * included, so its carried part is used first), from M-1's billed calls as stored now. Nothing
+ * when M-1 has no statement (no calls of the contract). A closed month keeps what its latest
+ * issued revision says it was carried in with (a late call of M-1 billed by `rerate --force` of
+ * M-1 changes M only at `rerate --force` of M, which passes `recomputeCarry`).
+ */
+export async function monthCarriedIn(
+  store: StoreReader,
+  reference: Pick<ReferenceData, 'tariffs' | 'subscriptions'>,
+  { contractId, month, tariff }: ContractMonthTariff,
+  options: CarryOptions = {},
+): Promise<CarriedIn> {
+  const none: CarriedIn = new Map();
+  const carrying = carryingAllowances(tariff.allowances);
+  if (carrying.length === 0) return none;
+  if (options.recomputeCarry !== true && (await store.isMonthClosed(month))) {
+    const issued = await latestRevision(store, contractId, month);
+    if (issued !== undefined) return carriedInOfStatement(issued.statement, tariff.allowances);
+  }
+  const previousMonth = japanMonth(japanMonthRange(month).fromMs - 1);
+  const previous = previousTariff(reference, contractId, previousMonth);
+  if (previous === undefined || previous.plan !== tariff.plan) return none;
+  if (!carrying.some((allowance) => previous.allowances.some((candidate) => candidate.id === allowance.id)))
+    return none;
+  const { typeTotals, chakuwariTotals } = await store.contractTotals(contractId, previousMonth);
+  if (typeTotals.length === 0 && chakuwariTotals.length === 0) return none;
+  // M-1's own carry-in goes back month by month until a closed month, a month without calls, or another plan.
+  const use = await monthAllowanceUse(store, reference, { contractId, month: previousMonth, tariff: previous });
+  return carriedInto(
+    { plan: previous.plan, allowances: previous.allowances, use },
+    { plan: tariff.plan, allowances: tariff.allowances },
+  );
+}
+
+/** The version that finishes the month before, or undefined when the contract has no plan then. */
+function previousTariff(
+  reference: Pick<ReferenceData, 'tariffs' | 'subscriptions'>,
   contractId: string,
   month: string,
-): Promise<AllowanceUse> {
-  return applyAllowances(await monthBilledOutboundCalls(store, contractId, month), tariff.allowances);
+): Tariff | undefined {
+  try {
+    return tariffForMonth(reference, contractId, month);
+  } catch (error) {
+    if (error instanceof RunFailedError) return undefined;
+    throw error;
+  }
 }
 
 /** The contract-month's outbound calls in the totals (neither late nor unrated), as an allowance reads them. */
@@ -182,6 +254,6 @@ export async function readAllowanceCoverage(
   if (!reference.tariffs.versions.some((version) => version.allowances.length > 0)) return undefined;
   const tariff = tariffForMonth(reference, contractId, month);
   if (tariff.allowances.length === 0) return undefined;
-  const use = await monthAllowanceUse(store, tariff, contractId, month);
+  const use = await monthAllowanceUse(store, reference, { contractId, month, tariff });
   return new Map(use.covered.map((covered) => [covered.recordId, covered.coveredScaled]));
 }

@@ -57,4 +57,13 @@ export interface AllowanceRow {
   duration: string;
   /** Negative (the charge covered) or "0". */
   discount: string;
+  /**
+   * Only on a plan with an allowance that carries over: what each such allowance was carried in
+   * with from the month before (used first). The all-number table has every one (a per-number
+   * one summed over the numbers shown), a number's table its per-number ones.
+   */
+  carriedIn?: CarriedAllowance[];
 }
+
+/** An allowance's carried-in amount, exact: yen (up to 4 decimals) or seconds (up to 3 decimals). */
+export type CarriedAllowance = { allowance: string; yen: string } | { allowance: string; seconds: string };

@@ -76,6 +76,8 @@ export interface Allowance {
   callTypes: ReadonlySet<CallType>;
   /** Peer prefixes it is limited to, or null for every peer of its types. */
   prefixes: readonly string[] | null;
+  /** next-month: what is left of its own amount is carried into the next month (used first there, then lapses); null: none. */
+  carryOver: 'next-month' | null;
 }
 
 interface RateTable {
@@ -264,6 +266,7 @@ function compileAllowances(file: TariffFile): Allowance[] {
       amount: allowance.yen === undefined ? allowance.minutes! * 60_000 : parseYenAmount(allowance.yen),
       callTypes: new Set(allowance.callTypes),
       prefixes: allowance.prefixes ?? null,
+      carryOver: allowance.carryOver ?? null,
     };
   });
 }

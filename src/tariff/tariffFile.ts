@@ -121,7 +121,8 @@ export interface ChakuwariFile {
 /**
  * A monthly allowance (無料通話分): `yen` of charges or `minutes` of call time (exactly one), for
  * the outbound calls of `callTypes` (and, when given, to peers starting with one of `prefixes`),
- * shared by the contract's numbers or one for each number. Unused allowance is not carried over.
+ * shared by the contract's numbers or one for each number. Unused allowance lapses at the month's
+ * end unless `carryOver` is `next-month` (carried into the next month only, used there first).
  */
 export interface AllowanceFile {
   id: string;
@@ -130,5 +131,6 @@ export interface AllowanceFile {
   minutes?: number;
   callTypes: Exclude<CallType, 'international'>[];
   prefixes?: string[];
+  carryOver?: 'next-month';
   note?: string;
 }

@@ -145,6 +145,12 @@ describe('tariffs check: allowances', () => {
     expect(check(fixture('allowances'))).toBe('tariff');
   });
 
+  test('accepts carryOver next-month on a yen and a minutes allowance', () => {
+    const tariff = fixture('allowances');
+    for (const allowance of tariff.allowances) allowance.carryOver = 'next-month';
+    expect(check(tariff)).toBe('tariff');
+  });
+
   test.each([
     [
       { id: 'X', per: 'month', yen: '1000', callTypes: ['general'] },
@@ -163,7 +169,15 @@ describe('tariffs check: allowances', () => {
     ],
     [
       { id: 'X', per: 'contract', yen: '1', callTypes: ['general'], carryOver: true },
-      '$.allowances[0] must NOT have additional properties',
+      '$.allowances[0].carryOver must be equal to one of the allowed values: "next-month"',
+    ],
+    [
+      { id: 'X', per: 'contract', yen: '1', callTypes: ['general'], carryOver: 'forever' },
+      '$.allowances[0].carryOver must be equal to one of the allowed values: "next-month"',
+    ],
+    [
+      { id: 'X', per: 'contract', yen: '1', callTypes: ['general'], carryOver: 'next-months' },
+      '$.allowances[0].carryOver must be equal to one of the allowed values: "next-month"',
     ],
   ])('refuses %j in the schema', (allowance, message) => {
     const tariff = fixture('allowances');

@@ -1,5 +1,5 @@
 import { Command, Option } from 'commander';
-import { coverOfOneMore, OneMoreCall } from '../../discount/allowance';
+import { AllowanceCall, CarriedIn, coverOfOneMore, OneMoreCall } from '../../discount/allowance';
 import { chakuwariShare } from '../../discount/chakuwari';
 import { ConfigurationError, RunFailedError } from '../../errors';
 import { formatExactParts, formatScaledYen } from '../../money/scaledYen';
@@ -12,7 +12,8 @@ import { withStoredSubscriptions } from '../../store/storedSubscriptions';
 import { CallRoundingRule } from '../../tariff/tariffFile';
 import { parseDuration } from '../../time/duration';
 import { formatJapanTime, japanMonth, parseStart } from '../../time/japanTime';
-import { monthBilledOutboundCalls } from '../../statement/loadStatement';
+import { monthBilledOutboundCalls, monthCarriedIn } from '../../statement/loadStatement';
+import { Store } from '../../store/types';
 import { contractOption, dbOption, Io, numberOption, withStoreIfThere } from '../options';
 
 interface QuoteOptions {
@@ -112,17 +113,27 @@ export function registerQuote(program: Command, io: Io): void {
         throw new RunFailedError(`this call would be rejected ${result.code}: ${result.message}`);
       }
       // A plan with allowances: what they would cover of this call after the month's stored calls (none without a store).
-      const allowances =
-        reference.tariffs.versions.find((version) => version.id === result.quote.tariffId)?.allowances ?? [];
-      const allowance =
+      // An allowance that carries over starts with what the month was carried in with, as its statement has it.
+      const version = reference.tariffs.versions.find((candidate) => candidate.id === result.quote.tariffId);
+      const allowances = version?.allowances ?? [];
+      const month = japanMonth(request.startMs);
+      const monthSoFar = async (store: Store): Promise<{ calls: AllowanceCall[]; carriedIn: CarriedIn }> => ({
+        calls: await monthBilledOutboundCalls(store, request.contractId, month),
+        carriedIn: await monthCarriedIn(
+          store,
+          { tariffs: reference.tariffs, subscriptions },
+          { contractId: request.contractId, month, tariff: version! },
+        ),
+      });
+      const soFar =
         allowances.length === 0
           ? null
+          : await withStoreIfThere(options.db, monthSoFar, () => ({ calls: [], carriedIn: new Map() }));
+      const allowance =
+        soFar === null
+          ? null
           : coverOfOneMore(
-              await withStoreIfThere(
-                options.db,
-                (store) => monthBilledOutboundCalls(store, request.contractId, japanMonth(request.startMs)),
-                () => [],
-              ),
+              soFar.calls,
               {
                 number: request.number ?? '',
                 direction: 'out',
@@ -133,6 +144,7 @@ export function registerQuote(program: Command, io: Io): void {
                 chargeScaled: result.quote.chargeScaled,
               },
               allowances,
+              soFar.carriedIn,
             );
       io.stdout(
         options.json === true
