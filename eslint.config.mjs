@@ -25,30 +25,14 @@ const LAYERS = [
   ['bench', 'test-support'],
 ];
 
-/**
- * Imports that still run up and are known: store/ names two billing/ types (CustomerLine of
- * customers.ts, InvoiceKind of invoice.ts) in its interface. Only those two files are allowed.
- */
-const KNOWN_UPWARD = { store: { folder: 'billing', files: ['./customers.ts', './invoice.ts'] } };
-
 const message =
   'this folder sits above the importing one (layers in eslint.config.mjs): move the shared piece down instead';
-const layerZones = LAYERS.flatMap((layer, index) =>
-  layer.flatMap((folder) => {
-    const known = KNOWN_UPWARD[folder];
-    const above = LAYERS.slice(index + 1)
-      .flat()
-      .filter((name) => name !== known?.folder);
-    return [
-      ...(above.length === 0
-        ? []
-        : [{ target: `./src/${folder}`, from: above.map((name) => `./src/${name}`), message }]),
-      ...(known === undefined
-        ? []
-        : [{ target: `./src/${folder}`, from: `./src/${known.folder}`, except: known.files, message }]),
-    ];
-  }),
-);
+const layerZones = LAYERS.flatMap((layer, index) => {
+  const above = LAYERS.slice(index + 1).flat();
+  return above.length === 0
+    ? []
+    : layer.map((folder) => ({ target: `./src/${folder}`, from: above.map((name) => `./src/${name}`), message }));
+});
 
 export default tseslint.config(
   { ignores: ['dist/', 'node_modules/', 'coverage/', 'bench/out/', 'test-artifacts/', 'data/'] },

@@ -3,10 +3,11 @@ import { ReferenceData } from '../reference/referenceData';
 import { tariffForMonth } from '../statement/loadStatement';
 import { latestRevision } from '../statement/revisions';
 import { Store, StoreReader, StoreWriter } from '../store/types';
+import { CustomerLine } from '../store/listingTypes';
 import { withStoredSubscriptions } from '../store/storedSubscriptions';
 import { buildCorrection, buildInvoice } from './buildInvoice';
 import { ChargeTables, Issuer, monthCharges } from './chargeTables';
-import { activeDays, CustomerLine } from './customers';
+import { activeDays } from './customers';
 import { Invoice } from './invoice';
 import { formatInvoiceNumber, readIssued, toStored } from './issuedInvoices';
 

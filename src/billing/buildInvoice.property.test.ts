@@ -4,7 +4,7 @@ import { CALL_TYPE_LABELS, CALL_TYPES } from '../numbering/callType';
 import { NumberStatement, Statement, StatementTable } from '../statement/statement';
 import { buildCorrection, buildInvoice, taxOf } from './buildInvoice';
 import { MonthCharges } from './chargeTables';
-import { CustomerLine } from './customers';
+import { CustomerLine } from '../store/listingTypes';
 import { Invoice } from './invoice';
 
 const ISSUER = { name: '発行者', registrationNumber: 'T1234567890123', address: '東京都' };

@@ -3,8 +3,9 @@ import { RoundingMode } from '../money/scaledYen';
 import { CallRow, Statement } from '../statement/statement';
 import { formatSubscriberNumber } from '../statement/renderText';
 import { ChakuwariTarget, Issuer, MonthCharges } from './chargeTables';
-import { activeDays, CustomerLine, daysInMonth } from './customers';
-import { Invoice, InvoiceKind, InvoiceLine, InvoiceTax } from './invoice';
+import { CustomerLine, InvoiceKind } from '../store/listingTypes';
+import { activeDays, daysInMonth } from './customers';
+import { Invoice, InvoiceLine, InvoiceTax } from './invoice';
 
 /** Everything one contract's invoice for a closed month is made of; building it reads nothing else. */
 export interface InvoiceInput {

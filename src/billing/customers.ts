@@ -1,19 +1,8 @@
 import { parse } from 'csv-parse/sync';
 import { normaliseSubscriberNumber } from '../numbering/peer';
+import { CustomerLine } from '../store/listingTypes';
 import { quoteInput } from '../text/quoteInput';
 import { japanDateStartMs } from '../time/japanTime';
-
-/**
- * Who is billed for what: a contract's billing name (請求先) and each 050 number with the
- * Japan-time dates it was active (`activeTo` inclusive, null while active).
- */
-export interface CustomerLine {
-  contractId: string;
-  name: string;
-  number: string;
-  activeFrom: string;
-  activeTo: string | null;
-}
 
 export type CustomersRead = { ok: true; customers: CustomerLine[] } | { ok: false; problems: string[] };
 

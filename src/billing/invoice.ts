@@ -1,3 +1,5 @@
+import { InvoiceKind } from '../store/listingTypes';
+
 /**
  * A qualified invoice (適格請求書) or a note correcting one, as meisai issues it: the document's
  * shape shared by the bill run that builds it, the store that keeps it (with its sha256, never
@@ -29,8 +31,6 @@ export interface InvoiceTax {
   /** base × rate, rounded once for the invoice (never per line). */
   tax: string;
 }
-
-export type InvoiceKind = 'invoice' | 'credit-note' | 'debit-note';
 
 export interface Invoice {
   invoiceNumber: string;

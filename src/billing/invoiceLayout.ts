@@ -1,5 +1,6 @@
 import { formatMoney, formatStatementMonth, formatSubscriberNumber } from '../statement/renderText';
-import { Invoice, InvoiceKind, InvoiceLineKind, TaxCategory } from './invoice';
+import { InvoiceKind } from '../store/listingTypes';
+import { Invoice, InvoiceLineKind, TaxCategory } from './invoice';
 
 /**
  * What a printed invoice shows, word for word, worked out once from the document so the HTML

@@ -190,8 +190,7 @@ export function formatExactParts(
 ): { decimal: string; fraction: string; exact: boolean } {
   const numerator = BigInt(parts);
   const perYen = PARTS_PER_YEN * BigInt(partsDenominator);
-  let divisor = gcd(numerator, perYen);
-  if (divisor === 0n) divisor = 1n;
+  const divisor = greatestCommonDivisor(numerator, perYen) || 1n;
   const reducedNumerator = numerator / divisor;
   const reducedDenominator = perYen / divisor;
   const fraction =
@@ -204,9 +203,10 @@ export function formatExactParts(
   return { decimal: exact ? value.toFixed() : `${value.toFixed(6, Decimal.ROUND_DOWN)}…`, fraction, exact };
 }
 
-function gcd(left: bigint, right: bigint): bigint {
-  let a = left < 0n ? -left : left;
-  let b = right;
-  while (b !== 0n) [a, b] = [b, a % b];
-  return a;
+/** Euclid's greatest common divisor of two integers, never negative (0 only for 0 and 0). */
+export function greatestCommonDivisor(left: bigint, right: bigint): bigint {
+  let divisor = left < 0n ? -left : left;
+  let remainder = right < 0n ? -right : right;
+  while (remainder !== 0n) [divisor, remainder] = [remainder, divisor % remainder];
+  return divisor;
 }

@@ -1,4 +1,4 @@
-import { roundScaledQuotient, roundScaledYen } from '../money/scaledYen';
+import { greatestCommonDivisor, roundScaledQuotient, roundScaledYen } from '../money/scaledYen';
 import { EXACT_PARTS_PER_SCALED_YEN, Rate, RatePricing, RateStep } from '../tariff/tariff';
 import { CallRoundingRule } from '../tariff/tariffFile';
 
@@ -266,10 +266,7 @@ function safeNumber(value: bigint): number {
 }
 
 function leastCommonMultiple(left: bigint, right: bigint): bigint {
-  let a = left;
-  let b = right;
-  while (b !== 0n) [a, b] = [b, a % b];
-  return (left / a) * right;
+  return (left / greatestCommonDivisor(left, right)) * right;
 }
 
 /** Exact parts to the call's stored charge: rounded by the rule, or (none) cut to scaled yen with the remainder kept. */

@@ -1,6 +1,20 @@
-import { InvoiceKind } from '../billing/invoice';
-
 /** The Store's shapes for what is listed and issued: customers, invoices, files, closed months, revisions. */
+
+/**
+ * Who is billed for what: a contract's billing name (請求先) and each 050 number with the
+ * Japan-time dates it was active (`activeTo` inclusive, null while active).
+ */
+export interface CustomerLine {
+  contractId: string;
+  name: string;
+  number: string;
+  activeFrom: string;
+  activeTo: string | null;
+}
+
+/** What an issued document is: the month's invoice, or a note correcting it one way or the other. */
+export type InvoiceKind = 'invoice' | 'credit-note' | 'debit-note';
+
 /** What an import of customers did: lines new to the store, and lines that changed a stored one (name or active_to). */
 export interface CustomersImported {
   added: number;

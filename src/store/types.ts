@@ -2,9 +2,9 @@ import { ChakuwariTotal, NumberTypeTotal, TotalledCall } from '../aggregate/mont
 import { CallContent, CallRecord } from '../input/callRecord';
 import { PeerClass, RatedCall } from '../rate/rateRecord';
 import { Subscription, SubscriptionBook } from '../subscription/subscriptions';
-import { CustomerLine } from '../billing/customers';
 import {
   ClosedMonth,
+  CustomerLine,
   CustomersImported,
   IngestedFile,
   InvoiceFilter,

@@ -1,4 +1,10 @@
-import { parseYenAmount, RoundingRule, roundingRuleProblem, shownDecimals } from '../money/scaledYen';
+import {
+  greatestCommonDivisor,
+  parseYenAmount,
+  RoundingRule,
+  roundingRuleProblem,
+  shownDecimals,
+} from '../money/scaledYen';
 import { CALL_TYPES, CallType } from '../numbering/callType';
 import { japanDateStartMs } from '../time/japanTime';
 import { HolidayCalendar } from './holidayCalendar';
@@ -363,7 +369,7 @@ function compileStep(where: string, step: StepFile, next: StepFile | undefined):
   const priceScaled = parseYenAmount(step.price);
   // One increment costs incrementMs × price × 3600 / rateUnitMs parts, kept as a reduced fraction.
   const numerator = BigInt(incrementMs) * BigInt(priceScaled) * BigInt(EXACT_PARTS_PER_SCALED_YEN);
-  const divisor = greatestCommonDivisor(numerator, BigInt(rateUnitMs));
+  const divisor = greatestCommonDivisor(numerator, BigInt(rateUnitMs)) || 1n;
   const partsPerIncrementNumerator = numerator / divisor;
   const partsPerIncrementDenominator = BigInt(rateUnitMs) / divisor;
   return {
@@ -394,13 +400,6 @@ function millisecondsOf(
   if (!Number.isSafeInteger(value) || value <= 0)
     throw new RangeError(`${where}: a step's ${name} must be a positive whole number of seconds or milliseconds`);
   return value;
-}
-
-function greatestCommonDivisor(left: bigint, right: bigint): bigint {
-  let a = left < 0n ? -left : left;
-  let b = right;
-  while (b !== 0n) [a, b] = [b, a % b];
-  return a === 0n ? 1n : a;
 }
 
 /** `0503300-0503450` stands for every same-length prefix from the first to the last. */

@@ -1,4 +1,5 @@
-import { Invoice, InvoiceKind } from '../billing/invoice';
+import { Invoice } from '../billing/invoice';
+import { InvoiceKind } from '../store/listingTypes';
 import { formatYen, TITLES } from '../billing/invoiceLayout';
 import { INVOICE_DOCUMENT_STYLE, invoiceDocument } from '../billing/renderInvoiceHtml';
 import { escapeHtml } from '../statement/renderHtml';

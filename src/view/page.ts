@@ -8,7 +8,8 @@ import {
 } from '../statement/renderText';
 import { Statement } from '../statement/statement';
 import { StoredCallDetail } from '../store/types';
-import { Invoice, InvoiceKind } from '../billing/invoice';
+import { Invoice } from '../billing/invoice';
+import { InvoiceKind } from '../store/listingTypes';
 import { TITLES } from '../billing/invoiceLayout';
 import { INVOICE_TAB_STYLE, InvoiceListRow, renderInvoiceInquiry, renderInvoiceList } from './invoiceTabs';
 import { MonthSummary, renderSummary } from './summary';

@@ -18,6 +18,6 @@ export const local: CitusPlan = { kind: 'local' };
 export const router: CitusPlan = { kind: 'router' };
 export const multi = (why: string): CitusPlan => ({ kind: 'multi-shard', why });
 
-export function q(text: string, citus: CitusPlan, prepare = true): QueryEntry {
+export function queryEntry(text: string, citus: CitusPlan, prepare = true): QueryEntry {
   return { text: text.replace(/\s+/g, ' ').trim(), citus, prepare };
 }

@@ -79,62 +79,62 @@ export function pgFault(error: unknown, location: string): unknown {
   if (error instanceof MeisaiError) return error;
   const code = (error as { code?: unknown } | null)?.code;
   const message = error instanceof Error ? bounded(error.message) : String(error);
-  const db = `--db ${location}`;
+  const storeOption = `--db ${location}`;
   if (typeof code === 'string' && CONNECTION_CODES.has(code)) {
     return new StoreConfigurationError(
-      `cannot connect to the PostgreSQL store ${db} (${code}): is the server running, and are the host and port right?`,
+      `cannot connect to the PostgreSQL store ${storeOption} (${code}): is the server running, and are the host and port right?`,
     );
   }
   if (/timeout expired|Connection terminated due to connection timeout/i.test(message) && code === undefined) {
     return new StoreConfigurationError(
-      `cannot connect to the PostgreSQL store ${db} (timeout): is the server running, and are the host and port right?`,
+      `cannot connect to the PostgreSQL store ${storeOption} (timeout): is the server running, and are the host and port right?`,
     );
   }
   if (code === '28P01' || code === '28000') {
     return new StoreConfigurationError(
-      `the PostgreSQL store ${db} refused the login (${code}: ${redactText(message, location)}): check the user and password`,
+      `the PostgreSQL store ${storeOption} refused the login (${code}: ${redactText(message, location)}): check the user and password`,
     );
   }
   if (code === '3D000') {
     return new StoreConfigurationError(
-      `the database of the PostgreSQL store ${db} does not exist (${code}): create it (createdb), then run meisai migrate`,
+      `the database of the PostgreSQL store ${storeOption} does not exist (${code}): create it (createdb), then run meisai migrate`,
     );
   }
   if (code === '42501') {
     return new StoreConfigurationError(
-      `the PostgreSQL store ${db} refused an operation (${code}: ${redactText(message, location)}): the user needs the rights meisai migrate sets up`,
+      `the PostgreSQL store ${storeOption} refused an operation (${code}: ${redactText(message, location)}): the user needs the rights meisai migrate sets up`,
     );
   }
   if (code === '25006') {
     return new StoreConfigurationError(
-      `the PostgreSQL store ${db} is read-only (${code}): a command that writes needs a primary server`,
+      `the PostgreSQL store ${storeOption} is read-only (${code}): a command that writes needs a primary server`,
     );
   }
   if (typeof code === 'string' && RACE_CODES.has(code)) {
     return new StoreRaceError(
-      `the PostgreSQL store ${db}: the transaction lost a race with another one (${code}); nothing of it was applied`,
+      `the PostgreSQL store ${storeOption}: the transaction lost a race with another one (${code}); nothing of it was applied`,
     );
   }
   if (code === '53100') {
     return new StoreFailedError(
-      `the disk of the PostgreSQL store ${db} is full (${code}): nothing of the unfinished transaction was applied; free space and run it again`,
+      `the disk of the PostgreSQL store ${storeOption} is full (${code}): nothing of the unfinished transaction was applied; free space and run it again`,
     );
   }
   if (typeof code === 'string' && (code.startsWith('08') || code.startsWith('57P') || code === '53300')) {
     return new StoreFailedError(
-      `the PostgreSQL store ${db} failed during the run (${code}: ${redactText(message, location)}): nothing of the unfinished transaction was applied`,
+      `the PostgreSQL store ${storeOption} failed during the run (${code}: ${redactText(message, location)}): nothing of the unfinished transaction was applied`,
     );
   }
   if (code === undefined && /Connection terminated|Client has encountered a connection error/i.test(message)) {
     return new StoreFailedError(
-      `the connection to the PostgreSQL store ${db} was lost (${redactText(message, location)}): nothing of the unfinished transaction was applied`,
+      `the connection to the PostgreSQL store ${storeOption} was lost (${redactText(message, location)}): nothing of the unfinished transaction was applied`,
     );
   }
   // Any other error the server reported (a SQLSTATE), except a unique violation, which the file
   // transaction reads as a race with another worker: a failed run, in one line.
   if (error instanceof pg.DatabaseError && typeof code === 'string' && code !== '23505') {
     return new StoreFailedError(
-      `the PostgreSQL store ${db} failed (${code}: ${redactText(message, location)}): nothing of the unfinished transaction was applied`,
+      `the PostgreSQL store ${storeOption} failed (${code}: ${redactText(message, location)}): nothing of the unfinished transaction was applied`,
     );
   }
   return error;

@@ -1,4 +1,4 @@
-import { CustomerLine } from '../../billing/customers';
+import { CustomerLine } from '../listingTypes';
 import { CustomersImported, InvoiceFilter, StoredInvoice } from '../types';
 import type { PgStore } from './pgStore';
 import type { Queryable } from './pgSession';

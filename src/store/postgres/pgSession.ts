@@ -22,7 +22,7 @@ import { importSubscriptions, readContractSubscriptions, readSubscriptionBook } 
 import * as billing from './pgBilling';
 import * as removal from './pgFileRemoval';
 import { addTotals, chakuwariTotalColumns, typeTotalColumns } from './pgTotals';
-import { CustomerLine } from '../../billing/customers';
+import { CustomerLine } from '../listingTypes';
 import pg from 'pg';
 import { ChakuwariTotal, NumberTypeTotal, TotalledCall } from '../../aggregate/monthlyTotals';
 import { RatedCall } from '../../rate/rateRecord';

@@ -6,7 +6,7 @@ import {
   refuseOlderForRead,
 } from '../schema';
 import { SubscriptionBook } from '../../subscription/subscriptions';
-import { CustomerLine } from '../../billing/customers';
+import { CustomerLine } from '../listingTypes';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { Readable } from 'node:stream';

@@ -1,4 +1,4 @@
-import { CustomerLine } from '../../billing/customers';
+import { CustomerLine } from '../listingTypes';
 import { CustomersImported, InvoiceFilter, StoredInvoice } from '../types';
 import { Db } from './connection';
 

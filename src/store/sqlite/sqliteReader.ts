@@ -150,28 +150,28 @@ export class SqliteReader {
               c.numbering_plan_id AS numberingPlanId, c.rate_id AS rateId, c.rate_prefix AS ratePrefix, c.units, c.charge_scaled AS chargeScaled,
               c.chakuwari_eligible AS chakuwariEligible, c.unrated_code AS unratedCode, c.plan_id AS planId,
               c.charge_remainder_parts AS chargeRemainderParts`;
-    const build = (r: unknown[]): Record<string, unknown> => ({
-      callId: r[0],
-      recordId: r[1],
-      contractId: r[2],
-      number: r[3],
-      direction: r[4],
-      peer: r[5],
-      peerIsNumber: r[6],
-      startMs: r[7],
-      durationMs: r[8],
-      late: r[9],
-      peerClass: r[10],
-      tariffId: r[11],
-      numberingPlanId: r[12],
-      rateId: r[13],
-      ratePrefix: r[14],
-      units: r[15],
-      chargeScaled: r[16],
-      chakuwariEligible: r[17],
-      unratedCode: r[18],
-      planId: r[19],
-      chargeRemainderParts: r[20],
+    const build = (values: unknown[]): Record<string, unknown> => ({
+      callId: values[0],
+      recordId: values[1],
+      contractId: values[2],
+      number: values[3],
+      direction: values[4],
+      peer: values[5],
+      peerIsNumber: values[6],
+      startMs: values[7],
+      durationMs: values[8],
+      late: values[9],
+      peerClass: values[10],
+      tariffId: values[11],
+      numberingPlanId: values[12],
+      rateId: values[13],
+      ratePrefix: values[14],
+      units: values[15],
+      chargeScaled: values[16],
+      chakuwariEligible: values[17],
+      unratedCode: values[18],
+      planId: values[19],
+      chargeRemainderParts: values[20],
     });
     for (const rows of this.scopeRows(scope, columns, build)) {
       yield readableCalls(this.location, decodeRows(this.values, rows)).map((row) => {
@@ -233,20 +233,20 @@ export class SqliteReader {
     const columns = `c.record_id AS recordId, c.file_id AS fileId, c.line, c.contract_id AS contractId, c.month, c.number, c.direction,
                      c.peer_class AS peerClass, c.duration_ms AS durationMs, c.charge_scaled AS chargeScaled,
                      c.charge_remainder_parts AS chargeRemainderParts, c.chakuwari_eligible AS chakuwariEligible`;
-    const build = (r: unknown[]): Record<string, unknown> => ({
-      callId: r[0],
-      recordId: r[1],
-      fileId: r[2],
-      line: r[3],
-      contractId: r[4],
-      month: r[5],
-      number: r[6],
-      direction: r[7],
-      peerClass: r[8],
-      durationMs: r[9],
-      chargeScaled: r[10],
-      chargeRemainderParts: r[11],
-      chakuwariEligible: r[12],
+    const build = (values: unknown[]): Record<string, unknown> => ({
+      callId: values[0],
+      recordId: values[1],
+      fileId: values[2],
+      line: values[3],
+      contractId: values[4],
+      month: values[5],
+      number: values[6],
+      direction: values[7],
+      peerClass: values[8],
+      durationMs: values[9],
+      chargeScaled: values[10],
+      chargeRemainderParts: values[11],
+      chakuwariEligible: values[12],
     });
     for (const rows of this.scopeRows(scope, columns, build, 'AND c.late = 0 AND c.unrated_code IS NULL')) {
       const batch = totalledCallsOf(decodeRows(this.values, rows), (row) => row);
@@ -298,15 +298,15 @@ export class SqliteReader {
       )
         .raw(true)
         .all(scopeParameters(scope)) as unknown[][]
-    ).map((r) => ({
-      contractId: contractId(r[0]),
+    ).map((values) => ({
+      contractId: contractId(values[0]),
       month: scope.month,
-      number: number(r[1]),
-      type: type(r[2]),
-      calls: r[3],
-      durationTenths: r[4],
-      chargeScaled: r[5],
-      chargeRemainderParts: r[6],
+      number: number(values[1]),
+      type: type(values[2]),
+      calls: values[3],
+      durationTenths: values[4],
+      chargeScaled: values[5],
+      chargeRemainderParts: values[6],
     }));
     const chakuwariTotals = (
       this.sql(
@@ -315,13 +315,13 @@ export class SqliteReader {
       )
         .raw(true)
         .all(scopeParameters(scope)) as unknown[][]
-    ).map((r) => ({
-      contractId: contractId(r[0]),
+    ).map((values) => ({
+      contractId: contractId(values[0]),
       month: scope.month,
-      number: number(r[1]),
-      calls: r[2],
-      durationTenths: r[3],
-      durationMs: r[4],
+      number: number(values[1]),
+      calls: values[2],
+      durationTenths: values[3],
+      durationMs: values[4],
     }));
     return readableMonthTotals(typeTotals, chakuwariTotals);
   }

@@ -7,7 +7,7 @@ import { countUnrecyclableRejects, markRecycled, readRecyclableRejects, updateRe
 import { readRejects } from './rejects';
 import { duplicatesOf, fileCalls, filesMatching, recordIdsElsewhere, removeFile } from './fileRemoval';
 import { importCustomers, insertInvoice, nextInvoiceSequence, readCustomers, readInvoices } from './billing';
-import { CustomerLine } from '../../billing/customers';
+import { CustomerLine } from '../listingTypes';
 import { Subscription } from '../../subscription/subscriptions';
 import { CallRecord } from '../../input/callRecord';
 import { japanMonth } from '../../time/japanTime';
