@@ -9,6 +9,7 @@ import { closeMonth } from '../rerate/closeMonth';
 import { rerateMonth } from '../rerate/rerateMonth';
 import { loadStatement, readAllowanceCoverage } from '../statement/loadStatement';
 import { statementJson } from '../statement/revisions';
+import { SubscriptionBook } from '../subscription/subscriptions';
 import { copyReferenceData, removeReferenceCopies } from './referenceVariant';
 import { OpenedStore } from './storeContract';
 import { csv } from './tempStore';
@@ -32,16 +33,19 @@ const I1 = `I1,${CONTRACT},${NUMBER},in,0311112222,2011-04-01 12:00:00,3600`;
 
 function allowanceReference(carryOver = false): ReferenceData {
   const variant = copyReferenceData();
+  const allowances = [
+    {
+      id: 'GENERAL_20_YEN',
+      per: 'contract',
+      yen: '20',
+      callTypes: ['general'],
+      ...(carryOver ? { carryOver: 'next-month' } : {}),
+    },
+  ];
   variant.edit('tariffs/reference-2006-12.json', (tariff) => {
-    tariff.allowances = [
-      {
-        id: 'GENERAL_20_YEN',
-        per: 'contract',
-        yen: '20',
-        callTypes: ['general'],
-        ...(carryOver ? { carryOver: 'next-month' } : {}),
-      },
-    ];
+    tariff.allowances = allowances;
+    // PLAN_B: the same rates and allowance under another plan, for a plan change
+    variant.add('tariffs/plan-b-2006-12.json', { ...tariff, id: 'PLAN-B-2006-12', plan: 'PLAN_B' });
   });
   return loadReferenceData(variant.dataDir);
 }
@@ -149,6 +153,35 @@ export function allowanceContract(engine: string, openEmptyStore: () => Promise<
         opened = await openEmptyStore();
         await ingest(G2, G3, H1, H2);
         expect(statementJson(await statementOf(NEXT_MONTH))).toBe(late);
+      });
+
+      test('what March carried into April and April did not use lapses: April carries only its own 20 into May', async () => {
+        // March: G0 8 yen → 12 left. April (inbound I1 only): 12 carried + 20 own, none used → 20 own left (the 12 lapse).
+        // May: 20 own + 20 carried = 40; H1 16 + H2 16 = 32 covered (not 32 of 52)
+        await ingest(`G0,${CONTRACT},${NUMBER},out,0312345678,2011-03-01 09:00:00,100`, I1, H1, H2);
+        expect((await statementOf()).allNumbers.allowance!.carriedIn).toEqual([
+          { allowance: 'GENERAL_20_YEN', yen: '12' },
+        ]);
+        expect((await statementOf(NEXT_MONTH)).allNumbers.allowance).toMatchObject({
+          discount: '-32',
+          carriedIn: [{ allowance: 'GENERAL_20_YEN', yen: '20' }],
+        });
+      });
+
+      test('a plan change at the start of May carries nothing into May', async () => {
+        reference = {
+          ...reference,
+          subscriptions: new SubscriptionBook([
+            { contractId: CONTRACT, number: null, plan: 'REFERENCE', effectiveFrom: '2006-12-01' },
+            { contractId: CONTRACT, number: null, plan: 'PLAN_B', effectiveFrom: '2011-05-01' },
+          ]),
+        };
+        // April (REFERENCE): 8 of 20 used → 12 left, but May is PLAN_B's: 20 own of 32 covered
+        await ingest(G2, H1, H2);
+        expect((await statementOf(NEXT_MONTH)).allNumbers.allowance).toMatchObject({
+          discount: '-20',
+          carriedIn: [{ allowance: 'GENERAL_20_YEN', yen: '0' }],
+        });
       });
 
       test('a closed May keeps its carry when an April call arrives, until rerate --force of May', async () => {
