@@ -106,8 +106,8 @@ export function applyAllowances(
     }
     return balance;
   };
-  // Every balance the month has, before any call: a contract's, each number's with a call, each carried one.
-  const numbers = new Set(calls.map((call) => call.number));
+  // Every balance the month has, before any call: a contract's, each number's with an outbound call, each carried one.
+  const numbers = new Set(calls.filter((call) => call.direction === 'out').map((call) => call.number));
   for (const allowance of allowances) {
     if (allowance.per === 'contract') balanceOf(allowance, null);
     else for (const number of numbers) balanceOf(allowance, number);

@@ -2,7 +2,7 @@ import { AllowanceUse, CarriedIn, carryKey } from '../discount/allowance';
 import { formatScaledYen, MAX_FRACTION_DIGITS, parseYenAmount } from '../money/scaledYen';
 import { Allowance } from '../tariff/tariff';
 import { parseDigits } from '../time/duration';
-import { CarriedAllowance, Statement } from './statement';
+import { CarriedAllowance, Statement, StatementTable } from './statement';
 
 /** The allowances of a plan that carry over: the statement shows `carriedIn` only when there is one. */
 export function carryingAllowances(allowances: readonly Allowance[]): Allowance[] {
@@ -76,4 +76,23 @@ function secondsToMs(text: string): number {
   const match = SECONDS.exec(text);
   if (match === null) throw new RangeError(`"${text}" is not a carried-in duration in seconds`);
   return parseDigits(match[1]!) * 1000 + parseDigits((match[2] ?? '').padEnd(3, '0'));
+}
+
+/** The label of a carried-in line (text) or row (CSV): carried in from the month before. */
+export const CARRIED_IN_LABEL = '前月繰越';
+
+/** A carried time as `H:MM:SS.mmm` (exact to the millisecond): "750.5" → "0:12:30.500". */
+export function formatCarriedSeconds(seconds: string): string {
+  const ms = secondsToMs(seconds);
+  const pad = (value: number, width = 2): string => String(value).padStart(width, '0');
+  const wholeSeconds = Math.floor(ms / 1000);
+  return `${Math.floor(wholeSeconds / 3600)}:${pad(Math.floor(wholeSeconds / 60) % 60)}:${pad(wholeSeconds % 60)}.${pad(ms % 1000, 3)}`;
+}
+
+/** The carried-in lines printed under a table (none on a plan without a carrying allowance). */
+export function carriedInLines(table: StatementTable, formatYen: (yen: string) => string): string[] {
+  return (table.allowance?.carriedIn ?? []).map(
+    (carried) =>
+      `${CARRIED_IN_LABEL} ${carried.allowance}: ${'yen' in carried ? `${formatYen(carried.yen)} 円` : formatCarriedSeconds(carried.seconds)} (今月分より先に使用)`,
+  );
 }

@@ -1,17 +1,17 @@
 import { CALL_TYPE_LABELS } from '../numbering/callType';
-import { formatMoney } from './renderText';
+import { ALLOWANCE_LABEL, formatMoney } from './renderText';
 import { Statement, StatementTable } from './statement';
 
 /** One statement row whose figures differ between two revisions. */
 export interface RowChange {
   /** `all` for the all-number table, else the 050 number. */
   scope: string;
-  /** A call type, `total` or `chakuwari`. */
+  /** A call type, `total`, `allowance` (a plan with allowances) or `chakuwari`. */
   row: string;
   label: string;
   count: [number, number];
   duration: [string, string];
-  /** Charge (or, for 着割, the discount) as decimal strings. */
+  /** Charge (or, for 着割 and 無料通話分, the discount) as decimal strings. */
   amount: [string, string];
 }
 
@@ -52,12 +52,21 @@ function tableRows(before: StatementTable | undefined, after: StatementTable | u
       return { count: table.total.count, duration: table.total.duration, amount: table.total.charge };
     if (row === 'chakuwari')
       return { count: table.chakuwari.count, duration: table.chakuwari.duration, amount: table.chakuwari.discount };
+    if (row === 'allowance') {
+      const allowance = table.allowance;
+      return allowance === undefined
+        ? EMPTY_TABLE_ROW
+        : { count: allowance.count, duration: allowance.duration, amount: allowance.discount };
+    }
     const call = table.calls.find((candidate) => candidate.type === row)!;
     return { count: call.count, duration: call.duration, amount: call.charge };
   };
+  // The 無料通話分 row of a plan with allowances: a re-rate that changes only it (a carry) is a change too.
+  const withAllowance = before?.allowance !== undefined || after?.allowance !== undefined;
   const rows: [string, string][] = [
     ...Object.entries(CALL_TYPE_LABELS),
     ['total', '合計'],
+    ...(withAllowance ? [['allowance', ALLOWANCE_LABEL] as [string, string]] : []),
     ['chakuwari', '着割対象通話'],
   ];
   return rows.map(([row, label]) => {
@@ -76,7 +85,7 @@ function tableRows(before: StatementTable | undefined, after: StatementTable | u
 /** `  05012345678  一般通話  count 383 → 383, duration 11:02:25.4 → 11:02:25.4, charge 3,776 → 3,800` */
 export function formatRowChange(change: RowChange): string {
   const scope = change.scope === 'all' ? 'all numbers' : change.scope;
-  const amountName = change.row === 'chakuwari' ? 'discount' : 'charge';
+  const amountName = change.row === 'chakuwari' || change.row === 'allowance' ? 'discount' : 'charge';
   return (
     `  ${scope.padEnd(11)}  ${change.label}  count ${change.count[0]} → ${change.count[1]}, ` +
     `duration ${change.duration[0]} → ${change.duration[1]}, ${amountName} ${formatMoney(change.amount[0])} → ${formatMoney(change.amount[1])}`

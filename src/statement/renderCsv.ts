@@ -1,5 +1,6 @@
 import { stringify } from 'csv-stringify/sync';
 import { neutraliseFormula } from '../export/csvOutput';
+import { CARRIED_IN_LABEL, formatCarriedSeconds } from './carriedIn';
 import { ALLOWANCE_LABEL, CHAKUWARI_LABEL, SECTION_LABELS } from './renderText';
 import { Statement, StatementTable } from './statement';
 
@@ -96,5 +97,25 @@ function tableRowFields(table: StatementTable): TableRowFields[] {
     duration: table.allowance.duration,
     amount: table.allowance.discount,
   };
-  return [...callRows, totalRow, allowanceRow, chakuwariRow];
+  return [...callRows, totalRow, allowanceRow, ...carriedRows(table), chakuwariRow];
+}
+
+/**
+ * A plan with an allowance that carries over: one `carried` row per such allowance after the
+ * 無料通話分 row, type the allowance id, amount the yen carried in (a yen allowance) or duration
+ * the time carried in, exact to the millisecond (a minutes allowance). Reconcile skips them.
+ */
+function carriedRows(table: StatementTable): TableRowFields[] {
+  return (table.allowance?.carriedIn ?? []).map((carried) => {
+    const time = 'seconds' in carried;
+    return {
+      section: 'carried',
+      type: carried.allowance,
+      label: CARRIED_IN_LABEL,
+      count: '',
+      duration_tenths: '',
+      duration: time ? formatCarriedSeconds(carried.seconds) : '',
+      amount: time ? '' : carried.yen,
+    };
+  });
 }

@@ -3,6 +3,7 @@ import {
   COLUMN_HEADINGS,
   DisplayRow,
   displayRows,
+  formatMoney,
   formatStatementMonth,
   formatSubscriberNumber,
   RenderOptions,
@@ -12,6 +13,7 @@ import {
   STATEMENT_FOOTNOTES,
   STATEMENT_NOTES,
 } from './renderText';
+import { carriedInLines } from './carriedIn';
 import { Statement, StatementTable } from './statement';
 
 /**
@@ -127,7 +129,9 @@ function tableSection(scope: string, table: StatementTable, withNotes: boolean):
   lines.push('<table>', columnGroup(), headingRow(), '<tbody>');
   const rows = displayRows(table);
   rows.forEach((_, index) => lines.push(bodyRow(scope, rows, index)));
-  lines.push('</tbody>', '</table>', '</section>');
+  lines.push('</tbody>', '</table>');
+  for (const carried of carriedInLines(table, formatMoney)) lines.push(`<p class="carried">${escapeHtml(carried)}</p>`);
+  lines.push('</section>');
   return lines;
 }
 

@@ -1,4 +1,5 @@
 import { escapeControls } from '../export/csvOutput';
+import { carriedInLines } from './carriedIn';
 import { Statement, StatementTable } from './statement';
 
 /**
@@ -71,6 +72,7 @@ export function renderText(statement: Statement, options: RenderOptions = {}): s
     lines.push(`ご利用明細(${section.scope})`);
     if (index === 0) lines.push(...STATEMENT_NOTES);
     lines.push(...tableLines(section.rows, widths));
+    lines.push(...carriedInLines(section.table, formatMoney));
   });
   lines.push('');
   lines.push(...STATEMENT_FOOTNOTES);
@@ -81,15 +83,21 @@ interface TableSection {
   /** 全番号合計 or the formatted number, as shown in the heading. */
   scope: string;
   rows: DisplayRow[];
+  table: StatementTable;
 }
 
 function tableSections(statement: Statement, options: RenderOptions): TableSection[] {
   const perNumber = statement.numbers.map((numberTable) => ({
     scope: formatSubscriberNumber(numberTable.number),
     rows: displayRows(numberTable),
+    table: numberTable,
   }));
   if (options.singleNumber === true) return perNumber;
-  const allNumbers: TableSection = { scope: ALL_NUMBERS_SCOPE, rows: displayRows(statement.allNumbers) };
+  const allNumbers: TableSection = {
+    scope: ALL_NUMBERS_SCOPE,
+    rows: displayRows(statement.allNumbers),
+    table: statement.allNumbers,
+  };
   return [allNumbers, ...perNumber];
 }
 

@@ -41,6 +41,25 @@ describe('statement.schema.json', () => {
     expect(validateStatement(statement)).toBe(false);
   });
 
+  it.each([
+    [
+      [
+        { allowance: 'DOMESTIC', yen: '250.5' },
+        { allowance: 'MOBILE', seconds: '750.5' },
+      ],
+      true,
+    ],
+    [[], true],
+    [[{ allowance: 'DOMESTIC', yen: '-1' }], false],
+    [[{ allowance: 'DOMESTIC', yen: '1', seconds: '1' }], false],
+    [[{ allowance: 'MOBILE', seconds: '1.0001' }], false],
+    [[{ allowance: 'DOMESTIC' }], false],
+  ])('an allowance row carried in with %j is valid: %s', (carriedIn, valid) => {
+    const statement = seedJson();
+    statement.allNumbers.allowance = { count: 0, durationTenths: 0, duration: '0:00:00.0', discount: '0', carriedIn };
+    expect(validateStatement(statement)).toBe(valid);
+  });
+
   it('accepts fraction digits in charges and discounts', () => {
     const statement = seedJson();
     statement.allNumbers.calls[0].charge = '10240.50';

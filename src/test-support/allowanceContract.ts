@@ -9,6 +9,7 @@ import { closeMonth } from '../rerate/closeMonth';
 import { rerateMonth } from '../rerate/rerateMonth';
 import { loadStatement, readAllowanceCoverage } from '../statement/loadStatement';
 import { statementJson } from '../statement/revisions';
+import { SubscriptionBook } from '../subscription/subscriptions';
 import { copyReferenceData, removeReferenceCopies } from './referenceVariant';
 import { OpenedStore } from './storeContract';
 import { csv } from './tempStore';
@@ -30,13 +31,29 @@ const G2 = `G2,${CONTRACT},${NUMBER},out,0312345678,2011-04-01 10:00:00,100`;
 const G3 = `G3,${CONTRACT},${NUMBER},out,0312345678,2011-04-01 11:00:00,100`;
 const I1 = `I1,${CONTRACT},${NUMBER},in,0311112222,2011-04-01 12:00:00,3600`;
 
-function allowanceReference(): ReferenceData {
+function allowanceReference(carryOver = false): ReferenceData {
   const variant = copyReferenceData();
+  const allowances = [
+    {
+      id: 'GENERAL_20_YEN',
+      per: 'contract',
+      yen: '20',
+      callTypes: ['general'],
+      ...(carryOver ? { carryOver: 'next-month' } : {}),
+    },
+  ];
   variant.edit('tariffs/reference-2006-12.json', (tariff) => {
-    tariff.allowances = [{ id: 'GENERAL_20_YEN', per: 'contract', yen: '20', callTypes: ['general'] }];
+    tariff.allowances = allowances;
+    // PLAN_B: the same rates and allowance under another plan, for a plan change
+    variant.add('tariffs/plan-b-2006-12.json', { ...tariff, id: 'PLAN-B-2006-12', plan: 'PLAN_B' });
   });
   return loadReferenceData(variant.dataDir);
 }
+
+/** May's calls, for the carry from April: 16 yen each (200 s → 2 started 180 s units × 8 yen). */
+const NEXT_MONTH = '2011-05';
+const H1 = `H1,${CONTRACT},${NUMBER},out,0312345678,2011-05-01 09:00:00,200`;
+const H2 = `H2,${CONTRACT},${NUMBER},out,0312345678,2011-05-01 10:00:00,200`;
 
 export function allowanceContract(engine: string, openEmptyStore: () => Promise<OpenedStore>): void {
   describe(`allowances (無料通話分): ${engine}`, () => {
@@ -50,7 +67,8 @@ export function allowanceContract(engine: string, openEmptyStore: () => Promise<
       writeFileSync(path, csv(rows));
       await ingestFile(opened.store, reference, path);
     };
-    const statementOf = async () => loadStatement(opened.store, reference, { contractId: CONTRACT, month: MONTH });
+    const statementOf = async (month = MONTH) =>
+      loadStatement(opened.store, reference, { contractId: CONTRACT, month });
     /** The call detail CSV's record_id, status and allowance columns. */
     const coverage = async (): Promise<string[]> => {
       const calls = await readCallDetails(opened.store, { contractId: CONTRACT, month: MONTH, direction: 'all' });
@@ -112,6 +130,103 @@ export function allowanceContract(engine: string, openEmptyStore: () => Promise<
       expect(revised.numbers[0]!.allowance!.discount).toBe('-20');
       expect(revised.numbers[0]!.chakuwari.discount).toBe('-12');
       expect(await coverage()).toEqual(['G1 billed 16', 'G2 billed 4', 'G3 billed 0', 'I1 billed 0']);
+    });
+
+    describe('carryOver next-month: April leaves May what it did not use of its 20 yen', () => {
+      beforeEach(() => {
+        removeReferenceCopies();
+        reference = allowanceReference(true);
+      });
+
+      test('a call of April arriving late, after May, changes May: less is carried', async () => {
+        // April: G2 8 yen used of 20 → 12 left. May: 20 own + 12 carried = 32; H1 16 + H2 16 = 32 covered
+        await ingest(G2, H1, H2);
+        const may = (await statementOf(NEXT_MONTH)).allNumbers.allowance!;
+        expect(may).toMatchObject({ discount: '-32', carriedIn: [{ allowance: 'GENERAL_20_YEN', yen: '12' }] });
+        // G3 of April comes in after May's calls: April 8 + 8 = 16 used → 4 left; May 20 + 4 = 24 covered of 32
+        await ingest(G3);
+        const after = (await statementOf(NEXT_MONTH)).allNumbers.allowance!;
+        expect(after).toMatchObject({ discount: '-24', carriedIn: [{ allowance: 'GENERAL_20_YEN', yen: '4' }] });
+        // the same as if April's calls had come first
+        const late = statementJson(await statementOf(NEXT_MONTH));
+        await opened.cleanUp();
+        opened = await openEmptyStore();
+        await ingest(G2, G3, H1, H2);
+        expect(statementJson(await statementOf(NEXT_MONTH))).toBe(late);
+      });
+
+      test('what March carried into April and April did not use lapses: April carries only its own 20 into May', async () => {
+        // March: G0 8 yen → 12 left. April (inbound I1 only): 12 carried + 20 own, none used → 20 own left (the 12 lapse).
+        // May: 20 own + 20 carried = 40; H1 16 + H2 16 = 32 covered (not 32 of 52)
+        await ingest(`G0,${CONTRACT},${NUMBER},out,0312345678,2011-03-01 09:00:00,100`, I1, H1, H2);
+        expect((await statementOf()).allNumbers.allowance!.carriedIn).toEqual([
+          { allowance: 'GENERAL_20_YEN', yen: '12' },
+        ]);
+        expect((await statementOf(NEXT_MONTH)).allNumbers.allowance).toMatchObject({
+          discount: '-32',
+          carriedIn: [{ allowance: 'GENERAL_20_YEN', yen: '20' }],
+        });
+      });
+
+      test('a plan change at the start of May carries nothing into May', async () => {
+        reference = {
+          ...reference,
+          subscriptions: new SubscriptionBook([
+            { contractId: CONTRACT, number: null, plan: 'REFERENCE', effectiveFrom: '2006-12-01' },
+            { contractId: CONTRACT, number: null, plan: 'PLAN_B', effectiveFrom: '2011-05-01' },
+          ]),
+        };
+        // April (REFERENCE): 8 of 20 used → 12 left, but May is PLAN_B's: 20 own of 32 covered
+        await ingest(G2, H1, H2);
+        expect((await statementOf(NEXT_MONTH)).allNumbers.allowance).toMatchObject({
+          discount: '-20',
+          carriedIn: [{ allowance: 'GENERAL_20_YEN', yen: '0' }],
+        });
+      });
+
+      test('a closed May keeps its carry when an April call arrives, until rerate --force of May', async () => {
+        await ingest(G2, H1, H2);
+        await closeMonth(opened.store, reference, NEXT_MONTH);
+        const issued = statementJson(await statementOf(NEXT_MONTH));
+        // April is open: G3 is billed there (8 + 8 = 16 used → 4 left), but May was invoiced carrying 12
+        await ingest(G3);
+        expect((await statementOf()).allNumbers.allowance!.discount).toBe('-16');
+        expect(statementJson(await statementOf(NEXT_MONTH))).toBe(issued);
+        const rerated = await rerateMonth(opened.store, reference, {
+          month: NEXT_MONTH,
+          reason: 'April G3 billed',
+          force: true,
+        });
+        // only the 無料通話分 row changes (the calls are the same): the re-rate reports it
+        expect(
+          rerated.contracts[0]!.changes.map((change) => `${change.scope} ${change.row} ${change.amount.join(' → ')}`),
+        ).toEqual(['all allowance -32 → -24', `${NUMBER} allowance -32 → -24`]);
+        const revised = await statementOf(NEXT_MONTH);
+        expect(revised.revision).toBe(2);
+        // 20 own + 4 carried = 24 of 32 covered
+        expect(revised.allNumbers.allowance).toMatchObject({
+          discount: '-24',
+          carriedIn: [{ allowance: 'GENERAL_20_YEN', yen: '4' }],
+        });
+      });
+
+      test('April and May closed: rerate --force of April changes May only at rerate --force of May', async () => {
+        await ingest(G2, H1, H2);
+        await closeMonth(opened.store, reference, MONTH);
+        await closeMonth(opened.store, reference, NEXT_MONTH);
+        const issued = statementJson(await statementOf(NEXT_MONTH));
+        await ingest(G3);
+        // G3 is late in a closed April: out of its totals, out of the carry
+        expect(statementJson(await statementOf(NEXT_MONTH))).toBe(issued);
+        await rerateMonth(opened.store, reference, { month: MONTH, reason: 'late G3 billed', force: true });
+        expect((await statementOf()).allNumbers.allowance!.discount).toBe('-16');
+        expect(statementJson(await statementOf(NEXT_MONTH))).toBe(issued);
+        await rerateMonth(opened.store, reference, { month: NEXT_MONTH, reason: 'April re-rated', force: true });
+        expect((await statementOf(NEXT_MONTH)).allNumbers.allowance).toMatchObject({
+          discount: '-24',
+          carriedIn: [{ allowance: 'GENERAL_20_YEN', yen: '4' }],
+        });
+      });
     });
   });
 }

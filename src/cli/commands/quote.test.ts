@@ -1,4 +1,4 @@
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_DATA_DIR, PROJECT_ROOT } from '../../reference/referenceData';
@@ -233,6 +233,14 @@ describe('meisai quote says what the allowance (無料通話分) would cover', (
     storeDir = mkdtempSync(join(tmpdir(), 'meisai-quote-store-'));
   });
   afterAll(() => rmSync(storeDir, { recursive: true, force: true }));
+  /** A store of these CDR lines, ingested: its path. */
+  const storeOf = async (name: string, lines: string[]): Promise<string> => {
+    const db = join(storeDir, `${name}.sqlite`);
+    const cdrs = join(storeDir, `${name}.csv`);
+    writeFileSync(cdrs, ['record_id,contract_id,number,direction,peer,start,duration', ...lines, ''].join('\n'));
+    expect((await runCli(['ingest', cdrs, '--db', db])).code).toBe(0);
+    return db;
+  };
 
   test('without a store the month has no calls yet: a 10-minute call (180 yen) is covered wholly', async () => {
     const result = await runCli([
@@ -253,13 +261,7 @@ describe('meisai quote says what the allowance (無料通話分) would cover', (
   test('after 25 stored minutes the 5 left cover half of it: 180 × 5/10 = 90 covered, 90 charged', async () => {
     process.env.MEISAI_DEFAULT_PLAN = 'ALLOWANCE';
     try {
-      const db = join(storeDir, 'meisai.sqlite');
-      const cdrs = join(storeDir, 'calls.csv');
-      writeFileSync(
-        cdrs,
-        'record_id,contract_id,number,direction,peer,start,duration\nM1,N000000001,05012345678,out,09011112222,2011-04-01 09:00:00,1500\n',
-      );
-      expect((await runCli(['ingest', cdrs, '--db', db])).code).toBe(0);
+      const db = await storeOf('meisai', ['M1,N000000001,05012345678,out,09011112222,2011-04-01 09:00:00,1500']);
       const text = await runCli([...MOBILE_CALL, '--db', db]);
       expect(text.stdout).toContain(
         "allowance: MOBILE_30_MIN would cover 90 of 180 yen after the month's stored calls in call order; 90 yen charged\n",
@@ -270,6 +272,29 @@ describe('meisai quote says what the allowance (無料通話分) would cover', (
       });
     } finally {
       process.env.MEISAI_DEFAULT_PLAN = 'none';
+    }
+  });
+
+  test('an allowance that carries over starts with what March left: 10 min carried + 30 own − 25 used covers the 10 minutes wholly', async () => {
+    const tariffFile = join(dataDir, 'tariffs', 'allowances.json');
+    const original = readFileSync(tariffFile, 'utf8');
+    const carrying = JSON.parse(original) as { allowances: { id: string; carryOver?: string }[] };
+    for (const allowance of carrying.allowances) allowance.carryOver = 'next-month';
+    writeFileSync(tariffFile, JSON.stringify(carrying));
+    process.env.MEISAI_DEFAULT_PLAN = 'ALLOWANCE';
+    try {
+      // March: 20 of 30 minutes → 10 left; April: 25 stored → 40 − 25 = 15 left, more than the 10 quoted
+      const db = await storeOf('carry', [
+        'C0,N000000001,05012345678,out,09011112222,2011-03-15 09:00:00,1200',
+        'C1,N000000001,05012345678,out,09011112222,2011-04-01 09:00:00,1500',
+      ]);
+      const json = await runCli([...MOBILE_CALL, '--db', db, '--json']);
+      expect(JSON.parse(json.stdout)).toMatchObject({
+        allowance: { allowances: ['MOBILE_30_MIN'], covered: '180', charged: '0' },
+      });
+    } finally {
+      process.env.MEISAI_DEFAULT_PLAN = 'none';
+      writeFileSync(tariffFile, original);
     }
   });
 
