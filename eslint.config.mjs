@@ -71,6 +71,12 @@ export default tseslint.config(
     rules: { 'import-x/no-restricted-paths': ['error', { zones: layerZones }] },
   },
   {
+    // Nothing imports a test file, so no cycle runs through one: a cycle among the files it imports
+    // is found when those files are linted. Following every test's imports again cost ~2 s a run.
+    files: ['**/*.test.ts'],
+    rules: { 'import-x/no-cycle': 'off' },
+  },
+  {
     files: ['**/*.test.ts', 'src/test-support/**'],
     rules: {
       '@typescript-eslint/no-explicit-any': 'off',

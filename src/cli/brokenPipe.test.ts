@@ -1,28 +1,23 @@
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { openStore } from '../store/sqlite/connection';
 import { runCli } from '../test-support/runCli';
+import { buildCli, MEISAI_BIN, PROJECT } from '../test-support/builtCli';
 
 /**
  * `meisai … | head -3`: real processes whose stdout is a pipe the reader closes early. The run
  * must end quietly (exit 0, no `Error: write EPIPE`, no stack on stderr), and a writer's work
  * must stand: `close` commits before it prints.
  */
-const PROJECT = resolve(__dirname, '..', '..');
-const BIN = join(PROJECT, 'bin', 'meisai');
 const SEED = join(PROJECT, 'fixtures', 'seed-2011-04.csv');
 
 let directory: string;
 let dbPath: string;
 
 beforeAll(async () => {
-  execFileSync(process.execPath, [
-    join(PROJECT, 'node_modules', 'typescript', 'bin', 'tsc'),
-    '-p',
-    join(PROJECT, 'tsconfig.build.json'),
-  ]);
+  buildCli();
   directory = mkdtempSync(join(tmpdir(), 'meisai-pipe-'));
   dbPath = join(directory, 'meisai.sqlite');
   expect((await runCli(['ingest', SEED, '--db', dbPath])).code).toBe(0);
@@ -43,7 +38,7 @@ interface PipedRun {
  */
 function runPiped(args: string[], readBytes: number, env: NodeJS.ProcessEnv = {}): Promise<PipedRun> {
   return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
+    const child = spawn(process.execPath, [MEISAI_BIN, ...args], {
       env: { ...process.env, MEISAI_LOG_LEVEL: 'info', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

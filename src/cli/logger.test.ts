@@ -1,11 +1,12 @@
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
+import { buildCli, MEISAI_BIN } from '../test-support/builtCli';
 import { csv } from '../test-support/tempStore';
 import { logFormat } from './logger';
 
-const BIN = resolve(__dirname, '..', '..', 'bin', 'meisai');
+beforeAll(buildCli, 120_000);
 
 describe('logFormat: readable lines on a terminal, JSON for cron, pipes and files', () => {
   test.each([
@@ -41,7 +42,7 @@ describe('meisai ingest, one good file and one missing', () => {
   const env = { ...process.env, MEISAI_LOG_LEVEL: 'info', MEISAI_LOG_FORMAT: '', NO_COLOR: '1' };
 
   testWithTerminal('on a terminal: readable log lines, and the failure said once, by the last line', () => {
-    const quoted = [process.execPath, BIN, ...args].map((arg) => `'${arg}'`).join(' ');
+    const quoted = [process.execPath, MEISAI_BIN, ...args].map((arg) => `'${arg}'`).join(' ');
     const run = spawnSync('script', ['-qec', quoted, '/dev/null'], { encoding: 'utf8', env });
     const screen = run.stdout.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '').replace(/\r/g, '');
     expect(run.status).toBe(1);
@@ -54,7 +55,7 @@ describe('meisai ingest, one good file and one missing', () => {
   });
 
   test('through a pipe (cron): pino JSON lines, the refused file logged as JSON, then the one plain line', () => {
-    const run = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env });
+    const run = spawnSync(process.execPath, [MEISAI_BIN, ...args], { encoding: 'utf8', env });
     expect(run.status).toBe(1);
     const lines = run.stderr.trimEnd().split('\n');
     const json = lines.slice(0, -1).map((line) => JSON.parse(line) as { level: number; event?: string });

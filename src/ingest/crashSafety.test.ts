@@ -1,19 +1,18 @@
-import { ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { loadReferenceData } from '../reference/referenceData';
 import { loadStatement } from '../statement/loadStatement';
 import { SqliteStore } from '../store/sqlite/sqliteStore';
 import { openStore } from '../store/sqlite/connection';
+import { buildCli, MEISAI_BIN, PROJECT } from '../test-support/builtCli';
 
 /**
  * Crash safety with real processes: `meisai ingest` is killed with SIGKILL at many points and run
  * again; the store must end exactly as after one uninterrupted run (same statements, same
  * control totals, no record lost or counted twice), and the killed run's lock must not block.
  */
-const PROJECT = resolve(__dirname, '..', '..');
-const BIN = join(PROJECT, 'bin', 'meisai');
 const reference = loadReferenceData();
 const KILL_POINTS = 8;
 
@@ -21,11 +20,7 @@ let directory: string;
 let files: string[];
 
 beforeAll(() => {
-  execFileSync(process.execPath, [
-    join(PROJECT, 'node_modules', 'typescript', 'bin', 'tsc'),
-    '-p',
-    join(PROJECT, 'tsconfig.build.json'),
-  ]);
+  buildCli();
   directory = mkdtempSync(join(tmpdir(), 'meisai-crash-'));
   // Three deliveries of the seed month, each with its own record_ids (so each adds calls), the
   // third also re-sending the first 500 rows of the first (duplicates across files).
@@ -77,7 +72,7 @@ async function snapshot(dbPath: string): Promise<StoreSnapshot> {
 }
 
 function runIngest(dbPath: string): ChildProcess {
-  return spawn(process.execPath, [BIN, 'ingest', ...files, '--db', dbPath, '--json'], {
+  return spawn(process.execPath, [MEISAI_BIN, 'ingest', ...files, '--db', dbPath, '--json'], {
     env: { ...process.env, MEISAI_LOG_LEVEL: 'silent' },
     stdio: 'ignore',
   });

@@ -1,18 +1,17 @@
-import { execFileSync, spawnSync } from 'node:child_process';
-import { join, resolve } from 'node:path';
+import { spawnSync } from 'node:child_process';
 import { RunFailedError } from '../errors';
 import { loadReferenceData } from '../reference/referenceData';
 import { loadProfile } from '../reference/inputProfiles';
 import { createWorkspace, csv, TempWorkspace } from '../test-support/tempStore';
 import { FileSummary, ingestFile, IngestOptions } from './ingestFile';
 import { ParseIn, WORKER_MIN_BYTES } from './parseSource';
+import { buildCli, MEISAI_BIN } from '../test-support/builtCli';
 
 /**
  * The pure stages of ingest run in a worker thread for large files (parseSource.ts). Whatever
  * runs them, the store must end the same: these tests ingest the same files on two stores, one
  * parsing in-thread and one through the worker, and compare every table row by row.
  */
-const PROJECT = resolve(__dirname, '..', '..');
 const reference = loadReferenceData();
 let thread: TempWorkspace;
 let worker: TempWorkspace;
@@ -202,18 +201,14 @@ describe('ingest through the worker thread', () => {
 
 describe('bin/meisai ingest, built', () => {
   beforeAll(() => {
-    execFileSync(process.execPath, [
-      join(PROJECT, 'node_modules', 'typescript', 'bin', 'tsc'),
-      '-p',
-      join(PROJECT, 'tsconfig.build.json'),
-    ]);
+    buildCli();
   }, 120_000);
 
   const meisai = (
     args: string[],
     env: Record<string, string> = {},
   ): { status: number | null; stdout: string; stderr: string } => {
-    const result = spawnSync(process.execPath, [join(PROJECT, 'bin', 'meisai'), ...args], {
+    const result = spawnSync(process.execPath, [MEISAI_BIN, ...args], {
       encoding: 'utf8',
       env: { ...process.env, MEISAI_LOG_LEVEL: 'silent', ...env },
     });

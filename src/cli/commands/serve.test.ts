@@ -1,14 +1,13 @@
 import Database from 'better-sqlite3';
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { get as httpGet } from 'node:http';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { runCli } from '../../test-support/runCli';
 import { verifyToken } from '../../view/token';
+import { buildCli, MEISAI_BIN, PROJECT } from '../../test-support/builtCli';
 
-const PROJECT = resolve(__dirname, '..', '..', '..');
-const BIN = join(PROJECT, 'bin', 'meisai');
 const SEED = join(PROJECT, 'fixtures', 'seed-2011-04.csv');
 const SECRET = 'a-test-secret-that-is-long-enough-0123456789';
 
@@ -19,11 +18,7 @@ beforeAll(async () => {
   directory = mkdtempSync(join(tmpdir(), 'meisai-serve-'));
   dbPath = join(directory, 'meisai.sqlite');
   expect((await runCli(['ingest', SEED, '--db', dbPath])).code).toBe(0);
-  execFileSync(process.execPath, [
-    join(PROJECT, 'node_modules', 'typescript', 'bin', 'tsc'),
-    '-p',
-    join(PROJECT, 'tsconfig.build.json'),
-  ]);
+  buildCli();
 });
 afterAll(() => rmSync(directory, { recursive: true, force: true }));
 
@@ -97,10 +92,14 @@ test('meisai serve on a store of a newer schema refuses at start (exit 2), namin
 });
 
 test('meisai serve: listens on 127.0.0.1, serves the page, logs access as JSON on stderr without the token, stops on SIGTERM', async () => {
-  const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--db', dbPath, '--window-end', '2011-04'], {
-    env: { ...process.env, MEISAI_VIEW_SECRET: SECRET, MEISAI_LOG_LEVEL: 'info' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [MEISAI_BIN, 'serve', '--port', '0', '--db', dbPath, '--window-end', '2011-04'],
+    {
+      env: { ...process.env, MEISAI_VIEW_SECRET: SECRET, MEISAI_LOG_LEVEL: 'info' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let stdout = '';
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));

@@ -1,21 +1,20 @@
-import { ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { ChildProcess, spawn } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { Client } from 'pg';
 import { loadReferenceData } from '../../reference/referenceData';
 import { loadStatement } from '../../statement/loadStatement';
 import { statementJson } from '../../statement/revisions';
 import { createTestDatabase, describePostgres, TestDatabase } from '../../test-support/postgres';
 import { PgStore } from './pgStore';
+import { buildCli, MEISAI_BIN, PROJECT } from '../../test-support/builtCli';
 
 /**
  * Several `meisai ingest --inbox` processes on one PostgreSQL store, real processes: four at once
  * over 40 files end with exactly the statements and totals of one sequential run; a worker killed
  * with SIGKILL mid-run, then a re-run, ends as the clean run.
  */
-const PROJECT = resolve(__dirname, '..', '..', '..');
-const BIN = join(PROJECT, 'bin', 'meisai');
 const reference = loadReferenceData();
 const FILES = 40;
 
@@ -52,7 +51,7 @@ function buildInbox(): void {
 }
 
 function ingestInbox(url: string): ChildProcess {
-  return spawn(process.execPath, [BIN, 'ingest', '--inbox', inbox, '--db', url, '--json'], {
+  return spawn(process.execPath, [MEISAI_BIN, 'ingest', '--inbox', inbox, '--db', url, '--json'], {
     env: { ...process.env, MEISAI_LOG_LEVEL: 'silent' },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
@@ -112,18 +111,18 @@ async function snapshot(url: string): Promise<Snapshot> {
 
 describePostgres('ingest workers on PostgreSQL (real processes)', () => {
   let sequential: Snapshot;
+  /** How long one clean run over the inbox takes here: the kills below land at fractions of it. */
+  let cleanMs: number;
 
   beforeAll(async () => {
-    execFileSync(process.execPath, [
-      join(PROJECT, 'node_modules', 'typescript', 'bin', 'tsc'),
-      '-p',
-      join(PROJECT, 'tsconfig.build.json'),
-    ]);
+    buildCli();
     directory = mkdtempSync(join(tmpdir(), 'meisai-workers-'));
     inbox = join(directory, 'inbox');
     buildInbox();
     const url = await freshDatabase('sequential');
+    const started = Date.now();
     await run(ingestInbox(url));
+    cleanMs = Date.now() - started;
     sequential = await snapshot(url);
   }, 180_000);
 
@@ -147,10 +146,6 @@ describePostgres('ingest workers on PostgreSQL (real processes)', () => {
   }, 180_000);
 
   test("a worker killed with SIGKILL mid-run, then a re-run, gives the clean run's statements", async () => {
-    const cleanStarted = Date.now();
-    const timing = await freshDatabase('timing');
-    await run(ingestInbox(timing));
-    const cleanMs = Date.now() - cleanStarted;
     const killedMidRun: number[] = [];
     for (const fraction of [0.3, 0.6]) {
       const url = await freshDatabase('killed');

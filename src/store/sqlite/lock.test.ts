@@ -1,10 +1,10 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { join } from 'node:path';
 import { acquireLock } from './lock';
 import { createWorkspace, csv, TempWorkspace } from '../../test-support/tempStore';
 import { runCli } from '../../test-support/runCli';
+import { buildCli, MEISAI_BIN } from '../../test-support/builtCli';
 
 let workspace: TempWorkspace;
 beforeEach(() => {
@@ -14,7 +14,7 @@ beforeEach(() => {
 afterEach(() => workspace.cleanUp());
 
 const run = (...args: string[]) => runCli(args);
-const MEISAI = join(__dirname, '..', '..', '..', 'bin', 'meisai');
+beforeAll(buildCli, 120_000);
 
 const FILE_ROWS = ['K1,N000000001,05012345678,out,0312345678,2011-04-01 09:00:00,60'];
 
@@ -72,7 +72,7 @@ describe('the store lock', () => {
       );
       // A real process: the log lines go to fd 2.
       const file = workspace.writeFile('a.csv', csv(FILE_ROWS));
-      const result = spawnSync(process.execPath, [MEISAI, 'ingest', file, '--db', workspace.dbPath, '--json'], {
+      const result = spawnSync(process.execPath, [MEISAI_BIN, 'ingest', file, '--db', workspace.dbPath, '--json'], {
         encoding: 'utf8',
         env: { ...process.env, MEISAI_LOG_LEVEL: 'info' },
       });

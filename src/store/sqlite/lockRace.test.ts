@@ -1,25 +1,20 @@
-import { ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
+import { ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { CDR_HEADER } from '../../test-support/tempStore';
+import { buildCli, MEISAI_BIN } from '../../test-support/builtCli';
 
 /**
  * Many runs started at once against one stale lock (real `bin/meisai` processes): exactly one
  * takes it over, every other exits 3. MEISAI_TEST_LOCK_BARRIER holds each run just before its
  * takeover until all of them have seen the stale lock, so the race happens on every run.
  */
-const PROJECT = resolve(__dirname, '..', '..', '..');
-const BIN = join(PROJECT, 'bin', 'meisai');
-const RUNS = 20;
+const RUNS = 8;
 
 let directory: string;
 beforeAll(() => {
-  execFileSync(process.execPath, [
-    join(PROJECT, 'node_modules', 'typescript', 'bin', 'tsc'),
-    '-p',
-    join(PROJECT, 'tsconfig.build.json'),
-  ]);
+  buildCli();
 }, 120_000);
 beforeEach(() => {
   directory = mkdtempSync(join(tmpdir(), 'meisai-lock-race-'));
@@ -61,7 +56,7 @@ test(`${RUNS} runs started at once against a stale lock: exactly one takes it ov
 
   const stderr: string[] = Array(RUNS).fill('');
   const children = Array.from({ length: RUNS }, (_, index) => {
-    const child = spawn(process.execPath, [BIN, 'ingest', input, '--db', dbPath], {
+    const child = spawn(process.execPath, [MEISAI_BIN, 'ingest', input, '--db', dbPath], {
       env: { ...process.env, MEISAI_TEST_LOCK_BARRIER: barrier, MEISAI_LOG_LEVEL: 'warn' },
       stdio: ['ignore', 'ignore', 'pipe'],
     });
