@@ -28,6 +28,20 @@ describe('stored totals rows', () => {
     expect(readableMonthTotals([{ ...typeRow }], [{ ...chakuwariRow }])).toEqual({ values: wanted, unreadable: [] });
   });
 
+  test('a row read for one contract-month that names another (a damaged key) stops the statement, naming it', () => {
+    const asked = { contractId: typeRow.contractId, month: typeRow.month };
+    expect(monthTotalsOrFail('/tmp/store.sqlite', [typeRow], [chakuwariRow], asked)).toEqual({
+      typeTotals: [typeRow],
+      chakuwariTotals: [chakuwariRow],
+    });
+    const strayContract = { ...chakuwariRow, contractId: '\u0014000000001' };
+    expect(() => monthTotalsOrFail('/tmp/store.sqlite', [typeRow], [strayContract], asked)).toThrow(StoreFailedError);
+    const strayMonth = { ...typeRow, month: '2011-03' };
+    expect(() => monthTotalsOrFail('/tmp/store.sqlite', [strayMonth], [], asked)).toThrow(
+      /number_type_totals .*2011-03.* is damaged/,
+    );
+  });
+
   test('a statement stops at a damaged totals row, naming it; reconcile lists it and sums the rest', () => {
     const damaged = { ...typeRow, number: '05087654321', chargeScaled: '12.5' };
     expect(() => monthTotalsOrFail('/tmp/store.sqlite', [typeRow, damaged], [])).toThrow(StoreFailedError);

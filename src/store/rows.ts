@@ -164,11 +164,21 @@ function chakuwariTotalOf(row: Row): ChakuwariTotal {
  * A contract-month's totals rows as values for a statement: a row not as meisai writes it fails
  * the run naming the row (exit 1), never a wrong figure.
  */
-export function monthTotalsOrFail(location: string, typeRows: Row[], chakuwariRows: Row[]): MonthTotals {
+export function monthTotalsOrFail(
+  location: string,
+  typeRows: Row[],
+  chakuwariRows: Row[],
+  asked?: { contractId: string; month: string },
+): MonthTotals {
+  // A row read for one contract-month that names another: a key damaged in the file (the B-tree led to it).
+  const outOfScope = (row: Row): string | null =>
+    asked === undefined || (row.contractId === asked.contractId && row.month === asked.month)
+      ? null
+      : `read for ${asked.contractId} ${asked.month}, its key says otherwise`;
   const checked =
     (problemOf: (row: Row) => string | null, keyOf: (row: Row) => string) =>
     (row: Row): Row => {
-      const problem = problemOf(row);
+      const problem = problemOf(row) ?? outOfScope(row);
       if (problem === null) return row;
       throw damagedRowError(location, keyOf(row), problem);
     };

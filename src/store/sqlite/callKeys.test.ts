@@ -33,6 +33,30 @@ describe('the key table', () => {
     );
   });
 
+  test('a key found is exact: keys alike in every bit but one are told apart, in each of the 32', () => {
+    const table = new KeyTable();
+    const base = 0x9e37_79b9;
+    table.add(base, 1);
+    for (let bit = 0; bit < 32; bit += 1) table.add((base ^ (1 << bit)) >>> 0, bit + 2);
+    expect(table.candidates(base)).toEqual([1]);
+    for (let bit = 0; bit < 32; bit += 1) expect(table.candidates((base ^ (1 << bit)) >>> 0)).toEqual([bit + 2]);
+  });
+
+  test("a month's keys cost fewer than 11 bytes a call, read into a table of their size or grown call by call", () => {
+    // 7 bytes a slot: at most 80% full (8.75 bytes a call, and room for the parts' spread), a quarter larger when full (7 / 0.64 = 10.9).
+    for (const calls of [100_000, 390_000, 1_000_000]) {
+      const grown = new KeyTable();
+      const read = new KeyTable(calls);
+      for (let callId = 1; callId <= calls; callId += 1) {
+        const key = spread(callId);
+        grown.add(key, callId);
+        read.add(key, callId);
+      }
+      expect(grown.bytes / calls).toBeLessThan(11);
+      expect(read.bytes / calls).toBeLessThan(calls >= 1_000_000 ? 9.5 : 11);
+    }
+  });
+
   test('a record key is a non-zero 32-bit integer, the same for the same record_id', () => {
     fc.assert(
       fc.property(fc.string({ maxLength: 64 }), (recordId) => {
@@ -43,6 +67,13 @@ describe('the key table', () => {
     );
   });
 });
+
+/** Distinct, well-spread non-zero 32-bit keys for 1, 2, 3, … (murmur3's finaliser, a bijection). */
+function spread(value: number): number {
+  let hash = Math.imul(value ^ (value >>> 16), 0x85ebca6b);
+  hash = Math.imul(hash ^ (hash >>> 13), 0xc2b2ae35);
+  return (hash ^ (hash >>> 16)) >>> 0 || 1;
+}
 
 /** Two record_ids whose 32-bit keys are equal (found by a search over K0, K1, …; the test checks they still are). */
 const COLLIDING: [string, string] = ['K47199', 'K1168204'];

@@ -300,4 +300,50 @@ export const MIGRATIONS: {
       );
     `,
   },
+  {
+    version: 9,
+    description: "monthly totals keyed month first: a new month's rows are appended, not spread among earlier months",
+    sql: `
+      -- Keyed contract first, a new month's totals rows went in beside each contract's earlier
+      -- months: a fresh month into a store of ten paid for upserts all over the tables. Month first,
+      -- they land together at the end; a contract's months are found one month at a time.
+      DROP VIEW contract_type_totals;
+      CREATE TABLE number_type_totals_by_month (
+        month                   TEXT NOT NULL,
+        contract_id             TEXT NOT NULL,
+        number                  TEXT NOT NULL,
+        call_type               TEXT NOT NULL,
+        calls                   INTEGER NOT NULL,
+        duration_tenths         INTEGER NOT NULL,
+        charge_scaled           INTEGER NOT NULL,
+        charge_remainder_parts  INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (month, contract_id, number, call_type)
+      ) WITHOUT ROWID;
+      INSERT INTO number_type_totals_by_month
+        (month, contract_id, number, call_type, calls, duration_tenths, charge_scaled, charge_remainder_parts)
+        SELECT month, contract_id, number, call_type, calls, duration_tenths, charge_scaled, charge_remainder_parts
+          FROM number_type_totals ORDER BY month, contract_id, number, call_type;
+      DROP TABLE number_type_totals;
+      ALTER TABLE number_type_totals_by_month RENAME TO number_type_totals;
+      CREATE TABLE chakuwari_totals_by_month (
+        month            TEXT NOT NULL,
+        contract_id      TEXT NOT NULL,
+        number           TEXT NOT NULL,
+        calls            INTEGER NOT NULL,
+        duration_tenths  INTEGER NOT NULL,
+        duration_ms      INTEGER NOT NULL,
+        PRIMARY KEY (month, contract_id, number)
+      ) WITHOUT ROWID;
+      INSERT INTO chakuwari_totals_by_month (month, contract_id, number, calls, duration_tenths, duration_ms)
+        SELECT month, contract_id, number, calls, duration_tenths, duration_ms
+          FROM chakuwari_totals ORDER BY month, contract_id, number;
+      DROP TABLE chakuwari_totals;
+      ALTER TABLE chakuwari_totals_by_month RENAME TO chakuwari_totals;
+      CREATE VIEW contract_type_totals AS
+        SELECT contract_id, month, call_type,
+               SUM(calls) AS calls, SUM(duration_tenths) AS duration_tenths, SUM(charge_scaled) AS charge_scaled
+          FROM number_type_totals
+         GROUP BY contract_id, month, call_type;
+    `,
+  },
 ];

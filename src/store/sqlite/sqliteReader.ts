@@ -104,10 +104,25 @@ export class SqliteReader {
   async statementMonths(contractId: string): Promise<string[]> {
     return (
       this.sql(
-        `SELECT month FROM number_type_totals WHERE contract_id = ?
-         UNION SELECT month FROM chakuwari_totals WHERE contract_id = ?
+        // The totals are keyed month first: step from month to month by the key (a few seeks a
+        // month, however many rows), asking each whether the contract has rows in it.
+        `WITH RECURSIVE
+           type_months (month) AS (
+             SELECT MIN(month) FROM number_type_totals
+             UNION ALL SELECT (SELECT MIN(month) FROM number_type_totals WHERE month > type_months.month)
+               FROM type_months WHERE type_months.month IS NOT NULL),
+           chakuwari_months (month) AS (
+             SELECT MIN(month) FROM chakuwari_totals
+             UNION ALL SELECT (SELECT MIN(month) FROM chakuwari_totals WHERE month > chakuwari_months.month)
+               FROM chakuwari_months WHERE chakuwari_months.month IS NOT NULL)
+         SELECT month FROM type_months
+          WHERE month IS NOT NULL
+            AND EXISTS (SELECT 1 FROM number_type_totals t WHERE t.month = type_months.month AND t.contract_id = @contract)
+         UNION SELECT month FROM chakuwari_months
+          WHERE month IS NOT NULL
+            AND EXISTS (SELECT 1 FROM chakuwari_totals c WHERE c.month = chakuwari_months.month AND c.contract_id = @contract)
          ORDER BY month DESC`,
-      ).all(contractId, contractId) as { month: string }[]
+      ).all({ contract: contractId }) as { month: string }[]
     ).map((row) => row.month);
   }
 
@@ -121,7 +136,7 @@ export class SqliteReader {
       `SELECT contract_id AS contractId, month, number, calls, duration_tenths AS durationTenths, duration_ms AS durationMs
          FROM chakuwari_totals WHERE contract_id = ? AND month = ? ORDER BY number`,
     ).all(contractId, month) as Record<string, unknown>[];
-    return monthTotalsOrFail(this.location, typeRows, chakuwariRows);
+    return monthTotalsOrFail(this.location, typeRows, chakuwariRows, { contractId, month });
   }
 
   private static readonly SELECT_REVISION = `SELECT contract_id AS contractId, month, revision, created_at AS createdAt, reason,
