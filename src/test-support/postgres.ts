@@ -325,3 +325,14 @@ export function useTestDatabase(label = 'test'): { readonly url: string; readonl
     },
   };
 }
+
+/** The rows of one statement, on a connection of its own (a test's look at the tables behind the store). */
+export async function queryRows(url: string, text: string, values: unknown[] = []): Promise<Record<string, unknown>[]> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    return (await client.query(text, values)).rows;
+  } finally {
+    await client.end();
+  }
+}

@@ -4,7 +4,7 @@ import { StoreRaceError } from '../../errors';
 import { CallRecord } from '../../input/callRecord';
 import { AcceptedCall, FileBatch, FileOutcome, FileTransaction, StoredCallIdentity } from '../types';
 import { QueryName } from './queries';
-import { CALL_COLUMNS, callLine, copyChunks, RECORD_ID_COLUMNS, recordIdLines } from './copyLines';
+import { CALL_COLUMNS, callRow, copyChunks, RECORD_ID_COLUMNS, recordIdRows } from './copyLines';
 import { MONTH_LOCK } from './advisoryLocks';
 import type { PgStore } from './pgStore';
 import { findFile, PgSession } from './pgSession';
@@ -226,19 +226,22 @@ export class PgFileTransaction implements FileTransaction {
     }
     if (batch.calls.length > 0) {
       await this.insertRecordIds(batch.calls);
-      await this.store.copy(this.client, 'copyCalls', copyChunks(batch.calls, CALL_COLUMNS, callLine(this.fileId)));
+      await this.store.copy(this.client, 'copyCalls', copyChunks(batch.calls, CALL_COLUMNS, callRow(this.fileId)));
     }
   }
 
   /**
    * The record_ids rows of the batch's calls, first: where a concurrent file with one of the same
-   * record_ids makes this one wait, then lose (a race, the file applied again).
+   * record_ids makes this one wait, then lose (a race, the file applied again). In record_id
+   * order, their key's: two files sharing record_ids wait for each other in one order (no
+   * deadlock between two batches), and random record_ids fill the index in one sweep.
    */
   private async insertRecordIds(calls: AcceptedCall[]): Promise<void> {
+    const byRecordId = [...calls].sort((a, b) => compareText(a.call.recordId, b.call.recordId));
     await this.store.copy(
       this.client,
       'copyRecordIds',
-      copyChunks(calls, RECORD_ID_COLUMNS, recordIdLines(this.fileId)),
+      copyChunks(byRecordId, RECORD_ID_COLUMNS, recordIdRows(this.fileId)),
     );
   }
 
@@ -342,4 +345,9 @@ function isUniqueViolation(error: unknown, constraint: string): boolean {
   return (
     (error as { code?: unknown })?.code === '23505' && (error as { constraint?: unknown }).constraint === constraint
   );
+}
+
+/** Texts in code unit order (byte order for the ASCII of keys, the order of their COLLATE "C" indexes). */
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }

@@ -1,8 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { Client } from 'pg';
 import { loadReferenceData } from '../../reference/referenceData';
 import { reconcileMonth } from '../../reconcile/reconcileMonth';
-import { describePostgres, PG_URL_VARIABLE, useTestDatabase } from '../../test-support/postgres';
+import { describePostgres, PG_URL_VARIABLE, useTestDatabase, queryRows as sql } from '../../test-support/postgres';
 import { PgStore } from './pgStore';
 import { applyCalls, ratedCall } from '../../test-support/pgTestKit';
 
@@ -11,16 +10,6 @@ import { applyCalls, ratedCall } from '../../test-support/pgTestKit';
  * the store, and the calls ⇄ record_ids invariant. Where amcheck cannot be installed the check
  * says so as a difference; it is never reported as passed.
  */
-async function sql(url: string, text: string): Promise<Record<string, unknown>[]> {
-  const client = new Client({ connectionString: url });
-  await client.connect();
-  try {
-    return (await client.query(text)).rows;
-  } finally {
-    await client.end();
-  }
-}
-
 function asRole(url: string, role: string): string {
   const parsed = new URL(url);
   parsed.username = role;

@@ -22,6 +22,7 @@ import { importSubscriptions, readContractSubscriptions, readSubscriptionBook } 
 import * as billing from './pgBilling';
 import * as removal from './pgFileRemoval';
 import { addTotals, chakuwariTotalColumns, typeTotalColumns } from './pgTotals';
+import { textArray } from './arrayLiteral';
 import { CustomerLine } from '../listingTypes';
 import pg from 'pg';
 import { ChakuwariTotal, NumberTypeTotal, TotalledCall } from '../../aggregate/monthlyTotals';
@@ -238,8 +239,9 @@ export class PgSession implements StoreWriter {
       recordIds.add(call.recordId);
       for (const bucket of duplicateBuckets(japanMonth(call.startMs))) buckets.add(bucket);
     }
-    const keys = (await this.run('storedCallKeys', [[...recordIds], Math.min(...buckets), Math.max(...buckets)]))
-      .rows as { recordId: string; contractId: string; month: string }[];
+    type Key = { recordId: string; contractId: string; month: string };
+    const bounds = [Math.min(...buckets), Math.max(...buckets)];
+    const keys = (await this.run('storedCallKeys', [textArray([...recordIds]), ...bounds])).rows as Key[];
     if (keys.length === 0) return found;
     const located = [keys.map((key) => key.contractId), keys.map((key) => key.month), keys.map((key) => key.recordId)];
     for (const row of (await this.run('storedCalls', located)).rows as (StoredCallIdentity & { recordId: string })[]) {

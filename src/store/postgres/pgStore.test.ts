@@ -1,5 +1,4 @@
 import { PG_MIGRATIONS } from './migrations';
-import { Client } from 'pg';
 import { StoreConfigurationError, StoreFailedError, StoreRaceError } from '../../errors';
 import {
   createTestDatabase,
@@ -7,6 +6,7 @@ import {
   PASSWORD_ROLE,
   useTestDatabase,
   withDatabase,
+  queryRows as sql,
 } from '../../test-support/postgres';
 import { parseInt8, redactUrl } from './connection';
 import { PgStore } from './pgStore';
@@ -20,16 +20,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { RERATE_BATCH, totalsDiff } from '../rows';
 import { TOTAL_BOUND } from '../totalsBound';
-
-async function sql(url: string, text: string, values: unknown[] = []): Promise<Record<string, unknown>[]> {
-  const client = new Client({ connectionString: url });
-  await client.connect();
-  try {
-    return (await client.query(text, values)).rows;
-  } finally {
-    await client.end();
-  }
-}
 
 test('int8 is read as an exact integer: a number while safe, else a bigint (never a float)', () => {
   expect(parseInt8('9007199254740991')).toBe(9007199254740991);

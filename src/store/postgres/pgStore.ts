@@ -143,8 +143,8 @@ export class PgStore implements Store {
     }
   }
 
-  /** @internal Runs a catalogued COPY … FROM STDIN with these chunks of its text format. */
-  async copy(client: pg.PoolClient, name: QueryName, chunks: Iterable<string>): Promise<void> {
+  /** @internal Runs a catalogued COPY … FROM STDIN with these chunks of its data (copyLines.ts). */
+  async copy(client: pg.PoolClient, name: QueryName, chunks: Iterable<Buffer>): Promise<void> {
     const entry = QUERIES[name];
     observer?.(name, entry.text);
     try {

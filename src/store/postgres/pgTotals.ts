@@ -3,30 +3,31 @@ import { TotalsBoundError } from '../../errors';
 import { ChakuwariTotalSums, TOTAL_BOUND, totalsPastBound, TypeTotalSums } from '../totalsBound';
 import type { PgStore } from './pgStore';
 import type { Queryable } from './pgSession';
+import { integerArray, textArray } from './arrayLiteral';
 
-/** Type totals rows as the column arrays the add and set statements take ($1..$8). */
-export function typeTotalColumns(rows: NumberTypeTotal[]): unknown[][] {
+/** Type totals rows as the column arrays (literals) the add and set statements take ($1..$8). */
+export function typeTotalColumns(rows: NumberTypeTotal[]): string[] {
   return [
-    rows.map((total) => total.contractId),
-    rows.map((total) => total.month),
-    rows.map((total) => total.number),
-    rows.map((total) => total.type),
-    rows.map((total) => total.calls),
-    rows.map((total) => total.durationTenths),
-    rows.map((total) => total.chargeScaled),
-    rows.map((total) => total.chargeRemainderParts),
+    textArray(rows.map((total) => total.contractId)),
+    textArray(rows.map((total) => total.month)),
+    textArray(rows.map((total) => total.number)),
+    textArray(rows.map((total) => total.type)),
+    integerArray(rows.map((total) => total.calls)),
+    integerArray(rows.map((total) => total.durationTenths)),
+    integerArray(rows.map((total) => total.chargeScaled)),
+    integerArray(rows.map((total) => total.chargeRemainderParts)),
   ];
 }
 
-/** 着割 totals rows as the column arrays the add and set statements take ($1..$6). */
-export function chakuwariTotalColumns(rows: ChakuwariTotal[]): unknown[][] {
+/** 着割 totals rows as the column arrays (literals) the add and set statements take ($1..$6). */
+export function chakuwariTotalColumns(rows: ChakuwariTotal[]): string[] {
   return [
-    rows.map((total) => total.contractId),
-    rows.map((total) => total.month),
-    rows.map((total) => total.number),
-    rows.map((total) => total.calls),
-    rows.map((total) => total.durationTenths),
-    rows.map((total) => total.durationMs),
+    textArray(rows.map((total) => total.contractId)),
+    textArray(rows.map((total) => total.month)),
+    textArray(rows.map((total) => total.number)),
+    integerArray(rows.map((total) => total.calls)),
+    integerArray(rows.map((total) => total.durationTenths)),
+    integerArray(rows.map((total) => total.durationMs)),
   ];
 }
 

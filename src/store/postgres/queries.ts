@@ -127,12 +127,12 @@ export const QUERIES = {
   // The record_ids rows of a batch's calls: its primary key makes a record_id stored once, and two
   // files writing the same one at once serialise there (the second waits, then loses: a race).
   copyRecordIds: queryEntry(
-    `COPY record_ids (${RECORD_ID_COLUMNS.join(', ')}) FROM STDIN`,
+    `COPY record_ids (${RECORD_ID_COLUMNS.join(', ')}) FROM STDIN (FORMAT binary)`,
     multi(`${BULK} (record_ids by record_id)`),
     false,
   ),
   // Straight into calls: PostgreSQL routes each row to its month's partition.
-  copyCalls: queryEntry(`COPY calls (${CALL_COLUMNS.join(', ')}) FROM STDIN`, multi(BULK), false),
+  copyCalls: queryEntry(`COPY calls (${CALL_COLUMNS.join(', ')}) FROM STDIN (FORMAT binary)`, multi(BULK), false),
   insertRejects: queryEntry(
     `INSERT INTO rejects (file_id, received_month, line, code, message, raw, record_json)
      SELECT $1, $2, line, code, message, raw, record_json
