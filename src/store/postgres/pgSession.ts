@@ -20,13 +20,13 @@ import {
 } from './pgRecycle';
 import { importSubscriptions, readContractSubscriptions, readSubscriptionBook } from './pgSubscriptions';
 import * as billing from './pgBilling';
+import * as rerate from './pgRerate';
 import * as removal from './pgFileRemoval';
-import { addTotals, chakuwariTotalColumns, typeTotalColumns } from './pgTotals';
+import { addTotals } from './pgTotals';
 import { textArray } from './arrayLiteral';
 import { CustomerLine } from '../listingTypes';
 import pg from 'pg';
 import { ChakuwariTotal, NumberTypeTotal, TotalledCall } from '../../aggregate/monthlyTotals';
-import { RatedCall } from '../../rate/rateRecord';
 import { CallRecord } from '../../input/callRecord';
 import { keyText, readableCalls } from '../rowChecks';
 import {
@@ -340,78 +340,12 @@ export class PgSession implements StoreWriter {
     return this.strings(name, values, 'contractId');
   }
 
-  async applyReratings(reratings: Rerating[]): Promise<void> {
-    const rated = reratings.filter(
-      (rerating): rerating is { recordId: string; rated: RatedCall } => 'rated' in rerating,
-    );
-    const unrated = reratings.filter(
-      (rerating): rerating is Extract<Rerating, { unratedCode: string }> => 'unratedCode' in rerating,
-    );
-    for (let start = 0; start < rated.length; start += 5000) {
-      const slice = rated.slice(start, start + 5000).map((rerating) => rerating.rated);
-      await this.run('applyRatings', [
-        slice.map((call) => call.contractId),
-        slice.map((call) => call.month),
-        slice.map((call) => call.recordId),
-        slice.map((call) => call.peerClass),
-        slice.map((call) => call.tariffId),
-        slice.map((call) => call.numberingPlanId),
-        slice.map((call) => call.rateId),
-        slice.map((call) => call.ratePrefix),
-        slice.map((call) => call.units),
-        slice.map((call) => call.chargeScaled),
-        slice.map((call) => call.chakuwariEligible),
-        slice.map((call) => call.planId),
-        slice.map((call) => call.chargeRemainderParts),
-      ]);
-    }
-    // The month of each call (a re-rate reads one month): a record_id stored in another month too is another call.
-    const byMonth = new Map<string, typeof unrated>();
-    for (const rerating of unrated) byMonth.set(rerating.month, [...(byMonth.get(rerating.month) ?? []), rerating]);
-    for (const [month, ofMonth] of byMonth) {
-      for (let start = 0; start < ofMonth.length; start += 5000) {
-        const slice = ofMonth.slice(start, start + 5000);
-        await this.run('markUnrated', [
-          slice.map((rerating) => rerating.recordId),
-          slice.map((rerating) => rerating.unratedCode),
-          slice.map((rerating) => rerating.contractId),
-          month,
-        ]);
-      }
-    }
+  applyReratings(reratings: Rerating[]): Promise<void> {
+    return rerate.applyReratings(this.store, this.client, reratings);
   }
 
-  async applyTotalsDiff(scope: MonthScope, diff: TotalsDiff): Promise<void> {
-    const { typeTotals, chakuwariTotals, goneTypeTotals, goneChakuwariTotals } = diff;
-    if (typeTotals.length > 0) {
-      await this.store.partitions.ensure(
-        'number_type_totals',
-        typeTotals.map((total) => total.month),
-      );
-      await this.run('setTypeTotals', typeTotalColumns(typeTotals));
-    }
-    if (chakuwariTotals.length > 0) {
-      await this.store.partitions.ensure(
-        'chakuwari_totals',
-        chakuwariTotals.map((total) => total.month),
-      );
-      await this.run('setChakuwariTotals', chakuwariTotalColumns(chakuwariTotals));
-    }
-    if (goneTypeTotals.length > 0) {
-      await this.run('deleteTypeTotals', [
-        scope.month,
-        goneTypeTotals.map((row) => row.contractId),
-        goneTypeTotals.map((row) => row.number),
-        goneTypeTotals.map((row) => row.type),
-      ]);
-    }
-    if (goneChakuwariTotals.length > 0) {
-      await this.run('deleteChakuwariTotals', [
-        scope.month,
-        goneChakuwariTotals.map((row) => row.contractId),
-        goneChakuwariTotals.map((row) => row.number),
-      ]);
-    }
+  applyTotalsDiff(scope: MonthScope, diff: TotalsDiff): Promise<void> {
+    return rerate.applyTotalsDiff(this.store, this.client, scope, diff);
   }
 
   // ---- reconciliation

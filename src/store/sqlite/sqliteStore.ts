@@ -7,6 +7,7 @@ import { countUnrecyclableRejects, markRecycled, readRecyclableRejects, updateRe
 import { readRejects } from './rejects';
 import { duplicatesOf, fileCalls, filesMatching, recordIdsElsewhere, removeFile } from './fileRemoval';
 import { importCustomers, insertInvoice, nextInvoiceSequence, readCustomers, readInvoices } from './billing';
+import { writeTotalsDiff } from './totalsDiff';
 import { CustomerLine } from '../listingTypes';
 import { Subscription } from '../../subscription/subscriptions';
 import { CallRecord } from '../../input/callRecord';
@@ -488,45 +489,7 @@ export class SqliteStore extends SqliteReader implements Store {
   }
 
   async applyTotalsDiff(scope: MonthScope, diff: TotalsDiff): Promise<void> {
-    // Only what differs is written: a re-rate that changes a few calls rewrites a few rows.
-    const setType = this.sql(`
-      INSERT INTO number_type_totals (contract_id, month, number, call_type, calls, duration_tenths, charge_scaled, charge_remainder_parts)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-      ON CONFLICT (contract_id, month, number, call_type) DO UPDATE SET
-        calls = excluded.calls, duration_tenths = excluded.duration_tenths, charge_scaled = excluded.charge_scaled,
-        charge_remainder_parts = excluded.charge_remainder_parts`);
-    const setChakuwari = this.sql(`
-      INSERT INTO chakuwari_totals (contract_id, month, number, calls, duration_tenths, duration_ms) VALUES (?, ?, ?, ?, ?, ?)
-      ON CONFLICT (contract_id, month, number) DO UPDATE SET
-        calls = excluded.calls, duration_tenths = excluded.duration_tenths, duration_ms = excluded.duration_ms`);
-    const deleteType = this.sql(
-      'DELETE FROM number_type_totals WHERE contract_id = ? AND month = ? AND number = ? AND call_type = ?',
-    );
-    const deleteChakuwari = this.sql('DELETE FROM chakuwari_totals WHERE contract_id = ? AND month = ? AND number = ?');
-    for (const total of diff.typeTotals) {
-      setType.run(
-        total.contractId,
-        total.month,
-        total.number,
-        total.type,
-        total.calls,
-        total.durationTenths,
-        total.chargeScaled,
-        total.chargeRemainderParts,
-      );
-    }
-    for (const total of diff.chakuwariTotals) {
-      setChakuwari.run(
-        total.contractId,
-        total.month,
-        total.number,
-        total.calls,
-        total.durationTenths,
-        total.durationMs,
-      );
-    }
-    for (const row of diff.goneTypeTotals) deleteType.run(row.contractId, scope.month, row.number, row.type);
-    for (const row of diff.goneChakuwariTotals) deleteChakuwari.run(row.contractId, scope.month, row.number);
+    writeTotalsDiff(this.db, scope, diff);
   }
 }
 
