@@ -6,7 +6,6 @@ import { Invoice } from '../../billing/invoice';
 import { invoiceJson, readIssued } from '../../billing/issuedInvoices';
 import { renderInvoiceCsv, renderInvoicesCsv, renderInvoiceText } from '../../billing/renderInvoice';
 import { renderInvoiceHtml } from '../../billing/renderInvoiceHtml';
-import { renderInvoicePdf } from '../../billing/renderInvoicePdf';
 import { ConfigurationError, RunFailedError } from '../../errors';
 import { CsvEncoding, csvEncodingOption, writeCsv } from '../../export/csvOutput';
 import { loadReferenceData } from '../../reference/referenceData';
@@ -106,7 +105,11 @@ export function registerBill(program: Command, io: Io): void {
         if (options.format === 'html' || options.format === 'pdf') {
           const printed = printableDocument(documents, options.number);
           if (options.format === 'html') io.stdout(renderInvoiceHtml(printed));
-          else writePdf(io, await renderInvoicePdf(printed), options.output);
+          else {
+            // pdfkit and its fonts take ~80 ms to load: only a PDF run pays for them.
+            const { renderInvoicePdf } = await import('../../billing/renderInvoicePdf');
+            writePdf(io, await renderInvoicePdf(printed), options.output);
+          }
           return;
         }
         if (options.format === 'json')
