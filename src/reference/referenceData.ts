@@ -1,4 +1,4 @@
-import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
+import { ErrorObject, ValidateFunction } from 'ajv';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ConfigurationError } from '../errors';
@@ -7,6 +7,7 @@ import { NumberingPlanFile } from '../numbering/plan';
 import { ContractNumbers } from '../subscription/contractNumbers';
 import { SubscriptionBook } from '../subscription/subscriptions';
 import { HolidayCalendar, HolidayCalendarFile } from '../tariff/holidayCalendar';
+import { compileSchema, precompiledValidator } from './precompiledValidators';
 import { isTariffFileV1 } from '../tariff/migrateTariffFile';
 import { Tariff, TariffBook } from '../tariff/tariff';
 import { TariffFile } from '../tariff/tariffFile';
@@ -29,25 +30,31 @@ export interface ReferenceData {
   dataDir: string;
 }
 
-export type SchemaName =
-  | 'tariff'
-  | 'numbering'
-  | 'statement'
-  | 'holidays'
-  | 'input-profile'
-  | 'issuer'
-  | 'monthly-charges'
-  | 'consumption-tax';
+export const SCHEMA_NAMES = [
+  'tariff',
+  'numbering',
+  'statement',
+  'holidays',
+  'input-profile',
+  'issuer',
+  'monthly-charges',
+  'consumption-tax',
+] as const;
+export type SchemaName = (typeof SCHEMA_NAMES)[number];
 const validators = new Map<SchemaName, ValidateFunction>();
 
 export function schemaValidator(name: SchemaName): ValidateFunction {
   let validate = validators.get(name);
   if (validate === undefined) {
-    const schema: unknown = JSON.parse(readFileSync(join(SCHEMA_DIR, `${name}.schema.json`), 'utf8'));
-    validate = new Ajv({ allErrors: true, strict: true }).compile(schema as object);
+    const schemaText = readSchema(name);
+    validate = precompiledValidator(name, schemaText) ?? compileSchema(schemaText).validate;
     validators.set(name, validate);
   }
   return validate;
+}
+
+export function readSchema(name: SchemaName): string {
+  return readFileSync(join(SCHEMA_DIR, `${name}.schema.json`), 'utf8');
 }
 
 /**
