@@ -112,6 +112,46 @@ export function sumsContract(engine: string, openEmptyStore: () => Promise<Opene
       expect((await reconcileMonth(opened.store, reference, { month: MONTH, contractId: null })).ok).toBe(true);
     });
 
+    test('a file adding to other rows of a month holding a total at the bound is stored, exact', async () => {
+      await ingestFile(
+        opened.store,
+        reference,
+        write('at-bound.csv', generalCalls('B', '05012345678', CALLS_AT_BOUND)),
+      );
+      // The stored 10^15 plus this file's 2.5 × 10^12 could pass the bound, so each new sum is read
+      // back: the other number's row is 2.5 × 10^12, within it.
+      await ingestFile(opened.store, reference, write('other-number.csv', generalCalls('E', '05012345679', 1)));
+      const statement = await statementOf();
+      // 400 × 250,000,000 yen on one number, 1 × 250,000,000 yen on the other
+      expect(
+        statement.numbers.map((number) => [number.number, number.calls[0]!.count, number.calls[0]!.charge]),
+      ).toEqual([
+        ['05012345678', 400, '100000000000.0000'],
+        ['05012345679', 1, '250000000.0000'],
+      ]);
+      expect(statement.allNumbers.total.charge).toBe('100250000000.0000');
+      expect((await opened.store.fileControls()).values.map((file) => file.name)).toEqual([
+        'at-bound.csv',
+        'other-number.csv',
+      ]);
+    });
+
+    test('two files adding to one number up to exactly the bound are both stored', async () => {
+      // 200 + 200 calls × 2.5 × 10^12 = 10^15: the first file's sums go into an empty month unread,
+      // the second's are read back and are at the bound, not past it.
+      const half = CALLS_AT_BOUND / 2;
+      await ingestFile(opened.store, reference, write('first-half.csv', generalCalls('F', '05012345678', half)));
+      await ingestFile(opened.store, reference, write('second-half.csv', generalCalls('G', '05012345678', half, half)));
+      const statement = await statementOf();
+      expect(statement.numbers[0]!.calls[0]).toMatchObject({
+        type: 'general',
+        count: 400,
+        charge: '100000000000.0000',
+      });
+      const over = ingestFile(opened.store, reference, write('one-more.csv', generalCalls('H', '05012345678', 1, 400)));
+      await expect(over).rejects.toThrow(/one-more\.csv: refused, nothing applied: .* charge_scaled 1002500000000000/);
+    });
+
     test('one file past the bound on its own is refused and leaves the store empty', async () => {
       const path = write('too-much.csv', generalCalls('D', '05012345678', CALLS_AT_BOUND + 1));
       await expect(ingestFile(opened.store, reference, path)).rejects.toThrow(

@@ -1,3 +1,4 @@
+import { ChakuwariTotal, NumberTypeTotal } from '../../aggregate/monthlyTotals';
 import { MonthScope, TotalsDiff } from '../types';
 import { Db } from './connection';
 
@@ -19,20 +20,30 @@ export function writeTotalsDiff(db: Db, scope: MonthScope, diff: TotalsDiff): vo
   );
   const deleteChakuwari = db.prepare('DELETE FROM chakuwari_totals WHERE contract_id = ? AND month = ? AND number = ?');
   for (const total of diff.typeTotals) {
-    setType.run(
-      total.contractId,
-      total.month,
-      total.number,
-      total.type,
-      total.calls,
-      total.durationTenths,
-      total.chargeScaled,
-      total.chargeRemainderParts,
-    );
+    setType.run(typeTotalValues(total));
   }
   for (const total of diff.chakuwariTotals) {
-    setChakuwari.run(total.contractId, total.month, total.number, total.calls, total.durationTenths, total.durationMs);
+    setChakuwari.run(chakuwariTotalValues(total));
   }
   for (const row of diff.goneTypeTotals) deleteType.run(row.contractId, scope.month, row.number, row.type);
   for (const row of diff.goneChakuwariTotals) deleteChakuwari.run(row.contractId, scope.month, row.number);
+}
+
+/** A number_type_totals row's values in the order its upserts bind them. */
+export function typeTotalValues(total: NumberTypeTotal): unknown[] {
+  return [
+    total.contractId,
+    total.month,
+    total.number,
+    total.type,
+    total.calls,
+    total.durationTenths,
+    total.chargeScaled,
+    total.chargeRemainderParts,
+  ];
+}
+
+/** A chakuwari_totals row's values in the order its upserts bind them. */
+export function chakuwariTotalValues(total: ChakuwariTotal): unknown[] {
+  return [total.contractId, total.month, total.number, total.calls, total.durationTenths, total.durationMs];
 }
