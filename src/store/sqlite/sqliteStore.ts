@@ -7,15 +7,13 @@ import { countUnrecyclableRejects, markRecycled, readRecyclableRejects, updateRe
 import { readRejects } from './rejects';
 import { duplicatesOf, fileCalls, filesMatching, recordIdsElsewhere, removeFile } from './fileRemoval';
 import { importCustomers, insertInvoice, nextInvoiceSequence, readCustomers, readInvoices } from './billing';
-import { chakuwariTotalValues, typeTotalValues, writeTotalsDiff } from './totalsDiff';
+import { addStoredTotals, writeTotalsDiff } from './totalsDiff';
 import { CustomerLine } from '../listingTypes';
 import { Subscription } from '../../subscription/subscriptions';
 import { CallRecord } from '../../input/callRecord';
 import { japanMonth } from '../../time/japanTime';
 import { duplicateScopeMonths } from '../duplicateScope';
 import { KeyTable, loadMonthKeys, recordKey, writeKeyPart } from './callKeys';
-import { pastBound, totalsPastBound } from '../totalsBound';
-import { TotalsBoundError } from '../../errors';
 import { SqliteFileTransaction } from './sqliteFileTransaction';
 import { Db, openStore, StoreAccess } from './connection';
 import {
@@ -354,73 +352,9 @@ export class SqliteStore extends SqliteReader implements Store {
     this.addTotalsNow(typeTotals, chakuwariTotals);
   }
 
-  /**
-   * Adds sums to the stored monthly totals (a row not there yet starts from zero). Into months that
-   * hold no totals yet (`sumsNeedNoReadBack`) the upserts only write; otherwise each row's new sums
-   * come back from its upsert (RETURNING: 1.25-1.33 s of CPU instead of 0.73-0.80 s for a 1M-CDR
-   * month's 280,379 rows) and one past the bound fails the file (rolled back whole).
-   */
+  /** Adds sums to the stored monthly totals (`addStoredTotals`); one past the bound fails the file. */
   addTotalsNow(typeTotals: NumberTypeTotal[], chakuwariTotals: ChakuwariTotal[]): void {
-    const addTypeTotal = `
-      INSERT INTO number_type_totals (contract_id, month, number, call_type, calls, duration_tenths, charge_scaled, charge_remainder_parts)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-      ON CONFLICT (contract_id, month, number, call_type) DO UPDATE SET
-        calls = calls + excluded.calls,
-        duration_tenths = duration_tenths + excluded.duration_tenths,
-        charge_scaled = charge_scaled + excluded.charge_scaled,
-        charge_remainder_parts = charge_remainder_parts + excluded.charge_remainder_parts`;
-    const addChakuwariTotal = `
-      INSERT INTO chakuwari_totals (contract_id, month, number, calls, duration_tenths, duration_ms)
-      VALUES (?, ?, ?, ?, ?, ?)
-      ON CONFLICT (contract_id, month, number) DO UPDATE SET
-        calls = calls + excluded.calls,
-        duration_tenths = duration_tenths + excluded.duration_tenths,
-        duration_ms = duration_ms + excluded.duration_ms`;
-    if (this.sumsNeedNoReadBack(typeTotals, chakuwariTotals)) {
-      const addType = this.sql(addTypeTotal);
-      const addChakuwari = this.sql(addChakuwariTotal);
-      for (const total of typeTotals) addType.run(typeTotalValues(total));
-      for (const total of chakuwariTotals) addChakuwari.run(chakuwariTotalValues(total));
-      return;
-    }
-    const addTypeReturning = this.sql(
-      `${addTypeTotal} RETURNING calls, duration_tenths, charge_scaled, charge_remainder_parts`,
-    ).raw();
-    const addChakuwariReturning = this.sql(`${addChakuwariTotal} RETURNING calls, duration_tenths, duration_ms`).raw();
-    for (const total of typeTotals) {
-      const sums = addTypeReturning.get(typeTotalValues(total)) as number[];
-      if (pastBound(sums[0]!) || pastBound(sums[1]!) || pastBound(sums[2]!) || pastBound(sums[3]!)) {
-        const [calls, durationTenths, chargeScaled, chargeRemainderParts] = sums as [number, number, number, number];
-        throw new TotalsBoundError(
-          totalsPastBound([{ ...total, calls, durationTenths, chargeScaled, chargeRemainderParts }], [])!,
-        );
-      }
-    }
-    for (const total of chakuwariTotals) {
-      const sums = addChakuwariReturning.get(chakuwariTotalValues(total)) as number[];
-      if (pastBound(sums[0]!) || pastBound(sums[1]!) || pastBound(sums[2]!)) {
-        const [calls, durationTenths, durationMs] = sums as [number, number, number];
-        throw new TotalsBoundError(totalsPastBound([], [{ ...total, calls, durationTenths, durationMs }])!);
-      }
-    }
-  }
-
-  /**
-   * Whether these rows are every sum their rows will hold: no month they touch holds totals yet (the
-   * first file of a month), and none of the rows is past the bound on its own. A month that holds
-   * totals takes each row's new sums back instead (telling whether it does is one index probe; the
-   * largest stored sums would be a read of the whole month, 0.2-0.5 s for a 1M-CDR month).
-   */
-  private sumsNeedNoReadBack(typeTotals: NumberTypeTotal[], chakuwariTotals: ChakuwariTotal[]): boolean {
-    const months = new Set<string>();
-    for (const total of typeTotals) months.add(total.month);
-    for (const total of chakuwariTotals) months.add(total.month);
-    const holdsTotals = this.sql(
-      `SELECT EXISTS (SELECT 1 FROM number_type_totals WHERE month = @month)
-           OR EXISTS (SELECT 1 FROM chakuwari_totals WHERE month = @month)`,
-    ).pluck();
-    for (const month of months) if (holdsTotals.get({ month }) !== 0) return false;
-    return totalsPastBound(typeTotals, chakuwariTotals) === null;
+    addStoredTotals((text) => this.sql(text), typeTotals, chakuwariTotals);
   }
 
   // ---- transactions
