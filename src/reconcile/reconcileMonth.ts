@@ -3,7 +3,7 @@ import { basename } from 'node:path';
 import iconv from 'iconv-lite';
 import { MeisaiError, RunFailedError } from '../errors';
 import { describeSchemaErrors, ReferenceData, schemaValidator } from '../reference/referenceData';
-import { buildCurrentStatement, findCurrentStatement } from '../statement/loadStatement';
+import { buildCurrentStatement, findCurrentStatement, statementOfTotals } from '../statement/loadStatement';
 import { numberRevision, readRevision } from '../statement/revisions';
 import { Statement } from '../statement/statement';
 import { DoubleBilled, ReadableRows, StoreReader, Store } from '../store/types';
@@ -51,8 +51,8 @@ export async function reconcileMonth(
   const scope = { month: request.month, contractId: request.contractId };
   return store.readTransaction(async (reader) => {
     const unreadableTotals: string[] = [];
-    /** Only which contracts have stored totals is kept for the statements check, not the month's rows. */
-    let withTotals: Set<string> | undefined;
+    /** The month's stored totals by contract, for the statements check (each contract's let go once built). */
+    let withTotals: StoredByContract | undefined;
     const checks: Check[] = [
       // The store-wide checks read the whole store (every page, every call): a month-wide
       // reconcile runs them; one contract's reconcile answers in its own time, whatever the store's size.
@@ -74,7 +74,9 @@ export async function reconcileMonth(
           reader,
           reference,
           request,
-          withTotals ?? contractsWithTotals(readInto(await reader.storedTotals(scope), unreadableTotals)),
+          withTotals ?? {
+            contracts: contractsWithTotals(readInto(await reader.storedTotals(scope), unreadableTotals)),
+          },
         ),
       ),
       ...(await invoicesCheck(reader, request)),
@@ -172,11 +174,12 @@ async function totalsCheck(
   reader: StoreReader,
   request: ReconcileRequest,
   unreadableTotals: string[],
-): Promise<{ check: Check; withTotals: Set<string> }> {
+): Promise<{ check: Check; withTotals: StoredByContract }> {
   const scope = { month: request.month, contractId: request.contractId };
   const unreadableCalls: string[] = [];
   const fromCalls = await recomputeTotalsFrom(readBatchesInto(reader.billedCalls(scope), unreadableCalls));
   const stored = readInto(await reader.storedTotals(scope), unreadableTotals);
+  const allReadable = unreadableTotals.length === 0;
   const made = fromCalls.rowCounts();
   const counts = await reader.countCalls(scope);
   const unrated = Object.entries(counts.unratedByCode);
@@ -194,7 +197,11 @@ async function totalsCheck(
     ...unreadableTotals.map(difference),
     ...compareTotals(fromCalls, stored),
   ];
-  return { check: makeCheck('totals', 'totals from calls', details), withTotals: contractsWithTotals(stored) };
+  const contracts = contractsWithTotals(stored);
+  return {
+    check: makeCheck('totals', 'totals from calls', details),
+    withTotals: allReadable ? { contracts, byContract: totalsByContract(stored) } : { contracts },
+  };
 }
 
 /** The values read; the rows left out of them are added to `unreadable` (each a difference of the check). */
@@ -205,6 +212,30 @@ function readInto<T>(read: ReadableRows<T>, unreadable: string[]): T {
 
 async function* readBatchesInto<T>(batches: AsyncIterable<ReadableRows<T>>, unreadable: string[]): AsyncIterable<T> {
   for await (const batch of batches) yield readInto(batch, unreadable);
+}
+
+/**
+ * The contracts with stored totals in the scope and, when every row of the month read, their
+ * totals as read month-wide: the statements check builds each contract's statement from them
+ * instead of reading them again (two queries a contract, 1.2 s of a 1M-call month's 19,920
+ * contracts). With an unreadable row there is no `byContract`: each contract's totals are read on
+ * their own, and a damaged row fails the statements check as that read always did.
+ */
+interface StoredByContract {
+  contracts: Set<string>;
+  byContract?: Map<string, MonthTotals>;
+}
+
+function totalsByContract(stored: MonthTotals): Map<string, MonthTotals> {
+  const byContract = new Map<string, MonthTotals>();
+  const of = (contractId: string): MonthTotals => {
+    let totals = byContract.get(contractId);
+    if (totals === undefined) byContract.set(contractId, (totals = { typeTotals: [], chakuwariTotals: [] }));
+    return totals;
+  };
+  for (const total of stored.typeTotals) of(total.contractId).typeTotals.push(total);
+  for (const total of stored.chakuwariTotals) of(total.contractId).chakuwariTotals.push(total);
+  return byContract;
 }
 
 function contractsWithTotals(stored: MonthTotals): Set<string> {
@@ -218,7 +249,7 @@ async function statementsCheck(
   reader: StoreReader,
   reference: ReferenceData,
   request: ReconcileRequest,
-  withTotals: Set<string>,
+  withTotals: StoredByContract,
 ): Promise<Check> {
   const closed = await reader.isMonthClosed(request.month);
   const contracts = await reader.contractsOfMonth({ month: request.month, contractId: request.contractId });
@@ -231,9 +262,7 @@ async function statementsCheck(
         {
           contract,
           month: request.month,
-          current: withTotals.has(contract)
-            ? await buildCurrentStatement(reader, reference, contract, request.month)
-            : undefined,
+          current: await currentStatement(reader, reference, contract, request.month, withTotals),
           revisions: readInto(await reader.issuedRevisions(contract, request.month), unreadable),
           closed,
         },
@@ -242,6 +271,21 @@ async function statementsCheck(
     );
   }
   return makeCheck('statements', 'statements', [...unreadable.map(difference), ...details]);
+}
+
+/** The contract's statement built now from its stored totals (undefined: it has none in the month). */
+async function currentStatement(
+  reader: StoreReader,
+  reference: ReferenceData,
+  contract: string,
+  month: string,
+  withTotals: StoredByContract,
+): Promise<Statement | undefined> {
+  if (!withTotals.contracts.has(contract)) return undefined;
+  const totals = withTotals.byContract?.get(contract);
+  if (totals === undefined) return buildCurrentStatement(reader, reference, contract, month);
+  withTotals.byContract!.delete(contract);
+  return statementOfTotals(reader, reference, { contractId: contract, month, totals });
 }
 
 /**

@@ -1,7 +1,7 @@
 import { AllowanceCall, AllowanceUse, applyAllowances, CarriedIn, carriedInto } from '../discount/allowance';
 import { RunFailedError } from '../errors';
 import { ReferenceData } from '../reference/referenceData';
-import { StoreReader } from '../store/types';
+import { MonthTotals, StoreReader } from '../store/types';
 import { Tariff } from '../tariff/tariff';
 import { japanMonth, japanMonthRange } from '../time/japanTime';
 import { buildStatement } from './buildStatement';
@@ -86,8 +86,26 @@ export async function findCurrentStatement(
   month: string,
   options: CarryOptions = {},
 ): Promise<Statement | undefined> {
-  const { typeTotals, chakuwariTotals } = await store.contractTotals(contractId, month);
-  if (typeTotals.length === 0 && chakuwariTotals.length === 0) return undefined;
+  const totals = await store.contractTotals(contractId, month);
+  if (totals.typeTotals.length === 0 && totals.chakuwariTotals.length === 0) return undefined;
+  return statementOfTotals(store, reference, { contractId, month, totals }, options);
+}
+
+/** A contract-month and its stored totals, read already (reconcile reads a month's at once). */
+export interface ContractMonthTotals {
+  contractId: string;
+  month: string;
+  totals: MonthTotals;
+}
+
+/** The statement of a contract-month from its stored totals: its tariff, its allowances' use, the tables. */
+export async function statementOfTotals(
+  store: StoreReader,
+  reference: ReferenceData,
+  { contractId, month, totals }: ContractMonthTotals,
+  options: CarryOptions = {},
+): Promise<Statement> {
+  const { typeTotals, chakuwariTotals } = totals;
   const tariff = tariffForMonth(reference, contractId, month);
   const allowanceUse =
     tariff.allowances.length === 0

@@ -37,6 +37,12 @@ export function textProblem(column: string, value: unknown): ValueProblem {
   return typeof value === 'string' ? null : `${column} is ${describeValue(value)}, not a text`;
 }
 
+/** A contract id as meisai stores it: N and 9 digits (input/callRecord.ts refuses any other at ingest). */
+function contractIdProblem(column: string, value: unknown): ValueProblem {
+  if (typeof value === 'string' && /^N\d{9}$/.test(value)) return null;
+  return `${column} ${typeof value === 'string' ? `'${keyText(value)}'` : describeValue(value)} is not N and 9 digits`;
+}
+
 /** A subscriber number as meisai stores it: 050 and 8 digits (a statement prints it as 050-1234-5678). */
 export function subscriberNumberProblem(column: string, value: unknown): ValueProblem {
   if (typeof value === 'string' && /^050\d{8}$/.test(value)) return null;
@@ -56,7 +62,7 @@ export function problems(...found: ValueProblem[]): ValueProblem {
 
 export function typeTotalProblem(row: Record<string, unknown>): ValueProblem {
   return problems(
-    textProblem('contract_id', row.contractId),
+    contractIdProblem('contract_id', row.contractId),
     textProblem('month', row.month),
     subscriberNumberProblem('number', row.number),
     typeof row.type === 'string' && isCallType(row.type)
@@ -71,7 +77,7 @@ export function typeTotalProblem(row: Record<string, unknown>): ValueProblem {
 
 export function chakuwariTotalProblem(row: Record<string, unknown>): ValueProblem {
   return problems(
-    textProblem('contract_id', row.contractId),
+    contractIdProblem('contract_id', row.contractId),
     textProblem('month', row.month),
     subscriberNumberProblem('number', row.number),
     integerProblem('calls', row.calls, 0),

@@ -55,6 +55,22 @@ describe('stored totals rows', () => {
   });
 });
 
+describe('stored totals rows, contract ids', () => {
+  test('a totals row whose contract id is not N and 9 digits (a flipped byte) is damage, in both readers', () => {
+    const flipped = { ...typeRow, contractId: '000000001' };
+    expect(() => monthTotalsOrFail('/tmp/store.sqlite', [flipped], [])).toThrow(
+      /number_type_totals .*000000001.* is damaged/,
+    );
+    const { values, unreadable } = readableMonthTotals(
+      [typeRow, flipped],
+      [{ ...chakuwariRow, contractId: 'N00000000x' }],
+    );
+    expect(values).toEqual({ typeTotals: [typeRow], chakuwariTotals: [] });
+    expect(unreadable).toHaveLength(2);
+    expect(unreadable[1]).toMatch(/N00000000x/);
+  });
+});
+
 describe('issued revisions and file controls', () => {
   test('an issued revision keeps only its stored fields; a damaged one is named by contract, month and revision', () => {
     const rows = [
