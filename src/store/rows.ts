@@ -200,6 +200,32 @@ export function readableMonthTotals(typeRows: Row[], chakuwariRows: Row[]): Read
   return { values, unreadable };
 }
 
+/**
+ * A month's totals read row by row (each row already made with the value's fields, in its order):
+ * a row as meisai writes it is kept as it is, any other is a line of `unreadable`. One object per
+ * row, never a checked copy beside it (a 1M-call month has some 300k rows).
+ */
+export class MonthTotalsRows {
+  readonly values: MonthTotals = { typeTotals: [], chakuwariTotals: [] };
+  readonly unreadable: string[] = [];
+
+  addTypeTotal(row: Row): void {
+    if (this.readable(row, typeTotalProblem, typeTotalKey))
+      this.values.typeTotals.push(row as unknown as NumberTypeTotal);
+  }
+
+  addChakuwariTotal(row: Row): void {
+    if (this.readable(row, chakuwariTotalProblem, chakuwariTotalKey))
+      this.values.chakuwariTotals.push(row as unknown as ChakuwariTotal);
+  }
+
+  private readable(row: Row, problemOf: (row: Row) => string | null, keyOf: (row: Row) => string): boolean {
+    const problem = problemOf(row);
+    if (problem !== null) this.unreadable.push(`${keyOf(row)}: cannot be read: ${problem}`);
+    return problem === null;
+  }
+}
+
 /** A contract-month's issued revisions (revision, statementJson, sha256 rows) as values; each row not as meisai writes it is a line of `unreadable`. */
 export function issuedRevisionsOf(rows: Row[], contractId: string, month: string): ReadableRows<IssuedRevision[]> {
   const unreadable: string[] = [];

@@ -13,7 +13,7 @@ import {
   issuedRevisionsOf,
   revisionSummaryOf,
   monthTotalsOrFail,
-  readableMonthTotals,
+  MonthTotalsRows,
   RERATE_BATCH,
   storedCallFromRow,
 } from '../rows';
@@ -306,16 +306,17 @@ export class SqliteReader {
     const contractId = sameAsLast();
     const number = sameAsLast();
     const type = sameAsLast();
-    // Rows are mapped as they are stepped (Array.from over the iterator), so the month's raw row
-    // arrays are never all alive at once (they were 45 MB of a month-wide reconcile's peak at 1M).
-    const typeTotals = Array.from(
-      this.sql(
-        `SELECT contract_id, number, call_type, calls, duration_tenths, charge_scaled, charge_remainder_parts
-           FROM number_type_totals WHERE month = @month ${inScope(scope)}`,
-      )
-        .raw(true)
-        .iterate(scopeParameters(scope)) as IterableIterator<unknown[]>,
-      (values) => ({
+    // Rows are checked as they are stepped and kept as made (MonthTotalsRows), so neither the
+    // month's raw row arrays nor a checked copy of its rows are ever alive beside them.
+    const read = new MonthTotalsRows();
+    const typeRows = this.sql(
+      `SELECT contract_id, number, call_type, calls, duration_tenths, charge_scaled, charge_remainder_parts
+         FROM number_type_totals WHERE month = @month ${inScope(scope)}`,
+    )
+      .raw(true)
+      .iterate(scopeParameters(scope)) as IterableIterator<unknown[]>;
+    for (const values of typeRows)
+      read.addTypeTotal({
         contractId: contractId(values[0]),
         month: scope.month,
         number: number(values[1]),
@@ -324,25 +325,23 @@ export class SqliteReader {
         durationTenths: values[4],
         chargeScaled: values[5],
         chargeRemainderParts: values[6],
-      }),
-    );
-    const chakuwariTotals = Array.from(
-      this.sql(
-        `SELECT contract_id, number, calls, duration_tenths, duration_ms
-           FROM chakuwari_totals WHERE month = @month ${inScope(scope)}`,
-      )
-        .raw(true)
-        .iterate(scopeParameters(scope)) as IterableIterator<unknown[]>,
-      (values) => ({
+      });
+    const chakuwariRows = this.sql(
+      `SELECT contract_id, number, calls, duration_tenths, duration_ms
+         FROM chakuwari_totals WHERE month = @month ${inScope(scope)}`,
+    )
+      .raw(true)
+      .iterate(scopeParameters(scope)) as IterableIterator<unknown[]>;
+    for (const values of chakuwariRows)
+      read.addChakuwariTotal({
         contractId: contractId(values[0]),
         month: scope.month,
         number: number(values[1]),
         calls: values[2],
         durationTenths: values[3],
         durationMs: values[4],
-      }),
-    );
-    return readableMonthTotals(typeTotals, chakuwariTotals);
+      });
+    return { values: read.values, unreadable: read.unreadable };
   }
 
   async contractsOfMonth(scope: MonthScope): Promise<string[]> {
