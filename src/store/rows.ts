@@ -210,16 +210,20 @@ export class MonthTotalsRows {
   readonly unreadable: string[] = [];
 
   addTypeTotal(row: Row): void {
-    if (this.readable(row, typeTotalProblem, typeTotalKey))
-      this.values.typeTotals.push(row as unknown as NumberTypeTotal);
+    if (this.readable<NumberTypeTotal>(row, typeTotalProblem, typeTotalKey)) this.values.typeTotals.push(row);
   }
 
   addChakuwariTotal(row: Row): void {
-    if (this.readable(row, chakuwariTotalProblem, chakuwariTotalKey))
-      this.values.chakuwariTotals.push(row as unknown as ChakuwariTotal);
+    if (this.readable<ChakuwariTotal>(row, chakuwariTotalProblem, chakuwariTotalKey))
+      this.values.chakuwariTotals.push(row);
   }
 
-  private readable(row: Row, problemOf: (row: Row) => string | null, keyOf: (row: Row) => string): boolean {
+  /** Whether the row passed its checks, so it has the value's fields (the checks are the type's proof). */
+  private readable<Value extends object>(
+    row: Row,
+    problemOf: (row: Row) => string | null,
+    keyOf: (row: Row) => string,
+  ): row is Row & Value {
     const problem = problemOf(row);
     if (problem !== null) this.unreadable.push(`${keyOf(row)}: cannot be read: ${problem}`);
     return problem === null;
