@@ -1,4 +1,3 @@
-import { boundHeaps } from './heapBounds';
 import { main } from './main';
 
 /**
@@ -16,8 +15,6 @@ function failUnexpectedly(error: unknown): void {
 }
 process.on('uncaughtException', failUnexpectedly);
 process.on('unhandledRejection', failUnexpectedly);
-
-boundHeaps(process.execArgv, process.env.NODE_OPTIONS);
 
 void main(process.argv).then((code) => {
   // An output that could not be written (set while the command ran) is not undone by its success.
