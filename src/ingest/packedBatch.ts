@@ -8,20 +8,32 @@ import { ParsedItem } from './parseStage';
  * Parsed records as an ingest worker hands them to the main thread: not objects (a structured
  * clone of objects costs the receiver more than parsing them did) but three flat streams, written
  * and read in the same order — 32-bit integers (kinds, lines, dictionary codes, text lengths),
- * 64-bit floats (instants, durations, charges: integers, exact), and one string holding every
- * text field back to back. Low-cardinality strings (months, classes, plan, tariff and rate ids,
- * reject codes, skip reasons) go as codes of a dictionary that grows with the file: each batch
- * carries only the words new since the last. The typed arrays' buffers are transferred, not copied.
+ * 64-bit floats (instants, durations, charges: integers, exact), and the text fields back to back
+ * in a few strings of at most TEXT_PIECE_CHARACTERS each (a field is never split). Low-cardinality
+ * strings (months, classes, plan, tariff and rate ids, reject codes, skip reasons) go as codes of
+ * a dictionary that grows with the file: each batch carries only the words new since the last.
+ * The typed arrays' buffers are transferred, not copied.
  */
 export interface PackedStreams {
   ints: Int32Array;
   intCount: number;
   floats: Float64Array;
   floatCount: number;
-  text: string;
+  /** The text fields in write order, cut between fields into pieces of at most TEXT_PIECE_CHARACTERS (unless one field is longer). */
+  texts: string[];
   /** Dictionary words first used in this batch, in code order. */
   words: string[];
 }
+
+/**
+ * The longest a piece of a batch's text gets. One string per 64 KiB read was about 100,000
+ * characters, and two bytes each as soon as one field is not Latin-1 (the withheld caller 非通知
+ * is in most batches): 200 KB, over V8's 128 KiB for an object of the young generation, so each
+ * batch's text was made in the large-object space of both threads and freed only by a full
+ * collection, 30-35 MB of the main thread's heap at peak. Pieces of 32,768 characters (64 KiB at
+ * most) are made and die young.
+ */
+export const TEXT_PIECE_CHARACTERS = 32_768;
 
 /** A record's kind: what follows it in the streams. */
 const RATED = 0;
@@ -39,7 +51,10 @@ export class StreamWriter {
   private intCount = 0;
   private floats: Float64Array;
   private floatCount = 0;
-  private text: string[] = [];
+  /** The pieces of text done, and the fields of the piece being written with their length. */
+  private texts: string[] = [];
+  private piece: string[] = [];
+  private pieceCharacters = 0;
   private readonly codes = new Map<string, number>();
   private words: string[] = [];
 
@@ -60,7 +75,15 @@ export class StreamWriter {
 
   string(value: string): void {
     this.int(value.length);
-    this.text.push(value);
+    if (this.pieceCharacters + value.length > TEXT_PIECE_CHARACTERS && this.pieceCharacters > 0) this.endPiece();
+    this.piece.push(value);
+    this.pieceCharacters += value.length;
+  }
+
+  private endPiece(): void {
+    this.texts.push(this.piece.join(''));
+    this.piece = [];
+    this.pieceCharacters = 0;
   }
 
   /** A dictionary code; null is -1. */
@@ -79,19 +102,20 @@ export class StreamWriter {
   }
 
   take(): PackedStreams {
+    if (this.pieceCharacters > 0) this.endPiece();
     const packed: PackedStreams = {
       ints: this.ints,
       intCount: this.intCount,
       floats: this.floats,
       floatCount: this.floatCount,
-      text: this.text.join(''),
+      texts: this.texts,
       words: this.words,
     };
     this.ints = new Int32Array(Math.max(this.initialCapacity * 2, this.intCount));
     this.floats = new Float64Array(Math.max(this.initialCapacity, this.floatCount));
     this.intCount = 0;
     this.floatCount = 0;
-    this.text = [];
+    this.texts = [];
     this.words = [];
     return packed;
   }
@@ -115,7 +139,9 @@ export class StreamReader {
   private intAt = 0;
   private floats: Float64Array = new Float64Array(0);
   private floatAt = 0;
+  private texts: string[] = [];
   private text = '';
+  private textIndex = 0;
   private textAt = 0;
   private readonly words: string[] = [];
 
@@ -124,7 +150,9 @@ export class StreamReader {
     this.floats = packed.floats.subarray(0, packed.floatCount);
     this.intAt = 0;
     this.floatAt = 0;
-    this.text = packed.text;
+    this.texts = packed.texts;
+    this.textIndex = 0;
+    this.text = packed.texts[0] ?? '';
     this.textAt = 0;
     for (const word of packed.words) this.words.push(word);
   }
@@ -142,7 +170,14 @@ export class StreamReader {
   }
 
   string(): string {
-    const end = this.textAt + this.ints[this.intAt++]!;
+    const length = this.ints[this.intAt++]!;
+    // The writer began a new piece where this field would not fit in the one before.
+    if (this.textAt + length > this.text.length) {
+      this.textIndex += 1;
+      this.text = this.texts[this.textIndex]!;
+      this.textAt = 0;
+    }
+    const end = this.textAt + length;
     const value = this.text.slice(this.textAt, end);
     this.textAt = end;
     return value;
