@@ -3,7 +3,12 @@ import { basename } from 'node:path';
 import iconv from 'iconv-lite';
 import { MeisaiError, RunFailedError } from '../errors';
 import { describeSchemaErrors, ReferenceData, schemaValidator } from '../reference/referenceData';
-import { buildCurrentStatement, findCurrentStatement, statementOfTotals } from '../statement/loadStatement';
+import {
+  buildCurrentStatement,
+  findCurrentStatement,
+  monthTotalsByContract,
+  statementOfTotals,
+} from '../statement/loadStatement';
 import { numberRevision, readRevision } from '../statement/revisions';
 import { Statement } from '../statement/statement';
 import { DoubleBilled, ReadableRows, StoreReader, Store } from '../store/types';
@@ -200,7 +205,7 @@ async function totalsCheck(
   const contracts = contractsWithTotals(stored);
   return {
     check: makeCheck('totals', 'totals from calls', details),
-    withTotals: allReadable ? { contracts, byContract: totalsByContract(stored) } : { contracts },
+    withTotals: allReadable ? { contracts, byContract: monthTotalsByContract(stored) } : { contracts },
   };
 }
 
@@ -224,18 +229,6 @@ async function* readBatchesInto<T>(batches: AsyncIterable<ReadableRows<T>>, unre
 interface StoredByContract {
   contracts: Set<string>;
   byContract?: Map<string, MonthTotals>;
-}
-
-function totalsByContract(stored: MonthTotals): Map<string, MonthTotals> {
-  const byContract = new Map<string, MonthTotals>();
-  const of = (contractId: string): MonthTotals => {
-    let totals = byContract.get(contractId);
-    if (totals === undefined) byContract.set(contractId, (totals = { typeTotals: [], chakuwariTotals: [] }));
-    return totals;
-  };
-  for (const total of stored.typeTotals) of(total.contractId).typeTotals.push(total);
-  for (const total of stored.chakuwariTotals) of(total.contractId).chakuwariTotals.push(total);
-  return byContract;
 }
 
 function contractsWithTotals(stored: MonthTotals): Set<string> {

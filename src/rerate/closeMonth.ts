@@ -1,8 +1,8 @@
 import { RunFailedError } from '../errors';
-import { buildCurrentStatement } from '../statement/loadStatement';
+import { buildCurrentStatement, monthTotalsByContract, statementOfTotals } from '../statement/loadStatement';
 import { issueRevision } from '../statement/revisions';
 import { ReferenceData } from '../reference/referenceData';
-import { Store } from '../store/types';
+import { MonthTotals, Store, StoreReader } from '../store/types';
 
 export interface CloseResult {
   month: string;
@@ -29,13 +29,19 @@ export async function closeMonth(
       if (contracts.length === 0 && options.allowEmpty !== true) {
         throw new RunFailedError(`${month} has no calls: nothing to close (add --allow-empty to close it anyway)`);
       }
+      // The month's totals are read once and each contract's statement built from its own (let go
+      // once built). With a row that cannot be read, each contract's totals are read on their own,
+      // so a damaged row stops the close as that read always did.
+      const byContract = await storedByContract(writer, month);
       const statements: CloseResult['statements'] = [];
       for (const contractId of contracts) {
-        const { revision, issued } = await issueRevision(
-          writer,
-          await buildCurrentStatement(writer, reference, contractId, month),
-          'month closed',
-        );
+        const totals = byContract?.get(contractId);
+        byContract?.delete(contractId);
+        const statement =
+          totals === undefined
+            ? await buildCurrentStatement(writer, reference, contractId, month)
+            : await statementOfTotals(writer, reference, { contractId, month, totals });
+        const { revision, issued } = await issueRevision(writer, statement, 'month closed');
         statements.push({ contractId, revision, issued });
       }
       await writer.markMonthClosed(month, new Date().toISOString());
@@ -43,4 +49,10 @@ export async function closeMonth(
     },
     { lockKey: `month:${month}` },
   );
+}
+
+/** The month's stored totals by contract; undefined when a row of them cannot be read. */
+async function storedByContract(reader: StoreReader, month: string): Promise<Map<string, MonthTotals> | undefined> {
+  const stored = await reader.storedTotals({ month, contractId: null });
+  return stored.unreadable.length === 0 ? monthTotalsByContract(stored.values) : undefined;
 }

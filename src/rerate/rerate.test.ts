@@ -218,6 +218,43 @@ describe('closed months and late calls', () => {
     expect(workspace.db.prepare('SELECT late FROM calls WHERE record_id = ?').get('L1')).toEqual({ late: 0 });
   });
 
+  test('closing issues for each contract the statement built from its own totals, as statement shows it', async () => {
+    await ingestFile(
+      workspace.store,
+      reference,
+      workspace.writeFile(
+        'second.csv',
+        csv([
+          'B1,N000000002,05011112222,out,0312345678,2011-04-02 09:00:00,60',
+          'B2,N000000002,05011112222,in,0311112222,2011-04-03 09:00:00,120',
+        ]),
+      ),
+    );
+    const shown = async (contractId: string) =>
+      loadStatement(workspace.store, reference, { contractId, month: '2011-04' });
+    const before = [await shown(CONTRACT), await shown('N000000002')];
+    const closed = await closeMonth(workspace.store, reference, '2011-04');
+    expect(closed.statements).toEqual([
+      { contractId: CONTRACT, revision: 1, issued: true },
+      { contractId: 'N000000002', revision: 1, issued: true },
+    ]);
+    expect([
+      revisionsOf(CONTRACT, '2011-04')[0]!.statement,
+      revisionsOf('N000000002', '2011-04')[0]!.statement,
+    ]).toEqual(before);
+  });
+
+  test('a damaged totals row stops the close, naming it: nothing is closed or issued', async () => {
+    workspace.db
+      .prepare("UPDATE number_type_totals SET charge_scaled = '12.5' WHERE contract_id = ? AND call_type = 'mobile'")
+      .run(CONTRACT);
+    await expect(closeMonth(workspace.store, reference, '2011-04')).rejects.toThrow(
+      /number_type_totals .*05012345678.* is damaged/,
+    );
+    expect(revisionsOf(CONTRACT, '2011-04')).toEqual([]);
+    expect(await workspace.store.isMonthClosed('2011-04')).toBe(false);
+  });
+
   test('closing twice changes nothing', async () => {
     await closeMonth(workspace.store, reference, '2011-04');
     expect(await closeMonth(workspace.store, reference, '2011-04')).toEqual({

@@ -98,6 +98,23 @@ export interface ContractMonthTotals {
   totals: MonthTotals;
 }
 
+/**
+ * A month's stored totals (all contracts, read at once) grouped by contract: `close` and
+ * `reconcile` build each contract's statement from them instead of reading each contract's again
+ * (two queries a contract: 1.2 s for a 1M-call month's 19,920 contracts).
+ */
+export function monthTotalsByContract(stored: MonthTotals): Map<string, MonthTotals> {
+  const byContract = new Map<string, MonthTotals>();
+  const of = (contractId: string): MonthTotals => {
+    let totals = byContract.get(contractId);
+    if (totals === undefined) byContract.set(contractId, (totals = { typeTotals: [], chakuwariTotals: [] }));
+    return totals;
+  };
+  for (const total of stored.typeTotals) of(total.contractId).typeTotals.push(total);
+  for (const total of stored.chakuwariTotals) of(total.contractId).chakuwariTotals.push(total);
+  return byContract;
+}
+
 /** The statement of a contract-month from its stored totals: its tariff, its allowances' use, the tables. */
 export async function statementOfTotals(
   store: StoreReader,
