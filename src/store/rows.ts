@@ -42,11 +42,22 @@ export function readableRows(
   keyOf: (row: Record<string, unknown>) => string,
   unreadable: string[],
 ): Record<string, unknown>[] {
-  return rows.filter((row) => {
-    const problem = problemOf(row);
-    if (problem !== null) unreadable.push(`${keyOf(row)}: cannot be read: ${problem}`);
-    return problem === null;
-  });
+  return rows.filter((row) => isReadableRow(row, problemOf, keyOf, unreadable));
+}
+
+/**
+ * Whether a row passed its checks, so it has the value's fields (the checks are the type's proof);
+ * a row that did not is a line of `unreadable`, named by its key.
+ */
+function isReadableRow<Value extends object>(
+  row: Record<string, unknown>,
+  problemOf: (row: Record<string, unknown>) => string | null,
+  keyOf: (row: Record<string, unknown>) => string,
+  unreadable: string[],
+): row is Record<string, unknown> & Value {
+  const problem = problemOf(row);
+  if (problem !== null) unreadable.push(`${keyOf(row)}: cannot be read: ${problem}`);
+  return problem === null;
 }
 
 /** A calls row (booleans as 0/1, already checked) as a re-rate reads it. */
@@ -210,23 +221,13 @@ export class MonthTotalsRows {
   readonly unreadable: string[] = [];
 
   addTypeTotal(row: Row): void {
-    if (this.readable<NumberTypeTotal>(row, typeTotalProblem, typeTotalKey)) this.values.typeTotals.push(row);
+    if (isReadableRow<NumberTypeTotal>(row, typeTotalProblem, typeTotalKey, this.unreadable))
+      this.values.typeTotals.push(row);
   }
 
   addChakuwariTotal(row: Row): void {
-    if (this.readable<ChakuwariTotal>(row, chakuwariTotalProblem, chakuwariTotalKey))
+    if (isReadableRow<ChakuwariTotal>(row, chakuwariTotalProblem, chakuwariTotalKey, this.unreadable))
       this.values.chakuwariTotals.push(row);
-  }
-
-  /** Whether the row passed its checks, so it has the value's fields (the checks are the type's proof). */
-  private readable<Value extends object>(
-    row: Row,
-    problemOf: (row: Row) => string | null,
-    keyOf: (row: Row) => string,
-  ): row is Row & Value {
-    const problem = problemOf(row);
-    if (problem !== null) this.unreadable.push(`${keyOf(row)}: cannot be read: ${problem}`);
-    return problem === null;
   }
 }
 
