@@ -1,5 +1,3 @@
-import { join } from 'node:path';
-import { Worker } from 'node:worker_threads';
 import { ConfigurationError, RunFailedError } from '../errors';
 import { InputEncoding } from '../input/csvRecords';
 import { InputFile, ReadFacts } from '../input/inputFile';
@@ -9,6 +7,7 @@ import { readItems, StreamReader } from './packedBatch';
 import { ParsedBatch, parseFile } from './parseStage';
 import { portableReference } from './portableReference';
 import { recordFramer } from './recordFramer';
+import { moduleWorker } from '../threads/moduleWorker';
 import { MainMessage, ParseJob, WorkerMessage } from './workerProtocol';
 
 /** Where the pure stages of ingest run: `auto` puts a file of WORKER_MIN_BYTES or more in a worker thread. */
@@ -78,13 +77,6 @@ async function threadSource(file: InputFile, reference: ReferenceData, request: 
   };
 }
 
-/** The compiled worker next to this module; from the TypeScript sources (jest, tsx), the same module loaded through tsx. */
-function startWorker(job: ParseJob): Worker {
-  if (__filename.endsWith('.js')) return new Worker(join(__dirname, 'parseWorker.js'), { workerData: job });
-  const source = join(__dirname, 'parseWorker.ts');
-  return new Worker(`require('tsx/cjs'); require(${JSON.stringify(source)});`, { eval: true, workerData: job });
-}
-
 /** An error the worker reported, as the same error the in-thread parse would have thrown. */
 function workerError(message: Extract<WorkerMessage, { type: 'error' }>): Error {
   if (message.exitCode === 1) return new RunFailedError(message.message);
@@ -97,13 +89,13 @@ function workerError(message: Extract<WorkerMessage, { type: 'error' }>): Error 
 
 async function workerSource(path: string, reference: ReferenceData, request: ParseRequest): Promise<ParseSource> {
   const profile = request.profile === undefined ? null : { file: request.profile.file, origin: request.profile.origin };
-  const worker = startWorker({
+  const worker = moduleWorker(__dirname, __filename, 'parseWorker', {
     path,
     encoding: request.encoding,
     profile,
     reference: portableReference(reference),
     credits: WORKER_CREDITS,
-  });
+  } satisfies ParseJob);
   const queue: WorkerMessage[] = [];
   let failure: Error | null = null;
   let waiting: (() => void) | null = null;

@@ -58,12 +58,17 @@ export async function reconcileMonth(
     const unreadableTotals: string[] = [];
     /** The month's stored totals by contract, for the statements check (each contract's let go once built). */
     let withTotals: StoredByContract | undefined;
-    const checks: Check[] = [
-      // The store-wide checks read the whole store (every page, every call): a month-wide
-      // reconcile runs them; one contract's reconcile answers in its own time, whatever the store's size.
+    // The store-wide checks read the whole store (every page, every call): a month-wide
+    // reconcile runs them; one contract's reconcile answers in its own time, whatever the store's size.
+    // The integrity check starts first and is awaited last: an engine may run it beside the
+    // other checks (SQLite: on a connection of its own in a worker thread).
+    const integrity =
       request.contractId === null
-        ? await findingOnStoreFault('integrity', 'store integrity', () => integrityCheck(reader))
-        : storeWide('integrity', 'store integrity'),
+        ? findingOnStoreFault('integrity', 'store integrity', () => integrityCheck(reader))
+        : Promise.resolve(storeWide('integrity', 'store integrity'));
+    // Handled when awaited below; until then a failure must not count as unhandled.
+    integrity.catch(() => undefined);
+    const checks: Check[] = [
       request.contractId === null
         ? await findingOnStoreFault('record-ids', 'record_ids billed once', async () =>
             recordIdsCheck(await reader.doubleBilled(request.month)),
@@ -95,6 +100,7 @@ export async function reconcileMonth(
           })
         : storeWide('files', 'files'),
     ];
+    checks.unshift(await integrity);
     if (request.against !== undefined) {
       const against = request.against;
       checks.push(

@@ -18,6 +18,7 @@ import {
   storedCallFromRow,
 } from '../rows';
 import { doubleBilledCalls } from './doubleBilled';
+import { sqliteIntegrity } from './integrity';
 import { Db, storePath } from './connection';
 import {
   ClosedMonth,
@@ -386,15 +387,7 @@ export class SqliteReader {
   }
 
   async integrityCheck(): Promise<IntegrityReport> {
-    const rows = this.db.pragma('quick_check(20)') as { quick_check: unknown }[];
-    const found = rows.map((row) => String(row.quick_check));
-    return {
-      check: 'SQLite quick_check',
-      soundMeans: 'pages, b-trees and records of the file are sound',
-      whenDamaged:
-        'the store file is damaged: restore it from a backup; the figures below are read from the damaged file',
-      problems: found.length === 1 && found[0] === 'ok' ? [] : found,
-    };
+    return sqliteIntegrity(this.db, this.location);
   }
 
   // ---- call details
