@@ -62,16 +62,17 @@ export class KeyTable {
     return bytes;
   }
 
-  add(key: number, callId: number): void {
+  /** Stores a call's key; true when the key was stored before (for another call, or this one). */
+  add(key: number, callId: number): boolean {
     if (callId < 1 || callId > MAX_CALL_ID)
       throw new Error(`call_id ${callId} is outside the range 1 to ${MAX_CALL_ID} of the de-duplication keys`);
-    this.parts[key >>> 24]!.add(key & 0xff_ffff, callId);
     this.used += 1;
+    return this.parts[key >>> 24]!.add(key & 0xff_ffff, callId);
   }
 
-  /** The call_ids stored under a key (candidates: their record_ids may differ). */
-  candidates(key: number): number[] {
-    return this.parts[key >>> 24]!.candidates(key & 0xff_ffff);
+  /** The call_ids stored under a key (candidates: their record_ids may differ), added to `into`. */
+  addCandidates(key: number, into: Set<number>): void {
+    this.parts[key >>> 24]!.addCandidates(key & 0xff_ffff, into);
   }
 }
 
@@ -93,22 +94,21 @@ class KeyTablePart {
     return this.high.byteLength + this.low.byteLength + this.callIds.byteLength;
   }
 
-  add(rest: number, callId: number): void {
+  add(rest: number, callId: number): boolean {
     if (this.used + 1 > this.callIds.length * MAX_LOAD) this.grow();
-    this.place(rest, callId);
     this.used += 1;
+    return this.place(rest, callId);
   }
 
-  candidates(rest: number): number[] {
-    const found: number[] = [];
+  /** Adds the call_ids under `rest` to `into`: no array made per look-up (ingest asks three tables a call). */
+  addCandidates(rest: number, into: Set<number>): void {
     const high = rest >>> 8;
     const low = rest & 0xff;
     const callIds = this.callIds;
     const capacity = callIds.length;
     for (let slot = rest % capacity; callIds[slot] !== 0; slot = slot + 1 === capacity ? 0 : slot + 1) {
-      if (this.high[slot] === high && this.low[slot] === low) found.push(callIds[slot]!);
+      if (this.high[slot] === high && this.low[slot] === low) into.add(callIds[slot]!);
     }
-    return found;
   }
 
   private allocate(capacity: number): void {
@@ -117,13 +117,22 @@ class KeyTablePart {
     this.callIds = new Uint32Array(capacity);
   }
 
-  private place(rest: number, callId: number): void {
-    const capacity = this.callIds.length;
+  /** Puts a key in the first free slot of its run; true when the run holds the key already. */
+  private place(rest: number, callId: number): boolean {
+    const high = rest >>> 8;
+    const low = rest & 0xff;
+    const callIds = this.callIds;
+    const capacity = callIds.length;
+    let seen = false;
     let slot = rest % capacity;
-    while (this.callIds[slot] !== 0) slot = slot + 1 === capacity ? 0 : slot + 1;
-    this.high[slot] = rest >>> 8;
-    this.low[slot] = rest & 0xff;
-    this.callIds[slot] = callId;
+    while (callIds[slot] !== 0) {
+      if (this.high[slot] === high && this.low[slot] === low) seen = true;
+      slot = slot + 1 === capacity ? 0 : slot + 1;
+    }
+    this.high[slot] = high;
+    this.low[slot] = low;
+    callIds[slot] = callId;
+    return seen;
   }
 
   /** A quarter larger (not doubled: a month of many calls should not pay twice its keys). */

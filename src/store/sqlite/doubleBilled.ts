@@ -20,22 +20,25 @@ export function doubleBilledCalls(db: Db, month: string): DoubleBilled[] {
   let expected = 0;
   for (const scopeMonth of scopeMonths) expected += (keyCount.get(scopeMonth) as { keys: number }).keys;
   const table = new KeyTable(expected);
+  // Keys stored twice or more: only these can be a record_id billed twice (a key is 32 bits of it).
+  const repeated = new Set<number>();
   const ownKeys = new Uint32List();
   const parts = db.prepare('SELECT keys, call_ids AS callIds FROM call_keys WHERE month = ?');
   for (const scopeMonth of scopeMonths) {
     for (const part of parts.iterate(scopeMonth) as IterableIterator<{ keys: Buffer; callIds: Buffer }>) {
       for (let at = 0; at < part.keys.length; at += 4) {
         const key = part.keys.readUInt32LE(at);
-        table.add(key, part.callIds.readUInt32LE(at));
+        if (table.add(key, part.callIds.readUInt32LE(at))) repeated.add(key);
         if (scopeMonth === month) ownKeys.push(key);
       }
     }
   }
   const candidates = new Set<number>();
-  for (let index = 0; index < ownKeys.length; index += 1) {
-    const callIds = table.candidates(ownKeys.at(index));
-    if (callIds.length > 1) for (const callId of callIds) candidates.add(callId);
-  }
+  if (repeated.size > 0)
+    for (let index = 0; index < ownKeys.length; index += 1) {
+      const key = ownKeys.at(index);
+      if (repeated.has(key)) table.addCandidates(key, candidates);
+    }
   const byRecord = new Map<string, DoubleBilled['calls']>();
   const read = db.prepare(
     `SELECT c.record_id AS recordId, c.contract_id AS contractId, c.month, f.name AS fileName, c.line

@@ -241,7 +241,7 @@ export class SqliteStore extends SqliteReader implements Store {
       }
       const key = recordKey(call.recordId);
       asked.add(call.recordId);
-      for (const table of tables) for (const callId of table.candidates(key)) wanted.add(callId);
+      for (const table of tables) table.addCandidates(key, wanted);
     }
     if (wanted.size === 0) return found;
     for (const row of this.sql(FIND_CALLS).all(JSON.stringify([...wanted])) as (StoredCallIdentity & {
