@@ -319,30 +319,38 @@ export function fileControlsOf(rows: Row[]): ReadableRows<FileControls[]> {
  * view with booleans as 0/1) as the fields the totals are made of; each row not as meisai writes
  * it is a line of `unreadable`, left out of the sums.
  */
+/** A call row reconcile cannot sum, named by its record_id, file and line. */
+export function unreadableCallMessage(row: Row, problem: string): string {
+  return `call ${keyText(row.recordId)} (file ${String(row.fileId)}, line ${String(row.line)}): cannot be read: ${problem}`;
+}
+
 export function totalledCallsOf(rows: Row[], checkedRow: (row: Row) => Row): ReadableRows<TotalledCall[]> {
   const calls: TotalledCall[] = [];
   const unreadable: string[] = [];
   for (const row of rows) {
     const problem = callProblem(checkedRow(row));
     if (problem !== null) {
-      unreadable.push(
-        `call ${keyText(row.recordId)} (file ${String(row.fileId)}, line ${String(row.line)}): cannot be read: ${problem}`,
-      );
+      unreadable.push(unreadableCallMessage(row, problem));
       continue;
     }
-    calls.push({
-      contractId: row.contractId as string,
-      month: row.month as string,
-      number: row.number as string,
-      direction: row.direction as TotalledCall['direction'],
-      peerClass: row.peerClass as TotalledCall['peerClass'],
-      durationMs: row.durationMs as number,
-      chargeScaled: row.chargeScaled as number,
-      chargeRemainderParts: row.chargeRemainderParts as number,
-      chakuwariEligible: row.chakuwariEligible === true || row.chakuwariEligible === 1,
-    });
+    calls.push(totalledCallOf(row));
   }
   return { values: calls, unreadable };
+}
+
+/** A call row that passed callProblem, as the totals take it. */
+export function totalledCallOf(row: Row): TotalledCall {
+  return {
+    contractId: row.contractId as string,
+    month: row.month as string,
+    number: row.number as string,
+    direction: row.direction as TotalledCall['direction'],
+    peerClass: row.peerClass as TotalledCall['peerClass'],
+    durationMs: row.durationMs as number,
+    chargeScaled: row.chargeScaled as number,
+    chargeRemainderParts: row.chargeRemainderParts as number,
+    chakuwariEligible: row.chakuwariEligible === true || row.chakuwariEligible === 1,
+  };
 }
 
 /** The columns `meisai files` lists, aliased alike on both engines (`ingestedFileOf` maps them). */

@@ -169,6 +169,27 @@ describe('values the readers cannot interpret are differences, not exceptions', 
     expectOneLine(statement.stderr, 'cannot read');
   });
 
+  test('a call whose record_id is a blob, and one whose line is 0: named as unreadable, left out of the sums', async () => {
+    // reconcile reads record_id and line only for a row that fails its checks or that SQLite flags:
+    // damage to them alone must still make the row unreadable.
+    const dbPath = damagedCopy({
+      sql: `UPDATE call_rows SET record_id = X'4242' WHERE call_id = (SELECT MIN(call_id) FROM calls WHERE direction = 'out' AND month = '2011-04');
+            UPDATE call_rows SET line = 0 WHERE call_id = (SELECT MAX(call_id) FROM calls WHERE direction = 'out' AND month = '2011-04')`,
+    });
+    const { code, report } = await reconcile(dbPath);
+    expect(code).toBe(1);
+    expect(differences(report, 'totals')).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(
+          /^call a blob of 2 bytes \(file 1, line \d+\): cannot be read: record_id is a blob of 2 bytes, not a text/,
+        ),
+        expect.stringMatching(/^call SW1-\S+ \(file 1, line 0\): cannot be read: line is the number 0, below 1/),
+        // The two calls are left out of the sums: their numbers' totals now differ from the stored.
+        expect.stringMatching(/differ|only in the store|stored/),
+      ]),
+    );
+  });
+
   test('a call whose duration is a text and whose peer class does not exist', async () => {
     const dbPath = damagedCopy({
       sql: `PRAGMA ignore_check_constraints = ON;

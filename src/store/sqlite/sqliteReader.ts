@@ -4,7 +4,6 @@ import { CallValues, decodeRows } from './callValues';
 import { monthRanges } from './callKeys';
 import { keyText, readableCalls } from '../rowChecks';
 import {
-  totalledCallsOf,
   fileControlsOf,
   INGESTED_FILE_COLUMNS,
   INGESTED_FILES_FROM,
@@ -17,6 +16,7 @@ import {
   RERATE_BATCH,
   storedCallFromRow,
 } from '../rows';
+import { BILLED_CALL_COLUMNS, billedCallsOf, CallIdentity } from './billedCalls';
 import { doubleBilledCalls } from './doubleBilled';
 import { sqliteIntegrity } from './integrity';
 import { Db, storePath } from './connection';
@@ -211,8 +211,13 @@ export class SqliteReader {
     build: (raw: unknown[]) => Record<string, unknown>,
     filter = '',
   ): Generator<Record<string, unknown>[]> {
-    const read = (select: Database.Statement, parameters: Record<string, unknown>): Record<string, unknown>[] =>
-      (select.raw(true).all(parameters) as unknown[][]).map(build);
+    for (const raws of this.scopeRawRows(scope, columns, filter)) yield raws.map(build);
+  }
+
+  /** scopeRows' batches as read: arrays of call_id and then `columns`. */
+  private *scopeRawRows(scope: MonthScope, columns: string, filter = ''): Generator<unknown[][]> {
+    const read = (select: Database.Statement, parameters: Record<string, unknown>): unknown[][] =>
+      select.raw(true).all(parameters) as unknown[][];
     if (scope.contractId !== null) {
       const select = this.sql(
         `SELECT c.call_id AS callId, ${columns} FROM ${CONTRACT_MONTH_CALLS} JOIN call_rows c ON c.call_id = i.call_id
@@ -245,27 +250,9 @@ export class SqliteReader {
   // ---- reconciliation
 
   async *billedCalls(scope: MonthScope): AsyncIterable<ReadableRows<TotalledCall[]>> {
-    // Only the columns the totals are made of (and the row's identity, for a message).
-    const columns = `c.record_id AS recordId, c.file_id AS fileId, c.line, c.contract_id AS contractId, c.month, c.number, c.direction,
-                     c.peer_class AS peerClass, c.duration_ms AS durationMs, c.charge_scaled AS chargeScaled,
-                     c.charge_remainder_parts AS chargeRemainderParts, c.chakuwari_eligible AS chakuwariEligible`;
-    const build = (values: unknown[]): Record<string, unknown> => ({
-      callId: values[0],
-      recordId: values[1],
-      fileId: values[2],
-      line: values[3],
-      contractId: values[4],
-      month: values[5],
-      number: values[6],
-      direction: values[7],
-      peerClass: values[8],
-      durationMs: values[9],
-      chargeScaled: values[10],
-      chargeRemainderParts: values[11],
-      chakuwariEligible: values[12],
-    });
-    for (const rows of this.scopeRows(scope, columns, build, 'AND c.late = 0 AND c.unrated_code IS NULL')) {
-      const batch = totalledCallsOf(decodeRows(this.values, rows), (row) => row);
+    const identity = this.sql('SELECT record_id AS recordId, file_id AS fileId, line FROM call_rows WHERE call_id = ?');
+    for (const raws of this.scopeRawRows(scope, BILLED_CALL_COLUMNS, 'AND c.late = 0 AND c.unrated_code IS NULL')) {
+      const batch = billedCallsOf(raws, this.values, (callId) => identity.get(callId) as CallIdentity);
       if (batch.values.length > 0 || batch.unreadable.length > 0) yield batch;
     }
   }
@@ -443,16 +430,12 @@ function sameAsLast(): (value: unknown) => unknown {
   };
 }
 
-/** Batches from `fetch(after)` until it returns none, `after` the last row's callId each time (or `last` is passed). */
-function* batchesAfter(
-  after: number,
-  last: number,
-  fetch: (after: number) => Record<string, unknown>[],
-): Generator<Record<string, unknown>[]> {
+/** Batches from `fetch(after)` until it returns none, `after` the last row's call_id (its first value) each time (or `last` is passed). */
+function* batchesAfter(after: number, last: number, fetch: (after: number) => unknown[][]): Generator<unknown[][]> {
   while (after < last) {
     const rows = fetch(after);
     if (rows.length === 0) return;
-    after = rows[rows.length - 1]!.callId as number;
+    after = rows[rows.length - 1]![0] as number;
     yield rows;
   }
 }
