@@ -11,9 +11,10 @@ import {
 } from '../statement/loadStatement';
 import { numberRevision, readRevision } from '../statement/revisions';
 import { Statement } from '../statement/statement';
-import { DoubleBilled, ReadableRows, StoreReader, Store } from '../store/types';
+import { DoubleBilled, HeldOutCalls, MonthCallsBatch, ReadableRows, StoreReader, Store } from '../store/types';
 import { compareStatementFigures } from './compareStatements';
 import { compareTotals, MonthTotals, recomputeTotalsFrom } from './compareTotals';
+import type { TotalledCall } from '../aggregate/monthlyTotals';
 import { checkFileControls } from './fileControls';
 import { footingProblems } from './footing';
 import { readStatementDocument, readStatementText } from './readStatementFile';
@@ -187,13 +188,18 @@ async function totalsCheck(
   unreadableTotals: string[],
 ): Promise<{ check: Check; withTotals: StoredByContract }> {
   const scope = { month: request.month, contractId: request.contractId };
-  const unreadableCalls: string[] = [];
-  const fromCalls = await recomputeTotalsFrom(readBatchesInto(reader.billedCalls(scope), unreadableCalls));
+  const read: MonthCallsRead = {
+    unreadable: [],
+    counts: { billed: 0, late: 0, unratedByCode: {} },
+    contracts: new Set(),
+  };
+  const unreadableCalls = read.unreadable;
+  const fromCalls = await recomputeTotalsFrom(monthCallsInto(reader.monthCalls(scope), read));
   const stored = readInto(await reader.storedTotals(scope), unreadableTotals);
   const allReadable = unreadableTotals.length === 0;
   const made = fromCalls.rowCounts();
-  const counts = await reader.countCalls(scope);
-  const unrated = Object.entries(counts.unratedByCode);
+  const counts = read.counts;
+  const unrated = Object.entries(counts.unratedByCode).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   const unratedCount = unrated.reduce((sum, [, calls]) => sum + calls, 0);
   const details: Detail[] = [
     information(
@@ -211,18 +217,45 @@ async function totalsCheck(
   const contracts = contractsWithTotals(stored);
   return {
     check: makeCheck('totals', 'totals from calls', details),
-    withTotals: allReadable ? { contracts, byContract: monthTotalsByContract(stored) } : { contracts },
+    withTotals: allReadable
+      ? {
+          contracts,
+          byContract: monthTotalsByContract(stored),
+          ...(unreadableCalls.length === 0 ? { withCalls: read.contracts } : {}),
+        }
+      : { contracts },
   };
+}
+
+/** What the totals check's one pass over the month's calls gathers besides the sums. */
+interface MonthCallsRead {
+  unreadable: string[];
+  counts: HeldOutCalls;
+  /** Every contract with a call in the scope, billed or held out. */
+  contracts: Set<string>;
+}
+
+/** The billed calls of the batches, to sum; their counts, contracts and unreadable rows gathered into `read`. */
+async function* monthCallsInto(
+  batches: AsyncIterable<MonthCallsBatch>,
+  read: MonthCallsRead,
+): AsyncIterable<TotalledCall[]> {
+  for await (const batch of batches) {
+    read.unreadable.push(...batch.unreadable);
+    read.counts.billed += batch.counts.billed;
+    read.counts.late += batch.counts.late;
+    for (const [code, calls] of Object.entries(batch.counts.unratedByCode))
+      read.counts.unratedByCode[code] = (read.counts.unratedByCode[code] ?? 0) + calls;
+    for (const contract of batch.heldOutContracts) read.contracts.add(contract);
+    for (const call of batch.values) read.contracts.add(call.contractId);
+    yield batch.values;
+  }
 }
 
 /** The values read; the rows left out of them are added to `unreadable` (each a difference of the check). */
 function readInto<T>(read: ReadableRows<T>, unreadable: string[]): T {
   unreadable.push(...read.unreadable);
   return read.values;
-}
-
-async function* readBatchesInto<T>(batches: AsyncIterable<ReadableRows<T>>, unreadable: string[]): AsyncIterable<T> {
-  for await (const batch of batches) yield readInto(batch, unreadable);
 }
 
 /**
@@ -235,6 +268,12 @@ async function* readBatchesInto<T>(batches: AsyncIterable<ReadableRows<T>>, unre
 interface StoredByContract {
   contracts: Set<string>;
   byContract?: Map<string, MonthTotals>;
+  /**
+   * Every contract with a call in the scope, when every call and totals row read: with the
+   * contracts with totals and those with an issued revision, the statements check's contracts
+   * without another pass over the month's calls.
+   */
+  withCalls?: Set<string>;
 }
 
 function contractsWithTotals(stored: MonthTotals): Set<string> {
@@ -251,7 +290,13 @@ async function statementsCheck(
   withTotals: StoredByContract,
 ): Promise<Check> {
   const closed = await reader.isMonthClosed(request.month);
-  const contracts = await reader.contractsOfMonth({ month: request.month, contractId: request.contractId });
+  const scope = { month: request.month, contractId: request.contractId };
+  const contracts =
+    withTotals.withCalls === undefined
+      ? await reader.contractsOfMonth(scope)
+      : [
+          ...new Set([...withTotals.withCalls, ...withTotals.contracts, ...(await reader.revisedContracts(scope))]),
+        ].sort();
   const details: Detail[] = [];
   const unreadable: string[] = [];
   if (contracts.length === 0) details.push(information(`no contract has calls or statements in ${request.month}`));

@@ -173,7 +173,7 @@ async function callsUnderLock(writer: StoreWriter, fileId: number): Promise<File
 /** A contract-month's totals made again from its billed calls, as reconcile makes them: only the rows that differ are written. */
 async function rebuildTotals(writer: StoreWriter, scope: MonthScope): Promise<void> {
   const totals = new MonthlyTotals();
-  for await (const batch of writer.billedCalls(scope)) {
+  for await (const batch of writer.monthCalls(scope)) {
     if (batch.unreadable.length > 0)
       throw new RunFailedError(
         `${scope.contractId} ${scope.month}: ${batch.unreadable[0]} (nothing was removed; run meisai reconcile)`,

@@ -15,7 +15,9 @@ import {
 import {
   FileControls,
   IngestedFile,
+  HeldOutCalls,
   IssuedRevision,
+  MonthCallsBatch,
   MonthTotals,
   RevisionSummary,
   ReadableRows,
@@ -324,18 +326,48 @@ export function unreadableCallMessage(row: Row, problem: string): string {
   return `call ${keyText(row.recordId)} (file ${String(row.fileId)}, line ${String(row.line)}): cannot be read: ${problem}`;
 }
 
-export function totalledCallsOf(rows: Row[], checkedRow: (row: Row) => Row): ReadableRows<TotalledCall[]> {
-  const calls: TotalledCall[] = [];
-  const unreadable: string[] = [];
+/**
+ * Counts a call in `counts` by its late flag and unrated code, as every engine reads them: true
+ * when it is held out of the totals (unrated, or else late), false when it is billed.
+ */
+export function countedHeldOut(counts: HeldOutCalls, late: unknown, unratedCode: unknown): boolean {
+  if (unratedCode !== null) {
+    const code = String(unratedCode);
+    counts.unratedByCode[code] = (counts.unratedByCode[code] ?? 0) + 1;
+    return true;
+  }
+  if (late !== 0 && late !== false) {
+    counts.late += 1;
+    return true;
+  }
+  counts.billed += 1;
+  return false;
+}
+
+/** A contract id as read, for the list of contracts with calls (a damaged one as its key text). */
+export function contractText(value: unknown): string {
+  return typeof value === 'string' ? value : keyText(value);
+}
+
+/** A batch of call rows (late and unratedCode among their columns) as reconcile takes it: the billed ones checked and summed, the others counted. */
+export function monthCallsOf(rows: Row[], checkedRow: (row: Row) => Row): MonthCallsBatch {
+  const batch: MonthCallsBatch = {
+    values: [],
+    unreadable: [],
+    counts: { billed: 0, late: 0, unratedByCode: {} },
+    heldOutContracts: [],
+  };
   for (const row of rows) {
-    const problem = callProblem(checkedRow(row));
-    if (problem !== null) {
-      unreadable.push(unreadableCallMessage(row, problem));
+    const checked = checkedRow(row);
+    if (countedHeldOut(batch.counts, checked.late, checked.unratedCode)) {
+      batch.heldOutContracts.push(contractText(checked.contractId));
       continue;
     }
-    calls.push(totalledCallOf(row));
+    const problem = callProblem(checked);
+    if (problem !== null) batch.unreadable.push(unreadableCallMessage(row, problem));
+    else batch.values.push(totalledCallOf(checked));
   }
-  return { values: calls, unreadable };
+  return batch;
 }
 
 /** A call row that passed callProblem, as the totals take it. */

@@ -281,6 +281,14 @@ export interface ReadableRows<T> {
   unreadable: string[];
 }
 
+/** A batch of a month's calls as reconcile reads them: the billed calls to sum, the others counted. */
+export interface MonthCallsBatch extends ReadableRows<TotalledCall[]> {
+  /** The batch's calls by how they count: billed (readable or not), late, unrated by code. */
+  counts: HeldOutCalls;
+  /** The contracts of its late and unrated calls (a billed call's is in `values`). */
+  heldOutContracts: string[];
+}
+
 /** An issued revision as stored: the raw JSON, so an edited one can still be examined. */
 export interface IssuedRevision {
   revision: number;
@@ -326,9 +334,11 @@ export interface StoreReader {
   /** Contracts with an issued revision in the scope. */
   revisedContracts(scope: MonthScope): Promise<string[]>;
 
-  /** Reconciliation: the billed calls (neither late nor unrated), in batches; unreadable rows are left out and described. */
-  billedCalls(scope: MonthScope): AsyncIterable<ReadableRows<TotalledCall[]>>;
-  countCalls(scope: MonthScope): Promise<HeldOutCalls>;
+  /**
+   * Reconciliation: the scope's calls in one pass, in batches: the billed ones (neither late nor
+   * unrated) to sum, an unreadable row left out and described; the late and unrated ones counted.
+   */
+  monthCalls(scope: MonthScope): AsyncIterable<MonthCallsBatch>;
   /** The month's stored totals; unreadable rows are left out and described. */
   storedTotals(scope: MonthScope): Promise<ReadableRows<MonthTotals>>;
   /** Contracts with anything in the month: calls, totals or an issued statement. */

@@ -16,6 +16,7 @@ import { TariffBook } from '../tariff/tariff';
 import { OpenedStore } from './storeContract';
 import { csv } from './tempStore';
 import { Store } from '../store/types';
+import { monthCallsRead } from './monthCallCounts';
 
 /**
  * Subscriptions, rejects, recycle and reconcile's integrity check through the `Store` interface
@@ -301,10 +302,11 @@ export function parityContract(
         recycled: 2,
         recycledRows: 2,
       });
-      expect(await store.countCalls({ month: '2011-04', contractId: 'N000000001' })).toEqual({
-        billed: 0,
-        late: 2,
-        unratedByCode: {},
+      expect(await monthCallsRead(store, { month: '2011-04', contractId: 'N000000001' })).toEqual({
+        billed: [],
+        counts: { billed: 0, late: 2, unratedByCode: {} },
+        heldOutContracts: ['N000000001', 'N000000001'],
+        unreadable: [],
       });
     });
 

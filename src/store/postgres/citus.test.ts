@@ -78,12 +78,11 @@ describe('the catalog of PostgreSQL statements, for Citus', () => {
       'hasCalls',
       'monthCallBatchContract',
       'revisedContractsContract',
-      'countCallsContract',
       'storedTypeTotalsContract',
       'storedChakuwariTotalsContract',
       'contractsOfMonthContract',
       'issuedRevisions',
-      'declareBilledContract',
+      'declareMonthCallsContract',
     ];
     for (const name of routers) expect({ name, kind: QUERIES[name].citus.kind }).toEqual({ name, kind: 'router' });
   });
@@ -231,13 +230,12 @@ describePostgres('the Citus layout on a migrated store', () => {
               };
               await writer.applyTotalsDiff(scope, totalsDiff((await writer.storedTotals(scope)).values, changed));
               await writer.applyTotalsDiff(scope, totalsDiff((await writer.storedTotals(scope)).values, stored));
-              for await (const _batch of writer.billedCalls(scope)) void _batch;
+              for await (const _batch of writer.monthCalls(scope)) void _batch;
             },
             { lockKey: 'month:2011-04' },
           );
-          await store.countCalls(scope);
           await store.contractsOfMonth(scope);
-          for await (const _batch of store.billedCalls(scope)) void _batch;
+          for await (const _batch of store.monthCalls(scope)) void _batch;
         }
         await store.transaction((writer) =>
           writer.importSubscriptions(

@@ -1,5 +1,5 @@
 import {
-  totalledCallsOf,
+  monthCallsOf,
   fileControlsOf,
   ingestedFileOf,
   issuedRevisionsOf,
@@ -26,7 +26,7 @@ import { addTotals } from './pgTotals';
 import { textArray } from './arrayLiteral';
 import { CustomerLine } from '../listingTypes';
 import pg from 'pg';
-import { ChakuwariTotal, NumberTypeTotal, TotalledCall } from '../../aggregate/monthlyTotals';
+import { ChakuwariTotal, NumberTypeTotal } from '../../aggregate/monthlyTotals';
 import { CallRecord } from '../../input/callRecord';
 import { keyText, readableCalls } from '../rowChecks';
 import {
@@ -37,7 +37,7 @@ import {
   CallDetailsRequest,
   FileControls,
   FileRow,
-  HeldOutCalls,
+  MonthCallsBatch,
   IntegrityReport,
   IssuedRevision,
   RecyclableReject,
@@ -350,8 +350,8 @@ export class PgSession implements StoreWriter {
 
   // ---- reconciliation
 
-  async *billedCalls(scope: MonthScope): AsyncIterable<ReadableRows<TotalledCall[]>> {
-    const [declare, values] = this.queryForScope(scope, 'declareBilledMonth', 'declareBilledContract');
+  async *monthCalls(scope: MonthScope): AsyncIterable<MonthCallsBatch> {
+    const [declare, values] = this.queryForScope(scope, 'declareMonthCallsMonth', 'declareMonthCallsContract');
     // A cursor needs a transaction: inside one, this session's; else a snapshot of its own.
     const own = this.client instanceof pg.Pool;
     const client = own ? await this.store.connect() : (this.client as pg.PoolClient);
@@ -360,12 +360,11 @@ export class PgSession implements StoreWriter {
       if (own) await this.store.run(client, 'beginSnapshot');
       await this.store.run(client, declare, values);
       for (;;) {
-        const rows = (await this.store.run(client, 'fetchBilled')).rows as Record<string, unknown>[];
+        const rows = (await this.store.run(client, 'fetchMonthCalls')).rows as Record<string, unknown>[];
         if (rows.length === 0) break;
-        const batch = totalledCallsOf(rows, callRowForChecks);
-        if (batch.values.length > 0 || batch.unreadable.length > 0) yield batch;
+        yield monthCallsOf(rows, callRowForChecks);
       }
-      await this.store.run(client, 'closeBilled');
+      await this.store.run(client, 'closeMonthCalls');
     } finally {
       if (own) {
         try {
@@ -376,19 +375,6 @@ export class PgSession implements StoreWriter {
         (client as pg.PoolClient).release(broken ? true : undefined);
       }
     }
-  }
-
-  async countCalls(scope: MonthScope): Promise<HeldOutCalls> {
-    const [name, values] = this.queryForScope(scope, 'countCallsMonth', 'countCallsContract');
-    const rows = (await this.run(name, values)).rows as { late: boolean; unratedCode: string | null; calls: number }[];
-    const counts: HeldOutCalls = { billed: 0, late: 0, unratedByCode: {} };
-    for (const row of rows) {
-      if (row.unratedCode !== null)
-        counts.unratedByCode[row.unratedCode] = (counts.unratedByCode[row.unratedCode] ?? 0) + row.calls;
-      else if (row.late) counts.late += row.calls;
-      else counts.billed += row.calls;
-    }
-    return counts;
   }
 
   async storedTotals(scope: MonthScope): Promise<ReadableRows<MonthTotals>> {

@@ -11,7 +11,6 @@ import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { TotalledCall } from '../../aggregate/monthlyTotals';
 import { StoreConfigurationError, StoreFailedError } from '../../errors';
 import {
   ClosedMonth,
@@ -24,7 +23,7 @@ import {
   FileRow,
   FileStart,
   FileTransaction,
-  HeldOutCalls,
+  MonthCallsBatch,
   IntegrityReport,
   IssuedRevision,
   RecyclableReject,
@@ -431,11 +430,8 @@ export class PgStore implements Store {
   revisedContracts(scope: MonthScope): Promise<string[]> {
     return this.reads.revisedContracts(scope);
   }
-  billedCalls(scope: MonthScope): AsyncIterable<ReadableRows<TotalledCall[]>> {
-    return this.reads.billedCalls(scope);
-  }
-  countCalls(scope: MonthScope): Promise<HeldOutCalls> {
-    return this.reads.countCalls(scope);
+  monthCalls(scope: MonthScope): AsyncIterable<MonthCallsBatch> {
+    return this.reads.monthCalls(scope);
   }
   storedTotals(scope: MonthScope): Promise<ReadableRows<MonthTotals>> {
     return this.readTransaction((reader) => reader.storedTotals(scope));

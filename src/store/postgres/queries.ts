@@ -24,7 +24,7 @@ const MONTH_CONTRACT = 'month = $1 AND contract_id = $2';
 /** Only the columns the totals are made of (and the row's identity, for a message). */
 const CALL_SELECT = `SELECT record_id AS "recordId", file_id AS "fileId", line, contract_id AS "contractId", month, number, direction,
   peer_class AS "peerClass", duration_ms AS "durationMs", charge_scaled AS "chargeScaled", charge_remainder_parts AS "chargeRemainderParts",
-  chakuwari_eligible AS "chakuwariEligible" FROM calls`;
+  chakuwari_eligible AS "chakuwariEligible", late, unrated_code AS "unratedCode" FROM calls`;
 const RERATE_SELECT = `SELECT record_id AS "recordId", contract_id AS "contractId", number, direction, peer, peer_is_number AS "peerIsNumber",
   start_ms AS "startMs", duration_ms AS "durationMs", late, peer_class AS "peerClass", tariff_id AS "tariffId",
   numbering_plan_id AS "numberingPlanId", rate_id AS "rateId", rate_prefix AS "ratePrefix", units, charge_scaled AS "chargeScaled",
@@ -250,26 +250,18 @@ export const QUERIES = {
   ),
 
   // ---- reconciliation
-  declareBilledMonth: queryEntry(
-    `DECLARE meisai_billed NO SCROLL CURSOR FOR ${CALL_SELECT} WHERE ${MONTH} AND late = false AND unrated_code IS NULL`,
+  declareMonthCallsMonth: queryEntry(
+    `DECLARE meisai_month_calls NO SCROLL CURSOR FOR ${CALL_SELECT} WHERE ${MONTH}`,
     multi(ALL_CONTRACTS),
     false,
   ),
-  declareBilledContract: queryEntry(
-    `DECLARE meisai_billed NO SCROLL CURSOR FOR ${CALL_SELECT} WHERE ${MONTH_CONTRACT} AND late = false AND unrated_code IS NULL`,
+  declareMonthCallsContract: queryEntry(
+    `DECLARE meisai_month_calls NO SCROLL CURSOR FOR ${CALL_SELECT} WHERE ${MONTH_CONTRACT}`,
     router,
     false,
   ),
-  fetchBilled: queryEntry(`FETCH ${RERATE_BATCH} FROM meisai_billed`, local, false),
-  closeBilled: queryEntry('CLOSE meisai_billed', local, false),
-  countCallsMonth: queryEntry(
-    `SELECT late, unrated_code AS "unratedCode", count(*) AS calls FROM calls WHERE ${MONTH} GROUP BY late, unrated_code ORDER BY unrated_code`,
-    multi(ALL_CONTRACTS),
-  ),
-  countCallsContract: queryEntry(
-    `SELECT late, unrated_code AS "unratedCode", count(*) AS calls FROM calls WHERE ${MONTH_CONTRACT} GROUP BY late, unrated_code ORDER BY unrated_code`,
-    router,
-  ),
+  fetchMonthCalls: queryEntry(`FETCH ${RERATE_BATCH} FROM meisai_month_calls`, local, false),
+  closeMonthCalls: queryEntry('CLOSE meisai_month_calls', local, false),
   storedTypeTotalsMonth: queryEntry(`${TYPE_TOTALS_SELECT} WHERE ${MONTH}`, multi(ALL_CONTRACTS)),
   storedTypeTotalsContract: queryEntry(`${TYPE_TOTALS_SELECT} WHERE ${MONTH_CONTRACT}`, router),
   storedChakuwariTotalsMonth: queryEntry(`${CHAKUWARI_TOTALS_SELECT} WHERE ${MONTH}`, multi(ALL_CONTRACTS)),

@@ -1,5 +1,4 @@
 import Database from 'better-sqlite3';
-import { TotalledCall } from '../../aggregate/monthlyTotals';
 import { CallValues, decodeRows } from './callValues';
 import { monthRanges } from './callKeys';
 import { keyText, readableCalls } from '../rowChecks';
@@ -16,7 +15,7 @@ import {
   RERATE_BATCH,
   storedCallFromRow,
 } from '../rows';
-import { BILLED_CALL_COLUMNS, billedCallsOf, CallIdentity } from './billedCalls';
+import { CallIdentity, MONTH_CALL_COLUMNS, monthCallsOf } from './monthCalls';
 import { doubleBilledCalls } from './doubleBilled';
 import { sqliteIntegrity } from './integrity';
 import { Db, storePath } from './connection';
@@ -27,7 +26,7 @@ import {
   CallDetailsRequest,
   DoubleBilled,
   FileControls,
-  HeldOutCalls,
+  MonthCallsBatch,
   IntegrityReport,
   IssuedRevision,
   MonthScope,
@@ -249,42 +248,10 @@ export class SqliteReader {
 
   // ---- reconciliation
 
-  async *billedCalls(scope: MonthScope): AsyncIterable<ReadableRows<TotalledCall[]>> {
+  async *monthCalls(scope: MonthScope): AsyncIterable<MonthCallsBatch> {
     const identity = this.sql('SELECT record_id AS recordId, file_id AS fileId, line FROM call_rows WHERE call_id = ?');
-    for (const raws of this.scopeRawRows(scope, BILLED_CALL_COLUMNS, 'AND c.late = 0 AND c.unrated_code IS NULL')) {
-      const batch = billedCallsOf(raws, this.values, (callId) => identity.get(callId) as CallIdentity);
-      if (batch.values.length > 0 || batch.unreadable.length > 0) yield batch;
-    }
-  }
-
-  async countCalls(scope: MonthScope): Promise<HeldOutCalls> {
-    const rows: { late: number; unratedCode: string | null; calls: number }[] = [];
-    const grouped = 'GROUP BY c.late, c.unrated_code ORDER BY c.unrated_code';
-    if (scope.contractId !== null) {
-      rows.push(
-        ...(this.sql(
-          `SELECT c.late, c.unrated_code AS unratedCode, COUNT(*) AS calls FROM ${CONTRACT_MONTH_CALLS} JOIN call_rows c ON c.call_id = i.call_id
-            WHERE k.month = @month ${grouped}`,
-        ).all(scopeParameters(scope)) as typeof rows),
-      );
-    } else {
-      const select = this.sql(
-        `SELECT c.late, c.unrated_code AS unratedCode, COUNT(*) AS calls FROM call_rows c
-          WHERE c.call_id BETWEEN @first AND @last AND c.month = @month ${grouped}`,
-      );
-      const month = this.values.find(scope.month);
-      for (const range of month === undefined ? [] : monthRanges(this.db, scope.month))
-        rows.push(...(select.all({ month, ...range }) as typeof rows));
-    }
-    decodeRows(this.values, rows);
-    const counts: HeldOutCalls = { billed: 0, late: 0, unratedByCode: {} };
-    for (const row of rows) {
-      if (row.unratedCode !== null)
-        counts.unratedByCode[row.unratedCode] = (counts.unratedByCode[row.unratedCode] ?? 0) + row.calls;
-      else if (row.late !== 0) counts.late += row.calls;
-      else counts.billed += row.calls;
-    }
-    return counts;
+    for (const raws of this.scopeRawRows(scope, MONTH_CALL_COLUMNS))
+      yield monthCallsOf(raws, this.values, (callId) => identity.get(callId) as CallIdentity);
   }
 
   async storedTotals(scope: MonthScope): Promise<ReadableRows<MonthTotals>> {
