@@ -88,8 +88,9 @@ export class MonthlyTotals {
   private nextSlotOfNumber = new Int32Array(1024);
   private sums = new Float64Array(1024 * SUMS_PER_SLOT);
 
-  add(call: TotalledCall): void {
-    if (call.durationMs <= 0) return;
+  /** Counts a call in its number's sums; false when the call counts in no row (no duration, or inbound without 着割). */
+  add(call: TotalledCall): boolean {
+    if (call.durationMs <= 0) return false;
     if (call.direction === 'out') {
       const typeIndex = TYPE_INDEX.get(call.peerClass);
       if (typeIndex === undefined) throw new RangeError(`an outbound call of class ${call.peerClass} has no call type`);
@@ -105,7 +106,15 @@ export class MonthlyTotals {
       sums[at] = sums[at]! + 1;
       sums[at + 1] = sums[at + 1]! + truncateToTenths(call.durationMs);
       sums[at + 2] = sums[at + 2]! + call.durationMs;
+    } else {
+      return false;
     }
+    return true;
+  }
+
+  /** The contracts of the calls counted. */
+  contracts(): Set<string> {
+    return new Set(this.contractOfSlot);
   }
 
   numberTypeTotals(): NumberTypeTotal[] {

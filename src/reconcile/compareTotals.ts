@@ -107,8 +107,11 @@ function show<Row>(figure: Figure<Row>, value: number): string {
 }
 
 /** The same, over calls read one at a time from the store. */
-export async function recomputeTotalsFrom(batches: AsyncIterable<TotalledCall[]>): Promise<MonthlyTotals> {
+export async function recomputeTotalsFrom(
+  batches: AsyncIterable<TotalledCall[]>,
+  uncounted: (call: TotalledCall) => void = () => undefined,
+): Promise<MonthlyTotals> {
   const totals = new MonthlyTotals();
-  for await (const calls of batches) for (const call of calls) totals.add(call);
+  for await (const calls of batches) for (const call of calls) if (!totals.add(call)) uncounted(call);
   return totals;
 }

@@ -194,7 +194,12 @@ async function totalsCheck(
     contracts: new Set(),
   };
   const unreadableCalls = read.unreadable;
-  const fromCalls = await recomputeTotalsFrom(monthCallsInto(reader.monthCalls(scope), read));
+  // A call that counts in no row (no duration, inbound without 着割) names its contract here; the
+  // others' contracts are the computed rows'.
+  const fromCalls = await recomputeTotalsFrom(monthCallsInto(reader.monthCalls(scope), read), (call) =>
+    read.contracts.add(call.contractId),
+  );
+  for (const contract of fromCalls.contracts()) read.contracts.add(contract);
   const stored = readInto(await reader.storedTotals(scope), unreadableTotals);
   const allReadable = unreadableTotals.length === 0;
   const made = fromCalls.rowCounts();
@@ -231,11 +236,11 @@ async function totalsCheck(
 interface MonthCallsRead {
   unreadable: string[];
   counts: HeldOutCalls;
-  /** Every contract with a call in the scope, billed or held out. */
+  /** Contracts with a call in the scope: held out, or billed in no row (the rows' contracts are added after the sums). */
   contracts: Set<string>;
 }
 
-/** The billed calls of the batches, to sum; their counts, contracts and unreadable rows gathered into `read`. */
+/** The billed calls of the batches, to sum; their counts, held-out contracts and unreadable rows gathered into `read`. */
 async function* monthCallsInto(
   batches: AsyncIterable<MonthCallsBatch>,
   read: MonthCallsRead,
@@ -247,7 +252,6 @@ async function* monthCallsInto(
     for (const [code, calls] of Object.entries(batch.counts.unratedByCode))
       read.counts.unratedByCode[code] = (read.counts.unratedByCode[code] ?? 0) + calls;
     for (const contract of batch.heldOutContracts) read.contracts.add(contract);
-    for (const call of batch.values) read.contracts.add(call.contractId);
     yield batch.values;
   }
 }

@@ -310,6 +310,24 @@ export function parityContract(
       });
     });
 
+    test("reconcile's statements check takes every contract with a call: one whose only call has no duration, one whose only call is late", async () => {
+      await ingest(
+        store,
+        write('day.csv', csv([...ROWS, 'Z1,N000000002,05022223333,out,03-1234-5678,2011-04-05 10:00:00,0'])),
+      );
+      await closeMonth(store, reference, '2011-04');
+      await ingest(
+        store,
+        write('late.csv', csv(['L1,N000000003,05033334444,out,03-1234-5678,2011-04-06 10:00:00,30'])),
+      );
+      const contracts = ['N000000001', 'N000000002', 'N000000003'];
+      expect(await store.contractsOfMonth({ month: '2011-04', contractId: null })).toEqual(contracts);
+      const report = await reconcileMonth(store, reference, { month: '2011-04', contractId: null });
+      const statements = report.checks.find((check) => check.name === 'statements')!;
+      for (const contract of contracts)
+        expect(statements.details.some((detail) => detail.message.includes(contract))).toBe(true);
+    });
+
     test('reconcile names the check the engine ran', async () => {
       await ingest(store, write('day.csv', csv(ROWS)));
       const report = await reconcileMonth(store, reference, { month: '2011-04', contractId: null });
