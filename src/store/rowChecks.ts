@@ -136,6 +136,31 @@ export function callProblem(row: Record<string, unknown>): ValueProblem {
   return found === null ? null : found.join('; ');
 }
 
+/** The column of calls a reader's field name stands for (`chargeScaled`: charge_scaled). */
+export function callColumn(name: string): string {
+  const entry = CALL_COLUMNS[name];
+  if (entry === undefined) throw new Error(`no column of calls is read as ${name}`);
+  return entry[0];
+}
+
+/**
+ * callProblem for rows read as arrays: the checks of `names` (the readers' field names, in the
+ * order of the values from `offset` on), looked up once for a whole read instead of per row.
+ */
+export function callValuesCheck(names: readonly string[], offset: number): (values: unknown[]) => ValueProblem {
+  const checks = names.map((name) => CALL_COLUMNS[name]);
+  return (values) => {
+    let found: string[] | null = null;
+    for (let index = 0; index < checks.length; index += 1) {
+      const entry = checks[index];
+      if (entry === undefined) continue;
+      const problem = entry[1](entry[0], values[index + offset]);
+      if (problem !== null) (found ??= []).push(problem);
+    }
+    return found === null ? null : found.join('; ');
+  };
+}
+
 export function callKey(row: Record<string, unknown>): string {
   return `call ${keyText(row.recordId)}`;
 }

@@ -108,16 +108,3 @@ export const CODED_FIELDS = [
   'unratedCode',
   'planId',
 ] as const;
-
-/** Replaces the codes in these rows' coded fields by their values (in place). */
-export function decodeRows(values: CallValues, rows: Record<string, unknown>[]): Record<string, unknown>[] {
-  if (rows.length === 0) return rows;
-  const fields = CODED_FIELDS.filter((field) => field in rows[0]!);
-  for (const row of rows) {
-    for (const field of fields) {
-      const code = row[field];
-      if (code !== null) row[field] = values.value(code);
-    }
-  }
-  return rows;
-}

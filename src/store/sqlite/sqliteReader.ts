@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { CallValues, decodeRows } from './callValues';
+import { CallValues } from './callValues';
 import { monthRanges } from './callKeys';
 import { keyText, readableCalls } from '../rowChecks';
 import {
@@ -13,10 +13,10 @@ import {
   monthTotalsOrFail,
   MonthTotalsRows,
   RERATE_BATCH,
-  storedCallFromRow,
 } from '../rows';
 import { CallIdentity, MONTH_CALL_COLUMNS, monthCallsOf } from './monthCalls';
 import { doubleBilledCalls } from './doubleBilled';
+import { STORED_CALL_COLUMNS, storedCallsOf } from './storedCalls';
 import { sqliteIntegrity } from './integrity';
 import { Db, storePath } from './connection';
 import {
@@ -160,60 +160,17 @@ export class SqliteReader {
   // ---- re-rating
 
   async *monthCallBatches(scope: MonthScope): AsyncIterable<StoredCall[]> {
-    const columns = `c.record_id AS recordId, c.contract_id AS contractId, c.number, c.direction, c.peer, c.peer_is_number AS peerIsNumber,
-              c.start_ms AS startMs, c.duration_ms AS durationMs, c.late, c.peer_class AS peerClass, c.tariff_id AS tariffId,
-              c.numbering_plan_id AS numberingPlanId, c.rate_id AS rateId, c.rate_prefix AS ratePrefix, c.units, c.charge_scaled AS chargeScaled,
-              c.chakuwari_eligible AS chakuwariEligible, c.unrated_code AS unratedCode, c.plan_id AS planId,
-              c.charge_remainder_parts AS chargeRemainderParts`;
-    const build = (values: unknown[]): Record<string, unknown> => ({
-      callId: values[0],
-      recordId: values[1],
-      contractId: values[2],
-      number: values[3],
-      direction: values[4],
-      peer: values[5],
-      peerIsNumber: values[6],
-      startMs: values[7],
-      durationMs: values[8],
-      late: values[9],
-      peerClass: values[10],
-      tariffId: values[11],
-      numberingPlanId: values[12],
-      rateId: values[13],
-      ratePrefix: values[14],
-      units: values[15],
-      chargeScaled: values[16],
-      chakuwariEligible: values[17],
-      unratedCode: values[18],
-      planId: values[19],
-      chargeRemainderParts: values[20],
-    });
-    for (const rows of this.scopeRows(scope, columns, build)) {
-      yield readableCalls(this.location, decodeRows(this.values, rows)).map((row) => {
-        const call = storedCallFromRow(row);
-        call.storeRow = row.callId as number;
-        return call;
-      });
-    }
+    for (const raws of this.scopeRawRows(scope, STORED_CALL_COLUMNS))
+      yield storedCallsOf(raws, this.values, this.location);
   }
 
   /**
-   * The scope's calls rows (these columns of calls \`c\`, and its call_id as callId), in call_id
-   * order, RERATE_BATCH at a time: a contract-month is a range of call_index per key part; a whole month the
-   * call_id ranges of its key parts (sequential reads of the rows the month's files appended).
-   * No statement stays open while the caller writes. Rows are read as arrays (better-sqlite3's
-   * row objects cost twice the time) and made objects by `build`, in the order of `columns`.
+   * The scope's calls rows (call_id, then these columns of calls \`c\`), in call_id order,
+   * RERATE_BATCH at a time: a contract-month is a range of call_index per key part; a whole month
+   * the call_id ranges of its key parts (sequential reads of the rows the month's files appended).
+   * No statement stays open while the caller writes. Rows are read as arrays: better-sqlite3's row
+   * objects cost twice the time, and the callers make each row the one object they need.
    */
-  private *scopeRows(
-    scope: MonthScope,
-    columns: string,
-    build: (raw: unknown[]) => Record<string, unknown>,
-    filter = '',
-  ): Generator<Record<string, unknown>[]> {
-    for (const raws of this.scopeRawRows(scope, columns, filter)) yield raws.map(build);
-  }
-
-  /** scopeRows' batches as read: arrays of call_id and then `columns`. */
   private *scopeRawRows(scope: MonthScope, columns: string, filter = ''): Generator<unknown[][]> {
     const read = (select: Database.Statement, parameters: Record<string, unknown>): unknown[][] =>
       select.raw(true).all(parameters) as unknown[][];
