@@ -1,5 +1,6 @@
-import { callProblem } from '../rowChecks';
-import { contractText, countedHeldOut, totalledCallOf, unreadableCallMessage } from '../rows';
+import type { TotalledCall } from '../../aggregate/monthlyTotals';
+import { callColumn, callProblem, callValuesCheck } from '../rowChecks';
+import { contractText, countedHeldOut, unreadableCallMessage } from '../rows';
 import type { MonthCallsBatch } from '../types';
 import type { CallValues } from './callValues';
 
@@ -11,10 +12,24 @@ import type { CallValues } from './callValues';
  * a row or one that fails otherwise. Three values a call fewer to step, one of them a text made
  * into a JavaScript string.
  */
-export const MONTH_CALL_COLUMNS = `c.contract_id, c.month, c.number, c.direction, c.peer_class, c.duration_ms,
-  c.charge_scaled, c.charge_remainder_parts, c.chakuwari_eligible,
+const SUMMED_FIELDS = [
+  'contractId',
+  'month',
+  'number',
+  'direction',
+  'peerClass',
+  'durationMs',
+  'chargeScaled',
+  'chargeRemainderParts',
+  'chakuwariEligible',
+] as const;
+
+export const MONTH_CALL_COLUMNS = `${SUMMED_FIELDS.map((field) => `c.${callColumn(field)}`).join(', ')},
   (typeof(c.record_id) <> 'text' OR typeof(c.line) <> 'integer' OR c.line NOT BETWEEN 1 AND ${Number.MAX_SAFE_INTEGER}),
   c.late, c.unrated_code`;
+
+/** The checks of the summed values (positions 1 to 9 of a raw row), looked up once. */
+const problemOf = callValuesCheck(SUMMED_FIELDS, 1);
 
 /** A call's identity columns, read by call_id. */
 export type CallIdentity = { recordId: unknown; fileId: unknown; line: unknown };
@@ -41,26 +56,29 @@ export function monthCallsOf(
       batch.heldOutContracts.push(contractText(raw[1]));
       continue;
     }
-    const row: Record<string, unknown> = {
-      contractId: raw[1],
-      month: decoded(raw[2]),
-      number: raw[3],
-      direction: decoded(raw[4]),
-      peerClass: decoded(raw[5]),
-      durationMs: raw[6],
-      chargeScaled: raw[7],
-      chargeRemainderParts: raw[8],
-      chakuwariEligible: raw[9],
-    };
-    if (raw[10] !== 0 || callProblem(row) !== null) {
-      const named = { ...row, ...identity(raw[0] as number) };
+    raw[2] = decoded(raw[2]);
+    raw[4] = decoded(raw[4]);
+    raw[5] = decoded(raw[5]);
+    if (raw[10] !== 0 || problemOf(raw) !== null) {
+      const named: Record<string, unknown> = identity(raw[0] as number);
+      SUMMED_FIELDS.forEach((field, index) => (named[field] = raw[index + 1]));
       const problem = callProblem(named);
       if (problem !== null) {
         batch.unreadable.push(unreadableCallMessage(named, problem));
         continue;
       }
     }
-    batch.values.push(totalledCallOf(row));
+    batch.values.push({
+      contractId: raw[1] as string,
+      month: raw[2] as string,
+      number: raw[3] as string,
+      direction: raw[4] as TotalledCall['direction'],
+      peerClass: raw[5] as TotalledCall['peerClass'],
+      durationMs: raw[6] as number,
+      chargeScaled: raw[7] as number,
+      chargeRemainderParts: raw[8] as number,
+      chakuwariEligible: raw[9] === 1,
+    });
   }
   return batch;
 }
