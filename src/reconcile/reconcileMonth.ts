@@ -11,7 +11,15 @@ import {
 } from '../statement/loadStatement';
 import { numberRevision, readRevision } from '../statement/revisions';
 import { Statement } from '../statement/statement';
-import { DoubleBilled, HeldOutCalls, MonthCallsBatch, ReadableRows, StoreReader, Store } from '../store/types';
+import {
+  DoubleBilled,
+  HeldOutCalls,
+  IntegrityReport,
+  MonthCallsBatch,
+  ReadableRows,
+  StoreReader,
+  Store,
+} from '../store/types';
 import { compareStatementFigures } from './compareStatements';
 import { compareTotals, MonthTotals, recomputeTotalsFrom } from './compareTotals';
 import type { TotalledCall } from '../aggregate/monthlyTotals';
@@ -61,47 +69,53 @@ export async function reconcileMonth(
     let withTotals: StoredByContract | undefined;
     // The store-wide checks read the whole store (every page, every call): a month-wide
     // reconcile runs them; one contract's reconcile answers in its own time, whatever the store's size.
-    // The integrity check starts first and is awaited last: an engine may run it beside the
-    // other checks (SQLite: on a connection of its own in a worker thread).
+    // They start first and are awaited last: an engine may answer them beside the month's own
+    // reads (SQLite: a connection of its own in a worker thread).
+    const wide = request.contractId === null ? await reader.storeWideChecks(request.month) : null;
     const integrity =
-      request.contractId === null
-        ? findingOnStoreFault('integrity', 'store integrity', () => integrityCheck(reader))
-        : Promise.resolve(storeWide('integrity', 'store integrity'));
-    // Handled when awaited below; until then a failure must not count as unhandled.
-    integrity.catch(() => undefined);
-    const checks: Check[] = [
-      request.contractId === null
-        ? await findingOnStoreFault('record-ids', 'record_ids billed once', async () =>
-            recordIdsCheck(await reader.doubleBilled(request.month)),
-          )
-        : storeWide('record-ids', 'record_ids billed once'),
-      await findingOnStoreFault('totals', 'totals from calls', async () => {
-        const checked = await totalsCheck(reader, request, unreadableTotals);
-        withTotals = checked.withTotals;
-        return checked.check;
-      }),
-      await findingOnStoreFault('statements', 'statements', async () =>
-        statementsCheck(
-          reader,
-          reference,
-          request,
-          withTotals ?? {
-            contracts: contractsWithTotals(readInto(await reader.storedTotals(scope), unreadableTotals)),
-          },
-        ),
-      ),
-      ...(await invoicesCheck(reader, request)),
-      request.contractId === null
-        ? await findingOnStoreFault('files', 'files', async () => {
-            const files = await reader.fileControls();
+      wide === null ? null : findingOnStoreFault('integrity', 'store integrity', () => integrityCheck(wide.integrity));
+    const recordIds =
+      wide === null
+        ? null
+        : findingOnStoreFault('record-ids', 'record_ids billed once', async () =>
+            recordIdsCheck(await wide.doubleBilled),
+          );
+    const files =
+      wide === null
+        ? null
+        : findingOnStoreFault('files', 'files', async () => {
+            const controls = await wide.fileControls;
             return makeCheck('files', 'files', [
-              ...files.unreadable.map(difference),
-              ...checkFileControls(files.values),
+              ...controls.unreadable.map(difference),
+              ...checkFileControls(controls.values),
             ]);
-          })
-        : storeWide('files', 'files'),
+          });
+    // Handled when awaited below; until then a failure must not count as unhandled.
+    for (const started of [integrity, recordIds, files]) started?.catch(() => undefined);
+    const totals = await findingOnStoreFault('totals', 'totals from calls', async () => {
+      const checked = await totalsCheck(reader, request, unreadableTotals);
+      withTotals = checked.withTotals;
+      return checked.check;
+    });
+    const statements = await findingOnStoreFault('statements', 'statements', async () =>
+      statementsCheck(
+        reader,
+        reference,
+        request,
+        withTotals ?? {
+          contracts: contractsWithTotals(readInto(await reader.storedTotals(scope), unreadableTotals)),
+        },
+      ),
+    );
+    const invoices = await invoicesCheck(reader, request);
+    const checks: Check[] = [
+      (await integrity) ?? storeWide('integrity', 'store integrity'),
+      (await recordIds) ?? storeWide('record-ids', 'record_ids billed once'),
+      totals,
+      statements,
+      ...invoices,
+      (await files) ?? storeWide('files', 'files'),
     ];
-    checks.unshift(await integrity);
     if (request.against !== undefined) {
       const against = request.against;
       checks.push(
@@ -145,8 +159,8 @@ function isStoreFault(error: unknown): boolean {
   return typeof code === 'string' && code.startsWith('SQLITE_');
 }
 
-async function integrityCheck(reader: StoreReader): Promise<Check> {
-  const { check, soundMeans, whenDamaged, problems } = await reader.integrityCheck();
+async function integrityCheck(report: Promise<IntegrityReport>): Promise<Check> {
+  const { check, soundMeans, whenDamaged, problems } = await report;
   if (problems.length === 0)
     return makeCheck('integrity', 'store integrity', [information(`${check}: ok (${soundMeans})`)]);
   return makeCheck('integrity', 'store integrity', [

@@ -281,6 +281,13 @@ export interface ReadableRows<T> {
   unreadable: string[];
 }
 
+/** reconcile's store-wide checks, each answer a promise (StoreReader.storeWideChecks). */
+export interface StoreWideChecks {
+  integrity: Promise<IntegrityReport>;
+  doubleBilled: Promise<DoubleBilled[]>;
+  fileControls: Promise<ReadableRows<FileControls[]>>;
+}
+
 /** A batch of a month's calls as reconcile reads them: the billed calls to sum, the others counted. */
 export interface MonthCallsBatch extends ReadableRows<TotalledCall[]> {
   /** The batch's calls by how they count: billed (readable or not), late, unrated by code. */
@@ -352,6 +359,14 @@ export interface StoreReader {
    * them in this month (a store written before one rule held on both engines, or damage).
    */
   doubleBilled(month: string): Promise<DoubleBilled[]>;
+  /**
+   * reconcile's store-wide checks of a month, started together: integrityCheck, doubleBilled(month)
+   * and fileControls. An engine may answer them beside the caller's own reads, each check on the
+   * store as committed when it runs, in one read of its own (SQLite: a read-only connection in a
+   * worker thread); PostgreSQL answers them in this reader's transaction, one after another,
+   * before it returns.
+   */
+  storeWideChecks(month: string): Promise<StoreWideChecks>;
 
   /** The call details of a contract-month, ordered by number, start and record_id. */
   callDetails(request: CallDetailsRequest): Promise<StoredCallDetail[]>;

@@ -11,6 +11,7 @@ import {
 } from '../rows';
 import { Subscription, SubscriptionBook } from '../../subscription/subscriptions';
 import { checkIntegrity } from './pgIntegrity';
+import { handled } from '../handled';
 import {
   acceptRecycled,
   countRejectsWithoutRecord,
@@ -38,6 +39,7 @@ import {
   FileControls,
   FileRow,
   MonthCallsBatch,
+  StoreWideChecks,
   IntegrityReport,
   IssuedRevision,
   RecyclableReject,
@@ -431,6 +433,21 @@ export class PgSession implements StoreWriter {
   /** amcheck on the store's b-tree indexes, and the calls ⇄ record_ids invariant (pgIntegrity.ts). */
   integrityCheck(): Promise<IntegrityReport> {
     return checkIntegrity(this.store, this.client);
+  }
+
+  /**
+   * One after another on this session's connection, each finished before the next and all before
+   * the caller's reads go on: queries of one transaction must not interleave (a failed one aborts
+   * the transaction for the rest).
+   */
+  async storeWideChecks(month: string): Promise<StoreWideChecks> {
+    const integrity = handled(this.integrityCheck());
+    await integrity.catch(() => undefined);
+    const doubleBilled = handled(this.doubleBilled(month));
+    await doubleBilled.catch(() => undefined);
+    const fileControls = handled(this.fileControls());
+    await fileControls.catch(() => undefined);
+    return { integrity, doubleBilled, fileControls };
   }
 
   // ---- call details

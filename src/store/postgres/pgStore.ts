@@ -24,6 +24,7 @@ import {
   FileStart,
   FileTransaction,
   MonthCallsBatch,
+  StoreWideChecks,
   IntegrityReport,
   IssuedRevision,
   RecyclableReject,
@@ -450,6 +451,9 @@ export class PgStore implements Store {
   }
   doubleBilled(month: string): Promise<DoubleBilled[]> {
     return this.reads.doubleBilled(month);
+  }
+  storeWideChecks(month: string): Promise<StoreWideChecks> {
+    return this.readTransaction((reader) => reader.storeWideChecks(month));
   }
   callDetails(request: CallDetailsRequest): Promise<StoredCallDetail[]> {
     return this.reads.callDetails(request);

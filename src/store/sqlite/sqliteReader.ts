@@ -3,11 +3,9 @@ import { CallValues } from './callValues';
 import { monthRanges } from './callKeys';
 import { keyText, readableCalls } from '../rowChecks';
 import {
-  fileControlsOf,
   INGESTED_FILE_COLUMNS,
   INGESTED_FILES_FROM,
   ingestedFileOf,
-  REMOVED_FILE_COUNTS,
   issuedRevisionsOf,
   revisionSummaryOf,
   monthTotalsOrFail,
@@ -17,7 +15,9 @@ import {
 import { CallIdentity, MONTH_CALL_COLUMNS, monthCallsOf } from './monthCalls';
 import { doubleBilledCalls } from './doubleBilled';
 import { STORED_CALL_COLUMNS, storedCallsOf } from './storedCalls';
-import { sqliteIntegrity } from './integrity';
+import { readFileControls } from './fileControls';
+import { integrityReport, quickCheckLines } from './integrity';
+import { sqliteStoreWideChecks } from './storeWide';
 import { Db, storePath } from './connection';
 import {
   ClosedMonth,
@@ -35,6 +35,7 @@ import {
   StoredCall,
   StoredCallDetail,
   ReadableRows,
+  StoreWideChecks,
 } from '../types';
 
 /**
@@ -277,20 +278,7 @@ export class SqliteReader {
   }
 
   async fileControls(): Promise<ReadableRows<FileControls[]>> {
-    const rows = this.sql(
-      `SELECT f.file_id AS fileId, f.name, ${REMOVED_FILE_COUNTS},
-              COALESCE(c.row_count, 0) AS callRows, COALESCE(r.row_count, 0) AS rejectRows, COALESCE(d.row_count, 0) AS duplicateRows,
-              COALESCE(y.row_count, 0) AS recycledRows, COALESCE(s.row_count, 0) AS skipRows
-         FROM files f
-         LEFT JOIN (SELECT file_id, COUNT(*) AS row_count FROM call_rows GROUP BY file_id) c ON c.file_id = f.file_id
-         LEFT JOIN (SELECT file_id, COUNT(*) AS row_count FROM rejects GROUP BY file_id) r ON r.file_id = f.file_id
-         LEFT JOIN (SELECT file_id, COUNT(*) AS row_count FROM duplicates GROUP BY file_id) d ON d.file_id = f.file_id
-         LEFT JOIN (SELECT file_id, COUNT(*) AS row_count FROM recycled GROUP BY file_id) y ON y.file_id = f.file_id
-         LEFT JOIN (SELECT file_id, COUNT(*) AS row_count FROM skips GROUP BY file_id) s ON s.file_id = f.file_id
-         LEFT JOIN file_removals x ON x.file_id = f.file_id
-        ORDER BY f.file_id`,
-    ).all() as Record<string, unknown>[];
-    return fileControlsOf(rows);
+    return readFileControls(this.db);
   }
 
   async doubleBilled(month: string): Promise<DoubleBilled[]> {
@@ -298,7 +286,11 @@ export class SqliteReader {
   }
 
   async integrityCheck(): Promise<IntegrityReport> {
-    return sqliteIntegrity(this.db, this.location);
+    return integrityReport(quickCheckLines(this.db));
+  }
+
+  async storeWideChecks(month: string): Promise<StoreWideChecks> {
+    return sqliteStoreWideChecks(this.db, this.location, month);
   }
 
   // ---- call details
