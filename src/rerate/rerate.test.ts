@@ -168,6 +168,31 @@ describe('rerate', () => {
     });
   });
 
+  test('every contract with a call has its entry: one whose only call is now unrated, one whose only call has no duration', async () => {
+    await ingestFile(
+      workspace.store,
+      reference,
+      workspace.writeFile(
+        'more.csv',
+        csv([
+          'B1,N000000002,05022223333,out,0312999999,2011-04-05 09:00:00,60',
+          'C1,N000000003,05033334444,out,0312345678,2011-04-06 09:00:00,0',
+        ]),
+      ),
+    );
+    const stricter = copyReferenceData();
+    stricter.edit('numbering/jp-reference.json', (plan) => {
+      plan.rules.push({ prefix: '0312999', class: 'not-callable' });
+    });
+    const result = await rerateMonth(workspace.store, loadReferenceData(stricter.dataDir), {
+      month: '2011-04',
+      reason: 'plan corrected',
+      force: false,
+    });
+    expect(result.unrated).toEqual({ NOT_CALLABLE: 1 });
+    expect(result.contracts.map((contract) => contract.contractId)).toEqual(['N000000001', 'N000000002', 'N000000003']);
+  });
+
   test('the same inputs give byte-identical JSON statements in another store', async () => {
     const corrected = copyReferenceData();
     corrected.edit('tariffs/reference-2006-12.json', (tariff) => {

@@ -68,12 +68,14 @@ export interface RerateBatch {
   /** The calls that count in the totals now. */
   billed: RatedCall[];
   unrated: Partial<Record<RejectCode, number>>;
+  /** The contracts of the calls that are unrated now (a billed call's contract is in `billed`). */
+  unratedContracts: string[];
   lateBilled: number;
 }
 
 /** Re-classifies and re-rates stored calls with the reference data as it is now. */
 export function planRerate(calls: StoredCall[], reference: ReferenceData): RerateBatch {
-  const plan: RerateBatch = { reratings: [], billed: [], unrated: {}, lateBilled: 0 };
+  const plan: RerateBatch = { reratings: [], billed: [], unrated: {}, unratedContracts: [], lateBilled: 0 };
   for (const call of calls) {
     const { late, rating, storeRow } = call;
     if (late) plan.lateBilled += 1;
@@ -87,6 +89,7 @@ export function planRerate(calls: StoredCall[], reference: ReferenceData): Rerat
     );
     if ('ok' in rated) {
       plan.unrated[rated.code] = (plan.unrated[rated.code] ?? 0) + 1;
+      plan.unratedContracts.push(call.contractId);
       // Its earlier rating stays for the trace; the code marks it as left out of the totals.
       if (late || rating.unratedCode !== rated.code)
         plan.reratings.push({
@@ -163,15 +166,18 @@ async function rerateInTransaction(
       const monthTotals = new MonthlyTotals();
       const contractSet = new Set<string>();
       for await (const calls of writer.monthCallBatches(scope)) {
-        for (const call of calls) contractSet.add(call.contractId);
         const plan = planRerate(calls, reference);
         await writer.applyReratings(plan.reratings);
-        for (const call of plan.billed) monthTotals.add(call);
+        // A contract with a call: an unrated one, one billed in no row of the totals (no duration,
+        // inbound without 着割) or, added after the loop, one of the totals' rows. No set look-up per call.
+        for (const contract of plan.unratedContracts) contractSet.add(contract);
+        for (const call of plan.billed) if (!monthTotals.add(call)) contractSet.add(call.contractId);
         result.calls += calls.length;
         result.lateBilled += plan.lateBilled;
         for (const [code, count] of Object.entries(plan.unrated) as [RejectCode, number][])
           result.unrated[code] = (result.unrated[code] ?? 0) + count;
       }
+      for (const contract of monthTotals.contracts()) contractSet.add(contract);
       if (contractSet.size === 0) {
         throw new RunFailedError(
           `no calls to re-rate in ${request.month}${request.contractId === undefined ? '' : ` for ${request.contractId}`}`,
