@@ -70,9 +70,9 @@ export class KeyTable {
     return this.parts[key >>> 24]!.add(key & 0xff_ffff, callId);
   }
 
-  /** The call_ids stored under a key (candidates: their record_ids may differ), added to `into`. */
-  addCandidates(key: number, into: Set<number>): void {
-    this.parts[key >>> 24]!.addCandidates(key & 0xff_ffff, into);
+  /** The call_ids stored under a key (candidates: their record_ids may differ), added to `into`; how many there are. */
+  addCandidates(key: number, into: Set<number>): number {
+    return this.parts[key >>> 24]!.addCandidates(key & 0xff_ffff, into);
   }
 }
 
@@ -101,14 +101,19 @@ class KeyTablePart {
   }
 
   /** Adds the call_ids under `rest` to `into`: no array made per look-up (ingest asks three tables a call). */
-  addCandidates(rest: number, into: Set<number>): void {
+  addCandidates(rest: number, into: Set<number>): number {
     const high = rest >>> 8;
     const low = rest & 0xff;
     const callIds = this.callIds;
     const capacity = callIds.length;
+    let found = 0;
     for (let slot = rest % capacity; callIds[slot] !== 0; slot = slot + 1 === capacity ? 0 : slot + 1) {
-      if (this.high[slot] === high && this.low[slot] === low) into.add(callIds[slot]!);
+      if (this.high[slot] === high && this.low[slot] === low) {
+        into.add(callIds[slot]!);
+        found += 1;
+      }
     }
+    return found;
   }
 
   private allocate(capacity: number): void {

@@ -240,8 +240,10 @@ export class SqliteStore extends SqliteReader implements Store {
         tables = duplicateScopeMonths(month).map((scopeMonth) => this.monthKeys(scopeMonth));
       }
       const key = recordKey(call.recordId);
-      asked.add(call.recordId);
-      for (const table of tables) table.addCandidates(key, wanted);
+      let candidates = 0;
+      for (const table of tables) candidates += table.addCandidates(key, wanted);
+      // Only a record with a candidate can match a stored row (its key is the row's): no set of every record_id asked.
+      if (candidates > 0) asked.add(call.recordId);
     }
     if (wanted.size === 0) return found;
     for (const row of this.sql(FIND_CALLS).all(JSON.stringify([...wanted])) as (StoredCallIdentity & {
