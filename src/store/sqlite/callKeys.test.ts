@@ -18,7 +18,7 @@ function candidates(table: KeyTable, key: number): Set<number> {
 }
 
 describe('the key table', () => {
-  test('gives back every call_id stored under a key, and only those, however many share it; says when a key repeats', () => {
+  test('gives back every call_id stored under a key, and only those, however many share it', () => {
     fc.assert(
       fc.property(
         fc.array(fc.tuple(fc.integer({ min: 1, max: 40 }), fc.integer({ min: 1, max: 0xffff_ffff })), {
@@ -28,7 +28,7 @@ describe('the key table', () => {
           const table = new KeyTable();
           const expected = new Map<number, number[]>();
           for (const [key, callId] of entries) {
-            expect(table.add(key, callId)).toBe(expected.has(key));
+            table.add(key, callId);
             expected.set(key, [...(expected.get(key) ?? []), callId]);
           }
           expect(table.size).toBe(entries.length);

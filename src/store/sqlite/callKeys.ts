@@ -62,12 +62,11 @@ export class KeyTable {
     return bytes;
   }
 
-  /** Stores a call's key; true when the key was stored before (for another call, or this one). */
-  add(key: number, callId: number): boolean {
+  add(key: number, callId: number): void {
     if (callId < 1 || callId > MAX_CALL_ID)
       throw new Error(`call_id ${callId} is outside the range 1 to ${MAX_CALL_ID} of the de-duplication keys`);
+    this.parts[key >>> 24]!.add(key & 0xff_ffff, callId);
     this.used += 1;
-    return this.parts[key >>> 24]!.add(key & 0xff_ffff, callId);
   }
 
   /** The call_ids stored under a key (candidates: their record_ids may differ), added to `into`; how many there are. */
@@ -94,10 +93,10 @@ class KeyTablePart {
     return this.high.byteLength + this.low.byteLength + this.callIds.byteLength;
   }
 
-  add(rest: number, callId: number): boolean {
+  add(rest: number, callId: number): void {
     if (this.used + 1 > this.callIds.length * MAX_LOAD) this.grow();
+    this.place(rest, callId);
     this.used += 1;
-    return this.place(rest, callId);
   }
 
   /** Adds the call_ids under `rest` to `into`: no array made per look-up (ingest asks three tables a call). */
@@ -122,22 +121,13 @@ class KeyTablePart {
     this.callIds = new Uint32Array(capacity);
   }
 
-  /** Puts a key in the first free slot of its run; true when the run holds the key already. */
-  private place(rest: number, callId: number): boolean {
-    const high = rest >>> 8;
-    const low = rest & 0xff;
-    const callIds = this.callIds;
-    const capacity = callIds.length;
-    let seen = false;
+  private place(rest: number, callId: number): void {
+    const capacity = this.callIds.length;
     let slot = rest % capacity;
-    while (callIds[slot] !== 0) {
-      if (this.high[slot] === high && this.low[slot] === low) seen = true;
-      slot = slot + 1 === capacity ? 0 : slot + 1;
-    }
-    this.high[slot] = high;
-    this.low[slot] = low;
-    callIds[slot] = callId;
-    return seen;
+    while (this.callIds[slot] !== 0) slot = slot + 1 === capacity ? 0 : slot + 1;
+    this.high[slot] = rest >>> 8;
+    this.low[slot] = rest & 0xff;
+    this.callIds[slot] = callId;
   }
 
   /** A quarter larger (not doubled: a month of many calls should not pay twice its keys). */

@@ -1,6 +1,5 @@
 import { doubleBilledOf, duplicateScopeMonths } from '../duplicateScope';
 import { DoubleBilled } from '../types';
-import { KeyTable, Uint32List } from './callKeys';
 import type { Db } from './connection';
 
 /** Candidate call_ids read back per query (a JSON array of them). */
@@ -9,36 +8,47 @@ const READ_BACK = 10_000;
 /**
  * The record_ids stored as two calls or more within the duplicate scope, one of them in this
  * month (reconcile's check). The keys of the month and the months on either side (call_keys,
- * callKeys.ts) go into one table; a key of this month's calls found more than once there makes
- * candidates, confirmed against the stored rows' record_ids — no scan of the calls.
+ * callKeys.ts) go into one array, sorted: a key stored twice or more sits next to itself. The
+ * call_ids of such keys, when one of them is this month's, are candidates, confirmed against the
+ * stored rows' record_ids — no scan of the calls, and 4 bytes a key (a hash table of them took 7
+ * to 11, beside the command's own peak).
  */
 export function doubleBilledCalls(db: Db, month: string): DoubleBilled[] {
-  // Sized for the scope's keys up front (4 bytes each): a table grown from empty re-places every
-  // key some 25 times on the way to a month of 1M calls.
   const keyCount = db.prepare('SELECT COALESCE(SUM(length(keys)), 0) / 4 AS keys FROM call_keys WHERE month = ?');
   const scopeMonths = duplicateScopeMonths(month);
   let expected = 0;
   for (const scopeMonth of scopeMonths) expected += (keyCount.get(scopeMonth) as { keys: number }).keys;
-  const table = new KeyTable(expected);
-  // Keys stored twice or more: only these can be a record_id billed twice (a key is 32 bits of it).
-  const repeated = new Set<number>();
-  const ownKeys = new Uint32List();
   const parts = db.prepare('SELECT keys, call_ids AS callIds FROM call_keys WHERE month = ?');
+  const keys = new Uint32Array(expected);
+  let filled = 0;
   for (const scopeMonth of scopeMonths) {
     for (const part of parts.iterate(scopeMonth) as IterableIterator<{ keys: Buffer; callIds: Buffer }>) {
-      for (let at = 0; at < part.keys.length; at += 4) {
+      for (let at = 0; at + 4 <= part.keys.length && filled < expected; at += 4)
+        keys[filled++] = part.keys.readUInt32LE(at);
+    }
+  }
+  const sorted = keys.subarray(0, filled).sort();
+  const repeated = new Set<number>();
+  for (let index = 1; index < sorted.length; index += 1)
+    if (sorted[index] === sorted[index - 1]) repeated.add(sorted[index]!);
+  if (repeated.size === 0) return [];
+  // The call_ids of the repeated keys, and which of those keys have a call in this month.
+  const callIdsOfKey = new Map<number, number[]>();
+  const ownKeys = new Set<number>();
+  for (const scopeMonth of scopeMonths) {
+    for (const part of parts.iterate(scopeMonth) as IterableIterator<{ keys: Buffer; callIds: Buffer }>) {
+      for (let at = 0; at + 4 <= part.keys.length; at += 4) {
         const key = part.keys.readUInt32LE(at);
-        if (table.add(key, part.callIds.readUInt32LE(at))) repeated.add(key);
-        if (scopeMonth === month) ownKeys.push(key);
+        if (!repeated.has(key)) continue;
+        const callIds = callIdsOfKey.get(key);
+        if (callIds === undefined) callIdsOfKey.set(key, [part.callIds.readUInt32LE(at)]);
+        else callIds.push(part.callIds.readUInt32LE(at));
+        if (scopeMonth === month) ownKeys.add(key);
       }
     }
   }
   const candidates = new Set<number>();
-  if (repeated.size > 0)
-    for (let index = 0; index < ownKeys.length; index += 1) {
-      const key = ownKeys.at(index);
-      if (repeated.has(key)) table.addCandidates(key, candidates);
-    }
+  for (const key of ownKeys) for (const callId of callIdsOfKey.get(key)!) candidates.add(callId);
   const byRecord = new Map<string, DoubleBilled['calls']>();
   const read = db.prepare(
     `SELECT c.record_id AS recordId, c.contract_id AS contractId, c.month, f.name AS fileName, c.line
