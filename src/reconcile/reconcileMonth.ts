@@ -23,6 +23,7 @@ import {
 import { compareStatementFigures } from './compareStatements';
 import { compareTotals, MonthTotals, recomputeTotalsFrom } from './compareTotals';
 import type { TotalledCall } from '../aggregate/monthlyTotals';
+import { handled } from '../store/handled';
 import { checkFileControls } from './fileControls';
 import { footingProblems } from './footing';
 import { readStatementDocument, readStatementText } from './readStatementFile';
@@ -72,26 +73,31 @@ export async function reconcileMonth(
     // They start first and are awaited last: an engine may answer them beside the month's own
     // reads (SQLite: a connection of its own in a worker thread).
     const wide = request.contractId === null ? await reader.storeWideChecks(request.month) : null;
+    // Each is awaited below; until then a failure must not count as unhandled.
     const integrity =
-      wide === null ? null : findingOnStoreFault('integrity', 'store integrity', () => integrityCheck(wide.integrity));
+      wide === null
+        ? null
+        : handled(findingOnStoreFault('integrity', 'store integrity', () => integrityCheck(wide.integrity)));
     const recordIds =
       wide === null
         ? null
-        : findingOnStoreFault('record-ids', 'record_ids billed once', async () =>
-            recordIdsCheck(await wide.doubleBilled),
+        : handled(
+            findingOnStoreFault('record-ids', 'record_ids billed once', async () =>
+              recordIdsCheck(await wide.doubleBilled),
+            ),
           );
     const files =
       wide === null
         ? null
-        : findingOnStoreFault('files', 'files', async () => {
-            const controls = await wide.fileControls;
-            return makeCheck('files', 'files', [
-              ...controls.unreadable.map(difference),
-              ...checkFileControls(controls.values),
-            ]);
-          });
-    // Handled when awaited below; until then a failure must not count as unhandled.
-    for (const started of [integrity, recordIds, files]) started?.catch(() => undefined);
+        : handled(
+            findingOnStoreFault('files', 'files', async () => {
+              const controls = await wide.fileControls;
+              return makeCheck('files', 'files', [
+                ...controls.unreadable.map(difference),
+                ...checkFileControls(controls.values),
+              ]);
+            }),
+          );
     const totals = await findingOnStoreFault('totals', 'totals from calls', async () => {
       const checked = await totalsCheck(reader, request, unreadableTotals);
       withTotals = checked.withTotals;

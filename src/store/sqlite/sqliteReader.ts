@@ -172,13 +172,13 @@ export class SqliteReader {
    * No statement stays open while the caller writes. Rows are read as arrays: better-sqlite3's row
    * objects cost twice the time, and the callers make each row the one object they need.
    */
-  private *scopeRawRows(scope: MonthScope, columns: string, filter = ''): Generator<unknown[][]> {
+  private *scopeRawRows(scope: MonthScope, columns: string): Generator<unknown[][]> {
     const read = (select: Database.Statement, parameters: Record<string, unknown>): unknown[][] =>
       select.raw(true).all(parameters) as unknown[][];
     if (scope.contractId !== null) {
       const select = this.sql(
         `SELECT c.call_id AS callId, ${columns} FROM ${CONTRACT_MONTH_CALLS} JOIN call_rows c ON c.call_id = i.call_id
-          WHERE k.month = @month AND i.call_id > @after ${filter}
+          WHERE k.month = @month AND i.call_id > @after
           ORDER BY i.call_id LIMIT ${RERATE_BATCH}`,
       );
       yield* batchesAfter(0, Number.MAX_SAFE_INTEGER, (after) => read(select, { ...scopeParameters(scope), after }));
@@ -188,7 +188,7 @@ export class SqliteReader {
     if (month === undefined) return;
     const select = this.sql(
       `SELECT c.call_id AS callId, ${columns} FROM call_rows c
-        WHERE c.call_id > @after AND c.call_id <= @last AND c.month = @month ${filter}
+        WHERE c.call_id > @after AND c.call_id <= @last AND c.month = @month
         ORDER BY c.call_id LIMIT ${RERATE_BATCH}`,
     );
     for (const range of monthRanges(this.db, scope.month)) {
