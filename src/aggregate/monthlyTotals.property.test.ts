@@ -121,6 +121,26 @@ describe('MonthlyTotals', () => {
     );
   });
 
+  it('adds the exported totals of the later calls as if they had been added here: same rows, sums and order', () => {
+    fc.assert(
+      fc.property(fc.array(call, { maxLength: 2000 }), fc.nat(), (calls, cut) => {
+        const at = calls.length === 0 ? 0 : cut % (calls.length + 1);
+        const whole = new MonthlyTotals();
+        for (const each of calls) whole.add(each);
+        const earlier = new MonthlyTotals();
+        for (const each of calls.slice(0, at)) earlier.add(each);
+        const later = new MonthlyTotals();
+        for (const each of calls.slice(at)) later.add(each);
+        // Posted between threads: the exported data survives a structured clone.
+        earlier.addExported(structuredClone(later.exported()));
+        expect(earlier.numberTypeTotals()).toEqual(whole.numberTypeTotals());
+        expect(earlier.numberChakuwariTotals()).toEqual(whole.numberChakuwariTotals());
+        expect([...earlier.contracts()].sort()).toEqual([...whole.contracts()].sort());
+      }),
+      { numRuns: 200 },
+    );
+  });
+
   it('keeps its sums when it outgrows its first arrays (thousands of numbers)', () => {
     const calls: TotalledCall[] = [];
     for (let index = 0; index < 5000; index += 1) {

@@ -40,6 +40,14 @@ export type TotalledCall = Pick<
   | 'chakuwariEligible'
 >;
 
+/** MonthlyTotals as plain data (MonthlyTotals.exported): per slot its contract, month and number, and its sums. */
+export interface ExportedTotals {
+  contracts: string[];
+  months: string[];
+  numbers: string[];
+  sums: Float64Array;
+}
+
 /** A row of the computed totals and the stored row of the same key, where they differ; either may be missing. */
 export interface TotalsMismatch<Row> {
   computed: Row | undefined;
@@ -94,14 +102,14 @@ export class MonthlyTotals {
     if (call.direction === 'out') {
       const typeIndex = TYPE_INDEX.get(call.peerClass);
       if (typeIndex === undefined) throw new RangeError(`an outbound call of class ${call.peerClass} has no call type`);
-      const at = this.slotFor(call) * SUMS_PER_SLOT + typeIndex * SUMS_PER_ROW;
+      const at = this.slotOf(call.contractId, call.month, call.number) * SUMS_PER_SLOT + typeIndex * SUMS_PER_ROW;
       const sums = this.sums;
       sums[at] = sums[at]! + 1;
       sums[at + 1] = sums[at + 1]! + truncateToTenths(call.durationMs);
       sums[at + 2] = sums[at + 2]! + call.chargeScaled;
       sums[at + 3] = sums[at + 3]! + call.chargeRemainderParts;
     } else if (call.chakuwariEligible) {
-      const at = this.slotFor(call) * SUMS_PER_SLOT + CHAKUWARI_ROW * SUMS_PER_ROW;
+      const at = this.slotOf(call.contractId, call.month, call.number) * SUMS_PER_SLOT + CHAKUWARI_ROW * SUMS_PER_ROW;
       const sums = this.sums;
       sums[at] = sums[at]! + 1;
       sums[at + 1] = sums[at + 1]! + truncateToTenths(call.durationMs);
@@ -110,6 +118,30 @@ export class MonthlyTotals {
       return false;
     }
     return true;
+  }
+
+  /** The sums as plain data another thread can post (structured clone), slot by slot in the order they came. */
+  exported(): ExportedTotals {
+    return {
+      contracts: [...this.contractOfSlot],
+      months: [...this.monthOfSlot],
+      numbers: [...this.numberOfSlot],
+      sums: this.sums.slice(0, this.numberOfSlot.length * SUMS_PER_SLOT),
+    };
+  }
+
+  /**
+   * Adds totals another MonthlyTotals exported, each of its slots into this one's slot of the same
+   * number, contract and month: the same sums as if its calls had been added here after these
+   * (integer sums, in any order), its new numbers coming after these ones.
+   */
+  addExported(other: ExportedTotals): void {
+    for (let from = 0; from < other.numbers.length; from += 1) {
+      const at = this.slotOf(other.contracts[from]!, other.months[from]!, other.numbers[from]!) * SUMS_PER_SLOT;
+      const sums = this.sums;
+      for (let index = 0; index < SUMS_PER_SLOT; index += 1)
+        sums[at + index] = sums[at + index]! + other.sums[from * SUMS_PER_SLOT + index]!;
+    }
   }
 
   /** The contracts of the calls counted. */
@@ -274,16 +306,15 @@ export class MonthlyTotals {
     }
   }
 
-  private slotFor(call: TotalledCall): number {
-    const found = this.findSlot(call.contractId, call.month, call.number);
+  private slotOf(contractId: string, month: string, number: string): number {
+    const found = this.findSlot(contractId, month, number);
     if (found !== NO_SLOT) return found;
-    const slot = this.newSlot(call);
-    const numberCode = codeOfDigits(call.number, NUMBER_PREFIX, NUMBER_DIGITS);
-    const first =
-      numberCode >= 0 ? this.firstSlotOfNumberCode.get(numberCode) : this.firstSlotOfNumberText.get(call.number);
+    const slot = this.newSlot(contractId, month, number);
+    const numberCode = codeOfDigits(number, NUMBER_PREFIX, NUMBER_DIGITS);
+    const first = numberCode >= 0 ? this.firstSlotOfNumberCode.get(numberCode) : this.firstSlotOfNumberText.get(number);
     if (first === undefined) {
       if (numberCode >= 0) this.firstSlotOfNumberCode.set(numberCode, slot);
-      else this.firstSlotOfNumberText.set(call.number, slot);
+      else this.firstSlotOfNumberText.set(number, slot);
       this.firstSlots.push(slot);
       return slot;
     }
@@ -293,7 +324,7 @@ export class MonthlyTotals {
     return slot;
   }
 
-  private newSlot(call: TotalledCall): number {
+  private newSlot(contractId: string, month: string, number: string): number {
     const slot = this.numberOfSlot.length;
     if (slot === this.nextSlotOfNumber.length) {
       this.nextSlotOfNumber = grown(this.nextSlotOfNumber);
@@ -304,11 +335,11 @@ export class MonthlyTotals {
       this.sums = sums;
     }
     this.nextSlotOfNumber[slot] = NO_SLOT;
-    this.contractCodeOfSlot[slot] = codeOfDigits(call.contractId, CONTRACT_PREFIX, CONTRACT_DIGITS);
-    this.monthCodeOfSlot[slot] = monthCodeOf(call.month);
-    this.contractOfSlot.push(call.contractId);
-    this.monthOfSlot.push(call.month);
-    this.numberOfSlot.push(call.number);
+    this.contractCodeOfSlot[slot] = codeOfDigits(contractId, CONTRACT_PREFIX, CONTRACT_DIGITS);
+    this.monthCodeOfSlot[slot] = monthCodeOf(month);
+    this.contractOfSlot.push(contractId);
+    this.monthOfSlot.push(month);
+    this.numberOfSlot.push(number);
     return slot;
   }
 }

@@ -1,26 +1,15 @@
-import { japanMonth } from '../time/japanTime';
-import { MonthlyTotals } from '../aggregate/monthlyTotals';
 import { ConfigurationError, RunFailedError, TotalsBoundError } from '../errors';
 import { RejectCode } from '../input/rejection';
-import { rateRecord } from '../rate/rateRecord';
 import { ReferenceData } from '../reference/referenceData';
+import { planRerate, RerateTally } from './planRerate';
+import { RerateElsewhere } from './rerateElsewhere';
 import { diffStatements, RowChange } from '../statement/diffStatements';
 import { emptyStatement, findCurrentStatement } from '../statement/loadStatement';
 import { issueRevision, latestRevision } from '../statement/revisions';
 import { Statement } from '../statement/statement';
-import { RatedCall } from '../rate/rateRecord';
 import { monthTotalsDiff } from '../store/rows';
 import { totalsPastBound } from '../store/totalsBound';
-import {
-  contractsOfDiff,
-  MonthScope,
-  Rerating,
-  Store,
-  StoreReader,
-  StoreWriter,
-  StoredCall,
-  StoredRating,
-} from '../store/types';
+import { contractsOfDiff, MonthScope, Store, StoreReader, StoreWriter } from '../store/types';
 
 export interface RerateRequest {
   month: string;
@@ -30,6 +19,8 @@ export interface RerateRequest {
   force: boolean;
   /** Work the re-rate out and report it, then roll it back: nothing is written. */
   dryRun?: boolean;
+  /** Calls a whole month needs before a second thread re-rates half of them (default SHARE_FROM_CALLS). */
+  shareFrom?: number;
 }
 
 export interface ContractRerate {
@@ -54,73 +45,14 @@ export interface RerateResult {
   dryRun: boolean;
 }
 
+/** A month of fewer calls is re-rated on one thread: a worker takes a few tenths of a second to start. */
+export const SHARE_FROM_CALLS = 100_000;
+
 /** Carries a dry run's report out of its transaction, which it rolls back. */
 class DryRunRollback extends Error {
   constructor(readonly result: RerateResult) {
     super('dry run: rolled back');
   }
-}
-
-/** What re-rating a batch of stored calls gives, before anything is written: the pure part of a re-rate. */
-export interface RerateBatch {
-  /** Only the calls whose stored rating (or late, or unrated mark) changes. */
-  reratings: Rerating[];
-  /** The calls that count in the totals now. */
-  billed: RatedCall[];
-  unrated: Partial<Record<RejectCode, number>>;
-  /** The contracts of the calls that are unrated now (a billed call's contract is in `billed`). */
-  unratedContracts: string[];
-  lateBilled: number;
-}
-
-/** Re-classifies and re-rates stored calls with the reference data as it is now. */
-export function planRerate(calls: StoredCall[], reference: ReferenceData): RerateBatch {
-  const plan: RerateBatch = { reratings: [], billed: [], unrated: {}, unratedContracts: [], lateBilled: 0 };
-  for (const call of calls) {
-    const { late, rating, storeRow } = call;
-    if (late) plan.lateBilled += 1;
-    // The stored call is its own record (rateRecord reads only the record's fields): no copy per call.
-    const rated = rateRecord(
-      call,
-      reference.tariffs,
-      reference.numbering,
-      reference.subscriptions,
-      reference.contractNumbers,
-    );
-    if ('ok' in rated) {
-      plan.unrated[rated.code] = (plan.unrated[rated.code] ?? 0) + 1;
-      plan.unratedContracts.push(call.contractId);
-      // Its earlier rating stays for the trace; the code marks it as left out of the totals.
-      if (late || rating.unratedCode !== rated.code)
-        plan.reratings.push({
-          recordId: call.recordId,
-          storeRow,
-          unratedCode: rated.code,
-          contractId: call.contractId,
-          month: japanMonth(call.startMs),
-        });
-      continue;
-    }
-    if (late || !sameRating(rating, rated)) plan.reratings.push({ recordId: call.recordId, storeRow, rated });
-    plan.billed.push(rated);
-  }
-  return plan;
-}
-
-function sameRating(stored: StoredRating, rated: RatedCall): boolean {
-  return (
-    stored.unratedCode === null &&
-    stored.peerClass === rated.peerClass &&
-    stored.planId === rated.planId &&
-    stored.tariffId === rated.tariffId &&
-    stored.numberingPlanId === rated.numberingPlanId &&
-    stored.rateId === rated.rateId &&
-    stored.ratePrefix === rated.ratePrefix &&
-    stored.units === rated.units &&
-    stored.chargeScaled === rated.chargeScaled &&
-    stored.chargeRemainderParts === rated.chargeRemainderParts &&
-    stored.chakuwariEligible === rated.chakuwariEligible
-  );
 }
 
 /**
@@ -163,27 +95,30 @@ async function rerateInTransaction(
         contracts: [],
         dryRun: request.dryRun === true,
       };
-      const monthTotals = new MonthlyTotals();
-      const contractSet = new Set<string>();
-      for await (const calls of writer.monthCallBatches(scope)) {
-        const plan = planRerate(calls, reference);
-        await writer.applyReratings(plan.reratings);
-        // A contract with a call: an unrated one, one billed in no row of the totals (no duration,
-        // inbound without 着割) or, added after the loop, one of the totals' rows. No set look-up per call.
-        for (const contract of plan.unratedContracts) contractSet.add(contract);
-        for (const call of plan.billed) if (!monthTotals.add(call)) contractSet.add(call.contractId);
-        result.calls += calls.length;
-        result.lateBilled += plan.lateBilled;
-        for (const [code, count] of Object.entries(plan.unrated) as [RejectCode, number][])
-          result.unrated[code] = (result.unrated[code] ?? 0) + count;
+      // A big month is re-rated on two threads: a worker reads and re-rates the later half of its
+      // calls on a connection of its own while this thread does the earlier half and writes both.
+      const tally = new RerateTally();
+      const shares = writer.monthCallShares(scope, request.shareFrom ?? SHARE_FROM_CALLS);
+      const elsewhere = shares === null ? null : new RerateElsewhere(shares.elsewhere, reference);
+      try {
+        for await (const calls of writer.monthCallBatches(scope, shares?.here)) {
+          const plan = planRerate(calls, reference);
+          await writer.applyReratings(plan.reratings);
+          tally.add(calls.length, plan);
+          await elsewhere?.writeWaiting(writer);
+        }
+        if (elsewhere !== null) tally.addExported(await elsewhere.finish(writer));
+      } finally {
+        await elsewhere?.stop();
       }
-      for (const contract of monthTotals.contracts()) contractSet.add(contract);
-      if (contractSet.size === 0) {
+      Object.assign(result, { calls: tally.calls, lateBilled: tally.lateBilled, unrated: tally.unrated });
+      const monthTotals = tally.totals;
+      const contracts = tally.allContracts();
+      if (contracts.length === 0) {
         throw new RunFailedError(
           `no calls to re-rate in ${request.month}${request.contractId === undefined ? '' : ` for ${request.contractId}`}`,
         );
       }
-      const contracts = [...contractSet].sort();
       // Only a contract whose totals change, or that has an issued revision to compare with, can need a new revision.
       const diff = monthTotalsDiff((await writer.storedTotals(scope)).values, monthTotals);
       const changed = contractsOfDiff(diff);

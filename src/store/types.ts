@@ -204,6 +204,14 @@ export interface StoredCall extends CallRecord {
   storeRow?: number;
 }
 
+/** A part of a month's calls, by call_id ranges of a SQLite store file: plain data, posted to a worker thread. */
+export interface CallShare {
+  engine: 'sqlite';
+  path: string;
+  month: string;
+  ranges: { first: number; last: number }[];
+}
+
 /** A re-rate's verdict on one stored call: its new rating, or why it can no longer be rated. */
 export type Rerating = ({ rated: RatedCall } | { unratedCode: string; contractId: string; month: string }) & {
   recordId: string;
@@ -336,8 +344,8 @@ export interface StoreReader {
   latestRevision(contractId: string, month: string): Promise<RevisionRow | undefined>;
   revision(contractId: string, month: string, revision: number): Promise<RevisionRow | undefined>;
 
-  /** The month's calls for a re-rate, a batch at a time (memory stays flat); a damaged row is a failed run naming it. */
-  monthCallBatches(scope: MonthScope): AsyncIterable<StoredCall[]>;
+  /** The month's calls for a re-rate (or a share's), a batch at a time; a damaged row is a failed run naming it. */
+  monthCallBatches(scope: MonthScope, share?: CallShare): AsyncIterable<StoredCall[]>;
   /** Contracts with an issued revision in the scope. */
   revisedContracts(scope: MonthScope): Promise<string[]>;
 
@@ -385,6 +393,12 @@ export interface StoreWriter extends StoreReader {
   storedCalls(calls: Pick<CallRecord, 'recordId' | 'startMs'>[]): Promise<Map<string, StoredCallIdentity[]>>;
   insertRevision(row: RevisionRow): Promise<void>;
   markMonthClosed(month: string, closedAt: string): Promise<void>;
+  /**
+   * A whole month's calls as two shares, `elsewhere` read by another thread on a connection of its
+   * own (readCallShare) while this writer, holding the write lock and with nothing written yet,
+   * reads `here`. null below `minCalls` calls, for a contract, or with no other connection (PostgreSQL, memory).
+   */
+  monthCallShares(scope: MonthScope, minCalls: number): { here: CallShare; elsewhere: CallShare } | null;
   /** Stores each call's new rating (clearing late), or marks it unrated (its earlier rating kept for the trace). */
   applyReratings(reratings: Rerating[]): Promise<void>;
   /** Brings the scope's totals to those the diff was made against (rows.ts `monthTotalsDiff`): only the rows that differ are written. */

@@ -36,6 +36,7 @@ import {
   RevisionSummary,
   DoubleBilled,
   CallDetailsRequest,
+  CallShare,
   FileControls,
   FileRow,
   MonthCallsBatch,
@@ -318,8 +319,15 @@ export class PgSession implements StoreWriter {
 
   // ---- re-rating
 
+  /** None: a re-rate reads the month on the transaction's connection, the server's work. */
+  monthCallShares(): null {
+    return null;
+  }
+
   /** By the key after the last call read, a batch at a time: no cursor left open while the caller writes. */
-  async *monthCallBatches(scope: MonthScope): AsyncIterable<StoredCall[]> {
+  async *monthCallBatches(scope: MonthScope, share?: CallShare): AsyncIterable<StoredCall[]> {
+    if (share !== undefined)
+      throw new Error('PostgreSQL gives no call shares: its re-rate reads on its own connection');
     let afterContract = '';
     let afterRecord = '';
     for (;;) {

@@ -24,6 +24,7 @@ import {
   IngestedFile,
   RevisionSummary,
   CallDetailsRequest,
+  CallShare,
   DoubleBilled,
   FileControls,
   MonthCallsBatch,
@@ -160,8 +161,8 @@ export class SqliteReader {
 
   // ---- re-rating
 
-  async *monthCallBatches(scope: MonthScope): AsyncIterable<StoredCall[]> {
-    for (const raws of this.scopeRawRows(scope, STORED_CALL_COLUMNS))
+  async *monthCallBatches(scope: MonthScope, share?: CallShare): AsyncIterable<StoredCall[]> {
+    for (const raws of this.scopeRawRows(scope, STORED_CALL_COLUMNS, share?.ranges))
       yield storedCallsOf(raws, this.values, this.location);
   }
 
@@ -170,9 +171,14 @@ export class SqliteReader {
    * RERATE_BATCH at a time: a contract-month is a range of call_index per key part; a whole month
    * the call_id ranges of its key parts (sequential reads of the rows the month's files appended).
    * No statement stays open while the caller writes. Rows are read as arrays: better-sqlite3's row
-   * objects cost twice the time, and the callers make each row the one object they need.
+   * objects cost twice the time, and the callers make each row the one object they need. `ranges`
+   * (a share of a whole month) replaces the month's call_id ranges.
    */
-  private *scopeRawRows(scope: MonthScope, columns: string): Generator<unknown[][]> {
+  private *scopeRawRows(
+    scope: MonthScope,
+    columns: string,
+    ranges?: { first: number; last: number }[],
+  ): Generator<unknown[][]> {
     const read = (select: Database.Statement, parameters: Record<string, unknown>): unknown[][] =>
       select.raw(true).all(parameters) as unknown[][];
     if (scope.contractId !== null) {
@@ -191,7 +197,7 @@ export class SqliteReader {
         WHERE c.call_id > @after AND c.call_id <= @last AND c.month = @month
         ORDER BY c.call_id LIMIT ${RERATE_BATCH}`,
     );
-    for (const range of monthRanges(this.db, scope.month)) {
+    for (const range of ranges ?? monthRanges(this.db, scope.month)) {
       yield* batchesAfter(range.first - 1, range.last, (after) => read(select, { month, after, last: range.last }));
     }
   }

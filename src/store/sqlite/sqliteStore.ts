@@ -22,6 +22,7 @@ import {
   FileRow,
   FileStart,
   FileTransaction,
+  CallShare,
   MonthScope,
   RecyclableReject,
   RecycledCall,
@@ -47,6 +48,7 @@ import {
   StoredFile,
 } from '../types';
 import { SqliteReader } from './sqliteReader';
+import { sqliteMonthCallShares } from './callShares';
 
 /**
  * The embedded engine: one SQLite file, one connection. Its queries are in this folder: reads in
@@ -392,6 +394,10 @@ export class SqliteStore extends SqliteReader implements Store {
   }
 
   // ---- statements, re-rating and reconciliation writes (their reads: SqliteReader)
+
+  monthCallShares(scope: MonthScope, minCalls: number): { here: CallShare; elsewhere: CallShare } | null {
+    return sqliteMonthCallShares(this.db, this.location, scope, minCalls);
+  }
 
   async markMonthClosed(month: string, closedAt: string): Promise<void> {
     this.sql('INSERT INTO closed_months (month, closed_at) VALUES (?, ?)').run(month, closedAt);

@@ -1,0 +1,46 @@
+import {
+  ConfigurationError,
+  LockedError,
+  MeisaiError,
+  RunFailedError,
+  StoreConfigurationError,
+  StoreFailedError,
+  StoreRaceError,
+  StoreVersionError,
+  TotalsBoundError,
+} from '../errors';
+
+/** An error as a worker thread posts it: enough to rebuild it as the main thread would have thrown it. */
+export interface PostedError {
+  /** The MeisaiError class it was (its exit code follows), or null for another error. */
+  meisai: string | null;
+  message: string;
+  /** Its `code` (SQLite's SQLITE_…, Node's E…), which the store's fault handling reads. */
+  code: string | null;
+}
+
+const MEISAI_ERRORS: Record<string, new (message: string) => MeisaiError> = {
+  ConfigurationError,
+  RunFailedError,
+  LockedError,
+  StoreConfigurationError,
+  StoreVersionError,
+  StoreFailedError,
+  StoreRaceError,
+  TotalsBoundError,
+};
+
+export function postedError(error: unknown): PostedError {
+  const code = (error as { code?: unknown } | null)?.code;
+  return {
+    meisai: error instanceof MeisaiError && error.name in MEISAI_ERRORS ? error.name : null,
+    message: error instanceof Error ? error.message : String(error),
+    code: typeof code === 'string' ? code : null,
+  };
+}
+
+/** The error again, of its MeisaiError class (same message, same exit code), or an Error with its code. */
+export function rebuiltError(posted: PostedError): Error {
+  const error = posted.meisai === null ? new Error(posted.message) : new MEISAI_ERRORS[posted.meisai]!(posted.message);
+  return posted.code === null ? error : Object.assign(error, { code: posted.code });
+}
