@@ -8,6 +8,7 @@ import { ParsedBatch, parseFile } from './parseStage';
 import { portableReference } from './portableReference';
 import { recordFramer } from './recordFramer';
 import { moduleWorker } from '../threads/moduleWorker';
+import { WorkerInbox } from '../threads/workerInbox';
 import { MainMessage, ParseJob, WorkerMessage } from './workerProtocol';
 
 /** Where the pure stages of ingest run: `auto` puts a file of WORKER_MIN_BYTES or more in a worker thread. */
@@ -96,42 +97,12 @@ async function workerSource(path: string, reference: ReferenceData, request: Par
     reference: portableReference(reference),
     credits: WORKER_CREDITS,
   } satisfies ParseJob);
-  const queue: WorkerMessage[] = [];
-  let failure: Error | null = null;
-  let waiting: (() => void) | null = null;
-  const wake = (): void => {
-    const resolve = waiting;
-    waiting = null;
-    resolve?.();
-  };
-  worker.on('message', (message: WorkerMessage) => {
-    queue.push(message);
-    wake();
-  });
-  worker.on('error', (error: Error) => {
-    failure ??= error;
-    wake();
-  });
-  worker.on('exit', (code) => {
-    failure ??= new Error(`the ingest worker stopped unexpectedly (exit code ${code})`);
-    wake();
-  });
-  let closed = false;
-  const close = async (): Promise<void> => {
-    if (closed) return;
-    closed = true;
-    await worker.terminate();
-  };
+  const inbox = new WorkerInbox<WorkerMessage>(worker, 'the ingest worker');
+  const close = (): Promise<void> => inbox.stop();
   const receive = async (): Promise<WorkerMessage> => {
-    for (;;) {
-      const message = queue.shift();
-      if (message !== undefined) {
-        if (message.type === 'error') throw workerError(message);
-        return message;
-      }
-      if (failure !== null) throw failure;
-      await new Promise<void>((resolve) => (waiting = resolve));
-    }
+    const message = await inbox.next();
+    if (message.type === 'error') throw workerError(message);
+    return message;
   };
   const unexpected = (message: WorkerMessage): Error => new Error(`the ingest worker sent ${message.type} out of turn`);
 

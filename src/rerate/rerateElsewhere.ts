@@ -1,9 +1,9 @@
-import type { Worker } from 'node:worker_threads';
 import { PortableReference, portableReference } from '../ingest/portableReference';
 import { ReferenceData } from '../reference/referenceData';
 import type { CallShare, Rerating, StoreWriter } from '../store/types';
 import { moduleWorker } from '../threads/moduleWorker';
 import { PostedError, rebuiltError } from '../threads/postedError';
+import { WorkerInbox } from '../threads/workerInbox';
 import type { ExportedTally } from './planRerate';
 
 /** What the re-rate worker is given. */
@@ -35,83 +35,47 @@ const WORKER_YOUNG_GENERATION_MB = 24;
  * writer) between batches of its own (`writeWaiting`), then the rest and its tally (`finish`).
  */
 export class RerateElsewhere {
-  private readonly worker: Worker;
-  private readonly queue: ShareMessage[] = [];
-  private failure: Error | null = null;
-  private waiting: (() => void) | null = null;
-  private ended = false;
+  private readonly inbox: WorkerInbox<ShareMessage>;
 
   constructor(share: CallShare, reference: ReferenceData) {
-    this.worker = moduleWorker(
+    const worker = moduleWorker(
       __dirname,
       __filename,
       'rerateWorker',
       { share, reference: portableReference(reference), credits: CREDITS } satisfies ShareJob,
       { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB },
     );
-    this.worker.on('message', (message: ShareMessage) => {
-      this.queue.push(message);
-      this.wake();
-    });
-    this.worker.on('error', (error: Error) => {
-      this.failure ??= error;
-      this.wake();
-    });
-    this.worker.on('exit', (code) => {
-      if (!this.ended) this.failure ??= new Error(`the re-rate worker stopped unexpectedly (exit code ${code})`);
-      this.wake();
-    });
+    this.inbox = new WorkerInbox(worker, 'the re-rate worker');
   }
 
-  /** Writes the re-ratings the worker has posted so far (after letting its messages in). */
+  /** Writes the re-ratings the worker has posted so far; its error, if it failed. */
   async writeWaiting(writer: StoreWriter): Promise<void> {
-    await new Promise<void>((resolve) => setImmediate(resolve));
-    for (let next = this.queue[0]; next?.type === 'reratings'; next = this.queue[0]) {
-      this.queue.shift();
-      await this.write(writer, next);
-    }
-    this.throwIfFailed();
+    const arrived = await this.inbox.arrived();
+    while (arrived[0]?.type === 'reratings') await this.write(writer, arrived.shift()!);
+    if (arrived[0]?.type === 'failed') throw rebuiltError(arrived[0].error);
   }
 
   /** Writes the rest of the worker's re-ratings; its tally. */
   async finish(writer: StoreWriter): Promise<ExportedTally> {
     for (;;) {
-      const message = this.queue.shift();
-      if (message === undefined) {
-        this.throwIfFailed();
-        await new Promise<void>((resolve) => (this.waiting = resolve));
-      } else if (message.type === 'reratings') {
-        await this.write(writer, message);
-      } else if (message.type === 'failed') {
-        throw rebuiltError(message.error);
-      } else {
+      const message = await this.inbox.next();
+      if (message.type === 'failed') throw rebuiltError(message.error);
+      if (message.type === 'done') {
         await this.stop();
         return message.tally;
       }
+      await this.write(writer, message);
     }
   }
 
   /** Ends the worker (done, or the re-rate failed). */
-  async stop(): Promise<void> {
-    if (this.ended) return;
-    this.ended = true;
-    await this.worker.terminate();
+  stop(): Promise<void> {
+    return this.inbox.stop();
   }
 
-  private async write(writer: StoreWriter, message: Extract<ShareMessage, { type: 'reratings' }>): Promise<void> {
+  private async write(writer: StoreWriter, message: ShareMessage): Promise<void> {
+    if (message.type !== 'reratings') throw new Error(`the re-rate worker sent ${message.type} out of turn`);
     await writer.applyReratings(message.reratings);
-    this.worker.postMessage('ack');
-  }
-
-  private throwIfFailed(): void {
-    const failed = this.queue.find((message) => message.type === 'failed');
-    if (failed?.type === 'failed') throw rebuiltError(failed.error);
-    if (this.failure !== null) throw this.failure;
-  }
-
-  private wake(): void {
-    const resolve = this.waiting;
-    this.waiting = null;
-    resolve?.();
+    this.inbox.worker.postMessage('ack');
   }
 }
