@@ -6,7 +6,7 @@ import { ColumnPositions, readHeader } from '../input/header';
 import { InputFile } from '../input/inputFile';
 import { quoteInput } from '../text/quoteInput';
 import { reject, Rejection } from '../input/rejection';
-import { RatedCall, rateRecord } from '../rate/rateRecord';
+import { RatedCall, rateByReference } from '../rate/rateRecord';
 import { ReferenceData } from '../reference/referenceData';
 
 /**
@@ -61,13 +61,7 @@ export function parseRecords(records: CsvRecord[], columns: Columns, reference: 
       line: record.line,
       raw: record.raw,
       call,
-      outcome: rateRecord(
-        call,
-        reference.tariffs,
-        reference.numbering,
-        reference.subscriptions,
-        reference.contractNumbers,
-      ),
+      outcome: rateByReference(call, reference),
     });
   }
   return items;
@@ -92,13 +86,7 @@ export function parseMappedRecords(
       items.push({ line: record.line, raw: record.raw, call: null, outcome: call });
       continue;
     }
-    const rated = rateRecord(
-      call,
-      reference.tariffs,
-      reference.numbering,
-      reference.subscriptions,
-      reference.contractNumbers,
-    );
+    const rated = rateByReference(call, reference);
     items.push({ line: record.line, raw: record.raw, call, outcome: 'ok' in rated ? mapper.named(rated) : rated });
   }
   return items;

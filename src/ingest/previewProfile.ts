@@ -2,7 +2,7 @@ import { CsvRecord, InputEncoding } from '../input/csvRecords';
 import { profileFramer } from '../input/profileFramer';
 import { InputFile } from '../input/inputFile';
 import { InputProfile, RecordMapper } from '../input/profile';
-import { rateRecord } from '../rate/rateRecord';
+import { rateByReference } from '../rate/rateRecord';
 import { ReferenceData } from '../reference/referenceData';
 import { layoutMapper, readProfileHeader } from './parseStage';
 
@@ -55,13 +55,7 @@ export async function previewRecords(
       rows.push({ line: record.line, fields: mapped, outcome: `rejected ${call.code}: ${call.message}` });
       return;
     }
-    const rated = rateRecord(
-      call,
-      reference.tariffs,
-      reference.numbering,
-      reference.subscriptions,
-      reference.contractNumbers,
-    );
+    const rated = rateByReference(call, reference);
     const outcome =
       'ok' in rated
         ? `rejected ${rated.code}: ${mapper.named(rated).message}`

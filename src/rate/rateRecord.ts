@@ -66,6 +66,19 @@ export function tariffForCall(
 }
 
 /** Classify and rate one record with its plan's tariff version and the numbering plan in effect at its start. */
+/** The reference data a call is rated by (ReferenceData has them all). */
+export interface RatingReference {
+  tariffs: TariffBook;
+  numbering: NumberingPlan;
+  subscriptions?: SubscriptionBook;
+  contractNumbers?: ContractNumbers;
+}
+
+/** rateRecord by the tariffs, numbering plan, subscriptions and contract numbers of `reference`. */
+export function rateByReference(record: CallRecord, reference: RatingReference): RatedCall | Rejection {
+  return rateRecord(record, reference.tariffs, reference.numbering, reference.subscriptions, reference.contractNumbers);
+}
+
 export function rateRecord(
   record: CallRecord,
   tariffs: TariffBook,

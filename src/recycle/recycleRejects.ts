@@ -1,6 +1,6 @@
 import { MonthlyTotals } from '../aggregate/monthlyTotals';
 import { RejectCode } from '../input/rejection';
-import { rateRecord } from '../rate/rateRecord';
+import { rateByReference } from '../rate/rateRecord';
 import { ReferenceData } from '../reference/referenceData';
 import { Store } from '../store/types';
 import { japanMonth } from '../time/japanTime';
@@ -55,13 +55,7 @@ export async function recycleRejects(
     for (const reject of await writer.recyclableRejects(request.codes)) {
       if (request.month !== undefined && japanMonth(reject.record.startMs) !== request.month) continue;
       result.considered += 1;
-      const rated = rateRecord(
-        reject.record,
-        reference.tariffs,
-        reference.numbering,
-        reference.subscriptions,
-        reference.contractNumbers,
-      );
+      const rated = rateByReference(reject.record, reference);
       if ('ok' in rated) {
         await writer.updateReject(reject, rated.code, rated.message);
         result.stillRejected[rated.code] = (result.stillRejected[rated.code] ?? 0) + 1;

@@ -1,6 +1,6 @@
 import { ExportedTotals, MonthlyTotals } from '../aggregate/monthlyTotals';
 import { RejectCode } from '../input/rejection';
-import { RatedCall, rateRecord } from '../rate/rateRecord';
+import { RatedCall, rateByReference } from '../rate/rateRecord';
 import { ReferenceData } from '../reference/referenceData';
 import { japanMonth } from '../time/japanTime';
 import { Rerating, StoredCall, StoredRating } from '../store/types';
@@ -24,13 +24,7 @@ export function planRerate(calls: StoredCall[], reference: ReferenceData): Rerat
     const { late, rating, storeRow } = call;
     if (late) plan.lateBilled += 1;
     // The stored call is its own record (rateRecord reads only the record's fields): no copy per call.
-    const rated = rateRecord(
-      call,
-      reference.tariffs,
-      reference.numbering,
-      reference.subscriptions,
-      reference.contractNumbers,
-    );
+    const rated = rateByReference(call, reference);
     if ('ok' in rated) {
       plan.unrated[rated.code] = (plan.unrated[rated.code] ?? 0) + 1;
       plan.unratedContracts.push(call.contractId);
