@@ -1,4 +1,4 @@
-import { ConfigurationError, RunFailedError } from '../errors';
+import { ConfigurationError } from '../errors';
 import { InputEncoding } from '../input/csvRecords';
 import { InputFile, ReadFacts } from '../input/inputFile';
 import { InputProfile } from '../input/profile';
@@ -8,6 +8,7 @@ import { ParsedBatch, parseFile } from './parseStage';
 import { portableReference } from './portableReference';
 import { recordFramer } from './recordFramer';
 import { moduleWorker } from '../threads/moduleWorker';
+import { rebuiltError } from '../threads/postedError';
 import { WorkerInbox } from '../threads/workerInbox';
 import { MainMessage, ParseJob, WorkerMessage } from './workerProtocol';
 
@@ -78,16 +79,6 @@ async function threadSource(file: InputFile, reference: ReferenceData, request: 
   };
 }
 
-/** An error the worker reported, as the same error the in-thread parse would have thrown. */
-function workerError(message: Extract<WorkerMessage, { type: 'error' }>): Error {
-  if (message.exitCode === 1) return new RunFailedError(message.message);
-  if (message.exitCode === 2) return new ConfigurationError(message.message);
-  const error = new Error(message.message) as NodeJS.ErrnoException;
-  error.name = message.name;
-  if (message.code !== null) error.code = message.code;
-  return error;
-}
-
 async function workerSource(path: string, reference: ReferenceData, request: ParseRequest): Promise<ParseSource> {
   const profile = request.profile === undefined ? null : { file: request.profile.file, origin: request.profile.origin };
   const worker = moduleWorker(__dirname, __filename, 'parseWorker', {
@@ -101,7 +92,7 @@ async function workerSource(path: string, reference: ReferenceData, request: Par
   const close = (): Promise<void> => inbox.stop();
   const receive = async (): Promise<WorkerMessage> => {
     const message = await inbox.next();
-    if (message.type === 'error') throw workerError(message);
+    if (message.type === 'error') throw rebuiltError(message.error);
     return message;
   };
   const unexpected = (message: WorkerMessage): Error => new Error(`the ingest worker sent ${message.type} out of turn`);

@@ -1,5 +1,5 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { MeisaiError } from '../errors';
+import { postedError } from '../threads/postedError';
 import { InputFile } from '../input/inputFile';
 import { InputProfile } from '../input/profile';
 import { StreamWriter, transferList, writeItem } from './packedBatch';
@@ -66,13 +66,4 @@ async function run(): Promise<void> {
 }
 
 // The main thread ends the worker once it has the last message (the port keeps it alive until then).
-run().catch((error: unknown) => {
-  const { name, message, code } = (error instanceof Error ? error : new Error(String(error))) as NodeJS.ErrnoException;
-  post({
-    type: 'error',
-    name,
-    message,
-    code: code ?? null,
-    exitCode: error instanceof MeisaiError ? error.exitCode : null,
-  });
-});
+run().catch((error: unknown) => post({ type: 'error', error: postedError(error) }));

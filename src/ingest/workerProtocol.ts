@@ -1,3 +1,4 @@
+import type { PostedError } from '../threads/postedError';
 import { InputEncoding } from '../input/csvRecords';
 import { ProfileFile } from '../input/profile';
 import { ReadFacts } from '../input/inputFile';
@@ -19,7 +20,7 @@ export type WorkerMessage =
   | { type: 'header' }
   | { type: 'batch'; packed: PackedStreams; bytesRead: number }
   | { type: 'end'; facts: ReadFacts; encoding: InputEncoding }
-  | { type: 'error'; name: string; message: string; code: string | null; exitCode: number | null };
+  | { type: 'error'; error: PostedError };
 
 /** Main → worker: a batch was taken: one more may be posted. */
 export type MainMessage = { type: 'ack' };

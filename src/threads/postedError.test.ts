@@ -20,4 +20,10 @@ describe('an error posted from a worker thread', () => {
     expect(rebuilt).not.toBeInstanceOf(MeisaiError);
     expect(rebuilt).toMatchObject({ message: 'database disk image is malformed', code: 'SQLITE_CORRUPT' });
   });
+
+  test('keeps the name of another error (a bug in the worker reads as the same bug here)', () => {
+    const rebuilt = rebuiltError(structuredClone(postedError(new TypeError('x is not a function'))));
+    expect(rebuilt).toMatchObject({ name: 'TypeError', message: 'x is not a function' });
+    expect(rebuilt).not.toHaveProperty('code');
+  });
 });

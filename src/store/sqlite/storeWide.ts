@@ -1,5 +1,5 @@
-import { StoreFailedError } from '../../errors';
 import { moduleWorker } from '../../threads/moduleWorker';
+import { PostedError, rebuiltError } from '../../threads/postedError';
 import { handled } from '../handled';
 import type { DoubleBilled, FileControls, ReadableRows, StoreWideChecks } from '../types';
 import type { Db } from './connection';
@@ -14,8 +14,7 @@ export interface StoreWideJob {
 }
 
 /** One check's answer from the worker: its value, or the error it ended with. */
-export type StoreWideAnswer<T> =
-  { value: T } | { error: { code: string | null; message: string; storeFault: boolean } };
+export type StoreWideAnswer<T> = { value: T } | { error: PostedError };
 
 /** What the worker answers: each check's answer, or why it could not open the store. */
 export type StoreWideMessage =
@@ -69,10 +68,7 @@ function unopened(message: Extract<StoreWideMessage, { type: 'unopened' }>): nul
 
 /** A worker's answer as the value or the error the check would have given on this connection. */
 function valueOf<T>(answer: StoreWideAnswer<T>): Promise<T> {
-  if ('value' in answer) return Promise.resolve(answer.value);
-  const { code, message, storeFault } = answer.error;
-  const error = storeFault ? new StoreFailedError(message) : new Error(message);
-  return Promise.reject(code === null ? error : Object.assign(error, { code }));
+  return 'value' in answer ? Promise.resolve(answer.value) : Promise.reject(rebuiltError(answer.error));
 }
 
 function settled<T>(work: () => T): Promise<T> {

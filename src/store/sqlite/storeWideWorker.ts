@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import { parentPort, workerData } from 'node:worker_threads';
-import { MeisaiError } from '../../errors';
+import { postedError } from '../../threads/postedError';
 import { doubleBilledCalls } from './doubleBilled';
 import { readFileControls } from './fileControls';
 import { quickCheckLines } from './integrity';
@@ -18,14 +18,7 @@ function answer<T>(work: () => T): StoreWideAnswer<T> {
   try {
     return { value: work() };
   } catch (error) {
-    const code = (error as { code?: unknown }).code;
-    return {
-      error: {
-        code: typeof code === 'string' ? code : null,
-        message: error instanceof Error ? error.message : String(error),
-        storeFault: error instanceof MeisaiError,
-      },
-    };
+    return { error: postedError(error) };
   }
 }
 
