@@ -172,6 +172,18 @@ export function damagedRowError(storePath: string, key: string, problem: string)
   );
 }
 
+/**
+ * A whole number read back from a store column (PostgreSQL's driver returns a BIGINT as decimal
+ * text): the number, or a failed run naming the column when the value is not a safe integer —
+ * never a number rounded on the way.
+ */
+export function storedInteger(storePath: string, column: string, value: unknown): number {
+  const number = typeof value === 'string' && /^-?\d{1,16}$/.test(value) ? Number(value) : value;
+  const problem = integerProblem(column, number);
+  if (problem !== null) throw damagedRowError(storePath, column, problem);
+  return number as number;
+}
+
 /** The call rows as read, or a failed run naming the first damaged one. */
 export function readableCalls<T>(storePath: string, rows: T[]): T[] {
   for (const row of rows) {

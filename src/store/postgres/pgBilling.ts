@@ -1,3 +1,4 @@
+import { storedInteger } from '../rowChecks';
 import { CustomerLine } from '../listingTypes';
 import { CustomersImported, InvoiceFilter, StoredInvoice } from '../types';
 import type { PgStore } from './pgStore';
@@ -96,7 +97,10 @@ export async function readInvoices(store: PgStore, client: Queryable, filter: In
         : await store.run(client, 'allInvoices');
   return result.rows.map((row) => ({
     ...(row as StoredInvoice),
-    sequence: Number(row.sequence),
-    statementRevision: row.statementRevision === null ? null : Number(row.statementRevision),
+    sequence: storedInteger(store.location, 'invoices.sequence', row.sequence),
+    statementRevision:
+      row.statementRevision === null
+        ? null
+        : storedInteger(store.location, 'invoices.statement_revision', row.statementRevision),
   }));
 }

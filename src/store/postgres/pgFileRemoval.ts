@@ -1,4 +1,5 @@
 import { FileCall, FileRemoval, FileRemovalCounts, FileSelector, StoredDuplicate, StoredFile } from '../types';
+import { storedInteger } from '../rowChecks';
 import { MONTH_LOCK } from './advisoryLocks';
 import type { PgStore } from './pgStore';
 import type { Queryable } from './pgSession';
@@ -11,7 +12,7 @@ export async function filesMatching(store: PgStore, client: Queryable, selector:
       ? (await store.run(client, 'filesByName', [selector.name])).rows
       : (await store.run(client, 'filesBySha', [selector.sha256])).rows;
   return rows.map((row) => ({
-    fileId: Number(row.fileId),
+    fileId: storedInteger(store.location, 'files.file_id', row.fileId),
     name: row.name,
     sha256: row.sha256,
     ingestedAt: row.ingestedAt,
@@ -24,7 +25,7 @@ export async function fileCalls(store: PgStore, client: Queryable, fileId: numbe
     recordId: row.recordId,
     contractId: row.contractId,
     month: row.month,
-    line: Number(row.line),
+    line: storedInteger(store.location, 'line', row.line),
     late: row.late === true,
   }));
 }
@@ -37,9 +38,9 @@ export async function duplicatesOf(
 ): Promise<StoredDuplicate[]> {
   if (recordIds.length === 0) return [];
   return (await store.run(client, 'duplicatesOf', [[...new Set(recordIds)], exceptFileId])).rows.map((row) => ({
-    fileId: Number(row.fileId),
+    fileId: storedInteger(store.location, 'files.file_id', row.fileId),
     fileName: row.fileName,
-    line: Number(row.line),
+    line: storedInteger(store.location, 'line', row.line),
     recordId: row.recordId,
   }));
 }

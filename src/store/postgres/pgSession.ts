@@ -29,7 +29,7 @@ import { CustomerLine } from '../listingTypes';
 import pg from 'pg';
 import { ChakuwariTotal, NumberTypeTotal } from '../../aggregate/monthlyTotals';
 import { CallRecord } from '../../input/callRecord';
-import { keyText, readableCalls } from '../rowChecks';
+import { keyText, readableCalls, storedInteger } from '../rowChecks';
 import {
   ClosedMonth,
   IngestedFile,
@@ -80,7 +80,12 @@ export async function findFile(store: PgStore, client: Queryable, sha256: string
   const row = (await store.run(client, 'fileBySha', [sha256])).rows[0];
   return row === undefined
     ? undefined
-    : { fileId: Number(row.fileId), name: row.name, sha256: row.sha256, ingestedAt: row.ingestedAt };
+    : {
+        fileId: storedInteger(store.location, 'files.file_id', row.fileId),
+        name: row.name,
+        sha256: row.sha256,
+        ingestedAt: row.ingestedAt,
+      };
 }
 
 // ---- row mapping, once per table
@@ -408,7 +413,12 @@ export class PgSession implements StoreWriter {
   async fileControls(): Promise<ReadableRows<FileControls[]>> {
     const files = (await this.run('fileRows')).rows as Record<string, unknown>[];
     const counted = async (name: QueryName): Promise<Map<number, number>> =>
-      new Map((await this.run(name)).rows.map((row) => [Number(row.fileId), row.rows as number]));
+      new Map(
+        (await this.run(name)).rows.map((row) => [
+          storedInteger(this.store.location, 'file_id', row.fileId),
+          row.rows as number,
+        ]),
+      );
     const calls = await counted('callRowsByFile');
     const rejects = await counted('rejectRowsByFile');
     const duplicates = await counted('duplicateRowsByFile');

@@ -1,3 +1,4 @@
+import { storedInteger } from '../rowChecks';
 import {
   appliedVersion,
   AppliedMigrationRow,
@@ -205,7 +206,9 @@ export class PgStore implements Store {
     await this.run(client, 'sessionLock', ['meisai:migrate']);
     try {
       await this.run(client, 'createSchemaMigrations');
-      const applied = (await this.run(client, 'appliedMigrations')).rows.map((row) => Number(row.version));
+      const applied = (await this.run(client, 'appliedMigrations')).rows.map((row) =>
+        storedInteger(this.location, 'schema_migrations.version', row.version),
+      );
       for (const migration of pendingMigrations(this.location, PG_MIGRATIONS, applied)) {
         await this.run(client, 'begin');
         try {

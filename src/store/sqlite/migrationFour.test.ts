@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { runCli } from '../../test-support/runCli';
-import { sqliteStoreAtVersion } from '../../test-support/storeAtVersion';
+import { sqliteStoreAtVersion } from './storeAtVersion.support';
 import { createWorkspace, csv } from '../../test-support/tempStore';
 import { MIGRATIONS } from './migrations';
 

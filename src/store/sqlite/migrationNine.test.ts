@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
-import { sqliteStoreAtVersion } from '../../test-support/storeAtVersion';
+import { sqliteStoreAtVersion } from './storeAtVersion.support';
 import { createWorkspace } from '../../test-support/tempStore';
 import { openStore } from './connection';
 import { SqliteStore } from './sqliteStore';

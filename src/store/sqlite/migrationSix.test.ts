@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '../../test-support/runCli';
-import { sqliteStoreAtVersion } from '../../test-support/storeAtVersion';
+import { sqliteStoreAtVersion } from './storeAtVersion.support';
 import { csv } from '../../test-support/tempStore';
 import { recordKey } from './callKeys';
 import { openStore } from './connection';

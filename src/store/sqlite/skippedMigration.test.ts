@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MIGRATIONS } from './migrations';
 import { openStore } from './connection';
-import { sqliteStoreAtVersion } from '../../test-support/storeAtVersion';
+import { sqliteStoreAtVersion } from './storeAtVersion.support';
 
 /** Migration 5 rebuilds `files` (its CHECK gains skipped) under the tables that reference it. */
 describe('migration 5: the skipped bucket', () => {

@@ -1,9 +1,10 @@
 import Database from 'better-sqlite3';
-import { MIGRATIONS } from '../store/sqlite/migrations';
+import { MIGRATIONS } from './migrations';
 
 /**
  * A SQLite store as meisai left it at schema `version` (migrations 1 to `version` applied and
  * recorded), open for the test to write its rows as that version had them; the test closes it.
+ * A helper of the tests, kept beside the engine whose SQL it runs and out of the build.
  */
 export function sqliteStoreAtVersion(
   path: string,
